@@ -1,0 +1,31 @@
+package ai.aimix.schema.codec;
+
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.MixError;
+import ai.aimix.schema.MixOutputChunk;
+import ai.aimix.schema.MixProgress;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixResult;
+
+/** The topics of the streaming contract, their record types and codecs (see docs/STREAMING_CONTRACT.md). */
+public final class Contract {
+    public static final String MIX_REQUESTS = "mix.requests";
+    public static final String AUDIO_CHUNKS = "audio.chunks";
+    public static final String MIX_OUTPUT = "mix.output";
+    public static final String MIX_PROGRESS = "mix.progress";
+    public static final String MIX_RESULTS = "mix.results";
+    public static final String MIX_ERRORS = "mix.errors";
+
+    /** Largest chunk payload the job accepts by default; stays under Kafka's default 1 MiB message limit. */
+    public static final int DEFAULT_MAX_CHUNK_BYTES = 1_000_000;
+
+    public static final ContractCodec<MixRequest> REQUEST = new ContractCodec<>(MixRequest.class);
+    public static final ContractCodec<AudioChunk> CHUNK = new ContractCodec<>(AudioChunk.class);
+    public static final ContractCodec<MixOutputChunk> OUTPUT = new ContractCodec<>(MixOutputChunk.class);
+    public static final ContractCodec<MixProgress> PROGRESS = new ContractCodec<>(MixProgress.class);
+    public static final ContractCodec<MixResult> RESULT = new ContractCodec<>(MixResult.class);
+    public static final ContractCodec<MixError> ERROR = new ContractCodec<>(MixError.class);
+
+    private Contract() {
+    }
+}

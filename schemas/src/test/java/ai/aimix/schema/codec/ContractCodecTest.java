@@ -1,0 +1,105 @@
+package ai.aimix.schema.codec;
+
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StemRole;
+import ai.aimix.schema.StemSpec;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ContractCodecTest {
+
+    static MixRequest request() {
+        return MixRequest.newBuilder()
+                .setMixId("song-1")
+                .setRequestedAtMillis(1_700_000_000_000L)
+                .setSampleRate(44100)
+                .setStems(List.of(new StemSpec(0, "drums", StemRole.DRUMS, 2), new StemSpec(1, "vox", StemRole.VOCALS, 1)))
+                .setModel(new ModelSelection(ModelMode.CHAMPION, null, null))
+                .build();
+    }
+
+    @Test
+    void roundTripsWithSingleObjectHeader() throws Exception {
+        byte[] bytes = Contract.REQUEST.encode(request());
+        assertEquals((byte) 0xC3, bytes[0]);
+        assertEquals((byte) 0x01, bytes[1]);
+        assertEquals(request(), Contract.REQUEST.decode(bytes));
+    }
+
+    @Test
+    void chunkPayloadSurvivesAndChecksumMatches() throws Exception {
+        float[] samples = {0f, 0.5f, -0.5f, 1f, -1f, 0.25f};
+        ByteBuffer data = Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_F32LE);
+        AudioChunk chunk = new AudioChunk("m", 0, 3L, 48000, 2, SampleEncoding.PCM_F32LE, data, false,
+                Checksums.crc32c(data));
+        AudioChunk back = Contract.CHUNK.decode(Contract.CHUNK.encode(chunk));
+        assertEquals(chunk.getChecksum(), Checksums.crc32c(back.getData()));
+        assertArrayEquals(samples, Pcm.decode(back.getData(), SampleEncoding.PCM_F32LE));
+    }
+
+    @Test
+    void sixteenBitPcmRoundsAndClips() {
+        float[] samples = {0f, 0.5f, -1f, 1.5f, -1.5f, 1f / 32768f};
+        float[] back = Pcm.decode(Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_S16LE), SampleEncoding.PCM_S16LE);
+        assertArrayEquals(new float[] {0f, 0.5f, -1f, 32767f / 32768f, -1f, 1f / 32768f}, back);
+        assertEquals(3, Pcm.frames(12, 2, SampleEncoding.PCM_S16LE));
+        assertEquals(-1, Pcm.frames(10, 2, SampleEncoding.PCM_F32LE));
+    }
+
+    @Test
+    void garbageIsUndecodable() {
+        DecodeException e = assertThrows(DecodeException.class,
+                () -> Contract.REQUEST.decode("{\"mixId\": \"json is not avro\"}".getBytes()));
+        assertEquals(ErrorCode.UNDECODABLE, e.code());
+        assertEquals(ErrorCode.UNDECODABLE, assertThrows(DecodeException.class,
+                () -> Contract.REQUEST.decode(new byte[0])).code());
+    }
+
+    @Test
+    void truncatedDatumIsUndecodable() {
+        byte[] bytes = Contract.REQUEST.encode(request());
+        DecodeException e = assertThrows(DecodeException.class,
+                () -> Contract.REQUEST.decode(Arrays.copyOf(bytes, bytes.length - 7)));
+        assertEquals(ErrorCode.UNDECODABLE, e.code());
+    }
+
+    @Test
+    void foreignSchemaIsUnknownSchema() {
+        org.apache.avro.Schema other = SchemaBuilder.record("Other").fields().requiredString("x").endRecord();
+        GenericRecord r = new GenericData.Record(other);
+        r.put("x", "hello");
+        ByteBuffer encoded;
+        try {
+            encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), other).encode(r);
+        } catch (java.io.IOException ex) {
+            throw new AssertionError(ex);
+        }
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        DecodeException e = assertThrows(DecodeException.class, () -> Contract.REQUEST.decode(bytes));
+        assertEquals(ErrorCode.UNKNOWN_SCHEMA, e.code());
+    }
+
+    @Test
+    void chunkCodecRejectsARequest() {
+        DecodeException e = assertThrows(DecodeException.class,
+                () -> Contract.CHUNK.decode(Contract.REQUEST.encode(request())));
+        assertEquals(ErrorCode.UNKNOWN_SCHEMA, e.code());
+    }
+}
