@@ -1,0 +1,224 @@
+package ai.aimix.model.onnx;
+
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.ModelOutput;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static ai.aimix.model.MixNetArchitecture.INPUT_GROUP;
+import static ai.aimix.model.MixNetArchitecture.INPUT_MEL;
+import static ai.aimix.model.MixNetArchitecture.INPUT_ROLE;
+import static ai.aimix.model.MixNetArchitecture.MEL_BANDS;
+import static ai.aimix.model.MixNetArchitecture.OUTPUTS;
+import static ai.aimix.model.MixNetArchitecture.OUTPUT_PARAMS;
+import static ai.aimix.model.MixNetArchitecture.ROLES;
+
+/**
+ * Writes a mixnet (see {@link MixNetArchitecture}) as an ONNX model (IR 8, opset 17, weights as little-endian
+ * raw_data initializers) and reads the weights back out of one.
+ */
+public final class MixNetOnnx {
+    public static final int IR_VERSION = 8;
+    public static final int OPSET = 17;
+    public static final String META_ARCHITECTURE = "aimix.architecture";
+    public static final String META_VERSION = "aimix.version";
+
+    private MixNetOnnx() {
+    }
+
+    /** Serialized ONNX model bytes for these weights; {@code version} is recorded in the model's metadata. */
+    public static byte[] build(MixNetWeights weights, String version) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("mixnet");
+        g.addInput(tensorInput(INPUT_MEL, "batch", 1, MEL_BANDS, "frames"));
+        g.addInput(tensorInput(INPUT_ROLE, "batch", ROLES));
+        g.addInput(tensorInput(INPUT_GROUP, "batch", "batch"));
+        g.addOutput(tensorInput(OUTPUT_PARAMS, "batch", OUTPUTS));
+
+        for (String name : MixNetWeights.NAMES) {
+            g.addInitializer(floatTensor(name, MixNetWeights.shape(name), weights.get(name)));
+        }
+        g.addInitializer(floatTensor("mel_offset", new long[0], new float[] {MixNetArchitecture.MEL_DB_OFFSET}));
+        g.addInitializer(floatTensor("mel_scale", new long[0], new float[] {MixNetArchitecture.MEL_DB_SCALE}));
+        float[] neutral = new float[OUTPUTS];
+        float[] step = new float[OUTPUTS];
+        float[] lo = new float[OUTPUTS];
+        float[] hi = new float[OUTPUTS];
+        for (ModelOutput o : ModelOutput.values()) {
+            neutral[o.ordinal()] = o.neutral();
+            step[o.ordinal()] = o.step();
+            lo[o.ordinal()] = o.min();
+            hi[o.ordinal()] = o.max();
+        }
+        g.addInitializer(floatTensor("out_neutral", new long[] {OUTPUTS}, neutral));
+        g.addInitializer(floatTensor("out_step", new long[] {OUTPUTS}, step));
+        g.addInitializer(floatTensor("out_lo", new long[] {OUTPUTS}, lo));
+        g.addInitializer(floatTensor("out_hi", new long[] {OUTPUTS}, hi));
+
+        g.addNode(node("Sub", List.of(INPUT_MEL, "mel_offset"), "x0"));
+        g.addNode(node("Div", List.of("x0", "mel_scale"), "x1"));
+        g.addNode(conv("x1", "conv1", 2, "c1"));
+        g.addNode(node("Relu", List.of("c1"), "r1"));
+        g.addNode(maxPool("r1", "p1"));
+        g.addNode(conv("p1", "conv2", 1, "c2"));
+        g.addNode(node("Relu", List.of("c2"), "r2"));
+        g.addNode(maxPool("r2", "p2"));
+        g.addNode(conv("p2", "conv3", 1, "c3"));
+        g.addNode(node("Relu", List.of("c3"), "r3"));
+        g.addNode(node("GlobalAveragePool", List.of("r3"), "gap"));
+        g.addNode(node("Flatten", List.of("gap"), "embedding").toBuilder().addAttribute(intAttr("axis", 1)).build());
+        g.addNode(node("MatMul", List.of(INPUT_GROUP, "embedding"), "context"));
+        g.addNode(node("Concat", List.of("embedding", "context", INPUT_ROLE), "h0").toBuilder()
+                .addAttribute(intAttr("axis", 1)).build());
+        g.addNode(gemm("h0", "fc1", "h1"));
+        g.addNode(node("Relu", List.of("h1"), "h1r"));
+        g.addNode(gemm("h1r", "fc2", "raw"));
+        g.addNode(node("Mul", List.of("raw", "out_step"), "scaled"));
+        g.addNode(node("Add", List.of("scaled", "out_neutral"), "shifted"));
+        g.addNode(node("Max", List.of("shifted", "out_lo"), "above"));
+        g.addNode(node("Min", List.of("above", "out_hi"), OUTPUT_PARAMS));
+
+        ModelProto model = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setProducerName("aimix")
+                .setProducerVersion(MixNetArchitecture.NAME)
+                .setModelVersion(1)
+                .setDocString("AI Mixer mixing model: per-stem mix parameters from log-mel spectrograms")
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_ARCHITECTURE)
+                        .setValue(MixNetArchitecture.NAME))
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_VERSION).setValue(version))
+                .setGraph(g)
+                .build();
+        return model.toByteArray();
+    }
+
+    /** The weights stored in an ONNX mixnet. */
+    public static MixNetWeights readWeights(byte[] onnx) {
+        ModelProto model = parse(onnx);
+        Map<String, float[]> tensors = new HashMap<>();
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            tensors.put(t.getName(), toFloats(t));
+        }
+        return MixNetWeights.of(tensors);
+    }
+
+    /** A metadata property of the model, or null. */
+    public static String metadata(byte[] onnx, String key) {
+        for (StringStringEntryProto p : parse(onnx).getMetadataPropsList()) {
+            if (p.getKey().equals(key)) {
+                return p.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static ModelProto parse(byte[] onnx) {
+        try {
+            return ModelProto.parseFrom(onnx);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] toFloats(TensorProto t) {
+        if (t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
+            throw new IllegalArgumentException(t.getName() + " is not a float tensor");
+        }
+        if (!t.getRawData().isEmpty()) {
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            float[] out = new float[b.remaining() / 4];
+            b.asFloatBuffer().get(out);
+            return out;
+        }
+        float[] out = new float[t.getFloatDataCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = t.getFloatData(i);
+        }
+        return out;
+    }
+
+    private static TensorProto floatTensor(String name, long[] shape, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(b.array()));
+        for (long d : shape) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    private static ValueInfoProto tensorInput(String name, Object... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            if (d instanceof String) {
+                shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam((String) d));
+            } else {
+                shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue((Integer) d));
+            }
+        }
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape)))
+                .build();
+    }
+
+    private static NodeProto node(String op, List<String> inputs, String output) {
+        return NodeProto.newBuilder().setOpType(op).setName(output + "_" + op).addAllInput(inputs)
+                .addOutput(output).build();
+    }
+
+    private static NodeProto conv(String input, String layer, int stride, String output) {
+        return node("Conv", List.of(input, layer + ".weight", layer + ".bias"), output).toBuilder()
+                .addAttribute(intsAttr("kernel_shape", 3, 3))
+                .addAttribute(intsAttr("strides", stride, stride))
+                .addAttribute(intsAttr("pads", 1, 1, 1, 1))
+                .build();
+    }
+
+    private static NodeProto maxPool(String input, String output) {
+        return node("MaxPool", List.of(input), output).toBuilder()
+                .addAttribute(intsAttr("kernel_shape", 2, 2))
+                .addAttribute(intsAttr("strides", 2, 2))
+                .build();
+    }
+
+    private static NodeProto gemm(String input, String layer, String output) {
+        return node("Gemm", List.of(input, layer + ".weight", layer + ".bias"), output).toBuilder()
+                .addAttribute(intAttr("transB", 1))
+                .build();
+    }
+
+    private static AttributeProto intAttr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static AttributeProto intsAttr(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+}

@@ -1,0 +1,75 @@
+package ai.aimix.model.runtime;
+
+import ai.aimix.model.MixNetArchitecture;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * One batch for the mixnet: rows are stems, all with the same number of log-mel frames. Mel values are
+ * written straight into a direct native-order buffer that ONNX Runtime reads without copying.
+ */
+public final class MixNetBatch {
+    private final int capacity;
+    private final int frames;
+    private final FloatBuffer mel;
+    private final int[] roles;
+    private final int[] groups;
+    private int rows;
+
+    public MixNetBatch(int capacity, int frames) {
+        if (frames < MixNetArchitecture.MIN_FRAMES) {
+            throw new IllegalArgumentException("frames " + frames + " < " + MixNetArchitecture.MIN_FRAMES);
+        }
+        this.capacity = capacity;
+        this.frames = frames;
+        this.mel = ByteBuffer.allocateDirect(capacity * MixNetArchitecture.MEL_BANDS * frames * 4)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        this.roles = new int[capacity];
+        this.groups = new int[capacity];
+    }
+
+    /** Adds a stem: {@code bandMajorMel} holds MEL_BANDS x frames floats, row-major by band. */
+    public void add(FloatBuffer bandMajorMel, int role, int group) {
+        if (rows == capacity) {
+            throw new IllegalStateException("batch full");
+        }
+        if (bandMajorMel.remaining() != MixNetArchitecture.MEL_BANDS * frames) {
+            throw new IllegalArgumentException("expected " + MixNetArchitecture.MEL_BANDS * frames + " mel values, got "
+                    + bandMajorMel.remaining());
+        }
+        mel.position(rows * MixNetArchitecture.MEL_BANDS * frames);
+        mel.put(bandMajorMel.duplicate());
+        roles[rows] = role;
+        groups[rows] = group;
+        rows++;
+    }
+
+    public void add(float[] bandMajorMel, int role, int group) {
+        add(FloatBuffer.wrap(bandMajorMel), role, group);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    FloatBuffer melBuffer() {
+        FloatBuffer b = mel.duplicate();
+        b.position(0);
+        b.limit(rows * MixNetArchitecture.MEL_BANDS * frames);
+        return b.slice();
+    }
+
+    int role(int row) {
+        return roles[row];
+    }
+
+    int group(int row) {
+        return groups[row];
+    }
+}

@@ -1,0 +1,129 @@
+package ai.aimix.model.runtime;
+
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.MixNetReference;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/** An ONNX Runtime session of one mixnet model version. Thread-safe for {@link #predict} (ORT sessions are). */
+public final class MixNetSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MixNetSession.class);
+
+    private final String version;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final InferenceDevice provider;
+
+    private MixNetSession(String version, OrtEnvironment env, OrtSession session, InferenceDevice provider) {
+        this.version = version;
+        this.env = env;
+        this.session = session;
+        this.provider = provider;
+    }
+
+    /**
+     * Creates a session. When CUDA is asked for but cannot be loaded, logs one line and uses the CPU.
+     *
+     * @throws OrtException when the model itself cannot be loaded
+     */
+    public static MixNetSession open(String version, byte[] onnx, SessionSettings settings) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        if (settings.device() == InferenceDevice.CUDA) {
+            try (OrtSession.SessionOptions options = baseOptions(settings)) {
+                options.addCUDA(settings.cudaDeviceId());
+                return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CUDA);
+            } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+                LOG.warn("CUDA execution provider unavailable for model {} ({}); running on CPU", version,
+                        firstLine(e));
+            }
+        }
+        try (OrtSession.SessionOptions options = baseOptions(settings)) {
+            return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CPU);
+        }
+    }
+
+    private static OrtSession.SessionOptions baseOptions(SessionSettings settings) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setCPUArenaAllocator(false);
+        if (settings.intraOpThreads() > 0) {
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+        }
+        options.setInterOpNumThreads(1);
+        return options;
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** The execution provider actually in use. */
+    public InferenceDevice provider() {
+        return provider;
+    }
+
+    /** Runs the batch; returns rows x OUTPUTS parameters, row-major. */
+    public float[] predict(MixNetBatch batch) throws OrtException {
+        int rows = batch.rows();
+        if (rows == 0) {
+            return new float[0];
+        }
+        FloatBuffer role = direct(rows * MixNetArchitecture.ROLES);
+        for (int r = 0; r < rows; r++) {
+            role.put(r * MixNetArchitecture.ROLES + MixNetReference.clampRole(batch.role(r)), 1f);
+        }
+        FloatBuffer group = direct(rows * rows);
+        for (int i = 0; i < rows; i++) {
+            int members = 0;
+            for (int j = 0; j < rows; j++) {
+                if (batch.group(j) == batch.group(i)) {
+                    members++;
+                }
+            }
+            float inv = 1f / members;
+            for (int j = 0; j < rows; j++) {
+                if (batch.group(j) == batch.group(i)) {
+                    group.put(i * rows + j, inv);
+                }
+            }
+        }
+        try (OnnxTensor melT = OnnxTensor.createTensor(env, batch.melBuffer(),
+                     new long[] {rows, 1, MixNetArchitecture.MEL_BANDS, batch.frames()});
+             OnnxTensor roleT = OnnxTensor.createTensor(env, role, new long[] {rows, MixNetArchitecture.ROLES});
+             OnnxTensor groupT = OnnxTensor.createTensor(env, group, new long[] {rows, rows});
+             OrtSession.Result result = session.run(Map.of(
+                     MixNetArchitecture.INPUT_MEL, melT,
+                     MixNetArchitecture.INPUT_ROLE, roleT,
+                     MixNetArchitecture.INPUT_GROUP, groupT))) {
+            OnnxTensor out = (OnnxTensor) result.get(0);
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] params = new float[fb.remaining()];
+            fb.get(params);
+            return params;
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+}
