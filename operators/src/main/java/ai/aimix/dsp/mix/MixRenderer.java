@@ -1,0 +1,149 @@
+package ai.aimix.dsp.mix;
+
+import ai.aimix.dsp.state.StateReader;
+import ai.aimix.dsp.state.StateWriter;
+
+/**
+ * Renders a stereo mix segment by segment: every stem through its {@link StemChain} into the bus, then the
+ * {@link MasterBus}. The same object, fed the same segments, gives the same output whether the segments come from
+ * a stream (one call per segment, state saved and restored between calls) or from one array ({@link
+ * OfflineRenderer}): parameter changes, ramps, compressor blocks and loudness updates all sit on the absolute
+ * segment grid.
+ */
+public final class MixRenderer {
+    private final RenderSettings s;
+    private final int[] channels;
+    private final StemChain[] stems;
+    private final MasterBus master;
+    private int segments;
+    private boolean shortSegmentSeen;
+    private boolean finished;
+
+    private float[] busL = new float[0];
+    private float[] busR = new float[0];
+    private float[] scratchL = new float[0];
+    private float[] scratchR = new float[0];
+
+    public MixRenderer(RenderSettings settings, int[] stemChannels) {
+        this.s = settings;
+        this.channels = stemChannels.clone();
+        this.stems = new StemChain[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] != 1 && channels[i] != 2) {
+                throw new IllegalArgumentException("stem " + i + " has " + channels[i] + " channels; 1 or 2 supported");
+            }
+            stems[i] = new StemChain(settings, channels[i]);
+        }
+        this.master = new MasterBus(settings);
+    }
+
+    public RenderSettings settings() {
+        return s;
+    }
+
+    /** Segments rendered so far. */
+    public int segments() {
+        return segments;
+    }
+
+    /**
+     * Renders the next segment.
+     *
+     * @param audio  per stem, interleaved samples; the segment starts at frame {@code offset} of each array
+     * @param frames the segment's length: the segment length, or less for the final segment
+     * @param params per stem, the target parameter vector for this segment (see {@link MixParams})
+     * @return interleaved stereo output frames now available (the limiter delays output by its latency)
+     */
+    public float[] renderSegment(float[][] audio, int offset, int frames, float[][] params) {
+        if (finished) {
+            throw new IllegalStateException("renderer already finished");
+        }
+        if (shortSegmentSeen) {
+            throw new IllegalStateException("a segment shorter than " + s.segmentFrames + " frames must be the last");
+        }
+        if (frames > s.segmentFrames || frames <= 0) {
+            throw new IllegalArgumentException("segment of " + frames + " frames; expected 1.." + s.segmentFrames);
+        }
+        if (audio.length != stems.length || params.length != stems.length) {
+            throw new IllegalArgumentException("expected " + stems.length + " stems");
+        }
+        shortSegmentSeen = frames < s.segmentFrames;
+        ensureCapacity(frames);
+        java.util.Arrays.fill(busL, 0, frames, 0f);
+        java.util.Arrays.fill(busR, 0, frames, 0f);
+        for (int i = 0; i < stems.length; i++) {
+            stems[i].render(audio[i], offset, frames, params[i], busL, busR, scratchL, scratchR);
+        }
+        segments++;
+        return master.process(busL, busR, frames);
+    }
+
+    /** Ends the stream: returns the last output frames (the limiter's delay line). */
+    public float[] finish() {
+        if (finished) {
+            throw new IllegalStateException("renderer already finished");
+        }
+        finished = true;
+        return master.finish();
+    }
+
+    private void ensureCapacity(int frames) {
+        if (busL.length < frames) {
+            busL = new float[frames];
+            busR = new float[frames];
+            scratchL = new float[frames];
+            scratchR = new float[frames];
+        }
+    }
+
+    /** Master gain applied in the last segment, dB. */
+    public double masterGainDb() {
+        return master.gainDb();
+    }
+
+    public long framesOut() {
+        return master.framesOut();
+    }
+
+    /** Integrated loudness of the output so far, LUFS (negative infinity for silence). */
+    public double outputLufs() {
+        return master.outputLufs();
+    }
+
+    public double truePeakDbtp() {
+        return ai.aimix.dsp.loudness.TruePeakMeter.toDb(master.truePeak());
+    }
+
+    public double samplePeakDbfs() {
+        return ai.aimix.dsp.loudness.TruePeakMeter.toDb(master.samplePeak());
+    }
+
+    public double limiterMaxReductionDb() {
+        return master.limiterMaxReductionDb();
+    }
+
+    public byte[] save() {
+        StateWriter w = new StateWriter();
+        w.writeInt(stems.length).writeInt(segments).writeBoolean(shortSegmentSeen).writeBoolean(finished);
+        for (StemChain c : stems) {
+            c.save(w);
+        }
+        master.save(w);
+        return w.toByteArray();
+    }
+
+    public void load(byte[] state) {
+        StateReader r = new StateReader(state);
+        int n = r.readInt();
+        if (n != stems.length) {
+            throw new IllegalStateException("state is for " + n + " stems, renderer has " + stems.length);
+        }
+        segments = r.readInt();
+        shortSegmentSeen = r.readBoolean();
+        finished = r.readBoolean();
+        for (StemChain c : stems) {
+            c.load(r);
+        }
+        master.load(r);
+    }
+}

@@ -1,0 +1,97 @@
+package ai.aimix.dsp.state;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+
+/** Reads what {@link StateWriter} wrote, in the same order. */
+public final class StateReader {
+    private final DataInputStream in;
+
+    public StateReader(byte[] bytes) {
+        this.in = new DataInputStream(new ByteArrayInputStream(bytes));
+    }
+
+    public StateReader(ByteBuffer buffer) {
+        this(toArray(buffer));
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    public int readInt() {
+        try {
+            return in.readInt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long readLong() {
+        try {
+            return in.readLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean readBoolean() {
+        try {
+            return in.readBoolean();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public float readFloat() {
+        try {
+            return in.readFloat();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public double readDouble() {
+        try {
+            return in.readDouble();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public float[] readFloats() {
+        int n = readInt();
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = readFloat();
+        }
+        return v;
+    }
+
+    /** Reads a length-prefixed array into {@code into} (which must be large enough); returns the length. */
+    public int readFloatsInto(float[] into) {
+        int n = readInt();
+        if (n > into.length) {
+            throw new IllegalStateException("state holds " + n + " values, room for " + into.length);
+        }
+        for (int i = 0; i < n; i++) {
+            into[i] = readFloat();
+        }
+        return n;
+    }
+
+    public double[] readDoubles() {
+        int n = readInt();
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = readDouble();
+        }
+        return v;
+    }
+}
