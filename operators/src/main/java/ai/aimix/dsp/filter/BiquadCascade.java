@@ -4,8 +4,10 @@ import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
 
 /**
- * A cascade of biquads applied to one or two channels in one pass (transposed direct form II, double
- * precision state). Coefficients may be replaced between calls; the state carries over.
+ * A cascade of biquads applied to one or two channels (direct form I, double precision arithmetic and state).
+ * Direct form I keeps the sample-to-sample dependency to one multiply-add per section, and all sections of both
+ * channels run in one pass over the samples, so the recursions overlap in the CPU's pipeline. Coefficients may be
+ * replaced between calls; the state carries over.
  */
 public final class BiquadCascade {
     private static final double DENORMAL = 1e-30;
@@ -13,18 +15,21 @@ public final class BiquadCascade {
     private final int sections;
     private final int channels;
     private final Biquad[] coefficients;
-    /** [channel][section][2]: s1, s2. */
+    /** [channel][section][4]: x[n-1], x[n-2], y[n-1], y[n-2]. */
     private final double[] state;
 
     public BiquadCascade(int sections, int channels) {
         if (channels < 1 || channels > 2) {
             throw new IllegalArgumentException("1 or 2 channels, got " + channels);
         }
+        if (sections < 1 || sections > 3) {
+            throw new IllegalArgumentException("1 to 3 sections, got " + sections);
+        }
         this.sections = sections;
         this.channels = channels;
-        this.coefficients = new Biquad[sections];
+        this.coefficients = new Biquad[3];
         java.util.Arrays.fill(coefficients, Biquad.identity());
-        this.state = new double[channels * sections * 2];
+        this.state = new double[channels * 3 * 4];
     }
 
     public int channels() {
@@ -32,6 +37,9 @@ public final class BiquadCascade {
     }
 
     public void set(int section, Biquad biquad) {
+        if (section >= sections) {
+            throw new IndexOutOfBoundsException("section " + section + " of " + sections);
+        }
         coefficients[section] = biquad;
     }
 
@@ -41,52 +49,148 @@ public final class BiquadCascade {
 
     /** Filters {@code frames} frames in place; for 2 channels {@code left} and {@code right}, else only left. */
     public void process(float[] left, float[] right, int offset, int frames) {
-        for (int s = 0; s < sections; s++) {
-            Biquad c = coefficients[s];
-            int iL = s * 2;
-            int iR = (sections + s) * 2;
-            double l1 = state[iL];
-            double l2 = state[iL + 1];
-            double r1 = channels == 2 ? state[iR] : 0;
-            double r2 = channels == 2 ? state[iR + 1] : 0;
-            double b0 = c.b0;
-            double b1 = c.b1;
-            double b2 = c.b2;
-            double a1 = c.a1;
-            double a2 = c.a2;
-            if (channels == 2) {
-                for (int i = offset, end = offset + frames; i < end; i++) {
-                    double xl = left[i];
-                    double xr = right[i];
-                    double yl = b0 * xl + l1;
-                    double yr = b0 * xr + r1;
-                    l1 = b1 * xl - a1 * yl + l2;
-                    r1 = b1 * xr - a1 * yr + r2;
-                    l2 = b2 * xl - a2 * yl;
-                    r2 = b2 * xr - a2 * yr;
-                    left[i] = (float) yl;
-                    right[i] = (float) yr;
-                }
-            } else {
-                for (int i = offset, end = offset + frames; i < end; i++) {
-                    double x = left[i];
-                    double y = b0 * x + l1;
-                    l1 = b1 * x - a1 * y + l2;
-                    l2 = b2 * x - a2 * y;
-                    left[i] = (float) y;
-                }
-            }
-            state[iL] = flush(l1);
-            state[iL + 1] = flush(l2);
-            if (channels == 2) {
-                state[iR] = flush(r1);
-                state[iR + 1] = flush(r2);
+        if (channels == 2) {
+            runStereo(left, right, offset, frames);
+        } else {
+            run(left, 0, offset, frames);
+        }
+        for (int i = 0; i < state.length; i++) {
+            if (Math.abs(state[i]) < DENORMAL) {
+                state[i] = 0.0;
             }
         }
     }
 
-    private static double flush(double v) {
-        return Math.abs(v) < DENORMAL ? 0.0 : v;
+    /**
+     * Both channels through all sections in one loop: six independent recursions overlap. The terms that do not
+     * depend on this sample are summed first so that each new value enters last.
+     */
+    private void runStereo(float[] left, float[] right, int offset, int frames) {
+        Biquad c0 = coefficients[0];
+        Biquad c1 = coefficients[1];
+        Biquad c2 = coefficients[2];
+        final double p0 = c0.b0, p1 = c0.b1, p2 = c0.b2, p3 = c0.a1, p4 = c0.a2;
+        final double q0 = c1.b0, q1 = c1.b1, q2 = c1.b2, q3 = c1.a1, q4 = c1.a2;
+        final double r0 = c2.b0, r1 = c2.b1, r2 = c2.b2, r3 = c2.a1, r4 = c2.a2;
+        double lx1 = state[0], lx2 = state[1], ly1 = state[2], ly2 = state[3];
+        double lu1 = state[6], lu2 = state[7], lv1 = state[10], lv2 = state[11];
+        double rx1 = state[12], rx2 = state[13], ry1 = state[14], ry2 = state[15];
+        double ru1 = state[18], ru2 = state[19], rv1 = state[22], rv2 = state[23];
+        int end = offset + frames;
+        if (sections == 3) {
+            for (int i = offset; i < end; i++) {
+                double il = left[i];
+                double ir = right[i];
+                double yl = (p1 * lx1 + p2 * lx2 - p4 * ly2) + p0 * il - p3 * ly1;
+                double yr = (p1 * rx1 + p2 * rx2 - p4 * ry2) + p0 * ir - p3 * ry1;
+                double ul = (q1 * ly1 + q2 * ly2 - q4 * lu2) + q0 * yl - q3 * lu1;
+                double ur = (q1 * ry1 + q2 * ry2 - q4 * ru2) + q0 * yr - q3 * ru1;
+                double vl = (r1 * lu1 + r2 * lu2 - r4 * lv2) + r0 * ul - r3 * lv1;
+                double vr = (r1 * ru1 + r2 * ru2 - r4 * rv2) + r0 * ur - r3 * rv1;
+                lx2 = lx1; lx1 = il; ly2 = ly1; ly1 = yl; lu2 = lu1; lu1 = ul; lv2 = lv1; lv1 = vl;
+                rx2 = rx1; rx1 = ir; ry2 = ry1; ry1 = yr; ru2 = ru1; ru1 = ur; rv2 = rv1; rv1 = vr;
+                left[i] = (float) vl;
+                right[i] = (float) vr;
+            }
+        } else if (sections == 2) {
+            for (int i = offset; i < end; i++) {
+                double il = left[i];
+                double ir = right[i];
+                double yl = (p1 * lx1 + p2 * lx2 - p4 * ly2) + p0 * il - p3 * ly1;
+                double yr = (p1 * rx1 + p2 * rx2 - p4 * ry2) + p0 * ir - p3 * ry1;
+                double ul = (q1 * ly1 + q2 * ly2 - q4 * lu2) + q0 * yl - q3 * lu1;
+                double ur = (q1 * ry1 + q2 * ry2 - q4 * ru2) + q0 * yr - q3 * ru1;
+                lx2 = lx1; lx1 = il; ly2 = ly1; ly1 = yl; lu2 = lu1; lu1 = ul;
+                rx2 = rx1; rx1 = ir; ry2 = ry1; ry1 = yr; ru2 = ru1; ru1 = ur;
+                left[i] = (float) ul;
+                right[i] = (float) ur;
+            }
+        } else {
+            for (int i = offset; i < end; i++) {
+                double il = left[i];
+                double ir = right[i];
+                double yl = (p1 * lx1 + p2 * lx2 - p4 * ly2) + p0 * il - p3 * ly1;
+                double yr = (p1 * rx1 + p2 * rx2 - p4 * ry2) + p0 * ir - p3 * ry1;
+                lx2 = lx1; lx1 = il; ly2 = ly1; ly1 = yl;
+                rx2 = rx1; rx1 = ir; ry2 = ry1; ry1 = yr;
+                left[i] = (float) yl;
+                right[i] = (float) yr;
+            }
+        }
+        store(0, lx1, lx2, ly1, ly2, lu1, lu2, lv1, lv2);
+        store(12, rx1, rx2, ry1, ry2, ru1, ru2, rv1, rv2);
+    }
+
+    private void store(int base, double x1, double x2, double y1, double y2, double u1, double u2, double v1,
+                       double v2) {
+        // per channel, section s holds (its input x1, x2, its output y1, y2) at base + 4s
+        state[base] = x1;
+        state[base + 1] = x2;
+        state[base + 2] = y1;
+        state[base + 3] = y2;
+        state[base + 4] = y1;
+        state[base + 5] = y2;
+        state[base + 6] = u1;
+        state[base + 7] = u2;
+        state[base + 8] = u1;
+        state[base + 9] = u2;
+        state[base + 10] = v1;
+        state[base + 11] = v2;
+    }
+
+    /** One channel through all sections (unused sections are identity and cost a few multiplies). */
+    private void run(float[] x, int base, int offset, int frames) {
+        Biquad c0 = coefficients[0];
+        Biquad c1 = coefficients[1];
+        Biquad c2 = coefficients[2];
+        final double p0 = c0.b0, p1 = c0.b1, p2 = c0.b2, p3 = c0.a1, p4 = c0.a2;
+        final double q0 = c1.b0, q1 = c1.b1, q2 = c1.b2, q3 = c1.a1, q4 = c1.a2;
+        final double r0 = c2.b0, r1 = c2.b1, r2 = c2.b2, r3 = c2.a1, r4 = c2.a2;
+        double x1 = state[base], x2 = state[base + 1], y1 = state[base + 2], y2 = state[base + 3];
+        double u1 = state[base + 6], u2 = state[base + 7];
+        double v1 = state[base + 10], v2 = state[base + 11];
+        int end = offset + frames;
+        if (sections == 1) {
+            for (int i = offset; i < end; i++) {
+                double in = x[i];
+                double y = (p1 * x1 + p2 * x2 - p4 * y2) + p0 * in - p3 * y1;
+                x2 = x1;
+                x1 = in;
+                y2 = y1;
+                y1 = y;
+                x[i] = (float) y;
+            }
+        } else if (sections == 2) {
+            for (int i = offset; i < end; i++) {
+                double in = x[i];
+                double y = (p1 * x1 + p2 * x2 - p4 * y2) + p0 * in - p3 * y1;
+                double u = (q1 * y1 + q2 * y2 - q4 * u2) + q0 * y - q3 * u1;
+                x2 = x1;
+                x1 = in;
+                y2 = y1;
+                y1 = y;
+                u2 = u1;
+                u1 = u;
+                x[i] = (float) u;
+            }
+        } else {
+            for (int i = offset; i < end; i++) {
+                double in = x[i];
+                double y = (p1 * x1 + p2 * x2 - p4 * y2) + p0 * in - p3 * y1;
+                double u = (q1 * y1 + q2 * y2 - q4 * u2) + q0 * y - q3 * u1;
+                double v = (r1 * u1 + r2 * u2 - r4 * v2) + r0 * u - r3 * v1;
+                x2 = x1;
+                x1 = in;
+                y2 = y1;
+                y1 = y;
+                u2 = u1;
+                u1 = u;
+                v2 = v1;
+                v1 = v;
+                x[i] = (float) v;
+            }
+        }
+        store(base, x1, x2, y1, y2, u1, u2, v1, v2);
     }
 
     public void reset() {

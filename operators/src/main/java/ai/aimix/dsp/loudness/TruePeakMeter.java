@@ -20,6 +20,7 @@ public final class TruePeakMeter {
     /** Last HISTORY-1 input samples per channel, oldest first. */
     private final float[][] history;
     private float[] work = new float[0];
+    private float[] acc = new float[0];
     private float samplePeak;
     private float truePeak;
 
@@ -76,19 +77,25 @@ public final class TruePeakMeter {
             sp = Math.max(sp, Math.abs(samples[offset + i]));
         }
         samplePeak = sp;
+        if (acc.length < frames) {
+            acc = new float[frames];
+        }
         float tp = truePeak;
         for (int p = 0; p < FACTOR; p++) {
             float[] c = PHASES[p];
-            int taps = c.length;
-            for (int i = 0; i < frames; i++) {
-                int newest = h + i;
-                float acc = 0f;
-                for (int k = 0; k < taps; k++) {
-                    acc += c[k] * work[newest - k];
+            // tap-outer, sample-inner: simple loops the JIT vectorises
+            java.util.Arrays.fill(acc, 0, frames, 0f);
+            for (int k = 0; k < c.length; k++) {
+                float ck = c[k];
+                int base = h - k;
+                for (int i = 0; i < frames; i++) {
+                    acc[i] += ck * work[base + i];
                 }
-                float a = Math.abs(acc);
-                if (a > tp) {
-                    tp = a;
+            }
+            for (int i = 0; i < frames; i++) {
+                float v = Math.abs(acc[i]);
+                if (v > tp) {
+                    tp = v;
                 }
             }
         }
