@@ -21,8 +21,8 @@ public final class MixRenderer {
 
     private float[] busL = new float[0];
     private float[] busR = new float[0];
-    private float[] scratchL = new float[0];
-    private float[] scratchR = new float[0];
+    /** Per stem: its stereo contribution and two scratch channels. */
+    private float[][][] work = new float[0][][];
 
     public MixRenderer(RenderSettings settings, int[] stemChannels) {
         this.s = settings;
@@ -55,6 +55,15 @@ public final class MixRenderer {
      * @return interleaved stereo output frames now available (the limiter delays output by its latency)
      */
     public float[] renderSegment(float[][] audio, int offset, int frames, float[][] params) {
+        return renderSegment(audio, offset, frames, params, ParallelRunner.SEQUENTIAL);
+    }
+
+    /**
+     * As {@link #renderSegment(float[][], int, int, float[][])}, running the stems' channel strips through
+     * {@code runner} (possibly in parallel). Stems are summed into the bus in stem order afterwards, so the result
+     * does not depend on the runner.
+     */
+    public float[] renderSegment(float[][] audio, int offset, int frames, float[][] params, ParallelRunner runner) {
         if (finished) {
             throw new IllegalStateException("renderer already finished");
         }
@@ -69,10 +78,24 @@ public final class MixRenderer {
         }
         shortSegmentSeen = frames < s.segmentFrames;
         ensureCapacity(frames);
+        java.util.List<Runnable> tasks = new java.util.ArrayList<>(stems.length);
+        for (int i = 0; i < stems.length; i++) {
+            final int stem = i;
+            tasks.add(() -> {
+                float[][] w = work[stem];
+                stems[stem].render(audio[stem], offset, frames, params[stem], w[0], w[1], w[2], w[3]);
+            });
+        }
+        runner.run(tasks);
         java.util.Arrays.fill(busL, 0, frames, 0f);
         java.util.Arrays.fill(busR, 0, frames, 0f);
-        for (int i = 0; i < stems.length; i++) {
-            stems[i].render(audio[i], offset, frames, params[i], busL, busR, scratchL, scratchR);
+        for (float[][] w : work) {
+            float[] l = w[0];
+            float[] r = w[1];
+            for (int k = 0; k < frames; k++) {
+                busL[k] += l[k];
+                busR[k] += r[k];
+            }
         }
         segments++;
         return master.process(busL, busR, frames);
@@ -88,11 +111,11 @@ public final class MixRenderer {
     }
 
     private void ensureCapacity(int frames) {
-        if (busL.length < frames) {
-            busL = new float[frames];
-            busR = new float[frames];
-            scratchL = new float[frames];
-            scratchR = new float[frames];
+        if (busL.length < frames || work.length != stems.length) {
+            int n = Math.max(frames, busL.length);
+            busL = new float[n];
+            busR = new float[n];
+            work = new float[stems.length][4][n];
         }
     }
 

@@ -4,7 +4,9 @@ package ai.aimix.dsp.mix;
  * Everything the renderer needs besides the audio and the per-stem parameters. Values come from the job's
  * configuration (ConfigOptions in the jobs module) and from the request (loudness target, ceiling).
  */
-public final class RenderSettings {
+public final class RenderSettings implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public final double sampleRate;
     /** Parameters change at multiples of this many frames; every segment but the last has exactly this length. */
     public final int segmentFrames;
@@ -87,6 +89,7 @@ public final class RenderSettings {
 
     /** Defaults as documented in docs/ARCHITECTURE.md; every one is a job option. */
     public static final class Builder {
+
         private double sampleRate;
         private int segmentFrames = 65536;
         private int rampFrames = 2048;

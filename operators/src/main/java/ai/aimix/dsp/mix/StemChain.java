@@ -29,10 +29,10 @@ final class StemChain {
 
     /**
      * Processes {@code frames} frames of interleaved input from frame {@code offset} of {@code in} with target
-     * parameters {@code target} and adds the result to the bus. {@code left} and {@code right} are scratch
-     * buffers of at least {@code frames}.
+     * parameters {@code target} and writes the stem's stereo contribution to {@code outL} / {@code outR}.
+     * {@code left} and {@code right} are scratch buffers of at least {@code frames}.
      */
-    void render(float[] in, int offset, int frames, float[] target, float[] busL, float[] busR,
+    void render(float[] in, int offset, int frames, float[] target, float[] outL, float[] outR,
                 float[] left, float[] right) {
         float[] from = previous == null ? target : previous;
         // de-interleave
@@ -94,20 +94,20 @@ final class StemChain {
             float gr = (float) (g * (pan0[1] + f * (pan1[1] - pan0[1])));
             float xl = left[k];
             float xr = channels == 2 ? right[k] : xl;
-            busL[k] += gl * xl;
-            busR[k] += gr * xr;
+            outL[k] = gl * xl;
+            outR[k] = gr * xr;
         }
         float gl = (float) (g1 * pan1[0]);
         float gr = (float) (g1 * pan1[1]);
         if (channels == 2) {
             for (int k = rampEnd; k < frames; k++) {
-                busL[k] += gl * left[k];
-                busR[k] += gr * right[k];
+                outL[k] = gl * left[k];
+                outR[k] = gr * right[k];
             }
         } else {
             for (int k = rampEnd; k < frames; k++) {
-                busL[k] += gl * left[k];
-                busR[k] += gr * left[k];
+                outL[k] = gl * left[k];
+                outR[k] = gr * left[k];
             }
         }
         previous = target.clone();

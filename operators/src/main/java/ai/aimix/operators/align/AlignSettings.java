@@ -1,0 +1,45 @@
+package ai.aimix.operators.align;
+
+import java.io.Serializable;
+
+/** Limits and timeouts of the segment aligner (from MixJobOptions). */
+public final class AlignSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public final int segmentFrames;
+    public final int maxStems;
+    public final double maxTrackSeconds;
+    public final int maxChunkBytes;
+    public final int reorderWindow;
+    public final long chunkTimeoutMillis;
+    public final long unknownMixTimeoutMillis;
+    public final long maxBufferedBytes;
+    public final long retentionMillis;
+    public final int minSampleRate;
+    public final int maxSampleRate;
+
+    public AlignSettings(int segmentFrames, int maxStems, double maxTrackSeconds, int maxChunkBytes,
+                         int reorderWindow, long chunkTimeoutMillis, long unknownMixTimeoutMillis,
+                         long maxBufferedBytes, long retentionMillis, int minSampleRate, int maxSampleRate) {
+        this.segmentFrames = segmentFrames;
+        this.maxStems = maxStems;
+        this.maxTrackSeconds = maxTrackSeconds;
+        this.maxChunkBytes = maxChunkBytes;
+        this.reorderWindow = reorderWindow;
+        this.chunkTimeoutMillis = chunkTimeoutMillis;
+        this.unknownMixTimeoutMillis = unknownMixTimeoutMillis;
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.retentionMillis = retentionMillis;
+        this.minSampleRate = minSampleRate;
+        this.maxSampleRate = maxSampleRate;
+    }
+
+    /** Defaults for tests; the job builds its settings from its options. */
+    public static AlignSettings defaults() {
+        return new AlignSettings(65536, 32, 1200, 1_000_000, 64, 30_000, 30_000, 512L << 20, 300_000, 8000, 192000);
+    }
+
+    public long maxFrames(int sampleRate) {
+        return (long) Math.floor(maxTrackSeconds * sampleRate);
+    }
+}

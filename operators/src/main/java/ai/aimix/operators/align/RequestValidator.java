@@ -1,0 +1,143 @@
+package ai.aimix.operators.align;
+
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ParameterOverride;
+import ai.aimix.schema.StemSpec;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.internal.VariantModel;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks a mix request against the job's limits and resolves its model versions. Plain Java. */
+public final class RequestValidator {
+    private final AlignSettings settings;
+    private final ModelCatalog catalog;
+
+    public RequestValidator(AlignSettings settings, ModelCatalog catalog) {
+        this.settings = settings;
+        this.catalog = catalog;
+    }
+
+    /** Null when the request is acceptable, else why not. */
+    public Rejection check(MixRequest r) {
+        if (r.getMixId() == null || r.getMixId().isBlank() || r.getMixId().length() > 200) {
+            return invalid("mixId must be 1..200 characters");
+        }
+        if (r.getSampleRate() < settings.minSampleRate || r.getSampleRate() > settings.maxSampleRate) {
+            return invalid("sampleRate " + r.getSampleRate() + " outside " + settings.minSampleRate + ".."
+                    + settings.maxSampleRate);
+        }
+        List<StemSpec> stems = r.getStems();
+        if (stems == null || stems.isEmpty()) {
+            return invalid("a request needs at least one stem");
+        }
+        if (stems.size() > settings.maxStems) {
+            return new Rejection(ErrorCode.TOO_MANY_STEMS, true, stems.size() + " stems; at most "
+                    + settings.maxStems + " per mix");
+        }
+        boolean[] seen = new boolean[stems.size()];
+        for (StemSpec s : stems) {
+            if (s.getIndex() < 0 || s.getIndex() >= stems.size() || seen[s.getIndex()]) {
+                return invalid("stem indices must be 0.." + (stems.size() - 1) + ", each once; got " + s.getIndex());
+            }
+            seen[s.getIndex()] = true;
+            if (s.getChannels() != 1 && s.getChannels() != 2) {
+                return invalid("stem " + s.getIndex() + " has " + s.getChannels() + " channels; 1 or 2 supported");
+            }
+        }
+        for (ParameterOverride o : r.getOverrides()) {
+            if (o.getStemIndex() < 0 || o.getStemIndex() >= stems.size()) {
+                return invalid("override for stem " + o.getStemIndex() + " which the request does not have");
+            }
+            if (!Float.isFinite(o.getValue())) {
+                return invalid("override " + o.getParameter() + " of stem " + o.getStemIndex() + " is not finite");
+            }
+        }
+        if (r.getTargetLufs() != null && !(r.getTargetLufs() >= -70 && r.getTargetLufs() <= 0)) {
+            return invalid("targetLufs " + r.getTargetLufs() + " outside -70..0");
+        }
+        if (r.getCeilingDbfs() != null && !(r.getCeilingDbfs() >= -20 && r.getCeilingDbfs() <= 0)) {
+            return invalid("ceilingDbfs " + r.getCeilingDbfs() + " outside -20..0");
+        }
+        if (r.getExpectedFrames() != null) {
+            if (r.getExpectedFrames() < 0) {
+                return invalid("expectedFrames is negative");
+            }
+            if (r.getExpectedFrames() > settings.maxFrames(r.getSampleRate())) {
+                return new Rejection(ErrorCode.TRACK_TOO_LONG, true, "expected " + r.getExpectedFrames()
+                        + " frames; at most " + settings.maxTrackSeconds + " s are accepted");
+            }
+        }
+        if (r.getModel() == null || r.getModel().getMode() == null) {
+            return invalid("model selection missing");
+        }
+        return null;
+    }
+
+    /** The variants and their model versions; throws {@link RejectedException} for unknown versions. */
+    public List<VariantModel> resolveModels(MixRequest r) throws RejectedException {
+        ModelMode mode = r.getModel().getMode();
+        String version = r.getModel().getVersion();
+        String opponent = r.getModel().getOpponent();
+        List<VariantModel> out = new ArrayList<>();
+        try {
+            switch (mode) {
+                case CHAMPION:
+                    out.add(new VariantModel(Variant.MAIN, catalog.champion()));
+                    break;
+                case VERSION:
+                    if (version == null) {
+                        throw new RejectedException(invalid("mode VERSION needs a version"));
+                    }
+                    out.add(new VariantModel(Variant.MAIN, requireKnown(version)));
+                    break;
+                case BATTLE:
+                    if (opponent == null) {
+                        throw new RejectedException(invalid("a battle needs an opponent version"));
+                    }
+                    String a = version == null ? catalog.champion() : requireKnown(version);
+                    String b = requireKnown(opponent);
+                    if (a.equals(b)) {
+                        throw new RejectedException(invalid("a battle needs two different versions, got " + a
+                                + " twice"));
+                    }
+                    out.add(new VariantModel(Variant.A, a));
+                    out.add(new VariantModel(Variant.B, b));
+                    break;
+                default:
+                    throw new RejectedException(invalid("unknown model mode " + mode));
+            }
+        } catch (IOException e) {
+            throw new RejectedException(new Rejection(ErrorCode.UNKNOWN_MODEL_VERSION, true,
+                    "model store unavailable: " + e.getMessage()));
+        }
+        return out;
+    }
+
+    private String requireKnown(String version) throws IOException, RejectedException {
+        if (!catalog.exists(version)) {
+            throw new RejectedException(new Rejection(ErrorCode.UNKNOWN_MODEL_VERSION, true,
+                    "model version '" + version + "' is not in the model store"));
+        }
+        return version;
+    }
+
+    private static Rejection invalid(String message) {
+        return new Rejection(ErrorCode.INVALID_REQUEST, true, message);
+    }
+
+    /** Carries a rejection out of model resolution. */
+    public static final class RejectedException extends Exception {
+        private static final long serialVersionUID = 1L;
+        public final transient Rejection rejection;
+
+        public RejectedException(Rejection rejection) {
+            super(rejection.message);
+            this.rejection = rejection;
+        }
+    }
+}

@@ -1,0 +1,559 @@
+package ai.aimix.operators.align;
+
+import ai.aimix.operators.records.Errors;
+import ai.aimix.operators.records.FloatBytes;
+import ai.aimix.operators.records.Segments;
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.MixError;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.StemSpec;
+import ai.aimix.schema.codec.Pcm;
+import ai.aimix.schema.internal.AlignPhase;
+import ai.aimix.schema.internal.AlignState;
+import ai.aimix.schema.internal.InboundRecord;
+import ai.aimix.schema.internal.SegmentKind;
+import ai.aimix.schema.internal.SegmentRecord;
+import ai.aimix.schema.internal.StemCursor;
+import ai.aimix.schema.internal.VariantModel;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Segment alignment, keyed by mix id: gathers the chunks of every stem of a mix and emits segment k (the same
+ * frames of every stem) as soon as each stem has them or has ended.
+ *
+ * <ul>
+ *   <li>Chunks are held in keyed state until emitted; chunks that arrive before their request wait for it up to
+ *       the unknown-mix timeout; chunks that arrive ahead of a gap wait for it within the reorder window.</li>
+ *   <li>Every rejected input becomes a {@link MixError} on {@link #ERRORS}; fatal ones end the mix with a FAIL
+ *       record downstream, and the stages after this one produce the FAILED result.</li>
+ *   <li>A mix with no progress for the chunk timeout fails with MISSING_CHUNK: never a hang.</li>
+ *   <li>When a mix completes or fails its state shrinks to a tombstone (so late chunks are recognised) that a
+ *       timer clears after the retention time: then nothing of the mix is left, state or timer.</li>
+ * </ul>
+ */
+public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, SegmentRecord> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<MixError> ERRORS =
+            new OutputTag<>("aligner-errors", TypeInformation.of(MixError.class));
+
+    private final AlignSettings settings;
+    private final ModelCatalog catalog;
+
+    private transient ValueState<AlignState> state;
+    private transient MapState<Long, AudioChunk> chunks;
+    private transient RequestValidator validator;
+    private transient Counter segmentsOut;
+    private transient Counter rejected;
+    private transient Counter droppedAfterEnd;
+
+    public SegmentAligner(AlignSettings settings, ModelCatalog catalog) {
+        this.settings = settings;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("align", AlignState.class));
+        chunks = getRuntimeContext().getMapState(new MapStateDescriptor<>("chunks", Types.LONG,
+                TypeInformation.of(AudioChunk.class)));
+        validator = new RequestValidator(settings, catalog);
+        segmentsOut = getRuntimeContext().getMetricGroup().counter("segmentsEmitted");
+        rejected = getRuntimeContext().getMetricGroup().counter("recordsRejected");
+        droppedAfterEnd = getRuntimeContext().getMetricGroup().counter("chunksDroppedAfterFailure");
+    }
+
+    static long chunkKey(int stem, long sequence) {
+        return ((long) stem << 40) | sequence;
+    }
+
+    @Override
+    public void processElement(InboundRecord in, Context ctx, Collector<SegmentRecord> out) throws Exception {
+        long t0 = System.nanoTime();
+        long now = ctx.timerService().currentProcessingTime();
+        AlignState st = state.value();
+        if (in.getRequest() != null) {
+            st = onRequest(st, in, ctx, out, now);
+        } else if (in.getChunk() != null) {
+            st = onChunk(st, in, ctx, out, now);
+        }
+        if (st != null) {
+            st.setAlignNanos(st.getAlignNanos() + (System.nanoTime() - t0));
+            state.update(st);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ request
+
+    private AlignState onRequest(AlignState st, InboundRecord in, Context ctx, Collector<SegmentRecord> out, long now)
+            throws Exception {
+        MixRequest req = in.getRequest();
+        String mixId = req.getMixId();
+        if (st != null && st.getPhase() != AlignPhase.WAITING_FOR_REQUEST) {
+            reject(ctx, in, mixId, null, null, new Rejection(ErrorCode.DUPLICATE_REQUEST, false,
+                    "mix " + mixId + " already has a request (" + st.getPhase() + "); ignored"), now);
+            return st;
+        }
+        if (st == null) {
+            st = newState(now);
+        }
+        st.setLastActivityMillis(now);
+        Rejection problem = validator.check(req);
+        List<VariantModel> models = null;
+        if (problem == null) {
+            try {
+                models = validator.resolveModels(req);
+            } catch (RequestValidator.RejectedException e) {
+                problem = e.rejection;
+            }
+        }
+        if (problem != null) {
+            reject(ctx, in, mixId, null, null, problem, now);
+            out.collect(Segments.fail(mixId, error(mixId, in, null, null, problem, now), true, req.getSampleRate()));
+            return tombstone(st, AlignPhase.FAILED, ctx, now);
+        }
+        st.setRequest(req);
+        st.setModels(models);
+        st.setPhase(AlignPhase.ACTIVE);
+        List<StemCursor> cursors = new ArrayList<>();
+        for (int i = 0; i < req.getStems().size(); i++) {
+            cursors.add(new StemCursor(0L, 0L, 0, 0L, 0L, false, null, 0));
+        }
+        st.setStems(cursors);
+        out.collect(Segments.base(SegmentKind.START, mixId)
+                .setRequest(req)
+                .setModels(models)
+                .setFirstSeenMillis(st.getFirstSeenMillis())
+                .setTotalFrames(req.getExpectedFrames())
+                .build());
+
+        // chunks that came before the request: check and admit them in sequence order
+        if (st.getOrphanChunks() > 0) {
+            List<Map.Entry<Long, AudioChunk>> orphans = new ArrayList<>();
+            for (Map.Entry<Long, AudioChunk> e : chunks.entries()) {
+                orphans.add(Map.entry(e.getKey(), e.getValue()));
+            }
+            orphans.sort(Comparator.comparing(Map.Entry::getKey));
+            chunks.clear();
+            st.setBufferedBytes(0L);
+            st.setOrphanChunks(0);
+            for (Map.Entry<Long, AudioChunk> e : orphans) {
+                if (!admit(st, e.getValue(), null, ctx, out, now)) {
+                    return st;
+                }
+            }
+        }
+        st = emitReady(st, ctx, out, now);
+        ensureTimer(st, ctx);
+        return st;
+    }
+
+    // ------------------------------------------------------------------------------------------------ chunks
+
+    private AlignState onChunk(AlignState st, InboundRecord in, Context ctx, Collector<SegmentRecord> out, long now)
+            throws Exception {
+        AudioChunk c = in.getChunk();
+        String mixId = c.getMixId();
+        if (st == null) {
+            st = newState(now);
+        }
+        switch (st.getPhase()) {
+            case FAILED:
+                st.setDroppedAfterEnd(st.getDroppedAfterEnd() + 1);
+                droppedAfterEnd.inc();
+                return st;
+            case COMPLETED:
+                reject(ctx, in, mixId, c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.CHUNK_AFTER_LAST,
+                        false, "mix " + mixId + " has already completed"), now);
+                return st;
+            case WAITING_FOR_REQUEST:
+                st.setLastActivityMillis(now);
+                holdOrphan(st, in, ctx, now);
+                ensureTimer(st, ctx);
+                return st;
+            default:
+                st.setLastActivityMillis(now);
+                if (admit(st, c, in, ctx, out, now)) {
+                    st = emitReady(st, ctx, out, now);
+                }
+                ensureTimer(st, ctx);
+                return st;
+        }
+    }
+
+    private void holdOrphan(AlignState st, InboundRecord in, Context ctx, long now) throws Exception {
+        AudioChunk c = in.getChunk();
+        int size = c.getData().remaining();
+        long key = chunkKey(Math.max(0, Math.min(c.getStemIndex(), 0xFFFFF)), c.getSequence());
+        if (c.getStemIndex() < 0 || c.getSequence() < 0 || size > settings.maxChunkBytes
+                || st.getBufferedBytes() + size > settings.maxBufferedBytes) {
+            reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.UNKNOWN_MIX,
+                    false, "no request for mix " + c.getMixId() + " yet, and this chunk cannot be held for it "
+                    + "(bad index, oversize, or the per-mix buffer is full)"), now);
+            return;
+        }
+        if (chunks.contains(key)) {
+            reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.DUPLICATE_CHUNK,
+                    false, "duplicate of a chunk already held; ignored"), now);
+            return;
+        }
+        chunks.put(key, c);
+        st.setOrphanChunks(st.getOrphanChunks() + 1);
+        st.setBufferedBytes(st.getBufferedBytes() + size);
+    }
+
+    /**
+     * Takes in one chunk of an active mix. Returns false when the chunk failed the mix (the state is then a
+     * tombstone); true otherwise, including when only the chunk was dropped.
+     */
+    private boolean admit(AlignState st, AudioChunk c, InboundRecord in, Context ctx, Collector<SegmentRecord> out,
+                          long now) throws Exception {
+        MixRequest req = st.getRequest();
+        String mixId = req.getMixId();
+        int idx = c.getStemIndex();
+        long seq = c.getSequence();
+        if (idx < 0 || idx >= req.getStems().size()) {
+            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.STEM_INDEX_OUT_OF_RANGE, false, "stem index "
+                    + idx + " but the request has " + req.getStems().size() + " stems"), now);
+            return true;
+        }
+        if (seq < 0) {
+            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.MALFORMED_CHUNK, false,
+                    "negative sequence number"), now);
+            return true;
+        }
+        StemCursor cur = st.getStems().get(idx);
+        if (cur.getLastSequence() != null && seq > cur.getLastSequence()) {
+            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.CHUNK_AFTER_LAST, false, "stem " + idx
+                    + " ended at sequence " + cur.getLastSequence()), now);
+            return true;
+        }
+        long key = chunkKey(idx, seq);
+        if (seq < cur.getNextSequence() || chunks.contains(key)) {
+            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.DUPLICATE_CHUNK, false,
+                    "sequence " + seq + " of stem " + idx + " was already received; ignored"), now);
+            return true;
+        }
+        StemSpec spec = req.getStems().get(idx);
+        Rejection problem = ChunkChecks.check(c, req, spec.getChannels(), settings.maxChunkBytes);
+        if (problem == null && seq > cur.getNextSequence() + settings.reorderWindow) {
+            problem = new Rejection(ErrorCode.OUT_OF_ORDER_CHUNK, true, "sequence " + seq + " of stem " + idx
+                    + " arrived while " + cur.getNextSequence() + " is awaited; the reorder window is "
+                    + settings.reorderWindow + " chunks");
+        }
+        if (problem == null && c.getLast() && cur.getLastSequence() != null) {
+            problem = new Rejection(ErrorCode.MALFORMED_CHUNK, false, "stem " + idx + " already has a chunk "
+                    + "flagged last (sequence " + cur.getLastSequence() + "); this second one is ignored");
+        }
+        if (problem == null && c.getLast() && cur.getAheadChunks() > 0 && hasHeldBeyond(idx, seq, cur)) {
+            problem = new Rejection(ErrorCode.CHUNK_AFTER_LAST, true, "stem " + idx + " has chunks after the one "
+                    + "flagged last (sequence " + seq + ")");
+        }
+        if (problem != null) {
+            if (problem.fatal) {
+                fail(st, ctx, out, in, idx, seq, problem, now);
+                return false;
+            }
+            reject(ctx, in, mixId, idx, seq, problem, now);
+            return true;
+        }
+        int size = c.getData().remaining();
+        chunks.put(key, c);
+        st.setBufferedBytes(st.getBufferedBytes() + size);
+        if (c.getLast()) {
+            cur.setLastSequence(seq);
+        }
+        if (seq == cur.getNextSequence()) {
+            advance(cur, idx, c);
+        } else {
+            cur.setAheadChunks(cur.getAheadChunks() + 1);
+        }
+        if (cur.getReceivedFrames() > settings.maxFrames(req.getSampleRate())) {
+            fail(st, ctx, out, in, idx, seq, new Rejection(ErrorCode.TRACK_TOO_LONG, true, "stem " + idx
+                    + " is longer than " + settings.maxTrackSeconds + " s"), now);
+            return false;
+        }
+        if (st.getBufferedBytes() > settings.maxBufferedBytes) {
+            fail(st, ctx, out, in, idx, seq, new Rejection(ErrorCode.BUFFER_OVERFLOW, true, "more than "
+                    + settings.maxBufferedBytes + " bytes held for this mix: stems are too far apart in time "
+                    + "(send them interleaved)"), now);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean hasHeldBeyond(int idx, long seq, StemCursor cur) throws Exception {
+        for (long s = seq + 1; s < cur.getNextSequence() + settings.reorderWindow + 1; s++) {
+            if (chunks.contains(chunkKey(idx, s))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The chunk at nextSequence arrived: move the cursor over it and over any held chunks right behind it. */
+    private void advance(StemCursor cur, int idx, AudioChunk arrived) throws Exception {
+        AudioChunk c = arrived;
+        while (true) {
+            long frames = ChunkChecks.frames(c);
+            cur.setAvailableFrames(cur.getAvailableFrames() + frames);
+            cur.setReceivedFrames(cur.getReceivedFrames() + frames);
+            cur.setNextSequence(cur.getNextSequence() + 1);
+            if (c.getLast()) {
+                cur.setEnded(true);
+                return;
+            }
+            if (cur.getAheadChunks() == 0) {
+                return;
+            }
+            AudioChunk next = chunks.get(chunkKey(idx, cur.getNextSequence()));
+            if (next == null) {
+                return;
+            }
+            cur.setAheadChunks(cur.getAheadChunks() - 1);
+            c = next;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ emit
+
+    private AlignState emitReady(AlignState st, Context ctx, Collector<SegmentRecord> out, long now)
+            throws Exception {
+        MixRequest req = st.getRequest();
+        int segment = settings.segmentFrames;
+        List<StemCursor> cursors = st.getStems();
+        while (true) {
+            boolean allEnded = true;
+            long minOpen = Long.MAX_VALUE;
+            long maxAvailable = 0;
+            for (StemCursor c : cursors) {
+                maxAvailable = Math.max(maxAvailable, c.getAvailableFrames());
+                if (!c.getEnded()) {
+                    allEnded = false;
+                    minOpen = Math.min(minOpen, c.getAvailableFrames());
+                }
+            }
+            if (!allEnded && minOpen < segment) {
+                return st;
+            }
+            int frames = allEnded ? (int) Math.min(segment, maxAvailable) : segment;
+            if (frames == 0) {
+                return complete(st, ctx, out, now);
+            }
+            long t0 = System.nanoTime();
+            List<ByteBuffer> audio = new ArrayList<>(cursors.size());
+            List<Integer> roles = new ArrayList<>(cursors.size());
+            boolean last = allEnded;
+            for (int i = 0; i < cursors.size(); i++) {
+                StemSpec spec = req.getStems().get(i);
+                audio.add(take(cursors.get(i), i, spec.getChannels(), frames, st));
+                roles.add(spec.getRole().ordinal());
+                if (cursors.get(i).getAvailableFrames() > 0) {
+                    last = false;
+                }
+            }
+            int k = st.getSegmentsEmitted();
+            long startFrame = st.getFramesEmitted();
+            long alignNanos = st.getAlignNanos() + (System.nanoTime() - t0);
+            st.setAlignNanos(0L);
+            out.collect(Segments.base(SegmentKind.AUDIO, req.getMixId())
+                    .setSegmentIndex(k)
+                    .setStartFrame(startFrame)
+                    .setFrames(frames)
+                    .setLast(last)
+                    .setTotalFrames(last ? Long.valueOf(startFrame + frames) : req.getExpectedFrames())
+                    .setModels(st.getModels())
+                    .setRoles(roles)
+                    .setAudio(audio)
+                    .setAlignNanos(alignNanos)
+                    .build());
+            segmentsOut.inc();
+            st.setSegmentsEmitted(k + 1);
+            st.setFramesEmitted(startFrame + frames);
+            if (last) {
+                return complete(st, ctx, out, now);
+            }
+        }
+    }
+
+    /** Removes {@code frames} frames (or what the stem has, padding with silence) from a stem's held chunks. */
+    private ByteBuffer take(StemCursor cur, int idx, int channels, int frames, AlignState st) throws Exception {
+        float[] buf = new float[frames * channels];
+        long need = Math.min(frames, cur.getAvailableFrames());
+        int pos = 0;
+        while (need > 0) {
+            long key = chunkKey(idx, cur.getHeadSequence());
+            AudioChunk c = chunks.get(key);
+            if (c == null) {
+                throw new IllegalStateException("chunk " + cur.getHeadSequence() + " of stem " + idx
+                        + " missing from state");
+            }
+            int chunkFrames = (int) ChunkChecks.frames(c);
+            int from = cur.getHeadOffsetFrames();
+            int n = (int) Math.min(chunkFrames - from, need);
+            if (n > 0) {
+                Pcm.decode(c.getData(), c.getEncoding(), from * channels, buf, pos * channels, n * channels);
+                pos += n;
+                need -= n;
+            }
+            if (from + n == chunkFrames) {
+                chunks.remove(key);
+                st.setBufferedBytes(st.getBufferedBytes() - c.getData().remaining());
+                cur.setHeadSequence(cur.getHeadSequence() + 1);
+                cur.setHeadOffsetFrames(0);
+            } else {
+                cur.setHeadOffsetFrames(from + n);
+            }
+        }
+        cur.setAvailableFrames(cur.getAvailableFrames() - pos);
+        return FloatBytes.wrap(buf);
+    }
+
+    private AlignState complete(AlignState st, Context ctx, Collector<SegmentRecord> out, long now) throws Exception {
+        out.collect(Segments.base(SegmentKind.END, st.getRequest().getMixId())
+                .setSegmentIndex(st.getSegmentsEmitted())
+                .setTotalFrames(st.getFramesEmitted())
+                .setAlignNanos(st.getAlignNanos())
+                .build());
+        return tombstone(st, AlignPhase.COMPLETED, ctx, now);
+    }
+
+    // ------------------------------------------------------------------------------------------------ failure
+
+    private void fail(AlignState st, Context ctx, Collector<SegmentRecord> out, InboundRecord in, Integer stem,
+                      Long seq, Rejection why, long now) throws Exception {
+        String mixId = st.getRequest().getMixId();
+        MixError e = error(mixId, in, stem, seq, why, now);
+        rejected.inc();
+        ctx.output(ERRORS, e);
+        out.collect(Segments.fail(mixId, e, false, st.getRequest().getSampleRate()));
+        tombstone(st, AlignPhase.FAILED, ctx, now);
+    }
+
+    private AlignState tombstone(AlignState st, AlignPhase phase, Context ctx, long now) throws Exception {
+        chunks.clear();
+        st.setPhase(phase);
+        st.setRequest(null);
+        st.setModels(List.of());
+        st.setStems(List.of());
+        st.setBufferedBytes(0L);
+        st.setOrphanChunks(0);
+        st.setLastActivityMillis(now);
+        ensureTimer(st, ctx);
+        return st;
+    }
+
+    private void reject(Context ctx, InboundRecord in, String mixId, Integer stem, Long seq, Rejection why, long now) {
+        rejected.inc();
+        ctx.output(ERRORS, error(mixId, in, stem, seq, why, now));
+    }
+
+    private static MixError error(String mixId, InboundRecord in, Integer stem, Long seq, Rejection why, long now) {
+        return Errors.of(why.code, why.fatal, why.message, mixId, in, stem, seq, now);
+    }
+
+    // ------------------------------------------------------------------------------------------------ timers
+
+    private long deadline(AlignState st) {
+        switch (st.getPhase()) {
+            case WAITING_FOR_REQUEST:
+                return st.getFirstSeenMillis() + settings.unknownMixTimeoutMillis;
+            case ACTIVE:
+                return st.getLastActivityMillis() + settings.chunkTimeoutMillis;
+            default:
+                return st.getLastActivityMillis() + settings.retentionMillis;
+        }
+    }
+
+    /** One timer per mix: registered when none is, moved only when the deadline comes earlier. */
+    private void ensureTimer(AlignState st, Context ctx) {
+        long due = deadline(st);
+        if (st.getTimerAt() == 0 || due < st.getTimerAt()) {
+            if (st.getTimerAt() != 0) {
+                ctx.timerService().deleteProcessingTimeTimer(st.getTimerAt());
+            }
+            ctx.timerService().registerProcessingTimeTimer(due);
+            st.setTimerAt(due);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SegmentRecord> out) throws Exception {
+        AlignState st = state.value();
+        if (st == null || timestamp != st.getTimerAt()) {
+            return;
+        }
+        st.setTimerAt(0L);
+        long due = deadline(st);
+        if (timestamp < due) {
+            ensureTimer(st, ctx);
+            state.update(st);
+            return;
+        }
+        String mixId = ctx.getCurrentKey();
+        switch (st.getPhase()) {
+            case WAITING_FOR_REQUEST:
+                rejected.inc();
+                ctx.output(ERRORS, Errors.ofMix(ErrorCode.UNKNOWN_MIX, false, st.getOrphanChunks()
+                        + " chunk(s) arrived for mix " + mixId + " but no request came within "
+                        + settings.unknownMixTimeoutMillis + " ms; they were dropped", mixId, timestamp));
+                chunks.clear();
+                state.clear();
+                return;
+            case ACTIVE:
+                fail(st, ctx, out, null, null, null, missing(st, timestamp), timestamp);
+                state.update(st);
+                return;
+            default:
+                chunks.clear();
+                state.clear();
+        }
+    }
+
+    private Rejection missing(AlignState st, long now) {
+        StringBuilder which = new StringBuilder();
+        List<StemCursor> cursors = st.getStems();
+        for (int i = 0; i < cursors.size(); i++) {
+            StemCursor c = cursors.get(i);
+            if (!c.getEnded() && c.getAvailableFrames() < settings.segmentFrames) {
+                if (which.length() > 0) {
+                    which.append(", ");
+                }
+                which.append("stem ").append(i).append(" (").append(st.getRequest().getStems().get(i).getName())
+                        .append(") awaits chunk ").append(c.getNextSequence());
+            }
+        }
+        return new Rejection(ErrorCode.MISSING_CHUNK, true, "no progress for " + (now - st.getLastActivityMillis())
+                + " ms: " + which);
+    }
+
+    private static AlignState newState(long now) {
+        return AlignState.newBuilder()
+                .setPhase(AlignPhase.WAITING_FOR_REQUEST)
+                .setFirstSeenMillis(now)
+                .setLastActivityMillis(now)
+                .setTimerAt(0L)
+                .setSegmentsEmitted(0)
+                .setFramesEmitted(0L)
+                .setBufferedBytes(0L)
+                .setOrphanChunks(0)
+                .build();
+    }
+}

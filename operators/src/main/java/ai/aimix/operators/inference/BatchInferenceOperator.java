@@ -1,0 +1,292 @@
+package ai.aimix.operators.inference;
+
+import ai.aimix.dsp.spectral.Decibels;
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.ModelOutput;
+import ai.aimix.model.runtime.MixNetBatch;
+import ai.aimix.model.runtime.SessionCache;
+import ai.aimix.operators.records.Errors;
+import ai.aimix.operators.records.FloatBytes;
+import ai.aimix.operators.records.Segments;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.MixError;
+import ai.aimix.schema.internal.SegmentKind;
+import ai.aimix.schema.internal.SegmentRecord;
+import ai.aimix.schema.internal.VariantModel;
+import ai.aimix.schema.internal.VariantParams;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Batched ONNX inference across mixes. Audio segments (with their log-mel) from any mix wait in a queue and are
+ * run as one batch per model version and frame count when {@code batchSegments} are waiting, when the oldest has
+ * waited {@code maxDelayMillis}, before every checkpoint barrier, and at end of input: nothing buffered crosses a
+ * checkpoint, so the operator has no state of its own. Records leave in the order they came, so a mix's START,
+ * segments and END stay ordered. A battle segment runs once per variant on the same spectrogram.
+ */
+public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord>
+        implements OneInputStreamOperator<SegmentRecord, SegmentRecord>, ProcessingTimeService.ProcessingTimeCallback {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(BatchInferenceOperator.class);
+
+    public static final OutputTag<MixError> ERRORS =
+            new OutputTag<>("inference-errors", TypeInformation.of(MixError.class));
+
+    private final InferenceSettings settings;
+    private final PredictorFactory predictors;
+
+    private transient ArrayDeque<StreamRecord<SegmentRecord>> queue;
+    private transient int waitingSegments;
+    private transient boolean timerPending;
+    private transient ParameterPredictor predictor;
+    /** Mixes whose model failed; their later records are dropped until their END or FAIL passes. */
+    private transient Set<String> failedMixes;
+    private transient Histogram batchSizes;
+    private transient Counter batches;
+    private transient Counter rowsRun;
+
+    public BatchInferenceOperator(InferenceSettings settings, PredictorFactory predictors) {
+        this.settings = settings;
+        this.predictors = predictors;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        queue = new ArrayDeque<>();
+        failedMixes = new HashSet<>();
+        predictor = predictors.create();
+        batchSizes = getMetricGroup().histogram("batchSegments", new DescriptiveStatisticsHistogram(1000));
+        batches = getMetricGroup().counter("batches");
+        rowsRun = getMetricGroup().counter("stemRows");
+        getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-onnx-sessions",
+                SessionCache.shared()::closeAll);
+    }
+
+    /** Records waiting for the next flush (for tests and metrics). */
+    public int waiting() {
+        return queue.size();
+    }
+
+    @Override
+    public void processElement(StreamRecord<SegmentRecord> element) throws Exception {
+        SegmentRecord r = element.getValue();
+        boolean audio = r.getKind() == SegmentKind.AUDIO;
+        if (queue.isEmpty() && !audio) {
+            pass(r, element);
+            return;
+        }
+        queue.add(element.hasTimestamp() ? new StreamRecord<>(r, element.getTimestamp()) : new StreamRecord<>(r));
+        if (audio) {
+            waitingSegments++;
+        }
+        if (waitingSegments >= settings.batchSegments) {
+            flush();
+        } else if (waitingSegments > 0 && !timerPending) {
+            timerPending = true;
+            ProcessingTimeService time = getProcessingTimeService();
+            time.registerTimer(time.getCurrentProcessingTime() + settings.maxDelayMillis, this);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(long time) throws Exception {
+        timerPending = false;
+        flush();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (predictor != null) {
+            predictor.close();
+        }
+        super.close();
+    }
+
+    private void pass(SegmentRecord r, StreamRecord<SegmentRecord> element) {
+        if (r.getKind() == SegmentKind.END || r.getKind() == SegmentKind.FAIL) {
+            if (failedMixes.remove(r.getMixId()) && r.getKind() == SegmentKind.END) {
+                return; // the mix already ended with FAIL here
+            }
+        } else if (failedMixes.contains(r.getMixId())) {
+            return;
+        }
+        output.collect(element);
+    }
+
+    /** Runs everything waiting and emits the queue in arrival order. */
+    void flush() throws Exception {
+        if (queue.isEmpty()) {
+            return;
+        }
+        Map<SegmentRecord, Outcome> outcomes = waitingSegments > 0 ? infer() : Map.of();
+        StreamRecord<SegmentRecord> element;
+        while ((element = queue.poll()) != null) {
+            SegmentRecord r = element.getValue();
+            Outcome o = outcomes.get(r);
+            if (o == null) {
+                pass(r, element);
+                continue;
+            }
+            if (failedMixes.contains(r.getMixId())) {
+                continue;
+            }
+            if (o.failure != null) {
+                failedMixes.add(r.getMixId());
+                output.collect(ERRORS, new StreamRecord<>(o.failure));
+                output.collect(new StreamRecord<>(Segments.fail(r.getMixId(), o.failure, false, 0)));
+                continue;
+            }
+            r.setParams(o.params);
+            r.setInferenceNanos(o.nanos);
+            r.setBatchSegments(o.batchSegments);
+            output.collect(element);
+        }
+        waitingSegments = 0;
+    }
+
+    private Map<SegmentRecord, Outcome> infer() {
+        // group the waiting segments by (model version, frame count): one ORT run each
+        Map<String, List<Slot>> groups = new LinkedHashMap<>();
+        Map<SegmentRecord, Outcome> outcomes = new IdentityHashMap<>();
+        int segments = 0;
+        for (StreamRecord<SegmentRecord> e : queue) {
+            SegmentRecord r = e.getValue();
+            if (r.getKind() != SegmentKind.AUDIO || failedMixes.contains(r.getMixId())) {
+                continue;
+            }
+            segments++;
+            Outcome o = new Outcome(r.getModels().size());
+            outcomes.put(r, o);
+            int frames = Math.max(MixNetArchitecture.MIN_FRAMES, r.getMelFrames());
+            for (int v = 0; v < r.getModels().size(); v++) {
+                String key = r.getModels().get(v).getModelVersion() + "/" + frames;
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Slot(r, v));
+            }
+        }
+        if (segments > 0) {
+            batchSizes.update(segments);
+            batches.inc();
+        }
+        for (List<Slot> group : groups.values()) {
+            run(group, outcomes, segments);
+        }
+        return outcomes;
+    }
+
+    private void run(List<Slot> group, Map<SegmentRecord, Outcome> outcomes, int batchSegments) {
+        SegmentRecord first = group.get(0).record;
+        String version = first.getModels().get(group.get(0).variant).getModelVersion();
+        int frames = Math.max(MixNetArchitecture.MIN_FRAMES, first.getMelFrames());
+        int rows = 0;
+        for (Slot s : group) {
+            rows += s.record.getMel().size();
+        }
+        long t0 = System.nanoTime();
+        try {
+            MixNetBatch batch = new MixNetBatch(rows, frames);
+            for (int g = 0; g < group.size(); g++) {
+                SegmentRecord r = group.get(g).record;
+                for (int stem = 0; stem < r.getMel().size(); stem++) {
+                    batch.add(melRows(r, stem, frames), r.getRoles().get(stem), g);
+                }
+            }
+            float[] out = predictor.predict(version, batch);
+            long nanos = System.nanoTime() - t0;
+            rowsRun.inc(rows);
+            String provider = predictor.provider(version);
+            int row = 0;
+            for (Slot s : group) {
+                int stems = s.record.getMel().size();
+                float[] values = new float[stems * ModelOutput.COUNT];
+                System.arraycopy(out, row * ModelOutput.COUNT, values, 0, values.length);
+                row += stems;
+                VariantModel vm = s.record.getModels().get(s.variant);
+                Outcome o = outcomes.get(s.record);
+                o.params.set(s.variant, new VariantParams(vm.getVariant(), version, FloatBytes.wrap(values), provider));
+                o.nanos += nanos * stems / rows;
+                o.batchSegments = batchSegments;
+            }
+        } catch (Exception | UnsatisfiedLinkError e) {
+            LOG.warn("Inference with model {} failed for {} segment(s): {}", version, group.size(), e.toString());
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            for (Slot s : group) {
+                Outcome o = outcomes.get(s.record);
+                if (o.failure == null) {
+                    o.failure = Errors.ofMix(ErrorCode.MODEL_FAILURE, true, "model " + version + " failed: "
+                            + e.getMessage(), s.record.getMixId(), now);
+                }
+            }
+        }
+    }
+
+    /** The stem's log-mel as band-major rows of {@code frames} values, padded with silence when shorter. */
+    private static FloatBuffer melRows(SegmentRecord r, int stem, int frames) {
+        FloatBuffer mel = FloatBytes.view(r.getMel().get(stem));
+        int have = r.getMelFrames();
+        if (have == frames) {
+            return mel;
+        }
+        int bands = r.getMelBands();
+        float[] padded = new float[bands * frames];
+        java.util.Arrays.fill(padded, Decibels.FLOOR_DB);
+        for (int b = 0; b < bands; b++) {
+            for (int t = 0; t < have; t++) {
+                padded[b * frames + t] = mel.get(b * have + t);
+            }
+        }
+        return FloatBuffer.wrap(padded);
+    }
+
+    private static final class Slot {
+        final SegmentRecord record;
+        final int variant;
+
+        Slot(SegmentRecord record, int variant) {
+            this.record = record;
+            this.variant = variant;
+        }
+    }
+
+    private static final class Outcome {
+        final List<VariantParams> params;
+        long nanos;
+        int batchSegments;
+        MixError failure;
+
+        Outcome(int variants) {
+            params = new ArrayList<>(java.util.Collections.nCopies(variants, (VariantParams) null));
+        }
+    }
+}

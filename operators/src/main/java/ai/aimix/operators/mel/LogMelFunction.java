@@ -1,0 +1,131 @@
+package ai.aimix.operators.mel;
+
+import ai.aimix.dsp.spectral.StemMel;
+import ai.aimix.operators.StemParallelism;
+import ai.aimix.operators.records.FloatBytes;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.StemSpec;
+import ai.aimix.schema.internal.MelState;
+import ai.aimix.schema.internal.SegmentKind;
+import ai.aimix.schema.internal.SegmentRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * STFT / log-mel of every stem of each audio segment (Hann, n_fft 2048, hop 512, 128 Slaney mel bands, power,
+ * dB), keyed by mix id. Each stem's streaming-STFT state is kept between segments so frames continue across
+ * segment boundaries exactly as over one array. State is created on START and cleared on END or FAIL.
+ */
+public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, SegmentRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final MelSettings settings;
+    private transient ValueState<MelState> state;
+    private transient Counter dropped;
+    private transient java.util.Map<Integer, StemMel> mels;
+
+    public LogMelFunction(MelSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("mel", MelState.class));
+        dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
+        mels = new java.util.HashMap<>();
+        getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers",
+                StemParallelism::shutdown);
+    }
+
+    @Override
+    public void processElement(SegmentRecord rec, Context ctx, Collector<SegmentRecord> out) throws Exception {
+        switch (rec.getKind()) {
+            case START:
+                start(rec.getRequest());
+                out.collect(rec);
+                return;
+            case AUDIO:
+                MelState st = state.value();
+                if (st == null) {
+                    dropped.inc(); // the mix failed further down and its stages were cleared
+                    return;
+                }
+                out.collect(audio(rec, st));
+                return;
+            default: // END, FAIL
+                state.clear();
+                out.collect(rec);
+        }
+    }
+
+    private void start(MixRequest req) {
+        StemMel mel = mels.computeIfAbsent(req.getSampleRate(),
+                sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
+        List<Integer> channels = new ArrayList<>();
+        List<ByteBuffer> stft = new ArrayList<>();
+        byte[] initial = mel.initialState();
+        for (StemSpec s : req.getStems()) {
+            channels.add(s.getChannels());
+            stft.add(ByteBuffer.wrap(initial));
+        }
+        try {
+            state.update(new MelState(req.getSampleRate(), channels, stft));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private SegmentRecord audio(SegmentRecord rec, MelState st) throws Exception {
+        long t0 = System.nanoTime();
+        int stems = rec.getAudio().size();
+        StemMel mel = melFor(st);
+        byte[] first = bytes(st.getStft().get(0));
+        int melFrames = mel.framesFor(first, rec.getFrames(), rec.getLast());
+        List<Callable<Object[]>> tasks = new ArrayList<>(stems);
+        for (int i = 0; i < stems; i++) {
+            final int stem = i;
+            tasks.add(() -> {
+                float[] audio = FloatBytes.toArray(rec.getAudio().get(stem));
+                float[] values = new float[settings.bands * melFrames];
+                byte[] next = mel.compute(audio, st.getChannels().get(stem), rec.getFrames(), rec.getLast(),
+                        bytes(st.getStft().get(stem)), values, melFrames);
+                return new Object[] {FloatBytes.wrap(values), ByteBuffer.wrap(next)};
+            });
+        }
+        List<Object[]> results = StemParallelism.run(tasks, settings.threads);
+        List<ByteBuffer> mels = new ArrayList<>(stems);
+        List<ByteBuffer> states = new ArrayList<>(stems);
+        for (Object[] r : results) {
+            mels.add((ByteBuffer) r[0]);
+            states.add((ByteBuffer) r[1]);
+        }
+        st.setStft(states);
+        state.update(st);
+        rec.setMelBands(settings.bands);
+        rec.setMelFrames(melFrames);
+        rec.setMel(mels);
+        rec.setMelNanos(System.nanoTime() - t0);
+        return rec;
+    }
+
+    private StemMel melFor(MelState st) {
+        return mels.computeIfAbsent(st.getSampleRate(),
+                sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] a = new byte[d.remaining()];
+        d.get(a);
+        return a;
+    }
+}

@@ -1,0 +1,32 @@
+package ai.aimix.operators.records;
+
+import ai.aimix.schema.MixError;
+import ai.aimix.schema.internal.SegmentKind;
+import ai.aimix.schema.internal.SegmentRecord;
+
+import java.util.List;
+
+/** Builders for the records flowing through the mix job's chain. */
+public final class Segments {
+    private Segments() {
+    }
+
+    public static SegmentRecord.Builder base(SegmentKind kind, String mixId) {
+        return SegmentRecord.newBuilder()
+                .setKind(kind)
+                .setMixId(mixId)
+                .setModels(List.of())
+                .setRoles(List.of())
+                .setAudio(List.of())
+                .setMel(List.of())
+                .setParams(List.of());
+    }
+
+    public static SegmentRecord fail(String mixId, MixError failure, boolean requestRejected, int sampleRate) {
+        return base(SegmentKind.FAIL, mixId)
+                .setFailure(failure)
+                .setRequestRejected(requestRejected)
+                .setFrames(sampleRate) // FAIL carries the sample rate here so a result can be built without state
+                .build();
+    }
+}

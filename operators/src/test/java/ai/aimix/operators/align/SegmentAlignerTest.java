@@ -1,0 +1,310 @@
+package ai.aimix.operators.align;
+
+import ai.aimix.operators.records.FloatBytes;
+import ai.aimix.operators.records.Keys;
+import ai.aimix.operators.testing.FakeCatalog;
+import ai.aimix.operators.testing.Fixtures;
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.MixError;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.codec.Checksums;
+import ai.aimix.schema.internal.InboundRecord;
+import ai.aimix.schema.internal.SegmentKind;
+import ai.aimix.schema.internal.SegmentRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SegmentAlignerTest {
+    static final int SR = 8000;
+    static final int SEGMENT = 1024;
+    static final AlignSettings SETTINGS = new AlignSettings(SEGMENT, 4, 10, 100_000, 4, 1_000, 2_000, 1 << 20,
+            5_000, 8000, 48000);
+
+    KeyedOneInputStreamOperatorTestHarness<String, InboundRecord, SegmentRecord> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new SegmentAligner(SETTINGS, new FakeCatalog("m1", "m2"))),
+                new Keys.Inbound(), Types.STRING);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    void send(MixRequest r) throws Exception {
+        harness.processElement(new StreamRecord<>(Fixtures.inbound(r)));
+    }
+
+    void send(AudioChunk c) throws Exception {
+        harness.processElement(new StreamRecord<>(Fixtures.inbound(c)));
+    }
+
+    List<SegmentRecord> out(String mixId) {
+        return harness.extractOutputValues().stream().filter(s -> s.getMixId().equals(mixId))
+                .collect(Collectors.toList());
+    }
+
+    List<MixError> errors() {
+        List<MixError> e = new ArrayList<>();
+        if (harness.getSideOutput(SegmentAligner.ERRORS) != null) {
+            harness.getSideOutput(SegmentAligner.ERRORS).forEach(r -> e.add(r.getValue()));
+        }
+        return e;
+    }
+
+    List<ErrorCode> errorCodes(String mixId) {
+        return errors().stream().filter(e -> mixId.equals(e.getMixId())).map(MixError::getCode)
+                .collect(Collectors.toList());
+    }
+
+    void assertNothingLeft() {
+        assertEquals(0, harness.numKeyedStateEntries(), "keyed state entries");
+        assertEquals(0, harness.numProcessingTimeTimers(), "timers");
+    }
+
+    /** Two stems of different lengths and channel counts, chunks of different sizes, some swapped in transit. */
+    @Test
+    void alignsStemsIntoSegmentsAndLeavesNothingBehind() throws Exception {
+        float[] a = Fixtures.stemAudio(2500, 2, SR, 1);
+        float[] b = Fixtures.stemAudio(1800, 1, SR, 2);
+        List<AudioChunk> all = Fixtures.interleaved(List.of(
+                Fixtures.chunks("mix", 0, SR, 2, SampleEncoding.PCM_F32LE, a, 300),
+                Fixtures.chunks("mix", 1, SR, 1, SampleEncoding.PCM_S16LE, b, 700)));
+        Collections.swap(all, 2, 4); // stem 0 chunk 2 before chunk 1 ... within the reorder window
+        send(Fixtures.request("mix", SR, 2, 1));
+        for (AudioChunk c : all) {
+            send(c);
+        }
+        List<SegmentRecord> out = out("mix");
+        assertEquals(List.of(SegmentKind.START, SegmentKind.AUDIO, SegmentKind.AUDIO, SegmentKind.AUDIO,
+                SegmentKind.END), out.stream().map(SegmentRecord::getKind).collect(Collectors.toList()));
+        assertEquals(List.of(Variant.MAIN), out.get(0).getModels().stream().map(m -> m.getVariant())
+                .collect(Collectors.toList()));
+        assertEquals("m1", out.get(0).getModels().get(0).getModelVersion());
+        int[] frames = {SEGMENT, SEGMENT, 2500 - 2 * SEGMENT};
+        float[] gotA = new float[2 * 2500];
+        float[] gotB = new float[2500];
+        for (int k = 0; k < 3; k++) {
+            SegmentRecord s = out.get(1 + k);
+            assertEquals(k, s.getSegmentIndex());
+            assertEquals((long) k * SEGMENT, s.getStartFrame());
+            assertEquals(frames[k], s.getFrames());
+            assertEquals(k == 2, s.getLast());
+            float[] sa = FloatBytes.toArray(s.getAudio().get(0));
+            float[] sb = FloatBytes.toArray(s.getAudio().get(1));
+            assertEquals(2 * frames[k], sa.length);
+            assertEquals(frames[k], sb.length);
+            System.arraycopy(sa, 0, gotA, 2 * k * SEGMENT, sa.length);
+            System.arraycopy(sb, 0, gotB, k * SEGMENT, sb.length);
+        }
+        assertArrayEquals(a, gotA, 0f);
+        float[] expectedB = new float[2500];
+        for (int i = 0; i < 1800; i++) {
+            expectedB[i] = Math.round(b[i] * 32768f) / 32768f; // 16-bit on the wire
+        }
+        assertArrayEquals(expectedB, gotB, 0f); // the shorter stem is padded with silence
+        assertEquals(2500L, out.get(4).getTotalFrames());
+        assertTrue(errors().isEmpty(), errors().toString());
+
+        // a tombstone remembers the mix for the retention time, then everything is gone
+        assertEquals(1, harness.numProcessingTimeTimers());
+        send(Fixtures.chunk("mix", 0, 99, SR, 2, SampleEncoding.PCM_F32LE, a, 0, 10, false));
+        assertEquals(List.of(ErrorCode.CHUNK_AFTER_LAST), errorCodes("mix"));
+        harness.setProcessingTime(SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
+    @Test
+    void chunksThatArriveBeforeTheirRequestWaitForIt() throws Exception {
+        float[] a = Fixtures.stemAudio(3000, 1, SR, 3);
+        for (AudioChunk c : Fixtures.chunks("early", 0, SR, 1, SampleEncoding.PCM_F32LE, a, 512)) {
+            send(c);
+        }
+        assertTrue(out("early").isEmpty());
+        send(Fixtures.request("early", SR, 1));
+        List<SegmentRecord> out = out("early");
+        assertEquals(SegmentKind.START, out.get(0).getKind());
+        assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind());
+        assertEquals(3000L, out.get(out.size() - 1).getTotalFrames());
+        harness.setProcessingTime(SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
+    @Test
+    void aMissingChunkTimesOutIntoAnErrorNotAHang() throws Exception {
+        float[] a = Fixtures.stemAudio(4000, 1, SR, 4);
+        List<AudioChunk> chunks = Fixtures.chunks("gap", 0, SR, 1, SampleEncoding.PCM_F32LE, a, 400);
+        send(Fixtures.request("gap", SR, 1));
+        for (AudioChunk c : chunks) {
+            if (c.getSequence() != 3 && c.getSequence() <= 6) { // 4..6 wait within the reorder window
+                send(c);
+            }
+        }
+        assertEquals(List.of(SegmentKind.START, SegmentKind.AUDIO), out("gap").stream()
+                .map(SegmentRecord::getKind).collect(Collectors.toList()));
+        harness.setProcessingTime(SETTINGS.chunkTimeoutMillis + 1);
+        List<SegmentRecord> out = out("gap");
+        SegmentRecord fail = out.get(out.size() - 1);
+        assertEquals(SegmentKind.FAIL, fail.getKind());
+        assertEquals(ErrorCode.MISSING_CHUNK, fail.getFailure().getCode());
+        assertTrue(fail.getFailure().getMessage().contains("awaits chunk 3"), fail.getFailure().getMessage());
+        assertEquals(List.of(ErrorCode.MISSING_CHUNK), errorCodes("gap"));
+        assertTrue(errors().get(0).getFatal());
+        // chunks still in flight for the failed mix are dropped quietly
+        send(chunks.get(3));
+        assertEquals(1, errors().size());
+        harness.setProcessingTime(SETTINGS.chunkTimeoutMillis + SETTINGS.retentionMillis + 2);
+        assertNothingLeft();
+    }
+
+    @Test
+    void badRecordsOfOneMixAreTypedErrorsAndTheOtherMixCarriesOn() throws Exception {
+        float[] good = Fixtures.stemAudio(2048, 2, SR, 5);
+        float[] bad = Fixtures.stemAudio(4096, 1, SR, 6);
+        send(Fixtures.request("good", SR, 2));
+        send(Fixtures.request("bad", SR, 1));
+        List<AudioChunk> badChunks = Fixtures.chunks("bad", 0, SR, 1, SampleEncoding.PCM_F32LE, bad, 512);
+        List<AudioChunk> goodChunks = Fixtures.chunks("good", 0, SR, 2, SampleEncoding.PCM_S16LE, good, 512);
+
+        send(goodChunks.get(0));
+        send(badChunks.get(0));
+        send(badChunks.get(0)); // duplicate: ignored
+        AudioChunk wrongStem = AudioChunk.newBuilder(badChunks.get(1)).setStemIndex(7).build();
+        send(wrongStem);
+        AudioChunk corrupt = AudioChunk.newBuilder(badChunks.get(1)).setChecksum(badChunks.get(1).getChecksum() ^ 1)
+                .build();
+        send(corrupt);
+        ByteBuffer odd = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6});
+        send(AudioChunk.newBuilder(badChunks.get(1)).setData(odd).setChecksum(Checksums.crc32c(odd)).build());
+        send(badChunks.get(1)); // the genuine chunk 1 is still accepted
+        send(goodChunks.get(1));
+        float[] withNan = FloatBytes.toArray(badChunks.get(2).getData());
+        withNan[17] = Float.NaN;
+        ByteBuffer nan = FloatBytes.wrap(withNan);
+        send(AudioChunk.newBuilder(badChunks.get(2)).setData(nan).setChecksum(Checksums.crc32c(nan)).build());
+        for (int i = 2; i < goodChunks.size(); i++) {
+            send(goodChunks.get(i));
+        }
+
+        assertEquals(List.of(ErrorCode.DUPLICATE_CHUNK, ErrorCode.STEM_INDEX_OUT_OF_RANGE,
+                ErrorCode.CHECKSUM_MISMATCH, ErrorCode.MALFORMED_CHUNK, ErrorCode.NON_FINITE_SAMPLES),
+                errorCodes("bad"));
+        List<MixError> badErrors = errors().stream().filter(e -> "bad".equals(e.getMixId()))
+                .collect(Collectors.toList());
+        assertFalse(badErrors.get(0).getFatal());
+        assertTrue(badErrors.get(4).getFatal());
+        assertEquals("audio.chunks", badErrors.get(1).getTopic());
+        assertEquals(7, badErrors.get(1).getStemIndex());
+        assertEquals(SegmentKind.FAIL, out("bad").get(out("bad").size() - 1).getKind());
+
+        List<SegmentKind> goodKinds = out("good").stream().map(SegmentRecord::getKind).collect(Collectors.toList());
+        assertEquals(List.of(SegmentKind.START, SegmentKind.AUDIO, SegmentKind.AUDIO, SegmentKind.END), goodKinds);
+        assertTrue(errorCodes("good").isEmpty());
+
+        harness.setProcessingTime(SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
+    @Test
+    void formatMismatchesAndOverlongTracksEndTheMix() throws Exception {
+        float[] a = Fixtures.stemAudio(2048, 2, SR, 7);
+        send(Fixtures.request("rate", SR, 2));
+        send(Fixtures.chunk("rate", 0, 0, 16000, 2, SampleEncoding.PCM_F32LE, a, 0, 512, false));
+        send(Fixtures.request("chan", SR, 2));
+        send(Fixtures.chunk("chan", 0, 0, SR, 1, SampleEncoding.PCM_F32LE, a, 0, 512, false));
+        send(Fixtures.request("ahead", SR, 2));
+        send(Fixtures.chunk("ahead", 0, 9, SR, 2, SampleEncoding.PCM_F32LE, a, 0, 512, false));
+        send(Fixtures.request("long", SR, 1));
+        float[] tooLong = new float[SR * 11];
+        List<AudioChunk> longChunks = Fixtures.chunks("long", 0, SR, 1, SampleEncoding.PCM_S16LE, tooLong, 8000);
+        for (AudioChunk c : longChunks) {
+            send(c);
+        }
+        assertEquals(List.of(ErrorCode.SAMPLE_RATE_MISMATCH), errorCodes("rate"));
+        assertEquals(List.of(ErrorCode.CHANNEL_MISMATCH), errorCodes("chan"));
+        assertEquals(List.of(ErrorCode.OUT_OF_ORDER_CHUNK), errorCodes("ahead"));
+        assertEquals(List.of(ErrorCode.TRACK_TOO_LONG), errorCodes("long"));
+        for (String m : List.of("rate", "chan", "ahead", "long")) {
+            List<SegmentRecord> out = out(m);
+            assertEquals(SegmentKind.FAIL, out.get(out.size() - 1).getKind(), m);
+        }
+        harness.setProcessingTime(SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
+    @Test
+    void rejectedRequestsFailBeforeStarting() throws Exception {
+        send(Fixtures.request("many", SR, 1, 1, 1, 1, 1));
+        send(Fixtures.request("rate", 4000, 1));
+        send(Fixtures.request("model", SR, new int[] {1}, new ModelSelection(ModelMode.VERSION, "nope", null)));
+        send(Fixtures.request("same", SR, new int[] {1}, Fixtures.battle("m1", "m1")));
+        send(Fixtures.request("ok-battle", SR, new int[] {1}, Fixtures.battle(null, "m2")));
+        assertEquals(List.of(ErrorCode.TOO_MANY_STEMS), errorCodes("many"));
+        assertEquals(List.of(ErrorCode.INVALID_REQUEST), errorCodes("rate"));
+        assertEquals(List.of(ErrorCode.UNKNOWN_MODEL_VERSION), errorCodes("model"));
+        assertEquals(List.of(ErrorCode.INVALID_REQUEST), errorCodes("same"));
+        for (String m : List.of("many", "rate", "model", "same")) {
+            assertEquals(1, out(m).size());
+            assertEquals(SegmentKind.FAIL, out(m).get(0).getKind());
+            assertTrue(out(m).get(0).getRequestRejected());
+        }
+        SegmentRecord start = out("ok-battle").get(0);
+        assertEquals(SegmentKind.START, start.getKind());
+        assertEquals("m1", start.getModels().get(0).getModelVersion());
+        assertEquals(Variant.A, start.getModels().get(0).getVariant());
+        assertEquals("m2", start.getModels().get(1).getModelVersion());
+        // a second request for a running mix is a duplicate, not a restart
+        send(Fixtures.request("ok-battle", SR, 1));
+        assertEquals(List.of(ErrorCode.DUPLICATE_REQUEST), errorCodes("ok-battle"));
+    }
+
+    @Test
+    void chunksOfAMixThatNeverGetsARequestAreDroppedAfterTheTimeout() throws Exception {
+        float[] a = Fixtures.stemAudio(1000, 1, SR, 8);
+        for (AudioChunk c : Fixtures.chunks("ghost", 0, SR, 1, SampleEncoding.PCM_F32LE, a, 250)) {
+            send(c);
+        }
+        assertTrue(harness.numKeyedStateEntries() > 0);
+        harness.setProcessingTime(SETTINGS.unknownMixTimeoutMillis + 1);
+        assertEquals(List.of(ErrorCode.UNKNOWN_MIX), errorCodes("ghost"));
+        assertTrue(errors().get(0).getMessage().startsWith("4 chunk(s)"), errors().get(0).getMessage());
+        assertNothingLeft();
+    }
+
+    @Test
+    void anEmptyFinalChunkEndsAStem() throws Exception {
+        float[] a = Fixtures.stemAudio(1500, 1, SR, 9);
+        send(Fixtures.request("tail", SR, 1));
+        send(Fixtures.chunk("tail", 0, 0, SR, 1, SampleEncoding.PCM_F32LE, a, 0, 1500, false));
+        send(Fixtures.chunk("tail", 0, 1, SR, 1, SampleEncoding.PCM_F32LE, a, 0, 0, true));
+        List<SegmentRecord> out = out("tail");
+        assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind());
+        assertEquals(1500L, out.get(out.size() - 1).getTotalFrames());
+    }
+}

@@ -1,0 +1,158 @@
+package ai.aimix.operators.inference;
+
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.ModelOutput;
+import ai.aimix.operators.records.FloatBytes;
+import ai.aimix.operators.records.Segments;
+import ai.aimix.operators.testing.FakePredictor;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.internal.SegmentKind;
+import ai.aimix.schema.internal.SegmentRecord;
+import ai.aimix.schema.internal.VariantModel;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchInferenceOperatorTest {
+    OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> harness;
+    BatchInferenceOperator operator;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        FakePredictor.CALLS.clear();
+        operator = new BatchInferenceOperator(new InferenceSettings(4, 50), FakePredictor.factory());
+        harness = new OneInputStreamOperatorTestHarness<>(operator);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    static SegmentRecord audio(String mix, int k, int stems, int melFrames, String... versions) {
+        List<VariantModel> models = new ArrayList<>();
+        Variant[] variants = versions.length == 1 ? new Variant[] {Variant.MAIN} : new Variant[] {Variant.A, Variant.B};
+        for (int i = 0; i < versions.length; i++) {
+            models.add(new VariantModel(variants[i], versions[i]));
+        }
+        List<ByteBuffer> mel = new ArrayList<>();
+        List<Integer> roles = new ArrayList<>();
+        for (int s = 0; s < stems; s++) {
+            mel.add(FloatBytes.wrap(new float[MixNetArchitecture.MEL_BANDS * melFrames]));
+            roles.add(s);
+        }
+        return Segments.base(SegmentKind.AUDIO, mix).setSegmentIndex(k).setFrames(1024).setModels(models)
+                .setRoles(roles).setMel(mel).setMelBands(MixNetArchitecture.MEL_BANDS).setMelFrames(melFrames).build();
+    }
+
+    void send(SegmentRecord r) throws Exception {
+        harness.processElement(new StreamRecord<>(r));
+    }
+
+    List<SegmentRecord> out() {
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void controlRecordsPassStraightThroughWhenNothingWaits() throws Exception {
+        send(Segments.base(SegmentKind.START, "a").build());
+        assertEquals(1, out().size());
+        assertEquals(0, operator.waiting());
+    }
+
+    @Test
+    void flushesWhenTheBatchIsFullAcrossMixesAndKeepsOrder() throws Exception {
+        send(audio("a", 0, 3, 127, "m1"));
+        send(audio("b", 0, 2, 127, "m1"));
+        send(Segments.base(SegmentKind.START, "c").build()); // queued behind the waiting segments
+        send(audio("a", 1, 3, 128, "m1"));
+        assertTrue(out().isEmpty());
+        send(audio("b", 1, 2, 128, "m1"));
+        List<SegmentRecord> out = out();
+        assertEquals(List.of("a", "b", "c", "a", "b"), out.stream().map(SegmentRecord::getMixId)
+                .collect(Collectors.toList()));
+        // one ORT run per (version, frame count): 3 + 2 stems at 127 frames, 3 + 2 at 128
+        assertEquals(List.of("m1:5x127", "m1:5x128"), FakePredictor.CALLS);
+        for (SegmentRecord r : out) {
+            if (r.getKind() == SegmentKind.AUDIO) {
+                assertEquals(1, r.getParams().size());
+                assertEquals(r.getMel().size() * ModelOutput.COUNT, FloatBytes.count(r.getParams().get(0).getValues()));
+                assertEquals(4, r.getBatchSegments());
+            }
+        }
+        assertEquals(0, operator.waiting());
+    }
+
+    @Test
+    void flushesAtTheDeadline() throws Exception {
+        send(audio("a", 0, 2, 128, "m1"));
+        harness.setProcessingTime(49);
+        assertTrue(out().isEmpty());
+        harness.setProcessingTime(50);
+        assertEquals(1, out().size());
+        assertEquals(1, out().get(0).getBatchSegments());
+    }
+
+    @Test
+    void flushesBeforeEveryCheckpointBarrierSoNothingBufferedCrossesIt() throws Exception {
+        send(audio("a", 0, 2, 128, "m1"));
+        send(Segments.base(SegmentKind.END, "a").build());
+        assertEquals(2, operator.waiting());
+        harness.prepareSnapshotPreBarrier(1L);
+        assertEquals(0, operator.waiting());
+        assertEquals(List.of(SegmentKind.AUDIO, SegmentKind.END), out().stream().map(SegmentRecord::getKind)
+                .collect(Collectors.toList()));
+        harness.snapshot(1L, 1L);
+    }
+
+    @Test
+    void aBattleRunsBothModelsOnTheSameSpectrogram() throws Exception {
+        send(audio("duel", 0, 2, 64, "m1", "m3"));
+        harness.setProcessingTime(100);
+        SegmentRecord r = out().get(0);
+        assertEquals(2, r.getParams().size());
+        assertEquals(Variant.A, r.getParams().get(0).getVariant());
+        assertEquals("m3", r.getParams().get(1).getModelVersion());
+        assertEquals(-3f, FloatBytes.toArray(r.getParams().get(1).getValues())[ModelOutput.GAIN_DB.ordinal()]);
+        assertEquals(0f, FloatBytes.toArray(r.getParams().get(0).getValues())[ModelOutput.GAIN_DB.ordinal()]);
+        assertEquals(List.of("m1:2x64", "m3:2x64"), FakePredictor.CALLS);
+    }
+
+    @Test
+    void shortSpectrogramsArePaddedToTheModelsMinimum() throws Exception {
+        send(audio("tail", 5, 1, 3, "m1"));
+        harness.setProcessingTime(100);
+        assertEquals(List.of("m1:1x" + MixNetArchitecture.MIN_FRAMES), FakePredictor.CALLS);
+    }
+
+    @Test
+    void aFailingModelFailsItsMixesOnly() throws Exception {
+        send(audio("bad", 0, 1, 128, "broken"));
+        send(audio("good", 0, 1, 128, "m1"));
+        send(audio("bad", 1, 1, 128, "broken"));
+        send(audio("good", 1, 1, 128, "m1"));
+        List<SegmentRecord> out = out();
+        assertEquals(List.of("bad:FAIL", "good:AUDIO", "good:AUDIO"), out.stream()
+                .map(r -> r.getMixId() + ":" + r.getKind()).collect(Collectors.toList()));
+        assertEquals(ErrorCode.MODEL_FAILURE, out.get(0).getFailure().getCode());
+        assertEquals(1, harness.getSideOutput(BatchInferenceOperator.ERRORS).size());
+        // the rest of the failed mix is dropped, its END included
+        send(audio("bad", 2, 1, 128, "broken"));
+        send(Segments.base(SegmentKind.END, "bad").build());
+        harness.setProcessingTime(100);
+        assertEquals(3, out().size());
+    }
+}
