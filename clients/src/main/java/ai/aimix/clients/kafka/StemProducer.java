@@ -1,0 +1,134 @@
+package ai.aimix.clients.kafka;
+
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StemSpec;
+import ai.aimix.schema.codec.Checksums;
+import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.Pcm;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.function.LongConsumer;
+
+/**
+ * Pushes a mix the way the contract asks: the request on mix.requests, then every stem's audio as chunks on
+ * audio.chunks, interleaved across stems in time order, all keyed by the mix id (idempotent producer, acks=all).
+ */
+public final class StemProducer implements AutoCloseable {
+    /** 16384 frames: 64 KiB of stereo 16-bit audio per chunk. */
+    public static final int DEFAULT_CHUNK_FRAMES = 16384;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Topics topics;
+
+    public StemProducer(String bootstrapServers, Topics topics) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L << 20));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 << 20));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-stem-producer");
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topics = topics;
+    }
+
+    /** A request for these stems (index = position in the list). */
+    public static MixRequest request(String mixId, List<StemInput> stems, ModelSelection model) {
+        if (stems.isEmpty()) {
+            throw new IllegalArgumentException("no stems");
+        }
+        int rate = stems.get(0).audio.sampleRate();
+        long frames = 0;
+        List<StemSpec> specs = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            StemInput s = stems.get(i);
+            specs.add(new StemSpec(i, s.name, s.role, s.audio.channels()));
+            frames = Math.max(frames, s.audio.frames());
+        }
+        return MixRequest.newBuilder()
+                .setMixId(mixId)
+                .setRequestedAtMillis(System.currentTimeMillis())
+                .setSampleRate(rate)
+                .setStems(specs)
+                .setModel(model)
+                .setExpectedFrames(frames)
+                .setClient("aimix-cli")
+                .build();
+    }
+
+    public void send(MixRequest request) {
+        producer.send(new ProducerRecord<>(topics.requests, key(request.getMixId()), Contract.REQUEST.encode(request)));
+    }
+
+    public void send(AudioChunk chunk) {
+        producer.send(new ProducerRecord<>(topics.chunks, key(chunk.getMixId()), Contract.CHUNK.encode(chunk)));
+    }
+
+    /** Sends raw bytes as a value on a topic (tests of the job's handling of garbage use this). */
+    public void sendRaw(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key(key), value));
+    }
+
+    /**
+     * Sends the request and all chunks; returns the bytes of audio sent. {@code progress} receives the frames
+     * sent so far (of the longest stem) after every round of chunks.
+     */
+    public long push(MixRequest request, List<StemInput> stems, int chunkFrames, SampleEncoding encoding,
+                     LongConsumer progress) throws InterruptedException, ExecutionException {
+        send(request);
+        long bytes = 0;
+        int[] sequences = new int[stems.size()];
+        long longest = 0;
+        for (StemInput s : stems) {
+            longest = Math.max(longest, s.audio.frames());
+        }
+        for (long start = 0; start < longest || start == 0; start += chunkFrames) {
+            for (int i = 0; i < stems.size(); i++) {
+                StemInput s = stems.get(i);
+                int frames = s.audio.frames();
+                if (start >= frames && !(start == 0 && frames == 0)) {
+                    continue;
+                }
+                int n = (int) Math.min(chunkFrames, frames - start);
+                int ch = s.audio.channels();
+                ByteBuffer data = Pcm.encode(s.audio.samples(), (int) start * ch, n * ch, encoding);
+                bytes += data.remaining();
+                send(new AudioChunk(request.getMixId(), i, (long) sequences[i]++, s.audio.sampleRate(), ch, encoding,
+                        data, start + n >= frames, Checksums.crc32c(data)));
+            }
+            if (progress != null) {
+                progress.accept(Math.min(longest, start + chunkFrames));
+            }
+        }
+        producer.flush();
+        return bytes;
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    private static byte[] key(String mixId) {
+        return mixId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,29 @@
+package ai.aimix.jobs.embedded;
+
+import ai.aimix.jobs.mix.MixJobOptions;
+import org.apache.flink.configuration.ReadableConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The topics the embedded default creates, with partition counts. */
+public final class TopicLayout {
+    private TopicLayout() {
+    }
+
+    public static Map<String, Integer> of(ReadableConfig c, int partitions) {
+        Map<String, Integer> t = new LinkedHashMap<>();
+        t.put(c.get(MixJobOptions.TOPIC_REQUESTS), partitions);
+        t.put(c.get(MixJobOptions.TOPIC_CHUNKS), partitions);
+        t.put(c.get(MixJobOptions.TOPIC_OUTPUT), partitions);
+        t.put(c.get(MixJobOptions.TOPIC_PROGRESS), partitions);
+        t.put(c.get(MixJobOptions.TOPIC_RESULTS), partitions);
+        t.put(c.get(MixJobOptions.TOPIC_ERRORS), partitions);
+        return t;
+    }
+
+    /** Topic settings: messages up to 2 MiB (chunks stay under 1 MB; headroom for batching), 1 h retention. */
+    public static Map<String, String> configs() {
+        return Map.of("max.message.bytes", String.valueOf(2 << 20), "retention.ms", String.valueOf(3_600_000));
+    }
+}

@@ -1,0 +1,200 @@
+package ai.aimix.jobs.mix;
+
+import ai.aimix.jobs.kafka.InboundDeserializer;
+import ai.aimix.jobs.kafka.OutboundSerializer;
+import ai.aimix.operators.align.ModelCatalog;
+import ai.aimix.operators.align.SegmentAligner;
+import ai.aimix.operators.align.StoreModelCatalog;
+import ai.aimix.operators.assembly.MixAssemblyFunction;
+import ai.aimix.operators.inference.BatchInferenceOperator;
+import ai.aimix.operators.inference.OnnxPredictor;
+import ai.aimix.operators.inference.PredictorFactory;
+import ai.aimix.operators.mel.LogMelFunction;
+import ai.aimix.operators.records.Keys;
+import ai.aimix.schema.MixError;
+import ai.aimix.schema.internal.InboundRecord;
+import ai.aimix.schema.internal.OutboundRecord;
+import ai.aimix.schema.internal.SegmentRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The mix job: requests and stem chunks from Kafka, aligned into segments per mix, log-mel per stem, batched
+ * model inference across mixes, mix assembly, and mixed audio, progress, results and dead letters back to Kafka
+ * in one transactional sink.
+ *
+ * <pre>
+ * Kafka source ─ route decode errors ─ keyBy(mix) ─ segment alignment ─ log-mel ─ batched inference ─ assembly ─┐
+ *                      └─ errors ───────────────────────── errors ─────────────────── errors ──────── dead letters ┴ Kafka sink
+ * </pre>
+ * Alignment, log-mel, inference and assembly are chained on one partitioning by mix id (after the one keyBy the
+ * later keyed stages reinterpret the stream as keyed), so a segment's audio is never serialised between them.
+ * The same class runs embedded (tests, ./aimix) and on a cluster; sources and sinks are constructor arguments.
+ */
+public final class MixJob {
+    private final ReadableConfig config;
+    private final Source<InboundRecord, ?, ?> source;
+    private final Sink<OutboundRecord> sink;
+    private PredictorFactory predictors;
+    private ModelCatalog catalog;
+    private MapFunction<OutboundRecord, OutboundRecord> outputTap;
+
+    public MixJob(ReadableConfig config, Source<InboundRecord, ?, ?> source, Sink<OutboundRecord> sink) {
+        MixJobOptions.validate(config);
+        this.config = config;
+        this.source = source;
+        this.sink = sink;
+        String store = config.get(MixJobOptions.MODEL_STORE);
+        this.predictors = OnnxPredictor.factory(store, MixJobOptions.sessions(config),
+                config.get(MixJobOptions.SESSION_IDLE).toMillis());
+        this.catalog = new StoreModelCatalog(store, config.get(MixJobOptions.CHAMPION_REFRESH).toMillis());
+    }
+
+    /** The job on the Kafka cluster the options name. */
+    public static MixJob onKafka(ReadableConfig config) {
+        return new MixJob(config, kafkaSource(config), kafkaSink(config));
+    }
+
+    /** Replaces the ONNX predictors (tests use a hand-written fake). */
+    public MixJob withPredictors(PredictorFactory predictors) {
+        this.predictors = predictors;
+        return this;
+    }
+
+    public MixJob withCatalog(ModelCatalog catalog) {
+        this.catalog = catalog;
+        return this;
+    }
+
+    /** A function every outbound record passes just before the sink (tests inject failures here). */
+    public MixJob withOutputTap(MapFunction<OutboundRecord, OutboundRecord> tap) {
+        this.outputTap = tap;
+        return this;
+    }
+
+    public static KafkaSource<InboundRecord> kafkaSource(ReadableConfig c) {
+        OffsetsInitializer start;
+        switch (c.get(MixJobOptions.STARTING_OFFSETS)) {
+            case EARLIEST:
+                start = OffsetsInitializer.earliest();
+                break;
+            case LATEST:
+                start = OffsetsInitializer.latest();
+                break;
+            default:
+                start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+        return KafkaSource.<InboundRecord>builder()
+                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(c.get(MixJobOptions.TOPIC_REQUESTS), c.get(MixJobOptions.TOPIC_CHUNKS))
+                .setGroupId(c.get(MixJobOptions.GROUP_ID))
+                .setStartingOffsets(start)
+                .setDeserializer(new InboundDeserializer(c.get(MixJobOptions.TOPIC_REQUESTS),
+                        c.get(MixJobOptions.TOPIC_CHUNKS)))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("max.partition.fetch.bytes",
+                        String.valueOf(c.get(MixJobOptions.FETCH_MAX_PARTITION_BYTES).getBytes()))
+                .setProperty("fetch.max.bytes", String.valueOf(64L << 20))
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+    }
+
+    public static KafkaSink<OutboundRecord> kafkaSink(ReadableConfig c) {
+        boolean exactlyOnce = c.get(MixJobOptions.EXACTLY_ONCE);
+        return KafkaSink.<OutboundRecord>builder()
+                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new OutboundSerializer(c.get(MixJobOptions.TOPIC_OUTPUT),
+                        c.get(MixJobOptions.TOPIC_PROGRESS), c.get(MixJobOptions.TOPIC_RESULTS),
+                        c.get(MixJobOptions.TOPIC_ERRORS)))
+                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(c.get(MixJobOptions.TRANSACTIONAL_ID_PREFIX))
+                .setProperty("transaction.timeout.ms", String.valueOf(c.get(MixJobOptions.TRANSACTION_TIMEOUT).toMillis()))
+                .setProperty("linger.ms", "5")
+                .setProperty("batch.size", String.valueOf(1 << 20))
+                .setProperty("compression.type", "none")
+                .build();
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<InboundRecord> inbound = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka: mix.requests + audio.chunks")
+                .uid("kafka-source");
+        SingleOutputStreamOperator<InboundRecord> decoded = inbound
+                .process(new RouteDecodeErrors())
+                .name("Route undecodable records").uid("route-inbound");
+
+        SingleOutputStreamOperator<SegmentRecord> aligned = decoded
+                .keyBy(new Keys.Inbound(), Types.STRING)
+                .process(new SegmentAligner(MixJobOptions.align(config), catalog))
+                .name("Segment alignment").uid("segment-aligner");
+
+        SingleOutputStreamOperator<SegmentRecord> mel = DataStreamUtils
+                .reinterpretAsKeyedStream(aligned, new Keys.Segment(), Types.STRING)
+                .process(new LogMelFunction(MixJobOptions.mel(config)))
+                .name("STFT / log-mel").uid("log-mel");
+
+        SingleOutputStreamOperator<SegmentRecord> inferred = mel
+                .transform("Batched ONNX inference", TypeInformation.of(SegmentRecord.class),
+                        new BatchInferenceOperator(MixJobOptions.inference(config), predictors))
+                .uid("batch-inference");
+
+        SingleOutputStreamOperator<OutboundRecord> mixed = DataStreamUtils
+                .reinterpretAsKeyedStream(inferred, new Keys.Segment(), Types.STRING)
+                .process(new MixAssemblyFunction(MixJobOptions.assembly(config)))
+                .name("Mix assembly").uid("mix-assembly");
+
+        DataStream<MixError> errors = decoded.getSideOutput(RouteDecodeErrors.ERRORS)
+                .union(aligned.getSideOutput(SegmentAligner.ERRORS),
+                        inferred.getSideOutput(BatchInferenceOperator.ERRORS));
+        DataStream<OutboundRecord> deadLetters = errors
+                .map(new ToOutbound()).returns(OutboundRecord.class)
+                .name("Dead letters").uid("dead-letters");
+
+        DataStream<OutboundRecord> outbound = mixed.union(deadLetters);
+        if (outputTap != null) {
+            outbound = outbound.map(outputTap).returns(OutboundRecord.class).name("Output tap").uid("output-tap");
+        }
+        outbound.sinkTo(sink).name("Kafka: mix.output, mix.progress, mix.results, mix.errors").uid("kafka-sink");
+    }
+
+    public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.executeAsync(config.get(MixJobOptions.JOB_NAME));
+    }
+
+    /** Wraps a dead letter for the sink. */
+    static final class ToOutbound implements MapFunction<MixError, OutboundRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public OutboundRecord map(MixError e) {
+            return new OutboundRecord(e);
+        }
+    }
+
+    /** Reads a job's options from a Flink configuration, for cluster submission. */
+    public static void main(String[] args) throws Exception {
+        Configuration conf = Configuration.fromMap(org.apache.flink.util.ParameterTool.fromArgs(args).toMap());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        MixJob job = onKafka(env.getConfiguration());
+        job.build(env);
+        env.execute(env.getConfiguration().get(MixJobOptions.JOB_NAME));
+    }
+}

@@ -1,0 +1,350 @@
+package ai.aimix.jobs.mix;
+
+import ai.aimix.clients.kafka.CollectedMix;
+import ai.aimix.clients.kafka.MixCollector;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.dsp.mix.OfflineRenderer;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.jobs.embedded.EmbeddedKafka;
+import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.MixError;
+import ai.aimix.schema.MixOutputChunk;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StemParameters;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.codec.Checksums;
+import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.Pcm;
+import ai.aimix.schema.internal.OutboundRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole mix job on a MiniCluster against the in-process broker, exactly once, with RocksDB state. */
+class MixJobTest {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = JobTestSupport.miniCluster();
+
+    static EmbeddedKafka kafka;
+    static Path store;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+        store = JobTestSupport.modelStore();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    private JobClient start(Configuration conf, MixJob job) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return job.executeAsync(env);
+    }
+
+    /** Re-renders a variant offline from the stems and the automation the result reports. */
+    static float[] offline(Configuration conf, List<StemInput> stems, MixResult result, VariantResult variant) {
+        RenderSettings rs = MixJobOptions.assembly(conf).forRequest(result.getSampleRate(), null, null);
+        int n = stems.size();
+        float[][] audio = new float[n][];
+        int[] channels = new int[n];
+        for (int i = 0; i < n; i++) {
+            audio[i] = stems.get(i).audio.samples();
+            channels[i] = stems.get(i).audio.channels();
+        }
+        float[][][] schedule = new float[result.getSegments()][n][];
+        for (int i = 0; i < n; i++) {
+            List<StemParameters> auto = variant.getStems().get(i).getAutomation();
+            for (int k = 0; k < result.getSegments(); k++) {
+                StemParameters p = auto.get(k);
+                schedule[k][i] = new float[] {p.getGainDb(), p.getPan(), p.getLowShelfDb(), p.getMidPeakDb(),
+                    p.getHighShelfDb(), p.getCompThresholdDb(), p.getCompRatio()};
+            }
+        }
+        return OfflineRenderer.render(rs, audio, channels, (int) result.getFrames(), schedule);
+    }
+
+    static void assertSameAudio(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            max = Math.max(max, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(max <= 1e-4, what + ": max difference " + max);
+    }
+
+    @Test
+    void concurrentMixesOfDifferentShapesAndABattleComeOutWholeOnceAndInOrder() throws Exception {
+        Configuration conf = JobTestSupport.jobConfig(kafka, store, "concurrent");
+        JobTestSupport.createTopics(kafka, conf);
+        Map<String, List<StemInput>> songs = Map.of(
+                "song-a", JobTestSupport.stems(4, 6.0, 100),
+                "song-b", JobTestSupport.stems(2, 2.5, 200),
+                "song-c", JobTestSupport.stems(6, 9.0, 300),
+                "duel-d", JobTestSupport.stems(3, 5.0, 400));
+        JobClient job = start(conf, MixJob.onKafka(conf));
+        try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
+             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+            // interleave the four producers' chunks: push each mix's first half, then the second halves
+            for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
+                ModelSelection model = e.getKey().startsWith("duel")
+                        ? new ModelSelection(ModelMode.BATTLE, null, JobTestSupport.OPPONENT)
+                        : new ModelSelection(ModelMode.CHAMPION, null, null);
+                producer.push(StemProducer.request(e.getKey(), e.getValue(), model), e.getValue(), 3000,
+                        SampleEncoding.PCM_F32LE, null);
+            }
+            Map<String, CollectedMix> mixes = collector.await(songs.keySet(), Duration.ofSeconds(120),
+                    new MixCollector.Listener() { });
+            for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
+                CollectedMix m = mixes.get(e.getKey());
+                MixResult r = m.result;
+                assertEquals(MixStatus.COMPLETED, r.getStatus(), e.getKey() + " " + r.getErrorMessage());
+                assertTrue(m.errors.isEmpty(), e.getKey() + " errors " + m.errors);
+                int longest = e.getValue().stream().mapToInt(s -> s.audio.frames()).max().orElseThrow();
+                assertEquals(longest, r.getFrames());
+                assertEquals((longest + JobTestSupport.SEGMENT - 1) / JobTestSupport.SEGMENT, r.getSegments());
+                assertEquals(r.getSegments(), m.progress.size(), "one progress record per segment");
+                for (VariantResult v : r.getVariants()) {
+                    assertEquals(List.of(), m.streamProblems(v.getVariant()), e.getKey() + " " + v.getVariant());
+                    assertEquals(m.chunks.get(v.getVariant()).size(), v.getOutputChunks());
+                    float[] streamed = m.audio(v.getVariant());
+                    assertEquals(2L * longest, streamed.length);
+                    assertSameAudio(offline(conf, e.getValue(), r, v), streamed, e.getKey() + "/" + v.getVariant());
+                    assertTrue(v.getIntegratedLufs() != null && v.getTruePeakDbtp() <= -1.0 + 0.3,
+                            "loudness " + v.getIntegratedLufs() + " true peak " + v.getTruePeakDbtp());
+                }
+            }
+            MixResult duel = mixes.get("duel-d").result;
+            assertEquals(List.of(Variant.A, Variant.B), duel.getVariants().stream().map(VariantResult::getVariant)
+                    .collect(Collectors.toList()));
+            assertEquals(ModelStore.FIRST_VERSION, duel.getVariants().get(0).getModelVersion());
+            assertEquals(JobTestSupport.OPPONENT, duel.getVariants().get(1).getModelVersion());
+            assertFalse(java.util.Arrays.equals(mixes.get("duel-d").audio(Variant.A),
+                    mixes.get("duel-d").audio(Variant.B)), "the two models must mix differently");
+            // one spectrogram pass served both variants: the same batch sizes are reported once per segment
+            assertEquals(duel.getSegments(), duel.getTimings().getBatchSegments().size());
+            // the champion is neutral: unity gain, centre pan, flat EQ, no compression on every segment
+            for (StemParameters p : mixes.get("song-a").result.getVariants().get(0).getStems().get(0).getAutomation()) {
+                assertEquals(new StemParameters(0f, 0f, 0f, 0f, 0f, 0f, 1f), p);
+            }
+            // nothing else arrives for these mixes later (no duplicates from retried transactions)
+            assertEquals(0, collector.drain(Duration.ofSeconds(2)));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void badRecordsGoToTheErrorTopicWhileOtherMixesFinish() throws Exception {
+        Configuration conf = JobTestSupport.jobConfig(kafka, store, "bad-input");
+        JobTestSupport.createTopics(kafka, conf);
+        List<StemInput> good = JobTestSupport.stems(3, 4.0, 500);
+        List<StemInput> bad = JobTestSupport.stems(2, 4.0, 600);
+        JobClient job = start(conf, MixJob.onKafka(conf));
+        try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
+             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+            List<MixError> keyless = new ArrayList<>();
+            MixRequest badRequest = StemProducer.request("bad-mix", bad, new ModelSelection(ModelMode.CHAMPION, null,
+                    null));
+            producer.send(badRequest);
+            producer.sendRaw(Contract.AUDIO_CHUNKS, "bad-mix", "not avro at all".getBytes());
+            producer.sendRaw(Contract.AUDIO_CHUNKS, "bad-mix", Contract.REQUEST.encode(badRequest)); // wrong schema
+            producer.send(StemProducer.request("unknown-model", bad, new ModelSelection(ModelMode.VERSION,
+                    "mixnet-v999", null)));
+            float[] s0 = bad.get(0).audio.samples();
+            int ch = bad.get(0).audio.channels();
+            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false));
+            producer.send(chunk("bad-mix", 5, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false));
+            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false));
+            float[] nan = java.util.Arrays.copyOfRange(s0, 3000 * ch, 6000 * ch);
+            nan[10] = Float.NaN;
+            producer.send(chunk("bad-mix", 0, 1, ch, nan, false));
+
+            producer.push(StemProducer.request("good-mix", good, new ModelSelection(ModelMode.CHAMPION, null, null)),
+                    good, 4096, SampleEncoding.PCM_S16LE, null);
+
+            Map<String, CollectedMix> mixes = collector.await(List.of("good-mix", "bad-mix", "unknown-model"),
+                    Duration.ofSeconds(120), new MixCollector.Listener() {
+                        @Override
+                        public void onError(MixError e) {
+                            keyless.add(e);
+                        }
+                    });
+            CollectedMix g = mixes.get("good-mix");
+            assertEquals(MixStatus.COMPLETED, g.result.getStatus());
+            assertTrue(g.errors.isEmpty());
+            assertEquals(List.of(), g.streamProblems(Variant.MAIN));
+
+            CollectedMix b = mixes.get("bad-mix");
+            assertEquals(MixStatus.FAILED, b.result.getStatus());
+            assertEquals(ErrorCode.NON_FINITE_SAMPLES, b.result.getErrorCode());
+            List<ErrorCode> codes = b.errors.stream().map(MixError::getCode).sorted().collect(Collectors.toList());
+            List<ErrorCode> expected = new ArrayList<>(List.of(ErrorCode.UNDECODABLE, ErrorCode.UNKNOWN_SCHEMA,
+                    ErrorCode.STEM_INDEX_OUT_OF_RANGE, ErrorCode.DUPLICATE_CHUNK, ErrorCode.NON_FINITE_SAMPLES));
+            expected.sort(null);
+            assertEquals(expected, codes);
+            for (MixError e : b.errors) {
+                assertEquals("bad-mix", e.getMixId());
+                assertEquals(Contract.AUDIO_CHUNKS, e.getTopic());
+                assertTrue(e.getOffset() != null && e.getOffset() >= 0);
+                assertEquals(e.getCode() == ErrorCode.NON_FINITE_SAMPLES, e.getFatal(), e.toString());
+            }
+            assertEquals(MixStatus.FAILED, mixes.get("unknown-model").result.getStatus());
+            assertEquals(ErrorCode.UNKNOWN_MODEL_VERSION, mixes.get("unknown-model").result.getErrorCode());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    static AudioChunk chunk(String mix, int stem, long seq, int channels, float[] samples, boolean last) {
+        ByteBuffer data = Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_F32LE);
+        return new AudioChunk(mix, stem, seq, JobTestSupport.SAMPLE_RATE, channels, SampleEncoding.PCM_F32LE, data,
+                last, Checksums.crc32c(data));
+    }
+
+    // ------------------------------------------------------------------ failure and recovery
+
+    static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+    static final AtomicInteger FAILURES = new AtomicInteger();
+
+    /** Throws once, at the first output chunk of mix "crash" (sequence >= 2) after a checkpoint has completed. */
+    static final class FailOnce extends RichMapFunction<OutboundRecord, OutboundRecord> implements CheckpointListener {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void open(OpenContext ctx) {
+        }
+
+        @Override
+        public OutboundRecord map(OutboundRecord r) {
+            if (r.getPayload() instanceof MixOutputChunk) {
+                MixOutputChunk c = (MixOutputChunk) r.getPayload();
+                if (c.getMixId().equals("crash") && c.getSequence() >= 2 && CHECKPOINTED.get()
+                        && FAILURES.compareAndSet(0, 1)) {
+                    throw new IllegalStateException("injected failure at output chunk " + c.getSequence());
+                }
+            }
+            return r;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTED.set(true);
+        }
+    }
+
+    @Test
+    void aFailureMidMixRecoversFromTheCheckpointWithoutLossOrDuplicatesAndTheSameAudio() throws Exception {
+        Configuration conf = JobTestSupport.jobConfig(kafka, store, "recovery");
+        JobTestSupport.createTopics(kafka, conf);
+        List<StemInput> song = JobTestSupport.stems(4, 12.0, 700);
+        CHECKPOINTED.set(false);
+        FAILURES.set(0);
+        JobClient job = start(conf, MixJob.onKafka(conf).withOutputTap(new FailOnce()));
+        ModelSelection model = new ModelSelection(ModelMode.VERSION, JobTestSupport.OPPONENT, null);
+        try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
+             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+            MixRequest crash = StemProducer.request("crash", song, model);
+            // the first half, a pause long enough for checkpoints to complete mid-mix, then the rest
+            List<StemInput> firstHalf = new ArrayList<>();
+            for (StemInput s : song) {
+                int half = s.audio.frames() / 2 * s.audio.channels();
+                firstHalf.add(new StemInput(s.name, s.role, new ai.aimix.clients.audio.Audio(s.audio.sampleRate(),
+                        s.audio.channels(), java.util.Arrays.copyOf(s.audio.samples(), half))));
+            }
+            producer.send(crash);
+            int chunkFrames = 2048;
+            int sent = sendChunks(producer, "crash", song, 0, firstHalf.get(0).audio.frames(), chunkFrames, 0);
+            Thread.sleep(2500);
+            sendChunks(producer, "crash", song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
+            // the same song again, after recovery, as a run without failure
+            producer.push(StemProducer.request("calm", song, model), song, chunkFrames, SampleEncoding.PCM_F32LE,
+                    null);
+
+            Map<String, CollectedMix> mixes = collector.await(List.of("crash", "calm"), Duration.ofSeconds(180),
+                    new MixCollector.Listener() { });
+            assertEquals(1, FAILURES.get(), "the failure must have been injected (after a checkpoint)");
+            for (String id : List.of("crash", "calm")) {
+                CollectedMix m = mixes.get(id);
+                assertEquals(MixStatus.COMPLETED, m.result.getStatus(), id);
+                assertEquals(List.of(), m.streamProblems(Variant.MAIN), id);
+                assertEquals(m.result.getSegments(), m.result.getVariants().get(0).getStems().get(0).getAutomation()
+                        .size());
+            }
+            float[] crashed = mixes.get("crash").audio(Variant.MAIN);
+            float[] calm = mixes.get("calm").audio(Variant.MAIN);
+            assertArrayEquals(calm, crashed, "the recovered mix must equal the undisturbed one");
+            assertSameAudio(offline(conf, song, mixes.get("crash").result, mixes.get("crash").result.getVariants()
+                    .get(0)), crashed, "crash vs offline");
+            // the model has opinions, so the comparison means something
+            List<StemParameters> auto = mixes.get("crash").result.getVariants().get(0).getStems().get(0)
+                    .getAutomation();
+            assertNotEquals(auto.get(0), auto.get(auto.size() / 2));
+            assertEquals(0, collector.drain(Duration.ofSeconds(2)));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Sends chunks of every stem, interleaved, for frames [from, to); returns the chunks sent per stem. */
+    private static int sendChunks(StemProducer producer, String mixId, List<StemInput> song, int from, int to,
+                                  int chunkFrames, int firstSequence) {
+        int seq = firstSequence;
+        int longest = song.stream().mapToInt(s -> s.audio.frames()).max().orElseThrow();
+        int end = Math.min(to, longest);
+        int count = 0;
+        for (int start = from; start < end; start += chunkFrames, seq++, count++) {
+            for (int i = 0; i < song.size(); i++) {
+                StemInput s = song.get(i);
+                int frames = s.audio.frames();
+                if (start >= frames) {
+                    continue;
+                }
+                int n = Math.min(chunkFrames, frames - start);
+                int ch = s.audio.channels();
+                float[] part = java.util.Arrays.copyOfRange(s.audio.samples(), start * ch, (start + n) * ch);
+                ByteBuffer data = Pcm.encode(part, 0, part.length, SampleEncoding.PCM_F32LE);
+                producer.send(new AudioChunk(mixId, i, (long) seq, s.audio.sampleRate(), ch, SampleEncoding.PCM_F32LE,
+                        data, start + n >= frames, Checksums.crc32c(data)));
+            }
+        }
+        producer.flush();
+        return count;
+    }
+}
