@@ -36,6 +36,10 @@ public final class MixNetSession implements AutoCloseable {
      * @throws OrtException when the model itself cannot be loaded
      */
     public static MixNetSession open(String version, byte[] onnx, SessionSettings settings) throws OrtException {
+        return onNativeThread(() -> openHere(version, onnx, settings));
+    }
+
+    private static MixNetSession openHere(String version, byte[] onnx, SessionSettings settings) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         if (settings.device() == InferenceDevice.CUDA) {
             try (OrtSession.SessionOptions options = baseOptions(settings)) {
@@ -79,6 +83,10 @@ public final class MixNetSession implements AutoCloseable {
 
     /** Runs the batch; returns rows x OUTPUTS parameters, row-major. */
     public float[] predict(MixNetBatch batch) throws OrtException {
+        return onNativeThread(() -> predictHere(batch));
+    }
+
+    private float[] predictHere(MixNetBatch batch) throws OrtException {
         int rows = batch.rows();
         if (rows == 0) {
             return new float[0];
@@ -124,6 +132,20 @@ public final class MixNetSession implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        session.close();
+        onNativeThread(() -> {
+            session.close();
+            return null;
+        });
+    }
+
+    /** ONNX Runtime calls run on a large-stack thread (see {@link NativeCalls}). */
+    private static <T> T onNativeThread(java.util.concurrent.Callable<T> call) throws OrtException {
+        try {
+            return NativeCalls.run(call);
+        } catch (OrtException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

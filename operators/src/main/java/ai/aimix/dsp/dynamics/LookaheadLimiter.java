@@ -4,21 +4,30 @@ import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
 
 /**
- * Stereo-linked look-ahead peak limiter. The signal is delayed by D samples; the gain each sample needs to stay
- * under the ceiling is minimised over a window of D + 1 samples and then averaged over the same window, so the
- * gain reaches every peak's requirement by the time the peak leaves the delay line and moves smoothly (attack
- * ≈ D samples). Gain recovers with a one-pole release. A final clip at the ceiling catches float rounding only.
- * Output lags input by exactly D samples; {@link #flush} drains the delay line at the end of the stream.
+ * Stereo-linked look-ahead true-peak limiter. Each input sample's peak is estimated on the 4x oversampled signal
+ * (the {@link Oversampler} of the true-peak meter), so peaks between samples count too. The gain each sample needs
+ * to stay under the ceiling is minimised over a window of D + 1 samples and then averaged over the same window:
+ * the gain reaches every peak's requirement by the time the peak leaves the delay line, and moves smoothly
+ * (attack about D samples). Gain recovers with a one-pole release. A final clip at the ceiling catches float
+ * rounding only. Output lags input by D plus the oversampler's delay; {@link #flush} drains the delay line.
  */
 public final class LookaheadLimiter {
     private final int lookahead;
     private final int window;
+    /** Audio delay: the look-ahead plus the oversampler's delay. */
+    private final int delay;
     private final float ceiling;
     private final double releaseCoef;
 
-    /** Delay lines, length window, written at pos. */
+    /** Delay lines, length delay + 1. */
     private final float[] delayL;
     private final float[] delayR;
+    /** Oversampler input: the last HISTORY - 1 samples per channel, then the block. */
+    private final float[] historyL = new float[ai.aimix.dsp.loudness.Oversampler.HISTORY - 1];
+    private final float[] historyR = new float[ai.aimix.dsp.loudness.Oversampler.HISTORY - 1];
+    private float[] work = new float[0];
+    private float[] acc = new float[0];
+    private float[] peaks = new float[0];
     /** Required gain of the last window samples (ring, same position). */
     private final float[] required;
     /** Sliding-minimum values of the last window samples (ring) and their running sum. */
@@ -36,10 +45,11 @@ public final class LookaheadLimiter {
     public LookaheadLimiter(double sampleRate, double lookaheadMs, double releaseMs, double ceilingDbfs) {
         this.lookahead = Math.max(1, (int) Math.round(lookaheadMs / 1000.0 * sampleRate));
         this.window = lookahead + 1;
+        this.delay = lookahead + ai.aimix.dsp.loudness.Oversampler.DELAY;
         this.ceiling = (float) Math.pow(10, ceilingDbfs / 20);
         this.releaseCoef = Math.exp(-1.0 / (releaseMs / 1000.0 * sampleRate));
-        this.delayL = new float[window];
-        this.delayR = new float[window];
+        this.delayL = new float[delay + 1];
+        this.delayR = new float[delay + 1];
         this.required = new float[window];
         this.minima = new double[window];
         this.deque = new long[window];
@@ -50,7 +60,7 @@ public final class LookaheadLimiter {
 
     /** Latency in samples. */
     public int latency() {
-        return lookahead;
+        return delay;
     }
 
     public float ceiling() {
@@ -68,14 +78,17 @@ public final class LookaheadLimiter {
      * silence of the delay line; callers drop them.
      */
     public void process(float[] left, float[] right, int offset, int frames, float[] out, int outOffset) {
+        estimatePeaks(left, right, offset, frames);
+        int ring = delay + 1;
         for (int i = 0; i < frames; i++) {
             float l = left[offset + i];
             float r = right[offset + i];
             int pos = (int) (samples % window);
-            delayL[pos] = l;
-            delayR[pos] = r;
-            // the sample written `lookahead` steps ago sits in the next slot of the ring
-            int outPos = pos + 1 == window ? 0 : pos + 1;
+            int dpos = (int) (samples % ring);
+            delayL[dpos] = l;
+            delayR[dpos] = r;
+            // the sample written `delay` steps ago sits in the next slot of the ring
+            int outPos = dpos + 1 == ring ? 0 : dpos + 1;
             float outL = delayL[outPos];
             float outR = delayR[outPos];
 
@@ -85,7 +98,8 @@ public final class LookaheadLimiter {
                 dequeHead = dequeHead + 1 == window ? 0 : dequeHead + 1;
                 dequeSize--;
             }
-            float peak = Math.max(Math.abs(l), Math.abs(r));
+            // the oversampled peak around the sample Oversampler.DELAY steps back
+            float peak = peaks[i];
             float need = peak > ceiling ? ceiling / peak : 1f;
             required[pos] = need;
             while (dequeSize > 0 && required[(int) (deque[(dequeHead + dequeSize - 1) % window] % window)] >= need) {
@@ -115,8 +129,27 @@ public final class LookaheadLimiter {
 
     /** Drains the delay line: writes {@link #latency()} frames, interleaved, pushing silence in. */
     public void flush(float[] out, int outOffset) {
-        float[] zeros = new float[lookahead];
-        process(zeros, zeros, 0, lookahead, out, outOffset);
+        float[] zeros = new float[delay];
+        process(zeros, zeros, 0, delay, out, outOffset);
+    }
+
+    /** peaks[i] = the larger channel's oversampled peak for new sample i (see {@link ai.aimix.dsp.loudness.Oversampler}). */
+    private void estimatePeaks(float[] left, float[] right, int offset, int frames) {
+        int h = historyL.length;
+        if (work.length < h + frames) {
+            work = new float[h + frames];
+            acc = new float[frames];
+            peaks = new float[frames];
+        }
+        java.util.Arrays.fill(peaks, 0, frames, 0f);
+        float[][] hist = {historyL, historyR};
+        float[][] in = {left, right};
+        for (int c = 0; c < 2; c++) {
+            System.arraycopy(hist[c], 0, work, 0, h);
+            System.arraycopy(in[c], offset, work, h, frames);
+            ai.aimix.dsp.loudness.Oversampler.peaks(work, frames, peaks, acc);
+            System.arraycopy(work, frames, hist[c], 0, h);
+        }
     }
 
     private float clip(float v) {
@@ -126,6 +159,7 @@ public final class LookaheadLimiter {
     public void save(StateWriter w) {
         w.writeLong(samples).writeDouble(gain).writeDouble(deepestReduction).writeDouble(minimaSum);
         w.writeFloats(delayL).writeFloats(delayR).writeFloats(required).writeDoubles(minima);
+        w.writeFloats(historyL).writeFloats(historyR);
     }
 
     public void load(StateReader r) {
@@ -138,6 +172,8 @@ public final class LookaheadLimiter {
         r.readFloatsInto(required);
         double[] m = r.readDoubles();
         System.arraycopy(m, 0, minima, 0, window);
+        r.readFloatsInto(historyL);
+        r.readFloatsInto(historyR);
         // rebuild the monotonic deque from the last `window` required values (a pure function of them)
         dequeHead = 0;
         dequeSize = 0;

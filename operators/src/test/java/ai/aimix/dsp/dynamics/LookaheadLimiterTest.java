@@ -15,7 +15,7 @@ class LookaheadLimiterTest {
     void delaysByTheLookaheadAndPassesQuietSignalsUnchanged() {
         LookaheadLimiter lim = new LookaheadLimiter(48000, 2, 50, -1);
         int d = lim.latency();
-        assertEquals(96, d);
+        assertEquals(96 + ai.aimix.dsp.loudness.Oversampler.DELAY, d);
         float[] x = Signals.noise(5000, 0.5, 1);
         float[] out = new float[2 * (x.length + d)];
         lim.process(x, x, 0, x.length, out, 0);
@@ -46,6 +46,23 @@ class LookaheadLimiterTest {
         assertTrue(max <= ceiling, "peak " + max + " above ceiling " + ceiling);
         assertTrue(max > 0.99f * ceiling, "limiter pulls peaks down to the ceiling, not below: " + max);
         assertTrue(lim.maxReductionDb() < -10);
+    }
+
+    /** Peaks between samples count: the output's true peak (4x oversampled) stays at the ceiling. */
+    @Test
+    void limitsTruePeakNotJustSamplePeak() {
+        double sr = 48000;
+        LookaheadLimiter lim = new LookaheadLimiter(sr, 2, 50, -1);
+        // fs/4 at 45 degrees: samples at 0.707 of a true amplitude of 1.5; plus loud noise bursts
+        float[] l = Signals.sine(sr / 4, 1.5, sr, 48000, Math.PI / 4);
+        float[] r = Signals.noise(48000, 1.3, 11);
+        float[] out = new float[2 * l.length];
+        lim.process(l, r, 0, l.length, out, 0);
+        ai.aimix.dsp.loudness.TruePeakMeter meter = new ai.aimix.dsp.loudness.TruePeakMeter(2);
+        meter.pushInterleaved(out, 0, l.length);
+        double tp = ai.aimix.dsp.loudness.TruePeakMeter.toDb(meter.truePeak());
+        assertTrue(tp <= -1.0 + 0.05, "true peak " + tp + " dBTP over a -1 dBTP ceiling");
+        assertTrue(tp > -1.5, "not over-limited: " + tp);
     }
 
     @Test

@@ -1,0 +1,198 @@
+package ai.aimix.clients.cli;
+
+import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.clients.kafka.Topics;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.VariantResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** {@code aimix mix --stems DIR --out FILE.wav}: mixes a folder of WAV stems through a running service. */
+@Command(name = "mix", mixinStandardHelpOptions = true,
+        description = "Mix a folder of WAV stems (file name = stem name and role, e.g. vocals.wav, guitar-2.wav) "
+                + "through a running './aimix serve' or the Kafka given by --bootstrap.")
+public final class MixCommand implements Callable<Integer> {
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_MIX_FAILED = 1;
+    public static final int EXIT_UNREACHABLE = 3;
+
+    @Option(names = "--stems", required = true, description = "Folder of .wav stems (mono or stereo, one rate).")
+    Path stems;
+
+    @Option(names = "--out", required = true, description = "Mixed WAV to write (a battle writes NAME-A.wav and NAME-B.wav).")
+    Path out;
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running ./aimix serve).")
+    String bootstrap;
+
+    @Option(names = "--model", description = "Model version to use (default: the champion).")
+    String model;
+
+    @Option(names = "--battle", description = "Also mix with this model version: variants A (champion or --model) and B.")
+    String battle;
+
+    @Option(names = "--target-lufs", description = "Master loudness target (default: the service's, -14).")
+    Float targetLufs;
+
+    @Option(names = "--ceiling-dbfs", description = "Master limiter ceiling (default: the service's, -1).")
+    Float ceilingDbfs;
+
+    @Option(names = "--bits", defaultValue = "24", description = "Output WAV format: 16, 24 or 32 (float). Default ${DEFAULT-VALUE}.")
+    int bits;
+
+    @Option(names = "--upload", defaultValue = "s16", description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
+    String upload;
+
+    @Option(names = "--report", description = "Also write the JSON report here.")
+    Path report;
+
+    @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for the result. Default ${DEFAULT-VALUE}.")
+    int timeoutSeconds;
+
+    @Option(names = "--mix-id", description = "Mix id to use (default: random).")
+    String mixId;
+
+    @Override
+    public Integer call() {
+        Wav.Encoding outEncoding;
+        SampleEncoding wire;
+        try {
+            outEncoding = encoding(bits);
+            wire = wire(upload);
+        } catch (StemFolder.BadInputException e) {
+            return fail(EXIT_BAD_INPUT, e.getMessage());
+        }
+        List<StemInput> inputs;
+        try {
+            inputs = StemFolder.read(stems);
+        } catch (StemFolder.BadInputException e) {
+            return fail(EXIT_BAD_INPUT, e.getMessage());
+        }
+        String servers = bootstrap;
+        if (servers == null) {
+            ServeInfo serve = ServeInfo.find();
+            if (serve == null) {
+                return fail(EXIT_UNREACHABLE, "no running './aimix serve' found (" + ServeInfo.file()
+                        + "); start one or pass --bootstrap");
+            }
+            servers = serve.bootstrap;
+        }
+        ModelSelection selection = battle != null ? new ModelSelection(ModelMode.BATTLE, model, battle)
+                : model != null ? new ModelSelection(ModelMode.VERSION, model, null)
+                : new ModelSelection(ModelMode.CHAMPION, null, null);
+        String id = mixId != null ? mixId : "mix-" + UUID.randomUUID();
+        MixRequest request = MixRequest.newBuilder(StemProducer.request(id, inputs, selection))
+                .setTargetLufs(targetLufs).setCeilingDbfs(ceilingDbfs).build();
+        System.err.printf("Mixing %d stems (%.1f s at %d Hz) as %s via %s%n", inputs.size(),
+                inputs.stream().mapToDouble(s -> s.audio.seconds()).max().orElse(0), inputs.get(0).audio.sampleRate(),
+                id, servers);
+        MixClient.Outcome outcome;
+        try {
+            outcome = new MixClient(servers, Topics.defaults()).run(request, inputs, StemProducer.DEFAULT_CHUNK_FRAMES,
+                    wire, Duration.ofSeconds(timeoutSeconds), ProgressBar.onStderr("mixing"));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return fail(EXIT_UNREACHABLE, e.getMessage());
+        } catch (Exception e) {
+            return fail(EXIT_UNREACHABLE, rootMessage(e));
+        }
+        if (outcome.mix.result.getStatus() != MixStatus.COMPLETED) {
+            return fail(EXIT_MIX_FAILED, "mix failed: " + outcome.mix.result.getErrorCode() + ": "
+                    + outcome.mix.result.getErrorMessage());
+        }
+        try {
+            Map<String, String> files = write(outcome, out, outEncoding);
+            if (report != null) {
+                MixReport.write(report, MixReport.build(outcome.mix.result, outcome.mix.errors, outcome, files));
+                files.put("report", report.toString());
+            }
+            for (VariantResult v : outcome.mix.result.getVariants()) {
+                System.err.printf("%s %s: model %s, %.1f LUFS, true peak %.1f dBTP%n", files.get(v.getVariant().name()),
+                        v.getVariant(), v.getModelVersion(), nz(v.getIntegratedLufs()), nz(v.getTruePeakDbtp()));
+            }
+        } catch (Exception e) {
+            return fail(EXIT_BAD_INPUT, "cannot write " + out + ": " + rootMessage(e));
+        }
+        return 0;
+    }
+
+    /** Writes each variant's audio; returns variant name -> file. */
+    public static Map<String, String> write(MixClient.Outcome outcome, Path out, Wav.Encoding encoding)
+            throws java.io.IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        List<VariantResult> variants = outcome.mix.result.getVariants();
+        for (VariantResult v : variants) {
+            Path file = out;
+            if (variants.size() > 1) {
+                String name = out.getFileName().toString().replaceFirst("(?i)\\.wav$", "");
+                file = out.resolveSibling(name + "-" + v.getVariant().name() + ".wav");
+            }
+            Wav.write(file, new Audio(outcome.mix.result.getSampleRate(), 2, outcome.mix.audio(v.getVariant())), encoding);
+            files.put(v.getVariant().name(), file.toString());
+        }
+        return files;
+    }
+
+    static Wav.Encoding encoding(int bits) throws StemFolder.BadInputException {
+        switch (bits) {
+            case 16:
+                return Wav.Encoding.PCM_16;
+            case 24:
+                return Wav.Encoding.PCM_24;
+            case 32:
+                return Wav.Encoding.FLOAT_32;
+            default:
+                throw new StemFolder.BadInputException("--bits must be 16, 24 or 32, not " + bits);
+        }
+    }
+
+    static SampleEncoding wire(String name) throws StemFolder.BadInputException {
+        switch (name) {
+            case "s16":
+                return SampleEncoding.PCM_S16LE;
+            case "f32":
+                return SampleEncoding.PCM_F32LE;
+            default:
+                throw new StemFolder.BadInputException("--upload must be s16 or f32, not " + name);
+        }
+    }
+
+    private static double nz(Double v) {
+        return v == null ? Double.NEGATIVE_INFINITY : v;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.replace('\n', ' ');
+    }
+
+    static int fail(int code, String message) {
+        System.err.println("aimix mix: error: " + message);
+        return code;
+    }
+
+    /** For tests: whether the output folder can be created. */
+    static boolean writable(Path out) {
+        Path parent = out.toAbsolutePath().getParent();
+        return parent == null || Files.isDirectory(parent) || parent.toFile().mkdirs();
+    }
+}

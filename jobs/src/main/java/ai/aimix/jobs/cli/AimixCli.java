@@ -1,0 +1,29 @@
+package ai.aimix.jobs.cli;
+
+import ai.aimix.clients.cli.MixCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./aimix}: the AI Mixer command line. */
+@Command(name = "aimix", mixinStandardHelpOptions = true, version = "AI Mixer 0.1.0",
+        description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
+        subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class})
+public final class AimixCli implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new AimixCli());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("aimix: error: " + ex.getMessage());
+            System.err.println("Try './aimix " + (ex.getCommandLine().getCommandName().equals("aimix") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            return 2;
+        });
+        int code = cli.execute(args);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,193 @@
+package ai.aimix.jobs.cli;
+
+import ai.aimix.clients.cli.MixClient;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.jobs.embedded.EmbeddedStack;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StageTimings;
+import ai.aimix.schema.Variant;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ./aimix bench}: a generated song through the embedded stack, timed from the first chunk produced to the
+ * last mixed chunk committed (seen by a read_committed consumer). Prints one JSON line.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Push a generated song (3 min, 8 stems, 44.1 kHz stereo by default) through the embedded "
+                + "stack and print one JSON line: wall_s, per-stage times, realtime factor, batch sizes, peak heap.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "180", description = "Song length. Default ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Option(names = "--stems", defaultValue = "8", description = "Stems, 5 to 8. Default ${DEFAULT-VALUE}.")
+    int stems;
+
+    @Option(names = "--warmup-seconds", defaultValue = "30",
+            description = "Length of a first, unmeasured song that warms the JIT and the sessions (0: none). Default ${DEFAULT-VALUE}.")
+    double warmupSeconds;
+
+    @Option(names = "--runs", defaultValue = "1", description = "Measured runs (one JSON line each). Default ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--upload", defaultValue = "s16", description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
+    String upload;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        if (stems < SongGenerator.MIN_STEMS || stems > SongGenerator.MAX_STEMS) {
+            System.err.println("aimix bench: error: --stems must be 5 to 8");
+            return 2;
+        }
+        SampleEncoding wire = "f32".equals(upload) ? SampleEncoding.PCM_F32LE : SampleEncoding.PCM_S16LE;
+        int uiPort = CommonOptions.freePort();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        try (EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))),
+                null, 0)) {
+            MixClient client = new MixClient(stack.bootstrapServers(), stack.topics());
+            if (warmupSeconds > 0) {
+                List<StemInput> warm = new SongGenerator(1, 44100).generate(warmupSeconds, stems);
+                MixClient.Outcome w = client.run(StemProducer.request("bench-warmup", warm, champion()), warm,
+                        StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(10), null);
+                System.err.printf("warm-up: %.0f s song in %.2f s%n", warmupSeconds, w.lastOutputSeconds);
+            }
+            List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
+            for (int run = 0; run < runs; run++) {
+                System.gc();
+                heap.reset();
+                String id = "bench-" + run + "-" + System.currentTimeMillis();
+                MixRequest request = StemProducer.request(id, song, champion());
+                MixClient.Outcome o = client.run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire,
+                        Duration.ofMinutes(30), null);
+                MixResult r = o.mix.result;
+                if (r.getStatus() != MixStatus.COMPLETED) {
+                    System.err.println("aimix bench: error: the mix failed: " + r.getErrorCode() + ": " + r.getErrorMessage());
+                    return 1;
+                }
+                List<String> problems = o.mix.streamProblems(Variant.MAIN);
+                if (!problems.isEmpty()) {
+                    System.err.println("aimix bench: error: output stream broken: " + problems);
+                    return 1;
+                }
+                System.out.println(new ObjectMapper().writeValueAsString(report(stack, o, r, heap, wire)));
+            }
+        } finally {
+            heap.stop();
+        }
+        return 0;
+    }
+
+    private ObjectNode report(EmbeddedStack stack, MixClient.Outcome o, MixResult r, HeapSampler heap,
+                              SampleEncoding wire) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode n = m.createObjectNode();
+        double audioSeconds = (double) r.getFrames() / r.getSampleRate();
+        double wall = o.lastOutputSeconds;
+        n.put("wall_s", round(wall));
+        n.put("audio_s", round(audioSeconds));
+        n.put("realtime_factor", round(audioSeconds / wall));
+        n.put("stems", stems);
+        n.put("sample_rate", r.getSampleRate());
+        n.put("upload", wire.name());
+        n.put("megabytes_in", round(o.bytesSent / 1e6));
+        n.put("produce_s", round(o.pushSeconds));
+        n.put("first_output_s", round(o.firstOutputSeconds));
+        n.put("result_s", round(o.resultSeconds));
+        StageTimings t = r.getTimings();
+        ObjectNode stages = n.putObject("stages_s");
+        stages.put("alignment", round(t.getAlignMillis() / 1000));
+        stages.put("mel", round(t.getMelMillis() / 1000));
+        stages.put("inference", round(t.getInferenceMillis() / 1000));
+        stages.put("assembly", round(t.getAssemblyMillis() / 1000));
+        stages.put("kafka_produce", round(o.pushSeconds));
+        double busy = (t.getAlignMillis() + t.getMelMillis() + t.getInferenceMillis() + t.getAssemblyMillis()) / 1000;
+        stages.put("other", round(wall - busy));
+        TreeMap<Integer, Integer> hist = new TreeMap<>();
+        for (int b : t.getBatchSegments()) {
+            hist.merge(b, 1, Integer::sum);
+        }
+        ObjectNode batches = n.putObject("batch_segments");
+        hist.forEach((size, count) -> batches.put(String.valueOf(size), count));
+        n.put("segments", r.getSegments());
+        n.put("peak_heap_mb", Math.round(heap.peak() / 1e6));
+        n.put("checkpoint_interval_ms", stack.config().get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());
+        n.put("batch_limit", stack.config().get(MixJobOptions.BATCH_SEGMENTS));
+        n.put("stem_threads", stack.config().get(MixJobOptions.STEM_THREADS));
+        n.put("cores", Runtime.getRuntime().availableProcessors());
+        n.put("java", System.getProperty("java.version"));
+        n.put("date", Instant.now().toString());
+        n.put("integrated_lufs", r.getVariants().get(0).getIntegratedLufs());
+        return n;
+    }
+
+    private static ModelSelection champion() {
+        return new ModelSelection(ModelMode.CHAMPION, null, null);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** Samples the heap in use every 20 ms and keeps the maximum. */
+    static final class HeapSampler {
+        private final AtomicLong peak = new AtomicLong();
+        private volatile boolean running = true;
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private Thread thread;
+
+        void start() {
+            thread = new Thread(() -> {
+                while (running) {
+                    long used = memory.getHeapMemoryUsage().getUsed();
+                    peak.accumulateAndGet(used, Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "aimix-heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void reset() {
+            peak.set(memory.getHeapMemoryUsage().getUsed());
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+    }
+}

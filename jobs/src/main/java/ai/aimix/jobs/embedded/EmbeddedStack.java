@@ -1,0 +1,163 @@
+package ai.aimix.jobs.embedded;
+
+import ai.aimix.clients.kafka.Topics;
+import ai.aimix.jobs.mix.MixJob;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.model.store.ModelStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The embedded default: an in-process Kafka broker with the contract's topics, a model store, and a local Flink
+ * cluster with its web UI running the mix job, all in this JVM and on loopback. {@link #start} returns once the
+ * job's tasks are all running, i.e. once the stack accepts work.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Configuration config;
+    private final EmbeddedKafka kafka;
+    private final JobClient job;
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private final Path rocksDir;
+
+    private EmbeddedStack(Configuration config, EmbeddedKafka kafka, JobClient job, Path dataDir, boolean ownsDataDir,
+                          Path rocksDir) {
+        this.config = config;
+        this.kafka = kafka;
+        this.job = job;
+        this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
+        this.rocksDir = rocksDir;
+    }
+
+    /**
+     * @param config    the embedded Flink configuration (flink-conf/embedded plus overrides)
+     * @param dataDir   where the broker's log, checkpoints and (unless configured) the model store live; null for a
+     *                  temporary directory removed on close
+     * @param kafkaPort the broker's port, 0 for any free port
+     */
+    public static EmbeddedStack start(Configuration config, Path dataDir, int kafkaPort) throws Exception {
+        boolean temp = dataDir == null;
+        Path data = temp ? Files.createTempDirectory("aimix-") : dataDir;
+        Files.createDirectories(data);
+        Configuration conf = new Configuration(config);
+        if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
+        }
+        Path rocks = Path.of("/tmp", "aimix-rocksdb-" + ProcessHandle.current().pid());
+        conf.setString("state.backend.rocksdb.localdir", rocks.toString());
+        if (!conf.getOptional(MixJobOptions.MODEL_STORE).isPresent()) {
+            conf.set(MixJobOptions.MODEL_STORE, data.resolve("models").toString());
+        }
+        ModelStore.openOrBootstrap(Path.of(conf.get(MixJobOptions.MODEL_STORE)));
+
+        EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), temp, kafkaPort);
+        try {
+            conf.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            kafka.createTopics(TopicLayout.of(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
+                    TopicLayout.configs());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            JobClient job = MixJob.onKafka(conf).executeAsync(env);
+            EmbeddedStack stack = new EmbeddedStack(conf, kafka, job, data, temp, rocks);
+            stack.awaitRunning(Duration.ofSeconds(120));
+            return stack;
+        } catch (Exception | Error e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /** Waits until the job and each of its tasks report RUNNING (through the REST API the web UI uses). */
+    private void awaitRunning(Duration timeout) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI uri = URI.create(uiUrl() + "/jobs/" + job.getJobID());
+        while (true) {
+            JobStatus status = job.getJobStatus().get();
+            if (status.isGloballyTerminalState()) {
+                throw new IllegalStateException("the mix job ended while starting: " + status);
+            }
+            if (status == JobStatus.RUNNING) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        JsonNode vertices = JSON.readTree(r.body()).path("vertices");
+                        boolean all = vertices.size() > 0;
+                        for (JsonNode v : vertices) {
+                            all &= "RUNNING".equals(v.path("status").asText());
+                        }
+                        if (all) {
+                            return;
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    LOG.debug("REST not up yet: {}", e.getMessage());
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the mix job did not reach RUNNING within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    public Configuration config() {
+        return config;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String uiUrl() {
+        return "http://" + config.get(RestOptions.ADDRESS) + ":" + config.get(RestOptions.PORT);
+    }
+
+    public JobClient job() {
+        return job;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Topics topics() {
+        return new Topics(config.get(MixJobOptions.TOPIC_REQUESTS), config.get(MixJobOptions.TOPIC_CHUNKS),
+                config.get(MixJobOptions.TOPIC_OUTPUT), config.get(MixJobOptions.TOPIC_PROGRESS),
+                config.get(MixJobOptions.TOPIC_RESULTS), config.get(MixJobOptions.TOPIC_ERRORS));
+    }
+
+    @Override
+    public void close() {
+        try {
+            job.cancel().get();
+        } catch (Exception e) {
+            LOG.warn("Cancelling the mix job failed: {}", e.toString());
+        }
+        kafka.close();
+        EmbeddedKafka.deleteQuietly(rocksDir);
+        if (ownsDataDir) {
+            EmbeddedKafka.deleteQuietly(dataDir);
+        }
+    }
+}
