@@ -3,7 +3,6 @@ package ai.aimix.operators;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,33 +21,46 @@ public final class StemParallelism {
     private StemParallelism() {
     }
 
-    /** Runs the tasks (on the caller's thread when {@code threads} is 1) and returns their results in order. */
+    /**
+     * Runs the tasks and returns their results in order. The caller's thread works too: it and up to
+     * {@code threads - 1} pool threads take the next unstarted task until none is left, so the load balances
+     * whatever the tasks' sizes. With {@code threads} 1 everything runs on the caller's thread.
+     */
     public static <T> List<T> run(List<Callable<T>> tasks, int threads) throws Exception {
-        List<T> results = new ArrayList<>(tasks.size());
-        if (threads <= 1 || tasks.size() <= 1) {
-            for (Callable<T> t : tasks) {
-                results.add(t.call());
+        int n = tasks.size();
+        List<T> results = new ArrayList<>(java.util.Collections.nCopies(n, (T) null));
+        if (threads <= 1 || n <= 1) {
+            for (int i = 0; i < n; i++) {
+                results.set(i, tasks.get(i).call());
             }
             return results;
         }
-        ExecutorService executor = executor(threads);
-        List<Future<T>> futures = new ArrayList<>(tasks.size());
-        // the caller works too: submit all but the first, run the first here
-        for (int i = 1; i < tasks.size(); i++) {
-            futures.add(executor.submit(tasks.get(i)));
-        }
-        T first = tasks.get(0).call();
-        results.add(first);
-        for (Future<T> f : futures) {
-            try {
-                results.add(f.get());
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof Exception) {
-                    throw (Exception) cause;
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable worker = () -> {
+            int i;
+            while (failure.get() == null && (i = next.getAndIncrement()) < n) {
+                try {
+                    results.set(i, tasks.get(i).call());
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                } catch (Error e) {
+                    failure.compareAndSet(null, new IllegalStateException(e));
                 }
-                throw e;
             }
+        };
+        ExecutorService executor = executor(threads);
+        int helpers = Math.min(threads - 1, n - 1);
+        List<Future<?>> futures = new ArrayList<>(helpers);
+        for (int h = 0; h < helpers; h++) {
+            futures.add(executor.submit(worker));
+        }
+        worker.run();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
         return results;
     }

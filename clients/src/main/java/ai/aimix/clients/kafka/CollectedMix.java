@@ -73,7 +73,22 @@ public final class CollectedMix {
         return out;
     }
 
+    /**
+     * The result has arrived and, for a completed mix, every output chunk it counts: the result and the chunks
+     * travel on different topics and partitions, so a consumer may see the result first.
+     */
     public boolean done() {
-        return result != null;
+        if (result == null) {
+            return false;
+        }
+        if (result.getStatus() != ai.aimix.schema.MixStatus.COMPLETED) {
+            return true;
+        }
+        for (ai.aimix.schema.VariantResult v : result.getVariants()) {
+            if (chunks.getOrDefault(v.getVariant(), List.of()).size() < v.getOutputChunks()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -83,6 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
                 heap.reset();
                 String id = "bench-" + run + "-" + System.currentTimeMillis();
                 MixRequest request = StemProducer.request(id, song, champion());
+                long cpu0 = processCpuNanos();
                 MixClient.Outcome o = client.run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire,
                         Duration.ofMinutes(30), null);
                 MixResult r = o.mix.result;
@@ -95,7 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
                     System.err.println("aimix bench: error: output stream broken: " + problems);
                     return 1;
                 }
-                System.out.println(new ObjectMapper().writeValueAsString(report(stack, o, r, heap, wire)));
+                ObjectNode json = report(stack, o, r, heap, wire);
+                json.put("process_cpu_s", round((processCpuNanos() - cpu0) / 1e9));
+                System.out.println(new ObjectMapper().writeValueAsString(json));
             }
         } finally {
             heap.stop();
@@ -144,6 +147,15 @@ public final class BenchCommand implements Callable<Integer> {
         n.put("date", Instant.now().toString());
         n.put("integrated_lufs", r.getVariants().get(0).getIntegratedLufs());
         return n;
+    }
+
+    /** CPU time of the whole process (all threads: broker, Flink, clients), nanoseconds. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return 0;
     }
 
     private static ModelSelection champion() {

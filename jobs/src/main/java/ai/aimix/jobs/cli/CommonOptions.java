@@ -16,11 +16,18 @@ final class CommonOptions {
     @Option(names = "--flink-conf", description = "Directory with the config.yaml to use (default: flink-conf/embedded).")
     Path flinkConf;
 
+    @Option(names = "--gpu", description = "Ask ONNX Runtime for CUDA (needs a build with -Pgpu and CUDA 12); "
+            + "falls back to CPU with one log line.")
+    boolean gpu;
+
     @Option(names = "-D", paramLabel = "key=value", description = "Set a Flink or aimix.* option, e.g. -Daimix.inference.batch-segments=32.")
     Map<String, String> properties = new LinkedHashMap<>();
 
     Configuration config(Map<String, String> extra) {
         Map<String, String> all = new LinkedHashMap<>(extra);
+        if (gpu) {
+            all.put("aimix.inference.device", "CUDA");
+        }
         all.putAll(properties);
         Path dir = flinkConf;
         if (dir == null && System.getProperty("aimix.flink.conf") != null) {

@@ -63,6 +63,9 @@ public final class Compressor {
      * Compresses one block of at most {@link #blockFrames()} frames in place ({@code right} null for mono).
      */
     public void processBlock(float[] left, float[] right, int offset, int frames, double thresholdDb, double ratio) {
+        if (ratio <= 1.0 && reductionDb == 0.0 && gain == 1.0) {
+            return; // no compression asked for and none to release: the static curve gives 0 dB whatever the level
+        }
         float peak = 0f;
         for (int i = offset, end = offset + frames; i < end; i++) {
             peak = Math.max(peak, Math.abs(left[i]));

@@ -49,6 +49,18 @@ public final class BiquadCascade {
 
     /** Filters {@code frames} frames in place; for 2 channels {@code left} and {@code right}, else only left. */
     public void process(float[] left, float[] right, int offset, int frames) {
+        if (frames <= 0) {
+            return;
+        }
+        if (passThrough()) {
+            // every section is exactly the identity and has been for two samples: output = input; keep the state
+            // consistent (x[n-1], x[n-2] = y[n-1], y[n-2] = the last inputs) so a later change starts cleanly
+            followInput(left, 0, offset, frames);
+            if (channels == 2) {
+                followInput(right, 12, offset, frames);
+            }
+            return;
+        }
         if (channels == 2) {
             runStereo(left, right, offset, frames);
         } else {
@@ -191,6 +203,43 @@ public final class BiquadCascade {
             }
         }
         store(base, x1, x2, y1, y2, u1, u2, v1, v2);
+    }
+
+    /**
+     * True when the cascade is exactly the identity: every used section has b = a with b0 = 1 (as an RBJ filter
+     * at 0 dB is, to the bit) and a state in which outputs equal inputs.
+     */
+    private boolean passThrough() {
+        for (int s = 0; s < sections; s++) {
+            Biquad c = coefficients[s];
+            if (c.b0 != 1.0 || c.b1 != c.a1 || c.b2 != c.a2) {
+                return false;
+            }
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            int base = ch * 12;
+            double x1 = state[base];
+            double x2 = state[base + 1];
+            for (int s = 0; s < sections; s++) {
+                int o = base + 4 * s;
+                if (state[o] != x1 || state[o + 1] != x2 || state[o + 2] != x1 || state[o + 3] != x2) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void followInput(float[] x, int base, int offset, int frames) {
+        double x1 = x[offset + frames - 1];
+        double x2 = frames > 1 ? x[offset + frames - 2] : state[base];
+        for (int s = 0; s < 3; s++) {
+            int o = base + 4 * s;
+            state[o] = x1;
+            state[o + 1] = x2;
+            state[o + 2] = x1;
+            state[o + 3] = x2;
+        }
     }
 
     public void reset() {

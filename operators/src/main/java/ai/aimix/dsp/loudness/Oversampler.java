@@ -53,26 +53,42 @@ public final class Oversampler {
      * For each of {@code frames} new input samples, the largest magnitude among the four oversampled values it
      * produces, max-combined into {@code peaks[i]} (which the caller initialises). {@code work} holds
      * {@code HISTORY - 1} earlier samples followed by the new ones; {@code acc} is scratch of at least
-     * {@code frames}. The value for new sample i belongs to input position i - DELAY.
+     * {@code min(frames, BLOCK)}. The value for new sample i belongs to input position i - DELAY.
      */
     public static void peaks(float[] work, int frames, float[] peaks, float[] acc) {
         int h = HISTORY - 1;
-        for (int p = 0; p < FACTOR; p++) {
-            float[] c = PHASES[p];
-            java.util.Arrays.fill(acc, 0, frames, 0f);
-            for (int k = 0; k < c.length; k++) {
-                float ck = c[k];
-                int base = h - k;
-                for (int i = 0; i < frames; i++) {
-                    acc[i] += ck * work[base + i];
+        float[] tap = new float[BLOCK];
+        float[] local = new float[BLOCK];
+        // Sub-blocks small enough to stay in the L1 cache. Every inner loop indexes all its arrays with the same
+        // i (the tap's shift is done by a copy): HotSpot's C2 on JDK 17 vectorises those loops, not ones with a
+        // shifted index into another array (which might alias).
+        for (int from = 0; from < frames; from += BLOCK) {
+            int n = Math.min(BLOCK, frames - from);
+            java.util.Arrays.fill(local, 0, n, 0f);
+            for (int p = 0; p < FACTOR; p++) {
+                float[] c = PHASES[p];
+                System.arraycopy(work, h + from, tap, 0, n);
+                float c0 = c[0];
+                for (int i = 0; i < n; i++) {
+                    acc[i] = c0 * tap[i];
+                }
+                for (int k = 1; k < c.length; k++) {
+                    System.arraycopy(work, h + from - k, tap, 0, n);
+                    float ck = c[k];
+                    for (int i = 0; i < n; i++) {
+                        acc[i] += ck * tap[i];
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    local[i] = Math.max(local[i], Math.abs(acc[i]));
                 }
             }
-            for (int i = 0; i < frames; i++) {
-                float v = Math.abs(acc[i]);
-                if (v > peaks[i]) {
-                    peaks[i] = v;
-                }
+            for (int i = 0; i < n; i++) {
+                peaks[from + i] = Math.max(peaks[from + i], local[i]);
             }
         }
     }
+
+    /** Samples per sub-block of {@link #peaks}. */
+    static final int BLOCK = 1024;
 }

@@ -9,13 +9,17 @@ public final class PowerSpectrum {
     private final FloatFFT_1D fft;
     private final float[] work;
 
+    /** FFT plans and windows are immutable and costly to build: one per size, shared. */
+    private static final java.util.Map<Integer, Object[]> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
+
     public PowerSpectrum(int nFft) {
         if (nFft < 2 || Integer.bitCount(nFft) != 1) {
             throw new IllegalArgumentException("n_fft must be a power of two, got " + nFft);
         }
         this.nFft = nFft;
-        this.window = Windows.periodicHann(nFft);
-        this.fft = new FloatFFT_1D(nFft);
+        Object[] plan = PLANS.computeIfAbsent(nFft, n -> new Object[] {Windows.periodicHann(n), new FloatFFT_1D(n)});
+        this.window = (float[]) plan[0];
+        this.fft = (FloatFFT_1D) plan[1];
         this.work = new float[nFft];
     }
 

@@ -37,6 +37,44 @@ public final class StemMel {
         return s.framesFor(frames, last);
     }
 
+    /** A stream restored from a saved state. */
+    public StreamingLogMel restore(byte[] state) {
+        StreamingLogMel s = new StreamingLogMel(bank, nFft, hop);
+        s.loadState(state);
+        return s;
+    }
+
+    /**
+     * Computes one segment of one stem on an open stream (which then holds the new state).
+     *
+     * @return mel frames emitted
+     */
+    public static int compute(StreamingLogMel stream, float[] audio, int channels, int frames, boolean last,
+                              float[] melOut, int melFrames) {
+        float[] mono = monoOf(audio, channels, frames);
+        int emitted = stream.push(mono, 0, frames, last, melOut, melFrames, 0);
+        if (emitted != melFrames) {
+            throw new IllegalStateException("expected " + melFrames + " mel frames, computed " + emitted);
+        }
+        return emitted;
+    }
+
+    private static float[] monoOf(float[] audio, int channels, int frames) {
+        if (channels == 1) {
+            return audio;
+        }
+        float[] mono = new float[frames];
+        float scale = 1f / channels;
+        for (int i = 0; i < frames; i++) {
+            float sum = 0f;
+            for (int c = 0; c < channels; c++) {
+                sum += audio[i * channels + c];
+            }
+            mono[i] = sum * scale;
+        }
+        return mono;
+    }
+
     /**
      * Computes one segment of one stem.
      *
@@ -46,20 +84,7 @@ public final class StemMel {
      */
     public byte[] compute(float[] audio, int channels, int frames, boolean last, byte[] state, float[] melOut,
                           int melFrames) {
-        float[] mono;
-        if (channels == 1) {
-            mono = audio;
-        } else {
-            mono = new float[frames];
-            float scale = 1f / channels;
-            for (int i = 0; i < frames; i++) {
-                float sum = 0f;
-                for (int c = 0; c < channels; c++) {
-                    sum += audio[i * channels + c];
-                }
-                mono[i] = sum * scale;
-            }
-        }
+        float[] mono = monoOf(audio, channels, frames);
         StreamingLogMel s = new StreamingLogMel(bank, nFft, hop);
         s.loadState(state);
         int emitted = s.push(mono, 0, frames, last, melOut, melFrames, 0);

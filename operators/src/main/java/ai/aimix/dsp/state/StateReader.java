@@ -68,10 +68,16 @@ public final class StateReader {
     public float[] readFloats() {
         int n = readInt();
         float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = readFloat();
-        }
+        java.nio.ByteBuffer.wrap(readRaw(n * 4)).asFloatBuffer().get(v);
         return v;
+    }
+
+    private byte[] readRaw(int bytes) {
+        try {
+            return in.readNBytes(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Reads a length-prefixed array into {@code into} (which must be large enough); returns the length. */
@@ -80,18 +86,14 @@ public final class StateReader {
         if (n > into.length) {
             throw new IllegalStateException("state holds " + n + " values, room for " + into.length);
         }
-        for (int i = 0; i < n; i++) {
-            into[i] = readFloat();
-        }
+        java.nio.ByteBuffer.wrap(readRaw(n * 4)).asFloatBuffer().get(into, 0, n);
         return n;
     }
 
     public double[] readDoubles() {
         int n = readInt();
         double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = readDouble();
-        }
+        java.nio.ByteBuffer.wrap(readRaw(n * 8)).asDoubleBuffer().get(v);
         return v;
     }
 }

@@ -55,24 +55,31 @@ public final class StateWriter {
         return this;
     }
 
-    /** Length-prefixed. */
+    /** Length-prefixed, big-endian like the rest. */
     public StateWriter writeFloats(float[] v, int count) {
         writeInt(count);
-        for (int i = 0; i < count; i++) {
-            writeFloat(v[i]);
-        }
-        return this;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(count * 4);
+        b.asFloatBuffer().put(v, 0, count);
+        return writeRaw(b.array());
     }
 
     public StateWriter writeFloats(float[] v) {
         return writeFloats(v, v.length);
     }
 
-    /** Length-prefixed. */
+    /** Length-prefixed, big-endian like the rest. */
     public StateWriter writeDoubles(double[] v, int count) {
         writeInt(count);
-        for (int i = 0; i < count; i++) {
-            writeDouble(v[i]);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(count * 8);
+        b.asDoubleBuffer().put(v, 0, count);
+        return writeRaw(b.array());
+    }
+
+    private StateWriter writeRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return this;
     }

@@ -85,9 +85,10 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
     }
 
     @Override
-    public void processElement(InboundRecord in, Context ctx, Collector<SegmentRecord> out) throws Exception {
+    public void processElement(InboundRecord in, Context ctx, Collector<SegmentRecord> collector) throws Exception {
         long t0 = System.nanoTime();
         long now = ctx.timerService().currentProcessingTime();
+        TimedCollector out = new TimedCollector(collector);
         AlignState st = state.value();
         if (in.getRequest() != null) {
             st = onRequest(st, in, ctx, out, now);
@@ -95,8 +96,31 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
             st = onChunk(st, in, ctx, out, now);
         }
         if (st != null) {
-            st.setAlignNanos(st.getAlignNanos() + (System.nanoTime() - t0));
+            // this stage's own time: the chained stages run inside collect() and are measured there
+            st.setAlignNanos(st.getAlignNanos() + (System.nanoTime() - t0) - out.nanos);
             state.update(st);
+        }
+    }
+
+    /** Measures the time spent downstream, inside collect(), so that it is not counted as alignment. */
+    private static final class TimedCollector implements Collector<SegmentRecord> {
+        private final Collector<SegmentRecord> delegate;
+        long nanos;
+
+        TimedCollector(Collector<SegmentRecord> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void collect(SegmentRecord record) {
+            long t0 = System.nanoTime();
+            delegate.collect(record);
+            nanos += System.nanoTime() - t0;
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 
@@ -357,7 +381,6 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
             if (frames == 0) {
                 return complete(st, ctx, out, now);
             }
-            long t0 = System.nanoTime();
             List<ByteBuffer> audio = new ArrayList<>(cursors.size());
             List<Integer> roles = new ArrayList<>(cursors.size());
             boolean last = allEnded;
@@ -371,7 +394,8 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
             }
             int k = st.getSegmentsEmitted();
             long startFrame = st.getFramesEmitted();
-            long alignNanos = st.getAlignNanos() + (System.nanoTime() - t0);
+            // time of earlier calls for this mix; this call's time goes to the next segment (or the END)
+            long alignNanos = st.getAlignNanos();
             st.setAlignNanos(0L);
             out.collect(Segments.base(SegmentKind.AUDIO, req.getMixId())
                     .setSegmentIndex(k)

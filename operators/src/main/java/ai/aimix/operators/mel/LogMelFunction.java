@@ -1,6 +1,7 @@
 package ai.aimix.operators.mel;
 
 import ai.aimix.dsp.spectral.StemMel;
+import ai.aimix.dsp.spectral.StreamingLogMel;
 import ai.aimix.operators.StemParallelism;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.schema.MixRequest;
@@ -32,6 +33,7 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private transient ValueState<MelState> state;
     private transient Counter dropped;
     private transient java.util.Map<Integer, StemMel> mels;
+    private transient java.util.Map<String, StreamingLogMel[]> open;
 
     public LogMelFunction(MelSettings settings) {
         this.settings = settings;
@@ -42,6 +44,7 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("mel", MelState.class));
         dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
         mels = new java.util.HashMap<>();
+        open = new java.util.HashMap<>();
         getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers",
                 StemParallelism::shutdown);
     }
@@ -63,11 +66,13 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
                 return;
             default: // END, FAIL
                 state.clear();
+                open.remove(rec.getMixId());
                 out.collect(rec);
         }
     }
 
     private void start(MixRequest req) {
+        open.remove(req.getMixId());
         StemMel mel = mels.computeIfAbsent(req.getSampleRate(),
                 sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
         List<Integer> channels = new ArrayList<>();
@@ -78,7 +83,7 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
             stft.add(ByteBuffer.wrap(initial));
         }
         try {
-            state.update(new MelState(req.getSampleRate(), channels, stft));
+            state.update(new MelState(req.getSampleRate(), channels, stft, 0L));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -87,34 +92,50 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private SegmentRecord audio(SegmentRecord rec, MelState st) throws Exception {
         long t0 = System.nanoTime();
         int stems = rec.getAudio().size();
-        StemMel mel = melFor(st);
-        byte[] first = bytes(st.getStft().get(0));
-        int melFrames = mel.framesFor(first, rec.getFrames(), rec.getLast());
-        List<Callable<Object[]>> tasks = new ArrayList<>(stems);
+        StreamingLogMel[] streams = streams(rec.getMixId(), st);
+        int melFrames = streams[0].framesFor(rec.getFrames(), rec.getLast());
+        List<Callable<ByteBuffer>> tasks = new ArrayList<>(stems);
         for (int i = 0; i < stems; i++) {
             final int stem = i;
             tasks.add(() -> {
                 float[] audio = FloatBytes.toArray(rec.getAudio().get(stem));
                 float[] values = new float[settings.bands * melFrames];
-                byte[] next = mel.compute(audio, st.getChannels().get(stem), rec.getFrames(), rec.getLast(),
-                        bytes(st.getStft().get(stem)), values, melFrames);
-                return new Object[] {FloatBytes.wrap(values), ByteBuffer.wrap(next)};
+                StemMel.compute(streams[stem], audio, st.getChannels().get(stem), rec.getFrames(), rec.getLast(),
+                        values, melFrames);
+                return FloatBytes.wrap(values);
             });
         }
-        List<Object[]> results = StemParallelism.run(tasks, settings.threads);
-        List<ByteBuffer> mels = new ArrayList<>(stems);
+        List<ByteBuffer> mels = StemParallelism.run(tasks, settings.threads);
         List<ByteBuffer> states = new ArrayList<>(stems);
-        for (Object[] r : results) {
-            mels.add((ByteBuffer) r[0]);
-            states.add((ByteBuffer) r[1]);
+        for (StreamingLogMel s : streams) {
+            states.add(ByteBuffer.wrap(s.saveState()));
         }
         st.setStft(states);
+        st.setFramesEmitted(streams[0].framesEmitted());
         state.update(st);
         rec.setMelBands(settings.bands);
         rec.setMelFrames(melFrames);
         rec.setMel(mels);
         rec.setMelNanos(System.nanoTime() - t0);
         return rec;
+    }
+
+    /**
+     * The mix's open streams: kept between segments on this instance while they match the state (always, but for
+     * a restore from a checkpoint, which builds a new instance), else restored from the state.
+     */
+    private StreamingLogMel[] streams(String mixId, MelState st) {
+        StreamingLogMel[] cached = open.get(mixId);
+        if (cached != null && cached[0].framesEmitted() == st.getFramesEmitted()) {
+            return cached;
+        }
+        StemMel mel = melFor(st);
+        StreamingLogMel[] restored = new StreamingLogMel[st.getStft().size()];
+        for (int i = 0; i < restored.length; i++) {
+            restored[i] = mel.restore(bytes(st.getStft().get(i)));
+        }
+        open.put(mixId, restored);
+        return restored;
     }
 
     private StemMel melFor(MelState st) {

@@ -31,9 +31,12 @@ public final class Pcm {
         ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int base = b.position();
         if (encoding == SampleEncoding.PCM_S16LE) {
-            int p = base + fromSample * 2;
-            for (int i = 0; i < count; i++, p += 2) {
-                dst[dstOffset + i] = b.getShort(p) / S16_SCALE;
+            short[] s = new short[count];
+            b.position(base + fromSample * 2);
+            b.asShortBuffer().get(s);
+            float scale = 1f / S16_SCALE;
+            for (int i = 0; i < count; i++) {
+                dst[dstOffset + i] = s[i] * scale;
             }
         } else {
             b.position(base + fromSample * 4);
@@ -69,9 +72,12 @@ public final class Pcm {
     public static ByteBuffer encode(float[] samples, int offset, int count, SampleEncoding encoding) {
         ByteBuffer out = ByteBuffer.allocate(count * bytesPerSample(encoding)).order(ByteOrder.LITTLE_ENDIAN);
         if (encoding == SampleEncoding.PCM_S16LE) {
+            short[] s = new short[count];
             for (int i = 0; i < count; i++) {
-                out.putShort(toS16(samples[offset + i]));
+                s[i] = toS16(samples[offset + i]);
             }
+            out.asShortBuffer().put(s);
+            out.position(count * 2);
         } else {
             out.asFloatBuffer().put(samples, offset, count);
             out.position(count * 4);
