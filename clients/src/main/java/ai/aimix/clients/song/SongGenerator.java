@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
  * stems come and go. Stem levels differ on purpose: a raw multitrack, not a mix.
  */
 public final class SongGenerator {
+    // not thread-safe: one song at a time per instance
+
     public static final int MIN_STEMS = 5;
     public static final int MAX_STEMS = 8;
 
@@ -37,6 +39,7 @@ public final class SongGenerator {
     private final long seed;
     private final int sampleRate;
     private final double beat;
+    private double songSeconds;
 
     public SongGenerator(long seed, int sampleRate) {
         this.seed = seed;
@@ -50,21 +53,20 @@ public final class SongGenerator {
             throw new IllegalArgumentException("the generator writes " + MIN_STEMS + " to " + MAX_STEMS + " stems");
         }
         int frames = (int) Math.round(seconds * sampleRate);
-        List<StemInput> out = new ArrayList<>();
-        out.add(stem("drums", StemRole.DRUMS, drums(frames), 0.9));
-        out.add(stem("bass", StemRole.BASS, bass(frames), 0.55));
-        out.add(stem("keys", StemRole.KEYS, keys(frames), 0.35));
-        out.add(stem("vocals", StemRole.VOCALS, vocals(frames), 0.5));
-        out.add(stem("lead", StemRole.LEAD, lead(frames), 0.25));
-        if (stems > 5) {
-            out.add(stem("pad", StemRole.PAD, pad(frames), 0.3));
-        }
-        if (stems > 6) {
-            out.add(stem("guitar", StemRole.GUITAR, guitar(frames), 0.4));
-        }
-        if (stems > 7) {
-            out.add(stem("percussion", StemRole.PERCUSSION, percussion(frames), 0.3));
-        }
+        songSeconds = seconds;
+        List<java.util.function.Supplier<StemInput>> parts = new ArrayList<>();
+        parts.add(() -> stem("drums", StemRole.DRUMS, drums(frames), 0.9));
+        parts.add(() -> stem("bass", StemRole.BASS, bass(frames), 0.55));
+        parts.add(() -> stem("keys", StemRole.KEYS, keys(frames), 0.35));
+        parts.add(() -> stem("vocals", StemRole.VOCALS, vocals(frames), 0.5));
+        parts.add(() -> stem("lead", StemRole.LEAD, lead(frames), 0.25));
+        parts.add(() -> stem("pad", StemRole.PAD, pad(frames), 0.3));
+        parts.add(() -> stem("guitar", StemRole.GUITAR, guitar(frames), 0.4));
+        parts.add(() -> stem("percussion", StemRole.PERCUSSION, percussion(frames), 0.3));
+        // the instruments are independent: render them on all cores, keep their order
+        List<StemInput> out = parts.subList(0, stems).parallelStream()
+                .map(java.util.function.Supplier::get)
+                .collect(java.util.stream.Collectors.toList());
         return out;
     }
 
@@ -90,13 +92,21 @@ public final class SongGenerator {
 
     private enum Section { INTRO, VERSE, CHORUS }
 
+    /**
+     * Intro (at most 4 bars, at most a fifth of the song), then verse and chorus: halves of the rest for songs up
+     * to 24 bars, alternating every 4 bars for longer ones. Every stem plays in every song.
+     */
     private Section section(double t) {
-        double bar = t / (4 * beat);
-        int loop = (int) (bar / 4) % 6;
-        if (bar < 4) {
+        double barSeconds = 4 * beat;
+        double intro = Math.min(4 * barSeconds, 0.2 * songSeconds);
+        if (t < intro) {
             return Section.INTRO;
         }
-        return loop % 2 == 1 ? Section.VERSE : Section.CHORUS;
+        if (songSeconds <= 24 * barSeconds) {
+            return t < intro + (songSeconds - intro) / 2 ? Section.VERSE : Section.CHORUS;
+        }
+        int phrase = (int) ((t - intro) / (4 * barSeconds));
+        return phrase % 2 == 0 ? Section.VERSE : Section.CHORUS;
     }
 
     private int chordAt(double t) {

@@ -1,0 +1,79 @@
+package ai.aimix.clients.cli;
+
+import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.Wav;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The mix command's error paths: one line on stderr and a non-zero exit, before anything is sent. */
+class MixCommandTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureStderr() {
+        savedErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStderr() {
+        System.setErr(savedErr);
+    }
+
+    private int run(String... args) {
+        return new CommandLine(new MixCommand()).execute(args);
+    }
+
+    private String errLines() {
+        return err.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void aFolderWithABadFileIsRejectedInOneLine(@TempDir Path dir) throws Exception {
+        Wav.write(dir.resolve("drums.wav"), new Audio(44100, 2, new float[200]), Wav.Encoding.PCM_16);
+        Files.writeString(dir.resolve("vocals.wav"), "this is not audio");
+        int code = run("--stems", dir.toString(), "--out", dir.resolve("mix.wav").toString(),
+                "--bootstrap", "127.0.0.1:1");
+        assertEquals(MixCommand.EXIT_BAD_INPUT, code);
+        assertEquals(1, errLines().lines().count(), errLines());
+        assertTrue(errLines().startsWith("aimix mix: error: ") && errLines().contains("vocals.wav"), errLines());
+    }
+
+    @Test
+    void missingFolderAndBadOptionsAreOneLine(@TempDir Path dir) {
+        assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", dir.resolve("nope").toString(), "--out", "x.wav"));
+        assertEquals("aimix mix: error: " + dir.resolve("nope") + ": not a directory", errLines());
+        err.reset();
+        assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", dir.toString(), "--out", "x.wav", "--bits", "12"));
+        assertEquals("aimix mix: error: --bits must be 16, 24 or 32, not 12", errLines());
+    }
+
+    @Test
+    void withoutARunningServeItSaysSo(@TempDir Path dir) throws Exception {
+        Wav.write(dir.resolve("bass.wav"), new Audio(44100, 1, new float[100]), Wav.Encoding.PCM_16);
+        String home = System.getProperty("user.home");
+        // no serve.json under an empty AIMIX home: the environment cannot be changed here, so point user.home
+        System.setProperty("user.home", dir.resolve("home").toString());
+        try {
+            if (System.getenv("AIMIX_HOME") == null) {
+                assertEquals(MixCommand.EXIT_UNREACHABLE, run("--stems", dir.toString(), "--out", "x.wav"));
+                assertTrue(errLines().contains("no running './aimix serve' found"), errLines());
+            }
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
+}

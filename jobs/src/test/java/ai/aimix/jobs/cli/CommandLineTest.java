@@ -1,0 +1,104 @@
+package ai.aimix.jobs.cli;
+
+import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.cli.MixCommand;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.song.SongGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The commands a user runs, end to end: demo in-process, serve as a real process with mix against it. */
+class CommandLineTest {
+
+    @Test
+    void demoWritesStemsMixAndReport(@TempDir Path out) throws Exception {
+        int code = new CommandLine(new AimixCli()).execute("demo", "--seconds", "6", "--stems", "6",
+                "--ui-port", String.valueOf(CommonOptions.freePort()), "--out", out.toString());
+        assertEquals(0, code);
+        try (var files = Files.list(out.resolve("stems"))) {
+            assertEquals(6, files.count());
+        }
+        Audio mix = Wav.read(out.resolve("mix.wav"));
+        assertEquals(2, mix.channels());
+        assertEquals(44100, mix.sampleRate());
+        assertEquals(6 * 44100, mix.frames());
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals("COMPLETED", report.path("status").asText());
+        JsonNode v = report.path("variants").get(0);
+        assertEquals("mixnet-v1", v.path("modelVersion").asText());
+        assertEquals(6, v.path("stems").size());
+        assertTrue(v.path("loudness").path("integratedLufs").isNumber());
+        assertTrue(v.path("loudness").path("truePeakDbtp").asDouble() <= -1.0 + 0.05);
+        assertTrue(report.path("timings").path("jobMillis").path("mel").asDouble() > 0);
+        assertEquals(v.path("stems").get(0).path("automation").size(), report.path("segments").asInt());
+    }
+
+    @Test
+    void serveReportsReadyAndMixesFoldersForOtherProcesses(@TempDir Path tmp) throws Exception {
+        int kafkaPort = CommonOptions.freePort();
+        int uiPort = CommonOptions.freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "-Daimix.log.file=" + tmp.resolve("serve.log"), AimixCli.class.getName(), "serve",
+                "--port", String.valueOf(kafkaPort), "--ui-port", String.valueOf(uiPort));
+        pb.environment().put("AIMIX_HOME", tmp.resolve("home").toString());
+        pb.redirectErrorStream(true);
+        Process serve = pb.start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String ready = null;
+            List<String> seen = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 120_000;
+            String line;
+            while (System.currentTimeMillis() < deadline && (line = lines.readLine()) != null) {
+                seen.add(line);
+                if (line.startsWith("ready ")) {
+                    ready = line;
+                    break;
+                }
+            }
+            assertNotNull(ready, "no ready line; output: " + seen);
+            assertTrue(ready.contains("bootstrap=127.0.0.1:" + kafkaPort), ready);
+            assertTrue(ready.contains("topics=mix.requests,audio.chunks,mix.output,mix.progress,mix.results,mix.errors"),
+                    ready);
+            assertTrue(ready.contains("ui=http://127.0.0.1:" + uiPort), ready);
+            assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
+
+            Path stems = Files.createDirectories(tmp.resolve("stems"));
+            for (StemInput s : new SongGenerator(3, 22050).generate(5, 5)) {
+                Wav.write(stems.resolve(s.name + ".wav"), s.audio, Wav.Encoding.PCM_16);
+            }
+            Path mixed = tmp.resolve("out").resolve("song.wav");
+            int code = new CommandLine(new MixCommand()).execute("--stems", stems.toString(), "--out",
+                    mixed.toString(), "--bootstrap", "127.0.0.1:" + kafkaPort, "--report",
+                    tmp.resolve("report.json").toString(), "--timeout", "120");
+            assertEquals(0, code);
+            Audio a = Wav.read(mixed);
+            assertEquals(5 * 22050, a.frames());
+            assertEquals(22050, a.sampleRate());
+            assertTrue(Files.exists(tmp.resolve("report.json")));
+        } finally {
+            serve.destroy(); // SIGTERM: the shutdown hook stops the job and the broker and removes serve.json
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+        }
+        assertTrue(!Files.exists(tmp.resolve("home").resolve("serve.json")), "serve.json left behind");
+    }
+}
