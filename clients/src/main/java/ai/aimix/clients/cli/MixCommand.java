@@ -14,7 +14,6 @@ import ai.aimix.schema.VariantResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -188,11 +187,5 @@ public final class MixCommand implements Callable<Integer> {
     static int fail(int code, String message) {
         System.err.println("aimix mix: error: " + message);
         return code;
-    }
-
-    /** For tests: whether the output folder can be created. */
-    static boolean writable(Path out) {
-        Path parent = out.toAbsolutePath().getParent();
-        return parent == null || Files.isDirectory(parent) || parent.toFile().mkdirs();
     }
 }

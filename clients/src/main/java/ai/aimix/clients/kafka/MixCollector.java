@@ -3,7 +3,6 @@ package ai.aimix.clients.kafka;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
-import ai.aimix.schema.MixResult;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.DecodeException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -146,10 +145,5 @@ public final class MixCollector implements AutoCloseable {
     @Override
     public void close() {
         consumer.close();
-    }
-
-    /** Results as plain values (a tiny helper for callers that only want the result). */
-    public static MixResult resultOf(Map<String, CollectedMix> mixes, String id) {
-        return mixes.get(id).result;
     }
 }

@@ -52,6 +52,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "1", description = "Measured runs (one JSON line each). Default ${DEFAULT-VALUE}.")
     int runs;
 
+    @Option(names = "--opinionated", description = "Mix with a model that has opinions (a seeded random mixnet "
+            + "published to the run's model store) instead of the neutral champion, so every EQ and compressor works.")
+    boolean opinionated;
+
     @Option(names = "--upload", defaultValue = "s16", description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
     String upload;
 
@@ -71,9 +75,18 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))),
                 null, 0)) {
             MixClient client = new MixClient(stack.bootstrapServers(), stack.topics());
+            ModelSelection model = champion();
+            if (opinionated) {
+                String version = "mixnet-bench-opinionated";
+                ai.aimix.model.store.ModelStore store = new ai.aimix.model.store.ModelStore(
+                        java.nio.file.Path.of(stack.config().get(MixJobOptions.MODEL_STORE)));
+                store.publish(version, ai.aimix.model.onnx.MixNetOnnx.build(
+                        ai.aimix.model.MixNetWeights.random(4242, 0.05f), version), List.of(), "bench: seeded random");
+                model = new ModelSelection(ModelMode.VERSION, version, null);
+            }
             if (warmupSeconds > 0) {
                 List<StemInput> warm = new SongGenerator(1, 44100).generate(warmupSeconds, stems);
-                MixClient.Outcome w = client.run(StemProducer.request("bench-warmup", warm, champion()), warm,
+                MixClient.Outcome w = client.run(StemProducer.request("bench-warmup", warm, model), warm,
                         StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(10), null);
                 System.err.printf("warm-up: %.0f s song in %.2f s%n", warmupSeconds, w.lastOutputSeconds);
             }
@@ -82,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
                 System.gc();
                 heap.reset();
                 String id = "bench-" + run + "-" + System.currentTimeMillis();
-                MixRequest request = StemProducer.request(id, song, champion());
+                MixRequest request = StemProducer.request(id, song, model);
                 long cpu0 = processCpuNanos();
                 MixClient.Outcome o = client.run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire,
                         Duration.ofMinutes(30), null);
@@ -146,6 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
         n.put("java", System.getProperty("java.version"));
         n.put("date", Instant.now().toString());
         n.put("integrated_lufs", r.getVariants().get(0).getIntegratedLufs());
+        n.put("model", r.getVariants().get(0).getModelVersion());
         return n;
     }
 

@@ -150,7 +150,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         }
         if (problem != null) {
             reject(ctx, in, mixId, null, null, problem, now);
-            out.collect(Segments.fail(mixId, error(mixId, in, null, null, problem, now), true, req.getSampleRate()));
+            out.collect(Segments.fail(mixId, error(mixId, in, null, null, problem, now), true, req));
             return tombstone(st, AlignPhase.FAILED, ctx, now);
         }
         st.setRequest(req);
@@ -467,7 +467,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         MixError e = error(mixId, in, stem, seq, why, now);
         rejected.inc();
         ctx.output(ERRORS, e);
-        out.collect(Segments.fail(mixId, e, false, st.getRequest().getSampleRate()));
+        out.collect(Segments.fail(mixId, e, false, st.getRequest()));
         tombstone(st, AlignPhase.FAILED, ctx, now);
     }
 

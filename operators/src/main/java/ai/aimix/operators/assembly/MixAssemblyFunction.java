@@ -380,7 +380,8 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                     .setTimings(timings(st, now));
             clear(st);
         } else if (rec.getRequestRejected()) {
-            result.setSampleRate(rec.getFrames()).setFrames(0L).setSegments(0)
+            result.setSampleRate(rec.getRequest() == null ? 0 : rec.getRequest().getSampleRate())
+                    .setFrames(0L).setSegments(0)
                     .setTimings(StageTimings.newBuilder().setAlignMillis(0).setMelMillis(0).setInferenceMillis(0)
                             .setAssemblyMillis(0).setWallMillis(0).setBatchSegments(List.of()).build());
         } else {

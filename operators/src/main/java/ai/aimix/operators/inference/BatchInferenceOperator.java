@@ -165,7 +165,7 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
             if (o.failure != null) {
                 failedMixes.add(r.getMixId());
                 output.collect(ERRORS, new StreamRecord<>(o.failure));
-                output.collect(new StreamRecord<>(Segments.fail(r.getMixId(), o.failure, false, 0)));
+                output.collect(new StreamRecord<>(Segments.fail(r.getMixId(), o.failure, false, null)));
                 continue;
             }
             r.setParams(o.params);

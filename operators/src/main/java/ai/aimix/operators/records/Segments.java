@@ -1,6 +1,7 @@
 package ai.aimix.operators.records;
 
 import ai.aimix.schema.MixError;
+import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 
@@ -22,11 +23,15 @@ public final class Segments {
                 .setParams(List.of());
     }
 
-    public static SegmentRecord fail(String mixId, MixError failure, boolean requestRejected, int sampleRate) {
+    /**
+     * A FAIL record. {@code request} (may be null) lets the last stage build a result for a mix it never saw,
+     * when the request itself was rejected.
+     */
+    public static SegmentRecord fail(String mixId, MixError failure, boolean requestRejected, MixRequest request) {
         return base(SegmentKind.FAIL, mixId)
                 .setFailure(failure)
                 .setRequestRejected(requestRejected)
-                .setFrames(sampleRate) // FAIL carries the sample rate here so a result can be built without state
+                .setRequest(request)
                 .build();
     }
 }

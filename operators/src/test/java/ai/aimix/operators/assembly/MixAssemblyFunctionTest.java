@@ -179,16 +179,16 @@ class MixAssemblyFunctionTest {
             assertEquals(1, h.numKeyedStateEntries());
             MixError why = MixError.newBuilder().setMixId("f").setCode(ErrorCode.MISSING_CHUNK).setFatal(true)
                     .setMessage("stem 0 awaits chunk 3").setOccurredAtMillis(1).build();
-            h.processElement(new StreamRecord<>(Segments.fail("f", why, false, SR)));
+            h.processElement(new StreamRecord<>(Segments.fail("f", why, false, req)));
             assertEquals(0, h.numKeyedStateEntries());
             MixResult result = (MixResult) h.extractOutputValues().get(0).getPayload();
             assertEquals(MixStatus.FAILED, result.getStatus());
             assertEquals(ErrorCode.MISSING_CHUNK, result.getErrorCode());
             // a rejected request, never started here, still gets its result
-            h.processElement(new StreamRecord<>(Segments.fail("g", why, true, SR)));
+            h.processElement(new StreamRecord<>(Segments.fail("g", why, true, Fixtures.request("g", SR, 1))));
             assertEquals(2, h.extractOutputValues().size());
             // a FAIL for a mix that already ended here is not reported twice
-            h.processElement(new StreamRecord<>(Segments.fail("f", why, false, SR)));
+            h.processElement(new StreamRecord<>(Segments.fail("f", why, false, req)));
             assertEquals(2, h.extractOutputValues().size());
         }
     }

@@ -92,7 +92,7 @@ class LogMelFunctionTest {
             h.open();
             h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "f")
                     .setRequest(Fixtures.request("f", 44100, 1)).build()));
-            h.processElement(new StreamRecord<>(Segments.fail("f", null, false, 44100)));
+            h.processElement(new StreamRecord<>(Segments.fail("f", null, false, null)));
             assertEquals(0, h.numKeyedStateEntries());
             h.processElement(new StreamRecord<>(Segments.base(SegmentKind.AUDIO, "f").setFrames(10)
                     .setAudio(List.of(FloatBytes.wrap(new float[10]))).build()));
