@@ -30,13 +30,6 @@ public final class StemMel {
         return new StreamingLogMel(bank, nFft, hop).saveState();
     }
 
-    /** Frames a segment of {@code frames} frames yields after {@code state} (the same for every stem of a mix). */
-    public int framesFor(byte[] state, int frames, boolean last) {
-        StreamingLogMel s = new StreamingLogMel(bank, nFft, hop);
-        s.loadState(state);
-        return s.framesFor(frames, last);
-    }
-
     /** A stream restored from a saved state. */
     public StreamingLogMel restore(byte[] state) {
         StreamingLogMel s = new StreamingLogMel(bank, nFft, hop);
@@ -73,24 +66,5 @@ public final class StemMel {
             mono[i] = sum * scale;
         }
         return mono;
-    }
-
-    /**
-     * Computes one segment of one stem.
-     *
-     * @param audio     interleaved samples, {@code channels} channels, {@code frames} frames
-     * @param melOut    receives bands x melFrames log-mel values (dB), band-major
-     * @return the stem's new state
-     */
-    public byte[] compute(float[] audio, int channels, int frames, boolean last, byte[] state, float[] melOut,
-                          int melFrames) {
-        float[] mono = monoOf(audio, channels, frames);
-        StreamingLogMel s = new StreamingLogMel(bank, nFft, hop);
-        s.loadState(state);
-        int emitted = s.push(mono, 0, frames, last, melOut, melFrames, 0);
-        if (emitted != melFrames) {
-            throw new IllegalStateException("expected " + melFrames + " mel frames, computed " + emitted);
-        }
-        return s.saveState();
     }
 }

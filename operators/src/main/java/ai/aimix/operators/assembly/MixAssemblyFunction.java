@@ -159,7 +159,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         MixRenderer r = renderers.get(k);
         if (r == null || r.segments() != st.getSegmentsDone()) {
             r = newRenderer(st.getRequest());
-            r.load(bytes(st.getRenderers().get(variant)));
+            r.load(FloatBytes.bytes(st.getRenderers().get(variant)));
             renderers.put(k, r);
         }
         return r;
@@ -421,10 +421,4 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         return FloatBytes.wrap(all);
     }
 
-    private static byte[] bytes(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] a = new byte[d.remaining()];
-        d.get(a);
-        return a;
-    }
 }

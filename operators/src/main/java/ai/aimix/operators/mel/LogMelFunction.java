@@ -132,7 +132,7 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         StemMel mel = melFor(st);
         StreamingLogMel[] restored = new StreamingLogMel[st.getStft().size()];
         for (int i = 0; i < restored.length; i++) {
-            restored[i] = mel.restore(bytes(st.getStft().get(i)));
+            restored[i] = mel.restore(FloatBytes.bytes(st.getStft().get(i)));
         }
         open.put(mixId, restored);
         return restored;
@@ -143,10 +143,4 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
                 sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
     }
 
-    private static byte[] bytes(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] a = new byte[d.remaining()];
-        d.get(a);
-        return a;
-    }
 }

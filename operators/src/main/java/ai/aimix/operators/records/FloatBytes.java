@@ -31,6 +31,14 @@ public final class FloatBytes {
         return out;
     }
 
+    /** The remaining bytes of a buffer as an array (a copy; the buffer's position is untouched). */
+    public static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer d = buffer.duplicate();
+        byte[] a = new byte[d.remaining()];
+        d.get(a);
+        return a;
+    }
+
     public static int count(ByteBuffer bytes) {
         return bytes.remaining() / 4;
     }
