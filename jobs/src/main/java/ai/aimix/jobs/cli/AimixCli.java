@@ -23,6 +23,17 @@ public final class AimixCli implements Runnable {
                     : ex.getCommandLine().getCommandName() + " ") + "--help'.");
             return 2;
         });
+        cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
+            // one line for the user; the stack trace goes to the log file
+            org.slf4j.LoggerFactory.getLogger(AimixCli.class).info("{} failed", commandLine.getCommandName(), ex);
+            Throwable root = ex;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+            System.err.println("aimix " + commandLine.getCommandName() + ": error: " + message.replace('\n', ' '));
+            return 1;
+        });
         int code = cli.execute(args);
         System.exit(code);
     }

@@ -59,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--upload", defaultValue = "s16", description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
     String upload;
 
+    @Option(names = "--dsp", description = "Time only the DSP building blocks in this process, without Kafka or Flink: "
+            + "log-mel of every stem and the mix render, single-threaded, on the same generated song.")
+    boolean dspOnly;
+
     @Mixin
     CommonOptions common;
 
@@ -67,6 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (stems < SongGenerator.MIN_STEMS || stems > SongGenerator.MAX_STEMS) {
             System.err.println("aimix bench: error: --stems must be 5 to 8");
             return 2;
+        }
+        if (dspOnly) {
+            return dsp();
         }
         SampleEncoding wire = "f32".equals(upload) ? SampleEncoding.PCM_F32LE : SampleEncoding.PCM_S16LE;
         int uiPort = CommonOptions.freePort();
@@ -161,6 +168,63 @@ public final class BenchCommand implements Callable<Integer> {
         n.put("integrated_lufs", r.getVariants().get(0).getIntegratedLufs());
         n.put("model", r.getVariants().get(0).getModelVersion());
         return n;
+    }
+
+    /** Log-mel and render of the generated song, one thread, best of three: the DSP floor of the pipeline. */
+    private int dsp() throws Exception {
+        List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
+        int segment = MixJobOptions.SEGMENT_FRAMES.defaultValue();
+        int frames = song.get(0).audio.frames();
+        int segments = (frames + segment - 1) / segment;
+        ai.aimix.dsp.spectral.StemMel mel = new ai.aimix.dsp.spectral.StemMel(44100, 2048, 512, 128);
+        ai.aimix.dsp.mix.RenderSettings rs = MixJobOptions.assembly(new org.apache.flink.configuration.Configuration())
+                .forRequest(44100, null, null);
+        float[][] audio = new float[stems][];
+        int[] channels = new int[stems];
+        for (int i = 0; i < stems; i++) {
+            audio[i] = song.get(i).audio.samples();
+            channels[i] = 2;
+        }
+        float[][][] schedule = new float[segments][stems][];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (float[][] seg : schedule) {
+            for (int i = 0; i < stems; i++) {
+                seg[i] = new float[] {(float) (-6 + 6 * r.nextDouble()), (float) (r.nextDouble() - 0.5),
+                    (float) (6 * r.nextDouble() - 3), (float) (6 * r.nextDouble() - 3), (float) (6 * r.nextDouble() - 3),
+                    (float) (-30 + 10 * r.nextDouble()), (float) (1 + 3 * r.nextDouble())};
+            }
+        }
+        double bestMel = Double.MAX_VALUE;
+        double bestRender = Double.MAX_VALUE;
+        for (int rep = 0; rep < 3; rep++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < stems; i++) {
+                ai.aimix.dsp.spectral.StreamingLogMel stream = mel.restore(mel.initialState());
+                for (int k = 0; k < segments; k++) {
+                    int n = Math.min(segment, frames - k * segment);
+                    float[] part = java.util.Arrays.copyOfRange(audio[i], 2 * k * segment, 2 * (k * segment + n));
+                    boolean last = k == segments - 1;
+                    int t = stream.framesFor(n, last);
+                    ai.aimix.dsp.spectral.StemMel.compute(stream, part, 2, n, last, new float[128 * t], t);
+                }
+            }
+            long t1 = System.nanoTime();
+            ai.aimix.dsp.mix.OfflineRenderer.render(rs, audio, channels, frames, schedule);
+            long t2 = System.nanoTime();
+            bestMel = Math.min(bestMel, (t1 - t0) / 1e9);
+            bestRender = Math.min(bestRender, (t2 - t1) / 1e9);
+        }
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("mode", "dsp");
+        n.put("audio_s", seconds);
+        n.put("stems", stems);
+        n.put("mel_s", round(bestMel));
+        n.put("render_s", round(bestRender));
+        n.put("threads", 1);
+        n.put("java", System.getProperty("java.version"));
+        n.put("date", Instant.now().toString());
+        System.out.println(new ObjectMapper().writeValueAsString(n));
+        return 0;
     }
 
     /** CPU time of the whole process (all threads: broker, Flink, clients), nanoseconds. */
