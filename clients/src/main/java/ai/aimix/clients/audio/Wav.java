@@ -10,7 +10,9 @@ import java.nio.file.Path;
 
 /**
  * RIFF/WAVE reading and writing: PCM 8/16/24/32-bit integer and 32/64-bit IEEE float, plain or
- * WAVE_FORMAT_EXTENSIBLE, any channel count and rate. Writes 16-bit, 24-bit PCM or 32-bit float.
+ * WAVE_FORMAT_EXTENSIBLE (whose speaker mask is kept), any channel count and rate. Writes 16-bit, 24-bit PCM or
+ * 32-bit float; WAVE_FORMAT_EXTENSIBLE with a speaker mask for more than two channels or when the audio carries
+ * one. A file whose data chunk is cut short is refused as truncated.
  */
 public final class Wav {
     private static final int FORMAT_PCM = 1;
@@ -45,6 +47,7 @@ public final class Wav {
         int blockAlign = 0;
         int dataOffset = -1;
         int dataLength = 0;
+        int mask = 0;
         while (pos + 8 <= b.limit()) {
             int id = b.getInt(pos);
             long len = b.getInt(pos + 4) & 0xFFFFFFFFL;
@@ -62,11 +65,16 @@ public final class Wav {
                     if (len < 40) {
                         throw new WavFormatException(name + ": truncated WAVE_FORMAT_EXTENSIBLE header");
                     }
+                    mask = b.getInt(body + 20);
                     format = b.getShort(body + 24) & 0xFFFF; // first two bytes of the sub-format GUID
                 }
             } else if (id == 0x61746164) { // "data"
                 dataOffset = body;
-                dataLength = (int) Math.min(len, b.limit() - body); // tolerate a truncated last chunk
+                if (len > b.limit() - body) {
+                    throw new WavFormatException(name + ": truncated: the data chunk declares " + len
+                            + " bytes but the file holds " + (b.limit() - body));
+                }
+                dataLength = (int) len;
             }
             pos = (int) Math.min(b.limit(), body + len + (len & 1));
         }
@@ -89,6 +97,13 @@ public final class Wav {
         if (blockAlign != channels * bytesPerSample) {
             throw new WavFormatException(name + ": block align " + blockAlign + " does not match " + channels
                     + " channels of " + bits + " bits");
+        }
+        if (dataLength % blockAlign != 0) {
+            throw new WavFormatException(name + ": truncated: the data chunk ends inside a frame (" + dataLength
+                    + " bytes, " + blockAlign + " per frame)");
+        }
+        if (mask != 0 && Integer.bitCount(mask) > channels) {
+            mask = 0; // more positions than channels: the mask is not usable
         }
         int frames = dataLength / blockAlign;
         float[] out = new float[frames * channels];
@@ -115,7 +130,27 @@ public final class Wav {
             }
             out[i] = v;
         }
-        return new Audio(rate, channels, out);
+        return new Audio(rate, channels, out, mask);
+    }
+
+    /** The usual speaker positions for a channel count (mono C; stereo L R; 3.0; quad; 5.0; 5.1), 0 beyond. */
+    static int defaultMask(int channels) {
+        switch (channels) {
+            case 1:
+                return 0x4;
+            case 2:
+                return 0x3;
+            case 3:
+                return 0x7;
+            case 4:
+                return 0x33;
+            case 5:
+                return 0x37;
+            case 6:
+                return 0x3F;
+            default:
+                return 0;
+        }
     }
 
     public static void write(Path file, Audio audio, Encoding encoding) throws IOException {
@@ -132,15 +167,25 @@ public final class Wav {
         int bytes = encoding == Encoding.PCM_16 ? 2 : encoding == Encoding.PCM_24 ? 3 : 4;
         float[] s = audio.samples();
         long dataLength = (long) s.length * bytes;
-        if (dataLength + 36 > 0xFFFFFFFFL) {
+        if (dataLength + 60 > 0xFFFFFFFFL) {
             throw new IOException("audio too long for a WAV file");
         }
-        ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(0x46464952).putInt((int) (36 + dataLength)).putInt(0x45564157);
-        h.putInt(0x20746d66).putInt(16).putShort((short) (encoding == Encoding.FLOAT_32 ? FORMAT_FLOAT : FORMAT_PCM))
+        int mask = audio.channelMask() != 0 ? audio.channelMask() : defaultMask(audio.channels());
+        boolean extensible = audio.channels() > 2 || audio.channelMask() != 0;
+        int fmtLength = extensible ? 40 : 16;
+        int formatTag = encoding == Encoding.FLOAT_32 ? FORMAT_FLOAT : FORMAT_PCM;
+        ByteBuffer h = ByteBuffer.allocate(28 + fmtLength).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0x46464952).putInt((int) (20 + fmtLength + dataLength)).putInt(0x45564157);
+        h.putInt(0x20746d66).putInt(fmtLength).putShort((short) (extensible ? FORMAT_EXTENSIBLE : formatTag))
                 .putShort((short) audio.channels()).putInt(audio.sampleRate())
                 .putInt(audio.sampleRate() * audio.channels() * bytes).putShort((short) (audio.channels() * bytes))
                 .putShort((short) (bytes * 8));
+        if (extensible) {
+            // cbSize, valid bits, channel mask, sub-format GUID xxxxxxxx-0000-0010-8000-00aa00389b71
+            h.putShort((short) 22).putShort((short) (bytes * 8)).putInt(mask).putInt(formatTag)
+                    .putShort((short) 0x0000).putShort((short) 0x0010)
+                    .put(new byte[] {(byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71});
+        }
         h.putInt(0x61746164).putInt((int) dataLength);
         out.write(h.array());
         ByteBuffer d = ByteBuffer.allocate(64 * 1024 * bytes).order(ByteOrder.LITTLE_ENDIAN);

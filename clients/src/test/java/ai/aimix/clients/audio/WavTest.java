@@ -89,4 +89,35 @@ class WavTest {
         e = assertThrows(WavFormatException.class, () -> Wav.read(noData));
         assertTrue(e.getMessage().endsWith("no data chunk"), e.getMessage());
     }
+
+    @Test
+    void truncatedFilesAreRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("full.wav");
+        Wav.write(f, tone(44100, 2, 1000), Wav.Encoding.PCM_16);
+        byte[] bytes = Files.readAllBytes(f);
+        Path cut = dir.resolve("cut.wav");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 1000));
+        WavFormatException e = assertThrows(WavFormatException.class, () -> Wav.read(cut));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    /** More than two channels are written as WAVE_FORMAT_EXTENSIBLE with a speaker mask, which reads back. */
+    @Test
+    void multichannelKeepsItsSpeakerMask(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("51.wav");
+        Wav.write(f, tone(48000, 6, 480), Wav.Encoding.PCM_24);
+        Audio a = Wav.read(f);
+        assertEquals(6, a.channels());
+        assertEquals(0x3F, a.channelMask());
+        Path side = dir.resolve("51side.wav");
+        Wav.write(side, new Audio(48000, 6, tone(48000, 6, 480).samples(), 0x60F), Wav.Encoding.FLOAT_32);
+        assertEquals(0x60F, Wav.read(side).channelMask());
+        assertEquals(0, Wav.read(writeStereo(dir)).channelMask());
+    }
+
+    private static Path writeStereo(Path dir) throws Exception {
+        Path f = dir.resolve("st.wav");
+        Wav.write(f, tone(48000, 2, 480), Wav.Encoding.PCM_16);
+        return f;
+    }
 }

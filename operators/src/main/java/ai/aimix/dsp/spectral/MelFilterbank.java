@@ -4,7 +4,9 @@ package ai.aimix.dsp.spectral;
  * Triangular mel filterbank over the bins of a real FFT, built the way librosa.filters.mel builds it:
  * band edges equally spaced on the mel scale between fmin and fmax, triangles in Hz, and (Slaney
  * normalisation) each triangle scaled by 2 / (upper edge - lower edge) so it has unit area in Hz / 2.
- * Weights are computed in double precision and stored as float32, as librosa does by default.
+ * Every step rounds where librosa's numpy code rounds (rfftfreq, linspace, a float32 triangle, then the float64
+ * norm), so the weights match librosa's float32 filterbank to the last bit, up to the odd last-bit difference
+ * between Java's and the C library's exp and log.
  */
 public final class MelFilterbank {
     private final int bands;
@@ -22,15 +24,20 @@ public final class MelFilterbank {
         }
         this.bands = bands;
         this.bins = nFft / 2 + 1;
+        // numpy.fft.rfftfreq(n, d=1/sr): k * (1 / (n * d))
+        double binWidth = 1.0 / (nFft * (1.0 / sampleRate));
         double[] fftFreqs = new double[bins];
         for (int k = 0; k < bins; k++) {
-            fftFreqs[k] = k * sampleRate / nFft;
+            fftFreqs[k] = k * binWidth;
         }
+        // numpy.linspace(min_mel, max_mel, bands + 2): i * step + start, the last point exactly max_mel
         double melMin = scale.toMel(fmin);
         double melMax = scale.toMel(fmax);
+        double step = (melMax - melMin) / (bands + 1);
         double[] edges = new double[bands + 2];
         for (int i = 0; i < edges.length; i++) {
-            edges[i] = scale.toHz(melMin + (melMax - melMin) * i / (bands + 1));
+            double mel = i == edges.length - 1 ? melMax : i * step + melMin;
+            edges[i] = scale.toHz(mel);
         }
         weights = new float[bands][bins];
         from = new int[bands];
@@ -38,15 +45,17 @@ public final class MelFilterbank {
         for (int m = 0; m < bands; m++) {
             double lowerWidth = edges[m + 1] - edges[m];
             double upperWidth = edges[m + 2] - edges[m + 1];
-            double enorm = slaneyNorm ? 2.0 / (edges[m + 2] - edges[m]) : 1.0;
+            double enorm = 2.0 / (edges[m + 2] - edges[m]);
             int first = -1;
             int last = -1;
             for (int k = 0; k < bins; k++) {
                 double lower = (fftFreqs[k] - edges[m]) / lowerWidth;
                 double upper = (edges[m + 2] - fftFreqs[k]) / upperWidth;
-                double w = Math.max(0.0, Math.min(lower, upper)) * enorm;
-                weights[m][k] = (float) w;
-                if (weights[m][k] != 0f) {
+                // librosa stores the triangle in float32 first, then multiplies by the float64 norm and rounds again
+                float triangle = (float) Math.max(0.0, Math.min(lower, upper));
+                float w = slaneyNorm ? (float) (triangle * enorm) : triangle;
+                weights[m][k] = w;
+                if (w != 0f) {
                     if (first < 0) {
                         first = k;
                     }
@@ -76,13 +85,16 @@ public final class MelFilterbank {
         return weights[m].clone();
     }
 
-    /** out[m] = sum_k w[m][k] * power[k], accumulated in float like numpy's float32 matmul (pairwise aside). */
+    /**
+     * out[m] = sum_k w[m][k] * power[k]: exact products summed in double, rounded once to float (numpy's float32
+     * BLAS product rounds as it goes; the two agree within a few float32 ulps).
+     */
     public void apply(float[] power, float[] out, int outOffset) {
         for (int m = 0; m < bands; m++) {
             float[] w = weights[m];
             double acc = 0;
             for (int k = from[m]; k < to[m]; k++) {
-                acc += w[k] * power[k];
+                acc += (double) w[k] * power[k];
             }
             out[outOffset + m] = (float) acc;
         }
