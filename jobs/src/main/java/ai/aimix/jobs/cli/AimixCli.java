@@ -1,13 +1,17 @@
 package ai.aimix.jobs.cli;
 
 import ai.aimix.clients.cli.MixCommand;
+import ai.aimix.jobs.cli.analysis.AnalyzeCommand;
+import ai.aimix.jobs.cli.analysis.CompareCommand;
+import ai.aimix.jobs.cli.analysis.MelCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./aimix}: the AI Mixer command line. */
 @Command(name = "aimix", mixinStandardHelpOptions = true, version = "AI Mixer 0.1.0",
         description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
-        subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class,
+            AnalyzeCommand.class, MelCommand.class, CompareCommand.class})
 public final class AimixCli implements Runnable {
 
     @Override
