@@ -45,6 +45,9 @@ public final class MixReport {
             putNullable(loud, "integratedLufs", v.getIntegratedLufs());
             putNullable(loud, "truePeakDbtp", v.getTruePeakDbtp());
             putNullable(loud, "samplePeakDbfs", v.getSamplePeakDbfs());
+            putNullable(loud, "loudnessRangeLu", v.getLoudnessRangeLu());
+            putNullable(loud, "momentaryMaxLufs", v.getMomentaryMaxLufs());
+            putNullable(loud, "shortTermMaxLufs", v.getShortTermMaxLufs());
             loud.put("limiterMaxReductionDb", v.getLimiterMaxReductionDb());
             List<Float> gains = v.getMasterGainDb();
             loud.put("finalMasterGainDb", gains.isEmpty() ? 0 : gains.get(gains.size() - 1));

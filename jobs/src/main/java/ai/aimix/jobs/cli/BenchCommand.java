@@ -63,6 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "log-mel of every stem and the mix render, single-threaded, on the same generated song.")
     boolean dspOnly;
 
+    @Option(names = "--analysis", description = "Time the measurement code (analyze, mel, compare: loudness + true "
+            + "peak, librosa mel, MR-STFT, mix features, resampling, PEAQ) on a generated mix, without Kafka or Flink.")
+    boolean analysis;
+
     @Mixin
     CommonOptions common;
 
@@ -74,6 +78,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (dspOnly) {
             return dsp();
+        }
+        if (analysis) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper().writeValueAsString(
+                        new ai.aimix.jobs.cli.analysis.AnalysisBench(seconds, 3).run()));
+            }
+            return 0;
         }
         SampleEncoding wire = "f32".equals(upload) ? SampleEncoding.PCM_F32LE : SampleEncoding.PCM_S16LE;
         int uiPort = CommonOptions.freePort();

@@ -49,6 +49,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,6 +149,7 @@ class MixJobTest {
                     assertSameAudio(offline(conf, e.getValue(), r, v), streamed, e.getKey() + "/" + v.getVariant());
                     assertTrue(v.getIntegratedLufs() != null && v.getTruePeakDbtp() <= -1.0 + 0.3,
                             "loudness " + v.getIntegratedLufs() + " true peak " + v.getTruePeakDbtp());
+                    assertReportedLoudnessIsTheStreamedAudios(v, streamed, r.getSampleRate(), e.getKey());
                 }
             }
             MixResult duel = mixes.get("duel-d").result;
@@ -346,5 +348,31 @@ class MixJobTest {
         }
         producer.flush();
         return count;
+    }
+
+    /**
+     * The loudness figures in the result are those of the audio that was streamed out: measured again here with the
+     * analysis meter on the collected output, they agree to 0.01 dB.
+     */
+    private static void assertReportedLoudnessIsTheStreamedAudios(VariantResult v, float[] streamed, int rate,
+                                                                  String what) {
+        float[][] planar = new float[2][streamed.length / 2];
+        for (int i = 0; i < planar[0].length; i++) {
+            planar[0][i] = streamed[2 * i];
+            planar[1][i] = streamed[2 * i + 1];
+        }
+        ai.aimix.dsp.loudness.LoudnessAnalysis a = ai.aimix.dsp.loudness.LoudnessAnalysis.of(planar, rate,
+                ai.aimix.dsp.loudness.ChannelWeights.forChannels(2));
+        assertEquals(a.integratedLufs, v.getIntegratedLufs(), 0.01, what + " integrated");
+        assertEquals(a.truePeakDbtp, v.getTruePeakDbtp(), 0.01, what + " true peak");
+        assertEquals(a.samplePeakDbfs, v.getSamplePeakDbfs(), 0.01, what + " sample peak");
+        assertEquals(a.momentaryMaxLufs, v.getMomentaryMaxLufs(), 0.01, what + " momentary max");
+        if (planar[0].length >= 3 * rate) {
+            assertEquals(a.shortTermMaxLufs, v.getShortTermMaxLufs(), 0.01, what + " short-term max");
+            assertEquals(a.loudnessRangeLu, v.getLoudnessRangeLu(), 0.01, what + " loudness range");
+        } else {
+            assertNull(v.getShortTermMaxLufs(), what);
+            assertNull(v.getLoudnessRangeLu(), what);
+        }
     }
 }

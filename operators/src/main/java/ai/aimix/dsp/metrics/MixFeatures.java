@@ -165,7 +165,9 @@ public final class MixFeatures {
                     m[0] = Math.abs(work[0]);
                     m[FFT / 2] = Math.abs(work[1]);
                     for (int k = 1; k < FFT / 2; k++) {
-                        m[k] = (float) Math.hypot(work[2 * k], work[2 * k + 1]);
+                        double re = work[2 * k];
+                        double im = work[2 * k + 1];
+                        m[k] = (float) Math.sqrt(re * re + im * im);
                     }
                 }
             }
@@ -270,19 +272,12 @@ public final class MixFeatures {
         for (int b = 0; b < bands.length; b++) {
             int from = bands[b][0];
             int to = bands[b][1];
-            float[] sub = Arrays.copyOfRange(s, from, to);
-            Arrays.sort(sub);
             // librosa counts the band's bins before dropping the top one
             int count = (b < bands.length - 1 ? to - from + 1 : to - from);
             int q = Math.max(1, (int) Math.rint(0.02 * count));
-            double valley = 0;
-            double peak = 0;
-            for (int i = 0; i < q; i++) {
-                valley += sub[i];
-                peak += sub[sub.length - 1 - i];
-            }
-            valley /= q;
-            peak /= q;
+            float[] sub = java.util.Arrays.copyOfRange(s, from, to);
+            double valley = meanOfSmallest(sub, q);
+            double peak = meanOfLargest(sub, q);
             contrast[b] = 10 * Math.log10(Math.max(peak, 1e-10)) - 10 * Math.log10(Math.max(valley, 1e-10));
         }
         f[2][ch][t] = contrast[0];
@@ -299,14 +294,88 @@ public final class MixFeatures {
             }
         }
         f[5][ch][t] = rolloff;
+        // geometric mean through logs of products of 8 values (each in [1e-10, ~1e12]: no under- or overflow)
         double logSum = 0;
         double powSum = 0;
-        for (float v : s) {
-            double p = Math.max((double) v * v, 1e-10);
-            logSum += Math.log(p);
+        double product = 1;
+        for (int k = 0; k < s.length; k++) {
+            double p = Math.max((double) s[k] * s[k], 1e-10);
             powSum += p;
+            product *= p;
+            if ((k & 7) == 7) {
+                logSum += Math.log(product);
+                product = 1;
+            }
         }
+        logSum += Math.log(product);
         f[6][ch][t] = Math.exp(logSum / s.length) / (powSum / s.length);
+    }
+
+    /** Mean of the q smallest values (reorders {@code x}): a selection, not a sort. */
+    static double meanOfSmallest(float[] x, int q) {
+        float kth = select(x, q - 1);
+        double sum = 0;
+        int below = 0;
+        for (float v : x) {
+            if (v < kth) {
+                sum += v;
+                below++;
+            }
+        }
+        return (sum + (q - below) * (double) kth) / q;
+    }
+
+    /** Mean of the q largest values (reorders {@code x}). */
+    static double meanOfLargest(float[] x, int q) {
+        float kth = select(x, x.length - q);
+        double sum = 0;
+        int above = 0;
+        for (float v : x) {
+            if (v > kth) {
+                sum += v;
+                above++;
+            }
+        }
+        return (sum + (q - above) * (double) kth) / q;
+    }
+
+    /** The k-th smallest value (0-based) by quickselect with median-of-three pivots; reorders {@code a}. */
+    static float select(float[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            float pivot = median(a[lo], a[mid], a[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+
+    private static float median(float a, float b, float c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     private static final String[] PANNING = {"panning_total", "panning_lows", "panning_mids", "panning_highs"};
@@ -376,20 +445,41 @@ public final class MixFeatures {
         }
     }
 
-    /** Per frame, averaged over channels: RMS dB, dynamic spread, crest factor dB; and [3] the linear RMS. */
+    /**
+     * Per frame, averaged over channels: RMS dB, dynamic spread, crest factor dB; and [3] the linear RMS. Frames are
+     * four hops long, so per-hop sums (of squares, of dB levels) and maxima are computed once and combined.
+     */
     private static double[][] dynamics(float[][] x) {
         int frames = frames(x[0].length, FFT, HOP);
+        int per = FFT / HOP;
         double[][] d = new double[4][frames];
-        for (int t = 0; t < frames; t++) {
-            for (float[] ch : x) {
+        int hops = frames == 0 ? 0 : frames + per - 1;
+        double[] squares = new double[hops];
+        double[] logs = new double[hops];
+        double[] peaks = new double[hops];
+        for (float[] ch : x) {
+            for (int h = 0; h < hops; h++) {
                 double s = 0;
-                double peak = 0;
-                double logSum = 0;
-                for (int i = t * HOP; i < t * HOP + FFT; i++) {
+                double l = 0;
+                double p = 0;
+                for (int i = h * HOP; i < (h + 1) * HOP; i++) {
                     double v = Math.abs(ch[i]);
                     s += v * v;
-                    peak = Math.max(peak, v);
-                    logSum += 20 * Math.log10(v + 1e-30);
+                    l += 20 * Math.log10(v + 1e-30);
+                    p = Math.max(p, v);
+                }
+                squares[h] = s;
+                logs[h] = l;
+                peaks[h] = p;
+            }
+            for (int t = 0; t < frames; t++) {
+                double s = 0;
+                double logSum = 0;
+                double peak = 0;
+                for (int h = t; h < t + per; h++) {
+                    s += squares[h];
+                    logSum += logs[h];
+                    peak = Math.max(peak, peaks[h]);
                 }
                 double rms = Math.sqrt(s / FFT);
                 double rmsDb = 20 * Math.log10(rms + 1e-30);

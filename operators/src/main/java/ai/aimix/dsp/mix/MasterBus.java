@@ -12,7 +12,8 @@ import ai.aimix.dsp.state.StateWriter;
  * <p>A stream cannot know its final integrated loudness, so at every segment the bus measures the integrated
  * (gated) loudness of everything so far, this segment included, and moves its gain toward target - measured,
  * clamped to [min, max] gain, ramped over the ramp length. On the first segment the gain is set directly. The
- * output's own integrated loudness and true peak are measured and reported.
+ * output is measured in full (integrated loudness, loudness range, momentary and short-term maxima, sample and true
+ * peak) for the mix's result.
  */
 final class MasterBus {
     private final RenderSettings s;
@@ -105,6 +106,11 @@ final class MasterBus {
 
     double outputLufs() {
         return output.integratedLufs();
+    }
+
+    /** The meter on the bus output (after the limiter). */
+    LoudnessMeter output() {
+        return output;
     }
 
     float truePeak() {

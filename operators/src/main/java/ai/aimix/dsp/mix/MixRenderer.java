@@ -133,6 +133,21 @@ public final class MixRenderer {
         return master.outputLufs();
     }
 
+    /** Loudness range (EBU Tech 3342) of the output so far, LU; NaN before 3 s or for silence. */
+    public double outputLoudnessRangeLu() {
+        return master.output().loudnessRangeLu();
+    }
+
+    /** Largest momentary loudness of the output so far, LUFS. */
+    public double outputMomentaryMaxLufs() {
+        return master.output().momentaryMaxLufs();
+    }
+
+    /** Largest short-term loudness of the output so far, LUFS. */
+    public double outputShortTermMaxLufs() {
+        return master.output().shortTermMaxLufs();
+    }
+
     public double truePeakDbtp() {
         return ai.aimix.dsp.loudness.TruePeakMeter.toDb(master.truePeak());
     }

@@ -339,6 +339,9 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                 .setIntegratedLufs(finite(r.outputLufs()))
                 .setTruePeakDbtp(finite(r.truePeakDbtp()))
                 .setSamplePeakDbfs(finite(r.samplePeakDbfs()))
+                .setLoudnessRangeLu(finite(r.outputLoudnessRangeLu()))
+                .setMomentaryMaxLufs(finite(r.outputMomentaryMaxLufs()))
+                .setShortTermMaxLufs(finite(r.outputShortTermMaxLufs()))
                 .setLimiterMaxReductionDb((float) r.limiterMaxReductionDb())
                 .build();
     }

@@ -160,4 +160,30 @@ class MixFeaturesTest {
         assertEquals(2049, b[4][1]);
         assertTrue(dummy == null);
     }
+
+    /** The selection behind spectral contrast gives what a full sort gives, ties included. */
+    @Test
+    void selectionMatchesSorting() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + r.nextInt(300);
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = trial % 3 == 0 ? r.nextInt(5) : (float) r.nextDouble();
+            }
+            float[] sorted = x.clone();
+            java.util.Arrays.sort(sorted);
+            int q = 1 + r.nextInt(n);
+            double low = 0;
+            double high = 0;
+            for (int i = 0; i < q; i++) {
+                low += sorted[i];
+                high += sorted[n - 1 - i];
+            }
+            assertEquals(low / q, MixFeatures.meanOfSmallest(x.clone(), q), 1e-6);
+            assertEquals(high / q, MixFeatures.meanOfLargest(x.clone(), q), 1e-6);
+            int k = r.nextInt(n);
+            assertEquals(sorted[k], MixFeatures.select(x.clone(), k));
+        }
+    }
 }
