@@ -20,11 +20,17 @@ public final class AimixCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: one line on stderr per error, exit 2 for usage, 1 for failures. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AimixCli());
         cli.setParameterExceptionHandler((ex, a) -> {
-            System.err.println("aimix: error: " + ex.getMessage());
-            System.err.println("Try './aimix " + (ex.getCommandLine().getCommandName().equals("aimix") ? ""
-                    : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            String name = ex.getCommandLine().getCommandName();
+            String prefix = name.equals("aimix") ? "aimix" : "aimix " + name;
+            System.err.println(prefix + ": error: " + ex.getMessage().replace('\n', ' ') + " (see './" + prefix
+                    + " --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
@@ -38,7 +44,6 @@ public final class AimixCli implements Runnable {
             System.err.println("aimix " + commandLine.getCommandName() + ": error: " + message.replace('\n', ' '));
             return 1;
         });
-        int code = cli.execute(args);
-        System.exit(code);
+        return cli;
     }
 }

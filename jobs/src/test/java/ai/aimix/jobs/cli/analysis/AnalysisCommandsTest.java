@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -52,7 +51,7 @@ class AnalysisCommandsTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new AimixCli()).execute(args);
+            int code = AimixCli.commandLine().execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -154,6 +153,13 @@ class AnalysisCommandsTest {
         Run p = run("mel", good.toString(), "--out", dir.resolve("x.npy").toString(), "--pad", "wrap");
         assertEquals(2, p.code);
         assertTrue(p.err.contains("--pad must be constant or reflect"), p.err);
+        Run fmax = run("mel", good.toString(), "--out", dir.resolve("x.npy").toString(), "--fmax", "30000");
+        assertEquals(2, fmax.code);
+        assertTrue(fmax.err.contains("--fmax <= 22050.0"), fmax.err);
+        Run unknown = run("analyze", good.toString(), "--loud");
+        assertEquals(2, unknown.code);
+        assertEquals(1, unknown.err.strip().lines().count(), unknown.err);
+        assertTrue(unknown.err.startsWith("aimix analyze: error: Unknown option: '--loud'"), unknown.err);
     }
 
     /** The mel command reproduces librosa's golden spectrograms from a WAV of the golden signal. */
