@@ -24,7 +24,7 @@ import java.util.List;
  *       +1 Hz before the MAPE, as in the toolkit.</li>
  *   <li><b>panning</b> (stereo only, same STFT): the stereo panning spectrum of Tzanetakis et al. (1 - 2|L||R| /
  *       (|L|^2 + |R|^2), signed toward the louder side), as its RMS over 0-Nyquist, 0-250 Hz, 250-2500 Hz and
- *       2.5 kHz-Nyquist.</li>
+ *       2.5 kHz-Nyquist; and the stereo width, the side signal's share of the energy.</li>
  *   <li><b>dynamic</b> (4096-sample frames, hop 1024, after peak normalisation): RMS level (dB), dynamic spread (mean
  *       of the samples' dB level minus the frame's RMS dB) and crest factor (peak dB minus RMS dB; the toolkit
  *       divides the two instead).</li>
@@ -74,6 +74,7 @@ public final class MixFeatures {
         Spectra cs = new Spectra(cand);
         spectral(rs, cs, sampleRate, out);
         panning(rs, cs, sampleRate, reference.length == 2, out);
+        width(ref, cand, out);
         dynamic(ref, cand, out);
         return out;
     }
@@ -426,6 +427,52 @@ public final class MixFeatures {
             s += (double) x[k] * x[k];
         }
         return to > from ? Math.sqrt(s / (to - from)) : 0;
+    }
+
+    /**
+     * Stereo width: the side signal's share of the energy, S / (M + S) with M = (L+R)/2 and S = (L-R)/2, per
+     * 4096-sample frame (hop 1024): 0 for mono, 0.5 for unrelated channels, 1 for opposite polarity. Frames where the
+     * reference has no side at all are left out (a MAPE against 0 does not exist); a mono reference gives null.
+     */
+    private static void width(float[][] ref, float[][] cand, List<Feature> out) {
+        if (ref.length != 2) {
+            out.add(new Feature("panning", "stereo_width", Double.NaN, Double.NaN, Double.NaN));
+            return;
+        }
+        double[] wr = widths(ref);
+        double[] wc = widths(cand);
+        boolean[] keep = new boolean[wr.length];
+        for (int t = 0; t < wr.length; t++) {
+            keep[t] = wr[t] > 1e-9;
+        }
+        out.add(feature("panning", "stereo_width", wr, wc, keep, 0));
+    }
+
+    private static double[] widths(float[][] x) {
+        int frames = frames(x[0].length, FFT, HOP);
+        int per = FFT / HOP;
+        int hops = frames == 0 ? 0 : frames + per - 1;
+        double[] mid = new double[hops];
+        double[] side = new double[hops];
+        for (int h = 0; h < hops; h++) {
+            for (int i = h * HOP; i < (h + 1) * HOP; i++) {
+                double m = 0.5 * (x[0][i] + x[1][i]);
+                double s = 0.5 * (x[0][i] - x[1][i]);
+                mid[h] += m * m;
+                side[h] += s * s;
+            }
+        }
+        double[] w = new double[frames];
+        for (int t = 0; t < frames; t++) {
+            double m = 0;
+            double s = 0;
+            for (int h = t; h < t + per; h++) {
+                m += mid[h];
+                s += side[h];
+            }
+            w[t] = m + s > 0 ? s / (m + s) : 0;
+        }
+        return w;
     }
 
     // ---- dynamics

@@ -27,7 +27,7 @@ class MixFeaturesTest {
     @Test
     void identicalMixesHaveZeroError() {
         List<MixFeatures.Feature> fs = MixFeatures.compare(music, music, SR);
-        assertEquals(16, fs.size());
+        assertEquals(17, fs.size());
         for (MixFeatures.Feature f : fs) {
             assertEquals(0.0, f.mape, 0.0, f.name);
             assertEquals(f.reference, f.candidate, 0.0, f.name);
@@ -50,6 +50,7 @@ class MixFeaturesTest {
         assertTrue(get(fs, "bandwidth").reference < 300, "" + get(fs, "bandwidth").reference);
         assertEquals(20 * Math.log10(Math.sqrt(2)), get(fs, "crest_factor").reference, 0.05);
         assertTrue(Double.isNaN(get(fs, "panning_total").mape), "no panning for mono");
+        assertTrue(Double.isNaN(get(fs, "stereo_width").mape), "no width for mono");
         float[] noise = gaussian(3 * SR, 0.1, 5);
         List<MixFeatures.Feature> n = MixFeatures.compare(new float[][] {noise}, new float[][] {noise}, SR);
         assertEquals(Math.exp(-0.5772156649), get(n, "flatness").reference, 0.02);
@@ -110,6 +111,9 @@ class MixFeaturesTest {
         List<MixFeatures.Feature> fs = MixFeatures.compare(music, narrow, SR);
         assertTrue(get(fs, "panning_total").candidate < get(fs, "panning_total").reference);
         assertTrue(get(fs, "panning_total").mape > 0.2, "" + get(fs, "panning_total").mape);
+        // the side halves (a quarter of its energy) while the mid stays: the width falls to about a quarter
+        MixFeatures.Feature w = get(fs, "stereo_width");
+        assertTrue(w.candidate < 0.3 * w.reference && w.candidate > 0.2 * w.reference, w.reference + " " + w.candidate);
     }
 
     /** Hard clipping lowers the crest factor; a 6 dB quieter copy shows in LUFS and peak, not in spectral shape. */
