@@ -240,7 +240,7 @@ public final class Npy {
         }
     }
 
-    /** Writes the array as float32. */
+    /** Writes the array as float32 (through a temporary file next to it, so readers never see half a file). */
     public static void write(Path file, NpyArray array) throws IOException {
         write(file, array, Dtype.FLOAT32);
     }
@@ -254,8 +254,12 @@ public final class Npy {
         try (OutputStream out = Files.newOutputStream(tmp)) {
             write(out, array, dtype);
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     public static void write(OutputStream out, NpyArray array, Dtype dtype) throws IOException {
