@@ -1,7 +1,6 @@
 package ai.aimix.clients.audio;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,8 +29,11 @@ public final class Wav {
         if (size > Integer.MAX_VALUE) {
             throw new WavFormatException(file + ": larger than 2 GiB");
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN), file.toString());
+        // mapped, not read: the file's bytes stay outside the heap, which then holds only the decoded samples
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ)) {
+            ByteBuffer mapped = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size);
+            return read(mapped.order(ByteOrder.LITTLE_ENDIAN), file.toString());
         }
     }
 

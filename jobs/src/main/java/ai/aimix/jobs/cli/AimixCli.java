@@ -20,7 +20,15 @@ public final class AimixCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("aimix: error: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. "
+                    + "AIMIX_JAVA_OPTS=-Xmx4g");
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** The command line with its error handling: one line on stderr per error, exit 2 for usage, 1 for failures. */

@@ -26,6 +26,33 @@ public final class LoudnessAnalysis {
         this.weights = weights;
     }
 
+    /** Measures interleaved frames, block by block (no second copy of the signal). */
+    public static LoudnessAnalysis ofInterleaved(float[] interleaved, int channels, double sampleRate,
+                                                 ChannelWeights weights) {
+        if (channels != weights.channels()) {
+            throw new IllegalArgumentException(channels + " channels but " + weights.channels() + " weights");
+        }
+        int frames = interleaved.length / channels;
+        LoudnessMeter meter = new LoudnessMeter(sampleRate, weights);
+        TruePeakMeter peaks = new TruePeakMeter(channels);
+        int block = 65536;
+        float[][] planar = new float[channels][block];
+        for (int from = 0; from < frames; from += block) {
+            int n = Math.min(block, frames - from);
+            for (int c = 0; c < channels; c++) {
+                float[] p = planar[c];
+                for (int i = 0; i < n; i++) {
+                    p[i] = interleaved[(from + i) * channels + c];
+                }
+            }
+            meter.push(planar, 0, n);
+            for (int c = 0; c < channels; c++) {
+                peaks.push(c, planar[c], 0, n);
+            }
+        }
+        return new LoudnessAnalysis(meter, peaks, frames / sampleRate, weights);
+    }
+
     /** Measures planar channels (one array per channel, equal lengths). */
     public static LoudnessAnalysis of(float[][] planar, double sampleRate, ChannelWeights weights) {
         if (planar.length != weights.channels()) {

@@ -70,10 +70,7 @@ public final class MixFeatures {
         loudness(reference, candidate, sampleRate, out);
         float[][] ref = peakNormalised(reference);
         float[][] cand = peakNormalised(candidate);
-        Spectra rs = new Spectra(ref);
-        Spectra cs = new Spectra(cand);
-        spectral(rs, cs, sampleRate, out);
-        panning(rs, cs, sampleRate, reference.length == 2, out);
+        spectralAndPanning(ref, cand, sampleRate, out);
         width(ref, cand, out);
         dynamic(ref, cand, out);
         return out;
@@ -142,34 +139,32 @@ public final class MixFeatures {
 
     // ---- spectral and panning
 
-    /** Magnitude STFTs of every channel: mag[channel][frame][bin]. */
-    private static final class Spectra {
-        final float[][][] mag;
-        final int frames;
+    /** Frame-by-frame magnitude STFT (square-root periodic Hann, no padding); nothing is kept between frames. */
+    private static final class Stft {
+        private final float[] window = Windows.periodicHann(FFT);
+        private final FloatFFT_1D fft = new FloatFFT_1D(FFT);
+        private final float[] work = new float[FFT];
 
-        Spectra(float[][] x) {
-            frames = frames(x[0].length, FFT, HOP);
-            mag = new float[x.length][frames][FFT / 2 + 1];
-            float[] w = Windows.periodicHann(FFT);
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) Math.sqrt(w[i]);
+        Stft() {
+            for (int i = 0; i < window.length; i++) {
+                window[i] = (float) Math.sqrt(window[i]);
             }
-            FloatFFT_1D fft = new FloatFFT_1D(FFT);
-            float[] work = new float[FFT];
+        }
+
+        /** Magnitudes of frame t of every channel into out[channel][bin]. */
+        void magnitudes(float[][] x, int t, float[][] out) {
             for (int c = 0; c < x.length; c++) {
-                for (int t = 0; t < frames; t++) {
-                    for (int i = 0; i < FFT; i++) {
-                        work[i] = x[c][t * HOP + i] * w[i];
-                    }
-                    fft.realForward(work);
-                    float[] m = mag[c][t];
-                    m[0] = Math.abs(work[0]);
-                    m[FFT / 2] = Math.abs(work[1]);
-                    for (int k = 1; k < FFT / 2; k++) {
-                        double re = work[2 * k];
-                        double im = work[2 * k + 1];
-                        m[k] = (float) Math.sqrt(re * re + im * im);
-                    }
+                for (int i = 0; i < FFT; i++) {
+                    work[i] = x[c][t * HOP + i] * window[i];
+                }
+                fft.realForward(work);
+                float[] m = out[c];
+                m[0] = Math.abs(work[0]);
+                m[FFT / 2] = Math.abs(work[1]);
+                for (int k = 1; k < FFT / 2; k++) {
+                    double re = work[2 * k];
+                    double im = work[2 * k + 1];
+                    m[k] = (float) Math.sqrt(re * re + im * im);
                 }
             }
         }
@@ -178,9 +173,14 @@ public final class MixFeatures {
     private static final String[] SPECTRAL = {"centroid", "bandwidth", "contrast_lows", "contrast_mids",
         "contrast_highs", "rolloff", "flatness"};
 
-    private static void spectral(Spectra r, Spectra c, int sr, List<Feature> out) {
-        int channels = r.mag.length;
-        int frames = r.frames;
+    /** Spectral and panning features in one pass over the frames of both mixes. */
+    private static void spectralAndPanning(float[][] ref, float[][] cand, int sr, List<Feature> out) {
+        int channels = ref.length;
+        boolean stereo = channels == 2;
+        int frames = frames(ref[0].length, FFT, HOP);
+        Stft stft = new Stft();
+        float[][] mr = new float[channels][FFT / 2 + 1];
+        float[][] mc = new float[channels][FFT / 2 + 1];
         double[][][] fr = new double[SPECTRAL.length][channels][frames];
         double[][][] fc = new double[SPECTRAL.length][channels][frames];
         boolean[] keep = new boolean[frames];
@@ -189,11 +189,30 @@ public final class MixFeatures {
             freq[k] = k * (double) sr / FFT;
         }
         int[][] bands = contrastBands(freq);
+        double[][] ranges = {{0, sr / 2.0}, {0, 250}, {250, 2500}, {2500, sr / 2.0}};
+        double[][] pr = new double[PANNING.length][stereo ? frames : 0];
+        double[][] pc = new double[PANNING.length][stereo ? frames : 0];
+        boolean[] keepPanning = new boolean[stereo ? frames : 0];
+        float[] spsRef = new float[FFT / 2 + 1];
+        float[] spsCand = new float[FFT / 2 + 1];
         for (int t = 0; t < frames; t++) {
+            stft.magnitudes(ref, t, mr);
+            stft.magnitudes(cand, t, mc);
             for (int ch = 0; ch < channels; ch++) {
-                spectralFrame(r.mag[ch][t], freq, bands, fr, ch, t);
-                spectralFrame(c.mag[ch][t], freq, bands, fc, ch, t);
-                keep[t] |= sum(r.mag[ch][t]) > 0;
+                spectralFrame(mr[ch], freq, bands, fr, ch, t);
+                spectralFrame(mc[ch], freq, bands, fc, ch, t);
+                keep[t] |= sum(mr[ch]) > 0;
+            }
+            if (stereo) {
+                sps(mr[0], mr[1], spsRef);
+                sps(mc[0], mc[1], spsCand);
+                for (int b = 0; b < ranges.length; b++) {
+                    int f1 = (int) Math.floor(ranges[b][0] * FFT / sr);
+                    int f2 = (int) Math.floor(ranges[b][1] * FFT / sr);
+                    pr[b][t] = bandRms(spsRef, f1, f2);
+                    pc[b][t] = bandRms(spsCand, f1, f2);
+                }
+                keepPanning[t] = pr[0][t] > 0;
             }
         }
         double[] eps = {1, 1, 0, 0, 0, 1, 0};
@@ -208,6 +227,10 @@ public final class MixFeatures {
                 candMean += one.candidate / channels;
             }
             out.add(new Feature("spectral", SPECTRAL[f], refMean, candMean, mape));
+        }
+        for (int b = 0; b < PANNING.length; b++) {
+            out.add(stereo ? feature("panning", PANNING[b], pr[b], pc[b], keepPanning, 0)
+                    : new Feature("panning", PANNING[b], Double.NaN, Double.NaN, Double.NaN));
         }
     }
 
@@ -380,36 +403,6 @@ public final class MixFeatures {
     }
 
     private static final String[] PANNING = {"panning_total", "panning_lows", "panning_mids", "panning_highs"};
-
-    private static void panning(Spectra r, Spectra c, int sr, boolean stereo, List<Feature> out) {
-        if (!stereo) {
-            for (String name : PANNING) {
-                out.add(new Feature("panning", name, Double.NaN, Double.NaN, Double.NaN));
-            }
-            return;
-        }
-        double[][] ranges = {{0, sr / 2.0}, {0, 250}, {250, 2500}, {2500, sr / 2.0}};
-        int frames = r.frames;
-        double[][] pr = new double[PANNING.length][frames];
-        double[][] pc = new double[PANNING.length][frames];
-        boolean[] keep = new boolean[frames];
-        float[] sr1 = new float[FFT / 2 + 1];
-        float[] sc1 = new float[FFT / 2 + 1];
-        for (int t = 0; t < frames; t++) {
-            sps(r.mag[0][t], r.mag[1][t], sr1);
-            sps(c.mag[0][t], c.mag[1][t], sc1);
-            for (int b = 0; b < ranges.length; b++) {
-                int f1 = (int) Math.floor(ranges[b][0] * FFT / sr);
-                int f2 = (int) Math.floor(ranges[b][1] * FFT / sr);
-                pr[b][t] = bandRms(sr1, f1, f2);
-                pc[b][t] = bandRms(sc1, f1, f2);
-            }
-            keep[t] = pr[0][t] > 0;
-        }
-        for (int b = 0; b < PANNING.length; b++) {
-            out.add(feature("panning", PANNING[b], pr[b], pc[b], keep, 0));
-        }
-    }
 
     /** Stereo panning spectrum from magnitudes: (1 - similarity), positive where the right channel is louder. */
     private static void sps(float[] l, float[] r, float[] out) {

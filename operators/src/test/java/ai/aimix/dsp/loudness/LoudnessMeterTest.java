@@ -113,6 +113,11 @@ class LoudnessMeterTest {
         LoudnessMeter b = new LoudnessMeter(sr, 5);
         b.pushInterleaved(inter, 0, x[0].length);
         assertEquals(a.integratedLufs(), b.integratedLufs(), 1e-9);
+        LoudnessAnalysis p = LoudnessAnalysis.of(x, sr, ChannelWeights.forChannels(5));
+        LoudnessAnalysis q = LoudnessAnalysis.ofInterleaved(inter, 5, sr, ChannelWeights.forChannels(5));
+        assertEquals(p.integratedLufs, q.integratedLufs, 1e-9);
+        assertEquals(p.truePeakDbtp, q.truePeakDbtp, 0.0);
+        assertEquals(p.shortTermMaxLufs, q.shortTermMaxLufs, 1e-9);
     }
 
     @Test

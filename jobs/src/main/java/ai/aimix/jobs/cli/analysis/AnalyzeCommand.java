@@ -46,7 +46,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         ChannelWeights weights = dualMono ? ChannelWeights.dualMono()
                 : ChannelWeights.fromWaveMask(in.audio.channelMask(), in.audio.channels());
-        LoudnessAnalysis a = LoudnessAnalysis.of(in.planar(), in.audio.sampleRate(), weights);
+        LoudnessAnalysis a = LoudnessAnalysis.ofInterleaved(in.audio.samples(), in.audio.channels(),
+                in.audio.sampleRate(), weights);
         List<String> notes = notes(a);
         if (json) {
             System.out.println(Json.write(toJson(file, in, a, notes)));
