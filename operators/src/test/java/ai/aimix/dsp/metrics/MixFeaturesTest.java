@@ -145,7 +145,6 @@ class MixFeaturesTest {
 
     @Test
     void runningMeanAndContrastBands() {
-        MixFeatures.Feature dummy = null;
         assertArrayEquals(new double[] {2.5}, MixFeatures.runningMean(new double[] {1, 2, 3, 4}), 0);
         double[] x = new double[45];
         for (int i = 0; i < x.length; i++) {
@@ -162,7 +161,6 @@ class MixFeaturesTest {
         int[][] b = MixFeatures.contrastBands(freq);
         assertArrayEquals(new int[] {0, 23}, b[0]);
         assertEquals(2049, b[4][1]);
-        assertTrue(dummy == null);
     }
 
     /** The selection behind spectral contrast gives what a full sort gives, ties included. */
