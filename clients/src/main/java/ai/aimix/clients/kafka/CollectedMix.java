@@ -74,8 +74,9 @@ public final class CollectedMix {
     }
 
     /**
-     * The result has arrived and, for a completed mix, every output chunk it counts: the result and the chunks
-     * travel on different topics and partitions, so a consumer may see the result first.
+     * The result has arrived and, for a completed mix, every output chunk it counts and one progress record per
+     * segment: the result, the chunks and the progress travel on different topics and partitions, so a consumer may
+     * see the result first.
      */
     public boolean done() {
         if (result == null) {
@@ -89,6 +90,6 @@ public final class CollectedMix {
                 return false;
             }
         }
-        return true;
+        return progress.size() >= result.getSegments();
     }
 }
