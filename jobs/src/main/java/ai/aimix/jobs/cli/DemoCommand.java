@@ -104,8 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
             MixReport.write(report, MixReport.build(outcome.mix.result, outcome.mix.errors, outcome, files));
 
             VariantResult v = outcome.mix.result.getVariants().get(0);
-            System.out.printf("Mixed with model %s (%s): %.1f LUFS integrated, true peak %.1f dBTP%n",
-                    v.getModelVersion(), v.getInferenceProvider(), v.getIntegratedLufs(), v.getTruePeakDbtp());
+            System.out.printf("Mixed with model %s (%s): %.1f LUFS integrated, loudness range %.1f LU, true peak "
+                    + "%.1f dBTP%n", v.getModelVersion(), v.getInferenceProvider(), v.getIntegratedLufs(),
+                    v.getLoudnessRangeLu(), v.getTruePeakDbtp());
             for (StemResult s : v.getStems()) {
                 System.out.printf("  %-12s %-14s gain %+5.1f dB  pan %+4.2f  EQ %+4.1f/%+4.1f/%+4.1f dB  comp %4.1f dB %3.1f:1%n",
                         s.getName(), s.getRole(), s.getMean().getGainDb(), s.getMean().getPan(),
