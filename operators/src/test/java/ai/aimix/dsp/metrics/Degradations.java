@@ -9,6 +9,57 @@ public final class Degradations {
     private Degradations() {
     }
 
+    /**
+     * Real perceptual coding: an Opus encode and decode (concentus, a pure-Java port of libopus) at
+     * {@code bitsPerSecond}, 48 kHz, 20 ms frames, music mode, complexity 10, VBR. The codec's look-ahead is removed
+     * so the output is time-aligned with the input (PEAQ compares sample by sample).
+     */
+    public static float[][] opus(float[][] x, int bitsPerSecond) {
+        try {
+            int channels = x.length;
+            int rate = 48000;
+            int frame = rate / 50;
+            io.github.jaredmdobson.concentus.OpusEncoder enc = new io.github.jaredmdobson.concentus.OpusEncoder(rate,
+                    channels, io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_AUDIO);
+            enc.setBitrate(bitsPerSecond);
+            enc.setComplexity(10);
+            enc.setUseVBR(true);
+            enc.setSignalType(io.github.jaredmdobson.concentus.OpusSignal.OPUS_SIGNAL_MUSIC);
+            io.github.jaredmdobson.concentus.OpusDecoder dec = new io.github.jaredmdobson.concentus.OpusDecoder(rate,
+                    channels);
+            int lookahead = enc.getLookahead();
+            int n = x[0].length;
+            int total = n + lookahead;
+            int frames = (total + frame - 1) / frame;
+            short[] in = new short[frame * channels];
+            short[] out = new short[frame * channels];
+            byte[] packet = new byte[4000];
+            float[][] y = new float[channels][n];
+            int written = -lookahead;
+            for (int f = 0; f < frames; f++) {
+                for (int i = 0; i < frame; i++) {
+                    int j = f * frame + i;
+                    for (int c = 0; c < channels; c++) {
+                        float v = j < n ? x[c][j] : 0f;
+                        in[i * channels + c] = (short) Math.max(-32768, Math.min(32767, Math.round(v * 32768f)));
+                    }
+                }
+                int len = enc.encode(in, 0, frame, packet, 0, packet.length);
+                int got = dec.decode(packet, 0, len, out, 0, frame, false);
+                for (int i = 0; i < got; i++, written++) {
+                    if (written >= 0 && written < n) {
+                        for (int c = 0; c < channels; c++) {
+                            y[c][written] = out[i * channels + c] / 32768f;
+                        }
+                    }
+                }
+            }
+            return y;
+        } catch (io.github.jaredmdobson.concentus.OpusException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Rounded to 16-bit PCM, as a 16-bit WAV file stores it. */
     public static float[][] pcm16(float[][] x) {
         float[][] out = new float[x.length][];

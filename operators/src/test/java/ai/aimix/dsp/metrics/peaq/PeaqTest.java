@@ -37,24 +37,31 @@ class PeaqTest {
     }
 
     /**
-     * Listener order: a good transform coder (noise 24 dB below each 94 Hz band, 5 ms blocks, 16 kHz bandwidth) is
-     * better than a 4 kHz low-pass, which is better than white noise 30 dB below the signal.
+     * Listener order: Opus at 128 kbit/s (a real perceptual codec, concentus' pure-Java port of libopus) is better
+     * than a 4 kHz low-pass, which is better than white noise 30 dB below the signal.
      */
     @Test
     void knownDegradationsOrderAsListenersOrderThem() {
-        double coded = Peaq.basic(music, Degradations.transformCoded(music, SR, 24, 16000, 256, 8)).odg();
+        double coded = Peaq.basic(music, Degradations.opus(music, 128_000)).odg();
         double lowPass = Peaq.basic(music, Degradations.lowPass(music, SR, 4000)).odg();
         double noise = Peaq.basic(music, Degradations.whiteNoise(music, 30, 3)).odg();
-        System.out.printf("ODG: coded %.3f, 4 kHz low-pass %.3f, 30 dB SNR noise %.3f%n", coded, lowPass, noise);
+        System.out.printf("ODG: Opus 128 kbit/s %.3f, 4 kHz low-pass %.3f, 30 dB SNR noise %.3f%n", coded, lowPass,
+                noise);
         assertTrue(coded > -1.0, "coded " + coded);
         assertTrue(coded > lowPass + 1, coded + " vs low-pass " + lowPass);
         assertTrue(lowPass > noise + 0.2, "low-pass " + lowPass + " vs noise " + noise);
     }
 
-    /** More coding noise, lower grade; more additive noise, lower grade. */
+    /** Fewer bits, lower grade (Opus 32, 64, 128 kbit/s); more coding noise or more added noise, lower grade. */
     @Test
-    void gradesFallMonotonicallyWithNoise() {
-        double previous = Double.POSITIVE_INFINITY;
+    void gradesFallMonotonicallyWithDegradation() {
+        double previous = Double.NEGATIVE_INFINITY;
+        for (int bits : new int[] {32_000, 64_000, 128_000}) {
+            double odg = Peaq.basic(music, Degradations.opus(music, bits)).odg();
+            assertTrue(odg > previous, bits + " bit/s: " + odg + " not above " + previous);
+            previous = odg;
+        }
+        previous = Double.POSITIVE_INFINITY;
         for (double smr : new double[] {30, 24, 18, 12}) {
             double odg = Peaq.basic(music, Degradations.transformCoded(music, SR, smr, 16000, 256, 8)).odg();
             assertTrue(odg < previous, "SMR " + smr + ": " + odg + " not below " + previous);
