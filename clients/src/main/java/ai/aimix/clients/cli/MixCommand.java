@@ -1,5 +1,6 @@
 package ai.aimix.clients.cli;
 
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.StemInput;
@@ -92,9 +93,9 @@ public final class MixCommand implements Callable<Integer> {
             }
             servers = serve.bootstrap;
         }
-        ModelSelection selection = battle != null ? new ModelSelection(ModelMode.BATTLE, model, battle)
-                : model != null ? new ModelSelection(ModelMode.VERSION, model, null)
-                : new ModelSelection(ModelMode.CHAMPION, null, null);
+        ModelSelection selection = battle != null ? ModelSelections.battle(model, battle)
+                : model != null ? ModelSelections.version(model)
+                : ModelSelections.champion();
         String id = mixId != null ? mixId : "mix-" + UUID.randomUUID();
         MixRequest request = MixRequest.newBuilder(StemProducer.request(id, inputs, selection))
                 .setTargetLufs(targetLufs).setCeilingDbfs(ceilingDbfs).build();

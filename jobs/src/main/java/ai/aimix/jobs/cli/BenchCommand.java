@@ -1,5 +1,6 @@
 package ai.aimix.jobs.cli;
 
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.cli.MixClient;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
@@ -96,11 +97,10 @@ public final class BenchCommand implements Callable<Integer> {
             ModelSelection model = champion();
             if (opinionated) {
                 String version = "mixnet-bench-opinionated";
-                ai.aimix.model.store.ModelStore store = new ai.aimix.model.store.ModelStore(
-                        java.nio.file.Path.of(stack.config().get(MixJobOptions.MODEL_STORE)));
-                store.publish(version, ai.aimix.model.onnx.MixNetOnnx.build(
-                        ai.aimix.model.MixNetWeights.random(4242, 0.05f), version), List.of(), "bench: seeded random");
-                model = new ModelSelection(ModelMode.VERSION, version, null);
+                EmbeddedStack.admin(stack.config()).publish(version, ai.aimix.model.onnx.MixNetOnnx.build(
+                        ai.aimix.model.MixNetWeights.random(4242, 0.05f), version),
+                        new ai.aimix.schema.ModelLineage("seed", List.of(), 4242L, "bench: seeded random"), Map.of());
+                model = ModelSelections.version(version);
             }
             if (warmupSeconds > 0) {
                 List<StemInput> warm = new SongGenerator(1, 44100).generate(warmupSeconds, stems);
@@ -248,7 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static ModelSelection champion() {
-        return new ModelSelection(ModelMode.CHAMPION, null, null);
+        return ModelSelections.champion();
     }
 
     private static double round(double v) {

@@ -1,5 +1,6 @@
 package ai.aimix.jobs.cli;
 
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.cli.MixClient;
 import ai.aimix.clients.cli.MixCommand;
@@ -88,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
                     String.join(", ", song.stream().map(s -> s.name).toArray(String[]::new)), dir.resolve("stems"));
 
             String mixId = "demo-" + System.currentTimeMillis();
-            MixRequest request = StemProducer.request(mixId, song, new ModelSelection(ModelMode.CHAMPION, null, null));
+            MixRequest request = StemProducer.request(mixId, song, ModelSelections.champion());
             MixClient.Outcome outcome = new MixClient(stack.bootstrapServers(), stack.topics())
                     .run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, SampleEncoding.PCM_S16LE,
                             Duration.ofMinutes(10), ProgressBar.onStderr("mixing"));

@@ -159,8 +159,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = System.currentTimeMillis() + Duration.ofSeconds(30).toMillis();
             while (true) {
                 boolean ready = true;
-                for (TopicDescription d : admin.describeTopics(partitions.keySet()).allTopicNames().get().values()) {
-                    ready &= d.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
+                try {
+                    for (TopicDescription d : admin.describeTopics(partitions.keySet()).allTopicNames().get()
+                            .values()) {
+                        ready &= d.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
+                    }
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    ready = false; // created, but the metadata has not reached the broker's cache yet
                 }
                 if (ready) {
                     return;

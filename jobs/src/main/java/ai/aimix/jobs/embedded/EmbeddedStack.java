@@ -3,12 +3,15 @@ package ai.aimix.jobs.embedded;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelAdmin;
+import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -68,13 +71,13 @@ public final class EmbeddedStack implements AutoCloseable {
         if (!conf.getOptional(MixJobOptions.MODEL_STORE).isPresent()) {
             conf.set(MixJobOptions.MODEL_STORE, data.resolve("models").toString());
         }
-        ModelStore.openOrBootstrap(Path.of(conf.get(MixJobOptions.MODEL_STORE)));
-
         EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), temp, kafkaPort);
         try {
             conf.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             kafka.createTopics(TopicLayout.of(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
                     TopicLayout.configs());
+            kafka.createTopics(TopicLayout.registry(conf), TopicLayout.registryConfigs());
+            admin(conf).bootstrap();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             JobClient job = MixJob.onKafka(conf).executeAsync(env);
             EmbeddedStack stack = new EmbeddedStack(conf, kafka, job, data, temp, rocks);
@@ -84,6 +87,13 @@ public final class EmbeddedStack implements AutoCloseable {
             kafka.close();
             throw e;
         }
+    }
+
+    /** Model administration against this configuration's store and registry topic. */
+    public static ModelAdmin admin(ReadableConfig conf) {
+        return new ModelAdmin(new ModelStore(conf.get(MixJobOptions.MODEL_STORE)),
+                new RegistryClient(conf.get(MixJobOptions.BOOTSTRAP_SERVERS), conf.get(MixJobOptions.TOPIC_REGISTRY),
+                        Duration.ofSeconds(30)), java.time.Clock.systemUTC());
     }
 
     /** Waits until the job and each of its tasks report RUNNING (through the REST API the web UI uses). */

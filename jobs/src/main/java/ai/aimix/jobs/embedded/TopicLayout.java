@@ -26,4 +26,16 @@ public final class TopicLayout {
     public static Map<String, String> configs() {
         return Map.of("max.message.bytes", String.valueOf(2 << 20), "retention.ms", String.valueOf(3_600_000));
     }
+
+    /**
+     * The registry topic: one partition (one order for every key, so replaying it always gives the same view),
+     * compacted (the latest value per key is kept forever).
+     */
+    public static Map<String, Integer> registry(ReadableConfig c) {
+        return Map.of(c.get(MixJobOptions.TOPIC_REGISTRY), 1);
+    }
+
+    public static Map<String, String> registryConfigs() {
+        return Map.of("cleanup.policy", "compact", "retention.ms", "-1");
+    }
 }

@@ -2,16 +2,17 @@ package ai.aimix.jobs.mix;
 
 import ai.aimix.jobs.kafka.InboundDeserializer;
 import ai.aimix.jobs.kafka.OutboundSerializer;
-import ai.aimix.operators.align.ModelCatalog;
+import ai.aimix.jobs.registry.RegistryDeserializer;
 import ai.aimix.operators.align.SegmentAligner;
-import ai.aimix.operators.align.StoreModelCatalog;
 import ai.aimix.operators.assembly.MixAssemblyFunction;
 import ai.aimix.operators.inference.BatchInferenceOperator;
 import ai.aimix.operators.inference.OnnxPredictor;
 import ai.aimix.operators.inference.PredictorFactory;
 import ai.aimix.operators.mel.LogMelFunction;
 import ai.aimix.operators.records.Keys;
+import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.schema.MixError;
+import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.internal.InboundRecord;
 import ai.aimix.schema.internal.OutboundRecord;
 import ai.aimix.schema.internal.SegmentRecord;
@@ -28,6 +29,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -41,44 +43,44 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>
  * Kafka source ─ route decode errors ─ keyBy(mix) ─ segment alignment ─ log-mel ─ batched inference ─ assembly ─┐
+ * models.registry ─ broadcast ──────────────┘ (REGISTRY records travel the chain to inference)                 │
  *                      └─ errors ───────────────────────── errors ─────────────────── errors ──────── dead letters ┴ Kafka sink
  * </pre>
  * Alignment, log-mel, inference and assembly are chained on one partitioning by mix id (after the one keyBy the
- * later keyed stages reinterpret the stream as keyed), so a segment's audio is never serialised between them.
- * The same class runs embedded (tests, ./aimix) and on a cluster; sources and sinks are constructor arguments.
+ * later keyed stages reinterpret the stream as keyed), so a segment's audio is never serialised between them. The
+ * model registry reaches the aligner as a broadcast input; the aligner checks requests against it and passes every
+ * entry down the chain, so the inference operator sees registry changes in stream order and swaps models between
+ * batches. The same class runs embedded (tests, ./aimix) and on a cluster; sources and sinks are constructor
+ * arguments.
  */
 public final class MixJob {
     private final ReadableConfig config;
     private final Source<InboundRecord, ?, ?> source;
+    private final Source<RegistryEntry, ?, ?> registry;
     private final Sink<OutboundRecord> sink;
     private PredictorFactory predictors;
-    private ModelCatalog catalog;
     private MapFunction<OutboundRecord, OutboundRecord> outputTap;
 
-    public MixJob(ReadableConfig config, Source<InboundRecord, ?, ?> source, Sink<OutboundRecord> sink) {
+    public MixJob(ReadableConfig config, Source<InboundRecord, ?, ?> source, Source<RegistryEntry, ?, ?> registry,
+                  Sink<OutboundRecord> sink) {
         MixJobOptions.validate(config);
         this.config = config;
         this.source = source;
+        this.registry = registry;
         this.sink = sink;
-        String store = config.get(MixJobOptions.MODEL_STORE);
-        this.predictors = OnnxPredictor.factory(store, MixJobOptions.sessions(config),
-                config.get(MixJobOptions.SESSION_IDLE).toMillis());
-        this.catalog = new StoreModelCatalog(store, config.get(MixJobOptions.CHAMPION_REFRESH).toMillis());
+        this.predictors = OnnxPredictor.factory(MixJobOptions.sessions(config),
+                config.get(MixJobOptions.SESSION_CACHE_SESSIONS),
+                config.get(MixJobOptions.SESSION_CACHE_BYTES).getBytes());
     }
 
     /** The job on the Kafka cluster the options name. */
     public static MixJob onKafka(ReadableConfig config) {
-        return new MixJob(config, kafkaSource(config), kafkaSink(config));
+        return new MixJob(config, kafkaSource(config), registrySource(config), kafkaSink(config));
     }
 
     /** Replaces the ONNX predictors (tests use a hand-written fake). */
     public MixJob withPredictors(PredictorFactory predictors) {
         this.predictors = predictors;
-        return this;
-    }
-
-    public MixJob withCatalog(ModelCatalog catalog) {
-        this.catalog = catalog;
         return this;
     }
 
@@ -115,6 +117,22 @@ public final class MixJob {
                 .build();
     }
 
+    /**
+     * The registry topic from its beginning (a fresh job must see every model and champion; a restored job resumes
+     * from its checkpointed offsets with the registry view in its state).
+     */
+    public static KafkaSource<RegistryEntry> registrySource(ReadableConfig c) {
+        return KafkaSource.<RegistryEntry>builder()
+                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(c.get(MixJobOptions.TOPIC_REGISTRY))
+                .setGroupId(c.get(MixJobOptions.GROUP_ID) + "-registry")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RegistryDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+    }
+
     public static KafkaSink<OutboundRecord> kafkaSink(ReadableConfig c) {
         boolean exactlyOnce = c.get(MixJobOptions.EXACTLY_ONCE);
         return KafkaSink.<OutboundRecord>builder()
@@ -140,9 +158,15 @@ public final class MixJob {
                 .process(new RouteDecodeErrors())
                 .name("Route undecodable records").uid("route-inbound");
 
+        BroadcastStream<RegistryEntry> models = env
+                .fromSource(registry, WatermarkStrategy.noWatermarks(), "Kafka: models.registry")
+                .uid("registry-source").setParallelism(1)
+                .broadcast(RegistryState.DESCRIPTOR);
+
         SingleOutputStreamOperator<SegmentRecord> aligned = decoded
                 .keyBy(new Keys.Inbound(), Types.STRING)
-                .process(new SegmentAligner(MixJobOptions.align(config), catalog))
+                .connect(models)
+                .process(new SegmentAligner(MixJobOptions.align(config)))
                 .name("Segment alignment").uid("segment-aligner");
 
         SingleOutputStreamOperator<SegmentRecord> mel = DataStreamUtils

@@ -123,12 +123,25 @@ public final class MixJobOptions {
 
     public static final ConfigOption<String> MODEL_STORE = key("aimix.model-store.path")
             .stringType().noDefaultValue()
-            .withDescription("Directory of the model store (versions/<version>/model.onnx, champion). Required; "
-                    + "the embedded default uses one under its data directory.");
+            .withDescription("Where model files are written (versions/<id>/model.onnx): a Flink file system URI "
+                    + "(file:///..., s3://bucket/prefix with Flink's S3 plugin) or a local path. Required; the "
+                    + "embedded default uses one under its data directory. The job itself reads each model from the "
+                    + "URI its registry descriptor names.");
 
-    public static final ConfigOption<Duration> CHAMPION_REFRESH = key("aimix.model-store.champion-refresh")
-            .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("How often the champion pointer is re-read.");
+    public static final ConfigOption<String> TOPIC_REGISTRY = key("aimix.topics.registry")
+            .stringType().defaultValue(ai.aimix.schema.codec.Contract.MODELS_REGISTRY)
+            .withDescription("Compacted topic of model descriptors and league champions, read from the beginning "
+                    + "as a broadcast stream.");
+
+    public static final ConfigOption<Duration> MODEL_WAIT = key("aimix.models.unknown-model-wait")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("How long a request naming a model version or league the registry does not know yet "
+                    + "is held (its chunks buffered) before it is refused: the registry and the request topics are "
+                    + "read independently, so a model published just before the request may arrive a moment later.");
+
+    public static final ConfigOption<Duration> MODEL_RECHECK = key("aimix.models.recheck-interval")
+            .durationType().defaultValue(Duration.ofMillis(250))
+            .withDescription("How often a request waiting for its model checks the registry again.");
 
     public static final ConfigOption<Integer> BATCH_SEGMENTS = key("aimix.inference.batch-segments")
             .intType().defaultValue(16)
@@ -150,9 +163,16 @@ public final class MixJobOptions {
             .intType().defaultValue(0)
             .withDescription("ONNX Runtime intra-op threads per session (0: ONNX Runtime's default, all cores).");
 
-    public static final ConfigOption<Duration> SESSION_IDLE = key("aimix.inference.session-idle-timeout")
-            .durationType().defaultValue(Duration.ofMinutes(10))
-            .withDescription("A model version unused this long is released (and its session closed when unused).");
+    public static final ConfigOption<Integer> SESSION_CACHE_SESSIONS = key("aimix.inference.session-cache.max-sessions")
+            .intType().defaultValue(ai.aimix.model.runtime.SessionCache.DEFAULT_MAX_SESSIONS)
+            .withDescription("ONNX Runtime sessions kept per TaskManager (shared by all inference subtasks); the "
+                    + "least recently used unleased one is closed beyond this.");
+
+    public static final ConfigOption<MemorySize> SESSION_CACHE_BYTES = key("aimix.inference.session-cache.max-bytes")
+            .memoryType().defaultValue(MemorySize.parse(
+                    (ai.aimix.model.runtime.SessionCache.DEFAULT_MAX_BYTES >> 20) + "mb"))
+            .withDescription("Total model-file bytes of the sessions kept per TaskManager; least recently used "
+                    + "sessions are closed beyond this.");
 
     // ------------------------------------------------------------------ rendering
 
@@ -216,7 +236,7 @@ public final class MixJobOptions {
         return new AlignSettings(c.get(SEGMENT_FRAMES), c.get(MAX_STEMS), c.get(MAX_TRACK_DURATION).toMillis() / 1000.0,
                 c.get(MAX_CHUNK_BYTES), c.get(REORDER_WINDOW), c.get(CHUNK_TIMEOUT).toMillis(),
                 c.get(UNKNOWN_MIX_TIMEOUT).toMillis(), c.get(MAX_BUFFERED).getBytes(), c.get(RETENTION).toMillis(),
-                8000, 192000);
+                8000, 192000, c.get(MODEL_WAIT).toMillis(), c.get(MODEL_RECHECK).toMillis());
     }
 
     public static MelSettings mel(ReadableConfig c) {

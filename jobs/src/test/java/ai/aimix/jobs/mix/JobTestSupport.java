@@ -4,6 +4,10 @@ import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.embedded.EmbeddedKafka;
+import ai.aimix.jobs.embedded.EmbeddedStack;
+import ai.aimix.jobs.registry.ModelAdmin;
+import ai.aimix.model.registry.RegistryView;
+import ai.aimix.schema.ModelLineage;
 import ai.aimix.jobs.embedded.TopicLayout;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
@@ -24,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Shared set-up of the job tests: an in-process broker, a model store, job options. */
 final class JobTestSupport {
@@ -45,13 +50,9 @@ final class JobTestSupport {
                 .build());
     }
 
-    /** A model store with the neutral champion and a second, opinionated version for battles. */
+    /** A directory for a model store (filled by {@link #createTopics}). */
     static Path modelStore() throws Exception {
-        Path dir = Files.createTempDirectory("aimix-models-");
-        ModelStore store = ModelStore.openOrBootstrap(dir);
-        store.publish(OPPONENT, MixNetOnnx.build(MixNetWeights.random(77, 0.05f), OPPONENT),
-                List.of(ModelStore.FIRST_VERSION), "test opponent");
-        return dir;
+        return Files.createTempDirectory("aimix-models-");
     }
 
     static Configuration jobConfig(EmbeddedKafka kafka, Path store, String group) throws Exception {
@@ -68,6 +69,7 @@ final class JobTestSupport {
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(MixJobOptions.STEM_THREADS, 2);
         c.set(MixJobOptions.ORT_THREADS, 1);
+        c.set(MixJobOptions.MODEL_WAIT, Duration.ofSeconds(1));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -81,8 +83,19 @@ final class JobTestSupport {
         return c;
     }
 
+    /**
+     * The job's topics and the registry: the neutral first model as champion of main and a second, opinionated
+     * version for battles (registered once per broker).
+     */
     static void createTopics(EmbeddedKafka kafka, Configuration c) throws Exception {
         kafka.createTopics(TopicLayout.of(c, 2), TopicLayout.configs());
+        kafka.createTopics(TopicLayout.registry(c), TopicLayout.registryConfigs());
+        ModelAdmin admin = EmbeddedStack.admin(c);
+        RegistryView view = admin.bootstrap();
+        if (view.model(OPPONENT).isEmpty()) {
+            admin.publish(OPPONENT, MixNetOnnx.build(MixNetWeights.random(77, 0.05f), OPPONENT),
+                    new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 77L, "test opponent"), Map.of());
+        }
     }
 
     static Topics topics() {

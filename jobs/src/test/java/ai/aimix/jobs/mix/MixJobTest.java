@@ -1,5 +1,6 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.kafka.CollectedMix;
 import ai.aimix.clients.kafka.MixCollector;
 import ai.aimix.clients.kafka.StemInput;
@@ -125,8 +126,8 @@ class MixJobTest {
             // interleave the four producers' chunks: push each mix's first half, then the second halves
             for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
                 ModelSelection model = e.getKey().startsWith("duel")
-                        ? new ModelSelection(ModelMode.BATTLE, null, JobTestSupport.OPPONENT)
-                        : new ModelSelection(ModelMode.CHAMPION, null, null);
+                        ? ModelSelections.battle(null, JobTestSupport.OPPONENT)
+                        : ModelSelections.champion();
                 producer.push(StemProducer.request(e.getKey(), e.getValue(), model), e.getValue(), 3000,
                         SampleEncoding.PCM_F32LE, null);
             }
@@ -182,13 +183,11 @@ class MixJobTest {
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
              StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
             List<MixError> keyless = new ArrayList<>();
-            MixRequest badRequest = StemProducer.request("bad-mix", bad, new ModelSelection(ModelMode.CHAMPION, null,
-                    null));
+            MixRequest badRequest = StemProducer.request("bad-mix", bad, ModelSelections.champion());
             producer.send(badRequest);
             producer.sendRaw(Contract.AUDIO_CHUNKS, "bad-mix", "not avro at all".getBytes());
             producer.sendRaw(Contract.AUDIO_CHUNKS, "bad-mix", Contract.REQUEST.encode(badRequest)); // wrong schema
-            producer.send(StemProducer.request("unknown-model", bad, new ModelSelection(ModelMode.VERSION,
-                    "mixnet-v999", null)));
+            producer.send(StemProducer.request("unknown-model", bad, ModelSelections.version("mixnet-v999")));
             float[] s0 = bad.get(0).audio.samples();
             int ch = bad.get(0).audio.channels();
             producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false));
@@ -198,7 +197,7 @@ class MixJobTest {
             nan[10] = Float.NaN;
             producer.send(chunk("bad-mix", 0, 1, ch, nan, false));
 
-            producer.push(StemProducer.request("good-mix", good, new ModelSelection(ModelMode.CHAMPION, null, null)),
+            producer.push(StemProducer.request("good-mix", good, ModelSelections.champion()),
                     good, 4096, SampleEncoding.PCM_S16LE, null);
 
             Map<String, CollectedMix> mixes = collector.await(List.of("good-mix", "bad-mix", "unknown-model"),
@@ -279,7 +278,7 @@ class MixJobTest {
         CHECKPOINTED.set(false);
         FAILURES.set(0);
         JobClient job = start(conf, MixJob.onKafka(conf).withOutputTap(new FailOnce()));
-        ModelSelection model = new ModelSelection(ModelMode.VERSION, JobTestSupport.OPPONENT, null);
+        ModelSelection model = ModelSelections.version(JobTestSupport.OPPONENT);
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
              StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
             MixRequest crash = StemProducer.request("crash", song, model);

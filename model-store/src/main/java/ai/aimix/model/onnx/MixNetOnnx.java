@@ -3,6 +3,7 @@ package ai.aimix.model.onnx;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
+import ai.aimix.model.format.ModelFormat;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -39,37 +40,57 @@ public final class MixNetOnnx {
     public static final int OPSET = 17;
     public static final String META_ARCHITECTURE = "aimix.architecture";
     public static final String META_VERSION = "aimix.version";
+    /** The model format (see {@link ModelFormat}). */
+    public static final String META_FORMAT = "aimix.format";
+    /** FP32, FP16 or INT8; absent means FP32. */
+    public static final String META_PRECISION = "aimix.precision";
 
     private MixNetOnnx() {
     }
 
-    /** Serialized ONNX model bytes for these weights; {@code version} is recorded in the model's metadata. */
+    /** Serialized ONNX model bytes (current format) for these weights; {@code version} is recorded in the metadata. */
     public static byte[] build(MixNetWeights weights, String version) {
+        return build(weights, version, ModelFormat.CURRENT);
+    }
+
+    /**
+     * The model in a given format: an older format's output layer keeps only the parameters that format has (the
+     * first rows of {@code fc2}), as models of that format were written.
+     */
+    public static byte[] build(MixNetWeights weights, String version, ModelFormat format) {
+        int outputs = format.outputs();
         GraphProto.Builder g = GraphProto.newBuilder().setName("mixnet");
         g.addInput(tensorInput(INPUT_MEL, "batch", 1, MEL_BANDS, "frames"));
         g.addInput(tensorInput(INPUT_ROLE, "batch", ROLES));
         g.addInput(tensorInput(INPUT_GROUP, "batch", "batch"));
-        g.addOutput(tensorInput(OUTPUT_PARAMS, "batch", OUTPUTS));
+        g.addOutput(tensorInput(OUTPUT_PARAMS, "batch", outputs));
 
         for (String name : MixNetWeights.NAMES) {
-            g.addInitializer(floatTensor(name, MixNetWeights.shape(name), weights.get(name)));
+            long[] shape = MixNetWeights.shape(name);
+            float[] values = weights.get(name);
+            if (name.startsWith("fc2.") && outputs < OUTPUTS) {
+                shape = shape.clone();
+                shape[0] = outputs;
+                values = java.util.Arrays.copyOf(values, values.length / OUTPUTS * outputs);
+            }
+            g.addInitializer(floatTensor(name, shape, values));
         }
         g.addInitializer(floatTensor("mel_offset", new long[0], new float[] {MixNetArchitecture.MEL_DB_OFFSET}));
         g.addInitializer(floatTensor("mel_scale", new long[0], new float[] {MixNetArchitecture.MEL_DB_SCALE}));
-        float[] neutral = new float[OUTPUTS];
-        float[] step = new float[OUTPUTS];
-        float[] lo = new float[OUTPUTS];
-        float[] hi = new float[OUTPUTS];
-        for (ModelOutput o : ModelOutput.values()) {
+        float[] neutral = new float[outputs];
+        float[] step = new float[outputs];
+        float[] lo = new float[outputs];
+        float[] hi = new float[outputs];
+        for (ModelOutput o : format.parameters()) {
             neutral[o.ordinal()] = o.neutral();
             step[o.ordinal()] = o.step();
             lo[o.ordinal()] = o.min();
             hi[o.ordinal()] = o.max();
         }
-        g.addInitializer(floatTensor("out_neutral", new long[] {OUTPUTS}, neutral));
-        g.addInitializer(floatTensor("out_step", new long[] {OUTPUTS}, step));
-        g.addInitializer(floatTensor("out_lo", new long[] {OUTPUTS}, lo));
-        g.addInitializer(floatTensor("out_hi", new long[] {OUTPUTS}, hi));
+        g.addInitializer(floatTensor("out_neutral", new long[] {outputs}, neutral));
+        g.addInitializer(floatTensor("out_step", new long[] {outputs}, step));
+        g.addInitializer(floatTensor("out_lo", new long[] {outputs}, lo));
+        g.addInitializer(floatTensor("out_hi", new long[] {outputs}, hi));
 
         g.addNode(node("Sub", List.of(INPUT_MEL, "mel_offset"), "x0"));
         g.addNode(node("Div", List.of("x0", "mel_scale"), "x1"));
@@ -104,19 +125,40 @@ public final class MixNetOnnx {
                 .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_ARCHITECTURE)
                         .setValue(MixNetArchitecture.NAME))
                 .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_VERSION).setValue(version))
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_FORMAT)
+                        .setValue(Integer.toString(format.number())))
                 .setGraph(g)
                 .build();
         return model.toByteArray();
     }
 
-    /** The weights stored in an ONNX mixnet. */
+    /**
+     * The weights stored in an fp32 ONNX mixnet. An older format's smaller output layer is extended with zero rows:
+     * the parameters it did not predict stay neutral.
+     */
     public static MixNetWeights readWeights(byte[] onnx) {
         ModelProto model = parse(onnx);
         Map<String, float[]> tensors = new HashMap<>();
         for (TensorProto t : model.getGraph().getInitializerList()) {
             tensors.put(t.getName(), toFloats(t));
         }
+        for (String name : new String[] {"fc2.weight", "fc2.bias"}) {
+            float[] t = tensors.get(name);
+            int full = MixNetWeights.size(name);
+            if (t != null && t.length < full) {
+                tensors.put(name, java.util.Arrays.copyOf(t, full));
+            }
+        }
         return MixNetWeights.of(tensors);
+    }
+
+    /** Parses an ONNX file (for inspection and rewriting). */
+    public static ModelProto parse(byte[] onnx) {
+        try {
+            return ModelProto.parseFrom(onnx);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
+        }
     }
 
     /** A metadata property of the model, or null. */
@@ -127,14 +169,6 @@ public final class MixNetOnnx {
             }
         }
         return null;
-    }
-
-    private static ModelProto parse(byte[] onnx) {
-        try {
-            return ModelProto.parseFrom(onnx);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
-        }
     }
 
     private static float[] toFloats(TensorProto t) {

@@ -2,6 +2,9 @@ package ai.aimix.model.runtime;
 
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetReference;
+import ai.aimix.model.format.ModelFormat;
+import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -14,7 +17,10 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
-/** An ONNX Runtime session of one mixnet model version. Thread-safe for {@link #predict} (ORT sessions are). */
+/**
+ * An ONNX Runtime session of one mixnet model version. Thread-safe for {@link #predict} (ORT sessions are). Models
+ * of an older format (see {@link ModelFormat}) are adapted: their outputs come back in the current parameter set.
+ */
 public final class MixNetSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MixNetSession.class);
 
@@ -22,36 +28,51 @@ public final class MixNetSession implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final InferenceDevice provider;
+    private final ModelFormat format;
 
-    private MixNetSession(String version, OrtEnvironment env, OrtSession session, InferenceDevice provider) {
+    private MixNetSession(String version, OrtEnvironment env, OrtSession session, InferenceDevice provider,
+                          ModelFormat format) {
         this.version = version;
         this.env = env;
         this.session = session;
         this.provider = provider;
+        this.format = format;
     }
 
     /**
      * Creates a session. When CUDA is asked for but cannot be loaded, logs one line and uses the CPU.
      *
      * @throws OrtException when the model itself cannot be loaded
+     * @throws UnsupportedModelFormatException when the model's format or its inputs and outputs are not servable
      */
-    public static MixNetSession open(String version, byte[] onnx, SessionSettings settings) throws OrtException {
-        return onNativeThread(() -> openHere(version, onnx, settings));
+    public static MixNetSession open(String version, byte[] onnx, SessionSettings settings)
+            throws OrtException, UnsupportedModelFormatException {
+        ModelFormat format;
+        try {
+            format = OnnxModelInfo.of(onnx).check();
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedModelFormatException("model " + version + ": " + e.getMessage());
+        } catch (UnsupportedModelFormatException e) {
+            throw new UnsupportedModelFormatException("model " + version + ": " + e.getMessage());
+        }
+        return onNativeThread(() -> openHere(version, onnx, settings, format));
     }
 
-    private static MixNetSession openHere(String version, byte[] onnx, SessionSettings settings) throws OrtException {
+    private static MixNetSession openHere(String version, byte[] onnx, SessionSettings settings, ModelFormat format)
+            throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         if (settings.device() == InferenceDevice.CUDA) {
             try (OrtSession.SessionOptions options = baseOptions(settings)) {
                 options.addCUDA(settings.cudaDeviceId());
-                return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CUDA);
+                return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CUDA,
+                        format);
             } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
                 LOG.warn("CUDA execution provider unavailable for model {} ({}); running on CPU", version,
                         firstLine(e));
             }
         }
         try (OrtSession.SessionOptions options = baseOptions(settings)) {
-            return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CPU);
+            return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CPU, format);
         }
     }
 
@@ -76,12 +97,17 @@ public final class MixNetSession implements AutoCloseable {
         return version;
     }
 
+    /** The model's format (its outputs are adapted to the current one). */
+    public ModelFormat format() {
+        return format;
+    }
+
     /** The execution provider actually in use. */
     public InferenceDevice provider() {
         return provider;
     }
 
-    /** Runs the batch; returns rows x OUTPUTS parameters, row-major. */
+    /** Runs the batch; returns rows x OUTPUTS parameters (the current parameter set), row-major. */
     public float[] predict(MixNetBatch batch) throws OrtException {
         return onNativeThread(() -> predictHere(batch));
     }
@@ -122,7 +148,7 @@ public final class MixNetSession implements AutoCloseable {
             FloatBuffer fb = out.getFloatBuffer();
             float[] params = new float[fb.remaining()];
             fb.get(params);
-            return params;
+            return format.toCurrent(params, rows);
         }
     }
 

@@ -1,187 +1,233 @@
 package ai.aimix.model.store;
 
-import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.onnx.MixNetOnnx;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelStatus;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
- * Versioned model files in a directory:
+ * The bytes of model versions, on any Flink file system ({@code file://} embedded and in tests, {@code s3://} with
+ * Flink's S3 plugin on a cluster):
  * <pre>
- * root/champion                         the version used when a request asks for the champion
- * root/versions/&lt;version&gt;/model.onnx
- * root/versions/&lt;version&gt;/descriptor.json
+ * root/versions/&lt;id&gt;/model.onnx         the ONNX file, written once
+ * root/versions/&lt;id&gt;/descriptor.json    its descriptor as published (Avro JSON), for export and recovery
+ * root/versions/.tmp-*                   writes in progress
  * </pre>
- * A version is written once (to a temporary folder, then renamed into place) and never changed; its file's
- * SHA-256 is checked on every load.
+ * A write goes to a temporary file, is read back and checked against its SHA-256, and only then renamed into place
+ * (one object appearing whole, on object stores too): a partial or corrupt file is never at a version's path, and
+ * every load checks size and SHA-256 against the descriptor anyway. What exists and which version is champion is
+ * not kept here but on the registry topic (see {@code RegistryView}).
  */
-public final class ModelStore {
+public final class ModelStore implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The version every fresh store starts with: the neutral mixnet of {@link #FIRST_SEED}. */
     public static final String FIRST_VERSION = "mixnet-v1";
     /** Seed of the first version's initialisation (see {@link MixNetWeights#neutral(long)}). */
     public static final long FIRST_SEED = 20261124L;
 
-    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    private final Path root;
+    private final String root;
     private final Clock clock;
 
-    public ModelStore(Path root, Clock clock) {
-        this.root = root;
+    /** @param root a URI ({@code file:///...}, {@code s3://bucket/prefix}) or a local path */
+    public ModelStore(String root, Clock clock) {
+        this.root = normalise(root);
         this.clock = clock;
     }
 
-    public ModelStore(Path root) {
+    public ModelStore(String root) {
         this(root, Clock.systemUTC());
     }
 
-    /** Opens the store at {@code root}, creating it with the first (neutral) version as champion when empty. */
-    public static ModelStore openOrBootstrap(Path root) throws IOException {
-        ModelStore store = new ModelStore(root);
-        store.bootstrap();
-        return store;
+    private static String normalise(String root) {
+        if (root.contains("://")) {
+            return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        }
+        return java.nio.file.Path.of(root).toAbsolutePath().normalize().toUri().toString().replaceAll("/$", "");
     }
 
-    public Path root() {
+    /** The store's root URI. */
+    public String root() {
         return root;
     }
 
-    public synchronized void bootstrap() throws IOException {
-        Files.createDirectories(root.resolve("versions"));
-        if (describe(FIRST_VERSION).isEmpty()) {
-            try {
-                publish(FIRST_VERSION, MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED), FIRST_VERSION), List.of(),
-                        "neutral initialisation, seed " + FIRST_SEED + ": unity gain, centre pan, flat EQ, no compression");
-            } catch (FileAlreadyExistsException raced) {
-                // another process bootstrapped the same store
+    private Path path(String relative) {
+        return new Path(root + "/" + relative);
+    }
+
+    private FileSystem fs() throws IOException {
+        return path("").getFileSystem();
+    }
+
+    /** The URI a version's file has (or will have). */
+    public String uriOf(String id) {
+        Descriptors.requireValidId(id);
+        return root + "/versions/" + id + "/model.onnx";
+    }
+
+    /**
+     * Writes a new version atomically and returns its descriptor (status CANDIDATE).
+     *
+     * @throws ModelExistsException when the id is taken
+     * @throws UnsupportedModelFormatException when the file is not a model this version can serve
+     */
+    public ModelDescriptor publish(String id, byte[] onnx, ModelLineage lineage, Map<String, Double> metrics)
+            throws IOException, UnsupportedModelFormatException {
+        ModelDescriptor d = Descriptors.describe(id, onnx, uriOf(id), lineage, metrics, ModelStatus.CANDIDATE,
+                clock.millis());
+        FileSystem fs = fs();
+        Path file = new Path(d.getUri());
+        Path descriptor = path("versions/" + id + "/descriptor.json");
+        if (fs.exists(file) || fs.exists(descriptor)) {
+            throw new ModelExistsException(id);
+        }
+        Path tmpModel = path("versions/.tmp-" + UUID.randomUUID() + ".onnx");
+        Path tmpDescriptor = path("versions/.tmp-" + UUID.randomUUID() + ".json");
+        try {
+            write(fs, tmpModel, onnx);
+            byte[] back = read(fs, tmpModel);
+            if (back.length != onnx.length || !Descriptors.sha256(back).equals(d.getSha256())) {
+                throw new CorruptModelException("model " + id + " read back differently from what was written to "
+                        + tmpModel + "; not published");
             }
+            write(fs, tmpDescriptor, Descriptors.toJson(d).getBytes(StandardCharsets.UTF_8));
+            fs.mkdirs(file.getParent());
+            if (!fs.rename(tmpModel, file)) {
+                throw new IOException("cannot move " + tmpModel + " to " + file);
+            }
+            if (!fs.rename(tmpDescriptor, descriptor)) {
+                throw new IOException("cannot move " + tmpDescriptor + " to " + descriptor);
+            }
+        } finally {
+            fs.delete(tmpModel, false);
+            fs.delete(tmpDescriptor, false);
         }
-        if (!Files.exists(root.resolve("champion"))) {
-            setChampion(FIRST_VERSION);
-        }
-    }
-
-    public static boolean isValidVersion(String version) {
-        return version != null && VERSION.matcher(version).matches();
-    }
-
-    /** Stores a new version; fails if the version exists. */
-    public synchronized ModelDescriptor publish(String version, byte[] onnx, List<String> parents, String note)
-            throws IOException {
-        if (!isValidVersion(version)) {
-            throw new IllegalArgumentException("invalid model version '" + version + "'");
-        }
-        Path target = versionDir(version);
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "model version exists");
-        }
-        String architecture = MixNetOnnx.metadata(onnx, MixNetOnnx.META_ARCHITECTURE);
-        ModelDescriptor d = new ModelDescriptor(version, architecture == null ? MixNetArchitecture.NAME : architecture,
-                clock.millis(), parents, sha256(onnx), onnx.length, note);
-        Path tmp = root.resolve("versions").resolve(".tmp-" + UUID.randomUUID());
-        Files.createDirectories(tmp);
-        Files.write(tmp.resolve("model.onnx"), onnx);
-        Files.write(tmp.resolve("descriptor.json"), JSON.writeValueAsBytes(d));
-        moveAtomically(tmp, target);
         return d;
     }
 
-    public Optional<ModelDescriptor> describe(String version) throws IOException {
-        if (!isValidVersion(version)) {
-            return Optional.empty();
+    /** Writes the first, neutral version unless it is there; returns its descriptor. */
+    public ModelDescriptor bootstrap() throws IOException {
+        Optional<ModelDescriptor> existing = stored(FIRST_VERSION);
+        if (existing.isPresent()) {
+            return existing.get();
         }
-        Path file = versionDir(version).resolve("descriptor.json");
-        if (!Files.exists(file)) {
-            return Optional.empty();
+        try {
+            return publish(FIRST_VERSION, MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED), FIRST_VERSION),
+                    new ModelLineage("seed", List.of(), FIRST_SEED,
+                            "neutral initialisation: unity gain, centre pan, flat EQ, no compression"), Map.of());
+        } catch (ModelExistsException raced) {
+            return stored(FIRST_VERSION).orElseThrow(() -> raced);
+        } catch (UnsupportedModelFormatException e) {
+            throw new IllegalStateException("the built-in first model does not fit its own format", e);
         }
-        return Optional.of(JSON.readValue(file.toFile(), ModelDescriptor.class));
     }
 
-    public boolean exists(String version) throws IOException {
-        return describe(version).isPresent();
+    /**
+     * The ONNX bytes a descriptor names, checked against its size and SHA-256.
+     *
+     * @throws CorruptModelException when they do not match
+     */
+    public byte[] load(ModelDescriptor d) throws IOException {
+        return read(d);
     }
 
-    /** The ONNX bytes of a version, verified against the descriptor's SHA-256. */
-    public byte[] load(String version) throws IOException {
-        ModelDescriptor d = describe(version).orElseThrow(() -> new UnknownModelVersionException(version));
-        byte[] onnx = Files.readAllBytes(versionDir(version).resolve("model.onnx"));
-        String actual = sha256(onnx);
-        if (!actual.equals(d.sha256())) {
-            throw new IOException("model " + version + " is corrupt: sha256 " + actual + ", descriptor says " + d.sha256());
+    /** {@link #load}, for any store: a descriptor names its own file. */
+    public static byte[] read(ModelDescriptor d) throws IOException {
+        Path file = new Path(d.getUri());
+        byte[] onnx;
+        try {
+            onnx = read(file.getFileSystem(), file);
+        } catch (java.io.FileNotFoundException e) {
+            throw new IOException("model " + d.getModelId() + ": no file at " + d.getUri());
+        }
+        if (onnx.length != d.getSizeBytes()) {
+            throw new CorruptModelException("model " + d.getModelId() + " is corrupt: " + d.getUri() + " has "
+                    + onnx.length + " bytes, the descriptor says " + d.getSizeBytes());
+        }
+        String actual = Descriptors.sha256(onnx);
+        if (!actual.equals(d.getSha256())) {
+            throw new CorruptModelException("model " + d.getModelId() + " is corrupt: sha256 " + actual
+                    + ", the descriptor says " + d.getSha256());
         }
         return onnx;
     }
 
-    public List<ModelDescriptor> list() throws IOException {
+    /** The descriptor stored with a version when it was published (its status then), or empty. */
+    public Optional<ModelDescriptor> stored(String id) throws IOException {
+        if (!Descriptors.isValidId(id)) {
+            return Optional.empty();
+        }
+        Path file = path("versions/" + id + "/descriptor.json");
+        FileSystem fs = fs();
+        if (!fs.exists(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(Descriptors.fromJson(new String(read(fs, file), StandardCharsets.UTF_8)));
+    }
+
+    /** Every version in the store, oldest first (what was published, whatever the registry says since). */
+    public List<ModelDescriptor> scan() throws IOException {
         List<ModelDescriptor> out = new ArrayList<>();
-        Path versions = root.resolve("versions");
-        if (!Files.isDirectory(versions)) {
+        FileSystem fs = fs();
+        Path versions = path("versions");
+        if (!fs.exists(versions)) {
             return out;
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(versions)) {
-            for (Path dir : dirs) {
-                describe(dir.getFileName().toString()).ifPresent(out::add);
+        FileStatus[] entries = fs.listStatus(versions);
+        if (entries != null) {
+            for (FileStatus s : entries) {
+                String name = s.getPath().getName();
+                if (s.isDir() && !name.startsWith(".")) {
+                    stored(name).ifPresent(out::add);
+                }
             }
         }
-        out.sort(Comparator.comparingLong(ModelDescriptor::createdAtMillis).thenComparing(ModelDescriptor::version));
+        out.sort(Comparator.comparingLong(ModelDescriptor::getCreatedAtMillis).thenComparing(d -> d.getModelId()));
         return out;
     }
 
-    public String champion() throws IOException {
-        Path file = root.resolve("champion");
-        if (!Files.exists(file)) {
-            throw new IOException("model store " + root + " has no champion (not bootstrapped)");
-        }
-        return Files.readString(file, StandardCharsets.UTF_8).trim();
-    }
-
-    public synchronized void setChampion(String version) throws IOException {
-        if (!exists(version)) {
-            throw new UnknownModelVersionException(version);
-        }
-        Path tmp = root.resolve(".champion-" + UUID.randomUUID());
-        Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
-        moveAtomically(tmp, root.resolve("champion"));
-    }
-
-    private Path versionDir(String version) {
-        return root.resolve("versions").resolve(version);
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    private static void write(FileSystem fs, Path file, byte[] data) throws IOException {
+        fs.mkdirs(file.getParent());
+        try (FSDataOutputStream out = fs.create(file, FileSystem.WriteMode.NO_OVERWRITE)) {
+            out.write(data);
+            out.flush();
+            out.sync();
         }
     }
 
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static byte[] read(FileSystem fs, Path file) throws IOException {
+        try (FSDataInputStream in = fs.open(file)) {
+            return readAll(in);
         }
+    }
+
+    static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
     }
 }

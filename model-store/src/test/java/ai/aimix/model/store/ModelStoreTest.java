@@ -1,15 +1,22 @@
 package ai.aimix.model.store;
 
 import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelPrecision;
+import ai.aimix.schema.ModelStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,44 +25,91 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelStoreTest {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
+
+    static ModelLineage lineage(String op, String... parents) {
+        return new ModelLineage(op, List.of(parents), null, null);
+    }
 
     @Test
-    void bootstrapCreatesTheNeutralFirstVersionAsChampion(@TempDir Path dir) throws Exception {
-        ModelStore store = ModelStore.openOrBootstrap(dir);
-        assertEquals(ModelStore.FIRST_VERSION, store.champion());
-        byte[] onnx = store.load(ModelStore.FIRST_VERSION);
-        MixNetWeights w = MixNetOnnx.readWeights(onnx);
+    void bootstrapWritesTheNeutralFirstVersionOnce(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString(), CLOCK);
+        ModelDescriptor d = store.bootstrap();
+        assertEquals(ModelStore.FIRST_VERSION, d.getModelId());
+        assertEquals("seed", d.getLineage().getOperation());
+        assertEquals(ModelStore.FIRST_SEED, d.getLineage().getSeed());
+        assertEquals(ModelPrecision.FP32, d.getPrecision());
+        assertEquals(2, d.getFormatVersion());
+        assertEquals(7, d.getParameters().size());
+        assertEquals("GAIN_DB", d.getParameters().get(0).getName());
+        assertEquals(List.of("batch", "1", "128", "frames"), d.getInputs().get(0).getDimensions());
+        MixNetWeights w = MixNetOnnx.readWeights(store.load(d));
         assertArrayEquals(MixNetWeights.neutral(ModelStore.FIRST_SEED).get("conv1.weight"), w.get("conv1.weight"));
-        // idempotent, and a second process sees the same
-        ModelStore.openOrBootstrap(dir);
-        assertEquals(1, store.list().size());
+        assertEquals(d, new ModelStore(dir.toUri().toString(), CLOCK).bootstrap(), "idempotent, by path or URI");
+        assertEquals(1, store.scan().size());
     }
 
+    /** Round trip: the descriptor names where the bytes are, their size and hash, and the store keeps a copy. */
     @Test
-    void publishLoadListAndChampion(@TempDir Path dir) throws Exception {
-        ModelStore store = ModelStore.openOrBootstrap(dir);
+    void publishLoadAndScan(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString(), CLOCK);
         byte[] v2 = MixNetOnnx.build(MixNetWeights.random(2, 0.1f), "v2");
-        ModelDescriptor d = store.publish("v2", v2, List.of(ModelStore.FIRST_VERSION), "test");
-        assertEquals(List.of(ModelStore.FIRST_VERSION), d.parents());
-        assertArrayEquals(v2, store.load("v2"));
-        assertEquals(2, store.list().size());
-        store.setChampion("v2");
-        assertEquals("v2", store.champion());
-        assertThrows(FileAlreadyExistsException.class, () -> store.publish("v2", v2, List.of(), "again"));
-        assertThrows(UnknownModelVersionException.class, () -> store.setChampion("nope"));
-        assertThrows(UnknownModelVersionException.class, () -> store.load("nope"));
-        assertFalse(store.exists("../escape"));
-        assertThrows(IllegalArgumentException.class, () -> store.publish("../escape", v2, List.of(), ""));
+        ModelDescriptor d = store.publish("v2", v2, lineage("train", "mixnet-v1"), Map.of("loss", 0.5));
+        assertEquals(ModelStatus.CANDIDATE, d.getStatus());
+        assertEquals(dir.toUri().toString().replaceAll("/$", "") + "/versions/v2/model.onnx", d.getUri());
+        assertEquals(v2.length, d.getSizeBytes());
+        assertEquals(Descriptors.sha256(v2), d.getSha256());
+        assertEquals(List.of("mixnet-v1"), d.getLineage().getParents());
+        assertEquals(0.5, d.getMetrics().get("loss"));
+        assertEquals(CLOCK.millis(), d.getCreatedAtMillis());
+        assertArrayEquals(v2, store.load(d));
+        assertEquals(d, store.stored("v2").orElseThrow());
+        assertEquals(d, Descriptors.fromJson(Descriptors.toJson(d)));
+        assertEquals(List.of("v2"), store.scan().stream().map(ModelDescriptor::getModelId).toList());
+        assertThrows(ModelExistsException.class, () -> store.publish("v2", v2, lineage("again"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> store.publish("../escape", v2, lineage("x"), Map.of()));
+        assertFalse(store.stored("../escape").isPresent());
     }
 
+    /** Nothing half-written is ever at a version's path, and nothing is left behind. */
     @Test
-    void corruptFileIsDetected(@TempDir Path dir) throws Exception {
-        ModelStore store = ModelStore.openOrBootstrap(dir);
+    void writesAreAtomicAndLeaveNoTemporaryFiles(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString(), CLOCK);
+        store.publish("a", MixNetOnnx.build(MixNetWeights.random(3, 0.1f), "a"), lineage("x"), Map.of());
+        try (var files = Files.list(dir.resolve("versions"))) {
+            assertEquals(List.of("a"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        // a file that is not a model is refused before anything is written
+        assertThrows(IllegalArgumentException.class,
+                () -> store.publish("junk", "not onnx".getBytes(), lineage("x"), Map.of()));
+        // a model of a format this version cannot serve is refused too
+        byte[] odd = MixNetOnnx.build(MixNetWeights.random(3, 0.1f), "odd");
+        byte[] renamedInput = new String(odd, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("role", "rolX").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThrows(UnsupportedModelFormatException.class,
+                () -> store.publish("odd", renamedInput, lineage("x"), Map.of()));
+        assertFalse(Files.exists(dir.resolve("versions").resolve("junk")));
+        assertFalse(Files.exists(dir.resolve("versions").resolve("odd")));
+        try (var files = Files.list(dir.resolve("versions"))) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp")));
+        }
+    }
+
+    /** A corrupted, truncated or missing file is never served. */
+    @Test
+    void corruptFilesAreRefused(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString(), CLOCK);
+        ModelDescriptor d = store.bootstrap();
         Path file = dir.resolve("versions").resolve(ModelStore.FIRST_VERSION).resolve("model.onnx");
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x55;
         Files.write(file, bytes);
-        IOException e = assertThrows(IOException.class, () -> store.load(ModelStore.FIRST_VERSION));
-        assertTrue(e.getMessage().contains("corrupt"));
+        CorruptModelException flipped = assertThrows(CorruptModelException.class, () -> store.load(d));
+        assertTrue(flipped.getMessage().contains("sha256"), flipped.getMessage());
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        CorruptModelException cut = assertThrows(CorruptModelException.class, () -> store.load(d));
+        assertTrue(cut.getMessage().contains("bytes"), cut.getMessage());
+        Files.delete(file);
+        assertThrows(java.io.IOException.class, () -> store.load(d));
     }
 }

@@ -17,10 +17,15 @@ public final class AlignSettings implements Serializable {
     public final long retentionMillis;
     public final int minSampleRate;
     public final int maxSampleRate;
+    /** How long a request naming a model (or league) the registry does not know is held before it is refused. */
+    public final long modelWaitMillis;
+    /** How often such a request checks the registry again. */
+    public final long modelRecheckMillis;
 
     public AlignSettings(int segmentFrames, int maxStems, double maxTrackSeconds, int maxChunkBytes,
                          int reorderWindow, long chunkTimeoutMillis, long unknownMixTimeoutMillis,
-                         long maxBufferedBytes, long retentionMillis, int minSampleRate, int maxSampleRate) {
+                         long maxBufferedBytes, long retentionMillis, int minSampleRate, int maxSampleRate,
+                         long modelWaitMillis, long modelRecheckMillis) {
         this.segmentFrames = segmentFrames;
         this.maxStems = maxStems;
         this.maxTrackSeconds = maxTrackSeconds;
@@ -32,11 +37,14 @@ public final class AlignSettings implements Serializable {
         this.retentionMillis = retentionMillis;
         this.minSampleRate = minSampleRate;
         this.maxSampleRate = maxSampleRate;
+        this.modelWaitMillis = modelWaitMillis;
+        this.modelRecheckMillis = modelRecheckMillis;
     }
 
     /** Defaults for tests; the job builds its settings from its options. */
     public static AlignSettings defaults() {
-        return new AlignSettings(65536, 32, 1200, 1_000_000, 64, 30_000, 30_000, 512L << 20, 300_000, 8000, 192000);
+        return new AlignSettings(65536, 32, 1200, 1_000_000, 64, 30_000, 30_000, 512L << 20, 300_000, 8000, 192000,
+                10_000, 250);
     }
 
     public long maxFrames(int sampleRate) {

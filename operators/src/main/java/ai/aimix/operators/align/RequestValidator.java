@@ -1,5 +1,7 @@
 package ai.aimix.operators.align;
 
+import ai.aimix.model.registry.RegistryView;
+import ai.aimix.model.store.Descriptors;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.ModelMode;
@@ -8,18 +10,15 @@ import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.internal.VariantModel;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Checks a mix request against the job's limits and resolves its model versions. Plain Java. */
+/** Checks a mix request against the job's limits and the form of its model selection. Plain Java. */
 public final class RequestValidator {
     private final AlignSettings settings;
-    private final ModelCatalog catalog;
 
-    public RequestValidator(AlignSettings settings, ModelCatalog catalog) {
+    public RequestValidator(AlignSettings settings) {
         this.settings = settings;
-        this.catalog = catalog;
     }
 
     /** Null when the request is acceptable, else why not. */
@@ -78,50 +77,52 @@ public final class RequestValidator {
         return null;
     }
 
-    /** The variants and their model versions; throws {@link RejectedException} for unknown versions. */
+    /**
+     * The variants and how each is served: a fixed version, or the champion of the request's league. Whether the
+     * versions exist, are retired, or the league has a champion is decided by the inference operator, which follows
+     * the model registry; here only the form of the selection is checked.
+     */
     public List<VariantModel> resolveModels(MixRequest r) throws RejectedException {
         ModelMode mode = r.getModel().getMode();
         String version = r.getModel().getVersion();
         String opponent = r.getModel().getOpponent();
+        String league = r.getModel().getLeague() == null ? RegistryView.DEFAULT_LEAGUE : r.getModel().getLeague();
+        if (league.isBlank() || league.length() > 64) {
+            throw new RejectedException(invalid("league must be 1..64 characters"));
+        }
         List<VariantModel> out = new ArrayList<>();
-        try {
-            switch (mode) {
-                case CHAMPION:
-                    out.add(new VariantModel(Variant.MAIN, catalog.champion()));
-                    break;
-                case VERSION:
-                    if (version == null) {
-                        throw new RejectedException(invalid("mode VERSION needs a version"));
-                    }
-                    out.add(new VariantModel(Variant.MAIN, requireKnown(version)));
-                    break;
-                case BATTLE:
-                    if (opponent == null) {
-                        throw new RejectedException(invalid("a battle needs an opponent version"));
-                    }
-                    String a = version == null ? catalog.champion() : requireKnown(version);
-                    String b = requireKnown(opponent);
-                    if (a.equals(b)) {
-                        throw new RejectedException(invalid("a battle needs two different versions, got " + a
-                                + " twice"));
-                    }
-                    out.add(new VariantModel(Variant.A, a));
-                    out.add(new VariantModel(Variant.B, b));
-                    break;
-                default:
-                    throw new RejectedException(invalid("unknown model mode " + mode));
-            }
-        } catch (IOException e) {
-            throw new RejectedException(new Rejection(ErrorCode.UNKNOWN_MODEL_VERSION, true,
-                    "model store unavailable: " + e.getMessage()));
+        switch (mode) {
+            case CHAMPION:
+                out.add(new VariantModel(Variant.MAIN, null, true, league));
+                break;
+            case VERSION:
+                if (version == null) {
+                    throw new RejectedException(invalid("mode VERSION needs a version"));
+                }
+                out.add(new VariantModel(Variant.MAIN, checkId(version), false, league));
+                break;
+            case BATTLE:
+                if (opponent == null) {
+                    throw new RejectedException(invalid("a battle needs an opponent version"));
+                }
+                if (version != null && version.equals(opponent)) {
+                    throw new RejectedException(invalid("a battle needs two different versions, got " + version
+                            + " twice"));
+                }
+                out.add(version == null ? new VariantModel(Variant.A, null, true, league)
+                        : new VariantModel(Variant.A, checkId(version), false, league));
+                out.add(new VariantModel(Variant.B, checkId(opponent), false, league));
+                break;
+            default:
+                throw new RejectedException(invalid("unknown model mode " + mode));
         }
         return out;
     }
 
-    private String requireKnown(String version) throws IOException, RejectedException {
-        if (!catalog.exists(version)) {
+    private static String checkId(String version) throws RejectedException {
+        if (!Descriptors.isValidId(version)) {
             throw new RejectedException(new Rejection(ErrorCode.UNKNOWN_MODEL_VERSION, true,
-                    "model version '" + version + "' is not in the model store"));
+                    "'" + version + "' is not a model version id"));
         }
         return version;
     }

@@ -1,12 +1,16 @@
 package ai.aimix.operators.align;
 
+import ai.aimix.model.registry.RegistryView;
 import ai.aimix.operators.records.Errors;
+import ai.aimix.operators.registry.ModelResolver;
+import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Segments;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.codec.Pcm;
 import ai.aimix.schema.internal.AlignPhase;
@@ -24,7 +28,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -44,18 +50,21 @@ import java.util.Map;
  *   <li>Every rejected input becomes a {@link MixError} on {@link #ERRORS}; fatal ones end the mix with a FAIL
  *       record downstream, and the stages after this one produce the FAILED result.</li>
  *   <li>A mix with no progress for the chunk timeout fails with MISSING_CHUNK: never a hang.</li>
+ *   <li>The model registry arrives on the broadcast input: a request naming an unknown or retired version, or a
+ *       league without champion, is refused here (a version or league the registry does not know yet is waited for
+ *       up to the model-wait time first, as the registry topic and the request topics are read independently).
+ *       Every registry entry is also passed down the chain as a REGISTRY record, for the inference operator.</li>
  *   <li>When a mix completes or fails its state shrinks to a tombstone (so late chunks are recognised) that a
  *       timer clears after the retention time: then nothing of the mix is left, state or timer.</li>
  * </ul>
  */
-public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, SegmentRecord> {
+public class SegmentAligner extends KeyedBroadcastProcessFunction<String, InboundRecord, RegistryEntry, SegmentRecord> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<MixError> ERRORS =
             new OutputTag<>("aligner-errors", TypeInformation.of(MixError.class));
 
     private final AlignSettings settings;
-    private final ModelCatalog catalog;
 
     private transient ValueState<AlignState> state;
     private transient MapState<Long, AudioChunk> chunks;
@@ -63,10 +72,11 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
     private transient Counter segmentsOut;
     private transient Counter rejected;
     private transient Counter droppedAfterEnd;
+    /** The registry, built from the broadcast state when first needed and kept up to date. */
+    private transient RegistryView registry;
 
-    public SegmentAligner(AlignSettings settings, ModelCatalog catalog) {
+    public SegmentAligner(AlignSettings settings) {
         this.settings = settings;
-        this.catalog = catalog;
     }
 
     @Override
@@ -74,7 +84,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("align", AlignState.class));
         chunks = getRuntimeContext().getMapState(new MapStateDescriptor<>("chunks", Types.LONG,
                 TypeInformation.of(AudioChunk.class)));
-        validator = new RequestValidator(settings, catalog);
+        validator = new RequestValidator(settings);
         segmentsOut = getRuntimeContext().getMetricGroup().counter("segmentsEmitted");
         rejected = getRuntimeContext().getMetricGroup().counter("recordsRejected");
         droppedAfterEnd = getRuntimeContext().getMetricGroup().counter("chunksDroppedAfterFailure");
@@ -85,7 +95,38 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
     }
 
     @Override
-    public void processElement(InboundRecord in, Context ctx, Collector<SegmentRecord> collector) throws Exception {
+    public void processBroadcastElement(RegistryEntry entry, Context ctx, Collector<SegmentRecord> out)
+            throws Exception {
+        BroadcastState<String, RegistryEntry> state = ctx.getBroadcastState(RegistryState.DESCRIPTOR);
+        state.put(RegistryView.key(entry), entry);
+        if (registry != null) {
+            registry.apply(entry);
+        }
+        out.collect(Segments.registry(entry, registryKey()));
+    }
+
+    private transient String registryKey;
+
+    private String registryKey() {
+        if (registryKey == null) {
+            org.apache.flink.api.common.TaskInfo t = getRuntimeContext().getTaskInfo();
+            registryKey = Segments.registryKey(t.getMaxNumberOfParallelSubtasks(), t.getNumberOfParallelSubtasks(),
+                    t.getIndexOfThisSubtask());
+        }
+        return registryKey;
+    }
+
+    private RegistryView registry(ReadOnlyContext ctx) throws Exception {
+        if (registry == null) {
+            ReadOnlyBroadcastState<String, RegistryEntry> state = ctx.getBroadcastState(RegistryState.DESCRIPTOR);
+            registry = RegistryState.view(state.immutableEntries());
+        }
+        return registry;
+    }
+
+    @Override
+    public void processElement(InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> collector)
+            throws Exception {
         long t0 = System.nanoTime();
         long now = ctx.timerService().currentProcessingTime();
         TimedCollector out = new TimedCollector(collector);
@@ -126,7 +167,8 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
 
     // ------------------------------------------------------------------------------------------------ request
 
-    private AlignState onRequest(AlignState st, InboundRecord in, Context ctx, Collector<SegmentRecord> out, long now)
+    private AlignState onRequest(AlignState st, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out,
+                                 long now)
             throws Exception {
         MixRequest req = in.getRequest();
         String mixId = req.getMixId();
@@ -149,13 +191,42 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
             }
         }
         if (problem != null) {
-            reject(ctx, in, mixId, null, null, problem, now);
-            out.collect(Segments.fail(mixId, error(mixId, in, null, null, problem, now), true, req));
-            return tombstone(st, AlignPhase.FAILED, ctx, now);
+            return refuse(st, req, in, problem, ctx, out, now);
         }
         st.setRequest(req);
         st.setModels(models);
+        ModelResolver.Result resolved = ModelResolver.resolve(models, registry(ctx));
+        if (!resolved.ok()) {
+            if (resolved.problem == RegistryView.Problem.UNKNOWN && settings.modelWaitMillis > 0) {
+                // the registry may not have caught up with a model published just before this request
+                st.setPhase(AlignPhase.WAITING_FOR_MODEL);
+                st.setModelWaitSinceMillis(now);
+                st.setModelCheckMillis(now);
+                ensureTimer(st, ctx);
+                return st;
+            }
+            return refuse(st, req, in, resolved.rejection, ctx, out, now);
+        }
+        return accept(st, resolved.variants, ctx, out, now);
+    }
+
+    /** Refuses the whole request: an error, a FAIL that lets the last stage report it, and a tombstone. */
+    private AlignState refuse(AlignState st, MixRequest req, InboundRecord in, Rejection problem, ReadOnlyContext ctx,
+                              Collector<SegmentRecord> out, long now) throws Exception {
+        String mixId = req.getMixId();
+        reject(ctx, in, mixId, null, null, problem, now);
+        out.collect(Segments.fail(mixId, error(mixId, in, null, null, problem, now), true, req));
+        return tombstone(st, AlignPhase.FAILED, ctx, now);
+    }
+
+    /** Starts the mix: emits START and takes in the chunks that came before. */
+    private AlignState accept(AlignState st, List<VariantModel> models, ReadOnlyContext ctx,
+                              Collector<SegmentRecord> out, long now) throws Exception {
+        MixRequest req = st.getRequest();
+        String mixId = req.getMixId();
+        st.setModels(models);
         st.setPhase(AlignPhase.ACTIVE);
+        st.setLastActivityMillis(now);
         List<StemCursor> cursors = new ArrayList<>();
         for (int i = 0; i < req.getStems().size(); i++) {
             cursors.add(new StemCursor(0L, 0L, 0, 0L, 0L, false, null, 0));
@@ -168,7 +239,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
                 .setTotalFrames(req.getExpectedFrames())
                 .build());
 
-        // chunks that came before the request: check and admit them in sequence order
+        // chunks that came before the request (or while it waited for its model): admit them in sequence order
         if (st.getOrphanChunks() > 0) {
             List<Map.Entry<Long, AudioChunk>> orphans = new ArrayList<>();
             for (Map.Entry<Long, AudioChunk> e : chunks.entries()) {
@@ -189,9 +260,29 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         return st;
     }
 
+    /** A request waiting for its model: accepted once the registry knows it, refused when the wait is over. */
+    private AlignState recheckModels(AlignState st, OnTimerContext ctx, Collector<SegmentRecord> out, long now)
+            throws Exception {
+        ModelResolver.Result resolved = ModelResolver.resolve(st.getModels(), registry(ctx));
+        if (resolved.ok()) {
+            return accept(st, resolved.variants, ctx, out, now);
+        }
+        if (resolved.problem == RegistryView.Problem.UNKNOWN
+                && now < st.getModelWaitSinceMillis() + settings.modelWaitMillis) {
+            st.setModelCheckMillis(now);
+            ensureTimer(st, ctx);
+            return st;
+        }
+        Rejection why = resolved.problem == RegistryView.Problem.UNKNOWN
+                ? new Rejection(resolved.rejection.code, true, resolved.rejection.message + " (waited "
+                        + (now - st.getModelWaitSinceMillis()) + " ms for the registry)")
+                : resolved.rejection;
+        return refuse(st, st.getRequest(), null, why, ctx, out, now);
+    }
+
     // ------------------------------------------------------------------------------------------------ chunks
 
-    private AlignState onChunk(AlignState st, InboundRecord in, Context ctx, Collector<SegmentRecord> out, long now)
+    private AlignState onChunk(AlignState st, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
             throws Exception {
         AudioChunk c = in.getChunk();
         String mixId = c.getMixId();
@@ -208,6 +299,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
                         false, "mix " + mixId + " has already completed"), now);
                 return st;
             case WAITING_FOR_REQUEST:
+            case WAITING_FOR_MODEL:
                 st.setLastActivityMillis(now);
                 holdOrphan(st, in, ctx, now);
                 ensureTimer(st, ctx);
@@ -222,7 +314,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         }
     }
 
-    private void holdOrphan(AlignState st, InboundRecord in, Context ctx, long now) throws Exception {
+    private void holdOrphan(AlignState st, InboundRecord in, ReadOnlyContext ctx, long now) throws Exception {
         AudioChunk c = in.getChunk();
         int size = c.getData().remaining();
         long key = chunkKey(Math.max(0, Math.min(c.getStemIndex(), 0xFFFFF)), c.getSequence());
@@ -247,7 +339,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
      * Takes in one chunk of an active mix. Returns false when the chunk failed the mix (the state is then a
      * tombstone); true otherwise, including when only the chunk was dropped.
      */
-    private boolean admit(AlignState st, AudioChunk c, InboundRecord in, Context ctx, Collector<SegmentRecord> out,
+    private boolean admit(AlignState st, AudioChunk c, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out,
                           long now) throws Exception {
         MixRequest req = st.getRequest();
         String mixId = req.getMixId();
@@ -358,7 +450,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
 
     // ------------------------------------------------------------------------------------------------ emit
 
-    private AlignState emitReady(AlignState st, Context ctx, Collector<SegmentRecord> out, long now)
+    private AlignState emitReady(AlignState st, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
             throws Exception {
         MixRequest req = st.getRequest();
         int segment = settings.segmentFrames;
@@ -450,7 +542,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         return FloatBytes.wrap(buf);
     }
 
-    private AlignState complete(AlignState st, Context ctx, Collector<SegmentRecord> out, long now) throws Exception {
+    private AlignState complete(AlignState st, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now) throws Exception {
         out.collect(Segments.base(SegmentKind.END, st.getRequest().getMixId())
                 .setSegmentIndex(st.getSegmentsEmitted())
                 .setTotalFrames(st.getFramesEmitted())
@@ -461,7 +553,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
 
     // ------------------------------------------------------------------------------------------------ failure
 
-    private void fail(AlignState st, Context ctx, Collector<SegmentRecord> out, InboundRecord in, Integer stem,
+    private void fail(AlignState st, ReadOnlyContext ctx, Collector<SegmentRecord> out, InboundRecord in, Integer stem,
                       Long seq, Rejection why, long now) throws Exception {
         String mixId = st.getRequest().getMixId();
         MixError e = error(mixId, in, stem, seq, why, now);
@@ -471,7 +563,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         tombstone(st, AlignPhase.FAILED, ctx, now);
     }
 
-    private AlignState tombstone(AlignState st, AlignPhase phase, Context ctx, long now) throws Exception {
+    private AlignState tombstone(AlignState st, AlignPhase phase, ReadOnlyContext ctx, long now) throws Exception {
         chunks.clear();
         st.setPhase(phase);
         st.setRequest(null);
@@ -484,7 +576,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         return st;
     }
 
-    private void reject(Context ctx, InboundRecord in, String mixId, Integer stem, Long seq, Rejection why, long now) {
+    private void reject(ReadOnlyContext ctx, InboundRecord in, String mixId, Integer stem, Long seq, Rejection why, long now) {
         rejected.inc();
         ctx.output(ERRORS, error(mixId, in, stem, seq, why, now));
     }
@@ -499,6 +591,9 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
         switch (st.getPhase()) {
             case WAITING_FOR_REQUEST:
                 return st.getFirstSeenMillis() + settings.unknownMixTimeoutMillis;
+            case WAITING_FOR_MODEL:
+                return Math.min(st.getModelCheckMillis() + settings.modelRecheckMillis,
+                        st.getModelWaitSinceMillis() + settings.modelWaitMillis);
             case ACTIVE:
                 return st.getLastActivityMillis() + settings.chunkTimeoutMillis;
             default:
@@ -507,7 +602,7 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
     }
 
     /** One timer per mix: registered when none is, moved only when the deadline comes earlier. */
-    private void ensureTimer(AlignState st, Context ctx) {
+    private void ensureTimer(AlignState st, ReadOnlyContext ctx) {
         long due = deadline(st);
         if (st.getTimerAt() == 0 || due < st.getTimerAt()) {
             if (st.getTimerAt() != 0) {
@@ -544,6 +639,9 @@ public class SegmentAligner extends KeyedProcessFunction<String, InboundRecord, 
             case ACTIVE:
                 fail(st, ctx, out, null, null, null, missing(st, timestamp), timestamp);
                 state.update(st);
+                return;
+            case WAITING_FOR_MODEL:
+                state.update(recheckModels(st, ctx, out, timestamp));
                 return;
             default:
                 chunks.clear();

@@ -114,12 +114,14 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         List<Long> zeros = new ArrayList<>();
         List<ByteBuffer> empty = new ArrayList<>();
         List<String> providers = new ArrayList<>();
+        List<List<String>> segmentModels = new ArrayList<>();
         MixRenderer fresh = newRenderer(req);
         for (int v = 0; v < variants; v++) {
             renderState.add(ByteBuffer.wrap(fresh.save()));
             zeros.add(0L);
             empty.add(ByteBuffer.allocate(0));
             providers.add("");
+            segmentModels.add(new ArrayList<>());
         }
         state.update(AssemblyState.newBuilder()
                 .setRequest(req)
@@ -139,6 +141,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                 .setAssemblyNanos(0L)
                 .setBatchSegments(new ArrayList<>())
                 .setProviders(providers)
+                .setSegmentModels(segmentModels)
                 .build());
         for (int v = 0; v < variants; v++) {
             renderers.remove(key(req.getMixId(), v));
@@ -190,6 +193,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         List<float[]> mixed = StemParallelism.run(renders, variantsInParallel ? settings.threads : 1);
         for (int v = 0; v < variants; v++) {
             MixRenderer r = renderers.get(key(req.getMixId(), v));
+            st.getSegmentModels().get(v).add(rec.getParams().get(v).getModelVersion());
             emitChunk(st, v, mixed.get(v), false, out);
             st.getRenderers().set(v, ByteBuffer.wrap(r.save()));
             st.getAutomation().set(v, append(st.getAutomation().get(v), flatten(params[v])));
@@ -242,7 +246,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         out.collect(new OutboundRecord(MixOutputChunk.newBuilder()
                 .setMixId(req.getMixId())
                 .setVariant(vm.getVariant())
-                .setModelVersion(vm.getModelVersion())
+                .setModelVersion(latestModel(st, variant))
                 .setSequence(seq)
                 .setStartFrame(start)
                 .setSampleRate(req.getSampleRate())
@@ -329,9 +333,11 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
             gains.add(g);
         }
         VariantModel vm = st.getModels().get(v);
+        List<String> served = st.getSegmentModels().get(v);
         return VariantResult.newBuilder()
                 .setVariant(vm.getVariant())
-                .setModelVersion(vm.getModelVersion())
+                .setModelVersion(served.isEmpty() ? String.valueOf(vm.getModelVersion()) : served.get(0))
+                .setSegmentModelVersions(new ArrayList<>(served))
                 .setInferenceProvider(st.getProviders().get(v))
                 .setStems(stemResults)
                 .setMasterGainDb(gains)
@@ -344,6 +350,13 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                 .setShortTermMaxLufs(finite(r.outputShortTermMaxLufs()))
                 .setLimiterMaxReductionDb((float) r.limiterMaxReductionDb())
                 .build();
+    }
+
+    /** The model that made a variant's latest segment (before any segment: the one resolved at START). */
+    private static String latestModel(AssemblyState st, int variant) {
+        List<String> served = st.getSegmentModels().get(variant);
+        return served.isEmpty() ? String.valueOf(st.getModels().get(variant).getModelVersion())
+                : served.get(served.size() - 1);
     }
 
     private static StemParameters toParameters(float[] p) {

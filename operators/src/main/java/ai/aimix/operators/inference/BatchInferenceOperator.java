@@ -4,21 +4,30 @@ import ai.aimix.dsp.spectral.Decibels;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.model.runtime.MixNetBatch;
+import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.runtime.SessionCache;
+import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.operators.records.Errors;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Segments;
 import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.MixError;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import ai.aimix.schema.internal.VariantModel;
 import ai.aimix.schema.internal.VariantParams;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -29,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -40,8 +50,14 @@ import java.util.Set;
  * Batched ONNX inference across mixes. Audio segments (with their log-mel) from any mix wait in a queue and are
  * run as one batch per model version and frame count when {@code batchSegments} are waiting, when the oldest has
  * waited {@code maxDelayMillis}, before every checkpoint barrier, and at end of input: nothing buffered crosses a
- * checkpoint, so the operator has no state of its own. Records leave in the order they came, so a mix's START,
- * segments and END stay ordered. A battle segment runs once per variant on the same spectrogram.
+ * checkpoint. Records leave in the order they came, so a mix's START, segments and END stay ordered. A battle
+ * segment runs once per variant on the same spectrogram.
+ *
+ * <p>Models come from the registry: REGISTRY records (passed down the chain by the aligner) keep a view of it, held
+ * as operator broadcast state. A variant with a fixed version runs that version; a champion-following variant runs
+ * its league's champion as of the batch. When a new champion is published its session is loaded in the background
+ * and the switch happens at the first batch after it is ready (a model that fails to load is never switched to):
+ * sessions change between batches, never inside one. Every segment's parameters record the version that made them.
  */
 public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord>
         implements OneInputStreamOperator<SegmentRecord, SegmentRecord>, ProcessingTimeService.ProcessingTimeCallback {
@@ -63,6 +79,11 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     private transient Histogram batchSizes;
     private transient Counter batches;
     private transient Counter rowsRun;
+    private transient Counter championSwitches;
+    private transient BroadcastState<String, RegistryEntry> registryState;
+    private transient RegistryView registry;
+    /** Per league, the champion this operator serves now. */
+    private transient Map<String, String> serving;
 
     public BatchInferenceOperator(InferenceSettings settings, PredictorFactory predictors) {
         this.settings = settings;
@@ -70,16 +91,89 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        registryState = context.getOperatorStateStore().getBroadcastState(RegistryState.DESCRIPTOR);
+        registry = RegistryState.view(registryState.entries());
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
+        serving = new HashMap<>();
         queue = new ArrayDeque<>();
         failedMixes = new HashSet<>();
         predictor = predictors.create();
         batchSizes = getMetricGroup().histogram("batchSegments", new DescriptiveStatisticsHistogram(1000));
         batches = getMetricGroup().counter("batches");
         rowsRun = getMetricGroup().counter("stemRows");
+        championSwitches = getMetricGroup().counter("championSwitches");
+        SessionCache sessions = SessionCache.shared();
+        getMetricGroup().gauge("modelCacheHits", (Gauge<Long>) sessions::hits);
+        getMetricGroup().gauge("modelCacheMisses", (Gauge<Long>) sessions::misses);
+        getMetricGroup().gauge("modelCacheEvictions", (Gauge<Long>) sessions::evictions);
+        getMetricGroup().gauge("modelCacheSessions", (Gauge<Integer>) sessions::openSessions);
+        getMetricGroup().gauge("modelCacheBytes", (Gauge<Long>) sessions::openBytes);
+        for (ChampionAlias a : registry.champions()) {
+            registry.model(a.getModelId()).ifPresent(predictor::prepare);
+        }
         getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-onnx-sessions",
                 SessionCache.shared()::closeAll);
+    }
+
+    private void onRegistry(RegistryEntry entry) throws Exception {
+        registryState.put(RegistryView.key(entry), entry);
+        registry.apply(entry);
+        if (entry.getPayload() instanceof ChampionAlias) {
+            ChampionAlias a = (ChampionAlias) entry.getPayload();
+            registry.model(a.getModelId()).ifPresent(predictor::prepare);
+            LOG.info("Registry: champion of league {} is now {}", a.getLeague(), a.getModelId());
+        }
+    }
+
+    /** Loads a starting mix's models in the background, so its first batch does not wait for them. */
+    private void prepareModels(List<VariantModel> models) {
+        for (VariantModel vm : models) {
+            ModelDescriptor d = vm.getFollowsChampion() ? champion(vm.getLeague())
+                    : registry.model(vm.getModelVersion()).orElse(null);
+            if (d != null) {
+                predictor.prepare(d);
+            }
+        }
+    }
+
+    /**
+     * The model a variant runs in this batch: its fixed version, or its league's champion. A new champion is taken
+     * once its session is loaded (until then the previous one serves), or straight away when nothing served yet.
+     */
+    private ModelDescriptor modelFor(VariantModel vm) {
+        if (!vm.getFollowsChampion()) {
+            return registry.model(vm.getModelVersion()).orElse(null);
+        }
+        return champion(vm.getLeague());
+    }
+
+    private ModelDescriptor champion(String league) {
+        ModelDescriptor target = registry.champion(league).flatMap(a -> registry.model(a.getModelId())).orElse(null);
+        String current = serving.get(league);
+        if (target == null) {
+            return current == null ? null : registry.model(current).orElse(null);
+        }
+        if (current == null || current.equals(target.getModelId())) {
+            serving.put(league, target.getModelId());
+            return target;
+        }
+        if (predictor.isReady(target)) {
+            LOG.info("League {}: switching from model {} to {} at this batch", league, current, target.getModelId());
+            serving.put(league, target.getModelId());
+            championSwitches.inc();
+            return target;
+        }
+        if (predictor.loadFailure(target) == null) {
+            predictor.prepare(target); // still loading (or evicted meanwhile): keep the current one for now
+        }
+        ModelDescriptor previous = registry.model(current).orElse(null);
+        return previous != null ? previous : target;
     }
 
     /** Records waiting for the next flush (for tests and metrics). */
@@ -90,6 +184,13 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     @Override
     public void processElement(StreamRecord<SegmentRecord> element) throws Exception {
         SegmentRecord r = element.getValue();
+        if (r.getKind() == SegmentKind.REGISTRY) {
+            onRegistry(r.getRegistry());
+            return;
+        }
+        if (r.getKind() == SegmentKind.START) {
+            prepareModels(r.getModels());
+        }
         boolean audio = r.getKind() == SegmentKind.AUDIO;
         if (queue.isEmpty() && !audio) {
             pass(r, element);
@@ -177,9 +278,10 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     }
 
     private Map<SegmentRecord, Outcome> infer() {
-        // group the waiting segments by (model version, frame count): one ORT run each
+        // group the waiting segments by (model, frame count): one ORT run each; a model is resolved once per batch
         Map<String, List<Slot>> groups = new LinkedHashMap<>();
         Map<SegmentRecord, Outcome> outcomes = new IdentityHashMap<>();
+        Map<String, ModelDescriptor> resolved = new HashMap<>();
         int segments = 0;
         for (StreamRecord<SegmentRecord> e : queue) {
             SegmentRecord r = e.getValue();
@@ -191,8 +293,12 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
             outcomes.put(r, o);
             int frames = Math.max(MixNetArchitecture.MIN_FRAMES, r.getMelFrames());
             for (int v = 0; v < r.getModels().size(); v++) {
-                String key = r.getModels().get(v).getModelVersion() + "/" + frames;
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Slot(r, v));
+                VariantModel vm = r.getModels().get(v);
+                String which = vm.getFollowsChampion() ? "champion/" + vm.getLeague() : "model/" + vm.getModelVersion();
+                ModelDescriptor model = resolved.containsKey(which) ? resolved.get(which) : modelFor(vm);
+                resolved.put(which, model);
+                String key = (model == null ? "missing:" + which : model.getModelId()) + "/" + frames;
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Slot(r, v, model, which));
             }
         }
         if (segments > 0) {
@@ -207,8 +313,14 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
 
     private void run(List<Slot> group, Map<SegmentRecord, Outcome> outcomes, int batchSegments) {
         SegmentRecord first = group.get(0).record;
-        String version = first.getModels().get(group.get(0).variant).getModelVersion();
+        ModelDescriptor model = group.get(0).model;
         int frames = Math.max(MixNetArchitecture.MIN_FRAMES, first.getMelFrames());
+        if (model == null) {
+            fail(group, outcomes, ErrorCode.UNKNOWN_MODEL_VERSION, "the registry has no model for "
+                    + group.get(0).which);
+            return;
+        }
+        String version = model.getModelId();
         int rows = 0;
         for (Slot s : group) {
             rows += s.record.getMel().size();
@@ -222,7 +334,7 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                     batch.add(melRows(r, stem, frames), r.getRoles().get(stem), g);
                 }
             }
-            float[] out = predictor.predict(version, batch);
+            float[] out = predictor.predict(model, batch);
             long nanos = System.nanoTime() - t0;
             rowsRun.inc(rows);
             String provider = predictor.provider(version);
@@ -240,13 +352,19 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
             }
         } catch (Exception | UnsatisfiedLinkError e) {
             LOG.warn("Inference with model {} failed for {} segment(s): {}", version, group.size(), e.toString());
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            for (Slot s : group) {
-                Outcome o = outcomes.get(s.record);
-                if (o.failure == null) {
-                    o.failure = Errors.ofMix(ErrorCode.MODEL_FAILURE, true, "model " + version + " failed: "
-                            + e.getMessage(), s.record.getMixId(), now);
-                }
+            boolean format = e instanceof UnsupportedModelFormatException
+                    || e.getCause() instanceof UnsupportedModelFormatException;
+            fail(group, outcomes, format ? ErrorCode.UNSUPPORTED_MODEL_FORMAT : ErrorCode.MODEL_FAILURE,
+                    "model " + version + " failed: " + e.getMessage());
+        }
+    }
+
+    private void fail(List<Slot> group, Map<SegmentRecord, Outcome> outcomes, ErrorCode code, String message) {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        for (Slot s : group) {
+            Outcome o = outcomes.get(s.record);
+            if (o.failure == null) {
+                o.failure = Errors.ofMix(code, true, message, s.record.getMixId(), now);
             }
         }
     }
@@ -272,10 +390,15 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     private static final class Slot {
         final SegmentRecord record;
         final int variant;
+        final ModelDescriptor model;
+        /** What the variant asked for (model/ID or champion/LEAGUE), for messages. */
+        final String which;
 
-        Slot(SegmentRecord record, int variant) {
+        Slot(SegmentRecord record, int variant, ModelDescriptor model, String which) {
             this.record = record;
             this.variant = variant;
+            this.model = model;
+            this.which = which;
         }
     }
 

@@ -1,108 +1,121 @@
 package ai.aimix.operators.inference;
 
+import ai.aimix.model.runtime.InferenceDevice;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.SessionCache;
 import ai.aimix.model.runtime.SessionSettings;
 import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.ModelDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Predicts with ONNX Runtime through the TaskManager-wide {@link SessionCache}: the first use of a version loads it
- * from the model store once for all operators of the TaskManager; a version this operator has not used for the
- * idle time is released (and closed when nobody else holds it). Versions are swapped between batches only.
+ * Predicts with ONNX Runtime through the TaskManager-wide {@link SessionCache}: a model's bytes are loaded from the
+ * model store (checked against the descriptor's SHA-256) once per TaskManager, kept while the cache's bounds allow,
+ * and shared by all operators. {@link #prepare} loads on a background thread, so a newly published champion is ready
+ * before the first batch that uses it.
  */
 public final class OnnxPredictor implements ParameterPredictor {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxPredictor.class);
+
     private final SessionCache cache;
     private final SessionSettings settings;
-    private final ModelStore store;
-    private final long idleMillis;
-    private final Map<String, Held> leases = new HashMap<>();
+    private final ExecutorService loader;
+    private final Map<String, Boolean> loading = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, String> providers = new ConcurrentHashMap<>();
 
-    public OnnxPredictor(SessionCache cache, SessionSettings settings, ModelStore store, long idleMillis) {
+    public OnnxPredictor(SessionCache cache, SessionSettings settings) {
         this.cache = cache;
         this.settings = settings;
-        this.store = store;
-        this.idleMillis = idleMillis;
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "aimix-model-loader");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** The factory the job uses: the store at {@code storeRoot}, sessions with {@code settings}. */
-    public static PredictorFactory factory(String storeRoot, SessionSettings settings, long idleMillis) {
-        return new Factory(storeRoot, settings.device().name(), settings.cudaDeviceId(), settings.intraOpThreads(),
-                idleMillis);
+    /** The factory the job uses: sessions with {@code settings}, the shared cache bounded as given. */
+    public static PredictorFactory factory(SessionSettings settings, int maxSessions, long maxBytes) {
+        return new Factory(settings.device().name(), settings.cudaDeviceId(), settings.intraOpThreads(), maxSessions,
+                maxBytes);
     }
 
     @Override
-    public float[] predict(String version, MixNetBatch batch) throws Exception {
-        long now = System.currentTimeMillis();
-        Held held = leases.get(version);
-        if (held == null) {
-            held = new Held(cache.acquire(version, settings, store::load));
-            leases.put(version, held);
+    public float[] predict(ModelDescriptor model, MixNetBatch batch) throws Exception {
+        try (SessionCache.Lease lease = cache.acquire(model.getModelId(), settings, id -> ModelStore.read(model))) {
+            providers.put(model.getModelId(), lease.session().provider().name());
+            return lease.session().predict(batch);
         }
-        held.lastUsed = now;
-        float[] out = held.lease.session().predict(batch);
-        releaseIdle(now);
-        return out;
     }
 
     @Override
-    public String provider(String version) {
-        Held held = leases.get(version);
-        return held == null ? settings.device().name() : held.lease.session().provider().name();
-    }
-
-    private void releaseIdle(long now) {
-        for (Iterator<Map.Entry<String, Held>> it = leases.entrySet().iterator(); it.hasNext(); ) {
-            Held h = it.next().getValue();
-            if (now - h.lastUsed > idleMillis) {
-                h.lease.close();
-                it.remove();
+    public void prepare(ModelDescriptor model) {
+        String id = model.getModelId();
+        if (cache.isCached(id, settings) || loading.putIfAbsent(id, Boolean.TRUE) != null) {
+            return;
+        }
+        failures.remove(id);
+        loader.execute(() -> {
+            try (SessionCache.Lease lease = cache.acquire(id, settings, v -> ModelStore.read(model))) {
+                providers.put(id, lease.session().provider().name());
+            } catch (Exception | LinkageError e) {
+                failures.put(id, e.getMessage() == null ? e.toString() : e.getMessage());
+                LOG.error("Model {} failed to load in the background; it will not be switched to: {}", id,
+                        e.toString());
+            } finally {
+                loading.remove(id);
             }
-        }
+        });
+    }
+
+    @Override
+    public boolean isReady(ModelDescriptor model) {
+        return cache.isCached(model.getModelId(), settings);
+    }
+
+    @Override
+    public String loadFailure(ModelDescriptor model) {
+        return failures.get(model.getModelId());
+    }
+
+    @Override
+    public String provider(String modelId) {
+        return providers.getOrDefault(modelId, settings.device().name());
     }
 
     @Override
     public void close() {
-        for (Held h : leases.values()) {
-            h.lease.close();
-        }
-        leases.clear();
-    }
-
-    private static final class Held {
-        final SessionCache.Lease lease;
-        long lastUsed;
-
-        Held(SessionCache.Lease lease) {
-            this.lease = lease;
-        }
+        loader.shutdownNow();
     }
 
     private static final class Factory implements PredictorFactory {
-        private static final long serialVersionUID = 1L;
-        private final String storeRoot;
+        private static final long serialVersionUID = 2L;
         private final String device;
         private final int cudaDeviceId;
         private final int threads;
-        private final long idleMillis;
+        private final int maxSessions;
+        private final long maxBytes;
 
-        Factory(String storeRoot, String device, int cudaDeviceId, int threads, long idleMillis) {
-            this.storeRoot = storeRoot;
+        Factory(String device, int cudaDeviceId, int threads, int maxSessions, long maxBytes) {
             this.device = device;
             this.cudaDeviceId = cudaDeviceId;
             this.threads = threads;
-            this.idleMillis = idleMillis;
+            this.maxSessions = maxSessions;
+            this.maxBytes = maxBytes;
         }
 
         @Override
         public ParameterPredictor create() {
-            SessionSettings s = new SessionSettings(ai.aimix.model.runtime.InferenceDevice.valueOf(device),
-                    cudaDeviceId, threads);
-            return new OnnxPredictor(SessionCache.shared(), s, new ModelStore(Path.of(storeRoot)), idleMillis);
+            SessionCache cache = SessionCache.shared();
+            cache.limit(maxSessions, maxBytes);
+            return new OnnxPredictor(cache, new SessionSettings(InferenceDevice.valueOf(device), cudaDeviceId,
+                    threads));
         }
     }
 }

@@ -52,6 +52,9 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     @Override
     public void processElement(SegmentRecord rec, Context ctx, Collector<SegmentRecord> out) throws Exception {
         switch (rec.getKind()) {
+            case REGISTRY:
+                out.collect(rec); // for the inference operator; belongs to no mix, touches no state
+                return;
             case START:
                 start(rec.getRequest());
                 out.collect(rec);

@@ -23,6 +23,30 @@ public final class Segments {
                 .setParams(List.of());
     }
 
+    /** Prefix of the keys of REGISTRY records (they belong to no mix and touch no keyed state). */
+    public static final String REGISTRY_KEY = "\u0000registry-";
+
+    /**
+     * A key for REGISTRY records that falls in this subtask's key groups: keyed operators downstream set it as
+     * their current key, and the state backend refuses keys of other subtasks' key groups.
+     */
+    public static String registryKey(int maxParallelism, int parallelism, int subtask) {
+        org.apache.flink.runtime.state.KeyGroupRange range = org.apache.flink.runtime.state.KeyGroupRangeAssignment
+                .computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
+        for (int i = 0; ; i++) {
+            String key = REGISTRY_KEY + i;
+            if (range.contains(org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignToKeyGroup(key,
+                    maxParallelism))) {
+                return key;
+            }
+        }
+    }
+
+    /** A models.registry entry travelling down the chain to the inference operator, under a local key. */
+    public static SegmentRecord registry(ai.aimix.schema.RegistryEntry entry, String key) {
+        return base(SegmentKind.REGISTRY, key).setRegistry(entry).build();
+    }
+
     /**
      * A FAIL record. {@code request} (may be null) lets the last stage build a result for a mix it never saw,
      * when the request itself was rejected.

@@ -1,9 +1,12 @@
 package ai.aimix.operators.align;
 
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Keys;
-import ai.aimix.operators.testing.FakeCatalog;
+import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.operators.testing.Fixtures;
+import ai.aimix.operators.testing.TestRegistry;
+import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
@@ -17,9 +20,9 @@ import ai.aimix.schema.internal.InboundRecord;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,17 +42,24 @@ class SegmentAlignerTest {
     static final int SR = 8000;
     static final int SEGMENT = 1024;
     static final AlignSettings SETTINGS = new AlignSettings(SEGMENT, 4, 10, 100_000, 4, 1_000, 2_000, 1 << 20,
-            5_000, 8000, 48000);
+            5_000, 8000, 48000, 600, 100);
 
-    KeyedOneInputStreamOperatorTestHarness<String, InboundRecord, SegmentRecord> harness;
+    KeyedTwoInputStreamOperatorTestHarness<String, InboundRecord, RegistryEntry, SegmentRecord> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SegmentAligner(SETTINGS, new FakeCatalog("m1", "m2"))),
-                new Keys.Inbound(), Types.STRING);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new SegmentAligner(SETTINGS), List.of(RegistryState.DESCRIPTOR)),
+                new Keys.Inbound(), e -> "", Types.STRING);
         harness.open();
         harness.setProcessingTime(0);
+        for (RegistryEntry e : TestRegistry.standard()) {
+            registry(e);
+        }
+    }
+
+    void registry(RegistryEntry e) throws Exception {
+        harness.processElement2(new StreamRecord<>(e));
     }
 
     @AfterEach
@@ -58,11 +68,11 @@ class SegmentAlignerTest {
     }
 
     void send(MixRequest r) throws Exception {
-        harness.processElement(new StreamRecord<>(Fixtures.inbound(r)));
+        harness.processElement1(new StreamRecord<>(Fixtures.inbound(r)));
     }
 
     void send(AudioChunk c) throws Exception {
-        harness.processElement(new StreamRecord<>(Fixtures.inbound(c)));
+        harness.processElement1(new StreamRecord<>(Fixtures.inbound(c)));
     }
 
     List<SegmentRecord> out(String mixId) {
@@ -83,7 +93,7 @@ class SegmentAlignerTest {
                 .collect(Collectors.toList());
     }
 
-    void assertNothingLeft() {
+    void assertNothingLeft() throws Exception {
         assertEquals(0, harness.numKeyedStateEntries(), "keyed state entries");
         assertEquals(0, harness.numProcessingTimeTimers(), "timers");
     }
@@ -262,9 +272,10 @@ class SegmentAlignerTest {
     void rejectedRequestsFailBeforeStarting() throws Exception {
         send(Fixtures.request("many", SR, 1, 1, 1, 1, 1));
         send(Fixtures.request("rate", 4000, 1));
-        send(Fixtures.request("model", SR, new int[] {1}, new ModelSelection(ModelMode.VERSION, "nope", null)));
+        send(Fixtures.request("model", SR, new int[] {1}, ModelSelections.version("nope")));
         send(Fixtures.request("same", SR, new int[] {1}, Fixtures.battle("m1", "m1")));
         send(Fixtures.request("ok-battle", SR, new int[] {1}, Fixtures.battle(null, "m2")));
+        harness.setProcessingTime(SETTINGS.modelWaitMillis); // an unknown version is waited for, then refused
         assertEquals(List.of(ErrorCode.TOO_MANY_STEMS), errorCodes("many"));
         assertEquals(List.of(ErrorCode.INVALID_REQUEST), errorCodes("rate"));
         assertEquals(List.of(ErrorCode.UNKNOWN_MODEL_VERSION), errorCodes("model"));
@@ -306,5 +317,66 @@ class SegmentAlignerTest {
         List<SegmentRecord> out = out("tail");
         assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind());
         assertEquals(1500L, out.get(out.size() - 1).getTotalFrames());
+    }
+
+    /** Registry entries are passed down the chain, in order, for the inference operator. */
+    @Test
+    void registryEntriesTravelDownTheChain() throws Exception {
+        List<SegmentRecord> reg = harness.extractOutputValues().stream()
+                .filter(r -> r.getKind() == SegmentKind.REGISTRY).collect(Collectors.toList());
+        assertEquals(TestRegistry.standard(), reg.stream().map(SegmentRecord::getRegistry).collect(Collectors.toList()));
+    }
+
+    /** A champion request starts with the champion of its league; unknown leagues and retired versions are refused. */
+    @Test
+    void modelsAreCheckedAgainstTheRegistry() throws Exception {
+        registry(TestRegistry.entry(TestRegistry.model("old", ai.aimix.schema.ModelStatus.RETIRED, 2)));
+        registry(TestRegistry.entry(TestRegistry.model("future", ai.aimix.schema.ModelStatus.CANDIDATE, 9)));
+        send(Fixtures.request("champ", SR, 1));
+        send(Fixtures.request("retired", SR, new int[] {1}, ModelSelections.version("old")));
+        send(Fixtures.request("newer", SR, new int[] {1}, ModelSelections.version("future")));
+        send(Fixtures.request("self", SR, new int[] {1}, Fixtures.battle(null, "m1")));
+        SegmentRecord start = out("champ").get(0);
+        assertEquals(SegmentKind.START, start.getKind());
+        assertEquals("m1", start.getModels().get(0).getModelVersion());
+        assertTrue(start.getModels().get(0).getFollowsChampion());
+        assertEquals("main", start.getModels().get(0).getLeague());
+        assertEquals(List.of(ErrorCode.RETIRED_MODEL_VERSION), errorCodes("retired"));
+        assertEquals(List.of(ErrorCode.UNSUPPORTED_MODEL_FORMAT), errorCodes("newer"));
+        assertEquals(List.of(ErrorCode.INVALID_REQUEST), errorCodes("self"), "the champion is m1: no battle");
+    }
+
+    /**
+     * The registry and the requests are read independently: a request naming a model the registry does not know
+     * yet waits for it (holding its chunks), starts when it comes, and is refused when the wait is over.
+     */
+    @Test
+    void aRequestWaitsBrieflyForItsModelToBeRegistered() throws Exception {
+        float[] a = Fixtures.stemAudio(1500, 1, SR, 3);
+        send(Fixtures.request("early", SR, new int[] {1}, ModelSelections.version("fresh")));
+        for (AudioChunk c : Fixtures.chunks("early", 0, SR, 1, SampleEncoding.PCM_F32LE, a, 500)) {
+            send(c);
+        }
+        assertEquals(List.of(), out("early"), "nothing starts before the model is known");
+        harness.setProcessingTime(SETTINGS.modelRecheckMillis);
+        assertEquals(List.of(), out("early"));
+        registry(TestRegistry.entry(TestRegistry.model("fresh")));
+        harness.setProcessingTime(2 * SETTINGS.modelRecheckMillis);
+        List<SegmentRecord> out = out("early");
+        assertEquals(SegmentKind.START, out.get(0).getKind());
+        assertEquals("fresh", out.get(0).getModels().get(0).getModelVersion());
+        assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind(), "the chunks held meanwhile are all there");
+        assertEquals(1500, out.stream().filter(r -> r.getKind() == SegmentKind.AUDIO)
+                .mapToInt(SegmentRecord::getFrames).sum());
+
+        send(Fixtures.request("never", SR, new int[] {1}, ModelSelections.version("ghost")));
+        send(Fixtures.request("nowhere", SR, new int[] {1}, ModelSelections.champion("jazz")));
+        harness.setProcessingTime(2 * SETTINGS.modelRecheckMillis + SETTINGS.modelWaitMillis + 1);
+        assertEquals(List.of(ErrorCode.UNKNOWN_MODEL_VERSION), errorCodes("never"));
+        assertTrue(errors().stream().anyMatch(e -> e.getMessage().contains("waited")), errors().toString());
+        assertEquals(List.of(ErrorCode.UNKNOWN_MODEL_VERSION), errorCodes("nowhere"));
+        assertTrue(out("nowhere").get(0).getRequestRejected());
+        harness.setProcessingTime(10 * SETTINGS.retentionMillis);
+        assertNothingLeft();
     }
 }

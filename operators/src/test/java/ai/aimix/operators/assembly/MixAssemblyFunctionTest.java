@@ -83,7 +83,8 @@ class MixAssemblyFunctionTest {
         for (int i = 0; i < 3; i++) {
             audio[i] = Fixtures.stemAudio(frames, channels[i], SR, 10 + i);
         }
-        List<VariantModel> models = List.of(new VariantModel(Variant.A, "m1"), new VariantModel(Variant.B, "m2"));
+        List<VariantModel> models = List.of(new VariantModel(Variant.A, "m1", false, "main"),
+                new VariantModel(Variant.B, "m2", false, "main"));
         SplittableRandom r = new SplittableRandom(3);
         int segments = (frames + SEGMENT - 1) / SEGMENT;
         float[][][][] schedules = new float[2][segments][3][];
@@ -175,7 +176,7 @@ class MixAssemblyFunctionTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> h = harness(1)) {
             MixRequest req = Fixtures.request("f", SR, 1);
             h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "f").setRequest(req)
-                    .setModels(List.of(new VariantModel(Variant.MAIN, "m1"))).build()));
+                    .setModels(List.of(new VariantModel(Variant.MAIN, "m1", false, "main"))).build()));
             assertEquals(1, h.numKeyedStateEntries());
             MixError why = MixError.newBuilder().setMixId("f").setCode(ErrorCode.MISSING_CHUNK).setFatal(true)
                     .setMessage("stem 0 awaits chunk 3").setOccurredAtMillis(1).build();

@@ -5,6 +5,9 @@ import ai.aimix.model.ModelOutput;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Segments;
 import ai.aimix.operators.testing.FakePredictor;
+import ai.aimix.operators.testing.TestRegistry;
+import ai.aimix.schema.RegistryEntry;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.internal.SegmentKind;
@@ -30,11 +33,30 @@ class BatchInferenceOperatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        FakePredictor.CALLS.clear();
+        FakePredictor.reset();
+        harness = open(null);
+        for (RegistryEntry e : TestRegistry.standard()) {
+            registry(e);
+        }
+        registry(TestRegistry.entry(TestRegistry.model("m3")));
+        registry(TestRegistry.entry(TestRegistry.model("broken")));
+    }
+
+    OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> open(OperatorSubtaskState restore)
+            throws Exception {
         operator = new BatchInferenceOperator(new InferenceSettings(4, 50), FakePredictor.factory());
-        harness = new OneInputStreamOperatorTestHarness<>(operator);
-        harness.open();
-        harness.setProcessingTime(0);
+        OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> h = new OneInputStreamOperatorTestHarness<>(
+                operator);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        h.setProcessingTime(0);
+        return h;
+    }
+
+    void registry(RegistryEntry e) throws Exception {
+        send(Segments.registry(e, Segments.REGISTRY_KEY + 0));
     }
 
     @AfterEach
@@ -42,11 +64,13 @@ class BatchInferenceOperatorTest {
         harness.close();
     }
 
+    /** A segment; a version of "champion" follows the main league's champion. */
     static SegmentRecord audio(String mix, int k, int stems, int melFrames, String... versions) {
         List<VariantModel> models = new ArrayList<>();
         Variant[] variants = versions.length == 1 ? new Variant[] {Variant.MAIN} : new Variant[] {Variant.A, Variant.B};
         for (int i = 0; i < versions.length; i++) {
-            models.add(new VariantModel(variants[i], versions[i]));
+            boolean follows = versions[i].equals("champion");
+            models.add(new VariantModel(variants[i], follows ? null : versions[i], follows, "main"));
         }
         List<ByteBuffer> mel = new ArrayList<>();
         List<Integer> roles = new ArrayList<>();
@@ -154,5 +178,58 @@ class BatchInferenceOperatorTest {
         send(Segments.base(SegmentKind.END, "bad").build());
         harness.setProcessingTime(100);
         assertEquals(3, out().size());
+    }
+
+    /**
+     * Hot reload: a champion-following mix switches to a newly published champion at a batch boundary once the new
+     * model is loaded; until then (and forever, if it fails to load) the previous champion serves.
+     */
+    @Test
+    void championFollowersSwitchAtABatchBoundaryOnceTheNewModelIsLoaded() throws Exception {
+        send(audio("long", 0, 1, 64, "champion"));
+        harness.setProcessingTime(100);
+        FakePredictor.NOT_READY.add("m2");
+        registry(TestRegistry.champion("main", "m2"));
+        assertTrue(FakePredictor.PREPARED.contains("m2"), "loading starts when the alias arrives");
+        send(audio("long", 1, 1, 64, "champion"));
+        harness.setProcessingTime(200);
+        FakePredictor.NOT_READY.remove("m2");
+        send(audio("long", 2, 1, 64, "champion"));
+        harness.setProcessingTime(300);
+        assertEquals(List.of("m1", "m1", "m2"), out().stream().filter(r -> r.getKind() == SegmentKind.AUDIO)
+                .map(r -> r.getParams().get(0).getModelVersion()).collect(Collectors.toList()));
+        // a champion that fails to load is never switched to
+        FakePredictor.LOAD_FAILURES.put("m3", "sha256 mismatch");
+        registry(TestRegistry.champion("main", "m3"));
+        send(audio("long", 3, 1, 64, "champion"));
+        harness.setProcessingTime(400);
+        assertEquals("m2", out().get(out().size() - 1).getParams().get(0).getModelVersion());
+        // fixed versions are not affected
+        send(audio("pinned", 0, 1, 64, "m1"));
+        harness.setProcessingTime(500);
+        assertEquals("m1", out().get(out().size() - 1).getParams().get(0).getModelVersion());
+    }
+
+    /** The registry view is operator state: after a restore the champion is still known. */
+    @Test
+    void theRegistryViewSurvivesARestore() throws Exception {
+        registry(TestRegistry.champion("main", "m3"));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        FakePredictor.reset();
+        harness = open(snapshot);
+        assertTrue(FakePredictor.PREPARED.contains("m3"), "the champion is loaded on open");
+        send(audio("after", 0, 1, 64, "champion"));
+        harness.setProcessingTime(100);
+        assertEquals(List.of("m3:1x64"), FakePredictor.CALLS);
+    }
+
+    @Test
+    void aModelMissingFromTheRegistryFailsItsMix() throws Exception {
+        send(audio("lost", 0, 1, 64, "nowhere"));
+        harness.setProcessingTime(100);
+        SegmentRecord fail = out().get(0);
+        assertEquals(SegmentKind.FAIL, fail.getKind());
+        assertEquals(ErrorCode.UNKNOWN_MODEL_VERSION, fail.getFailure().getCode());
     }
 }

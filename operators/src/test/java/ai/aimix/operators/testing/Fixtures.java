@@ -1,5 +1,6 @@
 package ai.aimix.operators.testing;
 
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.ModelMode;
@@ -41,11 +42,11 @@ public final class Fixtures {
     }
 
     public static ModelSelection champion() {
-        return new ModelSelection(ModelMode.CHAMPION, null, null);
+        return ModelSelections.champion();
     }
 
     public static ModelSelection battle(String a, String b) {
-        return new ModelSelection(ModelMode.BATTLE, a, b);
+        return ModelSelections.battle(a, b);
     }
 
     /** A stem of music-like test audio: a few partials with a per-stem pitch and level, and some noise. */

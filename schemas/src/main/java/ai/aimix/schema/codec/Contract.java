@@ -15,6 +15,8 @@ public final class Contract {
     public static final String MIX_PROGRESS = "mix.progress";
     public static final String MIX_RESULTS = "mix.results";
     public static final String MIX_ERRORS = "mix.errors";
+    /** Compacted: model descriptors (key model/ID) and champion aliases (key champion/LEAGUE). */
+    public static final String MODELS_REGISTRY = "models.registry";
 
     /** Largest chunk payload the job accepts by default; stays under Kafka's default 1 MiB message limit. */
     public static final int DEFAULT_MAX_CHUNK_BYTES = 1_000_000;
@@ -25,6 +27,8 @@ public final class Contract {
     public static final ContractCodec<MixProgress> PROGRESS = new ContractCodec<>(MixProgress.class);
     public static final ContractCodec<MixResult> RESULT = new ContractCodec<>(MixResult.class);
     public static final ContractCodec<MixError> ERROR = new ContractCodec<>(MixError.class);
+    public static final ContractCodec<ai.aimix.schema.RegistryEntry> REGISTRY =
+            new ContractCodec<>(ai.aimix.schema.RegistryEntry.class);
 
     private Contract() {
     }

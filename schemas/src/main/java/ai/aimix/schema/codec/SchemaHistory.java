@@ -25,6 +25,7 @@ public final class SchemaHistory {
             "ai.aimix.schema.MixProgress",
             "ai.aimix.schema.MixResult",
             "ai.aimix.schema.MixError",
+            "ai.aimix.schema.RegistryEntry",
             "ai.aimix.schema.internal.AlignState",
             "ai.aimix.schema.internal.MelState",
             "ai.aimix.schema.internal.AssemblyState");

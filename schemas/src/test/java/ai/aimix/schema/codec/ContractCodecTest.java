@@ -1,5 +1,6 @@
 package ai.aimix.schema.codec;
 
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixRequest;
@@ -30,7 +31,7 @@ class ContractCodecTest {
                 .setRequestedAtMillis(1_700_000_000_000L)
                 .setSampleRate(44100)
                 .setStems(List.of(new StemSpec(0, "drums", StemRole.DRUMS, 2), new StemSpec(1, "vox", StemRole.VOCALS, 1)))
-                .setModel(new ModelSelection(ModelMode.CHAMPION, null, null))
+                .setModel(ModelSelections.champion())
                 .build();
     }
 
