@@ -9,6 +9,11 @@ import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.jobs.embedded.EmbeddedKafka;
 import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.jobs.registry.ModelAdmin;
+import ai.aimix.jobs.embedded.EmbeddedStack;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
@@ -318,6 +323,66 @@ class MixJobTest {
                     .getAutomation();
             assertNotEquals(auto.get(0), auto.get(auto.size() / 2));
             assertEquals(0, collector.drain(Duration.ofSeconds(2)));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /**
+     * Hot reload: while a long track is being mixed by the champion of its league, a new champion is promoted; the
+     * job switches between two inference batches, the result names the model of every segment (the old one, then the
+     * new one), each segment's parameters are that model's, and the streamed audio is whole and equals an offline
+     * render of the reported automation.
+     */
+    @Test
+    void aNewChampionPublishedMidMixTakesOverBetweenBatchesWithNothingLost() throws Exception {
+        Configuration conf = JobTestSupport.jobConfig(kafka, store, "hot-reload");
+        conf.set(MixJobOptions.BATCH_SEGMENTS, 2);
+        JobTestSupport.createTopics(kafka, conf);
+        ModelAdmin admin = EmbeddedStack.admin(conf);
+        String league = "hot-reload";
+        String next = "mixnet-hot-next";
+        if (admin.view().champion(league).isEmpty()) {
+            admin.promote(ModelStore.FIRST_VERSION, league, "test league");
+        }
+        if (admin.view().model(next).isEmpty()) {
+            admin.publish(next, MixNetOnnx.build(MixNetWeights.random(91, 0.05f), next),
+                    new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 91L, "hot reload test"), Map.of());
+        }
+        List<StemInput> song = JobTestSupport.stems(3, 24.0, 900);
+        JobClient job = start(conf, MixJob.onKafka(conf));
+        try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
+             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+            producer.send(StemProducer.request("long", song, ModelSelections.champion(league)));
+            int chunkFrames = 4096;
+            int longest = song.stream().mapToInt(x -> x.audio.frames()).max().orElseThrow();
+            int sent = sendChunks(producer, "long", song, 0, longest / 3, chunkFrames, 0);
+            Thread.sleep(2000); // the first third is mixed by the old champion
+            admin.promote(next, league, "hot reload test");
+            Thread.sleep(1000); // the job reads the registry and loads the new model in the background
+            sendChunks(producer, "long", song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
+
+            CollectedMix m = collector.await(List.of("long"), Duration.ofSeconds(120), new MixCollector.Listener() { })
+                    .get("long");
+            assertEquals(MixStatus.COMPLETED, m.result.getStatus(), m.result.getErrorMessage());
+            VariantResult v = m.result.getVariants().get(0);
+            assertEquals(List.of(), m.streamProblems(Variant.MAIN), "every chunk once and in order");
+            List<String> models = v.getSegmentModelVersions();
+            assertEquals(m.result.getSegments(), models.size());
+            int switchAt = models.indexOf(next);
+            assertTrue(switchAt > 0, "both models served: " + models);
+            for (int k = 0; k < models.size(); k++) {
+                assertEquals(k < switchAt ? ModelStore.FIRST_VERSION : next, models.get(k), "segment " + k);
+            }
+            assertEquals(ModelStore.FIRST_VERSION, v.getModelVersion(), "the first segment's model");
+            // each segment's parameters are its model's: the first is neutral, the next one has opinions
+            List<StemParameters> auto = v.getStems().get(0).getAutomation();
+            assertEquals(0f, auto.get(switchAt - 1).getGainDb(), 0f);
+            assertNotEquals(0f, auto.get(switchAt).getGainDb());
+            assertSameAudio(offline(conf, song, m.result, v), m.audio(Variant.MAIN), "hot reload vs offline");
+            List<MixOutputChunk> chunks = m.chunks.get(Variant.MAIN);
+            assertEquals(next, chunks.get(chunks.size() - 1).getModelVersion());
+            assertEquals(ModelStore.FIRST_VERSION, chunks.get(0).getModelVersion());
         } finally {
             job.cancel().get();
         }
