@@ -19,11 +19,21 @@ public final class ServeInfo {
     public final String bootstrap;
     public final String ui;
     public final long pid;
+    /** The model store's root URI (null when the serve that wrote the file did not say). */
+    public final String models;
+    /** Topic names by role (requests, chunks, ..., registry); empty when unknown. */
+    public final Map<String, String> topics;
 
     public ServeInfo(String bootstrap, String ui, long pid) {
+        this(bootstrap, ui, pid, null, Map.of());
+    }
+
+    public ServeInfo(String bootstrap, String ui, long pid, String models, Map<String, String> topics) {
         this.bootstrap = bootstrap;
         this.ui = ui;
         this.pid = pid;
+        this.models = models;
+        this.topics = topics;
     }
 
     public static Path home() {
@@ -40,6 +50,7 @@ public final class ServeInfo {
         m.put("bootstrap", bootstrap);
         m.put("ui", ui);
         m.put("pid", pid);
+        m.put("models", models);
         m.put("topics", topics);
         Files.createDirectories(home());
         Files.write(file(), JSON.writeValueAsBytes(m));
@@ -55,7 +66,12 @@ public final class ServeInfo {
             Map<?, ?> m = JSON.readValue(f.toFile(), Map.class);
             long pid = ((Number) m.get("pid")).longValue();
             if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                return new ServeInfo((String) m.get("bootstrap"), (String) m.get("ui"), pid);
+                Map<String, String> topics = new LinkedHashMap<>();
+                if (m.get("topics") instanceof Map) {
+                    ((Map<?, ?>) m.get("topics")).forEach((k, v) -> topics.put(String.valueOf(k), String.valueOf(v)));
+                }
+                return new ServeInfo((String) m.get("bootstrap"), (String) m.get("ui"), pid, (String) m.get("models"),
+                        topics);
             }
         } catch (IOException | RuntimeException e) {
             return null;

@@ -4,6 +4,7 @@ import ai.aimix.clients.cli.MixCommand;
 import ai.aimix.jobs.cli.analysis.AnalyzeCommand;
 import ai.aimix.jobs.cli.analysis.CompareCommand;
 import ai.aimix.jobs.cli.analysis.MelCommand;
+import ai.aimix.jobs.cli.models.ModelsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aimix", mixinStandardHelpOptions = true, version = "AI Mixer 0.1.0",
         description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
         subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class,
-            AnalyzeCommand.class, MelCommand.class, CompareCommand.class})
+            AnalyzeCommand.class, MelCommand.class, CompareCommand.class, ModelsCommand.class})
 public final class AimixCli implements Runnable {
 
     @Override

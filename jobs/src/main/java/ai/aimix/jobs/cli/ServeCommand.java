@@ -56,7 +56,10 @@ public final class ServeCommand implements Callable<Integer> {
         topics.put("progress", t.progress);
         topics.put("results", t.results);
         topics.put("errors", t.errors);
-        new ServeInfo(stack.bootstrapServers(), stack.uiUrl(), pid).write(topics);
+        topics.put("registry", stack.config().get(MixJobOptions.TOPIC_REGISTRY));
+        new ServeInfo(stack.bootstrapServers(), stack.uiUrl(), pid,
+                new ai.aimix.model.store.ModelStore(stack.config().get(MixJobOptions.MODEL_STORE)).root(), topics)
+                .write(topics);
         System.out.println("ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", t.all())
                 + " ui=" + stack.uiUrl() + " models=" + stack.config().get(MixJobOptions.MODEL_STORE));
         System.out.flush();

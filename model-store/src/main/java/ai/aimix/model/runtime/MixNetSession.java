@@ -117,6 +117,24 @@ public final class MixNetSession implements AutoCloseable {
         if (rows == 0) {
             return new float[0];
         }
+        Map<String, OnnxTensor> in = inputs(env, batch);
+        try (OrtSession.Result result = session.run(in)) {
+            OnnxTensor out = (OnnxTensor) result.get(0);
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] params = new float[fb.remaining()];
+            fb.get(params);
+            return format.toCurrent(params, rows);
+        } finally {
+            in.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * The mixnet's three input tensors for a batch (mel, one-hot role, group-averaging matrix); the caller closes
+     * them. Call on a native-call thread.
+     */
+    static Map<String, OnnxTensor> inputs(OrtEnvironment env, MixNetBatch batch) throws OrtException {
+        int rows = batch.rows();
         FloatBuffer role = direct(rows * MixNetArchitecture.ROLES);
         for (int r = 0; r < rows; r++) {
             role.put(r * MixNetArchitecture.ROLES + MixNetReference.clampRole(batch.role(r)), 1f);
@@ -136,20 +154,13 @@ public final class MixNetSession implements AutoCloseable {
                 }
             }
         }
-        try (OnnxTensor melT = OnnxTensor.createTensor(env, batch.melBuffer(),
-                     new long[] {rows, 1, MixNetArchitecture.MEL_BANDS, batch.frames()});
-             OnnxTensor roleT = OnnxTensor.createTensor(env, role, new long[] {rows, MixNetArchitecture.ROLES});
-             OnnxTensor groupT = OnnxTensor.createTensor(env, group, new long[] {rows, rows});
-             OrtSession.Result result = session.run(Map.of(
-                     MixNetArchitecture.INPUT_MEL, melT,
-                     MixNetArchitecture.INPUT_ROLE, roleT,
-                     MixNetArchitecture.INPUT_GROUP, groupT))) {
-            OnnxTensor out = (OnnxTensor) result.get(0);
-            FloatBuffer fb = out.getFloatBuffer();
-            float[] params = new float[fb.remaining()];
-            fb.get(params);
-            return format.toCurrent(params, rows);
-        }
+        Map<String, OnnxTensor> in = new java.util.HashMap<>();
+        in.put(MixNetArchitecture.INPUT_MEL, OnnxTensor.createTensor(env, batch.melBuffer(),
+                new long[] {rows, 1, MixNetArchitecture.MEL_BANDS, batch.frames()}));
+        in.put(MixNetArchitecture.INPUT_ROLE, OnnxTensor.createTensor(env, role,
+                new long[] {rows, MixNetArchitecture.ROLES}));
+        in.put(MixNetArchitecture.INPUT_GROUP, OnnxTensor.createTensor(env, group, new long[] {rows, rows}));
+        return in;
     }
 
     private static FloatBuffer direct(int floats) {

@@ -6,15 +6,13 @@ import ai.aimix.dsp.io.Npy;
 import ai.aimix.dsp.io.NpyArray;
 import ai.aimix.dsp.metrics.Degradations;
 import ai.aimix.dsp.metrics.TestMusic;
-import ai.aimix.jobs.cli.AimixCli;
+import ai.aimix.jobs.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,37 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AnalysisCommandsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Runs a command in-process, capturing stdout and stderr. */
-    static final class Run {
-        final int code;
-        final String out;
-        final String err;
-
-        Run(int code, String out, String err) {
-            this.code = code;
-            this.out = out;
-            this.err = err;
-        }
-
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = AimixCli.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     /** Interleaved 1 kHz sines, one peak level (dBFS) per channel, NaN for a silent channel. */
@@ -101,14 +70,14 @@ class AnalysisCommandsTest {
         assertEquals(-26.0, run("analyze", "--json", mono.toString()).json().path("integrated_lufs").asDouble(), 0.1);
         assertEquals(-23.0, run("analyze", "--json", "--dual-mono", mono.toString()).json()
                 .path("integrated_lufs").asDouble(), 0.1);
-        Run human = run("analyze", mono.toString());
+        CliRun human = run("analyze", mono.toString());
         assertEquals(0, human.code);
         assertTrue(human.out.contains("integrated") && human.out.contains("LUFS"), human.out);
     }
 
     @Test
     void silenceIsNullWithAReason(@TempDir Path dir) throws Exception {
-        Run r = run("analyze", "--json", write(dir, "zero.wav", new Audio(48000, 2, new float[2 * 48000 * 5]),
+        CliRun r = run("analyze", "--json", write(dir, "zero.wav", new Audio(48000, 2, new float[2 * 48000 * 5]),
                 Wav.Encoding.PCM_16).toString());
         assertEquals(0, r.code);
         JsonNode j = r.json();
@@ -141,22 +110,22 @@ class AnalysisCommandsTest {
             {seven.toString(), "7 channels"},
             {dir.resolve("missing.wav").toString(), "no such file"}};
         for (String[] c : cases) {
-            Run r = run("analyze", "--json", c[0]);
+            CliRun r = run("analyze", "--json", c[0]);
             assertEquals(2, r.code, c[0]);
             assertTrue(r.err.startsWith("aimix analyze: error: ") && r.err.contains(c[1]), r.err);
             assertEquals(1, r.err.strip().lines().count(), r.err);
             assertEquals("", r.out);
         }
-        Run m = run("mel", text.toString(), "--out", dir.resolve("x.npy").toString());
+        CliRun m = run("mel", text.toString(), "--out", dir.resolve("x.npy").toString());
         assertEquals(2, m.code);
         assertTrue(m.err.startsWith("aimix mel: error: "), m.err);
-        Run p = run("mel", good.toString(), "--out", dir.resolve("x.npy").toString(), "--pad", "wrap");
+        CliRun p = run("mel", good.toString(), "--out", dir.resolve("x.npy").toString(), "--pad", "wrap");
         assertEquals(2, p.code);
         assertTrue(p.err.contains("--pad must be constant or reflect"), p.err);
-        Run fmax = run("mel", good.toString(), "--out", dir.resolve("x.npy").toString(), "--fmax", "30000");
+        CliRun fmax = run("mel", good.toString(), "--out", dir.resolve("x.npy").toString(), "--fmax", "30000");
         assertEquals(2, fmax.code);
         assertTrue(fmax.err.contains("--fmax <= 22050.0"), fmax.err);
-        Run unknown = run("analyze", good.toString(), "--loud");
+        CliRun unknown = run("analyze", good.toString(), "--loud");
         assertEquals(2, unknown.code);
         assertEquals(1, unknown.err.strip().lines().count(), unknown.err);
         assertTrue(unknown.err.startsWith("aimix analyze: error: Unknown option: '--loud'"), unknown.err);
@@ -169,7 +138,7 @@ class AnalysisCommandsTest {
         Path wav = write(dir, "sig.wav", new Audio(22050, 1, y), Wav.Encoding.FLOAT_32);
         for (String pad : new String[] {"constant", "reflect"}) {
             Path out = dir.resolve(pad + ".npy");
-            Run r = run("mel", wav.toString(), "--out", out.toString(), "--pad", pad);
+            CliRun r = run("mel", wav.toString(), "--out", out.toString(), "--pad", pad);
             assertEquals(0, r.code, r.err);
             assertClose(golden(dir, "melspec_sr22050_" + pad + ".npy"), Npy.read(out));
         }
@@ -234,7 +203,7 @@ class AnalysisCommandsTest {
         assertTrue(a.path("features").path("spectral").path("centroid").path("mape").isNumber());
         assertTrue(a.path("peaq").path("odg").asDouble() > b.path("peaq").path("odg").asDouble());
         assertTrue(a.path("mr_stft").path("distance").asDouble() < b.path("mr_stft").path("distance").asDouble());
-        Run human = run("compare", ref.toString(), noisy.toString(), "--no-peaq");
+        CliRun human = run("compare", ref.toString(), noisy.toString(), "--no-peaq");
         assertEquals(0, human.code);
         assertTrue(human.out.contains("MR-STFT") && !human.out.contains("PEAQ"), human.out);
     }
@@ -250,7 +219,7 @@ class AnalysisCommandsTest {
         assertTrue(j.path("notes").toString().contains("lengths differ"), j.toString());
         assertTrue(j.path("notes").toString().contains("resampled from 44100 Hz to 48000 Hz"), j.toString());
         Path mono = write(dir, "mono.wav", new Audio(44100, 1, music[0]), Wav.Encoding.PCM_16);
-        Run r = run("compare", ref.toString(), mono.toString());
+        CliRun r = run("compare", ref.toString(), mono.toString());
         assertEquals(2, r.code);
         assertTrue(r.err.startsWith("aimix compare: error: channel counts differ"), r.err);
     }

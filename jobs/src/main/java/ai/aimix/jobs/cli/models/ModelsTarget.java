@@ -1,0 +1,51 @@
+package ai.aimix.jobs.cli.models;
+
+import ai.aimix.clients.cli.ServeInfo;
+import ai.aimix.jobs.registry.ModelAdmin;
+import ai.aimix.jobs.registry.RegistryClient;
+import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.codec.Contract;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Where the registry and the store are: a running {@code ./aimix serve}, or given explicitly. */
+public final class ModelsTarget {
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running ./aimix serve).")
+    String bootstrap;
+
+    @Option(names = "--store", description = "Model store root, a Flink file system URI or a local path (default: the "
+            + "running ./aimix serve's). Needed to write models (import, quantize).")
+    String store;
+
+    @Option(names = "--registry-topic", description = "The registry topic (default: the serve's, or "
+            + Contract.MODELS_REGISTRY + ").")
+    String topic;
+
+    @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait for Kafka. Default ${DEFAULT-VALUE}.")
+    int timeoutSeconds;
+
+    /** Thrown when there is nothing to talk to; the message is one line. */
+    static final class Unreachable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    ModelAdmin admin() throws Unreachable {
+        ServeInfo serve = ServeInfo.find();
+        String servers = bootstrap != null ? bootstrap : serve != null ? serve.bootstrap : null;
+        if (servers == null) {
+            throw new Unreachable("no running ./aimix serve found; start one or pass --bootstrap host:port");
+        }
+        String root = store != null ? store : serve != null && bootstrap == null ? serve.models : null;
+        String registryTopic = topic != null ? topic : serve != null && bootstrap == null
+                ? serve.topics.getOrDefault("registry", Contract.MODELS_REGISTRY) : Contract.MODELS_REGISTRY;
+        ModelStore modelStore = root == null ? null : new ModelStore(root);
+        return new ModelAdmin(modelStore, new RegistryClient(servers, registryTopic,
+                Duration.ofSeconds(timeoutSeconds)), Clock.systemUTC());
+    }
+}

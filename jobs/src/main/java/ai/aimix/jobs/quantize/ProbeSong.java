@@ -1,0 +1,122 @@
+package ai.aimix.jobs.quantize;
+
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.dsp.mix.OfflineRenderer;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.dsp.spectral.StemMel;
+import ai.aimix.dsp.spectral.StreamingLogMel;
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.ModelOutput;
+import ai.aimix.model.runtime.MixNetBatch;
+import ai.aimix.model.runtime.MixNetSession;
+import ai.aimix.operators.mel.MelSettings;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A generated song seen the way the mix job sees it: per segment, one model batch with every stem's log-mel as a
+ * row (one mix group, the stems' roles), computed with the job's streaming log-mel; and rendered offline with a
+ * model's parameters through the job's renderer. Quantization calibrates and evaluates models on these.
+ */
+public final class ProbeSong {
+    public final int sampleRate;
+    public final float[][] audio;
+    public final int[] channels;
+    public final int frames;
+    public final List<MixNetBatch> segments;
+
+    private ProbeSong(int sampleRate, float[][] audio, int[] channels, int frames, List<MixNetBatch> segments) {
+        this.sampleRate = sampleRate;
+        this.audio = audio;
+        this.channels = channels;
+        this.frames = frames;
+        this.segments = segments;
+    }
+
+    /** A generated song of {@code stems} stems, cut into segments of {@code segmentFrames} frames. */
+    public static ProbeSong generate(long seed, int sampleRate, double seconds, int stems, int segmentFrames,
+                                     MelSettings mel) {
+        if (mel.bands != MixNetArchitecture.MEL_BANDS) {
+            throw new IllegalArgumentException("the model takes " + MixNetArchitecture.MEL_BANDS + " mel bands, not "
+                    + mel.bands);
+        }
+        List<StemInput> song = new SongGenerator(seed, sampleRate).generate(seconds, stems);
+        float[][] audio = new float[stems][];
+        int[] channels = new int[stems];
+        int frames = 0;
+        for (int i = 0; i < stems; i++) {
+            audio[i] = song.get(i).audio.samples();
+            channels[i] = song.get(i).audio.channels();
+            frames = Math.max(frames, song.get(i).audio.frames());
+        }
+        StemMel stemMel = new StemMel(sampleRate, mel.nFft, mel.hop, mel.bands);
+        StreamingLogMel[] streams = new StreamingLogMel[stems];
+        for (int i = 0; i < stems; i++) {
+            streams[i] = stemMel.restore(stemMel.initialState());
+        }
+        int count = (frames + segmentFrames - 1) / segmentFrames;
+        List<MixNetBatch> segments = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            int start = k * segmentFrames;
+            int n = Math.min(segmentFrames, frames - start);
+            boolean last = k == count - 1;
+            int melFrames = streams[0].framesFor(n, last);
+            int rowFrames = Math.max(MixNetArchitecture.MIN_FRAMES, melFrames);
+            MixNetBatch batch = new MixNetBatch(stems, rowFrames);
+            for (int i = 0; i < stems; i++) {
+                float[] part = new float[n * channels[i]];
+                int from = start * channels[i];
+                int have = Math.max(0, Math.min(part.length, audio[i].length - from));
+                if (have > 0) {
+                    System.arraycopy(audio[i], from, part, 0, have);
+                }
+                float[] m = new float[mel.bands * melFrames];
+                StemMel.compute(streams[i], part, channels[i], n, last, m, melFrames);
+                batch.add(pad(m, mel.bands, melFrames, rowFrames), song.get(i).role.ordinal(), 0);
+            }
+            segments.add(batch);
+        }
+        return new ProbeSong(sampleRate, audio, channels, frames, segments);
+    }
+
+    /** Short last segments are padded with silence to the model's minimum, as the inference operator does. */
+    private static float[] pad(float[] mel, int bands, int have, int frames) {
+        if (have == frames) {
+            return mel;
+        }
+        float[] out = new float[bands * frames];
+        Arrays.fill(out, ai.aimix.dsp.spectral.Decibels.FLOOR_DB);
+        for (int b = 0; b < bands; b++) {
+            System.arraycopy(mel, b * have, out, b * frames, have);
+        }
+        return out;
+    }
+
+    /** The model's parameters for every segment: [segment][stem][parameter]. */
+    public float[][][] schedule(MixNetSession model) throws Exception {
+        float[][][] out = new float[segments.size()][][];
+        for (int k = 0; k < segments.size(); k++) {
+            float[] p = model.predict(segments.get(k));
+            int stems = audio.length;
+            out[k] = new float[stems][];
+            for (int i = 0; i < stems; i++) {
+                out[k][i] = Arrays.copyOfRange(p, i * ModelOutput.COUNT, (i + 1) * ModelOutput.COUNT);
+            }
+        }
+        return out;
+    }
+
+    /** The stereo mix with the given schedule, as two channel arrays. */
+    public float[][] render(RenderSettings settings, float[][][] schedule) {
+        float[] interleaved = OfflineRenderer.render(settings, audio, channels, frames, schedule);
+        float[][] out = new float[2][frames];
+        for (int i = 0; i < frames; i++) {
+            out[0][i] = interleaved[2 * i];
+            out[1][i] = interleaved[2 * i + 1];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,223 @@
+package ai.aimix.jobs.cli.models;
+
+import ai.aimix.jobs.cli.CliRun;
+import ai.aimix.jobs.embedded.EmbeddedKafka;
+import ai.aimix.jobs.embedded.TopicLayout;
+import ai.aimix.jobs.registry.ModelAdmin;
+import ai.aimix.jobs.registry.RegistryClient;
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.quantize.Quantizer;
+import ai.aimix.model.registry.RegistryChanges;
+import ai.aimix.model.runtime.Calibration;
+import ai.aimix.model.store.Descriptors;
+import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.codec.Contract;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code aimix models ...} as an operator runs it, against an in-process broker and a model store in a temporary
+ * folder: what each subcommand prints, what it changes in the registry, and its one-line errors and exit codes.
+ */
+class ModelsCommandTest {
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+    static Path store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        kafka.createTopics(TopicLayout.registry(new Configuration()), TopicLayout.registryConfigs());
+        store = dir.resolve("store");
+        admin().bootstrap();
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    static ModelAdmin admin() {
+        return new ModelAdmin(new ModelStore(store.toString()), new RegistryClient(kafka.bootstrapServers(),
+                Contract.MODELS_REGISTRY, Duration.ofSeconds(30)), Clock.systemUTC());
+    }
+
+    /** {@code aimix models ARGS --bootstrap ... --store ...} */
+    static CliRun models(String... args) {
+        List<String> all = new ArrayList<>(List.of("models"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--bootstrap", kafka.bootstrapServers(), "--store", store.toString()));
+        return CliRun.run(all.toArray(new String[0]));
+    }
+
+    static JsonNode model(JsonNode list, String id) {
+        for (JsonNode m : list.path("models")) {
+            if (m.path("modelId").asText().equals(id)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    static Path onnxFile(String name, byte[] onnx) throws Exception {
+        Path f = dir.resolve(name);
+        Files.write(f, onnx);
+        return f;
+    }
+
+    @Test
+    void importPromoteRollbackExportImport() throws Exception {
+        byte[] onnx = MixNetOnnx.build(MixNetWeights.random(5L, 0.05f), "opinion-a");
+        CliRun imported = models("import", onnxFile("opinion-a.onnx", onnx).toString());
+        assertEquals(0, imported.code, imported.toString());
+        assertTrue(imported.out.startsWith("imported opinion-a as a candidate (FP32, format 2,"), imported.out);
+
+        CliRun show = models("show", "opinion-a");
+        assertEquals(0, show.code, show.toString());
+        JsonNode d = show.json();
+        assertEquals("CANDIDATE", d.path("status").asText());
+        assertEquals(Descriptors.sha256(onnx), d.path("sha256").asText());
+        assertEquals(onnx.length, d.path("sizeBytes").asLong());
+        assertEquals("import", d.path("lineage").path("operation").asText());
+        assertEquals("mixnet-1", d.path("architecture").asText());
+        assertEquals(7, d.path("parameters").size());
+
+        CliRun promote = models("promote", "opinion-a", "--reason", "listening test");
+        assertEquals(0, promote.code, promote.toString());
+        assertTrue(promote.out.contains("league main: champion opinion-a (before: mixnet-v1)"), promote.out);
+        JsonNode list = models("list", "--json").json();
+        assertEquals("opinion-a", list.path("champions").path("main").asText());
+        assertEquals("CHAMPION", model(list, "opinion-a").path("status").asText());
+        assertEquals("CANDIDATE", model(list, "mixnet-v1").path("status").asText());
+
+        CliRun rollback = models("rollback", "--reason", "too loud");
+        assertEquals(0, rollback.code, rollback.toString());
+        assertTrue(rollback.out.contains("league main: champion mixnet-v1"), rollback.out);
+        list = models("list", "--json").json();
+        assertEquals("mixnet-v1", list.path("champions").path("main").asText());
+        assertEquals("RETIRED", model(list, "opinion-a").path("status").asText());
+        assertEquals("CHAMPION", model(list, "mixnet-v1").path("status").asText());
+        // nothing left to roll back to
+        CliRun again = models("rollback");
+        assertEquals(2, again.code, again.toString());
+        assertTrue(again.err.startsWith("aimix models rollback: error: "), again.err);
+        assertEquals(1, again.err.strip().lines().count(), again.err);
+
+        Path bundle = dir.resolve("v1.aimix-model");
+        CliRun export = models("export", "mixnet-v1", bundle.toString());
+        assertEquals(0, export.code, export.toString());
+        CliRun copy = models("import", bundle.toString(), "--id", "mixnet-v1-copy");
+        assertEquals(0, copy.code, copy.toString());
+        JsonNode c = models("show", "mixnet-v1-copy").json();
+        assertEquals(models("show", "mixnet-v1").json().path("sha256").asText(), c.path("sha256").asText());
+        assertTrue(c.path("lineage").path("note").asText().contains("exported as mixnet-v1"), c.toString());
+
+        String human = models("list").out;
+        assertTrue(human.lines().anyMatch(l -> l.startsWith("mixnet-v1 ") && l.contains("[champion: main]")), human);
+        assertTrue(human.lines().anyMatch(l -> l.startsWith("opinion-a ") && l.contains("RETIRED")), human);
+    }
+
+    @Test
+    void quantizeRegistersMeasuredCandidatesThatPassTheGate() throws Exception {
+        byte[] onnx = MixNetOnnx.build(MixNetWeights.random(9L, 1f), "opinion-q");
+        assertEquals(0, models("import", onnxFile("opinion-q.onnx", onnx).toString()).code);
+        for (String precision : List.of("int8", "fp16")) {
+            CliRun q = models("quantize", "opinion-q", "--" + precision, "--calibration-songs", "1",
+                    "--evaluation-songs", "1", "--seconds", "8");
+            assertEquals(0, q.code, q.toString());
+            assertTrue(q.out.startsWith("registered opinion-q-" + precision + " as a candidate"), q.out);
+            assertTrue(q.out.contains("within bounds"), q.out);
+            JsonNode d = models("show", "opinion-q-" + precision).json();
+            assertEquals(precision.toUpperCase(), d.path("precision").asText());
+            assertEquals("quantize-" + precision, d.path("lineage").path("operation").asText());
+            assertEquals("opinion-q", d.path("lineage").path("parents").get(0).asText());
+            double dev = d.path("metrics").path(RegistryChanges.METRIC_MAX_PARAM_DEVIATION).asDouble();
+            double mix = d.path("metrics").path(RegistryChanges.METRIC_MIX_DISTANCE).asDouble();
+            assertTrue(dev > 0 && dev <= RegistryChanges.MAX_PARAM_DEVIATION, d.toString());
+            assertTrue(mix >= 0 && mix <= RegistryChanges.MAX_MIX_DISTANCE, d.toString());
+            assertTrue(d.path("sizeBytes").asLong() < 0.6 * onnx.length, d.toString());
+            CliRun promote = models("promote", "opinion-q-" + precision, "--league", "quantized-" + precision);
+            assertEquals(0, promote.code, promote.toString());
+        }
+        // a quantized model is quantized from fp32 only
+        CliRun twice = models("quantize", "opinion-q-int8", "--fp16");
+        assertEquals(2, twice.code, twice.toString());
+        assertTrue(twice.err.contains("is INT8; quantize its fp32 parent instead"), twice.err);
+        CliRun both = models("quantize", "opinion-q", "--fp16", "--int8");
+        assertEquals(2, both.code, both.toString());
+    }
+
+    @Test
+    void unmeasuredOrDamagedQuantizedModelsAreNotPromoted() throws Exception {
+        byte[] parent = MixNetOnnx.build(MixNetWeights.random(13L, 1f), "parent");
+        // int8 with activation ranges a tenth of the real ones, imported without measurements
+        var ranges = new java.util.HashMap<>(Calibration.ranges(parent, Quantizer.activations(parent),
+                new ai.aimix.jobs.quantize.ModelQuantization(new Configuration(),
+                        new ai.aimix.jobs.quantize.ModelQuantization.Settings(1, 1, 6, 1)).calibrationBatches()));
+        ranges.replaceAll((k, r) -> new float[] {r[0] / 10, r[1] / 10});
+        byte[] clipped = Quantizer.int8(parent, "clipped", ranges);
+        assertEquals(0, models("import", onnxFile("clipped.onnx", clipped).toString()).code);
+        CliRun unmeasured = models("promote", "clipped");
+        assertEquals(2, unmeasured.code, unmeasured.toString());
+        assertTrue(unmeasured.err.contains("has no max_param_deviation"), unmeasured.err);
+
+        // the same model measured: outside the bounds
+        ai.aimix.jobs.quantize.ModelQuantization.Outcome o = new ai.aimix.jobs.quantize.ModelQuantization(
+                new Configuration(), new ai.aimix.jobs.quantize.ModelQuantization.Settings(1, 1, 6, 1))
+                .evaluate(parent, clipped, ai.aimix.schema.ModelPrecision.INT8);
+        admin().publish("clipped-measured", Quantizer.int8(parent, "clipped-measured", ranges),
+                new ai.aimix.schema.ModelLineage("quantize-int8", List.of("parent"), 1L, "badly calibrated"),
+                o.metrics());
+        CliRun damaged = models("promote", "clipped-measured");
+        assertEquals(2, damaged.code, damaged.toString());
+        assertTrue(damaged.err.contains("deviates too far from its fp32 parent"), damaged.err);
+        assertFalse(models("list", "--json").json().path("champions").path("main").asText().startsWith("clipped"));
+    }
+
+    @Test
+    void badInputAndUnreachableKafkaGiveOneLineAndAnExitCode() throws Exception {
+        CliRun unknown = models("show", "no-such-model");
+        assertEquals(2, unknown.code);
+        assertEquals("aimix models show: error: no model 'no-such-model'", unknown.err.strip());
+
+        Path text = dir.resolve("notes.onnx");
+        Files.writeString(text, "not a model");
+        CliRun garbage = models("import", text.toString());
+        assertEquals(2, garbage.code, garbage.toString());
+        assertEquals(1, garbage.err.strip().lines().count(), garbage.err);
+
+        CliRun missing = models("import", dir.resolve("nowhere.onnx").toString());
+        assertEquals(2, missing.code, missing.toString());
+
+        CliRun retireChampion = models("retire", "mixnet-v1");
+        assertEquals(2, retireChampion.code, retireChampion.toString());
+
+        CliRun down = CliRun.run("models", "list", "--bootstrap", "127.0.0.1:" + freePort(),
+                "--timeout", "2");
+        assertEquals(3, down.code, down.toString());
+        assertTrue(down.err.startsWith("aimix models list: error: cannot reach Kafka"), down.err);
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

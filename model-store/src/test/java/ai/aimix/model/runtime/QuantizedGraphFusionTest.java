@@ -1,0 +1,54 @@
+package ai.aimix.model.runtime;
+
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.quantize.Quantizer;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The int8 QDQ graph is the form ONNX Runtime's CPU provider turns into integer kernels: after its optimisations
+ * every convolution is a QLinearConv, the pools uint8, and no float Conv is left. (A QDQ
+ * layout ORT does not recognise would still run, dequantized, at float speed: this test is what tells them apart.)
+ */
+class QuantizedGraphFusionTest {
+    @Test
+    void ortFusesEveryConvolutionAndPool(@TempDir Path dir) throws Exception {
+        byte[] fp32 = MixNetOnnx.build(MixNetWeights.random(3L, 0.05f), "fp32");
+        MixNetBatch batch = new MixNetBatch(4, 64);
+        for (int i = 0; i < 4; i++) {
+            float[] mel = new float[128 * 64];
+            java.util.Arrays.fill(mel, -40f + 5 * i);
+            mel[i * 7] = -10f;
+            batch.add(mel, i, 0);
+        }
+        byte[] int8 = Quantizer.int8(fp32, "int8",
+                Calibration.ranges(fp32, Quantizer.activations(fp32), List.of(batch)));
+        Path optimized = dir.resolve("optimized.onnx");
+        NativeCalls.run(() -> {
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                o.setOptimizedModelFilePath(optimized.toString());
+                OrtEnvironment.getEnvironment().createSession(int8, o).close();
+            }
+            return null;
+        });
+        List<String> ops = MixNetOnnx.parse(Files.readAllBytes(optimized)).getGraph().getNodeList().stream()
+                .map(NodeProto::getOpType).collect(Collectors.toList());
+        assertEquals(3, ops.stream().filter("QLinearConv"::equals).count(), ops.toString());
+        assertFalse(ops.contains("Conv"), ops.toString());
+        assertTrue(ops.stream().noneMatch("MaxPool"::equals), "float max pooling left: " + ops);
+    }
+}
