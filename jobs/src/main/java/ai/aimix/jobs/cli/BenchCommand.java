@@ -68,6 +68,18 @@ public final class BenchCommand implements Callable<Integer> {
             + "peak, librosa mel, MR-STFT, mix features, resampling, PEAQ) on a generated mix, without Kafka or Flink.")
     boolean analysis;
 
+    @Option(names = "--quantization", description = "Time the model at each precision (fp32, fp16, static int8 QDQ) "
+            + "on ONNX Runtime's CPU provider: file size, batch latency and deviation from fp32, one JSON line each.")
+    boolean quantization;
+
+    @Option(names = "--batch-rows", defaultValue = "32",
+            description = "--quantization: stems (rows) per model batch. Default ${DEFAULT-VALUE}.")
+    int batchRows;
+
+    @Option(names = "--iterations", defaultValue = "300",
+            description = "--quantization: timed batches per precision. Default ${DEFAULT-VALUE}.")
+    int iterations;
+
     @Mixin
     CommonOptions common;
 
@@ -79,6 +91,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (dspOnly) {
             return dsp();
+        }
+        if (quantization) {
+            for (int i = 0; i < runs; i++) {
+                for (ObjectNode n : new ai.aimix.jobs.quantize.QuantizationBench(batchRows, iterations,
+                        java.util.List.of(1, Runtime.getRuntime().availableProcessors())).run()) {
+                    System.out.println(new ObjectMapper().writeValueAsString(n));
+                }
+            }
+            return 0;
         }
         if (analysis) {
             for (int i = 0; i < runs; i++) {

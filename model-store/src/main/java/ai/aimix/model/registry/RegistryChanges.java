@@ -34,6 +34,9 @@ public final class RegistryChanges {
      */
     public static final double MAX_MIX_DISTANCE = 0.05;
 
+    /** Former champions a league remembers for rollback; older ones are forgotten (they stay registered). */
+    public static final int CHAMPION_HISTORY = 32;
+
     private RegistryChanges() {
     }
 
@@ -78,6 +81,9 @@ public final class RegistryChanges {
         if (current != null) {
             previous.addAll(current.getPrevious());
             previous.add(current.getModelId());
+            if (previous.size() > CHAMPION_HISTORY) {
+                previous = new ArrayList<>(previous.subList(previous.size() - CHAMPION_HISTORY, previous.size()));
+            }
         }
         List<RegistryEntry> out = new ArrayList<>();
         out.add(RegistryView.entry(Descriptors.withStatus(d, ModelStatus.CHAMPION, now)));

@@ -65,7 +65,20 @@ public final class MixNetBatch {
         return b.slice();
     }
 
-    int role(int row) {
+    /** One row's band-major log-mel (a read-only view). */
+    public FloatBuffer melRow(int row) {
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + rows);
+        }
+        int size = MixNetArchitecture.MEL_BANDS * frames;
+        FloatBuffer b = mel.duplicate();
+        b.limit((row + 1) * size);
+        b.position(row * size);
+        return b.slice().asReadOnlyBuffer();
+    }
+
+    /** A row's stem role (StemRole ordinal). */
+    public int role(int row) {
         return roles[row];
     }
 

@@ -112,4 +112,24 @@ class RegistryChangesTest {
         assertTrue(bad.getMessage().contains("deviates too far"), bad.getMessage());
         assertFalse(RegistryChanges.promote(v, "q-good", null, 2, "").isEmpty());
     }
+
+    /** A league remembers its last CHAMPION_HISTORY champions; rollback walks back through them in order. */
+    @Test
+    void championHistoryIsBounded() throws Exception {
+        List<RegistryEntry> log = new ArrayList<>(RegistryChanges.bootstrap(new RegistryView(),
+                model("g0", ModelPrecision.FP32, Map.of()), 1));
+        int generations = RegistryChanges.CHAMPION_HISTORY + 5;
+        for (int g = 1; g <= generations; g++) {
+            log.addAll(RegistryChanges.publish(replay(log), model("g" + g, ModelPrecision.FP32, Map.of())));
+            log.addAll(RegistryChanges.promote(replay(log), "g" + g, null, 10 + g, "generation " + g));
+        }
+        RegistryView v = replay(log);
+        List<String> previous = v.champion("main").orElseThrow().getPrevious();
+        assertEquals(RegistryChanges.CHAMPION_HISTORY, previous.size());
+        assertEquals("g" + (generations - RegistryChanges.CHAMPION_HISTORY), previous.get(0));
+        assertEquals("g" + (generations - 1), previous.get(previous.size() - 1));
+        log.addAll(RegistryChanges.rollback(v, "main", 100, "bad"));
+        log.addAll(RegistryChanges.rollback(replay(log), "main", 101, "bad too"));
+        assertEquals("g" + (generations - 2), replay(log).champion("main").orElseThrow().getModelId());
+    }
 }
