@@ -329,13 +329,13 @@ class MixJobTest {
     }
 
     /**
-     * Hot reload: while a long track is being mixed by the champion of its league, a new champion is promoted; the
-     * job switches between two inference batches, the result names the model of every segment (the old one, then the
-     * new one), each segment's parameters are that model's, and the streamed audio is whole and equals an offline
-     * render of the reported automation.
+     * Hot reload and rollback: while a long track is being mixed by the champion of its league, a new champion is
+     * promoted, and later rolled back; the job switches between inference batches each time, the result names the
+     * model of every segment (the old one, the new one, the old one again), each segment's parameters are that
+     * model's, and the streamed audio is whole and equals an offline render of the reported automation.
      */
     @Test
-    void aNewChampionPublishedMidMixTakesOverBetweenBatchesWithNothingLost() throws Exception {
+    void aNewChampionAndARollbackMidMixTakeOverBetweenBatchesWithNothingLost() throws Exception {
         Configuration conf = JobTestSupport.jobConfig(kafka, store, "hot-reload");
         conf.set(MixJobOptions.BATCH_SEGMENTS, 2);
         JobTestSupport.createTopics(kafka, conf);
@@ -360,6 +360,10 @@ class MixJobTest {
             Thread.sleep(2000); // the first third is mixed by the old champion
             admin.promote(next, league, "hot reload test");
             Thread.sleep(1000); // the job reads the registry and loads the new model in the background
+            sent += sendChunks(producer, "long", song, sent * chunkFrames, 2 * longest / 3, chunkFrames, sent);
+            Thread.sleep(2000); // the second third is mixed by the new champion
+            admin.rollback(league, "rollback test");
+            Thread.sleep(1000);
             sendChunks(producer, "long", song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
 
             CollectedMix m = collector.await(List.of("long"), Duration.ofSeconds(120), new MixCollector.Listener() { })
@@ -370,19 +374,25 @@ class MixJobTest {
             List<String> models = v.getSegmentModelVersions();
             assertEquals(m.result.getSegments(), models.size());
             int switchAt = models.indexOf(next);
-            assertTrue(switchAt > 0, "both models served: " + models);
+            int backAt = models.lastIndexOf(next) + 1;
+            assertTrue(switchAt > 0 && backAt < models.size(), "old, new, old again: " + models);
             for (int k = 0; k < models.size(); k++) {
-                assertEquals(k < switchAt ? ModelStore.FIRST_VERSION : next, models.get(k), "segment " + k);
+                assertEquals(k < switchAt || k >= backAt ? ModelStore.FIRST_VERSION : next, models.get(k),
+                        "segment " + k + " of " + models);
             }
             assertEquals(ModelStore.FIRST_VERSION, v.getModelVersion(), "the first segment's model");
             // each segment's parameters are its model's: the first is neutral, the next one has opinions
             List<StemParameters> auto = v.getStems().get(0).getAutomation();
             assertEquals(0f, auto.get(switchAt - 1).getGainDb(), 0f);
             assertNotEquals(0f, auto.get(switchAt).getGainDb());
+            assertEquals(0f, auto.get(backAt).getGainDb(), 0f);
             assertSameAudio(offline(conf, song, m.result, v), m.audio(Variant.MAIN), "hot reload vs offline");
             List<MixOutputChunk> chunks = m.chunks.get(Variant.MAIN);
-            assertEquals(next, chunks.get(chunks.size() - 1).getModelVersion());
+            assertEquals(ModelStore.FIRST_VERSION, chunks.get(chunks.size() - 1).getModelVersion());
             assertEquals(ModelStore.FIRST_VERSION, chunks.get(0).getModelVersion());
+            assertTrue(chunks.stream().anyMatch(c -> c.getModelVersion().equals(next)), "chunks of the new model");
+            // the rolled-back model is retired: a request naming it is refused
+            assertEquals(ai.aimix.schema.ModelStatus.RETIRED, admin.view().model(next).orElseThrow().getStatus());
         } finally {
             job.cancel().get();
         }
