@@ -116,6 +116,7 @@ public final class ModelStore implements Serializable {
                 throw new IOException("cannot move " + tmpModel + " to " + file);
             }
             if (!fs.rename(tmpDescriptor, descriptor)) {
+                fs.delete(file, false); // not published: the id stays free
                 throw new IOException("cannot move " + tmpDescriptor + " to " + descriptor);
             }
         } finally {

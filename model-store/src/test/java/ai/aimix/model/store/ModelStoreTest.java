@@ -112,4 +112,40 @@ class ModelStoreTest {
         Files.delete(file);
         assertThrows(java.io.IOException.class, () -> store.load(d));
     }
+
+    /**
+     * Through a Flink file system plugin (here {@code faulty://}, found like Flink's S3 plugin) the store works the
+     * same; when the storage corrupts a write, fails mid-upload or cannot rename, publishing fails with an exception,
+     * no file is at the version's path, nothing temporary is left, and the id stays free for a retry.
+     */
+    @Test
+    void storageFaultsNeverLeaveAServableFile(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore("faulty://" + dir.toAbsolutePath(), CLOCK);
+        assertTrue(store.root().startsWith("faulty:///"), store.root());
+        byte[] onnx = MixNetOnnx.build(MixNetWeights.random(8, 0.1f), "m");
+        try {
+            for (FaultyFileSystem.Mode fault : List.of(FaultyFileSystem.Mode.CORRUPT_WRITES,
+                    FaultyFileSystem.Mode.FAIL_MIDWAY, FaultyFileSystem.Mode.FAIL_RENAMES)) {
+                FaultyFileSystem.mode = fault;
+                java.io.IOException e = assertThrows(java.io.IOException.class,
+                        () -> store.publish("m", onnx, lineage("x"), Map.of()), fault.name());
+                if (fault == FaultyFileSystem.Mode.CORRUPT_WRITES) {
+                    assertTrue(e.getMessage().contains("read back differently"), e.getMessage());
+                }
+                FaultyFileSystem.mode = FaultyFileSystem.Mode.OK;
+                assertFalse(Files.exists(dir.resolve("versions").resolve("m").resolve("model.onnx")), fault.name());
+                assertFalse(store.stored("m").isPresent(), fault.name());
+                try (var files = Files.list(dir.resolve("versions"))) {
+                    assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp")), fault.name());
+                }
+            }
+            FaultyFileSystem.mode = FaultyFileSystem.Mode.OK;
+            ModelDescriptor d = store.publish("m", onnx, lineage("x"), Map.of());
+            assertTrue(d.getUri().startsWith("faulty:///"), d.getUri());
+            assertArrayEquals(onnx, store.load(d));
+            assertEquals(List.of("m"), store.scan().stream().map(ModelDescriptor::getModelId).toList());
+        } finally {
+            FaultyFileSystem.mode = FaultyFileSystem.Mode.OK;
+        }
+    }
 }
