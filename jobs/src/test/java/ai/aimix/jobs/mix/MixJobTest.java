@@ -391,8 +391,14 @@ class MixJobTest {
             assertEquals(ModelStore.FIRST_VERSION, chunks.get(chunks.size() - 1).getModelVersion());
             assertEquals(ModelStore.FIRST_VERSION, chunks.get(0).getModelVersion());
             assertTrue(chunks.stream().anyMatch(c -> c.getModelVersion().equals(next)), "chunks of the new model");
-            // the rolled-back model is retired: a request naming it is refused
+            // the rolled-back model is retired: a request naming it is refused with a typed error
             assertEquals(ai.aimix.schema.ModelStatus.RETIRED, admin.view().model(next).orElseThrow().getStatus());
+            producer.send(StemProducer.request("names-retired", song, ModelSelections.version(next)));
+            producer.flush();
+            CollectedMix refused = collector.await(List.of("names-retired"), Duration.ofSeconds(60),
+                    new MixCollector.Listener() { }).get("names-retired");
+            assertEquals(MixStatus.FAILED, refused.result.getStatus());
+            assertEquals(ErrorCode.RETIRED_MODEL_VERSION, refused.result.getErrorCode());
         } finally {
             job.cancel().get();
         }
