@@ -67,7 +67,8 @@ public final class MixNetReference {
         return out;
     }
 
-    float[] encode(float[] mel, int frames) {
+    /** The per-stem embedding (the encoder's output, before the head) of one band-major log-mel. */
+    public float[] encode(float[] mel, int frames) {
         float[] x = new float[MEL_BANDS * frames];
         for (int i = 0; i < x.length; i++) {
             x[i] = (mel[i] - MixNetArchitecture.MEL_DB_OFFSET) / MixNetArchitecture.MEL_DB_SCALE;

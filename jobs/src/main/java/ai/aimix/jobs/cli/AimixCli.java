@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "aimix", mixinStandardHelpOptions = true, version = "AI Mixer 0.1.0",
         description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
         subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class,
-            AnalyzeCommand.class, MelCommand.class, CompareCommand.class, ModelsCommand.class})
+            AnalyzeCommand.class, MelCommand.class, CompareCommand.class, ModelsCommand.class,
+            ai.aimix.jobs.cli.training.CorpusCommand.class})
 public final class AimixCli implements Runnable {
 
     @Override

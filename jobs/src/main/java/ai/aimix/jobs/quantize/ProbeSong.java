@@ -5,7 +5,7 @@ import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.StemMel;
-import ai.aimix.dsp.spectral.StreamingLogMel;
+import ai.aimix.dsp.spectral.SegmentMels;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.model.runtime.MixNetBatch;
@@ -53,46 +53,21 @@ public final class ProbeSong {
             frames = Math.max(frames, song.get(i).audio.frames());
         }
         StemMel stemMel = new StemMel(sampleRate, mel.nFft, mel.hop, mel.bands);
-        StreamingLogMel[] streams = new StreamingLogMel[stems];
+        float[][][] mels = new float[stems][][];
         for (int i = 0; i < stems; i++) {
-            streams[i] = stemMel.restore(stemMel.initialState());
+            mels[i] = SegmentMels.of(stemMel, audio[i], channels[i], frames, segmentFrames,
+                    MixNetArchitecture.MIN_FRAMES);
         }
-        int count = (frames + segmentFrames - 1) / segmentFrames;
+        int count = mels[0].length;
         List<MixNetBatch> segments = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
-            int start = k * segmentFrames;
-            int n = Math.min(segmentFrames, frames - start);
-            boolean last = k == count - 1;
-            int melFrames = streams[0].framesFor(n, last);
-            int rowFrames = Math.max(MixNetArchitecture.MIN_FRAMES, melFrames);
-            MixNetBatch batch = new MixNetBatch(stems, rowFrames);
+            MixNetBatch batch = new MixNetBatch(stems, mels[0][k].length / mel.bands);
             for (int i = 0; i < stems; i++) {
-                float[] part = new float[n * channels[i]];
-                int from = start * channels[i];
-                int have = Math.max(0, Math.min(part.length, audio[i].length - from));
-                if (have > 0) {
-                    System.arraycopy(audio[i], from, part, 0, have);
-                }
-                float[] m = new float[mel.bands * melFrames];
-                StemMel.compute(streams[i], part, channels[i], n, last, m, melFrames);
-                batch.add(pad(m, mel.bands, melFrames, rowFrames), song.get(i).role.ordinal(), 0);
+                batch.add(mels[i][k], song.get(i).role.ordinal(), 0);
             }
             segments.add(batch);
         }
         return new ProbeSong(sampleRate, audio, channels, frames, segments);
-    }
-
-    /** Short last segments are padded with silence to the model's minimum, as the inference operator does. */
-    private static float[] pad(float[] mel, int bands, int have, int frames) {
-        if (have == frames) {
-            return mel;
-        }
-        float[] out = new float[bands * frames];
-        Arrays.fill(out, ai.aimix.dsp.spectral.Decibels.FLOOR_DB);
-        for (int b = 0; b < bands; b++) {
-            System.arraycopy(mel, b * have, out, b * frames, have);
-        }
-        return out;
     }
 
     /** The model's parameters for every segment: [segment][stem][parameter]. */

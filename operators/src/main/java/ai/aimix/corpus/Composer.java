@@ -1,0 +1,559 @@
+package ai.aimix.corpus;
+
+import ai.aimix.schema.StemRole;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Writes multitrack songs as MIDI-like parts, deterministically for a seed: a genre (tempo, feel, instruments,
+ * drum pattern), a key (major or minor), a four-chord progression, sections (intro, verse, chorus, outro) with
+ * their own intensity and line-up, and 4 to 8 parts with roles: always drums, bass, a harmony part (keys or
+ * guitar) and a lead line (vocals or a lead instrument), plus a seeded choice of pad, percussion, a second harmony
+ * part, strings, brass, backing vocals and a synth arpeggio. Melodies are built from two-bar motifs on chord tones
+ * and scale steps, repeated and varied; drums get fills before section changes.
+ */
+public final class Composer {
+    public static final int MIN_STEMS = 4;
+    public static final int MAX_STEMS = 8;
+
+    private static final int[] MAJOR = {0, 2, 4, 5, 7, 9, 11};
+    private static final int[] MINOR = {0, 2, 3, 5, 7, 8, 10};
+    private static final int[][] MAJOR_PROGRESSIONS = {{0, 4, 5, 3}, {0, 5, 3, 4}, {0, 3, 4, 4}, {5, 3, 0, 4},
+        {0, 3, 5, 4}};
+    private static final int[][] MINOR_PROGRESSIONS = {{0, 5, 2, 6}, {0, 3, 4, 0}, {0, 6, 5, 6}, {0, 5, 3, 4},
+        {0, 2, 6, 5}};
+
+    /** A section of the song: bars [startBar, startBar + bars), with an intensity (0..1) scaling velocities. */
+    public record Section(String name, int startBar, int bars, double intensity) {
+    }
+
+    /** A composed song. */
+    public record Song(long seed, Genre genre, double bpm, int tonic, boolean minor, int[] progression,
+                       List<Section> sections, double seconds, List<Part> parts) {
+        public double beat() {
+            return 60.0 / bpm;
+        }
+    }
+
+    private final int bars;
+
+    /** @param bars the song's length in bars (at least 6) */
+    public Composer(int bars) {
+        if (bars < 6) {
+            throw new IllegalArgumentException("a song needs at least 6 bars");
+        }
+        this.bars = bars;
+    }
+
+    public Song compose(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Genre genre = Genre.values()[r.nextInt(Genre.values().length)];
+        double bpm = genre.minBpm + r.nextInt(genre.maxBpm - genre.minBpm + 1);
+        boolean minor = r.nextDouble() < genre.minor;
+        int tonic = r.nextInt(12);
+        int[][] pool = minor ? MINOR_PROGRESSIONS : MAJOR_PROGRESSIONS;
+        int[] progression = pool[r.nextInt(pool.length)];
+        List<Section> sections = sections();
+        int stems = MIN_STEMS + r.nextInt(MAX_STEMS - MIN_STEMS + 1);
+        Ctx c = new Ctx(r, genre, 60.0 / bpm, minor ? MINOR : MAJOR, tonic, progression, sections);
+
+        List<StemRole> roles = new ArrayList<>(List.of(StemRole.DRUMS, StemRole.BASS));
+        StemRole harmony = r.nextBoolean() ? StemRole.KEYS : StemRole.GUITAR;
+        StemRole top = r.nextDouble() < 0.7 ? StemRole.VOCALS : StemRole.LEAD;
+        roles.add(harmony);
+        roles.add(top);
+        List<StemRole> extras = new ArrayList<>(List.of(StemRole.PAD, StemRole.PERCUSSION,
+                harmony == StemRole.KEYS ? StemRole.GUITAR : StemRole.KEYS, StemRole.STRINGS, StemRole.BRASS,
+                top == StemRole.VOCALS ? StemRole.BACKING_VOCALS : StemRole.VOCALS, StemRole.SYNTH));
+        shuffle(extras, r);
+        roles.addAll(extras.subList(0, stems - 4));
+
+        List<Part> parts = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (StemRole role : roles) {
+            Part p = part(role, c);
+            String name = p.name();
+            for (int k = 2; !names.add(name); k++) {
+                name = p.name() + "-" + k;
+            }
+            parts.add(new Part(name, p.role(), p.program(), p.drums(), p.notes()));
+        }
+        double seconds = bars * 4 * c.beat + 1.5; // a release tail after the last bar
+        return new Song(seed, genre, bpm, tonic, minor, progression, sections, seconds, parts);
+    }
+
+    private List<Section> sections() {
+        int intro = Math.max(1, bars / 6);
+        int outro = Math.max(1, bars / 6);
+        int verse = (bars - intro - outro) / 2;
+        int chorus = bars - intro - outro - verse;
+        return List.of(new Section("intro", 0, intro, 0.6), new Section("verse", intro, verse, 0.8),
+                new Section("chorus", intro + verse, chorus, 1.0),
+                new Section("outro", intro + verse + chorus, outro, 0.65));
+    }
+
+    /** Shared state while composing one song. */
+    private static final class Ctx {
+        final SplittableRandom r;
+        final Genre genre;
+        final double beat;
+        final int[] scale;
+        final int tonic;
+        final int[] progression;
+        final List<Section> sections;
+
+        Ctx(SplittableRandom r, Genre genre, double beat, int[] scale, int tonic, int[] progression,
+            List<Section> sections) {
+            this.r = r;
+            this.genre = genre;
+            this.beat = beat;
+            this.scale = scale;
+            this.tonic = tonic;
+            this.progression = progression;
+            this.sections = sections;
+        }
+
+        /** Start time of a sixteenth step within a bar, with the genre's swing on off-beat eighths. */
+        double time(int bar, int step) {
+            int beatIndex = step / 4;
+            int within = step % 4;
+            double offset;
+            switch (within) {
+                case 0:
+                    offset = 0;
+                    break;
+                case 2:
+                    offset = genre.swing;
+                    break;
+                case 1:
+                    offset = genre.swing / 2;
+                    break;
+                default:
+                    offset = genre.swing + (1 - genre.swing) / 2;
+            }
+            return (bar * 4 + beatIndex + offset) * beat;
+        }
+
+        Section section(int bar) {
+            for (Section s : sections) {
+                if (bar >= s.startBar() && bar < s.startBar() + s.bars()) {
+                    return s;
+                }
+            }
+            return sections.get(sections.size() - 1);
+        }
+
+        int bars() {
+            Section last = sections.get(sections.size() - 1);
+            return last.startBar() + last.bars();
+        }
+
+        boolean lastBarOfSection(int bar) {
+            Section s = section(bar);
+            return bar == s.startBar() + s.bars() - 1;
+        }
+
+        /** Pitch class offsets (from the tonic) of the triad on the bar's chord, root first. */
+        int[] chord(int bar) {
+            int degree = progression[bar % progression.length];
+            return new int[] {degreeOffset(degree), degreeOffset(degree + 2), degreeOffset(degree + 4)};
+        }
+
+        int degreeOffset(int degree) {
+            return scale[degree % 7] + 12 * (degree / 7);
+        }
+
+        /** The MIDI key of a pitch offset in the octave nearest {@code around}. */
+        int near(int offset, int around) {
+            int pc = Math.floorMod(tonic + offset, 12);
+            int key = around - Math.floorMod(around - pc, 12);
+            if (around - key > 6) {
+                key += 12;
+            }
+            return key;
+        }
+
+        int velocity(int base, int bar) {
+            int v = (int) Math.round(base * (0.55 + 0.45 * section(bar).intensity())) + r.nextInt(-6, 7);
+            return Math.max(1, Math.min(127, v));
+        }
+
+        int pick(int[] programs) {
+            return programs[r.nextInt(programs.length)];
+        }
+    }
+
+    private static Part part(StemRole role, Ctx c) {
+        switch (role) {
+            case DRUMS:
+                return new Part("drums", role, 0, true, drums(c));
+            case PERCUSSION:
+                return new Part("percussion", role, 0, true, percussion(c));
+            case BASS:
+                return new Part("bass", role, c.pick(c.genre.bass), false, bass(c));
+            case KEYS:
+                return new Part("keys", role, c.pick(c.genre.keys), false, chords(c, 60, false));
+            case GUITAR:
+                return new Part("guitar", role, c.pick(c.genre.guitar), false, chords(c, 55, true));
+            case PAD:
+                return new Part("pad", role, c.pick(c.genre.pad), false, sustained(c, 64, 1, 70));
+            case STRINGS:
+                return new Part("strings", role, c.pick(c.genre.strings), false, sustained(c, 67, 2, 75));
+            case BRASS:
+                return new Part("brass", role, c.pick(c.genre.brass), false, stabs(c));
+            case VOCALS:
+                return new Part("vocals", role, 52 + c.r.nextInt(3), false, melody(c, 60, 76, 100));
+            case BACKING_VOCALS:
+                return new Part("backing-vocals", role, 52 + c.r.nextInt(2), false, backing(c));
+            case LEAD:
+                return new Part("lead", role, c.pick(c.genre.lead), false, melody(c, 67, 84, 95));
+            case SYNTH:
+                return new Part("synth", role, 81, false, arpeggio(c));
+            default:
+                throw new IllegalArgumentException("no part for " + role);
+        }
+    }
+
+    private static void hit(List<Note> out, Ctx c, int bar, int step, int key, int base) {
+        out.add(new Note(c.time(bar, step), c.beat / 4, key, c.velocity(base, bar)));
+    }
+
+    private static List<Note> drums(Ctx c) {
+        List<Note> out = new ArrayList<>();
+        for (int bar = 0; bar < c.bars(); bar++) {
+            Section s = c.section(bar);
+            boolean intro = s.name().equals("intro");
+            if (bar == s.startBar() && bar > 0) {
+                hit(out, c, bar, 0, 49, 110); // crash on a new section
+            }
+            boolean fill = c.lastBarOfSection(bar) && bar < c.bars() - 1;
+            for (int step = 0; step < 16; step++) {
+                if (fill && step >= 12) {
+                    int[] toms = {50, 48, 47, 45};
+                    hit(out, c, bar, step, toms[step - 12], 105);
+                    continue;
+                }
+                switch (c.genre) {
+                    case ELECTRONIC:
+                        if (step % 4 == 0 && !intro) {
+                            hit(out, c, bar, step, 36, 120);
+                        }
+                        if (step == 4 || step == 12) {
+                            hit(out, c, bar, step, 39, 105);
+                        }
+                        if (step % 4 == 2) {
+                            hit(out, c, bar, step, 46, 80);
+                        } else {
+                            hit(out, c, bar, step, 42, 60);
+                        }
+                        break;
+                    case FUNK:
+                        if (step == 0 || step == 3 || step == 10) {
+                            hit(out, c, bar, step, 36, 115);
+                        }
+                        if (step == 4 || step == 12) {
+                            hit(out, c, bar, step, 38, 110);
+                        } else if (step == 7 || step == 9 || step == 15) {
+                            hit(out, c, bar, step, 38, 45); // ghost notes
+                        }
+                        hit(out, c, bar, step, 42, step % 2 == 0 ? 75 : 50);
+                        break;
+                    case HIPHOP:
+                        if (step == 0 || step == 7 || step == 10) {
+                            hit(out, c, bar, step, 36, 118);
+                        }
+                        if (step == 4 || step == 12) {
+                            hit(out, c, bar, step, 38, 108);
+                        }
+                        if (step % 2 == 0) {
+                            hit(out, c, bar, step, 42, 70);
+                        }
+                        break;
+                    case BALLAD:
+                        if (step == 0 || step == 10) {
+                            hit(out, c, bar, step, 36, 95);
+                        }
+                        if ((step == 4 || step == 12) && !intro) {
+                            hit(out, c, bar, step, 37, 85); // side stick
+                        }
+                        if (step % 4 == 0) {
+                            hit(out, c, bar, step, 42, 55);
+                        }
+                        break;
+                    default: // POP, ROCK
+                        if (step == 0 || step == 8 || (c.genre == Genre.ROCK && step == 10) || step == 6 && bar % 2 == 1) {
+                            hit(out, c, bar, step, 36, 115);
+                        }
+                        if ((step == 4 || step == 12) && !intro) {
+                            hit(out, c, bar, step, 38, 112);
+                        }
+                        if (step % 2 == 0) {
+                            hit(out, c, bar, step, s.intensity() >= 1 ? 46 : 42, 70);
+                        }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Note> percussion(Ctx c) {
+        List<Note> out = new ArrayList<>();
+        int style = c.r.nextInt(3);
+        for (int bar = 0; bar < c.bars(); bar++) {
+            if (c.section(bar).name().equals("intro")) {
+                continue;
+            }
+            for (int step = 0; step < 16; step++) {
+                switch (style) {
+                    case 0: // shaker sixteenths
+                        hit(out, c, bar, step, 70, step % 4 == 2 ? 80 : 55);
+                        break;
+                    case 1: // tambourine on the backbeat and off-beats
+                        if (step % 4 == 2 || step == 4 || step == 12) {
+                            hit(out, c, bar, step, 54, step % 4 == 2 ? 60 : 85);
+                        }
+                        break;
+                    default: // congas
+                        if (step == 0 || step == 3 || step == 6 || step == 10 || step == 14) {
+                            hit(out, c, bar, step, step == 6 || step == 14 ? 63 : 64, 85);
+                        }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Note> bass(Ctx c) {
+        List<Note> out = new ArrayList<>();
+        for (int bar = 0; bar < c.bars(); bar++) {
+            int[] ch = c.chord(bar);
+            int root = c.near(ch[0], 40);
+            int fifth = c.near(ch[2], root + 7);
+            int[] steps;
+            switch (c.genre) {
+                case ELECTRONIC:
+                    steps = new int[] {2, 6, 10, 14};
+                    break;
+                case FUNK:
+                    steps = new int[] {0, 3, 6, 8, 10, 11, 14};
+                    break;
+                case BALLAD:
+                    steps = new int[] {0, 8};
+                    break;
+                case HIPHOP:
+                    steps = new int[] {0, 7, 10};
+                    break;
+                default:
+                    steps = new int[] {0, 2, 4, 6, 8, 10, 12, 14};
+            }
+            for (int i = 0; i < steps.length; i++) {
+                int next = i + 1 < steps.length ? steps[i + 1] : 16;
+                double length = (next - steps[i]) * c.beat / 4 * 0.9;
+                int key = root;
+                if (c.genre == Genre.FUNK && i % 3 == 2) {
+                    key = root + 12;
+                } else if ((c.genre == Genre.BALLAD || c.genre == Genre.POP) && i == steps.length - 1 && bar % 2 == 1) {
+                    key = fifth;
+                }
+                out.add(new Note(c.time(bar, steps[i]), length, key, c.velocity(105, bar)));
+            }
+        }
+        return out;
+    }
+
+    /** Keys or guitar: the bar's chord in a rhythm of the genre; guitars strum (notes a few ms apart). */
+    private static List<Note> chords(Ctx c, int around, boolean strum) {
+        List<Note> out = new ArrayList<>();
+        for (int bar = 0; bar < c.bars(); bar++) {
+            int[] ch = c.chord(bar);
+            int[] keys = {c.near(ch[0], around), c.near(ch[1], around + 4), c.near(ch[2], around + 7)};
+            int[] steps;
+            switch (c.genre) {
+                case FUNK:
+                    steps = new int[] {2, 6, 7, 10, 14};
+                    break;
+                case BALLAD:
+                    steps = new int[] {0, 2, 4, 6, 8, 10, 12, 14}; // arpeggio
+                    break;
+                case ROCK:
+                    steps = new int[] {0, 2, 4, 6, 8, 10, 12, 14};
+                    break;
+                case ELECTRONIC:
+                    steps = new int[] {0, 3, 6, 10, 12};
+                    break;
+                default:
+                    steps = new int[] {0, 4, 8, 12};
+            }
+            for (int i = 0; i < steps.length; i++) {
+                int next = i + 1 < steps.length ? steps[i + 1] : 16;
+                double length = (next - steps[i]) * c.beat / 4 * 0.85;
+                if (c.genre == Genre.BALLAD) {
+                    out.add(new Note(c.time(bar, steps[i]), length * 2, keys[i % 3] + (i % 6 >= 3 ? 12 : 0),
+                            c.velocity(80, bar)));
+                    continue;
+                }
+                for (int k = 0; k < keys.length; k++) {
+                    double t = c.time(bar, steps[i]) + (strum ? 0.012 * k : 0);
+                    out.add(new Note(t, length, keys[k], c.velocity(strum ? 90 : 85, bar)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Pads and strings: the chord held for the bar (or half bars), entering after the intro for strings. */
+    private static List<Note> sustained(Ctx c, int around, int perBar, int base) {
+        List<Note> out = new ArrayList<>();
+        for (int bar = 0; bar < c.bars(); bar++) {
+            if (perBar == 2 && c.section(bar).name().equals("intro")) {
+                continue;
+            }
+            int[] ch = c.chord(bar);
+            for (int h = 0; h < perBar; h++) {
+                double t = c.time(bar, h * 16 / perBar);
+                double length = 4 * c.beat / perBar * 0.98;
+                for (int k = 0; k < 3; k++) {
+                    out.add(new Note(t, length, c.near(ch[k], around + 3 * k), c.velocity(base, bar)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Note> stabs(Ctx c) {
+        List<Note> out = new ArrayList<>();
+        for (int bar = 0; bar < c.bars(); bar++) {
+            if (c.section(bar).intensity() < 0.8) {
+                continue;
+            }
+            int[] ch = c.chord(bar);
+            for (int step : new int[] {0, 6}) {
+                for (int k = 0; k < 3; k++) {
+                    out.add(new Note(c.time(bar, step), c.beat * 0.4, c.near(ch[k], 62 + 4 * k),
+                            c.velocity(100, bar)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A melody between {@code low} and {@code high}: per section a two-bar rhythm motif, pitches on chord tones at
+     * strong steps and scale steps between, a random walk that stays in range; silent in intro and outro.
+     */
+    private static List<Note> melody(Ctx c, int low, int high, int base) {
+        List<Note> out = new ArrayList<>();
+        int key = (low + high) / 2;
+        for (Section s : c.sections) {
+            if (s.intensity() < 0.7) {
+                continue;
+            }
+            List<int[]> motif = rhythm(c.r); // {step in 32 (two bars), length in sixteenths}
+            for (int bar = s.startBar(); bar < s.startBar() + s.bars(); bar += 2) {
+                for (int[] n : motif) {
+                    int b = bar + n[0] / 16;
+                    if (b >= s.startBar() + s.bars()) {
+                        break;
+                    }
+                    int step = n[0] % 16;
+                    int[] ch = c.chord(b);
+                    if (step % 4 == 0) {
+                        key = c.near(ch[c.r.nextInt(3)], key);
+                    } else {
+                        key = stepScale(c, key, c.r.nextInt(-2, 3));
+                    }
+                    while (key > high) {
+                        key -= 12;
+                    }
+                    while (key < low) {
+                        key += 12;
+                    }
+                    out.add(new Note(c.time(b, step), n[1] * c.beat / 4 * 0.95, key, c.velocity(base, b)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<int[]> rhythm(SplittableRandom r) {
+        List<int[]> out = new ArrayList<>();
+        int step = r.nextInt(2) * 2;
+        while (step < 28) {
+            int length = new int[] {2, 2, 4, 4, 6, 8}[r.nextInt(6)];
+            out.add(new int[] {step, Math.min(length, 32 - step)});
+            step += length + (r.nextDouble() < 0.25 ? 2 : 0);
+        }
+        return out;
+    }
+
+    private static int stepScale(Ctx c, int key, int steps) {
+        int k = key;
+        int dir = Integer.signum(steps);
+        for (int i = 0; i < Math.abs(steps); i++) {
+            do {
+                k += dir;
+            } while (!inScale(c, k));
+        }
+        return k;
+    }
+
+    private static boolean inScale(Ctx c, int key) {
+        int pc = Math.floorMod(key - c.tonic, 12);
+        for (int s : c.scale) {
+            if (s == pc) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Note> backing(Ctx c) {
+        List<Note> out = new ArrayList<>();
+        for (int bar = 0; bar < c.bars(); bar++) {
+            if (c.section(bar).intensity() < 1) {
+                continue;
+            }
+            int[] ch = c.chord(bar);
+            for (int h = 0; h < 2; h++) {
+                double t = c.time(bar, h * 8);
+                out.add(new Note(t, 2 * c.beat * 0.95, c.near(ch[1], 64), c.velocity(85, bar)));
+                out.add(new Note(t, 2 * c.beat * 0.95, c.near(ch[2], 67), c.velocity(80, bar)));
+            }
+        }
+        return out;
+    }
+
+    private static List<Note> arpeggio(Ctx c) {
+        List<Note> out = new ArrayList<>();
+        for (int bar = 0; bar < c.bars(); bar++) {
+            if (c.section(bar).name().equals("intro")) {
+                continue;
+            }
+            int[] ch = c.chord(bar);
+            int[] keys = {c.near(ch[0], 72), c.near(ch[1], 76), c.near(ch[2], 79), c.near(ch[0], 84)};
+            for (int step = 0; step < 16; step++) {
+                out.add(new Note(c.time(bar, step), c.beat / 4 * 0.8, keys[step % 4], c.velocity(70, bar)));
+            }
+        }
+        return out;
+    }
+
+    private static <T> void shuffle(List<T> list, SplittableRandom r) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            T t = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, t);
+        }
+    }
+
+    static Set<StemRole> roles(Song s) {
+        Set<StemRole> out = EnumSet.noneOf(StemRole.class);
+        s.parts().forEach(p -> out.add(p.role()));
+        return out;
+    }
+}

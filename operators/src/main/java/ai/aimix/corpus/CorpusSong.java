@@ -1,0 +1,194 @@
+package ai.aimix.corpus;
+
+import ai.aimix.dsp.filter.Biquad;
+import ai.aimix.dsp.filter.BiquadCascade;
+import ai.aimix.dsp.loudness.ChannelWeights;
+import ai.aimix.dsp.loudness.LoudnessAnalysis;
+import ai.aimix.dsp.mix.MixParams;
+import ai.aimix.dsp.mix.OfflineRenderer;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.schema.StemRole;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One song of the training corpus: clean stems rendered from a composed song, the reference mix's parameters from
+ * {@link MixRules}, and the <b>unmixed inputs</b> a model sees: every stem with a random gain in
+ * [{@link #MIN_GAIN_DB}, {@link #MAX_GAIN_DB}] dB and a random tilt (the renderer's low shelf +t and high shelf -t,
+ * t in +-{@link #MAX_TILT_DB} dB), centred. The perturbations are recorded, so the <b>ideal correction</b> of each
+ * stem, the parameters that turn its unmixed input back into its part of the reference mix, is known: gain
+ * reference - g, pan as the reference, low shelf reference - t, high shelf reference + t, compressor threshold
+ * reference + g (the compressor sees the stem after the perturbation's gain), ratio as the reference. (The shelves
+ * of the perturbation and of the correction have the same corner and slope; two shelves compose to the shelf of
+ * the summed gain up to a fraction of a dB near the corner.) Everything is a function of the seed.
+ */
+public final class CorpusSong {
+    public static final float MIN_GAIN_DB = -15f;
+    public static final float MAX_GAIN_DB = 9f;
+    public static final float MAX_TILT_DB = 6f;
+    /** Loudness assumed for a stem with no measurable loudness (silent). */
+    public static final double SILENT_LUFS = -70;
+
+    /** One stem and everything known about it. */
+    public static final class Stem {
+        public final String name;
+        public final StemRole role;
+        public final int program;
+        /** Interleaved stereo. */
+        public final float[] clean;
+        public final float[] unmixed;
+        public final double cleanLufs;
+        public final float perturbGainDb;
+        public final float tiltDb;
+        public final float[] reference;
+        public final float[] ideal;
+
+        Stem(String name, StemRole role, int program, float[] clean, float[] unmixed, double cleanLufs,
+             float perturbGainDb, float tiltDb, float[] reference, float[] ideal) {
+            this.name = name;
+            this.role = role;
+            this.program = program;
+            this.clean = clean;
+            this.unmixed = unmixed;
+            this.cleanLufs = cleanLufs;
+            this.perturbGainDb = perturbGainDb;
+            this.tiltDb = tiltDb;
+            this.reference = reference;
+            this.ideal = ideal;
+        }
+    }
+
+    public final Composer.Song song;
+    public final Split split;
+    public final int sampleRate;
+    public final int frames;
+    public final List<Stem> stems;
+    public final String sounds;
+
+    private CorpusSong(Composer.Song song, int sampleRate, int frames, List<Stem> stems, String sounds) {
+        this.song = song;
+        this.split = Split.of(song.seed());
+        this.sampleRate = sampleRate;
+        this.frames = frames;
+        this.stems = stems;
+        this.sounds = sounds;
+    }
+
+    public long seed() {
+        return song.seed();
+    }
+
+    /**
+     * Composes, renders and perturbs the song of {@code seed}.
+     *
+     * @param render the renderer's settings (shelf corners and slope are used for the tilt)
+     */
+    public static CorpusSong generate(long seed, Composer composer, MidiSynth synth, RenderSettings render)
+            throws IOException {
+        Composer.Song song = composer.compose(seed);
+        int sr = synth.sampleRate();
+        int frames = (int) Math.round(song.seconds() * sr);
+        List<float[]> clean = new ArrayList<>();
+        List<StemRole> roles = new ArrayList<>();
+        double[] lufs = new double[song.parts().size()];
+        for (int i = 0; i < song.parts().size(); i++) {
+            Part p = song.parts().get(i);
+            float[] audio = synth.render(p, song.seconds());
+            clean.add(audio);
+            roles.add(p.role());
+            double l = LoudnessAnalysis.ofInterleaved(audio, 2, sr, ChannelWeights.forChannels(2)).integratedLufs;
+            lufs[i] = Double.isFinite(l) ? l : SILENT_LUFS;
+        }
+        float[][] reference = MixRules.reference(roles, lufs);
+        SplittableRandom r = new SplittableRandom(seed ^ 0x7F4A7C159E3779B9L);
+        List<Stem> stems = new ArrayList<>();
+        for (int i = 0; i < clean.size(); i++) {
+            float g = (float) (MIN_GAIN_DB + (MAX_GAIN_DB - MIN_GAIN_DB) * r.nextDouble());
+            float t = (float) (MAX_TILT_DB * (2 * r.nextDouble() - 1));
+            float[] unmixed = perturb(clean.get(i), g, t, render);
+            float[] ref = reference[i];
+            float[] ideal = ref.clone();
+            ideal[MixParams.GAIN_DB] = ref[MixParams.GAIN_DB] - g;
+            ideal[MixParams.LOW_SHELF_DB] = ref[MixParams.LOW_SHELF_DB] - t;
+            ideal[MixParams.HIGH_SHELF_DB] = ref[MixParams.HIGH_SHELF_DB] + t;
+            if (ref[MixParams.COMP_RATIO] > 1) {
+                ideal[MixParams.COMP_THRESHOLD_DB] = ref[MixParams.COMP_THRESHOLD_DB] + g;
+            }
+            Part p = song.parts().get(i);
+            stems.add(new Stem(p.name(), p.role(), p.program(), clean.get(i), unmixed, lufs[i], g, t, ref, ideal));
+        }
+        return new CorpusSong(song, sr, frames, stems, synth.sounds());
+    }
+
+    /** The stem with gain {@code g} dB and a tilt: low shelf +t, high shelf -t at the renderer's corners. */
+    static float[] perturb(float[] clean, float g, float t, RenderSettings render) {
+        int frames = clean.length / 2;
+        float[] left = new float[frames];
+        float[] right = new float[frames];
+        for (int i = 0; i < frames; i++) {
+            left[i] = clean[2 * i];
+            right[i] = clean[2 * i + 1];
+        }
+        BiquadCascade eq = new BiquadCascade(2, 2);
+        eq.set(0, Biquad.lowShelf(render.sampleRate, render.lowShelfHz, render.shelfSlope, t));
+        eq.set(1, Biquad.highShelf(render.sampleRate, render.highShelfHz, render.shelfSlope, -t));
+        eq.process(left, right, 0, frames);
+        float gain = (float) Math.pow(10, g / 20.0);
+        float[] out = new float[clean.length];
+        for (int i = 0; i < frames; i++) {
+            out[2 * i] = left[i] * gain;
+            out[2 * i + 1] = right[i] * gain;
+        }
+        return out;
+    }
+
+    /** The reference mix: the clean stems through the renderer with the reference parameters. Planar stereo. */
+    public float[][] referenceMix(RenderSettings render) {
+        float[][] audio = new float[stems.size()][];
+        float[][] params = new float[stems.size()][];
+        for (int i = 0; i < stems.size(); i++) {
+            audio[i] = stems.get(i).clean;
+            params[i] = stems.get(i).reference;
+        }
+        return render(render, audio, constant(render, params));
+    }
+
+    /** The unmixed inputs through the renderer with per-segment parameters [segment][stem][parameter]. */
+    public float[][] mix(RenderSettings render, float[][][] schedule) {
+        float[][] audio = new float[stems.size()][];
+        for (int i = 0; i < stems.size(); i++) {
+            audio[i] = stems.get(i).unmixed;
+        }
+        return render(render, audio, schedule);
+    }
+
+    /** A schedule with the same parameters on every segment. */
+    public float[][][] constant(RenderSettings render, float[][] perStem) {
+        int segments = segments(render);
+        float[][][] out = new float[segments][][];
+        java.util.Arrays.fill(out, perStem);
+        return out;
+    }
+
+    public int segments(RenderSettings render) {
+        return (frames + render.segmentFrames - 1) / render.segmentFrames;
+    }
+
+    private float[][] render(RenderSettings render, float[][] audio, float[][][] schedule) {
+        if (render.sampleRate != sampleRate) {
+            throw new IllegalArgumentException("render settings at " + render.sampleRate + " Hz, song at " + sampleRate);
+        }
+        int[] channels = new int[audio.length];
+        java.util.Arrays.fill(channels, 2);
+        float[] interleaved = OfflineRenderer.render(render, audio, channels, frames, schedule);
+        float[][] out = new float[2][frames];
+        for (int i = 0; i < frames; i++) {
+            out[0][i] = interleaved[2 * i];
+            out[1][i] = interleaved[2 * i + 1];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,170 @@
+package ai.aimix.corpus;
+
+import javax.sound.midi.Instrument;
+import javax.sound.midi.MidiSystem;
+import javax.sound.midi.Receiver;
+import javax.sound.midi.ShortMessage;
+import javax.sound.midi.Soundbank;
+import javax.sound.midi.Synthesizer;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a {@link Part} to audio offline with the JDK's software synthesizer (Gervill): the part's notes go in as
+ * time-stamped MIDI messages, float32 stereo comes out of the synthesizer's stream, faster than real time and the
+ * same on every machine. Without a sound font Gervill uses its built-in General MIDI set; where a GM sound font is
+ * installed (Debian's fluid-soundfont-gm: {@value #DEBIAN_SOUNDFONT}) it is used for richer timbres. Reverb, chorus
+ * and the synthesizer's automatic gain control are off and every part is centred: dry, unmixed stems.
+ *
+ * <p>Gervill's offline stream ({@code AudioSynthesizer.openStream}) is not in an exported package: the JVM needs
+ * {@code --add-exports java.desktop/com.sun.media.sound=ALL-UNNAMED} (set by {@code ./aimix} and the build).
+ */
+public final class MidiSynth {
+    public static final String DEBIAN_SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
+    private static final int DRUM_CHANNEL = 9;
+
+    private final int sampleRate;
+    private final Path soundFont;
+
+    /** @param soundFont a .sf2 file, or null for Gervill's built-in instruments */
+    public MidiSynth(int sampleRate, Path soundFont) {
+        this.sampleRate = sampleRate;
+        this.soundFont = soundFont;
+    }
+
+    /** The Debian GM sound font when it is installed, else the built-in instruments. */
+    public static MidiSynth withDefaultSounds(int sampleRate) {
+        Path sf = Path.of(DEBIAN_SOUNDFONT);
+        return new MidiSynth(sampleRate, Files.isReadable(sf) ? sf : null);
+    }
+
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    /** Which instruments render: a sound font's file name, or "gervill-builtin". */
+    public String sounds() {
+        return soundFont == null ? "gervill-builtin" : soundFont.getFileName().toString();
+    }
+
+    /** Interleaved stereo float samples of {@code seconds} seconds. */
+    public float[] render(Part part, double seconds) throws IOException {
+        int frames = (int) Math.round(seconds * sampleRate);
+        Synthesizer synth;
+        try {
+            synth = MidiSystem.getSynthesizer();
+        } catch (javax.sound.midi.MidiUnavailableException e) {
+            throw new IOException("the JDK's software synthesizer is not available: " + e.getMessage(), e);
+        }
+        AudioFormat format = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, sampleRate, 32, 2, 8, sampleRate,
+                false);
+        Map<String, Object> info = new HashMap<>();
+        info.put("reverb", false);
+        info.put("chorus", false);
+        info.put("auto gain control", false);
+        info.put("max polyphony", 128);
+        AudioInputStream stream = openStream(synth, format, info);
+        try {
+            if (soundFont != null) {
+                loadSoundFont(synth);
+            }
+            Receiver rx;
+            try {
+                rx = synth.getReceiver();
+            } catch (javax.sound.midi.MidiUnavailableException e) {
+                throw new IOException("the software synthesizer has no receiver: " + e.getMessage(), e);
+            }
+            int ch = part.drums() ? DRUM_CHANNEL : 0;
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 7, 100, 0);   // channel volume
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 10, 64, 0);   // centre
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 91, 0, 0);    // no reverb send
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 93, 0, 0);    // no chorus send
+            if (!part.drums()) {
+                send(rx, ShortMessage.PROGRAM_CHANGE, ch, part.program(), 0, 0);
+            }
+            List<long[]> events = new ArrayList<>(); // {micros, on(1)/off(0), key, velocity}
+            for (Note n : part.notes()) {
+                long on = Math.round(n.start() * 1e6);
+                long off = Math.round((n.start() + n.length()) * 1e6);
+                events.add(new long[] {on, 1, n.key(), n.velocity()});
+                events.add(new long[] {off, 0, n.key(), 0});
+            }
+            // offs before ons at the same instant, so a repeated key is re-struck
+            events.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+            for (long[] e : events) {
+                send(rx, e[1] == 1 ? ShortMessage.NOTE_ON : ShortMessage.NOTE_OFF, ch, (int) e[2], (int) e[3],
+                        e[0] + 10_000); // 10 ms after the controller messages
+            }
+            return read(stream, frames);
+        } finally {
+            stream.close();
+            synth.close();
+        }
+    }
+
+    private void loadSoundFont(Synthesizer synth) throws IOException {
+        try {
+            Soundbank sb = MidiSystem.getSoundbank(soundFont.toFile());
+            Soundbank builtin = synth.getDefaultSoundbank();
+            if (builtin != null) {
+                synth.unloadAllInstruments(builtin);
+            }
+            for (Instrument i : sb.getInstruments()) {
+                synth.loadInstrument(i);
+            }
+        } catch (javax.sound.midi.InvalidMidiDataException e) {
+            throw new IOException(soundFont + " is not a readable sound font: " + e.getMessage(), e);
+        }
+    }
+
+    private static AudioInputStream openStream(Synthesizer synth, AudioFormat format, Map<String, Object> info)
+            throws IOException {
+        try {
+            Class<?> audioSynth = Class.forName("com.sun.media.sound.AudioSynthesizer");
+            Method open = audioSynth.getMethod("openStream", AudioFormat.class, Map.class);
+            return (AudioInputStream) open.invoke(synth, format, info);
+        } catch (IllegalAccessException | IllegalAccessError e) {
+            throw new IllegalStateException("rendering MIDI needs the JVM option --add-exports "
+                    + "java.desktop/com.sun.media.sound=ALL-UNNAMED (./aimix and the build set it)", e);
+        } catch (InvocationTargetException e) {
+            throw new IOException("the software synthesizer failed to open: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this JDK's MIDI synthesizer cannot render offline: " + e, e);
+        }
+    }
+
+    private static void send(Receiver rx, int command, int channel, int d1, int d2, long micros) {
+        try {
+            rx.send(new ShortMessage(command, channel, d1, d2), micros);
+        } catch (javax.sound.midi.InvalidMidiDataException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static float[] read(AudioInputStream in, int frames) throws IOException {
+        byte[] buf = new byte[frames * 8];
+        int n = 0;
+        while (n < buf.length) {
+            int k = in.read(buf, n, buf.length - n);
+            if (k <= 0) {
+                break;
+            }
+            n += k;
+        }
+        float[] out = new float[frames * 2];
+        ByteBuffer.wrap(buf, 0, n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, 0, n / 4);
+        return out;
+    }
+}

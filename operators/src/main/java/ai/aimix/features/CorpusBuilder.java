@@ -1,0 +1,110 @@
+package ai.aimix.features;
+
+import ai.aimix.corpus.Composer;
+import ai.aimix.corpus.CorpusSong;
+import ai.aimix.corpus.MidiSynth;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.dsp.spectral.StemMel;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Builds the corpus's feature store: songs {@code firstSeed .. firstSeed + songs - 1} composed, rendered,
+ * perturbed and turned into log-mel features on {@code threads} threads, then the index. The songs' audio is not
+ * kept: it is a function of the seed, and {@link CorpusSong#generate} makes it again when a benchmark needs it.
+ */
+public final class CorpusBuilder {
+    /** What the mix job computes features with; the corpus must match it. */
+    public static final class Settings {
+        final int bars;
+        final int sampleRate;
+        final int segmentFrames;
+        final int nFft;
+        final int hop;
+        final int bands;
+
+        public Settings(int bars, int sampleRate, int segmentFrames, int nFft, int hop, int bands) {
+            this.bars = bars;
+            this.sampleRate = sampleRate;
+            this.segmentFrames = segmentFrames;
+            this.nFft = nFft;
+            this.hop = hop;
+            this.bands = bands;
+        }
+    }
+
+    private final Settings settings;
+    private final RenderSettings render;
+    private final MidiSynth synth;
+    private final int threads;
+
+    public CorpusBuilder(Settings settings, RenderSettings render, MidiSynth synth, int threads) {
+        this.settings = settings;
+        this.render = render;
+        this.synth = synth;
+        this.threads = Math.max(1, threads);
+    }
+
+    public FeatureIndex build(FeatureStore store, long firstSeed, int songs, Consumer<FeatureIndex.SongRecord> progress)
+            throws IOException, InterruptedException {
+        StemMel mel = new StemMel(settings.sampleRate, settings.nFft, settings.hop, settings.bands);
+        Composer composer = new Composer(settings.bars);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "corpus-builder");
+            t.setDaemon(true);
+            return t;
+        });
+        List<FeatureIndex.SongRecord> records = new ArrayList<>();
+        try {
+            List<Future<FeatureIndex.SongRecord>> futures = new ArrayList<>();
+            for (int i = 0; i < songs; i++) {
+                long seed = firstSeed + i;
+                futures.add(pool.submit(() -> {
+                    CorpusSong song = CorpusSong.generate(seed, composer, synth, render);
+                    FeatureIndex.SongRecord r = store.write(song, mel, settings.segmentFrames);
+                    synchronized (progress) {
+                        progress.accept(r);
+                    }
+                    return r;
+                }));
+            }
+            for (Future<FeatureIndex.SongRecord> f : futures) {
+                try {
+                    records.add(f.get());
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException) {
+                        throw (IOException) c;
+                    }
+                    if (c instanceof RuntimeException) {
+                        throw (RuntimeException) c;
+                    }
+                    throw new IOException(c);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        records.sort(Comparator.comparingLong(r -> r.seed));
+        FeatureIndex index = new FeatureIndex();
+        index.sampleRate = settings.sampleRate;
+        index.segmentFrames = settings.segmentFrames;
+        index.nFft = settings.nFft;
+        index.hop = settings.hop;
+        index.bands = settings.bands;
+        index.dtype = "float16";
+        index.sounds = synth.sounds();
+        index.bars = settings.bars;
+        index.songs = records;
+        store.writeIndex(index);
+        return index;
+    }
+}

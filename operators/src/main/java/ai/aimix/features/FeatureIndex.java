@@ -1,0 +1,68 @@
+package ai.aimix.features;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The feature store's index ({@code index.json}): how the features were computed, and per song its split, its
+ * stems with roles, perturbations and ideal corrections, and the file holding its log-mel segments. Plain fields
+ * for JSON.
+ */
+public final class FeatureIndex {
+    public static final int VERSION = 1;
+
+    public int version = VERSION;
+    public int sampleRate;
+    public int segmentFrames;
+    public int nFft;
+    public int hop;
+    public int bands;
+    public String dtype;
+    /** The instruments the stems were rendered with (a sound font's name, or gervill-builtin). */
+    public String sounds;
+    public int bars;
+    public List<SongRecord> songs = new ArrayList<>();
+
+    /** One song. */
+    public static final class SongRecord {
+        public long seed;
+        public String split;
+        public String genre;
+        public double bpm;
+        public int tonic;
+        public boolean minor;
+        public int frames;
+        /** Relative to the index's folder: an .npy of shape [stems, segments, bands, maxFrames]. */
+        public String file;
+        /** Mel frames of each segment (the rest of maxFrames is padding). */
+        public int[] segmentMelFrames;
+        public int maxFrames;
+        /** The stems as 16-bit stereo PCM would take, and the feature file. */
+        public long pcmBytes;
+        public long featureBytes;
+        public List<StemRecord> stems = new ArrayList<>();
+    }
+
+    /** One stem of a song. */
+    public static final class StemRecord {
+        public String name;
+        public String role;
+        public int program;
+        public double cleanLufs;
+        public float perturbGainDb;
+        public float tiltDb;
+        /** Reference and ideal parameters, in MixParams order. */
+        public float[] reference;
+        public float[] ideal;
+    }
+
+    public List<SongRecord> split(String split) {
+        List<SongRecord> out = new ArrayList<>();
+        for (SongRecord s : songs) {
+            if (s.split.equals(split)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+}

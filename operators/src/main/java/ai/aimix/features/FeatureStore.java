@@ -1,0 +1,140 @@
+package ai.aimix.features;
+
+import ai.aimix.corpus.CorpusSong;
+import ai.aimix.dsp.io.Npy;
+import ai.aimix.dsp.io.NpyArray;
+import ai.aimix.dsp.spectral.SegmentMels;
+import ai.aimix.dsp.spectral.StemMel;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Log-mel features of the corpus on disk, for training: per song one {@code .npy} of shape
+ * [stems, segments, bands, maxFrames] holding every unmixed stem's log-mel (dB) per segment as the mix job computes
+ * it, in float16 (11 significant bits: 0.03 dB resolution at the loudest values, far below anything audible), and
+ * {@code index.json} ({@link FeatureIndex}) with the songs' splits, roles, perturbations and ideal corrections.
+ */
+public final class FeatureStore {
+    public static final String INDEX = "index.json";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    public FeatureStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Computes and writes one song's features; returns its index record (not yet in the index file). */
+    public FeatureIndex.SongRecord write(CorpusSong song, StemMel mel, int segmentFrames) throws IOException {
+        int stems = song.stems.size();
+        float[][][] mels = new float[stems][][];
+        for (int i = 0; i < stems; i++) {
+            mels[i] = SegmentMels.of(mel, song.stems.get(i).unmixed, 2, song.frames, segmentFrames, 1);
+        }
+        int segments = mels[0].length;
+        int bands = mel.bands();
+        int[] frames = new int[segments];
+        int max = 0;
+        for (int k = 0; k < segments; k++) {
+            frames[k] = mels[0][k].length / bands;
+            max = Math.max(max, frames[k]);
+        }
+        float[] all = new float[stems * segments * bands * max];
+        java.util.Arrays.fill(all, ai.aimix.dsp.spectral.Decibels.FLOOR_DB);
+        for (int i = 0; i < stems; i++) {
+            for (int k = 0; k < segments; k++) {
+                float[] m = SegmentMels.pad(mels[i][k], bands, frames[k], max);
+                System.arraycopy(m, 0, all, ((i * segments) + k) * bands * max, m.length);
+            }
+        }
+        Path file = dir.resolve("features").resolve("song-" + song.seed() + ".npy");
+        Files.createDirectories(file.getParent());
+        Npy.write(file, NpyArray.ofFloats(all, stems, segments, bands, max), Npy.Dtype.FLOAT16);
+
+        FeatureIndex.SongRecord r = new FeatureIndex.SongRecord();
+        r.seed = song.seed();
+        r.split = song.split.name();
+        r.genre = song.song.genre().name();
+        r.bpm = song.song.bpm();
+        r.tonic = song.song.tonic();
+        r.minor = song.song.minor();
+        r.frames = song.frames;
+        r.file = dir.relativize(file).toString();
+        r.segmentMelFrames = frames;
+        r.maxFrames = max;
+        r.pcmBytes = (long) stems * song.frames * 2 * 2;
+        r.featureBytes = Files.size(file);
+        for (CorpusSong.Stem s : song.stems) {
+            FeatureIndex.StemRecord st = new FeatureIndex.StemRecord();
+            st.name = s.name;
+            st.role = s.role.name();
+            st.program = s.program;
+            st.cleanLufs = s.cleanLufs;
+            st.perturbGainDb = s.perturbGainDb;
+            st.tiltDb = s.tiltDb;
+            st.reference = s.reference;
+            st.ideal = s.ideal;
+            r.stems.add(st);
+        }
+        return r;
+    }
+
+    public void writeIndex(FeatureIndex index) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(INDEX + ".tmp");
+        JSON.writeValue(tmp.toFile(), index);
+        Files.move(tmp, dir.resolve(INDEX), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public FeatureIndex readIndex() throws IOException {
+        Path f = dir.resolve(INDEX);
+        if (!Files.isRegularFile(f)) {
+            throw new java.nio.file.NoSuchFileException(f + " (build the features first: ./aimix corpus build)");
+        }
+        FeatureIndex index = JSON.readValue(f.toFile(), FeatureIndex.class);
+        if (index.version != FeatureIndex.VERSION) {
+            throw new IOException(f + ": index version " + index.version + ", this build reads " + FeatureIndex.VERSION);
+        }
+        return index;
+    }
+
+    /** A song's features as floats, [stems][segments][bands x maxFrames]. */
+    public float[][][] read(FeatureIndex.SongRecord song, int bands) throws IOException {
+        NpyArray a = Npy.read(dir.resolve(song.file));
+        int[] shape = a.shape();
+        if (shape.length != 4 || shape[0] != song.stems.size() || shape[1] != song.segmentMelFrames.length
+                || shape[2] != bands || shape[3] != song.maxFrames) {
+            throw new IOException(song.file + ": shape " + java.util.Arrays.toString(shape) + " does not match the index");
+        }
+        float[] all = a.floats();
+        float[][][] out = new float[shape[0]][shape[1]][];
+        int size = bands * song.maxFrames;
+        for (int i = 0; i < shape[0]; i++) {
+            for (int k = 0; k < shape[1]; k++) {
+                out[i][k] = java.util.Arrays.copyOfRange(all, (i * shape[1] + k) * size, (i * shape[1] + k + 1) * size);
+            }
+        }
+        return out;
+    }
+
+    /** One segment of a stem at exactly its own mel frames (the padding removed). */
+    public static float[] segment(float[] padded, int bands, int maxFrames, int frames) {
+        if (frames == maxFrames) {
+            return padded;
+        }
+        float[] out = new float[bands * frames];
+        for (int b = 0; b < bands; b++) {
+            System.arraycopy(padded, b * maxFrames, out, b * frames, frames);
+        }
+        return out;
+    }
+}

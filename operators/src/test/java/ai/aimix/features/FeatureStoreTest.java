@@ -1,0 +1,87 @@
+package ai.aimix.features;
+
+import ai.aimix.corpus.Composer;
+import ai.aimix.corpus.CorpusSong;
+import ai.aimix.corpus.MidiSynth;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.dsp.spectral.SegmentMels;
+import ai.aimix.dsp.spectral.StemMel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FeatureStoreTest {
+    static final RenderSettings RENDER = RenderSettings.builder(44100).build();
+
+    @Test
+    void featuresAreTheJobsLogMelInFloat16WithAnIndex(@TempDir Path dir) throws Exception {
+        MidiSynth synth = MidiSynth.withDefaultSounds(44100);
+        FeatureStore store = new FeatureStore(dir);
+        List<Long> seen = new ArrayList<>();
+        FeatureIndex index = new CorpusBuilder(new CorpusBuilder.Settings(8, 44100, 65536, 2048, 512, 128), RENDER,
+                synth, 2).build(store, 40, 3, r -> seen.add(r.seed));
+        assertEquals(3, seen.size());
+        FeatureIndex back = store.readIndex();
+        assertEquals(3, back.songs.size());
+        assertEquals(List.of(40L, 41L, 42L), back.songs.stream().map(s -> s.seed).toList());
+        assertEquals("float16", back.dtype);
+
+        FeatureIndex.SongRecord rec = back.songs.get(1);
+        CorpusSong song = CorpusSong.generate(41, new Composer(8), synth, RENDER);
+        assertEquals(song.split.name(), rec.split);
+        assertEquals(song.stems.size(), rec.stems.size());
+        assertArrayEquals(song.stems.get(0).ideal, rec.stems.get(0).ideal);
+        // segment 0 has 127 frames (no previous samples), the following full segments 128
+        assertEquals(127, rec.segmentMelFrames[0]);
+        assertEquals(128, rec.segmentMelFrames[1]);
+        assertEquals(song.segments(RENDER), rec.segmentMelFrames.length);
+
+        StemMel mel = new StemMel(44100, 2048, 512, 128);
+        float[][][] features = store.read(rec, 128);
+        double maxError = 0;
+        for (int i = 0; i < song.stems.size(); i++) {
+            float[][] expected = SegmentMels.of(mel, song.stems.get(i).unmixed, 2, song.frames, 65536, 1);
+            for (int k = 0; k < expected.length; k++) {
+                float[] got = FeatureStore.segment(features[i][k], 128, rec.maxFrames, rec.segmentMelFrames[k]);
+                assertEquals(expected[k].length, got.length);
+                for (int j = 0; j < got.length; j++) {
+                    maxError = Math.max(maxError, Math.abs(expected[k][j] - got[j]));
+                }
+            }
+        }
+        // float16 keeps 11 significant bits: half a step of 0.0625 between 64 and 128 dB
+        assertTrue(maxError <= 0.03125, "float16 error " + maxError + " dB");
+
+        long pcm = 0;
+        long stored = 0;
+        for (FeatureIndex.SongRecord s : back.songs) {
+            pcm += s.pcmBytes;
+            stored += s.featureBytes;
+            assertEquals(Files.size(dir.resolve(s.file)), s.featureBytes);
+        }
+        double reduction = 1 - (double) stored / pcm;
+        assertTrue(reduction >= 0.80, "storage reduction " + reduction);
+    }
+
+    @Test
+    void aMissingOrForeignIndexIsAClearError(@TempDir Path dir) throws Exception {
+        FeatureStore store = new FeatureStore(dir);
+        java.nio.file.NoSuchFileException none = assertThrows(java.nio.file.NoSuchFileException.class,
+                store::readIndex);
+        assertTrue(none.getMessage().contains("corpus build"), none.getMessage());
+        FeatureIndex future = new FeatureIndex();
+        future.version = FeatureIndex.VERSION + 1;
+        store.writeIndex(future);
+        java.io.IOException e = assertThrows(java.io.IOException.class, store::readIndex);
+        assertTrue(e.getMessage().contains("index version"), e.getMessage());
+    }
+}
