@@ -93,10 +93,31 @@ public final class Head {
      * @return the loss
      */
     public double lossAndGradient(float[][] x, float[][] targets, float[] weights, float[][] grad) {
+        float[] rows = new float[x.length];
+        java.util.Arrays.fill(rows, 1f);
+        return lossAndGradient(x, targets, rows, weights, grad);
+    }
+
+    /**
+     * As {@link #lossAndGradient(float[][], float[][], float[], float[][])} with a weight per row too; the loss is
+     * the weighted mean over rows.
+     */
+    public double lossAndGradient(float[][] x, float[][] targets, float[] rowWeights, float[] weights,
+                                  float[][] grad) {
         double loss = 0;
-        int n = x.length;
+        double n = 0;
+        for (float w : rowWeights) {
+            n += w;
+        }
+        if (n <= 0) {
+            return 0;
+        }
         float[] dh = new float[hidden];
-        for (int r = 0; r < n; r++) {
+        for (int r = 0; r < x.length; r++) {
+            float rw = rowWeights[r];
+            if (rw == 0f) {
+                continue;
+            }
             float[] h = hidden(x[r]);
             Arrays.fill(dh, 0f);
             for (int o = 0; o < outputs; o++) {
@@ -105,8 +126,8 @@ public final class Head {
                     y += w2[o * hidden + j] * h[j];
                 }
                 double e = y - targets[r][o];
-                loss += weights[o] * e * e;
-                float dy = (float) (2 * weights[o] * e / n);
+                loss += rw * weights[o] * e * e;
+                float dy = (float) (2 * rw * weights[o] * e / n);
                 if (dy == 0f) {
                     continue;
                 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
         description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
         subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class,
             AnalyzeCommand.class, MelCommand.class, CompareCommand.class, ModelsCommand.class,
-            ai.aimix.jobs.cli.training.CorpusCommand.class})
+            ai.aimix.jobs.cli.training.CorpusCommand.class,
+            ai.aimix.jobs.cli.training.TrainCommand.class,
+            ai.aimix.jobs.cli.training.QualityCommand.class})
 public final class AimixCli implements Runnable {
 
     @Override
