@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,5 +100,29 @@ class HeadTest {
         assertEquals(-2f, p[0][1], 1e-3);
         assertEquals(2000, adam.steps());
         assertTrue(adam.state()[0][0].length == 2);
+    }
+
+    /** Standardisation folded into the first layer: the folded head on raw inputs = the head on standardised ones. */
+    @Test
+    void foldingTheStandardisationKeepsTheOutputs() {
+        SplittableRandom r = new SplittableRandom(4);
+        Head h = Head.init(MixNetArchitecture.HEAD_INPUT, 8, 3, 2);
+        for (int i = 0; i < h.w2.length; i++) {
+            h.w2[i] = (float) (r.nextDouble() - 0.5);
+        }
+        int dims = 2 * MixNetArchitecture.EMBEDDING;
+        float[][] stats = new float[2][dims];
+        for (int d = 0; d < dims; d++) {
+            stats[0][d] = (float) (5 * r.nextDouble());
+            stats[1][d] = (float) (0.1 + 2 * r.nextDouble());
+        }
+        Head folded = Trainer.fold(h, stats);
+        float[] raw = new float[MixNetArchitecture.HEAD_INPUT];
+        float[] standard = new float[MixNetArchitecture.HEAD_INPUT];
+        for (int d = 0; d < raw.length; d++) {
+            raw[d] = (float) (10 * r.nextDouble());
+            standard[d] = d < dims ? (raw[d] - stats[0][d]) / stats[1][d] : raw[d];
+        }
+        assertArrayEquals(h.forward(standard), folded.forward(raw), 1e-4f);
     }
 }
