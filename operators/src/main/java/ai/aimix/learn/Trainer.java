@@ -68,17 +68,17 @@ public final class Trainer {
     public record Result(MixNetWeights weights, List<EpochReport> history, int resumedFromEpoch) {
     }
 
-    /** One stem in one segment. */
-    static final class Row {
-        final int song;
-        final int stem;
-        final int group;
-        final int role;
-        final float[] target;
-        final float weight;
-        float[] embedding;
+    /** One stem in one segment: the head's training example. */
+    public static final class Row {
+        public final int song;
+        public final int stem;
+        public final int group;
+        public final int role;
+        public final float[] target;
+        public final float weight;
+        public float[] embedding;
 
-        Row(int song, int stem, int group, int role, float[] target, float weight) {
+        public Row(int song, int stem, int group, int role, float[] target, float weight) {
             this.song = song;
             this.stem = stem;
             this.group = group;
@@ -103,14 +103,30 @@ public final class Trainer {
     }
 
     public Result train(Listener listener, Path checkpoint) throws Exception {
-        List<FeatureIndex.SongRecord> train = index.split("TRAIN");
-        List<FeatureIndex.SongRecord> val = index.split("VALIDATION");
-        if (train.isEmpty() || val.isEmpty()) {
+        requireSplits();
+        return train(listener, checkpoint, rows(index.split("TRAIN"), null, 0),
+                rows(index.split("VALIDATION"), null, 0));
+    }
+
+    private void requireSplits() {
+        int train = index.split("TRAIN").size();
+        int val = index.split("VALIDATION").size();
+        if (train == 0 || val == 0) {
             throw new IllegalArgumentException("the feature store needs training and validation songs (has "
-                    + train.size() + " and " + val.size() + "); build more songs");
+                    + train + " and " + val + "); build more songs");
         }
-        List<Row> plainTrain = rows(train, null, 0);
-        List<Row> validation = rows(val, null, 0);
+    }
+
+    /**
+     * Trains on rows already computed (without augmentation) by {@link #songRows}; with augmentation the training
+     * songs are encoded again every epoch.
+     */
+    public Result train(Listener listener, Path checkpoint, List<Row> plainTrain, List<Row> validation)
+            throws Exception {
+        requireSplits();
+        List<FeatureIndex.SongRecord> train = index.split("TRAIN");
+        plainTrain = sorted(plainTrain);
+        validation = sorted(validation);
         float[][] stats = statistics(plainTrain);
         Head head = Head.init(MixNetArchitecture.HEAD_INPUT, MixNetArchitecture.HIDDEN, MixNetArchitecture.OUTPUTS,
                 s.seed);
@@ -230,16 +246,35 @@ public final class Trainer {
             for (Future<List<Row>> f : parts) {
                 all.addAll(f.get());
             }
-            all.sort(java.util.Comparator.<Row>comparingInt(r -> r.song).thenComparingInt(r -> r.group)
-                    .thenComparingInt(r -> r.stem));
-            return all;
+            return sorted(all);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private List<Row> songRows(EncoderSession enc, FeatureIndex.SongRecord song, int songIndex, SpecAugment augment,
-                               int epoch) throws Exception {
+    static List<Row> sorted(List<Row> rows) {
+        List<Row> out = new ArrayList<>(rows);
+        out.sort(java.util.Comparator.<Row>comparingInt(r -> r.song).thenComparingInt(r -> r.group)
+                .thenComparingInt(r -> r.stem));
+        return out;
+    }
+
+    /** The encoder's model file (what {@link #songRows} runs). */
+    public byte[] encoderOnnx() {
+        return encoderOnnx;
+    }
+
+    public FeatureIndex index() {
+        return index;
+    }
+
+    /**
+     * The rows of one song: every segment's stems through the encoder ({@code augment} null: as stored).
+     *
+     * @param songIndex the song's position in its split
+     */
+    public List<Row> songRows(EncoderSession enc, FeatureIndex.SongRecord song, int songIndex, SpecAugment augment,
+                              int epoch) throws Exception {
         int bands = index.bands;
         float[][][] f = store.read(song, bands);
         int stems = song.stems.size();

@@ -1,0 +1,85 @@
+package ai.aimix.jobs.training;
+
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelAdmin;
+import ai.aimix.jobs.registry.RegistryClient;
+import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.internal.TrainingOutcome;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where a trained model goes: the file {@code aimix.training.output} (with its metrics as JSON next to it) and,
+ * when {@code aimix.training.register} is set, the model store and the registry as a CANDIDATE with lineage
+ * {@code train} and the training metrics. Promotion is a separate, gated step.
+ */
+final class CandidateSink implements Sink<TrainingOutcome> {
+    private static final long serialVersionUID = 1L;
+
+    private final Configuration config;
+
+    CandidateSink(Configuration config) {
+        this.config = config;
+    }
+
+    @Override
+    public SinkWriter<TrainingOutcome> createWriter(WriterInitContext context) {
+        return new SinkWriter<>() {
+            @Override
+            public void write(TrainingOutcome o, Context ctx) throws IOException {
+                byte[] onnx = bytes(o.getOnnx());
+                String output = config.get(TrainingJobOptions.OUTPUT);
+                if (output != null) {
+                    Path file = Path.of(output);
+                    if (file.toAbsolutePath().getParent() != null) {
+                        Files.createDirectories(file.toAbsolutePath().getParent());
+                    }
+                    Files.write(file, onnx);
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValue(file.resolveSibling(file.getFileName() + ".json").toFile(), o.getMetrics());
+                }
+                if (config.get(TrainingJobOptions.REGISTER)) {
+                    ModelAdmin admin = new ModelAdmin(new ModelStore(config.get(MixJobOptions.MODEL_STORE)),
+                            new RegistryClient(config.get(MixJobOptions.BOOTSTRAP_SERVERS),
+                                    config.get(MixJobOptions.TOPIC_REGISTRY), Duration.ofSeconds(30)),
+                            Clock.systemUTC());
+                    try {
+                        admin.publish(o.getModelId(), onnx, new ModelLineage("train", List.of(), o.getSeed(),
+                                o.getNote()), o.getMetrics());
+                    } catch (ai.aimix.model.registry.RegistryException
+                             | ai.aimix.model.format.UnsupportedModelFormatException e) {
+                        throw new IOException("cannot register " + o.getModelId() + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+
+            @Override
+            public void flush(boolean endOfInput) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}
