@@ -31,14 +31,22 @@ import java.util.List;
  * </ul>
  */
 public final class QualityBenchmark {
-    /** One song's figures: {model, plain sum, equal loudness}. */
+    /** One song's figures: {each model..., plain sum, equal loudness}. */
     public record SongScore(long seed, String genre, int stems, double[] distance, double[] levelErrorDb) {
     }
 
-    /** All songs and the overall figures (mean distance, RMS level error over every stem). */
-    public record Report(List<SongScore> songs, double[] meanDistance, double[] levelErrorDb, String model) {
-        public static final String[] NAMES = {"model", "plain sum", "equal loudness"};
+    /**
+     * All songs and the overall figures (mean distance, RMS level error over every stem), in the order of
+     * {@link #names}: the models, then the two baselines.
+     */
+    public record Report(List<SongScore> songs, double[] meanDistance, double[] levelErrorDb, List<String> names) {
+        public String model() {
+            return names.get(0);
+        }
     }
+
+    public static final String PLAIN_SUM = "plain sum";
+    public static final String EQUAL_LOUDNESS = "equal loudness";
 
     public static final double EQUAL_LOUDNESS_LUFS = -23;
 
@@ -63,6 +71,12 @@ public final class QualityBenchmark {
     /** Runs the songs of {@code split} through {@code model}; {@code limit} songs at most (0: all). */
     public Report run(MixNetSession model, String split, int limit, java.util.function.Consumer<SongScore> progress)
             throws Exception {
+        return run(List.of(model), split, limit, progress);
+    }
+
+    /** Runs the songs of {@code split} through every model (each song rendered once for all). */
+    public Report run(List<MixNetSession> models, String split, int limit,
+                      java.util.function.Consumer<SongScore> progress) throws Exception {
         List<FeatureIndex.SongRecord> songs = index.split(split);
         if (limit > 0 && songs.size() > limit) {
             songs = songs.subList(0, limit);
@@ -72,28 +86,33 @@ public final class QualityBenchmark {
         }
         Composer composer = new Composer(index.bars);
         List<SongScore> out = new ArrayList<>();
-        double[] dist = new double[3];
-        double[] se = new double[3];
+        int columns = models.size() + 2;
+        double[] dist = new double[columns];
+        double[] se = new double[columns];
         int stemsTotal = 0;
         for (FeatureIndex.SongRecord rec : songs) {
             CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, render);
-            SongScore s = score(song, model);
+            SongScore s = score(song, models);
             out.add(s);
             progress.accept(s);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < columns; i++) {
                 dist[i] += s.distance()[i] / songs.size();
                 se[i] += s.levelErrorDb()[i] * s.levelErrorDb()[i] * s.stems();
             }
             stemsTotal += s.stems();
         }
-        double[] level = new double[3];
-        for (int i = 0; i < 3; i++) {
+        double[] level = new double[columns];
+        for (int i = 0; i < columns; i++) {
             level[i] = Math.sqrt(se[i] / stemsTotal);
         }
-        return new Report(out, dist, level, model.version());
+        List<String> names = new ArrayList<>();
+        models.forEach(m -> names.add(m.version()));
+        names.add(PLAIN_SUM);
+        names.add(EQUAL_LOUDNESS);
+        return new Report(out, dist, level, names);
     }
 
-    SongScore score(CorpusSong song, MixNetSession model) throws Exception {
+    SongScore score(CorpusSong song, List<MixNetSession> models) throws Exception {
         int n = song.stems.size();
         float[][][] mels = new float[n][][];
         for (int i = 0; i < n; i++) {
@@ -101,7 +120,8 @@ public final class QualityBenchmark {
                     MixNetArchitecture.MIN_FRAMES);
         }
         int segments = mels[0].length;
-        float[][][] schedule = new float[segments][n][];
+        int m = models.size();
+        float[][][][] schedules = new float[m][segments][n][];
         boolean[][] active = new boolean[segments][n];
         for (int k = 0; k < segments; k++) {
             int frames = mels[0][k].length / index.bands;
@@ -110,9 +130,12 @@ public final class QualityBenchmark {
                 batch.add(mels[i][k], song.stems.get(i).role.ordinal(), 0);
                 active[k][i] = Activity.active(mels[i][k], index.bands, frames, activeDb);
             }
-            float[] p = model.predict(batch);
-            for (int i = 0; i < n; i++) {
-                schedule[k][i] = java.util.Arrays.copyOfRange(p, i * MixParams.COUNT, (i + 1) * MixParams.COUNT);
+            for (int j = 0; j < m; j++) {
+                float[] p = models.get(j).predict(batch);
+                for (int i = 0; i < n; i++) {
+                    schedules[j][k][i] = java.util.Arrays.copyOfRange(p, i * MixParams.COUNT,
+                            (i + 1) * MixParams.COUNT);
+                }
             }
         }
         float[][] neutral = new float[n][];
@@ -126,31 +149,34 @@ public final class QualityBenchmark {
                     ? (float) Math.max(-24, Math.min(12, EQUAL_LOUDNESS_LUFS - l)) : 0f;
         }
         float[][] reference = song.referenceMix(render);
-        float[][][] candidates = {song.mix(render, schedule), song.mix(render, song.constant(render, neutral)),
-            song.mix(render, song.constant(render, equal))};
-        double[] distance = new double[3];
-        for (int c = 0; c < 3; c++) {
-            distance[c] = MixComparison.compare(reference, song.sampleRate, candidates[c], song.sampleRate, false)
+        int columns = m + 2;
+        double[] distance = new double[columns];
+        double[][] gains = new double[columns][n];
+        double[] ideal = new double[n];
+        for (int c = 0; c < columns; c++) {
+            float[][] mix = c < m ? song.mix(render, schedules[c])
+                    : song.mix(render, song.constant(render, c == m ? neutral : equal));
+            distance[c] = MixComparison.compare(reference, song.sampleRate, mix, song.sampleRate, false)
                     .mrStft.distance;
         }
-        double[][] gains = new double[3][n];
-        double[] ideal = new double[n];
         for (int i = 0; i < n; i++) {
-            double sum = 0;
-            int count = 0;
-            for (int k = 0; k < segments; k++) {
-                if (active[k][i]) {
-                    sum += schedule[k][i][MixParams.GAIN_DB];
-                    count++;
-                }
-            }
-            gains[0][i] = count > 0 ? sum / count : schedule[0][i][MixParams.GAIN_DB];
-            gains[1][i] = 0;
-            gains[2][i] = equal[i][MixParams.GAIN_DB];
             ideal[i] = song.stems.get(i).ideal[MixParams.GAIN_DB];
+            for (int c = 0; c < m; c++) {
+                double sum = 0;
+                int count = 0;
+                for (int k = 0; k < segments; k++) {
+                    if (active[k][i]) {
+                        sum += schedules[c][k][i][MixParams.GAIN_DB];
+                        count++;
+                    }
+                }
+                gains[c][i] = count > 0 ? sum / count : schedules[c][0][i][MixParams.GAIN_DB];
+            }
+            gains[m][i] = 0;
+            gains[m + 1][i] = equal[i][MixParams.GAIN_DB];
         }
-        double[] level = new double[3];
-        for (int c = 0; c < 3; c++) {
+        double[] level = new double[columns];
+        for (int c = 0; c < columns; c++) {
             level[c] = relativeRms(gains[c], ideal);
         }
         return new SongScore(song.seed(), song.song.genre().name(), n, distance, level);

@@ -52,11 +52,15 @@ public final class ModelAdmin {
         return registry.read();
     }
 
-    /** A fresh deployment: the first model in the store, champion of the main league. Idempotent. */
+    /**
+     * A fresh deployment: the shipped models in the store and the registry, the trained one champion of the main
+     * league. Idempotent; an existing deployment keeps its champion and learns about shipped models it lacks.
+     */
     public RegistryView bootstrap() throws IOException {
-        ModelDescriptor first = store.bootstrap();
+        List<ModelDescriptor> shipped = store.bootstrapShipped();
         RegistryView view = registry.read();
-        List<RegistryEntry> changes = RegistryChanges.bootstrap(view, first, clock.millis());
+        List<RegistryEntry> changes = RegistryChanges.bootstrap(view, shipped, ModelStore.SHIPPED_CHAMPION,
+                clock.millis());
         registry.publish(changes);
         view.applyAll(changes);
         return view;

@@ -42,7 +42,7 @@ class CommandLineTest {
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertEquals("COMPLETED", report.path("status").asText());
         JsonNode v = report.path("variants").get(0);
-        assertEquals("mixnet-v1", v.path("modelVersion").asText());
+        assertEquals(ai.aimix.model.store.ModelStore.SHIPPED_CHAMPION, v.path("modelVersion").asText());
         assertEquals(6, v.path("stems").size());
         assertTrue(v.path("loudness").path("integratedLufs").isNumber());
         assertTrue(v.path("loudness").path("truePeakDbtp").asDouble() <= -1.0 + 0.05);

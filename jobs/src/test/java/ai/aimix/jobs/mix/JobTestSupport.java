@@ -84,7 +84,7 @@ final class JobTestSupport {
     }
 
     /**
-     * The job's topics and the registry: the neutral first model as champion of main and a second, opinionated
+     * The job's topics and the registry: the shipped models (the trained one champion of main) and a second, opinionated
      * version for battles (registered once per broker).
      */
     static void createTopics(EmbeddedKafka kafka, Configuration c) throws Exception {

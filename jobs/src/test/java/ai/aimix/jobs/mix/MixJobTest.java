@@ -161,16 +161,17 @@ class MixJobTest {
             MixResult duel = mixes.get("duel-d").result;
             assertEquals(List.of(Variant.A, Variant.B), duel.getVariants().stream().map(VariantResult::getVariant)
                     .collect(Collectors.toList()));
-            assertEquals(ModelStore.FIRST_VERSION, duel.getVariants().get(0).getModelVersion());
+            assertEquals(ModelStore.SHIPPED_CHAMPION, duel.getVariants().get(0).getModelVersion());
             assertEquals(JobTestSupport.OPPONENT, duel.getVariants().get(1).getModelVersion());
             assertFalse(java.util.Arrays.equals(mixes.get("duel-d").audio(Variant.A),
                     mixes.get("duel-d").audio(Variant.B)), "the two models must mix differently");
             // one spectrogram pass served both variants: the same batch sizes are reported once per segment
             assertEquals(duel.getSegments(), duel.getTimings().getBatchSegments().size());
-            // the champion is neutral: unity gain, centre pan, flat EQ, no compression on every segment
-            for (StemParameters p : mixes.get("song-a").result.getVariants().get(0).getStems().get(0).getAutomation()) {
-                assertEquals(new StemParameters(0f, 0f, 0f, 0f, 0f, 0f, 1f), p);
-            }
+            // the champion is the shipped trained model: it mixes (the parameters move away from neutral)
+            VariantResult a = mixes.get("song-a").result.getVariants().get(0);
+            assertEquals(ModelStore.SHIPPED_CHAMPION, a.getModelVersion());
+            assertTrue(a.getStems().stream().flatMap(st -> st.getAutomation().stream())
+                    .anyMatch(p -> !p.equals(new StemParameters(0f, 0f, 0f, 0f, 0f, 0f, 1f))), "a neutral mix");
             // nothing else arrives for these mixes later (no duplicates from retried transactions)
             assertEquals(0, collector.drain(Duration.ofSeconds(2)));
         } finally {

@@ -53,14 +53,31 @@ public final class RegistryChanges {
      * a champion already.
      */
     public static List<RegistryEntry> bootstrap(RegistryView view, ModelDescriptor first, long now) {
-        if (view.champion(RegistryView.DEFAULT_LEAGUE).isPresent()) {
-            return List.of();
-        }
+        return bootstrap(view, List.of(first), first.getModelId(), now);
+    }
+
+    /**
+     * An empty registry's first state, or what a deployment adds to an existing one: every model of {@code models}
+     * the registry does not know yet, and {@code champion} as champion of the default league unless it has one (an
+     * existing deployment keeps its champion).
+     */
+    public static List<RegistryEntry> bootstrap(RegistryView view, List<ModelDescriptor> models, String champion,
+                                                long now) {
+        boolean crown = view.champion(RegistryView.DEFAULT_LEAGUE).isEmpty();
         List<RegistryEntry> out = new ArrayList<>();
-        ModelDescriptor d = view.model(first.getModelId()).orElse(first);
-        out.add(RegistryView.entry(Descriptors.withStatus(d, ModelStatus.CHAMPION, now)));
-        out.add(RegistryView.entry(new ChampionAlias(RegistryView.DEFAULT_LEAGUE, first.getModelId(), List.of(), now,
-                "bootstrap")));
+        for (ModelDescriptor d : models) {
+            boolean isChampion = crown && d.getModelId().equals(champion);
+            if (view.model(d.getModelId()).isPresent() && !isChampion) {
+                continue;
+            }
+            ModelDescriptor known = view.model(d.getModelId()).orElse(d);
+            out.add(RegistryView.entry(Descriptors.withStatus(known,
+                    isChampion ? ModelStatus.CHAMPION : known.getStatus(), now)));
+        }
+        if (crown) {
+            out.add(RegistryView.entry(new ChampionAlias(RegistryView.DEFAULT_LEAGUE, champion, List.of(), now,
+                    "bootstrap")));
+        }
         return out;
     }
 

@@ -43,6 +43,8 @@ public final class ModelStore implements Serializable {
 
     /** The version every fresh store starts with: the neutral mixnet of {@link #FIRST_SEED}. */
     public static final String FIRST_VERSION = "mixnet-v1";
+    /** The trained model every fresh registry starts with as champion of the main league. */
+    public static final String SHIPPED_CHAMPION = "mixnet-v2";
     /** Seed of the first version's initialisation (see {@link MixNetWeights#neutral(long)}). */
     public static final long FIRST_SEED = 20261124L;
 
@@ -124,6 +126,27 @@ public final class ModelStore implements Serializable {
             fs.delete(tmpDescriptor, false);
         }
         return d;
+    }
+
+    /**
+     * The versions every deployment starts with: the neutral first version and the trained champion shipped with the
+     * code ({@value #SHIPPED_CHAMPION}: a resource of this module, made by the commands in its JSON note and
+     * docs/TRAINING.md). Writes those that are missing; returns both, the champion last.
+     */
+    public List<ModelDescriptor> bootstrapShipped() throws IOException {
+        ModelDescriptor first = bootstrap();
+        Optional<ModelDescriptor> existing = stored(SHIPPED_CHAMPION);
+        if (existing.isPresent()) {
+            return List.of(first, existing.get());
+        }
+        ShippedModel shipped = ShippedModel.load(SHIPPED_CHAMPION);
+        try {
+            return List.of(first, publish(SHIPPED_CHAMPION, shipped.onnx, shipped.lineage, shipped.metrics));
+        } catch (ModelExistsException raced) {
+            return List.of(first, stored(SHIPPED_CHAMPION).orElseThrow(() -> raced));
+        } catch (UnsupportedModelFormatException e) {
+            throw new IllegalStateException("the shipped model does not fit its own format", e);
+        }
     }
 
     /** Writes the first, neutral version unless it is there; returns its descriptor. */

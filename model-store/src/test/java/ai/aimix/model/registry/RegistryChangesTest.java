@@ -132,4 +132,23 @@ class RegistryChangesTest {
         log.addAll(RegistryChanges.rollback(replay(log), "main", 101, "bad too"));
         assertEquals("g" + (generations - 2), replay(log).champion("main").orElseThrow().getModelId());
     }
+
+    /** A fresh registry gets the shipped models with the trained one as champion; an existing one keeps its champion. */
+    @Test
+    void bootstrapOfTheShippedModels() throws Exception {
+        ModelDescriptor v1 = model("v1", ModelPrecision.FP32, Map.of());
+        ModelDescriptor v2 = model("v2", ModelPrecision.FP32, Map.of());
+        RegistryView fresh = replay(RegistryChanges.bootstrap(new RegistryView(), List.of(v1, v2), "v2", 1));
+        assertEquals("v2", fresh.champion("main").orElseThrow().getModelId());
+        assertEquals(ModelStatus.CHAMPION, fresh.model("v2").orElseThrow().getStatus());
+        assertEquals(ModelStatus.CANDIDATE, fresh.model("v1").orElseThrow().getStatus());
+        assertEquals(List.of(), RegistryChanges.bootstrap(fresh, List.of(v1, v2), "v2", 2), "idempotent");
+
+        // a deployment bootstrapped before v2 existed: v2 arrives as a candidate, v1 stays champion
+        List<RegistryEntry> old = new ArrayList<>(RegistryChanges.bootstrap(new RegistryView(), v1, 1));
+        old.addAll(RegistryChanges.bootstrap(replay(old), List.of(v1, v2), "v2", 2));
+        RegistryView upgraded = replay(old);
+        assertEquals("v1", upgraded.champion("main").orElseThrow().getModelId());
+        assertEquals(ModelStatus.CANDIDATE, upgraded.model("v2").orElseThrow().getStatus());
+    }
 }

@@ -148,4 +148,26 @@ class ModelStoreTest {
             FaultyFileSystem.mode = FaultyFileSystem.Mode.OK;
         }
     }
+
+    /** The trained champion ships with the code: stored once, with its lineage and benchmark figures, servable. */
+    @Test
+    void theShippedModelsAreBootstrappedOnce(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString(), CLOCK);
+        List<ModelDescriptor> shipped = store.bootstrapShipped();
+        assertEquals(List.of(ModelStore.FIRST_VERSION, ModelStore.SHIPPED_CHAMPION),
+                shipped.stream().map(ModelDescriptor::getModelId).toList());
+        ModelDescriptor trained = shipped.get(1);
+        assertEquals("train", trained.getLineage().getOperation());
+        assertTrue(trained.getMetrics().containsKey("quality_mix_distance"), trained.getMetrics().toString());
+        assertEquals(shipped, store.bootstrapShipped(), "idempotent");
+        byte[] onnx = store.load(trained);
+        assertEquals(ModelStore.SHIPPED_CHAMPION, ai.aimix.model.onnx.OnnxModelInfo.of(onnx).declaredId);
+        // it has opinions: its output layer is not the neutral zero of the first version
+        float[] fc2 = MixNetOnnx.readWeights(onnx).get("fc2.weight");
+        double norm = 0;
+        for (float v : fc2) {
+            norm += v * v;
+        }
+        assertTrue(norm > 0.1, "fc2 norm " + norm);
+    }
 }

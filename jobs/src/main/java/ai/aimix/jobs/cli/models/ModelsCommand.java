@@ -196,10 +196,21 @@ public final class ModelsCommand implements Runnable {
         @Option(names = "--reason", description = "Why (recorded with the champion).")
         String reason;
 
+        @Option(names = "--features", description = "The corpus feature store whose test split the quality gate "
+                + "runs on; required to promote a trained model (lineage 'train').")
+        Path features;
+
         @Override
         public Integer call() {
             return run("promote", () -> {
-                printChanges(target.admin().promote(id, league, reason));
+                ModelAdmin admin = target.admin();
+                RegistryView view = admin.view();
+                ModelDescriptor candidate = view.model(id)
+                        .orElseThrow(() -> new RegistryException("no model '" + id + "'"));
+                if (candidate.getLineage().getOperation().equals("train")) {
+                    QualityGateCheck.require(admin, view, candidate, league, features);
+                }
+                printChanges(admin.promote(id, league, reason));
                 return 0;
             });
         }

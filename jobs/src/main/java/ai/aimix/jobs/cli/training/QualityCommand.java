@@ -84,11 +84,11 @@ public final class QualityCommand implements Callable<Integer> {
         if (json) {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode root = m.createObjectNode();
-            root.put("model", r.model());
+            root.put("model_version", r.model());
             root.put("split", split.toUpperCase(java.util.Locale.ROOT));
             root.put("songs", r.songs().size());
             for (int i = 0; i < 3; i++) {
-                ObjectNode o = root.putObject(QualityBenchmark.Report.NAMES[i].replace(' ', '_'));
+                ObjectNode o = root.putObject(i == 0 ? "model" : r.names().get(i).replace(' ', '_'));
                 o.put("mix_distance", r.meanDistance()[i]);
                 o.put("level_error_db", r.levelErrorDb()[i]);
             }
@@ -111,7 +111,7 @@ public final class QualityCommand implements Callable<Integer> {
         } else {
             System.out.printf("%-16s %14s %16s%n", "", "mix distance", "level error dB");
             for (int i = 0; i < 3; i++) {
-                System.out.printf("%-16s %14.3f %16.2f%n", QualityBenchmark.Report.NAMES[i], r.meanDistance()[i],
+                System.out.printf("%-16s %14.3f %16.2f%n", i == 0 ? "model" : r.names().get(i), r.meanDistance()[i],
                         r.levelErrorDb()[i]);
             }
             System.out.printf("model %s on %d %s songs: mix distance %.0f%% below the plain sum (target 50%%), %.0f%% "

@@ -33,7 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--id", defaultValue = "mixnet-trained", description = "The model id. Default ${DEFAULT-VALUE}.")
     String id;
 
-    @Option(names = "--epochs", defaultValue = "40", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "30", description = "Default ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--seed", defaultValue = "1", description = "Default ${DEFAULT-VALUE}.")
@@ -42,7 +42,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--time-masks", defaultValue = "0", description = "SpecAugment time masks per segment. Default ${DEFAULT-VALUE}.")
     int timeMasks;
 
-    @Option(names = "--frequency-masks", defaultValue = "0", description = "SpecAugment frequency masks per segment. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--frequency-masks", defaultValue = "2", description = "SpecAugment frequency masks per segment. Default ${DEFAULT-VALUE}.")
     int frequencyMasks;
 
     @Option(names = "--checkpoint", description = "Checkpoint file (default: OUT.checkpoint); an existing one is resumed.")
@@ -71,7 +71,6 @@ public final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         Configuration conf = new Configuration();
-        extra.forEach(conf::setString);
         conf.set(TrainingJobOptions.FEATURES, features.toAbsolutePath().toString());
         conf.set(TrainingJobOptions.MODEL_ID, id);
         conf.set(TrainingJobOptions.EPOCHS, epochs);
@@ -96,6 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
             conf.set(MixJobOptions.BOOTSTRAP_SERVERS, servers);
             conf.set(MixJobOptions.MODEL_STORE, root);
         }
+        extra.forEach(conf::setString); // -D options win over the named ones' defaults
         conf.set(CoreOptions.DEFAULT_PARALLELISM, cores);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         System.out.printf("training %s on %d songs (validation %d), %d epochs, seed %d%n", id,

@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * folder: what each subcommand prints, what it changes in the registry, and its one-line errors and exit codes.
  */
 class ModelsCommandTest {
+    static final String CHAMPION = ModelStore.SHIPPED_CHAMPION;
     @TempDir
     static Path dir;
     static EmbeddedKafka kafka;
@@ -101,19 +102,20 @@ class ModelsCommandTest {
 
         CliRun promote = models("promote", "opinion-a", "--reason", "listening test");
         assertEquals(0, promote.code, promote.toString());
-        assertTrue(promote.out.contains("league main: champion opinion-a (before: mixnet-v1)"), promote.out);
+        assertTrue(promote.out.contains("league main: champion opinion-a (before: " + CHAMPION + ")"), promote.out);
         JsonNode list = models("list", "--json").json();
         assertEquals("opinion-a", list.path("champions").path("main").asText());
         assertEquals("CHAMPION", model(list, "opinion-a").path("status").asText());
+        assertEquals("CANDIDATE", model(list, CHAMPION).path("status").asText());
         assertEquals("CANDIDATE", model(list, "mixnet-v1").path("status").asText());
 
         CliRun rollback = models("rollback", "--reason", "too loud");
         assertEquals(0, rollback.code, rollback.toString());
-        assertTrue(rollback.out.contains("league main: champion mixnet-v1"), rollback.out);
+        assertTrue(rollback.out.contains("league main: champion " + CHAMPION), rollback.out);
         list = models("list", "--json").json();
-        assertEquals("mixnet-v1", list.path("champions").path("main").asText());
+        assertEquals(CHAMPION, list.path("champions").path("main").asText());
         assertEquals("RETIRED", model(list, "opinion-a").path("status").asText());
-        assertEquals("CHAMPION", model(list, "mixnet-v1").path("status").asText());
+        assertEquals("CHAMPION", model(list, CHAMPION).path("status").asText());
         // nothing left to roll back to
         CliRun again = models("rollback");
         assertEquals(2, again.code, again.toString());
@@ -130,7 +132,8 @@ class ModelsCommandTest {
         assertTrue(c.path("lineage").path("note").asText().contains("exported as mixnet-v1"), c.toString());
 
         String human = models("list").out;
-        assertTrue(human.lines().anyMatch(l -> l.startsWith("mixnet-v1 ") && l.contains("[champion: main]")), human);
+        assertTrue(human.lines().anyMatch(l -> l.startsWith(CHAMPION + " ") && l.contains("[champion: main]")), human);
+        assertTrue(human.lines().anyMatch(l -> l.startsWith("mixnet-v1 ") && l.contains("seed")), human);
         assertTrue(human.lines().anyMatch(l -> l.startsWith("opinion-a ") && l.contains("RETIRED")), human);
     }
 
@@ -206,7 +209,7 @@ class ModelsCommandTest {
         CliRun missing = models("import", dir.resolve("nowhere.onnx").toString());
         assertEquals(2, missing.code, missing.toString());
 
-        CliRun retireChampion = models("retire", "mixnet-v1");
+        CliRun retireChampion = models("retire", CHAMPION);
         assertEquals(2, retireChampion.code, retireChampion.toString());
 
         CliRun down = CliRun.run("models", "list", "--bootstrap", "127.0.0.1:" + freePort(),
@@ -219,5 +222,60 @@ class ModelsCommandTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * The regression gate: a trained model is promoted only when it is not worse than the league's champion on the
+     * corpus's test songs; a deliberately damaged one (its corrections reversed) is refused.
+     */
+    @Test
+    void trainedModelsPassTheQualityGateAndDamagedOnesAreRefused() throws Exception {
+        ai.aimix.features.FeatureStore features = new ai.aimix.features.FeatureStore(dir.resolve("gate-corpus"));
+        ai.aimix.features.FeatureIndex index = new ai.aimix.features.CorpusBuilder(
+                new ai.aimix.features.CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
+                ai.aimix.jobs.mix.MixJobOptions.assembly(new Configuration()).forRequest(44100, null, null),
+                ai.aimix.corpus.MidiSynth.withDefaultSounds(44100), 2).build(features, 1, 12, r -> { });
+        ai.aimix.learn.Trainer.Settings settings = new ai.aimix.learn.Trainer.Settings();
+        settings.epochs = 10;
+        settings.logEverySteps = 0;
+        MixNetWeights trained = new ai.aimix.learn.Trainer(features, index, settings).train(
+                new ai.aimix.learn.Trainer.Listener() {
+                    @Override
+                    public void step(int epoch, long step, double loss) {
+                    }
+
+                    @Override
+                    public void epoch(ai.aimix.learn.Trainer.EpochReport report) {
+                    }
+                }, null).weights();
+        ai.aimix.schema.ModelLineage train = new ai.aimix.schema.ModelLineage("train", List.of(), 1L, "gate test");
+        admin().publish("gate-trained", MixNetOnnx.build(trained, "gate-trained"), train, java.util.Map.of());
+        java.util.Map<String, float[]> reversed = new java.util.LinkedHashMap<>();
+        for (String name : MixNetWeights.NAMES) {
+            reversed.put(name, trained.get(name).clone());
+        }
+        for (String name : List.of("fc2.weight", "fc2.bias")) {
+            float[] w = reversed.get(name);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = -w[i];
+            }
+        }
+        admin().publish("gate-damaged", MixNetOnnx.build(MixNetWeights.of(reversed), "gate-damaged"), train,
+                java.util.Map.of());
+        assertEquals(0, models("promote", "mixnet-v1", "--league", "gate").code);
+
+        CliRun blind = models("promote", "gate-trained", "--league", "gate");
+        assertEquals(2, blind.code, blind.toString());
+        assertTrue(blind.err.contains("quality gate") && blind.err.contains("--features"), blind.err);
+
+        String corpus = features.dir().toString();
+        CliRun better = models("promote", "gate-trained", "--league", "gate", "--features", corpus);
+        assertEquals(0, better.code, better.toString());
+        assertTrue(better.out.startsWith("quality gate passed: mix distance"), better.out);
+
+        CliRun damaged = models("promote", "gate-damaged", "--league", "gate", "--features", corpus);
+        assertEquals(2, damaged.code, damaged.toString());
+        assertTrue(damaged.err.contains("is worse than the champion 'gate-trained'"), damaged.err);
+        assertEquals("gate-trained", models("list", "--json").json().path("champions").path("gate").asText());
     }
 }
