@@ -1,9 +1,7 @@
 package ai.aimix.jobs.quantize;
 
 import ai.aimix.model.MixNetArchitecture;
-import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
-import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
@@ -34,7 +32,7 @@ public final class QuantizationBench {
     }
 
     public List<ObjectNode> run() throws Exception {
-        byte[] fp32 = MixNetOnnx.build(MixNetWeights.random(4242L, 1f), "bench-fp32");
+        byte[] fp32 = ai.aimix.model.store.ModelStore.shippedOnnx(ai.aimix.model.store.ModelStore.SHIPPED_CHAMPION);
         ModelQuantization q = new ModelQuantization(new Configuration(), ModelQuantization.Settings.defaults());
         // a batch as the job builds it: full segments of generated songs, rows x 128 mel frames
         List<MixNetBatch> batches = rebatch(q.evaluationBatches(), rows);
@@ -48,6 +46,7 @@ public final class QuantizationBench {
                 n.put("mode", "quantization");
                 n.put("precision", p.name());
                 n.put("architecture", MixNetArchitecture.NAME);
+                n.put("model", ai.aimix.model.store.ModelStore.SHIPPED_CHAMPION);
                 n.put("size_bytes", o.onnx.length);
                 n.put("batch_rows", rows);
                 n.put("mel_frames", batches.get(0).frames());

@@ -53,6 +53,12 @@ public final class TrainingJobOptions {
     private TrainingJobOptions() {
     }
 
+    /** Every option, for the documentation check. */
+    public static java.util.List<ConfigOption<?>> all() {
+        return java.util.List.of(FEATURES, MODEL_ID, EPOCHS, BATCH, LEARNING_RATE, SEED, TIME_MASKS, TIME_MASK_WIDTH,
+                FREQUENCY_MASKS, FREQUENCY_MASK_WIDTH, CHECKPOINT, ENCODER_THREADS, OUTPUT, REGISTER, PRINT_PROGRESS);
+    }
+
     public static Trainer.Settings trainer(ReadableConfig c) {
         Trainer.Settings s = new Trainer.Settings();
         s.epochs = c.get(EPOCHS);

@@ -23,7 +23,9 @@ class DocsInSyncTest {
     @Test
     void everyOptionIsDescribedAndDocumented() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
-        for (ConfigOption<?> o : MixJobOptions.all()) {
+        java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>(MixJobOptions.all());
+        options.addAll(ai.aimix.jobs.training.TrainingJobOptions.all());
+        for (ConfigOption<?> o : options) {
             assertFalse(o.description().toString().isBlank(), o.key() + " has no description");
             assertTrue(doc.contains("`" + o.key() + "`"), o.key() + " is missing from docs/CONFIGURATION.md");
         }

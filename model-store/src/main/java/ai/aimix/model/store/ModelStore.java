@@ -149,6 +149,11 @@ public final class ModelStore implements Serializable {
         }
     }
 
+    /** The ONNX file of a model shipped with the code (today {@value #SHIPPED_CHAMPION}). */
+    public static byte[] shippedOnnx(String id) throws IOException {
+        return ShippedModel.load(id).onnx;
+    }
+
     /** Writes the first, neutral version unless it is there; returns its descriptor. */
     public ModelDescriptor bootstrap() throws IOException {
         Optional<ModelDescriptor> existing = stored(FIRST_VERSION);
