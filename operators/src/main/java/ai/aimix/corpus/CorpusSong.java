@@ -68,7 +68,11 @@ public final class CorpusSong {
     public final List<Stem> stems;
     public final String sounds;
 
-    private CorpusSong(Composer.Song song, int sampleRate, int frames, List<Stem> stems, String sounds) {
+    /** Which perturbation of the song this is (0: the song's own). */
+    public final int variant;
+
+    private CorpusSong(Composer.Song song, int sampleRate, int frames, List<Stem> stems, String sounds, int variant) {
+        this.variant = variant;
         this.song = song;
         this.split = Split.of(song.seed());
         this.sampleRate = sampleRate;
@@ -88,6 +92,20 @@ public final class CorpusSong {
      */
     public static CorpusSong generate(long seed, Composer composer, MidiSynth synth, RenderSettings render)
             throws IOException {
+        return generate(seed, composer, synth, render, 1).get(0);
+    }
+
+    /**
+     * The song of {@code seed} rendered once and perturbed {@code variants} times: variant 0 is
+     * {@link #generate(long, Composer, MidiSynth, RenderSettings)}'s, the others draw other gains and tilts for the
+     * same clean stems (augmentation at the audio level: more unmixed inputs per song, each with its own ideal
+     * correction).
+     */
+    public static List<CorpusSong> generate(long seed, Composer composer, MidiSynth synth, RenderSettings render,
+                                            int variants) throws IOException {
+        if (variants < 1) {
+            throw new IllegalArgumentException("at least one variant");
+        }
         Composer.Song song = composer.compose(seed);
         int sr = synth.sampleRate();
         int frames = (int) Math.round(song.seconds() * sr);
@@ -103,7 +121,16 @@ public final class CorpusSong {
             lufs[i] = Double.isFinite(l) ? l : SILENT_LUFS;
         }
         float[][] reference = MixRules.reference(roles, lufs);
-        SplittableRandom r = new SplittableRandom(seed ^ 0x7F4A7C159E3779B9L);
+        List<CorpusSong> out = new ArrayList<>();
+        for (int v = 0; v < variants; v++) {
+            out.add(new CorpusSong(song, sr, frames, perturbAll(song, clean, lufs, reference, render,
+                    new SplittableRandom((seed ^ 0x7F4A7C159E3779B9L) + v * 0x9E3779B97F4A7C15L)), synth.sounds(), v));
+        }
+        return out;
+    }
+
+    private static List<Stem> perturbAll(Composer.Song song, List<float[]> clean, double[] lufs, float[][] reference,
+                                         RenderSettings render, SplittableRandom r) {
         List<Stem> stems = new ArrayList<>();
         for (int i = 0; i < clean.size(); i++) {
             float g = (float) (MIN_GAIN_DB + (MAX_GAIN_DB - MIN_GAIN_DB) * r.nextDouble());
@@ -120,7 +147,7 @@ public final class CorpusSong {
             Part p = song.parts().get(i);
             stems.add(new Stem(p.name(), p.role(), p.program(), clean.get(i), unmixed, lufs[i], g, t, ref, ideal));
         }
-        return new CorpusSong(song, sr, frames, stems, synth.sounds());
+        return stems;
     }
 
     /** The stem with gain {@code g} dB and a tilt: low shelf +t, high shelf -t at the renderer's corners. */

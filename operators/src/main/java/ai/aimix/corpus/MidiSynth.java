@@ -50,13 +50,34 @@ public final class MidiSynth {
         return new MidiSynth(sampleRate, Files.isReadable(sf) ? sf : null);
     }
 
+    /** The name {@link #sounds()} gives Gervill's built-in instruments. */
+    public static final String BUILTIN = "gervill-builtin";
+
+    /**
+     * A synthesizer with the instruments a corpus was made with ({@link #sounds()} of its index): the built-in ones,
+     * or a sound font of that file name at Debian's place.
+     *
+     * @throws IllegalArgumentException when that sound font is not installed here
+     */
+    public static MidiSynth matching(String sounds, int sampleRate) {
+        if (BUILTIN.equals(sounds)) {
+            return new MidiSynth(sampleRate, null);
+        }
+        Path debian = Path.of(DEBIAN_SOUNDFONT);
+        if (debian.getFileName().toString().equals(sounds) && Files.isReadable(debian)) {
+            return new MidiSynth(sampleRate, debian);
+        }
+        throw new IllegalArgumentException("the corpus was rendered with the sound font " + sounds + ", which is not "
+                + "installed here (" + DEBIAN_SOUNDFONT + ")");
+    }
+
     public int sampleRate() {
         return sampleRate;
     }
 
     /** Which instruments render: a sound font's file name, or "gervill-builtin". */
     public String sounds() {
-        return soundFont == null ? "gervill-builtin" : soundFont.getFileName().toString();
+        return soundFont == null ? BUILTIN : soundFont.getFileName().toString();
     }
 
     /** Interleaved stereo float samples of {@code seconds} seconds. */
@@ -116,7 +137,7 @@ public final class MidiSynth {
 
     private void loadSoundFont(Synthesizer synth) throws IOException {
         try {
-            Soundbank sb = MidiSystem.getSoundbank(soundFont.toFile());
+            Soundbank sb = bank(soundFont);
             Soundbank builtin = synth.getDefaultSoundbank();
             if (builtin != null) {
                 synth.unloadAllInstruments(builtin);
@@ -127,6 +148,23 @@ public final class MidiSynth {
         } catch (javax.sound.midi.InvalidMidiDataException e) {
             throw new IOException(soundFont + " is not a readable sound font: " + e.getMessage(), e);
         }
+    }
+
+    private static final Map<Path, Soundbank> BANKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A sound font is parsed once per JVM (FluidR3 is 140 MB) and shared by every synthesizer. */
+    private static Soundbank bank(Path file) throws IOException, javax.sound.midi.InvalidMidiDataException {
+        Soundbank sb = BANKS.get(file);
+        if (sb == null) {
+            synchronized (BANKS) {
+                sb = BANKS.get(file);
+                if (sb == null) {
+                    sb = MidiSystem.getSoundbank(file.toFile());
+                    BANKS.put(file, sb);
+                }
+            }
+        }
+        return sb;
     }
 
     private static AudioInputStream openStream(Synthesizer synth, AudioFormat format, Map<String, Object> info)

@@ -30,6 +30,16 @@ public final class CorpusBuilder {
         final int nFft;
         final int hop;
         final int bands;
+        int variants = 1;
+
+        /** Perturbations per song (1: none extra); the extra ones are written for training songs only. */
+        public Settings variants(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("variants must be at least 1");
+            }
+            this.variants = n;
+            return this;
+        }
 
         public Settings(int bars, int sampleRate, int segmentFrames, int nFft, int hop, int bands) {
             this.bars = bars;
@@ -63,22 +73,26 @@ public final class CorpusBuilder {
             return t;
         });
         List<FeatureIndex.SongRecord> records = new ArrayList<>();
+        int variants = settings.variants;
         try {
-            List<Future<FeatureIndex.SongRecord>> futures = new ArrayList<>();
+            List<Future<List<FeatureIndex.SongRecord>>> futures = new ArrayList<>();
             for (int i = 0; i < songs; i++) {
                 long seed = firstSeed + i;
                 futures.add(pool.submit(() -> {
-                    CorpusSong song = CorpusSong.generate(seed, composer, synth, render);
-                    FeatureIndex.SongRecord r = store.write(song, mel, settings.segmentFrames);
-                    synchronized (progress) {
-                        progress.accept(r);
+                    int n = ai.aimix.corpus.Split.of(seed) == ai.aimix.corpus.Split.TRAIN ? variants : 1;
+                    List<FeatureIndex.SongRecord> written = new ArrayList<>();
+                    for (CorpusSong song : CorpusSong.generate(seed, composer, synth, render, n)) {
+                        written.add(store.write(song, mel, settings.segmentFrames));
                     }
-                    return r;
+                    synchronized (progress) {
+                        progress.accept(written.get(0));
+                    }
+                    return written;
                 }));
             }
-            for (Future<FeatureIndex.SongRecord> f : futures) {
+            for (Future<List<FeatureIndex.SongRecord>> f : futures) {
                 try {
-                    records.add(f.get());
+                    records.addAll(f.get());
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
                     if (c instanceof IOException) {
@@ -93,7 +107,7 @@ public final class CorpusBuilder {
         } finally {
             pool.shutdownNow();
         }
-        records.sort(Comparator.comparingLong(r -> r.seed));
+        records.sort(Comparator.<FeatureIndex.SongRecord>comparingLong(r -> r.seed).thenComparingInt(r -> r.variant));
         FeatureIndex index = new FeatureIndex();
         index.sampleRate = settings.sampleRate;
         index.segmentFrames = settings.segmentFrames;

@@ -26,6 +26,8 @@ public final class FeatureIndex {
     /** One song. */
     public static final class SongRecord {
         public long seed;
+        /** 0: the song's own perturbation; 1, 2, ...: more perturbations of the same clean stems (training only). */
+        public int variant;
         public String split;
         public String genre;
         public double bpm;
@@ -56,6 +58,18 @@ public final class FeatureIndex {
         public float[] ideal;
     }
 
+    /** The split's songs with their own perturbation only (variant 0): what validation and the benchmark use. */
+    public List<SongRecord> originals(String split) {
+        List<SongRecord> out = new ArrayList<>();
+        for (SongRecord s : split(split)) {
+            if (s.variant == 0) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Every record of the split, variants included. */
     public List<SongRecord> split(String split) {
         List<SongRecord> out = new ArrayList<>();
         for (SongRecord s : songs) {

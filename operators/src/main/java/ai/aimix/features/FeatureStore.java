@@ -55,12 +55,14 @@ public final class FeatureStore {
                 System.arraycopy(m, 0, all, ((i * segments) + k) * bands * max, m.length);
             }
         }
-        Path file = dir.resolve("features").resolve("song-" + song.seed() + ".npy");
+        Path file = dir.resolve("features").resolve("song-" + song.seed()
+                + (song.variant == 0 ? "" : "-v" + song.variant) + ".npy");
         Files.createDirectories(file.getParent());
         Npy.write(file, NpyArray.ofFloats(all, stems, segments, bands, max), Npy.Dtype.FLOAT16);
 
         FeatureIndex.SongRecord r = new FeatureIndex.SongRecord();
         r.seed = song.seed();
+        r.variant = song.variant;
         r.split = song.split.name();
         r.genre = song.song.genre().name();
         r.bpm = song.song.bpm();

@@ -105,12 +105,12 @@ public final class Trainer {
     public Result train(Listener listener, Path checkpoint) throws Exception {
         requireSplits();
         return train(listener, checkpoint, rows(index.split("TRAIN"), null, 0),
-                rows(index.split("VALIDATION"), null, 0));
+                rows(index.originals("VALIDATION"), null, 0));
     }
 
     private void requireSplits() {
         int train = index.split("TRAIN").size();
-        int val = index.split("VALIDATION").size();
+        int val = index.originals("VALIDATION").size();
         if (train == 0 || val == 0) {
             throw new IllegalArgumentException("the feature store needs training and validation songs (has "
                     + train + " and " + val + "); build more songs");

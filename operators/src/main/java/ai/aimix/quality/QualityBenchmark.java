@@ -77,7 +77,7 @@ public final class QualityBenchmark {
     /** Runs the songs of {@code split} through every model (each song rendered once for all). */
     public Report run(List<MixNetSession> models, String split, int limit,
                       java.util.function.Consumer<SongScore> progress) throws Exception {
-        List<FeatureIndex.SongRecord> songs = index.split(split);
+        List<FeatureIndex.SongRecord> songs = index.originals(split);
         if (limit > 0 && songs.size() > limit) {
             songs = songs.subList(0, limit);
         }

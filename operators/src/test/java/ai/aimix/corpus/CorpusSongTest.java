@@ -26,7 +26,7 @@ class CorpusSongTest {
 
     @BeforeAll
     static void render() throws Exception {
-        synth = MidiSynth.withDefaultSounds(44100);
+        synth = new MidiSynth(44100, null);
         song = CorpusSong.generate(3, new Composer(8), synth, RENDER);
     }
 

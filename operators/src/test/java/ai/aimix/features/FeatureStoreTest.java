@@ -24,7 +24,7 @@ class FeatureStoreTest {
 
     @Test
     void featuresAreTheJobsLogMelInFloat16WithAnIndex(@TempDir Path dir) throws Exception {
-        MidiSynth synth = MidiSynth.withDefaultSounds(44100);
+        MidiSynth synth = new MidiSynth(44100, null);
         FeatureStore store = new FeatureStore(dir);
         List<Long> seen = new ArrayList<>();
         FeatureIndex index = new CorpusBuilder(new CorpusBuilder.Settings(8, 44100, 65536, 2048, 512, 128), RENDER,
@@ -83,5 +83,29 @@ class FeatureStoreTest {
         store.writeIndex(future);
         java.io.IOException e = assertThrows(java.io.IOException.class, store::readIndex);
         assertTrue(e.getMessage().contains("index version"), e.getMessage());
+    }
+
+    /** Augmentation at the audio level: training songs get more perturbations of the same clean stems. */
+    @Test
+    void trainingSongsGetExtraPerturbations(@TempDir Path dir) throws Exception {
+        FeatureStore store = new FeatureStore(dir);
+        // seeds 1..4: validation, train, test, validation
+        FeatureIndex index = new CorpusBuilder(new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128)
+                .variants(3), RENDER, new MidiSynth(44100, null), 2).build(store, 1, 4, r -> { });
+        assertEquals(6, index.songs.size(), "4 songs + 2 extra versions of the one training song");
+        assertEquals(3, index.split("TRAIN").size());
+        assertEquals(1, index.originals("TRAIN").size());
+        assertEquals(2, index.originals("VALIDATION").size());
+        assertEquals(index.split("VALIDATION"), index.originals("VALIDATION"), "no variants outside training");
+        FeatureIndex.SongRecord v0 = index.split("TRAIN").get(0);
+        FeatureIndex.SongRecord v2 = index.split("TRAIN").get(2);
+        assertEquals(2L, v0.seed);
+        assertEquals(2, v2.variant);
+        assertEquals(v0.seed, v2.seed);
+        for (int i = 0; i < v0.stems.size(); i++) {
+            assertArrayEquals(v0.stems.get(i).reference, v2.stems.get(i).reference, "same reference mix");
+            assertTrue(v0.stems.get(i).perturbGainDb != v2.stems.get(i).perturbGainDb, "another gain");
+        }
+        assertTrue(!v0.file.equals(v2.file) && java.nio.file.Files.exists(dir.resolve(v2.file)));
     }
 }

@@ -33,7 +33,7 @@ class TrainerTest {
         store = new FeatureStore(dir.resolve("features"));
         // seeds 1..12: 8 train, 3 validation, ... (splits are a function of the seed)
         index = new CorpusBuilder(new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
-                RenderSettings.builder(44100).build(), MidiSynth.withDefaultSounds(44100), 2)
+                RenderSettings.builder(44100).build(), new MidiSynth(44100, null), 2)
                 .build(store, 1, 12, r -> { });
     }
 

@@ -51,7 +51,8 @@ final class EncodeSongs extends RichMapFunction<Long, TrainingRows> {
     public TrainingRows map(Long code) throws Exception {
         String split = split(code);
         int position = (int) (code & 0xFFFFFFFFL);
-        FeatureIndex.SongRecord song = index.split(split).get(position);
+        FeatureIndex.SongRecord song = (split.equals("TRAIN") ? index.split(split) : index.originals(split))
+                .get(position);
         List<TrainingRow> rows = new ArrayList<>();
         for (Trainer.Row r : trainer.songRows(encoder, song, position, null, 0)) {
             rows.add(new TrainingRow(r.stem, r.group, r.role, r.weight, floats(r.target), floats(r.embedding)));

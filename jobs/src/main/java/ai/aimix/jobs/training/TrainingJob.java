@@ -51,10 +51,10 @@ public final class TrainingJob {
         for (int i = 0; i < index.split("TRAIN").size(); i++) {
             songs.add(EncodeSongs.code(0, i));
         }
-        for (int i = 0; i < index.split("VALIDATION").size(); i++) {
+        for (int i = 0; i < index.originals("VALIDATION").size(); i++) {
             songs.add(EncodeSongs.code(1, i));
         }
-        if (index.split("TRAIN").isEmpty() || index.split("VALIDATION").isEmpty()) {
+        if (index.split("TRAIN").isEmpty() || index.originals("VALIDATION").isEmpty()) {
             throw new IllegalArgumentException("the feature store needs training and validation songs");
         }
         DataStream<TrainingRows> rows = env.fromData(songs).name("Songs of the feature store").uid("songs")

@@ -38,7 +38,7 @@ class TrainingJobTest {
     void trainsAndWritesTheSameModelAsThePlainTrainer(@TempDir Path dir) throws Exception {
         FeatureStore store = new FeatureStore(dir.resolve("features"));
         FeatureIndex index = new CorpusBuilder(new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
-                RenderSettings.builder(44100).build(), MidiSynth.withDefaultSounds(44100), 2)
+                RenderSettings.builder(44100).build(), new MidiSynth(44100, null), 2)
                 .build(store, 1, 12, r -> { });
         Configuration conf = new Configuration();
         conf.set(TrainingJobOptions.FEATURES, store.dir().toString());
@@ -79,7 +79,7 @@ class TrainingJobTest {
         FeatureStore store = new FeatureStore(dir);
         // seed 2 alone is a training song: no validation split
         new CorpusBuilder(new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
-                RenderSettings.builder(44100).build(), MidiSynth.withDefaultSounds(44100), 1)
+                RenderSettings.builder(44100).build(), new MidiSynth(44100, null), 1)
                 .build(store, 2, 1, r -> { });
         Configuration conf = new Configuration();
         conf.set(TrainingJobOptions.FEATURES, dir.toString());

@@ -36,7 +36,7 @@ final class QualityGateCheck {
         }
         FeatureIndex index = new FeatureStore(features).readIndex();
         ModelDescriptor current = view.model(champion.get().getModelId()).orElseThrow();
-        QualityBenchmark bench = new QualityBenchmark(index, MidiSynth.withDefaultSounds(index.sampleRate),
+        QualityBenchmark bench = new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
                 MixJobOptions.assembly(new Configuration()).forRequest(index.sampleRate, null, null),
                 Activity.DEFAULT_DB);
         SessionSettings cpu = SessionSettings.cpu(1);

@@ -41,20 +41,26 @@ public final class CorpusCommand implements Runnable {
         @Option(names = "--bars", defaultValue = "12", description = "Bars per song. Default ${DEFAULT-VALUE}.")
         int bars;
 
+        @Option(names = "--variants", defaultValue = "1", description = "Perturbations per training song (gain and "
+                + "tilt drawn again for the same clean stems: augmentation at the audio level). Default ${DEFAULT-VALUE}.")
+        int variants;
+
         @Option(names = "--threads", defaultValue = "0", description = "Threads (0: one per core).")
         int threads;
 
-        @Option(names = "--soundfont", description = "A General MIDI .sf2 file (default: " + MidiSynth.DEBIAN_SOUNDFONT
-                + " when installed, else the JDK's built-in instruments).")
-        Path soundFont;
+        @Option(names = "--soundfont", description = "A General MIDI .sf2 file, or 'builtin' for the JDK's instruments "
+                + "(default: " + MidiSynth.DEBIAN_SOUNDFONT + " when installed, else the built-in ones).")
+        String soundFont;
 
         @Override
         public Integer call() throws Exception {
-            if (songs < 1 || bars < 6) {
-                System.err.println("aimix corpus build: error: --songs must be at least 1 and --bars at least 6");
+            if (songs < 1 || bars < 6 || variants < 1) {
+                System.err.println("aimix corpus build: error: --songs and --variants must be at least 1 and --bars at "
+                        + "least 6");
                 return 2;
             }
-            if (soundFont != null && !Files.isReadable(soundFont)) {
+            boolean builtin = "builtin".equals(soundFont);
+            if (soundFont != null && !builtin && !Files.isReadable(Path.of(soundFont))) {
                 System.err.println("aimix corpus build: error: no such sound font: " + soundFont);
                 return 2;
             }
@@ -65,11 +71,12 @@ public final class CorpusCommand implements Runnable {
             }
             Configuration conf = new Configuration();
             int rate = 44100;
-            MidiSynth synth = soundFont != null ? new MidiSynth(rate, soundFont) : MidiSynth.withDefaultSounds(rate);
+            MidiSynth synth = builtin ? new MidiSynth(rate, null)
+                    : soundFont != null ? new MidiSynth(rate, Path.of(soundFont)) : MidiSynth.withDefaultSounds(rate);
             int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             CorpusBuilder builder = new CorpusBuilder(new CorpusBuilder.Settings(bars, rate,
                     conf.get(MixJobOptions.SEGMENT_FRAMES), conf.get(MixJobOptions.MEL_N_FFT),
-                    conf.get(MixJobOptions.MEL_HOP), conf.get(MixJobOptions.MEL_BANDS)),
+                    conf.get(MixJobOptions.MEL_HOP), conf.get(MixJobOptions.MEL_BANDS)).variants(variants),
                     MixJobOptions.assembly(conf).forRequest(rate, null, null), synth, cores);
             long t0 = System.nanoTime();
             int[] done = {0};
@@ -84,15 +91,21 @@ public final class CorpusCommand implements Runnable {
             long features = 0;
             int stems = 0;
             double audio = 0;
+            int originals = 0;
             for (FeatureIndex.SongRecord s : index.songs) {
                 pcm += s.pcmBytes;
                 features += s.featureBytes;
-                stems += s.stems.size();
-                audio += s.frames / (double) rate;
+                if (s.variant == 0) {
+                    originals++;
+                    stems += s.stems.size();
+                    audio += s.frames / (double) rate;
+                }
             }
             System.out.printf("corpus: %d songs (train %d, validation %d, test %d), %d stems, %.1f min of music, "
-                            + "instruments: %s%n", index.songs.size(), index.split("TRAIN").size(),
-                    index.split("VALIDATION").size(), index.split("TEST").size(), stems, audio / 60, index.sounds);
+                            + "instruments: %s%s%n", originals, index.originals("TRAIN").size(),
+                    index.originals("VALIDATION").size(), index.originals("TEST").size(), stems, audio / 60,
+                    index.sounds, variants > 1 ? "; " + index.split("TRAIN").size() + " perturbed versions of the "
+                            + "training songs" : "");
             System.out.printf("features: %.1f MB of float16 log-mel for %.1f MB of 16-bit stereo stems: %.1f%% smaller%n",
                     features / 1e6, pcm / 1e6, 100 * (1 - (double) features / pcm));
             System.out.printf("built in %.1f s on %d threads: %s%n", seconds, cores, out.resolve(FeatureStore.INDEX));

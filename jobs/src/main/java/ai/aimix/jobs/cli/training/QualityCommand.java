@@ -59,7 +59,7 @@ public final class QualityCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         QualityBenchmark bench;
         try {
-            bench = new QualityBenchmark(index, MidiSynth.withDefaultSounds(index.sampleRate),
+            bench = new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
                     MixJobOptions.assembly(conf).forRequest(index.sampleRate, null, null), Activity.DEFAULT_DB);
         } catch (IllegalArgumentException e) {
             System.err.println("aimix quality: error: " + e.getMessage());

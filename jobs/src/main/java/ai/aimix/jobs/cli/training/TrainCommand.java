@@ -99,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, cores);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         System.out.printf("training %s on %d songs (validation %d), %d epochs, seed %d%n", id,
-                index.split("TRAIN").size(), index.split("VALIDATION").size(), epochs, seed);
+                index.split("TRAIN").size(), index.originals("VALIDATION").size(), epochs, seed);
         long t0 = System.nanoTime();
         try {
             TrainingJob.fromOptions(conf).execute(StreamExecutionEnvironment.createLocalEnvironment(conf));

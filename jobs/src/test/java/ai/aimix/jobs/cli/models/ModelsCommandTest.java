@@ -225,8 +225,9 @@ class ModelsCommandTest {
     }
 
     /**
-     * The regression gate: a trained model is promoted only when it is not worse than the league's champion on the
-     * corpus's test songs; a deliberately damaged one (its corrections reversed) is refused.
+     * The training job registers a candidate; the regression gate promotes a trained model only when it is not worse
+     * than the league's champion on the corpus's test songs, and refuses a deliberately damaged one (its
+     * corrections reversed).
      */
     @Test
     void trainedModelsPassTheQualityGateAndDamagedOnesAreRefused() throws Exception {
@@ -234,22 +235,27 @@ class ModelsCommandTest {
         ai.aimix.features.FeatureIndex index = new ai.aimix.features.CorpusBuilder(
                 new ai.aimix.features.CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
                 ai.aimix.jobs.mix.MixJobOptions.assembly(new Configuration()).forRequest(44100, null, null),
-                ai.aimix.corpus.MidiSynth.withDefaultSounds(44100), 2).build(features, 1, 12, r -> { });
-        ai.aimix.learn.Trainer.Settings settings = new ai.aimix.learn.Trainer.Settings();
-        settings.epochs = 10;
-        settings.logEverySteps = 0;
-        MixNetWeights trained = new ai.aimix.learn.Trainer(features, index, settings).train(
-                new ai.aimix.learn.Trainer.Listener() {
-                    @Override
-                    public void step(int epoch, long step, double loss) {
-                    }
-
-                    @Override
-                    public void epoch(ai.aimix.learn.Trainer.EpochReport report) {
-                    }
-                }, null).weights();
+                new ai.aimix.corpus.MidiSynth(44100, null), 2).build(features, 1, 12, r -> { });
+        // the training job registers its model as a candidate, with lineage and metrics
+        Configuration conf = new Configuration();
+        conf.set(ai.aimix.jobs.training.TrainingJobOptions.FEATURES, features.dir().toString());
+        conf.set(ai.aimix.jobs.training.TrainingJobOptions.EPOCHS, 10);
+        conf.set(ai.aimix.jobs.training.TrainingJobOptions.MODEL_ID, "gate-trained");
+        conf.set(ai.aimix.jobs.training.TrainingJobOptions.REGISTER, true);
+        conf.set(ai.aimix.jobs.mix.MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(ai.aimix.jobs.mix.MixJobOptions.MODEL_STORE, store.toString());
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        ai.aimix.jobs.training.TrainingJob.fromOptions(conf).execute(
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(2, conf));
+        JsonNode registered = models("show", "gate-trained").json();
+        assertEquals("CANDIDATE", registered.path("status").asText());
+        assertEquals("train", registered.path("lineage").path("operation").asText());
+        assertEquals(1, registered.path("lineage").path("seed").asLong());
+        assertTrue(registered.path("metrics").path("validation_level_error_db").asDouble() > 0, registered.toString());
+        assertTrue(registered.path("lineage").path("note").asText().contains("10 epochs"), registered.toString());
+        MixNetWeights trained = MixNetOnnx.readWeights(admin().bytes(admin().view().model("gate-trained")
+                .orElseThrow()));
         ai.aimix.schema.ModelLineage train = new ai.aimix.schema.ModelLineage("train", List.of(), 1L, "gate test");
-        admin().publish("gate-trained", MixNetOnnx.build(trained, "gate-trained"), train, java.util.Map.of());
         java.util.Map<String, float[]> reversed = new java.util.LinkedHashMap<>();
         for (String name : MixNetWeights.NAMES) {
             reversed.put(name, trained.get(name).clone());
