@@ -32,8 +32,16 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--features", required = true, description = "The feature store folder (its index lists the songs).")
     Path features;
 
-    @Option(names = "--model", description = "An ONNX model file (default: the shipped first version, mixnet-v1).")
-    Path model;
+    @Option(names = "--model", description = "A model: an ONNX file, a shipped version (mixnet-v1, mixnet-v2) or the id "
+            + "of a version in the registry of the running ./aimix serve (or --bootstrap / --store). Default: the "
+            + "shipped champion, " + ModelStore.SHIPPED_CHAMPION + ".")
+    String model;
+
+    @Option(names = "--bootstrap", description = "Kafka of the registry, for --model ID.")
+    String bootstrap;
+
+    @Option(names = "--store", description = "Model store, for --model ID.")
+    String store;
 
     @Option(names = "--split", defaultValue = "TEST", description = "TEST, VALIDATION or TRAIN. Default ${DEFAULT-VALUE}.")
     String split;
@@ -44,14 +52,39 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    /** The model's bytes: a file, a shipped version, or a registered one. */
+    private byte[] load(String m) throws java.io.IOException {
+        if (Files.isRegularFile(Path.of(m))) {
+            return Files.readAllBytes(Path.of(m));
+        }
+        if (m.equals(ModelStore.FIRST_VERSION)) {
+            return MixNetOnnx.build(MixNetWeights.neutral(ModelStore.FIRST_SEED), ModelStore.FIRST_VERSION);
+        }
+        if (m.equals(ModelStore.SHIPPED_CHAMPION)) {
+            return ModelStore.shippedOnnx(m);
+        }
+        ai.aimix.clients.cli.ServeInfo serve = ai.aimix.clients.cli.ServeInfo.find();
+        String servers = bootstrap != null ? bootstrap : serve != null ? serve.bootstrap : null;
+        String root = store != null ? store : serve != null ? serve.models : null;
+        if (servers == null || root == null) {
+            throw new java.nio.file.NoSuchFileException(m + " (not a file or a shipped version, and no running "
+                    + "./aimix serve or --bootstrap/--store to look it up in)");
+        }
+        ai.aimix.jobs.registry.ModelAdmin admin = new ai.aimix.jobs.registry.ModelAdmin(new ModelStore(root),
+                new ai.aimix.jobs.registry.RegistryClient(servers, ai.aimix.schema.codec.Contract.MODELS_REGISTRY,
+                        java.time.Duration.ofSeconds(30)), java.time.Clock.systemUTC());
+        ai.aimix.schema.ModelDescriptor d = admin.view().model(m)
+                .orElseThrow(() -> new java.nio.file.NoSuchFileException("no model '" + m + "' in the registry"));
+        return admin.bytes(d);
+    }
+
     @Override
     public Integer call() throws Exception {
         FeatureIndex index;
         byte[] onnx;
         try {
             index = new FeatureStore(features).readIndex();
-            onnx = model != null ? Files.readAllBytes(model)
-                    : MixNetOnnx.build(MixNetWeights.neutral(ModelStore.FIRST_SEED), ModelStore.FIRST_VERSION);
+            onnx = load(model == null ? ModelStore.SHIPPED_CHAMPION : model);
         } catch (java.io.IOException e) {
             System.err.println("aimix quality: error: " + e.getMessage());
             return 2;
@@ -66,8 +99,9 @@ public final class QualityCommand implements Callable<Integer> {
             return 2;
         }
         QualityBenchmark.Report r;
-        try (MixNetSession session = MixNetSession.open(model == null ? ModelStore.FIRST_VERSION
-                : model.getFileName().toString(), onnx, SessionSettings.cpu(1))) {
+        String name = model == null ? ModelStore.SHIPPED_CHAMPION
+                : Files.isRegularFile(Path.of(model)) ? Path.of(model).getFileName().toString() : model;
+        try (MixNetSession session = MixNetSession.open(name, onnx, SessionSettings.cpu(1))) {
             r = bench.run(session, split.toUpperCase(java.util.Locale.ROOT), songs, s -> {
                 if (!json) {
                     System.out.printf("  song %-6d %-11s %d stems  distance %.3f / %.3f / %.3f  level error %.2f / %.2f / %.2f dB%n",
