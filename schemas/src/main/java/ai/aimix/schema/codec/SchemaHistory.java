@@ -26,6 +26,10 @@ public final class SchemaHistory {
             "ai.aimix.schema.MixResult",
             "ai.aimix.schema.MixError",
             "ai.aimix.schema.RegistryEntry",
+            "ai.aimix.schema.Battle",
+            "ai.aimix.schema.Vote",
+            "ai.aimix.schema.Standings",
+            "ai.aimix.schema.TournamentError",
             "ai.aimix.schema.internal.AlignState",
             "ai.aimix.schema.internal.MelState",
             "ai.aimix.schema.internal.AssemblyState");
