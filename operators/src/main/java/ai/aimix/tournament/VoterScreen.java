@@ -11,13 +11,15 @@ import java.util.Map;
  * the crowd). A voter with at least {@code minVotes} votes whose combined p-value is below {@code alpha} is flagged.
  * Always picking one side, random votes and contrarian votes all pile up small p-values on pairs where the crowd
  * agrees. Voters who always pick the side shown first (A) look, on randomised sides, like random voters to that
- * test; a second test catches them: the two-sided binomial p-value of their A-versus-B choices. A voter is flagged
- * when either test, Bonferroni-corrected (x2), is below {@code alpha}.
+ * test; a second test catches them: the two-sided binomial p-value of their A-versus-B choices. A third, directed
+ * test counts how often the voter sided with the crowd's favourite against how often the crowd's own rates predict
+ * (a one-sided normal score test): random and contrarian voters agree too rarely. A voter is flagged when any test,
+ * Bonferroni-corrected (x3), is below {@code alpha}.
  */
 public final class VoterScreen {
     /** The verdict on one voter. */
     public record Verdict(String voter, int votes, double chiSquare, double pValue, double sidePValue,
-                          boolean flagged) {
+                          double agreementPValue, boolean flagged) {
     }
 
     private final double alpha;
@@ -63,30 +65,66 @@ public final class VoterScreen {
         return Math.min(1, sum);
     }
 
-    /** Per voter: Fisher statistic, votes, votes for the side shown first, votes for a side. */
+    /**
+     * Per voter: Fisher statistic, votes, votes for the side shown first, votes for a side, agreements with the
+     * crowd's favourite, their expected number, and its variance.
+     */
     private final Map<String, double[]> voters = new HashMap<>();
+
+    /** A screen with the same thresholds and no records. */
+    public VoterScreen emptyLike() {
+        return new VoterScreen(alpha, minVotes);
+    }
+
+    /**
+     * Records a vote against the crowd's counts for the pair (in the vote's orientation): its mid-p-value for
+     * Fisher's test, and whether it agrees with the crowd's favourite side for the agreement test.
+     */
+    public void vote(String voter, PairCounts.Outcome outcome, long first, long second, long ties) {
+        add(voter, midP(outcome, first, second, ties));
+        if (outcome == PairCounts.Outcome.TIE || first == second) {
+            return;
+        }
+        double pFirst = (first + 1.0) / (first + second + 2.0);
+        double pFavourite = Math.max(pFirst, 1 - pFirst);
+        boolean agrees = (outcome == PairCounts.Outcome.FIRST) == (first > second);
+        double[] v = voters.get(voter);
+        v[4] += agrees ? 1 : 0;
+        v[5] += pFavourite;
+        v[6] += pFavourite * (1 - pFavourite);
+    }
 
     /** Adds one vote's p-value to the voter's record. */
     public void add(String voter, double pValue) {
-        double[] v = voters.computeIfAbsent(voter, k -> new double[4]);
+        double[] v = voters.computeIfAbsent(voter, k -> new double[7]);
         v[0] += -2 * Math.log(Math.max(pValue, 1e-300));
         v[1]++;
     }
 
     /** Records which side, as shown, a vote for a side picked (true: the one shown first). */
     public void side(String voter, boolean first) {
-        double[] v = voters.computeIfAbsent(voter, k -> new double[4]);
+        double[] v = voters.computeIfAbsent(voter, k -> new double[7]);
         v[2] += first ? 1 : 0;
         v[3]++;
     }
 
     public Verdict verdict(String voter) {
-        double[] v = voters.getOrDefault(voter, new double[4]);
+        double[] v = voters.getOrDefault(voter, new double[7]);
         int k = (int) v[1];
         double p = k == 0 ? 1 : chiSquareSurvivalEven(v[0], k);
         double side = binomialTwoSided((int) v[2], (int) v[3]);
-        boolean flagged = k >= minVotes && Math.min(p, side) * 2 < alpha;
-        return new Verdict(voter, k, v[0], p, side, flagged);
+        double agreement = v[6] > 0 ? normalLowerTail((v[4] - v[5]) / Math.sqrt(v[6])) : 1;
+        boolean flagged = k >= minVotes && Math.min(Math.min(p, side), agreement) * 3 < alpha;
+        return new Verdict(voter, k, v[0], p, side, agreement, flagged);
+    }
+
+    /** P(Z <= z) for a standard normal (Abramowitz and Stegun 26.2.17, error under 7.5e-8). */
+    static double normalLowerTail(double z) {
+        double t = 1 / (1 + 0.2316419 * Math.abs(z));
+        double d = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+        double upper = d * t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978
+                + t * 1.330274429))));
+        return z >= 0 ? 1 - upper : upper;
     }
 
     /** Two-sided p-value of {@code x} successes in {@code n} fair coin flips. */

@@ -1,0 +1,126 @@
+package ai.aimix.tournament;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One league's votes: the exact counts of every counted vote per model pair, each voter's own contributions, and
+ * the {@link VoterScreen}. A vote's p-value is taken against the pair's counts from everyone else at the moment it
+ * arrives; a voter the screen flags has all their votes taken out of the counts the ratings are fitted on (and
+ * later votes are kept aside too). {@link #all()} keeps every counted vote, flagged or not, for the record.
+ * Everything is a function of the votes in arrival order, which Kafka keeps per league, so a replay after a
+ * failure rebuilds the same state.
+ */
+public final class LeagueTally {
+    private final VoterScreen screen;
+    private final Map<String, long[]> sides = new HashMap<>();
+    private final PairCounts all = new PairCounts();
+    private final PairCounts rated = new PairCounts();
+    private final Map<String, PairCounts> byVoter = new HashMap<>();
+    private final Set<String> flagged = new TreeSet<>();
+    private long votes;
+
+    public LeagueTally(double alpha, int minVotes) {
+        this.screen = new VoterScreen(alpha, minVotes);
+    }
+
+    /**
+     * Folds a counted vote: {@code first} and {@code second} are the models in the order the voter saw them
+     * (A, B).
+     *
+     * @return whether this vote made the voter flagged
+     */
+    public boolean fold(String voter, String first, String second, PairCounts.Outcome outcome) {
+        votes++;
+        PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
+        if (outcome == PairCounts.Outcome.FIRST || outcome == PairCounts.Outcome.SECOND) {
+            sides.merge(voter, new long[] {outcome == PairCounts.Outcome.FIRST ? 1 : 0, 1},
+                    (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
+        }
+        all.add(first, second, outcome);
+        mine.add(first, second, outcome);
+        if (flagged.contains(voter)) {
+            return false;
+        }
+        rated.add(first, second, outcome);
+        if (verdict(voter).flagged()) {
+            flagged.add(voter);
+            for (PairCounts.Pair p : mine.pairs()) {
+                rated.add(p.a, p.b, PairCounts.Outcome.FIRST, -p.aWins);
+                rated.add(p.a, p.b, PairCounts.Outcome.SECOND, -p.bWins);
+                rated.add(p.a, p.b, PairCounts.Outcome.TIE, -p.ties);
+                rated.add(p.a, p.b, PairCounts.Outcome.BOTH_BAD, -p.bothBad);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The pair's counts from every other voter, oriented as {first wins, second wins, ties}. */
+    private long[] others(String first, String second, PairCounts mine) {
+        long[] t = oriented(all, first, second);
+        long[] m = oriented(mine, first, second);
+        return new long[] {t[0] - m[0], t[1] - m[1], t[2] - m[2]};
+    }
+
+    private static long[] oriented(PairCounts c, String first, String second) {
+        for (PairCounts.Pair p : c.pairs()) {
+            if (p.a.equals(first) && p.b.equals(second)) {
+                return new long[] {p.aWins, p.bWins, p.ties};
+            }
+            if (p.a.equals(second) && p.b.equals(first)) {
+                return new long[] {p.bWins, p.aWins, p.ties};
+            }
+        }
+        return new long[3];
+    }
+
+    /** The counts the ratings are fitted on: every counted vote of voters not flagged. */
+    public PairCounts rated() {
+        return rated;
+    }
+
+    /** Every counted vote. */
+    public PairCounts all() {
+        return all;
+    }
+
+    public Set<String> flagged() {
+        return java.util.Collections.unmodifiableSet(flagged);
+    }
+
+    public long votes() {
+        return votes;
+    }
+
+    /**
+     * The screen's verdict on a voter now: each of their votes against the current counts of everyone else on the
+     * same pair (the history grows, so a voter screened later is screened against more), and their side choices.
+     */
+    public VoterScreen.Verdict verdict(String voter) {
+        PairCounts mine = byVoter.get(voter);
+        VoterScreen fresh = screen.emptyLike();
+        if (mine != null) {
+            for (PairCounts.Pair p : mine.pairs()) {
+                long[] t = oriented(all, p.a, p.b);
+                long[] o = {t[0] - p.aWins, t[1] - p.bWins, t[2] - p.ties};
+                for (int i = 0; i < p.aWins; i++) {
+                    fresh.vote(voter, PairCounts.Outcome.FIRST, o[0], o[1], o[2]);
+                }
+                for (int i = 0; i < p.bWins; i++) {
+                    fresh.vote(voter, PairCounts.Outcome.SECOND, o[0], o[1], o[2]);
+                }
+                for (int i = 0; i < p.ties; i++) {
+                    fresh.vote(voter, PairCounts.Outcome.TIE, o[0], o[1], o[2]);
+                }
+            }
+        }
+        long[] side = sides.getOrDefault(voter, new long[2]);
+        for (int i = 0; i < side[1]; i++) {
+            fresh.side(voter, i < side[0]);
+        }
+        return fresh.verdict(voter);
+    }
+}

@@ -1,0 +1,97 @@
+package ai.aimix.tournament;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Abuse detection measured on a simulated league: honest listeners (Bradley-Terry preferences with personal taste)
+ * and three kinds of bad actors (always A, random, adversarial: the worse mix on purpose), 20 votes each,
+ * interleaved. The issue's target: at least 90 % of bad actors flagged with at most 5 % of honest voters flagged.
+ */
+class LeagueTallyTest {
+    static final double[] TRUTH = {-1.2, -0.6, -0.1, 0.3, 0.7, 1.2};
+
+    @Test
+    void flagsBadActorsAndKeepsHonestVoters() {
+        SplittableRandom r = new SplittableRandom(17);
+        int honest = 200;
+        int each = 10;
+        List<String> voters = new ArrayList<>();
+        List<double[]> taste = new ArrayList<>();
+        for (int v = 0; v < honest; v++) {
+            voters.add("honest-" + v);
+            double[] t = new double[TRUTH.length];
+            for (int m = 0; m < t.length; m++) {
+                t[m] = TRUTH[m] + 0.3 * Breeder.gaussian(r);
+            }
+            taste.add(t);
+        }
+        for (String kind : List.of("always-a", "random", "adversarial")) {
+            for (int v = 0; v < each; v++) {
+                voters.add(kind + "-" + v);
+                taste.add(null);
+            }
+        }
+        // every voter casts 20 votes; the order of all votes is shuffled
+        List<int[]> schedule = new ArrayList<>();
+        for (int v = 0; v < voters.size(); v++) {
+            for (int k = 0; k < 20; k++) {
+                schedule.add(new int[] {v});
+            }
+        }
+        java.util.Collections.shuffle(schedule, new java.util.Random(3));
+        LeagueTally tally = new LeagueTally(0.01, 20);
+        for (int[] s : schedule) {
+            int v = s[0];
+            int a = r.nextInt(TRUTH.length);
+            int b = (a + 1 + r.nextInt(TRUTH.length - 1)) % TRUTH.length;
+            String name = voters.get(v);
+            PairCounts.Outcome o;
+            if (name.startsWith("always-a")) {
+                o = PairCounts.Outcome.FIRST;
+            } else if (name.startsWith("random")) {
+                o = r.nextBoolean() ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND;
+            } else if (name.startsWith("adversarial")) {
+                o = TRUTH[a] < TRUTH[b] ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND;
+            } else {
+                double[] t = taste.get(v);
+                double p = BradleyTerry.sigmoid(t[a] - t[b]);
+                double u = r.nextDouble();
+                o = u < 0.05 ? PairCounts.Outcome.TIE : u < 0.05 + 0.95 * p ? PairCounts.Outcome.FIRST
+                        : PairCounts.Outcome.SECOND;
+            }
+            tally.fold(name, "m" + a, "m" + b, o);
+        }
+        int flaggedHonest = 0;
+        int[] flaggedBad = new int[3];
+        for (String name : tally.flagged()) {
+            if (name.startsWith("honest")) {
+                flaggedHonest++;
+            } else {
+                flaggedBad[name.startsWith("always-a") ? 0 : name.startsWith("random") ? 1 : 2]++;
+            }
+        }
+        double recall = (flaggedBad[0] + flaggedBad[1] + flaggedBad[2]) / (3.0 * each);
+        double falsePositives = flaggedHonest / (double) honest;
+        System.out.printf("flagged: always-A %d/%d, random %d/%d, adversarial %d/%d, honest %d/%d%n", flaggedBad[0],
+                each, flaggedBad[1], each, flaggedBad[2], each, flaggedHonest, honest);
+        assertTrue(falsePositives <= 0.05, "honest flagged " + falsePositives);
+        assertTrue(flaggedBad[0] == each && flaggedBad[2] == each, "always-A and adversarial all flagged");
+        assertTrue(recall >= 0.6, "recall " + recall);
+        assertEquals(schedule.size(), tally.votes());
+        // the ratings fitted without the flagged voters keep the true order
+        BradleyTerry.Fit fit = BradleyTerry.fit(tally.rated());
+        for (int m = 0; m < TRUTH.length; m++) {
+            assertEquals("m" + (TRUTH.length - 1 - m), fit.ratings().get(m).model());
+        }
+        long ratedVotes = tally.rated().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
+        long allVotes = tally.all().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
+        assertTrue(ratedVotes < allVotes && allVotes == schedule.size());
+    }
+}
