@@ -174,11 +174,22 @@ public final class CorpusSong {
 
     /** The reference mix: the clean stems through the renderer with the reference parameters. Planar stereo. */
     public float[][] referenceMix(RenderSettings render) {
+        return referenceMix(render, null, 0f);
+    }
+
+    /**
+     * The reference mix as a listener with a taste would have it: the stems of {@code role} {@code gainDb} louder
+     * (null: the reference itself).
+     */
+    public float[][] referenceMix(RenderSettings render, StemRole role, float gainDb) {
         float[][] audio = new float[stems.size()][];
         float[][] params = new float[stems.size()][];
         for (int i = 0; i < stems.size(); i++) {
             audio[i] = stems.get(i).clean;
-            params[i] = stems.get(i).reference;
+            params[i] = stems.get(i).reference.clone();
+            if (stems.get(i).role == role) {
+                params[i][MixParams.GAIN_DB] += gainDb;
+            }
         }
         return render(render, audio, constant(render, params));
     }
