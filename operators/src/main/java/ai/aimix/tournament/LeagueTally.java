@@ -48,10 +48,7 @@ public final class LeagueTally {
         if (verdict(voter).flagged()) {
             flagged.add(voter);
             for (PairCounts.Pair p : mine.pairs()) {
-                rated.add(p.a, p.b, PairCounts.Outcome.FIRST, -p.aWins);
-                rated.add(p.a, p.b, PairCounts.Outcome.SECOND, -p.bWins);
-                rated.add(p.a, p.b, PairCounts.Outcome.TIE, -p.ties);
-                rated.add(p.a, p.b, PairCounts.Outcome.BOTH_BAD, -p.bothBad);
+                add(rated, p, -1);
             }
             return true;
         }
@@ -99,6 +96,47 @@ public final class LeagueTally {
      * The screen's verdict on a voter now: each of their votes against the current counts of everyone else on the
      * same pair (the history grows, so a voter screened later is screened against more), and their side choices.
      */
+    /** One voter's part of the state: their own counts, side choices and whether they are flagged. */
+    public record VoterState(String voter, PairCounts counts, long firstChoices, long sideChoices, boolean flagged) {
+    }
+
+    /** The whole state, for a checkpoint: every voter's record (the pair totals follow from them). */
+    public java.util.List<VoterState> voters() {
+        java.util.List<VoterState> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, PairCounts> e : new java.util.TreeMap<>(byVoter).entrySet()) {
+            long[] side = sides.getOrDefault(e.getKey(), new long[2]);
+            out.add(new VoterState(e.getKey(), e.getValue(), side[0], side[1], flagged.contains(e.getKey())));
+        }
+        return out;
+    }
+
+    /** A tally rebuilt from {@link #voters()} and the vote count: the same counts, flags and ratings. */
+    public static LeagueTally restore(double alpha, int minVotes, java.util.List<VoterState> voters, long votes) {
+        LeagueTally t = new LeagueTally(alpha, minVotes);
+        t.votes = votes;
+        for (VoterState v : voters) {
+            t.byVoter.put(v.voter(), v.counts());
+            t.sides.put(v.voter(), new long[] {v.firstChoices(), v.sideChoices()});
+            if (v.flagged()) {
+                t.flagged.add(v.voter());
+            }
+            for (PairCounts.Pair p : v.counts().pairs()) {
+                add(t.all, p, 1);
+                if (!v.flagged()) {
+                    add(t.rated, p, 1);
+                }
+            }
+        }
+        return t;
+    }
+
+    private static void add(PairCounts into, PairCounts.Pair p, int sign) {
+        into.add(p.a, p.b, PairCounts.Outcome.FIRST, sign * p.aWins);
+        into.add(p.a, p.b, PairCounts.Outcome.SECOND, sign * p.bWins);
+        into.add(p.a, p.b, PairCounts.Outcome.TIE, sign * p.ties);
+        into.add(p.a, p.b, PairCounts.Outcome.BOTH_BAD, sign * p.bothBad);
+    }
+
     public VoterScreen.Verdict verdict(String voter) {
         PairCounts mine = byVoter.get(voter);
         VoterScreen fresh = screen.emptyLike();

@@ -79,14 +79,21 @@ public final class PairCounts {
         }
     }
 
+    /** The pairs with at least one vote (a pair whose votes were all taken out again is left out). */
     public List<Pair> pairs() {
-        return Collections.unmodifiableList(new ArrayList<>(pairs.values()));
+        List<Pair> out = new ArrayList<>();
+        for (Pair p : pairs.values()) {
+            if (p.votes() != 0) {
+                out.add(p);
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
-    /** Every model that appears in a pair, sorted. */
+    /** Every model that appears in a pair with votes, sorted. */
     public List<String> models() {
         TreeSet<String> out = new TreeSet<>();
-        for (Pair p : pairs.values()) {
+        for (Pair p : pairs()) {
             out.add(p.a);
             out.add(p.b);
         }

@@ -90,6 +90,12 @@ class LeagueTallyTest {
         for (int m = 0; m < TRUTH.length; m++) {
             assertEquals("m" + (TRUTH.length - 1 - m), fit.ratings().get(m).model());
         }
+        // a checkpoint of the tally restores the same counts, flags and ratings
+        LeagueTally back = LeagueTally.restore(0.01, 20, tally.voters(), tally.votes());
+        assertEquals(tally.flagged(), back.flagged());
+        assertEquals(fit, BradleyTerry.fit(back.rated()));
+        assertEquals(BradleyTerry.fit(tally.all()), BradleyTerry.fit(back.all()));
+        assertEquals(tally.verdict("random-3"), back.verdict("random-3"));
         long ratedVotes = tally.rated().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
         long allVotes = tally.all().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
         assertTrue(ratedVotes < allVotes && allVotes == schedule.size());
