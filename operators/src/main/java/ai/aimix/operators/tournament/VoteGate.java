@@ -1,0 +1,99 @@
+package ai.aimix.operators.tournament;
+
+import ai.aimix.schema.Battle;
+import ai.aimix.schema.TournamentError;
+import ai.aimix.schema.TournamentErrorCode;
+import ai.aimix.schema.Vote;
+import ai.aimix.schema.internal.CountedVote;
+import ai.aimix.schema.internal.TournamentInbound;
+import ai.aimix.schema.internal.TournamentOutbound;
+import ai.aimix.tournament.VoteChecks;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per battle (keyed by battle id): remembers the battle, checks each vote against it ({@link VoteChecks}), counts a
+ * voter's first vote only, and passes counted votes on with the battle's league and models. Refused votes go to
+ * {@link #ERRORS}. A battle's state is cleared {@code retentionMillis} after it closes.
+ */
+public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, CountedVote> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<TournamentOutbound> ERRORS = new OutputTag<>("tournament-errors") { };
+
+    private final VoteChecks.Settings checks;
+    private final long retentionMillis;
+    private transient ValueState<Battle> battle;
+    private transient MapState<String, Boolean> voted;
+
+    public VoteGate(VoteChecks.Settings checks, long retentionMillis) {
+        this.checks = checks;
+        this.retentionMillis = retentionMillis;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        battle = getRuntimeContext().getState(new ValueStateDescriptor<>("battle", Battle.class));
+        voted = getRuntimeContext().getMapState(new MapStateDescriptor<>("voted", Types.STRING, Types.BOOLEAN));
+    }
+
+    @Override
+    public void processElement(TournamentInbound in, Context ctx, Collector<CountedVote> out) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        if (in.getBattle() != null) {
+            Battle b = in.getBattle();
+            Battle known = battle.value();
+            if (known != null) {
+                if (!known.equals(b)) {
+                    error(ctx, TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId()
+                            + " was already created with other contents; the first one stands", b.getBattleId(), null,
+                            now);
+                }
+                return;
+            }
+            if (b.getModelA().equals(b.getModelB()) || b.getAudioMillis() <= 0) {
+                error(ctx, TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId()
+                        + " needs two different models and a positive audio length", b.getBattleId(), null, now);
+                return;
+            }
+            battle.update(b);
+            long closes = b.getClosesAtMillis() != null ? b.getClosesAtMillis()
+                    : b.getCreatedAtMillis() + checks.defaultLifetimeMillis;
+            ctx.timerService().registerProcessingTimeTimer(Math.max(now, closes) + retentionMillis);
+            return;
+        }
+        Vote v = in.getVote();
+        Battle b = battle.value();
+        VoteChecks.Problem p = VoteChecks.check(b, v, now, checks);
+        if (p != null) {
+            error(ctx, p.code(), p.message(), v.getBattleId(), v.getVoterId(), now);
+            return;
+        }
+        if (voted.contains(v.getVoterId())) {
+            error(ctx, TournamentErrorCode.DUPLICATE_VOTE, "voter " + v.getVoterId() + " already voted on battle "
+                    + v.getBattleId() + "; the first vote counts", v.getBattleId(), v.getVoterId(), now);
+            return;
+        }
+        voted.put(v.getVoterId(), true);
+        out.collect(new CountedVote(b.getLeague(), b.getBattleId(), v.getVoterId(), b.getModelA(), b.getModelB(),
+                v.getOutcome(), v.getVotedAtMillis()));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CountedVote> out) {
+        battle.clear();
+        voted.clear();
+    }
+
+    static void error(Context ctx, TournamentErrorCode code, String message, String battleId, String voterId,
+                      long now) {
+        ctx.output(ERRORS, new TournamentOutbound(null, new TournamentError(code, message, battleId, voterId, null,
+                null, null, now)));
+    }
+}
