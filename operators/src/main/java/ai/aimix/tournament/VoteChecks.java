@@ -10,7 +10,8 @@ import ai.aimix.schema.Vote;
  */
 public final class VoteChecks {
     /** Limits. */
-    public static final class Settings {
+    public static final class Settings implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         /** A vote needs at least this share of one mix's length of listening (both mixes together). */
         public double minListenShare = 0.5;
         /** A battle without closesAtMillis takes votes this long after it was created. */

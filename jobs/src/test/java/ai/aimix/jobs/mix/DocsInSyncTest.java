@@ -25,6 +25,7 @@ class DocsInSyncTest {
         String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
         java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>(MixJobOptions.all());
         options.addAll(ai.aimix.jobs.training.TrainingJobOptions.all());
+        options.addAll(ai.aimix.jobs.tournament.TournamentJobOptions.all());
         for (ConfigOption<?> o : options) {
             assertFalse(o.description().toString().isBlank(), o.key() + " has no description");
             assertTrue(doc.contains("`" + o.key() + "`"), o.key() + " is missing from docs/CONFIGURATION.md");

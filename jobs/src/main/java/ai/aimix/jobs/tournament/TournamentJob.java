@@ -1,0 +1,97 @@
+package ai.aimix.jobs.tournament;
+
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.operators.tournament.LeagueRatings;
+import ai.aimix.operators.tournament.VoteGate;
+import ai.aimix.operators.tournament.VoterRateLimit;
+import ai.aimix.schema.internal.CountedVote;
+import ai.aimix.schema.internal.TournamentInbound;
+import ai.aimix.schema.internal.TournamentOutbound;
+import ai.aimix.tournament.VoteChecks;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The tournament job: battles and votes from Kafka; per battle the votes are checked and de-duplicated
+ * ({@link VoteGate}), per voter rate-limited ({@link VoterRateLimit}), per league folded into exact counts with the
+ * voter screen and turned into Bradley-Terry standings on a timer ({@link LeagueRatings}); standings and refused
+ * records go back to Kafka in one exactly-once sink. (Evolution is not part of the job yet.)
+ */
+public final class TournamentJob {
+    private final ReadableConfig config;
+    private final Source<TournamentInbound, ?, ?> source;
+    private final Sink<TournamentOutbound> sink;
+
+    public TournamentJob(ReadableConfig config, Source<TournamentInbound, ?, ?> source, Sink<TournamentOutbound> sink) {
+        this.config = config;
+        this.source = source;
+        this.sink = sink;
+    }
+
+    public static TournamentJob onKafka(ReadableConfig c) {
+        KafkaSource<TournamentInbound> source = KafkaSource.<TournamentInbound>builder()
+                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setTopics(c.get(TournamentJobOptions.TOPIC_BATTLES), c.get(TournamentJobOptions.TOPIC_VOTES))
+                .setGroupId(c.get(TournamentJobOptions.GROUP_ID))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new TournamentCodecs.Inbound(c.get(TournamentJobOptions.TOPIC_BATTLES),
+                        c.get(TournamentJobOptions.TOPIC_VOTES)))
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        KafkaSink<TournamentOutbound> sink = KafkaSink.<TournamentOutbound>builder()
+                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new TournamentCodecs.Outbound(c.get(TournamentJobOptions.TOPIC_STANDINGS),
+                        c.get(TournamentJobOptions.TOPIC_ERRORS)))
+                .setDeliveryGuarantee(c.get(MixJobOptions.EXACTLY_ONCE) ? DeliveryGuarantee.EXACTLY_ONCE
+                        : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(c.get(TournamentJobOptions.GROUP_ID) + "-tx")
+                .setProperty("transaction.timeout.ms",
+                        String.valueOf(c.get(MixJobOptions.TRANSACTION_TIMEOUT).toMillis()))
+                .build();
+        return new TournamentJob(c, source, sink);
+    }
+
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<TournamentInbound> inbound = env.fromSource(source, WatermarkStrategy.noWatermarks(),
+                "Kafka: tournament.battles + tournament.votes").uid("tournament-source");
+        DataStream<TournamentOutbound> undecodable = inbound.filter(r -> r.getError() != null)
+                .name("Undecodable records").uid("tournament-undecodable")
+                .map(r -> new TournamentOutbound(null, r.getError())).returns(TournamentOutbound.class)
+                .name("As errors").uid("tournament-undecodable-errors");
+        VoteChecks.Settings checks = new VoteChecks.Settings();
+        checks.minListenShare = config.get(TournamentJobOptions.MIN_LISTEN_SHARE);
+        checks.defaultLifetimeMillis = config.get(TournamentJobOptions.BATTLE_LIFETIME).toMillis();
+        SingleOutputStreamOperator<CountedVote> counted = inbound.filter(r -> r.getError() == null)
+                .name("Battles and votes").uid("tournament-decoded")
+                .keyBy(r -> r.getBattle() != null ? r.getBattle().getBattleId() : r.getVote().getBattleId())
+                .process(new VoteGate(checks, config.get(TournamentJobOptions.BATTLE_RETENTION).toMillis()))
+                .name("Vote gate (per battle)").uid("vote-gate");
+        SingleOutputStreamOperator<CountedVote> limited = counted.keyBy(CountedVote::getVoterId)
+                .process(new VoterRateLimit(config.get(TournamentJobOptions.RATE_BURST),
+                        config.get(TournamentJobOptions.RATE_PER_MINUTE)))
+                .name("Rate limit (per voter)").uid("voter-rate-limit");
+        SingleOutputStreamOperator<TournamentOutbound> standings = limited.keyBy(CountedVote::getLeague)
+                .process(new LeagueRatings(config.get(TournamentJobOptions.SCREEN_ALPHA),
+                        config.get(TournamentJobOptions.SCREEN_MIN_VOTES),
+                        config.get(TournamentJobOptions.REFRESH).toMillis()))
+                .name("League ratings").uid("league-ratings");
+        standings.union(counted.getSideOutput(VoteGate.ERRORS), limited.getSideOutput(VoteGate.ERRORS), undecodable)
+                .sinkTo(sink).name("Kafka: tournament.standings, tournament.errors").uid("tournament-sink");
+    }
+
+    public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.executeAsync("AI Mixer tournament");
+    }
+}

@@ -1,0 +1,191 @@
+package ai.aimix.jobs.tournament;
+
+import ai.aimix.jobs.embedded.EmbeddedKafka;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.schema.Battle;
+import ai.aimix.schema.Standings;
+import ai.aimix.schema.TournamentError;
+import ai.aimix.schema.TournamentErrorCode;
+import ai.aimix.schema.Vote;
+import ai.aimix.schema.VoteOutcome;
+import ai.aimix.schema.codec.Contract;
+import ai.aimix.tournament.BradleyTerry;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The tournament job on a MiniCluster against the in-process broker: exact counts, refused votes, standings. */
+class TournamentJobTest {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+    static EmbeddedKafka kafka;
+    static final double[] TRUTH = {-0.8, -0.2, 0.3, 0.9};
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
+                Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @Test
+    void countsEveryValidVoteOnceAndRefusesTheRestWithReasons() throws Exception {
+        Configuration c = new Configuration();
+        c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(200));
+        c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-t-").toUri().toString());
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        env.setParallelism(2);
+        JobClient job = TournamentJob.onKafka(c).executeAsync(env);
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            SplittableRandom r = new SplittableRandom(4);
+            long now = System.currentTimeMillis();
+            int battles = 80;
+            for (int b = 0; b < battles; b++) {
+                int x = r.nextInt(4);
+                int y = (x + 1 + r.nextInt(3)) % 4;
+                send(p, Contract.TOURNAMENT_BATTLES, "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b,
+                        "main", "song-" + b, "mix-" + b, "m" + x, "m" + y, 20_000L, now, null, List.of())));
+            }
+            p.flush();
+            Thread.sleep(1500); // battles before their votes
+            int valid = 0;
+            for (int b = 0; b < battles; b++) {
+                for (int v = 0; v < 6; v++) {
+                    // the battle's models from its id's draw: redo it to know the truth
+                    send(p, Contract.TOURNAMENT_VOTES, "battle-" + b, Contract.VOTE.encode(new Vote("battle-" + b,
+                            "voter-" + (b * 6 + v) % 25, r.nextDouble() < 0.7 ? VoteOutcome.A : VoteOutcome.B,
+                            25_000L, now)));
+                    valid++;
+                }
+            }
+            // not counted: a second vote, too fast, an unknown battle, garbage
+            send(p, Contract.TOURNAMENT_VOTES, "battle-0", Contract.VOTE.encode(new Vote("battle-0", "voter-0",
+                    VoteOutcome.B, 25_000L, now)));
+            send(p, Contract.TOURNAMENT_VOTES, "battle-1", Contract.VOTE.encode(new Vote("battle-1", "hasty",
+                    VoteOutcome.B, 3_000L, now)));
+            send(p, Contract.TOURNAMENT_VOTES, "battle-999", Contract.VOTE.encode(new Vote("battle-999", "lost",
+                    VoteOutcome.A, 25_000L, now)));
+            send(p, Contract.TOURNAMENT_VOTES, "battle-2", "not avro".getBytes(StandardCharsets.UTF_8));
+            p.flush();
+
+            Standings last = awaitStandings(valid, Duration.ofSeconds(90));
+            assertNotNull(last, "no standings with " + valid + " votes");
+            assertEquals(valid, last.getVotes(), "every valid vote counted exactly once");
+            assertEquals(4, last.getModels().size());
+            Map<TournamentErrorCode, Integer> codes = errors(4, Duration.ofSeconds(30));
+            assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.DUPLICATE_VOTE), codes.toString());
+            assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.TOO_FAST), codes.toString());
+            assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.UNKNOWN_BATTLE), codes.toString());
+            assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.UNDECODABLE), codes.toString());
+            for (int i = 1; i < last.getModels().size(); i++) {
+                double ri = last.getModels().get(i).getRating();
+                double prev = last.getModels().get(i - 1).getRating();
+                assertEquals(true, prev >= ri, "standings best first");
+            }
+            assertEquals(1000, last.getModels().stream().mapToDouble(m -> m.getRating()).average().orElse(0),
+                    1e-6 * BradleyTerry.ELO_PER_UNIT, "Elo scale centred at 1000");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value) {
+        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic + "-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    static Standings awaitStandings(long votes, Duration timeout) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(Contract.TOURNAMENT_STANDINGS)) {
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            Standings last = null;
+            while (System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    last = Contract.STANDINGS.decode(r.value());
+                }
+                if (last != null && last.getVotes() >= votes) {
+                    return last;
+                }
+            }
+            return last;
+        }
+    }
+
+    static Map<TournamentErrorCode, Integer> errors(int expected, Duration timeout) throws Exception {
+        Map<TournamentErrorCode, Integer> out = new EnumMap<>(TournamentErrorCode.class);
+        try (KafkaConsumer<byte[], byte[]> c = consumer(Contract.TOURNAMENT_ERRORS)) {
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            int n = 0;
+            while (System.currentTimeMillis() < deadline && n < expected) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    TournamentError e = Contract.TOURNAMENT_ERROR.decode(r.value());
+                    out.merge(e.getCode(), 1, Integer::sum);
+                    n++;
+                }
+            }
+        }
+        return out;
+    }
+}
