@@ -32,6 +32,14 @@ public final class TournamentJob {
     private final ReadableConfig config;
     private final Source<TournamentInbound, ?, ?> source;
     private final Sink<TournamentOutbound> sink;
+    private org.apache.flink.api.common.functions.MapFunction<TournamentOutbound, TournamentOutbound> outputTap;
+
+    /** A function every outbound record passes just before the sink (tests inject failures here). */
+    public TournamentJob withOutputTap(
+            org.apache.flink.api.common.functions.MapFunction<TournamentOutbound, TournamentOutbound> tap) {
+        this.outputTap = tap;
+        return this;
+    }
 
     public TournamentJob(ReadableConfig config, Source<TournamentInbound, ?, ?> source, Sink<TournamentOutbound> sink) {
         this.config = config;
@@ -75,7 +83,8 @@ public final class TournamentJob {
         SingleOutputStreamOperator<CountedVote> counted = inbound.filter(r -> r.getError() == null)
                 .name("Battles and votes").uid("tournament-decoded")
                 .keyBy(r -> r.getBattle() != null ? r.getBattle().getBattleId() : r.getVote().getBattleId())
-                .process(new VoteGate(checks, config.get(TournamentJobOptions.BATTLE_RETENTION).toMillis()))
+                .process(new VoteGate(checks, config.get(TournamentJobOptions.BATTLE_RETENTION).toMillis(),
+                        config.get(TournamentJobOptions.UNKNOWN_BATTLE_WAIT).toMillis()))
                 .name("Vote gate (per battle)").uid("vote-gate");
         SingleOutputStreamOperator<CountedVote> limited = counted.keyBy(CountedVote::getVoterId)
                 .process(new VoterRateLimit(config.get(TournamentJobOptions.RATE_BURST),
@@ -86,8 +95,13 @@ public final class TournamentJob {
                         config.get(TournamentJobOptions.SCREEN_MIN_VOTES),
                         config.get(TournamentJobOptions.REFRESH).toMillis()))
                 .name("League ratings").uid("league-ratings");
-        standings.union(counted.getSideOutput(VoteGate.ERRORS), limited.getSideOutput(VoteGate.ERRORS), undecodable)
-                .sinkTo(sink).name("Kafka: tournament.standings, tournament.errors").uid("tournament-sink");
+        DataStream<TournamentOutbound> outbound = standings.union(counted.getSideOutput(VoteGate.ERRORS),
+                limited.getSideOutput(VoteGate.ERRORS), undecodable);
+        if (outputTap != null) {
+            outbound = outbound.map(outputTap).returns(TournamentOutbound.class).name("Output tap")
+                    .uid("tournament-output-tap");
+        }
+        outbound.sinkTo(sink).name("Kafka: tournament.standings, tournament.errors").uid("tournament-sink");
     }
 
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {

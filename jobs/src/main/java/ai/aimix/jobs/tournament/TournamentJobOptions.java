@@ -30,6 +30,9 @@ public final class TournamentJobOptions {
     public static final ConfigOption<Duration> BATTLE_RETENTION = key("aimix.tournament.battle-retention")
             .durationType().defaultValue(Duration.ofDays(1)).withDescription("How long a closed battle is remembered "
                     + "(late votes: CLOSED_BATTLE; after that UNKNOWN_BATTLE).");
+    public static final ConfigOption<Duration> UNKNOWN_BATTLE_WAIT = key("aimix.tournament.unknown-battle-wait")
+            .durationType().defaultValue(Duration.ofSeconds(30)).withDescription("How long a vote waits for a battle "
+                    + "the job has not seen yet (they travel on different topics); then UNKNOWN_BATTLE.");
     public static final ConfigOption<Integer> RATE_BURST = key("aimix.tournament.rate-limit.burst").intType()
             .defaultValue(30).withDescription("Votes a voter may cast at once.");
     public static final ConfigOption<Double> RATE_PER_MINUTE = key("aimix.tournament.rate-limit.per-minute")
@@ -44,6 +47,6 @@ public final class TournamentJobOptions {
 
     public static List<ConfigOption<?>> all() {
         return List.of(GROUP_ID, TOPIC_BATTLES, TOPIC_VOTES, TOPIC_STANDINGS, TOPIC_ERRORS, REFRESH, MIN_LISTEN_SHARE,
-                BATTLE_LIFETIME, BATTLE_RETENTION, RATE_BURST, RATE_PER_MINUTE, SCREEN_ALPHA, SCREEN_MIN_VOTES);
+                BATTLE_LIFETIME, BATTLE_RETENTION, UNKNOWN_BATTLE_WAIT, RATE_BURST, RATE_PER_MINUTE, SCREEN_ALPHA, SCREEN_MIN_VOTES);
     }
 }

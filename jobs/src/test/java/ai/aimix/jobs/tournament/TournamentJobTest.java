@@ -70,6 +70,7 @@ class TournamentJobTest {
         Configuration c = new Configuration();
         c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(200));
+        c.set(TournamentJobOptions.UNKNOWN_BATTLE_WAIT, Duration.ofSeconds(1));
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
@@ -129,6 +130,115 @@ class TournamentJobTest {
                     1e-6 * BradleyTerry.ELO_PER_UNIT, "Elo scale centred at 1000");
         } finally {
             job.cancel().get();
+        }
+    }
+
+    static final java.util.concurrent.atomic.AtomicBoolean CHECKPOINTED = new java.util.concurrent.atomic.AtomicBoolean();
+    static final java.util.concurrent.atomic.AtomicInteger FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Throws once, at a standings record after a checkpoint has completed. */
+    static final class FailOnce extends org.apache.flink.api.common.functions.RichMapFunction<
+            ai.aimix.schema.internal.TournamentOutbound, ai.aimix.schema.internal.TournamentOutbound>
+            implements org.apache.flink.api.common.state.CheckpointListener {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ai.aimix.schema.internal.TournamentOutbound map(ai.aimix.schema.internal.TournamentOutbound r) {
+            if (r.getStandings() != null && r.getStandings().getVotes() > 100 && CHECKPOINTED.get()
+                    && FAILURES.compareAndSet(0, 1)) {
+                throw new IllegalStateException("injected failure at standings of " + r.getStandings().getVotes()
+                        + " votes");
+            }
+            return r;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTED.set(true);
+        }
+    }
+
+    /**
+     * The same votes through two jobs, one killed mid-stream (after a checkpoint) and restarted from it: both end
+     * with identical standings — the counts, ratings and intervals, to the last bit.
+     */
+    @Test
+    void aFailureMidStreamRestoresTheStandingsExactly() throws Exception {
+        kafka.createTopics(Map.of("battles-r", 2, "votes-r", 2, "standings-plain", 1, "errors-plain", 1,
+                "standings-crash", 1, "errors-crash", 1), Map.of());
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            SplittableRandom r = new SplittableRandom(9);
+            long now = System.currentTimeMillis();
+            for (int b = 0; b < 60; b++) {
+                int x = r.nextInt(4);
+                int y = (x + 1 + r.nextInt(3)) % 4;
+                send(p, "battles-r", "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b, "main",
+                        "song-" + b, "mix-" + b, "m" + x, "m" + y, 20_000L, now, null, List.of())));
+            }
+            p.flush();
+            for (int b = 0; b < 60; b++) {
+                for (int v = 0; v < 8; v++) {
+                    send(p, "votes-r", "battle-" + b, Contract.VOTE.encode(new Vote("battle-" + b,
+                            "voter-" + (b * 8 + v) % 40, r.nextDouble() < 0.65 ? VoteOutcome.A : VoteOutcome.B,
+                            25_000L, now)));
+                }
+            }
+            p.flush();
+        }
+        Standings plain = run("plain", null);
+        CHECKPOINTED.set(false);
+        FAILURES.set(0);
+        Standings crashed = run("crash", new FailOnce());
+        assertEquals(1, FAILURES.get(), "the failure was injected");
+        assertEquals(480, plain.getVotes());
+        assertEquals(plain.getVotes(), crashed.getVotes());
+        assertEquals(plain.getModels(), crashed.getModels(), "identical ratings, intervals and ranks");
+        assertEquals(plain.getFlaggedVoters(), crashed.getFlaggedVoters());
+    }
+
+    private Standings run(String name, FailOnce tap) throws Exception {
+        Configuration c = new Configuration();
+        c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(TournamentJobOptions.GROUP_ID, "tournament-" + name);
+        c.set(TournamentJobOptions.TOPIC_BATTLES, "battles-r");
+        c.set(TournamentJobOptions.TOPIC_VOTES, "votes-r");
+        c.set(TournamentJobOptions.TOPIC_STANDINGS, "standings-" + name);
+        c.set(TournamentJobOptions.TOPIC_ERRORS, "errors-" + name);
+        c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(100));
+        c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-t-").toUri().toString());
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                Duration.ofMillis(200));
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        env.setParallelism(2);
+        TournamentJob job = TournamentJob.onKafka(c);
+        if (tap != null) {
+            job.withOutputTap(tap);
+        }
+        JobClient client = job.executeAsync(env);
+        try {
+            String topic = "standings-" + name;
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
+                long deadline = System.currentTimeMillis() + 90_000;
+                Standings last = null;
+                while (System.currentTimeMillis() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        last = Contract.STANDINGS.decode(r.value());
+                    }
+                    if (last != null && last.getVotes() >= 480) {
+                        return last;
+                    }
+                }
+                return last;
+            }
+        } finally {
+            client.cancel().get();
         }
     }
 

@@ -29,18 +29,29 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
 
     private final VoteChecks.Settings checks;
     private final long retentionMillis;
+    private final long unknownBattleWaitMillis;
     private transient ValueState<Battle> battle;
     private transient MapState<String, Boolean> voted;
+    private transient org.apache.flink.api.common.state.ListState<Vote> waiting;
+    private transient ValueState<Long> waitUntil;
 
-    public VoteGate(VoteChecks.Settings checks, long retentionMillis) {
+    /**
+     * @param unknownBattleWaitMillis how long votes wait for a battle not seen yet (battles and votes travel on
+     *                                different topics, so a vote can overtake its battle); then UNKNOWN_BATTLE
+     */
+    public VoteGate(VoteChecks.Settings checks, long retentionMillis, long unknownBattleWaitMillis) {
         this.checks = checks;
         this.retentionMillis = retentionMillis;
+        this.unknownBattleWaitMillis = unknownBattleWaitMillis;
     }
 
     @Override
     public void open(OpenContext ctx) {
         battle = getRuntimeContext().getState(new ValueStateDescriptor<>("battle", Battle.class));
         voted = getRuntimeContext().getMapState(new MapStateDescriptor<>("voted", Types.STRING, Types.BOOLEAN));
+        waiting = getRuntimeContext().getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
+                "waiting-votes", Vote.class));
+        waitUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("wait-until", Types.LONG));
     }
 
     @Override
@@ -66,10 +77,32 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
             long closes = b.getClosesAtMillis() != null ? b.getClosesAtMillis()
                     : b.getCreatedAtMillis() + checks.defaultLifetimeMillis;
             ctx.timerService().registerProcessingTimeTimer(Math.max(now, closes) + retentionMillis);
+            Long wait = waitUntil.value();
+            if (wait != null) {
+                ctx.timerService().deleteProcessingTimeTimer(wait);
+                waitUntil.clear();
+                for (Vote v : waiting.get()) {
+                    vote(b, v, now, ctx, out);
+                }
+                waiting.clear();
+            }
             return;
         }
         Vote v = in.getVote();
         Battle b = battle.value();
+        if (b == null && unknownBattleWaitMillis > 0) {
+            waiting.add(v);
+            if (waitUntil.value() == null) {
+                long at = now + unknownBattleWaitMillis;
+                ctx.timerService().registerProcessingTimeTimer(at);
+                waitUntil.update(at);
+            }
+            return;
+        }
+        vote(b, v, now, ctx, out);
+    }
+
+    private void vote(Battle b, Vote v, long now, Context ctx, Collector<CountedVote> out) throws Exception {
         VoteChecks.Problem p = VoteChecks.check(b, v, now, checks);
         if (p != null) {
             error(ctx, p.code(), p.message(), v.getBattleId(), v.getVoterId(), now);
@@ -86,12 +119,22 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CountedVote> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CountedVote> out) throws Exception {
+        Long wait = waitUntil.value();
+        if (wait != null && wait == timestamp) {
+            // the battle never came: the waiting votes are refused
+            for (Vote v : waiting.get()) {
+                vote(null, v, timestamp, ctx, out);
+            }
+            waiting.clear();
+            waitUntil.clear();
+            return;
+        }
         battle.clear();
         voted.clear();
     }
 
-    static void error(Context ctx, TournamentErrorCode code, String message, String battleId, String voterId,
+    static void error(KeyedProcessFunction<String, TournamentInbound, CountedVote>.Context ctx, TournamentErrorCode code, String message, String battleId, String voterId,
                       long now) {
         ctx.output(ERRORS, new TournamentOutbound(null, new TournamentError(code, message, battleId, voterId, null,
                 null, null, now)));

@@ -38,15 +38,17 @@ class TournamentFunctionsTest {
 
     @Test
     void voteGateCountsFirstVotesAndRefusesTheRest() throws Exception {
-        VoteGate gate = new VoteGate(new VoteChecks.Settings(), 1_000);
+        VoteGate gate = new VoteGate(new VoteChecks.Settings(), 1_000, 2_000);
         try (KeyedOneInputStreamOperatorTestHarness<String, TournamentInbound, CountedVote> h =
                      new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(gate),
                              r -> r.getBattle() != null ? r.getBattle().getBattleId() : r.getVote().getBattleId(),
                              Types.STRING)) {
             h.open();
             h.setProcessingTime(100);
-            h.processElement(new StreamRecord<>(in("b0", "v1", VoteOutcome.A, 9_000)));   // battle not seen yet
+            h.processElement(new StreamRecord<>(in("b0", "v1", VoteOutcome.A, 9_000)));   // battle never comes
+            h.processElement(new StreamRecord<>(in("b1", "v0", VoteOutcome.B, 9_000)));   // overtakes its battle
             h.processElement(new StreamRecord<>(in(battle("b1", 50_000))));
+            h.setProcessingTime(2_100); // b0's vote waited 2 s in vain
             h.processElement(new StreamRecord<>(in("b1", "v1", VoteOutcome.A, 9_000)));
             h.processElement(new StreamRecord<>(in("b1", "v1", VoteOutcome.B, 9_000)));   // second vote
             h.processElement(new StreamRecord<>(in("b1", "v2", VoteOutcome.TIE, 2_000)));  // too fast
@@ -55,8 +57,9 @@ class TournamentFunctionsTest {
             h.processElement(new StreamRecord<>(in("b1", "v4", VoteOutcome.B, 9_000)));   // closed (still remembered)
             List<CountedVote> counted = new ArrayList<>();
             h.extractOutputValues().forEach(counted::add);
-            assertEquals(List.of("v1", "v3"), counted.stream().map(CountedVote::getVoterId).collect(Collectors.toList()));
-            assertEquals(VoteOutcome.A, counted.get(0).getOutcome());
+            assertEquals(List.of("v0", "v1", "v3"),
+                    counted.stream().map(CountedVote::getVoterId).collect(Collectors.toList()));
+            assertEquals(VoteOutcome.A, counted.get(1).getOutcome());
             List<TournamentErrorCode> codes = new ArrayList<>();
             for (StreamRecord<TournamentOutbound> e : h.getSideOutput(VoteGate.ERRORS)) {
                 codes.add(e.getValue().getError().getCode());
