@@ -164,27 +164,6 @@ class TournamentJobTest {
      */
     @Test
     void aFailureMidStreamRestoresTheStandingsExactly() throws Exception {
-        kafka.createTopics(Map.of("battles-r", 2, "votes-r", 2, "standings-plain", 1, "errors-plain", 1,
-                "standings-crash", 1, "errors-crash", 1), Map.of());
-        try (KafkaProducer<byte[], byte[]> p = producer()) {
-            SplittableRandom r = new SplittableRandom(9);
-            long now = System.currentTimeMillis();
-            for (int b = 0; b < 60; b++) {
-                int x = r.nextInt(4);
-                int y = (x + 1 + r.nextInt(3)) % 4;
-                send(p, "battles-r", "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b, "main",
-                        "song-" + b, "mix-" + b, "m" + x, "m" + y, 20_000L, now, null, List.of())));
-            }
-            p.flush();
-            for (int b = 0; b < 60; b++) {
-                for (int v = 0; v < 8; v++) {
-                    send(p, "votes-r", "battle-" + b, Contract.VOTE.encode(new Vote("battle-" + b,
-                            "voter-" + (b * 8 + v) % 40, r.nextDouble() < 0.65 ? VoteOutcome.A : VoteOutcome.B,
-                            25_000L, now)));
-                }
-            }
-            p.flush();
-        }
         Standings plain = run("plain", null);
         CHECKPOINTED.set(false);
         FAILURES.set(0);
@@ -196,12 +175,44 @@ class TournamentJobTest {
         assertEquals(plain.getFlaggedVoters(), crashed.getFlaggedVoters());
     }
 
+    /** The same battles and votes (seeded) into a run's own topics: half, then after a checkpoint the other half. */
+    private static void produce(String name, int half) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            SplittableRandom r = new SplittableRandom(9);
+            long now = 1_700_000_000_000L;
+            List<int[]> pairs = new ArrayList<>();
+            for (int b = 0; b < 60; b++) {
+                int x = r.nextInt(4);
+                pairs.add(new int[] {x, (x + 1 + r.nextInt(3)) % 4});
+            }
+            if (half == 0) {
+                for (int b = 0; b < 60; b++) {
+                    send(p, "battles-" + name, "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b,
+                            "main", "song-" + b, "mix-" + b, "m" + pairs.get(b)[0], "m" + pairs.get(b)[1], 20_000L,
+                            System.currentTimeMillis(), null, List.of())));
+                }
+            }
+            for (int b = 0; b < 60; b++) {
+                for (int v = 0; v < 8; v++) {
+                    boolean a = r.nextDouble() < 0.65;
+                    if (b % 2 == half) {
+                        send(p, "votes-" + name, "battle-" + b, Contract.VOTE.encode(new Vote("battle-" + b,
+                                "voter-" + (b * 8 + v) % 40, a ? VoteOutcome.A : VoteOutcome.B, 25_000L, now)));
+                    }
+                }
+            }
+            p.flush();
+        }
+    }
+
     private Standings run(String name, FailOnce tap) throws Exception {
         Configuration c = new Configuration();
         c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(TournamentJobOptions.GROUP_ID, "tournament-" + name);
-        c.set(TournamentJobOptions.TOPIC_BATTLES, "battles-r");
-        c.set(TournamentJobOptions.TOPIC_VOTES, "votes-r");
+        kafka.createTopics(Map.of("battles-" + name, 2, "votes-" + name, 2, "standings-" + name, 1,
+                "errors-" + name, 1), Map.of());
+        c.set(TournamentJobOptions.TOPIC_BATTLES, "battles-" + name);
+        c.set(TournamentJobOptions.TOPIC_VOTES, "votes-" + name);
         c.set(TournamentJobOptions.TOPIC_STANDINGS, "standings-" + name);
         c.set(TournamentJobOptions.TOPIC_ERRORS, "errors-" + name);
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(100));
@@ -223,6 +234,13 @@ class TournamentJobTest {
         }
         JobClient client = job.executeAsync(env);
         try {
+            produce(name, 0);
+            long until = System.currentTimeMillis() + 30_000;
+            Thread.sleep(500);
+            while (tap != null && !CHECKPOINTED.get() && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+            }
+            produce(name, 1); // for the crashing run, after a completed checkpoint: its standings trigger the failure
             String topic = "standings-" + name;
             try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
                 long deadline = System.currentTimeMillis() + 90_000;
