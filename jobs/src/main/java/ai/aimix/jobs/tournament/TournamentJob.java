@@ -1,7 +1,7 @@
 package ai.aimix.jobs.tournament;
 
 import ai.aimix.jobs.mix.MixJobOptions;
-import ai.aimix.operators.tournament.LeagueRatings;
+import ai.aimix.operators.tournament.LeagueRatingsOperator;
 import ai.aimix.operators.tournament.VoteGate;
 import ai.aimix.operators.tournament.VoterRateLimit;
 import ai.aimix.schema.internal.CountedVote;
@@ -25,7 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /**
  * The tournament job: battles and votes from Kafka; per battle the votes are checked and de-duplicated
  * ({@link VoteGate}), per voter rate-limited ({@link VoterRateLimit}), per league folded into exact counts with the
- * voter screen and turned into Bradley-Terry standings on a timer ({@link LeagueRatings}); standings and refused
+ * voter screen and turned into Bradley-Terry standings on a timer ({@link LeagueRatingsOperator}); standings and refused
  * records go back to Kafka in one exactly-once sink. (Evolution is not part of the job yet.)
  */
 public final class TournamentJob {
@@ -91,10 +91,11 @@ public final class TournamentJob {
                         config.get(TournamentJobOptions.RATE_PER_MINUTE)))
                 .name("Rate limit (per voter)").uid("voter-rate-limit");
         SingleOutputStreamOperator<TournamentOutbound> standings = limited.keyBy(CountedVote::getLeague)
-                .process(new LeagueRatings(config.get(TournamentJobOptions.SCREEN_ALPHA),
-                        config.get(TournamentJobOptions.SCREEN_MIN_VOTES),
+                .transform("League ratings", org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                        TournamentOutbound.class), new LeagueRatingsOperator(
+                        config.get(TournamentJobOptions.SCREEN_ALPHA), config.get(TournamentJobOptions.SCREEN_MIN_VOTES),
                         config.get(TournamentJobOptions.REFRESH).toMillis()))
-                .name("League ratings").uid("league-ratings");
+                .uid("league-ratings");
         DataStream<TournamentOutbound> outbound = standings.union(counted.getSideOutput(VoteGate.ERRORS),
                 limited.getSideOutput(VoteGate.ERRORS), undecodable);
         if (outputTap != null) {

@@ -88,6 +88,11 @@ public class LeagueRatings extends KeyedProcessFunction<String, CountedVote, Tou
     }
 
     private LeagueTally tally(LeagueState s) {
+        return fromState(s, alpha, minVotes);
+    }
+
+    /** A tally from its keyed state form (null: a new league). */
+    static LeagueTally fromState(LeagueState s, double alpha, int minVotes) {
         if (s == null) {
             return new LeagueTally(alpha, minVotes);
         }

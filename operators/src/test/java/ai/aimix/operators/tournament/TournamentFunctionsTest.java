@@ -96,4 +96,36 @@ class TournamentFunctionsTest {
             assertEquals(0, h.numProcessingTimeTimers());
         }
     }
+
+    /** The in-memory league ratings operator: same standings, state saved before a barrier and restored exactly. */
+    @Test
+    void leagueRatingsOperatorKeepsItsTallyAcrossASnapshot() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        Standings before;
+        try (KeyedOneInputStreamOperatorTestHarness<String, CountedVote, TournamentOutbound> h =
+                     new KeyedOneInputStreamOperatorTestHarness<>(new LeagueRatingsOperator(0.01, 20, 1_000),
+                             CountedVote::getLeague, Types.STRING)) {
+            h.open();
+            h.setProcessingTime(0);
+            for (int i = 0; i < 30; i++) {
+                VoteOutcome o = i % 3 == 0 ? VoteOutcome.B : VoteOutcome.A;
+                h.processElement(new StreamRecord<>(new CountedVote("main", "b" + i, "v" + i, "m1", "m2", o, 0L)));
+            }
+            h.prepareSnapshotPreBarrier(1);
+            snapshot = h.snapshot(1, 1);
+            h.setProcessingTime(1_000);
+            before = h.extractOutputValues().get(0).getStandings();
+            assertEquals(30, before.getVotes());
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, CountedVote, TournamentOutbound> h =
+                     new KeyedOneInputStreamOperatorTestHarness<>(new LeagueRatingsOperator(0.01, 20, 1_000),
+                             CountedVote::getLeague, Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(1_000); // the restored refresh timer fires
+            Standings after = h.extractOutputValues().get(0).getStandings();
+            assertEquals(before.getVotes(), after.getVotes());
+            assertEquals(before.getModels(), after.getModels());
+        }
+    }
 }

@@ -1,0 +1,126 @@
+package ai.aimix.operators.tournament;
+
+import ai.aimix.schema.ModelStanding;
+import ai.aimix.schema.Standings;
+import ai.aimix.schema.internal.CountedVote;
+import ai.aimix.schema.internal.LeagueState;
+import ai.aimix.schema.internal.TournamentOutbound;
+import ai.aimix.tournament.BradleyTerry;
+import ai.aimix.tournament.LeagueTally;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per league (keyed by league), the fast form of {@link LeagueRatings}: each league's tally lives in memory while
+ * votes fold into it, and is written to keyed state only for the leagues that changed, just before each checkpoint
+ * barrier ({@link #prepareSnapshotPreBarrier}): nothing unsaved crosses a barrier, and a vote costs a fold, not a
+ * read and write of the whole league. After a restore the tally is read back from state at the league's first
+ * vote or refresh. Standings are refitted at most every {@code refreshMillis} while votes arrive.
+ */
+public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutbound>
+        implements OneInputStreamOperator<CountedVote, TournamentOutbound>, Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 1L;
+
+    private final double alpha;
+    private final int minVotes;
+    private final long refreshMillis;
+    private transient Map<String, LeagueTally> tallies;
+    private transient Set<String> dirty;
+    private transient Set<String> pending;
+    private transient ValueState<LeagueState> state;
+    private transient InternalTimerService<VoidNamespace> timers;
+
+    public LeagueRatingsOperator(double alpha, int minVotes, long refreshMillis) {
+        this.alpha = alpha;
+        this.minVotes = minVotes;
+        this.refreshMillis = refreshMillis;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        tallies = new HashMap<>();
+        dirty = new LinkedHashSet<>();
+        pending = new LinkedHashSet<>();
+        state = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>("league", LeagueState.class));
+        timers = getInternalTimerService("league-refresh", VoidNamespaceSerializer.INSTANCE, this);
+    }
+
+    @SuppressWarnings("unchecked")
+    private String league() {
+        return (String) getCurrentKey();
+    }
+
+    private LeagueTally tally(String league) throws Exception {
+        LeagueTally t = tallies.get(league);
+        if (t == null) {
+            t = LeagueRatings.fromState(state.value(), alpha, minVotes);
+            tallies.put(league, t);
+        }
+        return t;
+    }
+
+    @Override
+    public void processElement(StreamRecord<CountedVote> element) throws Exception {
+        CountedVote v = element.getValue();
+        String league = league();
+        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), LeagueRatings.outcome(v.getOutcome()));
+        dirty.add(league);
+        if (pending.add(league)) {
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
+                    getProcessingTimeService().getCurrentProcessingTime() + refreshMillis);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String league = timer.getKey();
+        pending.remove(league);
+        LeagueTally t = tally(league);
+        BradleyTerry.Fit fit = BradleyTerry.fit(t.rated());
+        List<ModelStanding> models = new ArrayList<>();
+        for (BradleyTerry.Rating r : fit.ratings()) {
+            models.add(new ModelStanding(r.model(), r.elo(), 1000 + BradleyTerry.ELO_PER_UNIT * r.lower(),
+                    1000 + BradleyTerry.ELO_PER_UNIT * r.upper(), r.votes(), r.rank()));
+        }
+        output.collect(new StreamRecord<>(new TournamentOutbound(new Standings(league, timer.getTimestamp(),
+                t.votes(), models, new ArrayList<>(t.flagged())), null)));
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        for (String league : dirty) {
+            setCurrentKey(league);
+            state.update(LeagueRatings.toState(tallies.get(league)));
+        }
+        dirty.clear();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        prepareSnapshotPreBarrier(-1);
+        super.finish();
+    }
+}
