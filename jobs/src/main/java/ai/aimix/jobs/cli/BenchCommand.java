@@ -80,6 +80,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "--quantization: timed batches per precision. Default ${DEFAULT-VALUE}.")
     int iterations;
 
+    @Option(names = "--tournament", description = "Time the tournament job: --votes votes, already in Kafka, through "
+            + "validation, rate limiting and the league ratings, exactly once, until the standings count them all.")
+    boolean tournament;
+
+    @Option(names = "--votes", defaultValue = "200000", description = "--tournament: votes. Default ${DEFAULT-VALUE}.")
+    int tournamentVotes;
+
     @Mixin
     CommonOptions common;
 
@@ -91,6 +98,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (dspOnly) {
             return dsp();
+        }
+        if (tournament) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper().writeValueAsString(
+                        new ai.aimix.jobs.tournament.TournamentBench(tournamentVotes, 5_000).run()));
+            }
+            return 0;
         }
         if (quantization) {
             for (int i = 0; i < runs; i++) {

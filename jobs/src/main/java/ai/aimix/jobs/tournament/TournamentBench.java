@@ -1,0 +1,133 @@
+package ai.aimix.jobs.tournament;
+
+import ai.aimix.jobs.embedded.EmbeddedKafka;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.schema.Battle;
+import ai.aimix.schema.Standings;
+import ai.aimix.schema.Vote;
+import ai.aimix.schema.VoteOutcome;
+import ai.aimix.schema.codec.Contract;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+/**
+ * {@code ./aimix bench --tournament}: the tournament job on the in-process broker and a local Flink cluster,
+ * exactly once with checkpoints; {@code votes} votes on {@code battles} battles among 8 models by 2,000 voters are
+ * produced as fast as possible (already in Kafka when the job starts reading), and the time until standings count
+ * them all is measured. One JSON line.
+ */
+public final class TournamentBench {
+    private final int votes;
+    private final int battles;
+
+    public TournamentBench(int votes, int battles) {
+        this.votes = votes;
+        this.battles = battles;
+    }
+
+    public ObjectNode run() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
+                    Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            pp.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 18));
+            long now = System.currentTimeMillis();
+            SplittableRandom r = new SplittableRandom(1);
+            long t0 = System.nanoTime();
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp)) {
+                for (int b = 0; b < battles; b++) {
+                    int x = r.nextInt(8);
+                    int y = (x + 1 + r.nextInt(7)) % 8;
+                    p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
+                            new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + x, "m" + y, 20_000L, now, null,
+                                    List.of()))));
+                }
+                for (int i = 0; i < votes; i++) {
+                    int b = i % battles;
+                    String voter = "voter-" + (i / battles) % 2000 + "-" + (i % 7);
+                    p.send(new ProducerRecord<>(Contract.TOURNAMENT_VOTES, key("b" + b), Contract.VOTE.encode(
+                            new Vote("b" + b, voter, r.nextDouble() < 0.6 ? VoteOutcome.A : VoteOutcome.B, 25_000L,
+                                    now))));
+                }
+                p.flush();
+            }
+            double produceS = (System.nanoTime() - t0) / 1e9;
+            Configuration c = new Configuration();
+            c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+            c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(500));
+            c.set(TournamentJobOptions.RATE_BURST, 1_000_000);
+            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+            c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-tb-").toUri().toString());
+            c.set(PipelineOptions.GENERIC_TYPES, false);
+            c.set(PipelineOptions.OBJECT_REUSE, true);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, c);
+            long t1 = System.nanoTime();
+            JobClient job = TournamentJob.onKafka(c).executeAsync(env);
+            Standings last = null;
+            Properties cp = new Properties();
+            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-standings");
+            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
+                consumer.subscribe(List.of(Contract.TOURNAMENT_STANDINGS));
+                long deadline = System.currentTimeMillis() + 600_000;
+                while (System.currentTimeMillis() < deadline && (last == null || last.getVotes() < votes)) {
+                    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(100))) {
+                        last = Contract.STANDINGS.decode(rec.value());
+                    }
+                }
+            } finally {
+                job.cancel().get();
+            }
+            double seconds = (System.nanoTime() - t1) / 1e9;
+            ObjectNode n = new ObjectMapper().createObjectNode();
+            n.put("mode", "tournament");
+            n.put("votes", votes);
+            n.put("battles", battles);
+            n.put("counted", last == null ? 0 : last.getVotes());
+            n.put("produce_s", Math.round(produceS * 1000) / 1000.0);
+            n.put("job_s_including_startup", Math.round(seconds * 1000) / 1000.0);
+            n.put("votes_per_s", Math.round(votes / seconds));
+            n.put("cores", Runtime.getRuntime().availableProcessors());
+            n.put("date", Instant.now().toString());
+            return n;
+        }
+    }
+
+    private static byte[] key(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
