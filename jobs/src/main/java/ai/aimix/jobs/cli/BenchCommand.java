@@ -84,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "validation, rate limiting and the league ratings, exactly once, until the standings count them all.")
     boolean tournament;
 
+    @Option(names = "--tournament-latency", description = "Standings refresh latency of the tournament job at 1,000 "
+            + "votes/s for 15 s (refresh every 200 ms, checkpoints every 250 ms).")
+    boolean tournamentLatency;
+
     @Option(names = "--votes", defaultValue = "200000", description = "--tournament: votes. Default ${DEFAULT-VALUE}.")
     int tournamentVotes;
 
@@ -98,6 +102,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (dspOnly) {
             return dsp();
+        }
+        if (tournamentLatency) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper().writeValueAsString(
+                        new ai.aimix.jobs.tournament.TournamentBench(0, 500).latency(1000, 15, 200, 250)));
+            }
+            return 0;
         }
         if (tournament) {
             for (int i = 0; i < runs; i++) {

@@ -127,6 +127,91 @@ public final class TournamentBench {
         }
     }
 
+    /**
+     * Refresh latency: the job runs first; votes arrive at {@code perSecond} for {@code seconds}; for every standings
+     * record seen by a read_committed consumer, the delay from the moment the last vote it counts was sent.
+     */
+    public ObjectNode latency(int perSecond, int seconds, long refreshMillis, long checkpointMillis) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
+                    Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
+            Configuration c = new Configuration();
+            c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+            c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(refreshMillis));
+            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
+            c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-tl-").toUri().toString());
+            c.set(PipelineOptions.GENERIC_TYPES, false);
+            JobClient job = TournamentJob.onKafka(c).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(2, c));
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            Properties cp = new Properties();
+            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-standings");
+            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            int total = perSecond * seconds;
+            long[] sentAt = new long[total + 1];
+            java.util.List<Long> delays = new java.util.ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp);
+                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
+                consumer.subscribe(List.of(Contract.TOURNAMENT_STANDINGS));
+                long now = System.currentTimeMillis();
+                for (int b = 0; b < battles; b++) {
+                    p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
+                            new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + (b % 8), "m" + ((b + 1) % 8),
+                                    20_000L, now, null, List.of()))));
+                }
+                p.flush();
+                Thread.sleep(3000); // the job is up and has seen the battles
+                SplittableRandom r = new SplittableRandom(2);
+                long start = System.nanoTime();
+                int sent = 0;
+                long counted = 0;
+                while (counted < total && System.nanoTime() - start < (seconds + 30) * 1_000_000_000L) {
+                    long due = Math.min(total, (System.nanoTime() - start) * perSecond / 1_000_000_000L);
+                    while (sent < due) {
+                        int b = sent % battles;
+                        p.send(new ProducerRecord<>(Contract.TOURNAMENT_VOTES, key("b" + b), Contract.VOTE.encode(
+                                new Vote("b" + b, "v" + sent, r.nextBoolean() ? VoteOutcome.A : VoteOutcome.B,
+                                        25_000L, now))));
+                        sent++;
+                        sentAt[sent] = System.nanoTime();
+                    }
+                    p.flush();
+                    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(5))) {
+                        Standings s = Contract.STANDINGS.decode(rec.value());
+                        counted = s.getVotes();
+                        if (counted > 0 && counted <= total) {
+                            delays.add((System.nanoTime() - sentAt[(int) counted]) / 1_000_000);
+                        }
+                    }
+                }
+            } finally {
+                job.cancel().get();
+            }
+            java.util.Collections.sort(delays);
+            ObjectNode n = new ObjectMapper().createObjectNode();
+            n.put("mode", "tournament-latency");
+            n.put("votes_per_s", perSecond);
+            n.put("seconds", seconds);
+            n.put("refresh_ms", refreshMillis);
+            n.put("checkpoint_ms", checkpointMillis);
+            n.put("standings_seen", delays.size());
+            n.put("latency_ms_median", delays.isEmpty() ? -1 : delays.get(delays.size() / 2));
+            n.put("latency_ms_p95", delays.isEmpty() ? -1 : delays.get((int) (delays.size() * 0.95)));
+            n.put("latency_ms_max", delays.isEmpty() ? -1 : delays.get(delays.size() - 1));
+            n.put("date", Instant.now().toString());
+            return n;
+        }
+    }
+
     private static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
