@@ -16,6 +16,8 @@ import java.util.TreeSet;
 public final class LeagueTally {
     private final VoterScreen screen;
     private final Map<String, long[]> sides = new HashMap<>();
+    /** Per voter: attention checks passed, missed. */
+    private final Map<String, long[]> checks = new HashMap<>();
     private final PairCounts all = new PairCounts();
     private final PairCounts rated = new PairCounts();
     private final Map<String, PairCounts> byVoter = new HashMap<>();
@@ -33,6 +35,20 @@ public final class LeagueTally {
      * @return whether this vote made the voter flagged
      */
     public boolean fold(String voter, String first, String second, PairCounts.Outcome outcome) {
+        return fold(voter, first, second, outcome, null);
+    }
+
+    /**
+     * As {@link #fold(String, String, String, PairCounts.Outcome)}; a vote on an attention-check battle
+     * ({@code expected} not null) only tests the voter: it is not counted for the ratings.
+     */
+    public boolean fold(String voter, String first, String second, PairCounts.Outcome outcome,
+                        PairCounts.Outcome expected) {
+        if (expected != null) {
+            long[] c = checks.computeIfAbsent(voter, k -> new long[2]);
+            c[outcome == expected ? 0 : 1]++;
+            return flagIfNeeded(voter);
+        }
         votes++;
         PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
         if (outcome == PairCounts.Outcome.FIRST || outcome == PairCounts.Outcome.SECOND) {
@@ -45,6 +61,14 @@ public final class LeagueTally {
             return false;
         }
         rated.add(first, second, outcome);
+        return flagIfNeeded(voter);
+    }
+
+    private boolean flagIfNeeded(String voter) {
+        if (flagged.contains(voter)) {
+            return false;
+        }
+        PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
         if (verdict(voter).flagged()) {
             flagged.add(voter);
             for (PairCounts.Pair p : mine.pairs()) {
@@ -97,15 +121,20 @@ public final class LeagueTally {
      * same pair (the history grows, so a voter screened later is screened against more), and their side choices.
      */
     /** One voter's part of the state: their own counts, side choices and whether they are flagged. */
-    public record VoterState(String voter, PairCounts counts, long firstChoices, long sideChoices, boolean flagged) {
+    public record VoterState(String voter, PairCounts counts, long firstChoices, long sideChoices, boolean flagged,
+                             long checksPassed, long checksFailed) {
     }
 
     /** The whole state, for a checkpoint: every voter's record (the pair totals follow from them). */
     public java.util.List<VoterState> voters() {
         java.util.List<VoterState> out = new java.util.ArrayList<>();
-        for (Map.Entry<String, PairCounts> e : new java.util.TreeMap<>(byVoter).entrySet()) {
-            long[] side = sides.getOrDefault(e.getKey(), new long[2]);
-            out.add(new VoterState(e.getKey(), e.getValue(), side[0], side[1], flagged.contains(e.getKey())));
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(byVoter.keySet());
+        names.addAll(checks.keySet());
+        for (String name : names) {
+            long[] side = sides.getOrDefault(name, new long[2]);
+            long[] c = checks.getOrDefault(name, new long[2]);
+            out.add(new VoterState(name, byVoter.getOrDefault(name, new PairCounts()), side[0], side[1],
+                    flagged.contains(name), c[0], c[1]));
         }
         return out;
     }
@@ -117,6 +146,9 @@ public final class LeagueTally {
         for (VoterState v : voters) {
             t.byVoter.put(v.voter(), v.counts());
             t.sides.put(v.voter(), new long[] {v.firstChoices(), v.sideChoices()});
+            if (v.checksPassed() + v.checksFailed() > 0) {
+                t.checks.put(v.voter(), new long[] {v.checksPassed(), v.checksFailed()});
+            }
             if (v.flagged()) {
                 t.flagged.add(v.voter());
             }
@@ -158,6 +190,10 @@ public final class LeagueTally {
         long[] side = sides.getOrDefault(voter, new long[2]);
         for (int i = 0; i < side[1]; i++) {
             fresh.side(voter, i < side[0]);
+        }
+        long[] c = checks.getOrDefault(voter, new long[2]);
+        for (int i = 0; i < c[0] + c[1]; i++) {
+            fresh.check(voter, i < c[0]);
         }
         return fresh.verdict(voter);
     }

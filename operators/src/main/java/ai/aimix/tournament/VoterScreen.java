@@ -13,14 +13,19 @@ import java.util.Map;
  * agrees. Voters who always pick the side shown first (A) look, on randomised sides, like random voters to that
  * test; a second test catches them: the two-sided binomial p-value of their A-versus-B choices. A third, directed
  * test counts how often the voter sided with the crowd's favourite against how often the crowd's own rates predict
- * (a one-sided normal score test): random and contrarian voters agree too rarely. A voter is flagged when any test,
- * Bonferroni-corrected (x3), is below {@code alpha}.
+ * (a one-sided normal score test): random and contrarian voters agree too rarely. A fourth counts missed
+ * attention checks (battles with an expected verdict, e.g. a reference mix against a plain sum) against a slip rate
+ * of {@link #CHECK_SLIP}: random voters miss half. A voter is flagged when any test, Bonferroni-corrected (x4), is
+ * below {@code alpha}.
  */
 public final class VoterScreen {
     /** The verdict on one voter. */
     public record Verdict(String voter, int votes, double chiSquare, double pValue, double sidePValue,
-                          double agreementPValue, boolean flagged) {
+                          double agreementPValue, double checksPValue, boolean flagged) {
     }
+
+    /** How often an attentive listener misses an attention check (a slip of the mouse), for the checks' test. */
+    public static final double CHECK_SLIP = 0.05;
 
     private final double alpha;
     private final int minVotes;
@@ -96,26 +101,58 @@ public final class VoterScreen {
 
     /** Adds one vote's p-value to the voter's record. */
     public void add(String voter, double pValue) {
-        double[] v = voters.computeIfAbsent(voter, k -> new double[7]);
+        double[] v = voters.computeIfAbsent(voter, k -> new double[9]);
         v[0] += -2 * Math.log(Math.max(pValue, 1e-300));
         v[1]++;
     }
 
+    /** Records an attention check: a battle with an expected verdict, passed or missed. */
+    public void check(String voter, boolean passed) {
+        double[] v = voters.computeIfAbsent(voter, k -> new double[9]);
+        v[7] += passed ? 0 : 1;
+        v[8]++;
+    }
+
     /** Records which side, as shown, a vote for a side picked (true: the one shown first). */
     public void side(String voter, boolean first) {
-        double[] v = voters.computeIfAbsent(voter, k -> new double[7]);
+        double[] v = voters.computeIfAbsent(voter, k -> new double[9]);
         v[2] += first ? 1 : 0;
         v[3]++;
     }
 
     public Verdict verdict(String voter) {
-        double[] v = voters.getOrDefault(voter, new double[7]);
+        double[] v = voters.getOrDefault(voter, new double[9]);
         int k = (int) v[1];
         double p = k == 0 ? 1 : chiSquareSurvivalEven(v[0], k);
         double side = binomialTwoSided((int) v[2], (int) v[3]);
         double agreement = v[6] > 0 ? normalLowerTail((v[4] - v[5]) / Math.sqrt(v[6])) : 1;
-        boolean flagged = k >= minVotes && Math.min(Math.min(p, side), agreement) * 3 < alpha;
-        return new Verdict(voter, k, v[0], p, side, agreement, flagged);
+        double checks = binomialUpperTail((int) v[7], (int) v[8], CHECK_SLIP);
+        // side bias, agreement and attention checks look at different aspects of the record: their evidence adds up
+        // (Fisher's method over the three); the content test is kept on its own (Bonferroni over two)
+        double combined = chiSquareSurvivalEven(-2 * (Math.log(Math.max(side, 1e-300))
+                + Math.log(Math.max(agreement, 1e-300)) + Math.log(Math.max(checks, 1e-300))), 3);
+        boolean flagged = k + v[8] >= minVotes && Math.min(p, combined) * 2 < alpha;
+        return new Verdict(voter, k, v[0], p, side, agreement, checks, flagged);
+    }
+
+    /** P(X >= x) for X binomial(n, q). */
+    static double binomialUpperTail(int x, int n, double q) {
+        if (x <= 0) {
+            return 1;
+        }
+        double sum = 0;
+        for (int i = x; i <= n; i++) {
+            sum += Math.exp(logChoose(n, i) + i * Math.log(q) + (n - i) * Math.log(1 - q));
+        }
+        return Math.min(1, sum);
+    }
+
+    private static double logChoose(int n, int k) {
+        double s = 0;
+        for (int i = 1; i <= k; i++) {
+            s += Math.log(n - k + i) - Math.log(i);
+        }
+        return s;
     }
 
     /** P(Z <= z) for a standard normal (Abramowitz and Stegun 26.2.17, error under 7.5e-8). */

@@ -16,7 +16,7 @@ class VoteChecksTest {
     static final VoteChecks.Settings S = new VoteChecks.Settings();
 
     static Battle battle(Long closes, List<String> voters) {
-        return new Battle("b1", "main", "song", "mix-1", "m1", "m2", 30_000L, 1_000L, closes, voters);
+        return new Battle("b1", "main", "song", "mix-1", "m1", "m2", 30_000L, 1_000L, closes, voters, null);
     }
 
     static Vote vote(String voter, long listened) {

@@ -67,7 +67,7 @@ public final class TournamentBench {
                     int y = (x + 1 + r.nextInt(7)) % 8;
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
                             new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + x, "m" + y, 20_000L, now, null,
-                                    List.of()))));
+                                    List.of(), null))));
                 }
                 for (int i = 0; i < votes; i++) {
                     int b = i % battles;
@@ -166,7 +166,7 @@ public final class TournamentBench {
                 for (int b = 0; b < battles; b++) {
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
                             new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + (b % 8), "m" + ((b + 1) % 8),
-                                    20_000L, now, null, List.of()))));
+                                    20_000L, now, null, List.of(), null))));
                 }
                 p.flush();
                 Thread.sleep(3000); // the job is up and has seen the battles

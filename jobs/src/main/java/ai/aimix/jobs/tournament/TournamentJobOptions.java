@@ -38,7 +38,9 @@ public final class TournamentJobOptions {
     public static final ConfigOption<Double> RATE_PER_MINUTE = key("aimix.tournament.rate-limit.per-minute")
             .doubleType().defaultValue(10.0).withDescription("Votes a voter may cast per minute, sustained.");
     public static final ConfigOption<Double> SCREEN_ALPHA = key("aimix.tournament.screen.alpha").doubleType()
-            .defaultValue(0.01).withDescription("Significance at which a voter's record is judged unlike the crowd's.");
+            .defaultValue(0.2).withDescription("Significance at which a voter's record is judged unlike the crowd's: "
+                    + "the trade between bad actors caught and honest voters flagged (0.2: 91 % and 3.6 % in the "
+                    + "simulated league with 20 % attention checks; 0.05: 84 % and 0.4 %).");
     public static final ConfigOption<Integer> SCREEN_MIN_VOTES = key("aimix.tournament.screen.min-votes").intType()
             .defaultValue(20).withDescription("Votes a voter needs before they can be flagged.");
 

@@ -88,7 +88,7 @@ class TournamentJobTest {
                 int x = r.nextInt(4);
                 int y = (x + 1 + r.nextInt(3)) % 4;
                 send(p, Contract.TOURNAMENT_BATTLES, "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b,
-                        "main", "song-" + b, "mix-" + b, "m" + x, "m" + y, 20_000L, now, null, List.of())));
+                        "main", "song-" + b, "mix-" + b, "m" + x, "m" + y, 20_000L, now, null, List.of(), null)));
             }
             p.flush();
             Thread.sleep(1500); // battles before their votes
@@ -189,7 +189,7 @@ class TournamentJobTest {
                 for (int b = 0; b < 60; b++) {
                     send(p, "battles-" + name, "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b,
                             "main", "song-" + b, "mix-" + b, "m" + pairs.get(b)[0], "m" + pairs.get(b)[1], 20_000L,
-                            System.currentTimeMillis(), null, List.of())));
+                            System.currentTimeMillis(), null, List.of(), null)));
                 }
             }
             for (int b = 0; b < 60; b++) {

@@ -51,7 +51,8 @@ public class LeagueRatings extends KeyedProcessFunction<String, CountedVote, Tou
     @Override
     public void processElement(CountedVote v, Context ctx, Collector<TournamentOutbound> out) throws Exception {
         LeagueTally tally = tally(state.value());
-        tally.fold(v.getVoterId(), v.getModelA(), v.getModelB(), outcome(v.getOutcome()));
+        tally.fold(v.getVoterId(), v.getModelA(), v.getModelB(), outcome(v.getOutcome()),
+                v.getExpectedOutcome() == null ? null : outcome(v.getExpectedOutcome()));
         state.update(toState(tally));
         if (pending.value() == null) {
             long at = ctx.timerService().currentProcessingTime() + refreshMillis;
@@ -106,7 +107,7 @@ public class LeagueRatings extends KeyedProcessFunction<String, CountedVote, Tou
                 c.add(p.getA(), p.getB(), PairCounts.Outcome.BOTH_BAD, p.getBothBad());
             }
             voters.add(new LeagueTally.VoterState(r.getVoter(), c, r.getFirstChoices(), r.getSideChoices(),
-                    r.getFlagged()));
+                    r.getFlagged(), r.getChecksPassed(), r.getChecksFailed()));
         }
         return LeagueTally.restore(alpha, minVotes, voters, s.getVotes());
     }
@@ -118,7 +119,8 @@ public class LeagueRatings extends KeyedProcessFunction<String, CountedVote, Tou
             for (PairCounts.Pair p : v.counts().pairs()) {
                 pairs.add(new PairRecord(p.a, p.b, p.aWins, p.bWins, p.ties, p.bothBad));
             }
-            voters.add(new VoterRecord(v.voter(), v.firstChoices(), v.sideChoices(), v.flagged(), pairs));
+            voters.add(new VoterRecord(v.voter(), v.firstChoices(), v.sideChoices(), v.flagged(), v.checksPassed(),
+                    v.checksFailed(), pairs));
         }
         return new LeagueState(t.votes(), voters);
     }

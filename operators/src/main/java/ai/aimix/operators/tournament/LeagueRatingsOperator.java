@@ -81,7 +81,8 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
     public void processElement(StreamRecord<CountedVote> element) throws Exception {
         CountedVote v = element.getValue();
         String league = league();
-        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), LeagueRatings.outcome(v.getOutcome()));
+        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), LeagueRatings.outcome(v.getOutcome()),
+                v.getExpectedOutcome() == null ? null : LeagueRatings.outcome(v.getExpectedOutcome()));
         dirty.add(league);
         if (pending.add(league)) {
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,

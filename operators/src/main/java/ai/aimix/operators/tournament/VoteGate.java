@@ -115,7 +115,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
         }
         voted.put(v.getVoterId(), true);
         out.collect(new CountedVote(b.getLeague(), b.getBattleId(), v.getVoterId(), b.getModelA(), b.getModelB(),
-                v.getOutcome(), v.getVotedAtMillis()));
+                v.getOutcome(), v.getVotedAtMillis(), b.getExpectedOutcome()));
     }
 
     @Override

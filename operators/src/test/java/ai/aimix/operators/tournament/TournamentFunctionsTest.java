@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The tournament job's functions on Flink's harness: what they emit, and that their state and timers go away. */
 class TournamentFunctionsTest {
     static Battle battle(String id, long closes) {
-        return new Battle(id, "main", "song", "mix-" + id, "m1", "m2", 10_000L, 0L, closes, List.of());
+        return new Battle(id, "main", "song", "mix-" + id, "m1", "m2", 10_000L, 0L, closes, List.of(), null);
     }
 
     static TournamentInbound in(Battle b) {
@@ -81,7 +81,7 @@ class TournamentFunctionsTest {
             h.setProcessingTime(0);
             for (int i = 0; i < 30; i++) {
                 VoteOutcome o = i % 3 == 0 ? VoteOutcome.B : VoteOutcome.A; // m1 wins 2 of 3
-                h.processElement(new StreamRecord<>(new CountedVote("main", "b" + i, "v" + i, "m1", "m2", o, 0L)));
+                h.processElement(new StreamRecord<>(new CountedVote("main", "b" + i, "v" + i, "m1", "m2", o, 0L, null)));
             }
             assertEquals(1, h.numProcessingTimeTimers(), "one refresh pending, not one per vote");
             assertTrue(h.extractOutputValues().isEmpty());
@@ -109,7 +109,7 @@ class TournamentFunctionsTest {
             h.setProcessingTime(0);
             for (int i = 0; i < 30; i++) {
                 VoteOutcome o = i % 3 == 0 ? VoteOutcome.B : VoteOutcome.A;
-                h.processElement(new StreamRecord<>(new CountedVote("main", "b" + i, "v" + i, "m1", "m2", o, 0L)));
+                h.processElement(new StreamRecord<>(new CountedVote("main", "b" + i, "v" + i, "m1", "m2", o, 0L, null)));
             }
             h.prepareSnapshotPreBarrier(1);
             snapshot = h.snapshot(1, 1);
