@@ -221,12 +221,6 @@ public final class CorpusSong {
         }
         int[] channels = new int[audio.length];
         java.util.Arrays.fill(channels, 2);
-        float[] interleaved = OfflineRenderer.render(render, audio, channels, frames, schedule);
-        float[][] out = new float[2][frames];
-        for (int i = 0; i < frames; i++) {
-            out[0][i] = interleaved[2 * i];
-            out[1][i] = interleaved[2 * i + 1];
-        }
-        return out;
+        return OfflineRenderer.renderPlanar(render, audio, channels, frames, schedule);
     }
 }

@@ -43,7 +43,8 @@ public final class Head {
                 new float[outputs]);
     }
 
-    static double gaussian(SplittableRandom r) {
+    /** A standard normal draw (Box-Muller). */
+    public static double gaussian(SplittableRandom r) {
         double u = 1 - r.nextDouble();
         double v = r.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

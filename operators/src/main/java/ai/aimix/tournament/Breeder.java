@@ -119,7 +119,7 @@ public final class Breeder {
                 rms = Math.sqrt(rms / w.length);
                 double step = s.sigma * Math.max(rms, 1e-3);
                 for (int i = 0; i < w.length; i++) {
-                    w[i] += (float) (step * gaussian(cr));
+                    w[i] += (float) (step * ai.aimix.learn.Head.gaussian(cr));
                 }
             }
             out.add(new Child(prefix + "-g" + generation + "-c" + k, MixNetWeights.of(t), operation, parents,
@@ -135,12 +135,6 @@ public final class Breeder {
             }
         }
         return false;
-    }
-
-    static double gaussian(SplittableRandom r) {
-        double u = 1 - r.nextDouble();
-        double v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     /**

@@ -7,14 +7,15 @@ import java.util.TreeSet;
 
 /**
  * One league's votes: the exact counts of every counted vote per model pair, each voter's own contributions, and
- * the {@link VoterScreen}. A vote's p-value is taken against the pair's counts from everyone else at the moment it
- * arrives; a voter the screen flags has all their votes taken out of the counts the ratings are fitted on (and
+ * the {@link VoterScreen}. A voter's votes are judged against the pair's counts from everyone else at the time of
+ * their latest vote; a voter the screen flags has all their votes taken out of the counts the ratings are fitted on (and
  * later votes are kept aside too). {@link #all()} keeps every counted vote, flagged or not, for the record.
  * Everything is a function of the votes in arrival order, which Kafka keeps per league, so a replay after a
  * failure rebuilds the same state.
  */
 public final class LeagueTally {
-    private final VoterScreen screen;
+    private final double alpha;
+    private final int minVotes;
     private final Map<String, long[]> sides = new HashMap<>();
     /** Per voter: attention checks passed, missed. */
     private final Map<String, long[]> checks = new HashMap<>();
@@ -25,7 +26,8 @@ public final class LeagueTally {
     private long votes;
 
     public LeagueTally(double alpha, int minVotes) {
-        this.screen = new VoterScreen(alpha, minVotes);
+        this.alpha = alpha;
+        this.minVotes = minVotes;
     }
 
     /**
@@ -77,25 +79,6 @@ public final class LeagueTally {
             return true;
         }
         return false;
-    }
-
-    /** The pair's counts from every other voter, oriented as {first wins, second wins, ties}. */
-    private long[] others(String first, String second, PairCounts mine) {
-        long[] t = oriented(all, first, second);
-        long[] m = oriented(mine, first, second);
-        return new long[] {t[0] - m[0], t[1] - m[1], t[2] - m[2]};
-    }
-
-    private static long[] oriented(PairCounts c, String first, String second) {
-        for (PairCounts.Pair p : c.pairs()) {
-            if (p.a.equals(first) && p.b.equals(second)) {
-                return new long[] {p.aWins, p.bWins, p.ties};
-            }
-            if (p.a.equals(second) && p.b.equals(first)) {
-                return new long[] {p.bWins, p.aWins, p.ties};
-            }
-        }
-        return new long[3];
     }
 
     /** The counts the ratings are fitted on: every counted vote of voters not flagged. */
@@ -171,10 +154,10 @@ public final class LeagueTally {
 
     public VoterScreen.Verdict verdict(String voter) {
         PairCounts mine = byVoter.get(voter);
-        VoterScreen fresh = screen.emptyLike();
+        VoterScreen fresh = new VoterScreen(alpha, minVotes);
         if (mine != null) {
             for (PairCounts.Pair p : mine.pairs()) {
-                long[] t = oriented(all, p.a, p.b);
+                long[] t = all.oriented(p.a, p.b);
                 long[] o = {t[0] - p.aWins, t[1] - p.bWins, t[2] - p.ties};
                 for (int i = 0; i < p.aWins; i++) {
                     fresh.vote(voter, PairCounts.Outcome.FIRST, o[0], o[1], o[2]);

@@ -76,11 +76,6 @@ public final class VoterScreen {
      */
     private final Map<String, double[]> voters = new HashMap<>();
 
-    /** A screen with the same thresholds and no records. */
-    public VoterScreen emptyLike() {
-        return new VoterScreen(alpha, minVotes);
-    }
-
     /**
      * Records a vote against the crowd's counts for the pair (in the vote's orientation): its mid-p-value for
      * Fisher's test, and whether it agrees with the crowd's favourite side for the agreement test.

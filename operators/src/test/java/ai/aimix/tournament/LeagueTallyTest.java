@@ -36,7 +36,7 @@ class LeagueTallyTest {
             voters.add("honest-" + v);
             double[] t = new double[TRUTH.length];
             for (int m = 0; m < t.length; m++) {
-                t[m] = TRUTH[m] + 0.3 * Breeder.gaussian(r);
+                t[m] = TRUTH[m] + 0.3 * ai.aimix.learn.Head.gaussian(r);
             }
             taste.add(t);
         }

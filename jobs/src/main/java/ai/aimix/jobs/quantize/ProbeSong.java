@@ -86,12 +86,6 @@ public final class ProbeSong {
 
     /** The stereo mix with the given schedule, as two channel arrays. */
     public float[][] render(RenderSettings settings, float[][][] schedule) {
-        float[] interleaved = OfflineRenderer.render(settings, audio, channels, frames, schedule);
-        float[][] out = new float[2][frames];
-        for (int i = 0; i < frames; i++) {
-            out[0][i] = interleaved[2 * i];
-            out[1][i] = interleaved[2 * i + 1];
-        }
-        return out;
+        return OfflineRenderer.renderPlanar(settings, audio, channels, frames, schedule);
     }
 }

@@ -44,6 +44,10 @@ public final class ModelAdmin {
         this.clock = clock;
     }
 
+    public RegistryClient registry() {
+        return registry;
+    }
+
     public ModelStore store() {
         return store;
     }

@@ -43,6 +43,14 @@ public final class RegistryClient {
     }
 
     /** The registry as of now: every record from the beginning up to the current end. */
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
     public RegistryView read() throws IOException {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -50,12 +50,8 @@ public final class TournamentBench {
 
     public ObjectNode run() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
-                    Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
-            Properties pp = new Properties();
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            createTopics(kafka);
+            Properties pp = producerProperties(kafka);
             pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             pp.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 18));
             long now = System.currentTimeMillis();
@@ -79,30 +75,14 @@ public final class TournamentBench {
                 p.flush();
             }
             double produceS = (System.nanoTime() - t0) / 1e9;
-            Configuration c = new Configuration();
-            c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
-            c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(500));
+            Configuration c = jobConfig(kafka, 500, 500);
             c.set(TournamentJobOptions.RATE_BURST, 1_000_000);
-            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
-            c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-tb-").toUri().toString());
-            c.set(PipelineOptions.GENERIC_TYPES, false);
             c.set(PipelineOptions.OBJECT_REUSE, true);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, c);
             long t1 = System.nanoTime();
             JobClient job = TournamentJob.onKafka(c).executeAsync(env);
             Standings last = null;
-            Properties cp = new Properties();
-            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-standings");
-            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
-                consumer.subscribe(List.of(Contract.TOURNAMENT_STANDINGS));
+            try (KafkaConsumer<byte[], byte[]> consumer = standingsConsumer(kafka)) {
                 long deadline = System.currentTimeMillis() + 600_000;
                 while (System.currentTimeMillis() < deadline && (last == null || last.getVotes() < votes)) {
                     for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(100))) {
@@ -133,35 +113,14 @@ public final class TournamentBench {
      */
     public ObjectNode latency(int perSecond, int seconds, long refreshMillis, long checkpointMillis) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
-                    Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
-            Configuration c = new Configuration();
-            c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
-            c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(refreshMillis));
-            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
-            c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-tl-").toUri().toString());
-            c.set(PipelineOptions.GENERIC_TYPES, false);
+            createTopics(kafka);
+            Configuration c = jobConfig(kafka, refreshMillis, checkpointMillis);
             JobClient job = TournamentJob.onKafka(c).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(2, c));
-            Properties pp = new Properties();
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            Properties cp = new Properties();
-            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-standings");
-            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             int total = perSecond * seconds;
             long[] sentAt = new long[total + 1];
             java.util.List<Long> delays = new java.util.ArrayList<>();
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp);
-                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp)) {
-                consumer.subscribe(List.of(Contract.TOURNAMENT_STANDINGS));
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProperties(kafka));
+                 KafkaConsumer<byte[], byte[]> consumer = standingsConsumer(kafka)) {
                 long now = System.currentTimeMillis();
                 for (int b = 0; b < battles; b++) {
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
@@ -210,6 +169,48 @@ public final class TournamentBench {
             n.put("date", Instant.now().toString());
             return n;
         }
+    }
+
+    private static void createTopics(EmbeddedKafka kafka) throws Exception {
+        kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
+                Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
+    }
+
+    private static Properties producerProperties(EmbeddedKafka kafka) {
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return pp;
+    }
+
+    /** A read_committed consumer of the standings, from the beginning. */
+    private static KafkaConsumer<byte[], byte[]> standingsConsumer(EmbeddedKafka kafka) {
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-standings");
+        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp);
+        c.subscribe(List.of(Contract.TOURNAMENT_STANDINGS));
+        return c;
+    }
+
+    /** The job's configuration: exactly once, checkpoints every {@code checkpointMillis}. */
+    private static Configuration jobConfig(EmbeddedKafka kafka, long refreshMillis, long checkpointMillis)
+            throws java.io.IOException {
+        Configuration c = new Configuration();
+        c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(refreshMillis));
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-tb-").toUri().toString());
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        return c;
     }
 
     private static byte[] key(String s) {

@@ -153,6 +153,23 @@ public final class MixNetOnnx {
     }
 
     /** Parses an ONNX file (for inspection and rewriting). */
+    /**
+     * The model with these tensors (intermediate ones too) as float graph outputs: how the Java API reads values
+     * inside the graph. {@code replace}: they become the only outputs.
+     */
+    public static byte[] withOutputs(byte[] onnx, List<String> tensors, boolean replace) {
+        ModelProto.Builder m = parse(onnx).toBuilder();
+        if (replace) {
+            m.getGraphBuilder().clearOutput();
+        }
+        for (String t : tensors) {
+            m.getGraphBuilder().addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(t).setType(
+                    ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor
+                            .newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
+        }
+        return m.build().toByteArray();
+    }
+
     public static ModelProto parse(byte[] onnx) {
         try {
             return ModelProto.parseFrom(onnx);

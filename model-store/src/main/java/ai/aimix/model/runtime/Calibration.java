@@ -1,9 +1,5 @@
 package ai.aimix.model.runtime;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -25,12 +21,7 @@ public final class Calibration {
     /** Per tensor name, {min, max} over all batches. */
     public static Map<String, float[]> ranges(byte[] onnx, List<String> tensors, List<MixNetBatch> batches)
             throws Exception {
-        ModelProto.Builder m = ModelProto.parseFrom(onnx).toBuilder();
-        for (String t : tensors) {
-            m.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
-                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
-        }
-        byte[] exposed = m.build().toByteArray();
+        byte[] exposed = ai.aimix.model.onnx.MixNetOnnx.withOutputs(onnx, tensors, false);
         return NativeCalls.run(() -> {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             Map<String, float[]> out = new LinkedHashMap<>();

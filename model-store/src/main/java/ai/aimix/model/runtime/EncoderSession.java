@@ -1,10 +1,6 @@
 package ai.aimix.model.runtime;
 
 import ai.aimix.model.MixNetArchitecture;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -28,11 +24,7 @@ public final class EncoderSession implements AutoCloseable {
     }
 
     public static EncoderSession open(byte[] onnx, int threads) throws Exception {
-        ModelProto.Builder m = ModelProto.parseFrom(onnx).toBuilder();
-        m.getGraphBuilder().clearOutput().addOutput(ValueInfoProto.newBuilder().setName(EMBEDDING)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT.getNumber()))));
-        byte[] exposed = m.build().toByteArray();
+        byte[] exposed = ai.aimix.model.onnx.MixNetOnnx.withOutputs(onnx, java.util.List.of(EMBEDDING), true);
         return NativeCalls.run(() -> {
             try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
                 o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -41,4 +41,16 @@ public final class OfflineRenderer {
         System.arraycopy(tail, 0, out, written, tail.length);
         return out;
     }
+
+    /** {@link #render} as two channel arrays (left, right). */
+    public static float[][] renderPlanar(RenderSettings settings, float[][] audio, int[] channels, int frames,
+                                         float[][][] schedule) {
+        float[] interleaved = render(settings, audio, channels, frames, schedule);
+        float[][] out = new float[2][frames];
+        for (int i = 0; i < frames; i++) {
+            out[0][i] = interleaved[2 * i];
+            out[1][i] = interleaved[2 * i + 1];
+        }
+        return out;
+    }
 }

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per league (keyed by league), the fast form of {@link LeagueRatings}: each league's tally lives in memory while
+ * Per league (keyed by league), each league's tally lives in memory while
  * votes fold into it, and is written to keyed state only for the leagues that changed, just before each checkpoint
  * barrier ({@link #prepareSnapshotPreBarrier}): nothing unsaved crosses a barrier, and a vote costs a fold, not a
  * read and write of the whole league. After a restore the tally is read back from state at the league's first
@@ -71,7 +71,7 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
     private LeagueTally tally(String league) throws Exception {
         LeagueTally t = tallies.get(league);
         if (t == null) {
-            t = LeagueRatings.fromState(state.value(), alpha, minVotes);
+            t = LeagueStates.fromState(state.value(), alpha, minVotes);
             tallies.put(league, t);
         }
         return t;
@@ -81,8 +81,8 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
     public void processElement(StreamRecord<CountedVote> element) throws Exception {
         CountedVote v = element.getValue();
         String league = league();
-        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), LeagueRatings.outcome(v.getOutcome()),
-                v.getExpectedOutcome() == null ? null : LeagueRatings.outcome(v.getExpectedOutcome()));
+        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), LeagueStates.outcome(v.getOutcome()),
+                v.getExpectedOutcome() == null ? null : LeagueStates.outcome(v.getExpectedOutcome()));
         dirty.add(league);
         if (pending.add(league)) {
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
@@ -114,7 +114,7 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
         super.prepareSnapshotPreBarrier(checkpointId);
         for (String league : dirty) {
             setCurrentKey(league);
-            state.update(LeagueRatings.toState(tallies.get(league)));
+            state.update(LeagueStates.toState(tallies.get(league)));
         }
         dirty.clear();
     }

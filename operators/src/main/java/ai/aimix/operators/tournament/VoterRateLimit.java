@@ -50,21 +50,24 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
                     v.getVoterId(), null, null, null, now)));
             return;
         }
+        if (tokens.value() != null) {
+            ctx.timerService().deleteProcessingTimeTimer(fullAt(b)); // one cleanup timer per voter, not per vote
+        }
         tokens.update(next.tokens());
         at.update(next.atMillis());
-        long full = now + (long) Math.ceil((burst - next.tokens()) * 60_000.0 / perMinute);
-        ctx.timerService().registerProcessingTimeTimer(full);
+        ctx.timerService().registerProcessingTimeTimer(fullAt(next));
         out.collect(v);
     }
 
+    /** When the bucket is full again (and its state can go). */
+    private long fullAt(RateLimiter.Bucket b) {
+        return b.atMillis() + (long) Math.ceil((burst - b.tokens()) * 60_000.0 / perMinute);
+    }
+
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CountedVote> out) throws Exception {
-        if (at.value() != null) {
-            double refilled = tokens.value() + (timestamp - at.value()) * perMinute / 60_000.0;
-            if (refilled >= burst) {
-                tokens.clear();
-                at.clear();
-            }
-        }
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CountedVote> out) {
+        // the only timer is the current bucket's full time: a fresh bucket is the same as none
+        tokens.clear();
+        at.clear();
     }
 }

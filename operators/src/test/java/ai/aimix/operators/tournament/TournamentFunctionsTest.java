@@ -75,8 +75,8 @@ class TournamentFunctionsTest {
     @Test
     void leagueRatingsEmitStandingsOnTheRefreshTimer() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, CountedVote, TournamentOutbound> h =
-                     new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                             new LeagueRatings(0.01, 20, 1_000)), CountedVote::getLeague, Types.STRING)) {
+                     new KeyedOneInputStreamOperatorTestHarness<>(new LeagueRatingsOperator(0.01, 20, 1_000),
+                             CountedVote::getLeague, Types.STRING)) {
             h.open();
             h.setProcessingTime(0);
             for (int i = 0; i < 30; i++) {
@@ -126,6 +126,27 @@ class TournamentFunctionsTest {
             Standings after = h.extractOutputValues().get(0).getStandings();
             assertEquals(before.getVotes(), after.getVotes());
             assertEquals(before.getModels(), after.getModels());
+        }
+    }
+
+    @Test
+    void rateLimitRefusesOverTheLimitAndForgetsFullBuckets() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, CountedVote, CountedVote> h =
+                     new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new VoterRateLimit(2, 6)),
+                             CountedVote::getVoterId, Types.STRING)) {
+            h.open();
+            h.setProcessingTime(0);
+            for (int i = 0; i < 3; i++) {
+                h.processElement(new StreamRecord<>(new CountedVote("main", "b" + i, "v", "m1", "m2", VoteOutcome.A,
+                        0L, null)));
+            }
+            assertEquals(2, h.extractOutputValues().size());
+            assertEquals(TournamentErrorCode.RATE_LIMITED,
+                    h.getSideOutput(VoteGate.ERRORS).poll().getValue().getError().getCode());
+            assertEquals(1, h.numProcessingTimeTimers(), "one timer per voter, not per vote");
+            h.setProcessingTime(20_000); // two tokens at one per 10 s: full again
+            assertEquals(0, h.numKeyedStateEntries());
+            assertEquals(0, h.numProcessingTimeTimers());
         }
     }
 }

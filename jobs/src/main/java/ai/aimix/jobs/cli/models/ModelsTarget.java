@@ -27,7 +27,7 @@ public final class ModelsTarget {
     int timeoutSeconds;
 
     /** Thrown when there is nothing to talk to; the message is one line. */
-    static final class Unreachable extends Exception {
+    public static final class Unreachable extends Exception {
         private static final long serialVersionUID = 1L;
 
         Unreachable(String message) {
@@ -36,6 +36,16 @@ public final class ModelsTarget {
     }
 
     ModelAdmin admin() throws Unreachable {
+        return admin(bootstrap, store, topic, Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /**
+     * The registry and store to administer: those given, else the running {@code ./aimix serve}'s (its store only
+     * when no other Kafka was given). The store is null when neither names one.
+     *
+     * @throws Unreachable when there is no Kafka to talk to
+     */
+    public static ModelAdmin admin(String bootstrap, String store, String topic, Duration timeout) throws Unreachable {
         ServeInfo serve = ServeInfo.find();
         String servers = bootstrap != null ? bootstrap : serve != null ? serve.bootstrap : null;
         if (servers == null) {
@@ -45,7 +55,6 @@ public final class ModelsTarget {
         String registryTopic = topic != null ? topic : serve != null && bootstrap == null
                 ? serve.topics.getOrDefault("registry", Contract.MODELS_REGISTRY) : Contract.MODELS_REGISTRY;
         ModelStore modelStore = root == null ? null : new ModelStore(root);
-        return new ModelAdmin(modelStore, new RegistryClient(servers, registryTopic,
-                Duration.ofSeconds(timeoutSeconds)), Clock.systemUTC());
+        return new ModelAdmin(modelStore, new RegistryClient(servers, registryTopic, timeout), Clock.systemUTC());
     }
 }

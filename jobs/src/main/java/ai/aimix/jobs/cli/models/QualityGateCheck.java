@@ -1,11 +1,8 @@
 package ai.aimix.jobs.cli.models;
 
-import ai.aimix.corpus.MidiSynth;
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
-import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.registry.ModelAdmin;
-import ai.aimix.learn.Activity;
 import ai.aimix.model.registry.RegistryException;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.runtime.MixNetSession;
@@ -14,7 +11,6 @@ import ai.aimix.quality.QualityBenchmark;
 import ai.aimix.quality.QualityGate;
 import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.ModelDescriptor;
-import org.apache.flink.configuration.Configuration;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -36,9 +32,7 @@ final class QualityGateCheck {
         }
         FeatureIndex index = new FeatureStore(features).readIndex();
         ModelDescriptor current = view.model(champion.get().getModelId()).orElseThrow();
-        QualityBenchmark bench = new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
-                MixJobOptions.assembly(new Configuration()).forRequest(index.sampleRate, null, null),
-                Activity.DEFAULT_DB);
+        QualityBenchmark bench = ai.aimix.jobs.cli.training.QualityCommand.benchmark(index);
         SessionSettings cpu = SessionSettings.cpu(1);
         try (MixNetSession cand = MixNetSession.open(candidate.getModelId(), admin.bytes(candidate), cpu);
              MixNetSession champ = MixNetSession.open(current.getModelId(), admin.bytes(current), cpu)) {

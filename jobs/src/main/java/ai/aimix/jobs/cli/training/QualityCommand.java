@@ -52,6 +52,18 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    /**
+     * The benchmark on a feature store's songs, rendered with the store's instruments and the mix job's default
+     * render settings.
+     *
+     * @throws IllegalArgumentException when the store's sound font is not installed here
+     */
+    public static QualityBenchmark benchmark(FeatureIndex index) {
+        return new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
+                MixJobOptions.assembly(new Configuration()).forRequest(index.sampleRate, null, null),
+                Activity.DEFAULT_DB);
+    }
+
     /** The model's bytes: a file, a shipped version, or a registered one. */
     private byte[] load(String m) throws java.io.IOException {
         if (Files.isRegularFile(Path.of(m))) {
@@ -63,16 +75,17 @@ public final class QualityCommand implements Callable<Integer> {
         if (m.equals(ModelStore.SHIPPED_CHAMPION)) {
             return ModelStore.shippedOnnx(m);
         }
-        ai.aimix.clients.cli.ServeInfo serve = ai.aimix.clients.cli.ServeInfo.find();
-        String servers = bootstrap != null ? bootstrap : serve != null ? serve.bootstrap : null;
-        String root = store != null ? store : serve != null ? serve.models : null;
-        if (servers == null || root == null) {
-            throw new java.nio.file.NoSuchFileException(m + " (not a file or a shipped version, and no running "
-                    + "./aimix serve or --bootstrap/--store to look it up in)");
+        ai.aimix.jobs.registry.ModelAdmin admin;
+        try {
+            admin = ai.aimix.jobs.cli.models.ModelsTarget.admin(bootstrap, store, null,
+                    java.time.Duration.ofSeconds(30));
+        } catch (ai.aimix.jobs.cli.models.ModelsTarget.Unreachable e) {
+            throw new java.nio.file.NoSuchFileException(m + " (not a file or a shipped version, and "
+                    + e.getMessage() + ")");
         }
-        ai.aimix.jobs.registry.ModelAdmin admin = new ai.aimix.jobs.registry.ModelAdmin(new ModelStore(root),
-                new ai.aimix.jobs.registry.RegistryClient(servers, ai.aimix.schema.codec.Contract.MODELS_REGISTRY,
-                        java.time.Duration.ofSeconds(30)), java.time.Clock.systemUTC());
+        if (admin.store() == null) {
+            throw new java.nio.file.NoSuchFileException(m + " (no model store to read it from: pass --store)");
+        }
         ai.aimix.schema.ModelDescriptor d = admin.view().model(m)
                 .orElseThrow(() -> new java.nio.file.NoSuchFileException("no model '" + m + "' in the registry"));
         return admin.bytes(d);
@@ -89,11 +102,9 @@ public final class QualityCommand implements Callable<Integer> {
             System.err.println("aimix quality: error: " + e.getMessage());
             return 2;
         }
-        Configuration conf = new Configuration();
         QualityBenchmark bench;
         try {
-            bench = new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
-                    MixJobOptions.assembly(conf).forRequest(index.sampleRate, null, null), Activity.DEFAULT_DB);
+            bench = benchmark(index);
         } catch (IllegalArgumentException e) {
             System.err.println("aimix quality: error: " + e.getMessage());
             return 2;

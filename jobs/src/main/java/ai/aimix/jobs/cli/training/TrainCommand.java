@@ -84,16 +84,22 @@ public final class TrainCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         conf.set(TrainingJobOptions.ENCODER_THREADS, Math.max(1, cores / 2));
         if (register) {
-            ai.aimix.clients.cli.ServeInfo serve = ai.aimix.clients.cli.ServeInfo.find();
-            String servers = bootstrap != null ? bootstrap : serve != null ? serve.bootstrap : null;
-            String root = store != null ? store : serve != null ? serve.models : null;
-            if (servers == null || root == null) {
-                System.err.println("aimix train: error: --register needs a running ./aimix serve or --bootstrap and --store");
+            ai.aimix.jobs.registry.ModelAdmin admin;
+            try {
+                admin = ai.aimix.jobs.cli.models.ModelsTarget.admin(bootstrap, store, null,
+                        java.time.Duration.ofSeconds(30));
+            } catch (ai.aimix.jobs.cli.models.ModelsTarget.Unreachable e) {
+                System.err.println("aimix train: error: --register: " + e.getMessage());
                 return 3;
             }
+            if (admin.store() == null) {
+                System.err.println("aimix train: error: --register needs a model store: pass --store");
+                return 2;
+            }
             conf.set(TrainingJobOptions.REGISTER, true);
-            conf.set(MixJobOptions.BOOTSTRAP_SERVERS, servers);
-            conf.set(MixJobOptions.MODEL_STORE, root);
+            conf.set(MixJobOptions.BOOTSTRAP_SERVERS, admin.registry().bootstrap());
+            conf.set(MixJobOptions.TOPIC_REGISTRY, admin.registry().topic());
+            conf.set(MixJobOptions.MODEL_STORE, admin.store().root());
         }
         extra.forEach(conf::setString); // -D options win over the named ones' defaults
         conf.set(CoreOptions.DEFAULT_PARALLELISM, cores);
