@@ -102,6 +102,16 @@ public final class ModelsCommand implements Runnable {
         return n;
     }
 
+    /** Which league a champion change is for, and why. */
+    static final class LeagueChange {
+        @Option(names = "--league", defaultValue = RegistryView.DEFAULT_LEAGUE,
+                description = "The league. Default ${DEFAULT-VALUE}.")
+        String league;
+
+        @Option(names = "--reason", description = "Why (recorded with the champion).")
+        String reason;
+    }
+
     static void printChanges(List<RegistryEntry> changes) {
         for (RegistryEntry e : changes) {
             Object p = e.getPayload();
@@ -189,12 +199,8 @@ public final class ModelsCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
 
-        @Option(names = "--league", defaultValue = RegistryView.DEFAULT_LEAGUE,
-                description = "The league. Default ${DEFAULT-VALUE}.")
-        String league;
-
-        @Option(names = "--reason", description = "Why (recorded with the champion).")
-        String reason;
+        @Mixin
+        LeagueChange change;
 
         @Option(names = "--features", description = "The corpus feature store whose test split the quality gate "
                 + "runs on; required to promote a trained model (lineage 'train').")
@@ -208,9 +214,9 @@ public final class ModelsCommand implements Runnable {
                 ModelDescriptor candidate = view.model(id)
                         .orElseThrow(() -> new RegistryException("no model '" + id + "'"));
                 if (candidate.getLineage().getOperation().equals("train")) {
-                    QualityGateCheck.require(admin, view, candidate, league, features);
+                    QualityGateCheck.require(admin, view, candidate, change.league, features);
                 }
-                printChanges(admin.promote(id, league, reason));
+                printChanges(admin.promote(id, change.league, change.reason));
                 return 0;
             });
         }
@@ -222,17 +228,13 @@ public final class ModelsCommand implements Runnable {
         @Mixin
         ModelsTarget target;
 
-        @Option(names = "--league", defaultValue = RegistryView.DEFAULT_LEAGUE,
-                description = "The league. Default ${DEFAULT-VALUE}.")
-        String league;
-
-        @Option(names = "--reason", description = "Why (recorded with the champion).")
-        String reason;
+        @Mixin
+        LeagueChange change;
 
         @Override
         public Integer call() {
             return run("rollback", () -> {
-                printChanges(target.admin().rollback(league, reason));
+                printChanges(target.admin().rollback(change.league, change.reason));
                 return 0;
             });
         }
