@@ -96,10 +96,11 @@ class BreederTest {
         Breeder.Settings s = new Breeder.Settings();
         s.parents = 1;
         s.sigma = 0.1;
+        s.minScale = 0;
         Breeder.Child child = Breeder.breed(List.of(a), 1, 3, s, "m").get(0);
         assertEquals("mutation", child.operation());
-        float[] before = a.weights().get("fc1.weight");
-        float[] after = child.weights().get("fc1.weight");
+        float[] before = a.weights().get("fc2.weight");
+        float[] after = child.weights().get("fc2.weight");
         double rms = 0;
         double diff = 0;
         for (int i = 0; i < before.length; i++) {
@@ -108,6 +109,16 @@ class BreederTest {
         }
         assertEquals(0.1, Math.sqrt(diff / rms), 0.01, "relative step = sigma");
         assertArrayEquals(a.weights().get("conv3.weight"), child.weights().get("conv3.weight"), "encoder untouched");
+        assertArrayEquals(a.weights().get("fc1.weight"), child.weights().get("fc1.weight"), "hidden layer untouched");
+        // a zero tensor (a neutral model's output layer) is mutated relative to minScale
+        Breeder.Parent neutral = new Breeder.Parent("n", MixNetWeights.neutral(1), 0, java.util.Set.of("n"));
+        s.minScale = 0.05;
+        float[] w = Breeder.breed(List.of(neutral), 1, 3, s, "m").get(0).weights().get("fc2.weight");
+        double sq = 0;
+        for (float v : w) {
+            sq += v * v;
+        }
+        assertEquals(0.1 * 0.05, Math.sqrt(sq / w.length), 0.0005, "step = sigma * minScale");
         assertEquals(0.122, Breeder.adaptSigma(0.1, 0.4), 1e-12);
         assertEquals(0.1 / 1.22, Breeder.adaptSigma(0.1, 0.0), 1e-12);
         assertEquals(0.1, Breeder.adaptSigma(0.1, 0.2), 1e-12);

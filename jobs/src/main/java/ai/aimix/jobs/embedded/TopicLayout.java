@@ -1,6 +1,7 @@
 package ai.aimix.jobs.embedded;
 
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
 import org.apache.flink.configuration.ReadableConfig;
 
 import java.util.LinkedHashMap;
@@ -33,6 +34,17 @@ public final class TopicLayout {
      */
     public static Map<String, Integer> registry(ReadableConfig c) {
         return Map.of(c.get(MixJobOptions.TOPIC_REGISTRY), 1);
+    }
+
+    /** The tournament job's topics: battles and votes with {@code partitions}, its outputs with one each. */
+    public static Map<String, Integer> tournament(ReadableConfig c, int partitions) {
+        Map<String, Integer> t = new LinkedHashMap<>();
+        t.put(c.get(TournamentJobOptions.TOPIC_BATTLES), partitions);
+        t.put(c.get(TournamentJobOptions.TOPIC_VOTES), partitions);
+        t.put(c.get(TournamentJobOptions.TOPIC_STANDINGS), 1);
+        t.put(c.get(TournamentJobOptions.TOPIC_ERRORS), 1);
+        t.put(c.get(TournamentJobOptions.TOPIC_EVOLUTION), 1);
+        return t;
     }
 
     public static Map<String, String> registryConfigs() {

@@ -172,8 +172,9 @@ public final class TournamentBench {
     }
 
     private static void createTopics(EmbeddedKafka kafka) throws Exception {
-        kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
-                Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
+        kafka.createTopics(ai.aimix.jobs.embedded.TopicLayout.tournament(new Configuration(), 2), Map.of());
+        kafka.createTopics(ai.aimix.jobs.embedded.TopicLayout.registry(new Configuration()),
+                ai.aimix.jobs.embedded.TopicLayout.registryConfigs());
     }
 
     private static Properties producerProperties(EmbeddedKafka kafka) {

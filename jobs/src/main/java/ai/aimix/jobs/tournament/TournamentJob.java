@@ -1,7 +1,11 @@
 package ai.aimix.jobs.tournament;
 
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.operators.tournament.EvolutionFunction;
 import ai.aimix.operators.tournament.LeagueRatingsOperator;
+import ai.aimix.schema.ChampionAlias;
+import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.internal.EvolutionInput;
 import ai.aimix.operators.tournament.VoteGate;
 import ai.aimix.operators.tournament.VoterRateLimit;
 import ai.aimix.schema.internal.CountedVote;
@@ -26,7 +30,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * The tournament job: battles and votes from Kafka; per battle the votes are checked and de-duplicated
  * ({@link VoteGate}), per voter rate-limited ({@link VoterRateLimit}), per league folded into exact counts with the
  * voter screen and turned into Bradley-Terry standings on a timer ({@link LeagueRatingsOperator}); standings and refused
- * records go back to Kafka in one exactly-once sink. (Evolution is not part of the job yet.)
+ * records go back to Kafka in one exactly-once sink. Leagues that evolve ({@link TournamentJobOptions#EVOLUTION_LEAGUES})
+ * breed new model versions from their best rated members ({@link EvolutionFunction}): the children are written to
+ * the model store and published on the registry topic in the same sink, with the evolution events; the registry is
+ * read back (broadcast) for descriptors and champion changes.
  */
 public final class TournamentJob {
     private final ReadableConfig config;
@@ -50,17 +57,19 @@ public final class TournamentJob {
     public static TournamentJob onKafka(ReadableConfig c) {
         KafkaSource<TournamentInbound> source = KafkaSource.<TournamentInbound>builder()
                 .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
-                .setTopics(c.get(TournamentJobOptions.TOPIC_BATTLES), c.get(TournamentJobOptions.TOPIC_VOTES))
+                .setTopics(c.get(TournamentJobOptions.TOPIC_BATTLES), c.get(TournamentJobOptions.TOPIC_VOTES),
+                        c.get(MixJobOptions.TOPIC_REGISTRY))
                 .setGroupId(c.get(TournamentJobOptions.GROUP_ID))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new TournamentCodecs.Inbound(c.get(TournamentJobOptions.TOPIC_BATTLES),
-                        c.get(TournamentJobOptions.TOPIC_VOTES)))
+                        c.get(TournamentJobOptions.TOPIC_VOTES), c.get(MixJobOptions.TOPIC_REGISTRY)))
                 .setProperty("isolation.level", "read_committed")
                 .build();
         KafkaSink<TournamentOutbound> sink = KafkaSink.<TournamentOutbound>builder()
                 .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new TournamentCodecs.Outbound(c.get(TournamentJobOptions.TOPIC_STANDINGS),
-                        c.get(TournamentJobOptions.TOPIC_ERRORS)))
+                        c.get(TournamentJobOptions.TOPIC_ERRORS), c.get(MixJobOptions.TOPIC_REGISTRY),
+                        c.get(TournamentJobOptions.TOPIC_EVOLUTION)))
                 .setDeliveryGuarantee(c.get(MixJobOptions.EXACTLY_ONCE) ? DeliveryGuarantee.EXACTLY_ONCE
                         : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(c.get(TournamentJobOptions.GROUP_ID) + "-tx")
@@ -71,16 +80,26 @@ public final class TournamentJob {
     }
 
     public void build(StreamExecutionEnvironment env) {
+        if (!config.get(TournamentJobOptions.EVOLUTION_LEAGUES).isEmpty()
+                && !config.getOptional(MixJobOptions.MODEL_STORE).isPresent()) {
+            throw new IllegalArgumentException(TournamentJobOptions.EVOLUTION_LEAGUES.key() + " needs "
+                    + MixJobOptions.MODEL_STORE.key() + " (where children are written)");
+        }
         DataStream<TournamentInbound> inbound = env.fromSource(source, WatermarkStrategy.noWatermarks(),
                 "Kafka: tournament.battles + tournament.votes").uid("tournament-source");
         DataStream<TournamentOutbound> undecodable = inbound.filter(r -> r.getError() != null)
                 .name("Undecodable records").uid("tournament-undecodable")
-                .map(r -> new TournamentOutbound(null, r.getError())).returns(TournamentOutbound.class)
+                .map(r -> ai.aimix.operators.tournament.Outbound.of(r.getError())).returns(TournamentOutbound.class)
                 .name("As errors").uid("tournament-undecodable-errors");
         VoteChecks.Settings checks = new VoteChecks.Settings();
         checks.minListenShare = config.get(TournamentJobOptions.MIN_LISTEN_SHARE);
         checks.defaultLifetimeMillis = config.get(TournamentJobOptions.BATTLE_LIFETIME).toMillis();
-        SingleOutputStreamOperator<CountedVote> counted = inbound.filter(r -> r.getError() == null)
+        DataStream<RegistryEntry> registry = inbound.filter(r -> r.getRegistry() != null)
+                .name("Registry entries").uid("tournament-registry")
+                .map(TournamentInbound::getRegistry).returns(RegistryEntry.class)
+                .name("As registry entries").uid("tournament-registry-entries");
+        SingleOutputStreamOperator<CountedVote> counted = inbound
+                .filter(r -> r.getError() == null && r.getRegistry() == null)
                 .name("Battles and votes").uid("tournament-decoded")
                 .keyBy(r -> r.getBattle() != null ? r.getBattle().getBattleId() : r.getVote().getBattleId())
                 .process(new VoteGate(checks, config.get(TournamentJobOptions.BATTLE_RETENTION).toMillis(),
@@ -96,8 +115,24 @@ public final class TournamentJob {
                         config.get(TournamentJobOptions.SCREEN_ALPHA), config.get(TournamentJobOptions.SCREEN_MIN_VOTES),
                         config.get(TournamentJobOptions.REFRESH).toMillis()))
                 .uid("league-ratings");
+        DataStream<EvolutionInput> evolutionInput = standings
+                .map(o -> new EvolutionInput(o.getStandings(), null)).returns(EvolutionInput.class)
+                .name("Standings for evolution").uid("evolution-standings")
+                .union(registry.filter(e -> e.getPayload() instanceof ChampionAlias)
+                        .name("Champion changes").uid("evolution-champion-filter")
+                        .map(e -> new EvolutionInput(null, (ChampionAlias) e.getPayload()))
+                        .returns(EvolutionInput.class).name("Champion changes for evolution")
+                        .uid("evolution-champions"));
+        SingleOutputStreamOperator<TournamentOutbound> evolution = evolutionInput
+                .keyBy(i -> i.getStandings() != null ? i.getStandings().getLeague() : i.getChampion().getLeague())
+                .connect(registry.broadcast(EvolutionFunction.REGISTRY))
+                .process(new EvolutionFunction(TournamentJobOptions.evolution(config), config.get(MixJobOptions.MODEL_STORE),
+                        new java.util.HashSet<>(config.get(TournamentJobOptions.EVOLUTION_LEAGUES)),
+                        config.get(TournamentJobOptions.EVOLUTION_RETRY).toMillis()))
+                .returns(TournamentOutbound.class)
+                .name("League evolution").uid("league-evolution");
         DataStream<TournamentOutbound> outbound = standings.union(counted.getSideOutput(VoteGate.ERRORS),
-                limited.getSideOutput(VoteGate.ERRORS), undecodable);
+                limited.getSideOutput(VoteGate.ERRORS), undecodable, evolution);
         if (outputTap != null) {
             outbound = outbound.map(outputTap).returns(TournamentOutbound.class).name("Output tap")
                     .uid("tournament-output-tap");

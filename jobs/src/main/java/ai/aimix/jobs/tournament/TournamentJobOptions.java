@@ -44,11 +44,60 @@ public final class TournamentJobOptions {
     public static final ConfigOption<Integer> SCREEN_MIN_VOTES = key("aimix.tournament.screen.min-votes").intType()
             .defaultValue(20).withDescription("Votes a voter needs before they can be flagged.");
 
+    public static final ConfigOption<String> TOPIC_EVOLUTION = key("aimix.tournament.topics.evolution").stringType()
+            .defaultValue(Contract.TOURNAMENT_EVOLUTION).withDescription("Evolution events: generations bred, champions "
+                    + "promoted.");
+    public static final ConfigOption<List<String>> EVOLUTION_LEAGUES = key("aimix.tournament.evolution.leagues")
+            .stringType().asList().defaultValues().withDescription("Leagues whose models evolve: their champion breeds "
+                    + "children, votes rate them, the best breed the next generation. '*': every league; empty: none "
+                    + "(ratings only).");
+    public static final ConfigOption<Double> EVOLUTION_INTERVAL_WIDTH = key("aimix.tournament.evolution.interval-width")
+            .doubleType().defaultValue(200.0).withDescription("A generation ends when every member's 95 % interval is "
+                    + "narrower than this (Elo points, full width).");
+    public static final ConfigOption<Long> EVOLUTION_VOTE_BUDGET = key("aimix.tournament.evolution.vote-budget")
+            .longType().defaultValue(1000L).withDescription("A generation also ends when it has used this many counted "
+                    + "votes.");
+    public static final ConfigOption<Integer> EVOLUTION_CHILDREN = key("aimix.tournament.evolution.children").intType()
+            .defaultValue(4).withDescription("Children bred per generation (the champion survives besides them).");
+    public static final ConfigOption<Integer> EVOLUTION_PARENTS = key("aimix.tournament.evolution.parents").intType()
+            .defaultValue(2).withDescription("The best this many members by rating breed (truncation selection).");
+    public static final ConfigOption<Double> EVOLUTION_SIGMA = key("aimix.tournament.evolution.sigma").doubleType()
+            .defaultValue(0.3).withDescription("First mutation step: Gaussian noise of this times each mutated tensor's "
+                    + "RMS (at least min-scale) on the output layer; adapted by the 1/5 success rule.");
+    public static final ConfigOption<Double> EVOLUTION_MIN_SCALE = key("aimix.tournament.evolution.min-scale")
+            .doubleType().defaultValue(0.1).withDescription("The smallest RMS a mutation is relative to (a neutral "
+                    + "model's output layer is zero).");
+    public static final ConfigOption<Long> EVOLUTION_SEED = key("aimix.tournament.evolution.seed").longType()
+            .defaultValue(1L).withDescription("Seed of breeding: a generation's children are a function of their "
+                    + "parents, the generation number and this seed.");
+    public static final ConfigOption<String> EVOLUTION_ID_PREFIX = key("aimix.tournament.evolution.id-prefix")
+            .stringType().defaultValue("evo").withDescription("Children are named PREFIX-LEAGUE-gGENERATION-cINDEX.");
+    public static final ConfigOption<Duration> EVOLUTION_RETRY = key("aimix.tournament.evolution.retry").durationType()
+            .defaultValue(Duration.ofSeconds(1)).withDescription("How soon founding a league is tried again when its "
+                    + "champion's descriptor has not been read from the registry yet.");
+
+    /** The evolution settings these options give. */
+    public static ai.aimix.tournament.Evolution.Settings evolution(org.apache.flink.configuration.ReadableConfig c) {
+        ai.aimix.tournament.Evolution.Settings s = new ai.aimix.tournament.Evolution.Settings();
+        s.intervalWidth = c.get(EVOLUTION_INTERVAL_WIDTH);
+        s.voteBudget = c.get(EVOLUTION_VOTE_BUDGET);
+        s.children = c.get(EVOLUTION_CHILDREN);
+        s.parents = c.get(EVOLUTION_PARENTS);
+        s.sigma = c.get(EVOLUTION_SIGMA);
+        s.minScale = c.get(EVOLUTION_MIN_SCALE);
+        s.seed = c.get(EVOLUTION_SEED);
+        s.idPrefix = c.get(EVOLUTION_ID_PREFIX);
+        return s;
+    }
+
     private TournamentJobOptions() {
     }
 
     public static List<ConfigOption<?>> all() {
         return List.of(GROUP_ID, TOPIC_BATTLES, TOPIC_VOTES, TOPIC_STANDINGS, TOPIC_ERRORS, REFRESH, MIN_LISTEN_SHARE,
-                BATTLE_LIFETIME, BATTLE_RETENTION, UNKNOWN_BATTLE_WAIT, RATE_BURST, RATE_PER_MINUTE, SCREEN_ALPHA, SCREEN_MIN_VOTES);
+                BATTLE_LIFETIME, BATTLE_RETENTION, UNKNOWN_BATTLE_WAIT, RATE_BURST, RATE_PER_MINUTE, SCREEN_ALPHA, SCREEN_MIN_VOTES,
+                TOPIC_EVOLUTION, EVOLUTION_LEAGUES, EVOLUTION_INTERVAL_WIDTH, EVOLUTION_VOTE_BUDGET, EVOLUTION_CHILDREN,
+                EVOLUTION_PARENTS, EVOLUTION_SIGMA, EVOLUTION_MIN_SCALE, EVOLUTION_SEED, EVOLUTION_ID_PREFIX,
+                EVOLUTION_RETRY);
     }
 }

@@ -56,8 +56,9 @@ class TournamentJobTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(Map.of(Contract.TOURNAMENT_BATTLES, 2, Contract.TOURNAMENT_VOTES, 2,
-                Contract.TOURNAMENT_STANDINGS, 1, Contract.TOURNAMENT_ERRORS, 1), Map.of());
+        kafka.createTopics(ai.aimix.jobs.embedded.TopicLayout.tournament(new Configuration(), 2), Map.of());
+        kafka.createTopics(ai.aimix.jobs.embedded.TopicLayout.registry(new Configuration()),
+                ai.aimix.jobs.embedded.TopicLayout.registryConfigs());
     }
 
     @AfterAll

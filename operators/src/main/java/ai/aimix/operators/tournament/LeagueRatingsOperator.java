@@ -101,8 +101,8 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
             models.add(new ModelStanding(r.model(), r.elo(), 1000 + BradleyTerry.ELO_PER_UNIT * r.lower(),
                     1000 + BradleyTerry.ELO_PER_UNIT * r.upper(), r.votes(), r.rank()));
         }
-        output.collect(new StreamRecord<>(new TournamentOutbound(new Standings(league, timer.getTimestamp(),
-                t.votes(), models, new ArrayList<>(t.flagged())), null)));
+        output.collect(new StreamRecord<>(Outbound.of(new Standings(league, timer.getTimestamp(),
+                t.votes(), models, new ArrayList<>(t.flagged())))));
     }
 
     @Override

@@ -136,7 +136,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
 
     static void error(KeyedProcessFunction<String, TournamentInbound, CountedVote>.Context ctx, TournamentErrorCode code, String message, String battleId, String voterId,
                       long now) {
-        ctx.output(ERRORS, new TournamentOutbound(null, new TournamentError(code, message, battleId, voterId, null,
+        ctx.output(ERRORS, Outbound.of(new TournamentError(code, message, battleId, voterId, null,
                 null, null, now)));
     }
 }

@@ -44,7 +44,7 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
                 at.value());
         RateLimiter.Bucket next = limiter.take(b, now);
         if (next == null) {
-            ctx.output(VoteGate.ERRORS, new TournamentOutbound(null, new TournamentError(TournamentErrorCode.RATE_LIMITED,
+            ctx.output(VoteGate.ERRORS, Outbound.of(new TournamentError(TournamentErrorCode.RATE_LIMITED,
                     "voter " + v.getVoterId() + " is over " + burst + " votes at once / " + perMinute
                             + " a minute; vote on battle " + v.getBattleId() + " not counted", v.getBattleId(),
                     v.getVoterId(), null, null, null, now)));

@@ -29,11 +29,11 @@ class TournamentFunctionsTest {
     }
 
     static TournamentInbound in(Battle b) {
-        return new TournamentInbound(b, null, null);
+        return new TournamentInbound(b, null, null, null);
     }
 
     static TournamentInbound in(String battle, String voter, VoteOutcome o, long listened) {
-        return new TournamentInbound(null, new Vote(battle, voter, o, listened, 1L), null);
+        return new TournamentInbound(null, new Vote(battle, voter, o, listened, 1L), null, null);
     }
 
     @Test

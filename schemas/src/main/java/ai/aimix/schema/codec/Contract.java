@@ -31,12 +31,15 @@ public final class Contract {
     public static final String TOURNAMENT_VOTES = "tournament.votes";
     public static final String TOURNAMENT_STANDINGS = "tournament.standings";
     public static final String TOURNAMENT_ERRORS = "tournament.errors";
+    public static final String TOURNAMENT_EVOLUTION = "tournament.evolution";
     public static final ContractCodec<ai.aimix.schema.Battle> BATTLE = new ContractCodec<>(ai.aimix.schema.Battle.class);
     public static final ContractCodec<ai.aimix.schema.Vote> VOTE = new ContractCodec<>(ai.aimix.schema.Vote.class);
     public static final ContractCodec<ai.aimix.schema.Standings> STANDINGS =
             new ContractCodec<>(ai.aimix.schema.Standings.class);
     public static final ContractCodec<ai.aimix.schema.TournamentError> TOURNAMENT_ERROR =
             new ContractCodec<>(ai.aimix.schema.TournamentError.class);
+    public static final ContractCodec<ai.aimix.schema.EvolutionEvent> EVOLUTION =
+            new ContractCodec<>(ai.aimix.schema.EvolutionEvent.class);
     public static final ContractCodec<ai.aimix.schema.RegistryEntry> REGISTRY =
             new ContractCodec<>(ai.aimix.schema.RegistryEntry.class);
 

@@ -27,6 +27,7 @@ public final class SchemaHistory {
             "ai.aimix.schema.MixError",
             "ai.aimix.schema.RegistryEntry",
             "ai.aimix.schema.Battle",
+            "ai.aimix.schema.EvolutionEvent",
             "ai.aimix.schema.Vote",
             "ai.aimix.schema.Standings",
             "ai.aimix.schema.TournamentError",
