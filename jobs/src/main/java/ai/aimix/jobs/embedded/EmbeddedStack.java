@@ -3,6 +3,7 @@ package ai.aimix.jobs.embedded;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.registry.ModelAdmin;
 import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
@@ -25,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The embedded default: an in-process Kafka broker with the contract's topics, a model store, and a local Flink
@@ -41,6 +43,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Path dataDir;
     private final boolean ownsDataDir;
     private final Path rocksDir;
+    private JobClient tournament;
 
     private EmbeddedStack(Configuration config, EmbeddedKafka kafka, JobClient job, Path dataDir, boolean ownsDataDir,
                           Path rocksDir) {
@@ -131,6 +134,29 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the tournament job next to the mix job, with its topics: on its own local cluster in this JVM (the web UI
+     * shows the mix job; this one's REST endpoint takes any free port). {@code overrides} are its options on top of
+     * the stack's configuration (e.g. which leagues evolve).
+     */
+    public synchronized JobClient startTournament(Map<String, String> overrides) throws Exception {
+        if (tournament != null) {
+            throw new IllegalStateException("the tournament job is running already");
+        }
+        Configuration conf = new Configuration(config);
+        overrides.forEach(conf::setString);
+        conf.set(RestOptions.BIND_PORT, "0");
+        kafka.createTopics(TopicLayout.tournament(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
+                TopicLayout.configs());
+        tournament = TournamentJob.onKafka(conf).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(conf));
+        return tournament;
+    }
+
+    /** The tournament job, when {@link #startTournament} started it. */
+    public synchronized JobClient tournament() {
+        return tournament;
+    }
+
     public Configuration config() {
         return config;
     }
@@ -159,6 +185,13 @@ public final class EmbeddedStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tournament != null) {
+            try {
+                tournament.cancel().get();
+            } catch (Exception e) {
+                LOG.warn("Cancelling the tournament job failed: {}", e.toString());
+            }
+        }
         try {
             job.cancel().get();
         } catch (Exception e) {

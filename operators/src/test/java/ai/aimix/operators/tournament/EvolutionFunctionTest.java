@@ -123,7 +123,7 @@ class EvolutionFunctionTest {
             }
             h.processElement(new EvolutionInput(null, alias(registry)), 0);
             assertTrue(h.extractOutputValues().isEmpty());
-            assertEquals(0, h.numKeyedStateEntries());
+            assertEquals(0, h.numProcessingTimeTimers());
             assertEquals(1, store.scan().size(), "nothing bred");
         }
     }

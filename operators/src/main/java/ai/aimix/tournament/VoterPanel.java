@@ -1,0 +1,125 @@
+package ai.aimix.tournament;
+
+import ai.aimix.schema.StemRole;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * A panel of simulated voters for tournaments: honest {@link SimulatedListener}s with personal tastes (about a third
+ * want the song's reference mix, the others one role louder or softer by 1.5 to 4.5 dB: tastes that cancel out
+ * over the panel, so the crowd's favourite is the reference-like mix) and bad actors of three kinds, in equal
+ * numbers: always A, random, and adversarial (the worse mix on purpose). Bad actors listen as long as honest voters do
+ * (a faster vote would be refused as too fast, a different defence). Everything is a function of the seed.
+ */
+public final class VoterPanel {
+    /** Who a voter is. */
+    public enum Kind { HONEST, ALWAYS_A, RANDOM, ADVERSARIAL }
+
+    /** A voter: honest ones judge through their listener. */
+    public record Voter(String id, Kind kind, SimulatedListener listener) {
+    }
+
+    /** The distance of both mixes of a battle to the reference as a taste wants it. */
+    public interface Distances {
+        double[] of(StemRole tasteRole, float tasteDb) throws Exception;
+    }
+
+    /** Roles a taste picks from: the ones most songs have. */
+    static final StemRole[] TASTE_ROLES = {StemRole.VOCALS, StemRole.DRUMS, StemRole.BASS, StemRole.GUITAR,
+        StemRole.KEYS};
+
+    private final List<Voter> voters = new ArrayList<>();
+    private final SplittableRandom random;
+
+    /**
+     * @param sensitivity how sharply an honest voter prefers the closer mix (a distance difference of this is odds
+     *                    of e : 1)
+     */
+    public VoterPanel(int size, double badShare, double sensitivity, long seed) {
+        if (size < 1 || badShare < 0 || badShare > 1) {
+            throw new IllegalArgumentException("a panel needs at least one voter and a bad share in [0, 1]");
+        }
+        random = new SplittableRandom(seed);
+        int bad = (int) Math.round(size * badShare);
+        for (int i = 0; i < size - bad; i++) {
+            StemRole role = null;
+            float db = 0;
+            if (random.nextInt(3) > 0) {
+                role = TASTE_ROLES[random.nextInt(TASTE_ROLES.length)];
+                db = (float) ((random.nextBoolean() ? 1 : -1) * (1.5 + 3 * random.nextDouble()));
+            }
+            String id = String.format("honest-%03d", i);
+            voters.add(new Voter(id, Kind.HONEST, new SimulatedListener(id, role, db, sensitivity, 0.01, 10,
+                    random.nextLong())));
+        }
+        Kind[] kinds = {Kind.ALWAYS_A, Kind.RANDOM, Kind.ADVERSARIAL};
+        for (int i = 0; i < bad; i++) {
+            Kind k = kinds[i % 3];
+            String id = String.format("%s-%03d", k.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), i);
+            voters.add(new Voter(id, k, new SimulatedListener(id, null, 0f, sensitivity, 0.01, 10,
+                    random.nextLong())));
+        }
+    }
+
+    public List<Voter> voters() {
+        return Collections.unmodifiableList(voters);
+    }
+
+    /** The bad actors' ids. */
+    public Set<String> bad() {
+        Set<String> out = new TreeSet<>();
+        voters.stream().filter(v -> v.kind() != Kind.HONEST).forEach(v -> out.add(v.id()));
+        return out;
+    }
+
+    /** {@code k} different voters, at random. */
+    public List<Voter> sample(int k) {
+        List<Voter> copy = new ArrayList<>(voters);
+        for (int i = copy.size() - 1; i > 0; i--) {
+            Collections.swap(copy, i, random.nextInt(i + 1));
+        }
+        return copy.subList(0, Math.min(k, copy.size()));
+    }
+
+    /**
+     * A voter's verdict on a battle whose mixes are {@code audioMillis} long.
+     *
+     * @param distances the two mixes' distances to a taste's reference (honest voters; adversarial ones use the
+     *                  neutral reference to pick the worse mix)
+     */
+    public SimulatedListener.Judgement judge(Voter v, Distances distances, long audioMillis) throws Exception {
+        SimulatedListener l = v.listener();
+        if (v.kind() == Kind.HONEST) {
+            double[] d = distances.of(l.tasteRole, l.tasteDb);
+            return l.judge(d[0], d[1], audioMillis);
+        }
+        long listened = audioMillis + (long) (random.nextDouble() * audioMillis);
+        PairCounts.Outcome o;
+        switch (v.kind()) {
+            case ALWAYS_A:
+                o = PairCounts.Outcome.FIRST;
+                break;
+            case RANDOM:
+                o = random.nextBoolean() ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND;
+                break;
+            default:
+                double[] d = distances.of(null, 0f);
+                o = d[0] > d[1] ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND;
+        }
+        return new SimulatedListener.Judgement(o, listened, Double.NaN, Double.NaN);
+    }
+
+    /** Share of {@code flagged} that are bad actors (1 when none is flagged), and share of bad actors flagged. */
+    public double[] precisionRecall(Set<String> flagged) {
+        Set<String> bad = bad();
+        long hit = flagged.stream().filter(bad::contains).count();
+        double precision = flagged.isEmpty() ? 1 : (double) hit / flagged.size();
+        double recall = bad.isEmpty() ? 1 : (double) hit / bad.size();
+        return new double[] {precision, recall};
+    }
+}
