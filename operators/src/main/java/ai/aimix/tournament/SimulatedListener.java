@@ -48,7 +48,7 @@ public final class SimulatedListener {
 
     /** The MR-STFT distance of a mix to a reference after loudness matching. */
     public static double distance(float[][] reference, float[][] mix, int sampleRate) {
-        return MixComparison.compare(reference, sampleRate, mix, sampleRate, false).mrStft.distance;
+        return MixComparison.matchedDistance(reference, mix, sampleRate);
     }
 
     /** The verdict on mixes at distances {@code da} and {@code db} from this listener's reference. */

@@ -10,9 +10,10 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * A panel of simulated voters for tournaments: honest {@link SimulatedListener}s with personal tastes (about a third
- * want the song's reference mix, the others one role louder or softer by 1.5 to 4.5 dB: tastes that cancel out
- * over the panel, so the crowd's favourite is the reference-like mix) and bad actors of three kinds, in equal
+ * A panel of simulated voters for tournaments: honest {@link SimulatedListener}s with personal tastes (a third want
+ * the song's reference mix, the others vocals, drums or bass 3 dB louder or softer: tastes that cancel out over the
+ * panel, so the crowd's favourite is the reference-like mix; seven tastes in all, so a battle's distances are
+ * computed seven times at most, not once per voter) and bad actors of three kinds, in equal
  * numbers: always A, random, and adversarial (the worse mix on purpose). Bad actors listen as long as honest voters do
  * (a faster vote would be refused as too fast, a different defence). Everything is a function of the seed.
  */
@@ -30,8 +31,8 @@ public final class VoterPanel {
     }
 
     /** Roles a taste picks from: the ones most songs have. */
-    static final StemRole[] TASTE_ROLES = {StemRole.VOCALS, StemRole.DRUMS, StemRole.BASS, StemRole.GUITAR,
-        StemRole.KEYS};
+    static final StemRole[] TASTE_ROLES = {StemRole.VOCALS, StemRole.DRUMS, StemRole.BASS};
+    static final float TASTE_DB = 3f;
 
     private final List<Voter> voters = new ArrayList<>();
     private final SplittableRandom random;
@@ -51,7 +52,7 @@ public final class VoterPanel {
             float db = 0;
             if (random.nextInt(3) > 0) {
                 role = TASTE_ROLES[random.nextInt(TASTE_ROLES.length)];
-                db = (float) ((random.nextBoolean() ? 1 : -1) * (1.5 + 3 * random.nextDouble()));
+                db = random.nextBoolean() ? TASTE_DB : -TASTE_DB;
             }
             String id = String.format("honest-%03d", i);
             voters.add(new Voter(id, Kind.HONEST, new SimulatedListener(id, role, db, sensitivity, 0.01, 10,

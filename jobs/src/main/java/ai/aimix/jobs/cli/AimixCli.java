@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             AnalyzeCommand.class, MelCommand.class, CompareCommand.class, ModelsCommand.class,
             ai.aimix.jobs.cli.training.CorpusCommand.class,
             ai.aimix.jobs.cli.training.TrainCommand.class,
-            ai.aimix.jobs.cli.training.QualityCommand.class})
+            ai.aimix.jobs.cli.training.QualityCommand.class, TournamentCommand.class})
 public final class AimixCli implements Runnable {
 
     @Override

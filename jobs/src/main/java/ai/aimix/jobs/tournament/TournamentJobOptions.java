@@ -57,6 +57,9 @@ public final class TournamentJobOptions {
     public static final ConfigOption<Long> EVOLUTION_VOTE_BUDGET = key("aimix.tournament.evolution.vote-budget")
             .longType().defaultValue(1000L).withDescription("A generation also ends when it has used this many counted "
                     + "votes.");
+    public static final ConfigOption<Long> EVOLUTION_PROMOTION_MIN_VOTES = key("aimix.tournament.evolution"
+            + ".promotion-min-votes").longType().defaultValue(50L).withDescription("A challenger is promoted when its "
+            + "95 % interval lies above the champion's and both have at least this many counted votes.");
     public static final ConfigOption<Integer> EVOLUTION_CHILDREN = key("aimix.tournament.evolution.children").intType()
             .defaultValue(4).withDescription("Children bred per generation (the champion survives besides them).");
     public static final ConfigOption<Integer> EVOLUTION_PARENTS = key("aimix.tournament.evolution.parents").intType()
@@ -81,6 +84,7 @@ public final class TournamentJobOptions {
         ai.aimix.tournament.Evolution.Settings s = new ai.aimix.tournament.Evolution.Settings();
         s.intervalWidth = c.get(EVOLUTION_INTERVAL_WIDTH);
         s.voteBudget = c.get(EVOLUTION_VOTE_BUDGET);
+        s.promotionMinVotes = c.get(EVOLUTION_PROMOTION_MIN_VOTES);
         s.children = c.get(EVOLUTION_CHILDREN);
         s.parents = c.get(EVOLUTION_PARENTS);
         s.sigma = c.get(EVOLUTION_SIGMA);
@@ -96,7 +100,8 @@ public final class TournamentJobOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(GROUP_ID, TOPIC_BATTLES, TOPIC_VOTES, TOPIC_STANDINGS, TOPIC_ERRORS, REFRESH, MIN_LISTEN_SHARE,
                 BATTLE_LIFETIME, BATTLE_RETENTION, UNKNOWN_BATTLE_WAIT, RATE_BURST, RATE_PER_MINUTE, SCREEN_ALPHA, SCREEN_MIN_VOTES,
-                TOPIC_EVOLUTION, EVOLUTION_LEAGUES, EVOLUTION_INTERVAL_WIDTH, EVOLUTION_VOTE_BUDGET, EVOLUTION_CHILDREN,
+                TOPIC_EVOLUTION, EVOLUTION_LEAGUES, EVOLUTION_INTERVAL_WIDTH, EVOLUTION_VOTE_BUDGET,
+                EVOLUTION_PROMOTION_MIN_VOTES, EVOLUTION_CHILDREN,
                 EVOLUTION_PARENTS, EVOLUTION_SIGMA, EVOLUTION_MIN_SCALE, EVOLUTION_SEED, EVOLUTION_ID_PREFIX,
                 EVOLUTION_RETRY);
     }

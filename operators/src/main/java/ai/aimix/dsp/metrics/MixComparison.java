@@ -120,6 +120,27 @@ public final class MixComparison {
                 peaq, notes);
     }
 
+    /**
+     * Only the MR-STFT distance of {@link #compare} (same loudness matching, same number) for signals of one rate,
+     * layout and length, without the features and true peaks: what a simulated listener computes many times.
+     */
+    public static double matchedDistance(float[][] reference, float[][] candidate, int sampleRate) {
+        int n = Math.min(reference[0].length, candidate[0].length);
+        float[][] ref = trim(reference, n);
+        float[][] cand = trim(candidate, n);
+        ChannelWeights weights = ChannelWeights.forChannels(ref.length);
+        double lr = integrated(ref, sampleRate, weights);
+        double lc = integrated(cand, sampleRate, weights);
+        double gainDb = Double.isFinite(lr) && Double.isFinite(lc) ? lr - lc : 0;
+        return MultiResolutionStft.distance(ref, gain(cand, gainDb)).distance;
+    }
+
+    private static double integrated(float[][] x, int sampleRate, ChannelWeights weights) {
+        ai.aimix.dsp.loudness.LoudnessMeter m = new ai.aimix.dsp.loudness.LoudnessMeter(sampleRate, weights);
+        m.push(x, 0, x[0].length);
+        return m.integratedLufs();
+    }
+
     private static float[][] trim(float[][] x, int n) {
         float[][] out = new float[x.length][];
         for (int c = 0; c < x.length; c++) {

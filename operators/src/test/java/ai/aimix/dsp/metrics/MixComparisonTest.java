@@ -73,4 +73,19 @@ class MixComparisonTest {
         assertNull(silentRef.peaq);
         assertTrue(silentRef.notes.stream().anyMatch(n -> n.startsWith("PEAQ not computed")));
     }
+
+    /** The lean distance simulated listeners use is the full comparison's number. */
+    @Test
+    void matchedDistanceIsCompareDistance() {
+        float[][] ref = TestMusic.stereo(44100, 4, 3);
+        float[][] other = TestMusic.stereo(44100, 4, 5);
+        for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < other[c].length; i++) {
+                other[c][i] *= 0.3f;
+            }
+        }
+        assertEquals(MixComparison.compare(ref, 44100, other, 44100, false).mrStft.distance,
+                MixComparison.matchedDistance(ref, other, 44100), 1e-12);
+        assertEquals(0, MixComparison.matchedDistance(ref, ref, 44100), 1e-12);
+    }
 }
