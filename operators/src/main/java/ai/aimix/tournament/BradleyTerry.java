@@ -13,8 +13,11 @@ import java.util.Map;
  *
  * <p>95 % intervals come from the sandwich (robust) covariance H⁻¹ B H⁻¹, with H the observed information and B
  * the sum of the per-vote score outer products: ties and taste that vary by voter make the binomial model's own
- * variance too optimistic, and the sandwich does not rely on it. A model's rank is 1 + the number of models whose
- * interval lies entirely above its own.
+ * variance too optimistic, and the sandwich does not rely on it. But when a model has won or lost (nearly) all of
+ * its few votes the sandwich collapses towards zero (every score is close to 0 at the fitted strengths; seen in the
+ * simulated tournament as a generation "rated" after 50 votes), so each model's variance is at least the
+ * model-based conditional variance of its own votes, ((n-1)/n)² / H_ii. A model's rank is 1 + the number of models whose interval lies entirely
+ * above its own.
  */
 public final class BradleyTerry {
     public static final double RIDGE = 1.0 / 900;
@@ -123,7 +126,12 @@ public final class BradleyTerry {
         return new Fit(out, iterations, converged);
     }
 
-    /** P (H⁻¹ B H⁻¹) P with P the centring projection: the covariance of the centred strengths. */
+    /**
+     * P (H⁻¹ B H⁻¹) P with P the centring projection: the covariance of the centred strengths; on the diagonal at
+     * least the model-based conditional variance ((n-1)/n)² / H_ii of the centred strength (what the model's own votes
+     * say, the others held fixed: a
+     * separated model's uncertainty does not spread to the rest, as the full H⁻¹ would after centring).
+     */
     private static double[][] sandwich(double[] theta, List<PairCounts.Pair> pairs, Map<String, Integer> index, int n) {
         double[][] h = new double[n][n];
         double[][] b = new double[n][n];
@@ -145,8 +153,16 @@ public final class BradleyTerry {
             add(b, a, c, s2);
         }
         double[][] hInv = inverse(h);
-        double[][] cov = multiply(multiply(hInv, b), hInv);
-        // centre: P cov P
+        double[][] robust = centred(multiply(multiply(hInv, b), hInv), n);
+        double shrink = (n - 1.0) * (n - 1.0) / ((double) n * n); // centring: theta_i - mean moves (n-1)/n as much
+        for (int i = 0; i < n; i++) {
+            robust[i][i] = Math.max(robust[i][i], shrink / h[i][i]);
+        }
+        return robust;
+    }
+
+    /** P cov P, P the centring projection. */
+    private static double[][] centred(double[][] cov, int n) {
         double[] rowMean = new double[n];
         double all = 0;
         for (int i = 0; i < n; i++) {

@@ -11,6 +11,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BradleyTerryTest {
     /** Two models: the MLE of the difference is the log odds, its variance 1 / (n p (1 - p)). */
+    /**
+     * A model that won every one of its few votes has no finite strength estimate to be sure of: its interval stays
+     * wide (the model-based variance; the sandwich alone collapses to almost nothing here).
+     */
+    @Test
+    void aSeparatedModelKeepsAWideInterval() {
+        PairCounts c = new PairCounts();
+        c.add("a", "b", PairCounts.Outcome.FIRST, 12);
+        c.add("b", "c", PairCounts.Outcome.FIRST, 30);
+        c.add("b", "c", PairCounts.Outcome.SECOND, 30);
+        BradleyTerry.Rating a = BradleyTerry.fit(c).of("a");
+        assertTrue(a.standardError() > 3, "se " + a.standardError());
+        assertTrue(BradleyTerry.fit(c).of("b").standardError() < 1, "b and c are well measured against each other");
+    }
+
     @Test
     void twoModelsMatchTheClosedForm() {
         PairCounts c = new PairCounts();

@@ -37,16 +37,16 @@ class PairSchedulerTest {
         return Integer.MAX_VALUE;
     }
 
-    /** Active sampling reaches the same precision with fewer votes than uniform pairs (summed over 16 runs). */
+    /** Active sampling reaches the same precision with fewer votes than uniform pairs (summed over 96 runs). */
     @Test
     void needsFewerVotesThanUniformPairs() {
         long active = 0;
         long uniform = 0;
-        for (long seed = 1; seed <= 16; seed++) {
+        for (long seed = 1; seed <= 96; seed++) {
             active += votesUntilPrecise(true, seed, 0.5);
             uniform += votesUntilPrecise(false, seed, 0.5);
         }
-        System.out.println("votes for 95% intervals narrower than 0.5: active " + active / 16 + ", uniform " + uniform / 16);
+        System.out.println("votes for 95% intervals narrower than 0.5: active " + active / 96 + ", uniform " + uniform / 96);
         assertTrue(active < uniform, "active " + active + " vs uniform " + uniform);
     }
 
