@@ -55,7 +55,7 @@ public final class TournamentCommand implements Runnable {
                         + "Default ${DEFAULT-VALUE}.")
         double intervalWidth;
 
-        @Option(names = "--votes-per-battle", defaultValue = "20", description = "Listeners per battle. Default ${DEFAULT-VALUE}.")
+        @Option(names = "--votes-per-battle", defaultValue = "30", description = "Listeners per battle. Default ${DEFAULT-VALUE}.")
         int votesPerBattle;
 
         @Option(names = "--songs", defaultValue = "8", description = "Battle songs (training split). Default ${DEFAULT-VALUE}.")

@@ -93,7 +93,7 @@ public final class TournamentSimulation {
         public int songs = 8;
         public int bars = 6;
         public int benchSongs = 6;
-        public int votesPerBattle = 20;
+        public int votesPerBattle = 30;
         public double checkShare = 0.2;
         public double sensitivity = 0.1;
         public long voteBudget = 600;
