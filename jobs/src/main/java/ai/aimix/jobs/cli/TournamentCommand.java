@@ -58,7 +58,8 @@ public final class TournamentCommand implements Runnable {
         @Option(names = "--votes-per-battle", defaultValue = "30", description = "Listeners per battle. Default ${DEFAULT-VALUE}.")
         int votesPerBattle;
 
-        @Option(names = "--songs", defaultValue = "8", description = "Battle songs (training split). Default ${DEFAULT-VALUE}.")
+        @Option(names = "--songs", defaultValue = "32",
+                description = "Battle songs (training split; rendered when first used). Default ${DEFAULT-VALUE}.")
         int songs;
 
         @Option(names = "--bench-songs", defaultValue = "6",

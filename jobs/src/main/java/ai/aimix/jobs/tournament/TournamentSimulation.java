@@ -90,7 +90,9 @@ public final class TournamentSimulation {
         public double badShare = 0.15;
         public String league = "sim";
         public String start = ModelStore.FIRST_VERSION;
-        public int songs = 8;
+        public int songs = 32;
+        /** Battle songs kept rendered at once (a song is about 40 MB of stems and references). */
+        public int cachedSongs = 6;
         public int bars = 6;
         public int benchSongs = 6;
         public int votesPerBattle = 30;
@@ -135,13 +137,18 @@ public final class TournamentSimulation {
         final CorpusSong song;
         final List<StemInput> stems = new ArrayList<>();
         final Map<String, float[][]> references = new ConcurrentHashMap<>();
-        float[][] plainSum;
+        final float[][] plainSum;
 
-        Song(CorpusSong song) {
+        Song(CorpusSong song, RenderSettings render) {
             this.song = song;
             for (CorpusSong.Stem s : song.stems) {
                 stems.add(new StemInput(s.name, s.role, new Audio(song.sampleRate, 2, s.unmixed)));
             }
+            float[][] neutral = new float[song.stems.size()][];
+            for (int i = 0; i < neutral.length; i++) {
+                neutral[i] = MixParams.neutral();
+            }
+            plainSum = song.mix(render, song.constant(render, neutral));
         }
 
         float[][] reference(RenderSettings render, StemRole role, float db) {
@@ -178,21 +185,35 @@ public final class TournamentSimulation {
             throw new IllegalArgumentException("generations, voters (2+) and votes per battle must be positive");
         }
         MidiSynth synth = new MidiSynth(44100, null);
-        log.accept("rendering " + s.songs + " battle songs and the benchmark (" + s.benchSongs + " test songs)...");
-        List<Song> songs = new ArrayList<>();
-        Composer composer = new Composer(s.bars);
-        for (long seed = s.seed * 1000; songs.size() < s.songs; seed++) {
+        log.accept("battle songs: " + s.songs + " training-split corpus songs of " + s.bars + " bars, rendered when "
+                + "first used; benchmark: " + s.benchSongs + " test-split songs");
+        List<Long> seeds = new ArrayList<>();
+        for (long seed = s.seed * 1000; seeds.size() < s.songs; seed++) {
             if (Split.of(seed) == Split.TRAIN) {
-                songs.add(new Song(CorpusSong.generate(seed, composer, synth, render)));
+                seeds.add(seed);
             }
         }
-        for (Song song : songs) {
-            float[][] neutral = new float[song.song.stems.size()][];
-            for (int i = 0; i < neutral.length; i++) {
-                neutral[i] = MixParams.neutral();
+        Composer composer = new Composer(s.bars);
+        Map<Long, Song> rendered = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Song> eldest) {
+                return size() > s.cachedSongs;
             }
-            song.plainSum = song.song.mix(render, song.song.constant(render, neutral));
-        }
+        };
+        java.util.function.LongFunction<Song> songs = seed -> {
+            synchronized (rendered) {
+                Song song = rendered.get(seed);
+                if (song == null) {
+                    try {
+                        song = new Song(CorpusSong.generate(seed, composer, synth, render), render);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot render battle song " + seed + ": " + e.getMessage(), e);
+                    }
+                    rendered.put(seed, song);
+                }
+                return song;
+            }
+        };
         QualityBenchmark bench = QualityCommand.benchmark(benchmarkIndex(synth));
         ModelAdmin admin = EmbeddedStack.admin(conf);
         double startDistance = benchmark(bench, admin, s.start);
@@ -231,9 +252,9 @@ public final class TournamentSimulation {
                         pair = PairScheduler.next(members, fit(standings.get(), members), random);
                         seed = random.nextLong();
                     }
-                    Song song = songs.get((int) Math.floorMod(seed, (long) songs.size()));
+                    long songSeed = seeds.get((int) Math.floorMod(seed, (long) seeds.size()));
                     String id = String.format("sim-%s-%d", s.league, ++battles);
-                    round.add(pool.submit(() -> battle(id, pair, song, seed, producer)));
+                    round.add(pool.submit(() -> battle(id, pair, songs.apply(songSeed), seed, producer)));
                 }
                 for (Future<int[]> f : round) {
                     int[] r = f.get();
