@@ -39,9 +39,18 @@ public final class BradleyTerry {
             return 1000 + ELO_PER_UNIT * strength;
         }
 
-        /** Width of the 95 % interval on the Elo scale. */
-        public double eloIntervalWidth() {
-            return 2 * Z95 * standardError * ELO_PER_UNIT;
+        public double eloLower() {
+            return 1000 + ELO_PER_UNIT * lower();
+        }
+
+        public double eloUpper() {
+            return 1000 + ELO_PER_UNIT * upper();
+        }
+
+        /** A rating back from its published Elo form (rating, 95 % interval): what a standings reader sees. */
+        public static Rating fromElo(String model, double elo, double eloLower, double eloUpper, long votes, int rank) {
+            return new Rating(model, (elo - 1000) / ELO_PER_UNIT, (eloUpper - eloLower) / (2 * Z95 * ELO_PER_UNIT),
+                    votes, rank);
         }
     }
 

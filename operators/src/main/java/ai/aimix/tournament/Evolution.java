@@ -227,7 +227,7 @@ public final class Evolution {
         }
         int generation = s.generation() + 1;
         if (parents.isEmpty()) {
-            return new Step(s, List.of(), List.of());
+            return Step.none(s); // no member is a registered full-precision version: nothing can breed
         }
         List<RegistryEntry> registry = new ArrayList<>();
         List<String> members = new ArrayList<>();

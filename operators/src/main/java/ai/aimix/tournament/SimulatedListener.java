@@ -52,7 +52,7 @@ public final class SimulatedListener {
     }
 
     /** The verdict on mixes at distances {@code da} and {@code db} from this listener's reference. */
-    public Judgement judge(double da, double db, long audioMillis) {
+    public synchronized Judgement judge(double da, double db, long audioMillis) {
         long listened = audioMillis + (long) (random.nextDouble() * audioMillis);
         PairCounts.Outcome o;
         if (da > bothBadDistance && db > bothBadDistance) {

@@ -15,7 +15,9 @@ import java.util.TreeSet;
  * panel, so the crowd's favourite is the reference-like mix; seven tastes in all, so a battle's distances are
  * computed seven times at most, not once per voter) and bad actors of three kinds, in equal
  * numbers: always A, random, and adversarial (the worse mix on purpose). Bad actors listen as long as honest voters do
- * (a faster vote would be refused as too fast, a different defence). Everything is a function of the seed.
+ * (a faster vote would be refused as too fast, a different defence). The panel is a function of its seed; what
+ * a battle's voters do is a function of the random source the caller passes per battle, so battles can be judged on
+ * several threads (an honest listener's own noise is drawn under the listener's lock).
  */
 public final class VoterPanel {
     /** Who a voter is. */
@@ -34,8 +36,23 @@ public final class VoterPanel {
     static final StemRole[] TASTE_ROLES = {StemRole.VOCALS, StemRole.DRUMS, StemRole.BASS};
     static final float TASTE_DB = 3f;
 
+    /** How the screen did against the panel's known bad actors. */
+    public record Screening(int flaggedBad, int flaggedHonest, int bad, int honest) {
+        /** Share of flagged voters that are bad actors (1 when none is flagged). */
+        @com.fasterxml.jackson.annotation.JsonProperty
+        public double precision() {
+            int flagged = flaggedBad + flaggedHonest;
+            return flagged == 0 ? 1 : (double) flaggedBad / flagged;
+        }
+
+        /** Share of bad actors flagged (1 when there are none). */
+        @com.fasterxml.jackson.annotation.JsonProperty
+        public double recall() {
+            return bad == 0 ? 1 : (double) flaggedBad / bad;
+        }
+    }
+
     private final List<Voter> voters = new ArrayList<>();
-    private final SplittableRandom random;
 
     /**
      * @param sensitivity how sharply an honest voter prefers the closer mix (a distance difference of this is odds
@@ -45,7 +62,7 @@ public final class VoterPanel {
         if (size < 1 || badShare < 0 || badShare > 1) {
             throw new IllegalArgumentException("a panel needs at least one voter and a bad share in [0, 1]");
         }
-        random = new SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         int bad = (int) Math.round(size * badShare);
         for (int i = 0; i < size - bad; i++) {
             StemRole role = null;
@@ -79,7 +96,7 @@ public final class VoterPanel {
     }
 
     /** {@code k} different voters, at random. */
-    public List<Voter> sample(int k) {
+    public List<Voter> sample(int k, SplittableRandom random) {
         List<Voter> copy = new ArrayList<>(voters);
         for (int i = copy.size() - 1; i > 0; i--) {
             Collections.swap(copy, i, random.nextInt(i + 1));
@@ -93,7 +110,8 @@ public final class VoterPanel {
      * @param distances the two mixes' distances to a taste's reference (honest voters; adversarial ones use the
      *                  neutral reference to pick the worse mix)
      */
-    public SimulatedListener.Judgement judge(Voter v, Distances distances, long audioMillis) throws Exception {
+    public SimulatedListener.Judgement judge(Voter v, Distances distances, long audioMillis, SplittableRandom random)
+            throws Exception {
         SimulatedListener l = v.listener();
         if (v.kind() == Kind.HONEST) {
             double[] d = distances.of(l.tasteRole, l.tasteDb);
@@ -115,12 +133,10 @@ public final class VoterPanel {
         return new SimulatedListener.Judgement(o, listened, Double.NaN, Double.NaN);
     }
 
-    /** Share of {@code flagged} that are bad actors (1 when none is flagged), and share of bad actors flagged. */
-    public double[] precisionRecall(Set<String> flagged) {
+    /** The screen's flags against the panel's bad actors. */
+    public Screening screening(Set<String> flagged) {
         Set<String> bad = bad();
-        long hit = flagged.stream().filter(bad::contains).count();
-        double precision = flagged.isEmpty() ? 1 : (double) hit / flagged.size();
-        double recall = bad.isEmpty() ? 1 : (double) hit / bad.size();
-        return new double[] {precision, recall};
+        int hit = (int) flagged.stream().filter(bad::contains).count();
+        return new Screening(hit, flagged.size() - hit, bad.size(), voters.size() - bad.size());
     }
 }

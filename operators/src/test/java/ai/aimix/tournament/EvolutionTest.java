@@ -35,6 +35,18 @@ class EvolutionTest {
         return view;
     }
 
+    /** A league founded by mixnet-v1 in a fresh store, its children registered. */
+    record Founded(RegistryView view, Evolution evolution, Evolution.State state) {
+        static Founded in(Path dir) throws Exception {
+            ModelStore store = new ModelStore(dir.toString());
+            RegistryView view = registry(store);
+            Evolution evo = EvolutionTest.evolution(store);
+            Evolution.Step founded = evo.found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view);
+            view.applyAll(founded.registry());
+            return new Founded(view, evo, founded.state());
+        }
+    }
+
     static Evolution evolution(ModelStore store) {
         return new Evolution(new Evolution.Settings(), new StoredChildren(store));
     }
@@ -107,12 +119,10 @@ class EvolutionTest {
 
     @Test
     void aChallengerIsPromotedOnlyWhenItsIntervalLiesAboveTheChampions(@TempDir Path dir) throws Exception {
-        ModelStore store = new ModelStore(dir.toString());
-        RegistryView view = registry(store);
-        Evolution evo = evolution(store);
-        Evolution.Step founded = evo.found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view);
-        view.applyAll(founded.registry());
-        Evolution.State s = founded.state();
+        Founded f = Founded.in(dir);
+        RegistryView view = f.view();
+        Evolution evo = f.evolution();
+        Evolution.State s = f.state();
         // overlapping intervals: 1100 +- 80 against 1000 +- 80 - no promotion, and still wide: no new generation
         Evolution.Step overlap = evo.onStandings(LEAGUE, s, standings(60, standing("mixnet-v1", 1000, 150, 30),
                 standing("evo-sim-g1-c2", 1100, 150, 30)), 20L, view);
@@ -137,12 +147,10 @@ class EvolutionTest {
 
     @Test
     void aGenerationEndsWhenEveryIntervalIsNarrowOrTheBudgetIsSpent(@TempDir Path dir) throws Exception {
-        ModelStore store = new ModelStore(dir.toString());
-        RegistryView view = registry(store);
-        Evolution evo = evolution(store);
-        Evolution.Step founded = evo.found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view);
-        view.applyAll(founded.registry());
-        Evolution.State s = founded.state();
+        Founded f = Founded.in(dir);
+        RegistryView view = f.view();
+        Evolution evo = f.evolution();
+        Evolution.State s = f.state();
         // one member still wide, budget not spent: nothing
         ModelStanding[] wide = {standing("mixnet-v1", 1000, 90, 80), standing("evo-sim-g1-c0", 1060, 90, 80),
             standing("evo-sim-g1-c1", 980, 90, 80), standing("evo-sim-g1-c2", 1040, 90, 80),
@@ -172,10 +180,9 @@ class EvolutionTest {
 
     @Test
     void anOperatorsChampionChangeIsFollowedAndAStaleOneIgnored(@TempDir Path dir) throws Exception {
-        ModelStore store = new ModelStore(dir.toString());
-        RegistryView view = registry(store);
-        Evolution evo = evolution(store);
-        Evolution.State s = evo.found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view).state();
+        Founded f = Founded.in(dir);
+        Evolution evo = f.evolution();
+        Evolution.State s = f.state();
         assertEquals(s, evo.adopt(s, "evo-sim-g1-c1", 1L), "older than the champion the league has");
         Evolution.State t = evo.adopt(s, "evo-sim-g1-c1", 50L);
         assertEquals("evo-sim-g1-c1", t.champion());

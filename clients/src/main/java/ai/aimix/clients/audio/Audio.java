@@ -39,6 +39,15 @@ public final class Audio {
         return out;
     }
 
+    /** Every channel as its own array (planar). */
+    public float[][] planar() {
+        float[][] out = new float[channels][];
+        for (int c = 0; c < channels; c++) {
+            out[c] = channel(c);
+        }
+        return out;
+    }
+
     /** The first interleaved sample that is NaN or infinite, or -1. */
     public long firstNonFinite() {
         for (int i = 0; i < samples.length; i++) {

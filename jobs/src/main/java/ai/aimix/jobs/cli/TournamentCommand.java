@@ -2,6 +2,7 @@ package ai.aimix.jobs.cli;
 
 import ai.aimix.jobs.embedded.EmbeddedStack;
 import ai.aimix.jobs.tournament.TournamentSimulation;
+import ai.aimix.tournament.VoterPanel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine.Command;
@@ -119,27 +120,32 @@ public final class TournamentCommand implements Runnable {
             try (EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))),
                     null, 0)) {
                 human.println("  Flink web UI (mix job): " + stack.uiUrl());
-                if (EmbeddedStack.admin(stack.config()).view().model(start).isEmpty()) {
-                    System.err.println("aimix tournament simulate: error: no model '" + start + "' in the registry");
+                java.util.Optional<ai.aimix.schema.ModelDescriptor> founder =
+                        EmbeddedStack.admin(stack.config()).view().model(start);
+                if (founder.isEmpty() || founder.get().getPrecision() != ai.aimix.schema.ModelPrecision.FP32) {
+                    System.err.println("aimix tournament simulate: error: " + (founder.isEmpty() ? "no model '" + start
+                            + "' in the registry" : "'" + start + "' is " + founder.get().getPrecision()
+                            + ": only full-precision (FP32) versions breed"));
                     return 2;
                 }
                 TournamentSimulation.Summary summary = new TournamentSimulation(stack, s).run(g -> human.printf(
                         Locale.ROOT, "generation %2d: champion %-18s benchmark mix distance %.3f  votes %4d (%d battles, "
                                 + "%s)  abuse precision %.2f recall %.2f%s%n", g.generation(), g.champion(),
-                        g.benchmarkDistance(), g.votesUsed(), g.battles(), g.trigger(), g.abusePrecision(),
-                        g.abuseRecall(), g.promotions().isEmpty() ? "" : "  promoted " + String.join(", ",
+                        g.benchmarkDistance(), g.votesUsed(), g.battles(), g.trigger(), g.screening().precision(),
+                        g.screening().recall(), g.promotions().isEmpty() ? "" : "  promoted " + String.join(", ",
                                 g.promotions())), human::println);
-                human.printf(Locale.ROOT, "start: %s at %.3f; end: %s at %.3f (lower is better; plain sum about 2.3)%n",
-                        summary.start(), summary.startDistance(),
-                        summary.generations().get(summary.generations().size() - 1).champion(),
-                        summary.generations().get(summary.generations().size() - 1).benchmarkDistance());
+                TournamentSimulation.Generation last = summary.generations().get(summary.generations().size() - 1);
+                human.printf(Locale.ROOT, "start: %s at %.3f; end: %s at %.3f (lower is better; the plain sum: %.3f)%n",
+                        summary.start(), summary.startDistance(), last.champion(), last.benchmarkDistance(),
+                        summary.plainSumDistance());
                 human.printf(Locale.ROOT, "votes: %d sent, %d counted by the job (%s); %d attention-check votes; "
                                 + "%d battles (%d failed)%n", summary.votesSent(), summary.votesCounted(),
                         summary.votesSent() == summary.votesCounted() ? "exact" : "MISMATCH", summary.checkVotesSent(),
                         summary.battles(), summary.failedBattles());
+                VoterPanel.Screening screen = summary.screening();
                 human.printf(Locale.ROOT, "abuse screen: %d of %d bad actors flagged (recall %.2f), %d of %d honest "
-                                + "voters flagged; precision %.2f%n", summary.flaggedBad(), summary.bad(),
-                        summary.abuseRecall(), summary.flaggedHonest(), summary.honest(), summary.abusePrecision());
+                                + "voters flagged; precision %.2f%n", screen.flaggedBad(), screen.bad(), screen.recall(),
+                        screen.flaggedHonest(), screen.honest(), screen.precision());
                 human.printf(Locale.ROOT, "%.0f s%n", summary.seconds());
                 if (json) {
                     System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

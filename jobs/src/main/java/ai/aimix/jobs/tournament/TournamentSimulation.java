@@ -36,10 +36,10 @@ import ai.aimix.schema.VoteOutcome;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.tournament.BradleyTerry;
-import ai.aimix.tournament.PairCounts;
 import ai.aimix.tournament.PairScheduler;
 import ai.aimix.tournament.SimulatedListener;
 import ai.aimix.tournament.VoterPanel;
+import ai.aimix.tournament.VoteOutcomes;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -91,7 +91,11 @@ public final class TournamentSimulation {
         public String league = "sim";
         public String start = ModelStore.FIRST_VERSION;
         public int songs = 32;
-        /** Battle songs kept rendered at once (a song is about 40 MB of stems and references). */
+        /**
+         * Battle songs kept rendered at once: a 6-bar song is roughly 100 MB (stems, clean stems, up to seven taste
+         * references and the plain sum, 44.1 kHz stereo float), so the default 2 GB heap holds a few; the others are
+         * rendered again when drawn (a second or two each).
+         */
         public int cachedSongs = 6;
         public int bars = 6;
         public int benchSongs = 6;
@@ -121,15 +125,14 @@ public final class TournamentSimulation {
     /** One generation as it ended. */
     public record Generation(int generation, String champion, double benchmarkDistance, long votesUsed, int battles,
                              int checks, List<String> members, String trigger, double sigma, Double successRate,
-                             List<String> promotions, double abusePrecision, double abuseRecall, int flaggedBad,
-                             int flaggedHonest) {
+                             List<String> promotions, VoterPanel.Screening screening) {
     }
 
     /** The whole run. */
-    public record Summary(String league, String start, double startDistance, List<Generation> generations,
+    public record Summary(String league, String start, double startDistance, double plainSumDistance,
+                          List<Generation> generations,
                           long votesSent, long votesCounted, long checkVotesSent, int battles, int failedBattles,
-                          int bad, int honest, double abusePrecision, double abuseRecall, int flaggedBad,
-                          int flaggedHonest, double seconds) {
+                          VoterPanel.Screening screening, double seconds) {
     }
 
     /** A battle song: its stems as pushed, and the references listeners compare with (cached per taste). */
@@ -167,6 +170,8 @@ public final class TournamentSimulation {
     private final AtomicLong votesSent = new AtomicLong();
     private final AtomicLong checkVotes = new AtomicLong();
     private final Map<String, Double> benchmarks = new HashMap<>();
+    /** The benchmark songs' plain sum, from the first benchmark run. */
+    private double plainSumDistance = Double.NaN;
     private volatile boolean stopping;
 
     public TournamentSimulation(EmbeddedStack stack, Settings settings) {
@@ -270,14 +275,10 @@ public final class TournamentSimulation {
                         log.accept(String.format("  promoted %s over %s", e.getChampion(), e.getPreviousChampion()));
                         continue;
                     }
-                    Standings st = standings.get();
-                    Set<String> flagged = st == null ? Set.of() : new TreeSet<>(st.getFlaggedVoters());
-                    double[] pr = panel.precisionRecall(flagged);
-                    int flaggedBad = (int) flagged.stream().filter(panel.bad()::contains).count();
                     Generation g = new Generation(e.getGeneration() - 1, e.getChampion(),
                             benchmark(bench, admin, e.getChampion()), e.getVotesUsed(), generationBattles,
                             generationChecks, previousMembers(e), e.getTrigger(), e.getSigma(), e.getSuccessRate(),
-                            List.copyOf(promotions), pr[0], pr[1], flaggedBad, flagged.size() - flaggedBad);
+                            List.copyOf(promotions), screening(standings.get()));
                     out.add(g);
                     progress.accept(g);
                     generationBattles = 0;
@@ -297,18 +298,18 @@ public final class TournamentSimulation {
             }
             Thread.sleep(1_500); // a refresh more: a count above what was sent would show now
             last = standings.get();
-            Set<String> flagged = last == null ? Set.of() : new TreeSet<>(last.getFlaggedVoters());
-            double[] pr = panel.precisionRecall(flagged);
-            int flaggedBad = (int) flagged.stream().filter(panel.bad()::contains).count();
-            return new Summary(s.league, s.start, startDistance, out, votesSent.get(),
-                    last == null ? 0 : last.getVotes(), checkVotes.get(), battles - failed, failed, panel.bad().size(),
-                    s.voters - panel.bad().size(), pr[0], pr[1], flaggedBad, flagged.size() - flaggedBad,
+            return new Summary(s.league, s.start, startDistance, plainSumDistance, out, votesSent.get(),
+                    last == null ? 0 : last.getVotes(), checkVotes.get(), battles - failed, failed, screening(last),
                     (System.nanoTime() - t0) / 1e9);
         } finally {
             stopping = true;
             pool.shutdownNow();
             reader.join(5_000);
         }
+    }
+
+    private VoterPanel.Screening screening(Standings st) {
+        return panel.screening(st == null ? Set.of() : new TreeSet<>(st.getFlaggedVoters()));
     }
 
     private static List<String> previousMembers(EvolutionEvent e) {
@@ -346,91 +347,53 @@ public final class TournamentSimulation {
                         + v.getModelVersion() + ", not " + expected);
             }
         }
-        long tMix = System.nanoTime();
-        float[][] a = planar(o.mix.audio(Variant.A));
-        float[][] b = planar(o.mix.audio(Variant.B));
-        long audioMillis = Math.round(1000.0 * a[0].length / song.song.sampleRate);
+        int rate = song.song.sampleRate;
+        float[][] a = new Audio(rate, 2, o.mix.audio(Variant.A)).planar();
+        float[][] b = new Audio(rate, 2, o.mix.audio(Variant.B)).planar();
+        long audioMillis = Math.round(1000.0 * a[0].length / rate);
         long now = System.currentTimeMillis();
         String songId = "song-" + song.song.seed();
-        send(producer, conf.get(TournamentJobOptions.TOPIC_BATTLES), id, Contract.BATTLE.encode(new Battle(id, s.league,
-                songId, id, pair[0], pair[1], audioMillis, now, null, List.of(), null)));
-        Map<String, double[]> cache = new HashMap<>();
-        List<VoterPanel.Voter> voters;
         SplittableRandom r = new SplittableRandom(seed);
-        synchronized (panel) {
-            voters = new ArrayList<>(panel.sample(s.votesPerBattle));
+        List<VoterPanel.Voter> voters = panel.sample(s.votesPerBattle, r);
+        publish(producer, new Battle(id, s.league, songId, id, pair[0], pair[1], audioMillis, now, null, List.of(),
+                null), voters, distances(song, a, b), r);
+        if (r.nextDouble() >= s.checkShare) {
+            return new int[] {0, 0};
         }
-        VoterPanel.Distances distances = (role, db) -> cache.computeIfAbsent(role + "/" + db, k -> {
+        boolean referenceFirst = r.nextBoolean();
+        float[][] reference = song.reference(render, null, 0f);
+        String check = id + "-check";
+        publish(producer, new Battle(check, s.league, songId, check, referenceFirst ? "reference" : "plain-sum",
+                referenceFirst ? "plain-sum" : "reference", audioMillis, now, null, List.of(),
+                referenceFirst ? VoteOutcome.A : VoteOutcome.B), voters,
+                referenceFirst ? distances(song, reference, song.plainSum) : distances(song, song.plainSum, reference), r);
+        return new int[] {0, 1};
+    }
+
+    /** Both mixes' distances to a song's reference as each taste wants it, each taste measured once. */
+    private VoterPanel.Distances distances(Song song, float[][] first, float[][] second) {
+        Map<String, double[]> cache = new HashMap<>();
+        int rate = song.song.sampleRate;
+        return (role, db) -> cache.computeIfAbsent(role + "/" + db, k -> {
             float[][] ref = song.reference(render, role, db);
-            int rate = song.song.sampleRate;
-            return new double[] {SimulatedListener.distance(ref, a, rate), SimulatedListener.distance(ref, b, rate)};
+            return new double[] {SimulatedListener.distance(ref, first, rate), SimulatedListener.distance(ref, second,
+                    rate)};
         });
+    }
+
+    /** Publishes a battle and its voters' votes (attention checks counted apart: they never count for ratings). */
+    private void publish(KafkaProducer<byte[], byte[]> producer, Battle battle, List<VoterPanel.Voter> voters,
+                         VoterPanel.Distances distances, SplittableRandom r) throws Exception {
+        String id = battle.getBattleId();
+        send(producer, conf.get(TournamentJobOptions.TOPIC_BATTLES), id, Contract.BATTLE.encode(battle));
+        AtomicLong counter = battle.getExpectedOutcome() == null ? votesSent : checkVotes;
         for (VoterPanel.Voter v : voters) {
-            SimulatedListener.Judgement j;
-            synchronized (panel) {
-                j = panel.judge(v, distances, audioMillis);
-            }
+            SimulatedListener.Judgement j = panel.judge(v, distances, battle.getAudioMillis(), r);
             send(producer, conf.get(TournamentJobOptions.TOPIC_VOTES), id, Contract.VOTE.encode(new Vote(id, v.id(),
-                    outcome(j.outcome()), j.listenedMillis(), System.currentTimeMillis())));
-            votesSent.incrementAndGet();
-        }
-        int checks = 0;
-        if (r.nextDouble() < s.checkShare) {
-            checks = 1;
-            boolean referenceFirst = r.nextBoolean();
-            String check = id + "-check";
-            send(producer, conf.get(TournamentJobOptions.TOPIC_BATTLES), check, Contract.BATTLE.encode(new Battle(check,
-                    s.league, songId, check, referenceFirst ? "reference" : "plain-sum",
-                    referenceFirst ? "plain-sum" : "reference", audioMillis, now, null, List.of(),
-                    referenceFirst ? VoteOutcome.A : VoteOutcome.B)));
-            float[][] reference = song.reference(render, null, 0f);
-            Map<String, double[]> checkCache = new HashMap<>();
-            VoterPanel.Distances checkDistances = (role, db) -> checkCache.computeIfAbsent(role + "/" + db, k -> {
-                float[][] ref = song.reference(render, role, db);
-                int rate = song.song.sampleRate;
-                double toReference = SimulatedListener.distance(ref, reference, rate);
-                double toSum = SimulatedListener.distance(ref, song.plainSum, rate);
-                return referenceFirst ? new double[] {toReference, toSum} : new double[] {toSum, toReference};
-            });
-            for (VoterPanel.Voter v : voters) {
-                SimulatedListener.Judgement j;
-                synchronized (panel) {
-                    j = panel.judge(v, checkDistances, audioMillis);
-                }
-                send(producer, conf.get(TournamentJobOptions.TOPIC_VOTES), check, Contract.VOTE.encode(new Vote(check,
-                        v.id(), outcome(j.outcome()), j.listenedMillis(), System.currentTimeMillis())));
-                checkVotes.incrementAndGet();
-            }
+                    VoteOutcomes.wire(j.outcome()), j.listenedMillis(), System.currentTimeMillis())));
+            counter.incrementAndGet();
         }
         producer.flush();
-        if (System.getenv("AIMIX_SIM_DEBUG") != null) {
-            System.err.printf("%s: mix %.2f s (push %.2f, result %.2f), votes %.2f s%n", id, o.resultSeconds, o.pushSeconds,
-                    o.resultSeconds, (System.nanoTime() - tMix) / 1e9);
-        }
-        return new int[] {0, checks};
-    }
-
-    static VoteOutcome outcome(PairCounts.Outcome o) {
-        switch (o) {
-            case FIRST:
-                return VoteOutcome.A;
-            case SECOND:
-                return VoteOutcome.B;
-            case TIE:
-                return VoteOutcome.TIE;
-            default:
-                return VoteOutcome.BOTH_BAD;
-        }
-    }
-
-    static float[][] planar(float[] interleaved) {
-        int n = interleaved.length / 2;
-        float[][] out = new float[2][n];
-        for (int i = 0; i < n; i++) {
-            out[0][i] = interleaved[2 * i];
-            out[1][i] = interleaved[2 * i + 1];
-        }
-        return out;
     }
 
     /** The standings of the members as a fit for the scheduler (members without votes count as unrated). */
@@ -439,9 +402,8 @@ public final class TournamentSimulation {
         if (st != null) {
             for (ModelStanding m : st.getModels()) {
                 if (members.contains(m.getModelId())) {
-                    double se = (m.getUpper() - m.getLower()) / (2 * BradleyTerry.Z95 * BradleyTerry.ELO_PER_UNIT);
-                    ratings.add(new BradleyTerry.Rating(m.getModelId(),
-                            (m.getRating() - 1000) / BradleyTerry.ELO_PER_UNIT, se, m.getVotes(), m.getRank()));
+                    ratings.add(BradleyTerry.Rating.fromElo(m.getModelId(), m.getRating(), m.getLower(), m.getUpper(),
+                            m.getVotes(), m.getRank()));
                 }
             }
         }
@@ -456,7 +418,9 @@ public final class TournamentSimulation {
         }
         ModelDescriptor d = admin.view().model(id).orElseThrow(() -> new IllegalStateException("no model " + id));
         try (MixNetSession session = MixNetSession.open(id, ModelStore.read(d), SessionSettings.cpu(1))) {
-            double distance = bench.run(session, "test", 0, x -> { }).meanDistance()[0];
+            QualityBenchmark.Report report = bench.run(session, "test", 0, x -> { });
+            double distance = report.meanDistance()[0];
+            plainSumDistance = report.meanDistance()[report.names().indexOf(QualityBenchmark.PLAIN_SUM)];
             benchmarks.put(id, distance);
             return distance;
         }

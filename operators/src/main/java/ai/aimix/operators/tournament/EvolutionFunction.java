@@ -36,6 +36,7 @@ import java.util.Set;
 public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, EvolutionInput, RegistryEntry,
         TournamentOutbound> {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EvolutionFunction.class);
 
     /** The registry as read from its topic, by key (model/ID, champion/LEAGUE). */
     public static final MapStateDescriptor<String, RegistryEntry> REGISTRY = new MapStateDescriptor<>("registry",
@@ -114,6 +115,10 @@ public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, Evo
         if (step == null) {
             ctx.timerService().registerProcessingTimeTimer(now + retryMillis);
             return;
+        }
+        if (step.events().isEmpty()) {
+            LOG.warn("League {} does not evolve: its champion {} is not a full-precision version, and only those breed",
+                    league, champion);
         }
         emit(step, out);
     }

@@ -7,6 +7,7 @@ import ai.aimix.schema.internal.LeagueState;
 import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.tournament.BradleyTerry;
 import ai.aimix.tournament.LeagueTally;
+import ai.aimix.tournament.VoteOutcomes;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
@@ -81,8 +82,8 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
     public void processElement(StreamRecord<CountedVote> element) throws Exception {
         CountedVote v = element.getValue();
         String league = league();
-        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), LeagueStates.outcome(v.getOutcome()),
-                v.getExpectedOutcome() == null ? null : LeagueStates.outcome(v.getExpectedOutcome()));
+        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), VoteOutcomes.tally(v.getOutcome()),
+                v.getExpectedOutcome() == null ? null : VoteOutcomes.tally(v.getExpectedOutcome()));
         dirty.add(league);
         if (pending.add(league)) {
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
@@ -98,8 +99,7 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
         BradleyTerry.Fit fit = BradleyTerry.fit(t.rated());
         List<ModelStanding> models = new ArrayList<>();
         for (BradleyTerry.Rating r : fit.ratings()) {
-            models.add(new ModelStanding(r.model(), r.elo(), 1000 + BradleyTerry.ELO_PER_UNIT * r.lower(),
-                    1000 + BradleyTerry.ELO_PER_UNIT * r.upper(), r.votes(), r.rank()));
+            models.add(new ModelStanding(r.model(), r.elo(), r.eloLower(), r.eloUpper(), r.votes(), r.rank()));
         }
         output.collect(new StreamRecord<>(Outbound.of(new Standings(league, timer.getTimestamp(),
                 t.votes(), models, new ArrayList<>(t.flagged())))));

@@ -1,6 +1,5 @@
 package ai.aimix.operators.tournament;
 
-import ai.aimix.schema.VoteOutcome;
 import ai.aimix.schema.internal.LeagueState;
 import ai.aimix.schema.internal.PairRecord;
 import ai.aimix.schema.internal.VoterRecord;
@@ -10,22 +9,9 @@ import ai.aimix.tournament.PairCounts;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A league's tally in its keyed-state form ({@link LeagueState}) and back, and votes' outcomes as tally outcomes. */
+/** A league's tally in its keyed-state form ({@link LeagueState}) and back. */
 final class LeagueStates {
     private LeagueStates() {
-    }
-
-    static PairCounts.Outcome outcome(VoteOutcome o) {
-        switch (o) {
-            case A:
-                return PairCounts.Outcome.FIRST;
-            case B:
-                return PairCounts.Outcome.SECOND;
-            case TIE:
-                return PairCounts.Outcome.TIE;
-            default:
-                return PairCounts.Outcome.BOTH_BAD;
-        }
     }
 
     /** A tally from its keyed state form (null: a new league). */

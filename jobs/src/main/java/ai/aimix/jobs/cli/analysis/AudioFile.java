@@ -57,11 +57,7 @@ final class AudioFile {
     }
 
     float[][] planar() {
-        float[][] out = new float[audio.channels()][];
-        for (int c = 0; c < out.length; c++) {
-            out[c] = audio.channel(c);
-        }
-        return out;
+        return audio.planar();
     }
 
     /** Channel mean, summed in float channel by channel and divided by the count (numpy's mean over axis 0). */
