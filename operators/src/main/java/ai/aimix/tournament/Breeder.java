@@ -37,12 +37,24 @@ public final class Breeder {
     static final Set<String> MUTATED = Set.of("fc2.weight", "fc2.bias");
 
     /** How many children and parents, and the mutation step. */
-    public static final class Settings {
+    public static final class Settings implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         public int children = 4;
-        public int parents = 3;
-        public double sigma = 0.05;
+        public int parents = 2;
+        /** The first mutation step (evolution adapts it per generation). */
+        public double sigma = 0.3;
         /** The smallest scale a tensor's noise is relative to (a zero tensor, e.g. a neutral model's last layer). */
         public double minScale = 0.1;
+
+        /** These settings with another mutation step. */
+        public Settings withSigma(double step) {
+            Settings s = new Settings();
+            s.children = children;
+            s.parents = parents;
+            s.sigma = step;
+            s.minScale = minScale;
+            return s;
+        }
     }
 
     /** A rated parent with its lineage (every ancestor's id, itself included). */

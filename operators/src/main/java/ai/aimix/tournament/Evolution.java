@@ -54,27 +54,16 @@ public final class Evolution {
         /** Counted votes after which a generation ends even if some intervals are still wide. */
         public long voteBudget = 1000;
         /**
-         * Counted votes the challenger and the champion each need before an interval comparison may promote: with a
-         * few lopsided votes the intervals are too narrow to trust (seen in simulation: three promotions in a
-         * circle within 200 votes).
+         * Counted votes the challenger and the champion each need before an interval comparison may promote: the
+         * intervals are asymptotic, and on a few lopsided votes not to be trusted (before the Bradley-Terry variance
+         * floor, the simulation promoted three models in a circle within 200 votes).
          */
         public long promotionMinVotes = 50;
-        public int children = 4;
-        public int parents = 2;
-        public double sigma = 0.3;
-        public double minScale = 0.1;
+        /** Children, parents, first mutation step. */
+        public Breeder.Settings breeder = new Breeder.Settings();
         public long seed = 1;
         /** Children are named {@code <prefix>-<league>-g<generation>-c<index>}. */
         public String idPrefix = "evo";
-
-        Breeder.Settings breeder(double sigma) {
-            Breeder.Settings b = new Breeder.Settings();
-            b.children = children;
-            b.parents = parents;
-            b.sigma = sigma;
-            b.minScale = minScale;
-            return b;
-        }
     }
 
     /** A league's evolution state: its generation, members, where the generation began, and its children's parents. */
@@ -125,8 +114,8 @@ public final class Evolution {
             return null;
         }
         List<ModelStanding> none = List.of();
-        State start = new State(0, List.of(champion), leagueVotes, settings.sigma, Map.of(), champion, championSince);
-        return breed(league, start, none, leagueVotes, settings.sigma, null, "founded", now, view);
+        State start = new State(0, List.of(champion), leagueVotes, settings.breeder.sigma, Map.of(), champion, championSince);
+        return breed(league, start, none, leagueVotes, settings.breeder.sigma, null, "founded", now, view);
     }
 
     /** The champion changed on the registry by someone else (an operator's promote or rollback): follow it. */
@@ -215,7 +204,7 @@ public final class Evolution {
         ranked.forEach(r -> order.add(r.getModelId()));
         s.members().stream().filter(m -> !order.contains(m)).forEach(order::add);
         for (String id : order) {
-            if (parents.size() == settings.parents) {
+            if (parents.size() == settings.breeder.parents) {
                 break;
             }
             ModelDescriptor d = view.model(id).orElse(null);
@@ -235,7 +224,7 @@ public final class Evolution {
         List<BredChild> children = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         Map<String, List<String>> childParents = new LinkedHashMap<>();
-        for (Breeder.Child c : Breeder.breed(parents, generation, settings.seed, settings.breeder(sigma),
+        for (Breeder.Child c : Breeder.breed(parents, generation, settings.seed, settings.breeder.withSigma(sigma),
                 childPrefix(league))) {
             if (!Breeder.sane(c.weights())) {
                 rejected.add(c.id());

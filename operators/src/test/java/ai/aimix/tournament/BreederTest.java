@@ -52,6 +52,7 @@ class BreederTest {
         assertTrue(Breeder.shareAncestor(a, b));
         assertFalse(Breeder.shareAncestor(a, c));
         Breeder.Settings s = new Breeder.Settings();
+        s.parents = 3;
         s.sigma = 0;
         s.children = 30;
         int merges = 0;

@@ -168,7 +168,7 @@ class EvolutionTest {
         assertEquals(400, e.getVotesUsed());
         assertEquals("evo-sim-g1-c0", e.getRanked().get(0).getModelId());
         assertEquals(0.5, e.getSuccessRate(), 1e-12);
-        assertEquals(Breeder.adaptSigma(new Evolution.Settings().sigma, 0.5), e.getSigma(), 1e-12);
+        assertEquals(Breeder.adaptSigma(new Evolution.Settings().breeder.sigma, 0.5), e.getSigma(), 1e-12);
         assertEquals("mixnet-v1", next.state().members().get(0));
         assertEquals(5, next.state().members().size());
         for (RegistryEntry r : next.registry()) {

@@ -152,11 +152,6 @@ public final class EmbeddedStack implements AutoCloseable {
         return tournament;
     }
 
-    /** The tournament job, when {@link #startTournament} started it. */
-    public synchronized JobClient tournament() {
-        return tournament;
-    }
-
     public Configuration config() {
         return config;
     }

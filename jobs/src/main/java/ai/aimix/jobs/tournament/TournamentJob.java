@@ -124,7 +124,7 @@ public final class TournamentJob {
                         .returns(EvolutionInput.class).name("Champion changes for evolution")
                         .uid("evolution-champions"));
         SingleOutputStreamOperator<TournamentOutbound> evolution = evolutionInput
-                .keyBy(i -> i.getStandings() != null ? i.getStandings().getLeague() : i.getChampion().getLeague())
+                .keyBy(EvolutionFunction::league)
                 .connect(registry.broadcast(EvolutionFunction.REGISTRY))
                 .process(new EvolutionFunction(TournamentJobOptions.evolution(config), config.get(MixJobOptions.MODEL_STORE),
                         new java.util.HashSet<>(config.get(TournamentJobOptions.EVOLUTION_LEAGUES)),

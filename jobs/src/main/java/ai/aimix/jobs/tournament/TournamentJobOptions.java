@@ -85,10 +85,10 @@ public final class TournamentJobOptions {
         s.intervalWidth = c.get(EVOLUTION_INTERVAL_WIDTH);
         s.voteBudget = c.get(EVOLUTION_VOTE_BUDGET);
         s.promotionMinVotes = c.get(EVOLUTION_PROMOTION_MIN_VOTES);
-        s.children = c.get(EVOLUTION_CHILDREN);
-        s.parents = c.get(EVOLUTION_PARENTS);
-        s.sigma = c.get(EVOLUTION_SIGMA);
-        s.minScale = c.get(EVOLUTION_MIN_SCALE);
+        s.breeder.children = c.get(EVOLUTION_CHILDREN);
+        s.breeder.parents = c.get(EVOLUTION_PARENTS);
+        s.breeder.sigma = c.get(EVOLUTION_SIGMA);
+        s.breeder.minScale = c.get(EVOLUTION_MIN_SCALE);
         s.seed = c.get(EVOLUTION_SEED);
         s.idPrefix = c.get(EVOLUTION_ID_PREFIX);
         return s;

@@ -42,6 +42,11 @@ public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, Evo
     public static final MapStateDescriptor<String, RegistryEntry> REGISTRY = new MapStateDescriptor<>("registry",
             Types.STRING, TypeInformation.of(RegistryEntry.class));
 
+    /** What the function is keyed by: the league of the standings or of the champion change. */
+    public static String league(EvolutionInput in) {
+        return in.getStandings() != null ? in.getStandings().getLeague() : in.getChampion().getLeague();
+    }
+
     private final Evolution.Settings settings;
     private final String storeRoot;
     private final Set<String> leagues;

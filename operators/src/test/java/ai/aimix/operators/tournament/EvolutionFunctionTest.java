@@ -31,8 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The league evolution function on Flink's keyed-broadcast harness: founding, retry, restore, leagues that do not evolve. */
 class EvolutionFunctionTest {
-    static final KeySelector<EvolutionInput, String> LEAGUE = i -> i.getStandings() != null
-            ? i.getStandings().getLeague() : i.getChampion().getLeague();
+    static final KeySelector<EvolutionInput, String> LEAGUE = EvolutionFunction::league;
 
     static KeyedBroadcastOperatorTestHarness<String, EvolutionInput, RegistryEntry, TournamentOutbound> harness(
             Path store, Set<String> leagues) throws Exception {
