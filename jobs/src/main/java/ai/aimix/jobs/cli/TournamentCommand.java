@@ -95,6 +95,11 @@ public final class TournamentCommand implements Runnable {
                         + "--bars at least 6, --bad-share in [0, 0.9] and --interval-width positive");
                 return 2;
             }
+            if (!league.matches("[A-Za-z0-9._-]{1,32}")) {
+                System.err.println("aimix tournament simulate: error: --league '" + league + "': use 1-32 letters, "
+                        + "digits, '.', '_' or '-'");
+                return 2;
+            }
             if (!CommonOptions.portFree(uiPort)) {
                 System.err.println("aimix tournament simulate: error: port " + uiPort + " is in use; stop what uses it "
                         + "or pass --ui-port");
