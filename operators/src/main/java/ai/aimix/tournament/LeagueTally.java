@@ -7,8 +7,9 @@ import java.util.TreeSet;
 
 /**
  * One league's votes: the exact counts of every counted vote per model pair, each voter's own contributions, and
- * the {@link VoterScreen}. A voter's votes are judged against the pair's counts from everyone else at the time of
- * their latest vote; a voter the screen flags has all their votes taken out of the counts the ratings are fitted on (and
+ * the {@link VoterScreen}. A voter's votes are judged against the pair's counts from everyone else at the screen's
+ * looks (when their record reaches 20, 40, 80, … screened items: see {@link VoterScreen#look}); a voter the screen
+ * flags has all their votes taken out of the counts the ratings are fitted on (and
  * later votes are kept aside too). {@link #all()} keeps every counted vote, flagged or not, for the record.
  * Everything is a function of the votes in arrival order, which Kafka keeps per league, so a replay after a
  * failure rebuilds the same state.
@@ -22,6 +23,8 @@ public final class LeagueTally {
     private final PairCounts all = new PairCounts();
     private final PairCounts rated = new PairCounts();
     private final Map<String, PairCounts> byVoter = new HashMap<>();
+    /** Per voter: items the screen looks at (votes for a side or tie, attention checks). */
+    private final Map<String, long[]> screened = new HashMap<>();
     private final Set<String> flagged = new TreeSet<>();
     private long votes;
 
@@ -49,7 +52,7 @@ public final class LeagueTally {
         if (expected != null) {
             long[] c = checks.computeIfAbsent(voter, k -> new long[2]);
             c[outcome == expected ? 0 : 1]++;
-            return flagIfNeeded(voter);
+            return flagIfNeeded(voter, true);
         }
         votes++;
         PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
@@ -63,11 +66,16 @@ public final class LeagueTally {
             return false;
         }
         rated.add(first, second, outcome);
-        return flagIfNeeded(voter);
+        return flagIfNeeded(voter, outcome != PairCounts.Outcome.BOTH_BAD);
     }
 
-    private boolean flagIfNeeded(String voter) {
-        if (flagged.contains(voter)) {
+    /** Counts a screened item and, at one of the screen's looks, tests the voter. */
+    private boolean flagIfNeeded(String voter, boolean screenedItem) {
+        if (flagged.contains(voter) || !screenedItem) {
+            return false;
+        }
+        long n = ++screened.computeIfAbsent(voter, k -> new long[1])[0];
+        if (VoterScreen.look(n, minVotes) < 0) {
             return false;
         }
         PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
@@ -99,10 +107,6 @@ public final class LeagueTally {
         return votes;
     }
 
-    /**
-     * The screen's verdict on a voter now: each of their votes against the current counts of everyone else on the
-     * same pair (the history grows, so a voter screened later is screened against more), and their side choices.
-     */
     /** One voter's part of the state: their own counts, side choices and whether they are flagged. */
     public record VoterState(String voter, PairCounts counts, long firstChoices, long sideChoices, boolean flagged,
                              long checksPassed, long checksFailed) {
@@ -129,9 +133,14 @@ public final class LeagueTally {
         for (VoterState v : voters) {
             t.byVoter.put(v.voter(), v.counts());
             t.sides.put(v.voter(), new long[] {v.firstChoices(), v.sideChoices()});
-            if (v.checksPassed() + v.checksFailed() > 0) {
+            long n = v.checksPassed() + v.checksFailed();
+            if (n > 0) {
                 t.checks.put(v.voter(), new long[] {v.checksPassed(), v.checksFailed()});
             }
+            for (PairCounts.Pair p : v.counts().pairs()) {
+                n += p.aWins + p.bWins + p.ties;
+            }
+            t.screened.put(v.voter(), new long[] {n});
             if (v.flagged()) {
                 t.flagged.add(v.voter());
             }
@@ -152,6 +161,11 @@ public final class LeagueTally {
         into.add(p.a, p.b, PairCounts.Outcome.BOTH_BAD, sign * p.bothBad);
     }
 
+    /**
+     * The screen's verdict on a voter now: each of their votes against the current counts of everyone else on the
+     * same pair (the history grows, so a voter screened later is screened against more), and their side choices,
+     * at the threshold of the latest look their record has passed.
+     */
     public VoterScreen.Verdict verdict(String voter) {
         PairCounts mine = byVoter.get(voter);
         VoterScreen fresh = new VoterScreen(alpha, minVotes);

@@ -33,9 +33,26 @@ class VoterScreenTest {
         assertEquals(22 / 103.0 + 81 / 103.0 / 2, VoterScreen.midP(PairCounts.Outcome.FIRST, 80, 15, 5), 1e-12);
     }
 
+    @Test
+    void looksAtDoublingRecordsWithHalvingLevels() {
+        assertEquals(-1, VoterScreen.look(19, 20));
+        assertEquals(0, VoterScreen.look(20, 20));
+        assertEquals(-1, VoterScreen.look(21, 20));
+        assertEquals(-1, VoterScreen.look(60, 20));
+        assertEquals(1, VoterScreen.look(40, 20));
+        assertEquals(2, VoterScreen.look(80, 20));
+        assertEquals(5, VoterScreen.look(640, 20));
+        VoterScreen screen = new VoterScreen(0.2, 20);
+        assertEquals(0.2, screen.threshold(20), 1e-15);
+        assertEquals(0.2, screen.threshold(39), 1e-15);
+        assertEquals(0.1, screen.threshold(40), 1e-15);
+        assertEquals(0.05, screen.threshold(80), 1e-15);
+        assertEquals(0.2 / 32, screen.threshold(640), 1e-15);
+    }
+
     /**
-     * Voters who vote like the crowd are rarely flagged; a contrarian (always the less popular side) and an
-     * always-first voter on decided pairs are flagged after 20 votes.
+     * Voters who vote like the crowd are rarely flagged; a contrarian (always the less popular side), an
+     * always-first voter and a voter who always votes tie on decided pairs are flagged after 20 votes.
      */
     @Test
     void flagsVotersUnlikeTheCrowd() {
@@ -48,13 +65,7 @@ class VoterScreenTest {
                 double u = r.nextDouble();
                 PairCounts.Outcome o = u < 0.75 ? PairCounts.Outcome.FIRST : u < 0.95 ? PairCounts.Outcome.SECOND
                         : PairCounts.Outcome.TIE;
-                boolean swapped = r.nextBoolean(); // sides shown in random order
-                PairCounts.Outcome shown = swapped ? flip(o) : o;
-                screen.add("honest-" + v, swapped ? VoterScreen.midP(shown, 20, 75, 5)
-                        : VoterScreen.midP(shown, 75, 20, 5));
-                if (shown != PairCounts.Outcome.TIE) {
-                    screen.side("honest-" + v, shown == PairCounts.Outcome.FIRST);
-                }
+                vote(screen, "honest-" + v, o, r.nextBoolean());
             }
         }
         int flaggedHonest = 0;
@@ -64,21 +75,39 @@ class VoterScreenTest {
         assertTrue(flaggedHonest <= honest * 0.03, "honest voters flagged: " + flaggedHonest);
         for (int i = 0; i < 20; i++) {
             boolean swapped = r.nextBoolean();
-            screen.add("contrarian", swapped ? VoterScreen.midP(PairCounts.Outcome.FIRST, 20, 75, 5)
-                    : VoterScreen.midP(PairCounts.Outcome.SECOND, 75, 20, 5));
-            screen.side("contrarian", swapped);
-            screen.add("always-first", swapped ? VoterScreen.midP(PairCounts.Outcome.FIRST, 20, 75, 5)
-                    : VoterScreen.midP(PairCounts.Outcome.FIRST, 75, 20, 5));
-            screen.side("always-first", true);
+            vote(screen, "contrarian", PairCounts.Outcome.SECOND, swapped);
+            // the better model's mix shown first or second at random; this voter picks whatever is shown first
+            vote(screen, "always-first", swapped ? PairCounts.Outcome.SECOND : PairCounts.Outcome.FIRST, swapped);
+            vote(screen, "ties", PairCounts.Outcome.TIE, swapped);
         }
-        assertTrue(screen.verdict("contrarian").flagged(), screen.verdict("contrarian").toString());
-        assertTrue(screen.verdict("contrarian").pValue() < 0.002, screen.verdict("contrarian").toString());
+        VoterScreen.Verdict contrarian = screen.verdict("contrarian");
+        assertTrue(contrarian.flagged(), contrarian.toString());
+        assertTrue(contrarian.agreementPValue() < 1e-6 && contrarian.pValue() < 0.002, contrarian.toString());
         VoterScreen.Verdict first = screen.verdict("always-first");
         assertTrue(first.flagged(), first.toString());
         assertTrue(first.sidePValue() < 1e-5, "20 of 20 on side A: " + first);
+        VoterScreen.Verdict ties = screen.verdict("ties");
+        assertTrue(ties.flagged(), ties.toString());
+        assertTrue(ties.pValue() < 1e-6 && ties.agreementPValue() == 1 && ties.sidePValue() == 1, ties.toString());
         VoterScreen.Verdict early = new VoterScreen(0.01, 21).verdict("nobody");
         assertFalse(early.flagged());
         assertEquals(0, early.votes());
+    }
+
+    /**
+     * A vote on the decided pair (crowd: 75 first, 20 second, 5 ties in the better-first orientation), cast as
+     * {@code o} in that orientation and shown with sides swapped or not.
+     */
+    private static void vote(VoterScreen screen, String voter, PairCounts.Outcome o, boolean swapped) {
+        PairCounts.Outcome shown = swapped ? flip(o) : o;
+        if (swapped) {
+            screen.vote(voter, shown, 20, 75, 5);
+        } else {
+            screen.vote(voter, shown, 75, 20, 5);
+        }
+        if (shown != PairCounts.Outcome.TIE) {
+            screen.side(voter, shown == PairCounts.Outcome.FIRST);
+        }
     }
 
     private static PairCounts.Outcome flip(PairCounts.Outcome o) {
