@@ -57,8 +57,9 @@ public final class LeagueTally {
         votes++;
         PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
         if (outcome == PairCounts.Outcome.FIRST || outcome == PairCounts.Outcome.SECOND) {
-            sides.merge(voter, new long[] {outcome == PairCounts.Outcome.FIRST ? 1 : 0, 1},
-                    (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
+            long[] side = sides.computeIfAbsent(voter, k -> new long[2]);
+            side[0] += outcome == PairCounts.Outcome.FIRST ? 1 : 0;
+            side[1]++;
         }
         all.add(first, second, outcome);
         mine.add(first, second, outcome);

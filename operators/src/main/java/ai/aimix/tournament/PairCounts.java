@@ -79,7 +79,6 @@ public final class PairCounts {
         }
     }
 
-    /** The pairs with at least one vote (a pair whose votes were all taken out again is left out). */
     /** The counts of {@code first} against {@code second}, in that orientation: {first wins, second wins, ties}. */
     public long[] oriented(String first, String second) {
         boolean swapped = first.compareTo(second) > 0;
@@ -90,6 +89,7 @@ public final class PairCounts {
         return swapped ? new long[] {p.bWins, p.aWins, p.ties} : new long[] {p.aWins, p.bWins, p.ties};
     }
 
+    /** The pairs with at least one vote (a pair whose votes were all taken out again is left out). */
     public List<Pair> pairs() {
         List<Pair> out = new ArrayList<>();
         for (Pair p : pairs.values()) {

@@ -21,8 +21,8 @@ class LeagueTallyTest {
     /**
      * The screen's level, chosen for the issue's budget (at most 5 % of honest voters flagged). Measured with 600
      * honest voters and 40 of each kind of bad actor (seeds 17 and 1): 0.2 flags 93-95 % of bad actors (random
-     * voters are the hard ones: 32-34 of 40) and 2.5 % of honest voters after 20 votes each, 3.7 % after 40 and
-     * 4.0 % after 80; 0.1 flags 89 % and 1.5 % after 20 votes. Before the screen was sequential (a fixed level
+     * voters are the hard ones: 32-34 of 40) and 2.5 % of honest voters after 20 votes each, 3.0 % after 40 and
+     * 3.2 % after 80; 0.1 flags 89 % and 1.5 % after 20 votes. Before the screen was sequential (a fixed level
      * re-tested at every vote), honest flags kept growing with the votes: 12 % of an all-honest panel at ~68 votes
      * each in the simulated tournament.
      */

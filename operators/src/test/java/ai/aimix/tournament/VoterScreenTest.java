@@ -34,7 +34,7 @@ class VoterScreenTest {
     }
 
     @Test
-    void looksAtDoublingRecordsWithHalvingLevels() {
+    void looksAtDoublingRecordsWithQuarteringLevels() {
         assertEquals(-1, VoterScreen.look(19, 20));
         assertEquals(0, VoterScreen.look(20, 20));
         assertEquals(-1, VoterScreen.look(21, 20));
@@ -45,9 +45,9 @@ class VoterScreenTest {
         VoterScreen screen = new VoterScreen(0.2, 20);
         assertEquals(0.2, screen.threshold(20), 1e-15);
         assertEquals(0.2, screen.threshold(39), 1e-15);
-        assertEquals(0.1, screen.threshold(40), 1e-15);
-        assertEquals(0.05, screen.threshold(80), 1e-15);
-        assertEquals(0.2 / 32, screen.threshold(640), 1e-15);
+        assertEquals(0.05, screen.threshold(40), 1e-15);
+        assertEquals(0.0125, screen.threshold(80), 1e-15);
+        assertEquals(0.2 / 1024, screen.threshold(640), 1e-15);
     }
 
     /**

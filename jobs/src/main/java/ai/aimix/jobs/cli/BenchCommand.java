@@ -106,14 +106,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (tournamentLatency) {
             for (int i = 0; i < runs; i++) {
                 System.out.println(new ObjectMapper().writeValueAsString(
-                        new ai.aimix.jobs.tournament.TournamentBench(0, 500).latency(1000, 15, 200, 250)));
+                        new ai.aimix.jobs.tournament.TournamentBench(common.config(Map.of()), 0, 500)
+                                .latency(1000, 15, 200, 250)));
             }
             return 0;
         }
         if (tournament) {
             for (int i = 0; i < runs; i++) {
                 System.out.println(new ObjectMapper().writeValueAsString(
-                        new ai.aimix.jobs.tournament.TournamentBench(tournamentVotes, 5_000).run()));
+                        new ai.aimix.jobs.tournament.TournamentBench(common.config(Map.of()), tournamentVotes, 5_000)
+                                .run()));
             }
             return 0;
         }

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,16 +36,19 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 
 /**
- * {@code ./aimix bench --tournament}: the tournament job on the in-process broker and a local Flink cluster,
- * exactly once with checkpoints; {@code votes} votes on {@code battles} battles among 8 models by 2,000 voters are
+ * {@code ./aimix bench --tournament}: the tournament job on the in-process broker and a local Flink cluster with the
+ * embedded configuration it is given (flink-conf/embedded: RocksDB state, incremental checkpoints), exactly once; {@code votes} votes on {@code battles} battles among 8 models by 2,000 voters are
  * produced as fast as possible (already in Kafka when the job starts reading), and the time until standings count
  * them all is measured. One JSON line.
  */
 public final class TournamentBench {
+    private final Configuration base;
     private final int votes;
     private final int battles;
 
-    public TournamentBench(int votes, int battles) {
+    /** @param base the Flink configuration the job runs with (state backend, memory); the bench sets the rest */
+    public TournamentBench(Configuration base, int votes, int battles) {
+        this.base = base;
         this.votes = votes;
         this.battles = battles;
     }
@@ -91,6 +96,7 @@ public final class TournamentBench {
                 }
             } finally {
                 job.cancel().get();
+                deleteRocksDir();
             }
             double seconds = (System.nanoTime() - t1) / 1e9;
             ObjectNode n = new ObjectMapper().createObjectNode();
@@ -102,6 +108,7 @@ public final class TournamentBench {
             n.put("job_s_including_startup", Math.round(seconds * 1000) / 1000.0);
             n.put("votes_per_s", Math.round(votes / seconds));
             n.put("cores", Runtime.getRuntime().availableProcessors());
+            n.put("state_backend", c.get(StateBackendOptions.STATE_BACKEND));
             n.put("date", Instant.now().toString());
             return n;
         }
@@ -154,6 +161,7 @@ public final class TournamentBench {
                 }
             } finally {
                 job.cancel().get();
+                deleteRocksDir();
             }
             java.util.Collections.sort(delays);
             ObjectNode n = new ObjectMapper().createObjectNode();
@@ -166,6 +174,7 @@ public final class TournamentBench {
             n.put("latency_ms_median", delays.isEmpty() ? -1 : delays.get(delays.size() / 2));
             n.put("latency_ms_p95", delays.isEmpty() ? -1 : delays.get((int) (delays.size() * 0.95)));
             n.put("latency_ms_max", delays.isEmpty() ? -1 : delays.get(delays.size() - 1));
+            n.put("state_backend", c.get(StateBackendOptions.STATE_BACKEND));
             n.put("date", Instant.now().toString());
             return n;
         }
@@ -199,10 +208,15 @@ public final class TournamentBench {
         return c;
     }
 
-    /** The job's configuration: exactly once, checkpoints every {@code checkpointMillis}. */
-    private static Configuration jobConfig(EmbeddedKafka kafka, long refreshMillis, long checkpointMillis)
+    /**
+     * The job's configuration: the base one, exactly once, checkpoints every {@code checkpointMillis} to a temporary
+     * directory, RocksDB's files in their own directory, REST on any free port.
+     */
+    private Configuration jobConfig(EmbeddedKafka kafka, long refreshMillis, long checkpointMillis)
             throws java.io.IOException {
-        Configuration c = new Configuration();
+        Configuration c = new Configuration(base);
+        c.set(RestOptions.BIND_PORT, "0");
+        c.setString("state.backend.rocksdb.localdir", rocksDir().toString());
         c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(refreshMillis));
@@ -212,6 +226,20 @@ public final class TournamentBench {
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-tb-").toUri().toString());
         c.set(PipelineOptions.GENERIC_TYPES, false);
         return c;
+    }
+
+    private static java.nio.file.Path rocksDir() {
+        return java.nio.file.Path.of("/tmp", "aimix-rocksdb-tb-" + ProcessHandle.current().pid());
+    }
+
+    private static void deleteRocksDir() throws java.io.IOException {
+        if (Files.exists(rocksDir())) {
+            try (var paths = Files.walk(rocksDir())) {
+                for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private static byte[] key(String s) {

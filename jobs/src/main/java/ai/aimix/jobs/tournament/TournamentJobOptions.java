@@ -39,9 +39,9 @@ public final class TournamentJobOptions {
             .doubleType().defaultValue(10.0).withDescription("Votes a voter may cast per minute, sustained.");
     public static final ConfigOption<Double> SCREEN_ALPHA = key("aimix.tournament.screen.alpha").doubleType()
             .defaultValue(0.2).withDescription("Significance of the abuse screen's first look at a voter (at "
-                    + "min-votes screened votes and checks); each later look, at twice as many, gets half the level "
-                    + "before. The trade between bad actors caught and honest voters flagged (0.2: 93-95 % and 2.5 % "
-                    + "after 20 votes each, 4 % of honest voters after 80, in the simulated league with 20 % attention "
+                    + "min-votes screened votes and checks); each later look, at twice as many, gets a quarter of the "
+                    + "level before. The trade between bad actors caught and honest voters flagged (0.2: 93-95 % and 2.5 % "
+                    + "after 20 votes each, 3.2 % of honest voters after 80, in the simulated league with 20 % attention "
                     + "checks; 0.1: 89 % and 1.5 %).");
     public static final ConfigOption<Integer> SCREEN_MIN_VOTES = key("aimix.tournament.screen.min-votes").intType()
             .defaultValue(20).withDescription("Votes and attention checks a voter needs before the screen first "

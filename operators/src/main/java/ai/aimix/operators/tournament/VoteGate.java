@@ -21,11 +21,15 @@ import org.apache.flink.util.OutputTag;
 /**
  * Per battle (keyed by battle id): remembers the battle, checks each vote against it ({@link VoteChecks}), counts a
  * voter's first vote only, and passes counted votes on with the battle's league and models. Refused votes go to
- * {@link #ERRORS}. A battle's state is cleared {@code retentionMillis} after it closes.
+ * {@link #ERRORS}. A battle's state is cleared {@code retentionMillis} after it closes. Battles recently voted on
+ * are also held, as read from state, in a small in-memory cache (a vote then costs no state read and decoding of
+ * its battle); the cache only ever holds what state holds, and is empty after a restore.
  */
 public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, CountedVote> {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<TournamentOutbound> ERRORS = new OutputTag<>("tournament-errors") { };
+    /** Battles held in the read cache per parallel instance (open battles being voted on at once). */
+    static final int CACHED_BATTLES = 4096;
 
     private final VoteChecks.Settings checks;
     private final long retentionMillis;
@@ -34,6 +38,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
     private transient MapState<String, Boolean> voted;
     private transient org.apache.flink.api.common.state.ListState<Vote> waiting;
     private transient ValueState<Long> waitUntil;
+    private transient java.util.Map<String, Battle> cache;
 
     /**
      * @param unknownBattleWaitMillis how long votes wait for a battle not seen yet (battles and votes travel on
@@ -52,6 +57,24 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
         waiting = getRuntimeContext().getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
                 "waiting-votes", Vote.class));
         waitUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("wait-until", Types.LONG));
+        cache = new java.util.LinkedHashMap<>(CACHED_BATTLES * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Battle> eldest) {
+                return size() > CACHED_BATTLES;
+            }
+        };
+    }
+
+    /** The current key's battle: from the cache, else from state. */
+    private Battle battle(String id) throws Exception {
+        Battle b = cache.get(id);
+        if (b == null) {
+            b = battle.value();
+            if (b != null) {
+                cache.put(id, b);
+            }
+        }
+        return b;
     }
 
     @Override
@@ -59,7 +82,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
         long now = ctx.timerService().currentProcessingTime();
         if (in.getBattle() != null) {
             Battle b = in.getBattle();
-            Battle known = battle.value();
+            Battle known = battle(ctx.getCurrentKey());
             if (known != null) {
                 if (!known.equals(b)) {
                     error(ctx, TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId()
@@ -74,6 +97,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
                 return;
             }
             battle.update(b);
+            cache.put(ctx.getCurrentKey(), b);
             long closes = b.getClosesAtMillis() != null ? b.getClosesAtMillis()
                     : b.getCreatedAtMillis() + checks.defaultLifetimeMillis;
             ctx.timerService().registerProcessingTimeTimer(Math.max(now, closes) + retentionMillis);
@@ -89,7 +113,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
             return;
         }
         Vote v = in.getVote();
-        Battle b = battle.value();
+        Battle b = battle(ctx.getCurrentKey());
         if (b == null && unknownBattleWaitMillis > 0) {
             waiting.add(v);
             if (waitUntil.value() == null) {
@@ -131,6 +155,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
             return;
         }
         battle.clear();
+        cache.remove(ctx.getCurrentKey());
         voted.clear();
     }
 

@@ -8,22 +8,27 @@ import ai.aimix.tournament.RateLimiter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Per voter (keyed by voter id): a token bucket ({@link RateLimiter}); votes over the limit go to
- * {@link VoteGate#ERRORS} as RATE_LIMITED. The bucket's state is cleared once it would be full again.
+ * {@link VoteGate#ERRORS} as RATE_LIMITED. The bucket's state is cleared once it would be full again: one cleanup
+ * timer per voter at a time, registered with the bucket and moved on when it fires early (a vote costs one state
+ * read and one write, not a timer deletion and registration).
  */
 public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, CountedVote> {
     private static final long serialVersionUID = 1L;
+    /** Layout of the per-voter state: tokens left, when they were counted, when the cleanup timer fires. */
+    private static final int TOKENS = 0;
+    private static final int AT = 1;
+    private static final int TIMER = 2;
 
     private final int burst;
     private final double perMinute;
     private transient RateLimiter limiter;
-    private transient ValueState<Double> tokens;
-    private transient ValueState<Long> at;
+    private transient ValueState<double[]> bucket;
 
     public VoterRateLimit(int burst, double perMinute) {
         this.burst = burst;
@@ -33,15 +38,15 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
     @Override
     public void open(OpenContext ctx) {
         limiter = new RateLimiter(burst, perMinute);
-        tokens = getRuntimeContext().getState(new ValueStateDescriptor<>("tokens", Types.DOUBLE));
-        at = getRuntimeContext().getState(new ValueStateDescriptor<>("at", Types.LONG));
+        bucket = getRuntimeContext().getState(new ValueStateDescriptor<>("bucket",
+                PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
     }
 
     @Override
     public void processElement(CountedVote v, Context ctx, Collector<CountedVote> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        RateLimiter.Bucket b = tokens.value() == null ? limiter.fresh(now) : new RateLimiter.Bucket(tokens.value(),
-                at.value());
+        double[] s = bucket.value();
+        RateLimiter.Bucket b = s == null ? limiter.fresh(now) : new RateLimiter.Bucket(s[TOKENS], (long) s[AT]);
         RateLimiter.Bucket next = limiter.take(b, now);
         if (next == null) {
             ctx.output(VoteGate.ERRORS, Outbound.of(new TournamentError(TournamentErrorCode.RATE_LIMITED,
@@ -50,12 +55,14 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
                     v.getVoterId(), null, null, null, now)));
             return;
         }
-        if (tokens.value() != null) {
-            ctx.timerService().deleteProcessingTimeTimer(fullAt(b)); // one cleanup timer per voter, not per vote
+        long timer;
+        if (s == null) {
+            timer = fullAt(next);
+            ctx.timerService().registerProcessingTimeTimer(timer);
+        } else {
+            timer = (long) s[TIMER];
         }
-        tokens.update(next.tokens());
-        at.update(next.atMillis());
-        ctx.timerService().registerProcessingTimeTimer(fullAt(next));
+        bucket.update(new double[] {next.tokens(), next.atMillis(), timer});
         out.collect(v);
     }
 
@@ -65,9 +72,18 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CountedVote> out) {
-        // the only timer is the current bucket's full time: a fresh bucket is the same as none
-        tokens.clear();
-        at.clear();
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CountedVote> out) throws Exception {
+        double[] s = bucket.value();
+        if (s == null) {
+            return;
+        }
+        long full = fullAt(new RateLimiter.Bucket(s[TOKENS], (long) s[AT]));
+        if (full <= timestamp) {
+            bucket.clear(); // a full bucket is the same as none
+            return;
+        }
+        // votes since the timer was set took tokens: the bucket fills later
+        ctx.timerService().registerProcessingTimeTimer(full);
+        bucket.update(new double[] {s[TOKENS], s[AT], full});
     }
 }

@@ -144,6 +144,9 @@ class TournamentFunctionsTest {
             assertEquals(TournamentErrorCode.RATE_LIMITED,
                     h.getSideOutput(VoteGate.ERRORS).poll().getValue().getError().getCode());
             assertEquals(1, h.numProcessingTimeTimers(), "one timer per voter, not per vote");
+            h.setProcessingTime(10_000); // the timer set with the first vote: one token back, not full yet
+            assertEquals(1, h.numKeyedStateEntries());
+            assertEquals(1, h.numProcessingTimeTimers(), "moved on to when the bucket is full");
             h.setProcessingTime(20_000); // two tokens at one per 10 s: full again
             assertEquals(0, h.numKeyedStateEntries());
             assertEquals(0, h.numProcessingTimeTimers());
