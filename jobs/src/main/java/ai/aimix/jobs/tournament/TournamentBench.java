@@ -87,18 +87,30 @@ public final class TournamentBench {
             long t1 = System.nanoTime();
             JobClient job = TournamentJob.onKafka(c).executeAsync(env);
             Standings last = null;
+            // the first standings seen: the job is up and folding; from there on the rate is the steady one
+            long firstVotes = -1;
+            long firstAt = 0;
+            long end = 0; // when the standings that count every vote were seen (not counting the job's cancellation)
             try (KafkaConsumer<byte[], byte[]> consumer = standingsConsumer(kafka)) {
                 long deadline = System.currentTimeMillis() + 600_000;
                 while (System.currentTimeMillis() < deadline && (last == null || last.getVotes() < votes)) {
-                    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(100))) {
+                    for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(20))) {
                         last = Contract.STANDINGS.decode(rec.value());
+                        end = System.nanoTime();
+                        if (firstVotes < 0) {
+                            firstVotes = last.getVotes();
+                            firstAt = System.nanoTime();
+                        }
                     }
                 }
             } finally {
                 job.cancel().get();
                 deleteRocksDir();
             }
-            double seconds = (System.nanoTime() - t1) / 1e9;
+            if (end == 0) {
+                end = System.nanoTime(); // no standings within the deadline
+            }
+            double seconds = (end - t1) / 1e9;
             ObjectNode n = new ObjectMapper().createObjectNode();
             n.put("mode", "tournament");
             n.put("votes", votes);
@@ -107,6 +119,10 @@ public final class TournamentBench {
             n.put("produce_s", Math.round(produceS * 1000) / 1000.0);
             n.put("job_s_including_startup", Math.round(seconds * 1000) / 1000.0);
             n.put("votes_per_s", Math.round(votes / seconds));
+            double steadyS = (end - firstAt) / 1e9;
+            n.put("first_standings_votes", firstVotes);
+            n.put("votes_per_s_after_first_standings", firstVotes < 0 || last.getVotes() == firstVotes ? 0
+                    : Math.round((last.getVotes() - firstVotes) / steadyS));
             n.put("cores", Runtime.getRuntime().availableProcessors());
             n.put("state_backend", c.get(StateBackendOptions.STATE_BACKEND));
             n.put("date", Instant.now().toString());
