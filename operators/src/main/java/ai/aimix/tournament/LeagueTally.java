@@ -15,16 +15,22 @@ import java.util.TreeSet;
  * failure rebuilds the same state.
  */
 public final class LeagueTally {
+    /** One voter's record. */
+    private static final class Voter {
+        final PairCounts counts = new PairCounts();
+        long firstChoices;
+        long sideChoices;
+        long checksPassed;
+        long checksMissed;
+        /** Items the screen looks at: votes for a side or tie, and attention checks. */
+        long screened;
+    }
+
     private final double alpha;
     private final int minVotes;
-    private final Map<String, long[]> sides = new HashMap<>();
-    /** Per voter: attention checks passed, missed. */
-    private final Map<String, long[]> checks = new HashMap<>();
     private final PairCounts all = new PairCounts();
     private final PairCounts rated = new PairCounts();
-    private final Map<String, PairCounts> byVoter = new HashMap<>();
-    /** Per voter: items the screen looks at (votes for a side or tie, attention checks). */
-    private final Map<String, long[]> screened = new HashMap<>();
+    private final Map<String, Voter> voters = new HashMap<>();
     private final Set<String> flagged = new TreeSet<>();
     private long votes;
 
@@ -49,45 +55,39 @@ public final class LeagueTally {
      */
     public boolean fold(String voter, String first, String second, PairCounts.Outcome outcome,
                         PairCounts.Outcome expected) {
+        Voter v = voters.computeIfAbsent(voter, k -> new Voter());
         if (expected != null) {
-            long[] c = checks.computeIfAbsent(voter, k -> new long[2]);
-            c[outcome == expected ? 0 : 1]++;
-            return flagIfNeeded(voter, true);
+            if (outcome == expected) {
+                v.checksPassed++;
+            } else {
+                v.checksMissed++;
+            }
+            return screen(voter, v);
         }
         votes++;
-        PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
         if (outcome == PairCounts.Outcome.FIRST || outcome == PairCounts.Outcome.SECOND) {
-            long[] side = sides.computeIfAbsent(voter, k -> new long[2]);
-            side[0] += outcome == PairCounts.Outcome.FIRST ? 1 : 0;
-            side[1]++;
+            v.firstChoices += outcome == PairCounts.Outcome.FIRST ? 1 : 0;
+            v.sideChoices++;
         }
         all.add(first, second, outcome);
-        mine.add(first, second, outcome);
+        v.counts.add(first, second, outcome);
         if (flagged.contains(voter)) {
             return false;
         }
         rated.add(first, second, outcome);
-        return flagIfNeeded(voter, outcome != PairCounts.Outcome.BOTH_BAD);
+        return outcome != PairCounts.Outcome.BOTH_BAD && screen(voter, v);
     }
 
     /** Counts a screened item and, at one of the screen's looks, tests the voter. */
-    private boolean flagIfNeeded(String voter, boolean screenedItem) {
-        if (flagged.contains(voter) || !screenedItem) {
+    private boolean screen(String voter, Voter v) {
+        if (flagged.contains(voter) || VoterScreen.look(++v.screened, minVotes) < 0 || !verdict(voter).flagged()) {
             return false;
         }
-        long n = ++screened.computeIfAbsent(voter, k -> new long[1])[0];
-        if (VoterScreen.look(n, minVotes) < 0) {
-            return false;
+        flagged.add(voter);
+        for (PairCounts.Pair p : v.counts.pairs()) {
+            add(rated, p, -1);
         }
-        PairCounts mine = byVoter.computeIfAbsent(voter, k -> new PairCounts());
-        if (verdict(voter).flagged()) {
-            flagged.add(voter);
-            for (PairCounts.Pair p : mine.pairs()) {
-                add(rated, p, -1);
-            }
-            return true;
-        }
-        return false;
+        return true;
     }
 
     /** The counts the ratings are fitted on: every counted vote of voters not flagged. */
@@ -116,13 +116,10 @@ public final class LeagueTally {
     /** The whole state, for a checkpoint: every voter's record (the pair totals follow from them). */
     public java.util.List<VoterState> voters() {
         java.util.List<VoterState> out = new java.util.ArrayList<>();
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(byVoter.keySet());
-        names.addAll(checks.keySet());
-        for (String name : names) {
-            long[] side = sides.getOrDefault(name, new long[2]);
-            long[] c = checks.getOrDefault(name, new long[2]);
-            out.add(new VoterState(name, byVoter.getOrDefault(name, new PairCounts()), side[0], side[1],
-                    flagged.contains(name), c[0], c[1]));
+        for (String name : new TreeSet<>(voters.keySet())) {
+            Voter v = voters.get(name);
+            out.add(new VoterState(name, v.counts, v.firstChoices, v.sideChoices, flagged.contains(name),
+                    v.checksPassed, v.checksMissed));
         }
         return out;
     }
@@ -131,25 +128,24 @@ public final class LeagueTally {
     public static LeagueTally restore(double alpha, int minVotes, java.util.List<VoterState> voters, long votes) {
         LeagueTally t = new LeagueTally(alpha, minVotes);
         t.votes = votes;
-        for (VoterState v : voters) {
-            t.byVoter.put(v.voter(), v.counts());
-            t.sides.put(v.voter(), new long[] {v.firstChoices(), v.sideChoices()});
-            long n = v.checksPassed() + v.checksFailed();
-            if (n > 0) {
-                t.checks.put(v.voter(), new long[] {v.checksPassed(), v.checksFailed()});
-            }
-            for (PairCounts.Pair p : v.counts().pairs()) {
-                n += p.aWins + p.bWins + p.ties;
-            }
-            t.screened.put(v.voter(), new long[] {n});
-            if (v.flagged()) {
-                t.flagged.add(v.voter());
-            }
-            for (PairCounts.Pair p : v.counts().pairs()) {
+        for (VoterState s : voters) {
+            Voter v = new Voter();
+            v.firstChoices = s.firstChoices();
+            v.sideChoices = s.sideChoices();
+            v.checksPassed = s.checksPassed();
+            v.checksMissed = s.checksFailed();
+            v.screened = s.checksPassed() + s.checksFailed();
+            for (PairCounts.Pair p : s.counts().pairs()) {
+                add(v.counts, p, 1);
                 add(t.all, p, 1);
-                if (!v.flagged()) {
+                if (!s.flagged()) {
                     add(t.rated, p, 1);
                 }
+                v.screened += p.comparisons();
+            }
+            t.voters.put(s.voter(), v);
+            if (s.flagged()) {
+                t.flagged.add(s.voter());
             }
         }
         return t;
@@ -168,30 +164,29 @@ public final class LeagueTally {
      * at the threshold of the latest look their record has passed.
      */
     public VoterScreen.Verdict verdict(String voter) {
-        PairCounts mine = byVoter.get(voter);
+        Voter v = voters.get(voter);
         VoterScreen fresh = new VoterScreen(alpha, minVotes);
-        if (mine != null) {
-            for (PairCounts.Pair p : mine.pairs()) {
-                long[] t = all.oriented(p.a, p.b);
-                long[] o = {t[0] - p.aWins, t[1] - p.bWins, t[2] - p.ties};
-                for (int i = 0; i < p.aWins; i++) {
-                    fresh.vote(voter, PairCounts.Outcome.FIRST, o[0], o[1], o[2]);
-                }
-                for (int i = 0; i < p.bWins; i++) {
-                    fresh.vote(voter, PairCounts.Outcome.SECOND, o[0], o[1], o[2]);
-                }
-                for (int i = 0; i < p.ties; i++) {
-                    fresh.vote(voter, PairCounts.Outcome.TIE, o[0], o[1], o[2]);
-                }
+        if (v == null) {
+            return fresh.verdict(voter);
+        }
+        for (PairCounts.Pair p : v.counts.pairs()) {
+            long[] t = all.oriented(p.a, p.b);
+            long[] o = {t[0] - p.aWins, t[1] - p.bWins, t[2] - p.ties};
+            for (int i = 0; i < p.aWins; i++) {
+                fresh.vote(voter, PairCounts.Outcome.FIRST, o[0], o[1], o[2]);
+            }
+            for (int i = 0; i < p.bWins; i++) {
+                fresh.vote(voter, PairCounts.Outcome.SECOND, o[0], o[1], o[2]);
+            }
+            for (int i = 0; i < p.ties; i++) {
+                fresh.vote(voter, PairCounts.Outcome.TIE, o[0], o[1], o[2]);
             }
         }
-        long[] side = sides.getOrDefault(voter, new long[2]);
-        for (int i = 0; i < side[1]; i++) {
-            fresh.side(voter, i < side[0]);
+        for (int i = 0; i < v.sideChoices; i++) {
+            fresh.side(voter, i < v.firstChoices);
         }
-        long[] c = checks.getOrDefault(voter, new long[2]);
-        for (int i = 0; i < c[0] + c[1]; i++) {
-            fresh.check(voter, i < c[0]);
+        for (int i = 0; i < v.checksPassed + v.checksMissed; i++) {
+            fresh.check(voter, i < v.checksPassed);
         }
         return fresh.verdict(voter);
     }

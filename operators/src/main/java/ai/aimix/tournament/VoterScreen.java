@@ -39,14 +39,14 @@ public final class VoterScreen {
      * vote tie on pairs the crowd has decided.
      */
     static final double DIRECTED_SHARE = 0.8;
+    static final double SIDE_SHARE = 0.1;
+    static final double CONTENT_SHARE = 0.1;
     /**
      * Each look's level is this share of the one before. Measured in the simulated league (LeagueTallyTest): with
-     * 1/2, honest voters flagged 2.5 / 3.7 / 4.0 % at 20 / 40 / 80 votes; with 1/4, 2.5 / 3.0 / 3.2 %, and every bad
+     * 1/2, honest voters flagged 3.0 / 4.3 / 4.7 % at 20 / 40 / 80 votes; with 1/4, 3.0 / 3.5 / 3.7 %, and every bad
      * actor still flagged by 80.
      */
     static final double LOOK_DECAY = 0.25;
-    static final double SIDE_SHARE = 0.1;
-    static final double CONTENT_SHARE = 0.1;
 
     /** How often an attentive listener misses an attention check (a slip of the mouse), for the checks' test. */
     public static final double CHECK_SLIP = 0.05;

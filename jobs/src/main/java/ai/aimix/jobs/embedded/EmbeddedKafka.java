@@ -200,7 +200,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    static void deleteQuietly(Path dir) {
+    /** Removes a directory tree as far as it can (best effort: what cannot be removed stays). */
+    public static void deleteQuietly(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

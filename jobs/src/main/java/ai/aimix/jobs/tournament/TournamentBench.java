@@ -37,9 +37,10 @@ import java.util.SplittableRandom;
 
 /**
  * {@code ./aimix bench --tournament}: the tournament job on the in-process broker and a local Flink cluster with the
- * embedded configuration it is given (flink-conf/embedded: RocksDB state, incremental checkpoints), exactly once; {@code votes} votes on {@code battles} battles among 8 models by 2,000 voters are
- * produced as fast as possible (already in Kafka when the job starts reading), and the time until standings count
- * them all is measured. One JSON line.
+ * embedded configuration it is given (flink-conf/embedded: RocksDB state, incremental checkpoints), exactly once;
+ * {@code votes} votes on {@code battles} battles among 8 models by 2,000 voters are produced as fast as possible
+ * (already in Kafka when the job starts reading), and the time until standings count them all is measured, from
+ * submitting the job and from its first standings. One JSON line.
  */
 public final class TournamentBench {
     private final Configuration base;
@@ -80,7 +81,8 @@ public final class TournamentBench {
                 p.flush();
             }
             double produceS = (System.nanoTime() - t0) / 1e9;
-            Configuration c = jobConfig(kafka, 500, 500);
+            java.nio.file.Path work = Files.createTempDirectory("aimix-tb-");
+            Configuration c = jobConfig(kafka, work, 500, 500);
             c.set(TournamentJobOptions.RATE_BURST, 1_000_000);
             c.set(PipelineOptions.OBJECT_REUSE, true);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, c);
@@ -99,13 +101,13 @@ public final class TournamentBench {
                         end = System.nanoTime();
                         if (firstVotes < 0) {
                             firstVotes = last.getVotes();
-                            firstAt = System.nanoTime();
+                            firstAt = end;
                         }
                     }
                 }
             } finally {
                 job.cancel().get();
-                deleteRocksDir();
+                EmbeddedKafka.deleteQuietly(work);
             }
             if (end == 0) {
                 end = System.nanoTime(); // no standings within the deadline
@@ -137,7 +139,8 @@ public final class TournamentBench {
     public ObjectNode latency(int perSecond, int seconds, long refreshMillis, long checkpointMillis) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopics(kafka);
-            Configuration c = jobConfig(kafka, refreshMillis, checkpointMillis);
+            java.nio.file.Path work = Files.createTempDirectory("aimix-tb-");
+            Configuration c = jobConfig(kafka, work, refreshMillis, checkpointMillis);
             JobClient job = TournamentJob.onKafka(c).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(2, c));
             int total = perSecond * seconds;
             long[] sentAt = new long[total + 1];
@@ -177,7 +180,7 @@ public final class TournamentBench {
                 }
             } finally {
                 job.cancel().get();
-                deleteRocksDir();
+                EmbeddedKafka.deleteQuietly(work);
             }
             java.util.Collections.sort(delays);
             ObjectNode n = new ObjectMapper().createObjectNode();
@@ -225,37 +228,23 @@ public final class TournamentBench {
     }
 
     /**
-     * The job's configuration: the base one, exactly once, checkpoints every {@code checkpointMillis} to a temporary
-     * directory, RocksDB's files in their own directory, REST on any free port.
+     * The job's configuration: the base one, exactly once, checkpoints every {@code checkpointMillis} and RocksDB's
+     * files under {@code work} (removed after the run), REST on any free port.
      */
-    private Configuration jobConfig(EmbeddedKafka kafka, long refreshMillis, long checkpointMillis)
-            throws java.io.IOException {
+    private Configuration jobConfig(EmbeddedKafka kafka, java.nio.file.Path work, long refreshMillis,
+                                    long checkpointMillis) {
         Configuration c = new Configuration(base);
         c.set(RestOptions.BIND_PORT, "0");
-        c.setString("state.backend.rocksdb.localdir", rocksDir().toString());
+        c.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toString());
         c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(refreshMillis));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-tb-").toUri().toString());
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
         c.set(PipelineOptions.GENERIC_TYPES, false);
         return c;
-    }
-
-    private static java.nio.file.Path rocksDir() {
-        return java.nio.file.Path.of("/tmp", "aimix-rocksdb-tb-" + ProcessHandle.current().pid());
-    }
-
-    private static void deleteRocksDir() throws java.io.IOException {
-        if (Files.exists(rocksDir())) {
-            try (var paths = Files.walk(rocksDir())) {
-                for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     private static byte[] key(String s) {

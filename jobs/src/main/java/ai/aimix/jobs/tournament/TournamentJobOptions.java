@@ -40,9 +40,9 @@ public final class TournamentJobOptions {
     public static final ConfigOption<Double> SCREEN_ALPHA = key("aimix.tournament.screen.alpha").doubleType()
             .defaultValue(0.2).withDescription("Significance of the abuse screen's first look at a voter (at "
                     + "min-votes screened votes and checks); each later look, at twice as many, gets a quarter of the "
-                    + "level before. The trade between bad actors caught and honest voters flagged (0.2: 93-95 % and 2.5 % "
-                    + "after 20 votes each, 3.2 % of honest voters after 80, in the simulated league with 20 % attention "
-                    + "checks; 0.1: 89 % and 1.5 %).");
+                    + "level before. The trade between bad actors caught and honest voters flagged, in the simulated "
+                    + "league with 20 % attention checks: 0.2 catches 93-97 % and flags 2.2-3.0 % of honest voters "
+                    + "after 20 votes each (2.2-3.8 % after 80); 0.1 catches 89 % and flags 0.8 %.");
     public static final ConfigOption<Integer> SCREEN_MIN_VOTES = key("aimix.tournament.screen.min-votes").intType()
             .defaultValue(20).withDescription("Votes and attention checks a voter needs before the screen first "
                     + "looks at them; it looks again at twice, four times, ... as many.");

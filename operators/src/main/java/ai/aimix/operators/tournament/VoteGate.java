@@ -96,8 +96,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
                         + " needs two different models and a positive audio length", b.getBattleId(), null, now);
                 return;
             }
-            battle.update(b);
-            cache.put(ctx.getCurrentKey(), b);
+            battle.update(b); // cached when first read back: never the input record itself, which may be reused
             long closes = b.getClosesAtMillis() != null ? b.getClosesAtMillis()
                     : b.getCreatedAtMillis() + checks.defaultLifetimeMillis;
             ctx.timerService().registerProcessingTimeTimer(Math.max(now, closes) + retentionMillis);
