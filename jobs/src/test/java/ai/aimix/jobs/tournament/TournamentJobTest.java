@@ -52,6 +52,8 @@ class TournamentJobTest {
                     .build());
     static EmbeddedKafka kafka;
     static final double[] TRUTH = {-0.8, -0.2, 0.3, 0.9};
+    /** The jobs' checkpoint and RocksDB directories, removed after the tests. */
+    static final java.util.List<java.nio.file.Path> WORK_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,6 +66,7 @@ class TournamentJobTest {
     @AfterAll
     static void stop() {
         kafka.close();
+        WORK_DIRS.forEach(EmbeddedKafka::deleteQuietly);
     }
 
     @Test
@@ -76,7 +79,7 @@ class TournamentJobTest {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-t-").toUri().toString());
+        onRocksDb(c);
         c.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
         env.setParallelism(2);
@@ -206,6 +209,19 @@ class TournamentJobTest {
         }
     }
 
+    /**
+     * Keyed state in RocksDB with incremental checkpoints, as the job runs embedded and on a cluster, so that every
+     * state value goes through its serializer and a restore reads it back.
+     */
+    static void onRocksDb(Configuration c) throws java.io.IOException {
+        java.nio.file.Path dir = Files.createTempDirectory("aimix-t-");
+        WORK_DIRS.add(dir);
+        c.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.setString("state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
+    }
+
     private Standings run(String name, FailOnce tap) throws Exception {
         Configuration c = new Configuration();
         c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -221,7 +237,7 @@ class TournamentJobTest {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("aimix-t-").toUri().toString());
+        onRocksDb(c);
         c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
