@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * Reads the job's output topics (read_committed, so only what the job committed) for a set of mixes. Created
@@ -79,12 +80,18 @@ public final class MixCollector implements AutoCloseable {
      */
     public Map<String, CollectedMix> await(Collection<String> mixIds, Duration timeout, Listener listener)
             throws TimeoutException {
+        return await(mixIds, timeout, listener, CollectedMix::done);
+    }
+
+    /** Waits until {@code done} holds for every mix (e.g. a record that never becomes a mix: its error arrived). */
+    public Map<String, CollectedMix> await(Collection<String> mixIds, Duration timeout, Listener listener,
+                                           Predicate<CollectedMix> done) throws TimeoutException {
         Map<String, CollectedMix> mixes = new HashMap<>();
         for (String id : mixIds) {
             mixes.put(id, new CollectedMix(id));
         }
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (!mixes.values().stream().allMatch(CollectedMix::done)) {
+        while (!mixes.values().stream().allMatch(done)) {
             if (System.currentTimeMillis() > deadline) {
                 List<String> missing = new ArrayList<>();
                 mixes.values().stream().filter(m -> !m.done()).forEach(m -> missing.add(m.mixId));

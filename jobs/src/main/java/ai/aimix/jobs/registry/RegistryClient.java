@@ -14,6 +14,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +30,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Reads and writes the models.registry topic from outside Flink (the command line, the embedded stack's bootstrap):
- * {@link #read} replays the whole topic into a view; {@link #publish} appends entries, keyed model/ID or
- * champion/LEAGUE, and waits until the broker has them.
+ * {@link #read} replays the whole topic into a view, skipping (with a warning, and listed in
+ * {@link RegistryView#skipped()}) records that do not decode or name invalid ids, as the jobs do; {@link #publish}
+ * appends entries, keyed model/ID or champion/LEAGUE, and waits until the broker has them.
  */
 public final class RegistryClient {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
     private final String bootstrap;
     private final String topic;
     private final Duration timeout;
@@ -80,15 +84,25 @@ public final class RegistryClient {
                     if (r.value() == null) {
                         continue;
                     }
+                    String where = "partition " + r.partition() + " offset " + r.offset() + ": ";
                     try {
-                        view.apply(Contract.REGISTRY.decode(r.value()));
-                    } catch (DecodeException e) {
-                        throw new IOException(topic + " offset " + r.offset() + " does not decode: " + e.getMessage());
+                        RegistryEntry entry = Contract.REGISTRY.decode(r.value());
+                        String problem = RegistryView.problem(entry);
+                        if (problem != null) {
+                            view.skip(where + problem);
+                        } else {
+                            view.apply(entry);
+                        }
+                    } catch (DecodeException | RuntimeException e) {
+                        view.skip(where + e.getMessage());
                     }
                 }
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new IOException("cannot reach Kafka at " + bootstrap + " (" + e.getMessage() + ")");
+        }
+        for (String s : view.skipped()) {
+            LOG.warn("Skipped a {} record that cannot be applied, at {}", topic, s);
         }
         return view;
     }

@@ -1,9 +1,15 @@
 package ai.aimix.jobs.tournament;
 
+import ai.aimix.jobs.kafka.InboundDeserializer;
 import ai.aimix.model.registry.RegistryView;
+import ai.aimix.schema.Battle;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.Vote;
 import ai.aimix.schema.TournamentError;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.ContractLimits;
 import ai.aimix.schema.codec.DecodeException;
 import ai.aimix.schema.internal.TournamentInbound;
 import ai.aimix.schema.internal.TournamentOutbound;
@@ -18,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Kafka (de)serialisation of the tournament job's topics (battles, votes and the model registry in; standings, errors,
- * registry entries and evolution events out); bytes that do not decode become UNDECODABLE errors.
+ * registry entries and evolution events out). Bytes that do not decode (or registry entries naming invalid ids) become
+ * UNDECODABLE errors, battles and votes whose ids are unusable INVALID_BATTLE / INVALID_VOTE; nothing a record holds
+ * can stop the job.
  */
 final class TournamentCodecs {
     private TournamentCodecs() {
@@ -38,31 +46,66 @@ final class TournamentCodecs {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<TournamentInbound> out) {
-            String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+            String key = InboundDeserializer.keyOf(r.key());
             try {
                 if (r.topic().equals(battles)) {
-                    out.collect(new TournamentInbound(Contract.BATTLE.decode(r.value()), null, null, null));
+                    Battle b = Contract.BATTLE.decode(r.value());
+                    requireId(TournamentErrorCode.INVALID_BATTLE, "battleId", b.getBattleId());
+                    out.collect(new TournamentInbound(b, null, null, null));
                 } else if (r.topic().equals(votes)) {
-                    out.collect(new TournamentInbound(null, Contract.VOTE.decode(r.value()), null, null));
+                    Vote v = Contract.VOTE.decode(r.value());
+                    requireId(TournamentErrorCode.INVALID_VOTE, "battleId", v.getBattleId());
+                    requireId(TournamentErrorCode.INVALID_VOTE, "voterId", v.getVoterId());
+                    out.collect(new TournamentInbound(null, v, null, null));
                 } else if (r.topic().equals(registry)) {
                     if (r.value() != null) {
-                        out.collect(new TournamentInbound(null, null, null, Contract.REGISTRY.decode(r.value())));
+                        RegistryEntry e = Contract.REGISTRY.decode(r.value());
+                        String problem = RegistryView.problem(e);
+                        if (problem != null) {
+                            throw new Refused(TournamentErrorCode.UNDECODABLE, "registry entry skipped: " + problem);
+                        }
+                        out.collect(new TournamentInbound(null, null, null, e));
                     }
                 } else {
-                    throw new DecodeException(ai.aimix.schema.ErrorCode.UNKNOWN_SCHEMA, "unexpected topic " + r.topic(),
-                            null);
+                    throw new Refused(TournamentErrorCode.UNKNOWN_SCHEMA, "unexpected topic " + r.topic());
                 }
             } catch (DecodeException e) {
-                TournamentErrorCode code = e.code() == ai.aimix.schema.ErrorCode.UNKNOWN_SCHEMA
-                        ? TournamentErrorCode.UNKNOWN_SCHEMA : TournamentErrorCode.UNDECODABLE;
-                out.collect(new TournamentInbound(null, null, new TournamentError(code, e.getMessage(), key, null,
-                        r.topic(), r.partition(), r.offset(), System.currentTimeMillis()), null));
+                refuse(r, key, e.code() == ErrorCode.UNKNOWN_SCHEMA ? TournamentErrorCode.UNKNOWN_SCHEMA
+                        : TournamentErrorCode.UNDECODABLE, e.getMessage(), out);
+            } catch (Refused e) {
+                refuse(r, key, e.code, e.getMessage(), out);
+            } catch (RuntimeException e) {
+                refuse(r, key, TournamentErrorCode.UNDECODABLE, "cannot decode: " + e, out);
+            }
+        }
+
+        private static void refuse(ConsumerRecord<byte[], byte[]> r, String key, TournamentErrorCode code,
+                                   String message, Collector<TournamentInbound> out) {
+            out.collect(new TournamentInbound(null, null, new TournamentError(code, message, key, null, r.topic(),
+                    r.partition(), r.offset(), System.currentTimeMillis()), null));
+        }
+
+        private static void requireId(TournamentErrorCode code, String what, String id) throws Refused {
+            String problem = ContractLimits.checkId(what, id);
+            if (problem != null) {
+                throw new Refused(code, problem);
             }
         }
 
         @Override
         public TypeInformation<TournamentInbound> getProducedType() {
             return TypeInformation.of(TournamentInbound.class);
+        }
+    }
+
+    /** A record refused while decoding, with its code. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final TournamentErrorCode code;
+
+        Refused(TournamentErrorCode code, String message) {
+            super(message);
+            this.code = code;
         }
     }
 

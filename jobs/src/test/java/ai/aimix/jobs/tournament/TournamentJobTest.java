@@ -9,6 +9,7 @@ import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Vote;
 import ai.aimix.schema.VoteOutcome;
 import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.testing.HostileRecords;
 import ai.aimix.tournament.BradleyTerry;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -76,6 +77,8 @@ class TournamentJobTest {
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(200));
         c.set(TournamentJobOptions.UNKNOWN_BATTLE_WAIT, Duration.ofSeconds(1));
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        // no restarts: a record that threw anywhere would fail the job, which must still be RUNNING at the end
+        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -114,17 +117,23 @@ class TournamentJobTest {
             send(p, Contract.TOURNAMENT_VOTES, "battle-999", Contract.VOTE.encode(new Vote("battle-999", "lost",
                     VoteOutcome.A, 25_000L, now)));
             send(p, Contract.TOURNAMENT_VOTES, "battle-2", "not avro".getBytes(StandardCharsets.UTF_8));
+            // hostile: length prefixes and item counts far beyond the bytes sent (issue 14)
+            send(p, Contract.TOURNAMENT_VOTES, "battle-3", HostileRecords.voteDeclaring("battle-3", 3_000_000_000L));
+            send(p, Contract.TOURNAMENT_BATTLES, "battle-x", HostileRecords.battleDeclaringVoters("battle-x",
+                    2_500_000_000L));
+            send(p, Contract.MODELS_REGISTRY, "champion/main", HostileRecords.registryEntryDeclaring(2_147_483_000L));
             p.flush();
 
             Standings last = awaitStandings(valid, Duration.ofSeconds(90));
             assertNotNull(last, "no standings with " + valid + " votes");
             assertEquals(valid, last.getVotes(), "every valid vote counted exactly once");
             assertEquals(4, last.getModels().size());
-            Map<TournamentErrorCode, Integer> codes = errors(4, Duration.ofSeconds(30));
+            Map<TournamentErrorCode, Integer> codes = errors(7, Duration.ofSeconds(30));
             assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.DUPLICATE_VOTE), codes.toString());
             assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.TOO_FAST), codes.toString());
             assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.UNKNOWN_BATTLE), codes.toString());
-            assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.UNDECODABLE), codes.toString());
+            assertEquals(Integer.valueOf(4), codes.get(TournamentErrorCode.UNDECODABLE), codes.toString());
+            assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, job.getJobStatus().get());
             for (int i = 1; i < last.getModels().size(); i++) {
                 double ri = last.getModels().get(i).getRating();
                 double prev = last.getModels().get(i - 1).getRating();

@@ -1,9 +1,11 @@
 package ai.aimix.model.registry;
 
+import ai.aimix.model.store.Descriptors;
 import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.codec.ContractLimits;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,9 +23,70 @@ public final class RegistryView {
     public static final String DEFAULT_LEAGUE = "main";
     public static final String MODEL_KEY_PREFIX = "model/";
     public static final String CHAMPION_KEY_PREFIX = "champion/";
+    /** Longest league name. */
+    public static final int MAX_LEAGUE_LENGTH = 64;
 
     private final Map<String, ModelDescriptor> models = new TreeMap<>();
     private final Map<String, ChampionAlias> champions = new TreeMap<>();
+    private final List<String> skipped = new ArrayList<>();
+
+    /**
+     * Null when an entry read from the topic may be applied, else why not: model ids must be valid ids, leagues 1-64
+     * characters without control characters, sizes not negative, hashes 64 hex digits. Readers skip (and count) such
+     * entries as they skip undecodable ones.
+     */
+    public static String problem(RegistryEntry e) {
+        Object p = e.getPayload();
+        if (p instanceof ModelDescriptor) {
+            ModelDescriptor d = (ModelDescriptor) p;
+            if (!Descriptors.isValidId(d.getModelId())) {
+                return "model id " + ContractLimits.preview(d.getModelId()) + " is not a valid id";
+            }
+            if (d.getSizeBytes() < 0 || d.getSha256() == null || !d.getSha256().matches("[0-9a-f]{64}")) {
+                return "model " + d.getModelId() + " has a negative size or a malformed sha256";
+            }
+            return null;
+        }
+        if (p instanceof ChampionAlias) {
+            ChampionAlias a = (ChampionAlias) p;
+            String league = leagueProblem(a.getLeague());
+            if (league != null) {
+                return league;
+            }
+            if (!Descriptors.isValidId(a.getModelId())) {
+                return "league " + a.getLeague() + " names champion " + ContractLimits.preview(a.getModelId())
+                        + ", not a valid id";
+            }
+            for (String prev : a.getPrevious()) {
+                if (!Descriptors.isValidId(prev)) {
+                    return "league " + a.getLeague() + " lists former champion " + ContractLimits.preview(prev)
+                            + ", not a valid id";
+                }
+            }
+            return null;
+        }
+        return "unknown registry payload";
+    }
+
+    /** Null when {@code league} is a usable league name, else why not. */
+    public static String leagueProblem(String league) {
+        String p = ContractLimits.checkId("league", league);
+        if (p != null) {
+            return p;
+        }
+        return league.length() > MAX_LEAGUE_LENGTH ? "league has " + league.length() + " characters; at most "
+                + MAX_LEAGUE_LENGTH : null;
+    }
+
+    /** Notes a record of the topic that could not be applied (undecodable, or refused by {@link #problem}). */
+    public void skip(String where) {
+        skipped.add(where);
+    }
+
+    /** Records of the topic skipped while this view was read, each as "partition P offset O: reason". */
+    public List<String> skipped() {
+        return List.copyOf(skipped);
+    }
 
     /** The Kafka key of an entry: model/ID or champion/LEAGUE. */
     public static String key(RegistryEntry e) {

@@ -61,6 +61,16 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
+    /** The registry, with a warning line on stderr per record of the topic that had to be skipped. */
+    static RegistryView view(String name, ModelAdmin admin) throws IOException {
+        RegistryView view = admin.view();
+        for (String skipped : view.skipped()) {
+            System.err.println("aimix models " + name + ": warning: skipped a models.registry record that cannot be "
+                    + "applied (" + skipped.replace('\n', ' ') + ")");
+        }
+        return view;
+    }
+
     static int fail(String name, int code, String message) {
         System.err.println("aimix models " + name + ": error: " + String.valueOf(message).replace('\n', ' '));
         return code;
@@ -137,7 +147,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             return run("list", () -> {
-                RegistryView view = target.admin().view();
+                RegistryView view = view("list", target.admin());
                 List<ModelDescriptor> models = new java.util.ArrayList<>(view.models());
                 models.sort(java.util.Comparator.comparingLong(ModelDescriptor::getCreatedAtMillis)
                         .thenComparing(ModelDescriptor::getModelId));
@@ -182,7 +192,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             return run("show", () -> {
-                RegistryView view = target.admin().view();
+                RegistryView view = view("show", target.admin());
                 ModelDescriptor d = view.model(id).orElseThrow(() -> new RegistryException("no model '" + id + "'"));
                 System.out.println(JSON.writeValueAsString(toJson(d, view)));
                 return 0;

@@ -1,0 +1,134 @@
+package ai.aimix.schema.codec;
+
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.testing.Allocation;
+import ai.aimix.schema.testing.HostileRecords;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The records of issue 14's first finding, written by hand as a hostile producer would: each one is refused as
+ * UNDECODABLE, quickly and without allocating what its length prefixes declare.
+ */
+class HostileDatumTest {
+
+    static byte[] record(Schema schema, HostileRecords.Body body) {
+        return HostileRecords.record(schema, body);
+    }
+
+    static byte[] chunkDeclaring(long declared) {
+        return HostileRecords.chunkDeclaring("mix-1", declared);
+    }
+
+    static DecodeException refused(ContractCodec<?> codec, byte[] bytes) {
+        DecodeException e = assertThrows(DecodeException.class, () -> codec.decode(bytes));
+        assertEquals(ErrorCode.UNDECODABLE, e.code(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void aChunkDeclaringThreeBillionBytesIsUndecodable() throws Exception {
+        byte[] bytes = chunkDeclaring(3_000_000_000L);
+        assertTrue(bytes.length < 48, bytes.length + " bytes");
+        DecodeException e = refused(Contract.CHUNK, bytes);
+        assertTrue(e.getMessage().contains("declares 3000000000 bytes"), e.getMessage());
+    }
+
+    @Test
+    void aChunkDeclaringJustUnderTwoGigabytesIsRefusedBeforeAnyAllocation() throws Exception {
+        byte[] bytes = chunkDeclaring(Integer.MAX_VALUE - 9);
+        long before = Allocation.ofThisThread();
+        long t0 = System.nanoTime();
+        refused(Contract.CHUNK, bytes);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        long allocated = Allocation.ofThisThread() - before;
+        assertTrue(allocated < 1 << 20, allocated + " bytes allocated");
+        assertTrue(millis < 1000, millis + " ms");
+    }
+
+    @Test
+    void aNegativeLengthIsUndecodable() throws Exception {
+        refused(Contract.CHUNK, chunkDeclaring(-5));
+    }
+
+    @Test
+    void aRequestDeclaringBillionsOfStemsIsUndecodable() throws Exception {
+        for (long count : new long[] {2_000_000_000L, 3_000_000_000L, -2_500_000_000L}) {
+            byte[] bytes = HostileRecords.requestDeclaringStems("mix-1", count);
+            DecodeException ex = refused(Contract.REQUEST, bytes);
+            assertTrue(ex.getMessage().contains("items"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void aRegistryEntryWithAHugeModelIdLengthIsUndecodable() throws Exception {
+        byte[] bytes = HostileRecords.registryEntryDeclaring(2_147_483_000L);
+        assertTrue(bytes.length <= 32, bytes.length + " bytes");
+        refused(Contract.REGISTRY, bytes);
+    }
+
+    @Test
+    void aUnionBranchOrEnumSymbolOutOfRangeIsUndecodable() throws Exception {
+        refused(Contract.REGISTRY, record(RegistryEntry.getClassSchema(), e -> e.writeIndex(7)));
+        refused(Contract.REGISTRY, record(RegistryEntry.getClassSchema(), e -> e.writeIndex(-1)));
+        refused(Contract.CHUNK, record(AudioChunk.getClassSchema(), e -> {
+            e.writeString("m");
+            e.writeInt(0);
+            e.writeLong(0);
+            e.writeInt(44100);
+            e.writeInt(2);
+            e.writeEnum(9);
+        }));
+    }
+
+    @Test
+    void aMalformedVarintAndTrailingBytesAreUndecodable() throws Exception {
+        byte[] good = Contract.REQUEST.encode(ContractCodecTest.request());
+        byte[] varint = Arrays.copyOf(good, 10 + 11);
+        Arrays.fill(varint, 10, varint.length, (byte) 0xFF); // an endless varint where the mix id's length is
+        refused(Contract.REQUEST, varint);
+        byte[] trailing = Arrays.copyOf(good, good.length + 3);
+        DecodeException e = refused(Contract.REQUEST, trailing);
+        assertTrue(e.getMessage().contains("after the end"), e.getMessage());
+    }
+
+    @Test
+    void manyTinyItemsBeyondTheItemBudgetAreUndecodable() throws Exception {
+        // 100,000 empty strings in 100 kB would decode into ~10 MB of objects; the budget allows 4,096 + 25,000 items
+        int items = 100_000;
+        byte[] bytes = record(RegistryEntry.getClassSchema(), e -> {
+            e.writeIndex(1);
+            e.writeString("main");
+            e.writeString("m");
+            e.writeArrayStart();
+            e.setItemCount(items);
+            for (int i = 0; i < items; i++) {
+                e.startItem();
+                e.writeString("");
+            }
+            e.writeArrayEnd();
+            e.writeLong(1);
+            e.writeIndex(0);
+        });
+        DecodeException ex = refused(Contract.REGISTRY, bytes);
+        assertTrue(ex.getMessage().contains("at most"), ex.getMessage());
+    }
+
+    @Test
+    void aGoodRecordStillDecodes() throws Exception {
+        byte[] data = new byte[1000];
+        AudioChunk c = new AudioChunk("m", 1, 2L, 48000, 1, SampleEncoding.PCM_S16LE, ByteBuffer.wrap(data), true,
+                Checksums.crc32c(data));
+        assertEquals(c, Contract.CHUNK.decode(Contract.CHUNK.encode(c)));
+    }
+}

@@ -1,0 +1,16 @@
+package ai.aimix.schema.testing;
+
+import java.lang.management.ManagementFactory;
+
+/** Bytes the current thread has allocated on the heap so far (HotSpot's per-thread allocation counter). */
+public final class Allocation {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private Allocation() {
+    }
+
+    public static long ofThisThread() {
+        return THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+}
