@@ -21,7 +21,7 @@ public final class StoredChildren implements Evolution.Store {
 
     @Override
     public MixNetWeights weights(ModelDescriptor d) throws IOException {
-        return MixNetOnnx.readWeights(ModelStore.read(d));
+        return MixNetOnnx.readWeights(store.load(d));
     }
 
     @Override

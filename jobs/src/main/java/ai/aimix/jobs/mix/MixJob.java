@@ -70,7 +70,8 @@ public final class MixJob {
         this.sink = sink;
         this.predictors = OnnxPredictor.factory(MixJobOptions.sessions(config),
                 config.get(MixJobOptions.SESSION_CACHE_SESSIONS),
-                config.get(MixJobOptions.SESSION_CACHE_BYTES).getBytes());
+                config.get(MixJobOptions.SESSION_CACHE_BYTES).getBytes(), config.get(MixJobOptions.MODEL_STORE),
+                config.get(MixJobOptions.MAX_MODEL_BYTES).getBytes());
     }
 
     /** The job on the Kafka cluster the options name. */

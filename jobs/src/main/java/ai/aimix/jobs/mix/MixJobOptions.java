@@ -125,8 +125,15 @@ public final class MixJobOptions {
             .stringType().noDefaultValue()
             .withDescription("Where model files are written (versions/<id>/model.onnx): a Flink file system URI "
                     + "(file:///..., s3://bucket/prefix with Flink's S3 plugin) or a local path. Required; the "
-                    + "embedded default uses one under its data directory. The job itself reads each model from the "
-                    + "URI its registry descriptor names.");
+                    + "embedded default uses one under its data directory. The job reads each model from this store "
+                    + "only (versions/<id>/model.onnx for the descriptor's id), whatever URI a registry descriptor "
+                    + "names.");
+
+    public static final ConfigOption<MemorySize> MAX_MODEL_BYTES = key("aimix.models.max-model-bytes")
+            .memoryType().defaultValue(MemorySize.parse((ai.aimix.model.store.ModelStore.DEFAULT_MAX_MODEL_BYTES >> 20)
+                    + "mb"))
+            .withDescription("Largest model file the job loads: a descriptor declaring more is refused before "
+                    + "anything is read (MODEL_FAILURE), and a file of another size than its descriptor declares too.");
 
     public static final ConfigOption<String> TOPIC_REGISTRY = key("aimix.topics.registry")
             .stringType().defaultValue(ai.aimix.schema.codec.Contract.MODELS_REGISTRY)

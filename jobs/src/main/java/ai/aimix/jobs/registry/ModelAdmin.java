@@ -100,15 +100,22 @@ public final class ModelAdmin {
         return changes;
     }
 
-    /** The registered descriptor of a model and its bytes (checked against the descriptor). */
+    /** A registered model's bytes, from this store's file for its id (checked against the descriptor). */
     public byte[] bytes(ModelDescriptor d) throws IOException {
-        return ModelStore.read(d);
+        return requireStore().load(d);
+    }
+
+    private ModelStore requireStore() {
+        if (store == null) {
+            throw new IllegalArgumentException("no model store: pass --store (or run ./aimix serve)");
+        }
+        return store;
     }
 
     /** Writes a bundle (a zip with model.onnx and descriptor.json) that {@link #importBundle} reads back. */
     public ModelDescriptor export(String id, Path file) throws IOException, RegistryException {
         ModelDescriptor d = registry.read().model(id).orElseThrow(() -> new RegistryException("no model '" + id + "'"));
-        byte[] onnx = ModelStore.read(d);
+        byte[] onnx = bytes(d);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

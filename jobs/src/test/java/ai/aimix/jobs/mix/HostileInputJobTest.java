@@ -99,13 +99,23 @@ class HostileInputJobTest {
                 admin.publish(after, MixNetOnnx.build(MixNetWeights.random(31, 0.05f), after),
                         new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 31L, "hostile test"), Map.of());
             }
+            // a descriptor naming a valid model file outside the store: the job reads only the store's own file
+            java.nio.file.Path outside = java.nio.file.Files.createTempFile("aimix-outside-", ".onnx");
+            byte[] outsideModel = MixNetOnnx.build(MixNetWeights.random(32, 0.05f), "forged");
+            java.nio.file.Files.write(outside, outsideModel);
+            admin.registry().publish(List.of(ai.aimix.model.registry.RegistryView.entry(
+                    ai.aimix.model.store.Descriptors.describe("forged", outsideModel, outside.toUri().toString(),
+                            new ModelLineage("seed", List.of(), 32L, "forged"), Map.of(),
+                            ai.aimix.schema.ModelStatus.CANDIDATE, 1L))));
+            producer.push(StemProducer.request("forged-mix", song, ModelSelections.version("forged")), song, 4096,
+                    SampleEncoding.PCM_S16LE, null);
             producer.push(StemProducer.request("before", song, ModelSelections.champion()), song, 4096,
                     SampleEncoding.PCM_S16LE, null);
             producer.push(StemProducer.request("after", song, ModelSelections.version(after)), song, 4096,
                     SampleEncoding.PCM_S16LE, null);
 
             List<MixError> unattributed = Collections.synchronizedList(new ArrayList<>());
-            Map<String, CollectedMix> mixes = collector.await(List.of("before", "after", "h-3e9", "h-2g",
+            Map<String, CollectedMix> mixes = collector.await(List.of("before", "after", "forged-mix", "h-3e9", "h-2g",
                     "h-stems-2e9", "h-stems-3e9"), Duration.ofSeconds(120), new MixCollector.Listener() {
                         @Override
                         public void onError(MixError e) {
@@ -119,6 +129,11 @@ class HostileInputJobTest {
                 assertEquals(MixStatus.COMPLETED, m.result.getStatus(), id + " " + m.result.getErrorMessage());
             }
             assertEquals(after, mixes.get("after").result.getVariants().get(0).getModelVersion());
+            CollectedMix forged = mixes.get("forged-mix");
+            assertEquals(MixStatus.FAILED, forged.result.getStatus());
+            assertEquals(ErrorCode.MODEL_FAILURE, forged.result.getErrorCode());
+            assertTrue(forged.result.getErrorMessage().contains("no file at"), forged.result.getErrorMessage());
+            java.nio.file.Files.delete(outside);
             for (String id : List.of("h-3e9", "h-2g", "h-stems-2e9", "h-stems-3e9")) {
                 CollectedMix m = mixes.get(id);
                 assertNull(m.result, id + " never became a mix");

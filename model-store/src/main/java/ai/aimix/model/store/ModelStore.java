@@ -12,9 +12,7 @@ import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,6 +35,11 @@ import java.util.UUID;
  * (one object appearing whole, on object stores too): a partial or corrupt file is never at a version's path, and
  * every load checks size and SHA-256 against the descriptor anyway. What exists and which version is champion is
  * not kept here but on the registry topic (see {@code RegistryView}).
+ *
+ * <p>A load reads only this store's own file for the descriptor's model id ({@code versions/<id>/model.onnx}),
+ * whatever {@code uri} the descriptor names (a registry record can be written by anyone with access to the topic),
+ * and reads at most the declared size, itself at most {@link #maxModelBytes()}: its length is checked before a
+ * byte is read.
  */
 public final class ModelStore implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -47,18 +50,36 @@ public final class ModelStore implements Serializable {
     public static final String SHIPPED_CHAMPION = "mixnet-v2";
     /** Seed of the first version's initialisation (see {@link MixNetWeights#neutral(long)}). */
     public static final long FIRST_SEED = 20261124L;
+    /** Largest model file a store accepts by default (the mixnet files are about 80 KB). */
+    public static final long DEFAULT_MAX_MODEL_BYTES = 64L << 20;
+    /** Largest descriptor.json read back. */
+    private static final int MAX_DESCRIPTOR_BYTES = 1 << 20;
 
     private final String root;
     private final Clock clock;
+    private final long maxModelBytes;
 
-    /** @param root a URI ({@code file:///...}, {@code s3://bucket/prefix}) or a local path */
-    public ModelStore(String root, Clock clock) {
+    /**
+     * @param root          a URI ({@code file:///...}, {@code s3://bucket/prefix}) or a local path
+     * @param maxModelBytes the largest model file written or read
+     */
+    public ModelStore(String root, Clock clock, long maxModelBytes) {
         this.root = normalise(root);
         this.clock = clock;
+        this.maxModelBytes = maxModelBytes;
+    }
+
+    public ModelStore(String root, Clock clock) {
+        this(root, clock, DEFAULT_MAX_MODEL_BYTES);
     }
 
     public ModelStore(String root) {
         this(root, Clock.systemUTC());
+    }
+
+    /** The largest model file this store writes or reads. */
+    public long maxModelBytes() {
+        return maxModelBytes;
     }
 
     private static String normalise(String root) {
@@ -95,6 +116,10 @@ public final class ModelStore implements Serializable {
      */
     public ModelDescriptor publish(String id, byte[] onnx, ModelLineage lineage, Map<String, Double> metrics)
             throws IOException, UnsupportedModelFormatException {
+        if (onnx.length > maxModelBytes) {
+            throw new UnsupportedModelFormatException("model " + id + " has " + onnx.length + " bytes; this store "
+                    + "takes models of at most " + maxModelBytes);
+        }
         ModelDescriptor d = Descriptors.describe(id, onnx, uriOf(id), lineage, metrics, ModelStatus.CANDIDATE,
                 clock.millis());
         FileSystem fs = fs();
@@ -107,7 +132,7 @@ public final class ModelStore implements Serializable {
         Path tmpDescriptor = path("versions/.tmp-" + UUID.randomUUID() + ".json");
         try {
             write(fs, tmpModel, onnx);
-            byte[] back = read(fs, tmpModel);
+            byte[] back = read(fs, tmpModel, onnx.length);
             if (back.length != onnx.length || !Descriptors.sha256(back).equals(d.getSha256())) {
                 throw new CorruptModelException("model " + id + " read back differently from what was written to "
                         + tmpModel + "; not published");
@@ -172,30 +197,44 @@ public final class ModelStore implements Serializable {
     }
 
     /**
-     * The ONNX bytes a descriptor names, checked against its size and SHA-256.
+     * The ONNX bytes of a descriptor's model: this store's file for its id, of the declared size (checked before it is
+     * read, and at most {@link #maxModelBytes()}), matching the declared SHA-256.
      *
-     * @throws CorruptModelException when they do not match
+     * @throws CorruptModelException when the file is not what the descriptor declares
      */
     public byte[] load(ModelDescriptor d) throws IOException {
-        return read(d);
-    }
-
-    /** {@link #load}, for any store: a descriptor names its own file. */
-    public static byte[] read(ModelDescriptor d) throws IOException {
-        Path file = new Path(d.getUri());
-        byte[] onnx;
-        try {
-            onnx = read(file.getFileSystem(), file);
-        } catch (java.io.FileNotFoundException e) {
-            throw new IOException("model " + d.getModelId() + ": no file at " + d.getUri());
+        String id = d.getModelId();
+        if (!Descriptors.isValidId(id)) {
+            throw new CorruptModelException("the descriptor names an invalid model id; nothing read");
         }
-        if (onnx.length != d.getSizeBytes()) {
-            throw new CorruptModelException("model " + d.getModelId() + " is corrupt: " + d.getUri() + " has "
-                    + onnx.length + " bytes, the descriptor says " + d.getSizeBytes());
+        long declared = d.getSizeBytes();
+        if (declared < 0 || declared > maxModelBytes) {
+            throw new CorruptModelException("model " + id + " declares " + declared + " bytes; this store serves "
+                    + "models of at most " + maxModelBytes);
+        }
+        Path file = path("versions/" + id + "/model.onnx");
+        FileSystem fs = fs();
+        FileStatus status;
+        try {
+            status = fs.getFileStatus(file);
+        } catch (java.io.FileNotFoundException e) {
+            throw new IOException("model " + id + ": no file at " + file);
+        }
+        if (status.isDir() || status.getLen() != declared) {
+            throw new CorruptModelException("model " + id + " is corrupt: " + file + " has " + status.getLen()
+                    + " bytes, the descriptor says " + declared);
+        }
+        byte[] onnx;
+        try (FSDataInputStream in = fs.open(file)) {
+            onnx = in.readNBytes((int) declared);
+            if (onnx.length != declared || in.read() >= 0) {
+                throw new CorruptModelException("model " + id + " is corrupt: " + file + " changed size while it "
+                        + "was read");
+            }
         }
         String actual = Descriptors.sha256(onnx);
         if (!actual.equals(d.getSha256())) {
-            throw new CorruptModelException("model " + d.getModelId() + " is corrupt: sha256 " + actual
+            throw new CorruptModelException("model " + id + " is corrupt: sha256 " + actual
                     + ", the descriptor says " + d.getSha256());
         }
         return onnx;
@@ -211,7 +250,14 @@ public final class ModelStore implements Serializable {
         if (!fs.exists(file)) {
             return Optional.empty();
         }
-        return Optional.of(Descriptors.fromJson(new String(read(fs, file), StandardCharsets.UTF_8)));
+        byte[] json;
+        try (FSDataInputStream in = fs.open(file)) {
+            json = in.readNBytes(MAX_DESCRIPTOR_BYTES + 1);
+        }
+        if (json.length > MAX_DESCRIPTOR_BYTES) {
+            throw new IOException(file + " is larger than " + MAX_DESCRIPTOR_BYTES + " bytes: not a descriptor");
+        }
+        return Optional.of(Descriptors.fromJson(new String(json, StandardCharsets.UTF_8)));
     }
 
     /** Every version in the store, oldest first (what was published, whatever the registry says since). */
@@ -244,19 +290,10 @@ public final class ModelStore implements Serializable {
         }
     }
 
-    private static byte[] read(FileSystem fs, Path file) throws IOException {
+    /** Reads back a file this store just wrote, expecting {@code expected} bytes. */
+    private static byte[] read(FileSystem fs, Path file, int expected) throws IOException {
         try (FSDataInputStream in = fs.open(file)) {
-            return readAll(in);
+            return in.readNBytes(expected + 1);
         }
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 }

@@ -114,6 +114,42 @@ class ModelStoreTest {
     }
 
     /**
+     * A descriptor is a record anyone with access to the registry topic can write: the store reads only its own file
+     * for the descriptor's id, whatever URI the descriptor names, and never more than the declared size, itself
+     * bounded (issue 14, finding 3).
+     */
+    @Test
+    void onlyTheStoresOwnFileForTheIdIsReadAndNeverMoreThanDeclared(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.resolve("store").toString(), CLOCK, 1 << 20);
+        ModelDescriptor d = store.bootstrap();
+        Path outside = dir.resolve("outside.onnx");
+        Files.write(outside, "a secret outside the store".getBytes());
+        ModelDescriptor elsewhere = ModelDescriptor.newBuilder(d).setUri(outside.toUri().toString()).build();
+        assertArrayEquals(store.load(d), store.load(elsewhere), "the URI is ignored: the store's file is read");
+
+        ModelDescriptor foreignId = ModelDescriptor.newBuilder(d).setModelId("../../outside").build();
+        assertThrows(CorruptModelException.class, () -> store.load(foreignId));
+
+        ModelDescriptor huge = ModelDescriptor.newBuilder(d).setSizeBytes(3_000_000_000L).build();
+        CorruptModelException tooBig = assertThrows(CorruptModelException.class, () -> store.load(huge));
+        assertTrue(tooBig.getMessage().contains("at most 1048576"), tooBig.getMessage());
+
+        // a file grown far beyond its descriptor is refused by its length, before it is read
+        Path file = dir.resolve("store").resolve("versions").resolve(ModelStore.FIRST_VERSION).resolve("model.onnx");
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[1]), 900L << 20); // a sparse file of 900 MB
+        }
+        long before = ai.aimix.schema.testing.Allocation.ofThisThread();
+        CorruptModelException grown = assertThrows(CorruptModelException.class, () -> store.load(d));
+        assertTrue(grown.getMessage().contains("the descriptor says " + d.getSizeBytes()), grown.getMessage());
+        assertTrue(ai.aimix.schema.testing.Allocation.ofThisThread() - before < 1 << 20, "nothing read");
+
+        byte[] big = MixNetOnnx.build(MixNetWeights.random(4, 0.1f), "big");
+        ModelStore tiny = new ModelStore(dir.resolve("tiny").toString(), CLOCK, 1000);
+        assertThrows(UnsupportedModelFormatException.class, () -> tiny.publish("big", big, lineage("x"), Map.of()));
+    }
+
+    /**
      * Through a Flink file system plugin (here {@code faulty://}, found like Flink's S3 plugin) the store works the
      * same; when the storage corrupts a write, fails mid-upload or cannot rename, publishing fails with an exception,
      * no file is at the version's path, nothing temporary is left, and the id stays free for a retry.

@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Predicts with ONNX Runtime through the TaskManager-wide {@link SessionCache}: a model's bytes are loaded from the
- * model store (checked against the descriptor's SHA-256) once per TaskManager, kept while the cache's bounds allow,
+ * configured model store (its own file for the model id, bounded by the declared size and checked against the
+ * descriptor's SHA-256; never a path the descriptor names) once per TaskManager, kept while the cache's bounds allow,
  * and shared by all operators. {@link #prepare} loads on a background thread, so a newly published champion is ready
  * before the first batch that uses it.
  */
@@ -25,14 +26,16 @@ public final class OnnxPredictor implements ParameterPredictor {
 
     private final SessionCache cache;
     private final SessionSettings settings;
+    private final ModelStore store;
     private final ExecutorService loader;
     private final Map<String, Boolean> loading = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<String, String> providers = new ConcurrentHashMap<>();
 
-    public OnnxPredictor(SessionCache cache, SessionSettings settings) {
+    public OnnxPredictor(SessionCache cache, SessionSettings settings, ModelStore store) {
         this.cache = cache;
         this.settings = settings;
+        this.store = store;
         this.loader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "aimix-model-loader");
             t.setDaemon(true);
@@ -40,15 +43,19 @@ public final class OnnxPredictor implements ParameterPredictor {
         });
     }
 
-    /** The factory the job uses: sessions with {@code settings}, the shared cache bounded as given. */
-    public static PredictorFactory factory(SessionSettings settings, int maxSessions, long maxBytes) {
+    /**
+     * The factory the job uses: sessions with {@code settings}, the shared cache bounded as given, models read from the
+     * store at {@code storeRoot}, each of at most {@code maxModelBytes}.
+     */
+    public static PredictorFactory factory(SessionSettings settings, int maxSessions, long maxBytes, String storeRoot,
+                                           long maxModelBytes) {
         return new Factory(settings.device().name(), settings.cudaDeviceId(), settings.intraOpThreads(), maxSessions,
-                maxBytes);
+                maxBytes, storeRoot, maxModelBytes);
     }
 
     @Override
     public float[] predict(ModelDescriptor model, MixNetBatch batch) throws Exception {
-        try (SessionCache.Lease lease = cache.acquire(model.getModelId(), settings, id -> ModelStore.read(model))) {
+        try (SessionCache.Lease lease = cache.acquire(model.getModelId(), settings, id -> store.load(model))) {
             providers.put(model.getModelId(), lease.session().provider().name());
             return lease.session().predict(batch);
         }
@@ -62,7 +69,7 @@ public final class OnnxPredictor implements ParameterPredictor {
         }
         failures.remove(id);
         loader.execute(() -> {
-            try (SessionCache.Lease lease = cache.acquire(id, settings, v -> ModelStore.read(model))) {
+            try (SessionCache.Lease lease = cache.acquire(id, settings, v -> store.load(model))) {
                 providers.put(id, lease.session().provider().name());
             } catch (Exception | LinkageError e) {
                 failures.put(id, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -95,19 +102,24 @@ public final class OnnxPredictor implements ParameterPredictor {
     }
 
     private static final class Factory implements PredictorFactory {
-        private static final long serialVersionUID = 2L;
+        private static final long serialVersionUID = 3L;
         private final String device;
         private final int cudaDeviceId;
         private final int threads;
         private final int maxSessions;
         private final long maxBytes;
+        private final String storeRoot;
+        private final long maxModelBytes;
 
-        Factory(String device, int cudaDeviceId, int threads, int maxSessions, long maxBytes) {
+        Factory(String device, int cudaDeviceId, int threads, int maxSessions, long maxBytes, String storeRoot,
+                long maxModelBytes) {
             this.device = device;
             this.cudaDeviceId = cudaDeviceId;
             this.threads = threads;
             this.maxSessions = maxSessions;
             this.maxBytes = maxBytes;
+            this.storeRoot = storeRoot;
+            this.maxModelBytes = maxModelBytes;
         }
 
         @Override
@@ -115,7 +127,7 @@ public final class OnnxPredictor implements ParameterPredictor {
             SessionCache cache = SessionCache.shared();
             cache.limit(maxSessions, maxBytes);
             return new OnnxPredictor(cache, new SessionSettings(InferenceDevice.valueOf(device), cudaDeviceId,
-                    threads));
+                    threads), new ModelStore(storeRoot, java.time.Clock.systemUTC(), maxModelBytes));
         }
     }
 }
