@@ -1,16 +1,22 @@
 package ai.aimix.jobs.registry;
 
+import ai.aimix.jobs.quantize.ModelQuantization;
 import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.model.registry.RegistryException;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.Descriptors;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.quality.QualityBenchmark;
+import ai.aimix.quality.QualityGate;
 import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.codec.ContractLimits;
+import org.apache.flink.configuration.Configuration;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -82,10 +88,29 @@ public final class ModelAdmin {
         return d;
     }
 
-    public List<RegistryEntry> promote(String id, String league, String reason) throws IOException, RegistryException {
-        List<RegistryEntry> changes = RegistryChanges.promote(registry.read(), id, league, clock.millis(), reason);
+    /** A promotion: what was published, which gate the model passed, and the quality verdict when it ran. */
+    public record Promotion(List<RegistryEntry> changes, PromotionGates.Gate gate,
+                            Optional<QualityGate.Verdict> verdict) {
+    }
+
+    /**
+     * Makes a model the champion of {@code league} once it has passed the gate of its kind ({@link PromotionGates}):
+     * none for the shipped models, the quantization bounds for quantized ones, the quality gate on {@code bench}'s
+     * test songs for every other fp32 model ({@code bench} null: such a model is refused).
+     */
+    public Promotion promote(String id, String league, String reason, QualityBenchmark bench) throws Exception {
+        String l = league == null ? RegistryView.DEFAULT_LEAGUE : league;
+        RegistryView view = registry.read();
+        ModelDescriptor d = view.model(id).orElseThrow(() -> new RegistryException("no model '" + id + "'"));
+        PromotionGates.Gate gate = PromotionGates.gateFor(d);
+        Optional<QualityGate.Verdict> verdict = Optional.empty();
+        if (gate == PromotionGates.Gate.QUALITY && !view.champion(l).map(a -> a.getModelId().equals(id)).orElse(false)) {
+            verdict = PromotionGates.requireQuality(this, view, d, l, bench);
+        }
+        // the quantization gate is the registry's own check of the measured metrics (RegistryChanges.promote)
+        List<RegistryEntry> changes = RegistryChanges.promote(view, id, l, clock.millis(), reason);
         registry.publish(changes);
-        return changes;
+        return new Promotion(changes, gate, verdict);
     }
 
     public List<RegistryEntry> rollback(String league, String reason) throws IOException, RegistryException {
@@ -132,31 +157,59 @@ public final class ModelAdmin {
     }
 
     /**
-     * Registers a model from a bundle written by {@link #export} (its lineage and metrics are kept, its SHA-256
-     * checked) or from a bare ONNX file, under {@code id} (default: the bundle's id, or the file name).
+     * Registers a model from a bundle written by {@link #export} or from a bare ONNX file, under {@code id} (default:
+     * the bundle's id, or the file name), as a candidate. Nothing the bundle claims about the model is trusted: its
+     * SHA-256 is checked, its metrics are dropped, and a quantized model's deviation from its fp32 parent is measured
+     * again here when the bundle names a parent this registry holds (otherwise it has no metrics, and the
+     * quantization gate refuses to promote it).
      */
     public ModelDescriptor importBundle(Path file, String id)
             throws IOException, UnsupportedModelFormatException, RegistryException {
-        byte[] raw = Files.readAllBytes(file);
-        Bundle b = Bundle.read(raw);
+        Bundle b = Bundle.read(file, store == null ? ModelStore.DEFAULT_MAX_MODEL_BYTES : store.maxModelBytes());
         String name = file.getFileName().toString();
         String newId = id != null ? id : b.descriptor.map(ModelDescriptor::getModelId)
                 .orElse(name.replaceAll("\\.(onnx|zip|aimix-model)$", ""));
+        Descriptors.requireValidId(newId);
         ModelLineage lineage;
-        Map<String, Double> metrics = Map.of();
+        List<String> parents = List.of();
         if (b.descriptor.isPresent()) {
             ModelDescriptor old = b.descriptor.get();
             if (!Descriptors.sha256(b.onnx).equals(old.getSha256())) {
                 throw new IOException(file + ": the model does not match its descriptor's sha256");
             }
-            lineage = new ModelLineage("import", old.getLineage().getParents(), old.getLineage().getSeed(),
-                    "imported from " + name + " (exported as " + old.getModelId() + ", made by "
-                            + old.getLineage().getOperation() + ")");
-            metrics = old.getMetrics();
+            parents = old.getLineage().getParents().stream().filter(Descriptors::isValidId).toList();
+            lineage = new ModelLineage("import", parents, old.getLineage().getSeed(),
+                    "imported from " + name + " (exported as " + ContractLimits.preview(old.getModelId())
+                            + ", made by " + ContractLimits.preview(old.getLineage().getOperation())
+                            + "; its metrics were not kept)");
         } else {
             lineage = new ModelLineage("import", List.of(), null, "imported from " + name);
         }
-        return publish(newId, b.onnx, lineage, metrics);
+        return publish(newId, b.onnx, lineage, remeasure(b.onnx, parents));
+    }
+
+    /**
+     * Metrics measured here for an imported model: for a quantized one whose first parent is a registered fp32
+     * model, its deviation from that parent (what {@code models quantize} records); none otherwise.
+     */
+    private Map<String, Double> remeasure(byte[] onnx, List<String> parents) throws IOException {
+        ModelPrecision precision = OnnxModelInfo.of(onnx).precision;
+        if (precision == ModelPrecision.FP32 || parents.isEmpty()) {
+            return Map.of();
+        }
+        Optional<ModelDescriptor> parent = registry.read().model(parents.get(0));
+        if (parent.isEmpty() || parent.get().getPrecision() != ModelPrecision.FP32) {
+            return Map.of();
+        }
+        try {
+            return new ModelQuantization(new Configuration(), ModelQuantization.Settings.defaults())
+                    .evaluate(bytes(parent.get()), onnx, precision).metrics();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot measure the imported model against " + parents.get(0) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A bundle's contents. */
@@ -169,34 +222,63 @@ public final class ModelAdmin {
             this.descriptor = descriptor;
         }
 
-        static Bundle read(byte[] raw) throws IOException {
-            boolean zip = raw.length > 4 && raw[0] == 'P' && raw[1] == 'K' && raw[2] == 3 && raw[3] == 4;
-            if (!zip) {
-                return new Bundle(raw, Optional.empty());
+        /** Largest descriptor.json in a bundle. */
+        static final int MAX_DESCRIPTOR_BYTES = 1 << 20;
+
+        /**
+         * Reads a bundle (a zip holding model.onnx and, optionally, descriptor.json; any other entry is ignored
+         * unread) or a bare ONNX file. Only regular files are read (not devices, FIFOs or directories); the file,
+         * and each entry as it inflates, is bounded by {@code maxModelBytes}.
+         */
+        static Bundle read(Path file, long maxModelBytes) throws IOException {
+            if (!Files.isRegularFile(file)) {
+                if (!Files.exists(file)) {
+                    throw new java.nio.file.NoSuchFileException(file.toString());
+                }
+                throw new IllegalArgumentException(file + ": not a regular file");
             }
-            byte[] onnx = null;
-            ModelDescriptor d = null;
-            try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(raw))) {
-                ZipEntry e;
-                while ((e = in.getNextEntry()) != null) {
-                    byte[] data = readAll(in);
-                    if (e.getName().equals(BUNDLE_MODEL)) {
-                        onnx = data;
-                    } else if (e.getName().equals(BUNDLE_DESCRIPTOR)) {
-                        d = Descriptors.fromJson(new String(data, StandardCharsets.UTF_8));
-                    }
+            long size = Files.size(file);
+            if (size > maxModelBytes + MAX_DESCRIPTOR_BYTES) {
+                throw new IllegalArgumentException(file + ": " + size + " bytes; a model may have at most "
+                        + maxModelBytes);
+            }
+            byte[] head = new byte[4];
+            try (InputStream in = Files.newInputStream(file)) {
+                if (in.readNBytes(head, 0, 4) < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3
+                        || head[3] != 4) {
+                    return new Bundle(readBounded(Files.newInputStream(file), maxModelBytes, file.toString()),
+                            Optional.empty());
                 }
             }
-            if (onnx == null) {
-                throw new IOException("the bundle has no " + BUNDLE_MODEL);
+            byte[] onnx;
+            ModelDescriptor d = null;
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                ZipEntry model = zip.getEntry(BUNDLE_MODEL);
+                if (model == null) {
+                    throw new IllegalArgumentException(file + ": the bundle has no " + BUNDLE_MODEL);
+                }
+                onnx = readBounded(zip.getInputStream(model), maxModelBytes, file + "!" + BUNDLE_MODEL);
+                ZipEntry descriptor = zip.getEntry(BUNDLE_DESCRIPTOR);
+                if (descriptor != null) {
+                    byte[] json = readBounded(zip.getInputStream(descriptor), MAX_DESCRIPTOR_BYTES,
+                            file + "!" + BUNDLE_DESCRIPTOR);
+                    d = Descriptors.fromJson(new String(json, StandardCharsets.UTF_8));
+                }
+            } catch (java.util.zip.ZipException e) {
+                throw new IllegalArgumentException(file + ": not a readable zip bundle (" + e.getMessage() + ")");
             }
             return new Bundle(onnx, Optional.ofNullable(d));
         }
 
-        private static byte[] readAll(InputStream in) throws IOException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
+        /** All of a stream, refused once it passes {@code max} bytes (so an entry inflating to gigabytes stops early). */
+        private static byte[] readBounded(InputStream stream, long max, String what) throws IOException {
+            try (InputStream in = stream) {
+                byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (data.length > max) {
+                    throw new IllegalArgumentException(what + " holds more than " + max + " bytes");
+                }
+                return data;
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ import ai.aimix.corpus.Split;
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.features.FeatureIndex;
-import ai.aimix.jobs.cli.training.QualityCommand;
+import ai.aimix.jobs.training.QualityBenchmarks;
 import ai.aimix.jobs.embedded.EmbeddedStack;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.registry.ModelAdmin;
@@ -219,7 +219,7 @@ public final class TournamentSimulation {
                 return song;
             }
         };
-        QualityBenchmark bench = QualityCommand.benchmark(benchmarkIndex(synth));
+        QualityBenchmark bench = QualityBenchmarks.of(benchmarkIndex(synth));
         ModelAdmin admin = EmbeddedStack.admin(conf);
         double startDistance = benchmark(bench, admin, s.start);
         log.accept(String.format("generation 0: champion %s, benchmark mix distance %.3f", s.start, startDistance));
@@ -228,7 +228,7 @@ public final class TournamentSimulation {
         Thread reader = new Thread(this::readOutputs, "simulation-reader");
         reader.setDaemon(true);
         reader.start();
-        admin.promote(s.start, s.league, "tournament simulate: the league's founding champion");
+        admin.promote(s.start, s.league, "tournament simulate: the league's founding champion", bench);
 
         ExecutorService pool = Executors.newFixedThreadPool(s.parallelBattles);
         List<Generation> out = new ArrayList<>();

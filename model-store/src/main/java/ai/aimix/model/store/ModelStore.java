@@ -174,6 +174,23 @@ public final class ModelStore implements Serializable {
         }
     }
 
+    /** SHA-256 of the shipped models' bytes, by id, computed once. */
+    private static volatile Map<String, String> shippedHashes;
+
+    /**
+     * Whether a descriptor is one of the models shipped with the code ({@value #FIRST_VERSION},
+     * {@value #SHIPPED_CHAMPION}): its id and its SHA-256 both those of the shipped bytes.
+     */
+    public static boolean isShipped(ModelDescriptor d) throws IOException {
+        Map<String, String> hashes = shippedHashes;
+        if (hashes == null) {
+            hashes = Map.of(FIRST_VERSION, Descriptors.sha256(MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED),
+                    FIRST_VERSION)), SHIPPED_CHAMPION, Descriptors.sha256(ShippedModel.load(SHIPPED_CHAMPION).onnx));
+            shippedHashes = hashes;
+        }
+        return d.getSha256().equals(hashes.get(d.getModelId()));
+    }
+
     /** The ONNX file of a model shipped with the code (today {@value #SHIPPED_CHAMPION}). */
     public static byte[] shippedOnnx(String id) throws IOException {
         return ShippedModel.load(id).onnx;

@@ -1,6 +1,8 @@
 package ai.aimix.jobs.cli.models;
 
+import ai.aimix.features.FeatureStore;
 import ai.aimix.jobs.registry.ModelAdmin;
+import ai.aimix.jobs.training.QualityBenchmarks;
 import ai.aimix.model.registry.RegistryException;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.Descriptors;
@@ -213,20 +215,17 @@ public final class ModelsCommand implements Runnable {
         LeagueChange change;
 
         @Option(names = "--features", description = "The corpus feature store whose test split the quality gate "
-                + "runs on; required to promote a trained model (lineage 'train').")
+                + "runs on; required to promote any fp32 model other than the shipped ones (trained, imported, "
+                + "bred). Quantized models pass the quantization bounds instead.")
         Path features;
 
         @Override
         public Integer call() {
             return run("promote", () -> {
-                ModelAdmin admin = target.admin();
-                RegistryView view = admin.view();
-                ModelDescriptor candidate = view.model(id)
-                        .orElseThrow(() -> new RegistryException("no model '" + id + "'"));
-                if (candidate.getLineage().getOperation().equals("train")) {
-                    QualityGateCheck.require(admin, view, candidate, change.league, features);
-                }
-                printChanges(admin.promote(id, change.league, change.reason));
+                ModelAdmin.Promotion p = target.admin().promote(id, change.league, change.reason,
+                        features == null ? null : QualityBenchmarks.of(new FeatureStore(features).readIndex()));
+                p.verdict().ifPresent(v -> System.out.println("quality gate passed: " + v.describe()));
+                printChanges(p.changes());
                 return 0;
             });
         }

@@ -1,10 +1,8 @@
 package ai.aimix.jobs.cli.training;
 
-import ai.aimix.corpus.MidiSynth;
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
-import ai.aimix.jobs.mix.MixJobOptions;
-import ai.aimix.learn.Activity;
+import ai.aimix.jobs.training.QualityBenchmarks;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.runtime.MixNetSession;
@@ -15,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,18 +48,6 @@ public final class QualityCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
-
-    /**
-     * The benchmark on a feature store's songs, rendered with the store's instruments and the mix job's default
-     * render settings.
-     *
-     * @throws IllegalArgumentException when the store's sound font is not installed here
-     */
-    public static QualityBenchmark benchmark(FeatureIndex index) {
-        return new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
-                MixJobOptions.assembly(new Configuration()).forRequest(index.sampleRate, null, null),
-                Activity.DEFAULT_DB);
-    }
 
     /** The model's bytes: a file, a shipped version, or a registered one. */
     private byte[] load(String m) throws java.io.IOException {
@@ -104,7 +89,7 @@ public final class QualityCommand implements Callable<Integer> {
         }
         QualityBenchmark bench;
         try {
-            bench = benchmark(index);
+            bench = QualityBenchmarks.of(index);
         } catch (IllegalArgumentException e) {
             System.err.println("aimix quality: error: " + e.getMessage());
             return 2;

@@ -100,24 +100,31 @@ class ModelsCommandTest {
         assertEquals("mixnet-1", d.path("architecture").asText());
         assertEquals(7, d.path("parameters").size());
 
-        CliRun promote = models("promote", "opinion-a", "--reason", "listening test");
-        assertEquals(0, promote.code, promote.toString());
-        assertTrue(promote.out.contains("league main: champion opinion-a (before: " + CHAMPION + ")"), promote.out);
-        JsonNode list = models("list", "--json").json();
-        assertEquals("opinion-a", list.path("champions").path("main").asText());
-        assertEquals("CHAMPION", model(list, "opinion-a").path("status").asText());
-        assertEquals("CANDIDATE", model(list, CHAMPION).path("status").asText());
-        assertEquals("CANDIDATE", model(list, "mixnet-v1").path("status").asText());
+        // an imported fp32 model passes the quality gate like a trained one: without a corpus it is refused
+        CliRun ungated = models("promote", "opinion-a", "--reason", "listening test");
+        assertEquals(2, ungated.code, ungated.toString());
+        assertTrue(ungated.err.contains("quality gate") && ungated.err.contains("--features"), ungated.err);
 
-        CliRun rollback = models("rollback", "--reason", "too loud");
-        assertEquals(0, rollback.code, rollback.toString());
-        assertTrue(rollback.out.contains("league main: champion " + CHAMPION), rollback.out);
-        list = models("list", "--json").json();
+        // promotion and rollback, with the shipped models (which pass no gate) in a league of their own
+        CliRun first = models("promote", "mixnet-v1", "--league", "mech");
+        assertEquals(0, first.code, first.toString());
+        CliRun promote = models("promote", CHAMPION, "--league", "mech", "--reason", "listening test");
+        assertEquals(0, promote.code, promote.toString());
+        assertTrue(promote.out.contains("league mech: champion " + CHAMPION + " (before: mixnet-v1)"), promote.out);
+        JsonNode list = models("list", "--json").json();
+        assertEquals(CHAMPION, list.path("champions").path("mech").asText());
         assertEquals(CHAMPION, list.path("champions").path("main").asText());
-        assertEquals("RETIRED", model(list, "opinion-a").path("status").asText());
         assertEquals("CHAMPION", model(list, CHAMPION).path("status").asText());
+        assertEquals("CANDIDATE", model(list, "opinion-a").path("status").asText());
+
+        CliRun rollback = models("rollback", "--league", "mech", "--reason", "too loud");
+        assertEquals(0, rollback.code, rollback.toString());
+        assertTrue(rollback.out.contains("league mech: champion mixnet-v1"), rollback.out);
+        list = models("list", "--json").json();
+        assertEquals("mixnet-v1", list.path("champions").path("mech").asText());
+        assertEquals("CHAMPION", model(list, CHAMPION).path("status").asText(), "still the champion of main");
         // nothing left to roll back to
-        CliRun again = models("rollback");
+        CliRun again = models("rollback", "--league", "mech");
         assertEquals(2, again.code, again.toString());
         assertTrue(again.err.startsWith("aimix models rollback: error: "), again.err);
         assertEquals(1, again.err.strip().lines().count(), again.err);
@@ -134,7 +141,7 @@ class ModelsCommandTest {
         String human = models("list").out;
         assertTrue(human.lines().anyMatch(l -> l.startsWith(CHAMPION + " ") && l.contains("[champion: main]")), human);
         assertTrue(human.lines().anyMatch(l -> l.startsWith("mixnet-v1 ") && l.contains("seed")), human);
-        assertTrue(human.lines().anyMatch(l -> l.startsWith("opinion-a ") && l.contains("RETIRED")), human);
+        assertTrue(human.lines().anyMatch(l -> l.startsWith("opinion-a ") && l.contains("CANDIDATE")), human);
     }
 
     @Test
@@ -192,6 +199,50 @@ class ModelsCommandTest {
         assertEquals(2, damaged.code, damaged.toString());
         assertTrue(damaged.err.contains("deviates too far from its fp32 parent"), damaged.err);
         assertFalse(models("list", "--json").json().path("champions").path("main").asText().startsWith("clipped"));
+
+        // a bundle claiming perfect measurements (issue 14, finding 4): its metrics are not kept; measured again
+        // here against the registered fp32 parent it names, the model is refused
+        admin().publish("q-parent", parent, new ai.aimix.schema.ModelLineage("seed", List.of(), 13L, "parent"),
+                java.util.Map.of());
+        java.util.Map<String, Double> perfect = java.util.Map.of(RegistryChanges.METRIC_MAX_PARAM_DEVIATION, 0.0,
+                RegistryChanges.METRIC_MIX_DISTANCE, 0.0);
+        Path forged = bundle("forged.aimix-model", clipped, Descriptors.describe("forged-int8", clipped,
+                "file:///elsewhere.onnx", new ai.aimix.schema.ModelLineage("quantize-int8", List.of("q-parent"), 1L,
+                        "claims"), perfect, ai.aimix.schema.ModelStatus.CHAMPION, 1L));
+        CliRun imported = models("import", forged.toString());
+        assertEquals(0, imported.code, imported.toString());
+        JsonNode d = models("show", "forged-int8").json();
+        assertEquals("CANDIDATE", d.path("status").asText());
+        assertTrue(d.path("metrics").path(RegistryChanges.METRIC_MAX_PARAM_DEVIATION).asDouble()
+                > RegistryChanges.MAX_PARAM_DEVIATION, d.toString());
+        assertTrue(d.path("lineage").path("note").asText().contains("metrics were not kept"), d.toString());
+        CliRun forgedPromote = models("promote", "forged-int8");
+        assertEquals(2, forgedPromote.code, forgedPromote.toString());
+        assertTrue(forgedPromote.err.contains("deviates too far from its fp32 parent"), forgedPromote.err);
+        // the same claims naming a parent this registry does not hold: no metrics at all, refused
+        Path orphan = bundle("orphan.aimix-model", clipped, Descriptors.describe("orphan-int8", clipped,
+                "file:///elsewhere.onnx", new ai.aimix.schema.ModelLineage("quantize-int8", List.of("elsewhere"), 1L,
+                        "claims"), perfect, ai.aimix.schema.ModelStatus.CANDIDATE, 1L));
+        assertEquals(0, models("import", orphan.toString()).code);
+        assertEquals(0, models("show", "orphan-int8").json().path("metrics").size());
+        CliRun orphanPromote = models("promote", "orphan-int8");
+        assertEquals(2, orphanPromote.code, orphanPromote.toString());
+        assertTrue(orphanPromote.err.contains("has no max_param_deviation"), orphanPromote.err);
+        assertFalse(models("list", "--json").json().path("champions").path("main").asText().endsWith("int8"));
+    }
+
+    /** A bundle as {@code models export} writes it: model.onnx and descriptor.json in a zip. */
+    static Path bundle(String name, byte[] onnx, ai.aimix.schema.ModelDescriptor descriptor) throws Exception {
+        Path f = dir.resolve(name);
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("model.onnx"));
+            zip.write(onnx);
+            zip.closeEntry();
+            zip.putNextEntry(new java.util.zip.ZipEntry("descriptor.json"));
+            zip.write(Descriptors.toJson(descriptor).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return f;
     }
 
     @Test
@@ -208,6 +259,38 @@ class ModelsCommandTest {
 
         CliRun missing = models("import", dir.resolve("nowhere.onnx").toString());
         assertEquals(2, missing.code, missing.toString());
+
+        // not regular files: a device and a FIFO are refused at once, never read (a FIFO would block)
+        CliRun zero = models("import", "/dev/zero");
+        assertEquals(2, zero.code, zero.toString());
+        assertTrue(zero.err.contains("not a regular file"), zero.err);
+        Path fifo = dir.resolve("pipe.onnx");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        CliRun pipe = models("import", fifo.toString());
+        assertEquals(2, pipe.code, pipe.toString());
+        assertTrue(pipe.err.contains("not a regular file"), pipe.err);
+
+        // a bundle whose model entry inflates far beyond the size limit, behind an unknown entry of 256 MiB of
+        // zeros: the unknown entry is never inflated, the model entry stops at the limit
+        Path bomb = dir.resolve("bomb.aimix-model");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+            byte[] zeros = new byte[1 << 20];
+            zip.putNextEntry(new java.util.zip.ZipEntry("unknown.bin"));
+            for (int i = 0; i < 256; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+            zip.putNextEntry(new java.util.zip.ZipEntry("model.onnx"));
+            for (int i = 0; i < 128; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        assertTrue(Files.size(bomb) < 1 << 20, "a small file: " + Files.size(bomb));
+        CliRun inflated = models("import", bomb.toString());
+        assertEquals(2, inflated.code, inflated.toString());
+        assertTrue(inflated.err.contains("holds more than " + ModelStore.DEFAULT_MAX_MODEL_BYTES + " bytes"),
+                inflated.err);
 
         CliRun retireChampion = models("retire", CHAMPION);
         assertEquals(2, retireChampion.code, retireChampion.toString());
