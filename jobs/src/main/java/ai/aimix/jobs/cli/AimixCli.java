@@ -8,6 +8,10 @@ import ai.aimix.jobs.cli.models.ModelsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** {@code ./aimix}: the AI Mixer command line. */
 @Command(name = "aimix", mixinStandardHelpOptions = true, version = "AI Mixer 0.1.0",
         description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
@@ -17,6 +21,8 @@ import picocli.CommandLine.Command;
             ai.aimix.jobs.cli.training.TrainCommand.class,
             ai.aimix.jobs.cli.training.QualityCommand.class, TournamentCommand.class})
 public final class AimixCli implements Runnable {
+    /** The system property log4j2.properties takes the log file's path from. */
+    static final String LOG_FILE_PROPERTY = "aimix.log.file";
 
     @Override
     public void run() {
@@ -24,15 +30,53 @@ public final class AimixCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        Path log = privateLogFile();
         int code;
         try {
             code = commandLine().execute(args);
         } catch (OutOfMemoryError e) {
-            System.err.println("aimix: error: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. "
-                    + "AIMIX_JAVA_OPTS=-Xmx4g");
+            System.err.println("aimix: error: out of memory (" + e.getMessage() + ")" + (log == null ? ""
+                    : "; details in " + log));
             code = 1;
         }
+        if (code == 0 && log != null) {
+            deleteQuietly(log);
+            deleteQuietly(log.getParent());
+        }
         System.exit(code);
+    }
+
+    /**
+     * Points the log file (see log4j2.properties) into a private directory of this process (owner-only, with an
+     * unpredictable name) unless {@code aimix.log.file} names one; must run before anything logs. The directory is
+     * removed when the command succeeds and kept, for the details, when it fails.
+     */
+    static Path privateLogFile() {
+        String given = System.getProperty(LOG_FILE_PROPERTY);
+        if (given != null) {
+            return null;
+        }
+        try {
+            Path log = Files.createTempDirectory("aimix-log-").resolve("aimix.log");
+            System.setProperty(LOG_FILE_PROPERTY, log.toString());
+            return log;
+        } catch (IOException e) {
+            System.setProperty(LOG_FILE_PROPERTY, "/dev/null");
+            return null;
+        }
+    }
+
+    /** Where this process logs, or null when it does not know. */
+    public static String logFile() {
+        return System.getProperty(LOG_FILE_PROPERTY);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a log left behind in the process's own temporary directory
+        }
     }
 
     /** The command line with its error handling: one line on stderr per error, exit 2 for usage, 1 for failures. */
@@ -53,7 +97,9 @@ public final class AimixCli implements Runnable {
                 root = root.getCause();
             }
             String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-            System.err.println("aimix " + commandLine.getCommandName() + ": error: " + message.replace('\n', ' '));
+            String log = logFile();
+            System.err.println("aimix " + commandLine.getCommandName() + ": error: " + message.replace('\n', ' ')
+                    + (log == null || log.equals("/dev/null") ? "" : " (details: " + log + ")"));
             return 1;
         });
         return cli;

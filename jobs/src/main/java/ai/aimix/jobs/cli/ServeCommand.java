@@ -4,15 +4,21 @@ import ai.aimix.clients.cli.ServeInfo;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.embedded.EmbeddedStack;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.model.store.ModelStore;
+import org.apache.flink.api.common.JobStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code ./aimix serve}: the embedded stack for outside producers and consumers, until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -31,6 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    /** How often serve checks that its job still runs. */
+    static final Duration JOB_CHECK = Duration.ofSeconds(1);
+
     @Override
     public Integer call() throws Exception {
         for (int p : new int[] {port, uiPort}) {
@@ -43,11 +52,15 @@ public final class ServeCommand implements Callable<Integer> {
                 port);
         long pid = ProcessHandle.current().pid();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ServeInfo.remove(pid);
-            stack.close();
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (closed.compareAndSet(false, true)) {
+                ServeInfo.remove(pid);
+                stack.close();
+            }
             stopped.countDown();
-        }, "aimix-serve-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "aimix-serve-shutdown"));
         Topics t = stack.topics();
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put("requests", t.requests);
@@ -58,12 +71,26 @@ public final class ServeCommand implements Callable<Integer> {
         topics.put("errors", t.errors);
         topics.put("registry", stack.config().get(MixJobOptions.TOPIC_REGISTRY));
         new ServeInfo(stack.bootstrapServers(), stack.uiUrl(), pid,
-                new ai.aimix.model.store.ModelStore(stack.config().get(MixJobOptions.MODEL_STORE)).root(), topics)
-                .write(topics);
+                new ModelStore(stack.config().get(MixJobOptions.MODEL_STORE)).root(), topics).write(topics);
         System.out.println("ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", t.all())
-                + " ui=" + stack.uiUrl() + " models=" + stack.config().get(MixJobOptions.MODEL_STORE));
+                + " ui=" + stack.uiUrl() + " models=" + stack.config().get(MixJobOptions.MODEL_STORE)
+                + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
         System.out.flush();
-        stopped.await();
+        // a serve whose job has ended must not go on advertising itself: stop, and say why
+        while (!stopped.await(JOB_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+            JobStatus status;
+            try {
+                status = stack.job().getJobStatus().get();
+            } catch (ExecutionException e) {
+                continue; // asked while shutting down
+            }
+            if (status.isGloballyTerminalState()) {
+                System.err.println("aimix serve: error: the mix job ended (" + status + "); stopping"
+                        + (AimixCli.logFile() == null ? "" : " (details: " + AimixCli.logFile() + ")"));
+                shutdown.run();
+                return 1;
+            }
+        }
         return 0;
     }
 }

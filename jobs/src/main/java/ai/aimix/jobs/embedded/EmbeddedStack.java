@@ -36,6 +36,7 @@ import java.util.Map;
 public final class EmbeddedStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SHORT_TMP = Path.of("/tmp");
 
     private final Configuration config;
     private final EmbeddedKafka kafka;
@@ -69,25 +70,43 @@ public final class EmbeddedStack implements AutoCloseable {
         if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
         }
-        Path rocks = Path.of("/tmp", "aimix-rocksdb-" + ProcessHandle.current().pid());
+        // RocksDB's working files: a private (owner-only), unpredictable directory of this process, on a short path
+        // (RocksDB's limit on path length bites under long temporary directories)
+        Path rocks = Files.createTempDirectory(Files.isDirectory(SHORT_TMP) ? SHORT_TMP
+                : Path.of(System.getProperty("java.io.tmpdir")), "aimix-rocksdb-");
         conf.setString("state.backend.rocksdb.localdir", rocks.toString());
         if (!conf.getOptional(MixJobOptions.MODEL_STORE).isPresent()) {
             conf.set(MixJobOptions.MODEL_STORE, data.resolve("models").toString());
         }
-        EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), temp, kafkaPort);
+        EmbeddedKafka kafka = null;
+        JobClient job = null;
         try {
+            kafka = EmbeddedKafka.start(data.resolve("kafka"), temp, kafkaPort);
             conf.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             kafka.createTopics(TopicLayout.of(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
                     TopicLayout.configs());
             kafka.createTopics(TopicLayout.registry(conf), TopicLayout.registryConfigs());
             admin(conf).bootstrap();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            JobClient job = MixJob.onKafka(conf).executeAsync(env);
+            job = MixJob.onKafka(conf).executeAsync(env);
             EmbeddedStack stack = new EmbeddedStack(conf, kafka, job, data, temp, rocks);
             stack.awaitRunning(Duration.ofSeconds(120));
             return stack;
         } catch (Exception | Error e) {
-            kafka.close();
+            if (job != null) {
+                try {
+                    job.cancel().get();
+                } catch (Exception cancel) {
+                    LOG.debug("Cancelling the mix job after a failed start: {}", cancel.toString());
+                }
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            EmbeddedKafka.deleteQuietly(rocks);
+            if (temp) {
+                EmbeddedKafka.deleteQuietly(data);
+            }
             throw e;
         }
     }
@@ -188,7 +207,9 @@ public final class EmbeddedStack implements AutoCloseable {
             }
         }
         try {
-            job.cancel().get();
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
         } catch (Exception e) {
             LOG.warn("Cancelling the mix job failed: {}", e.toString());
         }

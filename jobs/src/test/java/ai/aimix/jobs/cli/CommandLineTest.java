@@ -12,11 +12,22 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -54,10 +65,12 @@ class CommandLineTest {
     void serveReportsReadyAndMixesFoldersForOtherProcesses(@TempDir Path tmp) throws Exception {
         int kafkaPort = CommonOptions.freePort();
         int uiPort = CommonOptions.freePort();
+        int metricsPort = CommonOptions.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 "-Daimix.log.file=" + tmp.resolve("serve.log"), AimixCli.class.getName(), "serve",
-                "--port", String.valueOf(kafkaPort), "--ui-port", String.valueOf(uiPort));
+                "--port", String.valueOf(kafkaPort), "--ui-port", String.valueOf(uiPort),
+                "-Dmetrics.reporter.prom.port=" + metricsPort);
         pb.environment().put("AIMIX_HOME", tmp.resolve("home").toString());
         pb.redirectErrorStream(true);
         Process serve = pb.start();
@@ -95,10 +108,56 @@ class CommandLineTest {
             assertEquals(5 * 22050, a.frames());
             assertEquals(22050, a.sampleRate());
             assertTrue(Files.exists(tmp.resolve("report.json")));
+
+            // the embedded REST API is read-only: no jar upload, no cancelling (issue 14, finding 7)
+            HttpClient http = HttpClient.newHttpClient();
+            String rest = "http://127.0.0.1:" + uiPort;
+            JsonNode jobs = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                    URI.create(rest + "/jobs")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String jobId = jobs.path("jobs").get(0).path("id").asText();
+            int upload = http.send(HttpRequest.newBuilder(URI.create(rest + "/jars/upload"))
+                    .header("Content-Type", "multipart/form-data; boundary=x")
+                    .POST(HttpRequest.BodyPublishers.ofString("--x--")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            assertTrue(upload >= 400, "jar upload answered " + upload);
+            int cancel = http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId
+                    + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            assertTrue(cancel >= 400, "cancel answered " + cancel);
+            JsonNode job = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                    URI.create(rest + "/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals("RUNNING", job.path("state").asText());
+            // Prometheus metrics on loopback, and on no other address of this machine
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("flink_"), metrics.length() + " bytes of metrics");
+            for (InetAddress other : nonLoopbackAddresses()) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(other, metricsPort), 2000);
+                    throw new AssertionError("the metrics port answers on " + other);
+                } catch (IOException expected) {
+                    // refused: the reporter listens on loopback only
+                }
+            }
         } finally {
             serve.destroy(); // SIGTERM: the shutdown hook stops the job and the broker and removes serve.json
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
         }
         assertTrue(!Files.exists(tmp.resolve("home").resolve("serve.json")), "serve.json left behind");
+    }
+
+    static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+        List<InetAddress> out = new ArrayList<>();
+        for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress a : Collections.list(n.getInetAddresses())) {
+                if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -35,10 +35,13 @@ class FlinkConfigsTest {
             "org.apache.flink.configuration.JobManagerOptions",
             "org.apache.flink.configuration.PipelineOptions",
             "org.apache.flink.configuration.MetricOptions",
+            "org.apache.flink.configuration.SecurityOptions",
+            "org.apache.flink.configuration.WebOptions",
             "org.apache.flink.configuration.NettyShuffleEnvironmentOptions",
             "org.apache.flink.state.rocksdb.RocksDBOptions",
             "org.apache.flink.state.rocksdb.RocksDBConfigurableOptions",
-            "ai.aimix.jobs.mix.MixJobOptions");
+            "ai.aimix.jobs.mix.MixJobOptions",
+            "ai.aimix.jobs.embedded.ReadOnlyRest");
 
     static Set<String> knownKeys() throws Exception {
         Set<String> keys = new HashSet<>();
@@ -71,6 +74,23 @@ class FlinkConfigsTest {
         assertTrue(conf.get(MixJobOptions.TRANSACTION_TIMEOUT).compareTo(Duration.ofMinutes(15)) < 0);
         assertTrue(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)
                 .compareTo(conf.get(MixJobOptions.TRANSACTION_TIMEOUT)) < 0);
+    }
+
+    /** Issue 14, finding 7: the embedded REST API cannot change jobs; a cluster's is behind mutual TLS. */
+    @org.junit.jupiter.api.Test
+    void theEmbeddedRestApiIsReadOnlyAndTheClusterOneNeedsClientCertificates() {
+        Configuration embedded = FlinkConfigs.load(Path.of("..", "flink-conf", "embedded"), "embedded", Map.of());
+        assertFalse(embedded.get(org.apache.flink.configuration.WebOptions.SUBMIT_ENABLE));
+        assertFalse(embedded.get(org.apache.flink.configuration.WebOptions.CANCEL_ENABLE));
+        assertTrue(embedded.get(ReadOnlyRest.READ_ONLY));
+        assertEquals("127.0.0.1", embedded.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS));
+        assertEquals(LoopbackPrometheusReporter.Factory.class.getName(),
+                embedded.toMap().get("metrics.reporter.prom.factory.class"));
+        assertEquals("127.0.0.1", embedded.toMap().get("metrics.reporter.prom.host"));
+        Configuration cluster = FlinkConfigs.load(Path.of("..", "flink-conf", "cluster"), "cluster", Map.of());
+        assertTrue(cluster.get(org.apache.flink.configuration.SecurityOptions.SSL_REST_ENABLED));
+        assertTrue(cluster.get(org.apache.flink.configuration.SecurityOptions.SSL_REST_AUTHENTICATION_ENABLED));
+        assertTrue(cluster.get(org.apache.flink.configuration.SecurityOptions.SSL_INTERNAL_ENABLED));
     }
 
     @ParameterizedTest

@@ -26,6 +26,7 @@ class DocsInSyncTest {
         java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>(MixJobOptions.all());
         options.addAll(ai.aimix.jobs.training.TrainingJobOptions.all());
         options.addAll(ai.aimix.jobs.tournament.TournamentJobOptions.all());
+        options.add(ai.aimix.jobs.embedded.ReadOnlyRest.READ_ONLY);
         for (ConfigOption<?> o : options) {
             assertFalse(o.description().toString().isBlank(), o.key() + " has no description");
             assertTrue(doc.contains("`" + o.key() + "`"), o.key() + " is missing from docs/CONFIGURATION.md");

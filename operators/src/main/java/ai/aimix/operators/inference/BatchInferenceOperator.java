@@ -346,6 +346,17 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                 row += stems;
                 VariantModel vm = s.record.getModels().get(s.variant);
                 Outcome o = outcomes.get(s.record);
+                int bad = firstNonFinite(values);
+                if (bad >= 0) {
+                    // clamping would let NaN through (and render NaN audio reported as COMPLETED): a typed failure
+                    if (o.failure == null) {
+                        o.failure = Errors.ofMix(ErrorCode.MODEL_FAILURE, true, "model " + version + " predicted "
+                                + values[bad] + " for " + ModelOutput.values()[bad % ModelOutput.COUNT] + " of stem "
+                                + bad / ModelOutput.COUNT + " in segment " + s.record.getSegmentIndex(),
+                                s.record.getMixId(), getProcessingTimeService().getCurrentProcessingTime());
+                    }
+                    continue;
+                }
                 o.params.set(s.variant, new VariantParams(vm.getVariant(), version, FloatBytes.wrap(values), provider));
                 o.nanos += nanos * stems / rows;
                 o.batchSegments = batchSegments;
@@ -367,6 +378,15 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                 o.failure = Errors.ofMix(code, true, message, s.record.getMixId(), now);
             }
         }
+    }
+
+    private static int firstNonFinite(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The stem's log-mel as band-major rows of {@code frames} values, padded with silence when shorter. */

@@ -40,6 +40,7 @@ class BatchInferenceOperatorTest {
         }
         registry(TestRegistry.entry(TestRegistry.model("m3")));
         registry(TestRegistry.entry(TestRegistry.model("broken")));
+        registry(TestRegistry.entry(TestRegistry.model("nan")));
     }
 
     OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> open(OperatorSubtaskState restore)
@@ -178,6 +179,22 @@ class BatchInferenceOperatorTest {
         send(Segments.base(SegmentKind.END, "bad").build());
         harness.setProcessingTime(100);
         assertEquals(3, out().size());
+    }
+
+    /** A model output of NaN is not clamped into a parameter: the mix fails with MODEL_FAILURE (issue 14). */
+    @Test
+    void aNaNPredictionFailsItsMixWithATypedError() throws Exception {
+        send(audio("nan-mix", 0, 2, 128, "nan"));
+        send(audio("good", 0, 1, 128, "m1"));
+        send(audio("nan-mix", 1, 2, 128, "nan"));
+        send(audio("good", 1, 1, 128, "m1"));
+        List<SegmentRecord> out = out();
+        assertEquals(List.of("nan-mix:FAIL", "good:AUDIO", "good:AUDIO"), out.stream()
+                .map(r -> r.getMixId() + ":" + r.getKind()).collect(Collectors.toList()));
+        assertEquals(ErrorCode.MODEL_FAILURE, out.get(0).getFailure().getCode());
+        assertTrue(out.get(0).getFailure().getFatal());
+        assertTrue(out.get(0).getFailure().getMessage().contains("predicted NaN for PAN of stem 0 in segment 0"),
+                out.get(0).getFailure().getMessage());
     }
 
     /**

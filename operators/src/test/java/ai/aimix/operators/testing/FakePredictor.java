@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A predictor without ONNX: version "m1" is neutral, any other version turns every stem down by as many dB as the
- * version's number (so "m2" gives -2 dB), and "broken" throws. Records every call for the test to inspect; tests
+ * version's number (so "m2" gives -2 dB), "nan" predicts a NaN pan for every stem, and "broken" throws. Records every call for the test to inspect; tests
  * decide which models count as loaded ({@link #NOT_READY}) and which failed to load ({@link #LOAD_FAILURES}).
  */
 public final class FakePredictor implements ParameterPredictor {
@@ -43,10 +43,13 @@ public final class FakePredictor implements ParameterPredictor {
         CALLS.add(version + ":" + batch.rows() + "x" + batch.frames());
         float[] out = new float[batch.rows() * ModelOutput.COUNT];
         float[] neutral = ModelOutput.neutralVector();
-        float gain = version.equals("m1") ? 0f : -Float.parseFloat("0" + version.replaceAll("[^0-9.]", ""));
+        float gain = version.equals("m1") || version.equals("nan") ? 0f : -Float.parseFloat("0" + version.replaceAll("[^0-9.]", ""));
         for (int r = 0; r < batch.rows(); r++) {
             System.arraycopy(neutral, 0, out, r * ModelOutput.COUNT, ModelOutput.COUNT);
             out[r * ModelOutput.COUNT + ModelOutput.GAIN_DB.ordinal()] = gain;
+            if (version.equals("nan")) {
+                out[r * ModelOutput.COUNT + ModelOutput.PAN.ordinal()] = Float.NaN;
+            }
         }
         return out;
     }
