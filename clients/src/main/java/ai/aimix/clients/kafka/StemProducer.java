@@ -8,6 +8,7 @@ import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.codec.Checksums;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.Pcm;
+import ai.aimix.schema.codec.UploadTokens;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,7 +48,7 @@ public final class StemProducer implements AutoCloseable {
         this.topics = topics;
     }
 
-    /** A request for these stems (index = position in the list). */
+    /** A request for these stems (index = position in the list), with a new random upload token. */
     public static MixRequest request(String mixId, List<StemInput> stems, ModelSelection model) {
         if (stems.isEmpty()) {
             throw new IllegalArgumentException("no stems");
@@ -68,6 +69,7 @@ public final class StemProducer implements AutoCloseable {
                 .setModel(model)
                 .setExpectedFrames(frames)
                 .setClient("aimix-cli")
+                .setUploadToken(UploadTokens.random())
                 .build();
     }
 
@@ -109,7 +111,7 @@ public final class StemProducer implements AutoCloseable {
                 ByteBuffer data = Pcm.encode(s.audio.samples(), (int) start * ch, n * ch, encoding);
                 bytes += data.remaining();
                 send(new AudioChunk(request.getMixId(), i, (long) sequences[i]++, s.audio.sampleRate(), ch, encoding,
-                        data, start + n >= frames, Checksums.crc32c(data)));
+                        data, start + n >= frames, Checksums.crc32c(data), request.getUploadToken()));
             }
             if (progress != null) {
                 progress.accept(Math.min(longest, start + chunkFrames));

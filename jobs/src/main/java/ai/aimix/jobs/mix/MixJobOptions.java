@@ -8,6 +8,7 @@ import ai.aimix.operators.assembly.AssemblySettings;
 import ai.aimix.operators.inference.InferenceSettings;
 import ai.aimix.operators.mel.MelSettings;
 import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.ContractLimits;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
@@ -78,11 +79,18 @@ public final class MixJobOptions {
                     + "multiple of the mel hop and of the DSP block size; 65536 is 1.49 s at 44.1 kHz.");
 
     public static final ConfigOption<Integer> MAX_STEMS = key("aimix.mix.max-stems")
-            .intType().defaultValue(32).withDescription("Most stems one request may have (TOO_MANY_STEMS).");
+            .intType().defaultValue(ContractLimits.DEFAULT_MAX_STEMS)
+            .withDescription("Most stems one request may have (TOO_MANY_STEMS).");
 
     public static final ConfigOption<Duration> MAX_TRACK_DURATION = key("aimix.mix.max-track-duration")
-            .durationType().defaultValue(Duration.ofMinutes(20))
+            .durationType().defaultValue(ContractLimits.DEFAULT_MAX_TRACK)
             .withDescription("Longest track accepted (TRACK_TOO_LONG).");
+
+    public static final ConfigOption<Boolean> REQUIRE_UPLOAD_TOKEN = key("aimix.mix.require-upload-token")
+            .booleanType().defaultValue(true)
+            .withDescription("Refuse requests without an upload token (INVALID_REQUEST). Either way a chunk must carry "
+                    + "its request's token (or none when the request has none), else it is dropped as "
+                    + "UPLOAD_TOKEN_MISMATCH without touching the mix. Off only for producers older than the token.");
 
     public static final ConfigOption<Integer> MAX_CHUNK_BYTES = key("aimix.mix.max-chunk-bytes")
             .intType().defaultValue(Contract.DEFAULT_MAX_CHUNK_BYTES)
@@ -243,7 +251,8 @@ public final class MixJobOptions {
         return new AlignSettings(c.get(SEGMENT_FRAMES), c.get(MAX_STEMS), c.get(MAX_TRACK_DURATION).toMillis() / 1000.0,
                 c.get(MAX_CHUNK_BYTES), c.get(REORDER_WINDOW), c.get(CHUNK_TIMEOUT).toMillis(),
                 c.get(UNKNOWN_MIX_TIMEOUT).toMillis(), c.get(MAX_BUFFERED).getBytes(), c.get(RETENTION).toMillis(),
-                8000, 192000, c.get(MODEL_WAIT).toMillis(), c.get(MODEL_RECHECK).toMillis());
+                ContractLimits.MIN_SAMPLE_RATE, ContractLimits.MAX_SAMPLE_RATE, c.get(MODEL_WAIT).toMillis(),
+                c.get(MODEL_RECHECK).toMillis(), c.get(REQUIRE_UPLOAD_TOKEN));
     }
 
     public static MelSettings mel(ReadableConfig c) {

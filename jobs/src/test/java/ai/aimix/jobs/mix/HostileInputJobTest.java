@@ -12,6 +12,7 @@ import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
+import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.SampleEncoding;
@@ -76,7 +77,13 @@ class HostileInputJobTest {
         String longId = "x".repeat(300_000);
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
              StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+            // the producer's request first; then, from someone else: a competing request for the same id and
+            // stray chunks with another token (another channel count, far out of order), which must not touch it
+            MixRequest before = StemProducer.request("before", song, ModelSelections.champion());
+            producer.send(before);
             producer.send(StemProducer.request("before", song, ModelSelections.champion()));
+            producer.send(MixJobTest.chunk("before", 0, 0, 1, new float[512], false, "someone-elses-token"));
+            producer.send(MixJobTest.chunk("before", 1, 40, 2, new float[512], true, "someone-elses-token"));
             producer.sendRaw(Contract.AUDIO_CHUNKS, "h-3e9", HostileRecords.chunkDeclaring("h-3e9", 3_000_000_000L));
             producer.sendRaw(Contract.AUDIO_CHUNKS, "h-2g", HostileRecords.chunkDeclaring("h-2g",
                     Integer.MAX_VALUE - 9));
@@ -87,9 +94,9 @@ class HostileInputJobTest {
             producer.sendRaw(Contract.MODELS_REGISTRY, "champion/main", HostileRecords.registryEntryDeclaring(
                     2_147_483_000L));
             // a chunk whose id is 300,000 characters long, and one whose key is another mix's
-            producer.send(MixJobTest.chunk(longId, 0, 0, 1, new float[64], true));
+            producer.send(MixJobTest.chunk(longId, 0, 0, 1, new float[64], true, "0123456789abcdef"));
             producer.sendRaw(Contract.AUDIO_CHUNKS, "before", Contract.CHUNK.encode(
-                    MixJobTest.chunk("not-before", 0, 0, 1, new float[64], true)));
+                    MixJobTest.chunk("not-before", 0, 0, 1, new float[64], true, "0123456789abcdef")));
             producer.flush();
 
             // a model published after the bad registry record: the registry source read on past it
@@ -109,8 +116,7 @@ class HostileInputJobTest {
                             ai.aimix.schema.ModelStatus.CANDIDATE, 1L))));
             producer.push(StemProducer.request("forged-mix", song, ModelSelections.version("forged")), song, 4096,
                     SampleEncoding.PCM_S16LE, null);
-            producer.push(StemProducer.request("before", song, ModelSelections.champion()), song, 4096,
-                    SampleEncoding.PCM_S16LE, null);
+            producer.push(before, song, 4096, SampleEncoding.PCM_S16LE, null);
             producer.push(StemProducer.request("after", song, ModelSelections.version(after)), song, 4096,
                     SampleEncoding.PCM_S16LE, null);
 
@@ -142,10 +148,14 @@ class HostileInputJobTest {
                 assertTrue(m.errors.get(0).getMessage().contains("declares"), m.errors.get(0).getMessage());
                 assertEquals(Boolean.FALSE, m.errors.get(0).getFatal());
             }
-            // the duplicate request of "before" is refused without touching it; the foreign-keyed chunk likewise
+            // the competing and the repeated request, the strays and the foreign-keyed chunk are refused, non-fatal,
+            // and the mix is whole
             List<ErrorCode> beforeCodes = mixes.get("before").errors.stream().map(MixError::getCode).sorted()
                     .collect(Collectors.toList());
-            assertEquals(List.of(ErrorCode.DUPLICATE_REQUEST, ErrorCode.MALFORMED_CHUNK), beforeCodes);
+            assertEquals(List.of(ErrorCode.DUPLICATE_REQUEST, ErrorCode.DUPLICATE_REQUEST, ErrorCode.MALFORMED_CHUNK,
+                    ErrorCode.UPLOAD_TOKEN_MISMATCH, ErrorCode.UPLOAD_TOKEN_MISMATCH), beforeCodes);
+            assertTrue(mixes.get("before").errors.stream().noneMatch(MixError::getFatal));
+            assertEquals(List.of(), mixes.get("before").streamProblems(ai.aimix.schema.Variant.MAIN));
             MixError longError = unattributed.stream().filter(e -> e.getMessage().contains("300000 characters"))
                     .findFirst().orElseThrow(() -> new AssertionError("no error for the long id: " + unattributed));
             assertEquals(ErrorCode.MALFORMED_CHUNK, longError.getCode());

@@ -196,12 +196,13 @@ class MixJobTest {
             producer.send(StemProducer.request("unknown-model", bad, ModelSelections.version("mixnet-v999")));
             float[] s0 = bad.get(0).audio.samples();
             int ch = bad.get(0).audio.channels();
-            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false));
-            producer.send(chunk("bad-mix", 5, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false));
-            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false));
+            String token = badRequest.getUploadToken();
+            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
+            producer.send(chunk("bad-mix", 5, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
+            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
             float[] nan = java.util.Arrays.copyOfRange(s0, 3000 * ch, 6000 * ch);
             nan[10] = Float.NaN;
-            producer.send(chunk("bad-mix", 0, 1, ch, nan, false));
+            producer.send(chunk("bad-mix", 0, 1, ch, nan, false, token));
 
             producer.push(StemProducer.request("good-mix", good, ModelSelections.champion()),
                     good, 4096, SampleEncoding.PCM_S16LE, null);
@@ -239,10 +240,11 @@ class MixJobTest {
         }
     }
 
-    static AudioChunk chunk(String mix, int stem, long seq, int channels, float[] samples, boolean last) {
+    static AudioChunk chunk(String mix, int stem, long seq, int channels, float[] samples, boolean last,
+                            String uploadToken) {
         ByteBuffer data = Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_F32LE);
         return new AudioChunk(mix, stem, seq, JobTestSupport.SAMPLE_RATE, channels, SampleEncoding.PCM_F32LE, data,
-                last, Checksums.crc32c(data));
+                last, Checksums.crc32c(data), uploadToken);
     }
 
     // ------------------------------------------------------------------ failure and recovery
@@ -297,9 +299,9 @@ class MixJobTest {
             }
             producer.send(crash);
             int chunkFrames = 2048;
-            int sent = sendChunks(producer, "crash", song, 0, firstHalf.get(0).audio.frames(), chunkFrames, 0);
+            int sent = sendChunks(producer, crash, song, 0, firstHalf.get(0).audio.frames(), chunkFrames, 0);
             Thread.sleep(2500);
-            sendChunks(producer, "crash", song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
+            sendChunks(producer, crash, song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
             // the same song again, after recovery, as a run without failure
             producer.push(StemProducer.request("calm", song, model), song, chunkFrames, SampleEncoding.PCM_F32LE,
                     null);
@@ -354,21 +356,22 @@ class MixJobTest {
         JobClient job = start(conf, MixJob.onKafka(conf));
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
              StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
-            producer.send(StemProducer.request("long", song, ModelSelections.champion(league)));
+            MixRequest long_ = StemProducer.request("long", song, ModelSelections.champion(league));
+            producer.send(long_);
             int chunkFrames = 4096;
             int longest = song.stream().mapToInt(x -> x.audio.frames()).max().orElseThrow();
-            int sent = sendChunks(producer, "long", song, 0, longest / 3, chunkFrames, 0);
+            int sent = sendChunks(producer, long_, song, 0, longest / 3, chunkFrames, 0);
             Thread.sleep(2000); // the first third is mixed by the old champion
             // an untrained model, so its parameters differ visibly: published as an operator writing the registry
             // topic directly would (the tool's quality gate is not what this test is about)
             admin.registry().publish(ai.aimix.model.registry.RegistryChanges.promote(admin.view(), next, league,
                     System.currentTimeMillis(), "hot reload test"));
             Thread.sleep(1000); // the job reads the registry and loads the new model in the background
-            sent += sendChunks(producer, "long", song, sent * chunkFrames, 2 * longest / 3, chunkFrames, sent);
+            sent += sendChunks(producer, long_, song, sent * chunkFrames, 2 * longest / 3, chunkFrames, sent);
             Thread.sleep(2000); // the second third is mixed by the new champion
             admin.rollback(league, "rollback test");
             Thread.sleep(1000);
-            sendChunks(producer, "long", song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
+            sendChunks(producer, long_, song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
 
             CollectedMix m = collector.await(List.of("long"), Duration.ofSeconds(120), new MixCollector.Listener() { })
                     .get("long");
@@ -409,8 +412,9 @@ class MixJobTest {
     }
 
     /** Sends chunks of every stem, interleaved, for frames [from, to); returns the chunks sent per stem. */
-    private static int sendChunks(StemProducer producer, String mixId, List<StemInput> song, int from, int to,
+    private static int sendChunks(StemProducer producer, MixRequest request, List<StemInput> song, int from, int to,
                                   int chunkFrames, int firstSequence) {
+        String mixId = request.getMixId();
         int seq = firstSequence;
         int longest = song.stream().mapToInt(s -> s.audio.frames()).max().orElseThrow();
         int end = Math.min(to, longest);
@@ -427,7 +431,7 @@ class MixJobTest {
                 float[] part = java.util.Arrays.copyOfRange(s.audio.samples(), start * ch, (start + n) * ch);
                 ByteBuffer data = Pcm.encode(part, 0, part.length, SampleEncoding.PCM_F32LE);
                 producer.send(new AudioChunk(mixId, i, (long) seq, s.audio.sampleRate(), ch, SampleEncoding.PCM_F32LE,
-                        data, start + n >= frames, Checksums.crc32c(data)));
+                        data, start + n >= frames, Checksums.crc32c(data), request.getUploadToken()));
             }
         }
         producer.flush();

@@ -1,5 +1,8 @@
 package ai.aimix.operators.align;
 
+import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.ContractLimits;
+
 import java.io.Serializable;
 
 /** Limits and timeouts of the segment aligner (from MixJobOptions). */
@@ -21,11 +24,13 @@ public final class AlignSettings implements Serializable {
     public final long modelWaitMillis;
     /** How often such a request checks the registry again. */
     public final long modelRecheckMillis;
+    /** Whether a request must carry an upload token (its chunks always must carry the request's token, or none). */
+    public final boolean requireUploadToken;
 
     public AlignSettings(int segmentFrames, int maxStems, double maxTrackSeconds, int maxChunkBytes,
                          int reorderWindow, long chunkTimeoutMillis, long unknownMixTimeoutMillis,
                          long maxBufferedBytes, long retentionMillis, int minSampleRate, int maxSampleRate,
-                         long modelWaitMillis, long modelRecheckMillis) {
+                         long modelWaitMillis, long modelRecheckMillis, boolean requireUploadToken) {
         this.segmentFrames = segmentFrames;
         this.maxStems = maxStems;
         this.maxTrackSeconds = maxTrackSeconds;
@@ -39,12 +44,14 @@ public final class AlignSettings implements Serializable {
         this.maxSampleRate = maxSampleRate;
         this.modelWaitMillis = modelWaitMillis;
         this.modelRecheckMillis = modelRecheckMillis;
+        this.requireUploadToken = requireUploadToken;
     }
 
     /** Defaults for tests; the job builds its settings from its options. */
     public static AlignSettings defaults() {
-        return new AlignSettings(65536, 32, 1200, 1_000_000, 64, 30_000, 30_000, 512L << 20, 300_000, 8000, 192000,
-                10_000, 250);
+        return new AlignSettings(65536, ContractLimits.DEFAULT_MAX_STEMS, ContractLimits.DEFAULT_MAX_TRACK.toSeconds(),
+                Contract.DEFAULT_MAX_CHUNK_BYTES, 64, 30_000, 30_000, 512L << 20, 300_000, ContractLimits.MIN_SAMPLE_RATE,
+                ContractLimits.MAX_SAMPLE_RATE, 10_000, 250, true);
     }
 
     public long maxFrames(int sampleRate) {

@@ -8,6 +8,7 @@ import ai.aimix.schema.ModelMode;
 import ai.aimix.schema.ParameterOverride;
 import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.Variant;
+import ai.aimix.schema.codec.ContractLimits;
 import ai.aimix.schema.internal.VariantModel;
 
 import java.util.ArrayList;
@@ -23,8 +24,15 @@ public final class RequestValidator {
 
     /** Null when the request is acceptable, else why not. */
     public Rejection check(MixRequest r) {
-        if (r.getMixId() == null || r.getMixId().isBlank() || r.getMixId().length() > 200) {
-            return invalid("mixId must be 1..200 characters");
+        String id = ContractLimits.checkId("mixId", r.getMixId());
+        if (id != null) {
+            return invalid(id);
+        }
+        if (r.getUploadToken() != null || settings.requireUploadToken) {
+            String token = ContractLimits.checkToken(r.getUploadToken());
+            if (token != null) {
+                return invalid(token + ": a request carries a random secret that every chunk of the mix repeats");
+            }
         }
         if (r.getSampleRate() < settings.minSampleRate || r.getSampleRate() > settings.maxSampleRate) {
             return invalid("sampleRate " + r.getSampleRate() + " outside " + settings.minSampleRate + ".."
@@ -44,6 +52,10 @@ public final class RequestValidator {
                 return invalid("stem indices must be 0.." + (stems.size() - 1) + ", each once; got " + s.getIndex());
             }
             seen[s.getIndex()] = true;
+            String name = ContractLimits.checkId("the name of stem " + s.getIndex(), s.getName());
+            if (name != null) {
+                return invalid(name);
+            }
             if (s.getChannels() != 1 && s.getChannels() != 2) {
                 return invalid("stem " + s.getIndex() + " has " + s.getChannels() + " channels; 1 or 2 supported");
             }
@@ -71,6 +83,9 @@ public final class RequestValidator {
                         + " frames; at most " + settings.maxTrackSeconds + " s are accepted");
             }
         }
+        if (r.getClient() != null && ContractLimits.checkId("client", r.getClient()) != null) {
+            return invalid(ContractLimits.checkId("client", r.getClient()));
+        }
         if (r.getModel() == null || r.getModel().getMode() == null) {
             return invalid("model selection missing");
         }
@@ -87,8 +102,9 @@ public final class RequestValidator {
         String version = r.getModel().getVersion();
         String opponent = r.getModel().getOpponent();
         String league = r.getModel().getLeague() == null ? RegistryView.DEFAULT_LEAGUE : r.getModel().getLeague();
-        if (league.isBlank() || league.length() > 64) {
-            throw new RejectedException(invalid("league must be 1..64 characters"));
+        String leagueProblem = RegistryView.leagueProblem(league);
+        if (leagueProblem != null) {
+            throw new RejectedException(invalid(leagueProblem));
         }
         List<VariantModel> out = new ArrayList<>();
         switch (mode) {

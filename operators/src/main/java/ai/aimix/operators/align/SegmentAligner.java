@@ -13,6 +13,7 @@ import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.codec.Pcm;
+import ai.aimix.schema.codec.UploadTokens;
 import ai.aimix.schema.internal.AlignPhase;
 import ai.aimix.schema.internal.AlignState;
 import ai.aimix.schema.internal.InboundRecord;
@@ -38,7 +39,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Segment alignment, keyed by mix id: gathers the chunks of every stem of a mix and emits segment k (the same
@@ -68,6 +68,11 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
 
     private transient ValueState<AlignState> state;
     private transient MapState<Long, AudioChunk> chunks;
+    /**
+     * Chunks that came before their request, keyed by their upload token, stem and sequence: a stray chunk with
+     * another token never takes the place of the producer's own.
+     */
+    private transient MapState<String, AudioChunk> orphans;
     private transient RequestValidator validator;
     private transient Counter segmentsOut;
     private transient Counter rejected;
@@ -84,11 +89,18 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("align", AlignState.class));
         chunks = getRuntimeContext().getMapState(new MapStateDescriptor<>("chunks", Types.LONG,
                 TypeInformation.of(AudioChunk.class)));
+        orphans = getRuntimeContext().getMapState(new MapStateDescriptor<>("orphans", Types.STRING,
+                TypeInformation.of(AudioChunk.class)));
         validator = new RequestValidator(settings);
         segmentsOut = getRuntimeContext().getMetricGroup().counter("segmentsEmitted");
         rejected = getRuntimeContext().getMetricGroup().counter("recordsRejected");
         droppedAfterEnd = getRuntimeContext().getMetricGroup().counter("chunksDroppedAfterFailure");
     }
+
+    /** Highest stem index a chunk key holds (the job's stem limit is far lower). */
+    static final int MAX_STEM_INDEX = 0xFFFFF;
+    /** Highest sequence number a chunk key holds: 2^40 - 1 (a chunk a millisecond for 34 years). */
+    static final long MAX_SEQUENCE = (1L << 40) - 1;
 
     static long chunkKey(int stem, long sequence) {
         return ((long) stem << 40) | sequence;
@@ -239,18 +251,24 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 .setTotalFrames(req.getExpectedFrames())
                 .build());
 
-        // chunks that came before the request (or while it waited for its model): admit them in sequence order
+        // chunks that came before the request (or while it waited for its model): admit them in sequence order;
+        // those with another upload token are refused there, without touching the mix
         if (st.getOrphanChunks() > 0) {
-            List<Map.Entry<Long, AudioChunk>> orphans = new ArrayList<>();
-            for (Map.Entry<Long, AudioChunk> e : chunks.entries()) {
-                orphans.add(Map.entry(e.getKey(), e.getValue()));
+            List<AudioChunk> held = new ArrayList<>();
+            for (AudioChunk c : orphans.values()) {
+                held.add(c);
             }
-            orphans.sort(Comparator.comparing(Map.Entry::getKey));
+            for (AudioChunk c : chunks.values()) {
+                held.add(c); // held by a version of the job before upload tokens
+            }
+            held.sort(Comparator.comparingLong((AudioChunk c) -> chunkKey(c.getStemIndex(), c.getSequence()))
+                    .thenComparing(c -> c.getUploadToken() == null ? "" : c.getUploadToken()));
+            orphans.clear();
             chunks.clear();
             st.setBufferedBytes(0L);
             st.setOrphanChunks(0);
-            for (Map.Entry<Long, AudioChunk> e : orphans) {
-                if (!admit(st, e.getValue(), null, ctx, out, now)) {
+            for (AudioChunk c : held) {
+                if (!admit(st, c, null, ctx, out, now)) {
                     return st;
                 }
             }
@@ -317,22 +335,39 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     private void holdOrphan(AlignState st, InboundRecord in, ReadOnlyContext ctx, long now) throws Exception {
         AudioChunk c = in.getChunk();
         int size = c.getData().remaining();
-        long key = chunkKey(Math.max(0, Math.min(c.getStemIndex(), 0xFFFFF)), c.getSequence());
-        if (c.getStemIndex() < 0 || c.getSequence() < 0 || size > settings.maxChunkBytes
+        if (st.getRequest() != null && !UploadTokens.matches(st.getRequest().getUploadToken(), c.getUploadToken())) {
+            reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), tokenMismatch(c), now);
+            return;
+        }
+        if (c.getStemIndex() < 0 || c.getStemIndex() > MAX_STEM_INDEX || c.getSequence() < 0
+                || c.getSequence() > MAX_SEQUENCE || size > settings.maxChunkBytes
                 || st.getBufferedBytes() + size > settings.maxBufferedBytes) {
             reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.UNKNOWN_MIX,
                     false, "no request for mix " + c.getMixId() + " yet, and this chunk cannot be held for it "
                     + "(bad index, oversize, or the per-mix buffer is full)"), now);
             return;
         }
-        if (chunks.contains(key)) {
+        String key = orphanKey(c);
+        if (orphans.contains(key)) {
             reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.DUPLICATE_CHUNK,
                     false, "duplicate of a chunk already held; ignored"), now);
             return;
         }
-        chunks.put(key, c);
+        orphans.put(key, c);
         st.setOrphanChunks(st.getOrphanChunks() + 1);
         st.setBufferedBytes(st.getBufferedBytes() + size);
+    }
+
+    /** A held chunk's key: its token, stem and sequence (the token first, so chunks of different tokens never meet). */
+    private static String orphanKey(AudioChunk c) {
+        return (c.getUploadToken() == null ? "" : c.getUploadToken()) + '\u0000' + c.getStemIndex() + '\u0000'
+                + c.getSequence();
+    }
+
+    private static Rejection tokenMismatch(AudioChunk c) {
+        return new Rejection(ErrorCode.UPLOAD_TOKEN_MISMATCH, false, (c.getUploadToken() == null ? "no upload token"
+                : "an upload token that is not its request's") + " on chunk " + c.getSequence() + " of stem "
+                + c.getStemIndex() + ": dropped, the mix is not touched");
     }
 
     /**
@@ -345,14 +380,19 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         String mixId = req.getMixId();
         int idx = c.getStemIndex();
         long seq = c.getSequence();
+        if (!UploadTokens.matches(req.getUploadToken(), c.getUploadToken())) {
+            // before any other check: a chunk that is not the producer's can neither fail nor fill the mix
+            reject(ctx, in, mixId, idx, seq, tokenMismatch(c), now);
+            return true;
+        }
         if (idx < 0 || idx >= req.getStems().size()) {
             reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.STEM_INDEX_OUT_OF_RANGE, false, "stem index "
                     + idx + " but the request has " + req.getStems().size() + " stems"), now);
             return true;
         }
-        if (seq < 0) {
+        if (seq < 0 || seq > MAX_SEQUENCE) {
             reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.MALFORMED_CHUNK, false,
-                    "negative sequence number"), now);
+                    "sequence number " + seq + " outside 0.." + MAX_SEQUENCE), now);
             return true;
         }
         StemCursor cur = st.getStems().get(idx);
@@ -565,6 +605,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
 
     private AlignState tombstone(AlignState st, AlignPhase phase, ReadOnlyContext ctx, long now) throws Exception {
         chunks.clear();
+        orphans.clear();
         st.setPhase(phase);
         st.setRequest(null);
         st.setModels(List.of());
@@ -634,6 +675,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                         + " chunk(s) arrived for mix " + mixId + " but no request came within "
                         + settings.unknownMixTimeoutMillis + " ms; they were dropped", mixId, timestamp));
                 chunks.clear();
+                orphans.clear();
                 state.clear();
                 return;
             case ACTIVE:
@@ -645,6 +687,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 return;
             default:
                 chunks.clear();
+                orphans.clear();
                 state.clear();
         }
     }

@@ -42,7 +42,7 @@ class SegmentAlignerTest {
     static final int SR = 8000;
     static final int SEGMENT = 1024;
     static final AlignSettings SETTINGS = new AlignSettings(SEGMENT, 4, 10, 100_000, 4, 1_000, 2_000, 1 << 20,
-            5_000, 8000, 48000, 600, 100);
+            5_000, 8000, 48000, 600, 100, true);
 
     KeyedTwoInputStreamOperatorTestHarness<String, InboundRecord, RegistryEntry, SegmentRecord> harness;
 
@@ -162,6 +162,84 @@ class SegmentAlignerTest {
         assertEquals(SegmentKind.START, out.get(0).getKind());
         assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind());
         assertEquals(3000L, out.get(out.size() - 1).getTotalFrames());
+        harness.setProcessingTime(SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
+    /** The segments' audio of a mix, stem 0, concatenated (to compare a disturbed mix with an undisturbed one). */
+    float[] stemZero(String mixId) {
+        List<float[]> parts = new ArrayList<>();
+        int n = 0;
+        for (SegmentRecord r : out(mixId)) {
+            if (r.getKind() == SegmentKind.AUDIO) {
+                float[] a = FloatBytes.toArray(r.getAudio().get(0));
+                parts.add(a);
+                n += a.length;
+            }
+        }
+        float[] all = new float[n];
+        int pos = 0;
+        for (float[] a : parts) {
+            System.arraycopy(a, 0, all, pos, a.length);
+            pos += a.length;
+        }
+        return all;
+    }
+
+    static AudioChunk withToken(AudioChunk c, String token) {
+        return AudioChunk.newBuilder(c).setUploadToken(token).build();
+    }
+
+    /**
+     * Issue 14, finding 5: chunks that are not the producer's (another token, or none) neither fail nor fill a mix,
+     * whether they come while the mix runs (out of order, with another channel count, a far-off sequence) or before
+     * its request (taking the producer's own chunk's stem and sequence): each is refused as UPLOAD_TOKEN_MISMATCH and
+     * the mix comes out as if they had never been sent.
+     */
+    @Test
+    void chunksWithoutTheRequestsUploadTokenNeverTouchTheMix() throws Exception {
+        float[] a = Fixtures.stemAudio(3000, 2, SR, 11);
+        List<AudioChunk> victim = Fixtures.chunks("victim", 0, SR, 2, SampleEncoding.PCM_F32LE, a, 500);
+        float[] mono = Fixtures.stemAudio(500, 1, SR, 12);
+        // before the request: a stray chunk in the place of the producer's first one, then the producer's
+        send(withToken(victim.get(0), "someone-elses-token-123"));
+        send(victim.get(0));
+        send(Fixtures.request("victim", SR, 2));
+        send(victim.get(1));
+        // while it runs: out of order far beyond the window, the wrong channel count, no token, the last flag early
+        send(withToken(victim.get(5), "someone-elses-token-123"));
+        send(withToken(Fixtures.chunk("victim", 0, 2, SR, 1, SampleEncoding.PCM_F32LE, mono, 0, 500, false),
+                "someone-elses-token-123"));
+        send(withToken(victim.get(2), null));
+        send(withToken(AudioChunk.newBuilder(victim.get(3)).setSequence(1L << 45).setLast(true).build(),
+                "someone-elses-token-123"));
+        for (AudioChunk c : victim.subList(2, victim.size())) {
+            send(c);
+        }
+        List<SegmentRecord> out = out("victim");
+        assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind(), out.toString());
+        assertTrue(out.stream().noneMatch(r -> r.getKind() == SegmentKind.FAIL));
+        assertEquals(Collections.nCopies(5, ErrorCode.UPLOAD_TOKEN_MISMATCH), errorCodes("victim"));
+        assertTrue(errors().stream().noneMatch(MixError::getFatal));
+        assertTrue(errors().stream().noneMatch(e -> e.getMessage().contains("someone-elses")), "tokens never echoed");
+        assertArrayEquals(a, stemZero("victim"), 0f);
+        harness.setProcessingTime(SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRequestWithoutAnUploadTokenOrWithAHostileNameIsRefused() throws Exception {
+        send(MixRequest.newBuilder(Fixtures.request("no-token", SR, 1)).setUploadToken(null).build());
+        send(MixRequest.newBuilder(Fixtures.request("short-token", SR, 1)).setUploadToken("abc").build());
+        MixRequest longName = Fixtures.request("long-name", SR, 1);
+        longName.getStems().get(0).setName("n".repeat(300_000));
+        send(longName);
+        for (String id : List.of("no-token", "short-token", "long-name")) {
+            assertEquals(List.of(ErrorCode.INVALID_REQUEST), errorCodes(id), id);
+            SegmentRecord fail = out(id).get(0);
+            assertEquals(SegmentKind.FAIL, fail.getKind());
+        }
+        assertTrue(errors().stream().allMatch(e -> e.getMessage().length() < 300), errors().toString());
         harness.setProcessingTime(SETTINGS.retentionMillis + 1);
         assertNothingLeft();
     }

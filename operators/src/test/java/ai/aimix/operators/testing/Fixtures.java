@@ -34,7 +34,13 @@ public final class Fixtures {
                 .setSampleRate(sampleRate)
                 .setStems(stems)
                 .setModel(model)
+                .setUploadToken(token(mixId))
                 .build();
+    }
+
+    /** The upload token the fixtures' requests and chunks of a mix carry (a real producer draws a random one). */
+    public static String token(String mixId) {
+        return "upload-token-of-" + mixId;
     }
 
     public static MixRequest request(String mixId, int sampleRate, int... channels) {
@@ -70,7 +76,8 @@ public final class Fixtures {
     public static AudioChunk chunk(String mixId, int stem, long seq, int sampleRate, int channels,
                                    SampleEncoding enc, float[] samples, int fromFrame, int frames, boolean last) {
         ByteBuffer data = Pcm.encode(samples, fromFrame * channels, frames * channels, enc);
-        return new AudioChunk(mixId, stem, seq, sampleRate, channels, enc, data, last, Checksums.crc32c(data));
+        return new AudioChunk(mixId, stem, seq, sampleRate, channels, enc, data, last, Checksums.crc32c(data),
+                token(mixId));
     }
 
     /** All chunks of a stem, {@code chunkFrames} frames each, the last flagged. */

@@ -48,7 +48,7 @@ class ContractCodecTest {
         float[] samples = {0f, 0.5f, -0.5f, 1f, -1f, 0.25f};
         ByteBuffer data = Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_F32LE);
         AudioChunk chunk = new AudioChunk("m", 0, 3L, 48000, 2, SampleEncoding.PCM_F32LE, data, false,
-                Checksums.crc32c(data));
+                Checksums.crc32c(data), null);
         AudioChunk back = Contract.CHUNK.decode(Contract.CHUNK.encode(chunk));
         assertEquals(chunk.getChecksum(), Checksums.crc32c(back.getData()));
         assertArrayEquals(samples, Pcm.decode(back.getData(), SampleEncoding.PCM_F32LE));
@@ -95,6 +95,33 @@ class ContractCodecTest {
         encoded.get(bytes);
         DecodeException e = assertThrows(DecodeException.class, () -> Contract.REQUEST.decode(bytes));
         assertEquals(ErrorCode.UNKNOWN_SCHEMA, e.code());
+    }
+
+    /**
+     * The upload token (MixRequest v3, AudioChunk v2): records of older producers decode with no token, and readers
+     * of the older versions read the new records, ignoring it.
+     */
+    @Test
+    void theUploadTokenIsACompatibleAddition() throws Exception {
+        org.apache.avro.Schema requestV2 = SchemaHistory.versions(MixRequest.getClassSchema().getFullName()).get(1);
+        org.apache.avro.Schema chunkV1 = SchemaHistory.versions(AudioChunk.getClassSchema().getFullName()).get(0);
+        assertEquals(null, requestV2.getField("uploadToken"));
+        assertEquals(null, chunkV1.getField("uploadToken"));
+
+        MixRequest current = MixRequest.newBuilder(request()).setUploadToken("0123456789abcdef0123").build();
+        // the new record as an old consumer reads it
+        org.apache.avro.message.BinaryMessageDecoder<GenericRecord> oldReader =
+                new org.apache.avro.message.BinaryMessageDecoder<>(GenericData.get(), requestV2);
+        oldReader.addSchema(MixRequest.getClassSchema());
+        GenericRecord old = oldReader.decode(Contract.REQUEST.encode(current));
+        assertEquals("song-1", old.get("mixId").toString());
+        // an old producer's record as the job reads it
+        ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), requestV2).encode(old);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        MixRequest back = Contract.REQUEST.decode(bytes);
+        assertEquals(null, back.getUploadToken());
+        assertEquals(MixRequest.newBuilder(current).setUploadToken(null).build(), back);
     }
 
     @Test

@@ -128,7 +128,7 @@ class HostileDatumTest {
     void aGoodRecordStillDecodes() throws Exception {
         byte[] data = new byte[1000];
         AudioChunk c = new AudioChunk("m", 1, 2L, 48000, 1, SampleEncoding.PCM_S16LE, ByteBuffer.wrap(data), true,
-                Checksums.crc32c(data));
+                Checksums.crc32c(data), "token-0123456789abcdef");
         assertEquals(c, Contract.CHUNK.decode(Contract.CHUNK.encode(c)));
     }
 }
