@@ -16,11 +16,11 @@ class VoteChecksTest {
     static final VoteChecks.Settings S = new VoteChecks.Settings();
 
     static Battle battle(Long closes, List<String> voters) {
-        return new Battle("b1", "main", "song", "mix-1", "m1", "m2", 30_000L, 1_000L, closes, voters, null);
+        return new Battle("b1", "main", "song", "mix-1", "m1", "m2", 30_000L, 1_000L, closes, voters, null, null);
     }
 
     static Vote vote(String voter, long listened) {
-        return new Vote("b1", voter, VoteOutcome.A, listened, 5_000L);
+        return new Vote("b1", voter, VoteOutcome.A, listened, 5_000L, null);
     }
 
     @Test

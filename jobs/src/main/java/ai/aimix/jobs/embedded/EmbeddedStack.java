@@ -4,9 +4,11 @@ import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.tournament.TournamentJob;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.jobs.registry.ModelAdmin;
 import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.auth.TournamentKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobStatus;
@@ -45,6 +47,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final boolean ownsDataDir;
     private final Path rocksDir;
     private JobClient tournament;
+    private TournamentKeys tournamentKeys;
 
     private EmbeddedStack(Configuration config, EmbeddedKafka kafka, JobClient job, Path dataDir, boolean ownsDataDir,
                           Path rocksDir) {
@@ -165,6 +168,12 @@ public final class EmbeddedStack implements AutoCloseable {
         Configuration conf = new Configuration(config);
         overrides.forEach(conf::setString);
         conf.set(RestOptions.BIND_PORT, "0");
+        if (conf.get(TournamentJobOptions.AUTHENTICATE) && !conf.getOptional(TournamentJobOptions.SECRET_KEYS)
+                .isPresent()) {
+            // the launcher is the authenticator here: a key of this run, handed to the job and to the simulation
+            conf.set(TournamentJobOptions.SECRET_KEYS, TournamentKeys.generate("embedded").specs());
+        }
+        tournamentKeys = TournamentJobOptions.keys(conf);
         kafka.createTopics(TopicLayout.tournament(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
                 TopicLayout.configs());
         tournament = TournamentJob.onKafka(conf).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(conf));
@@ -173,6 +182,15 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public Configuration config() {
         return config;
+    }
+
+    /**
+     * The keys the tournament job verifies votes and opens battle seals with (those configured, or one drawn for this
+     * run): whoever plays the authenticator and the battle scheduler here signs and seals with them. Null before the
+     * tournament job starts, or when it does not authenticate.
+     */
+    public synchronized TournamentKeys tournamentKeys() {
+        return tournamentKeys;
     }
 
     public String bootstrapServers() {

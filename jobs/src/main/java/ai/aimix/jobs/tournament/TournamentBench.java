@@ -6,6 +6,9 @@ import ai.aimix.schema.Battle;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.Vote;
 import ai.aimix.schema.VoteOutcome;
+import ai.aimix.schema.auth.BattleSeals;
+import ai.aimix.schema.auth.TournamentKeys;
+import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.codec.Contract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,6 +49,8 @@ public final class TournamentBench {
     private final Configuration base;
     private final int votes;
     private final int battles;
+    /** The authenticator's keys: battles are sealed and votes signed as the gateway does, and the job verifies them. */
+    private final TournamentKeys keys = TournamentKeys.generate("bench");
 
     /** @param base the Flink configuration the job runs with (state backend, memory); the bench sets the rest */
     public TournamentBench(Configuration base, int votes, int battles) {
@@ -69,14 +74,14 @@ public final class TournamentBench {
                     int y = (x + 1 + r.nextInt(7)) % 8;
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
                             new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + x, "m" + y, 20_000L, now, null,
-                                    List.of(), null))));
+                                    List.of(), null, BattleSeals.seal(keys, "b" + b, null)))));
                 }
                 for (int i = 0; i < votes; i++) {
                     int b = i % battles;
                     String voter = "voter-" + (i / battles) % 2000 + "-" + (i % 7);
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_VOTES, key("b" + b), Contract.VOTE.encode(
-                            new Vote("b" + b, voter, r.nextDouble() < 0.6 ? VoteOutcome.A : VoteOutcome.B, 25_000L,
-                                    now))));
+                            VoterTokens.signed(keys, new Vote("b" + b, voter, r.nextDouble() < 0.6 ? VoteOutcome.A
+                                    : VoteOutcome.B, 25_000L, now, null)))));
                 }
                 p.flush();
             }
@@ -151,7 +156,7 @@ public final class TournamentBench {
                 for (int b = 0; b < battles; b++) {
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
                             new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + (b % 8), "m" + ((b + 1) % 8),
-                                    20_000L, now, null, List.of(), null))));
+                                    20_000L, now, null, List.of(), null, BattleSeals.seal(keys, "b" + b, null)))));
                 }
                 p.flush();
                 Thread.sleep(3000); // the job is up and has seen the battles
@@ -164,8 +169,8 @@ public final class TournamentBench {
                     while (sent < due) {
                         int b = sent % battles;
                         p.send(new ProducerRecord<>(Contract.TOURNAMENT_VOTES, key("b" + b), Contract.VOTE.encode(
-                                new Vote("b" + b, "v" + sent, r.nextBoolean() ? VoteOutcome.A : VoteOutcome.B,
-                                        25_000L, now))));
+                                VoterTokens.signed(keys, new Vote("b" + b, "v" + sent, r.nextBoolean() ? VoteOutcome.A
+                                        : VoteOutcome.B, 25_000L, now, null)))));
                         sent++;
                         sentAt[sent] = System.nanoTime();
                     }
@@ -239,6 +244,7 @@ public final class TournamentBench {
         c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(refreshMillis));
+        c.set(TournamentJobOptions.SECRET_KEYS, keys.specs());
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

@@ -6,6 +6,9 @@ import ai.aimix.schema.Battle;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Vote;
+import ai.aimix.schema.auth.BattleSeals;
+import ai.aimix.schema.auth.TournamentKeys;
+import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.TournamentError;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.codec.Contract;
@@ -37,11 +40,14 @@ final class TournamentCodecs {
         private final String battles;
         private final String votes;
         private final String registry;
+        /** Null when votes and battles are not authenticated. */
+        private final TournamentKeys keys;
 
-        Inbound(String battles, String votes, String registry) {
+        Inbound(String battles, String votes, String registry, TournamentKeys keys) {
             this.battles = battles;
             this.votes = votes;
             this.registry = registry;
+            this.keys = keys;
         }
 
         @Override
@@ -51,11 +57,17 @@ final class TournamentCodecs {
                 if (r.topic().equals(battles)) {
                     Battle b = Contract.BATTLE.decode(r.value());
                     requireId(TournamentErrorCode.INVALID_BATTLE, "battleId", b.getBattleId());
-                    out.collect(new TournamentInbound(b, null, null, null));
+                    out.collect(new TournamentInbound(opened(b), null, null, null));
                 } else if (r.topic().equals(votes)) {
                     Vote v = Contract.VOTE.decode(r.value());
                     requireId(TournamentErrorCode.INVALID_VOTE, "battleId", v.getBattleId());
                     requireId(TournamentErrorCode.INVALID_VOTE, "voterId", v.getVoterId());
+                    if (keys != null) {
+                        String problem = VoterTokens.problem(keys, v);
+                        if (problem != null) {
+                            throw new Refused(TournamentErrorCode.INVALID_VOTER_TOKEN, problem + "; not counted");
+                        }
+                    }
                     out.collect(new TournamentInbound(null, v, null, null));
                 } else if (r.topic().equals(registry)) {
                     if (r.value() != null) {
@@ -76,6 +88,32 @@ final class TournamentCodecs {
                 refuse(r, key, e.code, e.getMessage(), out);
             } catch (RuntimeException e) {
                 refuse(r, key, TournamentErrorCode.UNDECODABLE, "cannot decode: " + e, out);
+            }
+        }
+
+        /**
+         * The battle as the job works with it: its sealed attention check opened into {@code expectedOutcome}. A
+         * battle with an answer in the clear (readable by every listener), or, when battles are authenticated, with
+         * no seal or one that does not open, is refused.
+         */
+        private Battle opened(Battle b) throws Refused {
+            if (b.getExpectedOutcome() != null) {
+                throw new Refused(TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + " carries its "
+                        + "attention-check answer in the clear, where listeners can read it; seal it in 'check'");
+            }
+            if (keys == null) {
+                return b;
+            }
+            if (b.getCheck() == null) {
+                throw new Refused(TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + " has no sealed "
+                        + "check: every battle carries one, so checks cannot be told apart");
+            }
+            try {
+                return Battle.newBuilder(b).setExpectedOutcome(BattleSeals.open(keys, b.getBattleId(), b.getCheck())
+                        .orElse(null)).build();
+            } catch (BattleSeals.BrokenSeal e) {
+                throw new Refused(TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + ": "
+                        + e.getMessage());
             }
         }
 

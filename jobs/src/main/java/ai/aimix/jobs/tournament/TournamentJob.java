@@ -49,6 +49,7 @@ public final class TournamentJob {
     }
 
     public TournamentJob(ReadableConfig config, Source<TournamentInbound, ?, ?> source, Sink<TournamentOutbound> sink) {
+        TournamentJobOptions.validate(config);
         this.config = config;
         this.source = source;
         this.sink = sink;
@@ -62,7 +63,8 @@ public final class TournamentJob {
                 .setGroupId(c.get(TournamentJobOptions.GROUP_ID))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new TournamentCodecs.Inbound(c.get(TournamentJobOptions.TOPIC_BATTLES),
-                        c.get(TournamentJobOptions.TOPIC_VOTES), c.get(MixJobOptions.TOPIC_REGISTRY)))
+                        c.get(TournamentJobOptions.TOPIC_VOTES), c.get(MixJobOptions.TOPIC_REGISTRY),
+                        c.get(TournamentJobOptions.AUTHENTICATE) ? TournamentJobOptions.keys(c) : null))
                 .setProperty("isolation.level", "read_committed")
                 .build();
         KafkaSink<TournamentOutbound> sink = KafkaSink.<TournamentOutbound>builder()

@@ -82,6 +82,35 @@ public final class TournamentJobOptions {
             .defaultValue(Duration.ofSeconds(1)).withDescription("How soon founding a league is tried again when its "
                     + "champion's descriptor has not been read from the registry yet.");
 
+    public static final ConfigOption<List<String>> SECRET_KEYS = key("aimix.tournament.secret-keys").stringType()
+            .asList().noDefaultValue().withDescription("The keys shared with whoever authenticates listeners and "
+                    + "schedules battles (the gateway): ID:BASE64 of at least 32 random bytes, separated by ';'. The "
+                    + "first signs and seals; all verify (rotation). Votes must carry a voter token and battles a sealed "
+                    + "check made with one of them. The embedded launcher draws one per run when none is given. Flink "
+                    + "masks options whose name holds 'secret' in its web UI and REST API.");
+    public static final ConfigOption<Boolean> AUTHENTICATE = key("aimix.tournament.authenticate").booleanType()
+            .defaultValue(true).withDescription("Count only votes whose voter token verifies (INVALID_VOTER_TOKEN) and "
+                    + "battles whose attention check is sealed (INVALID_BATTLE); needs secret-keys. Off only for a "
+                    + "closed test setup: then anyone who can write tournament.votes can vote as anyone.");
+
+    /** The keys of {@link #SECRET_KEYS}, or null when none are configured. */
+    public static ai.aimix.schema.auth.TournamentKeys keys(org.apache.flink.configuration.ReadableConfig c) {
+        List<String> specs = c.getOptional(SECRET_KEYS).orElse(List.of());
+        try {
+            return specs.isEmpty() ? null : ai.aimix.schema.auth.TournamentKeys.parse(specs);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SECRET_KEYS.key() + ": " + e.getMessage());
+        }
+    }
+
+    /** Checks the options fit together; throws IllegalArgumentException naming the option otherwise. */
+    public static void validate(org.apache.flink.configuration.ReadableConfig c) {
+        if (c.get(AUTHENTICATE) && keys(c) == null) {
+            throw new IllegalArgumentException(SECRET_KEYS.key() + " is required while " + AUTHENTICATE.key()
+                    + " is on: votes are counted only when their voter tokens verify");
+        }
+    }
+
     /** The evolution settings these options give. */
     public static ai.aimix.tournament.Evolution.Settings evolution(org.apache.flink.configuration.ReadableConfig c) {
         ai.aimix.tournament.Evolution.Settings s = new ai.aimix.tournament.Evolution.Settings();
@@ -106,6 +135,6 @@ public final class TournamentJobOptions {
                 TOPIC_EVOLUTION, EVOLUTION_LEAGUES, EVOLUTION_INTERVAL_WIDTH, EVOLUTION_VOTE_BUDGET,
                 EVOLUTION_PROMOTION_MIN_VOTES, EVOLUTION_CHILDREN,
                 EVOLUTION_PARENTS, EVOLUTION_SIGMA, EVOLUTION_MIN_SCALE, EVOLUTION_SEED, EVOLUTION_ID_PREFIX,
-                EVOLUTION_RETRY);
+                EVOLUTION_RETRY, SECRET_KEYS, AUTHENTICATE);
     }
 }

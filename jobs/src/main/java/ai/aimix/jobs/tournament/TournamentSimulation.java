@@ -33,6 +33,9 @@ import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.Vote;
 import ai.aimix.schema.VoteOutcome;
+import ai.aimix.schema.auth.BattleSeals;
+import ai.aimix.schema.auth.TournamentKeys;
+import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.tournament.BradleyTerry;
@@ -356,16 +359,17 @@ public final class TournamentSimulation {
         SplittableRandom r = new SplittableRandom(seed);
         List<VoterPanel.Voter> voters = panel.sample(s.votesPerBattle, r);
         publish(producer, new Battle(id, s.league, songId, id, pair[0], pair[1], audioMillis, now, null, List.of(),
-                null), voters, distances(song, a, b), r);
+                null, seal(id, null)), null, voters, distances(song, a, b), r);
         if (r.nextDouble() >= s.checkShare) {
             return new int[] {0, 0};
         }
         boolean referenceFirst = r.nextBoolean();
         float[][] reference = song.reference(render, null, 0f);
         String check = id + "-check";
+        VoteOutcome expected = referenceFirst ? VoteOutcome.A : VoteOutcome.B;
         publish(producer, new Battle(check, s.league, songId, check, referenceFirst ? "reference" : "plain-sum",
-                referenceFirst ? "plain-sum" : "reference", audioMillis, now, null, List.of(),
-                referenceFirst ? VoteOutcome.A : VoteOutcome.B), voters,
+                referenceFirst ? "plain-sum" : "reference", audioMillis, now, null, List.of(), null,
+                seal(check, expected)), expected, voters,
                 referenceFirst ? distances(song, reference, song.plainSum) : distances(song, song.plainSum, reference), r);
         return new int[] {0, 1};
     }
@@ -381,16 +385,30 @@ public final class TournamentSimulation {
         });
     }
 
-    /** Publishes a battle and its voters' votes (attention checks counted apart: they never count for ratings). */
-    private void publish(KafkaProducer<byte[], byte[]> producer, Battle battle, List<VoterPanel.Voter> voters,
-                         VoterPanel.Distances distances, SplittableRandom r) throws Exception {
+    /** The battle's sealed check, as the battle scheduler makes it (every battle gets one). */
+    private String seal(String battleId, VoteOutcome expected) {
+        TournamentKeys keys = stack.tournamentKeys();
+        return keys == null ? null : BattleSeals.seal(keys, battleId, expected);
+    }
+
+    /**
+     * Publishes a battle ({@code expected}: its attention check's answer, which travels sealed) and its voters' votes,
+     * each signed as the authenticator of listeners signs it (attention checks counted apart: they never count for
+     * ratings).
+     */
+    private void publish(KafkaProducer<byte[], byte[]> producer, Battle battle, VoteOutcome expected,
+                         List<VoterPanel.Voter> voters, VoterPanel.Distances distances, SplittableRandom r)
+            throws Exception {
         String id = battle.getBattleId();
         send(producer, conf.get(TournamentJobOptions.TOPIC_BATTLES), id, Contract.BATTLE.encode(battle));
-        AtomicLong counter = battle.getExpectedOutcome() == null ? votesSent : checkVotes;
+        AtomicLong counter = expected == null ? votesSent : checkVotes;
+        TournamentKeys keys = stack.tournamentKeys();
         for (VoterPanel.Voter v : voters) {
             SimulatedListener.Judgement j = panel.judge(v, distances, battle.getAudioMillis(), r);
-            send(producer, conf.get(TournamentJobOptions.TOPIC_VOTES), id, Contract.VOTE.encode(new Vote(id, v.id(),
-                    VoteOutcomes.wire(j.outcome()), j.listenedMillis(), System.currentTimeMillis())));
+            Vote vote = new Vote(id, v.id(), VoteOutcomes.wire(j.outcome()), j.listenedMillis(),
+                    System.currentTimeMillis(), null);
+            send(producer, conf.get(TournamentJobOptions.TOPIC_VOTES), id, Contract.VOTE.encode(keys == null ? vote
+                    : VoterTokens.signed(keys, vote)));
             counter.incrementAndGet();
         }
         producer.flush();

@@ -8,6 +8,9 @@ import ai.aimix.schema.TournamentError;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Vote;
 import ai.aimix.schema.VoteOutcome;
+import ai.aimix.schema.auth.BattleSeals;
+import ai.aimix.schema.auth.TournamentKeys;
+import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.testing.HostileRecords;
 import ai.aimix.tournament.BradleyTerry;
@@ -53,6 +56,19 @@ class TournamentJobTest {
                     .build());
     static EmbeddedKafka kafka;
     static final double[] TRUTH = {-0.8, -0.2, 0.3, 0.9};
+    /** The authenticator's keys: the tests seal battles and sign votes as the gateway will. */
+    static final TournamentKeys KEYS = TournamentKeys.generate("test");
+
+    /** A battle of league main, sealed ({@code expected}: an attention check's answer). */
+    static Battle battle(String id, String a, String b, long now, VoteOutcome expected) {
+        return new Battle(id, "main", "song-" + id, "mix-" + id, a, b, 20_000L, now, null, List.of(), null,
+                BattleSeals.seal(KEYS, id, expected));
+    }
+
+    /** A vote, signed. */
+    static Vote vote(String battle, String voter, VoteOutcome outcome, long listened, long now) {
+        return VoterTokens.signed(KEYS, new Vote(battle, voter, outcome, listened, now, null));
+    }
     /** The jobs' checkpoint and RocksDB directories, removed after the tests. */
     static final java.util.List<java.nio.file.Path> WORK_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -75,6 +91,7 @@ class TournamentJobTest {
         Configuration c = new Configuration();
         c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(200));
+        c.set(TournamentJobOptions.SECRET_KEYS, KEYS.specs());
         c.set(TournamentJobOptions.UNKNOWN_BATTLE_WAIT, Duration.ofSeconds(1));
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         // no restarts: a record that threw anywhere would fail the job, which must still be RUNNING at the end
@@ -94,8 +111,8 @@ class TournamentJobTest {
             for (int b = 0; b < battles; b++) {
                 int x = r.nextInt(4);
                 int y = (x + 1 + r.nextInt(3)) % 4;
-                send(p, Contract.TOURNAMENT_BATTLES, "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b,
-                        "main", "song-" + b, "mix-" + b, "m" + x, "m" + y, 20_000L, now, null, List.of(), null)));
+                send(p, Contract.TOURNAMENT_BATTLES, "battle-" + b, Contract.BATTLE.encode(battle("battle-" + b,
+                        "m" + x, "m" + y, now, null)));
             }
             p.flush();
             Thread.sleep(1500); // battles before their votes
@@ -103,19 +120,39 @@ class TournamentJobTest {
             for (int b = 0; b < battles; b++) {
                 for (int v = 0; v < 6; v++) {
                     // the battle's models from its id's draw: redo it to know the truth
-                    send(p, Contract.TOURNAMENT_VOTES, "battle-" + b, Contract.VOTE.encode(new Vote("battle-" + b,
+                    send(p, Contract.TOURNAMENT_VOTES, "battle-" + b, Contract.VOTE.encode(vote("battle-" + b,
                             "voter-" + (b * 6 + v) % 25, r.nextDouble() < 0.7 ? VoteOutcome.A : VoteOutcome.B,
                             25_000L, now)));
                     valid++;
                 }
             }
             // not counted: a second vote, too fast, an unknown battle, garbage
-            send(p, Contract.TOURNAMENT_VOTES, "battle-0", Contract.VOTE.encode(new Vote("battle-0", "voter-0",
+            send(p, Contract.TOURNAMENT_VOTES, "battle-0", Contract.VOTE.encode(vote("battle-0", "voter-0",
                     VoteOutcome.B, 25_000L, now)));
-            send(p, Contract.TOURNAMENT_VOTES, "battle-1", Contract.VOTE.encode(new Vote("battle-1", "hasty",
+            send(p, Contract.TOURNAMENT_VOTES, "battle-1", Contract.VOTE.encode(vote("battle-1", "hasty",
                     VoteOutcome.B, 3_000L, now)));
-            send(p, Contract.TOURNAMENT_VOTES, "battle-999", Contract.VOTE.encode(new Vote("battle-999", "lost",
+            send(p, Contract.TOURNAMENT_VOTES, "battle-999", Contract.VOTE.encode(vote("battle-999", "lost",
                     VoteOutcome.A, 25_000L, now)));
+            // not counted either (issue 14, finding 9): a vote without a token, under someone else's id; a signed
+            // vote whose listening time was changed; a battle with its attention-check answer in the clear; one
+            // without a seal
+            send(p, Contract.TOURNAMENT_VOTES, "battle-4", Contract.VOTE.encode(new Vote("battle-4", "voter-1",
+                    VoteOutcome.B, 25_000L, now, null)));
+            send(p, Contract.TOURNAMENT_VOTES, "battle-5", Contract.VOTE.encode(Vote.newBuilder(vote("battle-5",
+                    "sneaky", VoteOutcome.B, 1_000L, now)).setListenedMillis(25_000L).build()));
+            send(p, Contract.TOURNAMENT_BATTLES, "clear", Contract.BATTLE.encode(Battle.newBuilder(battle("clear",
+                    "m0", "m1", now, null)).setExpectedOutcome(VoteOutcome.A).build()));
+            send(p, Contract.TOURNAMENT_BATTLES, "unsealed", Contract.BATTLE.encode(Battle.newBuilder(battle(
+                    "unsealed", "m0", "m1", now, null)).setCheck(null).build()));
+            // an attention check, sealed: its votes test the voters and are not counted in the ratings
+            send(p, Contract.TOURNAMENT_BATTLES, "check-1", Contract.BATTLE.encode(battle("check-1", "reference",
+                    "plain-sum", now, VoteOutcome.A)));
+            p.flush();
+            Thread.sleep(500);
+            for (int v = 0; v < 3; v++) {
+                send(p, Contract.TOURNAMENT_VOTES, "check-1", Contract.VOTE.encode(vote("check-1", "voter-" + v,
+                        VoteOutcome.A, 25_000L, now)));
+            }
             send(p, Contract.TOURNAMENT_VOTES, "battle-2", "not avro".getBytes(StandardCharsets.UTF_8));
             // hostile: length prefixes and item counts far beyond the bytes sent (issue 14)
             send(p, Contract.TOURNAMENT_VOTES, "battle-3", HostileRecords.voteDeclaring("battle-3", 3_000_000_000L));
@@ -128,11 +165,13 @@ class TournamentJobTest {
             assertNotNull(last, "no standings with " + valid + " votes");
             assertEquals(valid, last.getVotes(), "every valid vote counted exactly once");
             assertEquals(4, last.getModels().size());
-            Map<TournamentErrorCode, Integer> codes = errors(7, Duration.ofSeconds(30));
+            Map<TournamentErrorCode, Integer> codes = errors(11, Duration.ofSeconds(30));
             assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.DUPLICATE_VOTE), codes.toString());
             assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.TOO_FAST), codes.toString());
             assertEquals(Integer.valueOf(1), codes.get(TournamentErrorCode.UNKNOWN_BATTLE), codes.toString());
             assertEquals(Integer.valueOf(4), codes.get(TournamentErrorCode.UNDECODABLE), codes.toString());
+            assertEquals(Integer.valueOf(2), codes.get(TournamentErrorCode.INVALID_VOTER_TOKEN), codes.toString());
+            assertEquals(Integer.valueOf(2), codes.get(TournamentErrorCode.INVALID_BATTLE), codes.toString());
             assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, job.getJobStatus().get());
             for (int i = 1; i < last.getModels().size(); i++) {
                 double ri = last.getModels().get(i).getRating();
@@ -200,16 +239,15 @@ class TournamentJobTest {
             }
             if (half == 0) {
                 for (int b = 0; b < 60; b++) {
-                    send(p, "battles-" + name, "battle-" + b, Contract.BATTLE.encode(new Battle("battle-" + b,
-                            "main", "song-" + b, "mix-" + b, "m" + pairs.get(b)[0], "m" + pairs.get(b)[1], 20_000L,
-                            System.currentTimeMillis(), null, List.of(), null)));
+                    send(p, "battles-" + name, "battle-" + b, Contract.BATTLE.encode(battle("battle-" + b,
+                            "m" + pairs.get(b)[0], "m" + pairs.get(b)[1], System.currentTimeMillis(), null)));
                 }
             }
             for (int b = 0; b < 60; b++) {
                 for (int v = 0; v < 8; v++) {
                     boolean a = r.nextDouble() < 0.65;
                     if (b % 2 == half) {
-                        send(p, "votes-" + name, "battle-" + b, Contract.VOTE.encode(new Vote("battle-" + b,
+                        send(p, "votes-" + name, "battle-" + b, Contract.VOTE.encode(vote("battle-" + b,
                                 "voter-" + (b * 8 + v) % 40, a ? VoteOutcome.A : VoteOutcome.B, 25_000L, now)));
                     }
                 }
@@ -242,6 +280,7 @@ class TournamentJobTest {
         c.set(TournamentJobOptions.TOPIC_STANDINGS, "standings-" + name);
         c.set(TournamentJobOptions.TOPIC_ERRORS, "errors-" + name);
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(100));
+        c.set(TournamentJobOptions.SECRET_KEYS, KEYS.specs());
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);

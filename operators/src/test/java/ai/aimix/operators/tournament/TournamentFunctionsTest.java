@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The tournament job's functions on Flink's harness: what they emit, and that their state and timers go away. */
 class TournamentFunctionsTest {
     static Battle battle(String id, long closes) {
-        return new Battle(id, "main", "song", "mix-" + id, "m1", "m2", 10_000L, 0L, closes, List.of(), null);
+        return new Battle(id, "main", "song", "mix-" + id, "m1", "m2", 10_000L, 0L, closes, List.of(), null, null);
     }
 
     static TournamentInbound in(Battle b) {
@@ -33,7 +33,7 @@ class TournamentFunctionsTest {
     }
 
     static TournamentInbound in(String battle, String voter, VoteOutcome o, long listened) {
-        return new TournamentInbound(null, new Vote(battle, voter, o, listened, 1L), null, null);
+        return new TournamentInbound(null, new Vote(battle, voter, o, listened, 1L, null), null, null);
     }
 
     @Test
