@@ -1,6 +1,7 @@
 package ai.aimix.clients.cli;
 
 import ai.aimix.clients.kafka.CollectedMix;
+import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.MixCollector;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
@@ -19,11 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Pushes one mix through Kafka and waits for its result, drawing a progress bar: what `mix` and `demo` do. */
 public final class MixClient {
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final Topics topics;
 
     public MixClient(String bootstrap, Topics topics) {
-        this.bootstrap = bootstrap;
+        this(KafkaConnection.plain(bootstrap), topics);
+    }
+
+    public MixClient(KafkaConnection kafka, Topics topics) {
+        this.kafka = kafka;
         this.topics = topics;
     }
 
@@ -42,8 +47,8 @@ public final class MixClient {
         Outcome o = new Outcome();
         long totalFrames = request.getExpectedFrames() == null ? 0 : request.getExpectedFrames();
         AtomicLong sentFrames = new AtomicLong();
-        try (MixCollector collector = new MixCollector(bootstrap, topics, false);
-             StemProducer producer = new StemProducer(bootstrap, topics)) {
+        try (MixCollector collector = new MixCollector(kafka, topics, false);
+             StemProducer producer = new StemProducer(kafka, topics)) {
             long t0 = System.nanoTime();
             CompletableFuture<Long> push = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -51,7 +56,7 @@ public final class MixClient {
                     o.pushSeconds = (System.nanoTime() - t0) / 1e9;
                     return bytes;
                 } catch (Exception e) {
-                    throw new IllegalStateException("sending to Kafka at " + bootstrap + " failed: " + e.getMessage(), e);
+                    throw new IllegalStateException("sending to Kafka at " + kafka.bootstrap() + " failed: " + e.getMessage(), e);
                 }
             });
             Map<String, CollectedMix> got;

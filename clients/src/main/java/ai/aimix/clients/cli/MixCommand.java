@@ -3,6 +3,7 @@ package ai.aimix.clients.cli;
 import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
@@ -40,6 +41,10 @@ public final class MixCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running ./aimix serve).")
     String bootstrap;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for a secured Kafka "
+            + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
+    Path kafkaConfig;
 
     @Option(names = "--model", description = "Model version to use (default: the champion).")
     String model;
@@ -93,6 +98,12 @@ public final class MixCommand implements Callable<Integer> {
             }
             servers = serve.bootstrap;
         }
+        KafkaConnection kafka;
+        try {
+            kafka = new KafkaConnection(servers, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return fail(EXIT_BAD_INPUT, "--kafka-config: " + e.getMessage());
+        }
         ModelSelection selection = battle != null ? ModelSelections.battle(model, battle)
                 : model != null ? ModelSelections.version(model)
                 : ModelSelections.champion();
@@ -104,7 +115,7 @@ public final class MixCommand implements Callable<Integer> {
                 id, servers);
         MixClient.Outcome outcome;
         try {
-            outcome = new MixClient(servers, Topics.defaults()).run(request, inputs, StemProducer.DEFAULT_CHUNK_FRAMES,
+            outcome = new MixClient(kafka, Topics.defaults()).run(request, inputs, StemProducer.DEFAULT_CHUNK_FRAMES,
                     wire, Duration.ofSeconds(timeoutSeconds), ProgressBar.onStderr("mixing"));
         } catch (java.util.concurrent.TimeoutException e) {
             return fail(EXIT_UNREACHABLE, e.getMessage());

@@ -44,8 +44,12 @@ public final class MixCollector implements AutoCloseable {
     }
 
     public MixCollector(String bootstrapServers, Topics topics, boolean fromBeginning) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaConnection.plain(bootstrapServers), topics, fromBeginning);
+    }
+
+    public MixCollector(KafkaConnection kafka, Topics topics, boolean fromBeginning) {
+        String bootstrapServers = kafka.bootstrap();
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));

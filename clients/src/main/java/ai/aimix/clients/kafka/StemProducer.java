@@ -32,10 +32,15 @@ public final class StemProducer implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Topics topics;
+    /** The first error a send was answered with. */
+    private volatile Exception failure;
 
     public StemProducer(String bootstrapServers, Topics topics) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaConnection.plain(bootstrapServers), topics);
+    }
+
+    public StemProducer(KafkaConnection kafka, Topics topics) {
+        Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -74,16 +79,33 @@ public final class StemProducer implements AutoCloseable {
     }
 
     public void send(MixRequest request) {
-        producer.send(new ProducerRecord<>(topics.requests, key(request.getMixId()), Contract.REQUEST.encode(request)));
+        send(new ProducerRecord<>(topics.requests, key(request.getMixId()), Contract.REQUEST.encode(request)));
     }
 
     public void send(AudioChunk chunk) {
-        producer.send(new ProducerRecord<>(topics.chunks, key(chunk.getMixId()), Contract.CHUNK.encode(chunk)));
+        send(new ProducerRecord<>(topics.chunks, key(chunk.getMixId()), Contract.CHUNK.encode(chunk)));
     }
 
     /** Sends raw bytes as a value on a topic (tests of the job's handling of garbage use this). */
     public void sendRaw(String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key(key), value));
+        send(new ProducerRecord<>(topic, key == null ? null : key(key), value));
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record) {
+        failIfRefused();
+        producer.send(record, (metadata, e) -> {
+            if (e != null && failure == null) {
+                failure = e;
+            }
+        });
+    }
+
+    /** Throws the first error Kafka answered a send with (not authorized, record too large, ...). */
+    private void failIfRefused() {
+        Exception e = failure;
+        if (e != null) {
+            throw new IllegalStateException("Kafka refused a record: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -117,12 +139,14 @@ public final class StemProducer implements AutoCloseable {
                 progress.accept(Math.min(longest, start + chunkFrames));
             }
         }
-        producer.flush();
+        flush();
         return bytes;
     }
 
+    /** Waits until every record sent so far is acknowledged; throws when Kafka refused one. */
     public void flush() {
         producer.flush();
+        failIfRefused();
     }
 
     private static byte[] key(String mixId) {

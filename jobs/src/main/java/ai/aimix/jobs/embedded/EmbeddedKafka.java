@@ -1,9 +1,9 @@
 package ai.aimix.jobs.embedded;
 
+import ai.aimix.clients.kafka.KafkaConnection;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
@@ -34,20 +34,30 @@ import java.util.stream.Stream;
 /**
  * A single-node Kafka (KRaft, broker and controller in one) inside this JVM, on loopback ports: the broker of the
  * embedded default. Its log directory is formatted on start and deleted on close unless it was given.
+ *
+ * <p>{@link #startSecured} starts it as a secured cluster is run: SASL/PLAIN on every listener (clients, between
+ * broker and controller), Kafka's ACL authorizer, nothing allowed that an ACL does not allow, one super user
+ * ({@value #ADMIN}) that sets up topics and ACLs, and the given users.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    /** The super user of a secured broker. */
+    public static final String ADMIN = "admin";
 
     private final Path dataDir;
     private final boolean ownsDir;
     private final int brokerPort;
     private final KafkaRaftServer server;
+    /** User to password of a secured broker (the admin included); empty for a plaintext one. */
+    private final Map<String, String> users;
 
-    private EmbeddedKafka(Path dataDir, boolean ownsDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(Path dataDir, boolean ownsDir, int brokerPort, KafkaRaftServer server,
+                          Map<String, String> users) {
         this.dataDir = dataDir;
         this.ownsDir = ownsDir;
         this.brokerPort = brokerPort;
         this.server = server;
+        this.users = users;
     }
 
     /** Starts a broker with its data in a fresh temporary directory (deleted on close). */
@@ -61,6 +71,21 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port the broker's port, 0 for any free one
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int port) throws Exception {
+        return start(dataDir, deleteOnClose, port, Map.of());
+    }
+
+    /**
+     * Starts a secured broker (SASL/PLAIN, ACLs) in a fresh temporary directory, with these users and passwords
+     * besides its super user; {@link #connection(String)} connects as one of them.
+     */
+    public static EmbeddedKafka startSecured(Map<String, String> users) throws Exception {
+        Map<String, String> all = new java.util.LinkedHashMap<>(users);
+        all.put(ADMIN, ai.aimix.schema.codec.UploadTokens.random());
+        return start(Files.createTempDirectory("aimix-kafka-"), true, 0, all);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int port, Map<String, String> users)
+            throws Exception {
         long t0 = System.nanoTime();
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
@@ -71,11 +96,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (users.isEmpty()) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:"
+                    + controllerPort);
+            p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort);
+            p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+            p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            p.put("sasl.mechanism.controller.protocol", "PLAIN");
+            StringBuilder jaas = new StringBuilder(PLAIN_LOGIN + " required username=\"" + ADMIN + "\" password=\""
+                    + users.get(ADMIN) + "\"");
+            users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+                    .append('"'));
+            jaas.append(';');
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
+            p.put("listener.name.controller.plain.sasl.jaas.config", jaas.toString());
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("super.users", "User:" + ADMIN);
+            p.put("allow.everyone.if.no.acl.found", "false");
+        }
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
@@ -108,7 +154,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, brokerPort, server);
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, brokerPort, server, Map.copyOf(users));
         kafka.awaitReady();
         LOG.info("Embedded Kafka ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
         return kafka;
@@ -135,11 +181,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + brokerPort;
     }
 
+    /** An admin client (on a secured broker, as its super user). */
     public Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return Admin.create(p);
+        return Admin.create(connection(ADMIN).properties());
     }
+
+    /**
+     * How a client connects, as {@code user} on a secured broker (the pass-through settings a client of the service
+     * is given), or plainly.
+     */
+    public KafkaConnection connection(String user) {
+        if (users.isEmpty()) {
+            return KafkaConnection.plain(bootstrapServers());
+        }
+        String password = users.get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no user " + user + " on this broker");
+        }
+        return new KafkaConnection(bootstrapServers(), Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", PLAIN_LOGIN + " required username=\"" + user
+                        + "\" password=\"" + password + "\";"));
+    }
+
+    private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
     /**
      * Creates topics (existing ones are left alone) and waits until every partition has a leader, so the first

@@ -117,7 +117,7 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Model administration against this configuration's store and registry topic. */
     public static ModelAdmin admin(ReadableConfig conf) {
         return new ModelAdmin(new ModelStore(conf.get(MixJobOptions.MODEL_STORE)),
-                new RegistryClient(conf.get(MixJobOptions.BOOTSTRAP_SERVERS), conf.get(MixJobOptions.TOPIC_REGISTRY),
+                new RegistryClient(MixJobOptions.kafka(conf), conf.get(MixJobOptions.TOPIC_REGISTRY),
                         Duration.ofSeconds(30)), java.time.Clock.systemUTC());
     }
 

@@ -104,7 +104,7 @@ public final class MixJob {
                 start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         }
         return KafkaSource.<InboundRecord>builder()
-                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setProperties(MixJobOptions.kafka(c).properties())
                 .setTopics(c.get(MixJobOptions.TOPIC_REQUESTS), c.get(MixJobOptions.TOPIC_CHUNKS))
                 .setGroupId(c.get(MixJobOptions.GROUP_ID))
                 .setStartingOffsets(start)
@@ -124,7 +124,7 @@ public final class MixJob {
      */
     public static KafkaSource<RegistryEntry> registrySource(ReadableConfig c) {
         return KafkaSource.<RegistryEntry>builder()
-                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setProperties(MixJobOptions.kafka(c).properties())
                 .setTopics(c.get(MixJobOptions.TOPIC_REGISTRY))
                 .setGroupId(c.get(MixJobOptions.GROUP_ID) + "-registry")
                 .setStartingOffsets(OffsetsInitializer.earliest())
@@ -137,7 +137,7 @@ public final class MixJob {
     public static KafkaSink<OutboundRecord> kafkaSink(ReadableConfig c) {
         boolean exactlyOnce = c.get(MixJobOptions.EXACTLY_ONCE);
         return KafkaSink.<OutboundRecord>builder()
-                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(MixJobOptions.kafka(c).properties())
                 .setRecordSerializer(new OutboundSerializer(c.get(MixJobOptions.TOPIC_OUTPUT),
                         c.get(MixJobOptions.TOPIC_PROGRESS), c.get(MixJobOptions.TOPIC_RESULTS),
                         c.get(MixJobOptions.TOPIC_ERRORS)))

@@ -1,5 +1,6 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.model.runtime.InferenceDevice;
 import ai.aimix.model.runtime.SessionSettings;
@@ -13,7 +14,12 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
@@ -30,6 +36,15 @@ public final class MixJobOptions {
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("aimix.kafka.bootstrap-servers")
             .stringType().defaultValue("localhost:9092")
             .withDescription("Kafka bootstrap servers the job reads from and writes to.");
+
+    public static final ConfigOption<String> CLIENT_CONFIG_FILE = key("aimix.kafka.client-config-file")
+            .stringType().noDefaultValue()
+            .withDescription("A Kafka client properties file (the format of Kafka's own tools' --command-config) whose "
+                    + "settings every Kafka client of the job uses, e.g. security.protocol, sasl.mechanism, "
+                    + "sasl.jaas.config, ssl.truststore.location: how to reach a secured Kafka without putting its "
+                    + "password in config.yaml. Settings given as " + KafkaConnection.PREFIX + "<setting> options "
+                    + "take precedence. Serializers, group ids, transactions, isolation and idempotence are the job's "
+                    + "own and cannot be set.");
 
     public static final ConfigOption<String> GROUP_ID = key("aimix.kafka.group-id")
             .stringType().defaultValue("aimix-mix-job")
@@ -282,8 +297,33 @@ public final class MixJobOptions {
         return new AssemblySettings(template, c.get(STEM_THREADS));
     }
 
+    /**
+     * How the job's Kafka clients connect: {@link #BOOTSTRAP_SERVERS}, the settings of {@link #CLIENT_CONFIG_FILE}
+     * and the {@value KafkaConnection#PREFIX}* options on top.
+     *
+     * @throws IllegalArgumentException naming the option or setting that is wrong
+     */
+    public static KafkaConnection kafka(ReadableConfig c) {
+        Map<String, String> settings = new TreeMap<>();
+        Optional<String> file = c.getOptional(CLIENT_CONFIG_FILE);
+        if (file.isPresent()) {
+            try {
+                settings.putAll(KafkaConnection.readFile(Path.of(file.get())));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(CLIENT_CONFIG_FILE.key() + ": " + e.getMessage());
+            }
+        }
+        settings.putAll(KafkaConnection.fromPrefixed(c.toMap()));
+        try {
+            return new KafkaConnection(c.get(BOOTSTRAP_SERVERS), settings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(KafkaConnection.PREFIX + "*: " + e.getMessage());
+        }
+    }
+
     /** Checks that the options fit together; throws IllegalArgumentException naming the option otherwise. */
     public static void validate(ReadableConfig c) {
+        kafka(c);
         int segment = c.get(SEGMENT_FRAMES);
         if (segment % c.get(MEL_HOP) != 0) {
             throw new IllegalArgumentException(SEGMENT_FRAMES.key() + " (" + segment + ") must be a multiple of "

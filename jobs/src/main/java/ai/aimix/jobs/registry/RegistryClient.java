@@ -1,5 +1,6 @@
 package ai.aimix.jobs.registry;
 
+import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.codec.Contract;
@@ -36,12 +37,18 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
+    private final KafkaConnection kafka;
     private final String bootstrap;
     private final String topic;
     private final Duration timeout;
 
     public RegistryClient(String bootstrap, String topic, Duration timeout) {
-        this.bootstrap = bootstrap;
+        this(KafkaConnection.plain(bootstrap), topic, timeout);
+    }
+
+    public RegistryClient(KafkaConnection kafka, String topic, Duration timeout) {
+        this.kafka = kafka;
+        this.bootstrap = kafka.bootstrap();
         this.topic = topic;
         this.timeout = timeout;
     }
@@ -56,8 +63,7 @@ public final class RegistryClient {
     }
 
     public RegistryView read() throws IOException {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -121,8 +127,7 @@ public final class RegistryClient {
         if (entries.isEmpty()) {
             return;
         }
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = kafka.properties();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");

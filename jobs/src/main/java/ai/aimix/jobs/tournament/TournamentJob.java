@@ -57,7 +57,7 @@ public final class TournamentJob {
 
     public static TournamentJob onKafka(ReadableConfig c) {
         KafkaSource<TournamentInbound> source = KafkaSource.<TournamentInbound>builder()
-                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setProperties(MixJobOptions.kafka(c).properties())
                 .setTopics(c.get(TournamentJobOptions.TOPIC_BATTLES), c.get(TournamentJobOptions.TOPIC_VOTES),
                         c.get(MixJobOptions.TOPIC_REGISTRY))
                 .setGroupId(c.get(TournamentJobOptions.GROUP_ID))
@@ -68,7 +68,7 @@ public final class TournamentJob {
                 .setProperty("isolation.level", "read_committed")
                 .build();
         KafkaSink<TournamentOutbound> sink = KafkaSink.<TournamentOutbound>builder()
-                .setBootstrapServers(c.get(MixJobOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(MixJobOptions.kafka(c).properties())
                 .setRecordSerializer(new TournamentCodecs.Outbound(c.get(TournamentJobOptions.TOPIC_STANDINGS),
                         c.get(TournamentJobOptions.TOPIC_ERRORS), c.get(MixJobOptions.TOPIC_REGISTRY),
                         c.get(TournamentJobOptions.TOPIC_EVOLUTION)))

@@ -53,7 +53,7 @@ final class CandidateSink implements Sink<TrainingOutcome> {
                 }
                 if (config.get(TrainingJobOptions.REGISTER)) {
                     ModelAdmin admin = new ModelAdmin(new ModelStore(config.get(MixJobOptions.MODEL_STORE)),
-                            new RegistryClient(config.get(MixJobOptions.BOOTSTRAP_SERVERS),
+                            new RegistryClient(MixJobOptions.kafka(config),
                                     config.get(MixJobOptions.TOPIC_REGISTRY), Duration.ofSeconds(30)),
                             Clock.systemUTC());
                     try {

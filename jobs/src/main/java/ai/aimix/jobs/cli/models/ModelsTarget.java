@@ -1,14 +1,18 @@
 package ai.aimix.jobs.cli.models;
 
 import ai.aimix.clients.cli.ServeInfo;
+import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.jobs.registry.ModelAdmin;
 import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.codec.Contract;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /** Where the registry and the store are: a running {@code ./aimix serve}, or given explicitly. */
 public final class ModelsTarget {
@@ -26,6 +30,10 @@ public final class ModelsTarget {
     @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait for Kafka. Default ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for a secured Kafka "
+            + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
+    Path kafkaConfig;
+
     /** Thrown when there is nothing to talk to; the message is one line. */
     public static final class Unreachable extends Exception {
         private static final long serialVersionUID = 1L;
@@ -36,7 +44,7 @@ public final class ModelsTarget {
     }
 
     ModelAdmin admin() throws Unreachable {
-        return admin(bootstrap, store, topic, Duration.ofSeconds(timeoutSeconds));
+        return admin(bootstrap, store, topic, Duration.ofSeconds(timeoutSeconds), kafkaConfig);
     }
 
     /**
@@ -45,7 +53,8 @@ public final class ModelsTarget {
      *
      * @throws Unreachable when there is no Kafka to talk to
      */
-    public static ModelAdmin admin(String bootstrap, String store, String topic, Duration timeout) throws Unreachable {
+    public static ModelAdmin admin(String bootstrap, String store, String topic, Duration timeout, Path kafkaConfig)
+            throws Unreachable {
         ServeInfo serve = ServeInfo.find();
         String servers = bootstrap != null ? bootstrap : serve != null ? serve.bootstrap : null;
         if (servers == null) {
@@ -55,6 +64,12 @@ public final class ModelsTarget {
         String registryTopic = topic != null ? topic : serve != null && bootstrap == null
                 ? serve.topics.getOrDefault("registry", Contract.MODELS_REGISTRY) : Contract.MODELS_REGISTRY;
         ModelStore modelStore = root == null ? null : new ModelStore(root);
-        return new ModelAdmin(modelStore, new RegistryClient(servers, registryTopic, timeout), Clock.systemUTC());
+        KafkaConnection kafka;
+        try {
+            kafka = new KafkaConnection(servers, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("--kafka-config: " + e.getMessage()); // bad input: exit 2
+        }
+        return new ModelAdmin(modelStore, new RegistryClient(kafka, registryTopic, timeout), Clock.systemUTC());
     }
 }

@@ -40,6 +40,10 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--store", description = "Model store, for --model ID.")
     String store;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for a secured Kafka "
+            + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
+    Path kafkaConfig;
+
     @Option(names = "--split", defaultValue = "TEST", description = "TEST, VALIDATION or TRAIN. Default ${DEFAULT-VALUE}.")
     String split;
 
@@ -63,7 +67,7 @@ public final class QualityCommand implements Callable<Integer> {
         ai.aimix.jobs.registry.ModelAdmin admin;
         try {
             admin = ai.aimix.jobs.cli.models.ModelsTarget.admin(bootstrap, store, null,
-                    java.time.Duration.ofSeconds(30));
+                    java.time.Duration.ofSeconds(30), kafkaConfig);
         } catch (ai.aimix.jobs.cli.models.ModelsTarget.Unreachable e) {
             throw new java.nio.file.NoSuchFileException(m + " (not a file or a shipped version, and "
                     + e.getMessage() + ")");

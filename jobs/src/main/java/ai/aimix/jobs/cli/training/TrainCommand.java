@@ -58,6 +58,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--store", description = "Model store (with --register).")
     String store;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for a secured Kafka "
+            + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
+    Path kafkaConfig;
+
     @Option(names = "-D", paramLabel = "key=value", description = "Any aimix.training.* option.")
     Map<String, String> extra = Map.of();
 
@@ -87,7 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
             ai.aimix.jobs.registry.ModelAdmin admin;
             try {
                 admin = ai.aimix.jobs.cli.models.ModelsTarget.admin(bootstrap, store, null,
-                        java.time.Duration.ofSeconds(30));
+                        java.time.Duration.ofSeconds(30), kafkaConfig);
             } catch (ai.aimix.jobs.cli.models.ModelsTarget.Unreachable e) {
                 System.err.println("aimix train: error: --register: " + e.getMessage());
                 return 3;
@@ -98,6 +102,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             conf.set(TrainingJobOptions.REGISTER, true);
             conf.set(MixJobOptions.BOOTSTRAP_SERVERS, admin.registry().bootstrap());
+            if (kafkaConfig != null) {
+                conf.set(MixJobOptions.CLIENT_CONFIG_FILE, kafkaConfig.toAbsolutePath().toString());
+            }
             conf.set(MixJobOptions.TOPIC_REGISTRY, admin.registry().topic());
             conf.set(MixJobOptions.MODEL_STORE, admin.store().root());
         }
