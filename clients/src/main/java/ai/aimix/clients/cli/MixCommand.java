@@ -1,8 +1,8 @@
 package ai.aimix.clients.cli;
 
 import ai.aimix.schema.codec.ModelSelections;
-import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.audio.WavWriter;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
@@ -12,7 +12,11 @@ import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.ModelMode;
 import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.MixOutputChunk;
+import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.codec.ContractLimits;
+import ai.aimix.schema.codec.Pcm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +36,8 @@ public final class MixCommand implements Callable<Integer> {
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_MIX_FAILED = 1;
     public static final int EXIT_UNREACHABLE = 3;
+    /** The mix came back but its file could not be written. */
+    public static final int EXIT_FAILED_WRITE = 1;
 
     @Option(names = "--stems", required = true, description = "Folder of .wav stems (mono or stereo, one rate).")
     Path stems;
@@ -73,6 +79,11 @@ public final class MixCommand implements Callable<Integer> {
     @Option(names = "--mix-id", description = "Mix id to use (default: random).")
     String mixId;
 
+    @Option(names = "--max-seconds", description = "Longest stem accepted, checked from the files' headers before "
+            + "anything is sent. Default: the service's limit, ${DEFAULT-VALUE} s.",
+            defaultValue = "" + ContractLimits.DEFAULT_MAX_TRACK_SECONDS)
+    double maxSeconds;
+
     @Override
     public Integer call() {
         Wav.Encoding outEncoding;
@@ -85,7 +96,7 @@ public final class MixCommand implements Callable<Integer> {
         }
         List<StemInput> inputs;
         try {
-            inputs = StemFolder.read(stems);
+            inputs = StemFolder.read(stems, StemFolder.MAX_STEMS, maxSeconds);
         } catch (StemFolder.BadInputException e) {
             return fail(EXIT_BAD_INPUT, e.getMessage());
         }
@@ -111,52 +122,117 @@ public final class MixCommand implements Callable<Integer> {
         MixRequest request = MixRequest.newBuilder(StemProducer.request(id, inputs, selection))
                 .setTargetLufs(targetLufs).setCeilingDbfs(ceilingDbfs).build();
         System.err.printf("Mixing %d stems (%.1f s at %d Hz) as %s via %s%n", inputs.size(),
-                inputs.stream().mapToDouble(s -> s.audio.seconds()).max().orElse(0), inputs.get(0).audio.sampleRate(),
+                inputs.stream().mapToDouble(StemInput::seconds).max().orElse(0), inputs.get(0).sampleRate(),
                 id, servers);
         MixClient.Outcome outcome;
+        // the mix is written to its file(s) as it arrives: a long one is never held in memory
+        OutputFiles files = new OutputFiles(out, battle != null, request.getSampleRate(), outEncoding);
         try {
             outcome = new MixClient(kafka, Topics.defaults()).run(request, inputs, StemProducer.DEFAULT_CHUNK_FRAMES,
-                    wire, Duration.ofSeconds(timeoutSeconds), ProgressBar.onStderr("mixing"));
+                    wire, Duration.ofSeconds(timeoutSeconds), ProgressBar.onStderr("mixing"), files::write);
         } catch (java.util.concurrent.TimeoutException e) {
+            files.discard();
             return fail(EXIT_UNREACHABLE, e.getMessage());
+        } catch (java.io.IOException e) {
+            files.discard();
+            boolean input = e.getMessage() != null && inputs.stream().anyMatch(in -> e.getMessage().contains(in.name));
+            return fail(input ? EXIT_BAD_INPUT : EXIT_FAILED_WRITE, rootMessage(e));
         } catch (Exception e) {
+            files.discard();
+            Throwable cause = e.getCause();
+            if (cause instanceof java.io.IOException) {
+                return fail(EXIT_BAD_INPUT, rootMessage(cause)); // a stem could not be read as it was sent
+            }
             return fail(EXIT_UNREACHABLE, rootMessage(e));
         }
         if (outcome.mix.result.getStatus() != MixStatus.COMPLETED) {
+            files.discard();
             return fail(EXIT_MIX_FAILED, "mix failed: " + outcome.mix.result.getErrorCode() + ": "
                     + outcome.mix.result.getErrorMessage());
         }
         try {
-            Map<String, String> files = write(outcome, out, outEncoding);
+            for (VariantResult v : outcome.mix.result.getVariants()) {
+                List<String> problems = outcome.mix.streamProblems(v.getVariant());
+                if (!problems.isEmpty()) {
+                    files.discard();
+                    return fail(EXIT_MIX_FAILED, "the mixed audio of " + v.getVariant() + " arrived damaged: "
+                            + problems.get(0));
+                }
+            }
+            Map<String, String> written = files.finish();
             if (report != null) {
-                MixReport.write(report, MixReport.build(outcome.mix.result, outcome.mix.errors, outcome, files));
-                files.put("report", report.toString());
+                MixReport.write(report, MixReport.build(outcome.mix.result, outcome.mix.errors, outcome, written));
+                written.put("report", report.toString());
             }
             for (VariantResult v : outcome.mix.result.getVariants()) {
-                System.err.printf("%s %s: model %s, %.1f LUFS, true peak %.1f dBTP%n", files.get(v.getVariant().name()),
+                System.err.printf("%s %s: model %s, %.1f LUFS, true peak %.1f dBTP%n", written.get(v.getVariant().name()),
                         v.getVariant(), v.getModelVersion(), nz(v.getIntegratedLufs()), nz(v.getTruePeakDbtp()));
             }
         } catch (Exception e) {
-            return fail(EXIT_BAD_INPUT, "cannot write " + out + ": " + rootMessage(e));
+            files.discard();
+            return fail(EXIT_FAILED_WRITE, "cannot write " + out + ": " + rootMessage(e));
         }
         return 0;
     }
 
-    /** Writes each variant's audio; returns variant name -> file. */
-    public static Map<String, String> write(MixClient.Outcome outcome, Path out, Wav.Encoding encoding)
-            throws java.io.IOException {
-        Map<String, String> files = new LinkedHashMap<>();
-        List<VariantResult> variants = outcome.mix.result.getVariants();
-        for (VariantResult v : variants) {
-            Path file = out;
-            if (variants.size() > 1) {
-                String name = out.getFileName().toString().replaceFirst("(?i)\\.wav$", "");
-                file = out.resolveSibling(name + "-" + v.getVariant().name() + ".wav");
-            }
-            Wav.write(file, new Audio(outcome.mix.result.getSampleRate(), 2, outcome.mix.audio(v.getVariant())), encoding);
-            files.put(v.getVariant().name(), file.toString());
+    /**
+     * The output file of each variant (NAME.wav, or NAME-A.wav and NAME-B.wav for a battle), written as the chunks
+     * arrive in order; removed when the mix does not complete.
+     */
+    static final class OutputFiles {
+        private final Path out;
+        private final boolean battle;
+        private final int sampleRate;
+        private final Wav.Encoding encoding;
+        private final Map<Variant, WavWriter> writers = new java.util.EnumMap<>(Variant.class);
+
+        OutputFiles(Path out, boolean battle, int sampleRate, Wav.Encoding encoding) {
+            this.out = out;
+            this.battle = battle;
+            this.sampleRate = sampleRate;
+            this.encoding = encoding;
         }
-        return files;
+
+        Path fileOf(Variant v) {
+            if (!battle) {
+                return out;
+            }
+            String name = out.getFileName().toString().replaceFirst("(?i)\\.wav$", "");
+            return out.resolveSibling(name + "-" + v.name() + ".wav");
+        }
+
+        synchronized void write(MixOutputChunk c) throws java.io.IOException {
+            WavWriter w = writers.get(c.getVariant());
+            if (w == null) {
+                w = WavWriter.create(fileOf(c.getVariant()), sampleRate, 2, encoding);
+                writers.put(c.getVariant(), w);
+            }
+            float[] samples = Pcm.decode(c.getData(), c.getEncoding());
+            w.write(samples, 0, samples.length);
+        }
+
+        /** Closes every file; returns variant name to file. */
+        synchronized Map<String, String> finish() throws java.io.IOException {
+            Map<String, String> files = new LinkedHashMap<>();
+            for (Map.Entry<Variant, WavWriter> e : writers.entrySet()) {
+                e.getValue().close();
+                files.put(e.getKey().name(), e.getValue().file().toString());
+            }
+            return files;
+        }
+
+        /** Removes whatever was written. */
+        synchronized void discard() {
+            for (WavWriter w : writers.values()) {
+                try {
+                    w.close();
+                    java.nio.file.Files.deleteIfExists(w.file());
+                } catch (java.io.IOException e) {
+                    // best effort: a partial file left behind is named in no result
+                }
+            }
+            writers.clear();
+        }
     }
 
     static Wav.Encoding encoding(int bits) throws StemFolder.BadInputException {

@@ -1,9 +1,9 @@
 package ai.aimix.clients.cli;
 
-import ai.aimix.clients.audio.Audio;
-import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.audio.WavFile;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.schema.StemRole;
+import ai.aimix.schema.codec.ContractLimits;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -21,7 +21,7 @@ import java.util.Map;
  * {@link BadInputException}s with a one-line message.
  */
 public final class StemFolder {
-    public static final int MAX_STEMS = 32;
+    public static final int MAX_STEMS = ContractLimits.DEFAULT_MAX_STEMS;
 
     private static final Map<String, StemRole> ALIASES = Map.ofEntries(
             Map.entry("drums", StemRole.DRUMS), Map.entry("drum", StemRole.DRUMS), Map.entry("kit", StemRole.DRUMS),
@@ -61,7 +61,18 @@ public final class StemFolder {
         return first == null ? StemRole.OTHER : first;
     }
 
+    /** Reads a folder with the service's default limits. */
     public static List<StemInput> read(Path dir) throws BadInputException {
+        return read(dir, MAX_STEMS, ContractLimits.DEFAULT_MAX_TRACK.toSeconds());
+    }
+
+    /**
+     * Reads a folder of WAV stems: every file's header is checked against the service's limits (regular files only,
+     * mono or stereo, the sample rate within the contract's range and the same for all, at most {@code maxSeconds}
+     * long) before any audio is read, then float files are read through once for samples that are not audio. The
+     * stems are returned as sources: their audio is read as it is sent, never held whole.
+     */
+    public static List<StemInput> read(Path dir, int maxStems, double maxSeconds) throws BadInputException {
         if (!Files.isDirectory(dir)) {
             throw new BadInputException(dir + ": not a directory");
         }
@@ -69,7 +80,7 @@ public final class StemFolder {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                if ((n.endsWith(".wav") || n.endsWith(".wave")) && Files.isRegularFile(p)) {
+                if (n.endsWith(".wav") || n.endsWith(".wave")) {
                     files.add(p);
                 }
             }
@@ -80,45 +91,64 @@ public final class StemFolder {
         if (files.isEmpty()) {
             throw new BadInputException(dir + ": no .wav files");
         }
-        if (files.size() > MAX_STEMS) {
-            throw new BadInputException(dir + ": " + files.size() + " stems; at most " + MAX_STEMS + " per mix");
+        if (files.size() > maxStems) {
+            throw new BadInputException(dir + ": " + files.size() + " stems; at most " + maxStems + " per mix");
         }
         List<StemInput> stems = new ArrayList<>();
-        Path first = null;
+        List<WavFile> headers = new ArrayList<>();
         for (Path f : files) {
-            Audio a;
-            try {
-                a = Wav.read(f);
-            } catch (NoSuchFileException e) {
-                throw new BadInputException(f + ": no such file");
-            } catch (IOException e) {
-                throw new BadInputException(e.getMessage() != null && e.getMessage().startsWith(f.toString())
-                        ? e.getMessage() : f + ": " + e.getMessage());
+            WavFile w = header(f);
+            String file = f.getFileName().toString();
+            if (w.channels() > 2) {
+                throw new BadInputException(file + ": " + w.channels() + " channels; stems must be mono or stereo");
             }
-            if (a.channels() > 2) {
-                throw new BadInputException(f.getFileName() + ": " + a.channels()
-                        + " channels; stems must be mono or stereo");
+            if (w.sampleRate() < ContractLimits.MIN_SAMPLE_RATE || w.sampleRate() > ContractLimits.MAX_SAMPLE_RATE) {
+                throw new BadInputException(file + ": " + Integer.toUnsignedString(w.sampleRate()) + " Hz; the "
+                        + "service takes " + ContractLimits.MIN_SAMPLE_RATE + " to " + ContractLimits.MAX_SAMPLE_RATE
+                        + " Hz");
             }
-            if (a.frames() == 0) {
-                throw new BadInputException(f.getFileName() + ": no audio in the file");
+            if (w.frames() == 0) {
+                throw new BadInputException(file + ": no audio in the file");
             }
-            for (float v : a.samples()) {
-                if (!Float.isFinite(v)) {
-                    throw new BadInputException(f.getFileName() + ": contains NaN or infinite samples");
-                }
+            if (w.seconds() > maxSeconds) {
+                throw new BadInputException(String.format(Locale.ROOT, "%s: %.0f s long; the service takes tracks "
+                        + "of at most %.0f s", file, w.seconds(), maxSeconds));
             }
-            if (first != null && a.sampleRate() != stems.get(0).audio.sampleRate()) {
-                throw new BadInputException(f.getFileName() + " is " + a.sampleRate() + " Hz but "
-                        + first.getFileName() + " is " + stems.get(0).audio.sampleRate()
+            if (!headers.isEmpty() && w.sampleRate() != headers.get(0).sampleRate()) {
+                throw new BadInputException(file + " is " + w.sampleRate() + " Hz but "
+                        + files.get(0).getFileName() + " is " + headers.get(0).sampleRate()
                         + " Hz; all stems need the same rate");
             }
-            if (first == null) {
-                first = f;
+            headers.add(w);
+        }
+        for (int i = 0; i < files.size(); i++) {
+            WavFile w = headers.get(i);
+            if (w.isFloat()) {
+                try {
+                    w.verifySamples();
+                } catch (IOException e) {
+                    throw new BadInputException(oneLine(files.get(i), e));
+                }
             }
-            String name = f.getFileName().toString().replaceFirst("(?i)\\.wave?$", "");
-            stems.add(new StemInput(name, roleOf(name), a));
+            String name = files.get(i).getFileName().toString().replaceFirst("(?i)\\.wave?$", "");
+            stems.add(new StemInput(name, roleOf(name), w));
         }
         return stems;
+    }
+
+    private static WavFile header(Path f) throws BadInputException {
+        try {
+            return WavFile.open(f);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(f + ": no such file");
+        } catch (IOException e) {
+            throw new BadInputException(oneLine(f, e));
+        }
+    }
+
+    private static String oneLine(Path f, IOException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return (m.startsWith(f.toString()) ? m : f + ": " + m).replace('\n', ' ');
     }
 
     /** Bad input from the user: printed as one line, exit status 2. */

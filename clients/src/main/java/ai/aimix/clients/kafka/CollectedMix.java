@@ -14,48 +14,80 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Everything the job wrote about one mix, as a consumer saw it. */
+/**
+ * Everything the job wrote about one mix, as a consumer saw it. The output chunks themselves are kept only when the
+ * collector keeps audio ({@link #chunks}); what each one was (sequence, frames, checksum) always is, so the stream can
+ * be checked without holding it.
+ */
 public final class CollectedMix {
     public final String mixId;
+    /** The output chunks as received, per variant; empty when the collector does not keep audio. */
     public final Map<Variant, List<MixOutputChunk>> chunks = new EnumMap<>(Variant.class);
     public final List<MixProgress> progress = new ArrayList<>();
     public final List<MixError> errors = new ArrayList<>();
     public MixResult result;
     public long firstOutputAtMillis;
     public long lastOutputAtMillis;
+    private final Map<Variant, List<Received>> received = new EnumMap<>(Variant.class);
+
+    /** What an output chunk was, checked when it arrived. */
+    private record Received(long sequence, long startFrame, long frames, boolean checksumOk, boolean last) {
+    }
 
     CollectedMix(String mixId) {
         this.mixId = mixId;
     }
 
+    /** Notes an output chunk (and keeps it when {@code keep}). */
+    void add(MixOutputChunk c, boolean keep) {
+        received.computeIfAbsent(c.getVariant(), v -> new ArrayList<>()).add(new Received(c.getSequence(),
+                c.getStartFrame(), c.getData().remaining() / (2L * Pcm.bytesPerSample(c.getEncoding())),
+                Checksums.crc32c(c.getData()) == c.getChecksum(), c.getLast()));
+        if (keep) {
+            chunks.computeIfAbsent(c.getVariant(), v -> new ArrayList<>()).add(c);
+        }
+    }
+
+    /** Output chunks received for a variant. */
+    public int chunksReceived(Variant variant) {
+        return received.getOrDefault(variant, List.of()).size();
+    }
+
     /** Problems with the output stream of a variant: gaps, duplicates, disorder, bad checksums, missing end. */
     public List<String> streamProblems(Variant variant) {
         List<String> problems = new ArrayList<>();
-        List<MixOutputChunk> list = chunks.getOrDefault(variant, List.of());
+        List<Received> list = received.getOrDefault(variant, List.of());
         long expectedSeq = 0;
         long expectedFrame = 0;
-        for (MixOutputChunk c : list) {
-            if (c.getSequence() != expectedSeq) {
-                problems.add("sequence " + c.getSequence() + " where " + expectedSeq + " was due");
+        for (Received c : list) {
+            if (c.sequence() != expectedSeq) {
+                problems.add("sequence " + c.sequence() + " where " + expectedSeq + " was due");
             }
-            if (c.getStartFrame() != expectedFrame) {
-                problems.add("chunk " + c.getSequence() + " starts at frame " + c.getStartFrame() + ", expected "
+            if (c.startFrame() != expectedFrame) {
+                problems.add("chunk " + c.sequence() + " starts at frame " + c.startFrame() + ", expected "
                         + expectedFrame);
             }
-            if (Checksums.crc32c(c.getData()) != c.getChecksum()) {
-                problems.add("chunk " + c.getSequence() + " fails its checksum");
+            if (!c.checksumOk()) {
+                problems.add("chunk " + c.sequence() + " fails its checksum");
             }
-            expectedSeq = c.getSequence() + 1;
-            expectedFrame = c.getStartFrame() + c.getData().remaining() / (2L * Pcm.bytesPerSample(c.getEncoding()));
+            expectedSeq = c.sequence() + 1;
+            expectedFrame = c.startFrame() + c.frames();
         }
-        if (list.isEmpty() || !list.get(list.size() - 1).getLast()) {
+        if (list.isEmpty() || !list.get(list.size() - 1).last()) {
             problems.add("no chunk flagged last");
         }
         return problems;
     }
 
-    /** The variant's mixed audio, interleaved stereo, decoded from the chunks in sequence order. */
+    /**
+     * The variant's mixed audio, interleaved stereo, decoded from the chunks in sequence order.
+     *
+     * @throws IllegalStateException when the collector did not keep audio
+     */
     public float[] audio(Variant variant) {
+        if (chunksReceived(variant) > 0 && !chunks.containsKey(variant)) {
+            throw new IllegalStateException("the collector of mix " + mixId + " did not keep its audio");
+        }
         List<MixOutputChunk> list = new ArrayList<>(chunks.getOrDefault(variant, List.of()));
         list.sort(java.util.Comparator.comparingLong(MixOutputChunk::getSequence));
         int total = 0;
@@ -86,7 +118,7 @@ public final class CollectedMix {
             return true;
         }
         for (ai.aimix.schema.VariantResult v : result.getVariants()) {
-            if (chunks.getOrDefault(v.getVariant(), List.of()).size() < v.getOutputChunks()) {
+            if (chunksReceived(v.getVariant()) < v.getOutputChunks()) {
                 return false;
             }
         }

@@ -28,8 +28,12 @@ import java.util.function.Predicate;
  * before the mixes are pushed, it starts at the topics' current ends and misses nothing of them.
  */
 public final class MixCollector implements AutoCloseable {
+    /** Most bytes one fetch brings, per partition and in all. */
+    static final int FETCH_BYTES = 8 << 20;
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Topics topics;
+    private boolean keepAudio = true;
 
     /** What a caller wants to hear about while it waits. */
     public interface Listener {
@@ -40,6 +44,11 @@ public final class MixCollector implements AutoCloseable {
         }
 
         default void onChunk(MixOutputChunk c) {
+        }
+
+        /** Why waiting is pointless (e.g. sending the mix failed), or null to go on waiting. */
+        default Throwable failure() {
+            return null;
         }
     }
 
@@ -52,7 +61,9 @@ public final class MixCollector implements AutoCloseable {
         Properties p = kafka.properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(FETCH_BYTES));
+        // one poll holds at most this much (Kafka's default is 50 MB): a client collects in bounded memory
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(FETCH_BYTES));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "aimix-mix-collector");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
@@ -78,6 +89,15 @@ public final class MixCollector implements AutoCloseable {
     }
 
     /**
+     * Whether output chunks are kept in the {@link CollectedMix} (default) or only checked and handed to the listener
+     * (for long mixes written to a file as they arrive).
+     */
+    public MixCollector keepAudio(boolean keep) {
+        this.keepAudio = keep;
+        return this;
+    }
+
+    /**
      * Waits until every mix has its result. Dead letters without a mix id are passed to the listener only.
      *
      * @throws TimeoutException when the results do not all come in time
@@ -96,6 +116,10 @@ public final class MixCollector implements AutoCloseable {
         }
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (!mixes.values().stream().allMatch(done)) {
+            Throwable failed = listener.failure();
+            if (failed != null) {
+                throw new IllegalStateException(failed.getMessage(), failed);
+            }
             if (System.currentTimeMillis() > deadline) {
                 List<String> missing = new ArrayList<>();
                 mixes.values().stream().filter(m -> !m.done()).forEach(m -> missing.add(m.mixId));
@@ -120,7 +144,7 @@ public final class MixCollector implements AutoCloseable {
                     }
                     if (r.topic().equals(topics.output)) {
                         MixOutputChunk c = Contract.OUTPUT.decode(r.value());
-                        mix.chunks.computeIfAbsent(c.getVariant(), v -> new ArrayList<>()).add(c);
+                        mix.add(c, keepAudio);
                         long now = System.currentTimeMillis();
                         if (mix.firstOutputAtMillis == 0) {
                             mix.firstOutputAtMillis = now;

@@ -1,5 +1,6 @@
 package ai.aimix.clients.kafka;
 
+import ai.aimix.clients.audio.FrameSource;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.ModelSelection;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +29,8 @@ import java.util.function.LongConsumer;
  * audio.chunks, interleaved across stems in time order, all keyed by the mix id (idempotent producer, acks=all).
  */
 public final class StemProducer implements AutoCloseable {
+    /** Most record bytes waiting for the broker before sends block. */
+    static final long BUFFER_BYTES = 16L << 20;
     /** 16384 frames: 64 KiB of stereo 16-bit audio per chunk. */
     public static final int DEFAULT_CHUNK_FRAMES = 16384;
 
@@ -45,7 +49,8 @@ public final class StemProducer implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L << 20));
+        // sends block once this much waits for the broker: a long stem is pushed in bounded memory
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(BUFFER_BYTES));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 << 20));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-stem-producer");
@@ -58,13 +63,13 @@ public final class StemProducer implements AutoCloseable {
         if (stems.isEmpty()) {
             throw new IllegalArgumentException("no stems");
         }
-        int rate = stems.get(0).audio.sampleRate();
+        int rate = stems.get(0).sampleRate();
         long frames = 0;
         List<StemSpec> specs = new ArrayList<>();
         for (int i = 0; i < stems.size(); i++) {
             StemInput s = stems.get(i);
-            specs.add(new StemSpec(i, s.name, s.role, s.audio.channels()));
-            frames = Math.max(frames, s.audio.frames());
+            specs.add(new StemSpec(i, s.name, s.role, s.channels()));
+            frames = Math.max(frames, s.frames());
         }
         return MixRequest.newBuilder()
                 .setMixId(mixId)
@@ -109,34 +114,62 @@ public final class StemProducer implements AutoCloseable {
     }
 
     /**
-     * Sends the request and all chunks; returns the bytes of audio sent. {@code progress} receives the frames
-     * sent so far (of the longest stem) after every round of chunks.
+     * Sends the request and all chunks; returns the bytes of audio sent. Each stem is read from its source as it is
+     * sent (one chunk of each stem in memory at a time). {@code progress} receives the frames sent so far (of the
+     * longest stem) after every round of chunks.
+     *
+     * @throws IOException when a stem cannot be read (its audio turned out not to be audio)
      */
     public long push(MixRequest request, List<StemInput> stems, int chunkFrames, SampleEncoding encoding,
-                     LongConsumer progress) throws InterruptedException, ExecutionException {
+                     LongConsumer progress) throws IOException, InterruptedException, ExecutionException {
         send(request);
         long bytes = 0;
-        int[] sequences = new int[stems.size()];
+        long[] sequences = new long[stems.size()];
         long longest = 0;
-        for (StemInput s : stems) {
-            longest = Math.max(longest, s.audio.frames());
-        }
-        for (long start = 0; start < longest || start == 0; start += chunkFrames) {
-            for (int i = 0; i < stems.size(); i++) {
-                StemInput s = stems.get(i);
-                int frames = s.audio.frames();
-                if (start >= frames && !(start == 0 && frames == 0)) {
-                    continue;
-                }
-                int n = (int) Math.min(chunkFrames, frames - start);
-                int ch = s.audio.channels();
-                ByteBuffer data = Pcm.encode(s.audio.samples(), (int) start * ch, n * ch, encoding);
-                bytes += data.remaining();
-                send(new AudioChunk(request.getMixId(), i, (long) sequences[i]++, s.audio.sampleRate(), ch, encoding,
-                        data, start + n >= frames, Checksums.crc32c(data), request.getUploadToken()));
+        List<FrameSource.Reader> readers = new ArrayList<>();
+        try {
+            for (StemInput s : stems) {
+                longest = Math.max(longest, s.frames());
+                readers.add(s.open());
             }
-            if (progress != null) {
-                progress.accept(Math.min(longest, start + chunkFrames));
+            float[][] buffers = new float[stems.size()][];
+            for (long start = 0; start < longest || start == 0; start += chunkFrames) {
+                for (int i = 0; i < stems.size(); i++) {
+                    StemInput s = stems.get(i);
+                    long frames = s.frames();
+                    if (start >= frames && !(start == 0 && frames == 0)) {
+                        continue;
+                    }
+                    int ch = s.channels();
+                    int n = (int) Math.min(chunkFrames, frames - start);
+                    if (buffers[i] == null) {
+                        buffers[i] = new float[chunkFrames * ch];
+                    }
+                    int got = 0;
+                    while (got < n) {
+                        float[] part = got == 0 ? buffers[i] : new float[(n - got) * ch];
+                        int r = readers.get(i).read(part, n - got);
+                        if (r <= 0) {
+                            throw new IOException(s.name + ": ended after " + (start + got) + " of " + frames
+                                    + " frames");
+                        }
+                        if (got > 0) {
+                            System.arraycopy(part, 0, buffers[i], got * ch, r * ch);
+                        }
+                        got += r;
+                    }
+                    ByteBuffer data = Pcm.encode(buffers[i], 0, n * ch, encoding);
+                    bytes += data.remaining();
+                    send(new AudioChunk(request.getMixId(), i, sequences[i]++, s.sampleRate(), ch, encoding,
+                            data, start + n >= frames, Checksums.crc32c(data), request.getUploadToken()));
+                }
+                if (progress != null) {
+                    progress.accept(Math.min(longest, start + chunkFrames));
+                }
+            }
+        } finally {
+            for (FrameSource.Reader r : readers) {
+                r.close();
             }
         }
         flush();

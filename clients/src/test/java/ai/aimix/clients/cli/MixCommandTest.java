@@ -52,6 +52,46 @@ class MixCommandTest {
         assertTrue(errLines().startsWith("aimix mix: error: ") && errLines().contains("vocals.wav"), errLines());
     }
 
+    /** Issue 14: refused from the headers, before a connection is tried (the broker address here is dead). */
+    @Test
+    void hostileFilesAreRefusedBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
+        String[][] cases = {
+            {"two hours", "7200 s long; the service takes tracks of at most 1200 s"},
+            {"a device", "not a regular file"},
+            {"a fast rate", "1000000000 Hz; the service takes 8000 to 192000 Hz"},
+            {"a huge float", "outside the range of a 32-bit float"}};
+        for (String[] c : cases) {
+            Path folder = Files.createDirectories(dir.resolve(c[0].replace(' ', '-')));
+            switch (c[0]) {
+                case "two hours":
+                    ai.aimix.clients.audio.HostileWavFiles.sparseWav(folder.resolve("vocals.wav"), 1, 2, 8000, 16,
+                            2L * 3600 * 8000 * 4);
+                    break;
+                case "a device":
+                    Files.createSymbolicLink(folder.resolve("zero.wav"), Path.of("/dev/zero"));
+                    break;
+                case "a fast rate":
+                    ai.aimix.clients.audio.HostileWavFiles.sparseWav(folder.resolve("drums.wav"), 1, 1,
+                            1_000_000_000, 16, 200);
+                    break;
+                default:
+                    Path f = ai.aimix.clients.audio.HostileWavFiles.sparseWav(folder.resolve("bass.wav"), 3, 1,
+                            44100, 64, 80);
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                                .putDouble(0, -1e300), 44 + 16);
+                    }
+            }
+            err.reset();
+            assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", folder.toString(), "--out",
+                    dir.resolve("mix.wav").toString(), "--bootstrap", "127.0.0.1:1"), c[0]);
+            assertEquals(1, errLines().lines().count(), errLines());
+            assertTrue(errLines().startsWith("aimix mix: error: ") && errLines().contains(c[1]), errLines());
+        }
+        assertTrue(!Files.exists(dir.resolve("mix.wav")));
+    }
+
     @Test
     void missingFolderAndBadOptionsAreOneLine(@TempDir Path dir) {
         assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", dir.resolve("nope").toString(), "--out", "x.wav"));

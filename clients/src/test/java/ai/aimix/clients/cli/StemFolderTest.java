@@ -42,7 +42,7 @@ class StemFolderTest {
         List<StemInput> stems = StemFolder.read(dir);
         assertEquals(List.of("bass", "vocals"), stems.stream().map(s -> s.name).toList());
         assertEquals(StemRole.BASS, stems.get(0).role);
-        assertEquals(2, stems.get(0).audio.channels());
+        assertEquals(2, stems.get(0).channels());
     }
 
     @Test

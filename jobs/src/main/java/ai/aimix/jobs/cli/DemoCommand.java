@@ -1,9 +1,9 @@
 package ai.aimix.jobs.cli;
 
 import ai.aimix.schema.codec.ModelSelections;
+import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.cli.MixClient;
-import ai.aimix.clients.cli.MixCommand;
 import ai.aimix.clients.cli.MixReport;
 import ai.aimix.clients.cli.ProgressBar;
 import ai.aimix.clients.kafka.StemInput;
@@ -16,6 +16,7 @@ import ai.aimix.schema.ModelMode;
 import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemResult;
+import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,6 +56,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    /** The demo's one variant. */
+    private static Variant v0(MixClient.Outcome o) {
+        return o.mix.result.getVariants().get(0).getVariant();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -98,7 +104,10 @@ public final class DemoCommand implements Callable<Integer> {
                         + outcome.mix.result.getErrorMessage());
                 return 1;
             }
-            Map<String, String> files = MixCommand.write(outcome, dir.resolve("mix.wav"), Wav.Encoding.PCM_24);
+            Map<String, String> files = new java.util.LinkedHashMap<>();
+            Wav.write(dir.resolve("mix.wav"), new Audio(outcome.mix.result.getSampleRate(), 2,
+                    outcome.mix.audio(v0(outcome))), Wav.Encoding.PCM_24);
+            files.put(v0(outcome).name(), dir.resolve("mix.wav").toString());
             files.put("stems", dir.resolve("stems").toString());
             Path report = dir.resolve("report.json");
             files.put("report", report.toString());

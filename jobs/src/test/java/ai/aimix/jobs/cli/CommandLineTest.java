@@ -109,6 +109,26 @@ class CommandLineTest {
             assertEquals(22050, a.sampleRate());
             assertTrue(Files.exists(tmp.resolve("report.json")));
 
+            // long stems are streamed both ways (issue 14, finding 8): 2 stems of 3 minutes, 127 MB of float audio,
+            // mixed by a client process with a 96 MB heap, which could hold neither the stems nor the mix
+            Path longStems = Files.createDirectories(tmp.resolve("long"));
+            for (int i = 0; i < 2; i++) {
+                Wav.write(longStems.resolve((i == 0 ? "bass" : "keys") + ".wav"), new Audio(44100, 2,
+                        ai.aimix.operators.testing.Fixtures.stemAudio(180 * 44100, 2, 44100, 40 + i)),
+                        Wav.Encoding.FLOAT_32);
+            }
+            Path longMix = tmp.resolve("long-mix.wav");
+            Process client = new ProcessBuilder(java, "-Xmx96m", "-cp", System.getProperty("java.class.path"),
+                    "-Daimix.log.file=" + tmp.resolve("client.log"), AimixCli.class.getName(), "mix", "--stems",
+                    longStems.toString(), "--out", longMix.toString(), "--bits", "16", "--upload", "f32",
+                    "--bootstrap", "127.0.0.1:" + kafkaPort, "--timeout", "300").redirectErrorStream(true).start();
+            String clientOutput = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(client.waitFor(300, TimeUnit.SECONDS), "the client did not finish");
+            assertEquals(0, client.exitValue(), clientOutput);
+            ai.aimix.clients.audio.WavFile longOut = ai.aimix.clients.audio.WavFile.open(longMix);
+            assertEquals(180L * 44100, longOut.frames());
+            assertEquals(2, longOut.channels());
+
             // the embedded REST API is read-only: no jar upload, no cancelling (issue 14, finding 7)
             HttpClient http = HttpClient.newHttpClient();
             String rest = "http://127.0.0.1:" + uiPort;

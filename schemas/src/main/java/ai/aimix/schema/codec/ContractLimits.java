@@ -14,8 +14,10 @@ public final class ContractLimits {
     public static final int MAX_SAMPLE_RATE = 192000;
     /** Most stems a request may have, unless the job is configured otherwise. */
     public static final int DEFAULT_MAX_STEMS = 32;
-    /** Longest track accepted, unless the job is configured otherwise. */
-    public static final Duration DEFAULT_MAX_TRACK = Duration.ofMinutes(20);
+    /** Longest track accepted, seconds, unless the job is configured otherwise. */
+    public static final int DEFAULT_MAX_TRACK_SECONDS = 1200;
+    /** {@link #DEFAULT_MAX_TRACK_SECONDS} as a duration. */
+    public static final Duration DEFAULT_MAX_TRACK = Duration.ofSeconds(DEFAULT_MAX_TRACK_SECONDS);
     /** Longest id (mix, battle, voter, league) in characters; ids are never blank and hold no control characters. */
     public static final int MAX_ID_LENGTH = 200;
     /** Shortest and longest upload token, characters (printable ASCII). */

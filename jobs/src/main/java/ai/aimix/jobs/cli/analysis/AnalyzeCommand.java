@@ -31,11 +31,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
             + "mono played over two loudspeakers. Default: one channel of weight 1, as ffmpeg and libebur128 do.")
     boolean dualMono;
 
+    /** Longest file taken by default: what the default heap was measured to handle (docs/MEASUREMENT.md). */
+    static final int DEFAULT_MAX_SECONDS = 3600;
+
+    @Option(names = "--max-seconds", defaultValue = "" + DEFAULT_MAX_SECONDS,
+            description = "Longest file taken, checked from its header before anything is read. Default "
+                    + "${DEFAULT-VALUE} s (one hour, what the default heap handles); longer files need more heap "
+                    + "(AIMIX_JAVA_OPTS=-Xmx...).")
+    double maxSeconds;
+
     @Override
     public Integer call() {
         AudioFile in;
         try {
-            in = AudioFile.read(file, 6);
+            in = AudioFile.read(file, 6, maxSeconds);
             if (dualMono && in.audio.channels() != 1) {
                 throw new AudioFile.BadInput("--dual-mono applies to mono files; " + file + " has "
                         + in.audio.channels() + " channels");

@@ -1,8 +1,9 @@
 package ai.aimix.jobs.cli.analysis;
 
 import ai.aimix.clients.audio.Audio;
-import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.audio.WavFile;
 import ai.aimix.clients.audio.WavFormatException;
+import ai.aimix.schema.codec.ContractLimits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,12 @@ import java.nio.file.Path;
 
 /** A WAV file read for analysis, checked so that every problem is one clear line. */
 final class AudioFile {
+    /**
+     * The share of the heap a file's samples may take: a guard against files that declare far more audio than any
+     * analysis here can hold (checked from the header, before anything is read), not a promise that everything below
+     * it fits (see docs/MEASUREMENT.md, Limits).
+     */
+    static final double HEAP_SHARE = 0.7;
     final Path path;
     final Audio audio;
 
@@ -28,13 +35,18 @@ final class AudioFile {
         }
     }
 
-    static AudioFile read(Path path, int maxChannels) throws BadInput {
+    /**
+     * Reads a WAV file for analysis. Its header is judged first, before any audio is read or memory taken: a
+     * regular file, a rate the service takes (8000-192000 Hz), at most {@code maxChannels} channels and
+     * {@code maxSeconds} seconds, and samples that fit this JVM's heap; then the audio, whose samples must be finite.
+     */
+    static AudioFile read(Path path, int maxChannels, double maxSeconds) throws BadInput {
         if (Files.isDirectory(path)) {
             throw new BadInput(path + ": is a directory, not a WAV file");
         }
-        Audio a;
+        WavFile w;
         try {
-            a = Wav.read(path);
+            w = WavFile.open(path);
         } catch (NoSuchFileException e) {
             throw new BadInput(path + ": no such file");
         } catch (WavFormatException e) {
@@ -42,18 +54,34 @@ final class AudioFile {
         } catch (IOException e) {
             throw new BadInput(path + ": cannot read (" + e.getMessage() + ")");
         }
-        if (a.frames() == 0) {
+        if (w.sampleRate() < ContractLimits.MIN_SAMPLE_RATE || w.sampleRate() > ContractLimits.MAX_SAMPLE_RATE) {
+            throw new BadInput(path + ": " + Integer.toUnsignedString(w.sampleRate()) + " Hz; rates from "
+                    + ContractLimits.MIN_SAMPLE_RATE + " to " + ContractLimits.MAX_SAMPLE_RATE + " Hz are taken");
+        }
+        if (w.frames() == 0) {
             throw new BadInput(path + ": zero-length audio (the data chunk holds no samples)");
         }
-        if (a.channels() > maxChannels) {
-            throw new BadInput(path + ": " + a.channels() + " channels; this command takes up to " + maxChannels);
+        if (w.channels() > maxChannels) {
+            throw new BadInput(path + ": " + w.channels() + " channels; this command takes up to " + maxChannels);
         }
-        long bad = a.firstNonFinite();
-        if (bad >= 0) {
-            throw new BadInput(String.format("%s: sample %d of channel %d is %s; the file holds invalid float data",
-                    path, bad / a.channels(), bad % a.channels(), a.samples()[(int) bad]));
+        if (w.seconds() > maxSeconds) {
+            throw new BadInput(String.format(java.util.Locale.ROOT, "%s: %.0f s long; this command takes files of up "
+                    + "to %.0f s (--max-seconds)", path, w.seconds(), maxSeconds));
         }
-        return new AudioFile(path, a);
+        long bytes = w.frames() * w.channels() * Float.BYTES;
+        long room = (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
+        if (bytes > room) {
+            throw new BadInput(String.format(java.util.Locale.ROOT, "%s: %s needs %d MB as samples in memory, more "
+                    + "than this process can analyse (%d MB); analyse a shorter excerpt", path, w.describe(),
+                    bytes >> 20, room >> 20));
+        }
+        try {
+            return new AudioFile(path, w.readAll(w.frames()));
+        } catch (WavFormatException e) {
+            throw new BadInput(e.getMessage());
+        } catch (IOException e) {
+            throw new BadInput(path + ": cannot read (" + e.getMessage() + ")");
+        }
     }
 
     float[][] planar() {

@@ -36,14 +36,23 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-peaq", description = "Skip PEAQ (the slowest part).")
     boolean noPeaq;
 
+    /** Longest file taken by default: what the default heap was measured to handle (docs/MEASUREMENT.md). */
+    static final int DEFAULT_MAX_SECONDS = 600;
+
+    @Option(names = "--max-seconds", defaultValue = "" + DEFAULT_MAX_SECONDS,
+            description = "Longest file taken, checked from its header before anything is read. Default "
+                    + "${DEFAULT-VALUE} s (10 minutes, what the default heap handles); longer files need more heap "
+                    + "(AIMIX_JAVA_OPTS=-Xmx...).")
+    double maxSeconds;
+
     @Override
     public Integer call() {
         AudioFile ref;
         AudioFile cand;
         MixComparison m;
         try {
-            ref = AudioFile.read(reference, 2);
-            cand = AudioFile.read(candidate, 2);
+            ref = AudioFile.read(reference, 2, maxSeconds);
+            cand = AudioFile.read(candidate, 2, maxSeconds);
             if (ref.audio.channels() != cand.audio.channels()) {
                 throw new AudioFile.BadInput("channel counts differ: " + reference + " has " + ref.audio.channels()
                         + ", " + candidate + " has " + cand.audio.channels() + "; compare mixes of the same layout");

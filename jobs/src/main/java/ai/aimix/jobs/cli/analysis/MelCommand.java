@@ -51,6 +51,15 @@ public final class MelCommand implements Callable<Integer> {
     @Option(names = "--no-norm", description = "No Slaney area normalisation of the filters.")
     boolean noNorm;
 
+    /** Longest file taken by default: what the default heap was measured to handle (docs/MEASUREMENT.md). */
+    static final int DEFAULT_MAX_SECONDS = 1800;
+
+    @Option(names = "--max-seconds", defaultValue = "" + DEFAULT_MAX_SECONDS,
+            description = "Longest file taken, checked from its header before anything is read. Default "
+                    + "${DEFAULT-VALUE} s (30 minutes, what the default heap handles); longer files need more heap "
+                    + "(AIMIX_JAVA_OPTS=-Xmx...).")
+    double maxSeconds;
+
     @Override
     public Integer call() {
         AudioFile in;
@@ -67,7 +76,7 @@ public final class MelCommand implements Callable<Integer> {
             if (mels < 1) {
                 throw new AudioFile.BadInput("--mels must be at least 1, got " + mels);
             }
-            in = AudioFile.read(file, 64);
+            in = AudioFile.read(file, 64, maxSeconds);
             int sr = in.audio.sampleRate();
             double top = fmax == null ? sr / 2.0 : fmax;
             if (!(fmin >= 0 && fmin < top && top <= sr / 2.0)) {

@@ -102,7 +102,25 @@ class AnalysisCommandsTest {
         nan[1234] = Float.NaN;
         Path nanFile = write(dir, "nan.wav", new Audio(44100, 1, nan), Wav.Encoding.FLOAT_32);
         Path seven = write(dir, "seven.wav", new Audio(44100, 7, new float[7 * 100]), Wav.Encoding.PCM_16);
+        // issue 14: judged from the header, before anything is read
+        Path fast = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("fast.wav"), 1, 1, 1_000_000_000, 16,
+                2000);
+        Path twoHours = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("two-hours.wav"), 1, 2, 8000,
+                8, 2L * 3600 * 8000 * 2);
+        Path bytes8 = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("bytes.wav"), 1, 1, 48000, 8,
+                1_900_000_000L);
+        Path huge = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("huge.wav"), 3, 1, 44100, 64, 8 * 4);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(huge,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0, 1e300),
+                    44 + 8);
+        }
         String[][] cases = {
+            {fast.toString(), "1000000000 Hz; rates from 8000 to 192000 Hz are taken"},
+            {twoHours.toString(), "(--max-seconds)"},
+            {bytes8.toString(), "(--max-seconds)"},
+            {huge.toString(), "is 1.0E300, outside the range of a 32-bit float"},
+            {"/dev/zero", "not a regular file"},
             {text.toString(), "not a RIFF/WAVE file"},
             {cut.toString(), "truncated"},
             {empty.toString(), "zero-length audio"},
