@@ -218,11 +218,15 @@ public final class WavFile implements FrameSource {
                     + " frames this command takes");
         }
         float[] out = new float[(int) (frames * channels)];
+        if (frames == 0) {
+            return new Audio(sampleRate, channels, out, channelMask);
+        }
         try (Reader r = open()) {
             int done = 0;
-            float[] buf = new float[BLOCK_FRAMES * channels];
+            int block = blockFrames();
+            float[] buf = new float[block * channels];
             int n;
-            while ((n = r.read(buf, BLOCK_FRAMES)) > 0) {
+            while ((n = r.read(buf, block)) > 0) {
                 System.arraycopy(buf, 0, out, done * channels, n * channels);
                 done += n;
             }
@@ -232,12 +236,25 @@ public final class WavFile implements FrameSource {
 
     /** Reads every sample once, so that a file with samples that are not audio is refused before it is sent. */
     public void verifySamples() throws IOException {
+        if (frames() == 0) {
+            return;
+        }
         try (Reader r = open()) {
-            float[] buf = new float[BLOCK_FRAMES * channels];
-            while (r.read(buf, BLOCK_FRAMES) > 0) {
+            int block = blockFrames();
+            float[] buf = new float[block * channels];
+            while (r.read(buf, block) > 0) {
                 // the reader checks each sample
             }
         }
+    }
+
+    /**
+     * Frames converted at a time: {@value #BLOCK_FRAMES}, or fewer when the file is shorter (a header may declare up
+     * to 65,535 channels: a buffer sized by the block alone would cost gigabytes for a file of a few bytes; found by
+     * WavFuzzTest).
+     */
+    private int blockFrames() {
+        return (int) Math.max(1, Math.min(BLOCK_FRAMES, frames()));
     }
 
     /** Sequential reading of the data chunk. */

@@ -257,18 +257,36 @@ public final class ModelAdmin {
                 if (model == null) {
                     throw new IllegalArgumentException(file + ": the bundle has no " + BUNDLE_MODEL);
                 }
-                onnx = readBounded(zip.getInputStream(model), maxModelBytes, file + "!" + BUNDLE_MODEL);
+                onnx = readBounded(zip.getInputStream(model), inflationLimit(model, maxModelBytes, size),
+                        file + "!" + BUNDLE_MODEL);
                 ZipEntry descriptor = zip.getEntry(BUNDLE_DESCRIPTOR);
                 if (descriptor != null) {
-                    byte[] json = readBounded(zip.getInputStream(descriptor), MAX_DESCRIPTOR_BYTES,
-                            file + "!" + BUNDLE_DESCRIPTOR);
+                    byte[] json = readBounded(zip.getInputStream(descriptor), inflationLimit(descriptor,
+                            MAX_DESCRIPTOR_BYTES, size), file + "!" + BUNDLE_DESCRIPTOR);
                     d = Descriptors.fromJson(new String(json, StandardCharsets.UTF_8));
                 }
-            } catch (java.util.zip.ZipException e) {
-                throw new IllegalArgumentException(file + ": not a readable zip bundle (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                // a damaged archive: ZipException, or an EOFException without a message (found by BundleFuzzTest)
+                throw new IllegalArgumentException(file + ": not a readable zip bundle (" + (e.getMessage() == null
+                        ? e.getClass().getSimpleName() : e.getMessage()) + ")");
             }
             return new Bundle(onnx, Optional.ofNullable(d));
         }
+
+        /**
+         * How far an entry may inflate: its limit, and at most {@value #MAX_INFLATION} times its compressed size (a
+         * model or descriptor compresses a few times at most; a zip bomb a thousand times: found by BundleFuzzTest,
+         * an entry of 9 KB inflated to the 4 MB limit).
+         */
+        private static long inflationLimit(ZipEntry e, long limit, long fileSize) {
+            long compressed = e.getCompressedSize() >= 0 ? e.getCompressedSize() : fileSize;
+            return Math.min(limit, MAX_INFLATION * Math.min(compressed, fileSize) + INFLATION_SLACK);
+        }
+
+        /** Most an entry inflates relative to its compressed size. */
+        static final long MAX_INFLATION = 32;
+        /** Inflated bytes every entry may have regardless of its compressed size. */
+        static final long INFLATION_SLACK = 64 << 10;
 
         /** All of a stream, refused once it passes {@code max} bytes (so an entry inflating to gigabytes stops early). */
         private static byte[] readBounded(InputStream stream, long max, String what) throws IOException {

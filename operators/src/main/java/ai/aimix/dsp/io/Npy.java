@@ -42,6 +42,9 @@ public final class Npy {
     }
 
     public static NpyArray read(Path file) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new NpyFormatException(file + ": not a regular file (a directory, device or pipe)");
+        }
         long size = Files.size(file);
         if (size > Integer.MAX_VALUE) {
             throw new NpyFormatException(file + ": larger than 2 GiB");
@@ -86,12 +89,12 @@ public final class Npy {
         Matcher shapeMatch = SHAPE.matcher(header);
         if (!descr.find() || !fortran.find() || !shapeMatch.find()) {
             throw new NpyFormatException(name + ": unsupported header (need descr, fortran_order and shape of a plain "
-                    + "array): " + header.trim());
+                    + "array): " + preview(header));
         }
         int[] shape = parseShape(shapeMatch.group(1), name);
         String dtype = descr.group(1);
         if (dtype.length() < 3) {
-            throw new NpyFormatException(name + ": unsupported dtype '" + dtype + "'");
+            throw new NpyFormatException(name + ": unsupported dtype '" + preview(dtype) + "'");
         }
         char order = dtype.charAt(0);
         char kind = dtype.charAt(1);
@@ -99,20 +102,21 @@ public final class Npy {
         try {
             width = Integer.parseInt(dtype.substring(2));
         } catch (NumberFormatException e) {
-            throw new NpyFormatException(name + ": unsupported dtype '" + dtype + "'");
+            throw new NpyFormatException(name + ": unsupported dtype '" + preview(dtype) + "'");
         }
         boolean supported = (kind == 'f' && (width == 2 || width == 4 || width == 8))
                 || ((kind == 'i' || kind == 'u') && (width == 1 || width == 2 || width == 4 || width == 8))
                 || (kind == 'b' && width == 1);
         if (!supported || (order != '<' && order != '>' && order != '|' && order != '=')) {
-            throw new NpyFormatException(name + ": unsupported dtype '" + dtype + "' (booleans, integers and "
-                    + "float16/32/64 are read)");
+            throw new NpyFormatException(name + ": unsupported dtype '" + preview(dtype) + "' (booleans, integers "
+                    + "and float16/32/64 are read)");
         }
         long count = NpyArray.size(shape);
         int dataStart = (int) (headerStart + headerLength);
-        if (count * width > b.limit() - dataStart) {
-            throw new NpyFormatException(name + ": truncated: shape " + java.util.Arrays.toString(shape) + " of '"
-                    + dtype + "' needs " + count * width + " bytes of data, the file holds " + (b.limit() - dataStart));
+        if (count > (b.limit() - dataStart) / width) {
+            throw new NpyFormatException(name + ": truncated: shape " + preview(java.util.Arrays.toString(shape))
+                    + " of '" + dtype + "' needs " + (count == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(count))
+                    + " values of " + width + " bytes, the file holds " + (b.limit() - dataStart) + " bytes of data");
         }
         if (count > Integer.MAX_VALUE - 8) {
             throw new NpyFormatException(name + ": too many values (" + count + ")");
@@ -151,6 +155,17 @@ public final class Npy {
         return NpyArray.read(shape, dtype, f, v);
     }
 
+    /** Header text as it may appear in a one-line message: control characters replaced, at most 120 characters. */
+    static String preview(String text) {
+        String t = text.strip();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(t.length(), 120); i++) {
+            char c = t.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return t.length() > 120 ? b + "..." : b.toString();
+    }
+
     private static double unsignedLong(long x) {
         return x >= 0 ? x : (x >>> 1) * 2.0 + (x & 1);
     }
@@ -175,7 +190,7 @@ public final class Npy {
                 }
                 shape[count++] = (int) v;
             } catch (NumberFormatException e) {
-                throw new NpyFormatException(name + ": bad shape (" + s + ")");
+                throw new NpyFormatException(name + ": bad shape (" + preview(s) + ")");
             }
         }
         return java.util.Arrays.copyOf(shape, count);

@@ -50,13 +50,23 @@ public final class NpyArray {
         return ofFloats(v, rows.length, cols);
     }
 
+    /** The number of values of a shape; Long.MAX_VALUE when it does not fit a long (found by NpyFuzzTest). */
     static long size(int[] shape) {
         long n = 1;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
             }
-            n *= d;
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException overflow) {
+                return Long.MAX_VALUE;
+            }
+        }
+        for (int d : shape) {
+            if (d == 0) {
+                return 0;
+            }
         }
         return n;
     }

@@ -1,0 +1,138 @@
+package ai.aimix.jobs.registry;
+
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.store.Descriptors;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelStatus;
+import ai.aimix.schema.testing.Allocation;
+import ai.aimix.schema.testing.Mutation;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Fuzzing of the model bundle importer (issue 14): zips with a model and a descriptor, unknown entries, entries that
+ * inflate far beyond their size, garbage descriptors and models, then mutated byte by byte, and bare files. Invariant:
+ * a bundle, or a typed refusal ({@link IOException}, {@link IllegalArgumentException}: one line, exit 2 at the command
+ * line); never another exception, and never more memory than a small multiple of the file's size.
+ */
+@Tag("fuzz")
+class BundleFuzzTest {
+    static final long BYTES_PER_INPUT_BYTE = 64;
+    static final long FIXED_BYTES = 2 << 20;
+    /** A limit on model files small enough that bombs reach it quickly. */
+    static final long MAX_MODEL = 4 << 20;
+    static Path dir;
+    static byte[] model;
+    static String descriptor;
+
+    @BeforeContainer
+    static void setUp() throws Exception {
+        dir = Files.createTempDirectory("aimix-bundle-fuzz-");
+        model = MixNetOnnx.build(MixNetWeights.neutral(1), "fuzz");
+        descriptor = Descriptors.toJson(Descriptors.describe("fuzz", model, "file:///x", new ModelLineage("train",
+                List.of("p"), 1L, "n"), Map.of("m", 1.0), ModelStatus.CANDIDATE, 1L));
+        Path warm = dir.resolve("warm.zip");
+        Files.write(warm, zip(true, true, 0, 0));
+        ModelAdmin.Bundle.read(warm, MAX_MODEL);
+    }
+
+    @AfterContainer
+    static void removeDir() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    /** A bundle: the model and the descriptor (or not), an unknown entry, and an entry inflating to {@code bomb} MiB. */
+    static byte[] zip(boolean withModel, boolean withDescriptor, int unknown, int bombMiB) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            if (unknown > 0) {
+                z.putNextEntry(new ZipEntry("../../etc/unknown-" + unknown));
+                z.write(new byte[unknown * 1024]);
+                z.closeEntry();
+            }
+            if (withDescriptor) {
+                z.putNextEntry(new ZipEntry(ModelAdmin.BUNDLE_DESCRIPTOR));
+                z.write(descriptor.getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+            if (withModel) {
+                z.putNextEntry(new ZipEntry(ModelAdmin.BUNDLE_MODEL));
+                if (bombMiB > 0) {
+                    byte[] zeros = new byte[1 << 20];
+                    for (int i = 0; i < bombMiB; i++) {
+                        z.write(zeros);
+                    }
+                } else {
+                    z.write(model);
+                }
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** A file's bytes, for the report. */
+    record Input(byte[] bytes) {
+        @Override
+        public String toString() {
+            return Mutation.hex(bytes);
+        }
+    }
+
+    @Provide
+    Arbitrary<Input> bundles() {
+        Arbitrary<Integer> bomb = Arbitraries.of(0, 0, 0, 8);
+        Arbitrary<List<Mutation>> mutations = Mutation.arbitrary().list().ofMaxSize(3);
+        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, 3), bomb, mutations).as((m, d, u, b, ms) -> {
+                    try {
+                        return new Input(Mutation.apply(zip(m, d, u, b), ms));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
+    @Property
+    void anyBundleReadsOrIsRefusedWithinItsMemoryBound(@ForAll("bundles") Input input) throws IOException {
+        Path file = dir.resolve("b.aimix-model");
+        Files.write(file, input.bytes());
+        long before = Allocation.ofThisThread();
+        try {
+            ModelAdmin.Bundle.read(file, MAX_MODEL);
+        } catch (IOException | IllegalArgumentException e) {
+            if (e.getMessage() == null || e.getMessage().contains("\n")) {
+                throw new AssertionError("not one line: " + e);
+            }
+        }
+        long allocated = Allocation.ofThisThread() - before;
+        long bound = BYTES_PER_INPUT_BYTE * input.bytes().length + FIXED_BYTES;
+        if (allocated > bound) {
+            throw new AssertionError("reading " + input.bytes().length + " bytes allocated " + allocated
+                    + " bytes, above " + bound);
+        }
+    }
+}

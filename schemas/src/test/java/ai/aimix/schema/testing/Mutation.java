@@ -1,0 +1,125 @@
+package ai.aimix.schema.testing;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One change to a byte string, as the fuzz tests apply them to valid inputs: the changes a hostile producer, a
+ * truncated upload or a damaged disk make. Positions are fractions of the input's length, so a mutation applies to
+ * any input and shrinks towards its start.
+ */
+public record Mutation(Kind kind, double where, long value, int length) {
+    /** What a mutation does. */
+    public enum Kind {
+        /** XOR a byte with {@code value}. */
+        FLIP,
+        /** Set a byte to {@code value}. */
+        SET,
+        /** Insert {@code length} bytes derived from {@code value}. */
+        INSERT,
+        /** Remove {@code length} bytes. */
+        DELETE,
+        /** Cut the input there. */
+        TRUNCATE,
+        /** Replace {@code length} bytes by Avro's zig-zag varint of {@code value} (a length, count or index). */
+        VARINT,
+        /** Replace 4 bytes by {@code value} as a little-endian int (a RIFF or .npy size field). */
+        INT32,
+        /** Repeat {@code length} bytes in place. */
+        DUPLICATE
+    }
+
+    /** Values that break readers: around the int and array limits, negative, tiny. */
+    static final long[] INTERESTING = {-1, 0, 1, 2, 7, 127, 128, 255, 65535, 65536, Integer.MAX_VALUE - 9,
+        Integer.MAX_VALUE, 1L << 31, 3_000_000_000L, 0xFFFFFFFFL, 1L << 40, 1L << 62, Long.MAX_VALUE, Long.MIN_VALUE,
+        -2_000_000_000L};
+
+    public static Arbitrary<Mutation> arbitrary() {
+        Arbitrary<Long> value = Arbitraries.oneOf(Arbitraries.of(box(INTERESTING)), Arbitraries.longs());
+        return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.doubles().between(0, 1), value,
+                Arbitraries.integers().between(1, 16)).as(Mutation::new);
+    }
+
+    private static Long[] box(long[] v) {
+        Long[] out = new Long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
+    /** A mutation that replaces a varint somewhere by a length of about two gigabytes. */
+    public static Mutation hugeLength(double where) {
+        return new Mutation(Kind.VARINT, where, Integer.MAX_VALUE - 9, 1);
+    }
+
+    /** The input with the mutations applied in order. */
+    public static byte[] apply(byte[] input, List<Mutation> mutations) {
+        byte[] b = input;
+        for (Mutation m : mutations) {
+            b = m.apply(b);
+        }
+        return b;
+    }
+
+    public byte[] apply(byte[] in) {
+        int pos = (int) Math.min(in.length, Math.floor(where * in.length));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + 16);
+        switch (kind) {
+            case FLIP:
+            case SET:
+                if (in.length == 0) {
+                    return in;
+                }
+                byte[] copy = in.clone();
+                int p = Math.min(pos, in.length - 1);
+                copy[p] = kind == Kind.FLIP ? (byte) (copy[p] ^ (value | 1)) : (byte) value;
+                return copy;
+            case INSERT:
+                out.write(in, 0, pos);
+                for (int i = 0; i < length; i++) {
+                    out.write((int) (value >>> (8 * (i % 8))));
+                }
+                out.write(in, pos, in.length - pos);
+                return out.toByteArray();
+            case DELETE:
+                out.write(in, 0, pos);
+                int from = Math.min(in.length, pos + length);
+                out.write(in, from, in.length - from);
+                return out.toByteArray();
+            case TRUNCATE:
+                return java.util.Arrays.copyOf(in, pos);
+            case VARINT:
+                out.write(in, 0, pos);
+                long zigzag = (value << 1) ^ (value >> 63);
+                do {
+                    int bits = (int) (zigzag & 0x7F);
+                    zigzag >>>= 7;
+                    out.write(zigzag != 0 ? bits | 0x80 : bits);
+                } while (zigzag != 0);
+                int after = Math.min(in.length, pos + Math.min(length, 10));
+                out.write(in, after, in.length - after);
+                return out.toByteArray();
+            case INT32:
+                byte[] c = in.clone();
+                for (int i = 0; i < 4 && pos + i < c.length; i++) {
+                    c[pos + i] = (byte) (value >>> (8 * i));
+                }
+                return c;
+            default:
+                out.write(in, 0, Math.min(in.length, pos + length));
+                out.write(in, pos, in.length - pos);
+                return out.toByteArray();
+        }
+    }
+
+    public static String hex(byte[] bytes) {
+        return bytes.length <= 512 ? HexFormat.of().formatHex(bytes)
+                : HexFormat.of().formatHex(bytes, 0, 512) + "... (" + bytes.length + " bytes)";
+    }
+}
