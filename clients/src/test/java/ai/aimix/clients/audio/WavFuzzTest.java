@@ -1,16 +1,12 @@
 package ai.aimix.clients.audio;
 
 import ai.aimix.schema.testing.Allocation;
+import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Fuzzing of the WAV reader (issue 14): WAV files of every format the reader takes, with other chunks around the
@@ -33,7 +29,7 @@ class WavFuzzTest {
     static final long FIXED_BYTES = 1 << 20;
     static Path dir;
 
-    @BeforeContainer
+    @BeforeAll
     static void createDir() throws IOException {
         dir = Files.createTempDirectory("aimix-wav-fuzz-");
         Path warm = dir.resolve("warm.wav");
@@ -41,7 +37,7 @@ class WavFuzzTest {
         WavFile.open(warm).readAll(Long.MAX_VALUE);
     }
 
-    @AfterContainer
+    @AfterAll
     static void removeDir() throws IOException {
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
@@ -107,59 +103,60 @@ class WavFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Input> mutatedWavs() {
-        Arbitrary<int[]> format = Arbitraries.of(new int[] {1, 8}, new int[] {1, 16}, new int[] {1, 24},
-                new int[] {1, 32}, new int[] {3, 32}, new int[] {3, 64});
-        Arbitrary<Integer> channels = Arbitraries.integers().between(1, 6);
-        Arbitrary<Integer> frames = Arbitraries.integers().between(0, 300);
-        Arbitrary<Boolean> extensible = Arbitraries.of(true, false);
-        Arbitrary<Integer> extra = Arbitraries.integers().between(0, 9);
-        Arbitrary<List<Mutation>> mutations = Mutation.arbitrary().list().ofMaxSize(4);
-        return Combinators.combine(format, channels, frames, extensible, extra, mutations).as((f, c, n, x, e, m) ->
-                new Input(Mutation.apply(wav(f[0], c, f[1], 44100, n, x, e), m)));
+    /** A WAV of any format the reader takes, with a LIST chunk, mutated. */
+    static Input mutatedWav(SplittableRandom r) {
+        int[][] formats = {{1, 8}, {1, 16}, {1, 24}, {1, 32}, {3, 32}, {3, 64}};
+        int[] f = formats[r.nextInt(formats.length)];
+        byte[] wav = wav(f[0], 1 + r.nextInt(6), f[1], 44100, r.nextInt(301), r.nextBoolean(), r.nextInt(10));
+        return new Input(Mutation.apply(wav, Mutation.randomList(r, 4)));
+    }
+
+    static int u16(SplittableRandom r) {
+        return r.nextBoolean() ? r.nextInt(65536) : Fuzz.oneOf(r, 0, 1, 2, 3, 6, 255, 256, 32767, 32768, 65534, 65535);
+    }
+
+    static long u32(SplittableRandom r) {
+        return r.nextBoolean() ? r.nextLong(0x100000000L) : Fuzz.oneOf(r, 0L, 1L, 44L, 0x7FFFFFFFL, 0x80000000L,
+                0xFFFFFFFFL);
+    }
+
+    static Input anyHeader(SplittableRandom r) {
+        int f = Fuzz.oneOf(r, 1, 3, 0xFFFE, 2, 0, 65535);
+        int channels = u16(r);
+        long rate = u32(r);
+        int b = Fuzz.oneOf(r, 0, 1, 8, 16, 24, 32, 64, 65535);
+        boolean ok = r.nextInt(4) != 0;
+        int blockAlign = ok ? (channels * b / 8) & 0xFFFF : u16(r);
+        int data = r.nextInt(2049);
+        long declared = u32(r);
+        int fmtLength = f == 0xFFFE ? 40 : 16;
+        ByteBuffer h = ByteBuffer.allocate(12 + 8 + fmtLength + 8 + data).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0x46464952).putInt(h.capacity() - 8).putInt(0x45564157);
+        h.putInt(0x20746d66).putInt(fmtLength).putShort((short) f).putShort((short) channels)
+                .putInt((int) rate).putInt(0).putShort((short) blockAlign).putShort((short) b);
+        if (f == 0xFFFE) {
+            h.putShort((short) 22).putShort((short) b).putInt(0).putShort((short) (ok ? 1 : 3)).put(new byte[14]);
+        }
+        int size = ok && blockAlign > 0 ? data / blockAlign * blockAlign : (int) declared;
+        h.putInt(0x61746164).putInt(size);
+        return new Input(h.array());
     }
 
     /**
      * Headers written field by field with any values (the extremes favoured), mostly consistent with each other, so
      * that what a reader computes from several fields together is reached: channel counts, block alignments, sizes.
      */
-    @Provide
-    Arbitrary<Input> anyHeaders() {
-        Arbitrary<Integer> u16 = Arbitraries.oneOf(Arbitraries.integers().between(0, 65535),
-                Arbitraries.of(0, 1, 2, 3, 6, 255, 256, 32767, 32768, 65534, 65535));
-        Arbitrary<Integer> bits = Arbitraries.of(0, 1, 8, 16, 24, 32, 64, 65535);
-        Arbitrary<Long> u32 = Arbitraries.oneOf(Arbitraries.longs().between(0, 0xFFFFFFFFL),
-                Arbitraries.of(0L, 1L, 44L, 0x7FFFFFFFL, 0x80000000L, 0xFFFFFFFFL));
-        Arbitrary<Integer> format = Arbitraries.of(1, 3, 0xFFFE, 2, 0, 65535);
-        Arbitrary<Boolean> consistent = Arbitraries.of(true, true, true, false);
-        Arbitrary<Integer> dataBytes = Arbitraries.integers().between(0, 2048);
-        return Combinators.combine(format, u16, u32, bits, consistent, u16, dataBytes, u32).as(
-                (f, channels, rate, b, ok, align, data, declared) -> {
-                    int blockAlign = ok ? (channels * b / 8) & 0xFFFF : align;
-                    int fmtLength = f == 0xFFFE ? 40 : 16;
-                    ByteBuffer h = ByteBuffer.allocate(12 + 8 + fmtLength + 8 + data).order(ByteOrder.LITTLE_ENDIAN);
-                    h.putInt(0x46464952).putInt(h.capacity() - 8).putInt(0x45564157);
-                    h.putInt(0x20746d66).putInt(fmtLength).putShort(f.shortValue()).putShort(channels.shortValue())
-                            .putInt(rate.intValue()).putInt(0).putShort((short) blockAlign).putShort(b.shortValue());
-                    if (f == 0xFFFE) {
-                        h.putShort((short) 22).putShort(b.shortValue()).putInt(0).putShort((short) (ok ? 1 : 3))
-                                .put(new byte[14]);
-                    }
-                    int size = ok && blockAlign > 0 ? data / blockAlign * blockAlign : declared.intValue();
-                    h.putInt(0x61746164).putInt(size);
-                    return new Input(h.array());
-                });
+    @Test
+    void anyHeaderReadsOrIsRefusedInOneLineWithinItsMemoryBound() {
+        Fuzz.check("WAV headers", WavFuzzTest::anyHeader, WavFuzzTest::readsOrIsRefusedWithinBound);
     }
 
-    @Property
-    void anyHeaderReadsOrIsRefusedInOneLineWithinItsMemoryBound(@ForAll("anyHeaders") Input input)
-            throws IOException {
-        anyFileReadsOrIsRefusedInOneLineWithinItsMemoryBound(input);
+    @Test
+    void anyFileReadsOrIsRefusedInOneLineWithinItsMemoryBound() {
+        Fuzz.check("WAV files, mutated", WavFuzzTest::mutatedWav, WavFuzzTest::readsOrIsRefusedWithinBound);
     }
 
-    @Property
-    void anyFileReadsOrIsRefusedInOneLineWithinItsMemoryBound(@ForAll("mutatedWavs") Input input) throws IOException {
+    static void readsOrIsRefusedWithinBound(Input input) throws IOException {
         Path file = dir.resolve("f.wav");
         Files.write(file, input.bytes());
         long before = Allocation.ofThisThread();

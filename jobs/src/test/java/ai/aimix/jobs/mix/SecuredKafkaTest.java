@@ -202,6 +202,10 @@ class SecuredKafkaTest {
                     kafka.bootstrapServers(), "--kafka-config", propertiesOf(EmbeddedKafka.ADMIN).toString());
             assertEquals(0, models.code, models.toString());
             assertTrue(models.out.contains(ModelStore.SHIPPED_CHAMPION), models.out);
+            ai.aimix.jobs.cli.CliRun noRights = ai.aimix.jobs.cli.CliRun.run("models", "list", "--bootstrap",
+                    kafka.bootstrapServers(), "--kafka-config", propertiesOf("producer").toString());
+            assertEquals(3, noRights.code, noRights.toString());
+            assertTrue(noRights.err.contains("Kafka refused this client"), noRights.err);
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get());
         } finally {
             job.cancel().get();

@@ -6,16 +6,12 @@ import ai.aimix.model.store.Descriptors;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.testing.Allocation;
+import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -43,7 +40,7 @@ class BundleFuzzTest {
     static byte[] model;
     static String descriptor;
 
-    @BeforeContainer
+    @BeforeAll
     static void setUp() throws Exception {
         dir = Files.createTempDirectory("aimix-bundle-fuzz-");
         model = MixNetOnnx.build(MixNetWeights.neutral(1), "fuzz");
@@ -54,7 +51,7 @@ class BundleFuzzTest {
         ModelAdmin.Bundle.read(warm, MAX_MODEL);
     }
 
-    @AfterContainer
+    @AfterAll
     static void removeDir() throws IOException {
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
@@ -102,22 +99,22 @@ class BundleFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Input> bundles() {
-        Arbitrary<Integer> bomb = Arbitraries.of(0, 0, 0, 8);
-        Arbitrary<List<Mutation>> mutations = Mutation.arbitrary().list().ofMaxSize(3);
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false),
-                Arbitraries.integers().between(0, 3), bomb, mutations).as((m, d, u, b, ms) -> {
-                    try {
-                        return new Input(Mutation.apply(zip(m, d, u, b), ms));
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+    static Input bundle(SplittableRandom r) {
+        try {
+            return new Input(Mutation.apply(zip(r.nextBoolean(), r.nextBoolean(), r.nextInt(4), r.nextInt(4) == 0
+                    ? 8 : 0), Mutation.randomList(r, 3)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    @Property
-    void anyBundleReadsOrIsRefusedWithinItsMemoryBound(@ForAll("bundles") Input input) throws IOException {
+    @Test
+    void anyBundleReadsOrIsRefusedWithinItsMemoryBound() {
+        // a bomb inflates megabytes per try: fewer tries than the other properties take
+        Fuzz.check("model bundles", Fuzz.DEFAULT_TRIES / 4, BundleFuzzTest::bundle, BundleFuzzTest::readOrRefused);
+    }
+
+    static void readOrRefused(Input input) throws IOException {
         Path file = dir.resolve("b.aimix-model");
         Files.write(file, input.bytes());
         long before = Allocation.ofThisThread();

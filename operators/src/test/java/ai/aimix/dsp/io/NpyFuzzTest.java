@@ -1,20 +1,18 @@
 package ai.aimix.dsp.io;
 
 import ai.aimix.schema.testing.Allocation;
+import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Fuzzing of the {@code .npy} reader (issue 14): arrays of every dtype it reads, C and Fortran order, versions 1 to 3,
@@ -26,7 +24,7 @@ class NpyFuzzTest {
     static final long BYTES_PER_INPUT_BYTE = 24;
     static final long FIXED_BYTES = 1 << 20;
 
-    @BeforeContainer
+    @BeforeAll
     static void warmUp() throws Exception {
         Npy.read(ByteBuffer.wrap(npy("<f4", false, new int[] {3, 4}, 1)), "warm");
     }
@@ -68,45 +66,45 @@ class NpyFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Input> mutatedArrays() {
-        Arbitrary<String> descr = Arbitraries.of("<f2", "<f4", ">f4", "<f8", "|i1", "<i2", ">i4", "<i8", "|u1", "<u2",
-                "<u4", ">u8", "|b1");
-        Arbitrary<int[]> shape = Arbitraries.integers().between(0, 7).array(int[].class).ofMaxSize(3);
-        Arbitrary<Boolean> fortran = Arbitraries.of(true, false);
-        Arbitrary<Integer> version = Arbitraries.integers().between(1, 3);
-        Arbitrary<List<Mutation>> mutations = Mutation.arbitrary().list().ofMaxSize(4);
-        return Combinators.combine(descr, shape, fortran, version, mutations).as((d, s, f, v, m) ->
-                new Input(Mutation.apply(npy(d, f, s, v), m)));
+    static Input mutatedArray(SplittableRandom r) {
+        String descr = Fuzz.oneOf(r, "<f2", "<f4", ">f4", "<f8", "|i1", "<i2", ">i4", "<i8", "|u1", "<u2", "<u4", ">u8",
+                "|b1");
+        int[] shape = new int[r.nextInt(4)];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = r.nextInt(8);
+        }
+        byte[] file = npy(descr, r.nextBoolean(), shape, 1 + r.nextInt(3));
+        return new Input(Mutation.apply(file, Mutation.randomList(r, 4)));
     }
 
-    @Provide
-    Arbitrary<Input> hostileHeaders() {
-        // the header is text: shapes and dtypes written by hand, as a hostile file would
-        Arbitrary<String> dim = Arbitraries.oneOf(Arbitraries.of("0", "1", "7", "-1", "2147483647", "2147483648",
-                "4294967296", "99999999999999999999", "3L", "", " ", "x"), Arbitraries.integers().map(String::valueOf));
-        Arbitrary<String> shape = dim.list().ofMaxSize(5).map(l -> String.join(", ", l));
-        Arbitrary<String> descr = Arbitraries.of("<f4", "<f", "f4", "<f99999999999", "<c8", "<U3", "'", "<i8", "|b1");
-        return Combinators.combine(descr, shape, Arbitraries.of("True", "False", "Maybe")).as((d, s, f) -> {
-            byte[] text = ("{'descr': '" + d + "', 'fortran_order': " + f + ", 'shape': (" + s + "), }\n")
-                    .getBytes(StandardCharsets.ISO_8859_1);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) text.length,
-                (byte) (text.length >> 8)});
-            out.writeBytes(text);
-            out.writeBytes(new byte[64]);
-            return new Input(out.toByteArray());
-        });
+    /** The header is text: shapes and dtypes written by hand, as a hostile file would. */
+    static Input hostileHeader(SplittableRandom r) {
+        List<String> dims = new ArrayList<>();
+        int n = r.nextInt(6);
+        for (int i = 0; i < n; i++) {
+            dims.add(r.nextBoolean() ? String.valueOf(r.nextInt()) : Fuzz.oneOf(r, "0", "1", "7", "-1", "2147483647",
+                    "2147483648", "4294967296", "99999999999999999999", "3L", "", " ", "x", "1073741824"));
+        }
+        String descr = Fuzz.oneOf(r, "<f4", "<f", "f4", "<f99999999999", "<c8", "<U3", "'", "<i8", "|b1");
+        String fortran = Fuzz.oneOf(r, "True", "False", "Maybe");
+        byte[] text = ("{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': ("
+                + String.join(", ", dims) + "), }\n").getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) text.length,
+            (byte) (text.length >> 8)});
+        out.writeBytes(text);
+        out.writeBytes(new byte[64]);
+        return new Input(out.toByteArray());
     }
 
-    @Property
-    void anyFileReadsOrIsRefusedWithinItsMemoryBound(@ForAll("mutatedArrays") Input input) {
-        check(input);
+    @Test
+    void anyFileReadsOrIsRefusedWithinItsMemoryBound() {
+        Fuzz.check(".npy files, mutated", NpyFuzzTest::mutatedArray, NpyFuzzTest::check);
     }
 
-    @Property
-    void anyHeaderReadsOrIsRefusedWithinItsMemoryBound(@ForAll("hostileHeaders") Input input) {
-        check(input);
+    @Test
+    void anyHeaderReadsOrIsRefusedWithinItsMemoryBound() {
+        Fuzz.check(".npy headers", NpyFuzzTest::hostileHeader, NpyFuzzTest::check);
     }
 
     private static void check(Input input) {

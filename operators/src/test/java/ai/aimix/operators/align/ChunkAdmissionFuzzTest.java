@@ -14,20 +14,18 @@ import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.internal.InboundRecord;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import ai.aimix.schema.testing.Fuzz;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Fuzzing of the chunk admission rules (issue 14): a mix's request and chunks as any producer might send them,
@@ -48,23 +46,21 @@ class ChunkAdmissionFuzzTest {
                  int corruption, long advanceMillis) {
     }
 
-    @Provide
-    Arbitrary<List<Event>> producers() {
-        // kind and how long passes after the event, drawn together (jqwik combines at most eight arbitraries)
-        Arbitrary<long[]> kindAndAdvance = Combinators.combine(Arbitraries.integers().between(0, 9),
-                Arbitraries.of(0L, 0L, 0L, 50L, 700L, 3_000L)).as((k, a) -> new long[] {k, a});
-        Arbitrary<Event> event = Combinators.combine(
-                kindAndAdvance,
-                Arbitraries.integers().between(-2, 4),
-                Arbitraries.oneOf(Arbitraries.longs().between(-2, 12), Arbitraries.of(1L << 40, 1L << 41,
-                        Long.MAX_VALUE)),
-                Arbitraries.of(SR, SR, SR, 44100, 0, -1),
-                Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 900),
-                Arbitraries.of(false, false, false, true),
-                Arbitraries.integers().between(0, 7)).as(
-                        (ka, s, q, r, c, f, l, x) -> new Event((int) ka[0], s, q, r, c, f, l, x, ka[1]));
-        return event.list().ofMaxSize(40);
+    static Event event(SplittableRandom r) {
+        long sequence = r.nextInt(4) == 0 ? Fuzz.oneOf(r, 1L << 40, 1L << 41, Long.MAX_VALUE) : r.nextLong(-2, 13);
+        return new Event(r.nextInt(10), r.nextInt(-2, 5), sequence, Fuzz.oneOf(r, SR, SR, SR, 44100, 0, -1),
+                r.nextInt(4), r.nextInt(901), r.nextInt(4) == 0, r.nextInt(8), Fuzz.oneOf(r, 0L, 0L, 0L, 50L, 700L,
+                        3_000L));
+    }
+
+    /** A producer: up to 40 events. */
+    static List<Event> producer(SplittableRandom r) {
+        List<Event> out = new ArrayList<>();
+        int n = r.nextInt(41);
+        for (int i = 0; i < n; i++) {
+            out.add(event(r));
+        }
+        return out;
     }
 
     static AudioChunk chunk(Event e) {
@@ -98,9 +94,13 @@ class ChunkAdmissionFuzzTest {
         return r;
     }
 
-    @Property
-    void anyProducerIsAnsweredWithTypedErrorsAndLeavesNothingBehind(@ForAll("producers") List<Event> events)
-            throws Exception {
+    @Test
+    void anyProducerIsAnsweredWithTypedErrorsAndLeavesNothingBehind() {
+        Fuzz.check("producers through the aligner", ChunkAdmissionFuzzTest::producer,
+                ChunkAdmissionFuzzTest::answeredAndLeftNothing);
+    }
+
+    static void answeredAndLeftNothing(List<Event> events) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, InboundRecord, RegistryEntry, SegmentRecord> h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
                         new SegmentAligner(SETTINGS), List.of(RegistryState.DESCRIPTOR)), new Keys.Inbound(),
@@ -151,15 +151,11 @@ class ChunkAdmissionFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<AudioChunk> anyChunk() {
-        return producers().map(l -> l.isEmpty() ? chunk(new Event(1, 0, 0, SR, 1, 1, false, 0, 0)) : chunk(l.get(0)));
-    }
-
     /** The payload checks themselves, on any chunk against a fixed request: a rejection or null, never an exception. */
-    @Property
-    void theChunkChecksJudgeAnyChunk(@ForAll("anyChunk") AudioChunk c) {
+    @Test
+    void theChunkChecksJudgeAnyChunk() {
         MixRequest request = Fixtures.request("m", SR, 1, 2);
-        ChunkChecks.check(c, request, 2, SETTINGS.maxChunkBytes);
+        Fuzz.check("chunk checks", r -> chunk(event(r)), c -> ChunkChecks.check(c, request, 2,
+                SETTINGS.maxChunkBytes));
     }
 }

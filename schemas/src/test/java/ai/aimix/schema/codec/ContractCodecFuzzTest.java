@@ -2,34 +2,31 @@ package ai.aimix.schema.codec;
 
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.testing.Allocation;
+import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.avro.util.RandomData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
- * Fuzzing of the contract's decoders (issue 14), with jqwik: records of every tracked type, written with every
- * released version of its schema, then mutated the ways a hostile producer or a damaged disk would (bytes flipped,
- * inserted, removed; length prefixes and item counts replaced by huge or negative numbers; union and enum indexes out
- * of range; truncation; another type's fingerprint). Invariant: any input decodes to a record or fails with a
+ * Fuzzing of the contract's decoders (issue 14): records of every contract type, written with every released version
+ * of its schema, then mutated the ways a hostile producer or a damaged disk would (bytes flipped, inserted, removed;
+ * length prefixes and item counts replaced by huge or negative numbers; 32-bit fields; truncation; another type's
+ * fingerprint); and noise behind a valid header. Invariant: any input decodes to a record or fails with a
  * {@link DecodeException} of a decode code, never another exception, and decoding never allocates more than a small
- * multiple of the input's size. Runs in {@code mvn verify} with the tries of junit-platform.properties; longer runs:
- * docs/SECURITY.md (Fuzzing).
+ * multiple of the input's size. {@link Fuzz} runs it (docs/SECURITY.md, Fuzzing).
  */
 @Tag("fuzz")
 class ContractCodecFuzzTest {
@@ -60,7 +57,7 @@ class ContractCodecFuzzTest {
         return out;
     }
 
-    @BeforeContainer
+    @BeforeAll
     static void warmUp() throws Exception {
         // class loading and the first decode of each type allocate once; the bound is about decoding
         for (Target t : TARGETS) {
@@ -90,7 +87,7 @@ class ContractCodecFuzzTest {
         }
     }
 
-    /** An input: which codec decodes it, and its bytes (a valid record of some type and version, mutated). */
+    /** An input: which codec decodes it, and its bytes. */
     record Input(int target, byte[] bytes) {
         @Override
         public String toString() {
@@ -98,23 +95,27 @@ class ContractCodecFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Input> mutatedRecords() {
-        Arbitrary<Integer> target = Arbitraries.integers().between(0, TARGETS.size() - 1);
-        Arbitrary<Integer> source = Arbitraries.integers().between(0, TARGETS.size() - 1);
-        Arbitrary<Integer> version = Arbitraries.integers().between(0, 10);
-        Arbitrary<Long> seed = Arbitraries.longs();
-        Arbitrary<List<Mutation>> mutations = Mutation.arbitrary().list().ofMaxSize(4);
-        return Combinators.combine(target, source, version, seed, mutations).as((t, s, v, sd, m) -> {
-            // mostly the target's own records; sometimes another type's, to cross the fingerprints
-            Target from = TARGETS.get(sd % 7 == 0 ? s : t);
-            byte[] valid = valid(from, v % from.writers().size(), sd);
-            return new Input(t, Mutation.apply(valid, m));
-        });
+    /** A valid record of some type and version (mostly the target's own, sometimes another's), mutated. */
+    static Input mutatedRecord(SplittableRandom r) {
+        int target = r.nextInt(TARGETS.size());
+        Target from = TARGETS.get(r.nextInt(7) == 0 ? r.nextInt(TARGETS.size()) : target);
+        byte[] valid = valid(from, r.nextInt(from.writers().size()), r.nextLong());
+        return new Input(target, Mutation.apply(valid, Mutation.randomList(r, 4)));
     }
 
-    @Property
-    void anyRecordDecodesOrFailsWithADecodeCodeWithinItsMemoryBound(@ForAll("mutatedRecords") Input input) {
+    /** Random bytes behind a valid header, so they reach the datum walker and the decoder. */
+    static Input noise(SplittableRandom r) {
+        int target = r.nextInt(TARGETS.size());
+        Target t = TARGETS.get(target);
+        byte[] header = Arrays.copyOf(valid(t, t.writers().size() - 1, 7L), 10);
+        byte[] out = Arrays.copyOf(header, 10 + r.nextInt(257));
+        for (int i = 10; i < out.length; i++) {
+            out[i] = (byte) r.nextInt(256);
+        }
+        return new Input(target, out);
+    }
+
+    static void decodesOrFailsTypedWithinBound(Input input) {
         ContractCodec<SpecificRecordBase> codec = TARGETS.get(input.target()).codec();
         long before = Allocation.ofThisThread();
         try {
@@ -132,28 +133,15 @@ class ContractCodecFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<byte[]> noise() {
-        Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(256);
-        Arbitrary<Integer> target = Arbitraries.integers().between(0, TARGETS.size() - 1);
-        // behind a valid header, so the bytes reach the datum walker and the decoder
-        return Combinators.combine(target, raw).as((t, r) -> {
-            byte[] header = java.util.Arrays.copyOf(valid(TARGETS.get(t), TARGETS.get(t).writers().size() - 1, 7L),
-                    10);
-            byte[] out = java.util.Arrays.copyOf(header, 10 + r.length);
-            System.arraycopy(r, 0, out, 10, r.length);
-            return out;
-        });
+    @Test
+    void anyRecordDecodesOrFailsWithADecodeCodeWithinItsMemoryBound() {
+        Fuzz.check("contract records, mutated", ContractCodecFuzzTest::mutatedRecord,
+                ContractCodecFuzzTest::decodesOrFailsTypedWithinBound);
     }
 
-    @Property
-    void randomBytesBehindAValidHeaderNeverThrowAnythingElse(@ForAll("noise") byte[] bytes) {
-        for (Target t : TARGETS) {
-            try {
-                t.codec().decode(bytes);
-            } catch (DecodeException expected) {
-                // typed
-            }
-        }
+    @Test
+    void randomBytesBehindAValidHeaderDecodeOrFailTyped() {
+        Fuzz.check("noise behind a header", ContractCodecFuzzTest::noise,
+                ContractCodecFuzzTest::decodesOrFailsTypedWithinBound);
     }
 }

@@ -1,17 +1,15 @@
 package ai.aimix.schema.testing;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * One change to a byte string, as the fuzz tests apply them to valid inputs: the changes a hostile producer, a
  * truncated upload or a damaged disk make. Positions are fractions of the input's length, so a mutation applies to
- * any input and shrinks towards its start.
+ * any input.
  */
 public record Mutation(Kind kind, double where, long value, int length) {
     /** What a mutation does. */
@@ -39,16 +37,19 @@ public record Mutation(Kind kind, double where, long value, int length) {
         Integer.MAX_VALUE, 1L << 31, 3_000_000_000L, 0xFFFFFFFFL, 1L << 40, 1L << 62, Long.MAX_VALUE, Long.MIN_VALUE,
         -2_000_000_000L};
 
-    public static Arbitrary<Mutation> arbitrary() {
-        Arbitrary<Long> value = Arbitraries.oneOf(Arbitraries.of(box(INTERESTING)), Arbitraries.longs());
-        return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.doubles().between(0, 1), value,
-                Arbitraries.integers().between(1, 16)).as(Mutation::new);
+    /** A random mutation. */
+    public static Mutation random(SplittableRandom r) {
+        Kind[] kinds = Kind.values();
+        return new Mutation(kinds[r.nextInt(kinds.length)], r.nextDouble(), Fuzz.interesting(r, INTERESTING),
+                1 + r.nextInt(16));
     }
 
-    private static Long[] box(long[] v) {
-        Long[] out = new Long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
+    /** Up to {@code max} random mutations. */
+    public static List<Mutation> randomList(SplittableRandom r, int max) {
+        List<Mutation> out = new ArrayList<>();
+        int n = r.nextInt(max + 1);
+        for (int i = 0; i < n; i++) {
+            out.add(random(r));
         }
         return out;
     }

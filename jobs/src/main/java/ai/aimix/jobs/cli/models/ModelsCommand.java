@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +52,8 @@ public final class ModelsCommand implements Runnable {
             return action.run();
         } catch (ModelsTarget.Unreachable e) {
             return fail(name, EXIT_UNREACHABLE, e.getMessage());
+        } catch (AuthorizationException | AuthenticationException e) {
+            return fail(name, EXIT_UNREACHABLE, "Kafka refused this client: " + e.getMessage());
         } catch (RegistryException | IllegalArgumentException | ai.aimix.model.format.UnsupportedModelFormatException e) {
             return fail(name, EXIT_BAD_INPUT, e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
