@@ -66,17 +66,17 @@ class BundleFuzzTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             if (unknown > 0) {
-                z.putNextEntry(new ZipEntry("../../etc/unknown-" + unknown));
+                z.putNextEntry(entry("../../etc/unknown-" + unknown));
                 z.write(new byte[unknown * 1024]);
                 z.closeEntry();
             }
             if (withDescriptor) {
-                z.putNextEntry(new ZipEntry(ModelAdmin.BUNDLE_DESCRIPTOR));
+                z.putNextEntry(entry(ModelAdmin.BUNDLE_DESCRIPTOR));
                 z.write(descriptor.getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }
             if (withModel) {
-                z.putNextEntry(new ZipEntry(ModelAdmin.BUNDLE_MODEL));
+                z.putNextEntry(entry(ModelAdmin.BUNDLE_MODEL));
                 if (bombMiB > 0) {
                     byte[] zeros = new byte[1 << 20];
                     for (int i = 0; i < bombMiB; i++) {
@@ -90,6 +90,15 @@ class BundleFuzzTest {
         }
         return out.toByteArray();
     }
+
+    /** An entry with a fixed time, so that a try's seed regenerates the same bytes on any day. */
+    private static ZipEntry entry(String name) {
+        ZipEntry e = new ZipEntry(name);
+        e.setTime(ENTRY_TIME);
+        return e;
+    }
+
+    private static final long ENTRY_TIME = 1_796_000_000_000L;
 
     /** A file's bytes, for the report. */
     record Input(byte[] bytes) {

@@ -8,6 +8,8 @@ import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.ParameterRange;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
@@ -101,10 +103,31 @@ public final class Descriptors {
         try {
             return new SpecificDatumReader<>(ModelDescriptor.class).read(null,
                     DecoderFactory.get().jsonDecoder(ModelDescriptor.getClassSchema(), json));
-        } catch (RuntimeException e) {
-            throw new IOException("not a model descriptor: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            // Jackson's message spans lines and may quote the input: its own reason and where, on one line
+            JsonLocation at = e.getLocation();
+            throw new IOException("not a model descriptor: " + oneLine(e.getOriginalMessage())
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()), e);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("not a model descriptor: " + oneLine(e.getMessage()), e);
         }
     }
+
+    /** A message as one line of at most {@value #MAX_MESSAGE} characters, control characters replaced. */
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        StringBuilder b = new StringBuilder();
+        int n = Math.min(message.length(), MAX_MESSAGE);
+        for (int i = 0; i < n; i++) {
+            char ch = message.charAt(i);
+            b.append(Character.isISOControl(ch) ? ' ' : ch);
+        }
+        return message.length() > n ? b.append("...").toString() : b.toString();
+    }
+
+    private static final int MAX_MESSAGE = 160;
 
     /** A copy with another status, stamped {@code now}. */
     public static ModelDescriptor withStatus(ModelDescriptor d, ModelStatus status, long now) {

@@ -61,6 +61,7 @@ public final class Fuzz {
         int tries = tries(defaultTries);
         long base = baseSeed();
         SplittableRandom seeds = new SplittableRandom(base ^ name.hashCode());
+        long started = System.nanoTime();
         for (int i = 0; i < tries; i++) {
             long seed = seeds.nextLong();
             T input = generator.apply(new SplittableRandom(seed));
@@ -70,6 +71,11 @@ public final class Fuzz {
                 throw new AssertionError(name + " failed at try " + (i + 1) + " of " + tries + " (regenerate it with "
                         + "the try's seed " + seed + "): " + e + "\n  input: " + input, e);
             }
+        }
+        if (System.getProperty("aimix.fuzz.tries") != null) {
+            // a long run reports what it did
+            System.out.printf("aimix fuzz: %s: %d tries passed, seed %d, %.1f s%n", name, tries, base,
+                    (System.nanoTime() - started) / 1e9);
         }
     }
 
