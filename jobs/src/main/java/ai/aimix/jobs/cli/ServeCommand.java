@@ -5,7 +5,6 @@ import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.embedded.EmbeddedStack;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.model.store.ModelStore;
-import org.apache.flink.api.common.JobStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,9 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -77,15 +76,11 @@ public final class ServeCommand implements Callable<Integer> {
                 + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
         System.out.flush();
         // a serve whose job has ended must not go on advertising itself: stop, and say why
+        JobWatch watch = new JobWatch(stack.job());
         while (!stopped.await(JOB_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
-            JobStatus status;
-            try {
-                status = stack.job().getJobStatus().get();
-            } catch (ExecutionException e) {
-                continue; // asked while shutting down
-            }
-            if (status.isGloballyTerminalState()) {
-                System.err.println("aimix serve: error: the mix job ended (" + status + "); stopping"
+            Optional<String> ended = watch.ended();
+            if (ended.isPresent() && stopped.getCount() > 0) {
+                System.err.println("aimix serve: error: the mix job ended (" + ended.get() + "); stopping"
                         + (AimixCli.logFile() == null ? "" : " (details: " + AimixCli.logFile() + ")"));
                 shutdown.run();
                 return 1;

@@ -16,6 +16,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -45,18 +46,18 @@ public final class EmbeddedStack implements AutoCloseable {
     private final JobClient job;
     private final Path dataDir;
     private final boolean ownsDataDir;
-    private final Path rocksDir;
+    private final Path localDir;
     private JobClient tournament;
     private TournamentKeys tournamentKeys;
 
     private EmbeddedStack(Configuration config, EmbeddedKafka kafka, JobClient job, Path dataDir, boolean ownsDataDir,
-                          Path rocksDir) {
+                          Path localDir) {
         this.config = config;
         this.kafka = kafka;
         this.job = job;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
-        this.rocksDir = rocksDir;
+        this.localDir = localDir;
     }
 
     /**
@@ -73,11 +74,18 @@ public final class EmbeddedStack implements AutoCloseable {
         if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
         }
-        // RocksDB's working files: a private (owner-only), unpredictable directory of this process, on a short path
-        // (RocksDB's limit on path length bites under long temporary directories)
-        Path rocks = Files.createTempDirectory(Files.isDirectory(SHORT_TMP) ? SHORT_TMP
-                : Path.of(System.getProperty("java.io.tmpdir")), "aimix-rocksdb-");
-        conf.setString("state.backend.rocksdb.localdir", rocks.toString());
+        // RocksDB's working files, the web UI's files and REST uploads: a private (owner-only), unpredictable
+        // directory of this process, on a short path (RocksDB's limit on path length bites under long temporary
+        // directories)
+        Path local = Files.createTempDirectory(Files.isDirectory(SHORT_TMP) ? SHORT_TMP
+                : Path.of(System.getProperty("java.io.tmpdir")), "aimix-local-");
+        conf.setString("state.backend.rocksdb.localdir", Files.createDirectory(local.resolve("rocksdb")).toString());
+        conf.set(WebOptions.TMP_DIR, Files.createDirectory(local.resolve("web")).toString());
+        if (!conf.contains(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+            // Flink answers any origin ("*") by default: a web page the user visits could read the REST API
+            conf.set(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN, "http://" + conf.get(RestOptions.ADDRESS) + ":"
+                    + conf.get(RestOptions.PORT));
+        }
         if (!conf.getOptional(MixJobOptions.MODEL_STORE).isPresent()) {
             conf.set(MixJobOptions.MODEL_STORE, data.resolve("models").toString());
         }
@@ -92,7 +100,7 @@ public final class EmbeddedStack implements AutoCloseable {
             admin(conf).bootstrap();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             job = MixJob.onKafka(conf).executeAsync(env);
-            EmbeddedStack stack = new EmbeddedStack(conf, kafka, job, data, temp, rocks);
+            EmbeddedStack stack = new EmbeddedStack(conf, kafka, job, data, temp, local);
             stack.awaitRunning(Duration.ofSeconds(120));
             return stack;
         } catch (Exception | Error e) {
@@ -106,7 +114,7 @@ public final class EmbeddedStack implements AutoCloseable {
             if (kafka != null) {
                 kafka.close();
             }
-            EmbeddedKafka.deleteQuietly(rocks);
+            EmbeddedKafka.deleteQuietly(local);
             if (temp) {
                 EmbeddedKafka.deleteQuietly(data);
             }
@@ -232,7 +240,7 @@ public final class EmbeddedStack implements AutoCloseable {
             LOG.warn("Cancelling the mix job failed: {}", e.toString());
         }
         kafka.close();
-        EmbeddedKafka.deleteQuietly(rocksDir);
+        EmbeddedKafka.deleteQuietly(localDir);
         if (ownsDataDir) {
             EmbeddedKafka.deleteQuietly(dataDir);
         }
