@@ -22,11 +22,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -95,16 +97,17 @@ public final class ModelAdmin {
 
     /**
      * Makes a model the champion of {@code league} once it has passed the gate of its kind ({@link PromotionGates}):
-     * none for the shipped models, the quantization bounds for quantized ones, the quality gate on {@code bench}'s
-     * test songs for every other fp32 model ({@code bench} null: such a model is refused).
+     * none for the shipped models, the quantization bounds for quantized models of a vetted parent, the quality gate
+     * on {@code bench}'s test songs for every other model ({@code bench} null: such a model is refused).
      */
     public Promotion promote(String id, String league, String reason, QualityBenchmark bench) throws Exception {
         String l = league == null ? RegistryView.DEFAULT_LEAGUE : league;
         RegistryView view = registry.read();
         ModelDescriptor d = view.model(id).orElseThrow(() -> new RegistryException("no model '" + id + "'"));
-        PromotionGates.Gate gate = PromotionGates.gateFor(d);
+        PromotionGates.Gate gate = PromotionGates.gateFor(d, view);
         Optional<QualityGate.Verdict> verdict = Optional.empty();
-        if (gate == PromotionGates.Gate.QUALITY && !view.champion(l).map(a -> a.getModelId().equals(id)).orElse(false)) {
+        RegistryChanges.checkQuantizationGate(d); // the cheap check first
+        if (gate.needsQuality() && !view.champion(l).map(a -> a.getModelId().equals(id)).orElse(false)) {
             verdict = PromotionGates.requireQuality(this, view, d, l, bench);
         }
         // the quantization gate is the registry's own check of the measured metrics (RegistryChanges.promote)
@@ -212,6 +215,15 @@ public final class ModelAdmin {
         }
     }
 
+    /** A file {@code models import} refuses, and why (bad input: exit 2 at the command line). */
+    public static final class BundleException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        BundleException(String message) {
+            super(message);
+        }
+    }
+
     /** A bundle's contents. */
     static final class Bundle {
         final byte[] onnx;
@@ -229,25 +241,31 @@ public final class ModelAdmin {
          * Reads a bundle (a zip holding model.onnx and, optionally, descriptor.json; any other entry is ignored
          * unread) or a bare ONNX file. Only regular files are read (not devices, FIFOs or directories); the file,
          * and each entry as it inflates, is bounded by {@code maxModelBytes}.
+         *
+         * @throws NoSuchFileException when there is no such file
+         * @throws BundleException     for every other reason a file is refused, in one line
          */
         static Bundle read(Path file, long maxModelBytes) throws IOException {
             if (!Files.isRegularFile(file)) {
                 if (!Files.exists(file)) {
-                    throw new java.nio.file.NoSuchFileException(file.toString());
+                    throw new NoSuchFileException(file.toString());
                 }
-                throw new IllegalArgumentException(file + ": not a regular file");
+                throw new BundleException(file + ": not a regular file");
             }
             long size = Files.size(file);
             if (size > maxModelBytes + MAX_DESCRIPTOR_BYTES) {
-                throw new IllegalArgumentException(file + ": " + size + " bytes; a model may have at most "
+                throw new BundleException(file + ": " + size + " bytes; a model may have at most "
                         + maxModelBytes);
             }
             byte[] head = new byte[4];
             try (InputStream in = Files.newInputStream(file)) {
                 if (in.readNBytes(head, 0, 4) < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3
                         || head[3] != 4) {
-                    return new Bundle(readBounded(Files.newInputStream(file), maxModelBytes, file.toString()),
-                            Optional.empty());
+                    byte[] onnx = readBounded(Files.newInputStream(file), maxModelBytes);
+                    if (onnx == null) {
+                        throw new BundleException(file + " holds more than " + maxModelBytes + " bytes");
+                    }
+                    return new Bundle(onnx, Optional.empty());
                 }
             }
             byte[] onnx;
@@ -255,19 +273,18 @@ public final class ModelAdmin {
             try (ZipFile zip = new ZipFile(file.toFile())) {
                 ZipEntry model = zip.getEntry(BUNDLE_MODEL);
                 if (model == null) {
-                    throw new IllegalArgumentException(file + ": the bundle has no " + BUNDLE_MODEL);
+                    throw new BundleException(file + ": the bundle has no " + BUNDLE_MODEL);
                 }
-                onnx = readBounded(zip.getInputStream(model), inflationLimit(model, maxModelBytes, size),
-                        file + "!" + BUNDLE_MODEL);
+                onnx = readEntry(zip, model, maxModelBytes, size, file + "!" + BUNDLE_MODEL);
                 ZipEntry descriptor = zip.getEntry(BUNDLE_DESCRIPTOR);
                 if (descriptor != null) {
-                    byte[] json = readBounded(zip.getInputStream(descriptor), inflationLimit(descriptor,
-                            MAX_DESCRIPTOR_BYTES, size), file + "!" + BUNDLE_DESCRIPTOR);
+                    byte[] json = readEntry(zip, descriptor, MAX_DESCRIPTOR_BYTES, size,
+                            file + "!" + BUNDLE_DESCRIPTOR);
                     d = Descriptors.fromJson(new String(json, StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
                 // a damaged archive: ZipException, or an EOFException without a message (found by BundleFuzzTest)
-                throw new IllegalArgumentException(file + ": not a readable zip bundle (" + (e.getMessage() == null
+                throw new BundleException(file + ": not a readable zip bundle (" + (e.getMessage() == null
                         ? e.getClass().getSimpleName() : e.getMessage()) + ")");
             }
             return new Bundle(onnx, Optional.ofNullable(d));
@@ -278,9 +295,23 @@ public final class ModelAdmin {
          * model or descriptor compresses a few times at most; a zip bomb a thousand times: found by BundleFuzzTest,
          * an entry of 9 KB inflated to the 4 MB limit).
          */
-        private static long inflationLimit(ZipEntry e, long limit, long fileSize) {
-            long compressed = e.getCompressedSize() >= 0 ? e.getCompressedSize() : fileSize;
-            return Math.min(limit, MAX_INFLATION * Math.min(compressed, fileSize) + INFLATION_SLACK);
+        private static byte[] readEntry(ZipFile zip, ZipEntry e, long limit, long fileSize, String what)
+                throws IOException {
+            long compressed = Math.min(e.getCompressedSize() >= 0 ? e.getCompressedSize() : fileSize, fileSize);
+            long inflation = MAX_INFLATION * compressed + INFLATION_SLACK;
+            byte[] data = readBounded(zip.getInputStream(e), Math.min(limit, inflation));
+            if (data == null) {
+                throw new BundleException(what + (inflation < limit ? " inflates beyond " + inflation
+                        + " bytes, " + MAX_INFLATION + " times its compressed size (a zip bomb?)"
+                        : " holds more than " + limit + " bytes"));
+            }
+            // ZipFile does not check an entry's checksum: a damaged entry would inflate to wrong bytes silently
+            CRC32 crc = new CRC32();
+            crc.update(data);
+            if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                throw new BundleException(what + " is damaged: its CRC-32 does not match");
+            }
+            return data;
         }
 
         /** Most an entry inflates relative to its compressed size. */
@@ -288,14 +319,14 @@ public final class ModelAdmin {
         /** Inflated bytes every entry may have regardless of its compressed size. */
         static final long INFLATION_SLACK = 64 << 10;
 
-        /** All of a stream, refused once it passes {@code max} bytes (so an entry inflating to gigabytes stops early). */
-        private static byte[] readBounded(InputStream stream, long max, String what) throws IOException {
+        /**
+         * All of a stream, or null once it passes {@code max} bytes (read no further: an entry inflating to gigabytes
+         * stops early).
+         */
+        private static byte[] readBounded(InputStream stream, long max) throws IOException {
             try (InputStream in = stream) {
                 byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-                if (data.length > max) {
-                    throw new IllegalArgumentException(what + " holds more than " + max + " bytes");
-                }
-                return data;
+                return data.length > max ? null : data;
             }
         }
     }

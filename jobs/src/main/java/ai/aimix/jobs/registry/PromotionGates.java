@@ -18,9 +18,11 @@ import java.util.Optional;
  * The gates a model passes before it becomes a league's champion, by its kind:
  * <ul>
  *   <li>a model shipped with the code ({@link ModelStore#isShipped}: id and SHA-256 of the shipped bytes): none;</li>
- *   <li>a quantized model: its deviation from its fp32 parent within the bounds the registry checks
- *       ({@code RegistryChanges}), as measured by this service ({@code models quantize}, or again at import: a
- *       bundle's own metrics are never kept);</li>
+ *   <li>a quantized model of a vetted parent (shipped, or a league's champion now): its deviation from that fp32
+ *       parent within the bounds the registry checks ({@code RegistryChanges}), as measured by this service
+ *       ({@code models quantize}, or again at import: a bundle's own metrics are never kept);</li>
+ *   <li>a quantized model of any other parent: those bounds and the quality gate (else a model that never passed
+ *       the quality gate would become champion by being quantized);</li>
  *   <li>every other fp32 model, however it came (trained, imported, published by a program, bred): the quality gate,
  *       not worse than the league's champion (for a league without one, the main league's) on a corpus's test
  *       songs.</li>
@@ -30,16 +32,37 @@ import java.util.Optional;
  */
 public final class PromotionGates {
     /** Which gate applies. */
-    public enum Gate { NONE_SHIPPED, QUANTIZATION, QUALITY }
+    public enum Gate {
+        NONE_SHIPPED, QUANTIZATION, QUANTIZATION_AND_QUALITY, QUALITY;
+
+        /** Whether the quality benchmark runs. */
+        public boolean needsQuality() {
+            return this == QUALITY || this == QUANTIZATION_AND_QUALITY;
+        }
+    }
 
     private PromotionGates() {
     }
 
-    public static Gate gateFor(ModelDescriptor d) throws IOException {
+    /** The gate {@code d} passes to become a champion, given the registry as it is ({@code view}). */
+    public static Gate gateFor(ModelDescriptor d, RegistryView view) throws IOException {
         if (ModelStore.isShipped(d)) {
             return Gate.NONE_SHIPPED;
         }
-        return d.getPrecision() == ModelPrecision.FP32 ? Gate.QUALITY : Gate.QUANTIZATION;
+        if (d.getPrecision() == ModelPrecision.FP32) {
+            return Gate.QUALITY;
+        }
+        return vettedParent(d, view) ? Gate.QUANTIZATION : Gate.QUANTIZATION_AND_QUALITY;
+    }
+
+    /** Whether a quantized model's parent is one that passed a gate: shipped, or a league's champion now. */
+    private static boolean vettedParent(ModelDescriptor d, RegistryView view) throws IOException {
+        if (d.getLineage() == null || d.getLineage().getParents().isEmpty()) {
+            return false;
+        }
+        Optional<ModelDescriptor> parent = view.model(d.getLineage().getParents().get(0));
+        return parent.isPresent() && (ModelStore.isShipped(parent.get())
+                || !view.leaguesChampionedBy(parent.get().getModelId()).isEmpty());
     }
 
     /**

@@ -27,8 +27,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * Fuzzing of the model bundle importer (issue 14): zips with a model and a descriptor, unknown entries, entries that
  * inflate far beyond their size, garbage descriptors and models, then mutated byte by byte, and bare files. Invariant:
- * a bundle, or a typed refusal ({@link IOException}, {@link IllegalArgumentException}: one line, exit 2 at the command
- * line); never another exception, and never more memory than a small multiple of the file's size.
+ * a bundle, or a typed refusal ({@link ModelAdmin.BundleException}: one line, exit 2 at the command line); never
+ * another exception, and never more memory than a small multiple of the file's size.
  */
 @Tag("fuzz")
 class BundleFuzzTest {
@@ -129,7 +129,7 @@ class BundleFuzzTest {
         long before = Allocation.ofThisThread();
         try {
             ModelAdmin.Bundle.read(file, MAX_MODEL);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (ModelAdmin.BundleException e) {
             if (e.getMessage() == null || e.getMessage().contains("\n")) {
                 throw new AssertionError("not one line: " + e);
             }

@@ -168,7 +168,7 @@ public final class RegistryChanges {
      * A quantized model is promoted only when its recorded deviation from its fp32 parent is within the bounds:
      * {@link #MAX_PARAM_DEVIATION} for the parameters and {@link #MAX_MIX_DISTANCE} for the mix.
      */
-    static void checkQuantizationGate(ModelDescriptor d) throws RegistryException {
+    public static void checkQuantizationGate(ModelDescriptor d) throws RegistryException {
         if (d.getPrecision() == ModelPrecision.FP32) {
             return;
         }
