@@ -17,6 +17,10 @@ import java.util.Map;
  * trailing bytes after the datum. Thread-safe: the per-schema minimum sizes are computed once per instance.
  */
 final class DatumBounds {
+    private static final Schema STRING = Schema.create(Schema.Type.STRING);
+    /** Path names of an array's item and a map's key (compared by identity). */
+    private static final String ITEM = new String("[]");
+    private static final String KEY = new String("{key}");
     private final Map<Schema, Integer> minSizes = new IdentityHashMap<>();
 
     /** Thrown with a one-line reason when the datum breaks a bound. */
@@ -30,116 +34,129 @@ final class DatumBounds {
 
     /** Checks {@code bytes[offset..]} holds exactly one datum of {@code writer}. */
     void check(Schema writer, byte[] bytes, int offset) throws Violation {
-        Cursor c = new Cursor(bytes, offset, ContractLimits.itemBudget(bytes.length));
-        walk(writer, c, 0, writer.getName());
+        Cursor c = new Cursor(bytes, offset, ContractLimits.itemBudget(bytes.length), writer.getName());
+        walk(writer, c, 0);
         if (c.pos != bytes.length) {
             throw new Violation((bytes.length - c.pos) + " byte(s) after the end of the datum");
         }
     }
 
-    private void walk(Schema s, Cursor c, int depth, String path) throws Violation {
+    private void walk(Schema s, Cursor c, int depth) throws Violation {
         if (depth > ContractLimits.MAX_NESTING) {
-            throw new Violation("nested deeper than " + ContractLimits.MAX_NESTING + " at " + path);
+            throw new Violation("nested deeper than " + ContractLimits.MAX_NESTING + " at " + c.where());
         }
         switch (s.getType()) {
             case NULL:
                 return;
             case BOOLEAN:
-                int b = c.readByte(path);
+                int b = c.readByte();
                 if (b != 0 && b != 1) {
-                    throw new Violation(path + ": boolean byte " + b);
+                    throw new Violation(c.where() + ": boolean byte " + b);
                 }
                 return;
             case INT:
-                c.readInt(path);
+                c.readInt();
                 return;
             case LONG:
-                c.readLong(path);
+                c.readLong();
                 return;
             case FLOAT:
-                c.skip(4, path);
+                c.skip(4);
                 return;
             case DOUBLE:
-                c.skip(8, path);
+                c.skip(8);
                 return;
             case STRING:
             case BYTES:
-                long length = c.readLong(path);
+                long length = c.readLong();
                 if (length < 0) {
-                    throw new Violation(path + ": negative length " + length);
+                    throw new Violation(c.where() + ": negative length " + length);
                 }
                 if (length > c.remaining()) {
-                    throw new Violation(path + " declares " + length + " bytes but only " + c.remaining()
+                    throw new Violation(c.where() + " declares " + length + " bytes but only " + c.remaining()
                             + " follow");
                 }
                 c.pos += (int) length;
                 return;
             case FIXED:
-                c.skip(s.getFixedSize(), path);
+                c.skip(s.getFixedSize());
                 return;
             case ENUM:
-                int symbol = c.readInt(path);
+                int symbol = c.readInt();
                 if (symbol < 0 || symbol >= s.getEnumSymbols().size()) {
-                    throw new Violation(path + ": enum index " + symbol + " of " + s.getEnumSymbols().size()
+                    throw new Violation(c.where() + ": enum index " + symbol + " of " + s.getEnumSymbols().size()
                             + " symbols");
                 }
                 return;
             case UNION:
-                int branch = c.readInt(path);
+                int branch = c.readInt();
                 if (branch < 0 || branch >= s.getTypes().size()) {
-                    throw new Violation(path + ": union branch " + branch + " of " + s.getTypes().size());
+                    throw new Violation(c.where() + ": union branch " + branch + " of " + s.getTypes().size());
                 }
-                walk(s.getTypes().get(branch), c, depth + 1, path);
+                walk(s.getTypes().get(branch), c, depth + 1);
                 return;
             case RECORD:
                 for (Schema.Field f : s.getFields()) {
-                    walk(f.schema(), c, depth + 1, path + "." + f.name());
+                    c.enter(f.name());
+                    walk(f.schema(), c, depth + 1);
+                    c.leave();
                 }
                 return;
             case ARRAY:
-                items(s.getElementType(), null, c, depth, path);
+                items(s.getElementType(), null, c, depth);
                 return;
             case MAP:
-                items(s.getValueType(), Schema.create(Schema.Type.STRING), c, depth, path);
+                items(s.getValueType(), STRING, c, depth);
                 return;
             default:
-                throw new Violation(path + ": unsupported schema type " + s.getType());
+                throw new Violation(c.where() + ": unsupported schema type " + s.getType());
         }
     }
 
     /** The blocks of an array or map: counts checked against the remaining bytes and the item budget. */
-    private void items(Schema item, Schema key, Cursor c, int depth, String path) throws Violation {
+    private void items(Schema item, Schema key, Cursor c, int depth) throws Violation {
         int minItem = minSize(item) + (key == null ? 0 : 1);
         while (true) {
-            long count = c.readLong(path);
+            long count = c.readLong();
+            long blockBytes = -1;
             if (count == 0) {
                 return;
             }
             if (count < 0) {
                 if (count == Long.MIN_VALUE) {
-                    throw new Violation(path + ": block count out of range");
+                    throw new Violation(c.where() + ": block count out of range");
                 }
                 count = -count;
-                long blockBytes = c.readLong(path);
+                blockBytes = c.readLong();
                 if (blockBytes < 0 || blockBytes > c.remaining()) {
-                    throw new Violation(path + ": block size " + blockBytes + " with " + c.remaining()
+                    throw new Violation(c.where() + ": block size " + blockBytes + " with " + c.remaining()
                             + " bytes left");
                 }
             }
+            int blockStart = c.pos;
             if (minItem > 0 && count > c.remaining() / minItem) {
-                throw new Violation(path + " declares " + count + " items but only " + c.remaining()
+                throw new Violation(c.where() + " declares " + count + " items but only " + c.remaining()
                         + " bytes follow");
             }
             if (count > c.itemsLeft) {
-                throw new Violation(path + " declares " + count + " items; a record of " + c.bytes.length
+                throw new Violation(c.where() + " declares " + count + " items; a record of " + c.bytes.length
                         + " bytes may hold at most " + ContractLimits.itemBudget(c.bytes.length) + " in all");
             }
             c.itemsLeft -= count;
             for (long i = 0; i < count; i++) {
                 if (key != null) {
-                    walk(key, c, depth + 1, path + "{key}");
+                    c.enter(KEY);
+                    walk(key, c, depth + 1);
+                    c.leave();
                 }
-                walk(item, c, depth + 1, path + "[]");
+                c.enter(ITEM);
+                walk(item, c, depth + 1);
+                c.leave();
+            }
+            // a reader that skips the block jumps by its declared size: it must be what the items take
+            if (blockBytes >= 0 && c.pos - blockStart != blockBytes) {
+                throw new Violation(c.where() + ": block size " + blockBytes + " but its items take "
+                        + (c.pos - blockStart) + " bytes");
             }
         }
     }
@@ -188,53 +205,79 @@ final class DatumBounds {
         int pos;
         long itemsLeft;
 
-        Cursor(byte[] bytes, int pos, long itemBudget) {
+        /** Where the walk is, as names (fields, {@link #ITEM}, {@link #KEY}): built into a path only for a message. */
+        private final String[] names = new String[ContractLimits.MAX_NESTING + 2];
+        private int depth;
+
+        Cursor(byte[] bytes, int pos, long itemBudget, String root) {
             this.bytes = bytes;
             this.pos = pos;
             this.itemsLeft = itemBudget;
+            this.names[0] = root;
+            this.depth = 1;
+        }
+
+        void enter(String name) {
+            if (depth < names.length) {
+                names[depth] = name;
+            }
+            depth++;
+        }
+
+        void leave() {
+            depth--;
+        }
+
+        /** The path of the value being read, e.g. {@code AudioChunk.data} or {@code Battle.voters[]}. */
+        String where() {
+            StringBuilder b = new StringBuilder(names[0]);
+            for (int i = 1; i < Math.min(depth, names.length); i++) {
+                b.append(names[i] == ITEM ? "[]" : names[i] == KEY ? "{key}" : "." + names[i]);
+            }
+            return b.toString();
         }
 
         int remaining() {
             return bytes.length - pos;
         }
 
-        int readByte(String path) throws Violation {
+        int readByte() throws Violation {
             if (pos >= bytes.length) {
-                throw new Violation(path + ": the datum ends early");
+                throw new Violation(where() + ": the datum ends early");
             }
             return bytes[pos++] & 0xFF;
         }
 
-        void skip(int n, String path) throws Violation {
+        void skip(int n) throws Violation {
             if (n > remaining()) {
-                throw new Violation(path + ": the datum ends early");
+                throw new Violation(where() + ": the datum ends early");
             }
             pos += n;
         }
 
         /** A zig-zag varint of at most 5 bytes that fits an int. */
-        int readInt(String path) throws Violation {
-            long v = readVarint(5, path);
+        int readInt() throws Violation {
+            long v = readVarint(5);
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw new Violation(path + ": int out of range");
+                throw new Violation(where() + ": int out of range");
             }
             return (int) v;
         }
 
-        long readLong(String path) throws Violation {
-            return readVarint(10, path);
+        long readLong() throws Violation {
+            return readVarint(10);
         }
 
-        private long readVarint(int maxBytes, String path) throws Violation {
+        private long readVarint(int maxBytes) throws Violation {
             long raw = 0;
             for (int i = 0; i < maxBytes; i++) {
-                int b = readByte(path);
+                int b = readByte();
                 raw |= (long) (b & 0x7F) << (7 * i);
                 if ((b & 0x80) == 0) {
                     return (raw >>> 1) ^ -(raw & 1);
                 }
             }
-            throw new Violation(path + ": malformed variable-length number");
+            throw new Violation(where() + ": malformed variable-length number");
         }
     }
 }

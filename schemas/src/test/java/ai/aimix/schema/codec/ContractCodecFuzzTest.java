@@ -14,10 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -32,7 +35,7 @@ import java.util.SplittableRandom;
 class ContractCodecFuzzTest {
     /** Allocation allowed per decode: this many times the input, plus a fixed amount for the decoder's own objects. */
     static final long BYTES_PER_INPUT_BYTE = 32;
-    static final long FIXED_BYTES = 1 << 20;
+    static final long FIXED_BYTES = 64 << 10;
 
     /** A codec per tracked contract type and the writer schemas it reads (current and historical). */
     record Target(ContractCodec<SpecificRecordBase> codec, List<Schema> writers) {
@@ -82,7 +85,7 @@ class ContractCodecFuzzTest {
             byte[] bytes = new byte[b.remaining()];
             b.get(bytes);
             return bytes;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -136,6 +139,97 @@ class ContractCodecFuzzTest {
     @Test
     void anyRecordDecodesOrFailsWithADecodeCodeWithinItsMemoryBound() {
         Fuzz.check("contract records, mutated", ContractCodecFuzzTest::mutatedRecord,
+                ContractCodecFuzzTest::decodesOrFailsTypedWithinBound);
+    }
+
+    /**
+     * A large valid record (up to a few hundred kB: long strings and bytes, arrays and maps of thousands of items,
+     * often tiny ones) of some type and version, sometimes mutated: where the multiple of the input's size, not the
+     * fixed allowance, is what bounds the allocation.
+     */
+    static Input largeRecord(SplittableRandom r) {
+        int target = r.nextInt(TARGETS.size());
+        Target t = TARGETS.get(target);
+        Schema writer = t.writers().get(r.nextInt(t.writers().size()));
+        Object datum = wide(writer, r, new int[] {200_000}, 0);
+        byte[] bytes;
+        try {
+            ByteBuffer b = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer)
+                    .encode((GenericRecord) datum);
+            bytes = new byte[b.remaining()];
+            b.get(bytes);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Input(target, r.nextBoolean() ? bytes : Mutation.apply(bytes, Mutation.randomList(r, 2)));
+    }
+
+    /** A random datum of {@code s} whose strings, bytes and containers are large, within about {@code budget[0]} bytes. */
+    static Object wide(Schema s, SplittableRandom r, int[] budget, int depth) {
+        switch (s.getType()) {
+            case RECORD:
+                GenericRecord rec = new GenericData.Record(s);
+                for (Schema.Field f : s.getFields()) {
+                    rec.put(f.pos(), wide(f.schema(), r, budget, depth + 1));
+                }
+                return rec;
+            case UNION:
+                return wide(s.getTypes().get(r.nextInt(s.getTypes().size())), r, budget, depth + 1);
+            case ARRAY:
+            case MAP:
+                int n = depth > 6 ? 0 : r.nextInt(Math.max(1, Math.min(budget[0] / 4, r.nextBoolean() ? 20_000 : 50)));
+                budget[0] -= n;
+                if (s.getType() == Schema.Type.ARRAY) {
+                    List<Object> items = new ArrayList<>(n);
+                    for (int i = 0; i < n && budget[0] > 0; i++) {
+                        items.add(wide(s.getElementType(), r, budget, depth + 1));
+                    }
+                    return new GenericData.Array<>(s, items);
+                }
+                Map<String, Object> map = new HashMap<>();
+                for (int i = 0; i < n && budget[0] > 0; i++) {
+                    map.put("k" + i, wide(s.getValueType(), r, budget, depth + 1));
+                }
+                return map;
+            case STRING:
+                int chars = r.nextInt(8) == 0 ? r.nextInt(Math.max(1, Math.min(budget[0], 65_536))) : r.nextInt(4);
+                budget[0] -= chars;
+                StringBuilder b = new StringBuilder(chars);
+                for (int i = 0; i < chars; i++) {
+                    b.append((char) ('a' + r.nextInt(26)));
+                }
+                return b.toString();
+            case BYTES:
+                int size = r.nextInt(4) == 0 ? r.nextInt(Math.max(1, Math.min(budget[0], 131_072))) : r.nextInt(8);
+                budget[0] -= size;
+                byte[] bytes = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    bytes[i] = (byte) r.nextInt(256);
+                }
+                return ByteBuffer.wrap(bytes);
+            case FIXED:
+                return new GenericData.Fixed(s, new byte[s.getFixedSize()]);
+            case ENUM:
+                return new GenericData.EnumSymbol(s, s.getEnumSymbols().get(r.nextInt(s.getEnumSymbols().size())));
+            case INT:
+                return r.nextInt();
+            case LONG:
+                return r.nextLong();
+            case FLOAT:
+                return r.nextFloat();
+            case DOUBLE:
+                return r.nextDouble();
+            case BOOLEAN:
+                return r.nextBoolean();
+            default:
+                return null;
+        }
+    }
+
+    @Test
+    void largeRecordsDecodeOrFailTypedWithinTheirMemoryBound() {
+        // a few hundred kB each: fewer tries than the small records take
+        Fuzz.check("large contract records", Fuzz.DEFAULT_TRIES / 4, ContractCodecFuzzTest::largeRecord,
                 ContractCodecFuzzTest::decodesOrFailsTypedWithinBound);
     }
 

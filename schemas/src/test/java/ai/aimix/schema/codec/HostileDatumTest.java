@@ -1,6 +1,7 @@
 package ai.aimix.schema.codec;
 
 import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.SampleEncoding;
@@ -81,14 +82,26 @@ class HostileDatumTest {
     void aUnionBranchOrEnumSymbolOutOfRangeIsUndecodable() throws Exception {
         refused(Contract.REGISTRY, record(RegistryEntry.getClassSchema(), e -> e.writeIndex(7)));
         refused(Contract.REGISTRY, record(RegistryEntry.getClassSchema(), e -> e.writeIndex(-1)));
-        refused(Contract.CHUNK, record(AudioChunk.getClassSchema(), e -> {
-            e.writeString("m");
-            e.writeInt(0);
-            e.writeLong(0);
-            e.writeInt(44100);
-            e.writeInt(2);
-            e.writeEnum(9);
-        }));
+        for (int symbol : new int[] {9, -1}) {
+            // a whole chunk but for its encoding's symbol: refused for that, not for ending early
+            DecodeException e = refused(Contract.CHUNK, record(AudioChunk.getClassSchema(), enc -> {
+                enc.writeString("m");
+                enc.writeInt(0);
+                enc.writeLong(0);
+                enc.writeInt(44100);
+                enc.writeInt(2);
+                enc.writeEnum(symbol);
+                enc.writeBytes(new byte[4]);
+                enc.writeBoolean(true);
+                enc.writeLong(0);
+                enc.writeIndex(1);
+                enc.writeString("token-0123456789abcdef");
+            }));
+            assertTrue(e.getMessage().contains("AudioChunk.encoding: enum index " + symbol), e.getMessage());
+        }
+        DecodeException union = refused(Contract.REGISTRY, record(RegistryEntry.getClassSchema(),
+                enc -> enc.writeIndex(7)));
+        assertTrue(union.getMessage().contains("union branch 7"), union.getMessage());
     }
 
     @Test
@@ -122,6 +135,75 @@ class HostileDatumTest {
         });
         DecodeException ex = refused(Contract.REGISTRY, bytes);
         assertTrue(ex.getMessage().contains("at most"), ex.getMessage());
+    }
+
+    /**
+     * The worst a record within the item budget can do: about a quarter of its bytes become items (3-character
+     * strings, the smallest items that fit the budget); decoding a 1 MB one allocates at most 32 times its size (the
+     * bound docs/SECURITY.md states), path names included (they are built only for a message).
+     */
+    @Test
+    void aLargeRecordOfTinyItemsWithinTheBudgetDecodesWithinItsMemoryBound() throws Exception {
+        int items = 262_000;
+        byte[] bytes = record(RegistryEntry.getClassSchema(), e -> {
+            e.writeIndex(1);
+            e.writeString("main");
+            e.writeString("m");
+            e.writeArrayStart();
+            e.setItemCount(items);
+            for (int i = 0; i < items; i++) {
+                e.startItem();
+                e.writeString("v" + (char) ('a' + i % 26) + (char) ('a' + i / 26 % 26));
+            }
+            e.writeArrayEnd();
+            e.writeLong(1);
+            e.writeIndex(0);
+        });
+        assertTrue(bytes.length > 1_000_000, bytes.length + " bytes");
+        Contract.REGISTRY.decode(bytes); // warm: classes loaded, schemas resolved
+        long before = Allocation.ofThisThread();
+        RegistryEntry decoded = Contract.REGISTRY.decode(bytes);
+        long allocated = Allocation.ofThisThread() - before;
+        assertEquals(items, ((ChampionAlias) decoded.getPayload()).getPrevious().size());
+        assertTrue(allocated <= 32L * bytes.length + (1 << 20), allocated + " bytes allocated for " + bytes.length
+                + " (" + allocated / bytes.length + " times)");
+    }
+
+    /**
+     * An array block written with its byte size (Avro's blocking encoders do that, so that readers can skip it):
+     * the size must be what the items take, since a reader that skips the block trusts it (found in review).
+     */
+    @Test
+    void aSizedBlockWhoseSizeIsNotItsItemsIsUndecodable() throws Exception {
+        for (long declared : new long[] {3, 5, 100}) {
+            byte[] bytes = record(RegistryEntry.getClassSchema(), e -> {
+                e.writeIndex(1);
+                e.writeString("main");
+                e.writeString("m");
+                e.writeLong(-2); // two items, then the block's size in bytes
+                e.writeLong(declared);
+                e.writeString("a"); // 2 bytes
+                e.writeString("b"); // 2 bytes
+                e.writeLong(0);
+                e.writeLong(1);
+                e.writeIndex(0);
+            });
+            DecodeException ex = refused(Contract.REGISTRY, bytes);
+            assertTrue(ex.getMessage().contains("block size " + declared), ex.getMessage());
+        }
+        byte[] right = record(RegistryEntry.getClassSchema(), e -> {
+            e.writeIndex(1);
+            e.writeString("main");
+            e.writeString("m");
+            e.writeLong(-2);
+            e.writeLong(4);
+            e.writeString("a");
+            e.writeString("b");
+            e.writeLong(0);
+            e.writeLong(1);
+            e.writeIndex(0);
+        });
+        assertEquals(2, ((ChampionAlias) Contract.REGISTRY.decode(right).getPayload()).getPrevious().size());
     }
 
     @Test
