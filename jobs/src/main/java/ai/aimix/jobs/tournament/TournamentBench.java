@@ -73,8 +73,8 @@ public final class TournamentBench {
                     int x = r.nextInt(8);
                     int y = (x + 1 + r.nextInt(7)) % 8;
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
-                            new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + x, "m" + y, 20_000L, now, null,
-                                    List.of(), null, BattleSeals.seal(keys, "b" + b, null)))));
+                            BattleSeals.sealed(keys, new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + x,
+                                    "m" + y, 20_000L, now, null, List.of(), null, null), null))));
                 }
                 for (int i = 0; i < votes; i++) {
                     int b = i % battles;
@@ -155,8 +155,8 @@ public final class TournamentBench {
                 long now = System.currentTimeMillis();
                 for (int b = 0; b < battles; b++) {
                     p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
-                            new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + (b % 8), "m" + ((b + 1) % 8),
-                                    20_000L, now, null, List.of(), null, BattleSeals.seal(keys, "b" + b, null)))));
+                            BattleSeals.sealed(keys, new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + (b % 8),
+                                    "m" + ((b + 1) % 8), 20_000L, now, null, List.of(), null, null), null))));
                 }
                 p.flush();
                 Thread.sleep(3000); // the job is up and has seen the battles

@@ -109,8 +109,7 @@ final class TournamentCodecs {
                         + "check: every battle carries one, so checks cannot be told apart");
             }
             try {
-                return Battle.newBuilder(b).setExpectedOutcome(BattleSeals.open(keys, b.getBattleId(), b.getCheck())
-                        .orElse(null)).build();
+                return Battle.newBuilder(b).setExpectedOutcome(BattleSeals.open(keys, b).orElse(null)).build();
             } catch (BattleSeals.BrokenSeal e) {
                 throw new Refused(TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + ": "
                         + e.getMessage());

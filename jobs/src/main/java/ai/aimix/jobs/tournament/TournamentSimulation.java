@@ -358,8 +358,8 @@ public final class TournamentSimulation {
         String songId = "song-" + song.song.seed();
         SplittableRandom r = new SplittableRandom(seed);
         List<VoterPanel.Voter> voters = panel.sample(s.votesPerBattle, r);
-        publish(producer, new Battle(id, s.league, songId, id, pair[0], pair[1], audioMillis, now, null, List.of(),
-                null, seal(id, null)), null, voters, distances(song, a, b), r);
+        publish(producer, sealed(new Battle(id, s.league, songId, id, pair[0], pair[1], audioMillis, now, null,
+                List.of(), null, null), null), null, voters, distances(song, a, b), r);
         if (r.nextDouble() >= s.checkShare) {
             return new int[] {0, 0};
         }
@@ -367,9 +367,9 @@ public final class TournamentSimulation {
         float[][] reference = song.reference(render, null, 0f);
         String check = id + "-check";
         VoteOutcome expected = referenceFirst ? VoteOutcome.A : VoteOutcome.B;
-        publish(producer, new Battle(check, s.league, songId, check, referenceFirst ? "reference" : "plain-sum",
-                referenceFirst ? "plain-sum" : "reference", audioMillis, now, null, List.of(), null,
-                seal(check, expected)), expected, voters,
+        publish(producer, sealed(new Battle(check, s.league, songId, check, referenceFirst ? "reference"
+                : "plain-sum", referenceFirst ? "plain-sum" : "reference", audioMillis, now, null, List.of(), null,
+                null), expected), expected, voters,
                 referenceFirst ? distances(song, reference, song.plainSum) : distances(song, song.plainSum, reference), r);
         return new int[] {0, 1};
     }
@@ -385,10 +385,10 @@ public final class TournamentSimulation {
         });
     }
 
-    /** The battle's sealed check, as the battle scheduler makes it (every battle gets one). */
-    private String seal(String battleId, VoteOutcome expected) {
+    /** The battle with its sealed check, as the battle scheduler makes it (every battle gets one). */
+    private Battle sealed(Battle battle, VoteOutcome expected) {
         TournamentKeys keys = stack.tournamentKeys();
-        return keys == null ? null : BattleSeals.seal(keys, battleId, expected);
+        return keys == null ? battle : BattleSeals.sealed(keys, battle, expected);
     }
 
     /**

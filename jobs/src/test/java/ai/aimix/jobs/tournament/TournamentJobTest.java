@@ -14,9 +14,11 @@ import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.testing.HostileRecords;
 import ai.aimix.tournament.BradleyTerry;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -61,8 +63,8 @@ class TournamentJobTest {
 
     /** A battle of league main, sealed ({@code expected}: an attention check's answer). */
     static Battle battle(String id, String a, String b, long now, VoteOutcome expected) {
-        return new Battle(id, "main", "song-" + id, "mix-" + id, a, b, 20_000L, now, null, List.of(), null,
-                BattleSeals.seal(KEYS, id, expected));
+        return BattleSeals.sealed(KEYS, new Battle(id, "main", "song-" + id, "mix-" + id, a, b, 20_000L, now, null,
+                List.of(), null, null), expected);
     }
 
     /** A vote, signed. */
@@ -95,7 +97,7 @@ class TournamentJobTest {
         c.set(TournamentJobOptions.UNKNOWN_BATTLE_WAIT, Duration.ofSeconds(1));
         c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         // no restarts: a record that threw anywhere would fail the job, which must still be RUNNING at the end
-        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -172,7 +174,7 @@ class TournamentJobTest {
             assertEquals(Integer.valueOf(4), codes.get(TournamentErrorCode.UNDECODABLE), codes.toString());
             assertEquals(Integer.valueOf(2), codes.get(TournamentErrorCode.INVALID_VOTER_TOKEN), codes.toString());
             assertEquals(Integer.valueOf(2), codes.get(TournamentErrorCode.INVALID_BATTLE), codes.toString());
-            assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, job.getJobStatus().get());
+            assertEquals(JobStatus.RUNNING, job.getJobStatus().get());
             for (int i = 1; i < last.getModels().size(); i++) {
                 double ri = last.getModels().get(i).getRating();
                 double prev = last.getModels().get(i - 1).getRating();

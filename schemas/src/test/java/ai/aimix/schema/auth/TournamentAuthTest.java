@@ -1,5 +1,6 @@
 package ai.aimix.schema.auth;
 
+import ai.aimix.schema.Battle;
 import ai.aimix.schema.Vote;
 import ai.aimix.schema.VoteOutcome;
 import org.junit.jupiter.api.Test;
@@ -77,30 +78,56 @@ class TournamentAuthTest {
         assertEquals("TournamentKeys[k1]", KEYS.toString());
     }
 
+    static Battle battle(String id) {
+        return new Battle(id, "main", "song-1", "mix-" + id, "model-a", "model-b", 20_000L, 1_000L, null,
+                List.of("v1", "v2"), null, null);
+    }
+
     @Test
     void sealsOpenOnlyForTheirBattleAndAllLookAlike() throws Exception {
         Set<Integer> lengths = new HashSet<>();
         Set<String> seen = new HashSet<>();
         for (VoteOutcome expected : new VoteOutcome[] {null, VoteOutcome.A, VoteOutcome.B, VoteOutcome.TIE,
             VoteOutcome.BOTH_BAD}) {
-            String seal = BattleSeals.seal(KEYS, "battle-1", expected);
-            assertEquals(Optional.ofNullable(expected), BattleSeals.open(KEYS, "battle-1", seal));
-            lengths.add(seal.length());
-            assertTrue(seen.add(seal));
-            assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, "battle-2", seal),
-                    "a seal moved to another battle");
+            Battle sealed = BattleSeals.sealed(KEYS, battle("battle-1"), expected);
+            assertEquals(null, sealed.getExpectedOutcome(), "the answer never travels in the clear");
+            assertEquals(Optional.ofNullable(expected), BattleSeals.open(KEYS, sealed));
+            lengths.add(sealed.getCheck().length());
+            assertTrue(seen.add(sealed.getCheck()));
+            assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, Battle.newBuilder(
+                    battle("battle-2")).setCheck(sealed.getCheck()).build()), "a seal moved to another battle");
         }
         assertEquals(1, lengths.size(), "checks and ordinary battles are indistinguishable by length");
-        String seal = BattleSeals.seal(KEYS, "battle-1", VoteOutcome.A);
-        assertTrue(seen.add(BattleSeals.seal(KEYS, "battle-1", VoteOutcome.A)) && !seal.isEmpty(),
+        Battle sealed = BattleSeals.sealed(KEYS, battle("battle-1"), VoteOutcome.A);
+        assertTrue(seen.add(BattleSeals.seal(KEYS, battle("battle-1"), VoteOutcome.A)),
                 "the same verdict seals differently each time");
-        char[] c = seal.toCharArray();
-        c[c.length - 3] = c[c.length - 3] == 'A' ? 'B' : 'A';
-        assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, "battle-1", new String(c)));
-        assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(TournamentKeys.generate("k1"),
-                "battle-1", seal), "another deployment's key");
-        for (String bad : List.of("", "v1.k1", "v1.k9.AAAA", "v1.k1.AAAA", "v1.k1.%%%")) {
-            assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, "battle-1", bad), bad);
+        // the battle the seal was made for, changed in any field: refused (found in review: only the id was bound)
+        List<Battle> changed = List.of(
+                Battle.newBuilder(sealed).setLeague("other").build(),
+                Battle.newBuilder(sealed).setSongId("song-2").build(),
+                Battle.newBuilder(sealed).setMixId("mix-x").build(),
+                Battle.newBuilder(sealed).setModelA("model-b").setModelB("model-a").build(),
+                Battle.newBuilder(sealed).setModelB("model-c").build(),
+                Battle.newBuilder(sealed).setAudioMillis(1_000L).build(),
+                Battle.newBuilder(sealed).setCreatedAtMillis(2_000L).build(),
+                Battle.newBuilder(sealed).setClosesAtMillis(0L).build(),
+                Battle.newBuilder(sealed).setVoters(List.of("v1")).build(),
+                Battle.newBuilder(sealed).setVoters(List.of("v1v2")).build());
+        for (Battle b : changed) {
+            assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, b), b.toString());
         }
+        assertEquals(Optional.of(VoteOutcome.A), BattleSeals.open(KEYS, Battle.newBuilder(sealed)
+                .setExpectedOutcome(VoteOutcome.B).build()), "the job's own field is not part of the seal");
+        char[] c = sealed.getCheck().toCharArray();
+        c[c.length - 3] = c[c.length - 3] == 'A' ? 'B' : 'A';
+        assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, Battle.newBuilder(sealed)
+                .setCheck(new String(c)).build()));
+        assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(TournamentKeys.generate("k1"), sealed),
+                "another deployment's key");
+        for (String bad : List.of("", "v1.k1", "v1.k9.AAAA", "v1.k1.AAAA", "v1.k1.%%%")) {
+            assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, Battle.newBuilder(sealed)
+                    .setCheck(bad).build()), bad);
+        }
+        assertThrows(BattleSeals.BrokenSeal.class, () -> BattleSeals.open(KEYS, battle("battle-1")), "no seal");
     }
 }
