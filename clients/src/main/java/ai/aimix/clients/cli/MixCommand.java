@@ -20,8 +20,11 @@ import ai.aimix.schema.codec.Pcm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +97,10 @@ public final class MixCommand implements Callable<Integer> {
         } catch (StemFolder.BadInputException e) {
             return fail(EXIT_BAD_INPUT, e.getMessage());
         }
+        String badId = mixId == null ? null : ContractLimits.checkId("--mix-id", mixId);
+        if (badId != null) {
+            return fail(EXIT_BAD_INPUT, badId); // the service would refuse it without saying whose mix it was
+        }
         List<StemInput> inputs;
         try {
             inputs = StemFolder.read(stems, StemFolder.MAX_STEMS, maxSeconds);
@@ -112,7 +119,7 @@ public final class MixCommand implements Callable<Integer> {
         KafkaConnection kafka;
         try {
             kafka = new KafkaConnection(servers, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return fail(EXIT_BAD_INPUT, "--kafka-config: " + e.getMessage());
         }
         ModelSelection selection = battle != null ? ModelSelections.battle(model, battle)
@@ -133,14 +140,14 @@ public final class MixCommand implements Callable<Integer> {
         } catch (java.util.concurrent.TimeoutException e) {
             files.discard();
             return fail(EXIT_UNREACHABLE, e.getMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             files.discard();
             boolean input = e.getMessage() != null && inputs.stream().anyMatch(in -> e.getMessage().contains(in.name));
             return fail(input ? EXIT_BAD_INPUT : EXIT_FAILED_WRITE, rootMessage(e));
         } catch (Exception e) {
             files.discard();
             Throwable cause = e.getCause();
-            if (cause instanceof java.io.IOException) {
+            if (cause instanceof IOException) {
                 return fail(EXIT_BAD_INPUT, rootMessage(cause)); // a stem could not be read as it was sent
             }
             return fail(EXIT_UNREACHABLE, rootMessage(e));
@@ -184,7 +191,7 @@ public final class MixCommand implements Callable<Integer> {
         private final boolean battle;
         private final int sampleRate;
         private final Wav.Encoding encoding;
-        private final Map<Variant, WavWriter> writers = new java.util.EnumMap<>(Variant.class);
+        private final Map<Variant, WavWriter> writers = new EnumMap<>(Variant.class);
 
         OutputFiles(Path out, boolean battle, int sampleRate, Wav.Encoding encoding) {
             this.out = out;
@@ -201,7 +208,7 @@ public final class MixCommand implements Callable<Integer> {
             return out.resolveSibling(name + "-" + v.name() + ".wav");
         }
 
-        synchronized void write(MixOutputChunk c) throws java.io.IOException {
+        synchronized void write(MixOutputChunk c) throws IOException {
             WavWriter w = writers.get(c.getVariant());
             if (w == null) {
                 w = WavWriter.create(fileOf(c.getVariant()), sampleRate, 2, encoding);
@@ -212,7 +219,7 @@ public final class MixCommand implements Callable<Integer> {
         }
 
         /** Closes every file; returns variant name to file. */
-        synchronized Map<String, String> finish() throws java.io.IOException {
+        synchronized Map<String, String> finish() throws IOException {
             Map<String, String> files = new LinkedHashMap<>();
             for (Map.Entry<Variant, WavWriter> e : writers.entrySet()) {
                 e.getValue().close();
@@ -226,8 +233,8 @@ public final class MixCommand implements Callable<Integer> {
             for (WavWriter w : writers.values()) {
                 try {
                     w.close();
-                    java.nio.file.Files.deleteIfExists(w.file());
-                } catch (java.io.IOException e) {
+                    Files.deleteIfExists(w.file());
+                } catch (IOException e) {
                     // best effort: a partial file left behind is named in no result
                 }
             }

@@ -131,6 +131,10 @@ public final class StemFolder {
                 }
             }
             String name = files.get(i).getFileName().toString().replaceFirst("(?i)\\.wave?$", "");
+            String badName = ContractLimits.checkId("the stem name " + ContractLimits.preview(name), name);
+            if (badName != null) {
+                throw new BadInputException(badName + " (the file's name without .wav is the stem's name)");
+            }
             stems.add(new StemInput(name, roleOf(name), w));
         }
         return stems;

@@ -1,7 +1,11 @@
 package ai.aimix.clients.audio;
 
 import ai.aimix.clients.cli.StemFolder;
+import ai.aimix.schema.testing.Allocation;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
@@ -94,11 +98,11 @@ class HostileWavTest {
             Path folder = Files.createDirectories(dir.resolve((String) c[0]));
             sparseWav(folder.resolve("vocals.wav"), 1, (int) c[1], (int) c[3], (int) c[2], (long) c[4]);
             assertThrows(StemFolder.BadInputException.class, () -> StemFolder.read(folder)); // classes loaded
-            long before = ai.aimix.schema.testing.Allocation.ofThisThread();
+            long before = Allocation.ofThisThread();
             StemFolder.BadInputException e = assertThrows(StemFolder.BadInputException.class,
                     () -> StemFolder.read(folder));
             assertTrue(e.getMessage().contains("the service takes tracks of at most 1200 s"), e.getMessage());
-            assertTrue(ai.aimix.schema.testing.Allocation.ofThisThread() - before < 1 << 20, "nothing read");
+            assertTrue(Allocation.ofThisThread() - before < 1 << 20, "nothing read");
         }
         // and a rate no one records at
         Path fast = Files.createDirectories(dir.resolve("fast"));
@@ -111,24 +115,33 @@ class HostileWavTest {
     void readingAllRefusesMoreThanAskedBeforeAllocating(@TempDir Path dir) throws Exception {
         Path f = sparseWav(dir.resolve("long.wav"), 1, 2, 48000, 16, 600L * 48000 * 4);
         assertThrows(WavFormatException.class, () -> WavFile.open(f).readAll(48000L * 60)); // classes loaded
-        long before = ai.aimix.schema.testing.Allocation.ofThisThread();
+        long before = Allocation.ofThisThread();
         WavFormatException e = assertThrows(WavFormatException.class, () -> WavFile.open(f).readAll(48000L * 60));
         assertTrue(e.getMessage().contains("longer than the 2880000 frames this command takes"), e.getMessage());
-        assertTrue(ai.aimix.schema.testing.Allocation.ofThisThread() - before < 1 << 20, "nothing allocated");
+        assertTrue(Allocation.ofThisThread() - before < 1 << 20, "nothing allocated");
     }
 
-    /** Streaming: a long file is read a run of frames at a time, equal to reading it whole. */
-    @Test
-    void theReaderStreamsWhatReadAllReads(@TempDir Path dir) throws Exception {
+    /**
+     * Streaming: a long file is read a run of frames at a time, equal to reading it whole, and both equal the samples
+     * written to within the encoding's quantization (half a step of 24 bits; exact for float).
+     */
+    @ParameterizedTest
+    @EnumSource(Wav.Encoding.class)
+    void theReaderStreamsWhatReadAllReads(Wav.Encoding encoding, @TempDir Path dir) throws Exception {
         float[] s = new float[2 * 100_003];
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) Math.sin(i * 0.01) * 0.5f;
         }
         Path f = dir.resolve("s.wav");
-        Wav.write(f, new Audio(44100, 2, s), Wav.Encoding.PCM_24);
+        Wav.write(f, new Audio(44100, 2, s), encoding);
         WavFile w = WavFile.open(f);
         assertEquals(100_003, w.frames());
         float[] whole = w.readAll(Long.MAX_VALUE).samples();
+        double step = encoding == Wav.Encoding.PCM_16 ? 1.0 / 32768 : encoding == Wav.Encoding.PCM_24 ? 1.0 / 8388608
+                : 0;
+        for (int i = 0; i < s.length; i++) {
+            assertEquals(s[i], whole[i], step * 0.5 + 1e-9, "sample " + i);
+        }
         float[] streamed = new float[whole.length];
         float[] buf = new float[2 * 777];
         int at = 0;
@@ -160,7 +173,7 @@ class HostileWavTest {
                 w.write(s, 0, 2 * 1234);
                 w.write(s, 2 * 1234, s.length - 2 * 1234);
             }
-            org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(streamed),
+            Assertions.assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(streamed),
                     enc.toString());
         }
     }

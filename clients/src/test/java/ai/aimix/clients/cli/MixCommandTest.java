@@ -1,6 +1,7 @@
 package ai.aimix.clients.cli;
 
 import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.HostileWavFiles;
 import ai.aimix.clients.audio.Wav;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,9 +11,14 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,22 +70,22 @@ class MixCommandTest {
             Path folder = Files.createDirectories(dir.resolve(c[0].replace(' ', '-')));
             switch (c[0]) {
                 case "two hours":
-                    ai.aimix.clients.audio.HostileWavFiles.sparseWav(folder.resolve("vocals.wav"), 1, 2, 8000, 16,
+                    HostileWavFiles.sparseWav(folder.resolve("vocals.wav"), 1, 2, 8000, 16,
                             2L * 3600 * 8000 * 4);
                     break;
                 case "a device":
                     Files.createSymbolicLink(folder.resolve("zero.wav"), Path.of("/dev/zero"));
                     break;
                 case "a fast rate":
-                    ai.aimix.clients.audio.HostileWavFiles.sparseWav(folder.resolve("drums.wav"), 1, 1,
+                    HostileWavFiles.sparseWav(folder.resolve("drums.wav"), 1, 1,
                             1_000_000_000, 16, 200);
                     break;
                 default:
-                    Path f = ai.aimix.clients.audio.HostileWavFiles.sparseWav(folder.resolve("bass.wav"), 3, 1,
+                    Path f = HostileWavFiles.sparseWav(folder.resolve("bass.wav"), 3, 1,
                             44100, 64, 80);
-                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
-                            java.nio.file.StandardOpenOption.WRITE)) {
-                        ch.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    try (FileChannel ch = FileChannel.open(f,
+                            StandardOpenOption.WRITE)) {
+                        ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
                                 .putDouble(0, -1e300), 44 + 16);
                     }
             }
@@ -90,6 +96,47 @@ class MixCommandTest {
             assertTrue(errLines().startsWith("aimix mix: error: ") && errLines().contains(c[1]), errLines());
         }
         assertTrue(!Files.exists(dir.resolve("mix.wav")));
+    }
+
+    /**
+     * Names the service refuses are refused here, as bad input, before anything is sent (found in review: the CLI
+     * pushed every stem, then waited out its timeout for a mix the job could not attribute).
+     */
+    @Test
+    void idsAndStemNamesTheServiceRefusesAreBadInput(@TempDir Path dir) throws Exception {
+        Path good = Files.createDirectories(dir.resolve("good"));
+        Wav.write(good.resolve("drums.wav"), new Audio(44100, 2, new float[200]), Wav.Encoding.PCM_16);
+        assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", good.toString(), "--out",
+                dir.resolve("mix.wav").toString(), "--bootstrap", "127.0.0.1:1", "--mix-id", "m".repeat(300)));
+        assertEquals("aimix mix: error: --mix-id has 300 characters; at most 200", errLines());
+        err.reset();
+        assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", good.toString(), "--out",
+                dir.resolve("mix.wav").toString(), "--bootstrap", "127.0.0.1:1", "--mix-id", "a\u0007b"));
+        assertTrue(errLines().contains("--mix-id contains a control character at position 1"), errLines());
+
+        Path longName = Files.createDirectories(dir.resolve("long"));
+        Wav.write(longName.resolve("vocals-" + "x".repeat(240) + ".wav"), new Audio(44100, 2, new float[200]),
+                Wav.Encoding.PCM_16);
+        Path control = Files.createDirectories(dir.resolve("control"));
+        Wav.write(control.resolve("lead\nvocal.wav"), new Audio(44100, 2, new float[200]), Wav.Encoding.PCM_16);
+        for (Path folder : List.of(longName, control)) {
+            err.reset();
+            assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", folder.toString(), "--out",
+                    dir.resolve("mix.wav").toString(), "--bootstrap", "127.0.0.1:1"), folder.toString());
+            assertEquals(1, errLines().lines().count(), errLines());
+            assertTrue(errLines().contains("247 characters; at most 200")
+                    || errLines().contains("contains a control character at position 4"), errLines());
+        }
+        assertTrue(!Files.exists(dir.resolve("mix.wav")));
+
+        // a Kafka client setting the service owns, in --kafka-config
+        Path config = dir.resolve("kafka.properties");
+        Files.writeString(config, "security.protocol=SASL_SSL\ngroup.id=mine\n");
+        err.reset();
+        assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", good.toString(), "--out",
+                dir.resolve("mix.wav").toString(), "--bootstrap", "127.0.0.1:1", "--kafka-config", config.toString()));
+        assertEquals("aimix mix: error: --kafka-config: the Kafka client setting group.id is set by the service "
+                + "itself and cannot be passed through", errLines());
     }
 
     @Test

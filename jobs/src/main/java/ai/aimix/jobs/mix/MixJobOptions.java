@@ -4,6 +4,7 @@ import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.model.runtime.InferenceDevice;
 import ai.aimix.model.runtime.SessionSettings;
+import ai.aimix.model.store.ModelStore;
 import ai.aimix.operators.align.AlignSettings;
 import ai.aimix.operators.assembly.AssemblySettings;
 import ai.aimix.operators.inference.InferenceSettings;
@@ -153,7 +154,7 @@ public final class MixJobOptions {
                     + "names.");
 
     public static final ConfigOption<MemorySize> MAX_MODEL_BYTES = key("aimix.models.max-model-bytes")
-            .memoryType().defaultValue(MemorySize.parse((ai.aimix.model.store.ModelStore.DEFAULT_MAX_MODEL_BYTES >> 20)
+            .memoryType().defaultValue(MemorySize.parse((ModelStore.DEFAULT_MAX_MODEL_BYTES >> 20)
                     + "mb"))
             .withDescription("Largest model file the job loads: a descriptor declaring more is refused before "
                     + "anything is read (MODEL_FAILURE), and a file of another size than its descriptor declares too.");
@@ -309,7 +310,8 @@ public final class MixJobOptions {
         if (file.isPresent()) {
             try {
                 settings.putAll(KafkaConnection.readFile(Path.of(file.get())));
-            } catch (IOException e) {
+                new KafkaConnection(c.get(BOOTSTRAP_SERVERS), settings); // a reserved setting, named with its file
+            } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(CLIENT_CONFIG_FILE.key() + ": " + e.getMessage());
             }
         }
