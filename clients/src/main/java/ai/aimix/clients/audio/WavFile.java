@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
  * A WAV file known by its header: format, rate, channels and length are read (a few hundred bytes at most) before any
@@ -197,7 +198,7 @@ public final class WavFile implements FrameSource {
 
     /** A one-line description, e.g. "48000 Hz, 2 channels, 24-bit PCM, 180.0 s". */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%d Hz, %d channel%s, %d-bit %s, %.1f s", sampleRate, channels,
+        return String.format(Locale.ROOT, "%d Hz, %d channel%s, %d-bit %s, %.1f s", sampleRate, channels,
                 channels == 1 ? "" : "s", bits, isFloat() ? "float" : "PCM", seconds());
     }
 
@@ -293,7 +294,7 @@ public final class WavFile implements FrameSource {
                     double d = bits == 32 ? bytes.getFloat(p) : bytes.getDouble(p);
                     if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
                         long sample = frame * channels + i;
-                        throw new WavFormatException(String.format(java.util.Locale.ROOT,
+                        throw new WavFormatException(String.format(Locale.ROOT,
                                 "%s: sample %d of channel %d is %s%s; the file holds invalid float data", path,
                                 sample / channels, sample % channels, d, Double.isFinite(d)
                                         ? ", outside the range of a 32-bit float" : ""));

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,7 +109,7 @@ public final class MixClient {
                         try {
                             push.join();
                             return null;
-                        } catch (java.util.concurrent.CompletionException e) {
+                        } catch (CompletionException e) {
                             Throwable t = e.getCause() != null ? e.getCause() : e;
                             return t.getCause() instanceof IOException ? t.getCause() : t;
                         }

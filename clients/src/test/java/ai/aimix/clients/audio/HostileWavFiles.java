@@ -1,5 +1,6 @@
 package ai.aimix.clients.audio;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -16,7 +17,7 @@ public final class HostileWavFiles {
      * sparse: a file declaring hours of audio takes no disk.
      */
     public static Path sparseWav(Path file, int format, int channels, int rate, int bits, long dataBytes)
-            throws java.io.IOException {
+            throws IOException {
         ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
         int blockAlign = channels * bits / 8;
         h.putInt(0x46464952).putInt((int) (36 + dataBytes)).putInt(0x45564157)

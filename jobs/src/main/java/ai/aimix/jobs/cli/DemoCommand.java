@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -104,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + outcome.mix.result.getErrorMessage());
                 return 1;
             }
-            Map<String, String> files = new java.util.LinkedHashMap<>();
+            Map<String, String> files = new LinkedHashMap<>();
             Wav.write(dir.resolve("mix.wav"), new Audio(outcome.mix.result.getSampleRate(), 2,
                     outcome.mix.audio(v0(outcome))), Wav.Encoding.PCM_24);
             files.put(v0(outcome).name(), dir.resolve("mix.wav").toString());

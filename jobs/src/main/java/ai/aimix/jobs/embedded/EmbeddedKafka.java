@@ -1,6 +1,7 @@
 package ai.aimix.jobs.embedded;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.schema.codec.UploadTokens;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -79,8 +81,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * besides its super user; {@link #connection(String)} connects as one of them.
      */
     public static EmbeddedKafka startSecured(Map<String, String> users) throws Exception {
-        Map<String, String> all = new java.util.LinkedHashMap<>(users);
-        all.put(ADMIN, ai.aimix.schema.codec.UploadTokens.random());
+        Map<String, String> all = new LinkedHashMap<>(users);
+        all.put(ADMIN, UploadTokens.random());
         return start(Files.createTempDirectory("aimix-kafka-"), true, 0, all);
     }
 

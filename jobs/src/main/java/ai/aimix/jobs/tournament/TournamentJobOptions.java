@@ -1,7 +1,9 @@
 package ai.aimix.jobs.tournament;
 
+import ai.aimix.schema.auth.TournamentKeys;
 import ai.aimix.schema.codec.Contract;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -94,17 +96,17 @@ public final class TournamentJobOptions {
                     + "closed test setup: then anyone who can write tournament.votes can vote as anyone.");
 
     /** The keys of {@link #SECRET_KEYS}, or null when none are configured. */
-    public static ai.aimix.schema.auth.TournamentKeys keys(org.apache.flink.configuration.ReadableConfig c) {
+    public static TournamentKeys keys(ReadableConfig c) {
         List<String> specs = c.getOptional(SECRET_KEYS).orElse(List.of());
         try {
-            return specs.isEmpty() ? null : ai.aimix.schema.auth.TournamentKeys.parse(specs);
+            return specs.isEmpty() ? null : TournamentKeys.parse(specs);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(SECRET_KEYS.key() + ": " + e.getMessage());
         }
     }
 
     /** Checks the options fit together; throws IllegalArgumentException naming the option otherwise. */
-    public static void validate(org.apache.flink.configuration.ReadableConfig c) {
+    public static void validate(ReadableConfig c) {
         if (c.get(AUTHENTICATE) && keys(c) == null) {
             throw new IllegalArgumentException(SECRET_KEYS.key() + " is required while " + AUTHENTICATE.key()
                     + " is on: votes are counted only when their voter tokens verify");

@@ -1,11 +1,16 @@
 package ai.aimix.jobs.embedded;
 
+import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.jobs.mix.MixJobOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.SecurityOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,7 +68,7 @@ class FlinkConfigsTest {
         Configuration conf = FlinkConfigs.load(Path.of("..", "flink-conf", name), name, Map.of());
         Set<String> known = knownKeys();
         for (String key : conf.keySet()) {
-            if (key.startsWith("metrics.reporter.") || key.startsWith(ai.aimix.clients.kafka.KafkaConnection.PREFIX)) {
+            if (key.startsWith("metrics.reporter.") || key.startsWith(KafkaConnection.PREFIX)) {
                 continue; // reporter and Kafka client settings are read by prefix
             }
             assertTrue(known.contains(key), name + "/config.yaml: unknown key " + key);
@@ -77,20 +82,20 @@ class FlinkConfigsTest {
     }
 
     /** Issue 14, finding 7: the embedded REST API cannot change jobs; a cluster's is behind mutual TLS. */
-    @org.junit.jupiter.api.Test
+    @Test
     void theEmbeddedRestApiIsReadOnlyAndTheClusterOneNeedsClientCertificates() {
         Configuration embedded = FlinkConfigs.load(Path.of("..", "flink-conf", "embedded"), "embedded", Map.of());
-        assertFalse(embedded.get(org.apache.flink.configuration.WebOptions.SUBMIT_ENABLE));
-        assertFalse(embedded.get(org.apache.flink.configuration.WebOptions.CANCEL_ENABLE));
+        assertFalse(embedded.get(WebOptions.SUBMIT_ENABLE));
+        assertFalse(embedded.get(WebOptions.CANCEL_ENABLE));
         assertTrue(embedded.get(ReadOnlyRest.READ_ONLY));
-        assertEquals("127.0.0.1", embedded.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS));
+        assertEquals("127.0.0.1", embedded.get(RestOptions.BIND_ADDRESS));
         assertEquals(LoopbackPrometheusReporter.Factory.class.getName(),
                 embedded.toMap().get("metrics.reporter.prom.factory.class"));
         assertEquals("127.0.0.1", embedded.toMap().get("metrics.reporter.prom.host"));
         Configuration cluster = FlinkConfigs.load(Path.of("..", "flink-conf", "cluster"), "cluster", Map.of());
-        assertTrue(cluster.get(org.apache.flink.configuration.SecurityOptions.SSL_REST_ENABLED));
-        assertTrue(cluster.get(org.apache.flink.configuration.SecurityOptions.SSL_REST_AUTHENTICATION_ENABLED));
-        assertTrue(cluster.get(org.apache.flink.configuration.SecurityOptions.SSL_INTERNAL_ENABLED));
+        assertTrue(cluster.get(SecurityOptions.SSL_REST_ENABLED));
+        assertTrue(cluster.get(SecurityOptions.SSL_REST_AUTHENTICATION_ENABLED));
+        assertTrue(cluster.get(SecurityOptions.SSL_INTERNAL_ENABLED));
     }
 
     @ParameterizedTest

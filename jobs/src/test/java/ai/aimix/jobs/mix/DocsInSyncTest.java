@@ -1,10 +1,15 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.jobs.embedded.ReadOnlyRest;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
+import ai.aimix.jobs.training.TrainingJobOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +28,10 @@ class DocsInSyncTest {
     @Test
     void everyOptionIsDescribedAndDocumented() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
-        java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>(MixJobOptions.all());
-        options.addAll(ai.aimix.jobs.training.TrainingJobOptions.all());
-        options.addAll(ai.aimix.jobs.tournament.TournamentJobOptions.all());
-        options.add(ai.aimix.jobs.embedded.ReadOnlyRest.READ_ONLY);
+        List<ConfigOption<?>> options = new ArrayList<>(MixJobOptions.all());
+        options.addAll(TrainingJobOptions.all());
+        options.addAll(TournamentJobOptions.all());
+        options.add(ReadOnlyRest.READ_ONLY);
         for (ConfigOption<?> o : options) {
             assertFalse(o.description().toString().isBlank(), o.key() + " has no description");
             assertTrue(doc.contains("`" + o.key() + "`"), o.key() + " is missing from docs/CONFIGURATION.md");

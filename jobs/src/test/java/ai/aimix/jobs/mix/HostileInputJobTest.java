@@ -9,13 +9,17 @@ import ai.aimix.jobs.embedded.EmbeddedStack;
 import ai.aimix.jobs.registry.ModelAdmin;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.registry.RegistryView;
+import ai.aimix.model.store.Descriptors;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.Variant;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.testing.HostileRecords;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,13 +112,13 @@ class HostileInputJobTest {
                         new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 31L, "hostile test"), Map.of());
             }
             // a descriptor naming a valid model file outside the store: the job reads only the store's own file
-            java.nio.file.Path outside = java.nio.file.Files.createTempFile("aimix-outside-", ".onnx");
+            Path outside = Files.createTempFile("aimix-outside-", ".onnx");
             byte[] outsideModel = MixNetOnnx.build(MixNetWeights.random(32, 0.05f), "forged");
-            java.nio.file.Files.write(outside, outsideModel);
-            admin.registry().publish(List.of(ai.aimix.model.registry.RegistryView.entry(
-                    ai.aimix.model.store.Descriptors.describe("forged", outsideModel, outside.toUri().toString(),
+            Files.write(outside, outsideModel);
+            admin.registry().publish(List.of(RegistryView.entry(
+                    Descriptors.describe("forged", outsideModel, outside.toUri().toString(),
                             new ModelLineage("seed", List.of(), 32L, "forged"), Map.of(),
-                            ai.aimix.schema.ModelStatus.CANDIDATE, 1L))));
+                            ModelStatus.CANDIDATE, 1L))));
             producer.push(StemProducer.request("forged-mix", song, ModelSelections.version("forged")), song, 4096,
                     SampleEncoding.PCM_S16LE, null);
             producer.push(before, song, 4096, SampleEncoding.PCM_S16LE, null);
@@ -139,7 +144,7 @@ class HostileInputJobTest {
             assertEquals(MixStatus.FAILED, forged.result.getStatus());
             assertEquals(ErrorCode.MODEL_FAILURE, forged.result.getErrorCode());
             assertTrue(forged.result.getErrorMessage().contains("no file at"), forged.result.getErrorMessage());
-            java.nio.file.Files.delete(outside);
+            Files.delete(outside);
             for (String id : List.of("h-3e9", "h-2g", "h-stems-2e9", "h-stems-3e9")) {
                 CollectedMix m = mixes.get(id);
                 assertNull(m.result, id + " never became a mix");
@@ -155,7 +160,7 @@ class HostileInputJobTest {
             assertEquals(List.of(ErrorCode.DUPLICATE_REQUEST, ErrorCode.DUPLICATE_REQUEST, ErrorCode.MALFORMED_CHUNK,
                     ErrorCode.UPLOAD_TOKEN_MISMATCH, ErrorCode.UPLOAD_TOKEN_MISMATCH), beforeCodes);
             assertTrue(mixes.get("before").errors.stream().noneMatch(MixError::getFatal));
-            assertEquals(List.of(), mixes.get("before").streamProblems(ai.aimix.schema.Variant.MAIN));
+            assertEquals(List.of(), mixes.get("before").streamProblems(Variant.MAIN));
             MixError longError = unattributed.stream().filter(e -> e.getMessage().contains("300000 characters"))
                     .findFirst().orElseThrow(() -> new AssertionError("no error for the long id: " + unattributed));
             assertEquals(ErrorCode.MALFORMED_CHUNK, longError.getCode());

@@ -1,5 +1,6 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.kafka.CollectedMix;
 import ai.aimix.clients.kafka.MixCollector;
@@ -47,6 +48,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -197,9 +199,9 @@ class MixJobTest {
             float[] s0 = bad.get(0).audio.samples();
             int ch = bad.get(0).audio.channels();
             String token = badRequest.getUploadToken();
-            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
-            producer.send(chunk("bad-mix", 5, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
-            producer.send(chunk("bad-mix", 0, 0, ch, java.util.Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
+            producer.send(chunk("bad-mix", 0, 0, ch, Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
+            producer.send(chunk("bad-mix", 5, 0, ch, Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
+            producer.send(chunk("bad-mix", 0, 0, ch, Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
             float[] nan = java.util.Arrays.copyOfRange(s0, 3000 * ch, 6000 * ch);
             nan[10] = Float.NaN;
             producer.send(chunk("bad-mix", 0, 1, ch, nan, false, token));
@@ -364,7 +366,7 @@ class MixJobTest {
             Thread.sleep(2000); // the first third is mixed by the old champion
             // an untrained model, so its parameters differ visibly: published as an operator writing the registry
             // topic directly would (the tool's quality gate is not what this test is about)
-            admin.registry().publish(ai.aimix.model.registry.RegistryChanges.promote(admin.view(), next, league,
+            admin.registry().publish(RegistryChanges.promote(admin.view(), next, league,
                     System.currentTimeMillis(), "hot reload test"));
             Thread.sleep(1000); // the job reads the registry and loads the new model in the background
             sent += sendChunks(producer, long_, song, sent * chunkFrames, 2 * longest / 3, chunkFrames, sent);

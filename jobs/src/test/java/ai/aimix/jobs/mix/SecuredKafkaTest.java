@@ -1,10 +1,12 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.cli.MixClient;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.jobs.cli.CliRun;
 import ai.aimix.jobs.embedded.EmbeddedKafka;
 import ai.aimix.jobs.embedded.TopicLayout;
 import ai.aimix.jobs.registry.ModelAdmin;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -111,7 +115,7 @@ class SecuredKafkaTest {
     }
 
     /** A Kafka client properties file for {@code user}, as an operator hands one out. */
-    static Path propertiesOf(String user) throws java.io.IOException {
+    static Path propertiesOf(String user) throws IOException {
         Path f = dir.resolve(user + ".properties");
         Properties p = new Properties();
         p.putAll(kafka.connection(user).settings());
@@ -183,26 +187,26 @@ class SecuredKafkaTest {
             // the command line, with a client properties file per user
             Path stems = Files.createDirectories(dir.resolve("stems"));
             for (StemInput s : song) {
-                ai.aimix.clients.audio.Wav.write(stems.resolve(s.name + ".wav"), s.audio,
-                        ai.aimix.clients.audio.Wav.Encoding.FLOAT_32);
+                Wav.write(stems.resolve(s.name + ".wav"), s.audio,
+                        Wav.Encoding.FLOAT_32);
             }
-            ai.aimix.jobs.cli.CliRun mixed = ai.aimix.jobs.cli.CliRun.run("mix", "--stems", stems.toString(), "--out",
+            CliRun mixed = CliRun.run("mix", "--stems", stems.toString(), "--out",
                     dir.resolve("mix.wav").toString(), "--bootstrap", kafka.bootstrapServers(), "--kafka-config",
                     propertiesOf("producer").toString(), "--timeout", "120");
             assertEquals(0, mixed.code, mixed.toString());
             assertTrue(Files.size(dir.resolve("mix.wav")) > 0);
-            ai.aimix.jobs.cli.CliRun refused = ai.aimix.jobs.cli.CliRun.run("mix", "--stems", stems.toString(),
+            CliRun refused = CliRun.run("mix", "--stems", stems.toString(),
                     "--out", dir.resolve("refused.wav").toString(), "--bootstrap", kafka.bootstrapServers(),
                     "--kafka-config", propertiesOf("stranger").toString(), "--timeout", "30");
             assertEquals(3, refused.code, refused.toString());
             assertEquals(1, refused.err.strip().lines().filter(l -> l.startsWith("aimix mix: error: ")).count(),
                     refused.err);
-            assertTrue(refused.err.toLowerCase(java.util.Locale.ROOT).contains("not authorized"), refused.err);
-            ai.aimix.jobs.cli.CliRun models = ai.aimix.jobs.cli.CliRun.run("models", "list", "--bootstrap",
+            assertTrue(refused.err.toLowerCase(Locale.ROOT).contains("not authorized"), refused.err);
+            CliRun models = CliRun.run("models", "list", "--bootstrap",
                     kafka.bootstrapServers(), "--kafka-config", propertiesOf(EmbeddedKafka.ADMIN).toString());
             assertEquals(0, models.code, models.toString());
             assertTrue(models.out.contains(ModelStore.SHIPPED_CHAMPION), models.out);
-            ai.aimix.jobs.cli.CliRun noRights = ai.aimix.jobs.cli.CliRun.run("models", "list", "--bootstrap",
+            CliRun noRights = CliRun.run("models", "list", "--bootstrap",
                     kafka.bootstrapServers(), "--kafka-config", propertiesOf("producer").toString());
             assertEquals(3, noRights.code, noRights.toString());
             assertTrue(noRights.err.contains("Kafka refused this client"), noRights.err);

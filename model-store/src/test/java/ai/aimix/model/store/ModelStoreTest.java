@@ -7,11 +7,15 @@ import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.ModelStatus;
+import ai.aimix.schema.testing.Allocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -136,13 +140,13 @@ class ModelStoreTest {
 
         // a file grown far beyond its descriptor is refused by its length, before it is read
         Path file = dir.resolve("store").resolve("versions").resolve(ModelStore.FIRST_VERSION).resolve("model.onnx");
-        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[1]), 900L << 20); // a sparse file of 900 MB
+        try (var ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[1]), 900L << 20); // a sparse file of 900 MB
         }
-        long before = ai.aimix.schema.testing.Allocation.ofThisThread();
+        long before = Allocation.ofThisThread();
         CorruptModelException grown = assertThrows(CorruptModelException.class, () -> store.load(d));
         assertTrue(grown.getMessage().contains("the descriptor says " + d.getSizeBytes()), grown.getMessage());
-        assertTrue(ai.aimix.schema.testing.Allocation.ofThisThread() - before < 1 << 20, "nothing read");
+        assertTrue(Allocation.ofThisThread() - before < 1 << 20, "nothing read");
 
         byte[] big = MixNetOnnx.build(MixNetWeights.random(4, 0.1f), "big");
         ModelStore tiny = new ModelStore(dir.resolve("tiny").toString(), CLOCK, 1000);

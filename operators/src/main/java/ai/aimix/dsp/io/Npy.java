@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,7 +115,7 @@ public final class Npy {
         long count = NpyArray.size(shape);
         int dataStart = (int) (headerStart + headerLength);
         if (count > (b.limit() - dataStart) / width) {
-            throw new NpyFormatException(name + ": truncated: shape " + preview(java.util.Arrays.toString(shape))
+            throw new NpyFormatException(name + ": truncated: shape " + preview(Arrays.toString(shape))
                     + " of '" + dtype + "' needs " + (count == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(count))
                     + " values of " + width + " bytes, the file holds " + (b.limit() - dataStart) + " bytes of data");
         }

@@ -9,6 +9,7 @@ import ai.aimix.schema.ModelDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -127,7 +128,7 @@ public final class OnnxPredictor implements ParameterPredictor {
             SessionCache cache = SessionCache.shared();
             cache.limit(maxSessions, maxBytes);
             return new OnnxPredictor(cache, new SessionSettings(InferenceDevice.valueOf(device), cudaDeviceId,
-                    threads), new ModelStore(storeRoot, java.time.Clock.systemUTC(), maxModelBytes));
+                    threads), new ModelStore(storeRoot, Clock.systemUTC(), maxModelBytes));
         }
     }
 }

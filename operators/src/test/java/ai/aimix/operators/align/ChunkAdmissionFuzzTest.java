@@ -11,6 +11,7 @@ import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.codec.Checksums;
 import ai.aimix.schema.codec.ModelSelections;
+import ai.aimix.schema.codec.Pcm;
 import ai.aimix.schema.internal.InboundRecord;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
@@ -24,6 +25,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -74,9 +76,9 @@ class ChunkAdmissionFuzzTest {
             x[samples / 2] = Float.NaN;
         }
         SampleEncoding enc = e.corruption() == 4 ? SampleEncoding.PCM_S16LE : SampleEncoding.PCM_F32LE;
-        ByteBuffer data = ai.aimix.schema.codec.Pcm.encode(x, 0, samples, enc);
+        ByteBuffer data = Pcm.encode(x, 0, samples, enc);
         if (e.corruption() == 5 && data.remaining() > 1) {
-            data = ByteBuffer.wrap(java.util.Arrays.copyOf(data.array(), data.remaining() - 1)); // not whole frames
+            data = ByteBuffer.wrap(Arrays.copyOf(data.array(), data.remaining() - 1)); // not whole frames
         }
         long crc = Checksums.crc32c(data) ^ (e.corruption() == 1 ? 1 : 0);
         String token = e.corruption() == 2 ? "someone-elses-token" : e.corruption() == 6 ? null : TOKEN;
@@ -85,7 +87,7 @@ class ChunkAdmissionFuzzTest {
 
     static MixRequest request(Event e) {
         int[] channels = new int[Math.max(1, Math.min(4, e.stem() + 2))];
-        java.util.Arrays.fill(channels, Math.max(1, Math.min(2, e.channels())));
+        Arrays.fill(channels, Math.max(1, Math.min(2, e.channels())));
         MixRequest r = Fixtures.request("m", e.rate() > 0 ? e.rate() : SR, channels, e.corruption() == 7
                 ? ModelSelections.version("not-in-the-registry") : ModelSelections.champion());
         if (e.corruption() == 2) {

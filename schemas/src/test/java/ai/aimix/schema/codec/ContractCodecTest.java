@@ -9,9 +9,11 @@ import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemRole;
 import ai.aimix.schema.StemSpec;
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
@@ -103,15 +105,15 @@ class ContractCodecTest {
      */
     @Test
     void theUploadTokenIsACompatibleAddition() throws Exception {
-        org.apache.avro.Schema requestV2 = SchemaHistory.versions(MixRequest.getClassSchema().getFullName()).get(1);
-        org.apache.avro.Schema chunkV1 = SchemaHistory.versions(AudioChunk.getClassSchema().getFullName()).get(0);
+        Schema requestV2 = SchemaHistory.versions(MixRequest.getClassSchema().getFullName()).get(1);
+        Schema chunkV1 = SchemaHistory.versions(AudioChunk.getClassSchema().getFullName()).get(0);
         assertEquals(null, requestV2.getField("uploadToken"));
         assertEquals(null, chunkV1.getField("uploadToken"));
 
         MixRequest current = MixRequest.newBuilder(request()).setUploadToken("0123456789abcdef0123").build();
         // the new record as an old consumer reads it
-        org.apache.avro.message.BinaryMessageDecoder<GenericRecord> oldReader =
-                new org.apache.avro.message.BinaryMessageDecoder<>(GenericData.get(), requestV2);
+        BinaryMessageDecoder<GenericRecord> oldReader =
+                new BinaryMessageDecoder<>(GenericData.get(), requestV2);
         oldReader.addSchema(MixRequest.getClassSchema());
         GenericRecord old = oldReader.decode(Contract.REQUEST.encode(current));
         assertEquals("song-1", old.get("mixId").toString());

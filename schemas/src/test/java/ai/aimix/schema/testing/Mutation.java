@@ -2,6 +2,7 @@ package ai.aimix.schema.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -94,7 +95,7 @@ public record Mutation(Kind kind, double where, long value, int length) {
                 out.write(in, from, in.length - from);
                 return out.toByteArray();
             case TRUNCATE:
-                return java.util.Arrays.copyOf(in, pos);
+                return Arrays.copyOf(in, pos);
             case VARINT:
                 out.write(in, 0, pos);
                 long zigzag = (value << 1) ^ (value >> 63);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** A WAV file read for analysis, checked so that every problem is one clear line. */
 final class AudioFile {
@@ -65,13 +66,13 @@ final class AudioFile {
             throw new BadInput(path + ": " + w.channels() + " channels; this command takes up to " + maxChannels);
         }
         if (w.seconds() > maxSeconds) {
-            throw new BadInput(String.format(java.util.Locale.ROOT, "%s: %.0f s long; this command takes files of up "
+            throw new BadInput(String.format(Locale.ROOT, "%s: %.0f s long; this command takes files of up "
                     + "to %.0f s (--max-seconds)", path, w.seconds(), maxSeconds));
         }
         long bytes = w.frames() * w.channels() * Float.BYTES;
         long room = (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
         if (bytes > room) {
-            throw new BadInput(String.format(java.util.Locale.ROOT, "%s: %s needs %d MB as samples in memory, more "
+            throw new BadInput(String.format(Locale.ROOT, "%s: %s needs %d MB as samples in memory, more "
                     + "than this process can analyse (%d MB); analyse a shorter excerpt", path, w.describe(),
                     bytes >> 20, room >> 20));
         }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ./aimix quality}: a model against the test split's reference mixes and two baselines. */
@@ -67,7 +68,7 @@ public final class QualityCommand implements Callable<Integer> {
         ai.aimix.jobs.registry.ModelAdmin admin;
         try {
             admin = ai.aimix.jobs.cli.models.ModelsTarget.admin(bootstrap, store, null,
-                    java.time.Duration.ofSeconds(30), kafkaConfig);
+                    Duration.ofSeconds(30), kafkaConfig);
         } catch (ai.aimix.jobs.cli.models.ModelsTarget.Unreachable e) {
             throw new java.nio.file.NoSuchFileException(m + " (not a file or a shipped version, and "
                     + e.getMessage() + ")");

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -91,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
             ai.aimix.jobs.registry.ModelAdmin admin;
             try {
                 admin = ai.aimix.jobs.cli.models.ModelsTarget.admin(bootstrap, store, null,
-                        java.time.Duration.ofSeconds(30), kafkaConfig);
+                        Duration.ofSeconds(30), kafkaConfig);
             } catch (ai.aimix.jobs.cli.models.ModelsTarget.Unreachable e) {
                 System.err.println("aimix train: error: --register: " + e.getMessage());
                 return 3;

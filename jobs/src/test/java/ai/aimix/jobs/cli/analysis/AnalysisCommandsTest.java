@@ -1,6 +1,7 @@
 package ai.aimix.jobs.cli.analysis;
 
 import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.HostileWavFiles;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.dsp.io.Npy;
 import ai.aimix.dsp.io.NpyArray;
@@ -13,9 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,16 +108,16 @@ class AnalysisCommandsTest {
         Path nanFile = write(dir, "nan.wav", new Audio(44100, 1, nan), Wav.Encoding.FLOAT_32);
         Path seven = write(dir, "seven.wav", new Audio(44100, 7, new float[7 * 100]), Wav.Encoding.PCM_16);
         // issue 14: judged from the header, before anything is read
-        Path fast = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("fast.wav"), 1, 1, 1_000_000_000, 16,
+        Path fast = HostileWavFiles.sparseWav(dir.resolve("fast.wav"), 1, 1, 1_000_000_000, 16,
                 2000);
-        Path twoHours = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("two-hours.wav"), 1, 2, 8000,
+        Path twoHours = HostileWavFiles.sparseWav(dir.resolve("two-hours.wav"), 1, 2, 8000,
                 8, 2L * 3600 * 8000 * 2);
-        Path bytes8 = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("bytes.wav"), 1, 1, 48000, 8,
+        Path bytes8 = HostileWavFiles.sparseWav(dir.resolve("bytes.wav"), 1, 1, 48000, 8,
                 1_900_000_000L);
-        Path huge = ai.aimix.clients.audio.HostileWavFiles.sparseWav(dir.resolve("huge.wav"), 3, 1, 44100, 64, 8 * 4);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(huge,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(0, 1e300),
+        Path huge = HostileWavFiles.sparseWav(dir.resolve("huge.wav"), 3, 1, 44100, 64, 8 * 4);
+        try (FileChannel ch = FileChannel.open(huge,
+                StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(0, 1e300),
                     44 + 8);
         }
         String[][] cases = {
