@@ -68,6 +68,7 @@ final class TournamentCodecs {
                             throw new Refused(TournamentErrorCode.INVALID_VOTER_TOKEN, problem + "; not counted");
                         }
                     }
+                    v.setVoterToken(null); // verified: not carried through the job's stages and state
                     out.collect(new TournamentInbound(null, v, null, null));
                 } else if (r.topic().equals(registry)) {
                     if (r.value() != null) {

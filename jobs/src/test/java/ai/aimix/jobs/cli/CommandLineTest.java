@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -175,6 +176,49 @@ class CommandLineTest {
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
         }
         assertTrue(!Files.exists(tmp.resolve("home").resolve("serve.json")), "serve.json left behind");
+    }
+
+    /**
+     * A serve whose job ends stops, saying so, instead of advertising a service that no longer runs (issue 14,
+     * finding 1). Its job is cancelled through REST, which only a serve started with the read-only REST off allows.
+     */
+    @Test
+    void serveStopsWithAnErrorWhenItsJobEnds(@TempDir Path tmp) throws Exception {
+        int uiPort = CommonOptions.freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "-Daimix.log.file=" + tmp.resolve("serve.log"), AimixCli.class.getName(), "serve",
+                "--port", String.valueOf(CommonOptions.freePort()), "--ui-port", String.valueOf(uiPort),
+                "-Dmetrics.reporter.prom.port=" + CommonOptions.freePort(), "-Daimix.rest.read-only=false");
+        pb.environment().put("AIMIX_HOME", tmp.resolve("home").toString());
+        pb.redirectErrorStream(true);
+        Process serve = pb.start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(),
+                    StandardCharsets.UTF_8));
+            List<String> seen = new ArrayList<>();
+            String line;
+            while ((line = lines.readLine()) != null && !line.startsWith("ready ")) {
+                seen.add(line);
+            }
+            assertNotNull(line, "no ready line; output: " + seen);
+            assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
+            HttpClient http = HttpClient.newHttpClient();
+            String rest = "http://127.0.0.1:" + uiPort;
+            String jobId = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body()).path("jobs").get(0).path("id").asText();
+            int cancel = http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
+                    .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            assertEquals(202, cancel);
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop after its job ended");
+            String after = lines.lines().collect(Collectors.joining("\n"));
+            assertEquals(1, serve.exitValue(), after);
+            assertTrue(after.contains("aimix serve: error: the mix job ended ("), after);
+            assertTrue(!Files.exists(tmp.resolve("home").resolve("serve.json")), "serve.json left behind");
+        } finally {
+            serve.destroyForcibly();
+        }
     }
 
     static List<InetAddress> nonLoopbackAddresses() throws SocketException {

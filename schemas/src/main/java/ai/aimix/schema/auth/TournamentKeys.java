@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,8 @@ public final class TournamentKeys implements Serializable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, byte[]> secrets;
+    /** Keyed MACs per subkey and thread, made on first use (not serialised: a job's copy makes its own). */
+    private transient volatile Map<String, ThreadLocal<Mac>> macs;
 
     private TournamentKeys(Map<String, byte[]> secrets) {
         if (secrets.isEmpty()) {
@@ -90,9 +93,29 @@ public final class TournamentKeys implements Serializable {
         return secrets.containsKey(id);
     }
 
-    /** HMAC-SHA256 of {@code data} with the subkey of key {@code id} for {@code purpose}. */
+    /**
+     * HMAC-SHA256 of {@code data} with the subkey of key {@code id} for {@code purpose}. The tournament job verifies a
+     * token per vote: each thread keeps a {@link Mac} per subkey, initialised once (looking the algorithm up and
+     * keying it per vote cost a tenth of the vote fold's throughput).
+     */
     byte[] mac(String id, String purpose, byte[] data) {
-        return hmac(subkey(id, purpose), data);
+        return macs().computeIfAbsent(id + "\n" + purpose, k -> {
+            byte[] subkey = subkey(id, purpose);
+            return ThreadLocal.withInitial(() -> keyed(subkey));
+        }).get().doFinal(data);
+    }
+
+    private Map<String, ThreadLocal<Mac>> macs() {
+        Map<String, ThreadLocal<Mac>> m = macs;
+        if (m == null) {
+            synchronized (this) {
+                if (macs == null) {
+                    macs = new ConcurrentHashMap<>();
+                }
+                m = macs;
+            }
+        }
+        return m;
     }
 
     /** The subkey of key {@code id} for {@code purpose}. */
@@ -104,14 +127,18 @@ public final class TournamentKeys implements Serializable {
         return hmac(secret, ("aimix " + purpose).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] hmac(byte[] key, byte[] data) {
+    private static Mac keyed(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        return keyed(key).doFinal(data);
     }
 
     @Override
