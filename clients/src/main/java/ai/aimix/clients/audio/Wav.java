@@ -77,7 +77,7 @@ public final class Wav {
     }
 
     /**
-     * The header of a file of {@code dataLength} bytes of samples (the RIFF and data sizes sit at {@link #riffSizeAt}
+     * The header of a file of {@code dataLength} bytes of samples (the RIFF and data sizes sit at {@link #RIFF_SIZE_AT}
      * and {@link #dataSizeAt}).
      */
     static ByteBuffer header(int rate, int channels, int channelMask, Encoding encoding, long dataLength) {

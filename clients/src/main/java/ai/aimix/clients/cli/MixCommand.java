@@ -97,15 +97,22 @@ public final class MixCommand implements Callable<Integer> {
         } catch (StemFolder.BadInputException e) {
             return fail(EXIT_BAD_INPUT, e.getMessage());
         }
-        String badId = mixId == null ? null : ContractLimits.checkId("--mix-id", mixId);
-        if (badId != null) {
-            return fail(EXIT_BAD_INPUT, badId); // the service would refuse it without saying whose mix it was
-        }
         List<StemInput> inputs;
         try {
             inputs = StemFolder.read(stems, StemFolder.MAX_STEMS, maxSeconds);
         } catch (StemFolder.BadInputException e) {
             return fail(EXIT_BAD_INPUT, e.getMessage());
+        }
+        ModelSelection selection = battle != null ? ModelSelections.battle(model, battle)
+                : model != null ? ModelSelections.version(model)
+                : ModelSelections.champion();
+        String id = mixId != null ? mixId : "mix-" + UUID.randomUUID();
+        MixRequest request;
+        try {
+            request = MixRequest.newBuilder(StemProducer.request(id, inputs, selection))
+                    .setTargetLufs(targetLufs).setCeilingDbfs(ceilingDbfs).build();
+        } catch (IllegalArgumentException e) {
+            return fail(EXIT_BAD_INPUT, e.getMessage()); // an id or stem name the service would refuse
         }
         String servers = bootstrap;
         if (servers == null) {
@@ -122,12 +129,6 @@ public final class MixCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             return fail(EXIT_BAD_INPUT, "--kafka-config: " + e.getMessage());
         }
-        ModelSelection selection = battle != null ? ModelSelections.battle(model, battle)
-                : model != null ? ModelSelections.version(model)
-                : ModelSelections.champion();
-        String id = mixId != null ? mixId : "mix-" + UUID.randomUUID();
-        MixRequest request = MixRequest.newBuilder(StemProducer.request(id, inputs, selection))
-                .setTargetLufs(targetLufs).setCeilingDbfs(ceilingDbfs).build();
         System.err.printf("Mixing %d stems (%.1f s at %d Hz) as %s via %s%n", inputs.size(),
                 inputs.stream().mapToDouble(StemInput::seconds).max().orElse(0), inputs.get(0).sampleRate(),
                 id, servers);

@@ -102,10 +102,9 @@ public final class StemFolder {
             if (w.channels() > 2) {
                 throw new BadInputException(file + ": " + w.channels() + " channels; stems must be mono or stereo");
             }
-            if (w.sampleRate() < ContractLimits.MIN_SAMPLE_RATE || w.sampleRate() > ContractLimits.MAX_SAMPLE_RATE) {
-                throw new BadInputException(file + ": " + Integer.toUnsignedString(w.sampleRate()) + " Hz; the "
-                        + "service takes " + ContractLimits.MIN_SAMPLE_RATE + " to " + ContractLimits.MAX_SAMPLE_RATE
-                        + " Hz");
+            String rate = ContractLimits.checkSampleRate(w.sampleRate());
+            if (rate != null) {
+                throw new BadInputException(file + ": " + rate);
             }
             if (w.frames() == 0) {
                 throw new BadInputException(file + ": no audio in the file");
@@ -131,10 +130,6 @@ public final class StemFolder {
                 }
             }
             String name = files.get(i).getFileName().toString().replaceFirst("(?i)\\.wave?$", "");
-            String badName = ContractLimits.checkId("the stem name " + ContractLimits.preview(name), name);
-            if (badName != null) {
-                throw new BadInputException(badName + " (the file's name without .wav is the stem's name)");
-            }
             stems.add(new StemInput(name, roleOf(name), w));
         }
         return stems;

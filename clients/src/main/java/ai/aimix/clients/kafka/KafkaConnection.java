@@ -41,16 +41,19 @@ public final class KafkaConnection implements Serializable {
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException("no Kafka bootstrap servers");
         }
-        Map<String, String> copy = new TreeMap<>();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            if (RESERVED.contains(e.getKey())) {
-                throw new IllegalArgumentException("the Kafka client setting " + e.getKey() + " is set by the service "
+        requireNotReserved(settings);
+        this.bootstrap = bootstrap;
+        this.settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+    }
+
+    /** @throws IllegalArgumentException naming the first of {@code settings} the service sets itself */
+    public static void requireNotReserved(Map<String, String> settings) {
+        for (String key : new TreeMap<>(settings).keySet()) {
+            if (RESERVED.contains(key)) {
+                throw new IllegalArgumentException("the Kafka client setting " + key + " is set by the service "
                         + "itself and cannot be passed through");
             }
-            copy.put(e.getKey(), e.getValue());
         }
-        this.bootstrap = bootstrap;
-        this.settings = Collections.unmodifiableMap(copy);
     }
 
     /** A connection without extra settings (a plaintext Kafka, such as the embedded one). */

@@ -8,6 +8,7 @@ import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.codec.Checksums;
 import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.ContractLimits;
 import ai.aimix.schema.codec.Pcm;
 import ai.aimix.schema.codec.UploadTokens;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,16 +59,23 @@ public final class StemProducer implements AutoCloseable {
         this.topics = topics;
     }
 
-    /** A request for these stems (index = position in the list), with a new random upload token. */
+    /**
+     * A request for these stems (index = position in the list), with a new random upload token.
+     *
+     * @throws IllegalArgumentException (one line) when the mix id or a stem's name is one the service refuses: it
+     *                                  would refuse the request without being able to say whose mix it was
+     */
     public static MixRequest request(String mixId, List<StemInput> stems, ModelSelection model) {
         if (stems.isEmpty()) {
             throw new IllegalArgumentException("no stems");
         }
+        requireId("the mix id", mixId);
         int rate = stems.get(0).sampleRate();
         long frames = 0;
         List<StemSpec> specs = new ArrayList<>();
         for (int i = 0; i < stems.size(); i++) {
             StemInput s = stems.get(i);
+            requireId("the stem name '" + ContractLimits.preview(s.name) + "'", s.name);
             specs.add(new StemSpec(i, s.name, s.role, s.channels()));
             frames = Math.max(frames, s.frames());
         }
@@ -81,6 +89,13 @@ public final class StemProducer implements AutoCloseable {
                 .setClient("aimix-cli")
                 .setUploadToken(UploadTokens.random())
                 .build();
+    }
+
+    private static void requireId(String what, String id) {
+        String problem = ContractLimits.checkId(what, id);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     public void send(MixRequest request) {

@@ -3,10 +3,10 @@ package ai.aimix.clients.audio;
 import ai.aimix.schema.testing.Allocation;
 import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,24 +27,14 @@ import java.util.SplittableRandom;
 class WavFuzzTest {
     static final long BYTES_PER_INPUT_BYTE = 16;
     static final long FIXED_BYTES = 1 << 20;
+    @TempDir
     static Path dir;
 
     @BeforeAll
-    static void createDir() throws IOException {
-        dir = Files.createTempDirectory("aimix-wav-fuzz-");
+    static void warmUp() throws IOException {
         Path warm = dir.resolve("warm.wav");
         Files.write(warm, wav(1, 2, 16, 44100, 100, false, 0));
         WavFile.open(warm).readAll(Long.MAX_VALUE);
-    }
-
-    @AfterAll
-    static void removeDir() throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
     }
 
     /** A WAV: format tag (1 PCM, 3 float), extensible or not, with a LIST chunk before or after the audio. */

@@ -108,11 +108,11 @@ class MixCommandTest {
         Wav.write(good.resolve("drums.wav"), new Audio(44100, 2, new float[200]), Wav.Encoding.PCM_16);
         assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", good.toString(), "--out",
                 dir.resolve("mix.wav").toString(), "--bootstrap", "127.0.0.1:1", "--mix-id", "m".repeat(300)));
-        assertEquals("aimix mix: error: --mix-id has 300 characters; at most 200", errLines());
+        assertEquals("aimix mix: error: the mix id has 300 characters; at most 200", errLines());
         err.reset();
         assertEquals(MixCommand.EXIT_BAD_INPUT, run("--stems", good.toString(), "--out",
                 dir.resolve("mix.wav").toString(), "--bootstrap", "127.0.0.1:1", "--mix-id", "a\u0007b"));
-        assertTrue(errLines().contains("--mix-id contains a control character at position 1"), errLines());
+        assertTrue(errLines().contains("the mix id contains a control character at position 1"), errLines());
 
         Path longName = Files.createDirectories(dir.resolve("long"));
         Wav.write(longName.resolve("vocals-" + "x".repeat(240) + ".wav"), new Audio(44100, 2, new float[200]),

@@ -1,7 +1,6 @@
 package ai.aimix.jobs.embedded;
 
 import ai.aimix.clients.kafka.KafkaConnection;
-import ai.aimix.schema.codec.UploadTokens;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,8 +22,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +83,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka startSecured(Map<String, String> users) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(users);
-        all.put(ADMIN, UploadTokens.random());
+        byte[] password = new byte[24];
+        new SecureRandom().nextBytes(password);
+        all.put(ADMIN, Base64.getEncoder().encodeToString(password));
         return start(Files.createTempDirectory("aimix-kafka-"), true, 0, all);
     }
 

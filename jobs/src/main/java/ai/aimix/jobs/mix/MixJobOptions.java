@@ -310,7 +310,7 @@ public final class MixJobOptions {
         if (file.isPresent()) {
             try {
                 settings.putAll(KafkaConnection.readFile(Path.of(file.get())));
-                new KafkaConnection(c.get(BOOTSTRAP_SERVERS), settings); // a reserved setting, named with its file
+                KafkaConnection.requireNotReserved(settings); // named with the file it is in
             } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(CLIENT_CONFIG_FILE.key() + ": " + e.getMessage());
             }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -32,10 +32,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The commands a user runs, end to end: demo in-process, serve as a real process with mix against it. */
@@ -69,29 +67,9 @@ class CommandLineTest {
         int kafkaPort = CommonOptions.freePort();
         int uiPort = CommonOptions.freePort();
         int metricsPort = CommonOptions.freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "-Daimix.log.file=" + tmp.resolve("serve.log"), AimixCli.class.getName(), "serve",
-                "--port", String.valueOf(kafkaPort), "--ui-port", String.valueOf(uiPort),
-                "-Dmetrics.reporter.prom.port=" + metricsPort);
-        pb.environment().put("AIMIX_HOME", tmp.resolve("home").toString());
-        pb.redirectErrorStream(true);
-        Process serve = pb.start();
+        Process serve = startServe(tmp, kafkaPort, uiPort, metricsPort);
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String ready = null;
-            List<String> seen = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 120_000;
-            String line;
-            while (System.currentTimeMillis() < deadline && (line = lines.readLine()) != null) {
-                seen.add(line);
-                if (line.startsWith("ready ")) {
-                    ready = line;
-                    break;
-                }
-            }
-            assertNotNull(ready, "no ready line; output: " + seen);
+            String ready = readyLine(serve);
             assertTrue(ready.contains("bootstrap=127.0.0.1:" + kafkaPort), ready);
             assertTrue(ready.contains("topics=mix.requests,audio.chunks,mix.output,mix.progress,mix.results,mix.errors"),
                     ready);
@@ -121,7 +99,7 @@ class CommandLineTest {
                         Wav.Encoding.FLOAT_32);
             }
             Path longMix = tmp.resolve("long-mix.wav");
-            Process client = new ProcessBuilder(java, "-Xmx96m", "-cp", System.getProperty("java.class.path"),
+            Process client = new ProcessBuilder(javaCommand(), "-Xmx96m", "-cp", System.getProperty("java.class.path"),
                     "-Daimix.log.file=" + tmp.resolve("client.log"), AimixCli.class.getName(), "mix", "--stems",
                     longStems.toString(), "--out", longMix.toString(), "--bits", "16", "--upload", "f32",
                     "--bootstrap", "127.0.0.1:" + kafkaPort, "--timeout", "300").redirectErrorStream(true).start();
@@ -185,23 +163,10 @@ class CommandLineTest {
     @Test
     void serveStopsWithAnErrorWhenItsJobEnds(@TempDir Path tmp) throws Exception {
         int uiPort = CommonOptions.freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "-Daimix.log.file=" + tmp.resolve("serve.log"), AimixCli.class.getName(), "serve",
-                "--port", String.valueOf(CommonOptions.freePort()), "--ui-port", String.valueOf(uiPort),
-                "-Dmetrics.reporter.prom.port=" + CommonOptions.freePort(), "-Daimix.rest.read-only=false");
-        pb.environment().put("AIMIX_HOME", tmp.resolve("home").toString());
-        pb.redirectErrorStream(true);
-        Process serve = pb.start();
+        Process serve = startServe(tmp, CommonOptions.freePort(), uiPort, CommonOptions.freePort(),
+                "-Daimix.rest.read-only=false");
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(),
-                    StandardCharsets.UTF_8));
-            List<String> seen = new ArrayList<>();
-            String line;
-            while ((line = lines.readLine()) != null && !line.startsWith("ready ")) {
-                seen.add(line);
-            }
-            assertNotNull(line, "no ready line; output: " + seen);
+            readyLine(serve);
             assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
             HttpClient http = HttpClient.newHttpClient();
             String rest = "http://127.0.0.1:" + uiPort;
@@ -212,13 +177,55 @@ class CommandLineTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode();
             assertEquals(202, cancel);
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop after its job ended");
-            String after = lines.lines().collect(Collectors.joining("\n"));
+            String after = new String(serve.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(1, serve.exitValue(), after);
             assertTrue(after.contains("aimix serve: error: the mix job ended ("), after);
             assertTrue(!Files.exists(tmp.resolve("home").resolve("serve.json")), "serve.json left behind");
         } finally {
             serve.destroyForcibly();
         }
+    }
+
+    static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code aimix serve} in a process of its own, its home and log under {@code tmp}. */
+    static Process startServe(Path tmp, int kafkaPort, int uiPort, int metricsPort, String... options)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "-Daimix.log.file=" + tmp.resolve("serve.log"), AimixCli.class.getName(), "serve",
+                "--port", String.valueOf(kafkaPort), "--ui-port", String.valueOf(uiPort),
+                "-Dmetrics.reporter.prom.port=" + metricsPort));
+        command.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("AIMIX_HOME", tmp.resolve("home").toString());
+        pb.redirectErrorStream(true);
+        return pb.start();
+    }
+
+    /**
+     * Reads {@code serve}'s output up to its ready line, and returns that line. The output is read a byte at a time
+     * (no buffering beyond the line), so what follows can still be read from the process's stream.
+     */
+    static String readyLine(Process serve) throws IOException {
+        List<String> seen = new ArrayList<>();
+        InputStream in = serve.getInputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            String text = line.toString(StandardCharsets.UTF_8);
+            if (text.startsWith("ready ")) {
+                return text;
+            }
+            seen.add(text);
+            line.reset();
+        }
+        throw new AssertionError("no ready line; output: " + seen);
     }
 
     static List<InetAddress> nonLoopbackAddresses() throws SocketException {

@@ -1,7 +1,6 @@
 package ai.aimix.jobs.registry;
 
 import ai.aimix.model.store.ModelStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,14 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What {@link BundleFuzzTest} found (2026-12-06), kept as regression seeds (docs/SECURITY.md, Fuzzing). */
 class BundleFuzzFindingsTest {
 
-    @AfterEach
-    void removeFuzzDir() throws IOException {
-        if (BundleFuzzTest.dir != null) {
-            BundleFuzzTest.removeDir();
-            BundleFuzzTest.dir = null;
-        }
-    }
-
     /** A 9 KB entry inflating to 8 MB was read up to the model size limit before it was refused. */
     @Test
     void anEntryInflatingFarBeyondItsCompressedSizeStopsEarly(@TempDir Path dir) throws Exception {
@@ -47,7 +38,6 @@ class BundleFuzzFindingsTest {
      */
     @Test
     void aDamagedArchiveIsBadInputWithAReason(@TempDir Path dir) throws Exception {
-        BundleFuzzTest.setUp();
         byte[] zip = BundleFuzzTest.zip(true, true, 0, 0);
         Path cut = dir.resolve("cut.aimix-model");
         Files.write(cut, Arrays.copyOf(zip, zip.length - 200));
@@ -72,14 +62,13 @@ class BundleFuzzFindingsTest {
      */
     @Test
     void aDescriptorThatIsNotJsonIsRefusedOnOneLine(@TempDir Path dir) throws Exception {
-        BundleFuzzTest.setUp();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             z.putNextEntry(new ZipEntry(ModelAdmin.BUNDLE_DESCRIPTOR));
             z.write("{\n  \"modelId\": Oeratcision\n}\n".getBytes(StandardCharsets.UTF_8));
             z.closeEntry();
             z.putNextEntry(new ZipEntry(ModelAdmin.BUNDLE_MODEL));
-            z.write(BundleFuzzTest.model);
+            z.write(BundleFuzzTest.MODEL);
             z.closeEntry();
         }
         Path handWritten = dir.resolve("hand.aimix-model");
@@ -89,6 +78,6 @@ class BundleFuzzFindingsTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().contains("descriptor") && e.getMessage().contains("line 2"), e.getMessage());
 
-        BundleFuzzTest.readOrRefused(BundleFuzzTest.bundle(new SplittableRandom(-7408930967743270005L)));
+        BundleFuzzTest.readOrRefused(dir, BundleFuzzTest.bundle(new SplittableRandom(-7408930967743270005L)));
     }
 }

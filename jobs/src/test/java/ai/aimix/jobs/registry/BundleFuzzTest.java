@@ -1,6 +1,7 @@
 package ai.aimix.jobs.registry;
 
 import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.store.Descriptors;
 import ai.aimix.schema.ModelLineage;
@@ -8,10 +9,10 @@ import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.testing.Allocation;
 import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,29 +37,26 @@ class BundleFuzzTest {
     static final long FIXED_BYTES = 2 << 20;
     /** A limit on model files small enough that bombs reach it quickly. */
     static final long MAX_MODEL = 4 << 20;
+    @TempDir
     static Path dir;
-    static byte[] model;
-    static String descriptor;
+    /** A model and its descriptor to put in bundles (built once). */
+    static final byte[] MODEL = MixNetOnnx.build(MixNetWeights.neutral(1), "fuzz");
+    static final String DESCRIPTOR = descriptor();
+
+    private static String descriptor() {
+        try {
+            return Descriptors.toJson(Descriptors.describe("fuzz", MODEL, "file:///x", new ModelLineage("train",
+                    List.of("p"), 1L, "n"), Map.of("m", 1.0), ModelStatus.CANDIDATE, 1L));
+        } catch (UnsupportedModelFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @BeforeAll
-    static void setUp() throws Exception {
-        dir = Files.createTempDirectory("aimix-bundle-fuzz-");
-        model = MixNetOnnx.build(MixNetWeights.neutral(1), "fuzz");
-        descriptor = Descriptors.toJson(Descriptors.describe("fuzz", model, "file:///x", new ModelLineage("train",
-                List.of("p"), 1L, "n"), Map.of("m", 1.0), ModelStatus.CANDIDATE, 1L));
+    static void warmUp() throws Exception {
         Path warm = dir.resolve("warm.zip");
         Files.write(warm, zip(true, true, 0, 0));
         ModelAdmin.Bundle.read(warm, MAX_MODEL);
-    }
-
-    @AfterAll
-    static void removeDir() throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
     }
 
     /** A bundle: the model and the descriptor (or not), an unknown entry, and an entry inflating to {@code bomb} MiB. */
@@ -72,7 +70,7 @@ class BundleFuzzTest {
             }
             if (withDescriptor) {
                 z.putNextEntry(entry(ModelAdmin.BUNDLE_DESCRIPTOR));
-                z.write(descriptor.getBytes(StandardCharsets.UTF_8));
+                z.write(DESCRIPTOR.getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }
             if (withModel) {
@@ -83,7 +81,7 @@ class BundleFuzzTest {
                         z.write(zeros);
                     }
                 } else {
-                    z.write(model);
+                    z.write(MODEL);
                 }
                 z.closeEntry();
             }
@@ -120,11 +118,12 @@ class BundleFuzzTest {
     @Test
     void anyBundleReadsOrIsRefusedWithinItsMemoryBound() {
         // a bomb inflates megabytes per try: fewer tries than the other properties take
-        Fuzz.check("model bundles", Fuzz.DEFAULT_TRIES / 4, BundleFuzzTest::bundle, BundleFuzzTest::readOrRefused);
+        Fuzz.check("model bundles", Fuzz.DEFAULT_TRIES / 4, BundleFuzzTest::bundle, b -> readOrRefused(dir, b));
     }
 
-    static void readOrRefused(Input input) throws IOException {
-        Path file = dir.resolve("b.aimix-model");
+    /** Reads {@code input} as a bundle file in {@code in}: a bundle or a one-line refusal, within the bound. */
+    static void readOrRefused(Path in, Input input) throws IOException {
+        Path file = in.resolve("b.aimix-model");
         Files.write(file, input.bytes());
         long before = Allocation.ofThisThread();
         try {

@@ -8,6 +8,7 @@ import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.ParameterRange;
+import ai.aimix.schema.codec.ContractLimits;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.avro.io.DecoderFactory;
@@ -113,18 +114,8 @@ public final class Descriptors {
         }
     }
 
-    /** A message as one line of at most {@value #MAX_MESSAGE} characters, control characters replaced. */
     private static String oneLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        StringBuilder b = new StringBuilder();
-        int n = Math.min(message.length(), MAX_MESSAGE);
-        for (int i = 0; i < n; i++) {
-            char ch = message.charAt(i);
-            b.append(Character.isISOControl(ch) ? ' ' : ch);
-        }
-        return message.length() > n ? b.append("...").toString() : b.toString();
+        return message == null ? "unreadable" : ContractLimits.excerpt(message, MAX_MESSAGE);
     }
 
     private static final int MAX_MESSAGE = 160;

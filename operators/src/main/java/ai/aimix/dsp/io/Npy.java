@@ -1,5 +1,7 @@
 package ai.aimix.dsp.io;
 
+import ai.aimix.schema.codec.ContractLimits;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -158,14 +160,11 @@ public final class Npy {
 
     /** Header text as it may appear in a one-line message: control characters replaced, at most 120 characters. */
     static String preview(String text) {
-        String t = text.strip();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < Math.min(t.length(), 120); i++) {
-            char c = t.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return t.length() > 120 ? b + "..." : b.toString();
+        return ContractLimits.excerpt(text.strip(), MAX_QUOTED);
     }
+
+    /** Most characters of a header quoted in a message. */
+    private static final int MAX_QUOTED = 120;
 
     private static double unsignedLong(long x) {
         return x >= 0 ? x : (x >>> 1) * 2.0 + (x & 1);

@@ -79,18 +79,35 @@ public final class ContractLimits {
 
     /** An id as it may appear in a message: at most 64 characters, control characters replaced. */
     public static String preview(String id) {
-        if (id == null) {
+        return excerpt(id, 64);
+    }
+
+    /**
+     * Any text from outside as it may appear in a one-line message: at most {@code maxChars} characters (then how
+     * long it was), control characters (line breaks among them) replaced by '?'.
+     */
+    public static String excerpt(String text, int maxChars) {
+        if (text == null) {
             return "null";
         }
         StringBuilder b = new StringBuilder();
-        int n = Math.min(id.length(), 64);
+        int n = Math.min(text.length(), maxChars);
         for (int i = 0; i < n; i++) {
-            char ch = id.charAt(i);
+            char ch = text.charAt(i);
             b.append(Character.isISOControl(ch) ? '?' : ch);
         }
-        if (id.length() > n) {
-            b.append("... (").append(id.length()).append(" characters)");
+        if (text.length() > n) {
+            b.append("... (").append(text.length()).append(" characters)");
         }
         return b.toString();
+    }
+
+    /** Null when the service takes audio at {@code rate} Hz, else why not (read as unsigned, as WAV headers are). */
+    public static String checkSampleRate(int rate) {
+        if (rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE) {
+            return null;
+        }
+        return Integer.toUnsignedString(rate) + " Hz; the service takes " + MIN_SAMPLE_RATE + " to " + MAX_SAMPLE_RATE
+                + " Hz";
     }
 }

@@ -31,6 +31,21 @@ class HostileDatumTest {
         return HostileRecords.chunkDeclaring("mix-1", declared);
     }
 
+    /**
+     * A registry entry holding a champion alias of league main for model m, whose list of former champions
+     * {@code previous} writes (the array's blocks, its end marker included).
+     */
+    static byte[] aliasWithPrevious(HostileRecords.Body previous) {
+        return record(RegistryEntry.getClassSchema(), e -> {
+            e.writeIndex(1);
+            e.writeString("main");
+            e.writeString("m");
+            previous.write(e);
+            e.writeLong(1);
+            e.writeIndex(0);
+        });
+    }
+
     static DecodeException refused(ContractCodec<?> codec, byte[] bytes) {
         DecodeException e = assertThrows(DecodeException.class, () -> codec.decode(bytes));
         assertEquals(ErrorCode.UNDECODABLE, e.code(), e.getMessage());
@@ -49,12 +64,9 @@ class HostileDatumTest {
     void aChunkDeclaringJustUnderTwoGigabytesIsRefusedBeforeAnyAllocation() throws Exception {
         byte[] bytes = chunkDeclaring(Integer.MAX_VALUE - 9);
         long before = Allocation.ofThisThread();
-        long t0 = System.nanoTime();
         refused(Contract.CHUNK, bytes);
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        long allocated = Allocation.ofThisThread() - before;
+        long allocated = Allocation.ofThisThread() - before; // Avro allocated the 2 GB first (10 s a record)
         assertTrue(allocated < 1 << 20, allocated + " bytes allocated");
-        assertTrue(millis < 1000, millis + " ms");
     }
 
     @Test
@@ -119,10 +131,7 @@ class HostileDatumTest {
     void manyTinyItemsBeyondTheItemBudgetAreUndecodable() throws Exception {
         // 100,000 empty strings in 100 kB would decode into ~10 MB of objects; the budget allows 4,096 + 25,000 items
         int items = 100_000;
-        byte[] bytes = record(RegistryEntry.getClassSchema(), e -> {
-            e.writeIndex(1);
-            e.writeString("main");
-            e.writeString("m");
+        byte[] bytes = aliasWithPrevious(e -> {
             e.writeArrayStart();
             e.setItemCount(items);
             for (int i = 0; i < items; i++) {
@@ -130,8 +139,6 @@ class HostileDatumTest {
                 e.writeString("");
             }
             e.writeArrayEnd();
-            e.writeLong(1);
-            e.writeIndex(0);
         });
         DecodeException ex = refused(Contract.REGISTRY, bytes);
         assertTrue(ex.getMessage().contains("at most"), ex.getMessage());
@@ -145,10 +152,7 @@ class HostileDatumTest {
     @Test
     void aLargeRecordOfTinyItemsWithinTheBudgetDecodesWithinItsMemoryBound() throws Exception {
         int items = 262_000;
-        byte[] bytes = record(RegistryEntry.getClassSchema(), e -> {
-            e.writeIndex(1);
-            e.writeString("main");
-            e.writeString("m");
+        byte[] bytes = aliasWithPrevious(e -> {
             e.writeArrayStart();
             e.setItemCount(items);
             for (int i = 0; i < items; i++) {
@@ -156,8 +160,6 @@ class HostileDatumTest {
                 e.writeString("v" + (char) ('a' + i % 26) + (char) ('a' + i / 26 % 26));
             }
             e.writeArrayEnd();
-            e.writeLong(1);
-            e.writeIndex(0);
         });
         assertTrue(bytes.length > 1_000_000, bytes.length + " bytes");
         Contract.REGISTRY.decode(bytes); // warm: classes loaded, schemas resolved
@@ -176,34 +178,23 @@ class HostileDatumTest {
     @Test
     void aSizedBlockWhoseSizeIsNotItsItemsIsUndecodable() throws Exception {
         for (long declared : new long[] {3, 5, 100}) {
-            byte[] bytes = record(RegistryEntry.getClassSchema(), e -> {
-                e.writeIndex(1);
-                e.writeString("main");
-                e.writeString("m");
-                e.writeLong(-2); // two items, then the block's size in bytes
-                e.writeLong(declared);
-                e.writeString("a"); // 2 bytes
-                e.writeString("b"); // 2 bytes
-                e.writeLong(0);
-                e.writeLong(1);
-                e.writeIndex(0);
-            });
+            byte[] bytes = aliasWithPrevious(sizedBlock(declared));
             DecodeException ex = refused(Contract.REGISTRY, bytes);
             assertTrue(ex.getMessage().contains("block size " + declared), ex.getMessage());
         }
-        byte[] right = record(RegistryEntry.getClassSchema(), e -> {
-            e.writeIndex(1);
-            e.writeString("main");
-            e.writeString("m");
-            e.writeLong(-2);
-            e.writeLong(4);
+        byte[] right = aliasWithPrevious(sizedBlock(4));
+        assertEquals(2, ((ChampionAlias) Contract.REGISTRY.decode(right).getPayload()).getPrevious().size());
+    }
+
+    /** One block of two 1-character strings (2 bytes each) declaring {@code size} bytes, then the end marker. */
+    private static HostileRecords.Body sizedBlock(long size) {
+        return e -> {
+            e.writeLong(-2); // two items, then the block's size in bytes
+            e.writeLong(size);
             e.writeString("a");
             e.writeString("b");
             e.writeLong(0);
-            e.writeLong(1);
-            e.writeIndex(0);
-        });
-        assertEquals(2, ((ChampionAlias) Contract.REGISTRY.decode(right).getPayload()).getPrevious().size());
+        };
     }
 
     @Test

@@ -55,9 +55,9 @@ final class AudioFile {
         } catch (IOException e) {
             throw new BadInput(path + ": cannot read (" + e.getMessage() + ")");
         }
-        if (w.sampleRate() < ContractLimits.MIN_SAMPLE_RATE || w.sampleRate() > ContractLimits.MAX_SAMPLE_RATE) {
-            throw new BadInput(path + ": " + Integer.toUnsignedString(w.sampleRate()) + " Hz; rates from "
-                    + ContractLimits.MIN_SAMPLE_RATE + " to " + ContractLimits.MAX_SAMPLE_RATE + " Hz are taken");
+        String rate = ContractLimits.checkSampleRate(w.sampleRate());
+        if (rate != null) {
+            throw new BadInput(path + ": " + rate);
         }
         if (w.frames() == 0) {
             throw new BadInput(path + ": zero-length audio (the data chunk holds no samples)");

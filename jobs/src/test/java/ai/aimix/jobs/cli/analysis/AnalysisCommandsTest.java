@@ -121,7 +121,7 @@ class AnalysisCommandsTest {
                     44 + 8);
         }
         String[][] cases = {
-            {fast.toString(), "1000000000 Hz; rates from 8000 to 192000 Hz are taken"},
+            {fast.toString(), "1000000000 Hz; the service takes 8000 to 192000 Hz"},
             {twoHours.toString(), "(--max-seconds)"},
             {bytes8.toString(), "(--max-seconds)"},
             {huge.toString(), "is 1.0E300, outside the range of a 32-bit float"},
