@@ -1,5 +1,6 @@
 package ai.aimix.jobs.mix;
 
+
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.model.runtime.InferenceDevice;
@@ -90,7 +91,7 @@ public final class MixJobOptions {
     // ------------------------------------------------------------------ alignment and limits
 
     public static final ConfigOption<Integer> SEGMENT_FRAMES = key("aimix.mix.segment-frames")
-            .intType().defaultValue(65536)
+            .intType().defaultValue(RenderSettings.DEFAULT_SEGMENT_FRAMES)
             .withDescription("Frames per segment: the unit of alignment, inference and parameter change. A "
                     + "multiple of the mel hop and of the DSP block size; 65536 is 1.49 s at 44.1 kHz.");
 
@@ -208,45 +209,45 @@ public final class MixJobOptions {
     // ------------------------------------------------------------------ rendering
 
     public static final ConfigOption<Integer> RAMP_FRAMES = key("aimix.render.ramp-frames")
-            .intType().defaultValue(2048)
+            .intType().defaultValue(RenderSettings.DEFAULT_RAMP_FRAMES)
             .withDescription("Parameter changes at segment starts are ramped over this many frames (no clicks).");
 
     public static final ConfigOption<Integer> BLOCK_FRAMES = key("aimix.render.block-frames")
-            .intType().defaultValue(32)
+            .intType().defaultValue(RenderSettings.DEFAULT_BLOCK_FRAMES)
             .withDescription("Block size of the compressor's gain computer and of EQ coefficient updates.");
 
     public static final ConfigOption<Double> LOW_SHELF_HZ = key("aimix.render.low-shelf-hz")
-            .doubleType().defaultValue(100.0).withDescription("Corner of the low-shelf EQ.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_LOW_SHELF_HZ).withDescription("Corner of the low-shelf EQ.");
     public static final ConfigOption<Double> MID_PEAK_HZ = key("aimix.render.mid-peak-hz")
-            .doubleType().defaultValue(1000.0).withDescription("Centre of the peaking EQ.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_MID_PEAK_HZ).withDescription("Centre of the peaking EQ.");
     public static final ConfigOption<Double> MID_PEAK_Q = key("aimix.render.mid-peak-q")
-            .doubleType().defaultValue(1.0).withDescription("Q of the peaking EQ.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_MID_PEAK_Q).withDescription("Q of the peaking EQ.");
     public static final ConfigOption<Double> HIGH_SHELF_HZ = key("aimix.render.high-shelf-hz")
-            .doubleType().defaultValue(8000.0).withDescription("Corner of the high-shelf EQ.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_HIGH_SHELF_HZ).withDescription("Corner of the high-shelf EQ.");
     public static final ConfigOption<Double> SHELF_SLOPE = key("aimix.render.shelf-slope")
-            .doubleType().defaultValue(1.0).withDescription("Shelf slope S of both shelves (1 = steepest monotone).");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_SHELF_SLOPE).withDescription("Shelf slope S of both shelves (1 = steepest monotone).");
 
     public static final ConfigOption<Double> COMP_ATTACK_MS = key("aimix.render.compressor-attack-ms")
-            .doubleType().defaultValue(10.0).withDescription("Compressor attack time constant.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_COMP_ATTACK_MS).withDescription("Compressor attack time constant.");
     public static final ConfigOption<Double> COMP_RELEASE_MS = key("aimix.render.compressor-release-ms")
-            .doubleType().defaultValue(120.0).withDescription("Compressor release time constant.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_COMP_RELEASE_MS).withDescription("Compressor release time constant.");
     public static final ConfigOption<Double> COMP_KNEE_DB = key("aimix.render.compressor-knee-db")
-            .doubleType().defaultValue(6.0).withDescription("Compressor soft-knee width.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_COMP_KNEE_DB).withDescription("Compressor soft-knee width.");
 
     public static final ConfigOption<Double> TARGET_LUFS = key("aimix.render.target-lufs")
-            .doubleType().defaultValue(-14.0)
+            .doubleType().defaultValue(RenderSettings.DEFAULT_TARGET_LUFS)
             .withDescription("Default master loudness target (a request may set its own).");
     public static final ConfigOption<Double> CEILING_DBFS = key("aimix.render.ceiling-dbfs")
-            .doubleType().defaultValue(-1.0)
+            .doubleType().defaultValue(RenderSettings.DEFAULT_CEILING_DBFS)
             .withDescription("Default master limiter ceiling (a request may set its own).");
     public static final ConfigOption<Double> MAX_MASTER_GAIN_DB = key("aimix.render.max-master-gain-db")
-            .doubleType().defaultValue(12.0).withDescription("Most the loudness normalisation may boost.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_MAX_MASTER_GAIN_DB).withDescription("Most the loudness normalisation may boost.");
     public static final ConfigOption<Double> MIN_MASTER_GAIN_DB = key("aimix.render.min-master-gain-db")
-            .doubleType().defaultValue(-30.0).withDescription("Most the loudness normalisation may cut.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_MIN_MASTER_GAIN_DB).withDescription("Most the loudness normalisation may cut.");
     public static final ConfigOption<Double> LIMITER_LOOKAHEAD_MS = key("aimix.render.limiter-lookahead-ms")
-            .doubleType().defaultValue(2.0).withDescription("Look-ahead (and latency) of the master limiter.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_LIMITER_LOOKAHEAD_MS).withDescription("Look-ahead (and latency) of the master limiter.");
     public static final ConfigOption<Double> LIMITER_RELEASE_MS = key("aimix.render.limiter-release-ms")
-            .doubleType().defaultValue(60.0).withDescription("Release time constant of the master limiter.");
+            .doubleType().defaultValue(RenderSettings.DEFAULT_LIMITER_RELEASE_MS).withDescription("Release time constant of the master limiter.");
 
     // ------------------------------------------------------------------ job
 
@@ -284,7 +285,7 @@ public final class MixJobOptions {
     }
 
     public static AssemblySettings assembly(ReadableConfig c) {
-        RenderSettings template = RenderSettings.builder(48000)
+        RenderSettings template = RenderSettings.builder(RenderSettings.DEFAULT_SAMPLE_RATE)
                 .segmentFrames(c.get(SEGMENT_FRAMES))
                 .rampFrames(c.get(RAMP_FRAMES))
                 .blockFrames(c.get(BLOCK_FRAMES))

@@ -1,7 +1,13 @@
 package ai.aimix.jobs.registry;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.registry.RegistryChanges;
+import ai.aimix.model.registry.RegistryException;
 import ai.aimix.model.registry.RegistryView;
+import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.DecodeException;
@@ -51,6 +57,22 @@ public final class RegistryClient {
         this.bootstrap = kafka.bootstrap();
         this.topic = topic;
         this.timeout = timeout;
+    }
+
+    /**
+     * Stores a new model and registers it as a candidate: the bytes go to the store before the descriptor is
+     * published, and a model id the registry already knows is refused.
+     */
+    public ModelDescriptor publishCandidate(ModelStore store, String id, byte[] onnx, ModelLineage lineage,
+                                            Map<String, Double> metrics)
+            throws IOException, UnsupportedModelFormatException, RegistryException {
+        RegistryView view = read();
+        if (view.model(id).isPresent()) {
+            throw new RegistryException("model '" + id + "' is already registered");
+        }
+        ModelDescriptor d = store.publish(id, onnx, lineage, metrics);
+        publish(RegistryChanges.publish(view, d));
+        return d;
     }
 
     /** The registry as of now: every record from the beginning up to the current end. */

@@ -1,7 +1,6 @@
 package ai.aimix.jobs.training;
 
 import ai.aimix.jobs.mix.MixJobOptions;
-import ai.aimix.jobs.registry.ModelAdmin;
 import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelLineage;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -52,12 +50,11 @@ final class CandidateSink implements Sink<TrainingOutcome> {
                             .writeValue(file.resolveSibling(file.getFileName() + ".json").toFile(), o.getMetrics());
                 }
                 if (config.get(TrainingJobOptions.REGISTER)) {
-                    ModelAdmin admin = new ModelAdmin(new ModelStore(config.get(MixJobOptions.MODEL_STORE)),
-                            new RegistryClient(MixJobOptions.kafka(config),
-                                    config.get(MixJobOptions.TOPIC_REGISTRY), Duration.ofSeconds(30)),
-                            Clock.systemUTC());
+                    RegistryClient registry = new RegistryClient(MixJobOptions.kafka(config),
+                            config.get(MixJobOptions.TOPIC_REGISTRY), Duration.ofSeconds(30));
                     try {
-                        admin.publish(o.getModelId(), onnx, new ModelLineage("train", List.of(), o.getSeed(),
+                        registry.publishCandidate(new ModelStore(config.get(MixJobOptions.MODEL_STORE)), o.getModelId(),
+                                onnx, new ModelLineage("train", List.of(), o.getSeed(),
                                 o.getNote()), o.getMetrics());
                     } catch (ai.aimix.model.registry.RegistryException
                              | ai.aimix.model.format.UnsupportedModelFormatException e) {

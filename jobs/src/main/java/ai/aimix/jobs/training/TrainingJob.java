@@ -1,5 +1,8 @@
 package ai.aimix.jobs.training;
 
+import ai.aimix.operators.training.EncodeSongs;
+import ai.aimix.operators.training.TrainHead;
+
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
 import ai.aimix.schema.internal.TrainingOutcome;
@@ -59,8 +62,11 @@ public final class TrainingJob {
         }
         DataStream<TrainingRows> rows = env.fromData(songs).name("Songs of the feature store").uid("songs")
                 .rebalance()
-                .map(new EncodeSongs(config)).name("Encode songs").uid("encode-songs");
-        rows.keyBy(r -> "run").process(new TrainHead(config)).name("Train the head").uid("train-head")
+                .map(new EncodeSongs(config.get(TrainingJobOptions.FEATURES), TrainingJobOptions.trainer(config),
+                        config.get(TrainingJobOptions.ENCODER_THREADS))).name("Encode songs").uid("encode-songs");
+        rows.keyBy(r -> "run").process(new TrainHead(config.get(TrainingJobOptions.FEATURES),
+                        TrainingJobOptions.trainer(config), config.get(TrainingJobOptions.CHECKPOINT),
+                        config.get(TrainingJobOptions.PRINT_PROGRESS), config.get(TrainingJobOptions.MODEL_ID))).name("Train the head").uid("train-head")
                 .setParallelism(1)
                 .sinkTo(sink).name("Model file and registry").uid("candidate-sink").setParallelism(1);
     }

@@ -1,5 +1,6 @@
 package ai.aimix.operators.align;
 
+import ai.aimix.operators.records.Rejection;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixRequest;

@@ -1,5 +1,6 @@
 package ai.aimix.operators.align;
 
+import ai.aimix.operators.records.Rejection;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.operators.records.Errors;
 import ai.aimix.operators.registry.ModelResolver;

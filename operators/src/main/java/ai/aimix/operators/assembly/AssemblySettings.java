@@ -11,8 +11,6 @@ public final class AssemblySettings implements Serializable {
     /** Renderer defaults; sample rate, loudness target and ceiling are replaced per request. */
     public final RenderSettings template;
     public final int threads;
-    /** EQ corner frequencies are kept below this fraction of the sample rate (for low-rate material). */
-    public static final double MAX_EQ_FRACTION_OF_RATE = 0.45;
 
     public AssemblySettings(RenderSettings template, int threads) {
         this.template = template;
@@ -20,19 +18,11 @@ public final class AssemblySettings implements Serializable {
     }
 
     public static AssemblySettings defaults() {
-        return new AssemblySettings(RenderSettings.builder(48000).build(), 1);
+        return new AssemblySettings(RenderSettings.defaults(), 1);
     }
 
     /** The renderer settings for one request. */
     public RenderSettings forRequest(int sampleRate, Float targetLufs, Float ceilingDbfs) {
-        RenderSettings t = template;
-        double cap = MAX_EQ_FRACTION_OF_RATE * sampleRate;
-        return t.toBuilder()
-                .sampleRate(sampleRate)
-                .eq(Math.min(t.lowShelfHz, cap), Math.min(t.midPeakHz, cap), t.midPeakQ, Math.min(t.highShelfHz, cap),
-                        t.shelfSlope)
-                .targetLufs(targetLufs == null ? t.targetLufs : targetLufs)
-                .ceilingDbfs(ceilingDbfs == null ? t.ceilingDbfs : ceilingDbfs)
-                .build();
+        return template.forRequest(sampleRate, targetLufs, ceilingDbfs);
     }
 }

@@ -3,7 +3,7 @@ package ai.aimix.operators.registry;
 import ai.aimix.model.format.ModelFormat;
 import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.registry.RegistryView;
-import ai.aimix.operators.align.Rejection;
+import ai.aimix.operators.records.Rejection;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.internal.VariantModel;

@@ -1,0 +1,342 @@
+package ai.aimix.launcher.cli;
+
+import ai.aimix.schema.codec.ModelSelections;
+import ai.aimix.clients.cli.MixClient;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.launcher.embedded.EmbeddedStack;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StageTimings;
+import ai.aimix.schema.Variant;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ./aimix bench}: a generated song through the embedded stack, timed from the first chunk produced to the
+ * last mixed chunk committed (seen by a read_committed consumer). Prints one JSON line.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Push a generated song (3 min, 8 stems, 44.1 kHz stereo by default) through the embedded "
+                + "stack and print one JSON line: wall_s, per-stage times, realtime factor, batch sizes, peak heap.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "180", description = "Song length. Default ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Option(names = "--stems", defaultValue = "8", description = "Stems, 5 to 8. Default ${DEFAULT-VALUE}.")
+    int stems;
+
+    @Option(names = "--warmup-seconds", defaultValue = "30",
+            description = "Length of a first, unmeasured song that warms the JIT and the sessions (0: none). Default ${DEFAULT-VALUE}.")
+    double warmupSeconds;
+
+    @Option(names = "--runs", defaultValue = "1", description = "Measured runs (one JSON line each). Default ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--opinionated", description = "Mix with a model that has opinions (a seeded random mixnet "
+            + "published to the run's model store) instead of the neutral champion, so every EQ and compressor works.")
+    boolean opinionated;
+
+    @Option(names = "--upload", defaultValue = "s16", description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
+    String upload;
+
+    @Option(names = "--dsp", description = "Time only the DSP building blocks in this process, without Kafka or Flink: "
+            + "log-mel of every stem and the mix render, single-threaded, on the same generated song.")
+    boolean dspOnly;
+
+    @Option(names = "--analysis", description = "Time the measurement code (analyze, mel, compare: loudness + true "
+            + "peak, librosa mel, MR-STFT, mix features, resampling, PEAQ) on a generated mix, without Kafka or Flink.")
+    boolean analysis;
+
+    @Option(names = "--quantization", description = "Time the model at each precision (fp32, fp16, static int8 QDQ) "
+            + "on ONNX Runtime's CPU provider: file size, batch latency and deviation from fp32, one JSON line each.")
+    boolean quantization;
+
+    @Option(names = "--batch-rows", defaultValue = "32",
+            description = "--quantization: stems (rows) per model batch. Default ${DEFAULT-VALUE}.")
+    int batchRows;
+
+    @Option(names = "--iterations", defaultValue = "300",
+            description = "--quantization: timed batches per precision. Default ${DEFAULT-VALUE}.")
+    int iterations;
+
+    @Option(names = "--tournament", description = "Time the tournament job: --votes votes, already in Kafka, through "
+            + "validation, rate limiting and the league ratings, exactly once, until the standings count them all.")
+    boolean tournament;
+
+    @Option(names = "--tournament-latency", description = "Standings refresh latency of the tournament job at 1,000 "
+            + "votes/s for 15 s (refresh every 200 ms, checkpoints every 250 ms).")
+    boolean tournamentLatency;
+
+    @Option(names = "--votes", defaultValue = "200000", description = "--tournament: votes. Default ${DEFAULT-VALUE}.")
+    int tournamentVotes;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        if (stems < SongGenerator.MIN_STEMS || stems > SongGenerator.MAX_STEMS) {
+            System.err.println("aimix bench: error: --stems must be 5 to 8");
+            return 2;
+        }
+        if (dspOnly) {
+            return dsp();
+        }
+        if (tournamentLatency) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper().writeValueAsString(
+                        new ai.aimix.launcher.tournament.TournamentBench(common.config(Map.of()), 0, 500)
+                                .latency(1000, 15, 200, 250)));
+            }
+            return 0;
+        }
+        if (tournament) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper().writeValueAsString(
+                        new ai.aimix.launcher.tournament.TournamentBench(common.config(Map.of()), tournamentVotes, 5_000)
+                                .run()));
+            }
+            return 0;
+        }
+        if (quantization) {
+            for (int i = 0; i < runs; i++) {
+                for (ObjectNode n : new ai.aimix.launcher.quantize.QuantizationBench(batchRows, iterations,
+                        java.util.List.of(1, Runtime.getRuntime().availableProcessors())).run()) {
+                    System.out.println(new ObjectMapper().writeValueAsString(n));
+                }
+            }
+            return 0;
+        }
+        if (analysis) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper().writeValueAsString(
+                        new ai.aimix.launcher.cli.analysis.AnalysisBench(seconds, 3).run()));
+            }
+            return 0;
+        }
+        SampleEncoding wire = "f32".equals(upload) ? SampleEncoding.PCM_F32LE : SampleEncoding.PCM_S16LE;
+        int uiPort = CommonOptions.freePort();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        try (EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))),
+                null, 0)) {
+            MixClient client = new MixClient(stack.bootstrapServers(), stack.topics());
+            ModelSelection model = champion();
+            if (opinionated) {
+                String version = "mixnet-bench-opinionated";
+                EmbeddedStack.admin(stack.config()).publish(version, ai.aimix.model.onnx.MixNetOnnx.build(
+                        ai.aimix.model.MixNetWeights.random(4242, 0.05f), version),
+                        new ai.aimix.schema.ModelLineage("seed", List.of(), 4242L, "bench: seeded random"), Map.of());
+                model = ModelSelections.version(version);
+            }
+            if (warmupSeconds > 0) {
+                List<StemInput> warm = new SongGenerator(1, 44100).generate(warmupSeconds, stems);
+                MixClient.Outcome w = client.run(StemProducer.request("bench-warmup", warm, model), warm,
+                        StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(10), null);
+                System.err.printf("warm-up: %.0f s song in %.2f s%n", warmupSeconds, w.lastOutputSeconds);
+            }
+            List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
+            for (int run = 0; run < runs; run++) {
+                System.gc();
+                heap.reset();
+                String id = "bench-" + run + "-" + System.currentTimeMillis();
+                MixRequest request = StemProducer.request(id, song, model);
+                long cpu0 = processCpuNanos();
+                MixClient.Outcome o = client.run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire,
+                        Duration.ofMinutes(30), null);
+                MixResult r = o.mix.result;
+                if (r.getStatus() != MixStatus.COMPLETED) {
+                    System.err.println("aimix bench: error: the mix failed: " + r.getErrorCode() + ": " + r.getErrorMessage());
+                    return 1;
+                }
+                List<String> problems = o.mix.streamProblems(Variant.MAIN);
+                if (!problems.isEmpty()) {
+                    System.err.println("aimix bench: error: output stream broken: " + problems);
+                    return 1;
+                }
+                ObjectNode json = report(stack, o, r, heap, wire);
+                json.put("process_cpu_s", round((processCpuNanos() - cpu0) / 1e9));
+                System.out.println(new ObjectMapper().writeValueAsString(json));
+            }
+        } finally {
+            heap.stop();
+        }
+        return 0;
+    }
+
+    private ObjectNode report(EmbeddedStack stack, MixClient.Outcome o, MixResult r, HeapSampler heap,
+                              SampleEncoding wire) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode n = m.createObjectNode();
+        double audioSeconds = (double) r.getFrames() / r.getSampleRate();
+        double wall = o.lastOutputSeconds;
+        n.put("wall_s", round(wall));
+        n.put("audio_s", round(audioSeconds));
+        n.put("realtime_factor", round(audioSeconds / wall));
+        n.put("stems", stems);
+        n.put("sample_rate", r.getSampleRate());
+        n.put("upload", wire.name());
+        n.put("megabytes_in", round(o.bytesSent / 1e6));
+        n.put("produce_s", round(o.pushSeconds));
+        n.put("first_output_s", round(o.firstOutputSeconds));
+        n.put("result_s", round(o.resultSeconds));
+        StageTimings t = r.getTimings();
+        ObjectNode stages = n.putObject("stages_s");
+        stages.put("alignment", round(t.getAlignMillis() / 1000));
+        stages.put("mel", round(t.getMelMillis() / 1000));
+        stages.put("inference", round(t.getInferenceMillis() / 1000));
+        stages.put("assembly", round(t.getAssemblyMillis() / 1000));
+        stages.put("kafka_produce", round(o.pushSeconds));
+        double busy = (t.getAlignMillis() + t.getMelMillis() + t.getInferenceMillis() + t.getAssemblyMillis()) / 1000;
+        stages.put("other", round(wall - busy));
+        TreeMap<Integer, Integer> hist = new TreeMap<>();
+        for (int b : t.getBatchSegments()) {
+            hist.merge(b, 1, Integer::sum);
+        }
+        ObjectNode batches = n.putObject("batch_segments");
+        hist.forEach((size, count) -> batches.put(String.valueOf(size), count));
+        n.put("segments", r.getSegments());
+        n.put("peak_heap_mb", Math.round(heap.peak() / 1e6));
+        n.put("checkpoint_interval_ms", stack.config().get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());
+        n.put("batch_limit", stack.config().get(MixJobOptions.BATCH_SEGMENTS));
+        n.put("stem_threads", stack.config().get(MixJobOptions.STEM_THREADS));
+        n.put("cores", Runtime.getRuntime().availableProcessors());
+        n.put("java", System.getProperty("java.version"));
+        n.put("date", Instant.now().toString());
+        n.put("integrated_lufs", r.getVariants().get(0).getIntegratedLufs());
+        n.put("model", r.getVariants().get(0).getModelVersion());
+        return n;
+    }
+
+    /** Log-mel and render of the generated song, one thread, best of three: the DSP floor of the pipeline. */
+    private int dsp() throws Exception {
+        List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
+        int segment = MixJobOptions.SEGMENT_FRAMES.defaultValue();
+        int frames = song.get(0).audio.frames();
+        int segments = (frames + segment - 1) / segment;
+        ai.aimix.dsp.spectral.StemMel mel = new ai.aimix.dsp.spectral.StemMel(44100, 2048, 512, 128);
+        ai.aimix.dsp.mix.RenderSettings rs = MixJobOptions.assembly(new org.apache.flink.configuration.Configuration())
+                .forRequest(44100, null, null);
+        float[][] audio = new float[stems][];
+        int[] channels = new int[stems];
+        for (int i = 0; i < stems; i++) {
+            audio[i] = song.get(i).audio.samples();
+            channels[i] = 2;
+        }
+        float[][][] schedule = new float[segments][stems][];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (float[][] seg : schedule) {
+            for (int i = 0; i < stems; i++) {
+                seg[i] = new float[] {(float) (-6 + 6 * r.nextDouble()), (float) (r.nextDouble() - 0.5),
+                    (float) (6 * r.nextDouble() - 3), (float) (6 * r.nextDouble() - 3), (float) (6 * r.nextDouble() - 3),
+                    (float) (-30 + 10 * r.nextDouble()), (float) (1 + 3 * r.nextDouble())};
+            }
+        }
+        double bestMel = Double.MAX_VALUE;
+        double bestRender = Double.MAX_VALUE;
+        for (int rep = 0; rep < 3; rep++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < stems; i++) {
+                ai.aimix.dsp.spectral.StreamingLogMel stream = mel.restore(mel.initialState());
+                for (int k = 0; k < segments; k++) {
+                    int n = Math.min(segment, frames - k * segment);
+                    float[] part = java.util.Arrays.copyOfRange(audio[i], 2 * k * segment, 2 * (k * segment + n));
+                    boolean last = k == segments - 1;
+                    int t = stream.framesFor(n, last);
+                    ai.aimix.dsp.spectral.StemMel.compute(stream, part, 2, n, last, new float[128 * t], t);
+                }
+            }
+            long t1 = System.nanoTime();
+            ai.aimix.dsp.mix.OfflineRenderer.render(rs, audio, channels, frames, schedule);
+            long t2 = System.nanoTime();
+            bestMel = Math.min(bestMel, (t1 - t0) / 1e9);
+            bestRender = Math.min(bestRender, (t2 - t1) / 1e9);
+        }
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("mode", "dsp");
+        n.put("audio_s", seconds);
+        n.put("stems", stems);
+        n.put("mel_s", round(bestMel));
+        n.put("render_s", round(bestRender));
+        n.put("threads", 1);
+        n.put("java", System.getProperty("java.version"));
+        n.put("date", Instant.now().toString());
+        System.out.println(new ObjectMapper().writeValueAsString(n));
+        return 0;
+    }
+
+    /** CPU time of the whole process (all threads: broker, Flink, clients), nanoseconds. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    private static ModelSelection champion() {
+        return ModelSelections.champion();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** Samples the heap in use every 20 ms and keeps the maximum. */
+    static final class HeapSampler {
+        private final AtomicLong peak = new AtomicLong();
+        private volatile boolean running = true;
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private Thread thread;
+
+        void start() {
+            thread = new Thread(() -> {
+                while (running) {
+                    long used = memory.getHeapMemoryUsage().getUsed();
+                    peak.accumulateAndGet(used, Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "aimix-heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void reset() {
+            peak.set(memory.getHeapMemoryUsage().getUsed());
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package ai.aimix.launcher.cli;
+
+import ai.aimix.clients.cli.ServeInfo;
+import ai.aimix.clients.kafka.Topics;
+import ai.aimix.launcher.embedded.EmbeddedStack;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.model.store.ModelStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code ./aimix serve}: the embedded stack for outside producers and consumers, until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the in-process Kafka and the mix job for outside producers and consumers. Prints a line "
+                + "starting with 'ready' (bootstrap address, topics, web UI) once it accepts work.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "9092", description = "Kafka port. Default ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port. Default ${DEFAULT-VALUE}.")
+    int uiPort;
+
+    @Option(names = "--data", description = "Keep Kafka's log, checkpoints and models here across restarts (default: a temporary folder).")
+    Path data;
+
+    @Mixin
+    CommonOptions common;
+
+    /** How often serve checks that its job still runs. */
+    static final Duration JOB_CHECK = Duration.ofSeconds(1);
+
+    @Override
+    public Integer call() throws Exception {
+        for (int p : new int[] {port, uiPort}) {
+            if (!CommonOptions.portFree(p)) {
+                System.err.println("aimix serve: error: port " + p + " is in use; pass --port / --ui-port");
+                return 2;
+            }
+        }
+        EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), data,
+                port);
+        long pid = ProcessHandle.current().pid();
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (closed.compareAndSet(false, true)) {
+                ServeInfo.remove(pid);
+                stack.close();
+            }
+            stopped.countDown();
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "aimix-serve-shutdown"));
+        Topics t = stack.topics();
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put("requests", t.requests);
+        topics.put("chunks", t.chunks);
+        topics.put("output", t.output);
+        topics.put("progress", t.progress);
+        topics.put("results", t.results);
+        topics.put("errors", t.errors);
+        topics.put("registry", stack.config().get(MixJobOptions.TOPIC_REGISTRY));
+        new ServeInfo(stack.bootstrapServers(), stack.uiUrl(), pid,
+                new ModelStore(stack.config().get(MixJobOptions.MODEL_STORE)).root(), topics).write(topics);
+        System.out.println("ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", t.all())
+                + " ui=" + stack.uiUrl() + " models=" + stack.config().get(MixJobOptions.MODEL_STORE)
+                + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
+        System.out.flush();
+        // a serve whose job has ended must not go on advertising itself: stop, and say why
+        JobWatch watch = new JobWatch(stack.job());
+        while (!stopped.await(JOB_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+            Optional<String> ended = watch.ended();
+            if (ended.isPresent() && stopped.getCount() > 0) {
+                System.err.println("aimix serve: error: the mix job ended (" + ended.get() + "); stopping"
+                        + (AimixCli.logFile() == null ? "" : " (details: " + AimixCli.logFile() + ")"));
+                shutdown.run();
+                return 1;
+            }
+        }
+        return 0;
+    }
+}

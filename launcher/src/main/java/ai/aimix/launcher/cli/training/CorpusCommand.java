@@ -1,0 +1,115 @@
+package ai.aimix.launcher.cli.training;
+
+import ai.aimix.corpus.MidiSynth;
+import ai.aimix.features.CorpusBuilder;
+import ai.aimix.features.FeatureIndex;
+import ai.aimix.features.FeatureStore;
+import ai.aimix.jobs.mix.MixJobOptions;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code ./aimix corpus build}: the training corpus's feature store, generated in code. */
+@Command(name = "corpus", mixinStandardHelpOptions = true,
+        description = "The generated training corpus: multitrack songs with known reference mixes, stored as log-mel "
+                + "features (see docs/TRAINING.md).",
+        subcommands = {CorpusCommand.Build.class})
+public final class CorpusCommand implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = "Compose, render (the JDK's MIDI synthesizer, or Debian's fluid-soundfont-gm when installed), "
+                    + "perturb and analyse songs; write their log-mel features (.npy, float16) and index.json.")
+    static final class Build implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "Folder of the feature store.")
+        Path out;
+
+        @Option(names = "--songs", defaultValue = "200", description = "Songs to generate. Default ${DEFAULT-VALUE}.")
+        int songs;
+
+        @Option(names = "--first-seed", defaultValue = "1", description = "Seed of the first song. Default ${DEFAULT-VALUE}.")
+        long firstSeed;
+
+        @Option(names = "--bars", defaultValue = "12", description = "Bars per song. Default ${DEFAULT-VALUE}.")
+        int bars;
+
+        @Option(names = "--variants", defaultValue = "1", description = "Perturbations per training song (gain and "
+                + "tilt drawn again for the same clean stems: augmentation at the audio level). Default ${DEFAULT-VALUE}.")
+        int variants;
+
+        @Option(names = "--threads", defaultValue = "0", description = "Threads (0: one per core).")
+        int threads;
+
+        @Option(names = "--soundfont", description = "A General MIDI .sf2 file, or 'builtin' for the JDK's instruments "
+                + "(default: " + MidiSynth.DEBIAN_SOUNDFONT + " when installed, else the built-in ones).")
+        String soundFont;
+
+        @Override
+        public Integer call() throws Exception {
+            if (songs < 1 || bars < 6 || variants < 1) {
+                System.err.println("aimix corpus build: error: --songs and --variants must be at least 1 and --bars at "
+                        + "least 6");
+                return 2;
+            }
+            boolean builtin = "builtin".equals(soundFont);
+            if (soundFont != null && !builtin && !Files.isReadable(Path.of(soundFont))) {
+                System.err.println("aimix corpus build: error: no such sound font: " + soundFont);
+                return 2;
+            }
+            if (Files.exists(out.resolve(FeatureStore.INDEX))) {
+                System.err.println("aimix corpus build: error: " + out + " already holds a feature store; choose "
+                        + "another --out or delete it");
+                return 2;
+            }
+            Configuration conf = new Configuration();
+            int rate = 44100;
+            MidiSynth synth = builtin ? new MidiSynth(rate, null)
+                    : soundFont != null ? new MidiSynth(rate, Path.of(soundFont)) : MidiSynth.withDefaultSounds(rate);
+            int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            CorpusBuilder builder = new CorpusBuilder(new CorpusBuilder.Settings(bars, rate,
+                    conf.get(MixJobOptions.SEGMENT_FRAMES), conf.get(MixJobOptions.MEL_N_FFT),
+                    conf.get(MixJobOptions.MEL_HOP), conf.get(MixJobOptions.MEL_BANDS)).variants(variants),
+                    MixJobOptions.assembly(conf).forRequest(rate, null, null), synth, cores);
+            long t0 = System.nanoTime();
+            int[] done = {0};
+            FeatureIndex index = builder.build(new FeatureStore(out), firstSeed, songs, r -> {
+                done[0]++;
+                if (done[0] % 10 == 0 || done[0] == songs) {
+                    System.out.printf("  %d/%d songs (%.0f s)%n", done[0], songs, (System.nanoTime() - t0) / 1e9);
+                }
+            });
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long pcm = 0;
+            long features = 0;
+            int stems = 0;
+            double audio = 0;
+            int originals = 0;
+            for (FeatureIndex.SongRecord s : index.songs) {
+                pcm += s.pcmBytes;
+                features += s.featureBytes;
+                if (s.variant == 0) {
+                    originals++;
+                    stems += s.stems.size();
+                    audio += s.frames / (double) rate;
+                }
+            }
+            System.out.printf("corpus: %d songs (train %d, validation %d, test %d), %d stems, %.1f min of music, "
+                            + "instruments: %s%s%n", originals, index.originals("TRAIN").size(),
+                    index.originals("VALIDATION").size(), index.originals("TEST").size(), stems, audio / 60,
+                    index.sounds, variants > 1 ? "; " + index.split("TRAIN").size() + " perturbed versions of the "
+                            + "training songs" : "");
+            System.out.printf("features: %.1f MB of float16 log-mel for %.1f MB of 16-bit stereo stems: %.1f%% smaller%n",
+                    features / 1e6, pcm / 1e6, 100 * (1 - (double) features / pcm));
+            System.out.printf("built in %.1f s on %d threads: %s%n", seconds, cores, out.resolve(FeatureStore.INDEX));
+            return 0;
+        }
+    }
+}

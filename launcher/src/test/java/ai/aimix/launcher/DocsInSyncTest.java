@@ -1,0 +1,42 @@
+package ai.aimix.launcher;
+
+import ai.aimix.jobs.mix.MixJobOptions;
+
+import ai.aimix.launcher.embedded.ReadOnlyRest;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
+import ai.aimix.jobs.training.TrainingJobOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The docs keep up with the code: every option in docs/CONFIGURATION.md, every error code in docs/ERRORS.md. */
+class DocsInSyncTest {
+
+    @Test
+    void everyErrorCodeIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "ERRORS.md"));
+        for (ai.aimix.schema.ErrorCode c : ai.aimix.schema.ErrorCode.values()) {
+            assertTrue(doc.contains("| `" + c.name() + "` |"), c + " is missing from docs/ERRORS.md");
+        }
+    }
+
+    @Test
+    void everyOptionIsDescribedAndDocumented() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
+        List<ConfigOption<?>> options = new ArrayList<>(MixJobOptions.all());
+        options.addAll(TrainingJobOptions.all());
+        options.addAll(TournamentJobOptions.all());
+        options.add(ReadOnlyRest.READ_ONLY);
+        for (ConfigOption<?> o : options) {
+            assertFalse(o.description().toString().isBlank(), o.key() + " has no description");
+            assertTrue(doc.contains("`" + o.key() + "`"), o.key() + " is missing from docs/CONFIGURATION.md");
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package ai.aimix.quality;
+
+import ai.aimix.quality.QualityBenchmark;
+import ai.aimix.corpus.Composer;
+import ai.aimix.corpus.CorpusSong;
+import ai.aimix.corpus.MidiSynth;
+import ai.aimix.dsp.loudness.ChannelWeights;
+import ai.aimix.dsp.loudness.LoudnessAnalysis;
+import ai.aimix.dsp.metrics.MixComparison;
+import ai.aimix.dsp.mix.MixParams;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.dsp.spectral.SegmentMels;
+import ai.aimix.dsp.spectral.StemMel;
+import ai.aimix.features.FeatureIndex;
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.runtime.MixNetBatch;
+import ai.aimix.learn.Activity;
+import ai.aimix.model.runtime.MixNetSession;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The quality benchmark: the test split's songs mixed the way the service mixes them (the job's streaming log-mel
+ * per segment, one model run per segment with the segment's stems as one group, the job's renderer with its master
+ * loudness normalisation and limiter), compared with the songs' reference mixes, next to two baselines: the plain
+ * sum of the unmixed inputs, and every input normalised to the same loudness.
+ * <ul>
+ *   <li>mix distance: the MR-STFT distance to the reference after loudness matching ({@link MixComparison});</li>
+ *   <li>level error: per stem, the gain applied on the segments where the stem plays (mean) against its ideal
+ *       correction, after removing the song's mean error (the master bus sets the overall level), RMS over stems.</li>
+ * </ul>
+ */
+public final class QualityBenchmark {
+    /** One song's figures: {each model..., plain sum, equal loudness}. */
+    public record SongScore(long seed, String genre, int stems, double[] distance, double[] levelErrorDb) {
+    }
+
+    /**
+     * All songs and the overall figures (mean distance, RMS level error over every stem), in the order of
+     * {@link #names}: the models, then the two baselines.
+     */
+    public record Report(List<SongScore> songs, double[] meanDistance, double[] levelErrorDb, List<String> names) {
+        public String model() {
+            return names.get(0);
+        }
+    }
+
+    public static final String PLAIN_SUM = "plain sum";
+    public static final String EQUAL_LOUDNESS = "equal loudness";
+
+    public static final double EQUAL_LOUDNESS_LUFS = -23;
+
+    private final FeatureIndex index;
+    private final MidiSynth synth;
+    private final RenderSettings render;
+    private final StemMel mel;
+    private final float activeDb;
+
+    /**
+     * The benchmark as the service measures it: a feature store's songs, rendered with the store's instruments and
+     * the renderer's defaults (the mix job's defaults) at the store's sample rate.
+     *
+     * @throws IllegalArgumentException when the store's sound font is not installed here
+     */
+    public static QualityBenchmark forCorpus(FeatureIndex index) {
+        return new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
+                RenderSettings.defaults().forRequest(index.sampleRate, null, null), Activity.DEFAULT_DB);
+    }
+
+    public QualityBenchmark(FeatureIndex index, MidiSynth synth, RenderSettings render, float activeDb) {
+        if (!synth.sounds().equals(index.sounds)) {
+            throw new IllegalArgumentException("the features were rendered with " + index.sounds + " but this "
+                    + "machine renders with " + synth.sounds() + ": the songs would differ");
+        }
+        this.index = index;
+        this.synth = synth;
+        this.render = render;
+        this.mel = new StemMel(index.sampleRate, index.nFft, index.hop, index.bands);
+        this.activeDb = activeDb;
+    }
+
+    /** Runs the songs of {@code split} through {@code model}; {@code limit} songs at most (0: all). */
+    public Report run(MixNetSession model, String split, int limit, java.util.function.Consumer<SongScore> progress)
+            throws Exception {
+        return run(List.of(model), split, limit, progress);
+    }
+
+    /** Runs the songs of {@code split} through every model (each song rendered once for all). */
+    public Report run(List<MixNetSession> models, String split, int limit,
+                      java.util.function.Consumer<SongScore> progress) throws Exception {
+        List<FeatureIndex.SongRecord> songs = index.originals(split);
+        if (limit > 0 && songs.size() > limit) {
+            songs = songs.subList(0, limit);
+        }
+        if (songs.isEmpty()) {
+            throw new IllegalArgumentException("the feature store has no " + split + " songs");
+        }
+        Composer composer = new Composer(index.bars);
+        List<SongScore> out = new ArrayList<>();
+        int columns = models.size() + 2;
+        double[] dist = new double[columns];
+        double[] se = new double[columns];
+        int stemsTotal = 0;
+        for (FeatureIndex.SongRecord rec : songs) {
+            CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, render);
+            SongScore s = score(song, models);
+            out.add(s);
+            progress.accept(s);
+            for (int i = 0; i < columns; i++) {
+                dist[i] += s.distance()[i] / songs.size();
+                se[i] += s.levelErrorDb()[i] * s.levelErrorDb()[i] * s.stems();
+            }
+            stemsTotal += s.stems();
+        }
+        double[] level = new double[columns];
+        for (int i = 0; i < columns; i++) {
+            level[i] = Math.sqrt(se[i] / stemsTotal);
+        }
+        List<String> names = new ArrayList<>();
+        models.forEach(m -> names.add(m.version()));
+        names.add(PLAIN_SUM);
+        names.add(EQUAL_LOUDNESS);
+        return new Report(out, dist, level, names);
+    }
+
+    SongScore score(CorpusSong song, List<MixNetSession> models) throws Exception {
+        int n = song.stems.size();
+        float[][][] mels = new float[n][][];
+        for (int i = 0; i < n; i++) {
+            mels[i] = SegmentMels.of(mel, song.stems.get(i).unmixed, 2, song.frames, index.segmentFrames,
+                    MixNetArchitecture.MIN_FRAMES);
+        }
+        int segments = mels[0].length;
+        int m = models.size();
+        float[][][][] schedules = new float[m][segments][n][];
+        boolean[][] active = new boolean[segments][n];
+        for (int k = 0; k < segments; k++) {
+            int frames = mels[0][k].length / index.bands;
+            MixNetBatch batch = new MixNetBatch(n, frames);
+            for (int i = 0; i < n; i++) {
+                batch.add(mels[i][k], song.stems.get(i).role.ordinal(), 0);
+                active[k][i] = Activity.active(mels[i][k], index.bands, frames, activeDb);
+            }
+            for (int j = 0; j < m; j++) {
+                float[] p = models.get(j).predict(batch);
+                for (int i = 0; i < n; i++) {
+                    schedules[j][k][i] = java.util.Arrays.copyOfRange(p, i * MixParams.COUNT,
+                            (i + 1) * MixParams.COUNT);
+                }
+            }
+        }
+        float[][] neutral = new float[n][];
+        float[][] equal = new float[n][];
+        for (int i = 0; i < n; i++) {
+            neutral[i] = MixParams.neutral();
+            equal[i] = MixParams.neutral();
+            double l = LoudnessAnalysis.ofInterleaved(song.stems.get(i).unmixed, 2, song.sampleRate,
+                    ChannelWeights.forChannels(2)).integratedLufs;
+            equal[i][MixParams.GAIN_DB] = Double.isFinite(l)
+                    ? (float) Math.max(-24, Math.min(12, EQUAL_LOUDNESS_LUFS - l)) : 0f;
+        }
+        float[][] reference = song.referenceMix(render);
+        int columns = m + 2;
+        double[] distance = new double[columns];
+        double[][] gains = new double[columns][n];
+        double[] ideal = new double[n];
+        for (int c = 0; c < columns; c++) {
+            float[][] mix = c < m ? song.mix(render, schedules[c])
+                    : song.mix(render, song.constant(render, c == m ? neutral : equal));
+            distance[c] = MixComparison.compare(reference, song.sampleRate, mix, song.sampleRate, false)
+                    .mrStft.distance;
+        }
+        for (int i = 0; i < n; i++) {
+            ideal[i] = song.stems.get(i).ideal[MixParams.GAIN_DB];
+            for (int c = 0; c < m; c++) {
+                double sum = 0;
+                int count = 0;
+                for (int k = 0; k < segments; k++) {
+                    if (active[k][i]) {
+                        sum += schedules[c][k][i][MixParams.GAIN_DB];
+                        count++;
+                    }
+                }
+                gains[c][i] = count > 0 ? sum / count : schedules[c][0][i][MixParams.GAIN_DB];
+            }
+            gains[m][i] = 0;
+            gains[m + 1][i] = equal[i][MixParams.GAIN_DB];
+        }
+        double[] level = new double[columns];
+        for (int c = 0; c < columns; c++) {
+            level[c] = relativeRms(gains[c], ideal);
+        }
+        return new SongScore(song.seed(), song.song.genre().name(), n, distance, level);
+    }
+
+    /** RMS of (gain - ideal) after removing its mean. */
+    static double relativeRms(double[] gain, double[] ideal) {
+        double mean = 0;
+        for (int i = 0; i < gain.length; i++) {
+            mean += (gain[i] - ideal[i]) / gain.length;
+        }
+        double se = 0;
+        for (int i = 0; i < gain.length; i++) {
+            double e = gain[i] - ideal[i] - mean;
+            se += e * e;
+        }
+        return Math.sqrt(se / gain.length);
+    }
+}
