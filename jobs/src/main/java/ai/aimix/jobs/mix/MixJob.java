@@ -1,5 +1,6 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.jobs.JobArguments;
 import ai.aimix.jobs.kafka.InboundDeserializer;
 import ai.aimix.jobs.kafka.OutboundSerializer;
 import ai.aimix.jobs.registry.RegistryDeserializer;
@@ -214,12 +215,14 @@ public final class MixJob {
         }
     }
 
-    /** Reads a job's options from a Flink configuration, for cluster submission. */
+    /**
+     * Runs the job on a cluster ({@code flink run aimix-jobs.jar}, or the Kubernetes operator's job spec) with the
+     * cluster's configuration and {@code --key value} arguments on top ({@link JobArguments}).
+     */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Configuration.fromMap(org.apache.flink.util.ParameterTool.fromArgs(args).toMap());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        MixJob job = onKafka(env.getConfiguration());
-        job.build(env);
-        env.execute(env.getConfiguration().get(MixJobOptions.JOB_NAME));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = JobArguments.configure(env, args);
+        onKafka(conf).build(env);
+        env.execute(conf.get(MixJobOptions.JOB_NAME));
     }
 }

@@ -1,5 +1,6 @@
 package ai.aimix.jobs.tournament;
 
+import ai.aimix.jobs.JobArguments;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.operators.tournament.EvolutionFunction;
 import ai.aimix.operators.tournament.LeagueRatingsOperator;
@@ -15,6 +16,7 @@ import ai.aimix.tournament.VoteChecks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -144,6 +146,17 @@ public final class TournamentJob {
 
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
         build(env);
-        return env.executeAsync("AI Mixer tournament");
+        return env.executeAsync(config.get(TournamentJobOptions.JOB_NAME));
+    }
+
+    /**
+     * Runs the job on a cluster ({@code flink run -c ai.aimix.jobs.tournament.TournamentJob aimix-jobs.jar}) with
+     * the cluster's configuration and {@code --key value} arguments on top ({@link JobArguments}).
+     */
+    public static void main(String[] args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = JobArguments.configure(env, args);
+        onKafka(conf).build(env);
+        env.execute(conf.get(TournamentJobOptions.JOB_NAME));
     }
 }

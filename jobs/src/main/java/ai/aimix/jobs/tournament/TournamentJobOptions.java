@@ -12,6 +12,8 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 /** Options of the tournament job ({@code aimix.tournament.*}); Kafka connection options are the mix job's. */
 public final class TournamentJobOptions {
+    public static final ConfigOption<String> JOB_NAME = key("aimix.tournament.job-name").stringType()
+            .defaultValue("AI Mixer tournament").withDescription("Name of the tournament job in the Flink UI.");
     public static final ConfigOption<String> GROUP_ID = key("aimix.tournament.group-id").stringType()
             .defaultValue("aimix-tournament").withDescription("Kafka consumer group of the tournament job.");
     public static final ConfigOption<String> TOPIC_BATTLES = key("aimix.tournament.topics.battles").stringType()

@@ -1,5 +1,6 @@
 package ai.aimix.jobs.training;
 
+import ai.aimix.jobs.JobArguments;
 import ai.aimix.operators.training.EncodeSongs;
 import ai.aimix.operators.training.TrainHead;
 
@@ -71,9 +72,9 @@ public final class TrainingJob {
                 .sinkTo(sink).name("Model file and registry").uid("candidate-sink").setParallelism(1);
     }
 
+    /** Runs the job on a cluster with the cluster's configuration and {@code --key value} arguments on top. */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Configuration.fromMap(org.apache.flink.util.ParameterTool.fromArgs(args).toMap());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        fromOptions(conf).execute(env);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        fromOptions(JobArguments.configure(env, args)).execute(env);
     }
 }
