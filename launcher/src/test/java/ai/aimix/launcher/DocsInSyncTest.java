@@ -1,6 +1,8 @@
 package ai.aimix.launcher;
 
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
 
 import ai.aimix.launcher.embedded.ReadOnlyRest;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
@@ -31,6 +33,8 @@ class DocsInSyncTest {
     void everyOptionIsDescribedAndDocumented() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"));
         List<ConfigOption<?>> options = new ArrayList<>(MixJobOptions.all());
+        options.addAll(KafkaOptions.all());
+        options.addAll(ModelStoreOptions.all());
         options.addAll(TrainingJobOptions.all());
         options.addAll(TournamentJobOptions.all());
         options.add(ReadOnlyRest.READ_ONLY);

@@ -39,12 +39,17 @@ public final class Breeder {
     /** How many children and parents, and the mutation step. */
     public static final class Settings implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        public int children = 4;
-        public int parents = 2;
+        public static final int DEFAULT_CHILDREN = 4;
+        public static final int DEFAULT_PARENTS = 2;
+        public static final double DEFAULT_SIGMA = 0.3;
+        public static final double DEFAULT_MIN_SCALE = 0.1;
+
+        public int children = DEFAULT_CHILDREN;
+        public int parents = DEFAULT_PARENTS;
         /** The first mutation step (evolution adapts it per generation). */
-        public double sigma = 0.3;
+        public double sigma = DEFAULT_SIGMA;
         /** The smallest scale a tensor's noise is relative to (a zero tensor, e.g. a neutral model's last layer). */
-        public double minScale = 0.1;
+        public double minScale = DEFAULT_MIN_SCALE;
 
         /** These settings with another mutation step. */
         public Settings withSigma(double step) {

@@ -49,21 +49,27 @@ public final class Evolution {
     /** What evolution does and when; defaults as documented in the tournament job's options. */
     public static final class Settings implements Serializable {
         private static final long serialVersionUID = 1L;
+        public static final double DEFAULT_INTERVAL_WIDTH = 200;
+        public static final long DEFAULT_VOTE_BUDGET = 1000;
+        public static final long DEFAULT_PROMOTION_MIN_VOTES = 50;
+        public static final long DEFAULT_SEED = 1;
+        public static final String DEFAULT_ID_PREFIX = "evo";
+
         /** Full width of a 95 % interval, Elo points, below which a member counts as rated. */
-        public double intervalWidth = 200;
+        public double intervalWidth = DEFAULT_INTERVAL_WIDTH;
         /** Counted votes after which a generation ends even if some intervals are still wide. */
-        public long voteBudget = 1000;
+        public long voteBudget = DEFAULT_VOTE_BUDGET;
         /**
          * Counted votes the challenger and the champion each need before an interval comparison may promote: the
          * intervals are asymptotic, and on a few lopsided votes not to be trusted (before the Bradley-Terry variance
          * floor, the simulation promoted three models in a circle within 200 votes).
          */
-        public long promotionMinVotes = 50;
+        public long promotionMinVotes = DEFAULT_PROMOTION_MIN_VOTES;
         /** Children, parents, first mutation step. */
         public Breeder.Settings breeder = new Breeder.Settings();
-        public long seed = 1;
+        public long seed = DEFAULT_SEED;
         /** Children are named {@code <prefix>-<league>-g<generation>-c<index>}. */
-        public String idPrefix = "evo";
+        public String idPrefix = DEFAULT_ID_PREFIX;
     }
 
     /** A league's evolution state: its generation, members, where the generation began, and its children's parents. */

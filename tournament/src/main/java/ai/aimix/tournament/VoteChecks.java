@@ -1,5 +1,7 @@
 package ai.aimix.tournament;
 
+import java.time.Duration;
+
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Vote;
@@ -12,10 +14,13 @@ public final class VoteChecks {
     /** Limits. */
     public static final class Settings implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
+        public static final double DEFAULT_MIN_LISTEN_SHARE = 0.5;
+        public static final Duration DEFAULT_LIFETIME = Duration.ofDays(7);
+
         /** A vote needs at least this share of one mix's length of listening (both mixes together). */
-        public double minListenShare = 0.5;
+        public double minListenShare = DEFAULT_MIN_LISTEN_SHARE;
         /** A battle without closesAtMillis takes votes this long after it was created. */
-        public long defaultLifetimeMillis = 7L * 24 * 3600 * 1000;
+        public long defaultLifetimeMillis = DEFAULT_LIFETIME.toMillis();
     }
 
     /** A refused vote. */

@@ -40,11 +40,14 @@ public final class Trainer {
     /** Training settings. */
     public static final class Settings implements Serializable {
         private static final long serialVersionUID = 1L;
+        public static final int DEFAULT_BATCH_SIZE = 64;
+        public static final double DEFAULT_LEARNING_RATE = 3e-3;
+        public static final long DEFAULT_SEED = 1;
 
         public int epochs = 40;
-        public int batchSize = 64;
-        public double learningRate = 3e-3;
-        public long seed = 1;
+        public int batchSize = DEFAULT_BATCH_SIZE;
+        public double learningRate = DEFAULT_LEARNING_RATE;
+        public long seed = DEFAULT_SEED;
         public SpecAugment augment = SpecAugment.none();
         /** Loss weight per output in ModelOutput order. */
         public float[] lossWeights = {2f, 1f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};

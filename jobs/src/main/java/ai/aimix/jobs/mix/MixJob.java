@@ -2,7 +2,10 @@ package ai.aimix.jobs.mix;
 
 import ai.aimix.jobs.JobArguments;
 import ai.aimix.jobs.kafka.InboundDeserializer;
+import ai.aimix.jobs.kafka.KafkaConnectors;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.kafka.OutboundSerializer;
+import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.jobs.registry.RegistryDeserializer;
 import ai.aimix.operators.align.SegmentAligner;
 import ai.aimix.operators.assembly.MixAssemblyFunction;
@@ -25,7 +28,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -71,8 +73,8 @@ public final class MixJob {
         this.sink = sink;
         this.predictors = OnnxPredictor.factory(MixJobOptions.sessions(config),
                 config.get(MixJobOptions.SESSION_CACHE_SESSIONS),
-                config.get(MixJobOptions.SESSION_CACHE_BYTES).getBytes(), config.get(MixJobOptions.MODEL_STORE),
-                config.get(MixJobOptions.MAX_MODEL_BYTES).getBytes());
+                config.get(MixJobOptions.SESSION_CACHE_BYTES).getBytes(), config.get(ModelStoreOptions.MODEL_STORE),
+                config.get(ModelStoreOptions.MAX_MODEL_BYTES).getBytes());
     }
 
     /** The job on the Kafka cluster the options name. */
@@ -104,18 +106,14 @@ public final class MixJob {
             default:
                 start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         }
-        return KafkaSource.<InboundRecord>builder()
-                .setProperties(MixJobOptions.kafka(c).properties())
+        return KafkaConnectors.<InboundRecord>source(c)
                 .setTopics(c.get(MixJobOptions.TOPIC_REQUESTS), c.get(MixJobOptions.TOPIC_CHUNKS))
                 .setGroupId(c.get(MixJobOptions.GROUP_ID))
                 .setStartingOffsets(start)
                 .setDeserializer(new InboundDeserializer(c.get(MixJobOptions.TOPIC_REQUESTS),
                         c.get(MixJobOptions.TOPIC_CHUNKS)))
-                .setProperty("isolation.level", "read_committed")
                 .setProperty("max.partition.fetch.bytes",
                         String.valueOf(c.get(MixJobOptions.FETCH_MAX_PARTITION_BYTES).getBytes()))
-                .setProperty("fetch.max.bytes", String.valueOf(64L << 20))
-                .setProperty("partition.discovery.interval.ms", "30000")
                 .build();
     }
 
@@ -124,31 +122,19 @@ public final class MixJob {
      * from its checkpointed offsets with the registry view in its state).
      */
     public static KafkaSource<RegistryEntry> registrySource(ReadableConfig c) {
-        return KafkaSource.<RegistryEntry>builder()
-                .setProperties(MixJobOptions.kafka(c).properties())
-                .setTopics(c.get(MixJobOptions.TOPIC_REGISTRY))
+        return KafkaConnectors.<RegistryEntry>source(c)
+                .setTopics(c.get(KafkaOptions.TOPIC_REGISTRY))
                 .setGroupId(c.get(MixJobOptions.GROUP_ID) + "-registry")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RegistryDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("partition.discovery.interval.ms", "30000")
                 .build();
     }
 
+    /** The job's transactional sink: every output topic in one transaction per checkpoint. */
     public static KafkaSink<OutboundRecord> kafkaSink(ReadableConfig c) {
-        boolean exactlyOnce = c.get(MixJobOptions.EXACTLY_ONCE);
-        return KafkaSink.<OutboundRecord>builder()
-                .setKafkaProducerConfig(MixJobOptions.kafka(c).properties())
-                .setRecordSerializer(new OutboundSerializer(c.get(MixJobOptions.TOPIC_OUTPUT),
+        return KafkaConnectors.transactionalSink(c, new OutboundSerializer(c.get(MixJobOptions.TOPIC_OUTPUT),
                         c.get(MixJobOptions.TOPIC_PROGRESS), c.get(MixJobOptions.TOPIC_RESULTS),
-                        c.get(MixJobOptions.TOPIC_ERRORS)))
-                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(c.get(MixJobOptions.TRANSACTIONAL_ID_PREFIX))
-                .setProperty("transaction.timeout.ms", String.valueOf(c.get(MixJobOptions.TRANSACTION_TIMEOUT).toMillis()))
-                .setProperty("linger.ms", "5")
-                .setProperty("batch.size", String.valueOf(1 << 20))
-                .setProperty("compression.type", "none")
-                .build();
+                        c.get(MixJobOptions.TOPIC_ERRORS)), c.get(MixJobOptions.TRANSACTIONAL_ID_PREFIX));
     }
 
     /** Adds the job's operators to {@code env}. */

@@ -1,11 +1,13 @@
 package ai.aimix.jobs.mix;
 
 
-import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.jobs.JobOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.model.runtime.InferenceDevice;
+import ai.aimix.model.runtime.SessionCache;
 import ai.aimix.model.runtime.SessionSettings;
-import ai.aimix.model.store.ModelStore;
 import ai.aimix.operators.align.AlignSettings;
 import ai.aimix.operators.assembly.AssemblySettings;
 import ai.aimix.operators.inference.InferenceSettings;
@@ -16,12 +18,8 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.List;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
@@ -33,20 +31,9 @@ public final class MixJobOptions {
     private MixJobOptions() {
     }
 
-    // ------------------------------------------------------------------ Kafka
+    // ------------------------------------------------------------------ Kafka (the connection: KafkaOptions)
 
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("aimix.kafka.bootstrap-servers")
-            .stringType().defaultValue("localhost:9092")
-            .withDescription("Kafka bootstrap servers the job reads from and writes to.");
 
-    public static final ConfigOption<String> CLIENT_CONFIG_FILE = key("aimix.kafka.client-config-file")
-            .stringType().noDefaultValue()
-            .withDescription("A Kafka client properties file (the format of Kafka's own tools' --command-config) whose "
-                    + "settings every Kafka client of the job uses, e.g. security.protocol, sasl.mechanism, "
-                    + "sasl.jaas.config, ssl.truststore.location: how to reach a secured Kafka without putting its "
-                    + "password in config.yaml. Settings given as " + KafkaConnection.PREFIX + "<setting> options "
-                    + "take precedence. Serializers, group ids, transactions, isolation and idempotence are the job's "
-                    + "own and cannot be set.");
 
     public static final ConfigOption<String> GROUP_ID = key("aimix.kafka.group-id")
             .stringType().defaultValue("aimix-mix-job")
@@ -57,19 +44,11 @@ public final class MixJobOptions {
             .withDescription("Where a job without a checkpoint starts reading: the group's committed offsets "
                     + "(earliest when none), EARLIEST or LATEST.");
 
-    public static final ConfigOption<Boolean> EXACTLY_ONCE = key("aimix.kafka.exactly-once")
-            .booleanType().defaultValue(true)
-            .withDescription("Write outputs in Kafka transactions committed on checkpoints (read them with "
-                    + "isolation.level=read_committed). Off: at-least-once, visible at once.");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = key("aimix.kafka.transactional-id-prefix")
             .stringType().defaultValue("aimix-mix")
             .withDescription("Prefix of the sink's transactional ids; unique per job on a Kafka cluster.");
 
-    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("aimix.kafka.transaction-timeout")
-            .durationType().defaultValue(Duration.ofMinutes(10))
-            .withDescription("Kafka transaction timeout of the sink. Must be below the broker's "
-                    + "transaction.max.timeout.ms (15 min by default) and above the checkpoint interval.");
 
     public static final ConfigOption<MemorySize> FETCH_MAX_PARTITION_BYTES = key("aimix.kafka.max-partition-fetch-bytes")
             .memoryType().defaultValue(MemorySize.parse("8mb"))
@@ -104,7 +83,7 @@ public final class MixJobOptions {
             .withDescription("Longest track accepted (TRACK_TOO_LONG).");
 
     public static final ConfigOption<Boolean> REQUIRE_UPLOAD_TOKEN = key("aimix.mix.require-upload-token")
-            .booleanType().defaultValue(true)
+            .booleanType().defaultValue(AlignSettings.DEFAULT_REQUIRE_UPLOAD_TOKEN)
             .withDescription("Refuse requests without an upload token (INVALID_REQUEST). Either way a chunk must carry "
                     + "its request's token (or none when the request has none), else it is dropped as "
                     + "UPLOAD_TOKEN_MISMATCH without touching the mix. Off only for producers older than the token.");
@@ -114,73 +93,57 @@ public final class MixJobOptions {
             .withDescription("Largest chunk payload accepted (OVERSIZE_CHUNK); stays under Kafka's 1 MiB default.");
 
     public static final ConfigOption<Integer> REORDER_WINDOW = key("aimix.mix.reorder-window")
-            .intType().defaultValue(64)
+            .intType().defaultValue(AlignSettings.DEFAULT_REORDER_WINDOW)
             .withDescription("How many chunks of a stem may arrive ahead of a missing one and wait for it; beyond "
                     + "that the mix fails with OUT_OF_ORDER_CHUNK.");
 
     public static final ConfigOption<Duration> CHUNK_TIMEOUT = key("aimix.mix.chunk-timeout")
-            .durationType().defaultValue(Duration.ofSeconds(30))
+            .durationType().defaultValue(AlignSettings.DEFAULT_CHUNK_TIMEOUT)
             .withDescription("A mix with no new chunk for this long while incomplete fails with MISSING_CHUNK.");
 
     public static final ConfigOption<Duration> UNKNOWN_MIX_TIMEOUT = key("aimix.mix.unknown-mix-timeout")
-            .durationType().defaultValue(Duration.ofSeconds(30))
+            .durationType().defaultValue(AlignSettings.DEFAULT_UNKNOWN_MIX_TIMEOUT)
             .withDescription("How long chunks wait for their request before they are dropped as UNKNOWN_MIX.");
 
     public static final ConfigOption<MemorySize> MAX_BUFFERED = key("aimix.mix.max-buffered")
-            .memoryType().defaultValue(MemorySize.parse("512mb"))
+            .memoryType().defaultValue(new MemorySize(AlignSettings.DEFAULT_MAX_BUFFERED_BYTES))
             .withDescription("Most chunk data held for one mix while its stems are aligned (BUFFER_OVERFLOW).");
 
     public static final ConfigOption<Duration> RETENTION = key("aimix.mix.retention")
-            .durationType().defaultValue(Duration.ofMinutes(5))
+            .durationType().defaultValue(AlignSettings.DEFAULT_RETENTION)
             .withDescription("How long an ended mix is remembered, to recognise late chunks and duplicate requests.");
 
     // ------------------------------------------------------------------ spectrogram
 
     public static final ConfigOption<Integer> MEL_N_FFT = key("aimix.mel.n-fft")
-            .intType().defaultValue(2048).withDescription("STFT size (periodic Hann window).");
+            .intType().defaultValue(MelSettings.DEFAULT_N_FFT).withDescription("STFT size (periodic Hann window).");
     public static final ConfigOption<Integer> MEL_HOP = key("aimix.mel.hop")
-            .intType().defaultValue(512).withDescription("STFT hop.");
+            .intType().defaultValue(MelSettings.DEFAULT_HOP).withDescription("STFT hop.");
     public static final ConfigOption<Integer> MEL_BANDS = key("aimix.mel.bands")
-            .intType().defaultValue(128)
+            .intType().defaultValue(MelSettings.DEFAULT_BANDS)
             .withDescription("Mel bands (Slaney scale and area normalisation); the model expects 128.");
 
     // ------------------------------------------------------------------ inference and the model store
 
-    public static final ConfigOption<String> MODEL_STORE = key("aimix.model-store.path")
-            .stringType().noDefaultValue()
-            .withDescription("Where model files are written (versions/<id>/model.onnx): a Flink file system URI "
-                    + "(file:///..., s3://bucket/prefix with Flink's S3 plugin) or a local path. Required; the "
-                    + "embedded default uses one under its data directory. The job reads each model from this store "
-                    + "only (versions/<id>/model.onnx for the descriptor's id), whatever URI a registry descriptor "
-                    + "names.");
 
-    public static final ConfigOption<MemorySize> MAX_MODEL_BYTES = key("aimix.models.max-model-bytes")
-            .memoryType().defaultValue(MemorySize.parse((ModelStore.DEFAULT_MAX_MODEL_BYTES >> 20)
-                    + "mb"))
-            .withDescription("Largest model file the job loads: a descriptor declaring more is refused before "
-                    + "anything is read (MODEL_FAILURE), and a file of another size than its descriptor declares too.");
 
-    public static final ConfigOption<String> TOPIC_REGISTRY = key("aimix.topics.registry")
-            .stringType().defaultValue(ai.aimix.schema.codec.Contract.MODELS_REGISTRY)
-            .withDescription("Compacted topic of model descriptors and league champions, read from the beginning "
-                    + "as a broadcast stream.");
 
     public static final ConfigOption<Duration> MODEL_WAIT = key("aimix.models.unknown-model-wait")
-            .durationType().defaultValue(Duration.ofSeconds(10))
+            .durationType().defaultValue(AlignSettings.DEFAULT_MODEL_WAIT)
             .withDescription("How long a request naming a model version or league the registry does not know yet "
                     + "is held (its chunks buffered) before it is refused: the registry and the request topics are "
                     + "read independently, so a model published just before the request may arrive a moment later.");
 
     public static final ConfigOption<Duration> MODEL_RECHECK = key("aimix.models.recheck-interval")
-            .durationType().defaultValue(Duration.ofMillis(250))
+            .durationType().defaultValue(AlignSettings.DEFAULT_MODEL_RECHECK)
             .withDescription("How often a request waiting for its model checks the registry again.");
 
     public static final ConfigOption<Integer> BATCH_SEGMENTS = key("aimix.inference.batch-segments")
-            .intType().defaultValue(16)
+            .intType().defaultValue(InferenceSettings.DEFAULT_BATCH_SEGMENTS)
             .withDescription("Flush the inference batch once this many segments (of any mixes) wait.");
 
     public static final ConfigOption<Duration> BATCH_MAX_DELAY = key("aimix.inference.max-delay")
-            .durationType().defaultValue(Duration.ofMillis(100))
+            .durationType().defaultValue(InferenceSettings.DEFAULT_MAX_DELAY)
             .withDescription("Flush the inference batch at the latest this long after its first segment arrived.");
 
     public static final ConfigOption<InferenceDevice> DEVICE = key("aimix.inference.device")
@@ -196,13 +159,12 @@ public final class MixJobOptions {
             .withDescription("ONNX Runtime intra-op threads per session (0: ONNX Runtime's default, all cores).");
 
     public static final ConfigOption<Integer> SESSION_CACHE_SESSIONS = key("aimix.inference.session-cache.max-sessions")
-            .intType().defaultValue(ai.aimix.model.runtime.SessionCache.DEFAULT_MAX_SESSIONS)
+            .intType().defaultValue(SessionCache.DEFAULT_MAX_SESSIONS)
             .withDescription("ONNX Runtime sessions kept per TaskManager (shared by all inference subtasks); the "
                     + "least recently used unleased one is closed beyond this.");
 
     public static final ConfigOption<MemorySize> SESSION_CACHE_BYTES = key("aimix.inference.session-cache.max-bytes")
-            .memoryType().defaultValue(MemorySize.parse(
-                    (ai.aimix.model.runtime.SessionCache.DEFAULT_MAX_BYTES >> 20) + "mb"))
+            .memoryType().defaultValue(new MemorySize(SessionCache.DEFAULT_MAX_BYTES))
             .withDescription("Total model-file bytes of the sessions kept per TaskManager; least recently used "
                     + "sessions are closed beyond this.");
 
@@ -299,34 +261,9 @@ public final class MixJobOptions {
         return new AssemblySettings(template, c.get(STEM_THREADS));
     }
 
-    /**
-     * How the job's Kafka clients connect: {@link #BOOTSTRAP_SERVERS}, the settings of {@link #CLIENT_CONFIG_FILE}
-     * and the {@value KafkaConnection#PREFIX}* options on top.
-     *
-     * @throws IllegalArgumentException naming the option or setting that is wrong
-     */
-    public static KafkaConnection kafka(ReadableConfig c) {
-        Map<String, String> settings = new TreeMap<>();
-        Optional<String> file = c.getOptional(CLIENT_CONFIG_FILE);
-        if (file.isPresent()) {
-            try {
-                settings.putAll(KafkaConnection.readFile(Path.of(file.get())));
-                KafkaConnection.requireNotReserved(settings); // named with the file it is in
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalArgumentException(CLIENT_CONFIG_FILE.key() + ": " + e.getMessage());
-            }
-        }
-        settings.putAll(KafkaConnection.fromPrefixed(c.toMap()));
-        try {
-            return new KafkaConnection(c.get(BOOTSTRAP_SERVERS), settings);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(KafkaConnection.PREFIX + "*: " + e.getMessage());
-        }
-    }
-
     /** Checks that the options fit together; throws IllegalArgumentException naming the option otherwise. */
     public static void validate(ReadableConfig c) {
-        kafka(c);
+        KafkaOptions.connection(c);
         int segment = c.get(SEGMENT_FRAMES);
         if (segment % c.get(MEL_HOP) != 0) {
             throw new IllegalArgumentException(SEGMENT_FRAMES.key() + " (" + segment + ") must be a multiple of "
@@ -339,23 +276,13 @@ public final class MixJobOptions {
             throw new IllegalArgumentException(SEGMENT_FRAMES.key() + " (" + segment + ") makes output chunks of "
                     + (8L * segment) + " bytes, above " + MAX_CHUNK_BYTES.key());
         }
-        if (!c.getOptional(MODEL_STORE).isPresent()) {
-            throw new IllegalArgumentException(MODEL_STORE.key() + " is required");
+        if (!c.getOptional(ModelStoreOptions.MODEL_STORE).isPresent()) {
+            throw new IllegalArgumentException(ModelStoreOptions.MODEL_STORE.key() + " is required");
         }
     }
 
-    /** All options, for documentation and --help. */
-    public static java.util.List<ConfigOption<?>> all() {
-        java.util.List<ConfigOption<?>> out = new java.util.ArrayList<>();
-        for (java.lang.reflect.Field f : MixJobOptions.class.getFields()) {
-            if (ConfigOption.class.isAssignableFrom(f.getType())) {
-                try {
-                    out.add((ConfigOption<?>) f.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return out;
+    /** The mix job's own options (the shared ones are {@link KafkaOptions} and {@link ModelStoreOptions}). */
+    public static List<ConfigOption<?>> all() {
+        return JobOptions.declaredIn(MixJobOptions.class);
     }
 }

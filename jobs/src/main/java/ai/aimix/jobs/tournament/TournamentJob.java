@@ -1,7 +1,9 @@
 package ai.aimix.jobs.tournament;
 
 import ai.aimix.jobs.JobArguments;
-import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.kafka.KafkaConnectors;
+import ai.aimix.jobs.kafka.KafkaOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.operators.tournament.EvolutionFunction;
 import ai.aimix.operators.tournament.LeagueRatingsOperator;
 import ai.aimix.schema.ChampionAlias;
@@ -18,7 +20,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -58,36 +59,28 @@ public final class TournamentJob {
     }
 
     public static TournamentJob onKafka(ReadableConfig c) {
-        KafkaSource<TournamentInbound> source = KafkaSource.<TournamentInbound>builder()
-                .setProperties(MixJobOptions.kafka(c).properties())
+        KafkaSource<TournamentInbound> source = KafkaConnectors.<TournamentInbound>source(c)
                 .setTopics(c.get(TournamentJobOptions.TOPIC_BATTLES), c.get(TournamentJobOptions.TOPIC_VOTES),
-                        c.get(MixJobOptions.TOPIC_REGISTRY))
+                        c.get(KafkaOptions.TOPIC_REGISTRY))
                 .setGroupId(c.get(TournamentJobOptions.GROUP_ID))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new TournamentCodecs.Inbound(c.get(TournamentJobOptions.TOPIC_BATTLES),
-                        c.get(TournamentJobOptions.TOPIC_VOTES), c.get(MixJobOptions.TOPIC_REGISTRY),
+                        c.get(TournamentJobOptions.TOPIC_VOTES), c.get(KafkaOptions.TOPIC_REGISTRY),
                         c.get(TournamentJobOptions.AUTHENTICATE) ? TournamentJobOptions.keys(c) : null))
-                .setProperty("isolation.level", "read_committed")
                 .build();
-        KafkaSink<TournamentOutbound> sink = KafkaSink.<TournamentOutbound>builder()
-                .setKafkaProducerConfig(MixJobOptions.kafka(c).properties())
-                .setRecordSerializer(new TournamentCodecs.Outbound(c.get(TournamentJobOptions.TOPIC_STANDINGS),
-                        c.get(TournamentJobOptions.TOPIC_ERRORS), c.get(MixJobOptions.TOPIC_REGISTRY),
-                        c.get(TournamentJobOptions.TOPIC_EVOLUTION)))
-                .setDeliveryGuarantee(c.get(MixJobOptions.EXACTLY_ONCE) ? DeliveryGuarantee.EXACTLY_ONCE
-                        : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(c.get(TournamentJobOptions.GROUP_ID) + "-tx")
-                .setProperty("transaction.timeout.ms",
-                        String.valueOf(c.get(MixJobOptions.TRANSACTION_TIMEOUT).toMillis()))
-                .build();
+        KafkaSink<TournamentOutbound> sink = KafkaConnectors.transactionalSink(c,
+                new TournamentCodecs.Outbound(c.get(TournamentJobOptions.TOPIC_STANDINGS),
+                        c.get(TournamentJobOptions.TOPIC_ERRORS), c.get(KafkaOptions.TOPIC_REGISTRY),
+                        c.get(TournamentJobOptions.TOPIC_EVOLUTION)),
+                c.get(TournamentJobOptions.GROUP_ID) + "-tx");
         return new TournamentJob(c, source, sink);
     }
 
     public void build(StreamExecutionEnvironment env) {
         if (!config.get(TournamentJobOptions.EVOLUTION_LEAGUES).isEmpty()
-                && !config.getOptional(MixJobOptions.MODEL_STORE).isPresent()) {
+                && !config.getOptional(ModelStoreOptions.MODEL_STORE).isPresent()) {
             throw new IllegalArgumentException(TournamentJobOptions.EVOLUTION_LEAGUES.key() + " needs "
-                    + MixJobOptions.MODEL_STORE.key() + " (where children are written)");
+                    + ModelStoreOptions.MODEL_STORE.key() + " (where children are written)");
         }
         DataStream<TournamentInbound> inbound = env.fromSource(source, WatermarkStrategy.noWatermarks(),
                 "Kafka: tournament.battles + tournament.votes").uid("tournament-source");
@@ -130,7 +123,7 @@ public final class TournamentJob {
         SingleOutputStreamOperator<TournamentOutbound> evolution = evolutionInput
                 .keyBy(EvolutionFunction::league)
                 .connect(registry.broadcast(EvolutionFunction.REGISTRY))
-                .process(new EvolutionFunction(TournamentJobOptions.evolution(config), config.get(MixJobOptions.MODEL_STORE),
+                .process(new EvolutionFunction(TournamentJobOptions.evolution(config), config.get(ModelStoreOptions.MODEL_STORE),
                         new java.util.HashSet<>(config.get(TournamentJobOptions.EVOLUTION_LEAGUES)),
                         config.get(TournamentJobOptions.EVOLUTION_RETRY).toMillis()))
                 .returns(TournamentOutbound.class)

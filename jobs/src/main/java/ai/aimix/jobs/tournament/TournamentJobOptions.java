@@ -1,6 +1,10 @@
 package ai.aimix.jobs.tournament;
 
+import ai.aimix.jobs.JobOptions;
 import ai.aimix.schema.auth.TournamentKeys;
+import ai.aimix.tournament.Breeder;
+import ai.aimix.tournament.Evolution;
+import ai.aimix.tournament.VoteChecks;
 import ai.aimix.schema.codec.Contract;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -10,7 +14,10 @@ import java.util.List;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-/** Options of the tournament job ({@code aimix.tournament.*}); Kafka connection options are the mix job's. */
+/**
+ * Options of the tournament job ({@code aimix.tournament.*}); the Kafka connection and the registry topic are
+ * {@link ai.aimix.jobs.kafka.KafkaOptions}, the model store {@link ai.aimix.jobs.registry.ModelStoreOptions}.
+ */
 public final class TournamentJobOptions {
     public static final ConfigOption<String> JOB_NAME = key("aimix.tournament.job-name").stringType()
             .defaultValue("AI Mixer tournament").withDescription("Name of the tournament job in the Flink UI.");
@@ -28,9 +35,9 @@ public final class TournamentJobOptions {
             .defaultValue(Duration.ofMillis(500)).withDescription("A league's standings are refitted and published at "
                     + "most this often while votes arrive.");
     public static final ConfigOption<Double> MIN_LISTEN_SHARE = key("aimix.tournament.min-listen-share").doubleType()
-            .defaultValue(0.5).withDescription("A vote needs at least this share of one mix's length of listening.");
+            .defaultValue(VoteChecks.Settings.DEFAULT_MIN_LISTEN_SHARE).withDescription("A vote needs at least this share of one mix's length of listening.");
     public static final ConfigOption<Duration> BATTLE_LIFETIME = key("aimix.tournament.battle-lifetime").durationType()
-            .defaultValue(Duration.ofDays(7)).withDescription("How long a battle without closesAtMillis takes votes.");
+            .defaultValue(VoteChecks.Settings.DEFAULT_LIFETIME).withDescription("How long a battle without closesAtMillis takes votes.");
     public static final ConfigOption<Duration> BATTLE_RETENTION = key("aimix.tournament.battle-retention")
             .durationType().defaultValue(Duration.ofDays(1)).withDescription("How long a closed battle is remembered "
                     + "(late votes: CLOSED_BATTLE; after that UNKNOWN_BATTLE).");
@@ -59,29 +66,29 @@ public final class TournamentJobOptions {
                     + "children, votes rate them, the best breed the next generation. '*': every league; empty: none "
                     + "(ratings only).");
     public static final ConfigOption<Double> EVOLUTION_INTERVAL_WIDTH = key("aimix.tournament.evolution.interval-width")
-            .doubleType().defaultValue(200.0).withDescription("A generation ends when every member's 95 % interval is "
+            .doubleType().defaultValue(Evolution.Settings.DEFAULT_INTERVAL_WIDTH).withDescription("A generation ends when every member's 95 % interval is "
                     + "narrower than this (Elo points, full width).");
     public static final ConfigOption<Long> EVOLUTION_VOTE_BUDGET = key("aimix.tournament.evolution.vote-budget")
-            .longType().defaultValue(1000L).withDescription("A generation also ends when it has used this many counted "
+            .longType().defaultValue(Evolution.Settings.DEFAULT_VOTE_BUDGET).withDescription("A generation also ends when it has used this many counted "
                     + "votes.");
     public static final ConfigOption<Long> EVOLUTION_PROMOTION_MIN_VOTES = key("aimix.tournament.evolution"
-            + ".promotion-min-votes").longType().defaultValue(50L).withDescription("A challenger is promoted when its "
+            + ".promotion-min-votes").longType().defaultValue(Evolution.Settings.DEFAULT_PROMOTION_MIN_VOTES).withDescription("A challenger is promoted when its "
             + "95 % interval lies above the champion's and both have at least this many counted votes.");
     public static final ConfigOption<Integer> EVOLUTION_CHILDREN = key("aimix.tournament.evolution.children").intType()
-            .defaultValue(4).withDescription("Children bred per generation (the champion survives besides them).");
+            .defaultValue(Breeder.Settings.DEFAULT_CHILDREN).withDescription("Children bred per generation (the champion survives besides them).");
     public static final ConfigOption<Integer> EVOLUTION_PARENTS = key("aimix.tournament.evolution.parents").intType()
-            .defaultValue(2).withDescription("The best this many members by rating breed (truncation selection).");
+            .defaultValue(Breeder.Settings.DEFAULT_PARENTS).withDescription("The best this many members by rating breed (truncation selection).");
     public static final ConfigOption<Double> EVOLUTION_SIGMA = key("aimix.tournament.evolution.sigma").doubleType()
-            .defaultValue(0.3).withDescription("First mutation step: Gaussian noise of this times each mutated tensor's "
+            .defaultValue(Breeder.Settings.DEFAULT_SIGMA).withDescription("First mutation step: Gaussian noise of this times each mutated tensor's "
                     + "RMS (at least min-scale) on the output layer; adapted by the 1/5 success rule.");
     public static final ConfigOption<Double> EVOLUTION_MIN_SCALE = key("aimix.tournament.evolution.min-scale")
-            .doubleType().defaultValue(0.1).withDescription("The smallest RMS a mutation is relative to (a neutral "
+            .doubleType().defaultValue(Breeder.Settings.DEFAULT_MIN_SCALE).withDescription("The smallest RMS a mutation is relative to (a neutral "
                     + "model's output layer is zero).");
     public static final ConfigOption<Long> EVOLUTION_SEED = key("aimix.tournament.evolution.seed").longType()
-            .defaultValue(1L).withDescription("Seed of breeding: a generation's children are a function of their "
+            .defaultValue(Evolution.Settings.DEFAULT_SEED).withDescription("Seed of breeding: a generation's children are a function of their "
                     + "parents, the generation number and this seed.");
     public static final ConfigOption<String> EVOLUTION_ID_PREFIX = key("aimix.tournament.evolution.id-prefix")
-            .stringType().defaultValue("evo").withDescription("Children are named PREFIX-LEAGUE-gGENERATION-cINDEX.");
+            .stringType().defaultValue(Evolution.Settings.DEFAULT_ID_PREFIX).withDescription("Children are named PREFIX-LEAGUE-gGENERATION-cINDEX.");
     public static final ConfigOption<Duration> EVOLUTION_RETRY = key("aimix.tournament.evolution.retry").durationType()
             .defaultValue(Duration.ofSeconds(1)).withDescription("How soon founding a league is tried again when its "
                     + "champion's descriptor has not been read from the registry yet.");
@@ -116,8 +123,8 @@ public final class TournamentJobOptions {
     }
 
     /** The evolution settings these options give. */
-    public static ai.aimix.tournament.Evolution.Settings evolution(org.apache.flink.configuration.ReadableConfig c) {
-        ai.aimix.tournament.Evolution.Settings s = new ai.aimix.tournament.Evolution.Settings();
+    public static Evolution.Settings evolution(ReadableConfig c) {
+        Evolution.Settings s = new Evolution.Settings();
         s.intervalWidth = c.get(EVOLUTION_INTERVAL_WIDTH);
         s.voteBudget = c.get(EVOLUTION_VOTE_BUDGET);
         s.promotionMinVotes = c.get(EVOLUTION_PROMOTION_MIN_VOTES);
@@ -134,11 +141,6 @@ public final class TournamentJobOptions {
     }
 
     public static List<ConfigOption<?>> all() {
-        return List.of(GROUP_ID, TOPIC_BATTLES, TOPIC_VOTES, TOPIC_STANDINGS, TOPIC_ERRORS, REFRESH, MIN_LISTEN_SHARE,
-                BATTLE_LIFETIME, BATTLE_RETENTION, UNKNOWN_BATTLE_WAIT, RATE_BURST, RATE_PER_MINUTE, SCREEN_ALPHA, SCREEN_MIN_VOTES,
-                TOPIC_EVOLUTION, EVOLUTION_LEAGUES, EVOLUTION_INTERVAL_WIDTH, EVOLUTION_VOTE_BUDGET,
-                EVOLUTION_PROMOTION_MIN_VOTES, EVOLUTION_CHILDREN,
-                EVOLUTION_PARENTS, EVOLUTION_SIGMA, EVOLUTION_MIN_SCALE, EVOLUTION_SEED, EVOLUTION_ID_PREFIX,
-                EVOLUTION_RETRY, SECRET_KEYS, AUTHENTICATE);
+        return JobOptions.declaredIn(TournamentJobOptions.class);
     }
 }

@@ -1,6 +1,7 @@
 package ai.aimix.jobs.training;
 
-import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelLineage;
@@ -50,10 +51,10 @@ final class CandidateSink implements Sink<TrainingOutcome> {
                             .writeValue(file.resolveSibling(file.getFileName() + ".json").toFile(), o.getMetrics());
                 }
                 if (config.get(TrainingJobOptions.REGISTER)) {
-                    RegistryClient registry = new RegistryClient(MixJobOptions.kafka(config),
-                            config.get(MixJobOptions.TOPIC_REGISTRY), Duration.ofSeconds(30));
+                    RegistryClient registry = new RegistryClient(KafkaOptions.connection(config),
+                            config.get(KafkaOptions.TOPIC_REGISTRY), Duration.ofSeconds(30));
                     try {
-                        registry.publishCandidate(new ModelStore(config.get(MixJobOptions.MODEL_STORE)), o.getModelId(),
+                        registry.publishCandidate(new ModelStore(config.get(ModelStoreOptions.MODEL_STORE)), o.getModelId(),
                                 onnx, new ModelLineage("train", List.of(), o.getSeed(),
                                 o.getNote()), o.getMetrics());
                     } catch (ai.aimix.model.registry.RegistryException

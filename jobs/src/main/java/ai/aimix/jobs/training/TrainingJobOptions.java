@@ -1,5 +1,7 @@
 package ai.aimix.jobs.training;
 
+import ai.aimix.jobs.JobOptions;
+import java.util.List;
 import ai.aimix.learn.SpecAugment;
 import ai.aimix.learn.Trainer;
 import org.apache.flink.configuration.ConfigOption;
@@ -15,11 +17,11 @@ public final class TrainingJobOptions {
             .defaultValue("mixnet-trained").withDescription("Id of the trained model version.");
     public static final ConfigOption<Integer> EPOCHS = key("aimix.training.epochs").intType().defaultValue(30)
             .withDescription("Passes over the training songs.");
-    public static final ConfigOption<Integer> BATCH = key("aimix.training.batch-size").intType().defaultValue(64)
+    public static final ConfigOption<Integer> BATCH = key("aimix.training.batch-size").intType().defaultValue(Trainer.Settings.DEFAULT_BATCH_SIZE)
             .withDescription("Rows (stem segments) per optimiser step.");
     public static final ConfigOption<Double> LEARNING_RATE = key("aimix.training.learning-rate").doubleType()
-            .defaultValue(3e-3).withDescription("Adam's step size.");
-    public static final ConfigOption<Long> SEED = key("aimix.training.seed").longType().defaultValue(1L)
+            .defaultValue(Trainer.Settings.DEFAULT_LEARNING_RATE).withDescription("Adam's step size.");
+    public static final ConfigOption<Long> SEED = key("aimix.training.seed").longType().defaultValue(Trainer.Settings.DEFAULT_SEED)
             .withDescription("Seed of the head's initialisation, the shuffles and the masks: the same seed and feature "
                     + "store give the same model, byte for byte.");
     public static final ConfigOption<Integer> TIME_MASKS = key("aimix.training.spec-augment.time-masks").intType()
@@ -54,9 +56,8 @@ public final class TrainingJobOptions {
     }
 
     /** Every option, for the documentation check. */
-    public static java.util.List<ConfigOption<?>> all() {
-        return java.util.List.of(FEATURES, MODEL_ID, EPOCHS, BATCH, LEARNING_RATE, SEED, TIME_MASKS, TIME_MASK_WIDTH,
-                FREQUENCY_MASKS, FREQUENCY_MASK_WIDTH, CHECKPOINT, ENCODER_THREADS, OUTPUT, REGISTER, PRINT_PROGRESS);
+    public static List<ConfigOption<?>> all() {
+        return JobOptions.declaredIn(TrainingJobOptions.class);
     }
 
     public static Trainer.Settings trainer(ReadableConfig c) {

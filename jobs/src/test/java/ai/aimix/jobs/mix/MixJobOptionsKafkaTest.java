@@ -1,5 +1,6 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.clients.kafka.KafkaConnection;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -29,9 +30,9 @@ class MixJobOptionsKafkaTest {
         Path file = dir.resolve("kafka.properties");
         Files.writeString(file, "security.protocol=SSL\ntransactional.id=mine\n");
         Configuration c = new Configuration();
-        c.set(MixJobOptions.CLIENT_CONFIG_FILE, file.toString());
+        c.set(KafkaOptions.CLIENT_CONFIG_FILE, file.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MixJobOptions.validate(c));
-        assertTrue(e.getMessage().startsWith(MixJobOptions.CLIENT_CONFIG_FILE.key() + ": ")
+        assertTrue(e.getMessage().startsWith(KafkaOptions.CLIENT_CONFIG_FILE.key() + ": ")
                 && e.getMessage().contains("transactional.id"), e.getMessage());
     }
 
@@ -40,9 +41,9 @@ class MixJobOptionsKafkaTest {
         Path file = dir.resolve("kafka.properties");
         Files.writeString(file, "security.protocol=SSL\nssl.truststore.location=/file\n");
         Configuration c = new Configuration();
-        c.set(MixJobOptions.CLIENT_CONFIG_FILE, file.toString());
+        c.set(KafkaOptions.CLIENT_CONFIG_FILE, file.toString());
         c.setString(KafkaConnection.PREFIX + "ssl.truststore.location", "/option");
-        KafkaConnection k = MixJobOptions.kafka(c);
+        KafkaConnection k = KafkaOptions.connection(c);
         assertEquals("SSL", k.settings().get("security.protocol"));
         assertEquals("/option", k.settings().get("ssl.truststore.location"));
     }

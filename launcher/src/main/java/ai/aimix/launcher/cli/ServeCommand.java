@@ -1,9 +1,10 @@
 package ai.aimix.launcher.cli;
 
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.clients.cli.ServeInfo;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.launcher.embedded.EmbeddedStack;
-import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.model.store.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,11 +69,11 @@ public final class ServeCommand implements Callable<Integer> {
         topics.put("progress", t.progress);
         topics.put("results", t.results);
         topics.put("errors", t.errors);
-        topics.put("registry", stack.config().get(MixJobOptions.TOPIC_REGISTRY));
+        topics.put("registry", stack.config().get(KafkaOptions.TOPIC_REGISTRY));
         new ServeInfo(stack.bootstrapServers(), stack.uiUrl(), pid,
-                new ModelStore(stack.config().get(MixJobOptions.MODEL_STORE)).root(), topics).write(topics);
+                new ModelStore(stack.config().get(ModelStoreOptions.MODEL_STORE)).root(), topics).write(topics);
         System.out.println("ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", t.all())
-                + " ui=" + stack.uiUrl() + " models=" + stack.config().get(MixJobOptions.MODEL_STORE)
+                + " ui=" + stack.uiUrl() + " models=" + stack.config().get(ModelStoreOptions.MODEL_STORE)
                 + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
         System.out.flush();
         // a serve whose job has ended must not go on advertising itself: stop, and say why

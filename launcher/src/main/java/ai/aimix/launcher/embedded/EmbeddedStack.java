@@ -1,5 +1,7 @@
 package ai.aimix.launcher.embedded;
 
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.mix.MixJobOptions;
@@ -86,14 +88,14 @@ public final class EmbeddedStack implements AutoCloseable {
             conf.set(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN, "http://" + conf.get(RestOptions.ADDRESS) + ":"
                     + conf.get(RestOptions.PORT));
         }
-        if (!conf.getOptional(MixJobOptions.MODEL_STORE).isPresent()) {
-            conf.set(MixJobOptions.MODEL_STORE, data.resolve("models").toString());
+        if (!conf.getOptional(ModelStoreOptions.MODEL_STORE).isPresent()) {
+            conf.set(ModelStoreOptions.MODEL_STORE, data.resolve("models").toString());
         }
         EmbeddedKafka kafka = null;
         JobClient job = null;
         try {
             kafka = EmbeddedKafka.start(data.resolve("kafka"), temp, kafkaPort);
-            conf.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             kafka.createTopics(TopicLayout.of(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
                     TopicLayout.configs());
             kafka.createTopics(TopicLayout.registry(conf), TopicLayout.registryConfigs());
@@ -124,8 +126,8 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Model administration against this configuration's store and registry topic. */
     public static ModelAdmin admin(ReadableConfig conf) {
-        return new ModelAdmin(new ModelStore(conf.get(MixJobOptions.MODEL_STORE)),
-                new RegistryClient(MixJobOptions.kafka(conf), conf.get(MixJobOptions.TOPIC_REGISTRY),
+        return new ModelAdmin(new ModelStore(conf.get(ModelStoreOptions.MODEL_STORE)),
+                new RegistryClient(KafkaOptions.connection(conf), conf.get(KafkaOptions.TOPIC_REGISTRY),
                         Duration.ofSeconds(30)), java.time.Clock.systemUTC());
     }
 

@@ -1,5 +1,6 @@
 package ai.aimix.launcher.embedded;
 
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 import org.apache.flink.configuration.ReadableConfig;
@@ -33,7 +34,7 @@ public final class TopicLayout {
      * compacted (the latest value per key is kept forever).
      */
     public static Map<String, Integer> registry(ReadableConfig c) {
-        return Map.of(c.get(MixJobOptions.TOPIC_REGISTRY), 1);
+        return Map.of(c.get(KafkaOptions.TOPIC_REGISTRY), 1);
     }
 
     /** The tournament job's topics: battles and votes with {@code partitions}, its outputs with one each. */

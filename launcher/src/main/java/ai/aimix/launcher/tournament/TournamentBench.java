@@ -1,10 +1,10 @@
 package ai.aimix.launcher.tournament;
 
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 
 import ai.aimix.launcher.embedded.EmbeddedKafka;
-import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.Vote;
@@ -244,8 +244,8 @@ public final class TournamentBench {
         Configuration c = new Configuration(base);
         c.set(RestOptions.BIND_PORT, "0");
         c.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toString());
-        c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(refreshMillis));
         c.set(TournamentJobOptions.SECRET_KEYS, keys.specs());
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));

@@ -1,5 +1,7 @@
 package ai.aimix.launcher.e2e;
 
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 
 import ai.aimix.clients.audio.Audio;
@@ -59,16 +61,16 @@ final class JobTestSupport {
 
     static Configuration jobConfig(EmbeddedKafka kafka, Path store, String group) throws Exception {
         Configuration c = new Configuration();
-        c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(MixJobOptions.GROUP_ID, group);
         c.set(MixJobOptions.TRANSACTIONAL_ID_PREFIX, group);
-        c.set(MixJobOptions.MODEL_STORE, store.toString());
+        c.set(ModelStoreOptions.MODEL_STORE, store.toString());
         c.set(MixJobOptions.SEGMENT_FRAMES, SEGMENT);
         c.set(MixJobOptions.RAMP_FRAMES, 1024);
         c.set(MixJobOptions.BATCH_SEGMENTS, 8);
         c.set(MixJobOptions.BATCH_MAX_DELAY, Duration.ofMillis(50));
         c.set(MixJobOptions.CHUNK_TIMEOUT, Duration.ofSeconds(20));
-        c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(MixJobOptions.STEM_THREADS, 2);
         c.set(MixJobOptions.ORT_THREADS, 1);
         c.set(MixJobOptions.MODEL_WAIT, Duration.ofSeconds(1));

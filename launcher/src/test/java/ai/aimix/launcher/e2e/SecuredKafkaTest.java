@@ -1,5 +1,6 @@
 package ai.aimix.launcher.e2e;
 
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.mix.MixJobOptions;
 
@@ -89,7 +90,7 @@ class SecuredKafkaTest {
     static List<AclBinding> mixJobAcls(String user, Configuration c) {
         List<AclBinding> out = new ArrayList<>();
         for (String t : List.of(c.get(MixJobOptions.TOPIC_REQUESTS), c.get(MixJobOptions.TOPIC_CHUNKS),
-                c.get(MixJobOptions.TOPIC_REGISTRY))) {
+                c.get(KafkaOptions.TOPIC_REGISTRY))) {
             out.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
         }
         for (String t : List.of(c.get(MixJobOptions.TOPIC_OUTPUT), c.get(MixJobOptions.TOPIC_PROGRESS),
@@ -139,10 +140,10 @@ class SecuredKafkaTest {
             file.store(out, "the mix job's Kafka credentials");
         }
         Configuration conf = JobTestSupport.jobConfig(kafka, dir.resolve("store"), "secured");
-        conf.set(MixJobOptions.CLIENT_CONFIG_FILE, jobProperties.toString());
+        conf.set(KafkaOptions.CLIENT_CONFIG_FILE, jobProperties.toString());
         conf.setString(KafkaConnection.PREFIX + "security.protocol", "SASL_PLAINTEXT");
         conf.setString(KafkaConnection.PREFIX + "sasl.mechanism", "PLAIN");
-        assertEquals(asJob.settings(), MixJobOptions.kafka(conf).settings());
+        assertEquals(asJob.settings(), KafkaOptions.connection(conf).settings());
 
         // as the super user: topics, ACLs and the registry
         kafka.createTopics(TopicLayout.of(conf, 2), TopicLayout.configs());

@@ -1,10 +1,10 @@
 package ai.aimix.launcher.e2e;
 
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 
 import ai.aimix.launcher.embedded.EmbeddedKafka;
-import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.TournamentError;
@@ -94,11 +94,11 @@ class TournamentJobTest {
     @Test
     void countsEveryValidVoteOnceAndRefusesTheRestWithReasons() throws Exception {
         Configuration c = new Configuration();
-        c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(200));
         c.set(TournamentJobOptions.SECRET_KEYS, KEYS.specs());
         c.set(TournamentJobOptions.UNKNOWN_BATTLE_WAIT, Duration.ofSeconds(1));
-        c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         // no restarts: a record that threw anywhere would fail the job, which must still be RUNNING at the end
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
@@ -276,7 +276,7 @@ class TournamentJobTest {
 
     private Standings run(String name, FailOnce tap) throws Exception {
         Configuration c = new Configuration();
-        c.set(MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(TournamentJobOptions.GROUP_ID, "tournament-" + name);
         kafka.createTopics(Map.of("battles-" + name, 2, "votes-" + name, 2, "standings-" + name, 1,
                 "errors-" + name, 1), Map.of());
@@ -286,7 +286,7 @@ class TournamentJobTest {
         c.set(TournamentJobOptions.TOPIC_ERRORS, "errors-" + name);
         c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(100));
         c.set(TournamentJobOptions.SECRET_KEYS, KEYS.specs());
-        c.set(MixJobOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

@@ -1,5 +1,6 @@
 package ai.aimix.launcher.embedded;
 
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.jobs.mix.MixJobOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -45,7 +46,11 @@ class FlinkConfigsTest {
             "org.apache.flink.configuration.NettyShuffleEnvironmentOptions",
             "org.apache.flink.state.rocksdb.RocksDBOptions",
             "org.apache.flink.state.rocksdb.RocksDBConfigurableOptions",
+            "ai.aimix.jobs.kafka.KafkaOptions",
+            "ai.aimix.jobs.registry.ModelStoreOptions",
             "ai.aimix.jobs.mix.MixJobOptions",
+            "ai.aimix.jobs.tournament.TournamentJobOptions",
+            "ai.aimix.jobs.training.TrainingJobOptions",
             "ai.aimix.launcher.embedded.ReadOnlyRest");
 
     static Set<String> knownKeys() throws Exception {
@@ -76,9 +81,9 @@ class FlinkConfigsTest {
         assertEquals("rocksdb", conf.get(StateBackendOptions.STATE_BACKEND));
         assertTrue(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
         assertFalse(conf.get(PipelineOptions.GENERIC_TYPES));
-        assertTrue(conf.get(MixJobOptions.TRANSACTION_TIMEOUT).compareTo(Duration.ofMinutes(15)) < 0);
+        assertTrue(conf.get(KafkaOptions.TRANSACTION_TIMEOUT).compareTo(Duration.ofMinutes(15)) < 0);
         assertTrue(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)
-                .compareTo(conf.get(MixJobOptions.TRANSACTION_TIMEOUT)) < 0);
+                .compareTo(conf.get(KafkaOptions.TRANSACTION_TIMEOUT)) < 0);
     }
 
     /** Issue 14, finding 7: the embedded REST API cannot change jobs; a cluster's is behind mutual TLS. */

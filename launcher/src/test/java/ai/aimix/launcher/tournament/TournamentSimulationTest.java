@@ -1,5 +1,6 @@
 package ai.aimix.launcher.tournament;
 
+import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.model.registry.RegistryView;
@@ -58,7 +59,7 @@ class TournamentSimulationTest {
             }
             assertEquals(ModelStore.FIRST_VERSION, summary.start());
             RegistryView view = EmbeddedStack.admin(stack.config()).view();
-            ModelStore store = new ModelStore(stack.config().get(ai.aimix.jobs.mix.MixJobOptions.MODEL_STORE));
+            ModelStore store = new ModelStore(stack.config().get(ModelStoreOptions.MODEL_STORE));
             for (int generation = 1; generation <= 3; generation++) {
                 for (int c = 0; c < 4; c++) {
                     String id = "evo-sim-g" + generation + "-c" + c;

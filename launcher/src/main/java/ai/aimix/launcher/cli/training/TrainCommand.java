@@ -1,8 +1,9 @@
 package ai.aimix.launcher.cli.training;
 
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
-import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.training.TrainingJob;
 import ai.aimix.jobs.training.TrainingJobOptions;
 import org.apache.flink.configuration.Configuration;
@@ -102,12 +103,12 @@ public final class TrainCommand implements Callable<Integer> {
                 return 2;
             }
             conf.set(TrainingJobOptions.REGISTER, true);
-            conf.set(MixJobOptions.BOOTSTRAP_SERVERS, admin.registry().bootstrap());
+            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, admin.registry().bootstrap());
             if (kafkaConfig != null) {
-                conf.set(MixJobOptions.CLIENT_CONFIG_FILE, kafkaConfig.toAbsolutePath().toString());
+                conf.set(KafkaOptions.CLIENT_CONFIG_FILE, kafkaConfig.toAbsolutePath().toString());
             }
-            conf.set(MixJobOptions.TOPIC_REGISTRY, admin.registry().topic());
-            conf.set(MixJobOptions.MODEL_STORE, admin.store().root());
+            conf.set(KafkaOptions.TOPIC_REGISTRY, admin.registry().topic());
+            conf.set(ModelStoreOptions.MODEL_STORE, admin.store().root());
         }
         extra.forEach(conf::setString); // -D options win over the named ones' defaults
         conf.set(CoreOptions.DEFAULT_PARALLELISM, cores);

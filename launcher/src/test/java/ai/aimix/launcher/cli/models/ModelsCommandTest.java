@@ -1,5 +1,7 @@
 package ai.aimix.launcher.cli.models;
 
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.launcher.cli.CliRun;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
 import ai.aimix.launcher.embedded.TopicLayout;
@@ -341,8 +343,8 @@ class ModelsCommandTest {
         conf.set(ai.aimix.jobs.training.TrainingJobOptions.EPOCHS, 10);
         conf.set(ai.aimix.jobs.training.TrainingJobOptions.MODEL_ID, "gate-trained");
         conf.set(ai.aimix.jobs.training.TrainingJobOptions.REGISTER, true);
-        conf.set(ai.aimix.jobs.mix.MixJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(ai.aimix.jobs.mix.MixJobOptions.MODEL_STORE, store.toString());
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(ModelStoreOptions.MODEL_STORE, store.toString());
         conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
         ai.aimix.jobs.training.TrainingJob.fromOptions(conf).execute(
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(2, conf));
