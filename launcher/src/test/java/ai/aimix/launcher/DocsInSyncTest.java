@@ -17,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.schema.ErrorCode;
 
 /** The docs keep up with the code: every option in docs/CONFIGURATION.md, every error code in docs/ERRORS.md. */
 class DocsInSyncTest {
@@ -24,7 +25,7 @@ class DocsInSyncTest {
     @Test
     void everyErrorCodeIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "ERRORS.md"));
-        for (ai.aimix.schema.ErrorCode c : ai.aimix.schema.ErrorCode.values()) {
+        for (ErrorCode c : ErrorCode.values()) {
             assertTrue(doc.contains("| `" + c.name() + "` |"), c + " is missing from docs/ERRORS.md");
         }
     }

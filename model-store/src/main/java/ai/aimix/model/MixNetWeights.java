@@ -12,6 +12,7 @@ import static ai.aimix.model.MixNetArchitecture.HEAD_INPUT;
 import static ai.aimix.model.MixNetArchitecture.HIDDEN;
 import static ai.aimix.model.MixNetArchitecture.KERNEL;
 import static ai.aimix.model.MixNetArchitecture.OUTPUTS;
+import java.util.Arrays;
 
 /**
  * The trainable tensors of a mixnet, by name, as flat row-major float arrays.
@@ -53,7 +54,7 @@ public final class MixNetWeights {
     /** The first-version initialisation: He-normal encoder and hidden layer, zero output layer (neutral mix). */
     public static MixNetWeights neutral(long seed) {
         MixNetWeights w = heNormal(seed);
-        java.util.Arrays.fill(w.tensors.get("fc2.weight"), 0f);
+        Arrays.fill(w.tensors.get("fc2.weight"), 0f);
         return w;
     }
 

@@ -7,6 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import ai.aimix.dsp.mix.ParallelRunner;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the independent per-stem (or per-variant) work of one record on a small pool shared by the operators of a
@@ -28,15 +31,15 @@ public final class StemParallelism {
      */
     public static <T> List<T> run(List<Callable<T>> tasks, int threads) throws Exception {
         int n = tasks.size();
-        List<T> results = new ArrayList<>(java.util.Collections.nCopies(n, (T) null));
+        List<T> results = new ArrayList<>(Collections.nCopies(n, (T) null));
         if (threads <= 1 || n <= 1) {
             for (int i = 0; i < n; i++) {
                 results.set(i, tasks.get(i).call());
             }
             return results;
         }
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> failure = new AtomicReference<>();
         Runnable worker = () -> {
             int i;
             while (failure.get() == null && (i = next.getAndIncrement()) < n) {
@@ -85,9 +88,9 @@ public final class StemParallelism {
     }
 
     /** A {@link ai.aimix.dsp.mix.ParallelRunner} on this pool. */
-    public static ai.aimix.dsp.mix.ParallelRunner runner(int threads) {
+    public static ParallelRunner runner(int threads) {
         if (threads <= 1) {
-            return ai.aimix.dsp.mix.ParallelRunner.SEQUENTIAL;
+            return ParallelRunner.SEQUENTIAL;
         }
         return tasks -> {
             List<Callable<Void>> callables = new ArrayList<>(tasks.size());

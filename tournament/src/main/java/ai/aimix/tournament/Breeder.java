@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.StandardNormal;
+import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Breeds a generation of mixnet versions from rated parents, in plain Java on the weights:
@@ -37,7 +41,7 @@ public final class Breeder {
     static final Set<String> MUTATED = Set.of("fc2.weight", "fc2.bias");
 
     /** How many children and parents, and the mutation step. */
-    public static final class Settings implements java.io.Serializable {
+    public static final class Settings implements Serializable {
         private static final long serialVersionUID = 1L;
         public static final int DEFAULT_CHILDREN = 4;
         public static final int DEFAULT_PARENTS = 2;
@@ -142,7 +146,7 @@ public final class Breeder {
                 rms = Math.sqrt(rms / w.length);
                 double step = s.sigma * Math.max(rms, s.minScale);
                 for (int i = 0; i < w.length; i++) {
-                    w[i] += (float) (step * ai.aimix.model.StandardNormal.draw(cr));
+                    w[i] += (float) (step * StandardNormal.draw(cr));
                 }
             }
             out.add(new Child(prefix + "-g" + generation + "-c" + k, MixNetWeights.of(t), operation, parents,
@@ -174,13 +178,13 @@ public final class Breeder {
         }
         int frames = 32;
         SplittableRandom r = new SplittableRandom(1);
-        float[][] mel = new float[3][ai.aimix.model.MixNetArchitecture.MEL_BANDS * frames];
+        float[][] mel = new float[3][MixNetArchitecture.MEL_BANDS * frames];
         for (int s = 0; s < 2; s++) {
             for (int i = 0; i < mel[s].length; i++) {
                 mel[s][i] = (float) (-60 + 40 * r.nextDouble());
             }
         }
-        java.util.Arrays.fill(mel[2], -100f);
+        Arrays.fill(mel[2], -100f);
         float[][] p = new MixNetReference(w).predict(mel, frames, new int[] {0, 10, 2}, new int[] {0, 0, 0});
         for (float[] row : p) {
             for (ModelOutput o : ModelOutput.values()) {

@@ -4,6 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * One league's votes: the exact counts of every counted vote per model pair, each voter's own contributions, and
@@ -101,7 +104,7 @@ public final class LeagueTally {
     }
 
     public Set<String> flagged() {
-        return java.util.Collections.unmodifiableSet(flagged);
+        return Collections.unmodifiableSet(flagged);
     }
 
     public long votes() {
@@ -114,8 +117,8 @@ public final class LeagueTally {
     }
 
     /** The whole state, for a checkpoint: every voter's record (the pair totals follow from them). */
-    public java.util.List<VoterState> voters() {
-        java.util.List<VoterState> out = new java.util.ArrayList<>();
+    public List<VoterState> voters() {
+        List<VoterState> out = new ArrayList<>();
         for (String name : new TreeSet<>(voters.keySet())) {
             Voter v = voters.get(name);
             out.add(new VoterState(name, v.counts, v.firstChoices, v.sideChoices, flagged.contains(name),
@@ -125,7 +128,7 @@ public final class LeagueTally {
     }
 
     /** A tally rebuilt from {@link #voters()} and the vote count: the same counts, flags and ratings. */
-    public static LeagueTally restore(double alpha, int minVotes, java.util.List<VoterState> voters, long votes) {
+    public static LeagueTally restore(double alpha, int minVotes, List<VoterState> voters, long votes) {
         LeagueTally t = new LeagueTally(alpha, minVotes);
         t.votes = votes;
         for (VoterState s : voters) {

@@ -10,6 +10,7 @@ import ai.aimix.schema.ModelLineage;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Locale;
 
 /** Evolution's parents and children in the {@link ModelStore}: ONNX files written once, with their lineage. */
 public final class StoredChildren implements Evolution.Store {
@@ -28,7 +29,7 @@ public final class StoredChildren implements Evolution.Store {
     public ModelDescriptor store(Breeder.Child child, String league, int generation) throws IOException {
         byte[] onnx = MixNetOnnx.build(child.weights(), child.id());
         ModelLineage lineage = new ModelLineage(child.operation(), child.parents(), child.seed(),
-                String.format(java.util.Locale.ROOT, "tournament evolution: league %s, generation %d, sigma %.4f",
+                String.format(Locale.ROOT, "tournament evolution: league %s, generation %d, sigma %.4f",
                         league, generation, child.sigma()));
         try {
             return store.publish(child.id(), onnx, lineage, Map.of("generation", (double) generation,

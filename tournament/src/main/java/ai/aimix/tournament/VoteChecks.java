@@ -5,6 +5,8 @@ import java.time.Duration;
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Vote;
+import java.io.Serializable;
+import java.time.Instant;
 
 /**
  * Whether a vote may be counted, judged against its battle (the per-battle duplicate and the per-voter rate limit
@@ -12,7 +14,7 @@ import ai.aimix.schema.Vote;
  */
 public final class VoteChecks {
     /** Limits. */
-    public static final class Settings implements java.io.Serializable {
+    public static final class Settings implements Serializable {
         private static final long serialVersionUID = 1L;
         public static final double DEFAULT_MIN_LISTEN_SHARE = 0.5;
         public static final Duration DEFAULT_LIFETIME = Duration.ofDays(7);
@@ -46,7 +48,7 @@ public final class VoteChecks {
                 : battle.getCreatedAtMillis() + s.defaultLifetimeMillis;
         if (now > closes) {
             return new Problem(TournamentErrorCode.CLOSED_BATTLE, "battle " + battle.getBattleId() + " closed at "
-                    + java.time.Instant.ofEpochMilli(closes));
+                    + Instant.ofEpochMilli(closes));
         }
         if (!battle.getVoters().isEmpty() && !battle.getVoters().contains(v.getVoterId())) {
             return new Problem(TournamentErrorCode.NOT_ALLOWED, "voter " + v.getVoterId() + " may not vote on battle "

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
 
 /**
  * A panel of simulated voters for tournaments: honest {@link SimulatedListener}s with personal tastes (a third want
@@ -39,14 +41,14 @@ public final class VoterPanel {
     /** How the screen did against the panel's known bad actors. */
     public record Screening(int flaggedBad, int flaggedHonest, int bad, int honest) {
         /** Share of flagged voters that are bad actors (1 when none is flagged). */
-        @com.fasterxml.jackson.annotation.JsonProperty
+        @JsonProperty
         public double precision() {
             int flagged = flaggedBad + flaggedHonest;
             return flagged == 0 ? 1 : (double) flaggedBad / flagged;
         }
 
         /** Share of bad actors flagged (1 when there are none). */
-        @com.fasterxml.jackson.annotation.JsonProperty
+        @JsonProperty
         public double recall() {
             return bad == 0 ? 1 : (double) flaggedBad / bad;
         }
@@ -78,7 +80,7 @@ public final class VoterPanel {
         Kind[] kinds = {Kind.ALWAYS_A, Kind.RANDOM, Kind.ADVERSARIAL};
         for (int i = 0; i < bad; i++) {
             Kind k = kinds[i % 3];
-            String id = String.format("%s-%03d", k.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), i);
+            String id = String.format("%s-%03d", k.name().toLowerCase(Locale.ROOT).replace('_', '-'), i);
             voters.add(new Voter(id, k, new SimulatedListener(id, null, 0f, sensitivity, 0.01, 10,
                     random.nextLong())));
         }

@@ -8,6 +8,9 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Random;
 
 class BradleyTerryTest {
     /** Two models: the MLE of the difference is the log odds, its variance 1 / (n p (1 - p)). */
@@ -71,7 +74,7 @@ class BradleyTerryTest {
         }
         BradleyTerry.Fit first = null;
         for (int shuffle = 0; shuffle < 3; shuffle++) {
-            java.util.Collections.shuffle(votes, new java.util.Random(shuffle));
+            Collections.shuffle(votes, new Random(shuffle));
             PairCounts c = new PairCounts();
             for (String[] v : votes) {
                 c.add(v[0], v[1], PairCounts.Outcome.valueOf(v[2]));
@@ -105,7 +108,7 @@ class BradleyTerryTest {
     @Test
     void recoversKnownStrengthsWithCalibratedIntervals() {
         double[] truth = {-1.0, -0.4, 0.0, 0.3, 1.1};
-        double mean = java.util.Arrays.stream(truth).average().orElse(0);
+        double mean = Arrays.stream(truth).average().orElse(0);
         SplittableRandom r = new SplittableRandom(11);
         int covered = 0;
         int total = 0;

@@ -13,10 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.HashSet;
 
 class BreederTest {
     static Breeder.Parent parent(String id, long seed, double rating, String... ancestors) {
-        java.util.Set<String> a = new java.util.HashSet<>(List.of(ancestors));
+        Set<String> a = new HashSet<>(List.of(ancestors));
         a.add(id);
         return new Breeder.Parent(id, MixNetWeights.random(seed, 0.3f), rating, a);
     }
@@ -37,7 +39,7 @@ class BreederTest {
             }
         }
         List<Breeder.Child> other = Breeder.breed(parents, 4, 42, s, "evo");
-        assertFalse(java.util.Arrays.equals(x.get(0).weights().get("fc2.weight"), other.get(0).weights().get("fc2.weight")));
+        assertFalse(Arrays.equals(x.get(0).weights().get("fc2.weight"), other.get(0).weights().get("fc2.weight")));
     }
 
     /**
@@ -71,8 +73,8 @@ class BreederTest {
                 Breeder.Parent q = child.parents().get(1).equals("c") ? c : child.parents().get(1).equals("a") ? a : b;
                 for (String name : List.of("fc1.weight", "fc2.weight")) {
                     float[] w = child.weights().get(name);
-                    assertTrue(java.util.Arrays.equals(w, p.weights().get(name))
-                            || java.util.Arrays.equals(w, q.weights().get(name)), name + " is one parent's layer");
+                    assertTrue(Arrays.equals(w, p.weights().get(name))
+                            || Arrays.equals(w, q.weights().get(name)), name + " is one parent's layer");
                 }
                 // the encoder comes from the first parent unchanged
                 assertArrayEquals(p.weights().get("conv1.weight"), child.weights().get("conv1.weight"));
@@ -112,7 +114,7 @@ class BreederTest {
         assertArrayEquals(a.weights().get("conv3.weight"), child.weights().get("conv3.weight"), "encoder untouched");
         assertArrayEquals(a.weights().get("fc1.weight"), child.weights().get("fc1.weight"), "hidden layer untouched");
         // a zero tensor (a neutral model's output layer) is mutated relative to minScale
-        Breeder.Parent neutral = new Breeder.Parent("n", MixNetWeights.neutral(1), 0, java.util.Set.of("n"));
+        Breeder.Parent neutral = new Breeder.Parent("n", MixNetWeights.neutral(1), 0, Set.of("n"));
         s.minScale = 0.05;
         float[] w = Breeder.breed(List.of(neutral), 1, 3, s, "m").get(0).weights().get("fc2.weight");
         double sq = 0;

@@ -8,6 +8,9 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.model.StandardNormal;
+import java.util.Collections;
+import java.util.Random;
 
 /**
  * Abuse detection measured on a simulated league: honest listeners (Bradley-Terry preferences with personal taste)
@@ -39,7 +42,7 @@ class LeagueTallyTest {
             voters.add("honest-" + v);
             double[] t = new double[TRUTH.length];
             for (int m = 0; m < t.length; m++) {
-                t[m] = TRUTH[m] + 0.3 * ai.aimix.model.StandardNormal.draw(r);
+                t[m] = TRUTH[m] + 0.3 * StandardNormal.draw(r);
             }
             taste.add(t);
         }
@@ -64,7 +67,7 @@ class LeagueTallyTest {
                     schedule.add(v);
                 }
             }
-            java.util.Collections.shuffle(schedule, new java.util.Random(3 + upTo));
+            Collections.shuffle(schedule, new Random(3 + upTo));
             for (int v : schedule) {
                 checks += vote(tally, voters.get(v), taste.get(v), r) ? 1 : 0;
                 cast++;

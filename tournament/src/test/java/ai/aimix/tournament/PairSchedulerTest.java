@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.HashSet;
+import java.util.Set;
 
 class PairSchedulerTest {
     static final List<String> MODELS = List.of("m0", "m1", "m2", "m3", "m4", "m5");
@@ -53,7 +55,7 @@ class PairSchedulerTest {
     @Test
     void neverPairsAModelWithItselfAndReachesEveryPair() {
         SplittableRandom r = new SplittableRandom(2);
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < 2000; i++) {
             String[] p = PairScheduler.next(MODELS, null, r);
             assertNotEquals(p[0], p[1]);

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.HashSet;
 
 /**
  * Writes multitrack songs as MIDI-like parts, deterministically for a seed: a genre (tempo, feel, instruments,
@@ -73,7 +74,7 @@ public final class Composer {
         roles.addAll(extras.subList(0, stems - 4));
 
         List<Part> parts = new ArrayList<>();
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (StemRole role : roles) {
             Part p = part(role, c);
             String name = p.name();

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.Arrays;
 
 /**
  * One song of the training corpus: clean stems rendered from a composed song, the reference mix's parameters from
@@ -207,7 +208,7 @@ public final class CorpusSong {
     public float[][][] constant(RenderSettings render, float[][] perStem) {
         int segments = segments(render);
         float[][][] out = new float[segments][][];
-        java.util.Arrays.fill(out, perStem);
+        Arrays.fill(out, perStem);
         return out;
     }
 
@@ -220,7 +221,7 @@ public final class CorpusSong {
             throw new IllegalArgumentException("render settings at " + render.sampleRate + " Hz, song at " + sampleRate);
         }
         int[] channels = new int[audio.length];
-        java.util.Arrays.fill(channels, 2);
+        Arrays.fill(channels, 2);
         return OfflineRenderer.renderPlanar(render, audio, channels, frames, schedule);
     }
 }

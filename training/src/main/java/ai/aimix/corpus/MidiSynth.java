@@ -20,6 +20,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sound.midi.InvalidMidiDataException;
+import javax.sound.midi.MidiUnavailableException;
 
 /**
  * Renders a {@link Part} to audio offline with the JDK's software synthesizer (Gervill): the part's notes go in as
@@ -86,7 +89,7 @@ public final class MidiSynth {
         Synthesizer synth;
         try {
             synth = MidiSystem.getSynthesizer();
-        } catch (javax.sound.midi.MidiUnavailableException e) {
+        } catch (MidiUnavailableException e) {
             throw new IOException("the JDK's software synthesizer is not available: " + e.getMessage(), e);
         }
         AudioFormat format = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, sampleRate, 32, 2, 8, sampleRate,
@@ -104,7 +107,7 @@ public final class MidiSynth {
             Receiver rx;
             try {
                 rx = synth.getReceiver();
-            } catch (javax.sound.midi.MidiUnavailableException e) {
+            } catch (MidiUnavailableException e) {
                 throw new IOException("the software synthesizer has no receiver: " + e.getMessage(), e);
             }
             int ch = part.drums() ? DRUM_CHANNEL : 0;
@@ -145,15 +148,15 @@ public final class MidiSynth {
             for (Instrument i : sb.getInstruments()) {
                 synth.loadInstrument(i);
             }
-        } catch (javax.sound.midi.InvalidMidiDataException e) {
+        } catch (InvalidMidiDataException e) {
             throw new IOException(soundFont + " is not a readable sound font: " + e.getMessage(), e);
         }
     }
 
-    private static final Map<Path, Soundbank> BANKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, Soundbank> BANKS = new ConcurrentHashMap<>();
 
     /** A sound font is parsed once per JVM (FluidR3 is 140 MB) and shared by every synthesizer. */
-    private static Soundbank bank(Path file) throws IOException, javax.sound.midi.InvalidMidiDataException {
+    private static Soundbank bank(Path file) throws IOException, InvalidMidiDataException {
         Soundbank sb = BANKS.get(file);
         if (sb == null) {
             synchronized (BANKS) {
@@ -186,7 +189,7 @@ public final class MidiSynth {
     private static void send(Receiver rx, int command, int channel, int d1, int d2, long micros) {
         try {
             rx.send(new ShortMessage(command, channel, d1, d2), micros);
-        } catch (javax.sound.midi.InvalidMidiDataException e) {
+        } catch (InvalidMidiDataException e) {
             throw new IllegalArgumentException(e);
         }
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import ai.aimix.corpus.Split;
 
 /**
  * Builds the corpus's feature store: songs {@code firstSeed .. firstSeed + songs - 1} composed, rendered,
@@ -79,7 +80,7 @@ public final class CorpusBuilder {
             for (int i = 0; i < songs; i++) {
                 long seed = firstSeed + i;
                 futures.add(pool.submit(() -> {
-                    int n = ai.aimix.corpus.Split.of(seed) == ai.aimix.corpus.Split.TRAIN ? variants : 1;
+                    int n = Split.of(seed) == Split.TRAIN ? variants : 1;
                     List<FeatureIndex.SongRecord> written = new ArrayList<>();
                     for (CorpusSong song : CorpusSong.generate(seed, composer, synth, render, n)) {
                         written.add(store.write(song, mel, settings.segmentFrames));

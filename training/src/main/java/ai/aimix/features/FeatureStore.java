@@ -11,6 +11,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ai.aimix.dsp.spectral.Decibels;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 
 /**
  * Log-mel features of the corpus on disk, for training: per song one {@code .npy} of shape
@@ -48,7 +52,7 @@ public final class FeatureStore {
             max = Math.max(max, frames[k]);
         }
         float[] all = new float[stems * segments * bands * max];
-        java.util.Arrays.fill(all, ai.aimix.dsp.spectral.Decibels.FLOOR_DB);
+        Arrays.fill(all, Decibels.FLOOR_DB);
         for (int i = 0; i < stems; i++) {
             for (int k = 0; k < segments; k++) {
                 float[] m = SegmentMels.pad(mels[i][k], bands, frames[k], max);
@@ -93,14 +97,14 @@ public final class FeatureStore {
         Files.createDirectories(dir);
         Path tmp = dir.resolve(INDEX + ".tmp");
         JSON.writeValue(tmp.toFile(), index);
-        Files.move(tmp, dir.resolve(INDEX), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     public FeatureIndex readIndex() throws IOException {
         Path f = dir.resolve(INDEX);
         if (!Files.isRegularFile(f)) {
-            throw new java.nio.file.NoSuchFileException(f + " (build the features first: ./aimix corpus build)");
+            throw new NoSuchFileException(f + " (build the features first: ./aimix corpus build)");
         }
         FeatureIndex index = JSON.readValue(f.toFile(), FeatureIndex.class);
         if (index.version != FeatureIndex.VERSION) {
@@ -115,14 +119,14 @@ public final class FeatureStore {
         int[] shape = a.shape();
         if (shape.length != 4 || shape[0] != song.stems.size() || shape[1] != song.segmentMelFrames.length
                 || shape[2] != bands || shape[3] != song.maxFrames) {
-            throw new IOException(song.file + ": shape " + java.util.Arrays.toString(shape) + " does not match the index");
+            throw new IOException(song.file + ": shape " + Arrays.toString(shape) + " does not match the index");
         }
         float[] all = a.floats();
         float[][][] out = new float[shape[0]][shape[1]][];
         int size = bands * song.maxFrames;
         for (int i = 0; i < shape[0]; i++) {
             for (int k = 0; k < shape[1]; k++) {
-                out[i][k] = java.util.Arrays.copyOfRange(all, (i * shape[1] + k) * size, (i * shape[1] + k + 1) * size);
+                out[i][k] = Arrays.copyOfRange(all, (i * shape[1] + k) * size, (i * shape[1] + k + 1) * size);
             }
         }
         return out;

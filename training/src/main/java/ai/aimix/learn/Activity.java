@@ -1,5 +1,7 @@
 package ai.aimix.learn;
 
+import java.util.Arrays;
+
 /** Whether a stem plays in a segment, judged from its log-mel: the loudest tenth of its frames, band-averaged. */
 public final class Activity {
     /** The threshold the trainer and the quality benchmark use, dB. */
@@ -15,7 +17,7 @@ public final class Activity {
                 level[t] += mel[b * frames + t] / bands;
             }
         }
-        java.util.Arrays.sort(level);
+        Arrays.sort(level);
         double top = 0;
         int n = Math.max(1, frames / 10);
         for (int i = frames - n; i < frames; i++) {

@@ -5,6 +5,7 @@ import ai.aimix.model.MixNetWeights;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The encoder a trained mixnet starts from, and keeps: He-normal random convolutions (seeded), except the first
@@ -46,7 +47,7 @@ public final class EncoderInit {
 
     private static void passThrough(float[] w, float[] b, int inputs, int k, int centre) {
         for (int j = 0; j < PROBES; j++) {
-            java.util.Arrays.fill(w, j * inputs * k, (j + 1) * inputs * k, 0f);
+            Arrays.fill(w, j * inputs * k, (j + 1) * inputs * k, 0f);
             w[j * inputs * k + j * k + centre] = 1f;
             b[j] = 0f;
         }

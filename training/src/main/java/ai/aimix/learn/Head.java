@@ -90,7 +90,7 @@ public final class Head {
      */
     public double lossAndGradient(float[][] x, float[][] targets, float[] weights, float[][] grad) {
         float[] rows = new float[x.length];
-        java.util.Arrays.fill(rows, 1f);
+        Arrays.fill(rows, 1f);
         return lossAndGradient(x, targets, rows, weights, grad);
     }
 

@@ -2,6 +2,7 @@ package ai.aimix.learn;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import java.util.Arrays;
 
 /**
  * SpecAugment-style masking of a band-major log-mel (Park et al. 2019): {@code timeMasks} runs of up to
@@ -59,7 +60,7 @@ public final class SpecAugment implements Serializable {
             int w = r.nextInt(maxFrequencyWidth + 1);
             int b0 = r.nextInt(Math.max(1, bands - w + 1));
             for (int b = b0; b < Math.min(bands, b0 + w); b++) {
-                java.util.Arrays.fill(out, b * frames, (b + 1) * frames, fill);
+                Arrays.fill(out, b * frames, (b + 1) * frames, fill);
             }
         }
         return out;

@@ -25,6 +25,12 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import ai.aimix.dsp.spectral.SegmentMels;
+import ai.aimix.model.MixNetReference;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * Trains the mixnet's dense head on the feature store, with explicit gradients and Adam, on a fixed encoder
@@ -260,7 +266,7 @@ public final class Trainer {
 
     static List<Row> sorted(List<Row> rows) {
         List<Row> out = new ArrayList<>(rows);
-        out.sort(java.util.Comparator.<Row>comparingInt(r -> r.song).thenComparingInt(r -> r.group)
+        out.sort(Comparator.<Row>comparingInt(r -> r.song).thenComparingInt(r -> r.group)
                 .thenComparingInt(r -> r.stem));
         return out;
     }
@@ -294,7 +300,7 @@ public final class Trainer {
             for (int i = 0; i < stems; i++) {
                 float[] mel = FeatureStore.segment(f[i][k], bands, song.maxFrames, song.segmentMelFrames[k]);
                 if (frames != song.segmentMelFrames[k]) {
-                    mel = ai.aimix.dsp.spectral.SegmentMels.pad(mel, bands, song.segmentMelFrames[k], frames);
+                    mel = SegmentMels.pad(mel, bands, song.segmentMelFrames[k], frames);
                 }
                 float weight = active(mel, bands, frames) ? 1f : s.inactiveWeight;
                 if (augment != null) {
@@ -344,7 +350,7 @@ public final class Trainer {
                     v[d] = (rows.get(k).embedding[d] - stats[0][d]) / stats[1][d];
                     v[e + d] = (ctx[d] - stats[0][e + d]) / stats[1][e + d];
                 }
-                v[2 * e + ai.aimix.model.MixNetReference.clampRole(rows.get(k).role)] = 1f;
+                v[2 * e + MixNetReference.clampRole(rows.get(k).role)] = 1f;
                 x[k] = v;
             }
             i = j;
@@ -356,7 +362,7 @@ public final class Trainer {
     static float[][] statistics(List<Row> rows) {
         int dims = 2 * MixNetArchitecture.EMBEDDING;
         float[][] identity = {new float[dims], new float[dims]};
-        java.util.Arrays.fill(identity[1], 1f);
+        Arrays.fill(identity[1], 1f);
         float[][] raw = inputs(rows, identity);
         double[] mean = new double[dims];
         double[] sq = new double[dims];
@@ -410,7 +416,7 @@ public final class Trainer {
 
     private void save(Path file, int nextEpoch, Head head, Adam adam, List<EpochReport> history) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
             out.writeInt(CHECKPOINT_MAGIC);
             out.writeLong(s.seed);
             out.writeInt(nextEpoch);
@@ -433,7 +439,7 @@ public final class Trainer {
     }
 
     private int restore(Path file, Head head, Adam adam, List<EpochReport> history) throws IOException {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != CHECKPOINT_MAGIC) {
                 throw new IOException(file + " is not a training checkpoint");
             }

@@ -19,6 +19,8 @@ import ai.aimix.model.runtime.MixNetSession;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The quality benchmark: the test split's songs mixed the way the service mixes them (the job's streaming log-mel
@@ -81,14 +83,14 @@ public final class QualityBenchmark {
     }
 
     /** Runs the songs of {@code split} through {@code model}; {@code limit} songs at most (0: all). */
-    public Report run(MixNetSession model, String split, int limit, java.util.function.Consumer<SongScore> progress)
+    public Report run(MixNetSession model, String split, int limit, Consumer<SongScore> progress)
             throws Exception {
         return run(List.of(model), split, limit, progress);
     }
 
     /** Runs the songs of {@code split} through every model (each song rendered once for all). */
     public Report run(List<MixNetSession> models, String split, int limit,
-                      java.util.function.Consumer<SongScore> progress) throws Exception {
+                      Consumer<SongScore> progress) throws Exception {
         List<FeatureIndex.SongRecord> songs = index.originals(split);
         if (limit > 0 && songs.size() > limit) {
             songs = songs.subList(0, limit);
@@ -145,7 +147,7 @@ public final class QualityBenchmark {
             for (int j = 0; j < m; j++) {
                 float[] p = models.get(j).predict(batch);
                 for (int i = 0; i < n; i++) {
-                    schedules[j][k][i] = java.util.Arrays.copyOfRange(p, i * MixParams.COUNT,
+                    schedules[j][k][i] = Arrays.copyOfRange(p, i * MixParams.COUNT,
                             (i + 1) * MixParams.COUNT);
                 }
             }

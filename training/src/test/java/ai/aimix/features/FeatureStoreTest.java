@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 
 class FeatureStoreTest {
     static final RenderSettings RENDER = RenderSettings.builder(44100).build();
@@ -75,13 +77,13 @@ class FeatureStoreTest {
     @Test
     void aMissingOrForeignIndexIsAClearError(@TempDir Path dir) throws Exception {
         FeatureStore store = new FeatureStore(dir);
-        java.nio.file.NoSuchFileException none = assertThrows(java.nio.file.NoSuchFileException.class,
+        NoSuchFileException none = assertThrows(NoSuchFileException.class,
                 store::readIndex);
         assertTrue(none.getMessage().contains("corpus build"), none.getMessage());
         FeatureIndex future = new FeatureIndex();
         future.version = FeatureIndex.VERSION + 1;
         store.writeIndex(future);
-        java.io.IOException e = assertThrows(java.io.IOException.class, store::readIndex);
+        IOException e = assertThrows(IOException.class, store::readIndex);
         assertTrue(e.getMessage().contains("index version"), e.getMessage());
     }
 
@@ -106,6 +108,6 @@ class FeatureStoreTest {
             assertArrayEquals(v0.stems.get(i).reference, v2.stems.get(i).reference, "same reference mix");
             assertTrue(v0.stems.get(i).perturbGainDb != v2.stems.get(i).perturbGainDb, "another gain");
         }
-        assertTrue(!v0.file.equals(v2.file) && java.nio.file.Files.exists(dir.resolve(v2.file)));
+        assertTrue(!v0.file.equals(v2.file) && Files.exists(dir.resolve(v2.file)));
     }
 }

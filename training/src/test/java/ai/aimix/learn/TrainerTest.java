@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
+import java.util.Arrays;
 
 /** Training at a small scale: it learns, it is a function of the seed, and a resumed run ends where an uninterrupted one does. */
 class TrainerTest {
@@ -73,7 +75,7 @@ class TrainerTest {
         // the untrained (neutral) model's level error on the same songs is several dB
         assertTrue(last.validationLevelErrorDb() < 3.5, "validation level error " + last.validationLevelErrorDb());
         Trainer.Result other = new Trainer(store, index, withSeed(settings(12), 8)).train(new Recorder(), null);
-        assertTrue(!java.util.Arrays.equals(a.weights().get("fc2.weight"), other.weights().get("fc2.weight")),
+        assertTrue(!Arrays.equals(a.weights().get("fc2.weight"), other.weights().get("fc2.weight")),
                 "another seed, another model");
     }
 
@@ -90,7 +92,7 @@ class TrainerTest {
         Trainer.Result straight = new Trainer(store, index, settings(9)).train(new Recorder(), null);
         assertArrayEquals(MixNetOnnx.build(straight.weights(), "m"), MixNetOnnx.build(resumed.weights(), "m"));
         // a checkpoint of another seed is refused rather than silently mixed in
-        java.io.IOException e = assertThrows(java.io.IOException.class,
+        IOException e = assertThrows(IOException.class,
                 () -> new Trainer(store, index, withSeed(settings(9), 99)).train(new Recorder(), ckpt));
         assertTrue(e.getMessage().contains("seed"), e.getMessage());
     }

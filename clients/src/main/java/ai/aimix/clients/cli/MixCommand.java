@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 
 /** {@code aimix mix --stems DIR --out FILE.wav}: mixes a folder of WAV stems through a running service. */
 @Command(name = "mix", mixinStandardHelpOptions = true,
@@ -138,7 +139,7 @@ public final class MixCommand implements Callable<Integer> {
         try {
             outcome = new MixClient(kafka, Topics.defaults()).run(request, inputs, StemProducer.DEFAULT_CHUNK_FRAMES,
                     wire, Duration.ofSeconds(timeoutSeconds), ProgressBar.onStderr("mixing"), files::write);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             files.discard();
             return fail(EXIT_UNREACHABLE, e.getMessage());
         } catch (IOException e) {

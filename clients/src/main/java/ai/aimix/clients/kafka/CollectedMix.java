@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.VariantResult;
+import java.util.Comparator;
 
 /**
  * Everything the job wrote about one mix, as a consumer saw it. The output chunks themselves are kept only when the
@@ -89,7 +92,7 @@ public final class CollectedMix {
             throw new IllegalStateException("the collector of mix " + mixId + " did not keep its audio");
         }
         List<MixOutputChunk> list = new ArrayList<>(chunks.getOrDefault(variant, List.of()));
-        list.sort(java.util.Comparator.comparingLong(MixOutputChunk::getSequence));
+        list.sort(Comparator.comparingLong(MixOutputChunk::getSequence));
         int total = 0;
         for (MixOutputChunk c : list) {
             total += c.getData().remaining() / Pcm.bytesPerSample(c.getEncoding());
@@ -114,10 +117,10 @@ public final class CollectedMix {
         if (result == null) {
             return false;
         }
-        if (result.getStatus() != ai.aimix.schema.MixStatus.COMPLETED) {
+        if (result.getStatus() != MixStatus.COMPLETED) {
             return true;
         }
-        for (ai.aimix.schema.VariantResult v : result.getVariants()) {
+        for (VariantResult v : result.getVariants()) {
             if (chunksReceived(v.getVariant()) < v.getOutputChunks()) {
                 return false;
             }

@@ -1,6 +1,7 @@
 package ai.aimix.clients.kafka;
 
 import ai.aimix.schema.codec.Contract;
+import java.util.List;
 
 /** The topic names a client talks to (the contract's defaults unless a deployment renamed them). */
 public final class Topics {
@@ -25,7 +26,7 @@ public final class Topics {
                 Contract.MIX_RESULTS, Contract.MIX_ERRORS);
     }
 
-    public java.util.List<String> all() {
-        return java.util.List.of(requests, chunks, output, progress, results, errors);
+    public List<String> all() {
+        return List.of(requests, chunks, output, progress, results, errors);
     }
 }

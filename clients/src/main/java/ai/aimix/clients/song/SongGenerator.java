@@ -7,6 +7,8 @@ import ai.aimix.schema.StemRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Writes a small pop song as separate stereo stems, entirely in code and deterministic for a seed: drums, bass,
@@ -54,7 +56,7 @@ public final class SongGenerator {
         }
         int frames = (int) Math.round(seconds * sampleRate);
         songSeconds = seconds;
-        List<java.util.function.Supplier<StemInput>> parts = new ArrayList<>();
+        List<Supplier<StemInput>> parts = new ArrayList<>();
         parts.add(() -> stem("drums", StemRole.DRUMS, drums(frames), 0.9));
         parts.add(() -> stem("bass", StemRole.BASS, bass(frames), 0.55));
         parts.add(() -> stem("keys", StemRole.KEYS, keys(frames), 0.35));
@@ -65,8 +67,8 @@ public final class SongGenerator {
         parts.add(() -> stem("percussion", StemRole.PERCUSSION, percussion(frames), 0.3));
         // the instruments are independent: render them on all cores, keep their order
         List<StemInput> out = parts.subList(0, stems).parallelStream()
-                .map(java.util.function.Supplier::get)
-                .collect(java.util.stream.Collectors.toList());
+                .map(Supplier::get)
+                .collect(Collectors.toList());
         return out;
     }
 

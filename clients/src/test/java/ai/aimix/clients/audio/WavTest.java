@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 class WavTest {
 
@@ -96,7 +97,7 @@ class WavTest {
         Wav.write(f, tone(44100, 2, 1000), Wav.Encoding.PCM_16);
         byte[] bytes = Files.readAllBytes(f);
         Path cut = dir.resolve("cut.wav");
-        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 1000));
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length - 1000));
         WavFormatException e = assertThrows(WavFormatException.class, () -> Wav.read(cut));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }

@@ -2,6 +2,8 @@ package ai.aimix.dsp.dynamics;
 
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import ai.aimix.dsp.loudness.Oversampler;
+import java.util.Arrays;
 
 /**
  * Stereo-linked look-ahead true-peak limiter. Each input sample's peak is estimated on the 4x oversampled signal
@@ -23,8 +25,8 @@ public final class LookaheadLimiter {
     private final float[] delayL;
     private final float[] delayR;
     /** Oversampler input: the last HISTORY - 1 samples per channel, then the block. */
-    private final float[] historyL = new float[ai.aimix.dsp.loudness.Oversampler.HISTORY - 1];
-    private final float[] historyR = new float[ai.aimix.dsp.loudness.Oversampler.HISTORY - 1];
+    private final float[] historyL = new float[Oversampler.HISTORY - 1];
+    private final float[] historyR = new float[Oversampler.HISTORY - 1];
     private float[] work = new float[0];
     private float[] acc = new float[0];
     private float[] peaks = new float[0];
@@ -45,7 +47,7 @@ public final class LookaheadLimiter {
     public LookaheadLimiter(double sampleRate, double lookaheadMs, double releaseMs, double ceilingDbfs) {
         this.lookahead = Math.max(1, (int) Math.round(lookaheadMs / 1000.0 * sampleRate));
         this.window = lookahead + 1;
-        this.delay = lookahead + ai.aimix.dsp.loudness.Oversampler.DELAY;
+        this.delay = lookahead + Oversampler.DELAY;
         this.ceiling = (float) Math.pow(10, ceilingDbfs / 20);
         this.releaseCoef = Math.exp(-1.0 / (releaseMs / 1000.0 * sampleRate));
         this.delayL = new float[delay + 1];
@@ -53,8 +55,8 @@ public final class LookaheadLimiter {
         this.required = new float[window];
         this.minima = new double[window];
         this.deque = new long[window];
-        java.util.Arrays.fill(required, 1f);
-        java.util.Arrays.fill(minima, 1.0);
+        Arrays.fill(required, 1f);
+        Arrays.fill(minima, 1.0);
         this.minimaSum = window;
     }
 
@@ -141,13 +143,13 @@ public final class LookaheadLimiter {
             acc = new float[frames];
             peaks = new float[frames];
         }
-        java.util.Arrays.fill(peaks, 0, frames, 0f);
+        Arrays.fill(peaks, 0, frames, 0f);
         float[][] hist = {historyL, historyR};
         float[][] in = {left, right};
         for (int c = 0; c < 2; c++) {
             System.arraycopy(hist[c], 0, work, 0, h);
             System.arraycopy(in[c], offset, work, h, frames);
-            ai.aimix.dsp.loudness.Oversampler.peaks(work, frames, peaks, acc);
+            Oversampler.peaks(work, frames, peaks, acc);
             System.arraycopy(work, frames, hist[c], 0, h);
         }
     }

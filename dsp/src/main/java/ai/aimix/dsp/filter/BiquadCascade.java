@@ -2,6 +2,7 @@ package ai.aimix.dsp.filter;
 
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import java.util.Arrays;
 
 /**
  * A cascade of biquads applied to one or two channels (direct form I, double precision arithmetic and state).
@@ -28,7 +29,7 @@ public final class BiquadCascade {
         this.sections = sections;
         this.channels = channels;
         this.coefficients = new Biquad[3];
-        java.util.Arrays.fill(coefficients, Biquad.identity());
+        Arrays.fill(coefficients, Biquad.identity());
         this.state = new double[channels * 3 * 4];
     }
 
@@ -243,7 +244,7 @@ public final class BiquadCascade {
     }
 
     public void reset() {
-        java.util.Arrays.fill(state, 0);
+        Arrays.fill(state, 0);
     }
 
     public void save(StateWriter out) {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardCopyOption;
 
 /**
  * NumPy's {@code .npy} format (versions 1.0, 2.0 and 3.0 of the NEP 1 / numpy.lib.format specification).
@@ -194,7 +196,7 @@ public final class Npy {
                 throw new NpyFormatException(name + ": bad shape (" + preview(s) + ")");
             }
         }
-        return java.util.Arrays.copyOf(shape, count);
+        return Arrays.copyOf(shape, count);
     }
 
     /** Column-major values to row-major. */
@@ -271,10 +273,10 @@ public final class Npy {
             write(out, array, dtype);
         }
         try {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -1,5 +1,7 @@
 package ai.aimix.dsp.loudness;
 
+import java.util.Arrays;
+
 /**
  * The 4x interpolator of the true-peak measurement (ITU-R BS.1770-4 Annex 2 method): a 49-tap Kaiser-windowed sinc
  * (beta 7, cut-off at the original Nyquist frequency) split into four polyphase branches. Branch 0 is a pure delay
@@ -64,7 +66,7 @@ public final class Oversampler {
         // shifted index into another array (which might alias).
         for (int from = 0; from < frames; from += BLOCK) {
             int n = Math.min(BLOCK, frames - from);
-            java.util.Arrays.fill(local, 0, n, 0f);
+            Arrays.fill(local, 0, n, 0f);
             for (int p = 0; p < FACTOR; p++) {
                 float[] c = PHASES[p];
                 System.arraycopy(work, h + from, tap, 0, n);

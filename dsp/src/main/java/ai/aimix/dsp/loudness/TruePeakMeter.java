@@ -2,6 +2,7 @@ package ai.aimix.dsp.loudness;
 
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import java.util.Arrays;
 
 /**
  * Sample peak and true peak (ITU-R BS.1770-4 Annex 2 method: 4x oversampling with {@link Oversampler}, then the
@@ -44,7 +45,7 @@ public final class TruePeakMeter {
             acc = new float[frames];
             peaks = new float[frames];
         }
-        java.util.Arrays.fill(peaks, 0, frames, 0f);
+        Arrays.fill(peaks, 0, frames, 0f);
         Oversampler.peaks(work, frames, peaks, acc);
         float tp = truePeak;
         for (int i = 0; i < frames; i++) {

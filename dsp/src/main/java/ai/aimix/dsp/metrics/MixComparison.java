@@ -8,6 +8,8 @@ import ai.aimix.dsp.resample.Resampler;
 
 import java.util.ArrayList;
 import java.util.List;
+import ai.aimix.dsp.loudness.LoudnessMeter;
+import java.util.Arrays;
 
 /**
  * Everything {@code aimix compare} reports about a candidate mix against a reference: both signals' loudness, the
@@ -136,7 +138,7 @@ public final class MixComparison {
     }
 
     private static double integrated(float[][] x, int sampleRate, ChannelWeights weights) {
-        ai.aimix.dsp.loudness.LoudnessMeter m = new ai.aimix.dsp.loudness.LoudnessMeter(sampleRate, weights);
+        LoudnessMeter m = new LoudnessMeter(sampleRate, weights);
         m.push(x, 0, x[0].length);
         return m.integratedLufs();
     }
@@ -144,7 +146,7 @@ public final class MixComparison {
     private static float[][] trim(float[][] x, int n) {
         float[][] out = new float[x.length][];
         for (int c = 0; c < x.length; c++) {
-            out[c] = x[c].length == n ? x[c] : java.util.Arrays.copyOf(x[c], n);
+            out[c] = x[c].length == n ? x[c] : Arrays.copyOf(x[c], n);
         }
         return out;
     }

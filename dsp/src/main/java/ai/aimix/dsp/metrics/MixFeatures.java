@@ -299,7 +299,7 @@ public final class MixFeatures {
             // librosa counts the band's bins before dropping the top one
             int count = (b < bands.length - 1 ? to - from + 1 : to - from);
             int q = Math.max(1, (int) Math.rint(0.02 * count));
-            float[] sub = java.util.Arrays.copyOfRange(s, from, to);
+            float[] sub = Arrays.copyOfRange(s, from, to);
             double valley = meanOfSmallest(sub, q);
             double peak = meanOfLargest(sub, q);
             contrast[b] = 10 * Math.log10(Math.max(peak, 1e-10)) - 10 * Math.log10(Math.max(valley, 1e-10));

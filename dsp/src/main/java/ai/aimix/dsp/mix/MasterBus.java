@@ -5,6 +5,7 @@ import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.dsp.loudness.TruePeakMeter;
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import java.util.Arrays;
 
 /**
  * The master bus: loudness normalisation toward a target and a look-ahead peak limiter, with meters on the output.
@@ -84,7 +85,7 @@ final class MasterBus {
         int skip = Math.min(discard, frames);
         discard -= skip;
         int n = frames - skip;
-        float[] out = skip == 0 ? limited : java.util.Arrays.copyOfRange(limited, 2 * skip, 2 * frames);
+        float[] out = skip == 0 ? limited : Arrays.copyOfRange(limited, 2 * skip, 2 * frames);
         if (n > 0) {
             float[] l = new float[n];
             float[] r = new float[n];

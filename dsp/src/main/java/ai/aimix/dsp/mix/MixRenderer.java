@@ -2,6 +2,10 @@ package ai.aimix.dsp.mix;
 
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import ai.aimix.dsp.loudness.TruePeakMeter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Renders a stereo mix segment by segment: every stem through its {@link StemChain} into the bus, then the
@@ -78,7 +82,7 @@ public final class MixRenderer {
         }
         shortSegmentSeen = frames < s.segmentFrames;
         ensureCapacity(frames);
-        java.util.List<Runnable> tasks = new java.util.ArrayList<>(stems.length);
+        List<Runnable> tasks = new ArrayList<>(stems.length);
         for (int i = 0; i < stems.length; i++) {
             final int stem = i;
             tasks.add(() -> {
@@ -87,8 +91,8 @@ public final class MixRenderer {
             });
         }
         runner.run(tasks);
-        java.util.Arrays.fill(busL, 0, frames, 0f);
-        java.util.Arrays.fill(busR, 0, frames, 0f);
+        Arrays.fill(busL, 0, frames, 0f);
+        Arrays.fill(busR, 0, frames, 0f);
         for (float[][] w : work) {
             float[] l = w[0];
             float[] r = w[1];
@@ -149,11 +153,11 @@ public final class MixRenderer {
     }
 
     public double truePeakDbtp() {
-        return ai.aimix.dsp.loudness.TruePeakMeter.toDb(master.truePeak());
+        return TruePeakMeter.toDb(master.truePeak());
     }
 
     public double samplePeakDbfs() {
-        return ai.aimix.dsp.loudness.TruePeakMeter.toDb(master.samplePeak());
+        return TruePeakMeter.toDb(master.samplePeak());
     }
 
     public double limiterMaxReductionDb() {

@@ -1,5 +1,7 @@
 package ai.aimix.dsp.mix;
 
+import java.util.Arrays;
+
 /**
  * Renders a whole mix from whole-track arrays with a per-segment parameter schedule, through the same
  * {@link MixRenderer} the streaming job uses: the reference a streamed mix is compared with.
@@ -25,7 +27,7 @@ public final class OfflineRenderer {
         float[][] padded = new float[audio.length][];
         for (int i = 0; i < audio.length; i++) {
             int need = frames * channels[i];
-            padded[i] = audio[i].length >= need ? audio[i] : java.util.Arrays.copyOf(audio[i], need);
+            padded[i] = audio[i].length >= need ? audio[i] : Arrays.copyOf(audio[i], need);
         }
         MixRenderer renderer = new MixRenderer(settings, channels);
         float[] out = new float[2 * frames];

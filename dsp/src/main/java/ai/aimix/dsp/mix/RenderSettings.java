@@ -1,10 +1,12 @@
 package ai.aimix.dsp.mix;
 
+import java.io.Serializable;
+
 /**
  * Everything the renderer needs besides the audio and the per-stem parameters. Values come from the job's
  * configuration (ConfigOptions in the jobs module) and from the request (loudness target, ceiling).
  */
-public final class RenderSettings implements java.io.Serializable {
+public final class RenderSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Defaults of the renderer (the job's options refer to these; docs/CONFIGURATION.md lists them). */

@@ -5,6 +5,7 @@ import ai.aimix.dsp.filter.Biquad;
 import ai.aimix.dsp.filter.BiquadCascade;
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import java.util.Arrays;
 
 /**
  * One stem's channel strip: low shelf, mid peak and high shelf EQ, compressor, gain, constant-power pan, summed
@@ -46,7 +47,7 @@ final class StemChain {
         }
         float[] r = channels == 2 ? right : null;
         int ramp = previous == null ? 0 : Math.min(s.rampFrames, frames);
-        boolean changing = !java.util.Arrays.equals(from, target);
+        boolean changing = !Arrays.equals(from, target);
         float[] p = new float[MixParams.COUNT];
 
         // EQ: per block while ramping, then in one pass

@@ -1,6 +1,8 @@
 package ai.aimix.dsp.spectral;
 
 import org.jtransforms.fft.FloatFFT_1D;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** |FFT(window * frame)|^2 over bins 0..n/2 with JTransforms. Not thread-safe (owns its work buffer). */
 public final class PowerSpectrum {
@@ -10,7 +12,7 @@ public final class PowerSpectrum {
     private final float[] work;
 
     /** FFT plans and windows are immutable and costly to build: one per size, shared. */
-    private static final java.util.Map<Integer, Object[]> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Integer, Object[]> PLANS = new ConcurrentHashMap<>();
 
     public PowerSpectrum(int nFft) {
         if (nFft < 2 || Integer.bitCount(nFft) != 1) {

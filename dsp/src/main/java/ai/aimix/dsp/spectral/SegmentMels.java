@@ -1,5 +1,7 @@
 package ai.aimix.dsp.spectral;
 
+import java.util.Arrays;
+
 /**
  * The log-mel spectrograms a model sees for whole tracks, segment by segment, exactly as the mix job computes them:
  * every stem's channel mean through one streaming log-mel ({@link StemMel}) that continues across segments, so
@@ -46,7 +48,7 @@ public final class SegmentMels {
             return mel;
         }
         float[] out = new float[bands * frames];
-        java.util.Arrays.fill(out, Decibels.FLOOR_DB);
+        Arrays.fill(out, Decibels.FLOOR_DB);
         for (int b = 0; b < bands; b++) {
             System.arraycopy(mel, b * have, out, b * frames, have);
         }

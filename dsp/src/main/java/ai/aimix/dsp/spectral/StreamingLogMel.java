@@ -2,6 +2,7 @@ package ai.aimix.dsp.spectral;
 
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import java.util.Arrays;
 
 /**
  * A centred (constant-padded) log-mel spectrogram computed block by block: the frames it emits over any
@@ -66,7 +67,7 @@ public final class StreamingLogMel {
             emitted += drain(out, stride, outFrame + emitted);
         }
         if (last) {
-            java.util.Arrays.fill(pending, pendingLength, pendingLength + nFft / 2, 0f);
+            Arrays.fill(pending, pendingLength, pendingLength + nFft / 2, 0f);
             pendingLength += nFft / 2;
             emitted += drain(out, stride, outFrame + emitted);
             finished = true;
@@ -102,7 +103,7 @@ public final class StreamingLogMel {
 
     private void ensure(int capacity) {
         if (capacity > pending.length) {
-            pending = java.util.Arrays.copyOf(pending, Math.max(capacity, pending.length * 2));
+            pending = Arrays.copyOf(pending, Math.max(capacity, pending.length * 2));
         }
     }
 

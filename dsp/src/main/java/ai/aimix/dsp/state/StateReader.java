@@ -68,7 +68,7 @@ public final class StateReader {
     public float[] readFloats() {
         int n = readInt();
         float[] v = new float[n];
-        java.nio.ByteBuffer.wrap(readRaw(n * 4)).asFloatBuffer().get(v);
+        ByteBuffer.wrap(readRaw(n * 4)).asFloatBuffer().get(v);
         return v;
     }
 
@@ -86,14 +86,14 @@ public final class StateReader {
         if (n > into.length) {
             throw new IllegalStateException("state holds " + n + " values, room for " + into.length);
         }
-        java.nio.ByteBuffer.wrap(readRaw(n * 4)).asFloatBuffer().get(into, 0, n);
+        ByteBuffer.wrap(readRaw(n * 4)).asFloatBuffer().get(into, 0, n);
         return n;
     }
 
     public double[] readDoubles() {
         int n = readInt();
         double[] v = new double[n];
-        java.nio.ByteBuffer.wrap(readRaw(n * 8)).asDoubleBuffer().get(v);
+        ByteBuffer.wrap(readRaw(n * 8)).asDoubleBuffer().get(v);
         return v;
     }
 }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /** Writes DSP state (filter memories, envelopes, delay lines) to bytes, for Flink keyed state. */
 public final class StateWriter {
@@ -58,7 +59,7 @@ public final class StateWriter {
     /** Length-prefixed, big-endian like the rest. */
     public StateWriter writeFloats(float[] v, int count) {
         writeInt(count);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(count * 4);
+        ByteBuffer b = ByteBuffer.allocate(count * 4);
         b.asFloatBuffer().put(v, 0, count);
         return writeRaw(b.array());
     }
@@ -70,7 +71,7 @@ public final class StateWriter {
     /** Length-prefixed, big-endian like the rest. */
     public StateWriter writeDoubles(double[] v, int count) {
         writeInt(count);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(count * 8);
+        ByteBuffer b = ByteBuffer.allocate(count * 8);
         b.asDoubleBuffer().put(v, 0, count);
         return writeRaw(b.array());
     }

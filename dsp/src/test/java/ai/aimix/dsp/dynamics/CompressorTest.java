@@ -5,6 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import java.util.Arrays;
+import org.junit.jupiter.api.Assertions;
 
 class CompressorTest {
 
@@ -62,11 +64,11 @@ class CompressorTest {
     void ratioOneIsTransparent() {
         Compressor c = new Compressor(44100, 32, 10, 100, 6);
         float[] l = new float[32];
-        java.util.Arrays.fill(l, 0.9f);
+        Arrays.fill(l, 0.9f);
         float[] copy = l.clone();
         for (int i = 0; i < 100; i++) {
             c.processBlock(l, null, 0, 32, -40, 1);
         }
-        org.junit.jupiter.api.Assertions.assertArrayEquals(copy, l);
+        Assertions.assertArrayEquals(copy, l);
     }
 }

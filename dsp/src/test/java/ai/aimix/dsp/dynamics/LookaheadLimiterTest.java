@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.dsp.loudness.Oversampler;
+import ai.aimix.dsp.loudness.TruePeakMeter;
 
 class LookaheadLimiterTest {
 
@@ -15,7 +17,7 @@ class LookaheadLimiterTest {
     void delaysByTheLookaheadAndPassesQuietSignalsUnchanged() {
         LookaheadLimiter lim = new LookaheadLimiter(48000, 2, 50, -1);
         int d = lim.latency();
-        assertEquals(96 + ai.aimix.dsp.loudness.Oversampler.DELAY, d);
+        assertEquals(96 + Oversampler.DELAY, d);
         float[] x = Signals.noise(5000, 0.5, 1);
         float[] out = new float[2 * (x.length + d)];
         lim.process(x, x, 0, x.length, out, 0);
@@ -58,9 +60,9 @@ class LookaheadLimiterTest {
         float[] r = Signals.noise(48000, 1.3, 11);
         float[] out = new float[2 * l.length];
         lim.process(l, r, 0, l.length, out, 0);
-        ai.aimix.dsp.loudness.TruePeakMeter meter = new ai.aimix.dsp.loudness.TruePeakMeter(2);
+        TruePeakMeter meter = new TruePeakMeter(2);
         meter.pushInterleaved(out, 0, l.length);
-        double tp = ai.aimix.dsp.loudness.TruePeakMeter.toDb(meter.truePeak());
+        double tp = TruePeakMeter.toDb(meter.truePeak());
         assertTrue(tp <= -1.0 + 0.05, "true peak " + tp + " dBTP over a -1 dBTP ceiling");
         assertTrue(tp > -1.5, "not over-limited: " + tp);
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /** Reading files numpy.save wrote, and writing files numpy reads (byte-identical to numpy.save for float32). */
 class NpyTest {
@@ -100,7 +101,7 @@ class NpyTest {
         assertTrue(e.getMessage().contains("not a .npy file"), e.getMessage());
         byte[] good = Files.readAllBytes(Golden.path("npy/f4_3x4.npy"));
         Path cut = dir.resolve("cut.npy");
-        Files.write(cut, java.util.Arrays.copyOf(good, good.length - 5));
+        Files.write(cut, Arrays.copyOf(good, good.length - 5));
         e = assertThrows(NpyFormatException.class, () -> Npy.read(cut));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /**
  * The EBU Tech 3341 (v3, 2016) minimum requirements test signals for loudness, synthesised in code at 48 kHz
@@ -181,7 +182,7 @@ class Tech3341LoudnessTest {
         int hop = SR / 100;
         int segment = (int) Math.round(segmentSeconds * SR);
         double[] max = new double[x[0].length / segment];
-        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
         LoudnessMeter m = new LoudnessMeter(SR, 2);
         for (int at = 0; at + hop <= x[0].length; at += hop) {
             m.push(x, at, hop);

@@ -2,6 +2,7 @@ package ai.aimix.dsp.loudness;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * The EBU loudness test signals are 1 kHz sines (levels in dBFS of the sine's peak, per channel) in sequences of
@@ -22,7 +23,7 @@ final class ToneSequence {
     /** A segment of {@code seconds} with the same level in every channel (NaN: silence). */
     ToneSequence add(double seconds, double dbfs) {
         double[] levels = new double[channels];
-        java.util.Arrays.fill(levels, dbfs);
+        Arrays.fill(levels, dbfs);
         return add(seconds, levels);
     }
 

@@ -3,6 +3,11 @@ package ai.aimix.dsp.metrics;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 import java.util.SplittableRandom;
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusDecoder;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import io.github.jaredmdobson.concentus.OpusException;
+import io.github.jaredmdobson.concentus.OpusSignal;
 
 /** Known degradations of a signal, for checking that quality metrics order them correctly. */
 public final class Degradations {
@@ -19,13 +24,13 @@ public final class Degradations {
             int channels = x.length;
             int rate = 48000;
             int frame = rate / 50;
-            io.github.jaredmdobson.concentus.OpusEncoder enc = new io.github.jaredmdobson.concentus.OpusEncoder(rate,
-                    channels, io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_AUDIO);
+            OpusEncoder enc = new OpusEncoder(rate,
+                    channels, OpusApplication.OPUS_APPLICATION_AUDIO);
             enc.setBitrate(bitsPerSecond);
             enc.setComplexity(10);
             enc.setUseVBR(true);
-            enc.setSignalType(io.github.jaredmdobson.concentus.OpusSignal.OPUS_SIGNAL_MUSIC);
-            io.github.jaredmdobson.concentus.OpusDecoder dec = new io.github.jaredmdobson.concentus.OpusDecoder(rate,
+            enc.setSignalType(OpusSignal.OPUS_SIGNAL_MUSIC);
+            OpusDecoder dec = new OpusDecoder(rate,
                     channels);
             int lookahead = enc.getLookahead();
             int n = x[0].length;
@@ -55,7 +60,7 @@ public final class Degradations {
                 }
             }
             return y;
-        } catch (io.github.jaredmdobson.concentus.OpusException e) {
+        } catch (OpusException e) {
             throw new IllegalStateException(e);
         }
     }

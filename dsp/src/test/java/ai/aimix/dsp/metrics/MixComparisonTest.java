@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 class MixComparisonTest {
 
@@ -34,8 +35,8 @@ class MixComparisonTest {
     void reconcilesRateAndLengthAndSaysSo() {
         float[][] ref = TestMusic.stereo(44100, 4, 3);
         float[][] at48 = new Resampler(44100, 48000).process(ref);
-        float[][] longer = {java.util.Arrays.copyOf(at48[0], at48[0].length + 4800),
-            java.util.Arrays.copyOf(at48[1], at48[1].length + 4800)};
+        float[][] longer = {Arrays.copyOf(at48[0], at48[0].length + 4800),
+            Arrays.copyOf(at48[1], at48[1].length + 4800)};
         MixComparison m = MixComparison.compare(ref, 44100, longer, 48000, true);
         assertEquals(2, m.notes.stream().filter(n -> n.contains("resampled")).count(), m.notes.toString());
         assertTrue(m.notes.stream().anyMatch(n -> n.startsWith("lengths differ")), m.notes.toString());

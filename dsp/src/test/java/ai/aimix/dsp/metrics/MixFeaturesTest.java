@@ -10,6 +10,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 class MixFeaturesTest {
     static final int SR = 44100;
@@ -60,7 +62,7 @@ class MixFeaturesTest {
     }
 
     private static float[] gaussian(int n, double sigma, long seed) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = (float) (sigma * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
@@ -166,7 +168,7 @@ class MixFeaturesTest {
     /** The selection behind spectral contrast gives what a full sort gives, ties included. */
     @Test
     void selectionMatchesSorting() {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        SplittableRandom r = new SplittableRandom(3);
         for (int trial = 0; trial < 200; trial++) {
             int n = 1 + r.nextInt(300);
             float[] x = new float[n];
@@ -174,7 +176,7 @@ class MixFeaturesTest {
                 x[i] = trial % 3 == 0 ? r.nextInt(5) : (float) r.nextDouble();
             }
             float[] sorted = x.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             int q = 1 + r.nextInt(n);
             double low = 0;
             double high = 0;

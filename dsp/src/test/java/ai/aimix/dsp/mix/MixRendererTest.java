@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 class MixRendererTest {
 
@@ -73,7 +74,7 @@ class MixRendererTest {
             int n = Math.min(segment, frames - start);
             float[][] seg = new float[3][];
             for (int i = 0; i < 3; i++) {
-                seg[i] = java.util.Arrays.copyOfRange(audio[i], start * channels[i], (start + n) * channels[i]);
+                seg[i] = Arrays.copyOfRange(audio[i], start * channels[i], (start + n) * channels[i]);
             }
             MixRenderer r = new MixRenderer(s, channels);
             if (state != null) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /**
  * Mel filterbanks and power mel spectrograms against librosa 0.10's algorithms, as re-implemented in numpy by
@@ -22,7 +23,7 @@ class LibrosaGoldenTest {
     void publishedFirstRow() {
         float[] row = MelFilterbank.librosaDefault(22050, 2048, 128).band(0);
         assertArrayEquals(new float[] {0f, 0.0161829f, 0.0323657f, 0.0289901f, 0.0128072f, 0f},
-                java.util.Arrays.copyOf(row, 6), 5e-8f);
+                Arrays.copyOf(row, 6), 5e-8f);
     }
 
     /** Filterbanks equal librosa's float32 weights bit for bit (tolerance: one float32 ulp, for exp/log ulps). */

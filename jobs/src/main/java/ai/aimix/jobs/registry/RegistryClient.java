@@ -34,6 +34,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Future;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Reads and writes the models.registry topic from outside Flink (the command line, the embedded stack's bootstrap):
@@ -156,19 +158,19 @@ public final class RegistryClient {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout.toMillis()));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (RegistryEntry e : entries) {
                 sent.add(producer.send(new ProducerRecord<>(topic, RegistryView.key(e).getBytes(StandardCharsets.UTF_8),
                         Contract.REGISTRY.encode(e))));
             }
             producer.flush();
-            for (java.util.concurrent.Future<?> f : sent) {
+            for (Future<?> f : sent) {
                 f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while publishing to " + topic);
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             throw new IOException("cannot publish to " + topic + " at " + bootstrap + ": " + e.getMessage());
         }
     }

@@ -28,6 +28,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import ai.aimix.operators.tournament.Outbound;
+import java.util.HashSet;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * The tournament job: battles and votes from Kafka; per battle the votes are checked and de-duplicated
@@ -42,11 +46,11 @@ public final class TournamentJob {
     private final ReadableConfig config;
     private final Source<TournamentInbound, ?, ?> source;
     private final Sink<TournamentOutbound> sink;
-    private org.apache.flink.api.common.functions.MapFunction<TournamentOutbound, TournamentOutbound> outputTap;
+    private MapFunction<TournamentOutbound, TournamentOutbound> outputTap;
 
     /** A function every outbound record passes just before the sink (tests inject failures here). */
     public TournamentJob withOutputTap(
-            org.apache.flink.api.common.functions.MapFunction<TournamentOutbound, TournamentOutbound> tap) {
+            MapFunction<TournamentOutbound, TournamentOutbound> tap) {
         this.outputTap = tap;
         return this;
     }
@@ -86,7 +90,7 @@ public final class TournamentJob {
                 "Kafka: tournament.battles + tournament.votes").uid("tournament-source");
         DataStream<TournamentOutbound> undecodable = inbound.filter(r -> r.getError() != null)
                 .name("Undecodable records").uid("tournament-undecodable")
-                .map(r -> ai.aimix.operators.tournament.Outbound.of(r.getError())).returns(TournamentOutbound.class)
+                .map(r -> Outbound.of(r.getError())).returns(TournamentOutbound.class)
                 .name("As errors").uid("tournament-undecodable-errors");
         VoteChecks.Settings checks = new VoteChecks.Settings();
         checks.minListenShare = config.get(TournamentJobOptions.MIN_LISTEN_SHARE);
@@ -107,7 +111,7 @@ public final class TournamentJob {
                         config.get(TournamentJobOptions.RATE_PER_MINUTE)))
                 .name("Rate limit (per voter)").uid("voter-rate-limit");
         SingleOutputStreamOperator<TournamentOutbound> standings = limited.keyBy(CountedVote::getLeague)
-                .transform("League ratings", org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                .transform("League ratings", TypeInformation.of(
                         TournamentOutbound.class), new LeagueRatingsOperator(
                         config.get(TournamentJobOptions.SCREEN_ALPHA), config.get(TournamentJobOptions.SCREEN_MIN_VOTES),
                         config.get(TournamentJobOptions.REFRESH).toMillis()))
@@ -124,7 +128,7 @@ public final class TournamentJob {
                 .keyBy(EvolutionFunction::league)
                 .connect(registry.broadcast(EvolutionFunction.REGISTRY))
                 .process(new EvolutionFunction(TournamentJobOptions.evolution(config), config.get(ModelStoreOptions.MODEL_STORE),
-                        new java.util.HashSet<>(config.get(TournamentJobOptions.EVOLUTION_LEAGUES)),
+                        new HashSet<>(config.get(TournamentJobOptions.EVOLUTION_LEAGUES)),
                         config.get(TournamentJobOptions.EVOLUTION_RETRY).toMillis()))
                 .returns(TournamentOutbound.class)
                 .name("League evolution").uid("league-evolution");

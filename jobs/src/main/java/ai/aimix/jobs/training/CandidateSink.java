@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.registry.RegistryException;
 
 /**
  * Where a trained model goes: the file {@code aimix.training.output} (with its metrics as JSON next to it) and,
@@ -57,8 +59,8 @@ final class CandidateSink implements Sink<TrainingOutcome> {
                         registry.publishCandidate(new ModelStore(config.get(ModelStoreOptions.MODEL_STORE)), o.getModelId(),
                                 onnx, new ModelLineage("train", List.of(), o.getSeed(),
                                 o.getNote()), o.getMetrics());
-                    } catch (ai.aimix.model.registry.RegistryException
-                             | ai.aimix.model.format.UnsupportedModelFormatException e) {
+                    } catch (RegistryException
+                             | UnsupportedModelFormatException e) {
                         throw new IOException("cannot register " + o.getModelId() + ": " + e.getMessage(), e);
                     }
                 }

@@ -11,15 +11,19 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ai.aimix.launcher.cli.training.CorpusCommand;
+import ai.aimix.launcher.cli.training.QualityCommand;
+import ai.aimix.launcher.cli.training.TrainCommand;
+import org.slf4j.LoggerFactory;
 
 /** {@code ./aimix}: the AI Mixer command line. */
 @Command(name = "aimix", mixinStandardHelpOptions = true, version = "AI Mixer 0.1.0",
         description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
         subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class,
             AnalyzeCommand.class, MelCommand.class, CompareCommand.class, ModelsCommand.class,
-            ai.aimix.launcher.cli.training.CorpusCommand.class,
-            ai.aimix.launcher.cli.training.TrainCommand.class,
-            ai.aimix.launcher.cli.training.QualityCommand.class, TournamentCommand.class})
+            CorpusCommand.class,
+            TrainCommand.class,
+            QualityCommand.class, TournamentCommand.class})
 public final class AimixCli implements Runnable {
     /** The system property log4j2.properties takes the log file's path from. */
     static final String LOG_FILE_PROPERTY = "aimix.log.file";
@@ -91,7 +95,7 @@ public final class AimixCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
             // one line for the user; the stack trace goes to the log file
-            org.slf4j.LoggerFactory.getLogger(AimixCli.class).info("{} failed", commandLine.getCommandName(), ex);
+            LoggerFactory.getLogger(AimixCli.class).info("{} failed", commandLine.getCommandName(), ex);
             Throwable root = ex;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();

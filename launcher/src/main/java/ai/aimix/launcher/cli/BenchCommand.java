@@ -31,6 +31,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import ai.aimix.dsp.mix.OfflineRenderer;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.dsp.spectral.StemMel;
+import ai.aimix.dsp.spectral.StreamingLogMel;
+import ai.aimix.launcher.cli.analysis.AnalysisBench;
+import ai.aimix.launcher.quantize.QuantizationBench;
+import ai.aimix.launcher.tournament.TournamentBench;
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.schema.ModelLineage;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * {@code ./aimix bench}: a generated song through the embedded stack, timed from the first chunk produced to the
@@ -106,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (tournamentLatency) {
             for (int i = 0; i < runs; i++) {
                 System.out.println(new ObjectMapper().writeValueAsString(
-                        new ai.aimix.launcher.tournament.TournamentBench(common.config(Map.of()), 0, 500)
+                        new TournamentBench(common.config(Map.of()), 0, 500)
                                 .latency(1000, 15, 200, 250)));
             }
             return 0;
@@ -114,15 +127,15 @@ public final class BenchCommand implements Callable<Integer> {
         if (tournament) {
             for (int i = 0; i < runs; i++) {
                 System.out.println(new ObjectMapper().writeValueAsString(
-                        new ai.aimix.launcher.tournament.TournamentBench(common.config(Map.of()), tournamentVotes, 5_000)
+                        new TournamentBench(common.config(Map.of()), tournamentVotes, 5_000)
                                 .run()));
             }
             return 0;
         }
         if (quantization) {
             for (int i = 0; i < runs; i++) {
-                for (ObjectNode n : new ai.aimix.launcher.quantize.QuantizationBench(batchRows, iterations,
-                        java.util.List.of(1, Runtime.getRuntime().availableProcessors())).run()) {
+                for (ObjectNode n : new QuantizationBench(batchRows, iterations,
+                        List.of(1, Runtime.getRuntime().availableProcessors())).run()) {
                     System.out.println(new ObjectMapper().writeValueAsString(n));
                 }
             }
@@ -131,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (analysis) {
             for (int i = 0; i < runs; i++) {
                 System.out.println(new ObjectMapper().writeValueAsString(
-                        new ai.aimix.launcher.cli.analysis.AnalysisBench(seconds, 3).run()));
+                        new AnalysisBench(seconds, 3).run()));
             }
             return 0;
         }
@@ -145,9 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
             ModelSelection model = champion();
             if (opinionated) {
                 String version = "mixnet-bench-opinionated";
-                EmbeddedStack.admin(stack.config()).publish(version, ai.aimix.model.onnx.MixNetOnnx.build(
-                        ai.aimix.model.MixNetWeights.random(4242, 0.05f), version),
-                        new ai.aimix.schema.ModelLineage("seed", List.of(), 4242L, "bench: seeded random"), Map.of());
+                EmbeddedStack.admin(stack.config()).publish(version, MixNetOnnx.build(
+                        MixNetWeights.random(4242, 0.05f), version),
+                        new ModelLineage("seed", List.of(), 4242L, "bench: seeded random"), Map.of());
                 model = ModelSelections.version(version);
             }
             if (warmupSeconds > 0) {
@@ -235,8 +248,8 @@ public final class BenchCommand implements Callable<Integer> {
         int segment = MixJobOptions.SEGMENT_FRAMES.defaultValue();
         int frames = song.get(0).audio.frames();
         int segments = (frames + segment - 1) / segment;
-        ai.aimix.dsp.spectral.StemMel mel = new ai.aimix.dsp.spectral.StemMel(44100, 2048, 512, 128);
-        ai.aimix.dsp.mix.RenderSettings rs = MixJobOptions.assembly(new org.apache.flink.configuration.Configuration())
+        StemMel mel = new StemMel(44100, 2048, 512, 128);
+        RenderSettings rs = MixJobOptions.assembly(new Configuration())
                 .forRequest(44100, null, null);
         float[][] audio = new float[stems][];
         int[] channels = new int[stems];
@@ -245,7 +258,7 @@ public final class BenchCommand implements Callable<Integer> {
             channels[i] = 2;
         }
         float[][][] schedule = new float[segments][stems][];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        SplittableRandom r = new SplittableRandom(1);
         for (float[][] seg : schedule) {
             for (int i = 0; i < stems; i++) {
                 seg[i] = new float[] {(float) (-6 + 6 * r.nextDouble()), (float) (r.nextDouble() - 0.5),
@@ -258,17 +271,17 @@ public final class BenchCommand implements Callable<Integer> {
         for (int rep = 0; rep < 3; rep++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < stems; i++) {
-                ai.aimix.dsp.spectral.StreamingLogMel stream = mel.restore(mel.initialState());
+                StreamingLogMel stream = mel.restore(mel.initialState());
                 for (int k = 0; k < segments; k++) {
                     int n = Math.min(segment, frames - k * segment);
-                    float[] part = java.util.Arrays.copyOfRange(audio[i], 2 * k * segment, 2 * (k * segment + n));
+                    float[] part = Arrays.copyOfRange(audio[i], 2 * k * segment, 2 * (k * segment + n));
                     boolean last = k == segments - 1;
                     int t = stream.framesFor(n, last);
-                    ai.aimix.dsp.spectral.StemMel.compute(stream, part, 2, n, last, new float[128 * t], t);
+                    StemMel.compute(stream, part, 2, n, last, new float[128 * t], t);
                 }
             }
             long t1 = System.nanoTime();
-            ai.aimix.dsp.mix.OfflineRenderer.render(rs, audio, channels, frames, schedule);
+            OfflineRenderer.render(rs, audio, channels, frames, schedule);
             long t2 = System.nanoTime();
             bestMel = Math.min(bestMel, (t1 - t0) / 1e9);
             bestRender = Math.min(bestRender, (t2 - t1) / 1e9);

@@ -12,6 +12,11 @@ import picocli.CommandLine.Option;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.ModelPrecision;
+import java.io.PrintStream;
+import java.util.Optional;
+import picocli.CommandLine;
 
 /** {@code ./aimix tournament ...}: the listener tournament. */
 @Command(name = "tournament", mixinStandardHelpOptions = true, description = "Listener tournaments.",
@@ -19,7 +24,7 @@ import java.util.concurrent.Callable;
 public final class TournamentCommand implements Runnable {
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        new CommandLine(this).usage(System.out);
     }
 
     /** {@code ./aimix tournament simulate}: the whole loop embedded, with simulated listeners. */
@@ -119,15 +124,15 @@ public final class TournamentCommand implements Runnable {
             s.bars = bars;
             s.parallelBattles = parallel;
             s.seed = seed;
-            java.io.PrintStream human = json ? System.err : System.out;
+            PrintStream human = json ? System.err : System.out;
             human.println("AI Mixer tournament simulation: starting an in-process Kafka, the mix job and the "
                     + "tournament job...");
             try (EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))),
                     null, 0)) {
                 human.println("  Flink web UI (mix job): " + stack.uiUrl());
-                java.util.Optional<ai.aimix.schema.ModelDescriptor> founder =
+                Optional<ModelDescriptor> founder =
                         EmbeddedStack.admin(stack.config()).view().model(start);
-                if (founder.isEmpty() || founder.get().getPrecision() != ai.aimix.schema.ModelPrecision.FP32) {
+                if (founder.isEmpty() || founder.get().getPrecision() != ModelPrecision.FP32) {
                     System.err.println("aimix tournament simulate: error: " + (founder.isEmpty() ? "no model '" + start
                             + "' in the registry" : "'" + start + "' is " + founder.get().getPrecision()
                             + ": only full-precision (FP32) versions breed"));

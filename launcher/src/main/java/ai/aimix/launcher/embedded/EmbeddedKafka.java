@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A single-node Kafka (KRaft, broker and controller in one) inside this JVM, on loopback ports: the broker of the
@@ -234,7 +235,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         ready &= d.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
                     }
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                         throw e;
                     }
                     ready = false; // created, but the metadata has not reached the broker's cache yet

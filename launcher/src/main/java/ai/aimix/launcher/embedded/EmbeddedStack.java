@@ -32,6 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.io.IOException;
+import java.time.Clock;
+import org.apache.flink.configuration.CoreOptions;
 
 /**
  * The embedded default: an in-process Kafka broker with the contract's topics, a model store, and a local Flink
@@ -96,7 +99,7 @@ public final class EmbeddedStack implements AutoCloseable {
         try {
             kafka = EmbeddedKafka.start(data.resolve("kafka"), temp, kafkaPort);
             conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            kafka.createTopics(TopicLayout.of(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
+            kafka.createTopics(TopicLayout.of(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)),
                     TopicLayout.configs());
             kafka.createTopics(TopicLayout.registry(conf), TopicLayout.registryConfigs());
             admin(conf).bootstrap();
@@ -128,7 +131,7 @@ public final class EmbeddedStack implements AutoCloseable {
     public static ModelAdmin admin(ReadableConfig conf) {
         return new ModelAdmin(new ModelStore(conf.get(ModelStoreOptions.MODEL_STORE)),
                 new RegistryClient(KafkaOptions.connection(conf), conf.get(KafkaOptions.TOPIC_REGISTRY),
-                        Duration.ofSeconds(30)), java.time.Clock.systemUTC());
+                        Duration.ofSeconds(30)), Clock.systemUTC());
     }
 
     /** Waits until the job and each of its tasks report RUNNING (through the REST API the web UI uses). */
@@ -155,7 +158,7 @@ public final class EmbeddedStack implements AutoCloseable {
                             return;
                         }
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     LOG.debug("REST not up yet: {}", e.getMessage());
                 }
             }
@@ -184,7 +187,7 @@ public final class EmbeddedStack implements AutoCloseable {
             conf.set(TournamentJobOptions.SECRET_KEYS, TournamentKeys.generate("embedded").specs());
         }
         tournamentKeys = TournamentJobOptions.keys(conf);
-        kafka.createTopics(TopicLayout.tournament(conf, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM)),
+        kafka.createTopics(TopicLayout.tournament(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)),
                 TopicLayout.configs());
         tournament = TournamentJob.onKafka(conf).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(conf));
         return tournament;

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.model.ModelOutput;
+import java.util.Locale;
 
 /**
  * Quantizes a model and measures what it cost: calibration on generated songs run through the mix job's log-mel,
@@ -67,8 +70,8 @@ public final class ModelQuantization {
             Map<String, Double> m = new LinkedHashMap<>();
             m.put(RegistryChanges.METRIC_MAX_PARAM_DEVIATION, deviation.max());
             m.put(RegistryChanges.METRIC_MIX_DISTANCE, mixDistance);
-            for (ai.aimix.model.ModelOutput o : ai.aimix.model.ModelOutput.values()) {
-                m.put("param_deviation_" + o.name().toLowerCase(java.util.Locale.ROOT),
+            for (ModelOutput o : ModelOutput.values()) {
+                m.put("param_deviation_" + o.name().toLowerCase(Locale.ROOT),
                         deviation.perOutput()[o.ordinal()]);
             }
             return m;
@@ -156,8 +159,8 @@ public final class ModelQuantization {
     private List<ProbeSong> songs(long seed, int count) {
         List<ProbeSong> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int stems = ai.aimix.clients.song.SongGenerator.MIN_STEMS
-                    + i % (ai.aimix.clients.song.SongGenerator.MAX_STEMS - ai.aimix.clients.song.SongGenerator.MIN_STEMS + 1);
+            int stems = SongGenerator.MIN_STEMS
+                    + i % (SongGenerator.MAX_STEMS - SongGenerator.MIN_STEMS + 1);
             out.add(ProbeSong.generate(seed + i, 44100, settings.seconds, stems,
                     config.get(MixJobOptions.SEGMENT_FRAMES), MixJobOptions.mel(config)));
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import ai.aimix.model.store.ModelStore;
 
 /**
  * {@code ./aimix bench --quantization}: for the shipped architecture with opinions (seeded random weights; the
@@ -32,7 +33,7 @@ public final class QuantizationBench {
     }
 
     public List<ObjectNode> run() throws Exception {
-        byte[] fp32 = ai.aimix.model.store.ModelStore.shippedOnnx(ai.aimix.model.store.ModelStore.SHIPPED_CHAMPION);
+        byte[] fp32 = ModelStore.shippedOnnx(ModelStore.SHIPPED_CHAMPION);
         ModelQuantization q = new ModelQuantization(new Configuration(), ModelQuantization.Settings.defaults());
         // a batch as the job builds it: full segments of generated songs, rows x 128 mel frames
         List<MixNetBatch> batches = rebatch(q.evaluationBatches(), rows);
@@ -46,7 +47,7 @@ public final class QuantizationBench {
                 n.put("mode", "quantization");
                 n.put("precision", p.name());
                 n.put("architecture", MixNetArchitecture.NAME);
-                n.put("model", ai.aimix.model.store.ModelStore.SHIPPED_CHAMPION);
+                n.put("model", ModelStore.SHIPPED_CHAMPION);
                 n.put("size_bytes", o.onnx.length);
                 n.put("batch_rows", rows);
                 n.put("mel_frames", batches.get(0).frames());

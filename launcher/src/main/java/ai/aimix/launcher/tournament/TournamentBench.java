@@ -40,6 +40,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import ai.aimix.launcher.embedded.TopicLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 
 /**
  * {@code ./aimix bench --tournament}: the tournament job on the in-process broker and a local Flink cluster with the
@@ -89,7 +93,7 @@ public final class TournamentBench {
                 p.flush();
             }
             double produceS = (System.nanoTime() - t0) / 1e9;
-            java.nio.file.Path work = Files.createTempDirectory("aimix-tb-");
+            Path work = Files.createTempDirectory("aimix-tb-");
             Configuration c = jobConfig(kafka, work, 500, 500);
             c.set(TournamentJobOptions.RATE_BURST, 1_000_000);
             c.set(PipelineOptions.OBJECT_REUSE, true);
@@ -147,12 +151,12 @@ public final class TournamentBench {
     public ObjectNode latency(int perSecond, int seconds, long refreshMillis, long checkpointMillis) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopics(kafka);
-            java.nio.file.Path work = Files.createTempDirectory("aimix-tb-");
+            Path work = Files.createTempDirectory("aimix-tb-");
             Configuration c = jobConfig(kafka, work, refreshMillis, checkpointMillis);
             JobClient job = TournamentJob.onKafka(c).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(2, c));
             int total = perSecond * seconds;
             long[] sentAt = new long[total + 1];
-            java.util.List<Long> delays = new java.util.ArrayList<>();
+            List<Long> delays = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProperties(kafka));
                  KafkaConsumer<byte[], byte[]> consumer = standingsConsumer(kafka)) {
                 long now = System.currentTimeMillis();
@@ -190,7 +194,7 @@ public final class TournamentBench {
                 job.cancel().get();
                 EmbeddedKafka.deleteQuietly(work);
             }
-            java.util.Collections.sort(delays);
+            Collections.sort(delays);
             ObjectNode n = new ObjectMapper().createObjectNode();
             n.put("mode", "tournament-latency");
             n.put("votes_per_s", perSecond);
@@ -208,9 +212,9 @@ public final class TournamentBench {
     }
 
     private static void createTopics(EmbeddedKafka kafka) throws Exception {
-        kafka.createTopics(ai.aimix.launcher.embedded.TopicLayout.tournament(new Configuration(), 2), Map.of());
-        kafka.createTopics(ai.aimix.launcher.embedded.TopicLayout.registry(new Configuration()),
-                ai.aimix.launcher.embedded.TopicLayout.registryConfigs());
+        kafka.createTopics(TopicLayout.tournament(new Configuration(), 2), Map.of());
+        kafka.createTopics(TopicLayout.registry(new Configuration()),
+                TopicLayout.registryConfigs());
     }
 
     private static Properties producerProperties(EmbeddedKafka kafka) {
@@ -239,7 +243,7 @@ public final class TournamentBench {
      * The job's configuration: the base one, exactly once, checkpoints every {@code checkpointMillis} and RocksDB's
      * files under {@code work} (removed after the run), REST on any free port.
      */
-    private Configuration jobConfig(EmbeddedKafka kafka, java.nio.file.Path work, long refreshMillis,
+    private Configuration jobConfig(EmbeddedKafka kafka, Path work, long refreshMillis,
                                     long checkpointMillis) {
         Configuration c = new Configuration(base);
         c.set(RestOptions.BIND_PORT, "0");

@@ -75,6 +75,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import ai.aimix.schema.codec.DecodeException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * The whole tournament loop on an embedded stack, with a panel of simulated listeners: the league's starting
@@ -209,7 +212,7 @@ public final class TournamentSimulation {
                 return size() > s.cachedSongs;
             }
         };
-        java.util.function.LongFunction<Song> songs = seed -> {
+        LongFunction<Song> songs = seed -> {
             synchronized (rendered) {
                 Song song = rendered.get(seed);
                 if (song == null) {
@@ -324,7 +327,7 @@ public final class TournamentSimulation {
 
     private EvolutionEvent awaitEvent(long deadline) throws Exception {
         EvolutionEvent e = events.poll(Math.max(1, deadline - System.currentTimeMillis()),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
         if (e == null) {
             throw new TimeoutException("no evolution event from the tournament job");
         }
@@ -498,7 +501,7 @@ public final class TournamentSimulation {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                     try {
                         follow(r, standingsTopic);
-                    } catch (ai.aimix.schema.codec.DecodeException e) {
+                    } catch (DecodeException e) {
                         throw new IllegalStateException("the tournament job wrote an undecodable record on "
                                 + r.topic() + ": " + e.getMessage(), e);
                     }
@@ -508,7 +511,7 @@ public final class TournamentSimulation {
     }
 
     private void follow(ConsumerRecord<byte[], byte[]> r, String standingsTopic)
-            throws ai.aimix.schema.codec.DecodeException {
+            throws DecodeException {
         if (r.topic().equals(standingsTopic)) {
             Standings st = Contract.STANDINGS.decode(r.value());
             if (st.getLeague().equals(s.league)) {

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.model.store.ModelStore;
 
 /** The commands a user runs, end to end: demo in-process, serve as a real process with mix against it. */
 class CommandLineTest {
@@ -54,7 +55,7 @@ class CommandLineTest {
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertEquals("COMPLETED", report.path("status").asText());
         JsonNode v = report.path("variants").get(0);
-        assertEquals(ai.aimix.model.store.ModelStore.SHIPPED_CHAMPION, v.path("modelVersion").asText());
+        assertEquals(ModelStore.SHIPPED_CHAMPION, v.path("modelVersion").asText());
         assertEquals(6, v.path("stems").size());
         assertTrue(v.path("loudness").path("integratedLufs").isNumber());
         assertTrue(v.path("loudness").path("truePeakDbtp").asDouble() <= -1.0 + 0.05);

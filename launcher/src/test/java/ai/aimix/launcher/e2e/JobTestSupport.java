@@ -33,6 +33,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 
 /** Shared set-up of the job tests: an in-process broker, a model store, job options. */
 final class JobTestSupport {
@@ -46,7 +48,7 @@ final class JobTestSupport {
     static MiniClusterExtension miniCluster() {
         Configuration c = new Configuration();
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        c.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256mb"));
+        c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256mb"));
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setNumberTaskManagers(1)
                 .setNumberSlotsPerTaskManager(2)
@@ -82,8 +84,8 @@ final class JobTestSupport {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        c.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
-        c.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        c.set(PipelineOptions.OBJECT_REUSE, true);
         return c;
     }
 

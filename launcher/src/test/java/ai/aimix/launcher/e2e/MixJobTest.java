@@ -64,6 +64,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.clients.audio.Audio;
+import ai.aimix.dsp.loudness.ChannelWeights;
+import ai.aimix.dsp.loudness.LoudnessAnalysis;
+import ai.aimix.schema.ModelStatus;
 
 /** The whole mix job on a MiniCluster against the in-process broker, exactly once, with RocksDB state. */
 class MixJobTest {
@@ -168,7 +172,7 @@ class MixJobTest {
                     .collect(Collectors.toList()));
             assertEquals(ModelStore.SHIPPED_CHAMPION, duel.getVariants().get(0).getModelVersion());
             assertEquals(JobTestSupport.OPPONENT, duel.getVariants().get(1).getModelVersion());
-            assertFalse(java.util.Arrays.equals(mixes.get("duel-d").audio(Variant.A),
+            assertFalse(Arrays.equals(mixes.get("duel-d").audio(Variant.A),
                     mixes.get("duel-d").audio(Variant.B)), "the two models must mix differently");
             // one spectrogram pass served both variants: the same batch sizes are reported once per segment
             assertEquals(duel.getSegments(), duel.getTimings().getBatchSegments().size());
@@ -205,7 +209,7 @@ class MixJobTest {
             producer.send(chunk("bad-mix", 0, 0, ch, Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
             producer.send(chunk("bad-mix", 5, 0, ch, Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
             producer.send(chunk("bad-mix", 0, 0, ch, Arrays.copyOfRange(s0, 0, 3000 * ch), false, token));
-            float[] nan = java.util.Arrays.copyOfRange(s0, 3000 * ch, 6000 * ch);
+            float[] nan = Arrays.copyOfRange(s0, 3000 * ch, 6000 * ch);
             nan[10] = Float.NaN;
             producer.send(chunk("bad-mix", 0, 1, ch, nan, false, token));
 
@@ -299,8 +303,8 @@ class MixJobTest {
             List<StemInput> firstHalf = new ArrayList<>();
             for (StemInput s : song) {
                 int half = s.audio.frames() / 2 * s.audio.channels();
-                firstHalf.add(new StemInput(s.name, s.role, new ai.aimix.clients.audio.Audio(s.audio.sampleRate(),
-                        s.audio.channels(), java.util.Arrays.copyOf(s.audio.samples(), half))));
+                firstHalf.add(new StemInput(s.name, s.role, new Audio(s.audio.sampleRate(),
+                        s.audio.channels(), Arrays.copyOf(s.audio.samples(), half))));
             }
             producer.send(crash);
             int chunkFrames = 2048;
@@ -404,7 +408,7 @@ class MixJobTest {
             assertEquals(ModelStore.FIRST_VERSION, chunks.get(0).getModelVersion());
             assertTrue(chunks.stream().anyMatch(c -> c.getModelVersion().equals(next)), "chunks of the new model");
             // the rolled-back model is retired: a request naming it is refused with a typed error
-            assertEquals(ai.aimix.schema.ModelStatus.RETIRED, admin.view().model(next).orElseThrow().getStatus());
+            assertEquals(ModelStatus.RETIRED, admin.view().model(next).orElseThrow().getStatus());
             producer.send(StemProducer.request("names-retired", song, ModelSelections.version(next)));
             producer.flush();
             CollectedMix refused = collector.await(List.of("names-retired"), Duration.ofSeconds(60),
@@ -433,7 +437,7 @@ class MixJobTest {
                 }
                 int n = Math.min(chunkFrames, frames - start);
                 int ch = s.audio.channels();
-                float[] part = java.util.Arrays.copyOfRange(s.audio.samples(), start * ch, (start + n) * ch);
+                float[] part = Arrays.copyOfRange(s.audio.samples(), start * ch, (start + n) * ch);
                 ByteBuffer data = Pcm.encode(part, 0, part.length, SampleEncoding.PCM_F32LE);
                 producer.send(new AudioChunk(mixId, i, (long) seq, s.audio.sampleRate(), ch, SampleEncoding.PCM_F32LE,
                         data, start + n >= frames, Checksums.crc32c(data), request.getUploadToken()));
@@ -454,8 +458,8 @@ class MixJobTest {
             planar[0][i] = streamed[2 * i];
             planar[1][i] = streamed[2 * i + 1];
         }
-        ai.aimix.dsp.loudness.LoudnessAnalysis a = ai.aimix.dsp.loudness.LoudnessAnalysis.of(planar, rate,
-                ai.aimix.dsp.loudness.ChannelWeights.forChannels(2));
+        LoudnessAnalysis a = LoudnessAnalysis.of(planar, rate,
+                ChannelWeights.forChannels(2));
         assertEquals(a.integratedLufs, v.getIntegratedLufs(), 0.01, what + " integrated");
         assertEquals(a.truePeakDbtp, v.getTruePeakDbtp(), 0.01, what + " true peak");
         assertEquals(a.samplePeakDbfs, v.getSamplePeakDbfs(), 0.01, what + " sample peak");

@@ -52,6 +52,16 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import ai.aimix.launcher.embedded.TopicLayout;
+import ai.aimix.schema.internal.TournamentOutbound;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.StateBackendOptions;
 
 /** The tournament job on a MiniCluster against the in-process broker: exact counts, refused votes, standings. */
 class TournamentJobTest {
@@ -75,14 +85,14 @@ class TournamentJobTest {
         return VoterTokens.signed(KEYS, new Vote(battle, voter, outcome, listened, now, null));
     }
     /** The jobs' checkpoint and RocksDB directories, removed after the tests. */
-    static final java.util.List<java.nio.file.Path> WORK_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final List<Path> WORK_DIRS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(ai.aimix.launcher.embedded.TopicLayout.tournament(new Configuration(), 2), Map.of());
-        kafka.createTopics(ai.aimix.launcher.embedded.TopicLayout.registry(new Configuration()),
-                ai.aimix.launcher.embedded.TopicLayout.registryConfigs());
+        kafka.createTopics(TopicLayout.tournament(new Configuration(), 2), Map.of());
+        kafka.createTopics(TopicLayout.registry(new Configuration()),
+                TopicLayout.registryConfigs());
     }
 
     @AfterAll
@@ -190,17 +200,17 @@ class TournamentJobTest {
         }
     }
 
-    static final java.util.concurrent.atomic.AtomicBoolean CHECKPOINTED = new java.util.concurrent.atomic.AtomicBoolean();
-    static final java.util.concurrent.atomic.AtomicInteger FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+    static final AtomicInteger FAILURES = new AtomicInteger();
 
     /** Throws once, at a standings record after a checkpoint has completed. */
-    static final class FailOnce extends org.apache.flink.api.common.functions.RichMapFunction<
-            ai.aimix.schema.internal.TournamentOutbound, ai.aimix.schema.internal.TournamentOutbound>
-            implements org.apache.flink.api.common.state.CheckpointListener {
+    static final class FailOnce extends RichMapFunction<
+            TournamentOutbound, TournamentOutbound>
+            implements CheckpointListener {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public ai.aimix.schema.internal.TournamentOutbound map(ai.aimix.schema.internal.TournamentOutbound r) {
+        public TournamentOutbound map(TournamentOutbound r) {
             if (r.getStandings() != null && r.getStandings().getVotes() > 100 && CHECKPOINTED.get()
                     && FAILURES.compareAndSet(0, 1)) {
                 throw new IllegalStateException("injected failure at standings of " + r.getStandings().getVotes()
@@ -265,10 +275,10 @@ class TournamentJobTest {
      * Keyed state in RocksDB with incremental checkpoints, as the job runs embedded and on a cluster, so that every
      * state value goes through its serializer and a restore reads it back.
      */
-    static void onRocksDb(Configuration c) throws java.io.IOException {
-        java.nio.file.Path dir = Files.createTempDirectory("aimix-t-");
+    static void onRocksDb(Configuration c) throws IOException {
+        Path dir = Files.createTempDirectory("aimix-t-");
         WORK_DIRS.add(dir);
-        c.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.setString("state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
@@ -291,9 +301,9 @@ class TournamentJobTest {
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         onRocksDb(c);
-        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        c.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
                 Duration.ofMillis(200));
         c.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);

@@ -30,6 +30,8 @@ import static ai.aimix.model.MixNetArchitecture.MEL_BANDS;
 import static ai.aimix.model.MixNetArchitecture.OUTPUTS;
 import static ai.aimix.model.MixNetArchitecture.OUTPUT_PARAMS;
 import static ai.aimix.model.MixNetArchitecture.ROLES;
+import ai.onnx.proto.OnnxMl;
+import java.util.Arrays;
 
 /**
  * Writes a mixnet (see {@link MixNetArchitecture}) as an ONNX model (IR 8, opset 17, weights as little-endian
@@ -71,7 +73,7 @@ public final class MixNetOnnx {
             if (name.startsWith("fc2.") && outputs < OUTPUTS) {
                 shape = shape.clone();
                 shape[0] = outputs;
-                values = java.util.Arrays.copyOf(values, values.length / OUTPUTS * outputs);
+                values = Arrays.copyOf(values, values.length / OUTPUTS * outputs);
             }
             g.addInitializer(floatTensor(name, shape, values));
         }
@@ -146,7 +148,7 @@ public final class MixNetOnnx {
             float[] t = tensors.get(name);
             int full = MixNetWeights.size(name);
             if (t != null && t.length < full) {
-                tensors.put(name, java.util.Arrays.copyOf(t, full));
+                tensors.put(name, Arrays.copyOf(t, full));
             }
         }
         return MixNetWeights.of(tensors);
@@ -163,8 +165,8 @@ public final class MixNetOnnx {
             m.getGraphBuilder().clearOutput();
         }
         for (String t : tensors) {
-            m.getGraphBuilder().addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(t).setType(
-                    ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor
+            m.getGraphBuilder().addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(t).setType(
+                    OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor
                             .newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
         }
         return m.build().toByteArray();

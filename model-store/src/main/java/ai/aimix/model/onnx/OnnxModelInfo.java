@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * What an ONNX model file says about itself: its metadata (architecture, id, format, precision) and its graph's
@@ -67,7 +69,7 @@ public final class OnnxModelInfo {
             }
         }
         // initializers are sometimes listed as graph inputs too: only real inputs count
-        java.util.Set<String> initializers = new java.util.HashSet<>();
+        Set<String> initializers = new HashSet<>();
         for (TensorProto t : m.getGraph().getInitializerList()) {
             initializers.add(t.getName());
         }

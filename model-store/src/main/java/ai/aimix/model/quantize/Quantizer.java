@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashMap;
 
 /**
  * Quantization of ONNX model files, in Java (ONNX Runtime's Java API has none). The graph is rewritten, never a
@@ -100,7 +101,7 @@ public final class Quantizer {
                 producers.put(o, n);
             }
         }
-        Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> out = new LinkedHashMap<>();
         for (NodeProto n : g.getNodeList()) {
             if (!isQuantizable(n)) {
                 continue;

@@ -8,6 +8,8 @@ import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ai.aimix.model.onnx.MixNetOnnx;
+import java.util.HashSet;
 
 /**
  * Observes a model's intermediate tensors on real inputs, for static quantization: the graph is re-written with the
@@ -21,7 +23,7 @@ public final class Calibration {
     /** Per tensor name, {min, max} over all batches. */
     public static Map<String, float[]> ranges(byte[] onnx, List<String> tensors, List<MixNetBatch> batches)
             throws Exception {
-        byte[] exposed = ai.aimix.model.onnx.MixNetOnnx.withOutputs(onnx, tensors, false);
+        byte[] exposed = MixNetOnnx.withOutputs(onnx, tensors, false);
         return NativeCalls.run(() -> {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             Map<String, float[]> out = new LinkedHashMap<>();
@@ -33,7 +35,7 @@ public final class Calibration {
                 try (OrtSession session = env.createSession(exposed, options)) {
                     for (MixNetBatch b : batches) {
                         Map<String, OnnxTensor> in = MixNetSession.inputs(env, b);
-                        try (OrtSession.Result r = session.run(in, new java.util.HashSet<>(tensors))) {
+                        try (OrtSession.Result r = session.run(in, new HashSet<>(tensors))) {
                             for (String t : tensors) {
                                 FloatBuffer fb = ((OnnxTensor) r.get(t).orElseThrow()).getFloatBuffer();
                                 float[] mm = out.get(t);

@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Set;
+import ai.aimix.model.onnx.MixNetOnnx;
+import java.util.List;
 
 /**
  * The mixnet's convolutional encoder run by ONNX Runtime: the model file with its per-stem {@code embedding} tensor
@@ -24,7 +26,7 @@ public final class EncoderSession implements AutoCloseable {
     }
 
     public static EncoderSession open(byte[] onnx, int threads) throws Exception {
-        byte[] exposed = ai.aimix.model.onnx.MixNetOnnx.withOutputs(onnx, java.util.List.of(EMBEDDING), true);
+        byte[] exposed = MixNetOnnx.withOutputs(onnx, List.of(EMBEDDING), true);
         return NativeCalls.run(() -> {
             try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
                 o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -16,6 +16,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
+import java.util.HashMap;
+import java.util.concurrent.Callable;
 
 /**
  * An ONNX Runtime session of one mixnet model version. Thread-safe for {@link #predict} (ORT sessions are). Models
@@ -154,7 +156,7 @@ public final class MixNetSession implements AutoCloseable {
                 }
             }
         }
-        Map<String, OnnxTensor> in = new java.util.HashMap<>();
+        Map<String, OnnxTensor> in = new HashMap<>();
         in.put(MixNetArchitecture.INPUT_MEL, OnnxTensor.createTensor(env, batch.melBuffer(),
                 new long[] {rows, 1, MixNetArchitecture.MEL_BANDS, batch.frames()}));
         in.put(MixNetArchitecture.INPUT_ROLE, OnnxTensor.createTensor(env, role,
@@ -176,7 +178,7 @@ public final class MixNetSession implements AutoCloseable {
     }
 
     /** ONNX Runtime calls run on a large-stack thread (see {@link NativeCalls}). */
-    private static <T> T onNativeThread(java.util.concurrent.Callable<T> call) throws OrtException {
+    private static <T> T onNativeThread(Callable<T> call) throws OrtException {
         try {
             return NativeCalls.run(call);
         } catch (OrtException | RuntimeException e) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Runs ONNX Runtime's native calls on threads with a large stack. ONNX Runtime 1.29 recurses deeply while it
@@ -18,7 +19,7 @@ final class NativeCalls {
     /** Stack of the native-call threads. */
     static final long STACK_BYTES = 64L << 20;
 
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
 
         @Override

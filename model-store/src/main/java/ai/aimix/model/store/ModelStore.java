@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.io.FileNotFoundException;
 
 /**
  * The bytes of model versions, on any Flink file system ({@code file://} embedded and in tests, {@code s3://} with
@@ -234,7 +235,7 @@ public final class ModelStore implements Serializable {
         FileStatus status;
         try {
             status = fs.getFileStatus(file);
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new IOException("model " + id + ": no file at " + file);
         }
         if (status.isDir() || status.getLen() != declared) {

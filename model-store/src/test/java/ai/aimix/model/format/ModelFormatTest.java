@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** The compatibility layer: a model of the previous format is served in the current parameter set. */
 class ModelFormatTest {
@@ -51,7 +53,7 @@ class ModelFormatTest {
         byte[] v2 = MixNetOnnx.build(w, "new", ModelFormat.V2);
         assertEquals(1, OnnxModelInfo.of(v1).format);
         assertEquals(ModelFormat.V1, OnnxModelInfo.of(v1).check());
-        assertEquals(java.util.List.of("batch", "5"), OnnxModelInfo.of(v1).outputs.get(0).getDimensions());
+        assertEquals(List.of("batch", "5"), OnnxModelInfo.of(v1).outputs.get(0).getDimensions());
         float[][] mel = mel(1);
         MixNetBatch b = batch(mel);
         try (MixNetSession old = MixNetSession.open("old", v1, SessionSettings.cpu(1));
@@ -86,14 +88,14 @@ class ModelFormatTest {
         assertTrue(newer.getMessage().contains("reads formats 1 to 2") && newer.getMessage().contains("newer"),
                 newer.getMessage());
         byte[] good = MixNetOnnx.build(MixNetWeights.random(1, 0.1f), "x");
-        byte[] declared9 = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1)
+        byte[] declared9 = new String(good, StandardCharsets.ISO_8859_1)
                 .replace("aimix.format\u0012\u00012", "aimix.format\u0012\u00019")
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                .getBytes(StandardCharsets.ISO_8859_1);
         UnsupportedModelFormatException e = assertThrows(UnsupportedModelFormatException.class,
                 () -> MixNetSession.open("x9", declared9, SessionSettings.cpu(1)));
         assertTrue(e.getMessage().startsWith("model x9: model format 9 is not supported"), e.getMessage());
-        byte[] noRole = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1).replace("role", "rolX")
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] noRole = new String(good, StandardCharsets.ISO_8859_1).replace("role", "rolX")
+                .getBytes(StandardCharsets.ISO_8859_1);
         UnsupportedModelFormatException layout = assertThrows(UnsupportedModelFormatException.class,
                 () -> MixNetSession.open("y", noRole, SessionSettings.cpu(1)));
         assertTrue(layout.getMessage().contains("no input 'role'"), layout.getMessage());

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /**
  * The int8 QDQ graph is the form ONNX Runtime's CPU provider turns into integer kernels: after its optimisations
@@ -30,7 +31,7 @@ class QuantizedGraphFusionTest {
         MixNetBatch batch = new MixNetBatch(4, 64);
         for (int i = 0; i < 4; i++) {
             float[] mel = new float[128 * 64];
-            java.util.Arrays.fill(mel, -40f + 5 * i);
+            Arrays.fill(mel, -40f + 5 * i);
             mel[i * 7] = -10f;
             batch.add(mel, i, 0);
         }

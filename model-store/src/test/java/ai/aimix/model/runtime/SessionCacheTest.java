@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
 
 class SessionCacheTest {
     static final SessionSettings CPU = SessionSettings.cpu(1);
@@ -84,11 +85,11 @@ class SessionCacheTest {
         AtomicInteger calls = new AtomicInteger();
         ModelLoader broken = v -> {
             calls.incrementAndGet();
-            throw new java.io.IOException("store unreachable");
+            throw new IOException("store unreachable");
         };
-        assertThrows(java.io.IOException.class, () -> cache.acquire("a", CPU, broken));
+        assertThrows(IOException.class, () -> cache.acquire("a", CPU, broken));
         assertEquals(0, cache.openSessions());
-        assertThrows(java.io.IOException.class, () -> cache.acquire("a", CPU, broken));
+        assertThrows(IOException.class, () -> cache.acquire("a", CPU, broken));
         assertEquals(2, calls.get(), "retried, not remembered as failed");
     }
 

@@ -11,6 +11,7 @@ import org.apache.flink.core.fs.local.LocalFileSystem;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Arrays;
 
 /**
  * A Flink file system for tests, scheme {@code faulty://}, found the way Flink finds its S3 plugin (a
@@ -118,7 +119,7 @@ public final class FaultyFileSystem extends FileSystem {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+                byte[] copy = Arrays.copyOfRange(b, off, off + len);
                 if (m == Mode.FAIL_MIDWAY) {
                     int keep = (int) Math.max(0, Math.min(len, len / 2 - pos));
                     out.write(copy, 0, keep);

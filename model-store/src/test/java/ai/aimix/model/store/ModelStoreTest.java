@@ -27,6 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.model.onnx.OnnxModelInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 class ModelStoreTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
@@ -88,8 +92,8 @@ class ModelStoreTest {
                 () -> store.publish("junk", "not onnx".getBytes(), lineage("x"), Map.of()));
         // a model of a format this version cannot serve is refused too
         byte[] odd = MixNetOnnx.build(MixNetWeights.random(3, 0.1f), "odd");
-        byte[] renamedInput = new String(odd, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .replace("role", "rolX").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] renamedInput = new String(odd, StandardCharsets.ISO_8859_1)
+                .replace("role", "rolX").getBytes(StandardCharsets.ISO_8859_1);
         assertThrows(UnsupportedModelFormatException.class,
                 () -> store.publish("odd", renamedInput, lineage("x"), Map.of()));
         assertFalse(Files.exists(dir.resolve("versions").resolve("junk")));
@@ -110,11 +114,11 @@ class ModelStoreTest {
         Files.write(file, bytes);
         CorruptModelException flipped = assertThrows(CorruptModelException.class, () -> store.load(d));
         assertTrue(flipped.getMessage().contains("sha256"), flipped.getMessage());
-        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 10));
         CorruptModelException cut = assertThrows(CorruptModelException.class, () -> store.load(d));
         assertTrue(cut.getMessage().contains("bytes"), cut.getMessage());
         Files.delete(file);
-        assertThrows(java.io.IOException.class, () -> store.load(d));
+        assertThrows(IOException.class, () -> store.load(d));
     }
 
     /**
@@ -167,7 +171,7 @@ class ModelStoreTest {
             for (FaultyFileSystem.Mode fault : List.of(FaultyFileSystem.Mode.CORRUPT_WRITES,
                     FaultyFileSystem.Mode.FAIL_MIDWAY, FaultyFileSystem.Mode.FAIL_RENAMES)) {
                 FaultyFileSystem.mode = fault;
-                java.io.IOException e = assertThrows(java.io.IOException.class,
+                IOException e = assertThrows(IOException.class,
                         () -> store.publish("m", onnx, lineage("x"), Map.of()), fault.name());
                 if (fault == FaultyFileSystem.Mode.CORRUPT_WRITES) {
                     assertTrue(e.getMessage().contains("read back differently"), e.getMessage());
@@ -201,7 +205,7 @@ class ModelStoreTest {
         assertTrue(trained.getMetrics().containsKey("quality_mix_distance"), trained.getMetrics().toString());
         assertEquals(shipped, store.bootstrapShipped(), "idempotent");
         byte[] onnx = store.load(trained);
-        assertEquals(ModelStore.SHIPPED_CHAMPION, ai.aimix.model.onnx.OnnxModelInfo.of(onnx).declaredId);
+        assertEquals(ModelStore.SHIPPED_CHAMPION, OnnxModelInfo.of(onnx).declaredId);
         // it has opinions: its output layer is not the neutral zero of the first version
         float[] fc2 = MixNetOnnx.readWeights(onnx).get("fc2.weight");
         double norm = 0;

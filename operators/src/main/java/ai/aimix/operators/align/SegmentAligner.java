@@ -40,6 +40,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.api.common.TaskInfo;
 
 /**
  * Segment alignment, keyed by mix id: gathers the chunks of every stem of a mix and emits segment k (the same
@@ -122,7 +123,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
 
     private String registryKey() {
         if (registryKey == null) {
-            org.apache.flink.api.common.TaskInfo t = getRuntimeContext().getTaskInfo();
+            TaskInfo t = getRuntimeContext().getTaskInfo();
             registryKey = Segments.registryKey(t.getMaxNumberOfParallelSubtasks(), t.getNumberOfParallelSubtasks(),
                     t.getIndexOfThisSubtask());
         }

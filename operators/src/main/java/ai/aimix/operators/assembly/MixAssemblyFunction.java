@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.Arrays;
 
 /**
  * Mix assembly, keyed by mix id: renders each audio segment with the parameters the model predicted (and the
@@ -319,7 +320,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
             float[] mean = new float[MixParams.COUNT];
             for (int k = 0; k < segments; k++) {
                 int base = (k * stems + i) * MixParams.COUNT;
-                float[] p = java.util.Arrays.copyOfRange(automation, base, base + MixParams.COUNT);
+                float[] p = Arrays.copyOfRange(automation, base, base + MixParams.COUNT);
                 perSegment.add(toParameters(p));
                 for (int j = 0; j < MixParams.COUNT; j++) {
                     mean[j] += p[j] / segments;
@@ -432,7 +433,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
 
     private static ByteBuffer append(ByteBuffer existing, float[] more) {
         float[] old = FloatBytes.toArray(existing);
-        float[] all = java.util.Arrays.copyOf(old, old.length + more.length);
+        float[] all = Arrays.copyOf(old, old.length + more.length);
         System.arraycopy(more, 0, all, old.length, more.length);
         return FloatBytes.wrap(all);
     }

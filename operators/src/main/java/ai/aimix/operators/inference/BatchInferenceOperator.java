@@ -45,6 +45,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * Batched ONNX inference across mixes. Audio segments (with their log-mel) from any mix wait in a queue and are
@@ -398,7 +400,7 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
         }
         int bands = r.getMelBands();
         float[] padded = new float[bands * frames];
-        java.util.Arrays.fill(padded, Decibels.FLOOR_DB);
+        Arrays.fill(padded, Decibels.FLOOR_DB);
         for (int b = 0; b < bands; b++) {
             for (int t = 0; t < have; t++) {
                 padded[b * frames + t] = mel.get(b * have + t);
@@ -429,7 +431,7 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
         MixError failure;
 
         Outcome(int variants) {
-            params = new ArrayList<>(java.util.Collections.nCopies(variants, (VariantParams) null));
+            params = new ArrayList<>(Collections.nCopies(variants, (VariantParams) null));
         }
     }
 }

@@ -20,6 +20,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * STFT / log-mel of every stem of each audio segment (Hann, n_fft 2048, hop 512, 128 Slaney mel bands, power,
@@ -32,8 +36,8 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private final MelSettings settings;
     private transient ValueState<MelState> state;
     private transient Counter dropped;
-    private transient java.util.Map<Integer, StemMel> mels;
-    private transient java.util.Map<String, StreamingLogMel[]> open;
+    private transient Map<Integer, StemMel> mels;
+    private transient Map<String, StreamingLogMel[]> open;
 
     public LogMelFunction(MelSettings settings) {
         this.settings = settings;
@@ -43,8 +47,8 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("mel", MelState.class));
         dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
-        mels = new java.util.HashMap<>();
-        open = new java.util.HashMap<>();
+        mels = new HashMap<>();
+        open = new HashMap<>();
         getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers",
                 StemParallelism::shutdown);
     }
@@ -87,8 +91,8 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         }
         try {
             state.update(new MelState(req.getSampleRate(), channels, stft, 0L));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -6,6 +6,9 @@ import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 
 import java.util.List;
+import ai.aimix.schema.RegistryEntry;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /** Builders for the records flowing through the mix job's chain. */
 public final class Segments {
@@ -31,11 +34,11 @@ public final class Segments {
      * their current key, and the state backend refuses keys of other subtasks' key groups.
      */
     public static String registryKey(int maxParallelism, int parallelism, int subtask) {
-        org.apache.flink.runtime.state.KeyGroupRange range = org.apache.flink.runtime.state.KeyGroupRangeAssignment
+        KeyGroupRange range = KeyGroupRangeAssignment
                 .computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
         for (int i = 0; ; i++) {
             String key = REGISTRY_KEY + i;
-            if (range.contains(org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignToKeyGroup(key,
+            if (range.contains(KeyGroupRangeAssignment.assignToKeyGroup(key,
                     maxParallelism))) {
                 return key;
             }
@@ -43,7 +46,7 @@ public final class Segments {
     }
 
     /** A models.registry entry travelling down the chain to the inference operator, under a local key. */
-    public static SegmentRecord registry(ai.aimix.schema.RegistryEntry entry, String key) {
+    public static SegmentRecord registry(RegistryEntry entry, String key) {
         return base(SegmentKind.REGISTRY, key).setRegistry(entry).build();
     }
 

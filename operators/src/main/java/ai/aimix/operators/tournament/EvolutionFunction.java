@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A league's evolution in the tournament job (keyed by league): its champion changes and fresh standings in, the
@@ -36,7 +38,7 @@ import java.util.Set;
 public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, EvolutionInput, RegistryEntry,
         TournamentOutbound> {
     private static final long serialVersionUID = 1L;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EvolutionFunction.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EvolutionFunction.class);
 
     /** The registry as read from its topic, by key (model/ID, champion/LEAGUE). */
     public static final MapStateDescriptor<String, RegistryEntry> REGISTRY = new MapStateDescriptor<>("registry",

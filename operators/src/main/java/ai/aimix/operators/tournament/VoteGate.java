@@ -17,6 +17,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 
 /**
  * Per battle (keyed by battle id): remembers the battle, checks each vote against it ({@link VoteChecks}), counts a
@@ -36,9 +40,9 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
     private final long unknownBattleWaitMillis;
     private transient ValueState<Battle> battle;
     private transient MapState<String, Boolean> voted;
-    private transient org.apache.flink.api.common.state.ListState<Vote> waiting;
+    private transient ListState<Vote> waiting;
     private transient ValueState<Long> waitUntil;
-    private transient java.util.Map<String, Battle> cache;
+    private transient Map<String, Battle> cache;
 
     /**
      * @param unknownBattleWaitMillis how long votes wait for a battle not seen yet (battles and votes travel on
@@ -54,12 +58,12 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
     public void open(OpenContext ctx) {
         battle = getRuntimeContext().getState(new ValueStateDescriptor<>("battle", Battle.class));
         voted = getRuntimeContext().getMapState(new MapStateDescriptor<>("voted", Types.STRING, Types.BOOLEAN));
-        waiting = getRuntimeContext().getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
+        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>(
                 "waiting-votes", Vote.class));
         waitUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("wait-until", Types.LONG));
-        cache = new java.util.LinkedHashMap<>(CACHED_BATTLES * 2, 0.75f, true) {
+        cache = new LinkedHashMap<>(CACHED_BATTLES * 2, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, Battle> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Battle> eldest) {
                 return size() > CACHED_BATTLES;
             }
         };

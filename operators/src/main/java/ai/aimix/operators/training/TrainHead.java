@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.ByteBuffer;
 
 /**
  * Collects every song's rows (one key: the whole training run) and, at the end of the input, fits the head
@@ -116,7 +117,7 @@ public final class TrainHead extends KeyedProcessFunction<String, TrainingRows, 
         metrics.put("validation_level_error_db", end.validationLevelErrorDb());
         metrics.put("training_seconds", (System.nanoTime() - t0) / 1e9);
         String id = modelId;
-        out.collect(new TrainingOutcome(id, java.nio.ByteBuffer.wrap(MixNetOnnx.build(r.weights(), id)),
+        out.collect(new TrainingOutcome(id, ByteBuffer.wrap(MixNetOnnx.build(r.weights(), id)),
                 settings.seed, settings.epochs, trainSongs, metrics,
                 "head trained " + settings.epochs + " epochs on " + trainSongs + " songs of "
                         + features

@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.schema.ModelStatus;
 
 class SegmentAlignerTest {
     static final int SR = 8000;
@@ -408,8 +409,8 @@ class SegmentAlignerTest {
     /** A champion request starts with the champion of its league; unknown leagues and retired versions are refused. */
     @Test
     void modelsAreCheckedAgainstTheRegistry() throws Exception {
-        registry(TestRegistry.entry(TestRegistry.model("old", ai.aimix.schema.ModelStatus.RETIRED, 2)));
-        registry(TestRegistry.entry(TestRegistry.model("future", ai.aimix.schema.ModelStatus.CANDIDATE, 9)));
+        registry(TestRegistry.entry(TestRegistry.model("old", ModelStatus.RETIRED, 2)));
+        registry(TestRegistry.entry(TestRegistry.model("future", ModelStatus.CANDIDATE, 9)));
         send(Fixtures.request("champ", SR, 1));
         send(Fixtures.request("retired", SR, new int[] {1}, ModelSelections.version("old")));
         send(Fixtures.request("newer", SR, new int[] {1}, ModelSelections.version("future")));

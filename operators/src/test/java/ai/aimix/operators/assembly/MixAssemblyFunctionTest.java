@@ -41,6 +41,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 class MixAssemblyFunctionTest {
     static final int SR = 44100;
@@ -105,7 +106,7 @@ class MixAssemblyFunctionTest {
                     params.add(new VariantParams(models.get(v).getVariant(), models.get(v).getModelVersion(),
                             FloatBytes.wrap(p), "CPU"));
                     for (int i = 0; i < 3; i++) {
-                        schedules[v][k][i] = java.util.Arrays.copyOfRange(p, i * 7, i * 7 + 7);
+                        schedules[v][k][i] = Arrays.copyOfRange(p, i * 7, i * 7 + 7);
                     }
                     schedules[v][k][1][ModelOutput.PAN.ordinal()] = -0.5f; // the override
                 }

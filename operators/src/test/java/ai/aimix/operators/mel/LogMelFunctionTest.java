@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class LogMelFunctionTest {
 
@@ -84,7 +85,7 @@ class LogMelFunctionTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void failureClearsStateAndLaterSegmentsAreDropped() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, SegmentRecord> h =
                      new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(

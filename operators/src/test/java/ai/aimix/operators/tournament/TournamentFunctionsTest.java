@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 
 /** The tournament job's functions on Flink's harness: what they emit, and that their state and timers go away. */
 class TournamentFunctionsTest {
@@ -100,7 +101,7 @@ class TournamentFunctionsTest {
     /** The in-memory league ratings operator: same standings, state saved before a barrier and restored exactly. */
     @Test
     void leagueRatingsOperatorKeepsItsTallyAcrossASnapshot() throws Exception {
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        OperatorSubtaskState snapshot;
         Standings before;
         try (KeyedOneInputStreamOperatorTestHarness<String, CountedVote, TournamentOutbound> h =
                      new KeyedOneInputStreamOperatorTestHarness<>(new LeagueRatingsOperator(0.01, 20, 1_000),

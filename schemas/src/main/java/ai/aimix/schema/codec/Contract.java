@@ -6,6 +6,12 @@ import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixResult;
+import ai.aimix.schema.Battle;
+import ai.aimix.schema.EvolutionEvent;
+import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.Standings;
+import ai.aimix.schema.TournamentError;
+import ai.aimix.schema.Vote;
 
 /** The topics of the streaming contract, their record types and codecs (see docs/STREAMING_CONTRACT.md). */
 public final class Contract {
@@ -32,16 +38,16 @@ public final class Contract {
     public static final String TOURNAMENT_STANDINGS = "tournament.standings";
     public static final String TOURNAMENT_ERRORS = "tournament.errors";
     public static final String TOURNAMENT_EVOLUTION = "tournament.evolution";
-    public static final ContractCodec<ai.aimix.schema.Battle> BATTLE = new ContractCodec<>(ai.aimix.schema.Battle.class);
-    public static final ContractCodec<ai.aimix.schema.Vote> VOTE = new ContractCodec<>(ai.aimix.schema.Vote.class);
-    public static final ContractCodec<ai.aimix.schema.Standings> STANDINGS =
-            new ContractCodec<>(ai.aimix.schema.Standings.class);
-    public static final ContractCodec<ai.aimix.schema.TournamentError> TOURNAMENT_ERROR =
-            new ContractCodec<>(ai.aimix.schema.TournamentError.class);
-    public static final ContractCodec<ai.aimix.schema.EvolutionEvent> EVOLUTION =
-            new ContractCodec<>(ai.aimix.schema.EvolutionEvent.class);
-    public static final ContractCodec<ai.aimix.schema.RegistryEntry> REGISTRY =
-            new ContractCodec<>(ai.aimix.schema.RegistryEntry.class);
+    public static final ContractCodec<Battle> BATTLE = new ContractCodec<>(Battle.class);
+    public static final ContractCodec<Vote> VOTE = new ContractCodec<>(Vote.class);
+    public static final ContractCodec<Standings> STANDINGS =
+            new ContractCodec<>(Standings.class);
+    public static final ContractCodec<TournamentError> TOURNAMENT_ERROR =
+            new ContractCodec<>(TournamentError.class);
+    public static final ContractCodec<EvolutionEvent> EVOLUTION =
+            new ContractCodec<>(EvolutionEvent.class);
+    public static final ContractCodec<RegistryEntry> REGISTRY =
+            new ContractCodec<>(RegistryEntry.class);
 
     private Contract() {
     }

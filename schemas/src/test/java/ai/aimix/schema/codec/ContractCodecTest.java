@@ -24,6 +24,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import java.io.IOException;
 
 class ContractCodecTest {
 
@@ -84,13 +85,13 @@ class ContractCodecTest {
 
     @Test
     void foreignSchemaIsUnknownSchema() {
-        org.apache.avro.Schema other = SchemaBuilder.record("Other").fields().requiredString("x").endRecord();
+        Schema other = SchemaBuilder.record("Other").fields().requiredString("x").endRecord();
         GenericRecord r = new GenericData.Record(other);
         r.put("x", "hello");
         ByteBuffer encoded;
         try {
             encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), other).encode(r);
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             throw new AssertionError(ex);
         }
         byte[] bytes = new byte[encoded.remaining()];

@@ -1,5 +1,7 @@
 package ai.aimix.dsp.metrics.peaq;
 
+import java.util.Arrays;
+
 /**
  * The fixed tables of the PEAQ basic version's FFT ear model (ITU-R BS.1387-1, section 2.1; P. Kabal, "An
  * examination and interpretation of ITU-R BS.1387", 2002): 109 bands a quarter Bark wide from 80 Hz to 18 kHz on the
@@ -105,9 +107,9 @@ final class CriticalBands {
             adaptA[m] = timeConstant(0.050, 0.008, fc[m]);
         }
         double[] ones = new double[nc];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         double[] norm = new double[nc];
-        java.util.Arrays.fill(norm, 1);
+        Arrays.fill(norm, 1);
         spreadNorm = spread(ones, norm, new double[nc]);
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /**
  * PEAQ basic on 8 s of synthetic stereo music at 48 kHz. No ITU conformance items are available here, so these tests
@@ -103,7 +104,7 @@ class PeaqTest {
     void refusesWhatItCannotScore() {
         assertThrows(IllegalArgumentException.class, () -> Peaq.basic(new float[2][SR], new float[2][SR]));
         assertThrows(IllegalArgumentException.class, () -> Peaq.basic(new float[][] {music[0]}, music));
-        float[][] shortClip = {java.util.Arrays.copyOf(music[0], 1000)};
+        float[][] shortClip = {Arrays.copyOf(music[0], 1000)};
         assertThrows(IllegalArgumentException.class, () -> Peaq.basic(shortClip, shortClip));
     }
 }

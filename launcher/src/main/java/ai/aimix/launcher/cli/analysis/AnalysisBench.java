@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * {@code ./aimix bench --analysis}: times the measurement code on a generated song's mix (two mixes of the same stems
@@ -84,7 +86,7 @@ public final class AnalysisBench {
             Files.deleteIfExists(candFile);
             Files.deleteIfExists(dir);
         }
-        n.put("common_pool_threads", java.util.concurrent.ForkJoinPool.commonPool().getParallelism());
+        n.put("common_pool_threads", ForkJoinPool.commonPool().getParallelism());
         n.put("available_processors", Runtime.getRuntime().availableProcessors());
         n.put("java", System.getProperty("java.version"));
         n.put("date", Instant.now().toString());
@@ -93,7 +95,7 @@ public final class AnalysisBench {
 
     /** A plain sum of the stems with per-stem gains drawn from a seed: two seeds, two different mixes. */
     private static Audio mix(List<StemInput> stems, long seed) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         int frames = stems.get(0).audio.frames();
         float[] out = new float[2 * frames];
         for (StemInput s : stems) {

@@ -3,6 +3,9 @@ package ai.aimix.launcher.cli.analysis;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /** JSON output of the analysis commands: non-finite numbers become null (JSON has no -Infinity or NaN). */
 final class Json {
@@ -18,7 +21,7 @@ final class Json {
     /** Puts a number rounded to {@code decimals}, or null when it is NaN or infinite. */
     static void put(ObjectNode node, String field, double value, int decimals) {
         if (Double.isFinite(value)) {
-            node.put(field, new java.math.BigDecimal(value).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+            node.put(field, new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN)
                     .doubleValue());
         } else {
             node.putNull(field);
@@ -28,7 +31,7 @@ final class Json {
     static String write(ObjectNode node) {
         try {
             return MAPPER.writeValueAsString(node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

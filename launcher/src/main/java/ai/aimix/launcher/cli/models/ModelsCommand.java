@@ -26,6 +26,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import ai.aimix.model.format.UnsupportedModelFormatException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Set;
 
 /** {@code ./aimix models ...}: list, inspect, promote, roll back, retire, quantize, export and import models. */
 @Command(name = "models", mixinStandardHelpOptions = true,
@@ -54,9 +60,9 @@ public final class ModelsCommand implements Runnable {
             return fail(name, EXIT_UNREACHABLE, e.getMessage());
         } catch (AuthorizationException | AuthenticationException e) {
             return fail(name, EXIT_UNREACHABLE, "Kafka refused this client: " + e.getMessage());
-        } catch (RegistryException | IllegalArgumentException | ai.aimix.model.format.UnsupportedModelFormatException e) {
+        } catch (RegistryException | IllegalArgumentException | UnsupportedModelFormatException e) {
             return fail(name, EXIT_BAD_INPUT, e.getMessage());
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return fail(name, EXIT_BAD_INPUT, "no such file: " + e.getMessage());
         } catch (IOException e) {
             boolean kafka = e.getMessage() != null && (e.getMessage().contains("cannot reach Kafka")
@@ -95,16 +101,16 @@ public final class ModelsCommand implements Runnable {
         return n;
     }
 
-    private static final java.util.Set<String> AVRO_TYPES = java.util.Set.of("string", "long", "int", "double",
+    private static final Set<String> AVRO_TYPES = Set.of("string", "long", "int", "double",
             "float", "boolean", "bytes");
 
-    private static com.fasterxml.jackson.databind.JsonNode unwrapUnions(com.fasterxml.jackson.databind.JsonNode n) {
+    private static JsonNode unwrapUnions(JsonNode n) {
         if (n.isObject()) {
             if (n.size() == 1 && AVRO_TYPES.contains(n.fieldNames().next())) {
                 return n.elements().next();
             }
             ObjectNode o = (ObjectNode) n;
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
             for (String f : names) {
                 o.set(f, unwrapUnions(o.get(f)));
@@ -154,8 +160,8 @@ public final class ModelsCommand implements Runnable {
         public Integer call() {
             return run("list", () -> {
                 RegistryView view = view("list", target.admin());
-                List<ModelDescriptor> models = new java.util.ArrayList<>(view.models());
-                models.sort(java.util.Comparator.comparingLong(ModelDescriptor::getCreatedAtMillis)
+                List<ModelDescriptor> models = new ArrayList<>(view.models());
+                models.sort(Comparator.comparingLong(ModelDescriptor::getCreatedAtMillis)
                         .thenComparing(ModelDescriptor::getModelId));
                 if (json) {
                     ObjectNode root = JSON.createObjectNode();

@@ -19,6 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import ai.aimix.launcher.cli.models.ModelsTarget;
+import ai.aimix.launcher.registry.ModelAdmin;
+import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.schema.ModelDescriptor;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Locale;
 
 /** {@code ./aimix quality}: a model against the test split's reference mixes and two baselines. */
 @Command(name = "quality", mixinStandardHelpOptions = true,
@@ -54,7 +61,7 @@ public final class QualityCommand implements Callable<Integer> {
     boolean json;
 
     /** The model's bytes: a file, a shipped version, or a registered one. */
-    private byte[] load(String m) throws java.io.IOException {
+    private byte[] load(String m) throws IOException {
         if (Files.isRegularFile(Path.of(m))) {
             return Files.readAllBytes(Path.of(m));
         }
@@ -64,19 +71,19 @@ public final class QualityCommand implements Callable<Integer> {
         if (m.equals(ModelStore.SHIPPED_CHAMPION)) {
             return ModelStore.shippedOnnx(m);
         }
-        ai.aimix.launcher.registry.ModelAdmin admin;
+        ModelAdmin admin;
         try {
-            admin = ai.aimix.launcher.cli.models.ModelsTarget.admin(bootstrap, store, null,
+            admin = ModelsTarget.admin(bootstrap, store, null,
                     Duration.ofSeconds(30), kafkaConfig);
-        } catch (ai.aimix.launcher.cli.models.ModelsTarget.Unreachable e) {
-            throw new java.nio.file.NoSuchFileException(m + " (not a file or a shipped version, and "
+        } catch (ModelsTarget.Unreachable e) {
+            throw new NoSuchFileException(m + " (not a file or a shipped version, and "
                     + e.getMessage() + ")");
         }
         if (admin.store() == null) {
-            throw new java.nio.file.NoSuchFileException(m + " (no model store to read it from: pass --store)");
+            throw new NoSuchFileException(m + " (no model store to read it from: pass --store)");
         }
-        ai.aimix.schema.ModelDescriptor d = admin.view().model(m)
-                .orElseThrow(() -> new java.nio.file.NoSuchFileException("no model '" + m + "' in the registry"));
+        ModelDescriptor d = admin.view().model(m)
+                .orElseThrow(() -> new NoSuchFileException("no model '" + m + "' in the registry"));
         return admin.bytes(d);
     }
 
@@ -87,7 +94,7 @@ public final class QualityCommand implements Callable<Integer> {
         try {
             index = new FeatureStore(features).readIndex();
             onnx = load(model == null ? ModelStore.SHIPPED_CHAMPION : model);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("aimix quality: error: " + e.getMessage());
             return 2;
         }
@@ -102,14 +109,14 @@ public final class QualityCommand implements Callable<Integer> {
         String name = model == null ? ModelStore.SHIPPED_CHAMPION
                 : Files.isRegularFile(Path.of(model)) ? Path.of(model).getFileName().toString() : model;
         try (MixNetSession session = MixNetSession.open(name, onnx, SessionSettings.cpu(1))) {
-            r = bench.run(session, split.toUpperCase(java.util.Locale.ROOT), songs, s -> {
+            r = bench.run(session, split.toUpperCase(Locale.ROOT), songs, s -> {
                 if (!json) {
                     System.out.printf("  song %-6d %-11s %d stems  distance %.3f / %.3f / %.3f  level error %.2f / %.2f / %.2f dB%n",
                             s.seed(), s.genre(), s.stems(), s.distance()[0], s.distance()[1], s.distance()[2],
                             s.levelErrorDb()[0], s.levelErrorDb()[1], s.levelErrorDb()[2]);
                 }
             });
-        } catch (ai.aimix.model.format.UnsupportedModelFormatException | IllegalArgumentException e) {
+        } catch (UnsupportedModelFormatException | IllegalArgumentException e) {
             System.err.println("aimix quality: error: " + e.getMessage());
             return 2;
         }
@@ -119,7 +126,7 @@ public final class QualityCommand implements Callable<Integer> {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode root = m.createObjectNode();
             root.put("model_version", r.model());
-            root.put("split", split.toUpperCase(java.util.Locale.ROOT));
+            root.put("split", split.toUpperCase(Locale.ROOT));
             root.put("songs", r.songs().size());
             for (int i = 0; i < 3; i++) {
                 ObjectNode o = root.putObject(i == 0 ? "model" : r.names().get(i).replace(' ', '_'));

@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import ai.aimix.launcher.cli.models.ModelsTarget;
+import ai.aimix.launcher.registry.ModelAdmin;
+import java.io.IOException;
 
 /** {@code ./aimix train}: the training job on a local Flink cluster in this process. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -72,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
         FeatureIndex index;
         try {
             index = new FeatureStore(features).readIndex();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("aimix train: error: " + e.getMessage());
             return 2;
         }
@@ -90,11 +93,11 @@ public final class TrainCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         conf.set(TrainingJobOptions.ENCODER_THREADS, Math.max(1, cores / 2));
         if (register) {
-            ai.aimix.launcher.registry.ModelAdmin admin;
+            ModelAdmin admin;
             try {
-                admin = ai.aimix.launcher.cli.models.ModelsTarget.admin(bootstrap, store, null,
+                admin = ModelsTarget.admin(bootstrap, store, null,
                         Duration.ofSeconds(30), kafkaConfig);
-            } catch (ai.aimix.launcher.cli.models.ModelsTarget.Unreachable e) {
+            } catch (ModelsTarget.Unreachable e) {
                 System.err.println("aimix train: error: --register: " + e.getMessage());
                 return 3;
             }

@@ -24,6 +24,8 @@ import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 
 /** analyze, mel and compare as a user runs them: WAV files in, JSON / .npy out, one-line errors and exit codes. */
 class AnalysisCommandsTest {
@@ -101,7 +103,7 @@ class AnalysisCommandsTest {
         Path good = write(dir, "good.wav", tones(44100, 1, 0, -20, -20), Wav.Encoding.PCM_16);
         byte[] bytes = Files.readAllBytes(good);
         Path cut = dir.resolve("cut.wav");
-        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
         Path empty = write(dir, "empty.wav", new Audio(44100, 2, new float[0]), Wav.Encoding.PCM_16);
         float[] nan = tones(44100, 1, 0, -20).samples();
         nan[1234] = Float.NaN;
@@ -187,13 +189,13 @@ class AnalysisCommandsTest {
     private static NpyArray golden(Path dir, String name) throws Exception {
         Path f = dir.resolve("golden-" + name);
         try (InputStream in = AnalysisCommandsTest.class.getResourceAsStream("/golden/librosa/" + name)) {
-            Files.copy(in, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);
         }
         return Npy.read(f);
     }
 
     private static void assertClose(NpyArray expected, NpyArray actual) {
-        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
+        assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()));
         assertEquals("<f4", actual.dtype());
         float[] e = expected.floats();
         float[] a = actual.floats();
@@ -235,8 +237,8 @@ class AnalysisCommandsTest {
     void compareSaysWhatItReconciledAndRefusesTheRest(@TempDir Path dir) throws Exception {
         float[][] music = TestMusic.stereo(44100, 3, 7);
         Path ref = write(dir, "ref.wav", interleave(music, 44100), Wav.Encoding.PCM_16);
-        float[][] longer = {java.util.Arrays.copyOf(music[0], music[0].length + 44100),
-            java.util.Arrays.copyOf(music[1], music[1].length + 44100)};
+        float[][] longer = {Arrays.copyOf(music[0], music[0].length + 44100),
+            Arrays.copyOf(music[1], music[1].length + 44100)};
         Path cand = write(dir, "long.wav", interleave(longer, 44100), Wav.Encoding.PCM_16);
         JsonNode j = run("compare", ref.toString(), cand.toString(), "--json").json();
         assertTrue(j.path("notes").toString().contains("lengths differ"), j.toString());

@@ -38,6 +38,22 @@ import java.util.zip.ZipOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.aimix.corpus.MidiSynth;
+import ai.aimix.features.CorpusBuilder;
+import ai.aimix.features.FeatureIndex;
+import ai.aimix.features.FeatureStore;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.training.TrainingJob;
+import ai.aimix.jobs.training.TrainingJobOptions;
+import ai.aimix.launcher.quantize.ModelQuantization;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelPrecision;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code aimix models ...} as an operator runs it, against an in-process broker and a model store in a temporary
@@ -196,9 +212,9 @@ class ModelsCommandTest {
     void unmeasuredOrDamagedQuantizedModelsAreNotPromoted() throws Exception {
         byte[] parent = MixNetOnnx.build(MixNetWeights.random(13L, 1f), "parent");
         // int8 with activation ranges a tenth of the real ones, imported without measurements
-        var ranges = new java.util.HashMap<>(Calibration.ranges(parent, Quantizer.activations(parent),
-                new ai.aimix.launcher.quantize.ModelQuantization(new Configuration(),
-                        new ai.aimix.launcher.quantize.ModelQuantization.Settings(1, 1, 6, 1)).calibrationBatches()));
+        var ranges = new HashMap<>(Calibration.ranges(parent, Quantizer.activations(parent),
+                new ModelQuantization(new Configuration(),
+                        new ModelQuantization.Settings(1, 1, 6, 1)).calibrationBatches()));
         ranges.replaceAll((k, r) -> new float[] {r[0] / 10, r[1] / 10});
         byte[] clipped = Quantizer.int8(parent, "clipped", ranges);
         assertEquals(0, models("import", onnxFile("clipped.onnx", clipped).toString()).code);
@@ -207,11 +223,11 @@ class ModelsCommandTest {
         assertTrue(unmeasured.err.contains("has no max_param_deviation"), unmeasured.err);
 
         // the same model measured: outside the bounds
-        ai.aimix.launcher.quantize.ModelQuantization.Outcome o = new ai.aimix.launcher.quantize.ModelQuantization(
-                new Configuration(), new ai.aimix.launcher.quantize.ModelQuantization.Settings(1, 1, 6, 1))
-                .evaluate(parent, clipped, ai.aimix.schema.ModelPrecision.INT8);
+        ModelQuantization.Outcome o = new ModelQuantization(
+                new Configuration(), new ModelQuantization.Settings(1, 1, 6, 1))
+                .evaluate(parent, clipped, ModelPrecision.INT8);
         admin().publish("clipped-measured", Quantizer.int8(parent, "clipped-measured", ranges),
-                new ai.aimix.schema.ModelLineage("quantize-int8", List.of("parent"), 1L, "badly calibrated"),
+                new ModelLineage("quantize-int8", List.of("parent"), 1L, "badly calibrated"),
                 o.metrics());
         CliRun damaged = models("promote", "clipped-measured");
         assertEquals(2, damaged.code, damaged.toString());
@@ -220,12 +236,12 @@ class ModelsCommandTest {
 
         // a bundle claiming perfect measurements (issue 14, finding 4): its metrics are not kept; measured again
         // here against the registered fp32 parent it names, the model is refused
-        admin().publish("q-parent", parent, new ai.aimix.schema.ModelLineage("seed", List.of(), 13L, "parent"),
+        admin().publish("q-parent", parent, new ModelLineage("seed", List.of(), 13L, "parent"),
                 Map.of());
         Map<String, Double> perfect = Map.of(RegistryChanges.METRIC_MAX_PARAM_DEVIATION, 0.0,
                 RegistryChanges.METRIC_MIX_DISTANCE, 0.0);
         Path forged = bundle("forged.aimix-model", clipped, Descriptors.describe("forged-int8", clipped,
-                "file:///elsewhere.onnx", new ai.aimix.schema.ModelLineage("quantize-int8", List.of("q-parent"), 1L,
+                "file:///elsewhere.onnx", new ModelLineage("quantize-int8", List.of("q-parent"), 1L,
                         "claims"), perfect, ModelStatus.CHAMPION, 1L));
         CliRun imported = models("import", forged.toString());
         assertEquals(0, imported.code, imported.toString());
@@ -239,7 +255,7 @@ class ModelsCommandTest {
         assertTrue(forgedPromote.err.contains("deviates too far from its fp32 parent"), forgedPromote.err);
         // the same claims naming a parent this registry does not hold: no metrics at all, refused
         Path orphan = bundle("orphan.aimix-model", clipped, Descriptors.describe("orphan-int8", clipped,
-                "file:///elsewhere.onnx", new ai.aimix.schema.ModelLineage("quantize-int8", List.of("elsewhere"), 1L,
+                "file:///elsewhere.onnx", new ModelLineage("quantize-int8", List.of("elsewhere"), 1L,
                         "claims"), perfect, ModelStatus.CANDIDATE, 1L));
         assertEquals(0, models("import", orphan.toString()).code);
         assertEquals(0, models("show", "orphan-int8").json().path("metrics").size());
@@ -319,8 +335,8 @@ class ModelsCommandTest {
         assertTrue(down.err.startsWith("aimix models list: error: cannot reach Kafka"), down.err);
     }
 
-    static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
@@ -332,22 +348,22 @@ class ModelsCommandTest {
      */
     @Test
     void trainedModelsPassTheQualityGateAndDamagedOnesAreRefused() throws Exception {
-        ai.aimix.features.FeatureStore features = new ai.aimix.features.FeatureStore(dir.resolve("gate-corpus"));
-        ai.aimix.features.FeatureIndex index = new ai.aimix.features.CorpusBuilder(
-                new ai.aimix.features.CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
-                ai.aimix.jobs.mix.MixJobOptions.assembly(new Configuration()).forRequest(44100, null, null),
-                new ai.aimix.corpus.MidiSynth(44100, null), 2).build(features, 1, 12, r -> { });
+        FeatureStore features = new FeatureStore(dir.resolve("gate-corpus"));
+        FeatureIndex index = new CorpusBuilder(
+                new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
+                MixJobOptions.assembly(new Configuration()).forRequest(44100, null, null),
+                new MidiSynth(44100, null), 2).build(features, 1, 12, r -> { });
         // the training job registers its model as a candidate, with lineage and metrics
         Configuration conf = new Configuration();
-        conf.set(ai.aimix.jobs.training.TrainingJobOptions.FEATURES, features.dir().toString());
-        conf.set(ai.aimix.jobs.training.TrainingJobOptions.EPOCHS, 10);
-        conf.set(ai.aimix.jobs.training.TrainingJobOptions.MODEL_ID, "gate-trained");
-        conf.set(ai.aimix.jobs.training.TrainingJobOptions.REGISTER, true);
+        conf.set(TrainingJobOptions.FEATURES, features.dir().toString());
+        conf.set(TrainingJobOptions.EPOCHS, 10);
+        conf.set(TrainingJobOptions.MODEL_ID, "gate-trained");
+        conf.set(TrainingJobOptions.REGISTER, true);
         conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(ModelStoreOptions.MODEL_STORE, store.toString());
-        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
-        ai.aimix.jobs.training.TrainingJob.fromOptions(conf).execute(
-                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(2, conf));
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        TrainingJob.fromOptions(conf).execute(
+                StreamExecutionEnvironment.createLocalEnvironment(2, conf));
         JsonNode registered = models("show", "gate-trained").json();
         assertEquals("CANDIDATE", registered.path("status").asText());
         assertEquals("train", registered.path("lineage").path("operation").asText());
@@ -356,8 +372,8 @@ class ModelsCommandTest {
         assertTrue(registered.path("lineage").path("note").asText().contains("10 epochs"), registered.toString());
         MixNetWeights trained = MixNetOnnx.readWeights(admin().bytes(admin().view().model("gate-trained")
                 .orElseThrow()));
-        ai.aimix.schema.ModelLineage train = new ai.aimix.schema.ModelLineage("train", List.of(), 1L, "gate test");
-        java.util.Map<String, float[]> reversed = new java.util.LinkedHashMap<>();
+        ModelLineage train = new ModelLineage("train", List.of(), 1L, "gate test");
+        Map<String, float[]> reversed = new LinkedHashMap<>();
         for (String name : MixNetWeights.NAMES) {
             reversed.put(name, trained.get(name).clone());
         }
@@ -368,7 +384,7 @@ class ModelsCommandTest {
             }
         }
         admin().publish("gate-damaged", MixNetOnnx.build(MixNetWeights.of(reversed), "gate-damaged"), train,
-                java.util.Map.of());
+                Map.of());
         assertEquals(0, models("promote", "mixnet-v1", "--league", "gate").code);
 
         CliRun blind = models("promote", "gate-trained", "--league", "gate");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /** corpus build, train and quality as a user runs them, at a small scale; one-line errors and exit codes. */
 class TrainingCommandsTest {
@@ -39,7 +40,7 @@ class TrainingCommandsTest {
         byte[] first = Files.readAllBytes(model);
         assertEquals(0, CliRun.run("train", "--features", corpus.toString(), "--out", model.toString(), "--epochs", "3",
                 "--id", "small").code);
-        assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(model)));
+        assertTrue(Arrays.equals(first, Files.readAllBytes(model)));
 
         CliRun quality = CliRun.run("quality", "--features", corpus.toString(), "--model", model.toString(),
                 "--json");
