@@ -4,8 +4,7 @@ import java.util.SplittableRandom;
 
 /** Test signals. */
 public final class Signals {
-    private Signals() {
-    }
+    private Signals() {}
 
     public static float[] sine(double freq, double amplitude, double sampleRate, int n, double phase) {
         float[] x = new float[n];

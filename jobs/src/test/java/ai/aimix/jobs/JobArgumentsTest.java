@@ -13,19 +13,20 @@ class JobArgumentsTest {
 
     @Test
     void argumentsArePairsOfKeyAndValue() {
-        assertEquals(Map.of("aimix.kafka.bootstrap-servers", "kafka:9092", "aimix.job.name", "mix a"),
-                JobArguments.parse(new String[] {"--aimix.kafka.bootstrap-servers", "kafka:9092",
-                    "--aimix.job.name", "mix a"}));
+        assertEquals(
+                Map.of("aimix.kafka.bootstrap-servers", "kafka:9092", "aimix.job.name", "mix a"),
+                JobArguments.parse(
+                        new String[] {"--aimix.kafka.bootstrap-servers", "kafka:9092", "--aimix.job.name", "mix a"}));
         assertEquals(Map.of(), JobArguments.parse(new String[0]));
     }
 
     @Test
     void aKeyWithoutValueOrAValueWithoutKeyIsRefusedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JobArguments.parse(new String[] {"--aimix.job.name"}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> JobArguments.parse(new String[] {"--aimix.job.name"}));
         assertEquals("--aimix.job.name needs a value", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> JobArguments.parse(new String[] {"aimix.job.name", "x"}));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> JobArguments.parse(new String[] {"aimix.job.name", "x"}));
         assertEquals("expected an option --key value, got 'aimix.job.name'", e.getMessage());
     }
 
@@ -35,8 +36,9 @@ class JobArgumentsTest {
         cluster.setString("aimix.kafka.bootstrap-servers", "from-config-yaml:9092");
         cluster.setString("aimix.job.name", "from config.yaml");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
-        Configuration conf = JobArguments.configure(env, new String[] {"--aimix.job.name", "from the arguments",
-            "--execution.checkpointing.interval", "7 s"});
+        Configuration conf = JobArguments.configure(
+                env,
+                new String[] {"--aimix.job.name", "from the arguments", "--execution.checkpointing.interval", "7 s"});
         assertEquals("from-config-yaml:9092", conf.getString("aimix.kafka.bootstrap-servers", null));
         assertEquals("from the arguments", conf.get(MixJobOptions.JOB_NAME));
         assertEquals(7000L, env.getCheckpointConfig().getCheckpointInterval());

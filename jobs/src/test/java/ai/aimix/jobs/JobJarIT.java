@@ -39,7 +39,8 @@ class JobJarIT {
         jobJar = Path.of(System.getProperty("aimix.job-jar"));
         assertTrue(Files.isRegularFile(jobJar), "mvn package builds " + jobJar);
         flinkClassPath = new ArrayList<>();
-        String cp = Files.readString(Path.of(System.getProperty("aimix.provided-classpath"))).trim();
+        String cp = Files.readString(Path.of(System.getProperty("aimix.provided-classpath")))
+                .trim();
         for (String p : cp.split(File.pathSeparator)) {
             flinkClassPath.add(Path.of(p));
         }
@@ -61,8 +62,12 @@ class JobJarIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ai.aimix.jobs.mix.MixJob", "ai.aimix.jobs.tournament.TournamentJob",
-            "ai.aimix.jobs.training.TrainingJob"})
+    @ValueSource(
+            strings = {
+                "ai.aimix.jobs.mix.MixJob",
+                "ai.aimix.jobs.tournament.TournamentJob",
+                "ai.aimix.jobs.training.TrainingJob"
+            })
     void eachJobHasAMainThatLinksAgainstTheJarAndFlink(String job) throws Exception {
         List<URL> urls = new ArrayList<>();
         urls.add(jobJar.toUri().toURL());
@@ -70,8 +75,8 @@ class JobJarIT {
             urls.add(p.toUri().toURL());
         }
         // the platform loader as parent: nothing of this test's own class path (the modules' classes) leaks in
-        try (URLClassLoader cluster = new URLClassLoader(urls.toArray(new URL[0]),
-                ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader cluster =
+                new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
             Class<?> c = Class.forName(job, false, cluster);
             assertEquals(cluster, c.getClassLoader());
             Method main = c.getMethod("main", String[].class);
@@ -84,7 +89,9 @@ class JobJarIT {
     @Test
     void runsTheMixJobWhenNoClassIsNamed() throws IOException {
         try (JarFile f = new JarFile(jobJar.toFile())) {
-            assertEquals("ai.aimix.jobs.mix.MixJob", f.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertEquals(
+                    "ai.aimix.jobs.mix.MixJob",
+                    f.getManifest().getMainAttributes().getValue("Main-Class"));
         }
     }
 
@@ -138,8 +145,9 @@ class JobJarIT {
                 }
             }
         }
-        assertTrue(clashes.isEmpty(), clashes.size() + " classes both in the job jar and on Flink's class path: "
-                + head(clashes));
+        assertTrue(
+                clashes.isEmpty(),
+                clashes.size() + " classes both in the job jar and on Flink's class path: " + head(clashes));
     }
 
     private static String head(List<String> names) {

@@ -21,13 +21,15 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importProductionClasses() {
-        production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TEST_FIXTURES)
                 .withImportOption(location -> !location.contains("-tests.jar")) // the modules' test jars
                 .importPackages("ai.aimix");
         // every module is on the launcher's class path: a rule checked on a part of the tree would pass vacuously
-        for (String module : new String[] {"schema", "dsp", "model", "corpus", "tournament", "operators", "clients",
-            "jobs", "launcher"}) {
+        for (String module : new String[] {
+            "schema", "dsp", "model", "corpus", "tournament", "operators", "clients", "jobs", "launcher"
+        }) {
             if (production.stream().noneMatch(c -> c.getPackageName().startsWith("ai.aimix." + module))) {
                 throw new AssertionError("no production class of ai.aimix." + module + " was imported");
             }
@@ -36,44 +38,75 @@ class ArchitectureTest {
 
     /** The Flink-free libraries: what the gateway and the command line may use without pulling Flink in. */
     private static final String[] LIBRARIES = {
-        "ai.aimix.schema..", "ai.aimix.dsp..", "ai.aimix.model..", "ai.aimix.corpus..", "ai.aimix.features..",
-        "ai.aimix.learn..", "ai.aimix.quality..", "ai.aimix.tournament..", "ai.aimix.clients.."
+        "ai.aimix.schema..",
+        "ai.aimix.dsp..",
+        "ai.aimix.model..",
+        "ai.aimix.corpus..",
+        "ai.aimix.features..",
+        "ai.aimix.learn..",
+        "ai.aimix.quality..",
+        "ai.aimix.tournament..",
+        "ai.aimix.clients.."
     };
 
     private static final ArchRule librariesUseNoFlinkStreamingOrRuntime = noClasses()
-            .that().resideInAnyPackage(LIBRARIES)
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "org.apache.flink.streaming..", "org.apache.flink.datastream..", "org.apache.flink.runtime..",
-                    "org.apache.flink.api..", "org.apache.flink.state..", "org.apache.flink.connector..",
-                    "org.apache.flink.configuration..", "org.apache.flink.metrics..")
+            .that()
+            .resideInAnyPackage(LIBRARIES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "org.apache.flink.streaming..",
+                    "org.apache.flink.datastream..",
+                    "org.apache.flink.runtime..",
+                    "org.apache.flink.api..",
+                    "org.apache.flink.state..",
+                    "org.apache.flink.connector..",
+                    "org.apache.flink.configuration..",
+                    "org.apache.flink.metrics..")
             .because("the libraries run in the gateway and the command line without a Flink runtime; only the model "
                     + "store reads models through Flink's file systems (org.apache.flink.core.fs)");
 
     private static final ArchRule onlyTheModelStoreTouchesFlinkAtAll = noClasses()
-            .that().resideInAnyPackage(LIBRARIES).and().resideOutsideOfPackage("ai.aimix.model.store..")
-            .should().dependOnClassesThat().resideInAPackage("org.apache.flink..");
+            .that()
+            .resideInAnyPackage(LIBRARIES)
+            .and()
+            .resideOutsideOfPackage("ai.aimix.model.store..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.apache.flink..");
 
     private static final ArchRule dspNeedsOnlyTheJdkAndItsFft = classes()
-            .that().resideInAPackage("ai.aimix.dsp..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage(
-                    "java..", "ai.aimix.dsp..", "org.jtransforms..", "pl.edu.icm..")
+            .that()
+            .resideInAPackage("ai.aimix.dsp..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "ai.aimix.dsp..", "org.jtransforms..", "pl.edu.icm..")
             .because("dsp/ is the library the jobs, the gateway and the command line render with");
 
     private static final ArchRule librariesDoNotReachUp = noClasses()
-            .that().resideInAnyPackage(LIBRARIES)
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "ai.aimix.operators..", "ai.aimix.jobs..", "ai.aimix.launcher..");
+            .that()
+            .resideInAnyPackage(LIBRARIES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("ai.aimix.operators..", "ai.aimix.jobs..", "ai.aimix.launcher..");
 
     private static final ArchRule operatorsDoNotKnowTheJobs = noClasses()
-            .that().resideInAPackage("ai.aimix.operators..")
-            .should().dependOnClassesThat().resideInAnyPackage("ai.aimix.jobs..", "ai.aimix.launcher..");
+            .that()
+            .resideInAPackage("ai.aimix.operators..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("ai.aimix.jobs..", "ai.aimix.launcher..");
 
     private static final ArchRule nothingDependsOnTheLauncher = noClasses()
-            .that().resideOutsideOfPackage("ai.aimix.launcher..")
-            .should().dependOnClassesThat().resideInAPackage("ai.aimix.launcher..")
+            .that()
+            .resideOutsideOfPackage("ai.aimix.launcher..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("ai.aimix.launcher..")
             .because("the launcher is developer tooling on top; the deployable jobs must not need it");
 
-    private static final ArchRule noPackageCycles = slices().matching("ai.aimix.(**)").should().beFreeOfCycles();
+    private static final ArchRule noPackageCycles =
+            slices().matching("ai.aimix.(**)").should().beFreeOfCycles();
 
     @Test
     void librariesUseNoFlinkStreamingOrRuntime() {

@@ -1,23 +1,21 @@
 package ai.aimix.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
-
-import ai.aimix.launcher.embedded.ReadOnlyRest;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.jobs.training.TrainingJobOptions;
-import org.apache.flink.configuration.ConfigOption;
-import org.junit.jupiter.api.Test;
-
+import ai.aimix.launcher.embedded.ReadOnlyRest;
+import ai.aimix.schema.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import ai.aimix.schema.ErrorCode;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
 
 /** The docs keep up with the code: every option in docs/CONFIGURATION.md, every error code in docs/ERRORS.md. */
 class DocsInSyncTest {

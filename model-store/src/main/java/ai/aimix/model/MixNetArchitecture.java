@@ -35,6 +35,7 @@ public final class MixNetArchitecture {
 
     /** Log-mel values are standardised inside the graph as (dB - offset) / scale. */
     public static final float MEL_DB_OFFSET = -30f;
+
     public static final float MEL_DB_SCALE = 30f;
 
     public static final String INPUT_MEL = "mel";
@@ -42,8 +43,7 @@ public final class MixNetArchitecture {
     public static final String INPUT_GROUP = "group";
     public static final String OUTPUT_PARAMS = "params";
 
-    private MixNetArchitecture() {
-    }
+    private MixNetArchitecture() {}
 
     /** Output size of a 3x3 stride-s pad-1 convolution. */
     public static int convOut(int in, int stride) {

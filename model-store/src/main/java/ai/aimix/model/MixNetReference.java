@@ -121,7 +121,8 @@ public final class MixNetReference {
                                 if (ix < 0 || ix >= t) {
                                     continue;
                                 }
-                                acc += weight[((co * cin + ci) * KERNEL + ky) * KERNEL + kx] * in[(ci * h + iy) * t + ix];
+                                acc += weight[((co * cin + ci) * KERNEL + ky) * KERNEL + kx]
+                                        * in[(ci * h + iy) * t + ix];
                             }
                         }
                     }

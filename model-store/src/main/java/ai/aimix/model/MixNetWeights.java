@@ -1,10 +1,5 @@
 package ai.aimix.model;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-import java.util.SplittableRandom;
-
 import static ai.aimix.model.MixNetArchitecture.C1;
 import static ai.aimix.model.MixNetArchitecture.C2;
 import static ai.aimix.model.MixNetArchitecture.C3;
@@ -12,7 +7,12 @@ import static ai.aimix.model.MixNetArchitecture.HEAD_INPUT;
 import static ai.aimix.model.MixNetArchitecture.HIDDEN;
 import static ai.aimix.model.MixNetArchitecture.KERNEL;
 import static ai.aimix.model.MixNetArchitecture.OUTPUTS;
+
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * The trainable tensors of a mixnet, by name, as flat row-major float arrays.
@@ -25,8 +25,16 @@ import java.util.Arrays;
  */
 public final class MixNetWeights {
     public static final String[] NAMES = {
-        "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "conv3.weight", "conv3.bias",
-        "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"
+        "conv1.weight",
+        "conv1.bias",
+        "conv2.weight",
+        "conv2.bias",
+        "conv3.weight",
+        "conv3.bias",
+        "fc1.weight",
+        "fc1.bias",
+        "fc2.weight",
+        "fc2.bias"
     };
 
     private final Map<String, float[]> tensors;
@@ -99,17 +107,28 @@ public final class MixNetWeights {
 
     public static long[] shape(String name) {
         switch (name) {
-            case "conv1.weight": return new long[] {C1, 1, KERNEL, KERNEL};
-            case "conv2.weight": return new long[] {C2, C1, KERNEL, KERNEL};
-            case "conv3.weight": return new long[] {C3, C2, KERNEL, KERNEL};
-            case "conv1.bias": return new long[] {C1};
-            case "conv2.bias": return new long[] {C2};
-            case "conv3.bias": return new long[] {C3};
-            case "fc1.weight": return new long[] {HIDDEN, HEAD_INPUT};
-            case "fc1.bias": return new long[] {HIDDEN};
-            case "fc2.weight": return new long[] {OUTPUTS, HIDDEN};
-            case "fc2.bias": return new long[] {OUTPUTS};
-            default: throw new IllegalArgumentException("no tensor " + name);
+            case "conv1.weight":
+                return new long[] {C1, 1, KERNEL, KERNEL};
+            case "conv2.weight":
+                return new long[] {C2, C1, KERNEL, KERNEL};
+            case "conv3.weight":
+                return new long[] {C3, C2, KERNEL, KERNEL};
+            case "conv1.bias":
+                return new long[] {C1};
+            case "conv2.bias":
+                return new long[] {C2};
+            case "conv3.bias":
+                return new long[] {C3};
+            case "fc1.weight":
+                return new long[] {HIDDEN, HEAD_INPUT};
+            case "fc1.bias":
+                return new long[] {HIDDEN};
+            case "fc2.weight":
+                return new long[] {OUTPUTS, HIDDEN};
+            case "fc2.bias":
+                return new long[] {OUTPUTS};
+            default:
+                throw new IllegalArgumentException("no tensor " + name);
         }
     }
 

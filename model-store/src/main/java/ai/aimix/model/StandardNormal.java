@@ -7,8 +7,7 @@ import java.util.SplittableRandom;
  * sequence on every JVM. The trainer's initialisation and the breeder's mutations draw from it.
  */
 public final class StandardNormal {
-    private StandardNormal() {
-    }
+    private StandardNormal() {}
 
     public static double draw(SplittableRandom r) {
         double u = 1 - r.nextDouble();

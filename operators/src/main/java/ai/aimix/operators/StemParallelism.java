@@ -1,14 +1,14 @@
 package ai.aimix.operators;
 
+import ai.aimix.dsp.mix.ParallelRunner;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import ai.aimix.dsp.mix.ParallelRunner;
-import java.util.Collections;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,8 +21,7 @@ public final class StemParallelism {
     private static ExecutorService pool;
     private static int poolThreads;
 
-    private StemParallelism() {
-    }
+    private StemParallelism() {}
 
     /**
      * Runs the tasks and returns their results in order. The caller's thread works too: it and up to

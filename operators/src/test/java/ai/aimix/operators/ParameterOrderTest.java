@@ -1,12 +1,12 @@
 package ai.aimix.operators;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.schema.MixParameter;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The model's outputs, the renderer's parameter vector and the contract's enum name the same things in the same order. */
 class ParameterOrderTest {

@@ -23,6 +23,7 @@ public final class BradleyTerry {
     public static final double RIDGE = 1.0 / 900;
     /** θ to the familiar Elo scale: 400 points per factor 10 in odds, centred at 1000. */
     public static final double ELO_PER_UNIT = 400 / Math.log(10);
+
     public static final double Z95 = 1.959963984540054;
 
     /** One model's rating. */
@@ -49,8 +50,8 @@ public final class BradleyTerry {
 
         /** A rating back from its published Elo form (rating, 95 % interval): what a standings reader sees. */
         public static Rating fromElo(String model, double elo, double eloLower, double eloUpper, long votes, int rank) {
-            return new Rating(model, (elo - 1000) / ELO_PER_UNIT, (eloUpper - eloLower) / (2 * Z95 * ELO_PER_UNIT),
-                    votes, rank);
+            return new Rating(
+                    model, (elo - 1000) / ELO_PER_UNIT, (eloUpper - eloLower) / (2 * Z95 * ELO_PER_UNIT), votes, rank);
         }
     }
 
@@ -66,8 +67,7 @@ public final class BradleyTerry {
         }
     }
 
-    private BradleyTerry() {
-    }
+    private BradleyTerry() {}
 
     public static Fit fit(PairCounts counts) {
         List<String> models = counts.models();

@@ -1,19 +1,18 @@
 package ai.aimix.tournament;
 
+import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetReference;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
-
+import ai.aimix.model.StandardNormal;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import ai.aimix.model.MixNetArchitecture;
-import ai.aimix.model.StandardNormal;
-import java.io.Serializable;
-import java.util.Arrays;
 
 /**
  * Breeds a generation of mixnet versions from rated parents, in plain Java on the weights:
@@ -67,16 +66,13 @@ public final class Breeder {
     }
 
     /** A rated parent with its lineage (every ancestor's id, itself included). */
-    public record Parent(String id, MixNetWeights weights, double rating, Set<String> ancestry) {
-    }
+    public record Parent(String id, MixNetWeights weights, double rating, Set<String> ancestry) {}
 
     /** A bred child. */
-    public record Child(String id, MixNetWeights weights, String operation, List<String> parents, long seed,
-                        double sigma) {
-    }
+    public record Child(
+            String id, MixNetWeights weights, String operation, List<String> parents, long seed, double sigma) {}
 
-    private Breeder() {
-    }
+    private Breeder() {}
 
     /** The mutation step for the next generation by the 1/5 rule, from the last one's success rate. */
     public static double adaptSigma(double sigma, double successRate) {
@@ -149,8 +145,13 @@ public final class Breeder {
                     w[i] += (float) (step * StandardNormal.draw(cr));
                 }
             }
-            out.add(new Child(prefix + "-g" + generation + "-c" + k, MixNetWeights.of(t), operation, parents,
-                    childSeed, s.sigma));
+            out.add(new Child(
+                    prefix + "-g" + generation + "-c" + k,
+                    MixNetWeights.of(t),
+                    operation,
+                    parents,
+                    childSeed,
+                    s.sigma));
         }
         return out;
     }

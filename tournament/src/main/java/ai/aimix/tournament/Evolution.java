@@ -12,7 +12,6 @@ import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.ModelStanding;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayDeque;
@@ -67,15 +66,21 @@ public final class Evolution {
         public long promotionMinVotes = DEFAULT_PROMOTION_MIN_VOTES;
         /** Children, parents, first mutation step. */
         public Breeder.Settings breeder = new Breeder.Settings();
+
         public long seed = DEFAULT_SEED;
         /** Children are named {@code <prefix>-<league>-g<generation>-c<index>}. */
         public String idPrefix = DEFAULT_ID_PREFIX;
     }
 
     /** A league's evolution state: its generation, members, where the generation began, and its children's parents. */
-    public record State(int generation, List<String> members, long votesAtStart, double sigma,
-                        Map<String, List<String>> childParents, String champion, long championSince) {
-    }
+    public record State(
+            int generation,
+            List<String> members,
+            long votesAtStart,
+            double sigma,
+            Map<String, List<String>> childParents,
+            String champion,
+            long championSince) {}
 
     /** What a step did: the new state, registry entries to publish, events to report. */
     public record Step(State state, List<RegistryEntry> registry, List<EvolutionEvent> events) {
@@ -114,13 +119,14 @@ public final class Evolution {
      *
      * @return null when the champion's descriptor is not in the registry view yet (try again later)
      */
-    public Step found(String league, String champion, long championSince, long leagueVotes, long now,
-                      RegistryView view) throws IOException {
+    public Step found(String league, String champion, long championSince, long leagueVotes, long now, RegistryView view)
+            throws IOException {
         if (view.model(champion).isEmpty()) {
             return null;
         }
         List<ModelStanding> none = List.of();
-        State start = new State(0, List.of(champion), leagueVotes, settings.breeder.sigma, Map.of(), champion, championSince);
+        State start =
+                new State(0, List.of(champion), leagueVotes, settings.breeder.sigma, Map.of(), champion, championSince);
         return breed(league, start, none, leagueVotes, settings.breeder.sigma, null, "founded", now, view);
     }
 
@@ -153,7 +159,9 @@ public final class Evolution {
             ModelStanding best = null;
             for (String m : s.members()) {
                 ModelStanding c = by.get(m);
-                if (c != null && !m.equals(s.champion()) && c.getVotes() >= settings.promotionMinVotes
+                if (c != null
+                        && !m.equals(s.champion())
+                        && c.getVotes() >= settings.promotionMinVotes
                         && c.getLower() > champ.getUpper()
                         && (best == null || c.getRating() > best.getRating())) {
                     best = c;
@@ -161,20 +169,45 @@ public final class Evolution {
             }
             final ModelStanding winner = best;
             if (winner != null && view.model(winner.getModelId()).isPresent()) {
-                String reason = String.format(Locale.ROOT, "tournament: %s's interval [%.0f, %.0f] lies above "
-                                + "%s's [%.0f, %.0f] after %d votes", winner.getModelId(), winner.getLower(),
-                        winner.getUpper(), champ.getModelId(), champ.getLower(), champ.getUpper(), standings.getVotes());
+                String reason = String.format(
+                        Locale.ROOT,
+                        "tournament: %s's interval [%.0f, %.0f] lies above " + "%s's [%.0f, %.0f] after %d votes",
+                        winner.getModelId(),
+                        winner.getLower(),
+                        winner.getUpper(),
+                        champ.getModelId(),
+                        champ.getLower(),
+                        champ.getUpper(),
+                        standings.getVotes());
                 try {
                     registry.addAll(RegistryChanges.promote(view, winner.getModelId(), league, now, reason));
                     String previous = s.champion();
                     List<String> members = new ArrayList<>();
                     members.add(winner.getModelId());
-                    s.members().stream().filter(m -> !m.equals(winner.getModelId())).forEach(members::add);
-                    s = new State(s.generation(), members, s.votesAtStart(), s.sigma(), s.childParents(),
-                            winner.getModelId(), now);
-                    events.add(event(league, EvolutionKind.PROMOTION, s, "interval-above", now,
-                            standings.getVotes() - s.votesAtStart(), standings.getVotes(), previous, ranked(s, by),
-                            List.of(), List.of(), null));
+                    s.members().stream()
+                            .filter(m -> !m.equals(winner.getModelId()))
+                            .forEach(members::add);
+                    s = new State(
+                            s.generation(),
+                            members,
+                            s.votesAtStart(),
+                            s.sigma(),
+                            s.childParents(),
+                            winner.getModelId(),
+                            now);
+                    events.add(event(
+                            league,
+                            EvolutionKind.PROMOTION,
+                            s,
+                            "interval-above",
+                            now,
+                            standings.getVotes() - s.votesAtStart(),
+                            standings.getVotes(),
+                            previous,
+                            ranked(s, by),
+                            List.of(),
+                            List.of(),
+                            null));
                 } catch (RegistryException e) {
                     // not registered as this view knows it yet (or retired meanwhile): next standings decide again
                 }
@@ -203,8 +236,17 @@ public final class Evolution {
         return new Step(bred.state(), registry, events);
     }
 
-    private Step breed(String league, State s, List<ModelStanding> ranked, long leagueVotes, double sigma,
-                       Double success, String trigger, long now, RegistryView view) throws IOException {
+    private Step breed(
+            String league,
+            State s,
+            List<ModelStanding> ranked,
+            long leagueVotes,
+            double sigma,
+            Double success,
+            String trigger,
+            long now,
+            RegistryView view)
+            throws IOException {
         List<Breeder.Parent> parents = new ArrayList<>();
         List<String> order = new ArrayList<>();
         ranked.forEach(r -> order.add(r.getModelId()));
@@ -217,7 +259,10 @@ public final class Evolution {
             if (d == null || d.getPrecision() != ModelPrecision.FP32) {
                 continue; // only full-precision versions breed
             }
-            ModelStanding r = ranked.stream().filter(x -> x.getModelId().equals(id)).findFirst().orElse(null);
+            ModelStanding r = ranked.stream()
+                    .filter(x -> x.getModelId().equals(id))
+                    .findFirst()
+                    .orElse(null);
             parents.add(new Breeder.Parent(id, store.weights(d), r == null ? 0 : r.getRating(), ancestry(id, view)));
         }
         int generation = s.generation() + 1;
@@ -230,8 +275,8 @@ public final class Evolution {
         List<BredChild> children = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         Map<String, List<String>> childParents = new LinkedHashMap<>();
-        for (Breeder.Child c : Breeder.breed(parents, generation, settings.seed, settings.breeder.withSigma(sigma),
-                childPrefix(league))) {
+        for (Breeder.Child c : Breeder.breed(
+                parents, generation, settings.seed, settings.breeder.withSigma(sigma), childPrefix(league))) {
             if (!Breeder.sane(c.weights())) {
                 rejected.add(c.id());
                 continue;
@@ -245,13 +290,27 @@ public final class Evolution {
                 }
             }
             members.add(d.getModelId());
-            children.add(new BredChild(d.getModelId(), d.getLineage().getOperation(), d.getLineage().getParents(),
+            children.add(new BredChild(
+                    d.getModelId(),
+                    d.getLineage().getOperation(),
+                    d.getLineage().getParents(),
                     d.getLineage().getSeed()));
             childParents.put(d.getModelId(), List.copyOf(d.getLineage().getParents()));
         }
         State next = new State(generation, members, leagueVotes, sigma, childParents, s.champion(), s.championSince());
-        EvolutionEvent e = event(league, EvolutionKind.GENERATION, next, trigger, now, leagueVotes - s.votesAtStart(),
-                leagueVotes, null, ranked, children, rejected, success);
+        EvolutionEvent e = event(
+                league,
+                EvolutionKind.GENERATION,
+                next,
+                trigger,
+                now,
+                leagueVotes - s.votesAtStart(),
+                leagueVotes,
+                null,
+                ranked,
+                children,
+                rejected,
+                success);
         return new Step(next, registry, List.of(e));
     }
 
@@ -304,11 +363,34 @@ public final class Evolution {
         return out;
     }
 
-    private EvolutionEvent event(String league, EvolutionKind kind, State s, String trigger, long now, long used,
-                                 long leagueVotes, String previous, List<ModelStanding> ranked,
-                                 List<BredChild> children, List<String> rejected, Double success) {
-        return new EvolutionEvent(league, kind, s.generation(), trigger, now, used, leagueVotes, s.champion(),
-                previous, new ArrayList<>(s.members()), new ArrayList<>(ranked), children, rejected, s.sigma(),
+    private EvolutionEvent event(
+            String league,
+            EvolutionKind kind,
+            State s,
+            String trigger,
+            long now,
+            long used,
+            long leagueVotes,
+            String previous,
+            List<ModelStanding> ranked,
+            List<BredChild> children,
+            List<String> rejected,
+            Double success) {
+        return new EvolutionEvent(
+                league,
+                kind,
+                s.generation(),
+                trigger,
+                now,
+                used,
+                leagueVotes,
+                s.champion(),
+                previous,
+                new ArrayList<>(s.members()),
+                new ArrayList<>(ranked),
+                children,
+                rejected,
+                s.sigma(),
                 success);
     }
 }

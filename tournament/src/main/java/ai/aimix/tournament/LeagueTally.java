@@ -1,12 +1,12 @@
 package ai.aimix.tournament;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * One league's votes: the exact counts of every counted vote per model pair, each voter's own contributions, and
@@ -56,8 +56,8 @@ public final class LeagueTally {
      * As {@link #fold(String, String, String, PairCounts.Outcome)}; a vote on an attention-check battle
      * ({@code expected} not null) only tests the voter: it is not counted for the ratings.
      */
-    public boolean fold(String voter, String first, String second, PairCounts.Outcome outcome,
-                        PairCounts.Outcome expected) {
+    public boolean fold(
+            String voter, String first, String second, PairCounts.Outcome outcome, PairCounts.Outcome expected) {
         Voter v = voters.computeIfAbsent(voter, k -> new Voter());
         if (expected != null) {
             if (outcome == expected) {
@@ -83,7 +83,9 @@ public final class LeagueTally {
 
     /** Counts a screened item and, at one of the screen's looks, tests the voter. */
     private boolean screen(String voter, Voter v) {
-        if (flagged.contains(voter) || VoterScreen.look(++v.screened, minVotes) < 0 || !verdict(voter).flagged()) {
+        if (flagged.contains(voter)
+                || VoterScreen.look(++v.screened, minVotes) < 0
+                || !verdict(voter).flagged()) {
             return false;
         }
         flagged.add(voter);
@@ -112,17 +114,28 @@ public final class LeagueTally {
     }
 
     /** One voter's part of the state: their own counts, side choices and whether they are flagged. */
-    public record VoterState(String voter, PairCounts counts, long firstChoices, long sideChoices, boolean flagged,
-                             long checksPassed, long checksFailed) {
-    }
+    public record VoterState(
+            String voter,
+            PairCounts counts,
+            long firstChoices,
+            long sideChoices,
+            boolean flagged,
+            long checksPassed,
+            long checksFailed) {}
 
     /** The whole state, for a checkpoint: every voter's record (the pair totals follow from them). */
     public List<VoterState> voters() {
         List<VoterState> out = new ArrayList<>();
         for (String name : new TreeSet<>(voters.keySet())) {
             Voter v = voters.get(name);
-            out.add(new VoterState(name, v.counts, v.firstChoices, v.sideChoices, flagged.contains(name),
-                    v.checksPassed, v.checksMissed));
+            out.add(new VoterState(
+                    name,
+                    v.counts,
+                    v.firstChoices,
+                    v.sideChoices,
+                    flagged.contains(name),
+                    v.checksPassed,
+                    v.checksMissed));
         }
         return out;
     }

@@ -39,7 +39,12 @@ public final class PairCounts {
     }
 
     /** A vote's outcome, from the point of view of the battle's sides. */
-    public enum Outcome { FIRST, SECOND, TIE, BOTH_BAD }
+    public enum Outcome {
+        FIRST,
+        SECOND,
+        TIE,
+        BOTH_BAD
+    }
 
     private final Map<String, Pair> pairs = new TreeMap<>();
 

@@ -23,8 +23,7 @@ public final class PairScheduler {
      */
     static final double POWER = 12;
 
-    private PairScheduler() {
-    }
+    private PairScheduler() {}
 
     /** The next pair among {@code models}, given the current fit (models missing from it count as unrated). */
     public static String[] next(List<String> models, BradleyTerry.Fit fit, SplittableRandom random) {

@@ -18,8 +18,7 @@ public final class RateLimiter {
     }
 
     /** A voter's bucket: tokens left and when they were counted. */
-    public record Bucket(double tokens, long atMillis) {
-    }
+    public record Bucket(double tokens, long atMillis) {}
 
     public Bucket fresh(long now) {
         return new Bucket(burst, now);

@@ -2,7 +2,6 @@ package ai.aimix.tournament;
 
 import ai.aimix.dsp.metrics.MixComparison;
 import ai.aimix.schema.StemRole;
-
 import java.util.SplittableRandom;
 
 /**
@@ -15,8 +14,7 @@ import java.util.SplittableRandom;
  */
 public final class SimulatedListener {
     /** The listener's verdict and how long they listened. */
-    public record Judgement(PairCounts.Outcome outcome, long listenedMillis, double distanceA, double distanceB) {
-    }
+    public record Judgement(PairCounts.Outcome outcome, long listenedMillis, double distanceA, double distanceB) {}
 
     public final String id;
     public final StemRole tasteRole;
@@ -26,8 +24,14 @@ public final class SimulatedListener {
     private final double bothBadDistance;
     private final SplittableRandom random;
 
-    public SimulatedListener(String id, StemRole tasteRole, float tasteDb, double sensitivity, double tieMargin,
-                             double bothBadDistance, long seed) {
+    public SimulatedListener(
+            String id,
+            StemRole tasteRole,
+            float tasteDb,
+            double sensitivity,
+            double tieMargin,
+            double bothBadDistance,
+            long seed) {
         this.id = id;
         this.tasteRole = tasteRole;
         this.tasteDb = tasteDb;
@@ -42,7 +46,9 @@ public final class SimulatedListener {
      *                  {@link ai.aimix.corpus.CorpusSong#referenceMix(ai.aimix.dsp.mix.RenderSettings, StemRole, float)})
      */
     public Judgement judge(float[][] mixA, float[][] mixB, float[][] reference, int sampleRate) {
-        return judge(distance(reference, mixA, sampleRate), distance(reference, mixB, sampleRate),
+        return judge(
+                distance(reference, mixA, sampleRate),
+                distance(reference, mixB, sampleRate),
                 Math.round(1000.0 * mixA[0].length / sampleRate));
     }
 

@@ -1,11 +1,10 @@
 package ai.aimix.tournament;
 
-import java.time.Duration;
-
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Vote;
 import java.io.Serializable;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -26,11 +25,9 @@ public final class VoteChecks {
     }
 
     /** A refused vote. */
-    public record Problem(TournamentErrorCode code, String message) {
-    }
+    public record Problem(TournamentErrorCode code, String message) {}
 
-    private VoteChecks() {
-    }
+    private VoteChecks() {}
 
     /**
      * @param battle the vote's battle, or null when the job has not seen it
@@ -44,20 +41,25 @@ public final class VoteChecks {
         if (battle == null) {
             return new Problem(TournamentErrorCode.UNKNOWN_BATTLE, "no battle " + v.getBattleId());
         }
-        long closes = battle.getClosesAtMillis() != null ? battle.getClosesAtMillis()
+        long closes = battle.getClosesAtMillis() != null
+                ? battle.getClosesAtMillis()
                 : battle.getCreatedAtMillis() + s.defaultLifetimeMillis;
         if (now > closes) {
-            return new Problem(TournamentErrorCode.CLOSED_BATTLE, "battle " + battle.getBattleId() + " closed at "
-                    + Instant.ofEpochMilli(closes));
+            return new Problem(
+                    TournamentErrorCode.CLOSED_BATTLE,
+                    "battle " + battle.getBattleId() + " closed at " + Instant.ofEpochMilli(closes));
         }
         if (!battle.getVoters().isEmpty() && !battle.getVoters().contains(v.getVoterId())) {
-            return new Problem(TournamentErrorCode.NOT_ALLOWED, "voter " + v.getVoterId() + " may not vote on battle "
-                    + battle.getBattleId());
+            return new Problem(
+                    TournamentErrorCode.NOT_ALLOWED,
+                    "voter " + v.getVoterId() + " may not vote on battle " + battle.getBattleId());
         }
         long needed = (long) Math.ceil(s.minListenShare * battle.getAudioMillis());
         if (v.getListenedMillis() < needed) {
-            return new Problem(TournamentErrorCode.TOO_FAST, "listened " + v.getListenedMillis() + " ms, at least "
-                    + needed + " ms needed to hear the mixes of battle " + battle.getBattleId());
+            return new Problem(
+                    TournamentErrorCode.TOO_FAST,
+                    "listened " + v.getListenedMillis() + " ms, at least " + needed
+                            + " ms needed to hear the mixes of battle " + battle.getBattleId());
         }
         return null;
     }

@@ -4,8 +4,7 @@ import ai.aimix.schema.VoteOutcome;
 
 /** A vote's outcome on the wire ({@link VoteOutcome}: A, B, ...) and in the tally ({@link PairCounts.Outcome}). */
 public final class VoteOutcomes {
-    private VoteOutcomes() {
-    }
+    private VoteOutcomes() {}
 
     public static PairCounts.Outcome tally(VoteOutcome o) {
         switch (o) {

@@ -1,15 +1,14 @@
 package ai.aimix.tournament;
 
 import ai.aimix.schema.StemRole;
-
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Locale;
 
 /**
  * A panel of simulated voters for tournaments: honest {@link SimulatedListener}s with personal tastes (a third want
@@ -23,11 +22,15 @@ import java.util.Locale;
  */
 public final class VoterPanel {
     /** Who a voter is. */
-    public enum Kind { HONEST, ALWAYS_A, RANDOM, ADVERSARIAL }
+    public enum Kind {
+        HONEST,
+        ALWAYS_A,
+        RANDOM,
+        ADVERSARIAL
+    }
 
     /** A voter: honest ones judge through their listener. */
-    public record Voter(String id, Kind kind, SimulatedListener listener) {
-    }
+    public record Voter(String id, Kind kind, SimulatedListener listener) {}
 
     /** The distance of both mixes of a battle to the reference as a taste wants it. */
     public interface Distances {
@@ -36,6 +39,7 @@ public final class VoterPanel {
 
     /** Roles a taste picks from: the ones most songs have. */
     static final StemRole[] TASTE_ROLES = {StemRole.VOCALS, StemRole.DRUMS, StemRole.BASS};
+
     static final float TASTE_DB = 3f;
 
     /** How the screen did against the panel's known bad actors. */
@@ -74,15 +78,15 @@ public final class VoterPanel {
                 db = random.nextBoolean() ? TASTE_DB : -TASTE_DB;
             }
             String id = String.format("honest-%03d", i);
-            voters.add(new Voter(id, Kind.HONEST, new SimulatedListener(id, role, db, sensitivity, 0.01, 10,
-                    random.nextLong())));
+            voters.add(new Voter(
+                    id, Kind.HONEST, new SimulatedListener(id, role, db, sensitivity, 0.01, 10, random.nextLong())));
         }
         Kind[] kinds = {Kind.ALWAYS_A, Kind.RANDOM, Kind.ADVERSARIAL};
         for (int i = 0; i < bad; i++) {
             Kind k = kinds[i % 3];
-            String id = String.format("%s-%03d", k.name().toLowerCase(Locale.ROOT).replace('_', '-'), i);
-            voters.add(new Voter(id, k, new SimulatedListener(id, null, 0f, sensitivity, 0.01, 10,
-                    random.nextLong())));
+            String id =
+                    String.format("%s-%03d", k.name().toLowerCase(Locale.ROOT).replace('_', '-'), i);
+            voters.add(new Voter(id, k, new SimulatedListener(id, null, 0f, sensitivity, 0.01, 10, random.nextLong())));
         }
     }
 

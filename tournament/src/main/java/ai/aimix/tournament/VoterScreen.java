@@ -27,9 +27,15 @@ import java.util.Map;
  */
 public final class VoterScreen {
     /** The verdict on one voter. */
-    public record Verdict(String voter, int votes, double chiSquare, double pValue, double sidePValue,
-                          double agreementPValue, double checksPValue, boolean flagged) {
-    }
+    public record Verdict(
+            String voter,
+            int votes,
+            double chiSquare,
+            double pValue,
+            double sidePValue,
+            double agreementPValue,
+            double checksPValue,
+            boolean flagged) {}
 
     /**
      * Shares of a look's level (weighted Bonferroni) for the directed test (agreement and attention checks), the
@@ -39,6 +45,7 @@ public final class VoterScreen {
      * vote tie on pairs the crowd has decided.
      */
     static final double DIRECTED_SHARE = 0.8;
+
     static final double SIDE_SHARE = 0.1;
     static final double CONTENT_SHARE = 0.1;
     /**
@@ -167,12 +174,11 @@ public final class VoterScreen {
         // agreement with the crowd and attention checks both ask whether the voter picks the side others hear as
         // better: their evidence adds up (Fisher's method over the two). That directed test, the side-bias test and
         // the content test share the look's level by weighted Bonferroni
-        double directed = chiSquareSurvivalEven(-2 * (Math.log(Math.max(agreement, 1e-300))
-                + Math.log(Math.max(checks, 1e-300))), 2);
+        double directed = chiSquareSurvivalEven(
+                -2 * (Math.log(Math.max(agreement, 1e-300)) + Math.log(Math.max(checks, 1e-300))), 2);
         long n = k + (long) v[8];
         double level = n >= minVotes ? threshold(n) : 0;
-        boolean flagged = directed < DIRECTED_SHARE * level || side < SIDE_SHARE * level
-                || p < CONTENT_SHARE * level;
+        boolean flagged = directed < DIRECTED_SHARE * level || side < SIDE_SHARE * level || p < CONTENT_SHARE * level;
         return new Verdict(voter, k, v[0], p, side, agreement, checks, flagged);
     }
 
@@ -200,8 +206,8 @@ public final class VoterScreen {
     static double normalLowerTail(double z) {
         double t = 1 / (1 + 0.2316419 * Math.abs(z));
         double d = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
-        double upper = d * t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978
-                + t * 1.330274429))));
+        double upper =
+                d * t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
         return z >= 0 ? 1 - upper : upper;
     }
 

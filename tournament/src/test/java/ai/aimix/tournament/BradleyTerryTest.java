@@ -1,16 +1,15 @@
 package ai.aimix.tournament;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class BradleyTerryTest {
     /** Two models: the MLE of the difference is the log odds, its variance 1 / (n p (1 - p)). */

@@ -1,20 +1,19 @@
 package ai.aimix.tournament;
 
-import ai.aimix.model.MixNetWeights;
-import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.model.MixNetWeights;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class BreederTest {
     static Breeder.Parent parent(String id, long seed, double rating, String... ancestors) {
@@ -25,8 +24,8 @@ class BreederTest {
 
     @Test
     void aGenerationIsAFunctionOfParentsGenerationAndSeed() {
-        List<Breeder.Parent> parents = List.of(parent("a", 1, 1.0, "base"), parent("b", 2, 0.5, "base"),
-                parent("c", 3, 0.1));
+        List<Breeder.Parent> parents =
+                List.of(parent("a", 1, 1.0, "base"), parent("b", 2, 0.5, "base"), parent("c", 3, 0.1));
         Breeder.Settings s = new Breeder.Settings();
         List<Breeder.Child> x = Breeder.breed(parents, 3, 42, s, "evo");
         List<Breeder.Child> y = Breeder.breed(parents, 3, 42, s, "evo");
@@ -35,11 +34,13 @@ class BreederTest {
             assertEquals("evo-g3-c" + i, x.get(i).id());
             assertEquals(x.get(i).id(), y.get(i).id());
             for (String name : MixNetWeights.NAMES) {
-                assertArrayEquals(x.get(i).weights().get(name), y.get(i).weights().get(name), name);
+                assertArrayEquals(
+                        x.get(i).weights().get(name), y.get(i).weights().get(name), name);
             }
         }
         List<Breeder.Child> other = Breeder.breed(parents, 4, 42, s, "evo");
-        assertFalse(Arrays.equals(x.get(0).weights().get("fc2.weight"), other.get(0).weights().get("fc2.weight")));
+        assertFalse(Arrays.equals(
+                x.get(0).weights().get("fc2.weight"), other.get(0).weights().get("fc2.weight")));
     }
 
     /**
@@ -69,15 +70,22 @@ class BreederTest {
                 }
             } else if (child.operation().startsWith("crossover")) {
                 crossovers++;
-                Breeder.Parent p = child.parents().get(0).equals("c") ? c : child.parents().get(0).equals("a") ? a : b;
-                Breeder.Parent q = child.parents().get(1).equals("c") ? c : child.parents().get(1).equals("a") ? a : b;
+                Breeder.Parent p = child.parents().get(0).equals("c")
+                        ? c
+                        : child.parents().get(0).equals("a") ? a : b;
+                Breeder.Parent q = child.parents().get(1).equals("c")
+                        ? c
+                        : child.parents().get(1).equals("a") ? a : b;
                 for (String name : List.of("fc1.weight", "fc2.weight")) {
                     float[] w = child.weights().get(name);
-                    assertTrue(Arrays.equals(w, p.weights().get(name))
-                            || Arrays.equals(w, q.weights().get(name)), name + " is one parent's layer");
+                    assertTrue(
+                            Arrays.equals(w, p.weights().get(name))
+                                    || Arrays.equals(w, q.weights().get(name)),
+                            name + " is one parent's layer");
                 }
                 // the encoder comes from the first parent unchanged
-                assertArrayEquals(p.weights().get("conv1.weight"), child.weights().get("conv1.weight"));
+                assertArrayEquals(
+                        p.weights().get("conv1.weight"), child.weights().get("conv1.weight"));
             }
         }
         assertTrue(merges > 0 && crossovers > 0, merges + " merges, " + crossovers + " crossovers");
@@ -116,7 +124,8 @@ class BreederTest {
         // a zero tensor (a neutral model's output layer) is mutated relative to minScale
         Breeder.Parent neutral = new Breeder.Parent("n", MixNetWeights.neutral(1), 0, Set.of("n"));
         s.minScale = 0.05;
-        float[] w = Breeder.breed(List.of(neutral), 1, 3, s, "m").get(0).weights().get("fc2.weight");
+        float[] w =
+                Breeder.breed(List.of(neutral), 1, 3, s, "m").get(0).weights().get("fc2.weight");
         double sq = 0;
         for (float v : w) {
             sq += v * v;

@@ -1,5 +1,10 @@
 package ai.aimix.tournament;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
@@ -11,17 +16,11 @@ import ai.aimix.schema.ModelStanding;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A league's evolution against a real model store in a temporary folder and a registry view. */
 class EvolutionTest {
@@ -66,7 +65,8 @@ class EvolutionTest {
         Evolution.Step step = evolution(store).found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view);
         assertNotNull(step);
         assertEquals(1, step.state().generation());
-        assertEquals(List.of("mixnet-v1", "evo-sim-g1-c0", "evo-sim-g1-c1", "evo-sim-g1-c2", "evo-sim-g1-c3"),
+        assertEquals(
+                List.of("mixnet-v1", "evo-sim-g1-c0", "evo-sim-g1-c1", "evo-sim-g1-c2", "evo-sim-g1-c3"),
                 step.state().members());
         assertEquals(4, step.registry().size());
         for (RegistryEntry e : step.registry()) {
@@ -74,7 +74,8 @@ class EvolutionTest {
             assertEquals(ModelStatus.CANDIDATE, d.getStatus());
             assertEquals(List.of("mixnet-v1"), d.getLineage().getParents());
             assertEquals("mutation", d.getLineage().getOperation());
-            assertEquals(d.getSha256(), store.stored(d.getModelId()).orElseThrow().getSha256(), "stored before published");
+            assertEquals(
+                    d.getSha256(), store.stored(d.getModelId()).orElseThrow().getSha256(), "stored before published");
         }
         EvolutionEvent e = step.events().get(0);
         assertEquals(EvolutionKind.GENERATION, e.getKind());
@@ -100,8 +101,8 @@ class EvolutionTest {
         Evolution.Step once = evolution(first).found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view);
         Evolution.Step replay = evolution(first).found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 99L, view);
         ModelStore other = new ModelStore(b.toString());
-        Evolution.Step elsewhere = evolution(other).found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L,
-                registry(other));
+        Evolution.Step elsewhere =
+                evolution(other).found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, registry(other));
         assertEquals(once.state().members(), replay.state().members());
         for (int i = 0; i < once.registry().size(); i++) {
             ModelDescriptor x = (ModelDescriptor) once.registry().get(i).getPayload();
@@ -114,7 +115,10 @@ class EvolutionTest {
         assertEquals(5, first.scan().size(), "the first version and four children, nothing twice");
         // once the children are registered, a replay publishes nothing again
         view.applyAll(once.registry());
-        assertTrue(evolution(first).found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view).registry().isEmpty());
+        assertTrue(evolution(first)
+                .found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view)
+                .registry()
+                .isEmpty());
     }
 
     @Test
@@ -124,20 +128,36 @@ class EvolutionTest {
         Evolution evo = f.evolution();
         Evolution.State s = f.state();
         // overlapping intervals: 1100 +- 80 against 1000 +- 80 - no promotion, and still wide: no new generation
-        Evolution.Step overlap = evo.onStandings(LEAGUE, s, standings(60, standing("mixnet-v1", 1000, 150, 30),
-                standing("evo-sim-g1-c2", 1100, 150, 30)), 20L, view);
+        Evolution.Step overlap = evo.onStandings(
+                LEAGUE,
+                s,
+                standings(60, standing("mixnet-v1", 1000, 150, 30), standing("evo-sim-g1-c2", 1100, 150, 30)),
+                20L,
+                view);
         assertTrue(overlap.registry().isEmpty());
         assertTrue(overlap.events().isEmpty());
         assertEquals("mixnet-v1", overlap.state().champion());
-        Evolution.Step early = evo.onStandings(LEAGUE, s, standings(60, standing("mixnet-v1", 900, 100, 30),
-                standing("evo-sim-g1-c2", 1200, 100, 30)), 25L, view);
+        Evolution.Step early = evo.onStandings(
+                LEAGUE,
+                s,
+                standings(60, standing("mixnet-v1", 900, 100, 30), standing("evo-sim-g1-c2", 1200, 100, 30)),
+                25L,
+                view);
         assertEquals("mixnet-v1", early.state().champion(), "apart, but on too few votes to trust the intervals");
-        Evolution.Step above = evo.onStandings(LEAGUE, s, standings(200, standing("mixnet-v1", 900, 150, 100),
-                standing("evo-sim-g1-c2", 1200, 140, 100)), 30L, view);
+        Evolution.Step above = evo.onStandings(
+                LEAGUE,
+                s,
+                standings(200, standing("mixnet-v1", 900, 150, 100), standing("evo-sim-g1-c2", 1200, 140, 100)),
+                30L,
+                view);
         assertEquals("evo-sim-g1-c2", above.state().champion());
         assertEquals("evo-sim-g1-c2", above.state().members().get(0));
-        ChampionAlias alias = above.registry().stream().map(RegistryEntry::getPayload)
-                .filter(p -> p instanceof ChampionAlias).map(p -> (ChampionAlias) p).findFirst().orElseThrow();
+        ChampionAlias alias = above.registry().stream()
+                .map(RegistryEntry::getPayload)
+                .filter(p -> p instanceof ChampionAlias)
+                .map(p -> (ChampionAlias) p)
+                .findFirst()
+                .orElseThrow();
         assertEquals(LEAGUE, alias.getLeague());
         assertEquals(List.of("mixnet-v1"), alias.getPrevious());
         EvolutionEvent e = above.events().get(0);
@@ -152,10 +172,16 @@ class EvolutionTest {
         Evolution evo = f.evolution();
         Evolution.State s = f.state();
         // one member still wide, budget not spent: nothing
-        ModelStanding[] wide = {standing("mixnet-v1", 1000, 90, 80), standing("evo-sim-g1-c0", 1060, 90, 80),
-            standing("evo-sim-g1-c1", 980, 90, 80), standing("evo-sim-g1-c2", 1040, 90, 80),
-            standing("evo-sim-g1-c3", 920, 150, 20)};
-        assertTrue(evo.onStandings(LEAGUE, s, standings(340, wide), 20L, view).events().isEmpty());
+        ModelStanding[] wide = {
+            standing("mixnet-v1", 1000, 90, 80),
+            standing("evo-sim-g1-c0", 1060, 90, 80),
+            standing("evo-sim-g1-c1", 980, 90, 80),
+            standing("evo-sim-g1-c2", 1040, 90, 80),
+            standing("evo-sim-g1-c3", 920, 150, 20)
+        };
+        assertTrue(evo.onStandings(LEAGUE, s, standings(340, wide), 20L, view)
+                .events()
+                .isEmpty());
         // the same with the budget spent
         Evolution.Step budget = evo.onStandings(LEAGUE, s, standings(1000, wide), 30L, view);
         assertEquals("budget", budget.events().get(0).getTrigger());
@@ -172,7 +198,8 @@ class EvolutionTest {
         assertEquals("mixnet-v1", next.state().members().get(0));
         assertEquals(5, next.state().members().size());
         for (RegistryEntry r : next.registry()) {
-            List<String> parents = ((ModelDescriptor) r.getPayload()).getLineage().getParents();
+            List<String> parents =
+                    ((ModelDescriptor) r.getPayload()).getLineage().getParents();
             assertTrue(List.of("evo-sim-g1-c0", "evo-sim-g1-c2").containsAll(parents), parents.toString());
         }
         assertEquals(400, next.state().votesAtStart());
@@ -186,7 +213,9 @@ class EvolutionTest {
         assertEquals(s, evo.adopt(s, "evo-sim-g1-c1", 1L), "older than the champion the league has");
         Evolution.State t = evo.adopt(s, "evo-sim-g1-c1", 50L);
         assertEquals("evo-sim-g1-c1", t.champion());
-        assertEquals(List.of("evo-sim-g1-c1", "mixnet-v1", "evo-sim-g1-c0", "evo-sim-g1-c2", "evo-sim-g1-c3"),
-                t.members(), "the new champion first; the former one stays a member");
+        assertEquals(
+                List.of("evo-sim-g1-c1", "mixnet-v1", "evo-sim-g1-c0", "evo-sim-g1-c2", "evo-sim-g1-c3"),
+                t.members(),
+                "the new champion first; the former one stays a member");
     }
 }

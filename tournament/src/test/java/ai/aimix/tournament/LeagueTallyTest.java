@@ -1,16 +1,15 @@
 package ai.aimix.tournament;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.StandardNormal;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Abuse detection measured on a simulated league: honest listeners (Bradley-Terry preferences with personal taste)
@@ -75,8 +74,9 @@ class LeagueTallyTest {
             done = upTo;
             int[] f = flagged(tally, each);
             double recall = (f[0] + f[1] + f[2]) / (3.0 * each);
-            System.out.printf("after %d votes each: flagged always-A %d/%d, random %d/%d, adversarial %d/%d, "
-                    + "honest %d/%d%n", upTo, f[0], each, f[1], each, f[2], each, f[3], honest);
+            System.out.printf(
+                    "after %d votes each: flagged always-A %d/%d, random %d/%d, adversarial %d/%d, " + "honest %d/%d%n",
+                    upTo, f[0], each, f[1], each, f[2], each, f[3], honest);
             assertTrue(f[3] <= 0.05 * honest, "honest flagged after " + upTo + ": " + f[3]);
             assertTrue(f[0] == each && f[2] == each, "always-A and adversarial all flagged");
             assertTrue(recall >= 0.9, "recall " + recall);
@@ -103,8 +103,10 @@ class LeagueTallyTest {
         }
         assertEquals(tally.flagged(), back.flagged());
         assertEquals(BradleyTerry.fit(tally.rated()), BradleyTerry.fit(back.rated()));
-        long ratedVotes = tally.rated().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
-        long allVotes = tally.all().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
+        long ratedVotes =
+                tally.rated().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
+        long allVotes =
+                tally.all().pairs().stream().mapToLong(PairCounts.Pair::votes).sum();
         assertTrue(ratedVotes < allVotes && allVotes == tally.votes());
     }
 
@@ -153,11 +155,12 @@ class LeagueTallyTest {
             o = firstIsBetter ? PairCounts.Outcome.SECOND : PairCounts.Outcome.FIRST;
         } else {
             double u = r.nextDouble();
-            o = u < ties ? PairCounts.Outcome.TIE : u < ties + (1 - ties) * honestFirst ? PairCounts.Outcome.FIRST
-                    : PairCounts.Outcome.SECOND;
+            o = u < ties
+                    ? PairCounts.Outcome.TIE
+                    : u < ties + (1 - ties) * honestFirst ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND;
         }
-        PairCounts.Outcome expected = !check ? null
-                : firstIsBetter ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND;
+        PairCounts.Outcome expected =
+                !check ? null : firstIsBetter ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND;
         tally.fold(voterName, first, second, o, expected);
         return check;
     }

@@ -1,14 +1,13 @@
 package ai.aimix.tournament;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class PairSchedulerTest {
     static final List<String> MODELS = List.of("m0", "m1", "m2", "m3", "m4", "m5");
@@ -30,8 +29,8 @@ class PairSchedulerTest {
             c.add(pair[0], pair[1], aWins ? PairCounts.Outcome.FIRST : PairCounts.Outcome.SECOND);
             if (votes % 20 == 0) {
                 fit = BradleyTerry.fit(c);
-                if (fit.ratings().size() == MODELS.size() && fit.ratings().stream()
-                        .allMatch(x -> x.upper() - x.lower() < width)) {
+                if (fit.ratings().size() == MODELS.size()
+                        && fit.ratings().stream().allMatch(x -> x.upper() - x.lower() < width)) {
                     return votes;
                 }
             }
@@ -48,7 +47,8 @@ class PairSchedulerTest {
             active += votesUntilPrecise(true, seed, 0.5);
             uniform += votesUntilPrecise(false, seed, 0.5);
         }
-        System.out.println("votes for 95% intervals narrower than 0.5: active " + active / 96 + ", uniform " + uniform / 96);
+        System.out.println(
+                "votes for 95% intervals narrower than 0.5: active " + active / 96 + ", uniform " + uniform / 96);
         assertTrue(active < uniform, "active " + active + " vs uniform " + uniform);
     }
 

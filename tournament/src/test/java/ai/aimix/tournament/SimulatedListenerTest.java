@@ -1,5 +1,8 @@
 package ai.aimix.tournament;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
@@ -7,9 +10,6 @@ import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.schema.StemRole;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimulatedListenerTest {
     static final RenderSettings RENDER = RenderSettings.builder(44100).build();

@@ -1,16 +1,15 @@
 package ai.aimix.tournament;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Vote;
 import ai.aimix.schema.VoteOutcome;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.Test;
 
 class VoteChecksTest {
     static final VoteChecks.Settings S = new VoteChecks.Settings();
@@ -26,19 +25,31 @@ class VoteChecksTest {
     @Test
     void eachProblemHasItsCode() {
         assertNull(VoteChecks.check(battle(null, List.of()), vote("v", 20_000), 2_000, S));
-        assertEquals(TournamentErrorCode.UNKNOWN_BATTLE, VoteChecks.check(null, vote("v", 20_000), 2_000, S).code());
-        assertEquals(TournamentErrorCode.CLOSED_BATTLE,
-                VoteChecks.check(battle(1_500L, List.of()), vote("v", 20_000), 2_000, S).code());
-        assertEquals(TournamentErrorCode.CLOSED_BATTLE, VoteChecks.check(battle(null, List.of()), vote("v", 20_000),
-                1_000 + S.defaultLifetimeMillis + 1, S).code(), "the default lifetime applies");
-        assertEquals(TournamentErrorCode.NOT_ALLOWED,
-                VoteChecks.check(battle(null, List.of("panel-1")), vote("v", 20_000), 2_000, S).code());
+        assertEquals(
+                TournamentErrorCode.UNKNOWN_BATTLE,
+                VoteChecks.check(null, vote("v", 20_000), 2_000, S).code());
+        assertEquals(
+                TournamentErrorCode.CLOSED_BATTLE,
+                VoteChecks.check(battle(1_500L, List.of()), vote("v", 20_000), 2_000, S)
+                        .code());
+        assertEquals(
+                TournamentErrorCode.CLOSED_BATTLE,
+                VoteChecks.check(battle(null, List.of()), vote("v", 20_000), 1_000 + S.defaultLifetimeMillis + 1, S)
+                        .code(),
+                "the default lifetime applies");
+        assertEquals(
+                TournamentErrorCode.NOT_ALLOWED,
+                VoteChecks.check(battle(null, List.of("panel-1")), vote("v", 20_000), 2_000, S)
+                        .code());
         VoteChecks.Problem fast = VoteChecks.check(battle(null, List.of()), vote("v", 14_999), 2_000, S);
         assertNotNull(fast);
         assertEquals(TournamentErrorCode.TOO_FAST, fast.code());
-        assertNull(VoteChecks.check(battle(null, List.of()), vote("v", 15_000), 2_000, S), "half of a 30 s mix is enough");
-        assertEquals(TournamentErrorCode.INVALID_VOTE, VoteChecks.check(battle(null, List.of()), vote(" ", 20_000),
-                2_000, S).code());
+        assertNull(
+                VoteChecks.check(battle(null, List.of()), vote("v", 15_000), 2_000, S), "half of a 30 s mix is enough");
+        assertEquals(
+                TournamentErrorCode.INVALID_VOTE,
+                VoteChecks.check(battle(null, List.of()), vote(" ", 20_000), 2_000, S)
+                        .code());
     }
 
     @Test

@@ -1,15 +1,14 @@
 package ai.aimix.tournament;
 
-import ai.aimix.schema.StemRole;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.schema.StemRole;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class VoterPanelTest {
     /** Mix A is 0.3 closer to every taste's reference than mix B. */
@@ -20,23 +19,31 @@ class VoterPanelTest {
         VoterPanel panel = new VoterPanel(60, 0.15, 0.1, 1);
         assertEquals(60, panel.voters().size());
         assertEquals(9, panel.bad().size());
-        for (VoterPanel.Kind k : List.of(VoterPanel.Kind.ALWAYS_A, VoterPanel.Kind.RANDOM, VoterPanel.Kind.ADVERSARIAL)) {
+        for (VoterPanel.Kind k :
+                List.of(VoterPanel.Kind.ALWAYS_A, VoterPanel.Kind.RANDOM, VoterPanel.Kind.ADVERSARIAL)) {
             assertEquals(3, panel.voters().stream().filter(v -> v.kind() == k).count(), k.toString());
         }
         Set<String> ids = new HashSet<>();
         for (VoterPanel.Voter v : panel.voters()) {
             assertTrue(ids.add(v.id()), "unique ids");
             SimulatedListener l = v.listener();
-            assertTrue(l.tasteRole == null ? l.tasteDb == 0
-                    : Set.of(StemRole.VOCALS, StemRole.DRUMS, StemRole.BASS).contains(l.tasteRole)
-                    && Math.abs(l.tasteDb) == 3f, v.toString());
+            assertTrue(
+                    l.tasteRole == null
+                            ? l.tasteDb == 0
+                            : Set.of(StemRole.VOCALS, StemRole.DRUMS, StemRole.BASS)
+                                            .contains(l.tasteRole)
+                                    && Math.abs(l.tasteDb) == 3f,
+                    v.toString());
         }
         List<VoterPanel.Voter> again = new VoterPanel(60, 0.15, 0.1, 1).voters();
         for (int i = 0; i < again.size(); i++) {
             VoterPanel.Voter x = panel.voters().get(i);
             VoterPanel.Voter y = again.get(i);
-            assertTrue(x.id().equals(y.id()) && x.listener().tasteRole == y.listener().tasteRole
-                    && x.listener().tasteDb == y.listener().tasteDb, "a function of the seed");
+            assertTrue(
+                    x.id().equals(y.id())
+                            && x.listener().tasteRole == y.listener().tasteRole
+                            && x.listener().tasteDb == y.listener().tasteDb,
+                    "a function of the seed");
         }
     }
 

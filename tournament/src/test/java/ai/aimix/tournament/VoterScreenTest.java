@@ -1,12 +1,11 @@
 package ai.aimix.tournament;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class VoterScreenTest {
     @Test
@@ -63,8 +62,9 @@ class VoterScreenTest {
             for (int i = 0; i < 20; i++) {
                 // a decided pair: the crowd prefers the better model 75 % of the time, 5 % ties
                 double u = r.nextDouble();
-                PairCounts.Outcome o = u < 0.75 ? PairCounts.Outcome.FIRST : u < 0.95 ? PairCounts.Outcome.SECOND
-                        : PairCounts.Outcome.TIE;
+                PairCounts.Outcome o = u < 0.75
+                        ? PairCounts.Outcome.FIRST
+                        : u < 0.95 ? PairCounts.Outcome.SECOND : PairCounts.Outcome.TIE;
                 vote(screen, "honest-" + v, o, r.nextBoolean());
             }
         }
@@ -111,7 +111,8 @@ class VoterScreenTest {
     }
 
     private static PairCounts.Outcome flip(PairCounts.Outcome o) {
-        return o == PairCounts.Outcome.FIRST ? PairCounts.Outcome.SECOND
+        return o == PairCounts.Outcome.FIRST
+                ? PairCounts.Outcome.SECOND
                 : o == PairCounts.Outcome.SECOND ? PairCounts.Outcome.FIRST : o;
     }
 }

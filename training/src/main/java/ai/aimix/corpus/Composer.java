@@ -1,13 +1,12 @@
 package ai.aimix.corpus;
 
 import ai.aimix.schema.StemRole;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.HashSet;
 
 /**
  * Writes multitrack songs as MIDI-like parts, deterministically for a seed: a genre (tempo, feel, instruments,
@@ -23,18 +22,27 @@ public final class Composer {
 
     private static final int[] MAJOR = {0, 2, 4, 5, 7, 9, 11};
     private static final int[] MINOR = {0, 2, 3, 5, 7, 8, 10};
-    private static final int[][] MAJOR_PROGRESSIONS = {{0, 4, 5, 3}, {0, 5, 3, 4}, {0, 3, 4, 4}, {5, 3, 0, 4},
-        {0, 3, 5, 4}};
-    private static final int[][] MINOR_PROGRESSIONS = {{0, 5, 2, 6}, {0, 3, 4, 0}, {0, 6, 5, 6}, {0, 5, 3, 4},
-        {0, 2, 6, 5}};
+    private static final int[][] MAJOR_PROGRESSIONS = {
+        {0, 4, 5, 3}, {0, 5, 3, 4}, {0, 3, 4, 4}, {5, 3, 0, 4}, {0, 3, 5, 4}
+    };
+    private static final int[][] MINOR_PROGRESSIONS = {
+        {0, 5, 2, 6}, {0, 3, 4, 0}, {0, 6, 5, 6}, {0, 5, 3, 4}, {0, 2, 6, 5}
+    };
 
     /** A section of the song: bars [startBar, startBar + bars), with an intensity (0..1) scaling velocities. */
-    public record Section(String name, int startBar, int bars, double intensity) {
-    }
+    public record Section(String name, int startBar, int bars, double intensity) {}
 
     /** A composed song. */
-    public record Song(long seed, Genre genre, double bpm, int tonic, boolean minor, int[] progression,
-                       List<Section> sections, double seconds, List<Part> parts) {
+    public record Song(
+            long seed,
+            Genre genre,
+            double bpm,
+            int tonic,
+            boolean minor,
+            int[] progression,
+            List<Section> sections,
+            double seconds,
+            List<Part> parts) {
         public double beat() {
             return 60.0 / bpm;
         }
@@ -67,9 +75,14 @@ public final class Composer {
         StemRole top = r.nextDouble() < 0.7 ? StemRole.VOCALS : StemRole.LEAD;
         roles.add(harmony);
         roles.add(top);
-        List<StemRole> extras = new ArrayList<>(List.of(StemRole.PAD, StemRole.PERCUSSION,
-                harmony == StemRole.KEYS ? StemRole.GUITAR : StemRole.KEYS, StemRole.STRINGS, StemRole.BRASS,
-                top == StemRole.VOCALS ? StemRole.BACKING_VOCALS : StemRole.VOCALS, StemRole.SYNTH));
+        List<StemRole> extras = new ArrayList<>(List.of(
+                StemRole.PAD,
+                StemRole.PERCUSSION,
+                harmony == StemRole.KEYS ? StemRole.GUITAR : StemRole.KEYS,
+                StemRole.STRINGS,
+                StemRole.BRASS,
+                top == StemRole.VOCALS ? StemRole.BACKING_VOCALS : StemRole.VOCALS,
+                StemRole.SYNTH));
         shuffle(extras, r);
         roles.addAll(extras.subList(0, stems - 4));
 
@@ -92,7 +105,9 @@ public final class Composer {
         int outro = Math.max(1, bars / 6);
         int verse = (bars - intro - outro) / 2;
         int chorus = bars - intro - outro - verse;
-        return List.of(new Section("intro", 0, intro, 0.6), new Section("verse", intro, verse, 0.8),
+        return List.of(
+                new Section("intro", 0, intro, 0.6),
+                new Section("verse", intro, verse, 0.8),
                 new Section("chorus", intro + verse, chorus, 1.0),
                 new Section("outro", intro + verse + chorus, outro, 0.65));
     }
@@ -107,8 +122,14 @@ public final class Composer {
         final int[] progression;
         final List<Section> sections;
 
-        Ctx(SplittableRandom r, Genre genre, double beat, int[] scale, int tonic, int[] progression,
-            List<Section> sections) {
+        Ctx(
+                SplittableRandom r,
+                Genre genre,
+                double beat,
+                int[] scale,
+                int tonic,
+                int[] progression,
+                List<Section> sections) {
             this.r = r;
             this.genre = genre;
             this.beat = beat;
@@ -286,7 +307,10 @@ public final class Composer {
                         }
                         break;
                     default: // POP, ROCK
-                        if (step == 0 || step == 8 || (c.genre == Genre.ROCK && step == 10) || step == 6 && bar % 2 == 1) {
+                        if (step == 0
+                                || step == 8
+                                || (c.genre == Genre.ROCK && step == 10)
+                                || step == 6 && bar % 2 == 1) {
                             hit(out, c, bar, step, 36, 115);
                         }
                         if ((step == 4 || step == 12) && !intro) {
@@ -393,7 +417,10 @@ public final class Composer {
                 int next = i + 1 < steps.length ? steps[i + 1] : 16;
                 double length = (next - steps[i]) * c.beat / 4 * 0.85;
                 if (c.genre == Genre.BALLAD) {
-                    out.add(new Note(c.time(bar, steps[i]), length * 2, keys[i % 3] + (i % 6 >= 3 ? 12 : 0),
+                    out.add(new Note(
+                            c.time(bar, steps[i]),
+                            length * 2,
+                            keys[i % 3] + (i % 6 >= 3 ? 12 : 0),
                             c.velocity(80, bar)));
                     continue;
                 }
@@ -434,8 +461,7 @@ public final class Composer {
             int[] ch = c.chord(bar);
             for (int step : new int[] {0, 6}) {
                 for (int k = 0; k < 3; k++) {
-                    out.add(new Note(c.time(bar, step), c.beat * 0.4, c.near(ch[k], 62 + 4 * k),
-                            c.velocity(100, bar)));
+                    out.add(new Note(c.time(bar, step), c.beat * 0.4, c.near(ch[k], 62 + 4 * k), c.velocity(100, bar)));
                 }
             }
         }

@@ -8,12 +8,11 @@ import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.schema.StemRole;
-
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.Arrays;
 
 /**
  * One song of the training corpus: clean stems rendered from a composed song, the reference mix's parameters from
@@ -40,6 +39,7 @@ public final class CorpusSong {
         public final int program;
         /** Interleaved stereo. */
         public final float[] clean;
+
         public final float[] unmixed;
         public final double cleanLufs;
         public final float perturbGainDb;
@@ -47,8 +47,17 @@ public final class CorpusSong {
         public final float[] reference;
         public final float[] ideal;
 
-        Stem(String name, StemRole role, int program, float[] clean, float[] unmixed, double cleanLufs,
-             float perturbGainDb, float tiltDb, float[] reference, float[] ideal) {
+        Stem(
+                String name,
+                StemRole role,
+                int program,
+                float[] clean,
+                float[] unmixed,
+                double cleanLufs,
+                float perturbGainDb,
+                float tiltDb,
+                float[] reference,
+                float[] ideal) {
             this.name = name;
             this.role = role;
             this.program = program;
@@ -102,8 +111,8 @@ public final class CorpusSong {
      * same clean stems (augmentation at the audio level: more unmixed inputs per song, each with its own ideal
      * correction).
      */
-    public static List<CorpusSong> generate(long seed, Composer composer, MidiSynth synth, RenderSettings render,
-                                            int variants) throws IOException {
+    public static List<CorpusSong> generate(
+            long seed, Composer composer, MidiSynth synth, RenderSettings render, int variants) throws IOException {
         if (variants < 1) {
             throw new IllegalArgumentException("at least one variant");
         }
@@ -124,14 +133,30 @@ public final class CorpusSong {
         float[][] reference = MixRules.reference(roles, lufs);
         List<CorpusSong> out = new ArrayList<>();
         for (int v = 0; v < variants; v++) {
-            out.add(new CorpusSong(song, sr, frames, perturbAll(song, clean, lufs, reference, render,
-                    new SplittableRandom((seed ^ 0x7F4A7C159E3779B9L) + v * 0x9E3779B97F4A7C15L)), synth.sounds(), v));
+            out.add(new CorpusSong(
+                    song,
+                    sr,
+                    frames,
+                    perturbAll(
+                            song,
+                            clean,
+                            lufs,
+                            reference,
+                            render,
+                            new SplittableRandom((seed ^ 0x7F4A7C159E3779B9L) + v * 0x9E3779B97F4A7C15L)),
+                    synth.sounds(),
+                    v));
         }
         return out;
     }
 
-    private static List<Stem> perturbAll(Composer.Song song, List<float[]> clean, double[] lufs, float[][] reference,
-                                         RenderSettings render, SplittableRandom r) {
+    private static List<Stem> perturbAll(
+            Composer.Song song,
+            List<float[]> clean,
+            double[] lufs,
+            float[][] reference,
+            RenderSettings render,
+            SplittableRandom r) {
         List<Stem> stems = new ArrayList<>();
         for (int i = 0; i < clean.size(); i++) {
             float g = (float) (MIN_GAIN_DB + (MAX_GAIN_DB - MIN_GAIN_DB) * r.nextDouble());
@@ -218,7 +243,8 @@ public final class CorpusSong {
 
     private float[][] render(RenderSettings render, float[][] audio, float[][][] schedule) {
         if (render.sampleRate != sampleRate) {
-            throw new IllegalArgumentException("render settings at " + render.sampleRate + " Hz, song at " + sampleRate);
+            throw new IllegalArgumentException(
+                    "render settings at " + render.sampleRate + " Hz, song at " + sampleRate);
         }
         int[] channels = new int[audio.length];
         Arrays.fill(channels, 2);

@@ -1,13 +1,5 @@
 package ai.aimix.corpus;
 
-import javax.sound.midi.Instrument;
-import javax.sound.midi.MidiSystem;
-import javax.sound.midi.Receiver;
-import javax.sound.midi.ShortMessage;
-import javax.sound.midi.Soundbank;
-import javax.sound.midi.Synthesizer;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -21,8 +13,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sound.midi.Instrument;
 import javax.sound.midi.InvalidMidiDataException;
+import javax.sound.midi.MidiSystem;
 import javax.sound.midi.MidiUnavailableException;
+import javax.sound.midi.Receiver;
+import javax.sound.midi.ShortMessage;
+import javax.sound.midi.Soundbank;
+import javax.sound.midi.Synthesizer;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
 
 /**
  * Renders a {@link Part} to audio offline with the JDK's software synthesizer (Gervill): the part's notes go in as
@@ -92,8 +92,7 @@ public final class MidiSynth {
         } catch (MidiUnavailableException e) {
             throw new IOException("the JDK's software synthesizer is not available: " + e.getMessage(), e);
         }
-        AudioFormat format = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, sampleRate, 32, 2, 8, sampleRate,
-                false);
+        AudioFormat format = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, sampleRate, 32, 2, 8, sampleRate, false);
         Map<String, Object> info = new HashMap<>();
         info.put("reverb", false);
         info.put("chorus", false);
@@ -111,10 +110,10 @@ public final class MidiSynth {
                 throw new IOException("the software synthesizer has no receiver: " + e.getMessage(), e);
             }
             int ch = part.drums() ? DRUM_CHANNEL : 0;
-            send(rx, ShortMessage.CONTROL_CHANGE, ch, 7, 100, 0);   // channel volume
-            send(rx, ShortMessage.CONTROL_CHANGE, ch, 10, 64, 0);   // centre
-            send(rx, ShortMessage.CONTROL_CHANGE, ch, 91, 0, 0);    // no reverb send
-            send(rx, ShortMessage.CONTROL_CHANGE, ch, 93, 0, 0);    // no chorus send
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 7, 100, 0); // channel volume
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 10, 64, 0); // centre
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 91, 0, 0); // no reverb send
+            send(rx, ShortMessage.CONTROL_CHANGE, ch, 93, 0, 0); // no chorus send
             if (!part.drums()) {
                 send(rx, ShortMessage.PROGRAM_CHANGE, ch, part.program(), 0, 0);
             }
@@ -128,7 +127,12 @@ public final class MidiSynth {
             // offs before ons at the same instant, so a repeated key is re-struck
             events.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
             for (long[] e : events) {
-                send(rx, e[1] == 1 ? ShortMessage.NOTE_ON : ShortMessage.NOTE_OFF, ch, (int) e[2], (int) e[3],
+                send(
+                        rx,
+                        e[1] == 1 ? ShortMessage.NOTE_ON : ShortMessage.NOTE_OFF,
+                        ch,
+                        (int) e[2],
+                        (int) e[3],
                         e[0] + 10_000); // 10 ms after the controller messages
             }
             return read(stream, frames);
@@ -177,8 +181,10 @@ public final class MidiSynth {
             Method open = audioSynth.getMethod("openStream", AudioFormat.class, Map.class);
             return (AudioInputStream) open.invoke(synth, format, info);
         } catch (IllegalAccessException | IllegalAccessError e) {
-            throw new IllegalStateException("rendering MIDI needs the JVM option --add-exports "
-                    + "java.desktop/com.sun.media.sound=ALL-UNNAMED (./aimix and the build set it)", e);
+            throw new IllegalStateException(
+                    "rendering MIDI needs the JVM option --add-exports "
+                            + "java.desktop/com.sun.media.sound=ALL-UNNAMED (./aimix and the build set it)",
+                    e);
         } catch (InvocationTargetException e) {
             throw new IOException("the software synthesizer failed to open: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -205,7 +211,10 @@ public final class MidiSynth {
             n += k;
         }
         float[] out = new float[frames * 2];
-        ByteBuffer.wrap(buf, 0, n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, 0, n / 4);
+        ByteBuffer.wrap(buf, 0, n)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(out, 0, n / 4);
         return out;
     }
 }

@@ -2,7 +2,6 @@ package ai.aimix.corpus;
 
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.schema.StemRole;
-
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +56,7 @@ public final class MixRules {
         PAN.put(role, pan);
     }
 
-    private MixRules() {
-    }
+    private MixRules() {}
 
     /** The role's loudness relative to the lead element, LU. */
     public static float relativeLoudness(StemRole role) {
@@ -97,10 +95,12 @@ public final class MixRules {
             if (role == StemRole.VOCALS || role == StemRole.BACKING_VOCALS) {
                 p[MixParams.HIGH_SHELF_DB] = VOICE_AIR_DB;
             }
-            float ratio = role == StemRole.VOCALS ? 3f : role == StemRole.BASS ? 4f : role == StemRole.DRUMS ? 2.5f : 1f;
+            float ratio =
+                    role == StemRole.VOCALS ? 3f : role == StemRole.BASS ? 4f : role == StemRole.DRUMS ? 2.5f : 1f;
             if (ratio > 1) {
                 p[MixParams.COMP_RATIO] = ratio;
-                p[MixParams.COMP_THRESHOLD_DB] = (float) Math.max(-48, Math.min(0, loudness[i] + COMP_ABOVE_LOUDNESS_DB));
+                p[MixParams.COMP_THRESHOLD_DB] =
+                        (float) Math.max(-48, Math.min(0, loudness[i] + COMP_ABOVE_LOUDNESS_DB));
             }
             out[i] = p;
         }

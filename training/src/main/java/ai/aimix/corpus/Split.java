@@ -4,7 +4,9 @@ import java.util.SplittableRandom;
 
 /** Which part of the corpus a song belongs to: decided by its seed alone, so splits never leak between songs. */
 public enum Split {
-    TRAIN, VALIDATION, TEST;
+    TRAIN,
+    VALIDATION,
+    TEST;
 
     /** 80 % train, 10 % validation, 10 % test. */
     public static Split of(long seed) {

@@ -3,9 +3,9 @@ package ai.aimix.features;
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
+import ai.aimix.corpus.Split;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.StemMel;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import ai.aimix.corpus.Split;
 
 /**
  * Builds the corpus's feature store: songs {@code firstSeed .. firstSeed + songs - 1} composed, rendered,
@@ -108,7 +107,8 @@ public final class CorpusBuilder {
         } finally {
             pool.shutdownNow();
         }
-        records.sort(Comparator.<FeatureIndex.SongRecord>comparingLong(r -> r.seed).thenComparingInt(r -> r.variant));
+        records.sort(
+                Comparator.<FeatureIndex.SongRecord>comparingLong(r -> r.seed).thenComparingInt(r -> r.variant));
         FeatureIndex index = new FeatureIndex();
         index.sampleRate = settings.sampleRate;
         index.segmentFrames = settings.segmentFrames;

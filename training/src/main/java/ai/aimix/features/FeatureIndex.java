@@ -20,6 +20,7 @@ public final class FeatureIndex {
     public String dtype;
     /** The instruments the stems were rendered with (a sound font's name, or gervill-builtin). */
     public String sounds;
+
     public int bars;
     public List<SongRecord> songs = new ArrayList<>();
 
@@ -28,6 +29,7 @@ public final class FeatureIndex {
         public long seed;
         /** 0: the song's own perturbation; 1, 2, ...: more perturbations of the same clean stems (training only). */
         public int variant;
+
         public String split;
         public String genre;
         public double bpm;
@@ -38,9 +40,11 @@ public final class FeatureIndex {
         public String file;
         /** Mel frames of each segment (the rest of maxFrames is padding). */
         public int[] segmentMelFrames;
+
         public int maxFrames;
         /** The stems as 16-bit stereo PCM would take, and the feature file. */
         public long pcmBytes;
+
         public long featureBytes;
         public List<StemRecord> stems = new ArrayList<>();
     }
@@ -55,6 +59,7 @@ public final class FeatureIndex {
         public float tiltDb;
         /** Reference and ideal parameters, in MixParams order. */
         public float[] reference;
+
         public float[] ideal;
     }
 

@@ -3,16 +3,15 @@ package ai.aimix.features;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.dsp.io.Npy;
 import ai.aimix.dsp.io.NpyArray;
+import ai.aimix.dsp.spectral.Decibels;
 import ai.aimix.dsp.spectral.SegmentMels;
 import ai.aimix.dsp.spectral.StemMel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import ai.aimix.dsp.spectral.Decibels;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
@@ -59,8 +58,8 @@ public final class FeatureStore {
                 System.arraycopy(m, 0, all, ((i * segments) + k) * bands * max, m.length);
             }
         }
-        Path file = dir.resolve("features").resolve("song-" + song.seed()
-                + (song.variant == 0 ? "" : "-v" + song.variant) + ".npy");
+        Path file = dir.resolve("features")
+                .resolve("song-" + song.seed() + (song.variant == 0 ? "" : "-v" + song.variant) + ".npy");
         Files.createDirectories(file.getParent());
         Npy.write(file, NpyArray.ofFloats(all, stems, segments, bands, max), Npy.Dtype.FLOAT16);
 
@@ -97,8 +96,7 @@ public final class FeatureStore {
         Files.createDirectories(dir);
         Path tmp = dir.resolve(INDEX + ".tmp");
         JSON.writeValue(tmp.toFile(), index);
-        Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public FeatureIndex readIndex() throws IOException {
@@ -108,7 +106,8 @@ public final class FeatureStore {
         }
         FeatureIndex index = JSON.readValue(f.toFile(), FeatureIndex.class);
         if (index.version != FeatureIndex.VERSION) {
-            throw new IOException(f + ": index version " + index.version + ", this build reads " + FeatureIndex.VERSION);
+            throw new IOException(
+                    f + ": index version " + index.version + ", this build reads " + FeatureIndex.VERSION);
         }
         return index;
     }
@@ -117,8 +116,11 @@ public final class FeatureStore {
     public float[][][] read(FeatureIndex.SongRecord song, int bands) throws IOException {
         NpyArray a = Npy.read(dir.resolve(song.file));
         int[] shape = a.shape();
-        if (shape.length != 4 || shape[0] != song.stems.size() || shape[1] != song.segmentMelFrames.length
-                || shape[2] != bands || shape[3] != song.maxFrames) {
+        if (shape.length != 4
+                || shape[0] != song.stems.size()
+                || shape[1] != song.segmentMelFrames.length
+                || shape[2] != bands
+                || shape[3] != song.maxFrames) {
             throw new IOException(song.file + ": shape " + Arrays.toString(shape) + " does not match the index");
         }
         float[] all = a.floats();

@@ -7,8 +7,7 @@ public final class Activity {
     /** The threshold the trainer and the quality benchmark use, dB. */
     public static final float DEFAULT_DB = -70f;
 
-    private Activity() {
-    }
+    private Activity() {}
 
     public static boolean active(float[] mel, int bands, int frames, float thresholdDb) {
         float[] level = new float[frames];

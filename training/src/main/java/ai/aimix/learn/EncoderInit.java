@@ -2,10 +2,9 @@ package ai.aimix.learn;
 
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetWeights;
-
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Arrays;
 
 /**
  * The encoder a trained mixnet starts from, and keeps: He-normal random convolutions (seeded), except the first
@@ -21,8 +20,7 @@ public final class EncoderInit {
     /** Probe thresholds, dB. */
     static final double[] THRESHOLDS_DB = {-80, -70, -60, -50, -45, -40, -35, -30, -25, -20, -15, -10};
 
-    private EncoderInit() {
-    }
+    private EncoderInit() {}
 
     public static MixNetWeights withLevelProbes(long seed) {
         MixNetWeights base = MixNetWeights.neutral(seed);

@@ -1,7 +1,6 @@
 package ai.aimix.learn;
 
 import ai.aimix.model.StandardNormal;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -20,7 +19,9 @@ public final class Head {
     public final float[] b2;
 
     public Head(int inputs, int hidden, int outputs, float[] w1, float[] b1, float[] w2, float[] b2) {
-        if (w1.length != hidden * inputs || b1.length != hidden || w2.length != outputs * hidden
+        if (w1.length != hidden * inputs
+                || b1.length != hidden
+                || w2.length != outputs * hidden
                 || b2.length != outputs) {
             throw new IllegalArgumentException("head weights do not match " + inputs + "/" + hidden + "/" + outputs);
         }
@@ -41,8 +42,8 @@ public final class Head {
         for (int i = 0; i < w1.length; i++) {
             w1[i] = (float) (StandardNormal.draw(r) * sd);
         }
-        return new Head(inputs, hidden, outputs, w1, new float[hidden], new float[outputs * hidden],
-                new float[outputs]);
+        return new Head(
+                inputs, hidden, outputs, w1, new float[hidden], new float[outputs * hidden], new float[outputs]);
     }
 
     public Head copy() {
@@ -98,8 +99,7 @@ public final class Head {
      * As {@link #lossAndGradient(float[][], float[][], float[], float[][])} with a weight per row too; the loss is
      * the weighted mean over rows.
      */
-    public double lossAndGradient(float[][] x, float[][] targets, float[] rowWeights, float[] weights,
-                                  float[][] grad) {
+    public double lossAndGradient(float[][] x, float[][] targets, float[] rowWeights, float[] weights, float[][] grad) {
         double loss = 0;
         double n = 0;
         for (float w : rowWeights) {

@@ -1,8 +1,8 @@
 package ai.aimix.learn;
 
 import java.io.Serializable;
-import java.util.SplittableRandom;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * SpecAugment-style masking of a band-major log-mel (Park et al. 2019): {@code timeMasks} runs of up to

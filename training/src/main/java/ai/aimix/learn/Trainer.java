@@ -1,23 +1,28 @@
 package ai.aimix.learn;
 
+import ai.aimix.dsp.spectral.SegmentMels;
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
 import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.MixNetReference;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.runtime.EncoderSession;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.schema.StemRole;
-
-import java.io.Serializable;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +30,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import ai.aimix.dsp.spectral.SegmentMels;
-import ai.aimix.model.MixNetReference;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.util.Arrays;
-import java.util.Comparator;
 
 /**
  * Trains the mixnet's dense head on the feature store, with explicit gradients and Adam, on a fixed encoder
@@ -57,9 +56,11 @@ public final class Trainer {
         public SpecAugment augment = SpecAugment.none();
         /** Loss weight per output in ModelOutput order. */
         public float[] lossWeights = {2f, 1f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
+
         public float inactiveWeight = 0.05f;
         /** A segment of a stem is active when its loudest frames average above this, dB. */
         public float activeDb = Activity.DEFAULT_DB;
+
         public int threads = 2;
         public long encoderSeed = 20261124L;
         /** Print the loss every this many steps (0: never). */
@@ -73,12 +74,15 @@ public final class Trainer {
         void epoch(EpochReport report);
     }
 
-    public record EpochReport(int epoch, double trainLoss, double validationLoss, double validationLevelErrorDb,
-                              long steps, double seconds) {
-    }
+    public record EpochReport(
+            int epoch,
+            double trainLoss,
+            double validationLoss,
+            double validationLevelErrorDb,
+            long steps,
+            double seconds) {}
 
-    public record Result(MixNetWeights weights, List<EpochReport> history, int resumedFromEpoch) {
-    }
+    public record Result(MixNetWeights weights, List<EpochReport> history, int resumedFromEpoch) {}
 
     /** One stem in one segment: the head's training example. */
     public static final class Row {
@@ -116,7 +120,10 @@ public final class Trainer {
 
     public Result train(Listener listener, Path checkpoint) throws Exception {
         requireSplits();
-        return train(listener, checkpoint, rows(index.split("TRAIN"), null, 0),
+        return train(
+                listener,
+                checkpoint,
+                rows(index.split("TRAIN"), null, 0),
                 rows(index.originals("VALIDATION"), null, 0));
     }
 
@@ -124,8 +131,8 @@ public final class Trainer {
         int train = index.split("TRAIN").size();
         int val = index.originals("VALIDATION").size();
         if (train == 0 || val == 0) {
-            throw new IllegalArgumentException("the feature store needs training and validation songs (has "
-                    + train + " and " + val + "); build more songs");
+            throw new IllegalArgumentException("the feature store needs training and validation songs (has " + train
+                    + " and " + val + "); build more songs");
         }
     }
 
@@ -140,8 +147,8 @@ public final class Trainer {
         plainTrain = sorted(plainTrain);
         validation = sorted(validation);
         float[][] stats = statistics(plainTrain);
-        Head head = Head.init(MixNetArchitecture.HEAD_INPUT, MixNetArchitecture.HIDDEN, MixNetArchitecture.OUTPUTS,
-                s.seed);
+        Head head =
+                Head.init(MixNetArchitecture.HEAD_INPUT, MixNetArchitecture.HIDDEN, MixNetArchitecture.OUTPUTS, s.seed);
         Adam adam = new Adam(head.parameters(), s.learningRate);
         List<EpochReport> history = new ArrayList<>();
         int start = 0;
@@ -181,8 +188,8 @@ public final class Trainer {
                 }
             }
             double[] v = evaluate(head, validation, stats);
-            EpochReport r = new EpochReport(epoch, sum / Math.max(1, batches), v[0], v[1], adam.steps(),
-                    (System.nanoTime() - t0) / 1e9);
+            EpochReport r = new EpochReport(
+                    epoch, sum / Math.max(1, batches), v[0], v[1], adam.steps(), (System.nanoTime() - t0) / 1e9);
             history.add(r);
             listener.epoch(r);
             if (checkpoint != null) {
@@ -227,7 +234,8 @@ public final class Trainer {
         double se = 0;
         int n = 0;
         for (List<Double> errors : bySong.values()) {
-            double mean = errors.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double mean =
+                    errors.stream().mapToDouble(Double::doubleValue).average().orElse(0);
             for (double e : errors) {
                 se += (e - mean) * (e - mean);
                 n++;
@@ -266,7 +274,8 @@ public final class Trainer {
 
     static List<Row> sorted(List<Row> rows) {
         List<Row> out = new ArrayList<>(rows);
-        out.sort(Comparator.<Row>comparingInt(r -> r.song).thenComparingInt(r -> r.group)
+        out.sort(Comparator.<Row>comparingInt(r -> r.song)
+                .thenComparingInt(r -> r.group)
                 .thenComparingInt(r -> r.stem));
         return out;
     }
@@ -285,8 +294,9 @@ public final class Trainer {
      *
      * @param songIndex the song's position in its split
      */
-    public List<Row> songRows(EncoderSession enc, FeatureIndex.SongRecord song, int songIndex, SpecAugment augment,
-                              int epoch) throws Exception {
+    public List<Row> songRows(
+            EncoderSession enc, FeatureIndex.SongRecord song, int songIndex, SpecAugment augment, int epoch)
+            throws Exception {
         int bands = index.bands;
         float[][][] f = store.read(song, bands);
         int stems = song.stems.size();
@@ -457,8 +467,13 @@ public final class Trainer {
             adam.restore(new float[][][] {m, v}, steps);
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                history.add(new EpochReport(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readLong(), in.readDouble()));
+                history.add(new EpochReport(
+                        in.readInt(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readLong(),
+                        in.readDouble()));
             }
             return next;
         }

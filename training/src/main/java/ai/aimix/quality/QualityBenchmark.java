@@ -1,6 +1,5 @@
 package ai.aimix.quality;
 
-import ai.aimix.quality.QualityBenchmark;
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
@@ -12,14 +11,13 @@ import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.SegmentMels;
 import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.features.FeatureIndex;
+import ai.aimix.learn.Activity;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.runtime.MixNetBatch;
-import ai.aimix.learn.Activity;
 import ai.aimix.model.runtime.MixNetSession;
-
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +33,7 @@ import java.util.function.Consumer;
  */
 public final class QualityBenchmark {
     /** One song's figures: {each model..., plain sum, equal loudness}. */
-    public record SongScore(long seed, String genre, int stems, double[] distance, double[] levelErrorDb) {
-    }
+    public record SongScore(long seed, String genre, int stems, double[] distance, double[] levelErrorDb) {}
 
     /**
      * All songs and the overall figures (mean distance, RMS level error over every stem), in the order of
@@ -66,8 +63,11 @@ public final class QualityBenchmark {
      * @throws IllegalArgumentException when the store's sound font is not installed here
      */
     public static QualityBenchmark forCorpus(FeatureIndex index) {
-        return new QualityBenchmark(index, MidiSynth.matching(index.sounds, index.sampleRate),
-                RenderSettings.defaults().forRequest(index.sampleRate, null, null), Activity.DEFAULT_DB);
+        return new QualityBenchmark(
+                index,
+                MidiSynth.matching(index.sounds, index.sampleRate),
+                RenderSettings.defaults().forRequest(index.sampleRate, null, null),
+                Activity.DEFAULT_DB);
     }
 
     public QualityBenchmark(FeatureIndex index, MidiSynth synth, RenderSettings render, float activeDb) {
@@ -83,14 +83,13 @@ public final class QualityBenchmark {
     }
 
     /** Runs the songs of {@code split} through {@code model}; {@code limit} songs at most (0: all). */
-    public Report run(MixNetSession model, String split, int limit, Consumer<SongScore> progress)
-            throws Exception {
+    public Report run(MixNetSession model, String split, int limit, Consumer<SongScore> progress) throws Exception {
         return run(List.of(model), split, limit, progress);
     }
 
     /** Runs the songs of {@code split} through every model (each song rendered once for all). */
-    public Report run(List<MixNetSession> models, String split, int limit,
-                      Consumer<SongScore> progress) throws Exception {
+    public Report run(List<MixNetSession> models, String split, int limit, Consumer<SongScore> progress)
+            throws Exception {
         List<FeatureIndex.SongRecord> songs = index.originals(split);
         if (limit > 0 && songs.size() > limit) {
             songs = songs.subList(0, limit);
@@ -130,8 +129,8 @@ public final class QualityBenchmark {
         int n = song.stems.size();
         float[][][] mels = new float[n][][];
         for (int i = 0; i < n; i++) {
-            mels[i] = SegmentMels.of(mel, song.stems.get(i).unmixed, 2, song.frames, index.segmentFrames,
-                    MixNetArchitecture.MIN_FRAMES);
+            mels[i] = SegmentMels.of(
+                    mel, song.stems.get(i).unmixed, 2, song.frames, index.segmentFrames, MixNetArchitecture.MIN_FRAMES);
         }
         int segments = mels[0].length;
         int m = models.size();
@@ -147,8 +146,7 @@ public final class QualityBenchmark {
             for (int j = 0; j < m; j++) {
                 float[] p = models.get(j).predict(batch);
                 for (int i = 0; i < n; i++) {
-                    schedules[j][k][i] = Arrays.copyOfRange(p, i * MixParams.COUNT,
-                            (i + 1) * MixParams.COUNT);
+                    schedules[j][k][i] = Arrays.copyOfRange(p, i * MixParams.COUNT, (i + 1) * MixParams.COUNT);
                 }
             }
         }
@@ -157,10 +155,11 @@ public final class QualityBenchmark {
         for (int i = 0; i < n; i++) {
             neutral[i] = MixParams.neutral();
             equal[i] = MixParams.neutral();
-            double l = LoudnessAnalysis.ofInterleaved(song.stems.get(i).unmixed, 2, song.sampleRate,
-                    ChannelWeights.forChannels(2)).integratedLufs;
-            equal[i][MixParams.GAIN_DB] = Double.isFinite(l)
-                    ? (float) Math.max(-24, Math.min(12, EQUAL_LOUDNESS_LUFS - l)) : 0f;
+            double l = LoudnessAnalysis.ofInterleaved(
+                            song.stems.get(i).unmixed, 2, song.sampleRate, ChannelWeights.forChannels(2))
+                    .integratedLufs;
+            equal[i][MixParams.GAIN_DB] =
+                    Double.isFinite(l) ? (float) Math.max(-24, Math.min(12, EQUAL_LOUDNESS_LUFS - l)) : 0f;
         }
         float[][] reference = song.referenceMix(render);
         int columns = m + 2;
@@ -168,10 +167,11 @@ public final class QualityBenchmark {
         double[][] gains = new double[columns][n];
         double[] ideal = new double[n];
         for (int c = 0; c < columns; c++) {
-            float[][] mix = c < m ? song.mix(render, schedules[c])
+            float[][] mix = c < m
+                    ? song.mix(render, schedules[c])
                     : song.mix(render, song.constant(render, c == m ? neutral : equal));
-            distance[c] = MixComparison.compare(reference, song.sampleRate, mix, song.sampleRate, false)
-                    .mrStft.distance;
+            distance[c] =
+                    MixComparison.compare(reference, song.sampleRate, mix, song.sampleRate, false).mrStft.distance;
         }
         for (int i = 0; i < n; i++) {
             ideal[i] = song.stems.get(i).ideal[MixParams.GAIN_DB];

@@ -1,7 +1,6 @@
 package ai.aimix.quality;
 
 import ai.aimix.model.runtime.MixNetSession;
-
 import java.util.List;
 
 /**
@@ -13,22 +12,33 @@ public final class QualityGate {
     public static final double DISTANCE_TOLERANCE = 0.02;
     public static final double LEVEL_TOLERANCE_DB = 0.1;
 
-    public record Verdict(boolean passed, double candidateDistance, double championDistance,
-                          double candidateLevelDb, double championLevelDb, int songs) {
+    public record Verdict(
+            boolean passed,
+            double candidateDistance,
+            double championDistance,
+            double candidateLevelDb,
+            double championLevelDb,
+            int songs) {
         public String describe() {
-            return String.format("mix distance %.3f vs the champion's %.3f (allowed up to %.3f), level error %.2f dB "
-                            + "vs %.2f dB (allowed up to %.2f) on %d songs", candidateDistance, championDistance,
-                    championDistance * (1 + DISTANCE_TOLERANCE), candidateLevelDb, championLevelDb,
-                    championLevelDb + LEVEL_TOLERANCE_DB, songs);
+            return String.format(
+                    "mix distance %.3f vs the champion's %.3f (allowed up to %.3f), level error %.2f dB "
+                            + "vs %.2f dB (allowed up to %.2f) on %d songs",
+                    candidateDistance,
+                    championDistance,
+                    championDistance * (1 + DISTANCE_TOLERANCE),
+                    candidateLevelDb,
+                    championLevelDb,
+                    championLevelDb + LEVEL_TOLERANCE_DB,
+                    songs);
         }
     }
 
-    private QualityGate() {
-    }
+    private QualityGate() {}
 
-    public static Verdict judge(QualityBenchmark bench, MixNetSession candidate, MixNetSession champion, String split,
-                                int limit) throws Exception {
-        QualityBenchmark.Report r = bench.run(List.of(candidate, champion), split, limit, s -> { });
+    public static Verdict judge(
+            QualityBenchmark bench, MixNetSession candidate, MixNetSession champion, String split, int limit)
+            throws Exception {
+        QualityBenchmark.Report r = bench.run(List.of(candidate, champion), split, limit, s -> {});
         double cd = r.meanDistance()[0];
         double hd = r.meanDistance()[1];
         double cl = r.levelErrorDb()[0];

@@ -1,15 +1,14 @@
 package ai.aimix.corpus;
 
-import ai.aimix.schema.StemRole;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.schema.StemRole;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ComposerTest {
     @Test
@@ -43,14 +42,22 @@ class ComposerTest {
                 // sections shape the parts: the intro is quieter than the chorus
                 assertTrue(p.notes().stream().mapToInt(Note::velocity).max().orElse(0) > 60, p.name());
             }
-            assertEquals(List.of("intro", "verse", "chorus", "outro"),
+            assertEquals(
+                    List.of("intro", "verse", "chorus", "outro"),
                     s.sections().stream().map(Composer.Section::name).toList());
         }
         assertEquals(EnumSet.allOf(Genre.class), genres);
         assertEquals(Set.of(4, 5, 6, 7, 8), stemCounts);
         assertTrue(keys.size() >= 10, "keys " + keys);
-        assertTrue(roles.containsAll(EnumSet.of(StemRole.PAD, StemRole.PERCUSSION, StemRole.STRINGS, StemRole.BRASS,
-                StemRole.BACKING_VOCALS, StemRole.SYNTH)), roles.toString());
+        assertTrue(
+                roles.containsAll(EnumSet.of(
+                        StemRole.PAD,
+                        StemRole.PERCUSSION,
+                        StemRole.STRINGS,
+                        StemRole.BRASS,
+                        StemRole.BACKING_VOCALS,
+                        StemRole.SYNTH)),
+                roles.toString());
     }
 
     @Test

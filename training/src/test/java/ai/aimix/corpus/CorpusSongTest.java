@@ -1,5 +1,9 @@
 package ai.aimix.corpus;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.dsp.filter.Biquad;
 import ai.aimix.dsp.filter.BiquadCascade;
 import ai.aimix.dsp.loudness.ChannelWeights;
@@ -8,15 +12,10 @@ import ai.aimix.dsp.metrics.MixComparison;
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.schema.StemRole;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Corpus songs rendered by the JDK's synthesizer: reproducible, and their ideal corrections rebuild the reference. */
 class CorpusSongTest {
@@ -99,8 +98,8 @@ class CorpusSongTest {
         for (int i = 0; i < roles.size(); i++) {
             for (int j = 0; j < roles.size(); j++) {
                 double mixed = lufs[i] + p[i][MixParams.GAIN_DB] - lufs[j] - p[j][MixParams.GAIN_DB];
-                assertEquals(MixRules.relativeLoudness(roles.get(i)) - MixRules.relativeLoudness(roles.get(j)), mixed,
-                        1e-4);
+                assertEquals(
+                        MixRules.relativeLoudness(roles.get(i)) - MixRules.relativeLoudness(roles.get(j)), mixed, 1e-4);
             }
         }
         assertEquals(MixRules.MAX_GAIN_DB, p[0][MixParams.GAIN_DB], 1e-6, "the lead element at the top gain");
@@ -124,10 +123,14 @@ class CorpusSongTest {
             ideal[i] = song.stems.get(i).ideal;
             neutral[i] = MixParams.neutral();
         }
-        double corrected = MixComparison.compare(reference, 44100, song.mix(RENDER, song.constant(RENDER, ideal)),
-                44100, false).mrStft.distance;
-        double sum = MixComparison.compare(reference, 44100, song.mix(RENDER, song.constant(RENDER, neutral)),
-                44100, false).mrStft.distance;
+        double corrected = MixComparison.compare(
+                        reference, 44100, song.mix(RENDER, song.constant(RENDER, ideal)), 44100, false)
+                .mrStft
+                .distance;
+        double sum = MixComparison.compare(
+                        reference, 44100, song.mix(RENDER, song.constant(RENDER, neutral)), 44100, false)
+                .mrStft
+                .distance;
         assertTrue(corrected < 0.01, "ideal correction vs reference: " + corrected);
         assertTrue(sum > 0.5, "plain sum vs reference: " + sum);
     }

@@ -1,25 +1,24 @@
 package ai.aimix.features;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.SegmentMels;
 import ai.aimix.dsp.spectral.StemMel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FeatureStoreTest {
     static final RenderSettings RENDER = RenderSettings.builder(44100).build();
@@ -29,12 +28,14 @@ class FeatureStoreTest {
         MidiSynth synth = new MidiSynth(44100, null);
         FeatureStore store = new FeatureStore(dir);
         List<Long> seen = new ArrayList<>();
-        FeatureIndex index = new CorpusBuilder(new CorpusBuilder.Settings(8, 44100, 65536, 2048, 512, 128), RENDER,
-                synth, 2).build(store, 40, 3, r -> seen.add(r.seed));
+        FeatureIndex index = new CorpusBuilder(
+                        new CorpusBuilder.Settings(8, 44100, 65536, 2048, 512, 128), RENDER, synth, 2)
+                .build(store, 40, 3, r -> seen.add(r.seed));
         assertEquals(3, seen.size());
         FeatureIndex back = store.readIndex();
         assertEquals(3, back.songs.size());
-        assertEquals(List.of(40L, 41L, 42L), back.songs.stream().map(s -> s.seed).toList());
+        assertEquals(
+                List.of(40L, 41L, 42L), back.songs.stream().map(s -> s.seed).toList());
         assertEquals("float16", back.dtype);
 
         FeatureIndex.SongRecord rec = back.songs.get(1);
@@ -77,8 +78,7 @@ class FeatureStoreTest {
     @Test
     void aMissingOrForeignIndexIsAClearError(@TempDir Path dir) throws Exception {
         FeatureStore store = new FeatureStore(dir);
-        NoSuchFileException none = assertThrows(NoSuchFileException.class,
-                store::readIndex);
+        NoSuchFileException none = assertThrows(NoSuchFileException.class, store::readIndex);
         assertTrue(none.getMessage().contains("corpus build"), none.getMessage());
         FeatureIndex future = new FeatureIndex();
         future.version = FeatureIndex.VERSION + 1;
@@ -92,8 +92,12 @@ class FeatureStoreTest {
     void trainingSongsGetExtraPerturbations(@TempDir Path dir) throws Exception {
         FeatureStore store = new FeatureStore(dir);
         // seeds 1..4: validation, train, test, validation
-        FeatureIndex index = new CorpusBuilder(new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128)
-                .variants(3), RENDER, new MidiSynth(44100, null), 2).build(store, 1, 4, r -> { });
+        FeatureIndex index = new CorpusBuilder(
+                        new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128).variants(3),
+                        RENDER,
+                        new MidiSynth(44100, null),
+                        2)
+                .build(store, 1, 4, r -> {});
         assertEquals(6, index.songs.size(), "4 songs + 2 extra versions of the one training song");
         assertEquals(3, index.split("TRAIN").size());
         assertEquals(1, index.originals("TRAIN").size());

@@ -1,16 +1,15 @@
 package ai.aimix.learn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetReference;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
-import org.junit.jupiter.api.Test;
-
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class HeadTest {
     /** The analytic gradient equals central finite differences of the loss (relative 1e-2, in float). */
@@ -49,8 +48,8 @@ class HeadTest {
                 double down = h.lossAndGradient(x, y, weights, h.zeroGradient());
                 params[t][i] = keep;
                 double numeric = (up - down) / (2 * eps);
-                assertEquals(numeric, grad[t][i], 1e-2 * Math.max(0.05, Math.abs(numeric)),
-                        "tensor " + t + " index " + i);
+                assertEquals(
+                        numeric, grad[t][i], 1e-2 * Math.max(0.05, Math.abs(numeric)), "tensor " + t + " index " + i);
                 checked++;
             }
         }
@@ -61,8 +60,14 @@ class HeadTest {
     @Test
     void computesTheModelsHead() {
         MixNetWeights w = MixNetWeights.random(3L, 0.3f);
-        Head h = new Head(MixNetArchitecture.HEAD_INPUT, MixNetArchitecture.HIDDEN, MixNetArchitecture.OUTPUTS,
-                w.get("fc1.weight"), w.get("fc1.bias"), w.get("fc2.weight"), w.get("fc2.bias"));
+        Head h = new Head(
+                MixNetArchitecture.HEAD_INPUT,
+                MixNetArchitecture.HIDDEN,
+                MixNetArchitecture.OUTPUTS,
+                w.get("fc1.weight"),
+                w.get("fc1.bias"),
+                w.get("fc2.weight"),
+                w.get("fc2.bias"));
         int frames = 32;
         SplittableRandom r = new SplittableRandom(8);
         float[][] mel = new float[2][MixNetArchitecture.MEL_BANDS * frames];

@@ -16,8 +16,8 @@ public final class Audio {
 
     public Audio(int sampleRate, int channels, float[] samples, int channelMask) {
         if (channels < 1 || samples.length % channels != 0) {
-            throw new IllegalArgumentException(samples.length + " samples do not make whole " + channels
-                    + "-channel frames");
+            throw new IllegalArgumentException(
+                    samples.length + " samples do not make whole " + channels + "-channel frames");
         }
         this.sampleRate = sampleRate;
         this.channels = channels;

@@ -19,10 +19,13 @@ public final class Wav {
     private static final int FORMAT_EXTENSIBLE = WavFile.FORMAT_EXTENSIBLE;
 
     /** Sample formats this class writes. */
-    public enum Encoding { PCM_16, PCM_24, FLOAT_32 }
-
-    private Wav() {
+    public enum Encoding {
+        PCM_16,
+        PCM_24,
+        FLOAT_32
     }
+
+    private Wav() {}
 
     /**
      * Reads a whole WAV file into memory (header first: see {@link WavFile}, which also streams files too long to
@@ -68,7 +71,8 @@ public final class Wav {
         if (dataLength + 60 > 0xFFFFFFFFL) {
             throw new IOException("audio too long for a WAV file");
         }
-        out.write(header(audio.sampleRate(), audio.channels(), audio.channelMask(), encoding, dataLength).array());
+        out.write(header(audio.sampleRate(), audio.channels(), audio.channelMask(), encoding, dataLength)
+                .array());
         encode(s, 0, s.length, encoding, out);
     }
 
@@ -88,14 +92,22 @@ public final class Wav {
         int formatTag = encoding == Encoding.FLOAT_32 ? FORMAT_FLOAT : FORMAT_PCM;
         ByteBuffer h = ByteBuffer.allocate(28 + fmtLength).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0x46464952).putInt((int) (20 + fmtLength + dataLength)).putInt(0x45564157);
-        h.putInt(0x20746d66).putInt(fmtLength).putShort((short) (extensible ? FORMAT_EXTENSIBLE : formatTag))
-                .putShort((short) channels).putInt(rate)
-                .putInt(rate * channels * bytes).putShort((short) (channels * bytes))
+        h.putInt(0x20746d66)
+                .putInt(fmtLength)
+                .putShort((short) (extensible ? FORMAT_EXTENSIBLE : formatTag))
+                .putShort((short) channels)
+                .putInt(rate)
+                .putInt(rate * channels * bytes)
+                .putShort((short) (channels * bytes))
                 .putShort((short) (bytes * 8));
         if (extensible) {
             // cbSize, valid bits, channel mask, sub-format GUID xxxxxxxx-0000-0010-8000-00aa00389b71
-            h.putShort((short) 22).putShort((short) (bytes * 8)).putInt(mask).putInt(formatTag)
-                    .putShort((short) 0x0000).putShort((short) 0x0010)
+            h.putShort((short) 22)
+                    .putShort((short) (bytes * 8))
+                    .putInt(mask)
+                    .putInt(formatTag)
+                    .putShort((short) 0x0000)
+                    .putShort((short) 0x0010)
                     .put(new byte[] {(byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71});
         }
         h.putInt(0x61746164).putInt((int) dataLength);

@@ -42,8 +42,16 @@ public final class WavFile implements FrameSource {
     private final long dataOffset;
     private final long dataLength;
 
-    private WavFile(Path path, int format, int bits, int channels, int sampleRate, int blockAlign, int channelMask,
-                    long dataOffset, long dataLength) {
+    private WavFile(
+            Path path,
+            int format,
+            int bits,
+            int channels,
+            int sampleRate,
+            int blockAlign,
+            int channelMask,
+            long dataOffset,
+            long dataLength) {
         this.path = path;
         this.format = format;
         this.bits = bits;
@@ -198,8 +206,15 @@ public final class WavFile implements FrameSource {
 
     /** A one-line description, e.g. "48000 Hz, 2 channels, 24-bit PCM, 180.0 s". */
     public String describe() {
-        return String.format(Locale.ROOT, "%d Hz, %d channel%s, %d-bit %s, %.1f s", sampleRate, channels,
-                channels == 1 ? "" : "s", bits, isFloat() ? "float" : "PCM", seconds());
+        return String.format(
+                Locale.ROOT,
+                "%d Hz, %d channel%s, %d-bit %s, %.1f s",
+                sampleRate,
+                channels,
+                channels == 1 ? "" : "s",
+                bits,
+                isFloat() ? "float" : "PCM",
+                seconds());
     }
 
     @Override
@@ -215,8 +230,8 @@ public final class WavFile implements FrameSource {
     public Audio readAll(long maxFrames) throws IOException {
         long frames = frames();
         if (frames > maxFrames || frames * channels > Integer.MAX_VALUE - 8) {
-            throw new WavFormatException(path + ": " + describe() + ", longer than the " + maxFrames
-                    + " frames this command takes");
+            throw new WavFormatException(
+                    path + ": " + describe() + ", longer than the " + maxFrames + " frames this command takes");
         }
         float[] out = new float[(int) (frames * channels)];
         if (frames == 0) {
@@ -294,10 +309,14 @@ public final class WavFile implements FrameSource {
                     double d = bits == 32 ? bytes.getFloat(p) : bytes.getDouble(p);
                     if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
                         long sample = frame * channels + i;
-                        throw new WavFormatException(String.format(Locale.ROOT,
-                                "%s: sample %d of channel %d is %s%s; the file holds invalid float data", path,
-                                sample / channels, sample % channels, d, Double.isFinite(d)
-                                        ? ", outside the range of a 32-bit float" : ""));
+                        throw new WavFormatException(String.format(
+                                Locale.ROOT,
+                                "%s: sample %d of channel %d is %s%s; the file holds invalid float data",
+                                path,
+                                sample / channels,
+                                sample % channels,
+                                d,
+                                Double.isFinite(d) ? ", outside the range of a 32-bit float" : ""));
                     }
                     v = (float) d;
                 } else {

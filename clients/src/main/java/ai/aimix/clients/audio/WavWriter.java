@@ -31,8 +31,7 @@ public final class WavWriter implements AutoCloseable {
         this.out = out;
     }
 
-    public static WavWriter create(Path file, int sampleRate, int channels, Wav.Encoding encoding)
-            throws IOException {
+    public static WavWriter create(Path file, int sampleRate, int channels, Wav.Encoding encoding) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

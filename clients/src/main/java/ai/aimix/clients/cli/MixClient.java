@@ -11,7 +11,6 @@ import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.SampleEncoding;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -52,8 +51,14 @@ public final class MixClient {
         void accept(MixOutputChunk chunk) throws IOException;
     }
 
-    public Outcome run(MixRequest request, List<StemInput> stems, int chunkFrames, SampleEncoding encoding,
-                       Duration timeout, ProgressBar bar) throws Exception {
+    public Outcome run(
+            MixRequest request,
+            List<StemInput> stems,
+            int chunkFrames,
+            SampleEncoding encoding,
+            Duration timeout,
+            ProgressBar bar)
+            throws Exception {
         return run(request, stems, chunkFrames, encoding, timeout, bar, null);
     }
 
@@ -61,14 +66,21 @@ public final class MixClient {
      * Pushes the mix and waits for its result. With an {@code output} sink the mixed audio is handed to it as it
      * arrives and not kept (a mix of any length costs no memory), else it is kept in the outcome.
      */
-    public Outcome run(MixRequest request, List<StemInput> stems, int chunkFrames, SampleEncoding encoding,
-                       Duration timeout, ProgressBar bar, ChunkSink output) throws Exception {
+    public Outcome run(
+            MixRequest request,
+            List<StemInput> stems,
+            int chunkFrames,
+            SampleEncoding encoding,
+            Duration timeout,
+            ProgressBar bar,
+            ChunkSink output)
+            throws Exception {
         Outcome o = new Outcome();
         AtomicReference<IOException> sinkFailure = new AtomicReference<>();
         long totalFrames = request.getExpectedFrames() == null ? 0 : request.getExpectedFrames();
         AtomicLong sentFrames = new AtomicLong();
         try (MixCollector collector = new MixCollector(kafka, topics, false).keepAudio(output == null);
-             StemProducer producer = new StemProducer(kafka, topics)) {
+                StemProducer producer = new StemProducer(kafka, topics)) {
             long t0 = System.nanoTime();
             CompletableFuture<Long> push = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -78,8 +90,8 @@ public final class MixClient {
                 } catch (IOException e) {
                     throw new IllegalStateException(e.getMessage(), e); // a stem could not be read
                 } catch (Exception e) {
-                    throw new IllegalStateException("sending to Kafka at " + kafka.bootstrap() + " failed: "
-                            + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "sending to Kafka at " + kafka.bootstrap() + " failed: " + e.getMessage(), e);
                 }
             });
             Map<String, CollectedMix> got;
@@ -91,9 +103,12 @@ public final class MixClient {
                             return;
                         }
                         double f = p.getFramesTotal() == null ? -1 : (double) p.getFramesDone() / p.getFramesTotal();
-                        String eta = p.getEtaMillis() == null ? "" : String.format(" ETA %.1fs", p.getEtaMillis() / 1000.0);
-                        bar.update(f, "segment " + p.getSegmentsDone()
-                                + (p.getSegmentsTotal() == null ? "" : "/" + p.getSegmentsTotal()) + eta);
+                        String eta =
+                                p.getEtaMillis() == null ? "" : String.format(" ETA %.1fs", p.getEtaMillis() / 1000.0);
+                        bar.update(
+                                f,
+                                "segment " + p.getSegmentsDone()
+                                        + (p.getSegmentsTotal() == null ? "" : "/" + p.getSegmentsTotal()) + eta);
                     }
 
                     @Override

@@ -1,25 +1,21 @@
 package ai.aimix.clients.cli;
 
-import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.audio.WavWriter;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.ModelMode;
 import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
-import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.ContractLimits;
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.codec.Pcm;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +27,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code aimix mix --stems DIR --out FILE.wav}: mixes a folder of WAV stems through a running service. */
-@Command(name = "mix", mixinStandardHelpOptions = true,
+@Command(
+        name = "mix",
+        mixinStandardHelpOptions = true,
         description = "Mix a folder of WAV stems (file name = stem name and role, e.g. vocals.wav, guitar-2.wav) "
                 + "through a running './aimix serve' or the Kafka given by --bootstrap.")
 public final class MixCommand implements Callable<Integer> {
@@ -46,20 +46,28 @@ public final class MixCommand implements Callable<Integer> {
     @Option(names = "--stems", required = true, description = "Folder of .wav stems (mono or stereo, one rate).")
     Path stems;
 
-    @Option(names = "--out", required = true, description = "Mixed WAV to write (a battle writes NAME-A.wav and NAME-B.wav).")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "Mixed WAV to write (a battle writes NAME-A.wav and NAME-B.wav).")
     Path out;
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running ./aimix serve).")
     String bootstrap;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for a secured Kafka "
-            + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description = "Kafka client properties for a secured Kafka "
+                    + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
     Path kafkaConfig;
 
     @Option(names = "--model", description = "Model version to use (default: the champion).")
     String model;
 
-    @Option(names = "--battle", description = "Also mix with this model version: variants A (champion or --model) and B.")
+    @Option(
+            names = "--battle",
+            description = "Also mix with this model version: variants A (champion or --model) and B.")
     String battle;
 
     @Option(names = "--target-lufs", description = "Master loudness target (default: the service's, -14).")
@@ -68,23 +76,34 @@ public final class MixCommand implements Callable<Integer> {
     @Option(names = "--ceiling-dbfs", description = "Master limiter ceiling (default: the service's, -1).")
     Float ceilingDbfs;
 
-    @Option(names = "--bits", defaultValue = "24", description = "Output WAV format: 16, 24 or 32 (float). Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--bits",
+            defaultValue = "24",
+            description = "Output WAV format: 16, 24 or 32 (float). Default ${DEFAULT-VALUE}.")
     int bits;
 
-    @Option(names = "--upload", defaultValue = "s16", description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--upload",
+            defaultValue = "s16",
+            description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
     String upload;
 
     @Option(names = "--report", description = "Also write the JSON report here.")
     Path report;
 
-    @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for the result. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--timeout",
+            defaultValue = "600",
+            description = "Seconds to wait for the result. Default ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
     @Option(names = "--mix-id", description = "Mix id to use (default: random).")
     String mixId;
 
-    @Option(names = "--max-seconds", description = "Longest stem accepted, checked from the files' headers before "
-            + "anything is sent. Default: the service's limit, ${DEFAULT-VALUE} s.",
+    @Option(
+            names = "--max-seconds",
+            description = "Longest stem accepted, checked from the files' headers before "
+                    + "anything is sent. Default: the service's limit, ${DEFAULT-VALUE} s.",
             defaultValue = "" + ContractLimits.DEFAULT_MAX_TRACK_SECONDS)
     double maxSeconds;
 
@@ -104,14 +123,16 @@ public final class MixCommand implements Callable<Integer> {
         } catch (StemFolder.BadInputException e) {
             return fail(EXIT_BAD_INPUT, e.getMessage());
         }
-        ModelSelection selection = battle != null ? ModelSelections.battle(model, battle)
-                : model != null ? ModelSelections.version(model)
-                : ModelSelections.champion();
+        ModelSelection selection = battle != null
+                ? ModelSelections.battle(model, battle)
+                : model != null ? ModelSelections.version(model) : ModelSelections.champion();
         String id = mixId != null ? mixId : "mix-" + UUID.randomUUID();
         MixRequest request;
         try {
             request = MixRequest.newBuilder(StemProducer.request(id, inputs, selection))
-                    .setTargetLufs(targetLufs).setCeilingDbfs(ceilingDbfs).build();
+                    .setTargetLufs(targetLufs)
+                    .setCeilingDbfs(ceilingDbfs)
+                    .build();
         } catch (IllegalArgumentException e) {
             return fail(EXIT_BAD_INPUT, e.getMessage()); // an id or stem name the service would refuse
         }
@@ -119,32 +140,46 @@ public final class MixCommand implements Callable<Integer> {
         if (servers == null) {
             ServeInfo serve = ServeInfo.find();
             if (serve == null) {
-                return fail(EXIT_UNREACHABLE, "no running './aimix serve' found (" + ServeInfo.file()
-                        + "); start one or pass --bootstrap");
+                return fail(
+                        EXIT_UNREACHABLE,
+                        "no running './aimix serve' found (" + ServeInfo.file() + "); start one or pass --bootstrap");
             }
             servers = serve.bootstrap;
         }
         KafkaConnection kafka;
         try {
-            kafka = new KafkaConnection(servers, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
+            kafka = new KafkaConnection(
+                    servers, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
         } catch (IOException | IllegalArgumentException e) {
             return fail(EXIT_BAD_INPUT, "--kafka-config: " + e.getMessage());
         }
-        System.err.printf("Mixing %d stems (%.1f s at %d Hz) as %s via %s%n", inputs.size(),
-                inputs.stream().mapToDouble(StemInput::seconds).max().orElse(0), inputs.get(0).sampleRate(),
-                id, servers);
+        System.err.printf(
+                "Mixing %d stems (%.1f s at %d Hz) as %s via %s%n",
+                inputs.size(),
+                inputs.stream().mapToDouble(StemInput::seconds).max().orElse(0),
+                inputs.get(0).sampleRate(),
+                id,
+                servers);
         MixClient.Outcome outcome;
         // the mix is written to its file(s) as it arrives: a long one is never held in memory
         OutputFiles files = new OutputFiles(out, battle != null, request.getSampleRate(), outEncoding);
         try {
-            outcome = new MixClient(kafka, Topics.defaults()).run(request, inputs, StemProducer.DEFAULT_CHUNK_FRAMES,
-                    wire, Duration.ofSeconds(timeoutSeconds), ProgressBar.onStderr("mixing"), files::write);
+            outcome = new MixClient(kafka, Topics.defaults())
+                    .run(
+                            request,
+                            inputs,
+                            StemProducer.DEFAULT_CHUNK_FRAMES,
+                            wire,
+                            Duration.ofSeconds(timeoutSeconds),
+                            ProgressBar.onStderr("mixing"),
+                            files::write);
         } catch (TimeoutException e) {
             files.discard();
             return fail(EXIT_UNREACHABLE, e.getMessage());
         } catch (IOException e) {
             files.discard();
-            boolean input = e.getMessage() != null && inputs.stream().anyMatch(in -> e.getMessage().contains(in.name));
+            boolean input = e.getMessage() != null
+                    && inputs.stream().anyMatch(in -> e.getMessage().contains(in.name));
             return fail(input ? EXIT_BAD_INPUT : EXIT_FAILED_WRITE, rootMessage(e));
         } catch (Exception e) {
             files.discard();
@@ -156,16 +191,18 @@ public final class MixCommand implements Callable<Integer> {
         }
         if (outcome.mix.result.getStatus() != MixStatus.COMPLETED) {
             files.discard();
-            return fail(EXIT_MIX_FAILED, "mix failed: " + outcome.mix.result.getErrorCode() + ": "
-                    + outcome.mix.result.getErrorMessage());
+            return fail(
+                    EXIT_MIX_FAILED,
+                    "mix failed: " + outcome.mix.result.getErrorCode() + ": " + outcome.mix.result.getErrorMessage());
         }
         try {
             for (VariantResult v : outcome.mix.result.getVariants()) {
                 List<String> problems = outcome.mix.streamProblems(v.getVariant());
                 if (!problems.isEmpty()) {
                     files.discard();
-                    return fail(EXIT_MIX_FAILED, "the mixed audio of " + v.getVariant() + " arrived damaged: "
-                            + problems.get(0));
+                    return fail(
+                            EXIT_MIX_FAILED,
+                            "the mixed audio of " + v.getVariant() + " arrived damaged: " + problems.get(0));
                 }
             }
             Map<String, String> written = files.finish();
@@ -174,8 +211,13 @@ public final class MixCommand implements Callable<Integer> {
                 written.put("report", report.toString());
             }
             for (VariantResult v : outcome.mix.result.getVariants()) {
-                System.err.printf("%s %s: model %s, %.1f LUFS, true peak %.1f dBTP%n", written.get(v.getVariant().name()),
-                        v.getVariant(), v.getModelVersion(), nz(v.getIntegratedLufs()), nz(v.getTruePeakDbtp()));
+                System.err.printf(
+                        "%s %s: model %s, %.1f LUFS, true peak %.1f dBTP%n",
+                        written.get(v.getVariant().name()),
+                        v.getVariant(),
+                        v.getModelVersion(),
+                        nz(v.getIntegratedLufs()),
+                        nz(v.getTruePeakDbtp()));
             }
         } catch (Exception e) {
             files.discard();

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,11 +18,10 @@ import java.util.Map;
 public final class MixReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private MixReport() {
-    }
+    private MixReport() {}
 
-    public static ObjectNode build(MixResult r, List<MixError> errors, MixClient.Outcome client,
-                                   Map<String, String> files) {
+    public static ObjectNode build(
+            MixResult r, List<MixError> errors, MixClient.Outcome client, Map<String, String> files) {
         ObjectNode root = JSON.createObjectNode();
         root.put("mixId", r.getMixId());
         root.put("status", r.getStatus().name());

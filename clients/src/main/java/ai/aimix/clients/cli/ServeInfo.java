@@ -2,7 +2,6 @@ package ai.aimix.clients.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,8 +69,8 @@ public final class ServeInfo {
                 if (m.get("topics") instanceof Map) {
                     ((Map<?, ?>) m.get("topics")).forEach((k, v) -> topics.put(String.valueOf(k), String.valueOf(v)));
                 }
-                return new ServeInfo((String) m.get("bootstrap"), (String) m.get("ui"), pid, (String) m.get("models"),
-                        topics);
+                return new ServeInfo(
+                        (String) m.get("bootstrap"), (String) m.get("ui"), pid, (String) m.get("models"), topics);
             }
         } catch (IOException | RuntimeException e) {
             return null;

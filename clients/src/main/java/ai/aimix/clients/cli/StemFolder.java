@@ -4,7 +4,6 @@ import ai.aimix.clients.audio.WavFile;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.schema.StemRole;
 import ai.aimix.schema.codec.ContractLimits;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -24,24 +23,48 @@ public final class StemFolder {
     public static final int MAX_STEMS = ContractLimits.DEFAULT_MAX_STEMS;
 
     private static final Map<String, StemRole> ALIASES = Map.ofEntries(
-            Map.entry("drums", StemRole.DRUMS), Map.entry("drum", StemRole.DRUMS), Map.entry("kit", StemRole.DRUMS),
-            Map.entry("kick", StemRole.DRUMS), Map.entry("snare", StemRole.DRUMS), Map.entry("hats", StemRole.DRUMS),
-            Map.entry("hihat", StemRole.DRUMS), Map.entry("overheads", StemRole.DRUMS), Map.entry("toms", StemRole.DRUMS),
-            Map.entry("percussion", StemRole.PERCUSSION), Map.entry("perc", StemRole.PERCUSSION),
-            Map.entry("shaker", StemRole.PERCUSSION), Map.entry("bass", StemRole.BASS), Map.entry("sub", StemRole.BASS),
-            Map.entry("guitar", StemRole.GUITAR), Map.entry("gtr", StemRole.GUITAR), Map.entry("guitars", StemRole.GUITAR),
-            Map.entry("keys", StemRole.KEYS), Map.entry("piano", StemRole.KEYS), Map.entry("organ", StemRole.KEYS),
-            Map.entry("rhodes", StemRole.KEYS), Map.entry("synth", StemRole.SYNTH), Map.entry("synths", StemRole.SYNTH),
-            Map.entry("pad", StemRole.PAD), Map.entry("pads", StemRole.PAD), Map.entry("strings", StemRole.STRINGS),
-            Map.entry("brass", StemRole.BRASS), Map.entry("horns", StemRole.BRASS), Map.entry("lead", StemRole.LEAD),
-            Map.entry("vocals", StemRole.VOCALS), Map.entry("vocal", StemRole.VOCALS), Map.entry("vox", StemRole.VOCALS),
-            Map.entry("voice", StemRole.VOCALS), Map.entry("bgv", StemRole.BACKING_VOCALS),
-            Map.entry("backing", StemRole.BACKING_VOCALS), Map.entry("bvs", StemRole.BACKING_VOCALS),
-            Map.entry("choir", StemRole.BACKING_VOCALS), Map.entry("harmony", StemRole.BACKING_VOCALS),
-            Map.entry("fx", StemRole.FX), Map.entry("sfx", StemRole.FX));
+            Map.entry("drums", StemRole.DRUMS),
+            Map.entry("drum", StemRole.DRUMS),
+            Map.entry("kit", StemRole.DRUMS),
+            Map.entry("kick", StemRole.DRUMS),
+            Map.entry("snare", StemRole.DRUMS),
+            Map.entry("hats", StemRole.DRUMS),
+            Map.entry("hihat", StemRole.DRUMS),
+            Map.entry("overheads", StemRole.DRUMS),
+            Map.entry("toms", StemRole.DRUMS),
+            Map.entry("percussion", StemRole.PERCUSSION),
+            Map.entry("perc", StemRole.PERCUSSION),
+            Map.entry("shaker", StemRole.PERCUSSION),
+            Map.entry("bass", StemRole.BASS),
+            Map.entry("sub", StemRole.BASS),
+            Map.entry("guitar", StemRole.GUITAR),
+            Map.entry("gtr", StemRole.GUITAR),
+            Map.entry("guitars", StemRole.GUITAR),
+            Map.entry("keys", StemRole.KEYS),
+            Map.entry("piano", StemRole.KEYS),
+            Map.entry("organ", StemRole.KEYS),
+            Map.entry("rhodes", StemRole.KEYS),
+            Map.entry("synth", StemRole.SYNTH),
+            Map.entry("synths", StemRole.SYNTH),
+            Map.entry("pad", StemRole.PAD),
+            Map.entry("pads", StemRole.PAD),
+            Map.entry("strings", StemRole.STRINGS),
+            Map.entry("brass", StemRole.BRASS),
+            Map.entry("horns", StemRole.BRASS),
+            Map.entry("lead", StemRole.LEAD),
+            Map.entry("vocals", StemRole.VOCALS),
+            Map.entry("vocal", StemRole.VOCALS),
+            Map.entry("vox", StemRole.VOCALS),
+            Map.entry("voice", StemRole.VOCALS),
+            Map.entry("bgv", StemRole.BACKING_VOCALS),
+            Map.entry("backing", StemRole.BACKING_VOCALS),
+            Map.entry("bvs", StemRole.BACKING_VOCALS),
+            Map.entry("choir", StemRole.BACKING_VOCALS),
+            Map.entry("harmony", StemRole.BACKING_VOCALS),
+            Map.entry("fx", StemRole.FX),
+            Map.entry("sfx", StemRole.FX));
 
-    private StemFolder() {
-    }
+    private StemFolder() {}
 
     /** The role a file name implies (OTHER when none does). "lead vocal" and "lead-vox" are VOCALS. */
     public static StemRole roleOf(String name) {
@@ -110,8 +133,12 @@ public final class StemFolder {
                 throw new BadInputException(file + ": no audio in the file");
             }
             if (w.seconds() > maxSeconds) {
-                throw new BadInputException(String.format(Locale.ROOT, "%s: %.0f s long; the service takes tracks "
-                        + "of at most %.0f s", file, w.seconds(), maxSeconds));
+                throw new BadInputException(String.format(
+                        Locale.ROOT,
+                        "%s: %.0f s long; the service takes tracks " + "of at most %.0f s",
+                        file,
+                        w.seconds(),
+                        maxSeconds));
             }
             if (!headers.isEmpty() && w.sampleRate() != headers.get(0).sampleRate()) {
                 throw new BadInputException(file + " is " + w.sampleRate() + " Hz but "

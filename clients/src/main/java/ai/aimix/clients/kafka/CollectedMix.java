@@ -4,18 +4,17 @@ import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixResult;
+import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.Checksums;
 import ai.aimix.schema.codec.Pcm;
-
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.VariantResult;
-import java.util.Comparator;
 
 /**
  * Everything the job wrote about one mix, as a consumer saw it. The output chunks themselves are kept only when the
@@ -26,6 +25,7 @@ public final class CollectedMix {
     public final String mixId;
     /** The output chunks as received, per variant; empty when the collector does not keep audio. */
     public final Map<Variant, List<MixOutputChunk>> chunks = new EnumMap<>(Variant.class);
+
     public final List<MixProgress> progress = new ArrayList<>();
     public final List<MixError> errors = new ArrayList<>();
     public MixResult result;
@@ -34,8 +34,7 @@ public final class CollectedMix {
     private final Map<Variant, List<Received>> received = new EnumMap<>(Variant.class);
 
     /** What an output chunk was, checked when it arrived. */
-    private record Received(long sequence, long startFrame, long frames, boolean checksumOk, boolean last) {
-    }
+    private record Received(long sequence, long startFrame, long frames, boolean checksumOk, boolean last) {}
 
     CollectedMix(String mixId) {
         this.mixId = mixId;
@@ -43,9 +42,13 @@ public final class CollectedMix {
 
     /** Notes an output chunk (and keeps it when {@code keep}). */
     void add(MixOutputChunk c, boolean keep) {
-        received.computeIfAbsent(c.getVariant(), v -> new ArrayList<>()).add(new Received(c.getSequence(),
-                c.getStartFrame(), c.getData().remaining() / (2L * Pcm.bytesPerSample(c.getEncoding())),
-                Checksums.crc32c(c.getData()) == c.getChecksum(), c.getLast()));
+        received.computeIfAbsent(c.getVariant(), v -> new ArrayList<>())
+                .add(new Received(
+                        c.getSequence(),
+                        c.getStartFrame(),
+                        c.getData().remaining() / (2L * Pcm.bytesPerSample(c.getEncoding())),
+                        Checksums.crc32c(c.getData()) == c.getChecksum(),
+                        c.getLast()));
         if (keep) {
             chunks.computeIfAbsent(c.getVariant(), v -> new ArrayList<>()).add(c);
         }
@@ -67,8 +70,8 @@ public final class CollectedMix {
                 problems.add("sequence " + c.sequence() + " where " + expectedSeq + " was due");
             }
             if (c.startFrame() != expectedFrame) {
-                problems.add("chunk " + c.sequence() + " starts at frame " + c.startFrame() + ", expected "
-                        + expectedFrame);
+                problems.add(
+                        "chunk " + c.sequence() + " starts at frame " + c.startFrame() + ", expected " + expectedFrame);
             }
             if (!c.checksumOk()) {
                 problems.add("chunk " + c.sequence() + " fails its checksum");

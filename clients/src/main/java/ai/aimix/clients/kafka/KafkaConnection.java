@@ -25,9 +25,19 @@ public final class KafkaConnection implements Serializable {
     /** The prefix of pass-through settings in a Flink configuration. */
     public static final String PREFIX = "aimix.kafka.client.";
     /** Settings a client of the service sets itself. */
-    public static final Set<String> RESERVED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
-            "key.deserializer", "value.deserializer", "group.id", "group.instance.id", "transactional.id",
-            "isolation.level", "enable.auto.commit", "enable.idempotence", "auto.offset.reset");
+    public static final Set<String> RESERVED = Set.of(
+            "bootstrap.servers",
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer",
+            "group.id",
+            "group.instance.id",
+            "transactional.id",
+            "isolation.level",
+            "enable.auto.commit",
+            "enable.idempotence",
+            "auto.offset.reset");
     /** Largest client properties file read. */
     private static final long MAX_FILE_BYTES = 1 << 20;
 

@@ -5,13 +5,6 @@ import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.DecodeException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +15,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the job's output topics (read_committed, so only what the job committed) for a set of mixes. Created
@@ -37,14 +36,11 @@ public final class MixCollector implements AutoCloseable {
 
     /** What a caller wants to hear about while it waits. */
     public interface Listener {
-        default void onProgress(MixProgress p) {
-        }
+        default void onProgress(MixProgress p) {}
 
-        default void onError(MixError e) {
-        }
+        default void onError(MixError e) {}
 
-        default void onChunk(MixOutputChunk c) {
-        }
+        default void onChunk(MixOutputChunk c) {}
 
         /** Why waiting is pointless (e.g. sending the mix failed), or null to go on waiting. */
         default Throwable failure() {
@@ -108,8 +104,9 @@ public final class MixCollector implements AutoCloseable {
     }
 
     /** Waits until {@code done} holds for every mix (e.g. a record that never becomes a mix: its error arrived). */
-    public Map<String, CollectedMix> await(Collection<String> mixIds, Duration timeout, Listener listener,
-                                           Predicate<CollectedMix> done) throws TimeoutException {
+    public Map<String, CollectedMix> await(
+            Collection<String> mixIds, Duration timeout, Listener listener, Predicate<CollectedMix> done)
+            throws TimeoutException {
         Map<String, CollectedMix> mixes = new HashMap<>();
         for (String id : mixIds) {
             mixes.put(id, new CollectedMix(id));
@@ -159,8 +156,8 @@ public final class MixCollector implements AutoCloseable {
                         mix.result = Contract.RESULT.decode(r.value());
                     }
                 } catch (DecodeException e) {
-                    throw new IllegalStateException("undecodable record on " + r.topic() + "@" + r.offset() + ": "
-                            + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "undecodable record on " + r.topic() + "@" + r.offset() + ": " + e.getMessage(), e);
                 }
             }
         }

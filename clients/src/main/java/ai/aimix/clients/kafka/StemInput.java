@@ -3,7 +3,6 @@ package ai.aimix.clients.kafka;
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.FrameSource;
 import ai.aimix.schema.StemRole;
-
 import java.io.IOException;
 
 /**
@@ -15,6 +14,7 @@ public final class StemInput {
     public final StemRole role;
     /** The audio when it is held in memory; null for a stem read from a source as it is sent. */
     public final Audio audio;
+
     private final FrameSource source;
 
     public StemInput(String name, StemRole role, Audio audio) {
@@ -88,8 +88,7 @@ public final class StemInput {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
     }

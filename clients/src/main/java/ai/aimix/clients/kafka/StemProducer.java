@@ -11,11 +11,6 @@ import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ContractLimits;
 import ai.aimix.schema.codec.Pcm;
 import ai.aimix.schema.codec.UploadTokens;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +19,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Pushes a mix the way the contract asks: the request on mix.requests, then every stem's audio as chunks on
@@ -135,8 +134,9 @@ public final class StemProducer implements AutoCloseable {
      *
      * @throws IOException when a stem cannot be read (its audio turned out not to be audio)
      */
-    public long push(MixRequest request, List<StemInput> stems, int chunkFrames, SampleEncoding encoding,
-                     LongConsumer progress) throws IOException, InterruptedException, ExecutionException {
+    public long push(
+            MixRequest request, List<StemInput> stems, int chunkFrames, SampleEncoding encoding, LongConsumer progress)
+            throws IOException, InterruptedException, ExecutionException {
         send(request);
         long bytes = 0;
         long[] sequences = new long[stems.size()];
@@ -165,8 +165,8 @@ public final class StemProducer implements AutoCloseable {
                         float[] part = got == 0 ? buffers[i] : new float[(n - got) * ch];
                         int r = readers.get(i).read(part, n - got);
                         if (r <= 0) {
-                            throw new IOException(s.name + ": ended after " + (start + got) + " of " + frames
-                                    + " frames");
+                            throw new IOException(
+                                    s.name + ": ended after " + (start + got) + " of " + frames + " frames");
                         }
                         if (got > 0) {
                             System.arraycopy(part, 0, buffers[i], got * ch, r * ch);
@@ -175,8 +175,17 @@ public final class StemProducer implements AutoCloseable {
                     }
                     ByteBuffer data = Pcm.encode(buffers[i], 0, n * ch, encoding);
                     bytes += data.remaining();
-                    send(new AudioChunk(request.getMixId(), i, sequences[i]++, s.sampleRate(), ch, encoding,
-                            data, start + n >= frames, Checksums.crc32c(data), request.getUploadToken()));
+                    send(new AudioChunk(
+                            request.getMixId(),
+                            i,
+                            sequences[i]++,
+                            s.sampleRate(),
+                            ch,
+                            encoding,
+                            data,
+                            start + n >= frames,
+                            Checksums.crc32c(data),
+                            request.getUploadToken()));
                 }
                 if (progress != null) {
                     progress.accept(Math.min(longest, start + chunkFrames));

@@ -22,8 +22,13 @@ public final class Topics {
     }
 
     public static Topics defaults() {
-        return new Topics(Contract.MIX_REQUESTS, Contract.AUDIO_CHUNKS, Contract.MIX_OUTPUT, Contract.MIX_PROGRESS,
-                Contract.MIX_RESULTS, Contract.MIX_ERRORS);
+        return new Topics(
+                Contract.MIX_REQUESTS,
+                Contract.AUDIO_CHUNKS,
+                Contract.MIX_OUTPUT,
+                Contract.MIX_PROGRESS,
+                Contract.MIX_RESULTS,
+                Contract.MIX_ERRORS);
     }
 
     public List<String> all() {

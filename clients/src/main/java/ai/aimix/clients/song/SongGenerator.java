@@ -3,7 +3,6 @@ package ai.aimix.clients.song;
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.schema.StemRole;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,6 +24,7 @@ public final class SongGenerator {
     private static final double BPM = 112;
     /** A minor, F major, C major, G major: roots as MIDI notes in octave 3, and triads. */
     private static final int[] ROOTS = {57, 53, 48, 55};
+
     private static final int[][] TRIADS = {{57, 60, 64}, {53, 57, 60}, {48, 52, 55}, {55, 59, 62}};
     /** A minor pentatonic for the melodies. */
     private static final int[] SCALE = {69, 72, 74, 76, 79, 81, 84};
@@ -66,9 +66,8 @@ public final class SongGenerator {
         parts.add(() -> stem("guitar", StemRole.GUITAR, guitar(frames), 0.4));
         parts.add(() -> stem("percussion", StemRole.PERCUSSION, percussion(frames), 0.3));
         // the instruments are independent: render them on all cores, keep their order
-        List<StemInput> out = parts.subList(0, stems).parallelStream()
-                .map(Supplier::get)
-                .collect(Collectors.toList());
+        List<StemInput> out =
+                parts.subList(0, stems).parallelStream().map(Supplier::get).collect(Collectors.toList());
         return out;
     }
 
@@ -92,7 +91,11 @@ public final class SongGenerator {
 
     // ------------------------------------------------------------------ arrangement
 
-    private enum Section { INTRO, VERSE, CHORUS }
+    private enum Section {
+        INTRO,
+        VERSE,
+        CHORUS
+    }
 
     /**
      * Intro (at most 4 bars, at most a fifth of the song), then verse and chorus: halves of the rest for songs up
@@ -146,7 +149,8 @@ public final class SongGenerator {
             }
             int pos = s % 8;
             Section sec = section(t);
-            boolean kick = pos == 0 || pos == 4 || (sec == Section.CHORUS && pos == 5) || (pos == 7 && r.nextInt(4) == 0);
+            boolean kick =
+                    pos == 0 || pos == 4 || (sec == Section.CHORUS && pos == 5) || (pos == 7 && r.nextInt(4) == 0);
             if (kick) {
                 addKick(out, start, frames, 0.9);
             }
@@ -283,7 +287,8 @@ public final class SongGenerator {
             Section sec = section(t);
             double note = sec == Section.INTRO ? Double.NaN : melody(t, 1, noteBeats) - 12;
             double inNote = t % (noteBeats * beat);
-            double env = Double.isNaN(note) ? 0 : Math.min(1, inNote * 20) * Math.min(1, (noteBeats * beat - inNote) * 25);
+            double env =
+                    Double.isNaN(note) ? 0 : Math.min(1, inNote * 20) * Math.min(1, (noteBeats * beat - inNote) * 25);
             double f = Double.isNaN(note) ? 220 : midiHz(note) * (1 + 0.006 * Math.sin(2 * Math.PI * 5.5 * t));
             phase += f / sampleRate;
             // glottal source: a softened sawtooth with a little breath

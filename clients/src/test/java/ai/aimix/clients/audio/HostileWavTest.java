@@ -1,13 +1,11 @@
 package ai.aimix.clients.audio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.clients.cli.StemFolder;
 import ai.aimix.schema.testing.Allocation;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -15,10 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Files a careless or hostile user hands the command line (issue 14, finding 8): each is judged by its header before
@@ -31,8 +30,8 @@ class HostileWavTest {
     }
 
     static String refused(Path file) {
-        WavFormatException e = assertThrows(WavFormatException.class, () -> WavFile.open(file).readAll(
-                Long.MAX_VALUE));
+        WavFormatException e =
+                assertThrows(WavFormatException.class, () -> WavFile.open(file).readAll(Long.MAX_VALUE));
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
@@ -40,9 +39,19 @@ class HostileWavTest {
     @Test
     void aTruncatedExtensibleHeaderIsAFormatErrorNotAnIndexError(@TempDir Path dir) throws Exception {
         ByteBuffer h = ByteBuffer.allocate(12 + 8 + 24).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(0x46464952).putInt(100).putInt(0x45564157)
-                .putInt(0x20746d66).putInt(40).putShort((short) 0xFFFE).putShort((short) 2).putInt(48000)
-                .putInt(48000 * 4).putShort((short) 4).putShort((short) 16).putShort((short) 22).putShort((short) 16)
+        h.putInt(0x46464952)
+                .putInt(100)
+                .putInt(0x45564157)
+                .putInt(0x20746d66)
+                .putInt(40)
+                .putShort((short) 0xFFFE)
+                .putShort((short) 2)
+                .putInt(48000)
+                .putInt(48000 * 4)
+                .putShort((short) 4)
+                .putShort((short) 16)
+                .putShort((short) 22)
+                .putShort((short) 16)
                 .putInt(3); // the file ends inside the extension
         Path f = dir.resolve("ext.wav");
         Files.write(f, h.array());
@@ -80,8 +89,7 @@ class HostileWavTest {
         // in a folder of stems, by a name that looks like audio
         Path stems = Files.createDirectories(dir.resolve("stems"));
         Files.createSymbolicLink(stems.resolve("zero.wav"), Path.of("/dev/zero"));
-        StemFolder.BadInputException e = assertThrows(StemFolder.BadInputException.class,
-                () -> StemFolder.read(stems));
+        StemFolder.BadInputException e = assertThrows(StemFolder.BadInputException.class, () -> StemFolder.read(stems));
         assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
     }
 
@@ -93,14 +101,17 @@ class HostileWavTest {
     @Test
     void longStemsAreRefusedFromTheirHeaders(@TempDir Path dir) throws Exception {
         long twoHours = 2L * 3600 * 8000;
-        for (Object[] c : new Object[][] {{"stereo", 2, 16, 8000, twoHours * 4}, {"mono", 1, 16, 8000, twoHours * 2},
-            {"bytes", 1, 8, 48000, 1_900_000_000L}}) {
+        for (Object[] c : new Object[][] {
+            {"stereo", 2, 16, 8000, twoHours * 4},
+            {"mono", 1, 16, 8000, twoHours * 2},
+            {"bytes", 1, 8, 48000, 1_900_000_000L}
+        }) {
             Path folder = Files.createDirectories(dir.resolve((String) c[0]));
             sparseWav(folder.resolve("vocals.wav"), 1, (int) c[1], (int) c[3], (int) c[2], (long) c[4]);
             assertThrows(StemFolder.BadInputException.class, () -> StemFolder.read(folder)); // classes loaded
             long before = Allocation.ofThisThread();
-            StemFolder.BadInputException e = assertThrows(StemFolder.BadInputException.class,
-                    () -> StemFolder.read(folder));
+            StemFolder.BadInputException e =
+                    assertThrows(StemFolder.BadInputException.class, () -> StemFolder.read(folder));
             assertTrue(e.getMessage().contains("the service takes tracks of at most 1200 s"), e.getMessage());
             assertTrue(Allocation.ofThisThread() - before < 1 << 20, "nothing read");
         }
@@ -116,7 +127,8 @@ class HostileWavTest {
         Path f = sparseWav(dir.resolve("long.wav"), 1, 2, 48000, 16, 600L * 48000 * 4);
         assertThrows(WavFormatException.class, () -> WavFile.open(f).readAll(48000L * 60)); // classes loaded
         long before = Allocation.ofThisThread();
-        WavFormatException e = assertThrows(WavFormatException.class, () -> WavFile.open(f).readAll(48000L * 60));
+        WavFormatException e =
+                assertThrows(WavFormatException.class, () -> WavFile.open(f).readAll(48000L * 60));
         assertTrue(e.getMessage().contains("longer than the 2880000 frames this command takes"), e.getMessage());
         assertTrue(Allocation.ofThisThread() - before < 1 << 20, "nothing allocated");
     }
@@ -137,8 +149,8 @@ class HostileWavTest {
         WavFile w = WavFile.open(f);
         assertEquals(100_003, w.frames());
         float[] whole = w.readAll(Long.MAX_VALUE).samples();
-        double step = encoding == Wav.Encoding.PCM_16 ? 1.0 / 32768 : encoding == Wav.Encoding.PCM_24 ? 1.0 / 8388608
-                : 0;
+        double step =
+                encoding == Wav.Encoding.PCM_16 ? 1.0 / 32768 : encoding == Wav.Encoding.PCM_24 ? 1.0 / 8388608 : 0;
         for (int i = 0; i < s.length; i++) {
             assertEquals(s[i], whole[i], step * 0.5 + 1e-9, "sample " + i);
         }
@@ -173,8 +185,7 @@ class HostileWavTest {
                 w.write(s, 0, 2 * 1234);
                 w.write(s, 2 * 1234, s.length - 2 * 1234);
             }
-            Assertions.assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(streamed),
-                    enc.toString());
+            Assertions.assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(streamed), enc.toString());
         }
     }
 }

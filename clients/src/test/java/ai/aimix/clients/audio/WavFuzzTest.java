@@ -3,11 +3,6 @@ package ai.aimix.clients.audio;
 import ai.aimix.schema.testing.Allocation;
 import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzing of the WAV reader (issue 14): WAV files of every format the reader takes, with other chunks around the
@@ -27,6 +26,7 @@ import java.util.SplittableRandom;
 class WavFuzzTest {
     static final long BYTES_PER_INPUT_BYTE = 16;
     static final long FIXED_BYTES = 1 << 20;
+
     @TempDir
     static Path dir;
 
@@ -42,13 +42,22 @@ class WavFuzzTest {
         int blockAlign = channels * bits / 8;
         int data = frames * blockAlign;
         int fmtLength = extensible ? 40 : 16;
-        ByteBuffer b = ByteBuffer.allocate(12 + 8 + fmtLength + 8 + data + 8 + extra + 8).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 + fmtLength + 8 + data + 8 + extra + 8)
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0x46464952).putInt(b.capacity() - 8).putInt(0x45564157);
-        b.putInt(0x20746d66).putInt(fmtLength).putShort((short) (extensible ? 0xFFFE : format))
-                .putShort((short) channels).putInt(rate).putInt(rate * blockAlign).putShort((short) blockAlign)
+        b.putInt(0x20746d66)
+                .putInt(fmtLength)
+                .putShort((short) (extensible ? 0xFFFE : format))
+                .putShort((short) channels)
+                .putInt(rate)
+                .putInt(rate * blockAlign)
+                .putShort((short) blockAlign)
                 .putShort((short) bits);
         if (extensible) {
-            b.putShort((short) 22).putShort((short) bits).putInt(channels == 2 ? 3 : 4).putShort((short) format)
+            b.putShort((short) 22)
+                    .putShort((short) bits)
+                    .putInt(channels == 2 ? 3 : 4)
+                    .putShort((short) format)
                     .put(new byte[14]);
         }
         b.putInt(0x5453494c).putInt(extra);
@@ -106,8 +115,9 @@ class WavFuzzTest {
     }
 
     static long u32(SplittableRandom r) {
-        return r.nextBoolean() ? r.nextLong(0x100000000L) : Fuzz.oneOf(r, 0L, 1L, 44L, 0x7FFFFFFFL, 0x80000000L,
-                0xFFFFFFFFL);
+        return r.nextBoolean()
+                ? r.nextLong(0x100000000L)
+                : Fuzz.oneOf(r, 0L, 1L, 44L, 0x7FFFFFFFL, 0x80000000L, 0xFFFFFFFFL);
     }
 
     static Input anyHeader(SplittableRandom r) {
@@ -122,10 +132,20 @@ class WavFuzzTest {
         int fmtLength = f == 0xFFFE ? 40 : 16;
         ByteBuffer h = ByteBuffer.allocate(12 + 8 + fmtLength + 8 + data).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0x46464952).putInt(h.capacity() - 8).putInt(0x45564157);
-        h.putInt(0x20746d66).putInt(fmtLength).putShort((short) f).putShort((short) channels)
-                .putInt((int) rate).putInt(0).putShort((short) blockAlign).putShort((short) b);
+        h.putInt(0x20746d66)
+                .putInt(fmtLength)
+                .putShort((short) f)
+                .putShort((short) channels)
+                .putInt((int) rate)
+                .putInt(0)
+                .putShort((short) blockAlign)
+                .putShort((short) b);
         if (f == 0xFFFE) {
-            h.putShort((short) 22).putShort((short) b).putInt(0).putShort((short) (ok ? 1 : 3)).put(new byte[14]);
+            h.putShort((short) 22)
+                    .putShort((short) b)
+                    .putInt(0)
+                    .putShort((short) (ok ? 1 : 3))
+                    .put(new byte[14]);
         }
         int size = ok && blockAlign > 0 ? data / blockAlign * blockAlign : (int) declared;
         h.putInt(0x61746164).putInt(size);
@@ -170,8 +190,8 @@ class WavFuzzTest {
         long allocated = Allocation.ofThisThread() - before;
         long bound = BYTES_PER_INPUT_BYTE * input.bytes().length + FIXED_BYTES;
         if (allocated > bound) {
-            throw new AssertionError("reading " + input.bytes().length + " bytes allocated " + allocated
-                    + " bytes, above " + bound);
+            throw new AssertionError(
+                    "reading " + input.bytes().length + " bytes allocated " + allocated + " bytes, above " + bound);
         }
     }
 }

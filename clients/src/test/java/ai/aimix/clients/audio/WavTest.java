@@ -1,20 +1,19 @@
 package ai.aimix.clients.audio;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class WavTest {
 
@@ -29,10 +28,15 @@ class WavTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PCM_16,1,44100,3.1e-5", "PCM_16,2,48000,3.1e-5", "PCM_24,2,96000,1.2e-7", "FLOAT_32,2,22050,0",
-        "FLOAT_32,1,8000,0"})
-    void roundTripsAtTheFormatsResolution(Wav.Encoding encoding, int channels, int rate, double tolerance,
-                                          @TempDir Path dir) throws Exception {
+    @CsvSource({
+        "PCM_16,1,44100,3.1e-5",
+        "PCM_16,2,48000,3.1e-5",
+        "PCM_24,2,96000,1.2e-7",
+        "FLOAT_32,2,22050,0",
+        "FLOAT_32,1,8000,0"
+    })
+    void roundTripsAtTheFormatsResolution(
+            Wav.Encoding encoding, int channels, int rate, double tolerance, @TempDir Path dir) throws Exception {
         Audio a = tone(rate, channels, 1234);
         Path f = dir.resolve("x.wav");
         Wav.write(f, a, encoding);
@@ -51,9 +55,19 @@ class WavTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer h = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0x46464952).putInt(0).putInt(0x45564157);
-        h.putInt(0x20746d66).putInt(40).putShort((short) 0xFFFE).putShort((short) 2).putInt(48000).putInt(48000 * 6)
-                .putShort((short) 6).putShort((short) 24).putShort((short) 22).putShort((short) 24).putInt(3)
-                .putShort((short) 1).put(new byte[14]);
+        h.putInt(0x20746d66)
+                .putInt(40)
+                .putShort((short) 0xFFFE)
+                .putShort((short) 2)
+                .putInt(48000)
+                .putInt(48000 * 6)
+                .putShort((short) 6)
+                .putShort((short) 24)
+                .putShort((short) 22)
+                .putShort((short) 24)
+                .putInt(3)
+                .putShort((short) 1)
+                .put(new byte[14]);
         h.putInt(0x5453494c).putInt(3).put(new byte[] {1, 2, 3, 0}); // odd-sized chunk with its pad byte
         h.putInt(0x61746164).putInt(6).put(new byte[] {0, 0, 0x40, 0, 0, (byte) 0xC0});
         out.write(h.array(), 0, h.position());
@@ -74,9 +88,20 @@ class WavTest {
         assertTrue(!e.getMessage().contains("\n"));
 
         ByteBuffer adpcm = ByteBuffer.allocate(60).order(ByteOrder.LITTLE_ENDIAN);
-        adpcm.putInt(0x46464952).putInt(52).putInt(0x45564157).putInt(0x20746d66).putInt(16).putShort((short) 2)
-                .putShort((short) 1).putInt(8000).putInt(4000).putShort((short) 256).putShort((short) 4)
-                .putInt(0x61746164).putInt(8).putLong(0);
+        adpcm.putInt(0x46464952)
+                .putInt(52)
+                .putInt(0x45564157)
+                .putInt(0x20746d66)
+                .putInt(16)
+                .putShort((short) 2)
+                .putShort((short) 1)
+                .putInt(8000)
+                .putInt(4000)
+                .putShort((short) 256)
+                .putShort((short) 4)
+                .putInt(0x61746164)
+                .putInt(8)
+                .putLong(0);
         Path compressed = dir.resolve("adpcm.wav");
         Files.write(compressed, adpcm.array());
         e = assertThrows(WavFormatException.class, () -> Wav.read(compressed));
@@ -84,8 +109,17 @@ class WavTest {
 
         Path noData = dir.resolve("nodata.wav");
         ByteBuffer nd = ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN);
-        nd.putInt(0x46464952).putInt(28).putInt(0x45564157).putInt(0x20746d66).putInt(16).putShort((short) 1)
-                .putShort((short) 1).putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16);
+        nd.putInt(0x46464952)
+                .putInt(28)
+                .putInt(0x45564157)
+                .putInt(0x20746d66)
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(8000)
+                .putInt(16000)
+                .putShort((short) 2)
+                .putShort((short) 16);
         Files.write(noData, nd.array());
         e = assertThrows(WavFormatException.class, () -> Wav.read(noData));
         assertTrue(e.getMessage().endsWith("no data chunk"), e.getMessage());

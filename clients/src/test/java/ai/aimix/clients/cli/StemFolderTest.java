@@ -1,19 +1,18 @@
 package ai.aimix.clients.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.schema.StemRole;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StemFolderTest {
 
@@ -69,7 +68,8 @@ class StemFolderTest {
     }
 
     private static String message(Path dir) {
-        String m = assertThrows(StemFolder.BadInputException.class, () -> StemFolder.read(dir)).getMessage();
+        String m = assertThrows(StemFolder.BadInputException.class, () -> StemFolder.read(dir))
+                .getMessage();
         assertTrue(!m.contains("\n"), m);
         return m;
     }

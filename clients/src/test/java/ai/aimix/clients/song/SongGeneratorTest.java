@@ -1,24 +1,24 @@
 package ai.aimix.clients.song;
 
-import ai.aimix.clients.kafka.StemInput;
-import ai.aimix.schema.StemRole;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.schema.StemRole;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class SongGeneratorTest {
 
     @Test
     void fiveToEightStereoStemsWithTheirRolesAndLength() {
         List<StemInput> five = new SongGenerator(1, 22050).generate(12, 5);
-        assertEquals(List.of(StemRole.DRUMS, StemRole.BASS, StemRole.KEYS, StemRole.VOCALS, StemRole.LEAD),
+        assertEquals(
+                List.of(StemRole.DRUMS, StemRole.BASS, StemRole.KEYS, StemRole.VOCALS, StemRole.LEAD),
                 five.stream().map(s -> s.role).toList());
         List<StemInput> eight = new SongGenerator(1, 22050).generate(12, 8);
         assertEquals(8, eight.size());

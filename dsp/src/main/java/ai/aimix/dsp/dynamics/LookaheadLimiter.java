@@ -1,8 +1,8 @@
 package ai.aimix.dsp.dynamics;
 
+import ai.aimix.dsp.loudness.Oversampler;
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
-import ai.aimix.dsp.loudness.Oversampler;
 import java.util.Arrays;
 
 /**
@@ -18,14 +18,17 @@ public final class LookaheadLimiter {
     private final int window;
     /** Audio delay: the look-ahead plus the oversampler's delay. */
     private final int delay;
+
     private final float ceiling;
     private final double releaseCoef;
 
     /** Delay lines, length delay + 1. */
     private final float[] delayL;
+
     private final float[] delayR;
     /** Oversampler input: the last HISTORY - 1 samples per channel, then the block. */
     private final float[] historyL = new float[Oversampler.HISTORY - 1];
+
     private final float[] historyR = new float[Oversampler.HISTORY - 1];
     private float[] work = new float[0];
     private float[] acc = new float[0];
@@ -34,9 +37,11 @@ public final class LookaheadLimiter {
     private final float[] required;
     /** Sliding-minimum values of the last window samples (ring) and their running sum. */
     private final double[] minima;
+
     private double minimaSum;
     /** Monotonic deque over required[], as absolute sample indices. */
     private final long[] deque;
+
     private int dequeHead;
     private int dequeSize;
 

@@ -100,8 +100,22 @@ public final class BiquadCascade {
                 double ur = (q1 * ry1 + q2 * ry2 - q4 * ru2) + q0 * yr - q3 * ru1;
                 double vl = (r1 * lu1 + r2 * lu2 - r4 * lv2) + r0 * ul - r3 * lv1;
                 double vr = (r1 * ru1 + r2 * ru2 - r4 * rv2) + r0 * ur - r3 * rv1;
-                lx2 = lx1; lx1 = il; ly2 = ly1; ly1 = yl; lu2 = lu1; lu1 = ul; lv2 = lv1; lv1 = vl;
-                rx2 = rx1; rx1 = ir; ry2 = ry1; ry1 = yr; ru2 = ru1; ru1 = ur; rv2 = rv1; rv1 = vr;
+                lx2 = lx1;
+                lx1 = il;
+                ly2 = ly1;
+                ly1 = yl;
+                lu2 = lu1;
+                lu1 = ul;
+                lv2 = lv1;
+                lv1 = vl;
+                rx2 = rx1;
+                rx1 = ir;
+                ry2 = ry1;
+                ry1 = yr;
+                ru2 = ru1;
+                ru1 = ur;
+                rv2 = rv1;
+                rv1 = vr;
                 left[i] = (float) vl;
                 right[i] = (float) vr;
             }
@@ -113,8 +127,18 @@ public final class BiquadCascade {
                 double yr = (p1 * rx1 + p2 * rx2 - p4 * ry2) + p0 * ir - p3 * ry1;
                 double ul = (q1 * ly1 + q2 * ly2 - q4 * lu2) + q0 * yl - q3 * lu1;
                 double ur = (q1 * ry1 + q2 * ry2 - q4 * ru2) + q0 * yr - q3 * ru1;
-                lx2 = lx1; lx1 = il; ly2 = ly1; ly1 = yl; lu2 = lu1; lu1 = ul;
-                rx2 = rx1; rx1 = ir; ry2 = ry1; ry1 = yr; ru2 = ru1; ru1 = ur;
+                lx2 = lx1;
+                lx1 = il;
+                ly2 = ly1;
+                ly1 = yl;
+                lu2 = lu1;
+                lu1 = ul;
+                rx2 = rx1;
+                rx1 = ir;
+                ry2 = ry1;
+                ry1 = yr;
+                ru2 = ru1;
+                ru1 = ur;
                 left[i] = (float) ul;
                 right[i] = (float) ur;
             }
@@ -124,8 +148,14 @@ public final class BiquadCascade {
                 double ir = right[i];
                 double yl = (p1 * lx1 + p2 * lx2 - p4 * ly2) + p0 * il - p3 * ly1;
                 double yr = (p1 * rx1 + p2 * rx2 - p4 * ry2) + p0 * ir - p3 * ry1;
-                lx2 = lx1; lx1 = il; ly2 = ly1; ly1 = yl;
-                rx2 = rx1; rx1 = ir; ry2 = ry1; ry1 = yr;
+                lx2 = lx1;
+                lx1 = il;
+                ly2 = ly1;
+                ly1 = yl;
+                rx2 = rx1;
+                rx1 = ir;
+                ry2 = ry1;
+                ry1 = yr;
                 left[i] = (float) yl;
                 right[i] = (float) yr;
             }
@@ -134,8 +164,8 @@ public final class BiquadCascade {
         store(12, rx1, rx2, ry1, ry2, ru1, ru2, rv1, rv2);
     }
 
-    private void store(int base, double x1, double x2, double y1, double y2, double u1, double u2, double v1,
-                       double v2) {
+    private void store(
+            int base, double x1, double x2, double y1, double y2, double u1, double u2, double v1, double v2) {
         // per channel, section s holds (its input x1, x2, its output y1, y2) at base + 4s
         state[base] = x1;
         state[base + 1] = x2;

@@ -2,8 +2,7 @@ package ai.aimix.dsp.io;
 
 /** IEEE 754 binary16 conversions (JDK 17 has none): round to nearest even, with subnormals, infinities and NaN. */
 public final class Half {
-    private Half() {
-    }
+    private Half() {}
 
     public static float toFloat(short h) {
         int bits = h & 0xFFFF;

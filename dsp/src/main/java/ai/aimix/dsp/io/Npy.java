@@ -1,18 +1,17 @@
 package ai.aimix.dsp.io;
 
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.StandardCopyOption;
 
 /**
  * NumPy's {@code .npy} format (versions 1.0, 2.0 and 3.0 of the NEP 1 / numpy.lib.format specification).
@@ -31,7 +30,9 @@ public final class Npy {
 
     /** The float types this class writes. */
     public enum Dtype {
-        FLOAT16("<f2", 2), FLOAT32("<f4", 4), FLOAT64("<f8", 8);
+        FLOAT16("<f2", 2),
+        FLOAT32("<f4", 4),
+        FLOAT64("<f8", 8);
 
         final String descr;
         final int bytes;
@@ -42,8 +43,7 @@ public final class Npy {
         }
     }
 
-    private Npy() {
-    }
+    private Npy() {}
 
     public static NpyArray read(Path file) throws IOException {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
@@ -119,7 +119,8 @@ public final class Npy {
         int dataStart = (int) (headerStart + headerLength);
         if (count > (b.limit() - dataStart) / width) {
             throw new NpyFormatException(name + ": truncated: shape " + preview(Arrays.toString(shape))
-                    + " of '" + dtype + "' needs " + (count == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(count))
+                    + " of '" + dtype + "' needs "
+                    + (count == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(count))
                     + " values of " + width + " bytes, the file holds " + (b.limit() - dataStart) + " bytes of data");
         }
         if (count > Integer.MAX_VALUE - 8) {
@@ -140,8 +141,11 @@ public final class Npy {
             } else if (kind == 'i') {
                 x = width == 1 ? d.get() : width == 2 ? d.getShort() : width == 4 ? d.getInt() : d.getLong();
             } else {
-                x = width == 1 ? d.get() & 0xFF : width == 2 ? d.getShort() & 0xFFFF : width == 4
-                        ? d.getInt() & 0xFFFFFFFFL : unsignedLong(d.getLong());
+                x = width == 1
+                        ? d.get() & 0xFF
+                        : width == 2
+                                ? d.getShort() & 0xFFFF
+                                : width == 4 ? d.getInt() & 0xFFFFFFFFL : unsignedLong(d.getLong());
             }
             if (wide) {
                 v[i] = x;
@@ -162,7 +166,8 @@ public final class Npy {
     /** Header text as it may appear in a one-line message: control characters replaced, at most 120 characters. */
     static String preview(String text) {
         String clean = text.strip().replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= MAX_QUOTED ? clean
+        return clean.length() <= MAX_QUOTED
+                ? clean
                 : clean.substring(0, MAX_QUOTED) + "... (" + clean.length() + " characters)";
     }
 
@@ -273,8 +278,7 @@ public final class Npy {
             write(out, array, dtype);
         }
         try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -307,8 +311,8 @@ public final class Npy {
 
     /** The magic, version and header for a C-order array of this shape and dtype. */
     static byte[] header(int[] shape, Dtype dtype) {
-        StringBuilder s = new StringBuilder("{'descr': '").append(dtype.descr)
-                .append("', 'fortran_order': False, 'shape': (");
+        StringBuilder s =
+                new StringBuilder("{'descr': '").append(dtype.descr).append("', 'fortran_order': False, 'shape': (");
         for (int i = 0; i < shape.length; i++) {
             s.append(i == 0 ? "" : ", ").append(shape[i]);
         }

@@ -17,7 +17,8 @@ public final class NpyArray {
         long n = size(shape);
         long have = floats != null ? floats.length : doubles.length;
         if (n != have) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, got " + have);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " holds " + n + " values, got " + have);
         }
         this.shape = shape.clone();
         this.dtype = dtype;

@@ -45,7 +45,8 @@ public final class ChannelWeights {
         }
         for (double w : weights) {
             if (!(w >= 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("channel weights must be finite and >= 0: " + Arrays.toString(weights));
+                throw new IllegalArgumentException(
+                        "channel weights must be finite and >= 0: " + Arrays.toString(weights));
             }
         }
         return new ChannelWeights(weights.clone(), "custom " + Arrays.toString(weights));
@@ -67,7 +68,8 @@ public final class ChannelWeights {
             case 6:
                 return new ChannelWeights(new double[] {1, 1, 1, 0, SURROUND, SURROUND}, "L R C LFE Ls Rs");
             default:
-                throw new IllegalArgumentException(channels + " channels: layouts up to 5.1 (6 channels) are supported");
+                throw new IllegalArgumentException(
+                        channels + " channels: layouts up to 5.1 (6 channels) are supported");
         }
     }
 

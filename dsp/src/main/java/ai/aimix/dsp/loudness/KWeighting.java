@@ -15,8 +15,7 @@ public final class KWeighting {
     static final double HIGHPASS_F0 = 38.13547087602444;
     static final double HIGHPASS_Q = 0.5003270373238773;
 
-    private KWeighting() {
-    }
+    private KWeighting() {}
 
     /** Stage 1, the pre-filter (high shelf). */
     public static Biquad shelf(double sampleRate) {

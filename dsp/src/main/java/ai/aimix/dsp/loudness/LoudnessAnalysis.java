@@ -27,8 +27,8 @@ public final class LoudnessAnalysis {
     }
 
     /** Measures interleaved frames, block by block (no second copy of the signal). */
-    public static LoudnessAnalysis ofInterleaved(float[] interleaved, int channels, double sampleRate,
-                                                 ChannelWeights weights) {
+    public static LoudnessAnalysis ofInterleaved(
+            float[] interleaved, int channels, double sampleRate, ChannelWeights weights) {
         if (channels != weights.channels()) {
             throw new IllegalArgumentException(channels + " channels but " + weights.channels() + " weights");
         }

@@ -3,7 +3,6 @@ package ai.aimix.dsp.loudness;
 import ai.aimix.dsp.filter.Biquad;
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
-
 import java.util.Arrays;
 
 /**
@@ -36,6 +35,7 @@ public final class LoudnessMeter {
     public static final double LRA_HIGH_PERCENTILE = 0.95;
     /** Steps per second: the update rate of M and S. */
     public static final int STEPS_PER_SECOND = 100;
+
     static final int MOMENTARY_STEPS = 40;
     static final int SHORT_TERM_STEPS = 300;
     /** Gating blocks and LRA's short-term values are taken every 100 ms. */
@@ -51,6 +51,7 @@ public final class LoudnessMeter {
     private final double[] highPass;
     /** Per channel: shelf s1, s2, high-pass s1, s2 (transposed direct form II). */
     private final double[] filterState;
+
     private final float[][] scratch;
 
     private long step;
@@ -58,12 +59,15 @@ public final class LoudnessMeter {
     private double stepEnergy;
     /** Weighted sums of squares and sample counts of the last SHORT_TERM_STEPS steps, indexed by step % length. */
     private final double[] ringEnergy = new double[SHORT_TERM_STEPS];
+
     private final int[] ringSamples = new int[SHORT_TERM_STEPS];
     /** Mean square of every 400 ms gating block so far. */
     private double[] blocks = new double[64];
+
     private int blockCount;
     /** Mean square of every short-term window taken every 100 ms (LRA's input). */
     private double[] shortTerms = new double[64];
+
     private int shortTermCount;
     private double momentary = Double.NaN;
     private double shortTerm = Double.NaN;
@@ -113,7 +117,8 @@ public final class LoudnessMeter {
     /** Adds {@code frames} frames given one array per channel, all read from {@code offset}. */
     public void push(float[][] planar, int offset, int frames) {
         if (planar.length != weights.length) {
-            throw new IllegalArgumentException(planar.length + " channels given to a " + weights.length + "-channel meter");
+            throw new IllegalArgumentException(
+                    planar.length + " channels given to a " + weights.length + "-channel meter");
         }
         int done = 0;
         while (done < frames) {
@@ -345,13 +350,17 @@ public final class LoudnessMeter {
             w.writeInt(s);
         }
         w.writeDoubles(blocks, blockCount).writeDoubles(shortTerms, shortTermCount);
-        w.writeDouble(momentary).writeDouble(shortTerm).writeDouble(momentaryMax).writeDouble(shortTermMax);
+        w.writeDouble(momentary)
+                .writeDouble(shortTerm)
+                .writeDouble(momentaryMax)
+                .writeDouble(shortTermMax);
     }
 
     public void load(StateReader r) {
         double[] f = r.readDoubles();
         if (f.length != filterState.length) {
-            throw new IllegalStateException("saved meter has " + f.length / 4 + " channels, this one " + weights.length);
+            throw new IllegalStateException(
+                    "saved meter has " + f.length / 4 + " channels, this one " + weights.length);
         }
         System.arraycopy(f, 0, filterState, 0, f.length);
         step = r.readLong();

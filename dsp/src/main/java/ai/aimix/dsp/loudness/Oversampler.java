@@ -12,12 +12,12 @@ public final class Oversampler {
     static final int TAPS = 49;
     /** Input samples a branch looks back (its longest tap count), and the delay of the oversampled signal. */
     public static final int HISTORY = (TAPS + FACTOR - 1) / FACTOR;
+
     public static final int DELAY = (TAPS - 1) / 2 / FACTOR;
 
     static final float[][] PHASES = design();
 
-    private Oversampler() {
-    }
+    private Oversampler() {}
 
     private static float[][] design() {
         double beta = 7.0;

@@ -16,6 +16,7 @@ public final class TruePeakMeter {
     private final int channels;
     /** Last HISTORY-1 input samples per channel, oldest first. */
     private final float[][] history;
+
     private float[] work = new float[0];
     private float[] acc = new float[0];
     private float[] peaks = new float[0];

@@ -2,14 +2,13 @@ package ai.aimix.dsp.metrics;
 
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
+import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.dsp.metrics.peaq.Peaq;
 import ai.aimix.dsp.metrics.peaq.PeaqResult;
 import ai.aimix.dsp.resample.Resampler;
-
 import java.util.ArrayList;
-import java.util.List;
-import ai.aimix.dsp.loudness.LoudnessMeter;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Everything {@code aimix compare} reports about a candidate mix against a reference: both signals' loudness, the
@@ -31,15 +30,25 @@ public final class MixComparison {
     public final LoudnessAnalysis candidate;
     /** Gain applied to the candidate to match the reference's integrated loudness (0 when either is silent). */
     public final double matchGainDb;
+
     public final MultiResolutionStft.Result mrStft;
     public final List<MixFeatures.Feature> features;
     /** Null when PEAQ was not asked for or could not run (see notes). */
     public final PeaqResult peaq;
+
     public final List<String> notes;
 
-    private MixComparison(int sampleRate, int channels, double seconds, LoudnessAnalysis reference,
-                          LoudnessAnalysis candidate, double matchGainDb, MultiResolutionStft.Result mrStft,
-                          List<MixFeatures.Feature> features, PeaqResult peaq, List<String> notes) {
+    private MixComparison(
+            int sampleRate,
+            int channels,
+            double seconds,
+            LoudnessAnalysis reference,
+            LoudnessAnalysis candidate,
+            double matchGainDb,
+            MultiResolutionStft.Result mrStft,
+            List<MixFeatures.Feature> features,
+            PeaqResult peaq,
+            List<String> notes) {
         this.sampleRate = sampleRate;
         this.channels = channels;
         this.seconds = seconds;
@@ -56,19 +65,19 @@ public final class MixComparison {
      * @throws IllegalArgumentException when the channel layouts differ or have more than two channels, or when
      *     either signal is empty
      */
-    public static MixComparison compare(float[][] reference, int referenceRate, float[][] candidate,
-                                        int candidateRate, boolean withPeaq) {
+    public static MixComparison compare(
+            float[][] reference, int referenceRate, float[][] candidate, int candidateRate, boolean withPeaq) {
         if (reference.length != candidate.length) {
-            throw new IllegalArgumentException("channel counts differ: reference " + reference.length
-                    + ", candidate " + candidate.length);
+            throw new IllegalArgumentException(
+                    "channel counts differ: reference " + reference.length + ", candidate " + candidate.length);
         }
         if (reference.length > 2) {
-            throw new IllegalArgumentException("compare takes mono or stereo mixes, got " + reference.length
-                    + " channels");
+            throw new IllegalArgumentException(
+                    "compare takes mono or stereo mixes, got " + reference.length + " channels");
         }
         if (reference[0].length == 0 || candidate[0].length == 0) {
-            throw new IllegalArgumentException("no audio: " + (reference[0].length == 0 ? "reference" : "candidate")
-                    + " has zero samples");
+            throw new IllegalArgumentException(
+                    "no audio: " + (reference[0].length == 0 ? "reference" : "candidate") + " has zero samples");
         }
         List<String> notes = new ArrayList<>();
         float[][] cand = candidate;
@@ -79,8 +88,10 @@ public final class MixComparison {
         int n = Math.min(reference[0].length, cand[0].length);
         float[][] ref = reference;
         if (reference[0].length != cand[0].length) {
-            notes.add(String.format("lengths differ (reference %.3f s, candidate %.3f s): compared over the first "
-                    + "%.3f s", reference[0].length / (double) referenceRate, cand[0].length / (double) referenceRate,
+            notes.add(String.format(
+                    "lengths differ (reference %.3f s, candidate %.3f s): compared over the first " + "%.3f s",
+                    reference[0].length / (double) referenceRate,
+                    cand[0].length / (double) referenceRate,
                     n / (double) referenceRate));
             ref = trim(reference, n);
             cand = trim(cand, n);
@@ -118,8 +129,8 @@ public final class MixComparison {
                 notes.add("PEAQ not computed: " + e.getMessage());
             }
         }
-        return new MixComparison(referenceRate, ref.length, n / (double) referenceRate, lr, lc, gainDb, mr, features,
-                peaq, notes);
+        return new MixComparison(
+                referenceRate, ref.length, n / (double) referenceRate, lr, lc, gainDb, mr, features, peaq, notes);
     }
 
     /**

@@ -3,11 +3,10 @@ package ai.aimix.dsp.metrics;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.dsp.spectral.Windows;
-import org.jtransforms.fft.FloatFFT_1D;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jtransforms.fft.FloatFFT_1D;
 
 /**
  * Mix features used to evaluate automatic mixing (Man and Reiss; Martinez-Ramirez, Steinmetz et al., whose
@@ -39,8 +38,7 @@ public final class MixFeatures {
     static final double SILENT_RMS = 1e-5;
     static final double PEAK_TARGET = Math.pow(10, -1 / 20.0);
 
-    private MixFeatures() {
-    }
+    private MixFeatures() {}
 
     /** One feature compared. */
     public static final class Feature {
@@ -48,6 +46,7 @@ public final class MixFeatures {
         public final String name;
         /** Mean of the per-frame values over the frames used (NaN when none). */
         public final double reference;
+
         public final double candidate;
         /** MAPE of the running means; NaN when not applicable (no usable frames, or panning of mono). */
         public final double mape;
@@ -170,8 +169,9 @@ public final class MixFeatures {
         }
     }
 
-    private static final String[] SPECTRAL = {"centroid", "bandwidth", "contrast_lows", "contrast_mids",
-        "contrast_highs", "rolloff", "flatness"};
+    private static final String[] SPECTRAL = {
+        "centroid", "bandwidth", "contrast_lows", "contrast_mids", "contrast_highs", "rolloff", "flatness"
+    };
 
     /** Spectral and panning features in one pass over the frames of both mixes. */
     private static void spectralAndPanning(float[][] ref, float[][] cand, int sr, List<Feature> out) {
@@ -229,8 +229,10 @@ public final class MixFeatures {
             out.add(new Feature("spectral", SPECTRAL[f], refMean, candMean, mape));
         }
         for (int b = 0; b < PANNING.length; b++) {
-            out.add(stereo ? feature("panning", PANNING[b], pr[b], pc[b], keepPanning, 0)
-                    : new Feature("panning", PANNING[b], Double.NaN, Double.NaN, Double.NaN));
+            out.add(
+                    stereo
+                            ? feature("panning", PANNING[b], pr[b], pc[b], keepPanning, 0)
+                            : new Feature("panning", PANNING[b], Double.NaN, Double.NaN, Double.NaN));
         }
     }
 

@@ -1,11 +1,10 @@
 package ai.aimix.dsp.metrics;
 
 import ai.aimix.dsp.spectral.Windows;
-import org.jtransforms.fft.FloatFFT_1D;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.jtransforms.fft.FloatFFT_1D;
 
 /**
  * Multi-resolution STFT distance (as in auraloss's MultiResolutionSTFTLoss and Steinmetz et al.'s automatic mixing
@@ -27,8 +26,7 @@ public final class MultiResolutionStft {
     static final double POWER_FLOOR = 1e-8;
     static final double SIDE_FLOOR = 0.01;
 
-    private MultiResolutionStft() {
-    }
+    private MultiResolutionStft() {}
 
     /** One resolution of one signal. */
     public static final class Term {
@@ -97,8 +95,8 @@ public final class MultiResolutionStft {
                     Term mid = terms[r];
                     double floor = SIDE_FLOOR * SIDE_FLOOR * mid.refNorm2;
                     sc = Math.sqrt(t.diffNorm2 / Math.max(t.refNorm2, floor));
-                    terms[s * FFT_SIZES.length + r] = new Term(t.signal, t.fftSize, sc, t.logMagnitude, t.diffNorm2,
-                            t.refNorm2);
+                    terms[s * FFT_SIZES.length + r] =
+                            new Term(t.signal, t.fftSize, sc, t.logMagnitude, t.diffNorm2, t.refNorm2);
                 }
                 sum += sc + t.logMagnitude;
             }

@@ -26,13 +26,14 @@ final class MasterBus {
     private boolean started;
     /** Limiter outputs still to drop (the delay line's initial silence). */
     private int discard;
+
     private long framesOut;
 
     MasterBus(RenderSettings settings) {
         this.s = settings;
         this.input = new LoudnessMeter(settings.sampleRate, 2);
-        this.limiter = new LookaheadLimiter(settings.sampleRate, settings.limiterLookaheadMs,
-                settings.limiterReleaseMs, settings.ceilingDbfs);
+        this.limiter = new LookaheadLimiter(
+                settings.sampleRate, settings.limiterLookaheadMs, settings.limiterReleaseMs, settings.ceilingDbfs);
         this.output = new LoudnessMeter(settings.sampleRate, 2);
         this.peaks = new TruePeakMeter(2);
         this.discard = limiter.latency();

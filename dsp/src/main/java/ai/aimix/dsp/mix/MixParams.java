@@ -14,8 +14,7 @@ public final class MixParams {
     public static final int COMP_RATIO = 6;
     public static final int COUNT = 7;
 
-    private MixParams() {
-    }
+    private MixParams() {}
 
     public static float[] neutral() {
         return new float[] {0f, 0f, 0f, 0f, 0f, 0f, 1f};

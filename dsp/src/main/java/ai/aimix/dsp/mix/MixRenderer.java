@@ -1,8 +1,8 @@
 package ai.aimix.dsp.mix;
 
+import ai.aimix.dsp.loudness.TruePeakMeter;
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
-import ai.aimix.dsp.loudness.TruePeakMeter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -166,7 +166,10 @@ public final class MixRenderer {
 
     public byte[] save() {
         StateWriter w = new StateWriter();
-        w.writeInt(stems.length).writeInt(segments).writeBoolean(shortSegmentSeen).writeBoolean(finished);
+        w.writeInt(stems.length)
+                .writeInt(segments)
+                .writeBoolean(shortSegmentSeen)
+                .writeBoolean(finished);
         for (StemChain c : stems) {
             c.save(w);
         }

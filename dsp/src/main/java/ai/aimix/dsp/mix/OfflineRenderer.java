@@ -7,8 +7,7 @@ import java.util.Arrays;
  * {@link MixRenderer} the streaming job uses: the reference a streamed mix is compared with.
  */
 public final class OfflineRenderer {
-    private OfflineRenderer() {
-    }
+    private OfflineRenderer() {}
 
     /**
      * @param audio    per stem, interleaved samples of the whole track (shorter stems are padded with silence)
@@ -17,8 +16,8 @@ public final class OfflineRenderer {
      * @param schedule [segment][stem] parameter vectors, one segment per segment-length of the track
      * @return interleaved stereo mix, {@code frames} frames
      */
-    public static float[] render(RenderSettings settings, float[][] audio, int[] channels, int frames,
-                                 float[][][] schedule) {
+    public static float[] render(
+            RenderSettings settings, float[][] audio, int[] channels, int frames, float[][][] schedule) {
         int segmentFrames = settings.segmentFrames;
         int segments = (frames + segmentFrames - 1) / segmentFrames;
         if (schedule.length != segments) {
@@ -45,8 +44,8 @@ public final class OfflineRenderer {
     }
 
     /** {@link #render} as two channel arrays (left, right). */
-    public static float[][] renderPlanar(RenderSettings settings, float[][] audio, int[] channels, int frames,
-                                         float[][][] schedule) {
+    public static float[][] renderPlanar(
+            RenderSettings settings, float[][] audio, int[] channels, int frames, float[][][] schedule) {
         float[] interleaved = render(settings, audio, channels, frames, schedule);
         float[][] out = new float[2][frames];
         for (int i = 0; i < frames; i++) {

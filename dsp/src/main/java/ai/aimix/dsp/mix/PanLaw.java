@@ -6,8 +6,7 @@ package ai.aimix.dsp.mix;
  * source uses the same law as a balance control scaled by sqrt(2), so at the centre each side passes at unity.
  */
 public final class PanLaw {
-    private PanLaw() {
-    }
+    private PanLaw() {}
 
     /** {left gain, right gain} for a source with 1 or 2 channels. */
     public static double[] gains(double pan, int channels) {

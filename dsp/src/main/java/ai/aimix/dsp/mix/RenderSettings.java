@@ -11,6 +11,7 @@ public final class RenderSettings implements Serializable {
 
     /** Defaults of the renderer (the job's options refer to these; docs/CONFIGURATION.md lists them). */
     public static final double DEFAULT_SAMPLE_RATE = 48000;
+
     public static final int DEFAULT_SEGMENT_FRAMES = 65536;
     public static final int DEFAULT_RAMP_FRAMES = 2048;
     public static final int DEFAULT_BLOCK_FRAMES = 32;
@@ -38,6 +39,7 @@ public final class RenderSettings implements Serializable {
     public final int rampFrames;
     /** Compressor and coefficient-update block; divides segmentFrames. */
     public final int blockFrames;
+
     public final double lowShelfHz;
     public final double midPeakHz;
     public final double midPeakQ;
@@ -81,7 +83,8 @@ public final class RenderSettings implements Serializable {
         }
         double nyquist = sampleRate / 2;
         if (highShelfHz >= nyquist || midPeakHz >= nyquist || lowShelfHz >= nyquist) {
-            throw new IllegalArgumentException("EQ frequencies must be below " + nyquist + " Hz at " + sampleRate + " Hz");
+            throw new IllegalArgumentException(
+                    "EQ frequencies must be below " + nyquist + " Hz at " + sampleRate + " Hz");
         }
     }
 
@@ -98,7 +101,11 @@ public final class RenderSettings implements Serializable {
         double cap = MAX_EQ_FRACTION_OF_RATE * rate;
         return toBuilder()
                 .sampleRate(rate)
-                .eq(Math.min(lowShelfHz, cap), Math.min(midPeakHz, cap), midPeakQ, Math.min(highShelfHz, cap),
+                .eq(
+                        Math.min(lowShelfHz, cap),
+                        Math.min(midPeakHz, cap),
+                        midPeakQ,
+                        Math.min(highShelfHz, cap),
                         shelfSlope)
                 .targetLufs(requestLufs == null ? targetLufs : requestLufs)
                 .ceilingDbfs(requestCeilingDbfs == null ? ceilingDbfs : requestCeilingDbfs)

@@ -24,8 +24,12 @@ final class StemChain {
         this.s = settings;
         this.channels = channels;
         this.eq = new BiquadCascade(3, channels);
-        this.compressor = new Compressor(settings.sampleRate, settings.blockFrames, settings.compAttackMs,
-                settings.compReleaseMs, settings.compKneeDb);
+        this.compressor = new Compressor(
+                settings.sampleRate,
+                settings.blockFrames,
+                settings.compAttackMs,
+                settings.compReleaseMs,
+                settings.compKneeDb);
     }
 
     /**
@@ -33,8 +37,15 @@ final class StemChain {
      * parameters {@code target} and writes the stem's stereo contribution to {@code outL} / {@code outR}.
      * {@code left} and {@code right} are scratch buffers of at least {@code frames}.
      */
-    void render(float[] in, int offset, int frames, float[] target, float[] outL, float[] outR,
-                float[] left, float[] right) {
+    void render(
+            float[] in,
+            int offset,
+            int frames,
+            float[] target,
+            float[] outL,
+            float[] outR,
+            float[] left,
+            float[] right) {
         float[] from = previous == null ? target : previous;
         // de-interleave
         if (channels == 2) {

@@ -30,7 +30,8 @@ public final class Resampler {
         this.up = toRate / g;
         this.down = fromRate / g;
         if (up > 4096) {
-            throw new IllegalArgumentException("rate ratio " + toRate + "/" + fromRate + " too fine (" + up + " phases)");
+            throw new IllegalArgumentException(
+                    "rate ratio " + toRate + "/" + fromRate + " too fine (" + up + " phases)");
         }
         double cutoff = ROLLOFF * Math.min(1.0, (double) up / down); // in units of the input Nyquist frequency
         double half = ZERO_CROSSINGS / Math.min(1.0, (double) up / down);

@@ -6,8 +6,7 @@ public final class Decibels {
     /** The dB value of silence: 10 log10(AMIN). */
     public static final float FLOOR_DB = -100f;
 
-    private Decibels() {
-    }
+    private Decibels() {}
 
     public static float powerToDb(float power) {
         return (float) (10.0 * Math.log10(Math.max(power, AMIN)));

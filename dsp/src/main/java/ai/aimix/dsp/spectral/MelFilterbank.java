@@ -14,13 +14,14 @@ public final class MelFilterbank {
     private final float[][] weights;
     /** Per band, first and one-past-last non-zero bin: the mel product touches only these. */
     private final int[] from;
+
     private final int[] to;
 
-    public MelFilterbank(double sampleRate, int nFft, int bands, double fmin, double fmax, MelScale scale,
-                         boolean slaneyNorm) {
+    public MelFilterbank(
+            double sampleRate, int nFft, int bands, double fmin, double fmax, MelScale scale, boolean slaneyNorm) {
         if (bands <= 0 || nFft <= 0 || fmax <= fmin || fmin < 0) {
-            throw new IllegalArgumentException("invalid filterbank: bands " + bands + ", n_fft " + nFft + ", fmin "
-                    + fmin + ", fmax " + fmax);
+            throw new IllegalArgumentException(
+                    "invalid filterbank: bands " + bands + ", n_fft " + nFft + ", fmin " + fmin + ", fmax " + fmax);
         }
         this.bands = bands;
         this.bins = nFft / 2 + 1;

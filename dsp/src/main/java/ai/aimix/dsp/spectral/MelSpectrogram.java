@@ -28,8 +28,8 @@ public final class MelSpectrogram {
             throw new IllegalArgumentException("n_fft " + nFft + " and hop " + hop + " must be positive");
         }
         if (bank.bins() != nFft / 2 + 1) {
-            throw new IllegalArgumentException("filterbank has " + bank.bins() + " bins, n_fft " + nFft + " gives "
-                    + (nFft / 2 + 1));
+            throw new IllegalArgumentException(
+                    "filterbank has " + bank.bins() + " bins, n_fft " + nFft + " gives " + (nFft / 2 + 1));
         }
         this.nFft = nFft;
         this.hop = hop;

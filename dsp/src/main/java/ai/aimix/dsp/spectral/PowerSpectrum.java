@@ -1,8 +1,8 @@
 package ai.aimix.dsp.spectral;
 
-import org.jtransforms.fft.FloatFFT_1D;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jtransforms.fft.FloatFFT_1D;
 
 /** |FFT(window * frame)|^2 over bins 0..n/2 with JTransforms. Not thread-safe (owns its work buffer). */
 public final class PowerSpectrum {

@@ -10,8 +10,7 @@ import java.util.Arrays;
  * with {@link Decibels#FLOOR_DB} (silence), as the inference operator pads them.
  */
 public final class SegmentMels {
-    private SegmentMels() {
-    }
+    private SegmentMels() {}
 
     /**
      * One stem's segments: [segment] band-major log-mel of {@code max(frames, minFrames)} frames.
@@ -19,8 +18,8 @@ public final class SegmentMels {
      * @param audio       interleaved samples (shorter than the track: padded with silence)
      * @param trackFrames the track's length (the longest stem)
      */
-    public static float[][] of(StemMel mel, float[] audio, int channels, int trackFrames, int segmentFrames,
-                               int minFrames) {
+    public static float[][] of(
+            StemMel mel, float[] audio, int channels, int trackFrames, int segmentFrames, int minFrames) {
         StreamingLogMel stream = mel.restore(mel.initialState());
         int count = (trackFrames + segmentFrames - 1) / segmentFrames;
         float[][] out = new float[count][];

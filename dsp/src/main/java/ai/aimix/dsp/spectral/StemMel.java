@@ -15,8 +15,8 @@ public final class StemMel {
     private final int hop;
 
     public StemMel(double sampleRate, int nFft, int hop, int bands) {
-        this.bank = BANKS.computeIfAbsent(sampleRate + "/" + nFft + "/" + bands,
-                k -> MelFilterbank.librosaDefault(sampleRate, nFft, bands));
+        this.bank = BANKS.computeIfAbsent(
+                sampleRate + "/" + nFft + "/" + bands, k -> MelFilterbank.librosaDefault(sampleRate, nFft, bands));
         this.nFft = nFft;
         this.hop = hop;
     }
@@ -42,8 +42,14 @@ public final class StemMel {
      *
      * @return mel frames emitted
      */
-    public static int compute(StreamingLogMel stream, float[] audio, int channels, int frames, boolean last,
-                              float[] melOut, int melFrames) {
+    public static int compute(
+            StreamingLogMel stream,
+            float[] audio,
+            int channels,
+            int frames,
+            boolean last,
+            float[] melOut,
+            int melFrames) {
         float[] mono = monoOf(audio, channels, frames);
         int emitted = stream.push(mono, 0, frames, last, melOut, melFrames, 0);
         if (emitted != melFrames) {

@@ -2,8 +2,7 @@ package ai.aimix.dsp.spectral;
 
 /** Whole-array short-time Fourier transforms, librosa conventions (center=True). */
 public final class Stft {
-    private Stft() {
-    }
+    private Stft() {}
 
     /** Number of frames of a centred STFT of n samples: 1 + floor(n / hop). */
     public static int frameCount(long samples, int hop) {
@@ -17,7 +16,8 @@ public final class Stft {
         System.arraycopy(x, 0, out, p, x.length);
         if (mode == PadMode.REFLECT) {
             if (x.length <= p) {
-                throw new IllegalArgumentException("reflect padding needs more than " + p + " samples, got " + x.length);
+                throw new IllegalArgumentException(
+                        "reflect padding needs more than " + p + " samples, got " + x.length);
             }
             for (int i = 1; i <= p; i++) {
                 out[p - i] = x[i];

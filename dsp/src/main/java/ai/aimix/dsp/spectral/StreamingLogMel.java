@@ -19,6 +19,7 @@ public final class StreamingLogMel {
 
     /** Samples of the padded stream from the start of the next frame. */
     private float[] pending;
+
     private int pendingLength;
     private long framesEmitted;
     private boolean finished;
@@ -109,7 +110,10 @@ public final class StreamingLogMel {
 
     public byte[] saveState() {
         return new StateWriter()
-                .writeInt(nFft).writeInt(hop).writeLong(framesEmitted).writeBoolean(finished)
+                .writeInt(nFft)
+                .writeInt(hop)
+                .writeLong(framesEmitted)
+                .writeBoolean(finished)
                 .writeFloats(pending, pendingLength)
                 .toByteArray();
     }

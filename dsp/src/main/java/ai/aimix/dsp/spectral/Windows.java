@@ -2,8 +2,7 @@ package ai.aimix.dsp.spectral;
 
 /** Analysis windows. */
 public final class Windows {
-    private Windows() {
-    }
+    private Windows() {}
 
     /** Periodic Hann window of length n (scipy.signal.get_window('hann', n, fftbins=True), librosa's default). */
     public static float[] periodicHann(int n) {

@@ -1,12 +1,12 @@
 package ai.aimix.dsp.dynamics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import java.util.Arrays;
-import org.junit.jupiter.api.Assertions;
 
 class CompressorTest {
 

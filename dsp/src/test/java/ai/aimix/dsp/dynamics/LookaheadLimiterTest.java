@@ -1,15 +1,15 @@
 package ai.aimix.dsp.dynamics;
 
-import ai.aimix.dsp.Signals;
-import ai.aimix.dsp.state.StateReader;
-import ai.aimix.dsp.state.StateWriter;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.dsp.Signals;
 import ai.aimix.dsp.loudness.Oversampler;
 import ai.aimix.dsp.loudness.TruePeakMeter;
+import ai.aimix.dsp.state.StateReader;
+import ai.aimix.dsp.state.StateWriter;
+import org.junit.jupiter.api.Test;
 
 class LookaheadLimiterTest {
 

@@ -1,12 +1,12 @@
 package ai.aimix.dsp.filter;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import ai.aimix.dsp.Signals;
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 class BiquadCascadeTest {
 
@@ -15,7 +15,9 @@ class BiquadCascadeTest {
     @ValueSource(ints = {1, 32, 1000, 65536})
     void fusedEqualsSectionBySection(int block) {
         double sr = 44100;
-        Biquad[] eq = {Biquad.lowShelf(sr, 100, 1, 5), Biquad.peaking(sr, 1000, 1.2, -7), Biquad.highShelf(sr, 8000, 1, 3)};
+        Biquad[] eq = {
+            Biquad.lowShelf(sr, 100, 1, 5), Biquad.peaking(sr, 1000, 1.2, -7), Biquad.highShelf(sr, 8000, 1, 3)
+        };
         float[] l = Signals.noise(70000, 0.7, 1);
         float[] r = Signals.noise(70000, 0.7, 2);
         float[] l2 = l.clone();

@@ -1,10 +1,10 @@
 package ai.aimix.dsp.filter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.aimix.dsp.Signals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The filters as run over real samples, against the RBJ cookbook's analogue prototypes evaluated at the
@@ -14,7 +14,11 @@ class BiquadTest {
     private static final double TOLERANCE_DB = 0.05;
     private static final double[] PROBES = {30, 100, 250, 1000, 3000, 8000, 15000};
 
-    enum Kind { PEAK, LOW_SHELF, HIGH_SHELF }
+    enum Kind {
+        PEAK,
+        LOW_SHELF,
+        HIGH_SHELF
+    }
 
     /** |H(j Omega)| of the normalised analogue prototypes of the cookbook. */
     static double analogMagnitude(Kind kind, double omega, double a, double q) {

@@ -8,14 +8,13 @@ import java.nio.file.Path;
 
 /** Golden files under src/test/resources/golden, made by src/test/python/librosa_reference.py. */
 public final class Golden {
-    private Golden() {
-    }
+    private Golden() {}
 
     public static Path path(String name) {
         URL url = Golden.class.getResource("/golden/" + name);
         if (url == null) {
-            throw new IllegalStateException("missing golden file " + name
-                    + " (run python3 operators/src/test/python/librosa_reference.py)");
+            throw new IllegalStateException(
+                    "missing golden file " + name + " (run python3 operators/src/test/python/librosa_reference.py)");
         }
         try {
             return Path.of(url.toURI());

@@ -1,17 +1,16 @@
 package ai.aimix.dsp.io;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reading files numpy.save wrote, and writing files numpy reads (byte-identical to numpy.save for float32). */
 class NpyTest {
@@ -31,7 +30,8 @@ class NpyTest {
         NpyArray h = Golden.npy("npy/f2_5.npy");
         // numpy's float16 values of 1.0, -2.5, 65504, 6.1035e-05 and 5.96e-08
         assertArrayEquals(new float[] {1f, -2.5f, 65504f, 6.1035156e-05f, 5.9604645e-08f}, h.floats(), 0f);
-        assertArrayEquals(new float[] {-32768, 32767, 0, -1}, Golden.npy("npy/i2_2x2.npy").floats(), 0f);
+        assertArrayEquals(
+                new float[] {-32768, 32767, 0, -1}, Golden.npy("npy/i2_2x2.npy").floats(), 0f);
         assertArrayEquals(new float[] {0, 128, 255}, Golden.npy("npy/u1_3.npy").floats(), 0f);
         NpyArray scalar = Golden.npy("npy/f4_scalar.npy");
         assertEquals(0, scalar.dimensions());

@@ -1,5 +1,8 @@
 package ai.aimix.dsp.loudness;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.aimix.dsp.Signals;
 import ai.aimix.dsp.filter.Biquad;
 import ai.aimix.dsp.state.StateReader;
@@ -7,9 +10,6 @@ import ai.aimix.dsp.state.StateWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class LoudnessMeterTest {
 
@@ -124,7 +124,8 @@ class LoudnessMeterTest {
     void layoutsAndErrors() {
         assertEquals("L R C LFE Ls Rs", ChannelWeights.forChannels(6).description());
         assertEquals(0.0, ChannelWeights.fromWaveMask(0x3F, 6).weight(3));
-        assertEquals(ChannelWeights.SURROUND, ChannelWeights.fromWaveMask(0x3F, 6).weight(4));
+        assertEquals(
+                ChannelWeights.SURROUND, ChannelWeights.fromWaveMask(0x3F, 6).weight(4));
         assertEquals("L R C LFE SL SR", ChannelWeights.fromWaveMask(0x60F, 6).description());
         assertThrows(IllegalArgumentException.class, () -> ChannelWeights.forChannels(8));
         assertThrows(IllegalArgumentException.class, () -> new LoudnessMeter(44100, 2).push(new float[1][], 0, 0));

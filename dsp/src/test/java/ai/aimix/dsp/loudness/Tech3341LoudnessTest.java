@@ -1,12 +1,12 @@
 package ai.aimix.dsp.loudness;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.Arrays;
 
 /**
  * The EBU Tech 3341 (v3, 2016) minimum requirements test signals for loudness, synthesised in code at 48 kHz
@@ -40,29 +40,53 @@ class Tech3341LoudnessTest {
     /** Case 3: 10 s -36, 60 s -23, 10 s -36: the relative gate removes the quiet parts. */
     @Test
     void case3RelativeGate() {
-        assertEquals(-23.0, new ToneSequence(SR, 2).add(10, -36).add(60, -23).add(10, -36).measure()
-                .integratedLufs(), TOL);
+        assertEquals(
+                -23.0,
+                new ToneSequence(SR, 2)
+                        .add(10, -36)
+                        .add(60, -23)
+                        .add(10, -36)
+                        .measure()
+                        .integratedLufs(),
+                TOL);
     }
 
     /** Case 4: -72, -36, -23, -36, -72 dBFS (10, 10, 60, 10, 10 s): both gates at work. */
     @Test
     void case4BothGates() {
-        assertEquals(-23.0, new ToneSequence(SR, 2).add(10, -72).add(10, -36).add(60, -23).add(10, -36)
-                .add(10, -72).measure().integratedLufs(), TOL);
+        assertEquals(
+                -23.0,
+                new ToneSequence(SR, 2)
+                        .add(10, -72)
+                        .add(10, -36)
+                        .add(60, -23)
+                        .add(10, -36)
+                        .add(10, -72)
+                        .measure()
+                        .integratedLufs(),
+                TOL);
     }
 
     /** Case 5: 20 s -26, 20.1 s -20, 20 s -26 dBFS. */
     @ParameterizedTest
     @ValueSource(ints = {44100, 48000, 96000})
     void case5(int sr) {
-        assertEquals(-23.0, new ToneSequence(sr, 2).add(20, -26).add(20.1, -20).add(20, -26).measure()
-                .integratedLufs(), TOL);
+        assertEquals(
+                -23.0,
+                new ToneSequence(sr, 2)
+                        .add(20, -26)
+                        .add(20.1, -20)
+                        .add(20, -26)
+                        .measure()
+                        .integratedLufs(),
+                TOL);
     }
 
     /** Case 6, 5.0: L, R at -28 dBFS, C at -24, Ls, Rs at -30 (weight 1.41): -23.0. */
     @Test
     void case6FiveChannels() {
-        LoudnessMeter m = new ToneSequence(SR, 5).add(20, -28, -28, -24, -30, -30).measure();
+        LoudnessMeter m =
+                new ToneSequence(SR, 5).add(20, -28, -28, -24, -30, -30).measure();
         assertEquals(-23.0, m.integratedLufs(), TOL);
     }
 
@@ -112,7 +136,8 @@ class Tech3341LoudnessTest {
     void case10MaxShortTermOfOffGridBursts() {
         for (int k = 0; k < 20; k++) {
             double lead = 0.5 + k * 0.1375 + k * k * 0.00113;
-            LoudnessMeter m = new ToneSequence(SR, 2).silence(lead).add(3, -23).silence(2).measure();
+            LoudnessMeter m =
+                    new ToneSequence(SR, 2).silence(lead).add(3, -23).silence(2).measure();
             assertEquals(-23.0, m.shortTermMaxLufs(), TOL, "lead " + lead);
         }
     }
@@ -157,7 +182,11 @@ class Tech3341LoudnessTest {
     void case13MaxMomentaryOfOffGridBursts() {
         for (int k = 0; k < 20; k++) {
             double lead = 0.3 + k * 0.01237;
-            LoudnessMeter m = new ToneSequence(SR, 2).silence(lead).add(0.4, -23).silence(0.5).measure();
+            LoudnessMeter m = new ToneSequence(SR, 2)
+                    .silence(lead)
+                    .add(0.4, -23)
+                    .silence(0.5)
+                    .measure();
             assertEquals(-23.0, m.momentaryMaxLufs(), TOL, "lead " + lead);
         }
     }

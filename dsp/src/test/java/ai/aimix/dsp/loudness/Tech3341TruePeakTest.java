@@ -1,10 +1,10 @@
 package ai.aimix.dsp.loudness;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * True-peak test signals of EBU Tech 3341 (v3), cases 15-19 (sines at 48 kHz whose samples miss the peak), and
@@ -15,7 +15,8 @@ class Tech3341TruePeakTest {
     static final int SR = 48000;
 
     static void assertTruePeak(double expectedDb, double measuredDb, String what) {
-        assertTrue(measuredDb <= expectedDb + 0.2 && measuredDb >= expectedDb - 0.4,
+        assertTrue(
+                measuredDb <= expectedDb + 0.2 && measuredDb >= expectedDb - 0.4,
                 what + ": expected " + expectedDb + " +0.2/-0.4 dBTP, measured " + measuredDb);
     }
 
@@ -45,7 +46,8 @@ class Tech3341TruePeakTest {
         "16, 4, 45, 0.5, -6.0",
         "17, 6, 60, 0.5, -6.0",
         "18, 8, 67.5, 0.5, -6.0",
-        "19, 4, 45, 1.41, 3.0"})
+        "19, 4, 45, 1.41, 3.0"
+    })
     void sines(int testCase, int divisor, double phaseDeg, double amplitude, double expectedDbtp) {
         float[] x = new float[SR];
         double phase = Math.toRadians(phaseDeg);

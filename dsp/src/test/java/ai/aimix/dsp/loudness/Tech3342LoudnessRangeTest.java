@@ -1,9 +1,9 @@
 package ai.aimix.dsp.loudness;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * EBU Tech 3342 (v3) loudness range test signals 1-4, synthesised as stereo 1 kHz sines at 48 kHz and 44.1 kHz,
@@ -19,7 +19,8 @@ class Tech3342LoudnessRangeTest {
         "3, 48000, 20, -40 -20",
         "4, 48000, 15, -50 -35 -20 -35 -50",
         "1, 44100, 10, -20 -30",
-        "4, 44100, 15, -50 -35 -20 -35 -50"})
+        "4, 44100, 15, -50 -35 -20 -35 -50"
+    })
     void loudnessRange(int testCase, int sampleRate, double expectedLu, String levels) {
         ToneSequence s = new ToneSequence(sampleRate, 2);
         for (String level : levels.split(" ")) {

@@ -1,8 +1,8 @@
 package ai.aimix.dsp.loudness;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The EBU loudness test signals are 1 kHz sines (levels in dBFS of the sine's peak, per channel) in sequences of

@@ -1,10 +1,10 @@
 package ai.aimix.dsp.loudness;
 
-import ai.aimix.dsp.Signals;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.dsp.Signals;
+import org.junit.jupiter.api.Test;
 
 class TruePeakMeterTest {
 

@@ -1,18 +1,16 @@
 package ai.aimix.dsp.metrics;
 
-import org.jtransforms.fft.DoubleFFT_1D;
-
-import java.util.SplittableRandom;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.github.jaredmdobson.concentus.OpusSignal;
+import java.util.SplittableRandom;
+import org.jtransforms.fft.DoubleFFT_1D;
 
 /** Known degradations of a signal, for checking that quality metrics order them correctly. */
 public final class Degradations {
-    private Degradations() {
-    }
+    private Degradations() {}
 
     /**
      * Real perceptual coding: an Opus encode and decode (concentus, a pure-Java port of libopus) at
@@ -24,14 +22,12 @@ public final class Degradations {
             int channels = x.length;
             int rate = 48000;
             int frame = rate / 50;
-            OpusEncoder enc = new OpusEncoder(rate,
-                    channels, OpusApplication.OPUS_APPLICATION_AUDIO);
+            OpusEncoder enc = new OpusEncoder(rate, channels, OpusApplication.OPUS_APPLICATION_AUDIO);
             enc.setBitrate(bitsPerSecond);
             enc.setComplexity(10);
             enc.setUseVBR(true);
             enc.setSignalType(OpusSignal.OPUS_SIGNAL_MUSIC);
-            OpusDecoder dec = new OpusDecoder(rate,
-                    channels);
+            OpusDecoder dec = new OpusDecoder(rate, channels);
             int lookahead = enc.getLookahead();
             int n = x[0].length;
             int total = n + lookahead;
@@ -137,8 +133,8 @@ public final class Degradations {
         return transformCoded(x, sampleRate, smrDb, bandwidthHz, 1024, 32);
     }
 
-    public static float[][] transformCoded(float[][] x, int sampleRate, double smrDb, double bandwidthHz, int n,
-                                           int bandWidth) {
+    public static float[][] transformCoded(
+            float[][] x, int sampleRate, double smrDb, double bandwidthHz, int n, int bandWidth) {
         float[][] out = new float[x.length][];
         double[] window = new double[2 * n];
         for (int i = 0; i < 2 * n; i++) {

@@ -1,14 +1,14 @@
 package ai.aimix.dsp.metrics;
 
-import ai.aimix.dsp.resample.Resampler;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.dsp.resample.Resampler;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class MixComparisonTest {
 
@@ -35,8 +35,8 @@ class MixComparisonTest {
     void reconcilesRateAndLengthAndSaysSo() {
         float[][] ref = TestMusic.stereo(44100, 4, 3);
         float[][] at48 = new Resampler(44100, 48000).process(ref);
-        float[][] longer = {Arrays.copyOf(at48[0], at48[0].length + 4800),
-            Arrays.copyOf(at48[1], at48[1].length + 4800)};
+        float[][] longer = {Arrays.copyOf(at48[0], at48[0].length + 4800), Arrays.copyOf(at48[1], at48[1].length + 4800)
+        };
         MixComparison m = MixComparison.compare(ref, 44100, longer, 48000, true);
         assertEquals(2, m.notes.stream().filter(n -> n.contains("resampled")).count(), m.notes.toString());
         assertTrue(m.notes.stream().anyMatch(n -> n.startsWith("lengths differ")), m.notes.toString());
@@ -49,12 +49,14 @@ class MixComparisonTest {
     @Test
     void refusesWhatItCannotCompare() {
         float[][] st = TestMusic.stereo(44100, 1, 3);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MixComparison.compare(st, 44100, new float[][] {st[0]}, 44100, false));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MixComparison.compare(new float[3][100], 44100, new float[3][100], 44100, false));
-        assertThrows(IllegalArgumentException.class,
-                () -> MixComparison.compare(new float[2][0], 44100, st, 44100, false));
+        assertThrows(
+                IllegalArgumentException.class, () -> MixComparison.compare(new float[2][0], 44100, st, 44100, false));
     }
 
     /**
@@ -85,8 +87,10 @@ class MixComparisonTest {
                 other[c][i] *= 0.3f;
             }
         }
-        assertEquals(MixComparison.compare(ref, 44100, other, 44100, false).mrStft.distance,
-                MixComparison.matchedDistance(ref, other, 44100), 1e-12);
+        assertEquals(
+                MixComparison.compare(ref, 44100, other, 44100, false).mrStft.distance,
+                MixComparison.matchedDistance(ref, other, 44100),
+                1e-12);
         assertEquals(0, MixComparison.matchedDistance(ref, ref, 44100), 1e-12);
     }
 }

@@ -1,17 +1,16 @@
 package ai.aimix.dsp.metrics;
 
-import ai.aimix.dsp.Signals;
-import ai.aimix.dsp.filter.Biquad;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.dsp.Signals;
+import ai.aimix.dsp.filter.Biquad;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class MixFeaturesTest {
     static final int SR = 44100;
@@ -65,7 +64,8 @@ class MixFeaturesTest {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
-            x[i] = (float) (sigma * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+            x[i] = (float)
+                    (sigma * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
         }
         return x;
     }

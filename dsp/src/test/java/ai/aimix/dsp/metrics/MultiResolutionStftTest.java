@@ -1,11 +1,11 @@
 package ai.aimix.dsp.metrics;
 
-import ai.aimix.dsp.Signals;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.dsp.Signals;
+import org.junit.jupiter.api.Test;
 
 class MultiResolutionStftTest {
     static final int SR = 44100;
@@ -80,9 +80,11 @@ class MultiResolutionStftTest {
         MultiResolutionStft.Result r = MultiResolutionStft.distance(new float[][] {a}, new float[][] {scale(a, 0.5)});
         assertEquals(3, r.terms.size());
         assertTrue(Double.isNaN(r.side));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MultiResolutionStft.distance(new float[][] {a}, new float[][] {a, a}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MultiResolutionStft.distance(new float[][] {a}, new float[][] {new float[10]}));
     }
 }

@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
  * peaking around -6 dBFS.
  */
 public final class TestMusic {
-    private TestMusic() {
-    }
+    private TestMusic() {}
 
     public static float[][] stereo(int sampleRate, double seconds, long seed) {
         int n = (int) Math.round(seconds * sampleRate);
@@ -46,8 +45,17 @@ public final class TestMusic {
         return 440 * Math.pow(2, (note - 69) / 12.0);
     }
 
-    private static void note(double[] l, double[] r, int sr, double start, double length, double f, double amp,
-                             int harmonics, double decay, double pan) {
+    private static void note(
+            double[] l,
+            double[] r,
+            int sr,
+            double start,
+            double length,
+            double f,
+            double amp,
+            int harmonics,
+            double decay,
+            double pan) {
         int from = (int) (start * sr);
         int to = Math.min(l.length, from + (int) (length * sr));
         double gl = Math.cos(pan * Math.PI / 2);

@@ -1,21 +1,23 @@
 package ai.aimix.dsp.mix;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.dsp.Signals;
 import ai.aimix.dsp.loudness.LoudnessMeter;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.Arrays;
-
 class MixRendererTest {
 
     static RenderSettings settings(double sr, int segment) {
-        return RenderSettings.builder(sr).segmentFrames(segment).rampFrames(Math.min(2048, segment)).build();
+        return RenderSettings.builder(sr)
+                .segmentFrames(segment)
+                .rampFrames(Math.min(2048, segment))
+                .build();
     }
 
     /** Varied stems: a stereo drum-like noise burst pattern, a mono bass sine, a stereo chord. */
@@ -48,7 +50,8 @@ class MixRendererTest {
                     (float) (-12 + 18 * r.nextDouble()), (float) (2 * r.nextDouble() - 1),
                     (float) (-12 + 24 * r.nextDouble()), (float) (-12 + 24 * r.nextDouble()),
                     (float) (-12 + 24 * r.nextDouble()), (float) (-40 + 40 * r.nextDouble()),
-                    (float) (1 + 7 * r.nextDouble())};
+                    (float) (1 + 7 * r.nextDouble())
+                };
             }
         }
         return s;
@@ -135,8 +138,12 @@ class MixRendererTest {
         double sr = 44100;
         int segment = 8192;
         int frames = 4 * segment;
-        RenderSettings s = RenderSettings.builder(sr).segmentFrames(segment).rampFrames(2048)
-                .masterGainRange(0, 0).ceilingDbfs(0).build();
+        RenderSettings s = RenderSettings.builder(sr)
+                .segmentFrames(segment)
+                .rampFrames(2048)
+                .masterGainRange(0, 0)
+                .ceilingDbfs(0)
+                .build();
         float[] tone = Signals.sine(100, 0.25, sr, frames, 0);
         float[][][] schedule = new float[4][1][];
         schedule[0][0] = new float[] {-12, -1, 0, 0, 0, 0, 1};

@@ -1,15 +1,15 @@
 package ai.aimix.dsp.spectral;
 
-import ai.aimix.dsp.io.Golden;
-import ai.aimix.dsp.io.NpyArray;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.dsp.io.Golden;
+import ai.aimix.dsp.io.NpyArray;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Mel filterbanks and power mel spectrograms against librosa 0.10's algorithms, as re-implemented in numpy by
@@ -22,8 +22,8 @@ class LibrosaGoldenTest {
     @Test
     void publishedFirstRow() {
         float[] row = MelFilterbank.librosaDefault(22050, 2048, 128).band(0);
-        assertArrayEquals(new float[] {0f, 0.0161829f, 0.0323657f, 0.0289901f, 0.0128072f, 0f},
-                Arrays.copyOf(row, 6), 5e-8f);
+        assertArrayEquals(
+                new float[] {0f, 0.0161829f, 0.0323657f, 0.0289901f, 0.0128072f, 0f}, Arrays.copyOf(row, 6), 5e-8f);
     }
 
     /** Filterbanks equal librosa's float32 weights bit for bit (tolerance: one float32 ulp, for exp/log ulps). */
@@ -31,9 +31,9 @@ class LibrosaGoldenTest {
     @CsvSource({
         "mel_sr22050_n2048_m128_slaney.npy, 22050, 2048, 128, 0, 11025, SLANEY, true",
         "mel_sr44100_n2048_m64_htk_nonorm.npy, 44100, 2048, 64, 0, 22050, HTK, false",
-        "mel_sr16000_n512_m40_fmin20_fmax7600_slaney.npy, 16000, 512, 40, 20, 7600, SLANEY, true"})
-    void filterbanks(String file, int sr, int nFft, int bands, double fmin, double fmax, MelScale scale,
-                     boolean norm) {
+        "mel_sr16000_n512_m40_fmin20_fmax7600_slaney.npy, 16000, 512, 40, 20, 7600, SLANEY, true"
+    })
+    void filterbanks(String file, int sr, int nFft, int bands, double fmin, double fmax, MelScale scale, boolean norm) {
         float[][] golden = Golden.npy("librosa/" + file).rows();
         MelFilterbank bank = new MelFilterbank(sr, nFft, bands, fmin, fmax, scale, norm);
         int differing = 0;
@@ -59,9 +59,10 @@ class LibrosaGoldenTest {
     @CsvSource({
         "melspec_sr22050_constant.npy, signal_sr22050.npy, 22050, 2048, 512, 128, SLANEY, CONSTANT",
         "melspec_sr22050_reflect.npy, signal_sr22050.npy, 22050, 2048, 512, 128, SLANEY, REFLECT",
-        "melspec_sr16000_n512_hop160_m40_htk.npy, signal_sr16000.npy, 16000, 512, 160, 40, HTK, CONSTANT"})
-    void melSpectrograms(String file, String signal, int sr, int nFft, int hop, int bands, MelScale scale,
-                         PadMode pad) {
+        "melspec_sr16000_n512_hop160_m40_htk.npy, signal_sr16000.npy, 16000, 512, 160, 40, HTK, CONSTANT"
+    })
+    void melSpectrograms(
+            String file, String signal, int sr, int nFft, int hop, int bands, MelScale scale, PadMode pad) {
         float[] y = Golden.npy("librosa/" + signal).floats();
         NpyArray golden = Golden.npy("librosa/" + file);
         MelFilterbank bank = new MelFilterbank(sr, nFft, bands, 0, sr / 2.0, scale, true);

@@ -1,10 +1,10 @@
 package ai.aimix.dsp.spectral;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.aimix.dsp.Signals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** JTransforms-based power spectra against a direct DFT and against the analytic sine response. */
 class PowerSpectrumTest {

@@ -1,20 +1,25 @@
 package ai.aimix.dsp.spectral;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.aimix.dsp.Signals;
+import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Frames continue across block boundaries exactly as if the signal were one array. */
 class StreamingLogMelTest {
 
     @ParameterizedTest
     @CsvSource({
-        "100,2048,512,7", "1024,2048,512,1", "1025,2048,512,2", "65536,2048,512,1", "65536,2048,512,5",
-        "200000,2048,512,13", "44100,1024,256,9", "30000,2048,512,40"
+        "100,2048,512,7",
+        "1024,2048,512,1",
+        "1025,2048,512,2",
+        "65536,2048,512,1",
+        "65536,2048,512,5",
+        "200000,2048,512,13",
+        "44100,1024,256,9",
+        "30000,2048,512,40"
     })
     void anySplitGivesTheWholeArrayFrames(int length, int nFft, int hop, long seed) {
         double sr = 44100;

@@ -8,12 +8,11 @@ import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ContractLimits;
 import ai.aimix.schema.codec.DecodeException;
 import ai.aimix.schema.internal.InboundRecord;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes mix.requests and audio.chunks records (Avro single-object encoding). Bytes that do not decode are not
@@ -76,8 +75,11 @@ public final class InboundDeserializer implements KafkaRecordDeserializationSche
             throw new DecodeException(code, problem + "; the record belongs to no mix and was dropped", null);
         }
         if (!mixId.equals(key)) {
-            throw new DecodeException(code, "the Kafka key (" + ContractLimits.preview(key) + ") is not the mix id "
-                    + ContractLimits.preview(mixId) + ": every record of a mix is keyed by its id", null);
+            throw new DecodeException(
+                    code,
+                    "the Kafka key (" + ContractLimits.preview(key) + ") is not the mix id "
+                            + ContractLimits.preview(mixId) + ": every record of a mix is keyed by its id",
+                    null);
         }
     }
 

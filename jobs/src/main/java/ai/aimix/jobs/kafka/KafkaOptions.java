@@ -25,11 +25,13 @@ public final class KafkaOptions {
     private KafkaOptions() {}
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("aimix.kafka.bootstrap-servers")
-            .stringType().defaultValue("localhost:9092")
+            .stringType()
+            .defaultValue("localhost:9092")
             .withDescription("Kafka bootstrap servers the jobs read from and write to.");
 
     public static final ConfigOption<String> CLIENT_CONFIG_FILE = key("aimix.kafka.client-config-file")
-            .stringType().noDefaultValue()
+            .stringType()
+            .noDefaultValue()
             .withDescription("A Kafka client properties file (the format of Kafka's own tools' --command-config) whose "
                     + "settings every Kafka client of the job uses, e.g. security.protocol, sasl.mechanism, "
                     + "sasl.jaas.config, ssl.truststore.location: how to reach a secured Kafka without putting its "
@@ -38,41 +40,49 @@ public final class KafkaOptions {
                     + "own and cannot be set.");
 
     public static final ConfigOption<Boolean> EXACTLY_ONCE = key("aimix.kafka.exactly-once")
-            .booleanType().defaultValue(true)
+            .booleanType()
+            .defaultValue(true)
             .withDescription("Write outputs in Kafka transactions committed on checkpoints (read them with "
                     + "isolation.level=read_committed). Off: at-least-once, visible at once.");
 
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = key("aimix.kafka.transaction-timeout")
-            .durationType().defaultValue(Duration.ofMinutes(10))
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
             .withDescription("Kafka transaction timeout of the sinks. Must be below the broker's "
                     + "transaction.max.timeout.ms (15 min by default) and above the checkpoint interval.");
 
     public static final ConfigOption<String> TOPIC_REGISTRY = key("aimix.topics.registry")
-            .stringType().defaultValue(Contract.MODELS_REGISTRY)
+            .stringType()
+            .defaultValue(Contract.MODELS_REGISTRY)
             .withDescription("Compacted topic of model descriptors and league champions, read from the beginning "
                     + "as a broadcast stream.");
 
     public static final ConfigOption<MemorySize> FETCH_MAX_BYTES = key("aimix.kafka.fetch-max-bytes")
-            .memoryType().defaultValue(MemorySize.ofMebiBytes(64))
+            .memoryType()
+            .defaultValue(MemorySize.ofMebiBytes(64))
             .withDescription("Consumer fetch.max.bytes of the jobs' sources: the most one fetch returns over all "
                     + "partitions, so a burst of audio chunks arrives in few round trips.");
 
     public static final ConfigOption<Duration> PARTITION_DISCOVERY = key("aimix.kafka.partition-discovery-interval")
-            .durationType().defaultValue(Duration.ofSeconds(30))
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
             .withDescription("How often the jobs' sources look for new partitions of their topics (a topic grown "
                     + "with kafka-topics --alter is read from then on).");
 
     public static final ConfigOption<Duration> PRODUCER_LINGER = key("aimix.kafka.producer.linger")
-            .durationType().defaultValue(Duration.ofMillis(5))
+            .durationType()
+            .defaultValue(Duration.ofMillis(5))
             .withDescription("Producer linger.ms of the sinks: how long a batch waits to fill before it is sent.");
 
     public static final ConfigOption<MemorySize> PRODUCER_BATCH_SIZE = key("aimix.kafka.producer.batch-size")
-            .memoryType().defaultValue(MemorySize.ofMebiBytes(1))
+            .memoryType()
+            .defaultValue(MemorySize.ofMebiBytes(1))
             .withDescription("Producer batch.size of the sinks: mixed audio goes out in chunks of up to 1 MB, so one "
                     + "batch holds at least one chunk.");
 
     public static final ConfigOption<String> PRODUCER_COMPRESSION = key("aimix.kafka.producer.compression")
-            .stringType().defaultValue("none")
+            .stringType()
+            .defaultValue("none")
             .withDescription("Producer compression.type of the sinks (none, gzip, snappy, lz4, zstd). PCM audio "
                     + "hardly compresses; none saves the CPU.");
 

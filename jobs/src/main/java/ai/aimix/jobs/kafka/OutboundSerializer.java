@@ -6,10 +6,9 @@ import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.internal.OutboundRecord;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.nio.charset.StandardCharsets;
 
 /** Routes each outbound payload to its topic, keyed by mix id, in Avro single-object encoding. */
 public final class OutboundSerializer implements KafkaRecordSerializationSchema<OutboundRecord> {
@@ -43,8 +42,8 @@ public final class OutboundSerializer implements KafkaRecordSerializationSchema<
             return new ProducerRecord<>(resultsTopic, key(r.getMixId()), Contract.RESULT.encode(r));
         }
         MixError e = (MixError) p;
-        return new ProducerRecord<>(errorsTopic, e.getMixId() == null ? null : key(e.getMixId()),
-                Contract.ERROR.encode(e));
+        return new ProducerRecord<>(
+                errorsTopic, e.getMixId() == null ? null : key(e.getMixId()), Contract.ERROR.encode(e));
     }
 
     private static byte[] key(String mixId) {

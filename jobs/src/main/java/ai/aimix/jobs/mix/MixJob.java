@@ -64,16 +64,21 @@ public final class MixJob {
     private PredictorFactory predictors;
     private MapFunction<OutboundRecord, OutboundRecord> outputTap;
 
-    public MixJob(ReadableConfig config, Source<InboundRecord, ?, ?> source, Source<RegistryEntry, ?, ?> registry,
-                  Sink<OutboundRecord> sink) {
+    public MixJob(
+            ReadableConfig config,
+            Source<InboundRecord, ?, ?> source,
+            Source<RegistryEntry, ?, ?> registry,
+            Sink<OutboundRecord> sink) {
         MixJobOptions.validate(config);
         this.config = config;
         this.source = source;
         this.registry = registry;
         this.sink = sink;
-        this.predictors = OnnxPredictor.factory(MixJobOptions.sessions(config),
+        this.predictors = OnnxPredictor.factory(
+                MixJobOptions.sessions(config),
                 config.get(MixJobOptions.SESSION_CACHE_SESSIONS),
-                config.get(MixJobOptions.SESSION_CACHE_BYTES).getBytes(), config.get(ModelStoreOptions.MODEL_STORE),
+                config.get(MixJobOptions.SESSION_CACHE_BYTES).getBytes(),
+                config.get(ModelStoreOptions.MODEL_STORE),
                 config.get(ModelStoreOptions.MAX_MODEL_BYTES).getBytes());
     }
 
@@ -110,10 +115,12 @@ public final class MixJob {
                 .setTopics(c.get(MixJobOptions.TOPIC_REQUESTS), c.get(MixJobOptions.TOPIC_CHUNKS))
                 .setGroupId(c.get(MixJobOptions.GROUP_ID))
                 .setStartingOffsets(start)
-                .setDeserializer(new InboundDeserializer(c.get(MixJobOptions.TOPIC_REQUESTS),
-                        c.get(MixJobOptions.TOPIC_CHUNKS)))
-                .setProperty("max.partition.fetch.bytes",
-                        String.valueOf(c.get(MixJobOptions.FETCH_MAX_PARTITION_BYTES).getBytes()))
+                .setDeserializer(
+                        new InboundDeserializer(c.get(MixJobOptions.TOPIC_REQUESTS), c.get(MixJobOptions.TOPIC_CHUNKS)))
+                .setProperty(
+                        "max.partition.fetch.bytes",
+                        String.valueOf(
+                                c.get(MixJobOptions.FETCH_MAX_PARTITION_BYTES).getBytes()))
                 .build();
     }
 
@@ -132,58 +139,74 @@ public final class MixJob {
 
     /** The job's transactional sink: every output topic in one transaction per checkpoint. */
     public static KafkaSink<OutboundRecord> kafkaSink(ReadableConfig c) {
-        return KafkaConnectors.transactionalSink(c, new OutboundSerializer(c.get(MixJobOptions.TOPIC_OUTPUT),
-                        c.get(MixJobOptions.TOPIC_PROGRESS), c.get(MixJobOptions.TOPIC_RESULTS),
-                        c.get(MixJobOptions.TOPIC_ERRORS)), c.get(MixJobOptions.TRANSACTIONAL_ID_PREFIX));
+        return KafkaConnectors.transactionalSink(
+                c,
+                new OutboundSerializer(
+                        c.get(MixJobOptions.TOPIC_OUTPUT),
+                        c.get(MixJobOptions.TOPIC_PROGRESS),
+                        c.get(MixJobOptions.TOPIC_RESULTS),
+                        c.get(MixJobOptions.TOPIC_ERRORS)),
+                c.get(MixJobOptions.TRANSACTIONAL_ID_PREFIX));
     }
 
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<InboundRecord> inbound = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka: mix.requests + audio.chunks")
+        DataStream<InboundRecord> inbound = env.fromSource(
+                        source, WatermarkStrategy.noWatermarks(), "Kafka: mix.requests + audio.chunks")
                 .uid("kafka-source");
-        SingleOutputStreamOperator<InboundRecord> decoded = inbound
-                .process(new RouteDecodeErrors())
-                .name("Route undecodable records").uid("route-inbound");
+        SingleOutputStreamOperator<InboundRecord> decoded = inbound.process(new RouteDecodeErrors())
+                .name("Route undecodable records")
+                .uid("route-inbound");
 
-        BroadcastStream<RegistryEntry> models = env
-                .fromSource(registry, WatermarkStrategy.noWatermarks(), "Kafka: models.registry")
-                .uid("registry-source").setParallelism(1)
+        BroadcastStream<RegistryEntry> models = env.fromSource(
+                        registry, WatermarkStrategy.noWatermarks(), "Kafka: models.registry")
+                .uid("registry-source")
+                .setParallelism(1)
                 .broadcast(RegistryState.DESCRIPTOR);
 
-        SingleOutputStreamOperator<SegmentRecord> aligned = decoded
-                .keyBy(new Keys.Inbound(), Types.STRING)
+        SingleOutputStreamOperator<SegmentRecord> aligned = decoded.keyBy(new Keys.Inbound(), Types.STRING)
                 .connect(models)
                 .process(new SegmentAligner(MixJobOptions.align(config)))
-                .name("Segment alignment").uid("segment-aligner");
+                .name("Segment alignment")
+                .uid("segment-aligner");
 
-        SingleOutputStreamOperator<SegmentRecord> mel = DataStreamUtils
-                .reinterpretAsKeyedStream(aligned, new Keys.Segment(), Types.STRING)
+        SingleOutputStreamOperator<SegmentRecord> mel = DataStreamUtils.reinterpretAsKeyedStream(
+                        aligned, new Keys.Segment(), Types.STRING)
                 .process(new LogMelFunction(MixJobOptions.mel(config)))
-                .name("STFT / log-mel").uid("log-mel");
+                .name("STFT / log-mel")
+                .uid("log-mel");
 
-        SingleOutputStreamOperator<SegmentRecord> inferred = mel
-                .transform("Batched ONNX inference", TypeInformation.of(SegmentRecord.class),
+        SingleOutputStreamOperator<SegmentRecord> inferred = mel.transform(
+                        "Batched ONNX inference",
+                        TypeInformation.of(SegmentRecord.class),
                         new BatchInferenceOperator(MixJobOptions.inference(config), predictors))
                 .uid("batch-inference");
 
-        SingleOutputStreamOperator<OutboundRecord> mixed = DataStreamUtils
-                .reinterpretAsKeyedStream(inferred, new Keys.Segment(), Types.STRING)
+        SingleOutputStreamOperator<OutboundRecord> mixed = DataStreamUtils.reinterpretAsKeyedStream(
+                        inferred, new Keys.Segment(), Types.STRING)
                 .process(new MixAssemblyFunction(MixJobOptions.assembly(config)))
-                .name("Mix assembly").uid("mix-assembly");
+                .name("Mix assembly")
+                .uid("mix-assembly");
 
         DataStream<MixError> errors = decoded.getSideOutput(RouteDecodeErrors.ERRORS)
-                .union(aligned.getSideOutput(SegmentAligner.ERRORS),
+                .union(
+                        aligned.getSideOutput(SegmentAligner.ERRORS),
                         inferred.getSideOutput(BatchInferenceOperator.ERRORS));
-        DataStream<OutboundRecord> deadLetters = errors
-                .map(new ToOutbound()).returns(OutboundRecord.class)
-                .name("Dead letters").uid("dead-letters");
+        DataStream<OutboundRecord> deadLetters = errors.map(new ToOutbound())
+                .returns(OutboundRecord.class)
+                .name("Dead letters")
+                .uid("dead-letters");
 
         DataStream<OutboundRecord> outbound = mixed.union(deadLetters);
         if (outputTap != null) {
-            outbound = outbound.map(outputTap).returns(OutboundRecord.class).name("Output tap").uid("output-tap");
+            outbound = outbound.map(outputTap)
+                    .returns(OutboundRecord.class)
+                    .name("Output tap")
+                    .uid("output-tap");
         }
-        outbound.sinkTo(sink).name("Kafka: mix.output, mix.progress, mix.results, mix.errors").uid("kafka-sink");
+        outbound.sinkTo(sink)
+                .name("Kafka: mix.output, mix.progress, mix.results, mix.errors")
+                .uid("kafka-sink");
     }
 
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {

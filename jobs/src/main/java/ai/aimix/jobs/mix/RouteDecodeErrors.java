@@ -11,8 +11,8 @@ import org.apache.flink.util.OutputTag;
 public final class RouteDecodeErrors extends ProcessFunction<InboundRecord, InboundRecord> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<MixError> ERRORS = new OutputTag<>("decode-errors",
-            TypeInformation.of(MixError.class));
+    public static final OutputTag<MixError> ERRORS =
+            new OutputTag<>("decode-errors", TypeInformation.of(MixError.class));
 
     @Override
     public void processElement(InboundRecord in, Context ctx, Collector<InboundRecord> out) {

@@ -13,7 +13,8 @@ public final class ModelStoreOptions {
     private ModelStoreOptions() {}
 
     public static final ConfigOption<String> MODEL_STORE = key("aimix.model-store.path")
-            .stringType().noDefaultValue()
+            .stringType()
+            .noDefaultValue()
             .withDescription("Where model files are written (versions/<id>/model.onnx): a Flink file system URI "
                     + "(file:///..., s3://bucket/prefix with Flink's S3 plugin) or a local path. Required; the "
                     + "embedded default uses one under its data directory. The job reads each model from this store "
@@ -21,7 +22,8 @@ public final class ModelStoreOptions {
                     + "names.");
 
     public static final ConfigOption<MemorySize> MAX_MODEL_BYTES = key("aimix.models.max-model-bytes")
-            .memoryType().defaultValue(new MemorySize(ModelStore.DEFAULT_MAX_MODEL_BYTES))
+            .memoryType()
+            .defaultValue(new MemorySize(ModelStore.DEFAULT_MAX_MODEL_BYTES))
             .withDescription("Largest model file the job loads: a descriptor declaring more is refused before "
                     + "anything is read (MODEL_FAILURE), and a file of another size than its descriptor declares too.");
 

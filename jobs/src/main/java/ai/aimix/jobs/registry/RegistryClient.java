@@ -11,19 +11,6 @@ import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.DecodeException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,10 +19,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes the models.registry topic from outside Flink (the command line, the embedded stack's bootstrap):
@@ -65,8 +64,8 @@ public final class RegistryClient {
      * Stores a new model and registers it as a candidate: the bytes go to the store before the descriptor is
      * published, and a model id the registry already knows is refused.
      */
-    public ModelDescriptor publishCandidate(ModelStore store, String id, byte[] onnx, ModelLineage lineage,
-                                            Map<String, Double> metrics)
+    public ModelDescriptor publishCandidate(
+            ModelStore store, String id, byte[] onnx, ModelLineage lineage, Map<String, Double> metrics)
             throws IOException, UnsupportedModelFormatException, RegistryException {
         RegistryView view = read();
         if (view.model(id).isPresent()) {
@@ -160,8 +159,8 @@ public final class RegistryClient {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             List<Future<?>> sent = new ArrayList<>();
             for (RegistryEntry e : entries) {
-                sent.add(producer.send(new ProducerRecord<>(topic, RegistryView.key(e).getBytes(StandardCharsets.UTF_8),
-                        Contract.REGISTRY.encode(e))));
+                sent.add(producer.send(new ProducerRecord<>(
+                        topic, RegistryView.key(e).getBytes(StandardCharsets.UTF_8), Contract.REGISTRY.encode(e))));
             }
             producer.flush();
             for (Future<?> f : sent) {

@@ -47,8 +47,11 @@ public final class RegistryDeserializer implements KafkaRecordDeserializationSch
             if (skipped != null) {
                 skipped.inc();
             }
-            LOG.warn("Skipping a models.registry record that cannot be applied, at partition {} offset {}: {}",
-                    record.partition(), record.offset(), problem);
+            LOG.warn(
+                    "Skipping a models.registry record that cannot be applied, at partition {} offset {}: {}",
+                    record.partition(),
+                    record.offset(),
+                    problem);
             return;
         }
         out.collect(entry);

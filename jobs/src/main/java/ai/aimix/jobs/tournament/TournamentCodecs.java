@@ -5,25 +5,24 @@ import ai.aimix.model.registry.RegistryView;
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.TournamentError;
+import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Vote;
 import ai.aimix.schema.auth.BattleSeals;
 import ai.aimix.schema.auth.TournamentKeys;
 import ai.aimix.schema.auth.VoterTokens;
-import ai.aimix.schema.TournamentError;
-import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ContractLimits;
 import ai.aimix.schema.codec.DecodeException;
 import ai.aimix.schema.internal.TournamentInbound;
 import ai.aimix.schema.internal.TournamentOutbound;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Kafka (de)serialisation of the tournament job's topics (battles, votes and the model registry in; standings, errors,
@@ -32,8 +31,7 @@ import java.nio.charset.StandardCharsets;
  * can stop the job.
  */
 final class TournamentCodecs {
-    private TournamentCodecs() {
-    }
+    private TournamentCodecs() {}
 
     static final class Inbound implements KafkaRecordDeserializationSchema<TournamentInbound> {
         private static final long serialVersionUID = 1L;
@@ -83,8 +81,14 @@ final class TournamentCodecs {
                     throw new Refused(TournamentErrorCode.UNKNOWN_SCHEMA, "unexpected topic " + r.topic());
                 }
             } catch (DecodeException e) {
-                refuse(r, key, e.code() == ErrorCode.UNKNOWN_SCHEMA ? TournamentErrorCode.UNKNOWN_SCHEMA
-                        : TournamentErrorCode.UNDECODABLE, e.getMessage(), out);
+                refuse(
+                        r,
+                        key,
+                        e.code() == ErrorCode.UNKNOWN_SCHEMA
+                                ? TournamentErrorCode.UNKNOWN_SCHEMA
+                                : TournamentErrorCode.UNDECODABLE,
+                        e.getMessage(),
+                        out);
             } catch (Refused e) {
                 refuse(r, key, e.code, e.getMessage(), out);
             } catch (RuntimeException e) {
@@ -99,28 +103,42 @@ final class TournamentCodecs {
          */
         private Battle opened(Battle b) throws Refused {
             if (b.getExpectedOutcome() != null) {
-                throw new Refused(TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + " carries its "
-                        + "attention-check answer in the clear, where listeners can read it; seal it in 'check'");
+                throw new Refused(
+                        TournamentErrorCode.INVALID_BATTLE,
+                        "battle " + b.getBattleId() + " carries its "
+                                + "attention-check answer in the clear, where listeners can read it; seal it in 'check'");
             }
             if (keys == null) {
                 return b;
             }
             if (b.getCheck() == null) {
-                throw new Refused(TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + " has no sealed "
-                        + "check: every battle carries one, so checks cannot be told apart");
+                throw new Refused(
+                        TournamentErrorCode.INVALID_BATTLE,
+                        "battle " + b.getBattleId() + " has no sealed "
+                                + "check: every battle carries one, so checks cannot be told apart");
             }
             try {
-                return Battle.newBuilder(b).setExpectedOutcome(BattleSeals.open(keys, b).orElse(null)).build();
+                return Battle.newBuilder(b)
+                        .setExpectedOutcome(BattleSeals.open(keys, b).orElse(null))
+                        .build();
             } catch (BattleSeals.BrokenSeal e) {
-                throw new Refused(TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + ": "
-                        + e.getMessage());
+                throw new Refused(
+                        TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId() + ": " + e.getMessage());
             }
         }
 
-        private static void refuse(ConsumerRecord<byte[], byte[]> r, String key, TournamentErrorCode code,
-                                   String message, Collector<TournamentInbound> out) {
-            out.collect(new TournamentInbound(null, null, new TournamentError(code, message, key, null, r.topic(),
-                    r.partition(), r.offset(), System.currentTimeMillis()), null));
+        private static void refuse(
+                ConsumerRecord<byte[], byte[]> r,
+                String key,
+                TournamentErrorCode code,
+                String message,
+                Collector<TournamentInbound> out) {
+            out.collect(new TournamentInbound(
+                    null,
+                    null,
+                    new TournamentError(
+                            code, message, key, null, r.topic(), r.partition(), r.offset(), System.currentTimeMillis()),
+                    null));
         }
 
         private static void requireId(TournamentErrorCode code, String what, String id) throws Refused {
@@ -162,22 +180,31 @@ final class TournamentCodecs {
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(TournamentOutbound o, KafkaSinkContext context, Long timestamp) {
+        public ProducerRecord<byte[], byte[]> serialize(
+                TournamentOutbound o, KafkaSinkContext context, Long timestamp) {
             if (o.getStandings() != null) {
-                return new ProducerRecord<>(standings, o.getStandings().getLeague().getBytes(StandardCharsets.UTF_8),
+                return new ProducerRecord<>(
+                        standings,
+                        o.getStandings().getLeague().getBytes(StandardCharsets.UTF_8),
                         Contract.STANDINGS.encode(o.getStandings()));
             }
             if (o.getRegistry() != null) {
-                return new ProducerRecord<>(registry, RegistryView.key(o.getRegistry()).getBytes(StandardCharsets.UTF_8),
+                return new ProducerRecord<>(
+                        registry,
+                        RegistryView.key(o.getRegistry()).getBytes(StandardCharsets.UTF_8),
                         Contract.REGISTRY.encode(o.getRegistry()));
             }
             if (o.getEvolution() != null) {
-                return new ProducerRecord<>(evolution, o.getEvolution().getLeague().getBytes(StandardCharsets.UTF_8),
+                return new ProducerRecord<>(
+                        evolution,
+                        o.getEvolution().getLeague().getBytes(StandardCharsets.UTF_8),
                         Contract.EVOLUTION.encode(o.getEvolution()));
             }
             TournamentError e = o.getError();
-            return new ProducerRecord<>(errors, e.getBattleId() == null ? null
-                    : e.getBattleId().getBytes(StandardCharsets.UTF_8), Contract.TOURNAMENT_ERROR.encode(e));
+            return new ProducerRecord<>(
+                    errors,
+                    e.getBattleId() == null ? null : e.getBattleId().getBytes(StandardCharsets.UTF_8),
+                    Contract.TOURNAMENT_ERROR.encode(e));
         }
     }
 }

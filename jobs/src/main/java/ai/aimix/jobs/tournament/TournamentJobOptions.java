@@ -1,106 +1,164 @@
 package ai.aimix.jobs.tournament;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 import ai.aimix.jobs.JobOptions;
 import ai.aimix.schema.auth.TournamentKeys;
+import ai.aimix.schema.codec.Contract;
 import ai.aimix.tournament.Breeder;
 import ai.aimix.tournament.Evolution;
 import ai.aimix.tournament.VoteChecks;
-import ai.aimix.schema.codec.Contract;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ReadableConfig;
-
 import java.time.Duration;
 import java.util.List;
-
-import static org.apache.flink.configuration.ConfigOptions.key;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Options of the tournament job ({@code aimix.tournament.*}); the Kafka connection and the registry topic are
  * {@link ai.aimix.jobs.kafka.KafkaOptions}, the model store {@link ai.aimix.jobs.registry.ModelStoreOptions}.
  */
 public final class TournamentJobOptions {
-    public static final ConfigOption<String> JOB_NAME = key("aimix.tournament.job-name").stringType()
-            .defaultValue("AI Mixer tournament").withDescription("Name of the tournament job in the Flink UI.");
-    public static final ConfigOption<String> GROUP_ID = key("aimix.tournament.group-id").stringType()
-            .defaultValue("aimix-tournament").withDescription("Kafka consumer group of the tournament job.");
-    public static final ConfigOption<String> TOPIC_BATTLES = key("aimix.tournament.topics.battles").stringType()
-            .defaultValue(Contract.TOURNAMENT_BATTLES).withDescription("Battles to vote on.");
-    public static final ConfigOption<String> TOPIC_VOTES = key("aimix.tournament.topics.votes").stringType()
-            .defaultValue(Contract.TOURNAMENT_VOTES).withDescription("Listeners' votes.");
-    public static final ConfigOption<String> TOPIC_STANDINGS = key("aimix.tournament.topics.standings").stringType()
-            .defaultValue(Contract.TOURNAMENT_STANDINGS).withDescription("Ratings per league.");
-    public static final ConfigOption<String> TOPIC_ERRORS = key("aimix.tournament.topics.errors").stringType()
-            .defaultValue(Contract.TOURNAMENT_ERRORS).withDescription("Battles and votes not counted, with the reason.");
-    public static final ConfigOption<Duration> REFRESH = key("aimix.tournament.standings-refresh").durationType()
-            .defaultValue(Duration.ofMillis(500)).withDescription("A league's standings are refitted and published at "
-                    + "most this often while votes arrive.");
-    public static final ConfigOption<Double> MIN_LISTEN_SHARE = key("aimix.tournament.min-listen-share").doubleType()
-            .defaultValue(VoteChecks.Settings.DEFAULT_MIN_LISTEN_SHARE).withDescription("A vote needs at least this share of one mix's length of listening.");
-    public static final ConfigOption<Duration> BATTLE_LIFETIME = key("aimix.tournament.battle-lifetime").durationType()
-            .defaultValue(VoteChecks.Settings.DEFAULT_LIFETIME).withDescription("How long a battle without closesAtMillis takes votes.");
+    public static final ConfigOption<String> JOB_NAME = key("aimix.tournament.job-name")
+            .stringType()
+            .defaultValue("AI Mixer tournament")
+            .withDescription("Name of the tournament job in the Flink UI.");
+    public static final ConfigOption<String> GROUP_ID = key("aimix.tournament.group-id")
+            .stringType()
+            .defaultValue("aimix-tournament")
+            .withDescription("Kafka consumer group of the tournament job.");
+    public static final ConfigOption<String> TOPIC_BATTLES = key("aimix.tournament.topics.battles")
+            .stringType()
+            .defaultValue(Contract.TOURNAMENT_BATTLES)
+            .withDescription("Battles to vote on.");
+    public static final ConfigOption<String> TOPIC_VOTES = key("aimix.tournament.topics.votes")
+            .stringType()
+            .defaultValue(Contract.TOURNAMENT_VOTES)
+            .withDescription("Listeners' votes.");
+    public static final ConfigOption<String> TOPIC_STANDINGS = key("aimix.tournament.topics.standings")
+            .stringType()
+            .defaultValue(Contract.TOURNAMENT_STANDINGS)
+            .withDescription("Ratings per league.");
+    public static final ConfigOption<String> TOPIC_ERRORS = key("aimix.tournament.topics.errors")
+            .stringType()
+            .defaultValue(Contract.TOURNAMENT_ERRORS)
+            .withDescription("Battles and votes not counted, with the reason.");
+    public static final ConfigOption<Duration> REFRESH = key("aimix.tournament.standings-refresh")
+            .durationType()
+            .defaultValue(Duration.ofMillis(500))
+            .withDescription(
+                    "A league's standings are refitted and published at " + "most this often while votes arrive.");
+    public static final ConfigOption<Double> MIN_LISTEN_SHARE = key("aimix.tournament.min-listen-share")
+            .doubleType()
+            .defaultValue(VoteChecks.Settings.DEFAULT_MIN_LISTEN_SHARE)
+            .withDescription("A vote needs at least this share of one mix's length of listening.");
+    public static final ConfigOption<Duration> BATTLE_LIFETIME = key("aimix.tournament.battle-lifetime")
+            .durationType()
+            .defaultValue(VoteChecks.Settings.DEFAULT_LIFETIME)
+            .withDescription("How long a battle without closesAtMillis takes votes.");
     public static final ConfigOption<Duration> BATTLE_RETENTION = key("aimix.tournament.battle-retention")
-            .durationType().defaultValue(Duration.ofDays(1)).withDescription("How long a closed battle is remembered "
+            .durationType()
+            .defaultValue(Duration.ofDays(1))
+            .withDescription("How long a closed battle is remembered "
                     + "(late votes: CLOSED_BATTLE; after that UNKNOWN_BATTLE).");
     public static final ConfigOption<Duration> UNKNOWN_BATTLE_WAIT = key("aimix.tournament.unknown-battle-wait")
-            .durationType().defaultValue(Duration.ofSeconds(30)).withDescription("How long a vote waits for a battle "
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("How long a vote waits for a battle "
                     + "the job has not seen yet (they travel on different topics); then UNKNOWN_BATTLE.");
-    public static final ConfigOption<Integer> RATE_BURST = key("aimix.tournament.rate-limit.burst").intType()
-            .defaultValue(30).withDescription("Votes a voter may cast at once.");
+    public static final ConfigOption<Integer> RATE_BURST = key("aimix.tournament.rate-limit.burst")
+            .intType()
+            .defaultValue(30)
+            .withDescription("Votes a voter may cast at once.");
     public static final ConfigOption<Double> RATE_PER_MINUTE = key("aimix.tournament.rate-limit.per-minute")
-            .doubleType().defaultValue(10.0).withDescription("Votes a voter may cast per minute, sustained.");
-    public static final ConfigOption<Double> SCREEN_ALPHA = key("aimix.tournament.screen.alpha").doubleType()
-            .defaultValue(0.2).withDescription("Significance of the abuse screen's first look at a voter (at "
+            .doubleType()
+            .defaultValue(10.0)
+            .withDescription("Votes a voter may cast per minute, sustained.");
+    public static final ConfigOption<Double> SCREEN_ALPHA = key("aimix.tournament.screen.alpha")
+            .doubleType()
+            .defaultValue(0.2)
+            .withDescription("Significance of the abuse screen's first look at a voter (at "
                     + "min-votes screened votes and checks); each later look, at twice as many, gets a quarter of the "
                     + "level before. The trade between bad actors caught and honest voters flagged, in the simulated "
                     + "league with 20 % attention checks: 0.2 catches 93-97 % and flags 2.2-3.0 % of honest voters "
                     + "after 20 votes each (2.2-3.8 % after 80); 0.1 catches 89 % and flags 0.8 %.");
-    public static final ConfigOption<Integer> SCREEN_MIN_VOTES = key("aimix.tournament.screen.min-votes").intType()
-            .defaultValue(20).withDescription("Votes and attention checks a voter needs before the screen first "
+    public static final ConfigOption<Integer> SCREEN_MIN_VOTES = key("aimix.tournament.screen.min-votes")
+            .intType()
+            .defaultValue(20)
+            .withDescription("Votes and attention checks a voter needs before the screen first "
                     + "looks at them; it looks again at twice, four times, ... as many.");
 
-    public static final ConfigOption<String> TOPIC_EVOLUTION = key("aimix.tournament.topics.evolution").stringType()
-            .defaultValue(Contract.TOURNAMENT_EVOLUTION).withDescription("Evolution events: generations bred, champions "
-                    + "promoted.");
+    public static final ConfigOption<String> TOPIC_EVOLUTION = key("aimix.tournament.topics.evolution")
+            .stringType()
+            .defaultValue(Contract.TOURNAMENT_EVOLUTION)
+            .withDescription("Evolution events: generations bred, champions " + "promoted.");
     public static final ConfigOption<List<String>> EVOLUTION_LEAGUES = key("aimix.tournament.evolution.leagues")
-            .stringType().asList().defaultValues().withDescription("Leagues whose models evolve: their champion breeds "
+            .stringType()
+            .asList()
+            .defaultValues()
+            .withDescription("Leagues whose models evolve: their champion breeds "
                     + "children, votes rate them, the best breed the next generation. '*': every league; empty: none "
                     + "(ratings only).");
     public static final ConfigOption<Double> EVOLUTION_INTERVAL_WIDTH = key("aimix.tournament.evolution.interval-width")
-            .doubleType().defaultValue(Evolution.Settings.DEFAULT_INTERVAL_WIDTH).withDescription("A generation ends when every member's 95 % interval is "
+            .doubleType()
+            .defaultValue(Evolution.Settings.DEFAULT_INTERVAL_WIDTH)
+            .withDescription("A generation ends when every member's 95 % interval is "
                     + "narrower than this (Elo points, full width).");
     public static final ConfigOption<Long> EVOLUTION_VOTE_BUDGET = key("aimix.tournament.evolution.vote-budget")
-            .longType().defaultValue(Evolution.Settings.DEFAULT_VOTE_BUDGET).withDescription("A generation also ends when it has used this many counted "
-                    + "votes.");
+            .longType()
+            .defaultValue(Evolution.Settings.DEFAULT_VOTE_BUDGET)
+            .withDescription("A generation also ends when it has used this many counted " + "votes.");
     public static final ConfigOption<Long> EVOLUTION_PROMOTION_MIN_VOTES = key("aimix.tournament.evolution"
-            + ".promotion-min-votes").longType().defaultValue(Evolution.Settings.DEFAULT_PROMOTION_MIN_VOTES).withDescription("A challenger is promoted when its "
-            + "95 % interval lies above the champion's and both have at least this many counted votes.");
-    public static final ConfigOption<Integer> EVOLUTION_CHILDREN = key("aimix.tournament.evolution.children").intType()
-            .defaultValue(Breeder.Settings.DEFAULT_CHILDREN).withDescription("Children bred per generation (the champion survives besides them).");
-    public static final ConfigOption<Integer> EVOLUTION_PARENTS = key("aimix.tournament.evolution.parents").intType()
-            .defaultValue(Breeder.Settings.DEFAULT_PARENTS).withDescription("The best this many members by rating breed (truncation selection).");
-    public static final ConfigOption<Double> EVOLUTION_SIGMA = key("aimix.tournament.evolution.sigma").doubleType()
-            .defaultValue(Breeder.Settings.DEFAULT_SIGMA).withDescription("First mutation step: Gaussian noise of this times each mutated tensor's "
+                    + ".promotion-min-votes")
+            .longType()
+            .defaultValue(Evolution.Settings.DEFAULT_PROMOTION_MIN_VOTES)
+            .withDescription("A challenger is promoted when its "
+                    + "95 % interval lies above the champion's and both have at least this many counted votes.");
+    public static final ConfigOption<Integer> EVOLUTION_CHILDREN = key("aimix.tournament.evolution.children")
+            .intType()
+            .defaultValue(Breeder.Settings.DEFAULT_CHILDREN)
+            .withDescription("Children bred per generation (the champion survives besides them).");
+    public static final ConfigOption<Integer> EVOLUTION_PARENTS = key("aimix.tournament.evolution.parents")
+            .intType()
+            .defaultValue(Breeder.Settings.DEFAULT_PARENTS)
+            .withDescription("The best this many members by rating breed (truncation selection).");
+    public static final ConfigOption<Double> EVOLUTION_SIGMA = key("aimix.tournament.evolution.sigma")
+            .doubleType()
+            .defaultValue(Breeder.Settings.DEFAULT_SIGMA)
+            .withDescription("First mutation step: Gaussian noise of this times each mutated tensor's "
                     + "RMS (at least min-scale) on the output layer; adapted by the 1/5 success rule.");
     public static final ConfigOption<Double> EVOLUTION_MIN_SCALE = key("aimix.tournament.evolution.min-scale")
-            .doubleType().defaultValue(Breeder.Settings.DEFAULT_MIN_SCALE).withDescription("The smallest RMS a mutation is relative to (a neutral "
-                    + "model's output layer is zero).");
-    public static final ConfigOption<Long> EVOLUTION_SEED = key("aimix.tournament.evolution.seed").longType()
-            .defaultValue(Evolution.Settings.DEFAULT_SEED).withDescription("Seed of breeding: a generation's children are a function of their "
+            .doubleType()
+            .defaultValue(Breeder.Settings.DEFAULT_MIN_SCALE)
+            .withDescription(
+                    "The smallest RMS a mutation is relative to (a neutral " + "model's output layer is zero).");
+    public static final ConfigOption<Long> EVOLUTION_SEED = key("aimix.tournament.evolution.seed")
+            .longType()
+            .defaultValue(Evolution.Settings.DEFAULT_SEED)
+            .withDescription("Seed of breeding: a generation's children are a function of their "
                     + "parents, the generation number and this seed.");
     public static final ConfigOption<String> EVOLUTION_ID_PREFIX = key("aimix.tournament.evolution.id-prefix")
-            .stringType().defaultValue(Evolution.Settings.DEFAULT_ID_PREFIX).withDescription("Children are named PREFIX-LEAGUE-gGENERATION-cINDEX.");
-    public static final ConfigOption<Duration> EVOLUTION_RETRY = key("aimix.tournament.evolution.retry").durationType()
-            .defaultValue(Duration.ofSeconds(1)).withDescription("How soon founding a league is tried again when its "
+            .stringType()
+            .defaultValue(Evolution.Settings.DEFAULT_ID_PREFIX)
+            .withDescription("Children are named PREFIX-LEAGUE-gGENERATION-cINDEX.");
+    public static final ConfigOption<Duration> EVOLUTION_RETRY = key("aimix.tournament.evolution.retry")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("How soon founding a league is tried again when its "
                     + "champion's descriptor has not been read from the registry yet.");
 
-    public static final ConfigOption<List<String>> SECRET_KEYS = key("aimix.tournament.secret-keys").stringType()
-            .asList().noDefaultValue().withDescription("The keys shared with whoever authenticates listeners and "
+    public static final ConfigOption<List<String>> SECRET_KEYS = key("aimix.tournament.secret-keys")
+            .stringType()
+            .asList()
+            .noDefaultValue()
+            .withDescription("The keys shared with whoever authenticates listeners and "
                     + "schedules battles (the gateway): ID:BASE64 of at least 32 random bytes, separated by ';'. The "
                     + "first signs and seals; all verify (rotation). Votes must carry a voter token and battles a sealed "
                     + "check made with one of them. The embedded launcher draws one per run when none is given. Flink "
                     + "masks options whose name holds 'secret' in its web UI and REST API.");
-    public static final ConfigOption<Boolean> AUTHENTICATE = key("aimix.tournament.authenticate").booleanType()
-            .defaultValue(true).withDescription("Count only votes whose voter token verifies (INVALID_VOTER_TOKEN) and "
+    public static final ConfigOption<Boolean> AUTHENTICATE = key("aimix.tournament.authenticate")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Count only votes whose voter token verifies (INVALID_VOTER_TOKEN) and "
                     + "battles whose attention check is sealed (INVALID_BATTLE); needs secret-keys. Off only for a "
                     + "closed test setup: then anyone who can write tournament.votes can vote as anyone.");
 
@@ -137,8 +195,7 @@ public final class TournamentJobOptions {
         return s;
     }
 
-    private TournamentJobOptions() {
-    }
+    private TournamentJobOptions() {}
 
     public static List<ConfigOption<?>> all() {
         return JobOptions.declaredIn(TournamentJobOptions.class);

@@ -1,24 +1,22 @@
 package ai.aimix.jobs.training;
 
+import ai.aimix.features.FeatureIndex;
+import ai.aimix.features.FeatureStore;
 import ai.aimix.jobs.JobArguments;
 import ai.aimix.operators.training.EncodeSongs;
 import ai.aimix.operators.training.TrainHead;
-
-import ai.aimix.features.FeatureIndex;
-import ai.aimix.features.FeatureStore;
 import ai.aimix.schema.internal.TrainingOutcome;
 import ai.aimix.schema.internal.TrainingRows;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The training job, in Flink's BATCH execution mode: the feature store's training and validation songs are spread
@@ -61,15 +59,30 @@ public final class TrainingJob {
         if (index.split("TRAIN").isEmpty() || index.originals("VALIDATION").isEmpty()) {
             throw new IllegalArgumentException("the feature store needs training and validation songs");
         }
-        DataStream<TrainingRows> rows = env.fromData(songs).name("Songs of the feature store").uid("songs")
+        DataStream<TrainingRows> rows = env.fromData(songs)
+                .name("Songs of the feature store")
+                .uid("songs")
                 .rebalance()
-                .map(new EncodeSongs(config.get(TrainingJobOptions.FEATURES), TrainingJobOptions.trainer(config),
-                        config.get(TrainingJobOptions.ENCODER_THREADS))).name("Encode songs").uid("encode-songs");
-        rows.keyBy(r -> "run").process(new TrainHead(config.get(TrainingJobOptions.FEATURES),
-                        TrainingJobOptions.trainer(config), config.get(TrainingJobOptions.CHECKPOINT),
-                        config.get(TrainingJobOptions.PRINT_PROGRESS), config.get(TrainingJobOptions.MODEL_ID))).name("Train the head").uid("train-head")
+                .map(new EncodeSongs(
+                        config.get(TrainingJobOptions.FEATURES),
+                        TrainingJobOptions.trainer(config),
+                        config.get(TrainingJobOptions.ENCODER_THREADS)))
+                .name("Encode songs")
+                .uid("encode-songs");
+        rows.keyBy(r -> "run")
+                .process(new TrainHead(
+                        config.get(TrainingJobOptions.FEATURES),
+                        TrainingJobOptions.trainer(config),
+                        config.get(TrainingJobOptions.CHECKPOINT),
+                        config.get(TrainingJobOptions.PRINT_PROGRESS),
+                        config.get(TrainingJobOptions.MODEL_ID)))
+                .name("Train the head")
+                .uid("train-head")
                 .setParallelism(1)
-                .sinkTo(sink).name("Model file and registry").uid("candidate-sink").setParallelism(1);
+                .sinkTo(sink)
+                .name("Model file and registry")
+                .uid("candidate-sink")
+                .setParallelism(1);
     }
 
     /** Runs the job on a cluster with the cluster's configuration and {@code --key value} arguments on top. */

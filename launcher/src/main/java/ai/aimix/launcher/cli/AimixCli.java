@@ -5,25 +5,36 @@ import ai.aimix.launcher.cli.analysis.AnalyzeCommand;
 import ai.aimix.launcher.cli.analysis.CompareCommand;
 import ai.aimix.launcher.cli.analysis.MelCommand;
 import ai.aimix.launcher.cli.models.ModelsCommand;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import ai.aimix.launcher.cli.training.CorpusCommand;
 import ai.aimix.launcher.cli.training.QualityCommand;
 import ai.aimix.launcher.cli.training.TrainCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code ./aimix}: the AI Mixer command line. */
-@Command(name = "aimix", mixinStandardHelpOptions = true, version = "AI Mixer 0.1.0",
+@Command(
+        name = "aimix",
+        mixinStandardHelpOptions = true,
+        version = "AI Mixer 0.1.0",
         description = "AI Mixer: streaming multitrack mixing with learned models on Flink and Kafka.",
-        subcommands = {DemoCommand.class, ServeCommand.class, MixCommand.class, BenchCommand.class,
-            AnalyzeCommand.class, MelCommand.class, CompareCommand.class, ModelsCommand.class,
+        subcommands = {
+            DemoCommand.class,
+            ServeCommand.class,
+            MixCommand.class,
+            BenchCommand.class,
+            AnalyzeCommand.class,
+            MelCommand.class,
+            CompareCommand.class,
+            ModelsCommand.class,
             CorpusCommand.class,
             TrainCommand.class,
-            QualityCommand.class, TournamentCommand.class})
+            QualityCommand.class,
+            TournamentCommand.class
+        })
 public final class AimixCli implements Runnable {
     /** The system property log4j2.properties takes the log file's path from. */
     static final String LOG_FILE_PROPERTY = "aimix.log.file";
@@ -39,8 +50,8 @@ public final class AimixCli implements Runnable {
         try {
             code = commandLine().execute(args);
         } catch (OutOfMemoryError e) {
-            System.err.println("aimix: error: out of memory (" + e.getMessage() + ")" + (log == null ? ""
-                    : "; details in " + log));
+            System.err.println("aimix: error: out of memory (" + e.getMessage() + ")"
+                    + (log == null ? "" : "; details in " + log));
             code = 1;
         }
         if (code == 0 && log != null) {
@@ -89,8 +100,8 @@ public final class AimixCli implements Runnable {
         cli.setParameterExceptionHandler((ex, a) -> {
             String name = ex.getCommandLine().getCommandName();
             String prefix = name.equals("aimix") ? "aimix" : "aimix " + name;
-            System.err.println(prefix + ": error: " + ex.getMessage().replace('\n', ' ') + " (see './" + prefix
-                    + " --help')");
+            System.err.println(
+                    prefix + ": error: " + ex.getMessage().replace('\n', ' ') + " (see './" + prefix + " --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> {

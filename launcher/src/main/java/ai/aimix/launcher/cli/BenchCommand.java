@@ -1,55 +1,55 @@
 package ai.aimix.launcher.cli;
 
-import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.cli.MixClient;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.song.SongGenerator;
-import ai.aimix.launcher.embedded.EmbeddedStack;
-import ai.aimix.jobs.mix.MixJobOptions;
-import ai.aimix.schema.MixRequest;
-import ai.aimix.schema.MixResult;
-import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.ModelMode;
-import ai.aimix.schema.ModelSelection;
-import ai.aimix.schema.SampleEncoding;
-import ai.aimix.schema.StageTimings;
-import ai.aimix.schema.Variant;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.configuration.CheckpointingOptions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.dsp.spectral.StreamingLogMel;
+import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.launcher.cli.analysis.AnalysisBench;
+import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.quantize.QuantizationBench;
 import ai.aimix.launcher.tournament.TournamentBench;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StageTimings;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.codec.ModelSelections;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./aimix bench}: a generated song through the embedded stack, timed from the first chunk produced to the
  * last mixed chunk committed (seen by a read_committed consumer). Prints one JSON line.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Push a generated song (3 min, 8 stems, 44.1 kHz stereo by default) through the embedded "
                 + "stack and print one JSON line: wall_s, per-stage times, realtime factor, batch sizes, peak heap.")
 public final class BenchCommand implements Callable<Integer> {
@@ -59,46 +59,75 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stems", defaultValue = "8", description = "Stems, 5 to 8. Default ${DEFAULT-VALUE}.")
     int stems;
 
-    @Option(names = "--warmup-seconds", defaultValue = "30",
-            description = "Length of a first, unmeasured song that warms the JIT and the sessions (0: none). Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "30",
+            description =
+                    "Length of a first, unmeasured song that warms the JIT and the sessions (0: none). Default ${DEFAULT-VALUE}.")
     double warmupSeconds;
 
-    @Option(names = "--runs", defaultValue = "1", description = "Measured runs (one JSON line each). Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--runs",
+            defaultValue = "1",
+            description = "Measured runs (one JSON line each). Default ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--opinionated", description = "Mix with a model that has opinions (a seeded random mixnet "
-            + "published to the run's model store) instead of the neutral champion, so every EQ and compressor works.")
+    @Option(
+            names = "--opinionated",
+            description =
+                    "Mix with a model that has opinions (a seeded random mixnet "
+                            + "published to the run's model store) instead of the neutral champion, so every EQ and compressor works.")
     boolean opinionated;
 
-    @Option(names = "--upload", defaultValue = "s16", description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--upload",
+            defaultValue = "s16",
+            description = "Sample format on the wire: s16 or f32. Default ${DEFAULT-VALUE}.")
     String upload;
 
-    @Option(names = "--dsp", description = "Time only the DSP building blocks in this process, without Kafka or Flink: "
-            + "log-mel of every stem and the mix render, single-threaded, on the same generated song.")
+    @Option(
+            names = "--dsp",
+            description = "Time only the DSP building blocks in this process, without Kafka or Flink: "
+                    + "log-mel of every stem and the mix render, single-threaded, on the same generated song.")
     boolean dspOnly;
 
-    @Option(names = "--analysis", description = "Time the measurement code (analyze, mel, compare: loudness + true "
-            + "peak, librosa mel, MR-STFT, mix features, resampling, PEAQ) on a generated mix, without Kafka or Flink.")
+    @Option(
+            names = "--analysis",
+            description =
+                    "Time the measurement code (analyze, mel, compare: loudness + true "
+                            + "peak, librosa mel, MR-STFT, mix features, resampling, PEAQ) on a generated mix, without Kafka or Flink.")
     boolean analysis;
 
-    @Option(names = "--quantization", description = "Time the model at each precision (fp32, fp16, static int8 QDQ) "
-            + "on ONNX Runtime's CPU provider: file size, batch latency and deviation from fp32, one JSON line each.")
+    @Option(
+            names = "--quantization",
+            description =
+                    "Time the model at each precision (fp32, fp16, static int8 QDQ) "
+                            + "on ONNX Runtime's CPU provider: file size, batch latency and deviation from fp32, one JSON line each.")
     boolean quantization;
 
-    @Option(names = "--batch-rows", defaultValue = "32",
+    @Option(
+            names = "--batch-rows",
+            defaultValue = "32",
             description = "--quantization: stems (rows) per model batch. Default ${DEFAULT-VALUE}.")
     int batchRows;
 
-    @Option(names = "--iterations", defaultValue = "300",
+    @Option(
+            names = "--iterations",
+            defaultValue = "300",
             description = "--quantization: timed batches per precision. Default ${DEFAULT-VALUE}.")
     int iterations;
 
-    @Option(names = "--tournament", description = "Time the tournament job: --votes votes, already in Kafka, through "
-            + "validation, rate limiting and the league ratings, exactly once, until the standings count them all.")
+    @Option(
+            names = "--tournament",
+            description =
+                    "Time the tournament job: --votes votes, already in Kafka, through "
+                            + "validation, rate limiting and the league ratings, exactly once, until the standings count them all.")
     boolean tournament;
 
-    @Option(names = "--tournament-latency", description = "Standings refresh latency of the tournament job at 1,000 "
-            + "votes/s for 15 s (refresh every 200 ms, checkpoints every 250 ms).")
+    @Option(
+            names = "--tournament-latency",
+            description = "Standings refresh latency of the tournament job at 1,000 "
+                    + "votes/s for 15 s (refresh every 200 ms, checkpoints every 250 ms).")
     boolean tournamentLatency;
 
     @Option(names = "--votes", defaultValue = "200000", description = "--tournament: votes. Default ${DEFAULT-VALUE}.")
@@ -118,24 +147,27 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (tournamentLatency) {
             for (int i = 0; i < runs; i++) {
-                System.out.println(new ObjectMapper().writeValueAsString(
-                        new TournamentBench(common.config(Map.of()), 0, 500)
-                                .latency(1000, 15, 200, 250)));
+                System.out.println(new ObjectMapper()
+                        .writeValueAsString(
+                                new TournamentBench(common.config(Map.of()), 0, 500).latency(1000, 15, 200, 250)));
             }
             return 0;
         }
         if (tournament) {
             for (int i = 0; i < runs; i++) {
-                System.out.println(new ObjectMapper().writeValueAsString(
-                        new TournamentBench(common.config(Map.of()), tournamentVotes, 5_000)
-                                .run()));
+                System.out.println(new ObjectMapper()
+                        .writeValueAsString(
+                                new TournamentBench(common.config(Map.of()), tournamentVotes, 5_000).run()));
             }
             return 0;
         }
         if (quantization) {
             for (int i = 0; i < runs; i++) {
-                for (ObjectNode n : new QuantizationBench(batchRows, iterations,
-                        List.of(1, Runtime.getRuntime().availableProcessors())).run()) {
+                for (ObjectNode n : new QuantizationBench(
+                                batchRows,
+                                iterations,
+                                List.of(1, Runtime.getRuntime().availableProcessors()))
+                        .run()) {
                     System.out.println(new ObjectMapper().writeValueAsString(n));
                 }
             }
@@ -143,8 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (analysis) {
             for (int i = 0; i < runs; i++) {
-                System.out.println(new ObjectMapper().writeValueAsString(
-                        new AnalysisBench(seconds, 3).run()));
+                System.out.println(new ObjectMapper().writeValueAsString(new AnalysisBench(seconds, 3).run()));
             }
             return 0;
         }
@@ -152,21 +183,29 @@ public final class BenchCommand implements Callable<Integer> {
         int uiPort = CommonOptions.freePort();
         HeapSampler heap = new HeapSampler();
         heap.start();
-        try (EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))),
-                null, 0)) {
+        try (EmbeddedStack stack =
+                EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), null, 0)) {
             MixClient client = new MixClient(stack.bootstrapServers(), stack.topics());
             ModelSelection model = champion();
             if (opinionated) {
                 String version = "mixnet-bench-opinionated";
-                EmbeddedStack.admin(stack.config()).publish(version, MixNetOnnx.build(
-                        MixNetWeights.random(4242, 0.05f), version),
-                        new ModelLineage("seed", List.of(), 4242L, "bench: seeded random"), Map.of());
+                EmbeddedStack.admin(stack.config())
+                        .publish(
+                                version,
+                                MixNetOnnx.build(MixNetWeights.random(4242, 0.05f), version),
+                                new ModelLineage("seed", List.of(), 4242L, "bench: seeded random"),
+                                Map.of());
                 model = ModelSelections.version(version);
             }
             if (warmupSeconds > 0) {
                 List<StemInput> warm = new SongGenerator(1, 44100).generate(warmupSeconds, stems);
-                MixClient.Outcome w = client.run(StemProducer.request("bench-warmup", warm, model), warm,
-                        StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(10), null);
+                MixClient.Outcome w = client.run(
+                        StemProducer.request("bench-warmup", warm, model),
+                        warm,
+                        StemProducer.DEFAULT_CHUNK_FRAMES,
+                        wire,
+                        Duration.ofMinutes(10),
+                        null);
                 System.err.printf("warm-up: %.0f s song in %.2f s%n", warmupSeconds, w.lastOutputSeconds);
             }
             List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
@@ -176,11 +215,12 @@ public final class BenchCommand implements Callable<Integer> {
                 String id = "bench-" + run + "-" + System.currentTimeMillis();
                 MixRequest request = StemProducer.request(id, song, model);
                 long cpu0 = processCpuNanos();
-                MixClient.Outcome o = client.run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire,
-                        Duration.ofMinutes(30), null);
+                MixClient.Outcome o = client.run(
+                        request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(30), null);
                 MixResult r = o.mix.result;
                 if (r.getStatus() != MixStatus.COMPLETED) {
-                    System.err.println("aimix bench: error: the mix failed: " + r.getErrorCode() + ": " + r.getErrorMessage());
+                    System.err.println(
+                            "aimix bench: error: the mix failed: " + r.getErrorCode() + ": " + r.getErrorMessage());
                     return 1;
                 }
                 List<String> problems = o.mix.streamProblems(Variant.MAIN);
@@ -198,8 +238,8 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ObjectNode report(EmbeddedStack stack, MixClient.Outcome o, MixResult r, HeapSampler heap,
-                              SampleEncoding wire) {
+    private ObjectNode report(
+            EmbeddedStack stack, MixClient.Outcome o, MixResult r, HeapSampler heap, SampleEncoding wire) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode n = m.createObjectNode();
         double audioSeconds = (double) r.getFrames() / r.getSampleRate();
@@ -231,7 +271,9 @@ public final class BenchCommand implements Callable<Integer> {
         hist.forEach((size, count) -> batches.put(String.valueOf(size), count));
         n.put("segments", r.getSegments());
         n.put("peak_heap_mb", Math.round(heap.peak() / 1e6));
-        n.put("checkpoint_interval_ms", stack.config().get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());
+        n.put(
+                "checkpoint_interval_ms",
+                stack.config().get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());
         n.put("batch_limit", stack.config().get(MixJobOptions.BATCH_SEGMENTS));
         n.put("stem_threads", stack.config().get(MixJobOptions.STEM_THREADS));
         n.put("cores", Runtime.getRuntime().availableProcessors());
@@ -249,8 +291,7 @@ public final class BenchCommand implements Callable<Integer> {
         int frames = song.get(0).audio.frames();
         int segments = (frames + segment - 1) / segment;
         StemMel mel = new StemMel(44100, 2048, 512, 128);
-        RenderSettings rs = MixJobOptions.assembly(new Configuration())
-                .forRequest(44100, null, null);
+        RenderSettings rs = MixJobOptions.assembly(new Configuration()).forRequest(44100, null, null);
         float[][] audio = new float[stems][];
         int[] channels = new int[stems];
         for (int i = 0; i < stems; i++) {
@@ -261,9 +302,15 @@ public final class BenchCommand implements Callable<Integer> {
         SplittableRandom r = new SplittableRandom(1);
         for (float[][] seg : schedule) {
             for (int i = 0; i < stems; i++) {
-                seg[i] = new float[] {(float) (-6 + 6 * r.nextDouble()), (float) (r.nextDouble() - 0.5),
-                    (float) (6 * r.nextDouble() - 3), (float) (6 * r.nextDouble() - 3), (float) (6 * r.nextDouble() - 3),
-                    (float) (-30 + 10 * r.nextDouble()), (float) (1 + 3 * r.nextDouble())};
+                seg[i] = new float[] {
+                    (float) (-6 + 6 * r.nextDouble()),
+                    (float) (r.nextDouble() - 0.5),
+                    (float) (6 * r.nextDouble() - 3),
+                    (float) (6 * r.nextDouble() - 3),
+                    (float) (6 * r.nextDouble() - 3),
+                    (float) (-30 + 10 * r.nextDouble()),
+                    (float) (1 + 3 * r.nextDouble())
+                };
             }
         }
         double bestMel = Double.MAX_VALUE;
@@ -324,17 +371,19 @@ public final class BenchCommand implements Callable<Integer> {
         private Thread thread;
 
         void start() {
-            thread = new Thread(() -> {
-                while (running) {
-                    long used = memory.getHeapMemoryUsage().getUsed();
-                    peak.accumulateAndGet(used, Math::max);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "aimix-heap-sampler");
+            thread = new Thread(
+                    () -> {
+                        while (running) {
+                            long used = memory.getHeapMemoryUsage().getUsed();
+                            peak.accumulateAndGet(used, Math::max);
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "aimix-heap-sampler");
             thread.setDaemon(true);
             thread.start();
         }

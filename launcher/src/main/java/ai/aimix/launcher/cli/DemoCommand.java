@@ -1,6 +1,5 @@
 package ai.aimix.launcher.cli;
 
-import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.cli.MixClient;
@@ -12,16 +11,11 @@ import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.ModelMode;
-import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemResult;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
+import ai.aimix.schema.codec.ModelSelections;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +25,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./aimix demo}: the whole service in one process, one generated song through it. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Start an in-process Kafka and a local Flink (web UI on http://127.0.0.1:8081), generate a "
                 + "multitrack song, push it through Kafka, wait for the mix and write stems, mix.wav and report.json.")
 public final class DemoCommand implements Callable<Integer> {
@@ -78,36 +77,51 @@ public final class DemoCommand implements Callable<Integer> {
                     + "stop it or pass --ui-port");
             return 2;
         }
-        Path dir = out != null ? out : Path.of("aimix-out",
-                "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out != null
+                ? out
+                : Path.of(
+                        "aimix-out",
+                        "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir.resolve("stems"));
         System.out.println("AI Mixer demo: starting an in-process Kafka and a local Flink cluster...");
         long t0 = System.nanoTime();
-        try (EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))),
-                null, 0)) {
-            System.out.printf("  ready in %.1f s. Flink web UI: %s  Kafka: %s%n", (System.nanoTime() - t0) / 1e9,
-                    stack.uiUrl(), stack.bootstrapServers());
+        try (EmbeddedStack stack =
+                EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), null, 0)) {
+            System.out.printf(
+                    "  ready in %.1f s. Flink web UI: %s  Kafka: %s%n",
+                    (System.nanoTime() - t0) / 1e9, stack.uiUrl(), stack.bootstrapServers());
 
             List<StemInput> song = new SongGenerator(seed, 44100).generate(seconds, stems);
             for (StemInput s : song) {
                 Wav.write(dir.resolve("stems").resolve(s.name + ".wav"), s.audio, Wav.Encoding.PCM_24);
             }
-            System.out.printf("Generated a %.0f s song with %d stems (%s) in %s%n", seconds, song.size(),
-                    String.join(", ", song.stream().map(s -> s.name).toArray(String[]::new)), dir.resolve("stems"));
+            System.out.printf(
+                    "Generated a %.0f s song with %d stems (%s) in %s%n",
+                    seconds,
+                    song.size(),
+                    String.join(", ", song.stream().map(s -> s.name).toArray(String[]::new)),
+                    dir.resolve("stems"));
 
             String mixId = "demo-" + System.currentTimeMillis();
             MixRequest request = StemProducer.request(mixId, song, ModelSelections.champion());
             MixClient.Outcome outcome = new MixClient(stack.bootstrapServers(), stack.topics())
-                    .run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, SampleEncoding.PCM_S16LE,
-                            Duration.ofMinutes(10), ProgressBar.onStderr("mixing"));
+                    .run(
+                            request,
+                            song,
+                            StemProducer.DEFAULT_CHUNK_FRAMES,
+                            SampleEncoding.PCM_S16LE,
+                            Duration.ofMinutes(10),
+                            ProgressBar.onStderr("mixing"));
             if (outcome.mix.result.getStatus() != MixStatus.COMPLETED) {
                 System.err.println("aimix demo: error: the mix failed: " + outcome.mix.result.getErrorCode() + ": "
                         + outcome.mix.result.getErrorMessage());
                 return 1;
             }
             Map<String, String> files = new LinkedHashMap<>();
-            Wav.write(dir.resolve("mix.wav"), new Audio(outcome.mix.result.getSampleRate(), 2,
-                    outcome.mix.audio(v0(outcome))), Wav.Encoding.PCM_24);
+            Wav.write(
+                    dir.resolve("mix.wav"),
+                    new Audio(outcome.mix.result.getSampleRate(), 2, outcome.mix.audio(v0(outcome))),
+                    Wav.Encoding.PCM_24);
             files.put(v0(outcome).name(), dir.resolve("mix.wav").toString());
             files.put("stems", dir.resolve("stems").toString());
             Path report = dir.resolve("report.json");
@@ -115,16 +129,29 @@ public final class DemoCommand implements Callable<Integer> {
             MixReport.write(report, MixReport.build(outcome.mix.result, outcome.mix.errors, outcome, files));
 
             VariantResult v = outcome.mix.result.getVariants().get(0);
-            System.out.printf("Mixed with model %s (%s): %.1f LUFS integrated, loudness range %.1f LU, true peak "
-                    + "%.1f dBTP%n", v.getModelVersion(), v.getInferenceProvider(), v.getIntegratedLufs(),
-                    v.getLoudnessRangeLu(), v.getTruePeakDbtp());
+            System.out.printf(
+                    "Mixed with model %s (%s): %.1f LUFS integrated, loudness range %.1f LU, true peak "
+                            + "%.1f dBTP%n",
+                    v.getModelVersion(),
+                    v.getInferenceProvider(),
+                    v.getIntegratedLufs(),
+                    v.getLoudnessRangeLu(),
+                    v.getTruePeakDbtp());
             for (StemResult s : v.getStems()) {
-                System.out.printf("  %-12s %-14s gain %+5.1f dB  pan %+4.2f  EQ %+4.1f/%+4.1f/%+4.1f dB  comp %4.1f dB %3.1f:1%n",
-                        s.getName(), s.getRole(), s.getMean().getGainDb(), s.getMean().getPan(),
-                        s.getMean().getLowShelfDb(), s.getMean().getMidPeakDb(), s.getMean().getHighShelfDb(),
-                        s.getMean().getCompThresholdDb(), s.getMean().getCompRatio());
+                System.out.printf(
+                        "  %-12s %-14s gain %+5.1f dB  pan %+4.2f  EQ %+4.1f/%+4.1f/%+4.1f dB  comp %4.1f dB %3.1f:1%n",
+                        s.getName(),
+                        s.getRole(),
+                        s.getMean().getGainDb(),
+                        s.getMean().getPan(),
+                        s.getMean().getLowShelfDb(),
+                        s.getMean().getMidPeakDb(),
+                        s.getMean().getHighShelfDb(),
+                        s.getMean().getCompThresholdDb(),
+                        s.getMean().getCompRatio());
             }
-            System.out.printf("Timings: pushed in %.2f s, first mixed audio after %.2f s, result after %.2f s%n",
+            System.out.printf(
+                    "Timings: pushed in %.2f s, first mixed audio after %.2f s, result after %.2f s%n",
                     outcome.pushSeconds, outcome.firstOutputSeconds, outcome.resultSeconds);
             System.out.println("Output: " + dir.toAbsolutePath());
             System.out.println("  mix.wav, report.json, stems/");

@@ -1,12 +1,11 @@
 package ai.aimix.launcher.cli;
 
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
-
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
 
 /**
  * Whether a job that should run for ever has ended, for {@code serve}, which must not go on advertising a service
@@ -36,7 +35,9 @@ final class JobWatch {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (++unknown >= UNKNOWN_IN_A_ROW) {
                 return Optional.of("its status is unknown: " + cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage().lines().findFirst().orElse("")));
+                        + (cause.getMessage() == null
+                                ? ""
+                                : ": " + cause.getMessage().lines().findFirst().orElse("")));
             }
             return Optional.empty();
         }

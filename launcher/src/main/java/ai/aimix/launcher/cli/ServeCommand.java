@@ -1,15 +1,11 @@
 package ai.aimix.launcher.cli;
 
-import ai.aimix.jobs.registry.ModelStoreOptions;
-import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.clients.cli.ServeInfo;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.jobs.kafka.KafkaOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.model.store.ModelStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,9 +15,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./aimix serve}: the embedded stack for outside producers and consumers, until stopped. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Run the in-process Kafka and the mix job for outside producers and consumers. Prints a line "
                 + "starting with 'ready' (bootstrap address, topics, web UI) once it accepts work.")
 public final class ServeCommand implements Callable<Integer> {
@@ -31,7 +32,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port. Default ${DEFAULT-VALUE}.")
     int uiPort;
 
-    @Option(names = "--data", description = "Keep Kafka's log, checkpoints and models here across restarts (default: a temporary folder).")
+    @Option(
+            names = "--data",
+            description =
+                    "Keep Kafka's log, checkpoints and models here across restarts (default: a temporary folder).")
     Path data;
 
     @Mixin
@@ -48,8 +52,8 @@ public final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        EmbeddedStack stack = EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), data,
-                port);
+        EmbeddedStack stack =
+                EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), data, port);
         long pid = ProcessHandle.current().pid();
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean closed = new AtomicBoolean();
@@ -70,8 +74,13 @@ public final class ServeCommand implements Callable<Integer> {
         topics.put("results", t.results);
         topics.put("errors", t.errors);
         topics.put("registry", stack.config().get(KafkaOptions.TOPIC_REGISTRY));
-        new ServeInfo(stack.bootstrapServers(), stack.uiUrl(), pid,
-                new ModelStore(stack.config().get(ModelStoreOptions.MODEL_STORE)).root(), topics).write(topics);
+        new ServeInfo(
+                        stack.bootstrapServers(),
+                        stack.uiUrl(),
+                        pid,
+                        new ModelStore(stack.config().get(ModelStoreOptions.MODEL_STORE)).root(),
+                        topics)
+                .write(topics);
         System.out.println("ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", t.all())
                 + " ui=" + stack.uiUrl() + " models=" + stack.config().get(ModelStoreOptions.MODEL_STORE)
                 + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));

@@ -1,20 +1,6 @@
 package ai.aimix.launcher.embedded;
 
 import ai.aimix.clients.kafka.KafkaConnection;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,7 +19,20 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka (KRaft, broker and controller in one) inside this JVM, on loopback ports: the broker of the
@@ -55,8 +54,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** User to password of a secured broker (the admin included); empty for a plaintext one. */
     private final Map<String, String> users;
 
-    private EmbeddedKafka(Path dataDir, boolean ownsDir, int brokerPort, KafkaRaftServer server,
-                          Map<String, String> users) {
+    private EmbeddedKafka(
+            Path dataDir, boolean ownsDir, int brokerPort, KafkaRaftServer server, Map<String, String> users) {
         this.dataDir = dataDir;
         this.ownsDir = ownsDir;
         this.brokerPort = brokerPort;
@@ -109,17 +108,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("inter.broker.listener.name", "PLAINTEXT");
             p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         } else {
-            p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:"
-                    + controllerPort);
+            p.put(
+                    "listeners",
+                    "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
             p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort);
             p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
             p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
             p.put("sasl.enabled.mechanisms", "PLAIN");
             p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
             p.put("sasl.mechanism.controller.protocol", "PLAIN");
-            StringBuilder jaas = new StringBuilder(PLAIN_LOGIN + " required username=\"" + ADMIN + "\" password=\""
-                    + users.get(ADMIN) + "\"");
-            users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+            StringBuilder jaas = new StringBuilder(
+                    PLAIN_LOGIN + " required username=\"" + ADMIN + "\" password=\"" + users.get(ADMIN) + "\"");
+            users.forEach((user, password) -> jaas.append(" user_")
+                    .append(user)
+                    .append("=\"")
+                    .append(password)
                     .append('"'));
             jaas.append(';');
             p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
@@ -204,9 +207,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (password == null) {
             throw new IllegalArgumentException("no user " + user + " on this broker");
         }
-        return new KafkaConnection(bootstrapServers(), Map.of("security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", "PLAIN", "sasl.jaas.config", PLAIN_LOGIN + " required username=\"" + user
-                        + "\" password=\"" + password + "\";"));
+        return new KafkaConnection(
+                bootstrapServers(),
+                Map.of(
+                        "security.protocol",
+                        "SASL_PLAINTEXT",
+                        "sasl.mechanism",
+                        "PLAIN",
+                        "sasl.jaas.config",
+                        PLAIN_LOGIN + " required username=\"" + user + "\" password=\"" + password + "\";"));
     }
 
     private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
@@ -230,9 +239,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             while (true) {
                 boolean ready = true;
                 try {
-                    for (TopicDescription d : admin.describeTopics(partitions.keySet()).allTopicNames().get()
+                    for (TopicDescription d : admin.describeTopics(partitions.keySet())
+                            .allTopicNames()
+                            .get()
                             .values()) {
-                        ready &= d.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
+                        ready &= d.partitions().stream()
+                                .allMatch(pi ->
+                                        pi.leader() != null && !pi.leader().isEmpty());
                     }
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {

@@ -1,21 +1,32 @@
 package ai.aimix.launcher.embedded;
 
-import ai.aimix.jobs.registry.ModelStoreOptions;
-import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.launcher.registry.ModelAdmin;
-import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.auth.TournamentKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -23,18 +34,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.io.IOException;
-import java.time.Clock;
-import org.apache.flink.configuration.CoreOptions;
 
 /**
  * The embedded default: an in-process Kafka broker with the contract's topics, a model store, and a local Flink
@@ -55,8 +54,13 @@ public final class EmbeddedStack implements AutoCloseable {
     private JobClient tournament;
     private TournamentKeys tournamentKeys;
 
-    private EmbeddedStack(Configuration config, EmbeddedKafka kafka, JobClient job, Path dataDir, boolean ownsDataDir,
-                          Path localDir) {
+    private EmbeddedStack(
+            Configuration config,
+            EmbeddedKafka kafka,
+            JobClient job,
+            Path dataDir,
+            boolean ownsDataDir,
+            Path localDir) {
         this.config = config;
         this.kafka = kafka;
         this.job = job;
@@ -77,19 +81,25 @@ public final class EmbeddedStack implements AutoCloseable {
         Files.createDirectories(data);
         Configuration conf = new Configuration(config);
         if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    data.resolve("checkpoints").toUri().toString());
         }
         // RocksDB's working files, the web UI's files and REST uploads: a private (owner-only), unpredictable
         // directory of this process, on a short path (RocksDB's limit on path length bites under long temporary
         // directories)
-        Path local = Files.createTempDirectory(Files.isDirectory(SHORT_TMP) ? SHORT_TMP
-                : Path.of(System.getProperty("java.io.tmpdir")), "aimix-local-");
-        conf.setString("state.backend.rocksdb.localdir", Files.createDirectory(local.resolve("rocksdb")).toString());
+        Path local = Files.createTempDirectory(
+                Files.isDirectory(SHORT_TMP) ? SHORT_TMP : Path.of(System.getProperty("java.io.tmpdir")),
+                "aimix-local-");
+        conf.setString(
+                "state.backend.rocksdb.localdir",
+                Files.createDirectory(local.resolve("rocksdb")).toString());
         conf.set(WebOptions.TMP_DIR, Files.createDirectory(local.resolve("web")).toString());
         if (!conf.contains(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN)) {
             // Flink answers any origin ("*") by default: a web page the user visits could read the REST API
-            conf.set(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN, "http://" + conf.get(RestOptions.ADDRESS) + ":"
-                    + conf.get(RestOptions.PORT));
+            conf.set(
+                    WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN,
+                    "http://" + conf.get(RestOptions.ADDRESS) + ":" + conf.get(RestOptions.PORT));
         }
         if (!conf.getOptional(ModelStoreOptions.MODEL_STORE).isPresent()) {
             conf.set(ModelStoreOptions.MODEL_STORE, data.resolve("models").toString());
@@ -99,8 +109,7 @@ public final class EmbeddedStack implements AutoCloseable {
         try {
             kafka = EmbeddedKafka.start(data.resolve("kafka"), temp, kafkaPort);
             conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            kafka.createTopics(TopicLayout.of(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)),
-                    TopicLayout.configs());
+            kafka.createTopics(TopicLayout.of(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)), TopicLayout.configs());
             kafka.createTopics(TopicLayout.registry(conf), TopicLayout.registryConfigs());
             admin(conf).bootstrap();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
@@ -129,15 +138,18 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Model administration against this configuration's store and registry topic. */
     public static ModelAdmin admin(ReadableConfig conf) {
-        return new ModelAdmin(new ModelStore(conf.get(ModelStoreOptions.MODEL_STORE)),
-                new RegistryClient(KafkaOptions.connection(conf), conf.get(KafkaOptions.TOPIC_REGISTRY),
-                        Duration.ofSeconds(30)), Clock.systemUTC());
+        return new ModelAdmin(
+                new ModelStore(conf.get(ModelStoreOptions.MODEL_STORE)),
+                new RegistryClient(
+                        KafkaOptions.connection(conf), conf.get(KafkaOptions.TOPIC_REGISTRY), Duration.ofSeconds(30)),
+                Clock.systemUTC());
     }
 
     /** Waits until the job and each of its tasks report RUNNING (through the REST API the web UI uses). */
     private void awaitRunning(Duration timeout) throws Exception {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI uri = URI.create(uiUrl() + "/jobs/" + job.getJobID());
         while (true) {
             JobStatus status = job.getJobStatus().get();
@@ -146,8 +158,8 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             if (status == JobStatus.RUNNING) {
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r =
+                            http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         JsonNode vertices = JSON.readTree(r.body()).path("vertices");
                         boolean all = vertices.size() > 0;
@@ -163,7 +175,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 }
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the mix job did not reach RUNNING within " + timeout.toSeconds() + " s");
+                throw new IllegalStateException(
+                        "the mix job did not reach RUNNING within " + timeout.toSeconds() + " s");
             }
             Thread.sleep(100);
         }
@@ -181,14 +194,16 @@ public final class EmbeddedStack implements AutoCloseable {
         Configuration conf = new Configuration(config);
         overrides.forEach(conf::setString);
         conf.set(RestOptions.BIND_PORT, "0");
-        if (conf.get(TournamentJobOptions.AUTHENTICATE) && !conf.getOptional(TournamentJobOptions.SECRET_KEYS)
-                .isPresent()) {
+        if (conf.get(TournamentJobOptions.AUTHENTICATE)
+                && !conf.getOptional(TournamentJobOptions.SECRET_KEYS).isPresent()) {
             // the launcher is the authenticator here: a key of this run, handed to the job and to the simulation
-            conf.set(TournamentJobOptions.SECRET_KEYS, TournamentKeys.generate("embedded").specs());
+            conf.set(
+                    TournamentJobOptions.SECRET_KEYS,
+                    TournamentKeys.generate("embedded").specs());
         }
         tournamentKeys = TournamentJobOptions.keys(conf);
-        kafka.createTopics(TopicLayout.tournament(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)),
-                TopicLayout.configs());
+        kafka.createTopics(
+                TopicLayout.tournament(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)), TopicLayout.configs());
         tournament = TournamentJob.onKafka(conf).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(conf));
         return tournament;
     }
@@ -223,9 +238,13 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public Topics topics() {
-        return new Topics(config.get(MixJobOptions.TOPIC_REQUESTS), config.get(MixJobOptions.TOPIC_CHUNKS),
-                config.get(MixJobOptions.TOPIC_OUTPUT), config.get(MixJobOptions.TOPIC_PROGRESS),
-                config.get(MixJobOptions.TOPIC_RESULTS), config.get(MixJobOptions.TOPIC_ERRORS));
+        return new Topics(
+                config.get(MixJobOptions.TOPIC_REQUESTS),
+                config.get(MixJobOptions.TOPIC_CHUNKS),
+                config.get(MixJobOptions.TOPIC_OUTPUT),
+                config.get(MixJobOptions.TOPIC_PROGRESS),
+                config.get(MixJobOptions.TOPIC_RESULTS),
+                config.get(MixJobOptions.TOPIC_ERRORS));
     }
 
     @Override

@@ -1,8 +1,5 @@
 package ai.aimix.launcher.embedded;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,11 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /** Loads flink-conf/&lt;name&gt;/config.yaml from a directory, or the copy packaged on the class path. */
 public final class FlinkConfigs {
-    private FlinkConfigs() {
-    }
+    private FlinkConfigs() {}
 
     /**
      * The configuration in {@code dir}/config.yaml when {@code dir} is given, else the packaged

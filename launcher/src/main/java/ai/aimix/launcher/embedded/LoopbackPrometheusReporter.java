@@ -2,16 +2,15 @@ package ai.aimix.launcher.embedded;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
-import org.apache.flink.metrics.prometheus.AbstractPrometheusReporter;
-import org.apache.flink.metrics.reporter.MetricReporter;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
-import org.apache.flink.util.PortRange;
-
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.Properties;
+import org.apache.flink.metrics.prometheus.AbstractPrometheusReporter;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.util.PortRange;
 
 /**
  * Flink's Prometheus reporter (same metric names and labels, so dashboards and alert rules fit both), but listening on
@@ -25,6 +24,7 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
     static final String ARG_HOST = "host";
     /** Reporter option: the port, or a range such as 9249-9259 (the first free one is taken). */
     static final String ARG_PORT = "port";
+
     static final String DEFAULT_HOST = "127.0.0.1";
     static final String DEFAULT_PORT = "9249";
 
@@ -44,8 +44,8 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
             }
         }
         if (started == null) {
-            throw new IllegalStateException("no free port for the Prometheus reporter on " + host + " in " + ports,
-                    last);
+            throw new IllegalStateException(
+                    "no free port for the Prometheus reporter on " + host + " in " + ports, last);
         }
         this.server = started;
         log.info("Prometheus reporter listening on {}:{}", host, server.getPort());
@@ -80,7 +80,8 @@ public final class LoopbackPrometheusReporter extends AbstractPrometheusReporter
     public static final class Factory implements MetricReporterFactory {
         @Override
         public MetricReporter createMetricReporter(Properties properties) {
-            return new LoopbackPrometheusReporter(properties.getProperty(ARG_HOST, DEFAULT_HOST),
+            return new LoopbackPrometheusReporter(
+                    properties.getProperty(ARG_HOST, DEFAULT_HOST),
                     new PortRange(properties.getProperty(ARG_PORT, DEFAULT_PORT)));
         }
     }

@@ -1,5 +1,13 @@
 package ai.aimix.launcher.embedded;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.io.network.netty.InboundChannelHandlerFactory;
@@ -23,15 +31,6 @@ import org.apache.flink.shaded.netty4.io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
-import static org.apache.flink.configuration.ConfigOptions.key;
-
 /**
  * A read-only Flink REST API: with {@link #READ_ONLY} on, every request that could change something (any method but
  * GET, HEAD and OPTIONS: cancelling or stopping a job, triggering savepoints, rescaling, uploading or running jars,
@@ -43,7 +42,9 @@ import static org.apache.flink.configuration.ConfigOptions.key;
  * {@link InboundChannelHandlerFactory} (a service of this jar).
  */
 public final class ReadOnlyRest implements InboundChannelHandlerFactory {
-    public static final ConfigOption<Boolean> READ_ONLY = key("aimix.rest.read-only").booleanType().defaultValue(false)
+    public static final ConfigOption<Boolean> READ_ONLY = key("aimix.rest.read-only")
+            .booleanType()
+            .defaultValue(false)
             .withDescription("Answer every REST request but GET, HEAD and OPTIONS (and the GET routes yarn-cancel and "
                     + "yarn-stop) with 403: the web UI and REST API "
                     + "show everything and change nothing (no cancel, stop, savepoint, rescale, jar upload or run). "
@@ -57,8 +58,10 @@ public final class ReadOnlyRest implements InboundChannelHandlerFactory {
      * only GET, and neither is gated by {@code web.cancel.enable}.
      */
     private static final Set<String> CHANGING_READS = Set.of("yarn-cancel", "yarn-stop");
+
     private static final byte[] REFUSAL = ("{\"errors\":[\"this Flink REST API is read-only (" + READ_ONLY.key()
-            + "): it shows jobs but does not change them\"]}").getBytes(StandardCharsets.UTF_8);
+                    + "): it shows jobs but does not change them\"]}")
+            .getBytes(StandardCharsets.UTF_8);
 
     @Override
     public int priority() {
@@ -78,8 +81,8 @@ public final class ReadOnlyRest implements InboundChannelHandlerFactory {
             if (msg instanceof HttpRequest && changes((HttpRequest) msg)) {
                 ReferenceCountUtil.release(msg);
                 discardUploads(ctx);
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                        HttpResponseStatus.FORBIDDEN, Unpooled.wrappedBuffer(REFUSAL));
+                FullHttpResponse response = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN, Unpooled.wrappedBuffer(REFUSAL));
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
                 response.headers().set(HttpHeaderNames.CONTENT_LENGTH, REFUSAL.length);
                 // the connection closes after the answer: say so, or a client reusing it finds it gone

@@ -3,15 +3,13 @@ package ai.aimix.launcher.embedded;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
-import org.apache.flink.configuration.ReadableConfig;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.configuration.ReadableConfig;
 
 /** The topics the embedded default creates, with partition counts. */
 public final class TopicLayout {
-    private TopicLayout() {
-    }
+    private TopicLayout() {}
 
     public static Map<String, Integer> of(ReadableConfig c, int partitions) {
         Map<String, Integer> t = new LinkedHashMap<>();

@@ -1,8 +1,10 @@
 package ai.aimix.launcher.quantize;
 
+import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.metrics.MixComparison;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.model.ModelOutput;
 import ai.aimix.model.quantize.QuantizationCheck;
 import ai.aimix.model.quantize.Quantizer;
 import ai.aimix.model.registry.RegistryChanges;
@@ -11,15 +13,12 @@ import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
 import ai.aimix.schema.ModelPrecision;
-import org.apache.flink.configuration.ReadableConfig;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import ai.aimix.clients.song.SongGenerator;
-import ai.aimix.model.ModelOutput;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Quantizes a model and measures what it cost: calibration on generated songs run through the mix job's log-mel,
@@ -71,7 +70,8 @@ public final class ModelQuantization {
             m.put(RegistryChanges.METRIC_MAX_PARAM_DEVIATION, deviation.max());
             m.put(RegistryChanges.METRIC_MIX_DISTANCE, mixDistance);
             for (ModelOutput o : ModelOutput.values()) {
-                m.put("param_deviation_" + o.name().toLowerCase(Locale.ROOT),
+                m.put(
+                        "param_deviation_" + o.name().toLowerCase(Locale.ROOT),
                         deviation.perOutput()[o.ordinal()]);
             }
             return m;
@@ -102,8 +102,10 @@ public final class ModelQuantization {
                 onnx = Quantizer.fp16(parent, newId);
                 break;
             case INT8:
-                onnx = Quantizer.int8(parent, newId, Calibration.ranges(parent, Quantizer.activations(parent),
-                        batches(calibrationSongs())));
+                onnx = Quantizer.int8(
+                        parent,
+                        newId,
+                        Calibration.ranges(parent, Quantizer.activations(parent), batches(calibrationSongs())));
                 break;
             default:
                 throw new IllegalArgumentException("quantize to FP16 or INT8, not " + precision);
@@ -118,13 +120,13 @@ public final class ModelQuantization {
         double distance = 0;
         SessionSettings cpu = SessionSettings.cpu(1);
         try (MixNetSession a = MixNetSession.open("parent", parent, cpu);
-             MixNetSession b = MixNetSession.open("candidate", candidate, cpu)) {
+                MixNetSession b = MixNetSession.open("candidate", candidate, cpu)) {
             for (ProbeSong s : songs) {
                 RenderSettings render = MixJobOptions.assembly(config).forRequest(s.sampleRate, null, null);
                 float[][] reference = s.render(render, s.schedule(a));
                 float[][] quantized = s.render(render, s.schedule(b));
-                double d = MixComparison.compare(reference, s.sampleRate, quantized, s.sampleRate, false)
-                        .mrStft.distance;
+                double d =
+                        MixComparison.compare(reference, s.sampleRate, quantized, s.sampleRate, false).mrStft.distance;
                 distance = Math.max(distance, d);
             }
         }
@@ -159,10 +161,14 @@ public final class ModelQuantization {
     private List<ProbeSong> songs(long seed, int count) {
         List<ProbeSong> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int stems = SongGenerator.MIN_STEMS
-                    + i % (SongGenerator.MAX_STEMS - SongGenerator.MIN_STEMS + 1);
-            out.add(ProbeSong.generate(seed + i, 44100, settings.seconds, stems,
-                    config.get(MixJobOptions.SEGMENT_FRAMES), MixJobOptions.mel(config)));
+            int stems = SongGenerator.MIN_STEMS + i % (SongGenerator.MAX_STEMS - SongGenerator.MIN_STEMS + 1);
+            out.add(ProbeSong.generate(
+                    seed + i,
+                    44100,
+                    settings.seconds,
+                    stems,
+                    config.get(MixJobOptions.SEGMENT_FRAMES),
+                    MixJobOptions.mel(config)));
         }
         return out;
     }

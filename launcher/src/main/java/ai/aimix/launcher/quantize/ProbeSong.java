@@ -4,14 +4,13 @@ import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
-import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.dsp.spectral.SegmentMels;
+import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.operators.mel.MelSettings;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,11 +36,11 @@ public final class ProbeSong {
     }
 
     /** A generated song of {@code stems} stems, cut into segments of {@code segmentFrames} frames. */
-    public static ProbeSong generate(long seed, int sampleRate, double seconds, int stems, int segmentFrames,
-                                     MelSettings mel) {
+    public static ProbeSong generate(
+            long seed, int sampleRate, double seconds, int stems, int segmentFrames, MelSettings mel) {
         if (mel.bands != MixNetArchitecture.MEL_BANDS) {
-            throw new IllegalArgumentException("the model takes " + MixNetArchitecture.MEL_BANDS + " mel bands, not "
-                    + mel.bands);
+            throw new IllegalArgumentException(
+                    "the model takes " + MixNetArchitecture.MEL_BANDS + " mel bands, not " + mel.bands);
         }
         List<StemInput> song = new SongGenerator(seed, sampleRate).generate(seconds, stems);
         float[][] audio = new float[stems][];
@@ -55,8 +54,8 @@ public final class ProbeSong {
         StemMel stemMel = new StemMel(sampleRate, mel.nFft, mel.hop, mel.bands);
         float[][][] mels = new float[stems][][];
         for (int i = 0; i < stems; i++) {
-            mels[i] = SegmentMels.of(stemMel, audio[i], channels[i], frames, segmentFrames,
-                    MixNetArchitecture.MIN_FRAMES);
+            mels[i] = SegmentMels.of(
+                    stemMel, audio[i], channels[i], frames, segmentFrames, MixNetArchitecture.MIN_FRAMES);
         }
         int count = mels[0].length;
         List<MixNetBatch> segments = new ArrayList<>(count);

@@ -5,16 +5,15 @@ import ai.aimix.model.ModelOutput;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
+import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelPrecision;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.configuration.Configuration;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import ai.aimix.model.store.ModelStore;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * {@code ./aimix bench --quantization}: for the shipped architecture with opinions (seeded random weights; the
@@ -40,7 +39,8 @@ public final class QuantizationBench {
         List<ObjectNode> out = new ArrayList<>();
         for (ModelPrecision p : ModelPrecision.values()) {
             ModelQuantization.Outcome o = p == ModelPrecision.FP32
-                    ? q.evaluate(fp32, fp32, p) : q.quantize(fp32, p, "bench-" + p.name().toLowerCase());
+                    ? q.evaluate(fp32, fp32, p)
+                    : q.quantize(fp32, p, "bench-" + p.name().toLowerCase());
             for (int t : threads) {
                 double[] ms = latencies(o.onnx, batches, t);
                 ObjectNode n = new ObjectMapper().createObjectNode();

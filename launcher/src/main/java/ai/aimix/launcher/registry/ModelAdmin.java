@@ -1,7 +1,6 @@
 package ai.aimix.launcher.registry;
 
 import ai.aimix.jobs.registry.RegistryClient;
-
 import ai.aimix.launcher.quantize.ModelQuantization;
 import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.onnx.OnnxModelInfo;
@@ -10,15 +9,13 @@ import ai.aimix.model.registry.RegistryException;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.Descriptors;
 import ai.aimix.model.store.ModelStore;
-import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.quality.QualityBenchmark;
 import ai.aimix.quality.QualityGate;
+import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.codec.ContractLimits;
-import org.apache.flink.configuration.Configuration;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +31,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Model administration over the store (bytes) and the registry topic (what exists, which is champion): what the
@@ -73,8 +71,8 @@ public final class ModelAdmin {
     public RegistryView bootstrap() throws IOException {
         List<ModelDescriptor> shipped = store.bootstrapShipped();
         RegistryView view = registry.read();
-        List<RegistryEntry> changes = RegistryChanges.bootstrap(view, shipped, ModelStore.SHIPPED_CHAMPION,
-                clock.millis());
+        List<RegistryEntry> changes =
+                RegistryChanges.bootstrap(view, shipped, ModelStore.SHIPPED_CHAMPION, clock.millis());
         registry.publish(changes);
         view.applyAll(changes);
         return view;
@@ -87,9 +85,8 @@ public final class ModelAdmin {
     }
 
     /** A promotion: what was published, which gate the model passed, and the quality verdict when it ran. */
-    public record Promotion(List<RegistryEntry> changes, PromotionGates.Gate gate,
-                            Optional<QualityGate.Verdict> verdict) {
-    }
+    public record Promotion(
+            List<RegistryEntry> changes, PromotionGates.Gate gate, Optional<QualityGate.Verdict> verdict) {}
 
     /**
      * Makes a model the champion of {@code league} once it has passed the gate of its kind ({@link PromotionGates}):
@@ -103,7 +100,8 @@ public final class ModelAdmin {
         PromotionGates.Gate gate = PromotionGates.gateFor(d, view);
         Optional<QualityGate.Verdict> verdict = Optional.empty();
         RegistryChanges.checkQuantizationGate(d); // the cheap check first
-        if (gate.needsQuality() && !view.champion(l).map(a -> a.getModelId().equals(id)).orElse(false)) {
+        if (gate.needsQuality()
+                && !view.champion(l).map(a -> a.getModelId().equals(id)).orElse(false)) {
             verdict = PromotionGates.requireQuality(this, view, d, l, bench);
         }
         // the quantization gate is the registry's own check of the measured metrics (RegistryChanges.promote)
@@ -144,7 +142,8 @@ public final class ModelAdmin {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry(BUNDLE_MODEL));
             zip.write(onnx);
             zip.closeEntry();
@@ -166,8 +165,11 @@ public final class ModelAdmin {
             throws IOException, UnsupportedModelFormatException, RegistryException {
         Bundle b = Bundle.read(file, store == null ? ModelStore.DEFAULT_MAX_MODEL_BYTES : store.maxModelBytes());
         String name = file.getFileName().toString();
-        String newId = id != null ? id : b.descriptor.map(ModelDescriptor::getModelId)
-                .orElse(name.replaceAll("\\.(onnx|zip|aimix-model)$", ""));
+        String newId = id != null
+                ? id
+                : b.descriptor
+                        .map(ModelDescriptor::getModelId)
+                        .orElse(name.replaceAll("\\.(onnx|zip|aimix-model)$", ""));
         Descriptors.requireValidId(newId);
         ModelLineage lineage;
         List<String> parents = List.of();
@@ -176,10 +178,16 @@ public final class ModelAdmin {
             if (!Descriptors.sha256(b.onnx).equals(old.getSha256())) {
                 throw new IOException(file + ": the model does not match its descriptor's sha256");
             }
-            parents = old.getLineage().getParents().stream().filter(Descriptors::isValidId).toList();
-            lineage = new ModelLineage("import", parents, old.getLineage().getSeed(),
+            parents = old.getLineage().getParents().stream()
+                    .filter(Descriptors::isValidId)
+                    .toList();
+            lineage = new ModelLineage(
+                    "import",
+                    parents,
+                    old.getLineage().getSeed(),
                     "imported from " + name + " (exported as " + ContractLimits.preview(old.getModelId())
-                            + ", made by " + ContractLimits.preview(old.getLineage().getOperation())
+                            + ", made by "
+                            + ContractLimits.preview(old.getLineage().getOperation())
                             + "; its metrics were not kept)");
         } else {
             lineage = new ModelLineage("import", List.of(), null, "imported from " + name);
@@ -202,12 +210,13 @@ public final class ModelAdmin {
         }
         try {
             return new ModelQuantization(new Configuration(), ModelQuantization.Settings.defaults())
-                    .evaluate(bytes(parent.get()), onnx, precision).metrics();
+                    .evaluate(bytes(parent.get()), onnx, precision)
+                    .metrics();
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IOException("cannot measure the imported model against " + parents.get(0) + ": "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "cannot measure the imported model against " + parents.get(0) + ": " + e.getMessage(), e);
         }
     }
 
@@ -250,13 +259,11 @@ public final class ModelAdmin {
             }
             long size = Files.size(file);
             if (size > maxModelBytes + MAX_DESCRIPTOR_BYTES) {
-                throw new BundleException(file + ": " + size + " bytes; a model may have at most "
-                        + maxModelBytes);
+                throw new BundleException(file + ": " + size + " bytes; a model may have at most " + maxModelBytes);
             }
             byte[] head = new byte[4];
             try (InputStream in = Files.newInputStream(file)) {
-                if (in.readNBytes(head, 0, 4) < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3
-                        || head[3] != 4) {
+                if (in.readNBytes(head, 0, 4) < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
                     byte[] onnx = readBounded(Files.newInputStream(file), maxModelBytes);
                     if (onnx == null) {
                         throw new BundleException(file + " holds more than " + maxModelBytes + " bytes");
@@ -274,14 +281,14 @@ public final class ModelAdmin {
                 onnx = readEntry(zip, model, maxModelBytes, size, file + "!" + BUNDLE_MODEL);
                 ZipEntry descriptor = zip.getEntry(BUNDLE_DESCRIPTOR);
                 if (descriptor != null) {
-                    byte[] json = readEntry(zip, descriptor, MAX_DESCRIPTOR_BYTES, size,
-                            file + "!" + BUNDLE_DESCRIPTOR);
+                    byte[] json =
+                            readEntry(zip, descriptor, MAX_DESCRIPTOR_BYTES, size, file + "!" + BUNDLE_DESCRIPTOR);
                     d = Descriptors.fromJson(new String(json, StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
                 // a damaged archive: ZipException, or an EOFException without a message (found by BundleFuzzTest)
-                throw new BundleException(file + ": not a readable zip bundle (" + (e.getMessage() == null
-                        ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+                throw new BundleException(file + ": not a readable zip bundle ("
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
             }
             return new Bundle(onnx, Optional.ofNullable(d));
         }
@@ -297,9 +304,11 @@ public final class ModelAdmin {
             long inflation = MAX_INFLATION * compressed + INFLATION_SLACK;
             byte[] data = readBounded(zip.getInputStream(e), Math.min(limit, inflation));
             if (data == null) {
-                throw new BundleException(what + (inflation < limit ? " inflates beyond " + inflation
-                        + " bytes, " + MAX_INFLATION + " times its compressed size (a zip bomb?)"
-                        : " holds more than " + limit + " bytes"));
+                throw new BundleException(what
+                        + (inflation < limit
+                                ? " inflates beyond " + inflation + " bytes, " + MAX_INFLATION
+                                        + " times its compressed size (a zip bomb?)"
+                                : " holds more than " + limit + " bytes"));
             }
             // ZipFile does not check an entry's checksum: a damaged entry would inflate to wrong bytes silently
             CRC32 crc = new CRC32();

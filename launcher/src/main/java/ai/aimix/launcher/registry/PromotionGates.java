@@ -10,7 +10,6 @@ import ai.aimix.quality.QualityGate;
 import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelPrecision;
-
 import java.io.IOException;
 import java.util.Optional;
 
@@ -33,7 +32,10 @@ import java.util.Optional;
 public final class PromotionGates {
     /** Which gate applies. */
     public enum Gate {
-        NONE_SHIPPED, QUANTIZATION, QUANTIZATION_AND_QUALITY, QUALITY;
+        NONE_SHIPPED,
+        QUANTIZATION,
+        QUANTIZATION_AND_QUALITY,
+        QUALITY;
 
         /** Whether the quality benchmark runs. */
         public boolean needsQuality() {
@@ -41,8 +43,7 @@ public final class PromotionGates {
         }
     }
 
-    private PromotionGates() {
-    }
+    private PromotionGates() {}
 
     /** The gate {@code d} passes to become a champion, given the registry as it is ({@code view}). */
     public static Gate gateFor(ModelDescriptor d, RegistryView view) throws IOException {
@@ -60,9 +61,11 @@ public final class PromotionGates {
         if (d.getLineage() == null || d.getLineage().getParents().isEmpty()) {
             return false;
         }
-        Optional<ModelDescriptor> parent = view.model(d.getLineage().getParents().get(0));
-        return parent.isPresent() && (ModelStore.isShipped(parent.get())
-                || !view.leaguesChampionedBy(parent.get().getModelId()).isEmpty());
+        Optional<ModelDescriptor> parent =
+                view.model(d.getLineage().getParents().get(0));
+        return parent.isPresent()
+                && (ModelStore.isShipped(parent.get())
+                        || !view.leaguesChampionedBy(parent.get().getModelId()).isEmpty());
     }
 
     /**
@@ -71,8 +74,9 @@ public final class PromotionGates {
      * @return the verdict, or empty when no league has a champion to compare with
      * @throws RegistryException when the candidate is worse, or no benchmark was given
      */
-    static Optional<QualityGate.Verdict> requireQuality(ModelAdmin admin, RegistryView view, ModelDescriptor candidate,
-                                                        String league, QualityBenchmark bench) throws Exception {
+    static Optional<QualityGate.Verdict> requireQuality(
+            ModelAdmin admin, RegistryView view, ModelDescriptor candidate, String league, QualityBenchmark bench)
+            throws Exception {
         Optional<ChampionAlias> champion = view.champion(league).or(() -> view.champion(RegistryView.DEFAULT_LEAGUE));
         if (champion.isEmpty()) {
             return Optional.empty();
@@ -81,11 +85,12 @@ public final class PromotionGates {
             throw new RegistryException("model '" + candidate.getModelId() + "' is promoted only through the quality "
                     + "gate: pass --features DIR (the corpus feature store to benchmark it on)");
         }
-        ModelDescriptor current = view.model(champion.get().getModelId()).orElseThrow(() -> new RegistryException(
-                "the champion '" + champion.get().getModelId() + "' has no descriptor to compare with"));
+        ModelDescriptor current = view.model(champion.get().getModelId())
+                .orElseThrow(() -> new RegistryException(
+                        "the champion '" + champion.get().getModelId() + "' has no descriptor to compare with"));
         SessionSettings cpu = SessionSettings.cpu(1);
         try (MixNetSession cand = MixNetSession.open(candidate.getModelId(), admin.bytes(candidate), cpu);
-             MixNetSession champ = MixNetSession.open(current.getModelId(), admin.bytes(current), cpu)) {
+                MixNetSession champ = MixNetSession.open(current.getModelId(), admin.bytes(current), cpu)) {
             QualityGate.Verdict v = QualityGate.judge(bench, cand, champ, "TEST", 0);
             if (!v.passed()) {
                 throw new RegistryException("model '" + candidate.getModelId() + "' is worse than the champion '"

@@ -3,8 +3,8 @@ package ai.aimix.launcher.tournament;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
-
 import ai.aimix.launcher.embedded.EmbeddedKafka;
+import ai.aimix.launcher.embedded.TopicLayout;
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.Vote;
@@ -15,6 +15,17 @@ import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.codec.Contract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -31,19 +42,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.SplittableRandom;
-import ai.aimix.launcher.embedded.TopicLayout;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 
 /**
  * {@code ./aimix bench --tournament}: the tournament job on the in-process broker and a local Flink cluster with the
@@ -79,16 +77,41 @@ public final class TournamentBench {
                 for (int b = 0; b < battles; b++) {
                     int x = r.nextInt(8);
                     int y = (x + 1 + r.nextInt(7)) % 8;
-                    p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
-                            BattleSeals.sealed(keys, new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + x,
-                                    "m" + y, 20_000L, now, null, List.of(), null, null), null))));
+                    p.send(new ProducerRecord<>(
+                            Contract.TOURNAMENT_BATTLES,
+                            key("b" + b),
+                            Contract.BATTLE.encode(BattleSeals.sealed(
+                                    keys,
+                                    new Battle(
+                                            "b" + b,
+                                            "main",
+                                            "s" + b,
+                                            "mix-b" + b,
+                                            "m" + x,
+                                            "m" + y,
+                                            20_000L,
+                                            now,
+                                            null,
+                                            List.of(),
+                                            null,
+                                            null),
+                                    null))));
                 }
                 for (int i = 0; i < votes; i++) {
                     int b = i % battles;
                     String voter = "voter-" + (i / battles) % 2000 + "-" + (i % 7);
-                    p.send(new ProducerRecord<>(Contract.TOURNAMENT_VOTES, key("b" + b), Contract.VOTE.encode(
-                            VoterTokens.signed(keys, new Vote("b" + b, voter, r.nextDouble() < 0.6 ? VoteOutcome.A
-                                    : VoteOutcome.B, 25_000L, now, null)))));
+                    p.send(new ProducerRecord<>(
+                            Contract.TOURNAMENT_VOTES,
+                            key("b" + b),
+                            Contract.VOTE.encode(VoterTokens.signed(
+                                    keys,
+                                    new Vote(
+                                            "b" + b,
+                                            voter,
+                                            r.nextDouble() < 0.6 ? VoteOutcome.A : VoteOutcome.B,
+                                            25_000L,
+                                            now,
+                                            null)))));
                 }
                 p.flush();
             }
@@ -135,8 +158,11 @@ public final class TournamentBench {
             n.put("votes_per_s", Math.round(votes / seconds));
             double steadyS = (end - firstAt) / 1e9;
             n.put("first_standings_votes", firstVotes);
-            n.put("votes_per_s_after_first_standings", firstVotes < 0 || last.getVotes() == firstVotes ? 0
-                    : Math.round((last.getVotes() - firstVotes) / steadyS));
+            n.put(
+                    "votes_per_s_after_first_standings",
+                    firstVotes < 0 || last.getVotes() == firstVotes
+                            ? 0
+                            : Math.round((last.getVotes() - firstVotes) / steadyS));
             n.put("cores", Runtime.getRuntime().availableProcessors());
             n.put("state_backend", c.get(StateBackendOptions.STATE_BACKEND));
             n.put("date", Instant.now().toString());
@@ -153,17 +179,34 @@ public final class TournamentBench {
             createTopics(kafka);
             Path work = Files.createTempDirectory("aimix-tb-");
             Configuration c = jobConfig(kafka, work, refreshMillis, checkpointMillis);
-            JobClient job = TournamentJob.onKafka(c).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(2, c));
+            JobClient job =
+                    TournamentJob.onKafka(c).executeAsync(StreamExecutionEnvironment.createLocalEnvironment(2, c));
             int total = perSecond * seconds;
             long[] sentAt = new long[total + 1];
             List<Long> delays = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProperties(kafka));
-                 KafkaConsumer<byte[], byte[]> consumer = standingsConsumer(kafka)) {
+                    KafkaConsumer<byte[], byte[]> consumer = standingsConsumer(kafka)) {
                 long now = System.currentTimeMillis();
                 for (int b = 0; b < battles; b++) {
-                    p.send(new ProducerRecord<>(Contract.TOURNAMENT_BATTLES, key("b" + b), Contract.BATTLE.encode(
-                            BattleSeals.sealed(keys, new Battle("b" + b, "main", "s" + b, "mix-b" + b, "m" + (b % 8),
-                                    "m" + ((b + 1) % 8), 20_000L, now, null, List.of(), null, null), null))));
+                    p.send(new ProducerRecord<>(
+                            Contract.TOURNAMENT_BATTLES,
+                            key("b" + b),
+                            Contract.BATTLE.encode(BattleSeals.sealed(
+                                    keys,
+                                    new Battle(
+                                            "b" + b,
+                                            "main",
+                                            "s" + b,
+                                            "mix-b" + b,
+                                            "m" + (b % 8),
+                                            "m" + ((b + 1) % 8),
+                                            20_000L,
+                                            now,
+                                            null,
+                                            List.of(),
+                                            null,
+                                            null),
+                                    null))));
                 }
                 p.flush();
                 Thread.sleep(3000); // the job is up and has seen the battles
@@ -175,9 +218,18 @@ public final class TournamentBench {
                     long due = Math.min(total, (System.nanoTime() - start) * perSecond / 1_000_000_000L);
                     while (sent < due) {
                         int b = sent % battles;
-                        p.send(new ProducerRecord<>(Contract.TOURNAMENT_VOTES, key("b" + b), Contract.VOTE.encode(
-                                VoterTokens.signed(keys, new Vote("b" + b, "v" + sent, r.nextBoolean() ? VoteOutcome.A
-                                        : VoteOutcome.B, 25_000L, now, null)))));
+                        p.send(new ProducerRecord<>(
+                                Contract.TOURNAMENT_VOTES,
+                                key("b" + b),
+                                Contract.VOTE.encode(VoterTokens.signed(
+                                        keys,
+                                        new Vote(
+                                                "b" + b,
+                                                "v" + sent,
+                                                r.nextBoolean() ? VoteOutcome.A : VoteOutcome.B,
+                                                25_000L,
+                                                now,
+                                                null)))));
                         sent++;
                         sentAt[sent] = System.nanoTime();
                     }
@@ -213,8 +265,7 @@ public final class TournamentBench {
 
     private static void createTopics(EmbeddedKafka kafka) throws Exception {
         kafka.createTopics(TopicLayout.tournament(new Configuration(), 2), Map.of());
-        kafka.createTopics(TopicLayout.registry(new Configuration()),
-                TopicLayout.registryConfigs());
+        kafka.createTopics(TopicLayout.registry(new Configuration()), TopicLayout.registryConfigs());
     }
 
     private static Properties producerProperties(EmbeddedKafka kafka) {
@@ -243,8 +294,7 @@ public final class TournamentBench {
      * The job's configuration: the base one, exactly once, checkpoints every {@code checkpointMillis} and RocksDB's
      * files under {@code work} (removed after the run), REST on any free port.
      */
-    private Configuration jobConfig(EmbeddedKafka kafka, Path work, long refreshMillis,
-                                    long checkpointMillis) {
+    private Configuration jobConfig(EmbeddedKafka kafka, Path work, long refreshMillis, long checkpointMillis) {
         Configuration c = new Configuration(base);
         c.set(RestOptions.BIND_PORT, "0");
         c.setString("state.backend.rocksdb.localdir", work.resolve("rocksdb").toString());
@@ -255,7 +305,9 @@ public final class TournamentBench {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+        c.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                work.resolve("checkpoints").toUri().toString());
         c.set(PipelineOptions.GENERIC_TYPES, false);
         return c;
     }

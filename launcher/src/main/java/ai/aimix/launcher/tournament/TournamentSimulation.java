@@ -1,7 +1,5 @@
 package ai.aimix.launcher.tournament;
 
-import ai.aimix.jobs.tournament.TournamentJobOptions;
-
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.cli.MixClient;
 import ai.aimix.clients.kafka.StemInput;
@@ -13,8 +11,9 @@ import ai.aimix.corpus.Split;
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.features.FeatureIndex;
-import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
+import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.registry.ModelAdmin;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
@@ -38,23 +37,13 @@ import ai.aimix.schema.auth.BattleSeals;
 import ai.aimix.schema.auth.TournamentKeys;
 import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.DecodeException;
 import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.tournament.BradleyTerry;
 import ai.aimix.tournament.PairScheduler;
 import ai.aimix.tournament.SimulatedListener;
-import ai.aimix.tournament.VoterPanel;
 import ai.aimix.tournament.VoteOutcomes;
-import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
+import ai.aimix.tournament.VoterPanel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,13 +60,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import ai.aimix.schema.codec.DecodeException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The whole tournament loop on an embedded stack, with a panel of simulated listeners: the league's starting
@@ -104,6 +102,7 @@ public final class TournamentSimulation {
          * rendered again when drawn (a second or two each).
          */
         public int cachedSongs = 6;
+
         public int bars = 6;
         public int benchSongs = 6;
         public int votesPerBattle = 30;
@@ -130,17 +129,34 @@ public final class TournamentSimulation {
     }
 
     /** One generation as it ended. */
-    public record Generation(int generation, String champion, double benchmarkDistance, long votesUsed, int battles,
-                             int checks, List<String> members, String trigger, double sigma, Double successRate,
-                             List<String> promotions, VoterPanel.Screening screening) {
-    }
+    public record Generation(
+            int generation,
+            String champion,
+            double benchmarkDistance,
+            long votesUsed,
+            int battles,
+            int checks,
+            List<String> members,
+            String trigger,
+            double sigma,
+            Double successRate,
+            List<String> promotions,
+            VoterPanel.Screening screening) {}
 
     /** The whole run. */
-    public record Summary(String league, String start, double startDistance, double plainSumDistance,
-                          List<Generation> generations,
-                          long votesSent, long votesCounted, long checkVotesSent, int battles, int failedBattles,
-                          VoterPanel.Screening screening, double seconds) {
-    }
+    public record Summary(
+            String league,
+            String start,
+            double startDistance,
+            double plainSumDistance,
+            List<Generation> generations,
+            long votesSent,
+            long votesCounted,
+            long checkVotesSent,
+            int battles,
+            int failedBattles,
+            VoterPanel.Screening screening,
+            double seconds) {}
 
     /** A battle song: its stems as pushed, and the references listeners compare with (cached per taste). */
     private static final class Song {
@@ -179,6 +195,7 @@ public final class TournamentSimulation {
     private final Map<String, Double> benchmarks = new HashMap<>();
     /** The benchmark songs' plain sum, from the first benchmark run. */
     private double plainSumDistance = Double.NaN;
+
     private volatile boolean stopping;
 
     public TournamentSimulation(EmbeddedStack stack, Settings settings) {
@@ -282,10 +299,19 @@ public final class TournamentSimulation {
                         log.accept(String.format("  promoted %s over %s", e.getChampion(), e.getPreviousChampion()));
                         continue;
                     }
-                    Generation g = new Generation(e.getGeneration() - 1, e.getChampion(),
-                            benchmark(bench, admin, e.getChampion()), e.getVotesUsed(), generationBattles,
-                            generationChecks, previousMembers(e), e.getTrigger(), e.getSigma(), e.getSuccessRate(),
-                            List.copyOf(promotions), screening(standings.get()));
+                    Generation g = new Generation(
+                            e.getGeneration() - 1,
+                            e.getChampion(),
+                            benchmark(bench, admin, e.getChampion()),
+                            e.getVotesUsed(),
+                            generationBattles,
+                            generationChecks,
+                            previousMembers(e),
+                            e.getTrigger(),
+                            e.getSigma(),
+                            e.getSuccessRate(),
+                            List.copyOf(promotions),
+                            screening(standings.get()));
                     out.add(g);
                     progress.accept(g);
                     generationBattles = 0;
@@ -305,8 +331,18 @@ public final class TournamentSimulation {
             }
             Thread.sleep(1_500); // a refresh more: a count above what was sent would show now
             last = standings.get();
-            return new Summary(s.league, s.start, startDistance, plainSumDistance, out, votesSent.get(),
-                    last == null ? 0 : last.getVotes(), checkVotes.get(), battles - failed, failed, screening(last),
+            return new Summary(
+                    s.league,
+                    s.start,
+                    startDistance,
+                    plainSumDistance,
+                    out,
+                    votesSent.get(),
+                    last == null ? 0 : last.getVotes(),
+                    checkVotes.get(),
+                    battles - failed,
+                    failed,
+                    screening(last),
                     (System.nanoTime() - t0) / 1e9);
         } finally {
             stopping = true;
@@ -326,8 +362,7 @@ public final class TournamentSimulation {
     }
 
     private EvolutionEvent awaitEvent(long deadline) throws Exception {
-        EvolutionEvent e = events.poll(Math.max(1, deadline - System.currentTimeMillis()),
-                TimeUnit.MILLISECONDS);
+        EvolutionEvent e = events.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         if (e == null) {
             throw new TimeoutException("no evolution event from the tournament job");
         }
@@ -342,8 +377,13 @@ public final class TournamentSimulation {
             throws Exception {
         MixRequest request = StemProducer.request(id, song.stems, ModelSelections.battle(pair[0], pair[1]));
         MixClient.Outcome o = new MixClient(stack.bootstrapServers(), stack.topics())
-                .run(request, song.stems, StemProducer.DEFAULT_CHUNK_FRAMES, SampleEncoding.PCM_F32LE,
-                        Duration.ofMinutes(5), null);
+                .run(
+                        request,
+                        song.stems,
+                        StemProducer.DEFAULT_CHUNK_FRAMES,
+                        SampleEncoding.PCM_F32LE,
+                        Duration.ofMinutes(5),
+                        null);
         if (o.mix.result.getStatus() != MixStatus.COMPLETED) {
             return new int[] {1, 0};
         }
@@ -362,8 +402,27 @@ public final class TournamentSimulation {
         String songId = "song-" + song.song.seed();
         SplittableRandom r = new SplittableRandom(seed);
         List<VoterPanel.Voter> voters = panel.sample(s.votesPerBattle, r);
-        publish(producer, sealed(new Battle(id, s.league, songId, id, pair[0], pair[1], audioMillis, now, null,
-                List.of(), null, null), null), null, voters, distances(song, a, b), r);
+        publish(
+                producer,
+                sealed(
+                        new Battle(
+                                id,
+                                s.league,
+                                songId,
+                                id,
+                                pair[0],
+                                pair[1],
+                                audioMillis,
+                                now,
+                                null,
+                                List.of(),
+                                null,
+                                null),
+                        null),
+                null,
+                voters,
+                distances(song, a, b),
+                r);
         if (r.nextDouble() >= s.checkShare) {
             return new int[] {0, 0};
         }
@@ -371,10 +430,27 @@ public final class TournamentSimulation {
         float[][] reference = song.reference(render, null, 0f);
         String check = id + "-check";
         VoteOutcome expected = referenceFirst ? VoteOutcome.A : VoteOutcome.B;
-        publish(producer, sealed(new Battle(check, s.league, songId, check, referenceFirst ? "reference"
-                : "plain-sum", referenceFirst ? "plain-sum" : "reference", audioMillis, now, null, List.of(), null,
-                null), expected), expected, voters,
-                referenceFirst ? distances(song, reference, song.plainSum) : distances(song, song.plainSum, reference), r);
+        publish(
+                producer,
+                sealed(
+                        new Battle(
+                                check,
+                                s.league,
+                                songId,
+                                check,
+                                referenceFirst ? "reference" : "plain-sum",
+                                referenceFirst ? "plain-sum" : "reference",
+                                audioMillis,
+                                now,
+                                null,
+                                List.of(),
+                                null,
+                                null),
+                        expected),
+                expected,
+                voters,
+                referenceFirst ? distances(song, reference, song.plainSum) : distances(song, song.plainSum, reference),
+                r);
         return new int[] {0, 1};
     }
 
@@ -384,8 +460,9 @@ public final class TournamentSimulation {
         int rate = song.song.sampleRate;
         return (role, db) -> cache.computeIfAbsent(role + "/" + db, k -> {
             float[][] ref = song.reference(render, role, db);
-            return new double[] {SimulatedListener.distance(ref, first, rate), SimulatedListener.distance(ref, second,
-                    rate)};
+            return new double[] {
+                SimulatedListener.distance(ref, first, rate), SimulatedListener.distance(ref, second, rate)
+            };
         });
     }
 
@@ -400,8 +477,13 @@ public final class TournamentSimulation {
      * each signed as the authenticator of listeners signs it (attention checks counted apart: they never count for
      * ratings).
      */
-    private void publish(KafkaProducer<byte[], byte[]> producer, Battle battle, VoteOutcome expected,
-                         List<VoterPanel.Voter> voters, VoterPanel.Distances distances, SplittableRandom r)
+    private void publish(
+            KafkaProducer<byte[], byte[]> producer,
+            Battle battle,
+            VoteOutcome expected,
+            List<VoterPanel.Voter> voters,
+            VoterPanel.Distances distances,
+            SplittableRandom r)
             throws Exception {
         String id = battle.getBattleId();
         send(producer, conf.get(TournamentJobOptions.TOPIC_BATTLES), id, Contract.BATTLE.encode(battle));
@@ -409,10 +491,13 @@ public final class TournamentSimulation {
         TournamentKeys keys = stack.tournamentKeys();
         for (VoterPanel.Voter v : voters) {
             SimulatedListener.Judgement j = panel.judge(v, distances, battle.getAudioMillis(), r);
-            Vote vote = new Vote(id, v.id(), VoteOutcomes.wire(j.outcome()), j.listenedMillis(),
-                    System.currentTimeMillis(), null);
-            send(producer, conf.get(TournamentJobOptions.TOPIC_VOTES), id, Contract.VOTE.encode(keys == null ? vote
-                    : VoterTokens.signed(keys, vote)));
+            Vote vote = new Vote(
+                    id, v.id(), VoteOutcomes.wire(j.outcome()), j.listenedMillis(), System.currentTimeMillis(), null);
+            send(
+                    producer,
+                    conf.get(TournamentJobOptions.TOPIC_VOTES),
+                    id,
+                    Contract.VOTE.encode(keys == null ? vote : VoterTokens.signed(keys, vote)));
             counter.incrementAndGet();
         }
         producer.flush();
@@ -424,8 +509,8 @@ public final class TournamentSimulation {
         if (st != null) {
             for (ModelStanding m : st.getModels()) {
                 if (members.contains(m.getModelId())) {
-                    ratings.add(BradleyTerry.Rating.fromElo(m.getModelId(), m.getRating(), m.getLower(), m.getUpper(),
-                            m.getVotes(), m.getRank()));
+                    ratings.add(BradleyTerry.Rating.fromElo(
+                            m.getModelId(), m.getRating(), m.getLower(), m.getUpper(), m.getVotes(), m.getRank()));
                 }
             }
         }
@@ -440,7 +525,7 @@ public final class TournamentSimulation {
         }
         ModelDescriptor d = admin.view().model(id).orElseThrow(() -> new IllegalStateException("no model " + id));
         try (MixNetSession session = MixNetSession.open(id, admin.bytes(d), SessionSettings.cpu(1))) {
-            QualityBenchmark.Report report = bench.run(session, "test", 0, x -> { });
+            QualityBenchmark.Report report = bench.run(session, "test", 0, x -> {});
             double distance = report.meanDistance()[0];
             plainSumDistance = report.meanDistance()[report.names().indexOf(QualityBenchmark.PLAIN_SUM)];
             benchmarks.put(id, distance);
@@ -489,11 +574,12 @@ public final class TournamentSimulation {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         String standingsTopic = conf.get(TournamentJobOptions.TOPIC_STANDINGS);
         String evolutionTopic = conf.get(TournamentJobOptions.TOPIC_EVOLUTION);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : List.of(standingsTopic, evolutionTopic)) {
-                c.partitionsFor(t, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+                c.partitionsFor(t, Duration.ofSeconds(30))
+                        .forEach(i -> parts.add(new TopicPartition(t, i.partition())));
             }
             c.assign(parts);
             c.seekToBeginning(parts);
@@ -502,16 +588,17 @@ public final class TournamentSimulation {
                     try {
                         follow(r, standingsTopic);
                     } catch (DecodeException e) {
-                        throw new IllegalStateException("the tournament job wrote an undecodable record on "
-                                + r.topic() + ": " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "the tournament job wrote an undecodable record on " + r.topic() + ": "
+                                        + e.getMessage(),
+                                e);
                     }
                 }
             }
         }
     }
 
-    private void follow(ConsumerRecord<byte[], byte[]> r, String standingsTopic)
-            throws DecodeException {
+    private void follow(ConsumerRecord<byte[], byte[]> r, String standingsTopic) throws DecodeException {
         if (r.topic().equals(standingsTopic)) {
             Standings st = Contract.STANDINGS.decode(r.value());
             if (st.getLeague().equals(s.league)) {

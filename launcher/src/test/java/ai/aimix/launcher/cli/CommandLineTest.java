@@ -1,18 +1,18 @@
 package ai.aimix.launcher.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.audio.WavFile;
 import ai.aimix.clients.cli.MixCommand;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.model.store.ModelStore;
 import ai.aimix.operators.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,18 +32,26 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import ai.aimix.model.store.ModelStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The commands a user runs, end to end: demo in-process, serve as a real process with mix against it. */
 class CommandLineTest {
 
     @Test
     void demoWritesStemsMixAndReport(@TempDir Path out) throws Exception {
-        int code = new CommandLine(new AimixCli()).execute("demo", "--seconds", "6", "--stems", "6",
-                "--ui-port", String.valueOf(CommonOptions.freePort()), "--out", out.toString());
+        int code = new CommandLine(new AimixCli())
+                .execute(
+                        "demo",
+                        "--seconds",
+                        "6",
+                        "--stems",
+                        "6",
+                        "--ui-port",
+                        String.valueOf(CommonOptions.freePort()),
+                        "--out",
+                        out.toString());
         assertEquals(0, code);
         try (var files = Files.list(out.resolve("stems"))) {
             assertEquals(6, files.count());
@@ -60,7 +68,9 @@ class CommandLineTest {
         assertTrue(v.path("loudness").path("integratedLufs").isNumber());
         assertTrue(v.path("loudness").path("truePeakDbtp").asDouble() <= -1.0 + 0.05);
         assertTrue(report.path("timings").path("jobMillis").path("mel").asDouble() > 0);
-        assertEquals(v.path("stems").get(0).path("automation").size(), report.path("segments").asInt());
+        assertEquals(
+                v.path("stems").get(0).path("automation").size(),
+                report.path("segments").asInt());
     }
 
     @Test
@@ -72,7 +82,8 @@ class CommandLineTest {
         try {
             String ready = readyLine(serve);
             assertTrue(ready.contains("bootstrap=127.0.0.1:" + kafkaPort), ready);
-            assertTrue(ready.contains("topics=mix.requests,audio.chunks,mix.output,mix.progress,mix.results,mix.errors"),
+            assertTrue(
+                    ready.contains("topics=mix.requests,audio.chunks,mix.output,mix.progress,mix.results,mix.errors"),
                     ready);
             assertTrue(ready.contains("ui=http://127.0.0.1:" + uiPort), ready);
             assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
@@ -82,9 +93,18 @@ class CommandLineTest {
                 Wav.write(stems.resolve(s.name + ".wav"), s.audio, Wav.Encoding.PCM_16);
             }
             Path mixed = tmp.resolve("out").resolve("song.wav");
-            int code = new CommandLine(new MixCommand()).execute("--stems", stems.toString(), "--out",
-                    mixed.toString(), "--bootstrap", "127.0.0.1:" + kafkaPort, "--report",
-                    tmp.resolve("report.json").toString(), "--timeout", "120");
+            int code = new CommandLine(new MixCommand())
+                    .execute(
+                            "--stems",
+                            stems.toString(),
+                            "--out",
+                            mixed.toString(),
+                            "--bootstrap",
+                            "127.0.0.1:" + kafkaPort,
+                            "--report",
+                            tmp.resolve("report.json").toString(),
+                            "--timeout",
+                            "120");
             assertEquals(0, code);
             Audio a = Wav.read(mixed);
             assertEquals(5 * 22050, a.frames());
@@ -95,15 +115,34 @@ class CommandLineTest {
             // mixed by a client process with a 96 MB heap, which could hold neither the stems nor the mix
             Path longStems = Files.createDirectories(tmp.resolve("long"));
             for (int i = 0; i < 2; i++) {
-                Wav.write(longStems.resolve((i == 0 ? "bass" : "keys") + ".wav"), new Audio(44100, 2,
-                        Fixtures.stemAudio(180 * 44100, 2, 44100, 40 + i)),
+                Wav.write(
+                        longStems.resolve((i == 0 ? "bass" : "keys") + ".wav"),
+                        new Audio(44100, 2, Fixtures.stemAudio(180 * 44100, 2, 44100, 40 + i)),
                         Wav.Encoding.FLOAT_32);
             }
             Path longMix = tmp.resolve("long-mix.wav");
-            Process client = new ProcessBuilder(javaCommand(), "-Xmx96m", "-cp", System.getProperty("java.class.path"),
-                    "-Daimix.log.file=" + tmp.resolve("client.log"), AimixCli.class.getName(), "mix", "--stems",
-                    longStems.toString(), "--out", longMix.toString(), "--bits", "16", "--upload", "f32",
-                    "--bootstrap", "127.0.0.1:" + kafkaPort, "--timeout", "300").redirectErrorStream(true).start();
+            Process client = new ProcessBuilder(
+                            javaCommand(),
+                            "-Xmx96m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "-Daimix.log.file=" + tmp.resolve("client.log"),
+                            AimixCli.class.getName(),
+                            "mix",
+                            "--stems",
+                            longStems.toString(),
+                            "--out",
+                            longMix.toString(),
+                            "--bits",
+                            "16",
+                            "--upload",
+                            "f32",
+                            "--bootstrap",
+                            "127.0.0.1:" + kafkaPort,
+                            "--timeout",
+                            "300")
+                    .redirectErrorStream(true)
+                    .start();
             String clientOutput = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(client.waitFor(300, TimeUnit.SECONDS), "the client did not finish");
             assertEquals(0, client.exitValue(), clientOutput);
@@ -114,33 +153,50 @@ class CommandLineTest {
             // the embedded REST API is read-only: no jar upload, no cancelling (issue 14, finding 7)
             HttpClient http = HttpClient.newHttpClient();
             String rest = "http://127.0.0.1:" + uiPort;
-            JsonNode jobs = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                    URI.create(rest + "/jobs")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode jobs = new ObjectMapper()
+                    .readTree(http.send(
+                                    HttpRequest.newBuilder(URI.create(rest + "/jobs"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body());
             String jobId = jobs.path("jobs").get(0).path("id").asText();
             // a job submission with a file (jar upload itself is off: Flink refuses uploads to routes without one)
             String jar = "--x\r\nContent-Disposition: form-data; name=\"file_0\"; filename=\"a.jar\"\r\n"
                     + "Content-Type: application/octet-stream\r\n\r\nPK\r\n--x--\r\n";
-            int upload = http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs"))
-                    .header("Content-Type", "multipart/form-data; boundary=x")
-                    .POST(HttpRequest.BodyPublishers.ofString(jar)).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            int upload = http.send(
+                            HttpRequest.newBuilder(URI.create(rest + "/jobs"))
+                                    .header("Content-Type", "multipart/form-data; boundary=x")
+                                    .POST(HttpRequest.BodyPublishers.ofString(jar))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
             assertEquals(403, upload, "job submission");
-            int cancel = http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId
-                    + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            int cancel = http.send(
+                            HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
+                                    .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
             assertEquals(403, cancel, "cancel");
-            int getCancel = http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "/yarn-cancel"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+            int getCancel = http.send(
+                            HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "/yarn-cancel"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
             assertEquals(403, getCancel, "cancel through GET");
-            JsonNode job = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                    URI.create(rest + "/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode job = new ObjectMapper()
+                    .readTree(http.send(
+                                    HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body());
             assertEquals("RUNNING", job.path("state").asText());
             // Prometheus metrics on loopback, and on no other address of this machine
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(metrics.contains("flink_"), metrics.length() + " bytes of metrics");
             for (InetAddress other : nonLoopbackAddresses()) {
                 try (Socket socket = new Socket()) {
@@ -164,18 +220,29 @@ class CommandLineTest {
     @Test
     void serveStopsWithAnErrorWhenItsJobEnds(@TempDir Path tmp) throws Exception {
         int uiPort = CommonOptions.freePort();
-        Process serve = startServe(tmp, CommonOptions.freePort(), uiPort, CommonOptions.freePort(),
-                "-Daimix.rest.read-only=false");
+        Process serve = startServe(
+                tmp, CommonOptions.freePort(), uiPort, CommonOptions.freePort(), "-Daimix.rest.read-only=false");
         try {
             readyLine(serve);
             assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
             HttpClient http = HttpClient.newHttpClient();
             String rest = "http://127.0.0.1:" + uiPort;
-            String jobId = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body()).path("jobs").get(0).path("id").asText();
-            int cancel = http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
-                    .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            String jobId = new ObjectMapper()
+                    .readTree(http.send(
+                                    HttpRequest.newBuilder(URI.create(rest + "/jobs"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .path("jobs")
+                    .get(0)
+                    .path("id")
+                    .asText();
+            int cancel = http.send(
+                            HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
+                                    .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
             assertEquals(202, cancel);
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop after its job ended");
             String after = new String(serve.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -194,9 +261,18 @@ class CommandLineTest {
     /** {@code aimix serve} in a process of its own, its home and log under {@code tmp}. */
     static Process startServe(Path tmp, int kafkaPort, int uiPort, int metricsPort, String... options)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "-Daimix.log.file=" + tmp.resolve("serve.log"), AimixCli.class.getName(), "serve",
-                "--port", String.valueOf(kafkaPort), "--ui-port", String.valueOf(uiPort),
+        List<String> command = new ArrayList<>(List.of(
+                javaCommand(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Daimix.log.file=" + tmp.resolve("serve.log"),
+                AimixCli.class.getName(),
+                "serve",
+                "--port",
+                String.valueOf(kafkaPort),
+                "--ui-port",
+                String.valueOf(uiPort),
                 "-Dmetrics.reporter.prom.port=" + metricsPort));
         command.addAll(List.of(options));
         ProcessBuilder pb = new ProcessBuilder(command);

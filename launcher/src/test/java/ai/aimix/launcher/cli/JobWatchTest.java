@@ -1,11 +1,7 @@
 package ai.aimix.launcher.cli;
 
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,9 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.junit.jupiter.api.Test;
 
 /** {@code serve}'s watch on its job (issue 14, finding 1: a serve whose job had ended went on advertising itself). */
 class JobWatchTest {
@@ -79,8 +78,11 @@ class JobWatchTest {
 
     @Test
     void aRunningJobIsNotEndedAndAFailedOneIs() throws Exception {
-        JobWatch watch = new JobWatch(new ScriptedJob().then(JobStatus.RUNNING).then(JobStatus.RESTARTING)
-                .then(JobStatus.RUNNING).then(JobStatus.FAILED));
+        JobWatch watch = new JobWatch(new ScriptedJob()
+                .then(JobStatus.RUNNING)
+                .then(JobStatus.RESTARTING)
+                .then(JobStatus.RUNNING)
+                .then(JobStatus.FAILED));
         assertEquals(Optional.empty(), watch.ended());
         assertEquals(Optional.empty(), watch.ended());
         assertEquals(Optional.empty(), watch.ended());
@@ -90,9 +92,10 @@ class JobWatchTest {
     /** A local cluster shuts down once its job ends: its client then throws instead of answering. */
     @Test
     void aClusterThatIsGoneEndsTheWatch() throws Exception {
-        IllegalStateException gone = new IllegalStateException("MiniCluster is not yet running or has already been "
-                + "shut down.");
-        JobWatch watch = new JobWatch(new ScriptedJob().thenThrows(gone).thenThrows(gone).thenThrows(gone));
+        IllegalStateException gone =
+                new IllegalStateException("MiniCluster is not yet running or has already been " + "shut down.");
+        JobWatch watch =
+                new JobWatch(new ScriptedJob().thenThrows(gone).thenThrows(gone).thenThrows(gone));
         assertEquals(Optional.empty(), watch.ended());
         assertEquals(Optional.empty(), watch.ended());
         Optional<String> ended = watch.ended();
@@ -102,8 +105,13 @@ class JobWatchTest {
     @Test
     void aStatusUnknownOnceOrTwiceIsForgivenOnceKnownAgain() throws Exception {
         RuntimeException blip = new RuntimeException("timeout\nsecond line");
-        JobWatch watch = new JobWatch(new ScriptedJob().thenFails(blip).thenFails(blip).then(JobStatus.RUNNING)
-                .thenFails(blip).thenFails(blip).thenFails(blip));
+        JobWatch watch = new JobWatch(new ScriptedJob()
+                .thenFails(blip)
+                .thenFails(blip)
+                .then(JobStatus.RUNNING)
+                .thenFails(blip)
+                .thenFails(blip)
+                .thenFails(blip));
         for (int i = 0; i < 5; i++) {
             assertEquals(Optional.empty(), watch.ended(), "answer " + i);
         }

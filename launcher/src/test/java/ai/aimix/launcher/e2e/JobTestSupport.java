@@ -1,40 +1,38 @@
 package ai.aimix.launcher.e2e;
 
-import ai.aimix.jobs.registry.ModelStoreOptions;
-import ai.aimix.jobs.kafka.KafkaOptions;
-import ai.aimix.jobs.mix.MixJobOptions;
-
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.jobs.kafka.KafkaOptions;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
 import ai.aimix.launcher.embedded.EmbeddedStack;
-import ai.aimix.launcher.registry.ModelAdmin;
-import ai.aimix.model.registry.RegistryView;
-import ai.aimix.schema.ModelLineage;
 import ai.aimix.launcher.embedded.TopicLayout;
+import ai.aimix.launcher.registry.ModelAdmin;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.operators.testing.Fixtures;
+import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.StemRole;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** Shared set-up of the job tests: an in-process broker, a model store, job options. */
 final class JobTestSupport {
@@ -42,8 +40,7 @@ final class JobTestSupport {
     static final int SEGMENT = 8192;
     static final String OPPONENT = "mixnet-test-b";
 
-    private JobTestSupport() {
-    }
+    private JobTestSupport() {}
 
     static MiniClusterExtension miniCluster() {
         Configuration c = new Configuration();
@@ -79,7 +76,8 @@ final class JobTestSupport {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        c.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 Files.createTempDirectory("aimix-cp-").toUri().toString());
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -99,8 +97,11 @@ final class JobTestSupport {
         ModelAdmin admin = EmbeddedStack.admin(c);
         RegistryView view = admin.bootstrap();
         if (view.model(OPPONENT).isEmpty()) {
-            admin.publish(OPPONENT, MixNetOnnx.build(MixNetWeights.random(77, 0.05f), OPPONENT),
-                    new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 77L, "test opponent"), Map.of());
+            admin.publish(
+                    OPPONENT,
+                    MixNetOnnx.build(MixNetWeights.random(77, 0.05f), OPPONENT),
+                    new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 77L, "test opponent"),
+                    Map.of());
         }
     }
 
@@ -115,7 +116,9 @@ final class JobTestSupport {
         for (int i = 0; i < count; i++) {
             int channels = i % 3 == 1 ? 1 : 2;
             int frames = (int) (seconds * SAMPLE_RATE) - i * 1000; // stems of different lengths
-            out.add(new StemInput("stem-" + i, roles[i % roles.length],
+            out.add(new StemInput(
+                    "stem-" + i,
+                    roles[i % roles.length],
                     new Audio(SAMPLE_RATE, channels, Fixtures.stemAudio(frames, channels, SAMPLE_RATE, seed + i))));
         }
         return out;

@@ -1,23 +1,30 @@
 package ai.aimix.launcher.e2e;
 
-import ai.aimix.jobs.mix.MixJob;
-import ai.aimix.jobs.mix.MixJobOptions;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.aimix.model.registry.RegistryChanges;
-import ai.aimix.schema.codec.ModelSelections;
+import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.kafka.CollectedMix;
 import ai.aimix.clients.kafka.MixCollector;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.dsp.loudness.ChannelWeights;
+import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.jobs.mix.MixJob;
+import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
-import ai.aimix.model.store.ModelStore;
-import ai.aimix.schema.ModelLineage;
-import ai.aimix.model.onnx.MixNetOnnx;
-import ai.aimix.model.MixNetWeights;
-import ai.aimix.launcher.registry.ModelAdmin;
 import ai.aimix.launcher.embedded.EmbeddedStack;
+import ai.aimix.launcher.registry.ModelAdmin;
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.registry.RegistryChanges;
+import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
@@ -25,16 +32,28 @@ import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemParameters;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.Checksums;
 import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.codec.Pcm;
 import ai.aimix.schema.internal.OutboundRecord;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -46,28 +65,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import ai.aimix.clients.audio.Audio;
-import ai.aimix.dsp.loudness.ChannelWeights;
-import ai.aimix.dsp.loudness.LoudnessAnalysis;
-import ai.aimix.schema.ModelStatus;
 
 /** The whole mix job on a MiniCluster against the in-process broker, exactly once, with RocksDB state. */
 class MixJobTest {
@@ -109,8 +106,15 @@ class MixJobTest {
             List<StemParameters> auto = variant.getStems().get(i).getAutomation();
             for (int k = 0; k < result.getSegments(); k++) {
                 StemParameters p = auto.get(k);
-                schedule[k][i] = new float[] {p.getGainDb(), p.getPan(), p.getLowShelfDb(), p.getMidPeakDb(),
-                    p.getHighShelfDb(), p.getCompThresholdDb(), p.getCompRatio()};
+                schedule[k][i] = new float[] {
+                    p.getGainDb(),
+                    p.getPan(),
+                    p.getLowShelfDb(),
+                    p.getMidPeakDb(),
+                    p.getHighShelfDb(),
+                    p.getCompThresholdDb(),
+                    p.getCompRatio()
+                };
             }
         }
         return OfflineRenderer.render(rs, audio, channels, (int) result.getFrames(), schedule);
@@ -136,23 +140,30 @@ class MixJobTest {
                 "duel-d", JobTestSupport.stems(3, 5.0, 400));
         JobClient job = start(conf, MixJob.onKafka(conf));
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
-             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+                StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
             // interleave the four producers' chunks: push each mix's first half, then the second halves
             for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
                 ModelSelection model = e.getKey().startsWith("duel")
                         ? ModelSelections.battle(null, JobTestSupport.OPPONENT)
                         : ModelSelections.champion();
-                producer.push(StemProducer.request(e.getKey(), e.getValue(), model), e.getValue(), 3000,
-                        SampleEncoding.PCM_F32LE, null);
+                producer.push(
+                        StemProducer.request(e.getKey(), e.getValue(), model),
+                        e.getValue(),
+                        3000,
+                        SampleEncoding.PCM_F32LE,
+                        null);
             }
-            Map<String, CollectedMix> mixes = collector.await(songs.keySet(), Duration.ofSeconds(120),
-                    new MixCollector.Listener() { });
+            Map<String, CollectedMix> mixes =
+                    collector.await(songs.keySet(), Duration.ofSeconds(120), new MixCollector.Listener() {});
             for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
                 CollectedMix m = mixes.get(e.getKey());
                 MixResult r = m.result;
                 assertEquals(MixStatus.COMPLETED, r.getStatus(), e.getKey() + " " + r.getErrorMessage());
                 assertTrue(m.errors.isEmpty(), e.getKey() + " errors " + m.errors);
-                int longest = e.getValue().stream().mapToInt(s -> s.audio.frames()).max().orElseThrow();
+                int longest = e.getValue().stream()
+                        .mapToInt(s -> s.audio.frames())
+                        .max()
+                        .orElseThrow();
                 assertEquals(longest, r.getFrames());
                 assertEquals((longest + JobTestSupport.SEGMENT - 1) / JobTestSupport.SEGMENT, r.getSegments());
                 assertEquals(r.getSegments(), m.progress.size(), "one progress record per segment");
@@ -162,25 +173,34 @@ class MixJobTest {
                     float[] streamed = m.audio(v.getVariant());
                     assertEquals(2L * longest, streamed.length);
                     assertSameAudio(offline(conf, e.getValue(), r, v), streamed, e.getKey() + "/" + v.getVariant());
-                    assertTrue(v.getIntegratedLufs() != null && v.getTruePeakDbtp() <= -1.0 + 0.3,
+                    assertTrue(
+                            v.getIntegratedLufs() != null && v.getTruePeakDbtp() <= -1.0 + 0.3,
                             "loudness " + v.getIntegratedLufs() + " true peak " + v.getTruePeakDbtp());
                     assertReportedLoudnessIsTheStreamedAudios(v, streamed, r.getSampleRate(), e.getKey());
                 }
             }
             MixResult duel = mixes.get("duel-d").result;
-            assertEquals(List.of(Variant.A, Variant.B), duel.getVariants().stream().map(VariantResult::getVariant)
-                    .collect(Collectors.toList()));
+            assertEquals(
+                    List.of(Variant.A, Variant.B),
+                    duel.getVariants().stream().map(VariantResult::getVariant).collect(Collectors.toList()));
             assertEquals(ModelStore.SHIPPED_CHAMPION, duel.getVariants().get(0).getModelVersion());
             assertEquals(JobTestSupport.OPPONENT, duel.getVariants().get(1).getModelVersion());
-            assertFalse(Arrays.equals(mixes.get("duel-d").audio(Variant.A),
-                    mixes.get("duel-d").audio(Variant.B)), "the two models must mix differently");
+            assertFalse(
+                    Arrays.equals(
+                            mixes.get("duel-d").audio(Variant.A),
+                            mixes.get("duel-d").audio(Variant.B)),
+                    "the two models must mix differently");
             // one spectrogram pass served both variants: the same batch sizes are reported once per segment
-            assertEquals(duel.getSegments(), duel.getTimings().getBatchSegments().size());
+            assertEquals(
+                    duel.getSegments(), duel.getTimings().getBatchSegments().size());
             // the champion is the shipped trained model: it mixes (the parameters move away from neutral)
             VariantResult a = mixes.get("song-a").result.getVariants().get(0);
             assertEquals(ModelStore.SHIPPED_CHAMPION, a.getModelVersion());
-            assertTrue(a.getStems().stream().flatMap(st -> st.getAutomation().stream())
-                    .anyMatch(p -> !p.equals(new StemParameters(0f, 0f, 0f, 0f, 0f, 0f, 1f))), "a neutral mix");
+            assertTrue(
+                    a.getStems().stream()
+                            .flatMap(st -> st.getAutomation().stream())
+                            .anyMatch(p -> !p.equals(new StemParameters(0f, 0f, 0f, 0f, 0f, 0f, 1f))),
+                    "a neutral mix");
             // nothing else arrives for these mixes later (no duplicates from retried transactions)
             assertEquals(0, collector.drain(Duration.ofSeconds(2)));
         } finally {
@@ -196,7 +216,7 @@ class MixJobTest {
         List<StemInput> bad = JobTestSupport.stems(2, 4.0, 600);
         JobClient job = start(conf, MixJob.onKafka(conf));
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
-             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+                StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
             List<MixError> keyless = new ArrayList<>();
             MixRequest badRequest = StemProducer.request("bad-mix", bad, ModelSelections.champion());
             producer.send(badRequest);
@@ -213,11 +233,17 @@ class MixJobTest {
             nan[10] = Float.NaN;
             producer.send(chunk("bad-mix", 0, 1, ch, nan, false, token));
 
-            producer.push(StemProducer.request("good-mix", good, ModelSelections.champion()),
-                    good, 4096, SampleEncoding.PCM_S16LE, null);
+            producer.push(
+                    StemProducer.request("good-mix", good, ModelSelections.champion()),
+                    good,
+                    4096,
+                    SampleEncoding.PCM_S16LE,
+                    null);
 
-            Map<String, CollectedMix> mixes = collector.await(List.of("good-mix", "bad-mix", "unknown-model"),
-                    Duration.ofSeconds(120), new MixCollector.Listener() {
+            Map<String, CollectedMix> mixes = collector.await(
+                    List.of("good-mix", "bad-mix", "unknown-model"),
+                    Duration.ofSeconds(120),
+                    new MixCollector.Listener() {
                         @Override
                         public void onError(MixError e) {
                             keyless.add(e);
@@ -231,9 +257,14 @@ class MixJobTest {
             CollectedMix b = mixes.get("bad-mix");
             assertEquals(MixStatus.FAILED, b.result.getStatus());
             assertEquals(ErrorCode.NON_FINITE_SAMPLES, b.result.getErrorCode());
-            List<ErrorCode> codes = b.errors.stream().map(MixError::getCode).sorted().collect(Collectors.toList());
-            List<ErrorCode> expected = new ArrayList<>(List.of(ErrorCode.UNDECODABLE, ErrorCode.UNKNOWN_SCHEMA,
-                    ErrorCode.STEM_INDEX_OUT_OF_RANGE, ErrorCode.DUPLICATE_CHUNK, ErrorCode.NON_FINITE_SAMPLES));
+            List<ErrorCode> codes =
+                    b.errors.stream().map(MixError::getCode).sorted().collect(Collectors.toList());
+            List<ErrorCode> expected = new ArrayList<>(List.of(
+                    ErrorCode.UNDECODABLE,
+                    ErrorCode.UNKNOWN_SCHEMA,
+                    ErrorCode.STEM_INDEX_OUT_OF_RANGE,
+                    ErrorCode.DUPLICATE_CHUNK,
+                    ErrorCode.NON_FINITE_SAMPLES));
             expected.sort(null);
             assertEquals(expected, codes);
             for (MixError e : b.errors) {
@@ -243,17 +274,28 @@ class MixJobTest {
                 assertEquals(e.getCode() == ErrorCode.NON_FINITE_SAMPLES, e.getFatal(), e.toString());
             }
             assertEquals(MixStatus.FAILED, mixes.get("unknown-model").result.getStatus());
-            assertEquals(ErrorCode.UNKNOWN_MODEL_VERSION, mixes.get("unknown-model").result.getErrorCode());
+            assertEquals(
+                    ErrorCode.UNKNOWN_MODEL_VERSION,
+                    mixes.get("unknown-model").result.getErrorCode());
         } finally {
             job.cancel().get();
         }
     }
 
-    static AudioChunk chunk(String mix, int stem, long seq, int channels, float[] samples, boolean last,
-                            String uploadToken) {
+    static AudioChunk chunk(
+            String mix, int stem, long seq, int channels, float[] samples, boolean last, String uploadToken) {
         ByteBuffer data = Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_F32LE);
-        return new AudioChunk(mix, stem, seq, JobTestSupport.SAMPLE_RATE, channels, SampleEncoding.PCM_F32LE, data,
-                last, Checksums.crc32c(data), uploadToken);
+        return new AudioChunk(
+                mix,
+                stem,
+                seq,
+                JobTestSupport.SAMPLE_RATE,
+                channels,
+                SampleEncoding.PCM_F32LE,
+                data,
+                last,
+                Checksums.crc32c(data),
+                uploadToken);
     }
 
     // ------------------------------------------------------------------ failure and recovery
@@ -266,14 +308,15 @@ class MixJobTest {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void open(OpenContext ctx) {
-        }
+        public void open(OpenContext ctx) {}
 
         @Override
         public OutboundRecord map(OutboundRecord r) {
             if (r.getPayload() instanceof MixOutputChunk) {
                 MixOutputChunk c = (MixOutputChunk) r.getPayload();
-                if (c.getMixId().equals("crash") && c.getSequence() >= 2 && CHECKPOINTED.get()
+                if (c.getMixId().equals("crash")
+                        && c.getSequence() >= 2
+                        && CHECKPOINTED.get()
                         && FAILURES.compareAndSet(0, 1)) {
                     throw new IllegalStateException("injected failure at output chunk " + c.getSequence());
                 }
@@ -297,41 +340,61 @@ class MixJobTest {
         JobClient job = start(conf, MixJob.onKafka(conf).withOutputTap(new FailOnce()));
         ModelSelection model = ModelSelections.version(JobTestSupport.OPPONENT);
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
-             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+                StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
             MixRequest crash = StemProducer.request("crash", song, model);
             // the first half, a pause long enough for checkpoints to complete mid-mix, then the rest
             List<StemInput> firstHalf = new ArrayList<>();
             for (StemInput s : song) {
                 int half = s.audio.frames() / 2 * s.audio.channels();
-                firstHalf.add(new StemInput(s.name, s.role, new Audio(s.audio.sampleRate(),
-                        s.audio.channels(), Arrays.copyOf(s.audio.samples(), half))));
+                firstHalf.add(new StemInput(
+                        s.name,
+                        s.role,
+                        new Audio(s.audio.sampleRate(), s.audio.channels(), Arrays.copyOf(s.audio.samples(), half))));
             }
             producer.send(crash);
             int chunkFrames = 2048;
-            int sent = sendChunks(producer, crash, song, 0, firstHalf.get(0).audio.frames(), chunkFrames, 0);
+            int sent =
+                    sendChunks(producer, crash, song, 0, firstHalf.get(0).audio.frames(), chunkFrames, 0);
             Thread.sleep(2500);
             sendChunks(producer, crash, song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
             // the same song again, after recovery, as a run without failure
-            producer.push(StemProducer.request("calm", song, model), song, chunkFrames, SampleEncoding.PCM_F32LE,
-                    null);
+            producer.push(StemProducer.request("calm", song, model), song, chunkFrames, SampleEncoding.PCM_F32LE, null);
 
-            Map<String, CollectedMix> mixes = collector.await(List.of("crash", "calm"), Duration.ofSeconds(180),
-                    new MixCollector.Listener() { });
+            Map<String, CollectedMix> mixes =
+                    collector.await(List.of("crash", "calm"), Duration.ofSeconds(180), new MixCollector.Listener() {});
             assertEquals(1, FAILURES.get(), "the failure must have been injected (after a checkpoint)");
             for (String id : List.of("crash", "calm")) {
                 CollectedMix m = mixes.get(id);
                 assertEquals(MixStatus.COMPLETED, m.result.getStatus(), id);
                 assertEquals(List.of(), m.streamProblems(Variant.MAIN), id);
-                assertEquals(m.result.getSegments(), m.result.getVariants().get(0).getStems().get(0).getAutomation()
-                        .size());
+                assertEquals(
+                        m.result.getSegments(),
+                        m.result
+                                .getVariants()
+                                .get(0)
+                                .getStems()
+                                .get(0)
+                                .getAutomation()
+                                .size());
             }
             float[] crashed = mixes.get("crash").audio(Variant.MAIN);
             float[] calm = mixes.get("calm").audio(Variant.MAIN);
             assertArrayEquals(calm, crashed, "the recovered mix must equal the undisturbed one");
-            assertSameAudio(offline(conf, song, mixes.get("crash").result, mixes.get("crash").result.getVariants()
-                    .get(0)), crashed, "crash vs offline");
+            assertSameAudio(
+                    offline(
+                            conf,
+                            song,
+                            mixes.get("crash").result,
+                            mixes.get("crash").result.getVariants().get(0)),
+                    crashed,
+                    "crash vs offline");
             // the model has opinions, so the comparison means something
-            List<StemParameters> auto = mixes.get("crash").result.getVariants().get(0).getStems().get(0)
+            List<StemParameters> auto = mixes.get("crash")
+                    .result
+                    .getVariants()
+                    .get(0)
+                    .getStems()
+                    .get(0)
                     .getAutomation();
             assertNotEquals(auto.get(0), auto.get(auto.size() / 2));
             assertEquals(0, collector.drain(Duration.ofSeconds(2)));
@@ -358,13 +421,16 @@ class MixJobTest {
             admin.promote(ModelStore.FIRST_VERSION, league, "test league", null); // shipped: no gate
         }
         if (admin.view().model(next).isEmpty()) {
-            admin.publish(next, MixNetOnnx.build(MixNetWeights.random(91, 0.05f), next),
-                    new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 91L, "hot reload test"), Map.of());
+            admin.publish(
+                    next,
+                    MixNetOnnx.build(MixNetWeights.random(91, 0.05f), next),
+                    new ModelLineage("seed", List.of(ModelStore.FIRST_VERSION), 91L, "hot reload test"),
+                    Map.of());
         }
         List<StemInput> song = JobTestSupport.stems(3, 24.0, 900);
         JobClient job = start(conf, MixJob.onKafka(conf));
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
-             StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+                StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
             MixRequest long_ = StemProducer.request("long", song, ModelSelections.champion(league));
             producer.send(long_);
             int chunkFrames = 4096;
@@ -373,8 +439,9 @@ class MixJobTest {
             Thread.sleep(2000); // the first third is mixed by the old champion
             // an untrained model, so its parameters differ visibly: published as an operator writing the registry
             // topic directly would (the tool's quality gate is not what this test is about)
-            admin.registry().publish(RegistryChanges.promote(admin.view(), next, league,
-                    System.currentTimeMillis(), "hot reload test"));
+            admin.registry()
+                    .publish(RegistryChanges.promote(
+                            admin.view(), next, league, System.currentTimeMillis(), "hot reload test"));
             Thread.sleep(1000); // the job reads the registry and loads the new model in the background
             sent += sendChunks(producer, long_, song, sent * chunkFrames, 2 * longest / 3, chunkFrames, sent);
             Thread.sleep(2000); // the second third is mixed by the new champion
@@ -382,7 +449,8 @@ class MixJobTest {
             Thread.sleep(1000);
             sendChunks(producer, long_, song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
 
-            CollectedMix m = collector.await(List.of("long"), Duration.ofSeconds(120), new MixCollector.Listener() { })
+            CollectedMix m = collector
+                    .await(List.of("long"), Duration.ofSeconds(120), new MixCollector.Listener() {})
                     .get("long");
             assertEquals(MixStatus.COMPLETED, m.result.getStatus(), m.result.getErrorMessage());
             VariantResult v = m.result.getVariants().get(0);
@@ -393,7 +461,9 @@ class MixJobTest {
             int backAt = models.lastIndexOf(next) + 1;
             assertTrue(switchAt > 0 && backAt < models.size(), "old, new, old again: " + models);
             for (int k = 0; k < models.size(); k++) {
-                assertEquals(k < switchAt || k >= backAt ? ModelStore.FIRST_VERSION : next, models.get(k),
+                assertEquals(
+                        k < switchAt || k >= backAt ? ModelStore.FIRST_VERSION : next,
+                        models.get(k),
                         "segment " + k + " of " + models);
             }
             assertEquals(ModelStore.FIRST_VERSION, v.getModelVersion(), "the first segment's model");
@@ -408,11 +478,13 @@ class MixJobTest {
             assertEquals(ModelStore.FIRST_VERSION, chunks.get(0).getModelVersion());
             assertTrue(chunks.stream().anyMatch(c -> c.getModelVersion().equals(next)), "chunks of the new model");
             // the rolled-back model is retired: a request naming it is refused with a typed error
-            assertEquals(ModelStatus.RETIRED, admin.view().model(next).orElseThrow().getStatus());
+            assertEquals(
+                    ModelStatus.RETIRED, admin.view().model(next).orElseThrow().getStatus());
             producer.send(StemProducer.request("names-retired", song, ModelSelections.version(next)));
             producer.flush();
-            CollectedMix refused = collector.await(List.of("names-retired"), Duration.ofSeconds(60),
-                    new MixCollector.Listener() { }).get("names-retired");
+            CollectedMix refused = collector
+                    .await(List.of("names-retired"), Duration.ofSeconds(60), new MixCollector.Listener() {})
+                    .get("names-retired");
             assertEquals(MixStatus.FAILED, refused.result.getStatus());
             assertEquals(ErrorCode.RETIRED_MODEL_VERSION, refused.result.getErrorCode());
         } finally {
@@ -421,8 +493,14 @@ class MixJobTest {
     }
 
     /** Sends chunks of every stem, interleaved, for frames [from, to); returns the chunks sent per stem. */
-    private static int sendChunks(StemProducer producer, MixRequest request, List<StemInput> song, int from, int to,
-                                  int chunkFrames, int firstSequence) {
+    private static int sendChunks(
+            StemProducer producer,
+            MixRequest request,
+            List<StemInput> song,
+            int from,
+            int to,
+            int chunkFrames,
+            int firstSequence) {
         String mixId = request.getMixId();
         int seq = firstSequence;
         int longest = song.stream().mapToInt(s -> s.audio.frames()).max().orElseThrow();
@@ -439,8 +517,17 @@ class MixJobTest {
                 int ch = s.audio.channels();
                 float[] part = Arrays.copyOfRange(s.audio.samples(), start * ch, (start + n) * ch);
                 ByteBuffer data = Pcm.encode(part, 0, part.length, SampleEncoding.PCM_F32LE);
-                producer.send(new AudioChunk(mixId, i, (long) seq, s.audio.sampleRate(), ch, SampleEncoding.PCM_F32LE,
-                        data, start + n >= frames, Checksums.crc32c(data), request.getUploadToken()));
+                producer.send(new AudioChunk(
+                        mixId,
+                        i,
+                        (long) seq,
+                        s.audio.sampleRate(),
+                        ch,
+                        SampleEncoding.PCM_F32LE,
+                        data,
+                        start + n >= frames,
+                        Checksums.crc32c(data),
+                        request.getUploadToken()));
             }
         }
         producer.flush();
@@ -451,15 +538,14 @@ class MixJobTest {
      * The loudness figures in the result are those of the audio that was streamed out: measured again here with the
      * analysis meter on the collected output, they agree to 0.01 dB.
      */
-    private static void assertReportedLoudnessIsTheStreamedAudios(VariantResult v, float[] streamed, int rate,
-                                                                  String what) {
+    private static void assertReportedLoudnessIsTheStreamedAudios(
+            VariantResult v, float[] streamed, int rate, String what) {
         float[][] planar = new float[2][streamed.length / 2];
         for (int i = 0; i < planar[0].length; i++) {
             planar[0][i] = streamed[2 * i];
             planar[1][i] = streamed[2 * i + 1];
         }
-        LoudnessAnalysis a = LoudnessAnalysis.of(planar, rate,
-                ChannelWeights.forChannels(2));
+        LoudnessAnalysis a = LoudnessAnalysis.of(planar, rate, ChannelWeights.forChannels(2));
         assertEquals(a.integratedLufs, v.getIntegratedLufs(), 0.01, what + " integrated");
         assertEquals(a.truePeakDbtp, v.getTruePeakDbtp(), 0.01, what + " true peak");
         assertEquals(a.samplePeakDbfs, v.getSamplePeakDbfs(), 0.01, what + " sample peak");

@@ -1,8 +1,8 @@
 package ai.aimix.launcher.e2e;
 
-import ai.aimix.jobs.kafka.KafkaOptions;
-import ai.aimix.jobs.mix.MixJob;
-import ai.aimix.jobs.mix.MixJobOptions;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.cli.MixClient;
@@ -10,16 +10,30 @@ import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.jobs.kafka.KafkaOptions;
+import ai.aimix.jobs.mix.MixJob;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.launcher.cli.CliRun;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
 import ai.aimix.launcher.embedded.TopicLayout;
 import ai.aimix.launcher.registry.ModelAdmin;
-import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ModelSelections;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -40,22 +54,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Issue 14, finding 6: the service against a secured Kafka. A broker with SASL/PLAIN on every listener and Kafka's ACL
  * authorizer (nothing allowed without an ACL); the ACLs docs/SECURITY.md tells an operator to grant; the mix job
@@ -68,12 +66,13 @@ class SecuredKafkaTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedKafka kafka;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafka.startSecured(Map.of("mixjob", "mixjob-secret", "producer", "producer-secret",
-                "stranger", "stranger-secret"));
+        kafka = EmbeddedKafka.startSecured(
+                Map.of("mixjob", "mixjob-secret", "producer", "producer-secret", "stranger", "stranger-secret"));
     }
 
     @AfterAll
@@ -82,19 +81,25 @@ class SecuredKafkaTest {
     }
 
     static AclBinding allow(String user, ResourceType type, String name, PatternType pattern, AclOperation op) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
                 new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW));
     }
 
     /** What docs/SECURITY.md lists for the mix job's user. */
     static List<AclBinding> mixJobAcls(String user, Configuration c) {
         List<AclBinding> out = new ArrayList<>();
-        for (String t : List.of(c.get(MixJobOptions.TOPIC_REQUESTS), c.get(MixJobOptions.TOPIC_CHUNKS),
+        for (String t : List.of(
+                c.get(MixJobOptions.TOPIC_REQUESTS),
+                c.get(MixJobOptions.TOPIC_CHUNKS),
                 c.get(KafkaOptions.TOPIC_REGISTRY))) {
             out.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
         }
-        for (String t : List.of(c.get(MixJobOptions.TOPIC_OUTPUT), c.get(MixJobOptions.TOPIC_PROGRESS),
-                c.get(MixJobOptions.TOPIC_RESULTS), c.get(MixJobOptions.TOPIC_ERRORS))) {
+        for (String t : List.of(
+                c.get(MixJobOptions.TOPIC_OUTPUT),
+                c.get(MixJobOptions.TOPIC_PROGRESS),
+                c.get(MixJobOptions.TOPIC_RESULTS),
+                c.get(MixJobOptions.TOPIC_ERRORS))) {
             out.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
         }
         String group = c.get(MixJobOptions.GROUP_ID);
@@ -111,8 +116,8 @@ class SecuredKafkaTest {
         for (String t : List.of(Contract.MIX_REQUESTS, Contract.AUDIO_CHUNKS)) {
             out.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
         }
-        for (String t : List.of(Contract.MIX_OUTPUT, Contract.MIX_PROGRESS, Contract.MIX_RESULTS,
-                Contract.MIX_ERRORS)) {
+        for (String t :
+                List.of(Contract.MIX_OUTPUT, Contract.MIX_PROGRESS, Contract.MIX_RESULTS, Contract.MIX_ERRORS)) {
             out.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
         }
         return out;
@@ -153,20 +158,32 @@ class SecuredKafkaTest {
             acls.addAll(producerAcls("producer"));
             admin.createAcls(acls).all().get();
         }
-        new ModelAdmin(new ModelStore(dir.resolve("store").toString()), new RegistryClient(
-                kafka.connection(EmbeddedKafka.ADMIN), Contract.MODELS_REGISTRY, Duration.ofSeconds(30)),
-                Clock.systemUTC()).bootstrap();
+        new ModelAdmin(
+                        new ModelStore(dir.resolve("store").toString()),
+                        new RegistryClient(
+                                kafka.connection(EmbeddedKafka.ADMIN),
+                                Contract.MODELS_REGISTRY,
+                                Duration.ofSeconds(30)),
+                        Clock.systemUTC())
+                .bootstrap();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         JobClient job = MixJob.onKafka(conf).executeAsync(env);
         try {
             List<StemInput> song = JobTestSupport.stems(2, 3.0, 1500);
-            MixClient.Outcome o = new MixClient(kafka.connection("producer"), Topics.defaults()).run(
-                    StemProducer.request("secured-mix", song, ModelSelections.champion()), song, 4096,
-                    SampleEncoding.PCM_S16LE, Duration.ofSeconds(120), null);
+            MixClient.Outcome o = new MixClient(kafka.connection("producer"), Topics.defaults())
+                    .run(
+                            StemProducer.request("secured-mix", song, ModelSelections.champion()),
+                            song,
+                            4096,
+                            SampleEncoding.PCM_S16LE,
+                            Duration.ofSeconds(120),
+                            null);
             assertEquals(MixStatus.COMPLETED, o.mix.result.getStatus(), o.mix.result.getErrorMessage());
-            assertEquals(ModelStore.SHIPPED_CHAMPION, o.mix.result.getVariants().get(0).getModelVersion());
+            assertEquals(
+                    ModelStore.SHIPPED_CHAMPION,
+                    o.mix.result.getVariants().get(0).getModelVersion());
 
             // without rights: refused by the broker, with the reason, and nothing reaches the job
             try (StemProducer stranger = new StemProducer(kafka.connection("stranger"), Topics.defaults())) {
@@ -175,10 +192,16 @@ class SecuredKafkaTest {
                 assertTrue(e.getCause() instanceof TopicAuthorizationException, e.toString());
             }
             // with a wrong password: not even connected
-            KafkaConnection wrong = new KafkaConnection(kafka.bootstrapServers(), Map.of("security.protocol",
-                    "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
-                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"producer\" "
-                            + "password=\"guess\";"));
+            KafkaConnection wrong = new KafkaConnection(
+                    kafka.bootstrapServers(),
+                    Map.of(
+                            "security.protocol",
+                            "SASL_PLAINTEXT",
+                            "sasl.mechanism",
+                            "PLAIN",
+                            "sasl.jaas.config",
+                            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"producer\" "
+                                    + "password=\"guess\";"));
             try (StemProducer guesser = new StemProducer(wrong, Topics.defaults())) {
                 guesser.send(StemProducer.request("guess-mix", song, ModelSelections.champion()));
                 assertThrows(IllegalStateException.class, guesser::flush);
@@ -191,27 +214,60 @@ class SecuredKafkaTest {
             // the command line, with a client properties file per user
             Path stems = Files.createDirectories(dir.resolve("stems"));
             for (StemInput s : song) {
-                Wav.write(stems.resolve(s.name + ".wav"), s.audio,
-                        Wav.Encoding.FLOAT_32);
+                Wav.write(stems.resolve(s.name + ".wav"), s.audio, Wav.Encoding.FLOAT_32);
             }
-            CliRun mixed = CliRun.run("mix", "--stems", stems.toString(), "--out",
-                    dir.resolve("mix.wav").toString(), "--bootstrap", kafka.bootstrapServers(), "--kafka-config",
-                    propertiesOf("producer").toString(), "--timeout", "120");
+            CliRun mixed = CliRun.run(
+                    "mix",
+                    "--stems",
+                    stems.toString(),
+                    "--out",
+                    dir.resolve("mix.wav").toString(),
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--kafka-config",
+                    propertiesOf("producer").toString(),
+                    "--timeout",
+                    "120");
             assertEquals(0, mixed.code, mixed.toString());
             assertTrue(Files.size(dir.resolve("mix.wav")) > 0);
-            CliRun refused = CliRun.run("mix", "--stems", stems.toString(),
-                    "--out", dir.resolve("refused.wav").toString(), "--bootstrap", kafka.bootstrapServers(),
-                    "--kafka-config", propertiesOf("stranger").toString(), "--timeout", "30");
+            CliRun refused = CliRun.run(
+                    "mix",
+                    "--stems",
+                    stems.toString(),
+                    "--out",
+                    dir.resolve("refused.wav").toString(),
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--kafka-config",
+                    propertiesOf("stranger").toString(),
+                    "--timeout",
+                    "30");
             assertEquals(3, refused.code, refused.toString());
-            assertEquals(1, refused.err.strip().lines().filter(l -> l.startsWith("aimix mix: error: ")).count(),
+            assertEquals(
+                    1,
+                    refused.err
+                            .strip()
+                            .lines()
+                            .filter(l -> l.startsWith("aimix mix: error: "))
+                            .count(),
                     refused.err);
             assertTrue(refused.err.toLowerCase(Locale.ROOT).contains("not authorized"), refused.err);
-            CliRun models = CliRun.run("models", "list", "--bootstrap",
-                    kafka.bootstrapServers(), "--kafka-config", propertiesOf(EmbeddedKafka.ADMIN).toString());
+            CliRun models = CliRun.run(
+                    "models",
+                    "list",
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--kafka-config",
+                    propertiesOf(EmbeddedKafka.ADMIN).toString());
             assertEquals(0, models.code, models.toString());
             assertTrue(models.out.contains(ModelStore.SHIPPED_CHAMPION), models.out);
-            CliRun noRights = CliRun.run("models", "list", "--bootstrap",
-                    kafka.bootstrapServers(), "--kafka-config", propertiesOf("producer").toString());
+            CliRun noRights = CliRun.run(
+                    "models",
+                    "list",
+                    "--bootstrap",
+                    kafka.bootstrapServers(),
+                    "--kafka-config",
+                    propertiesOf("producer").toString());
             assertEquals(3, noRights.code, noRights.toString());
             assertTrue(noRights.err.contains("Kafka refused this client"), noRights.err);
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get());

@@ -1,10 +1,13 @@
 package ai.aimix.launcher.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
-
 import ai.aimix.launcher.embedded.EmbeddedKafka;
+import ai.aimix.launcher.embedded.TopicLayout;
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.TournamentError;
@@ -15,13 +18,31 @@ import ai.aimix.schema.auth.BattleSeals;
 import ai.aimix.schema.auth.TournamentKeys;
 import ai.aimix.schema.auth.VoterTokens;
 import ai.aimix.schema.codec.Contract;
+import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.schema.testing.HostileRecords;
 import ai.aimix.tournament.BradleyTerry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -40,35 +61,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import ai.aimix.launcher.embedded.TopicLayout;
-import ai.aimix.schema.internal.TournamentOutbound;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.StateBackendOptions;
-
 /** The tournament job on a MiniCluster against the in-process broker: exact counts, refused votes, standings. */
 class TournamentJobTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
                     .build());
+
     static EmbeddedKafka kafka;
     static final double[] TRUTH = {-0.8, -0.2, 0.3, 0.9};
     /** The authenticator's keys: the tests seal battles and sign votes as the gateway will. */
@@ -76,8 +77,10 @@ class TournamentJobTest {
 
     /** A battle of league main, sealed ({@code expected}: an attention check's answer). */
     static Battle battle(String id, String a, String b, long now, VoteOutcome expected) {
-        return BattleSeals.sealed(KEYS, new Battle(id, "main", "song-" + id, "mix-" + id, a, b, 20_000L, now, null,
-                List.of(), null, null), expected);
+        return BattleSeals.sealed(
+                KEYS,
+                new Battle(id, "main", "song-" + id, "mix-" + id, a, b, 20_000L, now, null, List.of(), null, null),
+                expected);
     }
 
     /** A vote, signed. */
@@ -91,8 +94,7 @@ class TournamentJobTest {
     static void start() throws Exception {
         kafka = EmbeddedKafka.start();
         kafka.createTopics(TopicLayout.tournament(new Configuration(), 2), Map.of());
-        kafka.createTopics(TopicLayout.registry(new Configuration()),
-                TopicLayout.registryConfigs());
+        kafka.createTopics(TopicLayout.registry(new Configuration()), TopicLayout.registryConfigs());
     }
 
     @AfterAll
@@ -126,8 +128,11 @@ class TournamentJobTest {
             for (int b = 0; b < battles; b++) {
                 int x = r.nextInt(4);
                 int y = (x + 1 + r.nextInt(3)) % 4;
-                send(p, Contract.TOURNAMENT_BATTLES, "battle-" + b, Contract.BATTLE.encode(battle("battle-" + b,
-                        "m" + x, "m" + y, now, null)));
+                send(
+                        p,
+                        Contract.TOURNAMENT_BATTLES,
+                        "battle-" + b,
+                        Contract.BATTLE.encode(battle("battle-" + b, "m" + x, "m" + y, now, null)));
             }
             p.flush();
             Thread.sleep(1500); // battles before their votes
@@ -135,44 +140,87 @@ class TournamentJobTest {
             for (int b = 0; b < battles; b++) {
                 for (int v = 0; v < 6; v++) {
                     // the battle's models from its id's draw: redo it to know the truth
-                    send(p, Contract.TOURNAMENT_VOTES, "battle-" + b, Contract.VOTE.encode(vote("battle-" + b,
-                            "voter-" + (b * 6 + v) % 25, r.nextDouble() < 0.7 ? VoteOutcome.A : VoteOutcome.B,
-                            25_000L, now)));
+                    send(
+                            p,
+                            Contract.TOURNAMENT_VOTES,
+                            "battle-" + b,
+                            Contract.VOTE.encode(vote(
+                                    "battle-" + b,
+                                    "voter-" + (b * 6 + v) % 25,
+                                    r.nextDouble() < 0.7 ? VoteOutcome.A : VoteOutcome.B,
+                                    25_000L,
+                                    now)));
                     valid++;
                 }
             }
             // not counted: a second vote, too fast, an unknown battle, garbage
-            send(p, Contract.TOURNAMENT_VOTES, "battle-0", Contract.VOTE.encode(vote("battle-0", "voter-0",
-                    VoteOutcome.B, 25_000L, now)));
-            send(p, Contract.TOURNAMENT_VOTES, "battle-1", Contract.VOTE.encode(vote("battle-1", "hasty",
-                    VoteOutcome.B, 3_000L, now)));
-            send(p, Contract.TOURNAMENT_VOTES, "battle-999", Contract.VOTE.encode(vote("battle-999", "lost",
-                    VoteOutcome.A, 25_000L, now)));
+            send(
+                    p,
+                    Contract.TOURNAMENT_VOTES,
+                    "battle-0",
+                    Contract.VOTE.encode(vote("battle-0", "voter-0", VoteOutcome.B, 25_000L, now)));
+            send(
+                    p,
+                    Contract.TOURNAMENT_VOTES,
+                    "battle-1",
+                    Contract.VOTE.encode(vote("battle-1", "hasty", VoteOutcome.B, 3_000L, now)));
+            send(
+                    p,
+                    Contract.TOURNAMENT_VOTES,
+                    "battle-999",
+                    Contract.VOTE.encode(vote("battle-999", "lost", VoteOutcome.A, 25_000L, now)));
             // not counted either (issue 14, finding 9): a vote without a token, under someone else's id; a signed
             // vote whose listening time was changed; a battle with its attention-check answer in the clear; one
             // without a seal
-            send(p, Contract.TOURNAMENT_VOTES, "battle-4", Contract.VOTE.encode(new Vote("battle-4", "voter-1",
-                    VoteOutcome.B, 25_000L, now, null)));
-            send(p, Contract.TOURNAMENT_VOTES, "battle-5", Contract.VOTE.encode(Vote.newBuilder(vote("battle-5",
-                    "sneaky", VoteOutcome.B, 1_000L, now)).setListenedMillis(25_000L).build()));
-            send(p, Contract.TOURNAMENT_BATTLES, "clear", Contract.BATTLE.encode(Battle.newBuilder(battle("clear",
-                    "m0", "m1", now, null)).setExpectedOutcome(VoteOutcome.A).build()));
-            send(p, Contract.TOURNAMENT_BATTLES, "unsealed", Contract.BATTLE.encode(Battle.newBuilder(battle(
-                    "unsealed", "m0", "m1", now, null)).setCheck(null).build()));
+            send(
+                    p,
+                    Contract.TOURNAMENT_VOTES,
+                    "battle-4",
+                    Contract.VOTE.encode(new Vote("battle-4", "voter-1", VoteOutcome.B, 25_000L, now, null)));
+            send(
+                    p,
+                    Contract.TOURNAMENT_VOTES,
+                    "battle-5",
+                    Contract.VOTE.encode(Vote.newBuilder(vote("battle-5", "sneaky", VoteOutcome.B, 1_000L, now))
+                            .setListenedMillis(25_000L)
+                            .build()));
+            send(
+                    p,
+                    Contract.TOURNAMENT_BATTLES,
+                    "clear",
+                    Contract.BATTLE.encode(Battle.newBuilder(battle("clear", "m0", "m1", now, null))
+                            .setExpectedOutcome(VoteOutcome.A)
+                            .build()));
+            send(
+                    p,
+                    Contract.TOURNAMENT_BATTLES,
+                    "unsealed",
+                    Contract.BATTLE.encode(Battle.newBuilder(battle("unsealed", "m0", "m1", now, null))
+                            .setCheck(null)
+                            .build()));
             // an attention check, sealed: its votes test the voters and are not counted in the ratings
-            send(p, Contract.TOURNAMENT_BATTLES, "check-1", Contract.BATTLE.encode(battle("check-1", "reference",
-                    "plain-sum", now, VoteOutcome.A)));
+            send(
+                    p,
+                    Contract.TOURNAMENT_BATTLES,
+                    "check-1",
+                    Contract.BATTLE.encode(battle("check-1", "reference", "plain-sum", now, VoteOutcome.A)));
             p.flush();
             Thread.sleep(500);
             for (int v = 0; v < 3; v++) {
-                send(p, Contract.TOURNAMENT_VOTES, "check-1", Contract.VOTE.encode(vote("check-1", "voter-" + v,
-                        VoteOutcome.A, 25_000L, now)));
+                send(
+                        p,
+                        Contract.TOURNAMENT_VOTES,
+                        "check-1",
+                        Contract.VOTE.encode(vote("check-1", "voter-" + v, VoteOutcome.A, 25_000L, now)));
             }
             send(p, Contract.TOURNAMENT_VOTES, "battle-2", "not avro".getBytes(StandardCharsets.UTF_8));
             // hostile: length prefixes and item counts far beyond the bytes sent (issue 14)
             send(p, Contract.TOURNAMENT_VOTES, "battle-3", HostileRecords.voteDeclaring("battle-3", 3_000_000_000L));
-            send(p, Contract.TOURNAMENT_BATTLES, "battle-x", HostileRecords.battleDeclaringVoters("battle-x",
-                    2_500_000_000L));
+            send(
+                    p,
+                    Contract.TOURNAMENT_BATTLES,
+                    "battle-x",
+                    HostileRecords.battleDeclaringVoters("battle-x", 2_500_000_000L));
             send(p, Contract.MODELS_REGISTRY, "champion/main", HostileRecords.registryEntryDeclaring(2_147_483_000L));
             p.flush();
 
@@ -193,8 +241,14 @@ class TournamentJobTest {
                 double prev = last.getModels().get(i - 1).getRating();
                 assertEquals(true, prev >= ri, "standings best first");
             }
-            assertEquals(1000, last.getModels().stream().mapToDouble(m -> m.getRating()).average().orElse(0),
-                    1e-6 * BradleyTerry.ELO_PER_UNIT, "Elo scale centred at 1000");
+            assertEquals(
+                    1000,
+                    last.getModels().stream()
+                            .mapToDouble(m -> m.getRating())
+                            .average()
+                            .orElse(0),
+                    1e-6 * BradleyTerry.ELO_PER_UNIT,
+                    "Elo scale centred at 1000");
         } finally {
             job.cancel().get();
         }
@@ -204,17 +258,18 @@ class TournamentJobTest {
     static final AtomicInteger FAILURES = new AtomicInteger();
 
     /** Throws once, at a standings record after a checkpoint has completed. */
-    static final class FailOnce extends RichMapFunction<
-            TournamentOutbound, TournamentOutbound>
+    static final class FailOnce extends RichMapFunction<TournamentOutbound, TournamentOutbound>
             implements CheckpointListener {
         private static final long serialVersionUID = 1L;
 
         @Override
         public TournamentOutbound map(TournamentOutbound r) {
-            if (r.getStandings() != null && r.getStandings().getVotes() > 100 && CHECKPOINTED.get()
+            if (r.getStandings() != null
+                    && r.getStandings().getVotes() > 100
+                    && CHECKPOINTED.get()
                     && FAILURES.compareAndSet(0, 1)) {
-                throw new IllegalStateException("injected failure at standings of " + r.getStandings().getVotes()
-                        + " votes");
+                throw new IllegalStateException(
+                        "injected failure at standings of " + r.getStandings().getVotes() + " votes");
             }
             return r;
         }
@@ -254,16 +309,32 @@ class TournamentJobTest {
             }
             if (half == 0) {
                 for (int b = 0; b < 60; b++) {
-                    send(p, "battles-" + name, "battle-" + b, Contract.BATTLE.encode(battle("battle-" + b,
-                            "m" + pairs.get(b)[0], "m" + pairs.get(b)[1], System.currentTimeMillis(), null)));
+                    send(
+                            p,
+                            "battles-" + name,
+                            "battle-" + b,
+                            Contract.BATTLE.encode(battle(
+                                    "battle-" + b,
+                                    "m" + pairs.get(b)[0],
+                                    "m" + pairs.get(b)[1],
+                                    System.currentTimeMillis(),
+                                    null)));
                 }
             }
             for (int b = 0; b < 60; b++) {
                 for (int v = 0; v < 8; v++) {
                     boolean a = r.nextDouble() < 0.65;
                     if (b % 2 == half) {
-                        send(p, "votes-" + name, "battle-" + b, Contract.VOTE.encode(vote("battle-" + b,
-                                "voter-" + (b * 8 + v) % 40, a ? VoteOutcome.A : VoteOutcome.B, 25_000L, now)));
+                        send(
+                                p,
+                                "votes-" + name,
+                                "battle-" + b,
+                                Contract.VOTE.encode(vote(
+                                        "battle-" + b,
+                                        "voter-" + (b * 8 + v) % 40,
+                                        a ? VoteOutcome.A : VoteOutcome.B,
+                                        25_000L,
+                                        now)));
                     }
                 }
             }
@@ -281,15 +352,18 @@ class TournamentJobTest {
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.setString("state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString());
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
+        c.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                dir.resolve("checkpoints").toUri().toString());
     }
 
     private Standings run(String name, FailOnce tap) throws Exception {
         Configuration c = new Configuration();
         c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(TournamentJobOptions.GROUP_ID, "tournament-" + name);
-        kafka.createTopics(Map.of("battles-" + name, 2, "votes-" + name, 2, "standings-" + name, 1,
-                "errors-" + name, 1), Map.of());
+        kafka.createTopics(
+                Map.of("battles-" + name, 2, "votes-" + name, 2, "standings-" + name, 1, "errors-" + name, 1),
+                Map.of());
         c.set(TournamentJobOptions.TOPIC_BATTLES, "battles-" + name);
         c.set(TournamentJobOptions.TOPIC_VOTES, "votes-" + name);
         c.set(TournamentJobOptions.TOPIC_STANDINGS, "standings-" + name);
@@ -303,8 +377,7 @@ class TournamentJobTest {
         onRocksDb(c);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-                Duration.ofMillis(200));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         c.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
         env.setParallelism(2);

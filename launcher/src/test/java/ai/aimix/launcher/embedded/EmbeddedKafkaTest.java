@@ -1,6 +1,11 @@
 package ai.aimix.launcher.embedded;
 
-import ai.aimix.launcher.embedded.EmbeddedKafka;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -11,13 +16,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 class EmbeddedKafkaTest {
 
     @Test
@@ -27,8 +25,8 @@ class EmbeddedKafkaTest {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-1");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                    new StringSerializer())) {
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 for (int i = 0; i < 10; i++) {
@@ -42,8 +40,8 @@ class EmbeddedKafkaTest {
             c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             int n = 0;
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                    new StringDeserializer())) {
+            try (KafkaConsumer<String, String> consumer =
+                    new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of("t"));
                 long deadline = System.currentTimeMillis() + 20_000;
                 while (n < 10 && System.currentTimeMillis() < deadline) {

@@ -1,8 +1,19 @@
 package ai.aimix.launcher.embedded;
 
-import ai.aimix.jobs.kafka.KafkaOptions;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.clients.kafka.KafkaConnection;
-import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.kafka.KafkaOptions;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -14,19 +25,6 @@ import org.apache.flink.configuration.WebOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Both flink-conf files parse, say what the docs say, and contain no key that nothing reads (a typo). */
 class FlinkConfigsTest {
@@ -83,7 +81,8 @@ class FlinkConfigsTest {
         assertFalse(conf.get(PipelineOptions.GENERIC_TYPES));
         assertTrue(conf.get(KafkaOptions.TRANSACTION_TIMEOUT).compareTo(Duration.ofMinutes(15)) < 0);
         assertTrue(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)
-                .compareTo(conf.get(KafkaOptions.TRANSACTION_TIMEOUT)) < 0);
+                        .compareTo(conf.get(KafkaOptions.TRANSACTION_TIMEOUT))
+                < 0);
     }
 
     /** Issue 14, finding 7: the embedded REST API cannot change jobs; a cluster's is behind mutual TLS. */
@@ -94,7 +93,8 @@ class FlinkConfigsTest {
         assertFalse(embedded.get(WebOptions.CANCEL_ENABLE));
         assertTrue(embedded.get(ReadOnlyRest.READ_ONLY));
         assertEquals("127.0.0.1", embedded.get(RestOptions.BIND_ADDRESS));
-        assertEquals(LoopbackPrometheusReporter.Factory.class.getName(),
+        assertEquals(
+                LoopbackPrometheusReporter.Factory.class.getName(),
                 embedded.toMap().get("metrics.reporter.prom.factory.class"));
         assertEquals("127.0.0.1", embedded.toMap().get("metrics.reporter.prom.host"));
         Configuration cluster = FlinkConfigs.load(Path.of("..", "flink-conf", "cluster"), "cluster", Map.of());

@@ -1,18 +1,8 @@
 package ai.aimix.launcher.embedded;
 
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.WebOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.client.JobCancellationException;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.DefaultHttpRequest;
-import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpMethod;
-import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpVersion;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,10 +16,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.client.JobCancellationException;
+import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.DefaultHttpRequest;
+import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpMethod;
+import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpVersion;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The read-only REST API (issue 14, finding 7) on a real local cluster: nothing that changes a job gets through,
@@ -37,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cancels the job (which is why it is refused).
  */
 class ReadOnlyRestTest {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void nothingThatChangesAJobGetsThrough(@TempDir Path web) throws Exception {
@@ -49,32 +49,51 @@ class ReadOnlyRestTest {
             String rest = "http://127.0.0.1:" + port;
             String id = job.getJobID().toHexString();
             awaitRunning(job);
-            assertEquals(200, status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id)).build()));
-            assertEquals(403, status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "?mode=cancel"))
-                    .method("PATCH", HttpRequest.BodyPublishers.noBody()).build()));
-            assertEquals(403, status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "/yarn-cancel"))
-                    .build()));
-            assertEquals(403, status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "/yarn-stop/"))
-                    .build()));
-            assertEquals(403, status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "/savepoints"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"cancel-job\":true}")).build()));
-            assertEquals(403, status(HttpRequest.newBuilder(URI.create(rest + "/cluster"))
-                    .DELETE().build()));
+            assertEquals(
+                    200,
+                    status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id))
+                            .build()));
+            assertEquals(
+                    403,
+                    status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "?mode=cancel"))
+                            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                            .build()));
+            assertEquals(
+                    403,
+                    status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "/yarn-cancel"))
+                            .build()));
+            assertEquals(
+                    403,
+                    status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "/yarn-stop/"))
+                            .build()));
+            assertEquals(
+                    403,
+                    status(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + id + "/savepoints"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"cancel-job\":true}"))
+                            .build()));
+            assertEquals(
+                    403,
+                    status(HttpRequest.newBuilder(URI.create(rest + "/cluster"))
+                            .DELETE()
+                            .build()));
             // a job submission with a 2 MB file: written to disk by Flink's upload handler before any other
             // handler sees the request, and deleted when refused
             byte[] file = new byte[2 << 20];
             String boundary = "aimixboundary";
             byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file_0\"; "
-                    + "filename=\"job.jar\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                            + "filename=\"job.jar\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
             byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] body = new byte[head.length + file.length + tail.length];
             System.arraycopy(head, 0, body, 0, head.length);
             System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
-            assertEquals(403, status(HttpRequest.newBuilder(URI.create(rest + "/jobs"))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build()));
+            assertEquals(
+                    403,
+                    status(HttpRequest.newBuilder(URI.create(rest + "/jobs"))
+                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build()));
             assertEquals(0, bytesUnder(web), "a refused upload left files under " + web);
 
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS));
@@ -89,11 +108,13 @@ class ReadOnlyRestTest {
         int port = freePort();
         JobClient job = idleJob(cluster(port, web));
         awaitRunning(job);
-        int code = status(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/"
-                + job.getJobID().toHexString() + "/yarn-cancel")).build());
+        int code = status(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/jobs/" + job.getJobID().toHexString() + "/yarn-cancel"))
+                .build());
         assertEquals(202, code);
         // the job never ends on its own: its end within the timeout is the cancellation
-        Throwable end = job.getJobExecutionResult().handle((result, failure) -> failure).get(30, TimeUnit.SECONDS);
+        Throwable end =
+                job.getJobExecutionResult().handle((result, failure) -> failure).get(30, TimeUnit.SECONDS);
         assertTrue(cancelled(end), String.valueOf(end));
     }
 
@@ -137,10 +158,12 @@ class ReadOnlyRestTest {
     private static JobClient idleJob(Configuration conf) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(1);
-        env.fromSequence(0, Long.MAX_VALUE).filter(x -> {
-            Thread.sleep(10);
-            return false;
-        }).sinkTo(new DiscardingSink<>());
+        env.fromSequence(0, Long.MAX_VALUE)
+                .filter(x -> {
+                    Thread.sleep(10);
+                    return false;
+                })
+                .sinkTo(new DiscardingSink<>());
         return env.executeAsync("idle");
     }
 
@@ -162,8 +185,10 @@ class ReadOnlyRestTest {
 
     private static long bytesUnder(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(f -> f.toString().contains("upload"))
-                    .mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().contains("upload"))
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 

@@ -1,5 +1,9 @@
 package ai.aimix.launcher.quantize;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.dsp.metrics.MixComparison;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.jobs.mix.MixJobOptions;
@@ -13,18 +17,13 @@ import ai.aimix.model.runtime.Calibration;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
 import ai.aimix.schema.ModelPrecision;
-import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Quantization measured the way the promotion gate reads it, on generated songs through the job's log-mel and
@@ -54,8 +53,8 @@ class ModelQuantizationTest {
     @Test
     void badlyCalibratedInt8FailsTheGate() throws Exception {
         // activation ranges a tenth of what the songs produce: activations clip, parameters move
-        Map<String, float[]> ranges = new HashMap<>(Calibration.ranges(parent, Quantizer.activations(parent),
-                run.calibrationBatches()));
+        Map<String, float[]> ranges =
+                new HashMap<>(Calibration.ranges(parent, Quantizer.activations(parent), run.calibrationBatches()));
         ranges.replaceAll((k, r) -> new float[] {r[0] / 10, r[1] / 10});
         byte[] clipped = Quantizer.int8(parent, "clipped", ranges);
         ModelQuantization.Outcome o = run.evaluate(parent, clipped, ModelPrecision.INT8);
@@ -71,8 +70,8 @@ class ModelQuantizationTest {
     @Test
     void theMixBoundIsTighterThanAQuarterDecibelLevelError() throws Exception {
         Configuration conf = new Configuration();
-        ProbeSong song = ProbeSong.generate(77, 44100, 12, 6, conf.get(MixJobOptions.SEGMENT_FRAMES),
-                MixJobOptions.mel(conf));
+        ProbeSong song =
+                ProbeSong.generate(77, 44100, 12, 6, conf.get(MixJobOptions.SEGMENT_FRAMES), MixJobOptions.mel(conf));
         RenderSettings render = MixJobOptions.assembly(conf).forRequest(44100, null, null);
         try (MixNetSession s = MixNetSession.open("parent", parent, SessionSettings.cpu(1))) {
             float[][][] schedule = song.schedule(s);
@@ -92,8 +91,8 @@ class ModelQuantizationTest {
                         off[k][i][ModelOutput.GAIN_DB.ordinal()] += level[i];
                     }
                 }
-                double d = MixComparison.compare(reference, 44100, song.render(render, off), 44100, false)
-                        .mrStft.distance;
+                double d =
+                        MixComparison.compare(reference, 44100, song.render(render, off), 44100, false).mrStft.distance;
                 assertTrue(d > previous, db + " dB: " + d);
                 previous = d;
                 if (db == 0.25) {

@@ -1,11 +1,11 @@
 package ai.aimix.launcher.registry;
 
-import ai.aimix.model.store.ModelStore;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.model.store.ModelStore;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +13,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What {@link BundleFuzzTest} found (2026-12-06), kept as regression seeds (docs/SECURITY.md, Fuzzing). */
 class BundleFuzzFindingsTest {
@@ -27,7 +25,8 @@ class BundleFuzzFindingsTest {
         Path bomb = dir.resolve("bomb.aimix-model");
         Files.write(bomb, BundleFuzzTest.zip(true, false, 0, 8));
         assertTrue(Files.size(bomb) < 16 << 10, "a small file");
-        ModelAdmin.BundleException e = assertThrows(ModelAdmin.BundleException.class,
+        ModelAdmin.BundleException e = assertThrows(
+                ModelAdmin.BundleException.class,
                 () -> ModelAdmin.Bundle.read(bomb, ModelStore.DEFAULT_MAX_MODEL_BYTES));
         assertTrue(e.getMessage().contains("inflates beyond"), e.getMessage());
     }
@@ -45,11 +44,13 @@ class BundleFuzzFindingsTest {
         damaged[damaged.length / 3] ^= 0x5A;
         Path flipped = dir.resolve("flipped.aimix-model");
         Files.write(flipped, damaged);
-        ModelAdmin.BundleException refused = assertThrows(ModelAdmin.BundleException.class,
+        ModelAdmin.BundleException refused = assertThrows(
+                ModelAdmin.BundleException.class,
                 () -> ModelAdmin.Bundle.read(cut, ModelStore.DEFAULT_MAX_MODEL_BYTES));
         assertTrue(refused.getMessage().contains("not a readable zip bundle"), refused.getMessage());
         for (Path f : new Path[] {cut, flipped}) {
-            ModelAdmin.BundleException e = assertThrows(ModelAdmin.BundleException.class,
+            ModelAdmin.BundleException e = assertThrows(
+                    ModelAdmin.BundleException.class,
                     () -> ModelAdmin.Bundle.read(f, ModelStore.DEFAULT_MAX_MODEL_BYTES));
             assertTrue(e.getMessage().contains(f.getFileName().toString()), e.getMessage());
         }
@@ -73,7 +74,8 @@ class BundleFuzzFindingsTest {
         }
         Path handWritten = dir.resolve("hand.aimix-model");
         Files.write(handWritten, out.toByteArray());
-        ModelAdmin.BundleException e = assertThrows(ModelAdmin.BundleException.class,
+        ModelAdmin.BundleException e = assertThrows(
+                ModelAdmin.BundleException.class,
                 () -> ModelAdmin.Bundle.read(handWritten, ModelStore.DEFAULT_MAX_MODEL_BYTES));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().contains("descriptor") && e.getMessage().contains("line 2"), e.getMessage());

@@ -9,11 +9,6 @@ import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.testing.Allocation;
 import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +19,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzing of the model bundle importer (issue 14): zips with a model and a descriptor, unknown entries, entries that
@@ -37,16 +36,24 @@ class BundleFuzzTest {
     static final long FIXED_BYTES = 2 << 20;
     /** A limit on model files small enough that bombs reach it quickly. */
     static final long MAX_MODEL = 4 << 20;
+
     @TempDir
     static Path dir;
     /** A model and its descriptor to put in bundles (built once). */
     static final byte[] MODEL = MixNetOnnx.build(MixNetWeights.neutral(1), "fuzz");
+
     static final String DESCRIPTOR = descriptor();
 
     private static String descriptor() {
         try {
-            return Descriptors.toJson(Descriptors.describe("fuzz", MODEL, "file:///x", new ModelLineage("train",
-                    List.of("p"), 1L, "n"), Map.of("m", 1.0), ModelStatus.CANDIDATE, 1L));
+            return Descriptors.toJson(Descriptors.describe(
+                    "fuzz",
+                    MODEL,
+                    "file:///x",
+                    new ModelLineage("train", List.of("p"), 1L, "n"),
+                    Map.of("m", 1.0),
+                    ModelStatus.CANDIDATE,
+                    1L));
         } catch (UnsupportedModelFormatException e) {
             throw new IllegalStateException(e);
         }
@@ -108,8 +115,9 @@ class BundleFuzzTest {
 
     static Input bundle(SplittableRandom r) {
         try {
-            return new Input(Mutation.apply(zip(r.nextBoolean(), r.nextBoolean(), r.nextInt(4), r.nextInt(4) == 0
-                    ? 8 : 0), Mutation.randomList(r, 3)));
+            return new Input(Mutation.apply(
+                    zip(r.nextBoolean(), r.nextBoolean(), r.nextInt(4), r.nextInt(4) == 0 ? 8 : 0),
+                    Mutation.randomList(r, 3)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -136,8 +144,8 @@ class BundleFuzzTest {
         long allocated = Allocation.ofThisThread() - before;
         long bound = BYTES_PER_INPUT_BYTE * input.bytes().length + FIXED_BYTES;
         if (allocated > bound) {
-            throw new AssertionError("reading " + input.bytes().length + " bytes allocated " + allocated
-                    + " bytes, above " + bound);
+            throw new AssertionError(
+                    "reading " + input.bytes().length + " bytes allocated " + allocated + " bytes, above " + bound);
         }
     }
 }

@@ -1,7 +1,9 @@
 package ai.aimix.launcher.registry;
 
-import ai.aimix.jobs.registry.RegistryClient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.launcher.cli.CliRun;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
 import ai.aimix.launcher.embedded.TopicLayout;
@@ -11,6 +13,12 @@ import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.testing.HostileRecords;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,16 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Records on models.registry that cannot be applied (undecodable, hostile length prefixes, invalid ids) are skipped,
  * warned about and counted by every reader outside Flink, as the jobs skip them: the embedded stack still
@@ -39,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RegistryReadTest {
     @TempDir
     static Path dir;
+
     static EmbeddedKafka kafka;
 
     @BeforeAll
@@ -55,10 +54,9 @@ class RegistryReadTest {
     static void sendRaw(String key, byte[] value) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Contract.MODELS_REGISTRY, key.getBytes(StandardCharsets.UTF_8),
-                    value));
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Contract.MODELS_REGISTRY, key.getBytes(StandardCharsets.UTF_8), value));
             producer.flush();
         }
     }
@@ -67,23 +65,34 @@ class RegistryReadTest {
     void badRegistryRecordsAreSkippedWarnedAndCountedAndNothingStops() throws Exception {
         sendRaw("champion/main", "not avro".getBytes(StandardCharsets.UTF_8));
         sendRaw("champion/main", HostileRecords.registryEntryDeclaring(2_147_483_000L));
-        sendRaw("champion/evil", Contract.REGISTRY.encode(new RegistryEntry(new ChampionAlias("evil",
-                "../../etc/passwd", List.of(), 1L, null))));
+        sendRaw(
+                "champion/evil",
+                Contract.REGISTRY.encode(
+                        new RegistryEntry(new ChampionAlias("evil", "../../etc/passwd", List.of(), 1L, null))));
         Path store = dir.resolve("store");
-        ModelAdmin admin = new ModelAdmin(new ModelStore(store.toString()), new RegistryClient(kafka.bootstrapServers(),
-                Contract.MODELS_REGISTRY, Duration.ofSeconds(30)), Clock.systemUTC());
+        ModelAdmin admin = new ModelAdmin(
+                new ModelStore(store.toString()),
+                new RegistryClient(kafka.bootstrapServers(), Contract.MODELS_REGISTRY, Duration.ofSeconds(30)),
+                Clock.systemUTC());
 
         RegistryView bootstrapped = admin.bootstrap(); // what serve does before it starts the job
-        assertEquals(ModelStore.SHIPPED_CHAMPION, bootstrapped.champion("main").orElseThrow().getModelId());
+        assertEquals(
+                ModelStore.SHIPPED_CHAMPION,
+                bootstrapped.champion("main").orElseThrow().getModelId());
         RegistryView view = admin.view();
         assertEquals(3, view.skipped().size(), view.skipped().toString());
         assertTrue(view.champion("evil").isEmpty());
 
-        CliRun list = CliRun.run("models", "list", "--bootstrap", kafka.bootstrapServers(), "--store",
-                store.toString());
+        CliRun list =
+                CliRun.run("models", "list", "--bootstrap", kafka.bootstrapServers(), "--store", store.toString());
         assertEquals(0, list.code, list.toString());
         assertTrue(list.out.contains(ModelStore.SHIPPED_CHAMPION), list.out);
-        assertEquals(3, list.err.lines().filter(l -> l.startsWith("aimix models list: warning: skipped")).count(),
+        assertEquals(
+                3,
+                list.err
+                        .lines()
+                        .filter(l -> l.startsWith("aimix models list: warning: skipped"))
+                        .count(),
                 list.err);
         assertTrue(list.err.lines().allMatch(l -> l.length() < 400), list.err);
     }

@@ -1,5 +1,8 @@
 package ai.aimix.launcher.tournament;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
@@ -7,18 +10,14 @@ import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelStatus;
-import org.apache.flink.configuration.RestOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.flink.configuration.RestOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole loop of {@code ./aimix tournament simulate} at a small scale, on the embedded stack: the league's
@@ -43,16 +42,24 @@ class TournamentSimulationTest {
         s.votesPerBattle = 12;
         s.voteBudget = 48;
         s.parallelBattles = 1;
-        try (EmbeddedStack stack = EmbeddedStack.start(FlinkConfigs.load(Path.of("..", "flink-conf", "embedded"),
-                "embedded", Map.of(RestOptions.PORT.key(), String.valueOf(port))), data, 0)) {
+        try (EmbeddedStack stack = EmbeddedStack.start(
+                FlinkConfigs.load(
+                        Path.of("..", "flink-conf", "embedded"),
+                        "embedded",
+                        Map.of(RestOptions.PORT.key(), String.valueOf(port))),
+                data,
+                0)) {
             List<String> log = new ArrayList<>();
-            TournamentSimulation.Summary summary = new TournamentSimulation(stack, s).run(g -> { }, log::add);
+            TournamentSimulation.Summary summary = new TournamentSimulation(stack, s).run(g -> {}, log::add);
             assertEquals(2, summary.generations().size(), String.join("\n", log));
             assertEquals(summary.votesSent(), summary.votesCounted(), "every vote counted once");
             assertTrue(summary.votesSent() >= 2 * 48, summary.votesSent() + " votes");
             assertEquals(0, summary.failedBattles());
-            assertEquals(List.of(1, 2), summary.generations().stream()
-                    .map(TournamentSimulation.Generation::generation).toList());
+            assertEquals(
+                    List.of(1, 2),
+                    summary.generations().stream()
+                            .map(TournamentSimulation.Generation::generation)
+                            .toList());
             for (TournamentSimulation.Generation g : summary.generations()) {
                 assertTrue(g.votesUsed() >= 48 && g.battles() > 0, g.toString());
                 assertTrue(Double.isFinite(g.benchmarkDistance()), g.toString());
@@ -65,12 +72,17 @@ class TournamentSimulationTest {
                     String id = "evo-sim-g" + generation + "-c" + c;
                     ModelDescriptor d = view.model(id).orElseThrow(() -> new AssertionError(id + " not registered"));
                     assertTrue(d.getStatus() != ModelStatus.RETIRED);
-                    assertEquals(d.getSha256(), store.stored(id).orElseThrow().getSha256(), id + " stored as published");
+                    assertEquals(
+                            d.getSha256(), store.stored(id).orElseThrow().getSha256(), id + " stored as published");
                     if (generation == 1) {
-                        assertEquals(List.of(ModelStore.FIRST_VERSION), d.getLineage().getParents());
+                        assertEquals(
+                                List.of(ModelStore.FIRST_VERSION),
+                                d.getLineage().getParents());
                     } else {
-                        assertTrue(d.getLineage().getParents().stream().allMatch(p -> p.startsWith("evo-sim-g")
-                                || p.equals(ModelStore.FIRST_VERSION)), d.getLineage().toString());
+                        assertTrue(
+                                d.getLineage().getParents().stream()
+                                        .allMatch(p -> p.startsWith("evo-sim-g") || p.equals(ModelStore.FIRST_VERSION)),
+                                d.getLineage().toString());
                     }
                 }
             }

@@ -1,7 +1,6 @@
 package ai.aimix.model.format;
 
 import ai.aimix.model.ModelOutput;
-
 import java.util.ArrayList;
 import java.util.List;
 

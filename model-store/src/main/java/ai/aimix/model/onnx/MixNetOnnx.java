@@ -1,9 +1,18 @@
 package ai.aimix.model.onnx;
 
+import static ai.aimix.model.MixNetArchitecture.INPUT_GROUP;
+import static ai.aimix.model.MixNetArchitecture.INPUT_MEL;
+import static ai.aimix.model.MixNetArchitecture.INPUT_ROLE;
+import static ai.aimix.model.MixNetArchitecture.MEL_BANDS;
+import static ai.aimix.model.MixNetArchitecture.OUTPUTS;
+import static ai.aimix.model.MixNetArchitecture.OUTPUT_PARAMS;
+import static ai.aimix.model.MixNetArchitecture.ROLES;
+
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.model.format.ModelFormat;
+import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -16,22 +25,12 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static ai.aimix.model.MixNetArchitecture.INPUT_GROUP;
-import static ai.aimix.model.MixNetArchitecture.INPUT_MEL;
-import static ai.aimix.model.MixNetArchitecture.INPUT_ROLE;
-import static ai.aimix.model.MixNetArchitecture.MEL_BANDS;
-import static ai.aimix.model.MixNetArchitecture.OUTPUTS;
-import static ai.aimix.model.MixNetArchitecture.OUTPUT_PARAMS;
-import static ai.aimix.model.MixNetArchitecture.ROLES;
-import ai.onnx.proto.OnnxMl;
-import java.util.Arrays;
 
 /**
  * Writes a mixnet (see {@link MixNetArchitecture}) as an ONNX model (IR 8, opset 17, weights as little-endian
@@ -47,8 +46,7 @@ public final class MixNetOnnx {
     /** FP32, FP16 or INT8; absent means FP32. */
     public static final String META_PRECISION = "aimix.precision";
 
-    private MixNetOnnx() {
-    }
+    private MixNetOnnx() {}
 
     /** Serialized ONNX model bytes (current format) for these weights; {@code version} is recorded in the metadata. */
     public static byte[] build(MixNetWeights weights, String version) {
@@ -105,10 +103,13 @@ public final class MixNetOnnx {
         g.addNode(conv("p2", "conv3", 1, "c3"));
         g.addNode(node("Relu", List.of("c3"), "r3"));
         g.addNode(node("GlobalAveragePool", List.of("r3"), "gap"));
-        g.addNode(node("Flatten", List.of("gap"), "embedding").toBuilder().addAttribute(intAttr("axis", 1)).build());
+        g.addNode(node("Flatten", List.of("gap"), "embedding").toBuilder()
+                .addAttribute(intAttr("axis", 1))
+                .build());
         g.addNode(node("MatMul", List.of(INPUT_GROUP, "embedding"), "context"));
         g.addNode(node("Concat", List.of("embedding", "context", INPUT_ROLE), "h0").toBuilder()
-                .addAttribute(intAttr("axis", 1)).build());
+                .addAttribute(intAttr("axis", 1))
+                .build());
         g.addNode(gemm("h0", "fc1", "h1"));
         g.addNode(node("Relu", List.of("h1"), "h1r"));
         g.addNode(gemm("h1r", "fc2", "raw"));
@@ -124,10 +125,13 @@ public final class MixNetOnnx {
                 .setProducerVersion(MixNetArchitecture.NAME)
                 .setModelVersion(1)
                 .setDocString("AI Mixer mixing model: per-stem mix parameters from log-mel spectrograms")
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_ARCHITECTURE)
+                .addMetadataProps(StringStringEntryProto.newBuilder()
+                        .setKey(META_ARCHITECTURE)
                         .setValue(MixNetArchitecture.NAME))
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_VERSION).setValue(version))
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(META_FORMAT)
+                .addMetadataProps(
+                        StringStringEntryProto.newBuilder().setKey(META_VERSION).setValue(version))
+                .addMetadataProps(StringStringEntryProto.newBuilder()
+                        .setKey(META_FORMAT)
                         .setValue(Integer.toString(format.number())))
                 .setGraph(g)
                 .build();
@@ -165,9 +169,12 @@ public final class MixNetOnnx {
             m.getGraphBuilder().clearOutput();
         }
         for (String t : tensors) {
-            m.getGraphBuilder().addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(t).setType(
-                    OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor
-                            .newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
+            m.getGraphBuilder()
+                    .addOutput(OnnxMl.ValueInfoProto.newBuilder()
+                            .setName(t)
+                            .setType(OnnxMl.TypeProto.newBuilder()
+                                    .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                            .setElemType(TensorProto.DataType.FLOAT.getNumber()))));
         }
         return m.build().toByteArray();
     }
@@ -231,15 +238,20 @@ public final class MixNetOnnx {
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(shape)))
                 .build();
     }
 
     private static NodeProto node(String op, List<String> inputs, String output) {
-        return NodeProto.newBuilder().setOpType(op).setName(output + "_" + op).addAllInput(inputs)
-                .addOutput(output).build();
+        return NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(output + "_" + op)
+                .addAllInput(inputs)
+                .addOutput(output)
+                .build();
     }
 
     private static NodeProto conv(String input, String layer, int stride, String output) {
@@ -264,7 +276,11 @@ public final class MixNetOnnx {
     }
 
     private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     private static AttributeProto intsAttr(String name, long... values) {

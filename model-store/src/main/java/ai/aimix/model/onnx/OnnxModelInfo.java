@@ -9,12 +9,11 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -26,12 +25,18 @@ public final class OnnxModelInfo {
     public final String declaredId;
     /** The declared format number ({@link ModelFormat#UNDECLARED} when absent). */
     public final int format;
+
     public final ModelPrecision precision;
     public final List<TensorSpec> inputs;
     public final List<TensorSpec> outputs;
 
-    private OnnxModelInfo(String architecture, String declaredId, int format, ModelPrecision precision,
-                          List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    private OnnxModelInfo(
+            String architecture,
+            String declaredId,
+            int format,
+            ModelPrecision precision,
+            List<TensorSpec> inputs,
+            List<TensorSpec> outputs) {
         this.architecture = architecture;
         this.declaredId = declaredId;
         this.format = format;
@@ -83,8 +88,13 @@ public final class OnnxModelInfo {
         for (ValueInfoProto v : m.getGraph().getOutputList()) {
             outputs.add(spec(v));
         }
-        return new OnnxModelInfo(meta.getOrDefault(MixNetOnnx.META_ARCHITECTURE, "unknown"),
-                meta.get(MixNetOnnx.META_VERSION), format, precision, inputs, outputs);
+        return new OnnxModelInfo(
+                meta.getOrDefault(MixNetOnnx.META_ARCHITECTURE, "unknown"),
+                meta.get(MixNetOnnx.META_VERSION),
+                format,
+                precision,
+                inputs,
+                outputs);
     }
 
     private static TensorSpec spec(ValueInfoProto v) {
@@ -92,9 +102,12 @@ public final class OnnxModelInfo {
         String type = "unknown";
         if (v.getType().hasTensorType()) {
             type = elementType(v.getType().getTensorType().getElemType());
-            for (TensorShapeProto.Dimension d : v.getType().getTensorType().getShape().getDimList()) {
-                dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam().isEmpty() ? "?"
-                        : d.getDimParam());
+            for (TensorShapeProto.Dimension d :
+                    v.getType().getTensorType().getShape().getDimList()) {
+                dims.add(
+                        d.hasDimValue()
+                                ? Long.toString(d.getDimValue())
+                                : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
             }
         }
         return new TensorSpec(v.getName(), type, dims);
@@ -120,21 +133,26 @@ public final class OnnxModelInfo {
             problems.add("expected one output, found " + outputs.size());
         } else {
             List<String> d = outputs.get(0).getDimensions();
-            if (!outputs.get(0).getElementType().equals("float") || d.size() != 2
+            if (!outputs.get(0).getElementType().equals("float")
+                    || d.size() != 2
                     || !d.get(1).equals(Integer.toString(f.outputs()))) {
-                problems.add("output " + outputs.get(0).getName() + " is " + outputs.get(0).getElementType() + " "
-                        + d + ", format " + f.number() + " has [batch, " + f.outputs() + "] float");
+                problems.add("output " + outputs.get(0).getName() + " is "
+                        + outputs.get(0).getElementType() + " " + d + ", format " + f.number() + " has [batch, "
+                        + f.outputs() + "] float");
             }
         }
         if (!problems.isEmpty()) {
-            throw new UnsupportedModelFormatException("model does not fit format " + f.number() + ": "
-                    + String.join("; ", problems));
+            throw new UnsupportedModelFormatException(
+                    "model does not fit format " + f.number() + ": " + String.join("; ", problems));
         }
         return f;
     }
 
     private void expect(List<String> problems, String name, List<String> dims) {
-        TensorSpec s = inputs.stream().filter(t -> t.getName().equals(name)).findFirst().orElse(null);
+        TensorSpec s = inputs.stream()
+                .filter(t -> t.getName().equals(name))
+                .findFirst()
+                .orElse(null);
         if (s == null) {
             problems.add("no input '" + name + "'");
             return;

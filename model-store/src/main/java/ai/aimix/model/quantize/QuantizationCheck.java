@@ -4,7 +4,6 @@ import ai.aimix.model.ModelOutput;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
-
 import java.util.List;
 
 /**
@@ -13,8 +12,7 @@ import java.util.List;
  * one bound covers gains in dB, pan and ratios alike; 0.01 is 0.36 dB of gain or 0.02 of pan.
  */
 public final class QuantizationCheck {
-    private QuantizationCheck() {
-    }
+    private QuantizationCheck() {}
 
     /** Per-parameter maxima, in {@link ModelOutput} order, plus the overall maximum. */
     public record Deviation(double[] perOutput, double max, long rows) {
@@ -30,7 +28,7 @@ public final class QuantizationCheck {
         double[] per = new double[ModelOutput.COUNT];
         long rows = 0;
         try (MixNetSession ref = MixNetSession.open("reference", reference, settings);
-             MixNetSession cand = MixNetSession.open("candidate", candidate, settings)) {
+                MixNetSession cand = MixNetSession.open("candidate", candidate, settings)) {
             for (MixNetBatch b : batches) {
                 float[] a = ref.predict(b);
                 float[] q = cand.predict(b);

@@ -11,16 +11,15 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.platform.Fp16Conversions;
 import com.google.protobuf.ByteString;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.LinkedHashMap;
 
 /**
  * Quantization of ONNX model files, in Java (ONNX Runtime's Java API has none). The graph is rewritten, never a
@@ -44,8 +43,7 @@ public final class Quantizer {
     /** Initializers smaller than this stay float32 in fp16 models (scalars, output scaling vectors). */
     static final int FP16_MIN_VALUES = 16;
 
-    private Quantizer() {
-    }
+    private Quantizer() {}
 
     /** The model with its weights stored as float16. */
     public static byte[] fp16(byte[] onnx, String newId) {
@@ -63,12 +61,19 @@ public final class Quantizer {
             for (float x : v) {
                 b.putShort(Fp16Conversions.floatToFp16(x));
             }
-            out.addInitializer(t.toBuilder().setName(t.getName() + "_fp16")
-                    .setDataType(TensorProto.DataType.FLOAT16.getNumber()).clearFloatData()
+            out.addInitializer(t.toBuilder()
+                    .setName(t.getName() + "_fp16")
+                    .setDataType(TensorProto.DataType.FLOAT16.getNumber())
+                    .clearFloatData()
                     .setRawData(ByteString.copyFrom(b.array())));
-            casts.add(NodeProto.newBuilder().setOpType("Cast").setName(t.getName() + "_cast")
-                    .addInput(t.getName() + "_fp16").addOutput(t.getName())
-                    .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
+            casts.add(NodeProto.newBuilder()
+                    .setOpType("Cast")
+                    .setName(t.getName() + "_cast")
+                    .addInput(t.getName() + "_fp16")
+                    .addOutput(t.getName())
+                    .addAttribute(AttributeProto.newBuilder()
+                            .setName("to")
+                            .setType(AttributeProto.AttributeType.INT)
                             .setI(TensorProto.DataType.FLOAT.getNumber()))
                     .build());
         }
@@ -107,7 +112,8 @@ public final class Quantizer {
                 continue;
             }
             NodeProto source = producers.get(n.getInput(0));
-            boolean pooled = source != null && source.getOpType().equals("MaxPool")
+            boolean pooled = source != null
+                    && source.getOpType().equals("MaxPool")
                     && Boolean.TRUE.equals(out.get(source.getInput(0)));
             if (!pooled) {
                 out.putIfAbsent(n.getInput(0), false);
@@ -143,8 +149,8 @@ public final class Quantizer {
         Set<String> replaced = new LinkedHashSet<>();
         List<TensorProto> added = new ArrayList<>();
         List<NodeProto> nodes = new ArrayList<>();
-        Map<String, String> params = new HashMap<>();  // tensor -> prefix of its _scale / _zp initializers
-        Map<String, Float> scales = new HashMap<>();   // prefix -> scale
+        Map<String, String> params = new HashMap<>(); // tensor -> prefix of its _scale / _zp initializers
+        Map<String, Float> scales = new HashMap<>(); // prefix -> scale
         Map<String, String> dequantized = new HashMap<>(); // tensor -> name of its dequantized value
         for (String a : plan.keySet()) {
             float[] r = ranges.get(a);
@@ -209,8 +215,8 @@ public final class Quantizer {
     }
 
     /** The dequantized value of a Conv input, adding its Q/DQ pair the first time. */
-    private static String dequantizedInput(String x, Map<String, String> params, Map<String, String> dequantized,
-                                           List<NodeProto> nodes) {
+    private static String dequantizedInput(
+            String x, Map<String, String> params, Map<String, String> dequantized, List<NodeProto> nodes) {
         String done = dequantized.get(x);
         if (done != null) {
             return done;
@@ -240,19 +246,28 @@ public final class Quantizer {
             }
         }
         String name = w.getName();
-        added.add(w.toBuilder().setName(name + "_q").setDataType(TensorProto.DataType.INT8.getNumber())
-                .clearFloatData().setRawData(ByteString.copyFrom(q)).build());
+        added.add(w.toBuilder()
+                .setName(name + "_q")
+                .setDataType(TensorProto.DataType.INT8.getNumber())
+                .clearFloatData()
+                .setRawData(ByteString.copyFrom(q))
+                .build());
         added.add(floatVector(name + "_scale", scale));
-        added.add(TensorProto.newBuilder().setName(name + "_zp").setDataType(TensorProto.DataType.INT8.getNumber())
-                .addDims(channels).setRawData(ByteString.copyFrom(new byte[channels])).build());
+        added.add(TensorProto.newBuilder()
+                .setName(name + "_zp")
+                .setDataType(TensorProto.DataType.INT8.getNumber())
+                .addDims(channels)
+                .setRawData(ByteString.copyFrom(new byte[channels]))
+                .build());
         nodes.add(node("DequantizeLinear", List.of(name + "_q", name + "_scale", name + "_zp"), name).toBuilder()
-                .addAttribute(intAttr("axis", 0)).build());
+                .addAttribute(intAttr("axis", 0))
+                .build());
         return scale;
     }
 
     /** int32 bias with scale x_scale * w_scale[c], zero point 0, as ONNX Runtime's QLinearConv fusion expects. */
-    private static void quantizeBias(TensorProto b, float xScale, float[] wScale, List<TensorProto> added,
-                                     List<NodeProto> nodes) {
+    private static void quantizeBias(
+            TensorProto b, float xScale, float[] wScale, List<TensorProto> added, List<NodeProto> nodes) {
         float[] v = floats(b);
         float[] scale = new float[v.length];
         ByteBuffer q = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -261,13 +276,22 @@ public final class Quantizer {
             q.putInt((int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, Math.round(v[c] / scale[c]))));
         }
         String name = b.getName();
-        added.add(TensorProto.newBuilder().setName(name + "_q").setDataType(TensorProto.DataType.INT32.getNumber())
-                .addDims(v.length).setRawData(ByteString.copyFrom(q.array())).build());
+        added.add(TensorProto.newBuilder()
+                .setName(name + "_q")
+                .setDataType(TensorProto.DataType.INT32.getNumber())
+                .addDims(v.length)
+                .setRawData(ByteString.copyFrom(q.array()))
+                .build());
         added.add(floatVector(name + "_scale", scale));
-        added.add(TensorProto.newBuilder().setName(name + "_zp").setDataType(TensorProto.DataType.INT32.getNumber())
-                .addDims(v.length).setRawData(ByteString.copyFrom(new byte[4 * v.length])).build());
+        added.add(TensorProto.newBuilder()
+                .setName(name + "_zp")
+                .setDataType(TensorProto.DataType.INT32.getNumber())
+                .addDims(v.length)
+                .setRawData(ByteString.copyFrom(new byte[4 * v.length]))
+                .build());
         nodes.add(node("DequantizeLinear", List.of(name + "_q", name + "_scale", name + "_zp"), name).toBuilder()
-                .addAttribute(intAttr("axis", 0)).build());
+                .addAttribute(intAttr("axis", 0))
+                .build());
     }
 
     /** Quantization starts from float32 weights: quantizing a quantized model would compound the error. */
@@ -279,7 +303,6 @@ public final class Quantizer {
         return MixNetOnnx.parse(onnx);
     }
 
-
     private static byte[] withMetadata(ModelProto.Builder m, String newId, ModelPrecision precision) {
         List<StringStringEntryProto> keep = new ArrayList<>();
         for (StringStringEntryProto p : m.getMetadataPropsList()) {
@@ -287,20 +310,32 @@ public final class Quantizer {
                 keep.add(p);
             }
         }
-        m.clearMetadataProps().addAllMetadataProps(keep)
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(MixNetOnnx.META_VERSION).setValue(newId))
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(MixNetOnnx.META_PRECISION)
+        m.clearMetadataProps()
+                .addAllMetadataProps(keep)
+                .addMetadataProps(StringStringEntryProto.newBuilder()
+                        .setKey(MixNetOnnx.META_VERSION)
+                        .setValue(newId))
+                .addMetadataProps(StringStringEntryProto.newBuilder()
+                        .setKey(MixNetOnnx.META_PRECISION)
                         .setValue(precision.name()));
         return m.build().toByteArray();
     }
 
     private static NodeProto node(String op, List<String> inputs, String output) {
-        return NodeProto.newBuilder().setOpType(op).setName(output + "_" + op).addAllInput(inputs).addOutput(output)
+        return NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(output + "_" + op)
+                .addAllInput(inputs)
+                .addOutput(output)
                 .build();
     }
 
     private static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     private static TensorProto scalar(String name, float v) {
@@ -308,15 +343,22 @@ public final class Quantizer {
     }
 
     private static TensorProto uint8Scalar(String name, int v) {
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8.getNumber())
-                .setRawData(ByteString.copyFrom(new byte[] {(byte) v})).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.UINT8.getNumber())
+                .setRawData(ByteString.copyFrom(new byte[] {(byte) v}))
+                .build();
     }
 
     private static TensorProto floatVector(String name, float[] v) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .addDims(v.length).setRawData(ByteString.copyFrom(b.array())).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addDims(v.length)
+                .setRawData(ByteString.copyFrom(b.array()))
+                .build();
     }
 
     private static long count(TensorProto t) {

@@ -6,7 +6,6 @@ import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.RegistryEntry;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,8 +36,7 @@ public final class RegistryChanges {
     /** Former champions a league remembers for rollback; older ones are forgotten (they stay registered). */
     public static final int CHAMPION_HISTORY = 32;
 
-    private RegistryChanges() {
-    }
+    private RegistryChanges() {}
 
     /** A new model (its descriptor as the store returned it). */
     public static List<RegistryEntry> publish(RegistryView view, ModelDescriptor d) throws RegistryException {
@@ -61,8 +59,8 @@ public final class RegistryChanges {
      * the registry does not know yet, and {@code champion} as champion of the default league unless it has one (an
      * existing deployment keeps its champion).
      */
-    public static List<RegistryEntry> bootstrap(RegistryView view, List<ModelDescriptor> models, String champion,
-                                                long now) {
+    public static List<RegistryEntry> bootstrap(
+            RegistryView view, List<ModelDescriptor> models, String champion, long now) {
         boolean crown = view.champion(RegistryView.DEFAULT_LEAGUE).isEmpty();
         List<RegistryEntry> out = new ArrayList<>();
         for (ModelDescriptor d : models) {
@@ -71,12 +69,12 @@ public final class RegistryChanges {
                 continue;
             }
             ModelDescriptor known = view.model(d.getModelId()).orElse(d);
-            out.add(RegistryView.entry(Descriptors.withStatus(known,
-                    isChampion ? ModelStatus.CHAMPION : known.getStatus(), now)));
+            out.add(RegistryView.entry(
+                    Descriptors.withStatus(known, isChampion ? ModelStatus.CHAMPION : known.getStatus(), now)));
         }
         if (crown) {
-            out.add(RegistryView.entry(new ChampionAlias(RegistryView.DEFAULT_LEAGUE, champion, List.of(), now,
-                    "bootstrap")));
+            out.add(RegistryView.entry(
+                    new ChampionAlias(RegistryView.DEFAULT_LEAGUE, champion, List.of(), now, "bootstrap")));
         }
         return out;
     }
@@ -118,8 +116,8 @@ public final class RegistryChanges {
     public static List<RegistryEntry> rollback(RegistryView view, String league, long now, String reason)
             throws RegistryException {
         String l = league == null ? RegistryView.DEFAULT_LEAGUE : league;
-        ChampionAlias current = view.champion(l)
-                .orElseThrow(() -> new RegistryException("league '" + l + "' has no champion"));
+        ChampionAlias current =
+                view.champion(l).orElseThrow(() -> new RegistryException("league '" + l + "' has no champion"));
         List<String> previous = new ArrayList<>(current.getPrevious());
         String back = null;
         while (!previous.isEmpty() && back == null) {
@@ -144,15 +142,15 @@ public final class RegistryChanges {
         ModelDescriptor d = view.model(id).orElseThrow(() -> new RegistryException("no model '" + id + "'"));
         List<String> leagues = view.leaguesChampionedBy(id);
         if (!leagues.isEmpty()) {
-            throw new RegistryException("model '" + id + "' is the champion of " + leagues
-                    + ": promote another model or roll back first");
+            throw new RegistryException(
+                    "model '" + id + "' is the champion of " + leagues + ": promote another model or roll back first");
         }
         return List.of(RegistryView.entry(Descriptors.withStatus(d, ModelStatus.RETIRED, now)));
     }
 
     /** The demoted model's new status, unless it stays champion of another league. */
-    private static void demote(RegistryView view, String id, String league, ModelStatus status, long now,
-                               List<RegistryEntry> out) {
+    private static void demote(
+            RegistryView view, String id, String league, ModelStatus status, long now, List<RegistryEntry> out) {
         ModelDescriptor d = view.model(id).orElse(null);
         if (d == null) {
             return;
@@ -179,9 +177,10 @@ public final class RegistryChanges {
                     + METRIC_MAX_PARAM_DEVIATION + " / " + METRIC_MIX_DISTANCE + " measured against its fp32 parent");
         }
         if (dev > MAX_PARAM_DEVIATION || mix > MAX_MIX_DISTANCE) {
-            throw new RegistryException(String.format("model '%s' (%s) deviates too far from its fp32 parent: "
-                    + "parameters by %.4f of their range (bound %.2f), mix distance %.4f (bound %.2f)", d.getModelId(),
-                    d.getPrecision(), dev, MAX_PARAM_DEVIATION, mix, MAX_MIX_DISTANCE));
+            throw new RegistryException(String.format(
+                    "model '%s' (%s) deviates too far from its fp32 parent: "
+                            + "parameters by %.4f of their range (bound %.2f), mix distance %.4f (bound %.2f)",
+                    d.getModelId(), d.getPrecision(), dev, MAX_PARAM_DEVIATION, mix, MAX_MIX_DISTANCE));
         }
     }
 }

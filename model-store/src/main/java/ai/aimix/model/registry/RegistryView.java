@@ -6,7 +6,6 @@ import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.codec.ContractLimits;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -74,8 +73,9 @@ public final class RegistryView {
         if (p != null) {
             return p;
         }
-        return league.length() > MAX_LEAGUE_LENGTH ? "league has " + league.length() + " characters; at most "
-                + MAX_LEAGUE_LENGTH : null;
+        return league.length() > MAX_LEAGUE_LENGTH
+                ? "league has " + league.length() + " characters; at most " + MAX_LEAGUE_LENGTH
+                : null;
     }
 
     /** Notes a record of the topic that could not be applied (undecodable, or refused by {@link #problem}). */
@@ -157,6 +157,7 @@ public final class RegistryView {
         public final ModelDescriptor model;
         /** Null when resolved; otherwise why not: UNKNOWN or RETIRED. */
         public final Problem problem;
+
         public final String message;
 
         private Resolution(ModelDescriptor model, Problem problem, String message) {
@@ -170,7 +171,10 @@ public final class RegistryView {
         }
     }
 
-    public enum Problem { UNKNOWN, RETIRED }
+    public enum Problem {
+        UNKNOWN,
+        RETIRED
+    }
 
     /**
      * The model that serves a selection: {@code modelId} when given (it must exist and not be retired), else the
@@ -185,8 +189,10 @@ public final class RegistryView {
             }
             ModelDescriptor d = models.get(a.getModelId());
             if (d == null) {
-                return new Resolution(null, Problem.UNKNOWN, "league '" + l + "' names champion '" + a.getModelId()
-                        + "', which has no descriptor");
+                return new Resolution(
+                        null,
+                        Problem.UNKNOWN,
+                        "league '" + l + "' names champion '" + a.getModelId() + "', which has no descriptor");
             }
             return new Resolution(d, null, null);
         }

@@ -1,15 +1,14 @@
 package ai.aimix.model.runtime;
 
+import ai.aimix.model.onnx.MixNetOnnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-
 import java.nio.FloatBuffer;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import ai.aimix.model.onnx.MixNetOnnx;
-import java.util.HashSet;
 
 /**
  * Observes a model's intermediate tensors on real inputs, for static quantization: the graph is re-written with the
@@ -17,8 +16,7 @@ import java.util.HashSet;
  * and the smallest and largest value of each tensor recorded.
  */
 public final class Calibration {
-    private Calibration() {
-    }
+    private Calibration() {}
 
     /** Per tensor name, {min, max} over all batches. */
     public static Map<String, float[]> ranges(byte[] onnx, List<String> tensors, List<MixNetBatch> batches)

@@ -1,16 +1,15 @@
 package ai.aimix.model.runtime;
 
 import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.onnx.MixNetOnnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import ai.aimix.model.onnx.MixNetOnnx;
-import java.util.List;
 
 /**
  * The mixnet's convolutional encoder run by ONNX Runtime: the model file with its per-stem {@code embedding} tensor

@@ -1,7 +1,6 @@
 package ai.aimix.model.runtime;
 
 import ai.aimix.model.MixNetArchitecture;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -25,7 +24,8 @@ public final class MixNetBatch {
         this.capacity = capacity;
         this.frames = frames;
         this.mel = ByteBuffer.allocateDirect(capacity * MixNetArchitecture.MEL_BANDS * frames * 4)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         this.roles = new int[capacity];
         this.groups = new int[capacity];
     }

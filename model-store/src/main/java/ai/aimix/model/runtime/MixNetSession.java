@@ -9,15 +9,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Map;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An ONNX Runtime session of one mixnet model version. Thread-safe for {@link #predict} (ORT sessions are). Models
@@ -32,8 +31,8 @@ public final class MixNetSession implements AutoCloseable {
     private final InferenceDevice provider;
     private final ModelFormat format;
 
-    private MixNetSession(String version, OrtEnvironment env, OrtSession session, InferenceDevice provider,
-                          ModelFormat format) {
+    private MixNetSession(
+            String version, OrtEnvironment env, OrtSession session, InferenceDevice provider, ModelFormat format) {
         this.version = version;
         this.env = env;
         this.session = session;
@@ -66,11 +65,10 @@ public final class MixNetSession implements AutoCloseable {
         if (settings.device() == InferenceDevice.CUDA) {
             try (OrtSession.SessionOptions options = baseOptions(settings)) {
                 options.addCUDA(settings.cudaDeviceId());
-                return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CUDA,
-                        format);
+                return new MixNetSession(version, env, env.createSession(onnx, options), InferenceDevice.CUDA, format);
             } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                LOG.warn("CUDA execution provider unavailable for model {} ({}); running on CPU", version,
-                        firstLine(e));
+                LOG.warn(
+                        "CUDA execution provider unavailable for model {} ({}); running on CPU", version, firstLine(e));
             }
         }
         try (OrtSession.SessionOptions options = baseOptions(settings)) {
@@ -157,16 +155,20 @@ public final class MixNetSession implements AutoCloseable {
             }
         }
         Map<String, OnnxTensor> in = new HashMap<>();
-        in.put(MixNetArchitecture.INPUT_MEL, OnnxTensor.createTensor(env, batch.melBuffer(),
-                new long[] {rows, 1, MixNetArchitecture.MEL_BANDS, batch.frames()}));
-        in.put(MixNetArchitecture.INPUT_ROLE, OnnxTensor.createTensor(env, role,
-                new long[] {rows, MixNetArchitecture.ROLES}));
+        in.put(MixNetArchitecture.INPUT_MEL, OnnxTensor.createTensor(env, batch.melBuffer(), new long[] {
+            rows, 1, MixNetArchitecture.MEL_BANDS, batch.frames()
+        }));
+        in.put(
+                MixNetArchitecture.INPUT_ROLE,
+                OnnxTensor.createTensor(env, role, new long[] {rows, MixNetArchitecture.ROLES}));
         in.put(MixNetArchitecture.INPUT_GROUP, OnnxTensor.createTensor(env, group, new long[] {rows, rows}));
         return in;
     }
 
     private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect(floats * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     @Override

@@ -5,8 +5,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs ONNX Runtime's native calls on threads with a large stack. ONNX Runtime 1.29 recurses deeply while it
@@ -30,8 +30,7 @@ final class NativeCalls {
         }
     });
 
-    private NativeCalls() {
-    }
+    private NativeCalls() {}
 
     /** Runs {@code call} on a native-call thread and returns its result, rethrowing its exception. */
     static <T> T run(Callable<T> call) throws Exception {

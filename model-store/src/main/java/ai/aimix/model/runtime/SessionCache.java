@@ -2,9 +2,6 @@ package ai.aimix.model.runtime;
 
 import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.onnxruntime.OrtException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ONNX Runtime sessions shared by everything in one JVM (one TaskManager): at most one session per model version
@@ -30,6 +29,7 @@ public final class SessionCache {
 
     /** Access-ordered: iteration starts at the least recently used. */
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+
     private int maxSessions;
     private long maxBytes;
     private long hits;
@@ -49,8 +49,8 @@ public final class SessionCache {
     /** Sets the bounds (the job sets the shared cache's from its configuration); evicts what no longer fits. */
     public void limit(int maxSessions, long maxBytes) {
         if (maxSessions < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException("session cache bounds must be positive: " + maxSessions + ", "
-                    + maxBytes);
+            throw new IllegalArgumentException(
+                    "session cache bounds must be positive: " + maxSessions + ", " + maxBytes);
         }
         List<Entry> evicted;
         synchronized (this) {
@@ -89,7 +89,11 @@ public final class SessionCache {
                 MixNetSession session = MixNetSession.open(version, onnx, settings);
                 e.bytes = onnx.length;
                 e.session.complete(session);
-                LOG.info("Loaded model {} on {} ({} bytes, {} ms)", version, session.provider(), onnx.length,
+                LOG.info(
+                        "Loaded model {} on {} ({} bytes, {} ms)",
+                        version,
+                        session.provider(),
+                        onnx.length,
                         (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException | OrtException | UnsupportedModelFormatException | RuntimeException | Error ex) {
                 synchronized (this) {
@@ -146,8 +150,8 @@ public final class SessionCache {
             bytes += e.bytes;
         }
         int count = entries.size();
-        for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator(); it.hasNext()
-                && (count > maxSessions || bytes > maxBytes); ) {
+        for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
+                it.hasNext() && (count > maxSessions || bytes > maxBytes); ) {
             Entry e = it.next().getValue();
             if (e.refs == 0 && e.session.isDone() && !e.session.isCompletedExceptionally()) {
                 it.remove();

@@ -11,12 +11,6 @@ import ai.aimix.schema.ParameterRange;
 import ai.aimix.schema.codec.ContractLimits;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.io.JsonEncoder;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +21,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /** Building model descriptors from ONNX files, and their JSON form (Avro's JSON encoding). */
 public final class Descriptors {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private Descriptors() {
-    }
+    private Descriptors() {}
 
     public static boolean isValidId(String id) {
         return id != null && ID.matcher(id).matches();
@@ -41,8 +39,8 @@ public final class Descriptors {
 
     public static void requireValidId(String id) {
         if (!isValidId(id)) {
-            throw new IllegalArgumentException("invalid model id '" + id + "': use 1-64 letters, digits, '.', '_' or '-',"
-                    + " starting with a letter or digit");
+            throw new IllegalArgumentException("invalid model id '" + id
+                    + "': use 1-64 letters, digits, '.', '_' or '-'," + " starting with a letter or digit");
         }
     }
 
@@ -50,8 +48,14 @@ public final class Descriptors {
      * The descriptor of an ONNX file about to be stored at {@code uri}: spec, format and precision from the file,
      * checked to be servable ({@link OnnxModelInfo#check()}).
      */
-    public static ModelDescriptor describe(String id, byte[] onnx, String uri, ModelLineage lineage,
-                                           Map<String, Double> metrics, ModelStatus status, long now)
+    public static ModelDescriptor describe(
+            String id,
+            byte[] onnx,
+            String uri,
+            ModelLineage lineage,
+            Map<String, Double> metrics,
+            ModelStatus status,
+            long now)
             throws UnsupportedModelFormatException {
         requireValidId(id);
         OnnxModelInfo info = OnnxModelInfo.of(onnx);
@@ -102,13 +106,15 @@ public final class Descriptors {
 
     public static ModelDescriptor fromJson(String json) throws IOException {
         try {
-            return new SpecificDatumReader<>(ModelDescriptor.class).read(null,
-                    DecoderFactory.get().jsonDecoder(ModelDescriptor.getClassSchema(), json));
+            return new SpecificDatumReader<>(ModelDescriptor.class)
+                    .read(null, DecoderFactory.get().jsonDecoder(ModelDescriptor.getClassSchema(), json));
         } catch (JsonProcessingException e) {
             // Jackson's message spans lines and may quote the input: its own reason and where, on one line
             JsonLocation at = e.getLocation();
-            throw new IOException("not a model descriptor: " + oneLine(e.getOriginalMessage())
-                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()), e);
+            throw new IOException(
+                    "not a model descriptor: " + oneLine(e.getOriginalMessage())
+                            + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()),
+                    e);
         } catch (IOException | RuntimeException e) {
             throw new IOException("not a model descriptor: " + oneLine(e.getMessage()), e);
         }
@@ -122,6 +128,9 @@ public final class Descriptors {
 
     /** A copy with another status, stamped {@code now}. */
     public static ModelDescriptor withStatus(ModelDescriptor d, ModelStatus status, long now) {
-        return ModelDescriptor.newBuilder(d).setStatus(status).setUpdatedAtMillis(now).build();
+        return ModelDescriptor.newBuilder(d)
+                .setStatus(status)
+                .setUpdatedAtMillis(now)
+                .build();
     }
 }

@@ -6,12 +6,7 @@ import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelStatus;
-import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.io.FileNotFoundException;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 /**
  * The bytes of model versions, on any Flink file system ({@code file://} embedded and in tests, {@code s3://} with
@@ -87,7 +86,12 @@ public final class ModelStore implements Serializable {
         if (root.contains("://")) {
             return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
         }
-        return java.nio.file.Path.of(root).toAbsolutePath().normalize().toUri().toString().replaceAll("/$", "");
+        return java.nio.file.Path.of(root)
+                .toAbsolutePath()
+                .normalize()
+                .toUri()
+                .toString()
+                .replaceAll("/$", "");
     }
 
     /** The store's root URI. */
@@ -121,8 +125,8 @@ public final class ModelStore implements Serializable {
             throw new UnsupportedModelFormatException("model " + id + " has " + onnx.length + " bytes; this store "
                     + "takes models of at most " + maxModelBytes);
         }
-        ModelDescriptor d = Descriptors.describe(id, onnx, uriOf(id), lineage, metrics, ModelStatus.CANDIDATE,
-                clock.millis());
+        ModelDescriptor d =
+                Descriptors.describe(id, onnx, uriOf(id), lineage, metrics, ModelStatus.CANDIDATE, clock.millis());
         FileSystem fs = fs();
         Path file = new Path(d.getUri());
         Path descriptor = path("versions/" + id + "/descriptor.json");
@@ -185,8 +189,11 @@ public final class ModelStore implements Serializable {
     public static boolean isShipped(ModelDescriptor d) throws IOException {
         Map<String, String> hashes = shippedHashes;
         if (hashes == null) {
-            hashes = Map.of(FIRST_VERSION, Descriptors.sha256(MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED),
-                    FIRST_VERSION)), SHIPPED_CHAMPION, Descriptors.sha256(ShippedModel.load(SHIPPED_CHAMPION).onnx));
+            hashes = Map.of(
+                    FIRST_VERSION,
+                    Descriptors.sha256(MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED), FIRST_VERSION)),
+                    SHIPPED_CHAMPION,
+                    Descriptors.sha256(ShippedModel.load(SHIPPED_CHAMPION).onnx));
             shippedHashes = hashes;
         }
         return d.getSha256().equals(hashes.get(d.getModelId()));
@@ -204,9 +211,15 @@ public final class ModelStore implements Serializable {
             return existing.get();
         }
         try {
-            return publish(FIRST_VERSION, MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED), FIRST_VERSION),
-                    new ModelLineage("seed", List.of(), FIRST_SEED,
-                            "neutral initialisation: unity gain, centre pan, flat EQ, no compression"), Map.of());
+            return publish(
+                    FIRST_VERSION,
+                    MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED), FIRST_VERSION),
+                    new ModelLineage(
+                            "seed",
+                            List.of(),
+                            FIRST_SEED,
+                            "neutral initialisation: unity gain, centre pan, flat EQ, no compression"),
+                    Map.of());
         } catch (ModelExistsException raced) {
             return stored(FIRST_VERSION).orElseThrow(() -> raced);
         } catch (UnsupportedModelFormatException e) {
@@ -246,14 +259,14 @@ public final class ModelStore implements Serializable {
         try (FSDataInputStream in = fs.open(file)) {
             onnx = in.readNBytes((int) declared);
             if (onnx.length != declared || in.read() >= 0) {
-                throw new CorruptModelException("model " + id + " is corrupt: " + file + " changed size while it "
-                        + "was read");
+                throw new CorruptModelException(
+                        "model " + id + " is corrupt: " + file + " changed size while it " + "was read");
             }
         }
         String actual = Descriptors.sha256(onnx);
         if (!actual.equals(d.getSha256())) {
-            throw new CorruptModelException("model " + id + " is corrupt: sha256 " + actual
-                    + ", the descriptor says " + d.getSha256());
+            throw new CorruptModelException(
+                    "model " + id + " is corrupt: sha256 " + actual + ", the descriptor says " + d.getSha256());
         }
         return onnx;
     }

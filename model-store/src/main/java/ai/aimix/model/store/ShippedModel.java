@@ -3,7 +3,6 @@ package ai.aimix.model.store;
 import ai.aimix.schema.ModelLineage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -31,9 +30,10 @@ final class ShippedModel {
         byte[] onnx;
         JsonNode meta;
         try (InputStream model = ShippedModel.class.getResourceAsStream(base + ".onnx");
-             InputStream json = ShippedModel.class.getResourceAsStream(base + ".json")) {
+                InputStream json = ShippedModel.class.getResourceAsStream(base + ".json")) {
             if (model == null || json == null) {
-                throw new IOException("the shipped model " + id + " is missing from the build (" + base + ".onnx/.json)");
+                throw new IOException(
+                        "the shipped model " + id + " is missing from the build (" + base + ".onnx/.json)");
             }
             onnx = model.readAllBytes();
             meta = new ObjectMapper().readTree(json);
@@ -41,11 +41,15 @@ final class ShippedModel {
         JsonNode l = meta.path("lineage");
         List<String> parents = new ArrayList<>();
         l.path("parents").forEach(p -> parents.add(p.asText()));
-        ModelLineage lineage = new ModelLineage(l.path("operation").asText("train"), parents,
+        ModelLineage lineage = new ModelLineage(
+                l.path("operation").asText("train"),
+                parents,
                 l.hasNonNull("seed") ? l.path("seed").asLong() : null,
                 l.hasNonNull("note") ? l.path("note").asText() : null);
         Map<String, Double> metrics = new LinkedHashMap<>();
-        meta.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+        meta.path("metrics")
+                .fields()
+                .forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         return new ShippedModel(onnx, lineage, metrics);
     }
 }

@@ -1,5 +1,9 @@
 package ai.aimix.model.format;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetReference;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
@@ -8,16 +12,11 @@ import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
-import org.junit.jupiter.api.Test;
-
 import java.nio.FloatBuffer;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** The compatibility layer: a model of the previous format is served in the current parameter set. */
 class ModelFormatTest {
@@ -57,7 +56,7 @@ class ModelFormatTest {
         float[][] mel = mel(1);
         MixNetBatch b = batch(mel);
         try (MixNetSession old = MixNetSession.open("old", v1, SessionSettings.cpu(1));
-             MixNetSession cur = MixNetSession.open("new", v2, SessionSettings.cpu(1))) {
+                MixNetSession cur = MixNetSession.open("new", v2, SessionSettings.cpu(1))) {
             assertEquals(ModelFormat.V1, old.format());
             float[] a = old.predict(b);
             float[] c = cur.predict(b);
@@ -83,21 +82,25 @@ class ModelFormatTest {
 
     @Test
     void unknownFormatsAndLayoutsAreRefusedWithAReason() {
-        UnsupportedModelFormatException newer = assertThrows(UnsupportedModelFormatException.class,
-                () -> ModelFormat.of(3));
-        assertTrue(newer.getMessage().contains("reads formats 1 to 2") && newer.getMessage().contains("newer"),
+        UnsupportedModelFormatException newer =
+                assertThrows(UnsupportedModelFormatException.class, () -> ModelFormat.of(3));
+        assertTrue(
+                newer.getMessage().contains("reads formats 1 to 2")
+                        && newer.getMessage().contains("newer"),
                 newer.getMessage());
         byte[] good = MixNetOnnx.build(MixNetWeights.random(1, 0.1f), "x");
         byte[] declared9 = new String(good, StandardCharsets.ISO_8859_1)
                 .replace("aimix.format\u0012\u00012", "aimix.format\u0012\u00019")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        UnsupportedModelFormatException e = assertThrows(UnsupportedModelFormatException.class,
+        UnsupportedModelFormatException e = assertThrows(
+                UnsupportedModelFormatException.class,
                 () -> MixNetSession.open("x9", declared9, SessionSettings.cpu(1)));
         assertTrue(e.getMessage().startsWith("model x9: model format 9 is not supported"), e.getMessage());
-        byte[] noRole = new String(good, StandardCharsets.ISO_8859_1).replace("role", "rolX")
+        byte[] noRole = new String(good, StandardCharsets.ISO_8859_1)
+                .replace("role", "rolX")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        UnsupportedModelFormatException layout = assertThrows(UnsupportedModelFormatException.class,
-                () -> MixNetSession.open("y", noRole, SessionSettings.cpu(1)));
+        UnsupportedModelFormatException layout = assertThrows(
+                UnsupportedModelFormatException.class, () -> MixNetSession.open("y", noRole, SessionSettings.cpu(1)));
         assertTrue(layout.getMessage().contains("no input 'role'"), layout.getMessage());
     }
 }

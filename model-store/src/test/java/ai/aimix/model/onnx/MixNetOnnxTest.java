@@ -1,14 +1,14 @@
 package ai.aimix.model.onnx;
 
-import ai.aimix.model.MixNetArchitecture;
-import ai.aimix.model.MixNetWeights;
-import ai.onnx.proto.OnnxMl;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.MixNetWeights;
+import ai.onnx.proto.OnnxMl;
+import org.junit.jupiter.api.Test;
 
 class MixNetOnnxTest {
 

@@ -1,5 +1,10 @@
 package ai.aimix.model.quantize;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
@@ -13,9 +18,6 @@ import ai.aimix.schema.ModelPrecision;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -23,11 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * fp16 and static int8 QDQ models against their float32 parent. Parameter deviations are fractions of each
@@ -91,7 +90,8 @@ class QuantizerTest {
             init.put(t.getName(), t);
         }
         for (String name : List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias")) {
-            assertEquals(TensorProto.DataType.FLOAT.getNumber(), init.get(name).getDataType(), "dense head stays float");
+            assertEquals(
+                    TensorProto.DataType.FLOAT.getNumber(), init.get(name).getDataType(), "dense head stays float");
         }
         for (String name : List.of("conv1.weight", "conv2.weight", "conv3.weight")) {
             assertFalse(init.containsKey(name), name + " still stored as float");
@@ -121,10 +121,14 @@ class QuantizerTest {
                 assertEquals(bias[c], bb.getInt() * bScale[c], bScale[c] / 2 + 1e-9);
             }
         }
-        long qdq = g.getNodeList().stream().map(NodeProto::getOpType)
-                .filter(op -> op.equals("QuantizeLinear")).count();
-        assertEquals(6, qdq, "activation QuantizeLinear nodes: x1, r1, p1, r2, p2, r3 (p1 and p2 with r1's and r2's "
-                + "scales)");
+        long qdq = g.getNodeList().stream()
+                .map(NodeProto::getOpType)
+                .filter(op -> op.equals("QuantizeLinear"))
+                .count();
+        assertEquals(
+                6,
+                qdq,
+                "activation QuantizeLinear nodes: x1, r1, p1, r2, p2, r3 (p1 and p2 with r1's and r2's " + "scales)");
     }
 
     @Test
@@ -139,8 +143,10 @@ class QuantizerTest {
         float lo = melRange[0];
         float hi = melRange[1];
         // x1 = (mel - offset) / scale
-        assertEquals((lo - MixNetArchitecture.MEL_DB_OFFSET) / MixNetArchitecture.MEL_DB_SCALE, ranges.get("x1")[0], 1e-5);
-        assertEquals((hi - MixNetArchitecture.MEL_DB_OFFSET) / MixNetArchitecture.MEL_DB_SCALE, ranges.get("x1")[1], 1e-5);
+        assertEquals(
+                (lo - MixNetArchitecture.MEL_DB_OFFSET) / MixNetArchitecture.MEL_DB_SCALE, ranges.get("x1")[0], 1e-5);
+        assertEquals(
+                (hi - MixNetArchitecture.MEL_DB_OFFSET) / MixNetArchitecture.MEL_DB_SCALE, ranges.get("x1")[1], 1e-5);
         for (String relu : List.of("r1", "r2", "r3")) {
             assertEquals(0f, ranges.get(relu)[0], relu);
             assertTrue(ranges.get(relu)[1] > 0, relu);
@@ -151,8 +157,8 @@ class QuantizerTest {
     void refusesMissingRangesAndQuantizedParents() throws Exception {
         Map<String, float[]> ranges = Calibration.ranges(fp32, Quantizer.activations(fp32), calibration);
         ranges.remove("r2");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Quantizer.int8(fp32, "x", ranges));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Quantizer.int8(fp32, "x", ranges));
         assertTrue(e.getMessage().contains("r2"), e.getMessage());
         byte[] fp16 = Quantizer.fp16(fp32, "half");
         e = assertThrows(IllegalArgumentException.class, () -> Quantizer.fp16(fp16, "quarter"));
@@ -162,8 +168,8 @@ class QuantizerTest {
     @Test
     void int8OfTheNeutralModelIsExactlyNeutral() throws Exception {
         byte[] neutral = MixNetOnnx.build(MixNetWeights.neutral(1L), "neutral");
-        byte[] q = Quantizer.int8(neutral, "neutral-int8",
-                Calibration.ranges(neutral, Quantizer.activations(neutral), calibration));
+        byte[] q = Quantizer.int8(
+                neutral, "neutral-int8", Calibration.ranges(neutral, Quantizer.activations(neutral), calibration));
         try (MixNetSession s = MixNetSession.open("neutral-int8", q, SessionSettings.cpu(1))) {
             float[] out = s.predict(evaluation.get(0));
             float[] n = ModelOutput.neutralVector();
@@ -175,8 +181,8 @@ class QuantizerTest {
 
     private static byte[] int8() {
         try {
-            return Quantizer.int8(fp32, "parent-int8",
-                    Calibration.ranges(fp32, Quantizer.activations(fp32), calibration));
+            return Quantizer.int8(
+                    fp32, "parent-int8", Calibration.ranges(fp32, Quantizer.activations(fp32), calibration));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -189,7 +195,9 @@ class QuantizerTest {
             int inside = 0;
             for (int i = 0; i < out.length; i++) {
                 ModelOutput o = ModelOutput.values()[i % ModelOutput.COUNT];
-                if (out[i] > o.min() && out[i] < o.max() && Math.abs(out[i] - o.neutral()) > 0.01 * (o.max() - o.min())) {
+                if (out[i] > o.min()
+                        && out[i] < o.max()
+                        && Math.abs(out[i] - o.neutral()) > 0.01 * (o.max() - o.min())) {
                     inside++;
                 }
             }

@@ -1,5 +1,10 @@
 package ai.aimix.model.registry;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.store.Descriptors;
@@ -10,23 +15,22 @@ import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.codec.Contract;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class RegistryChangesTest {
 
     static ModelDescriptor model(String id, ModelPrecision precision, Map<String, Double> metrics) throws Exception {
-        ModelDescriptor d = Descriptors.describe(id, MixNetOnnx.build(MixNetWeights.random(id.hashCode(), 0.1f), id),
-                "file:///models/" + id, new ModelLineage("test", List.of(), null, null), metrics,
-                ModelStatus.CANDIDATE, 1000);
+        ModelDescriptor d = Descriptors.describe(
+                id,
+                MixNetOnnx.build(MixNetWeights.random(id.hashCode(), 0.1f), id),
+                "file:///models/" + id,
+                new ModelLineage("test", List.of(), null, null),
+                metrics,
+                ModelStatus.CANDIDATE,
+                1000);
         return ModelDescriptor.newBuilder(d).setPrecision(precision).build();
     }
 
@@ -51,8 +55,9 @@ class RegistryChangesTest {
 
         log.addAll(RegistryChanges.publish(v, model("v2", ModelPrecision.FP32, Map.of())));
         RegistryView withV2 = replay(log);
-        assertThrows(RegistryException.class, () -> RegistryChanges.publish(withV2,
-                model("v2", ModelPrecision.FP32, Map.of())));
+        assertThrows(
+                RegistryException.class,
+                () -> RegistryChanges.publish(withV2, model("v2", ModelPrecision.FP32, Map.of())));
         log.addAll(RegistryChanges.promote(withV2, "v2", null, 3, "better"));
         v = replay(log);
         ChampionAlias a = v.champion("main").orElseThrow();
@@ -72,7 +77,9 @@ class RegistryChangesTest {
         assertEquals(ModelStatus.RETIRED, back.model("v2").orElseThrow().getStatus());
         assertEquals(RegistryView.Problem.RETIRED, back.resolve("v2", null).problem);
         assertEquals(RegistryView.Problem.UNKNOWN, back.resolve("v9", null).problem);
-        assertThrows(RegistryException.class, () -> RegistryChanges.rollback(back, "main", 5, "again"),
+        assertThrows(
+                RegistryException.class,
+                () -> RegistryChanges.rollback(back, "main", 5, "again"),
                 "nothing left to roll back to");
         assertThrows(RegistryException.class, () -> RegistryChanges.promote(back, "v2", "main", 5, "retired"));
     }
@@ -87,10 +94,15 @@ class RegistryChangesTest {
         assertEquals("v1", v.resolve(null, null).model.getModelId());
         assertEquals("rock", v.resolve(null, "rock").model.getModelId());
         assertEquals(RegistryView.Problem.UNKNOWN, v.resolve(null, "jazz").problem);
-        assertEquals(List.of("main", "rock"), v.champions().stream().map(ChampionAlias::getLeague).toList());
+        assertEquals(
+                List.of("main", "rock"),
+                v.champions().stream().map(ChampionAlias::getLeague).toList());
         assertThrows(RegistryException.class, () -> RegistryChanges.retire(v, "v1", 3), "champions are not retired");
-        assertEquals("model/v1", RegistryView.key(RegistryView.entry(v.model("v1").orElseThrow())));
-        assertEquals("champion/rock", RegistryView.key(RegistryView.entry(v.champion("rock").orElseThrow())));
+        assertEquals(
+                "model/v1", RegistryView.key(RegistryView.entry(v.model("v1").orElseThrow())));
+        assertEquals(
+                "champion/rock",
+                RegistryView.key(RegistryView.entry(v.champion("rock").orElseThrow())));
     }
 
     /** Quantized models are promoted only with measured deviations inside the documented bounds. */
@@ -99,16 +111,32 @@ class RegistryChangesTest {
         List<RegistryEntry> log = new ArrayList<>();
         log.addAll(RegistryChanges.bootstrap(new RegistryView(), model("v1", ModelPrecision.FP32, Map.of()), 1));
         log.addAll(RegistryChanges.publish(replay(log), model("q-none", ModelPrecision.INT8, Map.of())));
-        log.addAll(RegistryChanges.publish(replay(log), model("q-bad", ModelPrecision.INT8, Map.of(
-                RegistryChanges.METRIC_MAX_PARAM_DEVIATION, 0.9, RegistryChanges.METRIC_MIX_DISTANCE, 0.01))));
-        log.addAll(RegistryChanges.publish(replay(log), model("q-good", ModelPrecision.FP16, Map.of(
-                RegistryChanges.METRIC_MAX_PARAM_DEVIATION, 0.01, RegistryChanges.METRIC_MIX_DISTANCE, 0.001))));
+        log.addAll(RegistryChanges.publish(
+                replay(log),
+                model(
+                        "q-bad",
+                        ModelPrecision.INT8,
+                        Map.of(
+                                RegistryChanges.METRIC_MAX_PARAM_DEVIATION,
+                                0.9,
+                                RegistryChanges.METRIC_MIX_DISTANCE,
+                                0.01))));
+        log.addAll(RegistryChanges.publish(
+                replay(log),
+                model(
+                        "q-good",
+                        ModelPrecision.FP16,
+                        Map.of(
+                                RegistryChanges.METRIC_MAX_PARAM_DEVIATION,
+                                0.01,
+                                RegistryChanges.METRIC_MIX_DISTANCE,
+                                0.001))));
         RegistryView v = replay(log);
-        RegistryException none = assertThrows(RegistryException.class,
-                () -> RegistryChanges.promote(v, "q-none", null, 2, ""));
+        RegistryException none =
+                assertThrows(RegistryException.class, () -> RegistryChanges.promote(v, "q-none", null, 2, ""));
         assertTrue(none.getMessage().contains("no max_param_deviation"), none.getMessage());
-        RegistryException bad = assertThrows(RegistryException.class,
-                () -> RegistryChanges.promote(v, "q-bad", null, 2, ""));
+        RegistryException bad =
+                assertThrows(RegistryException.class, () -> RegistryChanges.promote(v, "q-bad", null, 2, ""));
         assertTrue(bad.getMessage().contains("deviates too far"), bad.getMessage());
         assertFalse(RegistryChanges.promote(v, "q-good", null, 2, "").isEmpty());
     }
@@ -116,8 +144,8 @@ class RegistryChangesTest {
     /** A league remembers its last CHAMPION_HISTORY champions; rollback walks back through them in order. */
     @Test
     void championHistoryIsBounded() throws Exception {
-        List<RegistryEntry> log = new ArrayList<>(RegistryChanges.bootstrap(new RegistryView(),
-                model("g0", ModelPrecision.FP32, Map.of()), 1));
+        List<RegistryEntry> log = new ArrayList<>(
+                RegistryChanges.bootstrap(new RegistryView(), model("g0", ModelPrecision.FP32, Map.of()), 1));
         int generations = RegistryChanges.CHAMPION_HISTORY + 5;
         for (int g = 1; g <= generations; g++) {
             log.addAll(RegistryChanges.publish(replay(log), model("g" + g, ModelPrecision.FP32, Map.of())));
@@ -130,7 +158,9 @@ class RegistryChangesTest {
         assertEquals("g" + (generations - 1), previous.get(previous.size() - 1));
         log.addAll(RegistryChanges.rollback(v, "main", 100, "bad"));
         log.addAll(RegistryChanges.rollback(replay(log), "main", 101, "bad too"));
-        assertEquals("g" + (generations - 2), replay(log).champion("main").orElseThrow().getModelId());
+        assertEquals(
+                "g" + (generations - 2),
+                replay(log).champion("main").orElseThrow().getModelId());
     }
 
     /** A fresh registry gets the shipped models with the trained one as champion; an existing one keeps its champion. */

@@ -1,12 +1,12 @@
 package ai.aimix.model.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetReference;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** ONNX Runtime's embeddings (the encoder exposed as an output) equal the plain-Java encoder's. */
 class EncoderSessionTest {

@@ -1,18 +1,17 @@
 package ai.aimix.model.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetReference;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.model.onnx.MixNetOnnx;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ONNX Runtime's output for the Java-built graph equals the plain-Java forward pass of the same weights. */
 class OnnxRuntimeMatchesReferenceTest {

@@ -1,23 +1,22 @@
 package ai.aimix.model.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.quantize.Quantizer;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The int8 QDQ graph is the form ONNX Runtime's CPU provider turns into integer kernels: after its optimisations
@@ -35,8 +34,8 @@ class QuantizedGraphFusionTest {
             mel[i * 7] = -10f;
             batch.add(mel, i, 0);
         }
-        byte[] int8 = Quantizer.int8(fp32, "int8",
-                Calibration.ranges(fp32, Quantizer.activations(fp32), List.of(batch)));
+        byte[] int8 =
+                Quantizer.int8(fp32, "int8", Calibration.ranges(fp32, Quantizer.activations(fp32), List.of(batch)));
         Path optimized = dir.resolve("optimized.onnx");
         NativeCalls.run(() -> {
             try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -47,7 +46,8 @@ class QuantizedGraphFusionTest {
             return null;
         });
         List<String> ops = MixNetOnnx.parse(Files.readAllBytes(optimized)).getGraph().getNodeList().stream()
-                .map(NodeProto::getOpType).collect(Collectors.toList());
+                .map(NodeProto::getOpType)
+                .collect(Collectors.toList());
         assertEquals(3, ops.stream().filter("QLinearConv"::equals).count(), ops.toString());
         assertFalse(ops.contains("Conv"), ops.toString());
         assertTrue(ops.stream().noneMatch("MaxPool"::equals), "float max pooling left: " + ops);

@@ -1,18 +1,17 @@
 package ai.aimix.model.runtime;
 
-import ai.aimix.model.MixNetWeights;
-import ai.aimix.model.onnx.MixNetOnnx;
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.onnx.MixNetOnnx;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 class SessionCacheTest {
     static final SessionSettings CPU = SessionSettings.cpu(1);

@@ -1,5 +1,8 @@
 package ai.aimix.model.store;
 
+import java.io.IOException;
+import java.net.URI;
+import java.util.Arrays;
 import org.apache.flink.core.fs.BlockLocation;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
@@ -8,10 +11,6 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.FileSystemFactory;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.fs.local.LocalFileSystem;
-
-import java.io.IOException;
-import java.net.URI;
-import java.util.Arrays;
 
 /**
  * A Flink file system for tests, scheme {@code faulty://}, found the way Flink finds its S3 plugin (a

@@ -1,36 +1,35 @@
 package ai.aimix.model.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.testing.Allocation;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import ai.aimix.model.onnx.OnnxModelInfo;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelStoreTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
@@ -50,7 +49,8 @@ class ModelStoreTest {
         assertEquals(2, d.getFormatVersion());
         assertEquals(7, d.getParameters().size());
         assertEquals("GAIN_DB", d.getParameters().get(0).getName());
-        assertEquals(List.of("batch", "1", "128", "frames"), d.getInputs().get(0).getDimensions());
+        assertEquals(
+                List.of("batch", "1", "128", "frames"), d.getInputs().get(0).getDimensions());
         MixNetWeights w = MixNetOnnx.readWeights(store.load(d));
         assertArrayEquals(MixNetWeights.neutral(ModelStore.FIRST_SEED).get("conv1.weight"), w.get("conv1.weight"));
         assertEquals(d, new ModelStore(dir.toUri().toString(), CLOCK).bootstrap(), "idempotent, by path or URI");
@@ -73,7 +73,9 @@ class ModelStoreTest {
         assertArrayEquals(v2, store.load(d));
         assertEquals(d, store.stored("v2").orElseThrow());
         assertEquals(d, Descriptors.fromJson(Descriptors.toJson(d)));
-        assertEquals(List.of("v2"), store.scan().stream().map(ModelDescriptor::getModelId).toList());
+        assertEquals(
+                List.of("v2"),
+                store.scan().stream().map(ModelDescriptor::getModelId).toList());
         assertThrows(ModelExistsException.class, () -> store.publish("v2", v2, lineage("again"), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> store.publish("../escape", v2, lineage("x"), Map.of()));
         assertFalse(store.stored("../escape").isPresent());
@@ -85,16 +87,20 @@ class ModelStoreTest {
         ModelStore store = new ModelStore(dir.toString(), CLOCK);
         store.publish("a", MixNetOnnx.build(MixNetWeights.random(3, 0.1f), "a"), lineage("x"), Map.of());
         try (var files = Files.list(dir.resolve("versions"))) {
-            assertEquals(List.of("a"), files.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("a"), files.map(p -> p.getFileName().toString()).toList());
         }
         // a file that is not a model is refused before anything is written
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> store.publish("junk", "not onnx".getBytes(), lineage("x"), Map.of()));
         // a model of a format this version cannot serve is refused too
         byte[] odd = MixNetOnnx.build(MixNetWeights.random(3, 0.1f), "odd");
         byte[] renamedInput = new String(odd, StandardCharsets.ISO_8859_1)
-                .replace("role", "rolX").getBytes(StandardCharsets.ISO_8859_1);
-        assertThrows(UnsupportedModelFormatException.class,
+                .replace("role", "rolX")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThrows(
+                UnsupportedModelFormatException.class,
                 () -> store.publish("odd", renamedInput, lineage("x"), Map.of()));
         assertFalse(Files.exists(dir.resolve("versions").resolve("junk")));
         assertFalse(Files.exists(dir.resolve("versions").resolve("odd")));
@@ -132,18 +138,24 @@ class ModelStoreTest {
         ModelDescriptor d = store.bootstrap();
         Path outside = dir.resolve("outside.onnx");
         Files.write(outside, "a secret outside the store".getBytes());
-        ModelDescriptor elsewhere = ModelDescriptor.newBuilder(d).setUri(outside.toUri().toString()).build();
+        ModelDescriptor elsewhere =
+                ModelDescriptor.newBuilder(d).setUri(outside.toUri().toString()).build();
         assertArrayEquals(store.load(d), store.load(elsewhere), "the URI is ignored: the store's file is read");
 
-        ModelDescriptor foreignId = ModelDescriptor.newBuilder(d).setModelId("../../outside").build();
+        ModelDescriptor foreignId =
+                ModelDescriptor.newBuilder(d).setModelId("../../outside").build();
         assertThrows(CorruptModelException.class, () -> store.load(foreignId));
 
-        ModelDescriptor huge = ModelDescriptor.newBuilder(d).setSizeBytes(3_000_000_000L).build();
+        ModelDescriptor huge =
+                ModelDescriptor.newBuilder(d).setSizeBytes(3_000_000_000L).build();
         CorruptModelException tooBig = assertThrows(CorruptModelException.class, () -> store.load(huge));
         assertTrue(tooBig.getMessage().contains("at most 1048576"), tooBig.getMessage());
 
         // a file grown far beyond its descriptor is refused by its length, before it is read
-        Path file = dir.resolve("store").resolve("versions").resolve(ModelStore.FIRST_VERSION).resolve("model.onnx");
+        Path file = dir.resolve("store")
+                .resolve("versions")
+                .resolve(ModelStore.FIRST_VERSION)
+                .resolve("model.onnx");
         try (var ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[1]), 900L << 20); // a sparse file of 900 MB
         }
@@ -168,11 +180,13 @@ class ModelStoreTest {
         assertTrue(store.root().startsWith("faulty:///"), store.root());
         byte[] onnx = MixNetOnnx.build(MixNetWeights.random(8, 0.1f), "m");
         try {
-            for (FaultyFileSystem.Mode fault : List.of(FaultyFileSystem.Mode.CORRUPT_WRITES,
-                    FaultyFileSystem.Mode.FAIL_MIDWAY, FaultyFileSystem.Mode.FAIL_RENAMES)) {
+            for (FaultyFileSystem.Mode fault : List.of(
+                    FaultyFileSystem.Mode.CORRUPT_WRITES,
+                    FaultyFileSystem.Mode.FAIL_MIDWAY,
+                    FaultyFileSystem.Mode.FAIL_RENAMES)) {
                 FaultyFileSystem.mode = fault;
-                IOException e = assertThrows(IOException.class,
-                        () -> store.publish("m", onnx, lineage("x"), Map.of()), fault.name());
+                IOException e = assertThrows(
+                        IOException.class, () -> store.publish("m", onnx, lineage("x"), Map.of()), fault.name());
                 if (fault == FaultyFileSystem.Mode.CORRUPT_WRITES) {
                     assertTrue(e.getMessage().contains("read back differently"), e.getMessage());
                 }
@@ -187,7 +201,9 @@ class ModelStoreTest {
             ModelDescriptor d = store.publish("m", onnx, lineage("x"), Map.of());
             assertTrue(d.getUri().startsWith("faulty:///"), d.getUri());
             assertArrayEquals(onnx, store.load(d));
-            assertEquals(List.of("m"), store.scan().stream().map(ModelDescriptor::getModelId).toList());
+            assertEquals(
+                    List.of("m"),
+                    store.scan().stream().map(ModelDescriptor::getModelId).toList());
         } finally {
             FaultyFileSystem.mode = FaultyFileSystem.Mode.OK;
         }
@@ -198,11 +214,14 @@ class ModelStoreTest {
     void theShippedModelsAreBootstrappedOnce(@TempDir Path dir) throws Exception {
         ModelStore store = new ModelStore(dir.toString(), CLOCK);
         List<ModelDescriptor> shipped = store.bootstrapShipped();
-        assertEquals(List.of(ModelStore.FIRST_VERSION, ModelStore.SHIPPED_CHAMPION),
+        assertEquals(
+                List.of(ModelStore.FIRST_VERSION, ModelStore.SHIPPED_CHAMPION),
                 shipped.stream().map(ModelDescriptor::getModelId).toList());
         ModelDescriptor trained = shipped.get(1);
         assertEquals("train", trained.getLineage().getOperation());
-        assertTrue(trained.getMetrics().containsKey("quality_mix_distance"), trained.getMetrics().toString());
+        assertTrue(
+                trained.getMetrics().containsKey("quality_mix_distance"),
+                trained.getMetrics().toString());
         assertEquals(shipped, store.bootstrapShipped(), "idempotent");
         byte[] onnx = store.load(trained);
         assertEquals(ModelStore.SHIPPED_CHAMPION, OnnxModelInfo.of(onnx).declaredId);

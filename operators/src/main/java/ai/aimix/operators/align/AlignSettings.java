@@ -3,7 +3,6 @@ package ai.aimix.operators.align;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ContractLimits;
-
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -46,10 +45,21 @@ public final class AlignSettings implements Serializable {
     /** Whether a request must carry an upload token (its chunks always must carry the request's token, or none). */
     public final boolean requireUploadToken;
 
-    public AlignSettings(int segmentFrames, int maxStems, double maxTrackSeconds, int maxChunkBytes,
-                         int reorderWindow, long chunkTimeoutMillis, long unknownMixTimeoutMillis,
-                         long maxBufferedBytes, long retentionMillis, int minSampleRate, int maxSampleRate,
-                         long modelWaitMillis, long modelRecheckMillis, boolean requireUploadToken) {
+    public AlignSettings(
+            int segmentFrames,
+            int maxStems,
+            double maxTrackSeconds,
+            int maxChunkBytes,
+            int reorderWindow,
+            long chunkTimeoutMillis,
+            long unknownMixTimeoutMillis,
+            long maxBufferedBytes,
+            long retentionMillis,
+            int minSampleRate,
+            int maxSampleRate,
+            long modelWaitMillis,
+            long modelRecheckMillis,
+            boolean requireUploadToken) {
         this.segmentFrames = segmentFrames;
         this.maxStems = maxStems;
         this.maxTrackSeconds = maxTrackSeconds;
@@ -68,11 +78,21 @@ public final class AlignSettings implements Serializable {
 
     /** Defaults for tests; the job builds its settings from its options. */
     public static AlignSettings defaults() {
-        return new AlignSettings(RenderSettings.DEFAULT_SEGMENT_FRAMES, ContractLimits.DEFAULT_MAX_STEMS,
-                ContractLimits.DEFAULT_MAX_TRACK.toSeconds(), Contract.DEFAULT_MAX_CHUNK_BYTES, DEFAULT_REORDER_WINDOW,
-                DEFAULT_CHUNK_TIMEOUT.toMillis(), DEFAULT_UNKNOWN_MIX_TIMEOUT.toMillis(), DEFAULT_MAX_BUFFERED_BYTES,
-                DEFAULT_RETENTION.toMillis(), ContractLimits.MIN_SAMPLE_RATE, ContractLimits.MAX_SAMPLE_RATE,
-                DEFAULT_MODEL_WAIT.toMillis(), DEFAULT_MODEL_RECHECK.toMillis(), DEFAULT_REQUIRE_UPLOAD_TOKEN);
+        return new AlignSettings(
+                RenderSettings.DEFAULT_SEGMENT_FRAMES,
+                ContractLimits.DEFAULT_MAX_STEMS,
+                ContractLimits.DEFAULT_MAX_TRACK.toSeconds(),
+                Contract.DEFAULT_MAX_CHUNK_BYTES,
+                DEFAULT_REORDER_WINDOW,
+                DEFAULT_CHUNK_TIMEOUT.toMillis(),
+                DEFAULT_UNKNOWN_MIX_TIMEOUT.toMillis(),
+                DEFAULT_MAX_BUFFERED_BYTES,
+                DEFAULT_RETENTION.toMillis(),
+                ContractLimits.MIN_SAMPLE_RATE,
+                ContractLimits.MAX_SAMPLE_RATE,
+                DEFAULT_MODEL_WAIT.toMillis(),
+                DEFAULT_MODEL_RECHECK.toMillis(),
+                DEFAULT_REQUIRE_UPLOAD_TOKEN);
     }
 
     public long maxFrames(int sampleRate) {

@@ -1,8 +1,8 @@
 package ai.aimix.operators.align;
 
-import ai.aimix.operators.records.Rejection;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.Descriptors;
+import ai.aimix.operators.records.Rejection;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.ModelMode;
@@ -11,7 +11,6 @@ import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.codec.ContractLimits;
 import ai.aimix.schema.internal.VariantModel;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,8 +43,8 @@ public final class RequestValidator {
             return invalid("a request needs at least one stem");
         }
         if (stems.size() > settings.maxStems) {
-            return new Rejection(ErrorCode.TOO_MANY_STEMS, true, stems.size() + " stems; at most "
-                    + settings.maxStems + " per mix");
+            return new Rejection(
+                    ErrorCode.TOO_MANY_STEMS, true, stems.size() + " stems; at most " + settings.maxStems + " per mix");
         }
         boolean[] seen = new boolean[stems.size()];
         for (StemSpec s : stems) {
@@ -80,8 +79,11 @@ public final class RequestValidator {
                 return invalid("expectedFrames is negative");
             }
             if (r.getExpectedFrames() > settings.maxFrames(r.getSampleRate())) {
-                return new Rejection(ErrorCode.TRACK_TOO_LONG, true, "expected " + r.getExpectedFrames()
-                        + " frames; at most " + settings.maxTrackSeconds + " s are accepted");
+                return new Rejection(
+                        ErrorCode.TRACK_TOO_LONG,
+                        true,
+                        "expected " + r.getExpectedFrames() + " frames; at most " + settings.maxTrackSeconds
+                                + " s are accepted");
             }
         }
         if (r.getClient() != null && ContractLimits.checkId("client", r.getClient()) != null) {
@@ -102,7 +104,9 @@ public final class RequestValidator {
         ModelMode mode = r.getModel().getMode();
         String version = r.getModel().getVersion();
         String opponent = r.getModel().getOpponent();
-        String league = r.getModel().getLeague() == null ? RegistryView.DEFAULT_LEAGUE : r.getModel().getLeague();
+        String league = r.getModel().getLeague() == null
+                ? RegistryView.DEFAULT_LEAGUE
+                : r.getModel().getLeague();
         String leagueProblem = RegistryView.leagueProblem(league);
         if (leagueProblem != null) {
             throw new RejectedException(invalid(leagueProblem));
@@ -123,11 +127,13 @@ public final class RequestValidator {
                     throw new RejectedException(invalid("a battle needs an opponent version"));
                 }
                 if (version != null && version.equals(opponent)) {
-                    throw new RejectedException(invalid("a battle needs two different versions, got " + version
-                            + " twice"));
+                    throw new RejectedException(
+                            invalid("a battle needs two different versions, got " + version + " twice"));
                 }
-                out.add(version == null ? new VariantModel(Variant.A, null, true, league)
-                        : new VariantModel(Variant.A, checkId(version), false, league));
+                out.add(
+                        version == null
+                                ? new VariantModel(Variant.A, null, true, league)
+                                : new VariantModel(Variant.A, checkId(version), false, league));
                 out.add(new VariantModel(Variant.B, checkId(opponent), false, league));
                 break;
             default:
@@ -138,8 +144,8 @@ public final class RequestValidator {
 
     private static String checkId(String version) throws RejectedException {
         if (!Descriptors.isValidId(version)) {
-            throw new RejectedException(new Rejection(ErrorCode.UNKNOWN_MODEL_VERSION, true,
-                    "'" + version + "' is not a model version id"));
+            throw new RejectedException(new Rejection(
+                    ErrorCode.UNKNOWN_MODEL_VERSION, true, "'" + version + "' is not a model version id"));
         }
         return version;
     }

@@ -1,12 +1,12 @@
 package ai.aimix.operators.align;
 
-import ai.aimix.operators.records.Rejection;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.operators.records.Errors;
+import ai.aimix.operators.records.FloatBytes;
+import ai.aimix.operators.records.Rejection;
+import ai.aimix.operators.records.Segments;
 import ai.aimix.operators.registry.ModelResolver;
 import ai.aimix.operators.registry.RegistryState;
-import ai.aimix.operators.records.FloatBytes;
-import ai.aimix.operators.records.Segments;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
@@ -22,25 +22,24 @@ import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import ai.aimix.schema.internal.StemCursor;
 import ai.aimix.schema.internal.VariantModel;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Segment alignment, keyed by mix id: gathers the chunks of every stem of a mix and emits segment k (the same
@@ -75,6 +74,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
      * another token never takes the place of the producer's own.
      */
     private transient MapState<String, AudioChunk> orphans;
+
     private transient RequestValidator validator;
     private transient Counter segmentsOut;
     private transient Counter rejected;
@@ -89,10 +89,10 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("align", AlignState.class));
-        chunks = getRuntimeContext().getMapState(new MapStateDescriptor<>("chunks", Types.LONG,
-                TypeInformation.of(AudioChunk.class)));
-        orphans = getRuntimeContext().getMapState(new MapStateDescriptor<>("orphans", Types.STRING,
-                TypeInformation.of(AudioChunk.class)));
+        chunks = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("chunks", Types.LONG, TypeInformation.of(AudioChunk.class)));
+        orphans = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("orphans", Types.STRING, TypeInformation.of(AudioChunk.class)));
         validator = new RequestValidator(settings);
         segmentsOut = getRuntimeContext().getMetricGroup().counter("segmentsEmitted");
         rejected = getRuntimeContext().getMetricGroup().counter("recordsRejected");
@@ -124,8 +124,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     private String registryKey() {
         if (registryKey == null) {
             TaskInfo t = getRuntimeContext().getTaskInfo();
-            registryKey = Segments.registryKey(t.getMaxNumberOfParallelSubtasks(), t.getNumberOfParallelSubtasks(),
-                    t.getIndexOfThisSubtask());
+            registryKey = Segments.registryKey(
+                    t.getMaxNumberOfParallelSubtasks(), t.getNumberOfParallelSubtasks(), t.getIndexOfThisSubtask());
         }
         return registryKey;
     }
@@ -181,14 +181,23 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
 
     // ------------------------------------------------------------------------------------------------ request
 
-    private AlignState onRequest(AlignState st, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out,
-                                 long now)
+    private AlignState onRequest(
+            AlignState st, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
             throws Exception {
         MixRequest req = in.getRequest();
         String mixId = req.getMixId();
         if (st != null && st.getPhase() != AlignPhase.WAITING_FOR_REQUEST) {
-            reject(ctx, in, mixId, null, null, new Rejection(ErrorCode.DUPLICATE_REQUEST, false,
-                    "mix " + mixId + " already has a request (" + st.getPhase() + "); ignored"), now);
+            reject(
+                    ctx,
+                    in,
+                    mixId,
+                    null,
+                    null,
+                    new Rejection(
+                            ErrorCode.DUPLICATE_REQUEST,
+                            false,
+                            "mix " + mixId + " already has a request (" + st.getPhase() + "); ignored"),
+                    now);
             return st;
         }
         if (st == null) {
@@ -225,8 +234,15 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     }
 
     /** Refuses the whole request: an error, a FAIL that lets the last stage report it, and a tombstone. */
-    private AlignState refuse(AlignState st, MixRequest req, InboundRecord in, Rejection problem, ReadOnlyContext ctx,
-                              Collector<SegmentRecord> out, long now) throws Exception {
+    private AlignState refuse(
+            AlignState st,
+            MixRequest req,
+            InboundRecord in,
+            Rejection problem,
+            ReadOnlyContext ctx,
+            Collector<SegmentRecord> out,
+            long now)
+            throws Exception {
         String mixId = req.getMixId();
         reject(ctx, in, mixId, null, null, problem, now);
         out.collect(Segments.fail(mixId, error(mixId, in, null, null, problem, now), true, req));
@@ -234,8 +250,9 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     }
 
     /** Starts the mix: emits START and takes in the chunks that came before. */
-    private AlignState accept(AlignState st, List<VariantModel> models, ReadOnlyContext ctx,
-                              Collector<SegmentRecord> out, long now) throws Exception {
+    private AlignState accept(
+            AlignState st, List<VariantModel> models, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
+            throws Exception {
         MixRequest req = st.getRequest();
         String mixId = req.getMixId();
         st.setModels(models);
@@ -294,15 +311,19 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             return st;
         }
         Rejection why = resolved.problem == RegistryView.Problem.UNKNOWN
-                ? new Rejection(resolved.rejection.code, true, resolved.rejection.message + " (waited "
-                        + (now - st.getModelWaitSinceMillis()) + " ms for the registry)")
+                ? new Rejection(
+                        resolved.rejection.code,
+                        true,
+                        resolved.rejection.message + " (waited " + (now - st.getModelWaitSinceMillis())
+                                + " ms for the registry)")
                 : resolved.rejection;
         return refuse(st, st.getRequest(), null, why, ctx, out, now);
     }
 
     // ------------------------------------------------------------------------------------------------ chunks
 
-    private AlignState onChunk(AlignState st, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
+    private AlignState onChunk(
+            AlignState st, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
             throws Exception {
         AudioChunk c = in.getChunk();
         String mixId = c.getMixId();
@@ -315,8 +336,14 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 droppedAfterEnd.inc();
                 return st;
             case COMPLETED:
-                reject(ctx, in, mixId, c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.CHUNK_AFTER_LAST,
-                        false, "mix " + mixId + " has already completed"), now);
+                reject(
+                        ctx,
+                        in,
+                        mixId,
+                        c.getStemIndex(),
+                        c.getSequence(),
+                        new Rejection(ErrorCode.CHUNK_AFTER_LAST, false, "mix " + mixId + " has already completed"),
+                        now);
                 return st;
             case WAITING_FOR_REQUEST:
             case WAITING_FOR_MODEL:
@@ -341,18 +368,36 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), tokenMismatch(c), now);
             return;
         }
-        if (c.getStemIndex() < 0 || c.getStemIndex() > MAX_STEM_INDEX || c.getSequence() < 0
-                || c.getSequence() > MAX_SEQUENCE || size > settings.maxChunkBytes
+        if (c.getStemIndex() < 0
+                || c.getStemIndex() > MAX_STEM_INDEX
+                || c.getSequence() < 0
+                || c.getSequence() > MAX_SEQUENCE
+                || size > settings.maxChunkBytes
                 || st.getBufferedBytes() + size > settings.maxBufferedBytes) {
-            reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.UNKNOWN_MIX,
-                    false, "no request for mix " + c.getMixId() + " yet, and this chunk cannot be held for it "
-                    + "(bad index, oversize, or the per-mix buffer is full)"), now);
+            reject(
+                    ctx,
+                    in,
+                    c.getMixId(),
+                    c.getStemIndex(),
+                    c.getSequence(),
+                    new Rejection(
+                            ErrorCode.UNKNOWN_MIX,
+                            false,
+                            "no request for mix " + c.getMixId() + " yet, and this chunk cannot be held for it "
+                                    + "(bad index, oversize, or the per-mix buffer is full)"),
+                    now);
             return;
         }
         String key = orphanKey(c);
         if (orphans.contains(key)) {
-            reject(ctx, in, c.getMixId(), c.getStemIndex(), c.getSequence(), new Rejection(ErrorCode.DUPLICATE_CHUNK,
-                    false, "duplicate of a chunk already held; ignored"), now);
+            reject(
+                    ctx,
+                    in,
+                    c.getMixId(),
+                    c.getStemIndex(),
+                    c.getSequence(),
+                    new Rejection(ErrorCode.DUPLICATE_CHUNK, false, "duplicate of a chunk already held; ignored"),
+                    now);
             return;
         }
         orphans.put(key, c);
@@ -362,22 +407,29 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
 
     /** A held chunk's key: its token, stem and sequence (the token first, so chunks of different tokens never meet). */
     private static String orphanKey(AudioChunk c) {
-        return (c.getUploadToken() == null ? "" : c.getUploadToken()) + '\u0000' + c.getStemIndex() + '\u0000'
+        return (c.getUploadToken() == null ? "" : c.getUploadToken())
+                + '\u0000'
+                + c.getStemIndex()
+                + '\u0000'
                 + c.getSequence();
     }
 
     private static Rejection tokenMismatch(AudioChunk c) {
-        return new Rejection(ErrorCode.UPLOAD_TOKEN_MISMATCH, false, (c.getUploadToken() == null ? "no upload token"
-                : "an upload token that is not its request's") + " on chunk " + c.getSequence() + " of stem "
-                + c.getStemIndex() + ": dropped, the mix is not touched");
+        return new Rejection(
+                ErrorCode.UPLOAD_TOKEN_MISMATCH,
+                false,
+                (c.getUploadToken() == null ? "no upload token" : "an upload token that is not its request's")
+                        + " on chunk " + c.getSequence() + " of stem "
+                        + c.getStemIndex() + ": dropped, the mix is not touched");
     }
 
     /**
      * Takes in one chunk of an active mix. Returns false when the chunk failed the mix (the state is then a
      * tombstone); true otherwise, including when only the chunk was dropped.
      */
-    private boolean admit(AlignState st, AudioChunk c, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out,
-                          long now) throws Exception {
+    private boolean admit(
+            AlignState st, AudioChunk c, InboundRecord in, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
+            throws Exception {
         MixRequest req = st.getRequest();
         String mixId = req.getMixId();
         int idx = c.getStemIndex();
@@ -388,41 +440,84 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             return true;
         }
         if (idx < 0 || idx >= req.getStems().size()) {
-            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.STEM_INDEX_OUT_OF_RANGE, false, "stem index "
-                    + idx + " but the request has " + req.getStems().size() + " stems"), now);
+            reject(
+                    ctx,
+                    in,
+                    mixId,
+                    idx,
+                    seq,
+                    new Rejection(
+                            ErrorCode.STEM_INDEX_OUT_OF_RANGE,
+                            false,
+                            "stem index " + idx + " but the request has "
+                                    + req.getStems().size() + " stems"),
+                    now);
             return true;
         }
         if (seq < 0 || seq > MAX_SEQUENCE) {
-            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.MALFORMED_CHUNK, false,
-                    "sequence number " + seq + " outside 0.." + MAX_SEQUENCE), now);
+            reject(
+                    ctx,
+                    in,
+                    mixId,
+                    idx,
+                    seq,
+                    new Rejection(
+                            ErrorCode.MALFORMED_CHUNK, false, "sequence number " + seq + " outside 0.." + MAX_SEQUENCE),
+                    now);
             return true;
         }
         StemCursor cur = st.getStems().get(idx);
         if (cur.getLastSequence() != null && seq > cur.getLastSequence()) {
-            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.CHUNK_AFTER_LAST, false, "stem " + idx
-                    + " ended at sequence " + cur.getLastSequence()), now);
+            reject(
+                    ctx,
+                    in,
+                    mixId,
+                    idx,
+                    seq,
+                    new Rejection(
+                            ErrorCode.CHUNK_AFTER_LAST,
+                            false,
+                            "stem " + idx + " ended at sequence " + cur.getLastSequence()),
+                    now);
             return true;
         }
         long key = chunkKey(idx, seq);
         if (seq < cur.getNextSequence() || chunks.contains(key)) {
-            reject(ctx, in, mixId, idx, seq, new Rejection(ErrorCode.DUPLICATE_CHUNK, false,
-                    "sequence " + seq + " of stem " + idx + " was already received; ignored"), now);
+            reject(
+                    ctx,
+                    in,
+                    mixId,
+                    idx,
+                    seq,
+                    new Rejection(
+                            ErrorCode.DUPLICATE_CHUNK,
+                            false,
+                            "sequence " + seq + " of stem " + idx + " was already received; ignored"),
+                    now);
             return true;
         }
         StemSpec spec = req.getStems().get(idx);
         Rejection problem = ChunkChecks.check(c, req, spec.getChannels(), settings.maxChunkBytes);
         if (problem == null && seq > cur.getNextSequence() + settings.reorderWindow) {
-            problem = new Rejection(ErrorCode.OUT_OF_ORDER_CHUNK, true, "sequence " + seq + " of stem " + idx
-                    + " arrived while " + cur.getNextSequence() + " is awaited; the reorder window is "
-                    + settings.reorderWindow + " chunks");
+            problem = new Rejection(
+                    ErrorCode.OUT_OF_ORDER_CHUNK,
+                    true,
+                    "sequence " + seq + " of stem " + idx
+                            + " arrived while " + cur.getNextSequence() + " is awaited; the reorder window is "
+                            + settings.reorderWindow + " chunks");
         }
         if (problem == null && c.getLast() && cur.getLastSequence() != null) {
-            problem = new Rejection(ErrorCode.MALFORMED_CHUNK, false, "stem " + idx + " already has a chunk "
-                    + "flagged last (sequence " + cur.getLastSequence() + "); this second one is ignored");
+            problem = new Rejection(
+                    ErrorCode.MALFORMED_CHUNK,
+                    false,
+                    "stem " + idx + " already has a chunk " + "flagged last (sequence " + cur.getLastSequence()
+                            + "); this second one is ignored");
         }
         if (problem == null && c.getLast() && cur.getAheadChunks() > 0 && hasHeldBeyond(idx, seq, cur)) {
-            problem = new Rejection(ErrorCode.CHUNK_AFTER_LAST, true, "stem " + idx + " has chunks after the one "
-                    + "flagged last (sequence " + seq + ")");
+            problem = new Rejection(
+                    ErrorCode.CHUNK_AFTER_LAST,
+                    true,
+                    "stem " + idx + " has chunks after the one " + "flagged last (sequence " + seq + ")");
         }
         if (problem != null) {
             if (problem.fatal) {
@@ -444,14 +539,36 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             cur.setAheadChunks(cur.getAheadChunks() + 1);
         }
         if (cur.getReceivedFrames() > settings.maxFrames(req.getSampleRate())) {
-            fail(st, ctx, out, in, idx, seq, new Rejection(ErrorCode.TRACK_TOO_LONG, true, "stem " + idx
-                    + " is longer than " + settings.maxTrackSeconds + " s"), now);
+            fail(
+                    st,
+                    ctx,
+                    out,
+                    in,
+                    idx,
+                    seq,
+                    new Rejection(
+                            ErrorCode.TRACK_TOO_LONG,
+                            true,
+                            "stem " + idx + " is longer than " + settings.maxTrackSeconds + " s"),
+                    now);
             return false;
         }
         if (st.getBufferedBytes() > settings.maxBufferedBytes) {
-            fail(st, ctx, out, in, idx, seq, new Rejection(ErrorCode.BUFFER_OVERFLOW, true, "more than "
-                    + settings.maxBufferedBytes + " bytes held for this mix: stems are too far apart in time "
-                    + "(send them interleaved)"), now);
+            fail(
+                    st,
+                    ctx,
+                    out,
+                    in,
+                    idx,
+                    seq,
+                    new Rejection(
+                            ErrorCode.BUFFER_OVERFLOW,
+                            true,
+                            "more than "
+                                    + settings.maxBufferedBytes
+                                    + " bytes held for this mix: stems are too far apart in time "
+                                    + "(send them interleaved)"),
+                    now);
             return false;
         }
         return true;
@@ -560,8 +677,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             long key = chunkKey(idx, cur.getHeadSequence());
             AudioChunk c = chunks.get(key);
             if (c == null) {
-                throw new IllegalStateException("chunk " + cur.getHeadSequence() + " of stem " + idx
-                        + " missing from state");
+                throw new IllegalStateException(
+                        "chunk " + cur.getHeadSequence() + " of stem " + idx + " missing from state");
             }
             int chunkFrames = (int) ChunkChecks.frames(c);
             int from = cur.getHeadOffsetFrames();
@@ -584,7 +701,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         return FloatBytes.wrap(buf);
     }
 
-    private AlignState complete(AlignState st, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now) throws Exception {
+    private AlignState complete(AlignState st, ReadOnlyContext ctx, Collector<SegmentRecord> out, long now)
+            throws Exception {
         out.collect(Segments.base(SegmentKind.END, st.getRequest().getMixId())
                 .setSegmentIndex(st.getSegmentsEmitted())
                 .setTotalFrames(st.getFramesEmitted())
@@ -595,8 +713,16 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
 
     // ------------------------------------------------------------------------------------------------ failure
 
-    private void fail(AlignState st, ReadOnlyContext ctx, Collector<SegmentRecord> out, InboundRecord in, Integer stem,
-                      Long seq, Rejection why, long now) throws Exception {
+    private void fail(
+            AlignState st,
+            ReadOnlyContext ctx,
+            Collector<SegmentRecord> out,
+            InboundRecord in,
+            Integer stem,
+            Long seq,
+            Rejection why,
+            long now)
+            throws Exception {
         String mixId = st.getRequest().getMixId();
         MixError e = error(mixId, in, stem, seq, why, now);
         rejected.inc();
@@ -619,7 +745,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         return st;
     }
 
-    private void reject(ReadOnlyContext ctx, InboundRecord in, String mixId, Integer stem, Long seq, Rejection why, long now) {
+    private void reject(
+            ReadOnlyContext ctx, InboundRecord in, String mixId, Integer stem, Long seq, Rejection why, long now) {
         rejected.inc();
         ctx.output(ERRORS, error(mixId, in, stem, seq, why, now));
     }
@@ -635,7 +762,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             case WAITING_FOR_REQUEST:
                 return st.getFirstSeenMillis() + settings.unknownMixTimeoutMillis;
             case WAITING_FOR_MODEL:
-                return Math.min(st.getModelCheckMillis() + settings.modelRecheckMillis,
+                return Math.min(
+                        st.getModelCheckMillis() + settings.modelRecheckMillis,
                         st.getModelWaitSinceMillis() + settings.modelWaitMillis);
             case ACTIVE:
                 return st.getLastActivityMillis() + settings.chunkTimeoutMillis;
@@ -673,9 +801,16 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         switch (st.getPhase()) {
             case WAITING_FOR_REQUEST:
                 rejected.inc();
-                ctx.output(ERRORS, Errors.ofMix(ErrorCode.UNKNOWN_MIX, false, st.getOrphanChunks()
-                        + " chunk(s) arrived for mix " + mixId + " but no request came within "
-                        + settings.unknownMixTimeoutMillis + " ms; they were dropped", mixId, timestamp));
+                ctx.output(
+                        ERRORS,
+                        Errors.ofMix(
+                                ErrorCode.UNKNOWN_MIX,
+                                false,
+                                st.getOrphanChunks()
+                                        + " chunk(s) arrived for mix " + mixId + " but no request came within "
+                                        + settings.unknownMixTimeoutMillis + " ms; they were dropped",
+                                mixId,
+                                timestamp));
                 chunks.clear();
                 orphans.clear();
                 state.clear();
@@ -703,12 +838,18 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 if (which.length() > 0) {
                     which.append(", ");
                 }
-                which.append("stem ").append(i).append(" (").append(st.getRequest().getStems().get(i).getName())
-                        .append(") awaits chunk ").append(c.getNextSequence());
+                which.append("stem ")
+                        .append(i)
+                        .append(" (")
+                        .append(st.getRequest().getStems().get(i).getName())
+                        .append(") awaits chunk ")
+                        .append(c.getNextSequence());
             }
         }
-        return new Rejection(ErrorCode.MISSING_CHUNK, true, "no progress for " + (now - st.getLastActivityMillis())
-                + " ms: " + which);
+        return new Rejection(
+                ErrorCode.MISSING_CHUNK,
+                true,
+                "no progress for " + (now - st.getLastActivityMillis()) + " ms: " + which);
     }
 
     private static AlignState newState(long now) {

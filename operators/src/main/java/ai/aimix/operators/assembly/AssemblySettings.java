@@ -1,7 +1,6 @@
 package ai.aimix.operators.assembly;
 
 import ai.aimix.dsp.mix.RenderSettings;
-
 import java.io.Serializable;
 
 /** Mix assembly's settings (from MixJobOptions): the renderer defaults and the threads it may use per mix. */
@@ -10,6 +9,7 @@ public final class AssemblySettings implements Serializable {
 
     /** Renderer defaults; sample rate, loudness target and ceiling are replaced per request. */
     public final RenderSettings template;
+
     public final int threads;
 
     public AssemblySettings(RenderSettings template, int threads) {

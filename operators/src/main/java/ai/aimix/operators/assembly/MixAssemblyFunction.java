@@ -28,20 +28,19 @@ import ai.aimix.schema.internal.OutboundRecord;
 import ai.aimix.schema.internal.SegmentRecord;
 import ai.aimix.schema.internal.VariantModel;
 import ai.aimix.schema.internal.VariantParams;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.Arrays;
 
 /**
  * Mix assembly, keyed by mix id: renders each audio segment with the parameters the model predicted (and the
@@ -57,6 +56,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
     private transient ValueState<AssemblyState> state;
     /** Renderers of mixes in progress on this instance; valid while their segment count matches the state. */
     private transient Map<String, MixRenderer> renderers;
+
     private transient ParallelRunner runner;
     private transient Counter dropped;
     private transient Counter mixesCompleted;
@@ -74,8 +74,8 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
         mixesCompleted = getRuntimeContext().getMetricGroup().counter("mixesCompleted");
         mixesFailed = getRuntimeContext().getMetricGroup().counter("mixesFailed");
-        getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers",
-                StemParallelism::shutdown);
+        getRuntimeContext()
+                .registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers", StemParallelism::shutdown);
     }
 
     @Override
@@ -232,8 +232,8 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         return p;
     }
 
-    private void emitChunk(AssemblyState st, int variant, float[] interleaved, boolean last,
-                           Collector<OutboundRecord> out) {
+    private void emitChunk(
+            AssemblyState st, int variant, float[] interleaved, boolean last, Collector<OutboundRecord> out) {
         int frames = interleaved.length / 2;
         if (frames == 0 && !last) {
             return;
@@ -326,8 +326,12 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                     mean[j] += p[j] / segments;
                 }
             }
-            stemResults.add(new StemResult(i, spec.getName(), spec.getRole(),
-                    toParameters(segments == 0 ? MixParams.neutral() : mean), perSegment));
+            stemResults.add(new StemResult(
+                    i,
+                    spec.getName(),
+                    spec.getRole(),
+                    toParameters(segments == 0 ? MixParams.neutral() : mean),
+                    perSegment));
         }
         List<Float> gains = new ArrayList<>();
         for (float g : FloatBytes.toArray(st.getMasterGains().get(v))) {
@@ -356,13 +360,19 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
     /** The model that made a variant's latest segment (before any segment: the one resolved at START). */
     private static String latestModel(AssemblyState st, int variant) {
         List<String> served = st.getSegmentModels().get(variant);
-        return served.isEmpty() ? String.valueOf(st.getModels().get(variant).getModelVersion())
+        return served.isEmpty()
+                ? String.valueOf(st.getModels().get(variant).getModelVersion())
                 : served.get(served.size() - 1);
     }
 
     private static StemParameters toParameters(float[] p) {
-        return new StemParameters(p[MixParams.GAIN_DB], p[MixParams.PAN], p[MixParams.LOW_SHELF_DB],
-                p[MixParams.MID_PEAK_DB], p[MixParams.HIGH_SHELF_DB], p[MixParams.COMP_THRESHOLD_DB],
+        return new StemParameters(
+                p[MixParams.GAIN_DB],
+                p[MixParams.PAN],
+                p[MixParams.LOW_SHELF_DB],
+                p[MixParams.MID_PEAK_DB],
+                p[MixParams.HIGH_SHELF_DB],
+                p[MixParams.COMP_THRESHOLD_DB],
                 p[MixParams.COMP_RATIO]);
     }
 
@@ -398,9 +408,16 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
             clear(st);
         } else if (rec.getRequestRejected()) {
             result.setSampleRate(rec.getRequest() == null ? 0 : rec.getRequest().getSampleRate())
-                    .setFrames(0L).setSegments(0)
-                    .setTimings(StageTimings.newBuilder().setAlignMillis(0).setMelMillis(0).setInferenceMillis(0)
-                            .setAssemblyMillis(0).setWallMillis(0).setBatchSegments(List.of()).build());
+                    .setFrames(0L)
+                    .setSegments(0)
+                    .setTimings(StageTimings.newBuilder()
+                            .setAlignMillis(0)
+                            .setMelMillis(0)
+                            .setInferenceMillis(0)
+                            .setAssemblyMillis(0)
+                            .setWallMillis(0)
+                            .setBatchSegments(List.of())
+                            .build());
         } else {
             return; // already ended here
         }
@@ -437,5 +454,4 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         System.arraycopy(more, 0, all, old.length, more.length);
         return FloatBytes.wrap(all);
     }
-
 }

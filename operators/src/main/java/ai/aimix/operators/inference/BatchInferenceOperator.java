@@ -3,16 +3,16 @@ package ai.aimix.operators.inference;
 import ai.aimix.dsp.spectral.Decibels;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
-import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.registry.RegistryView;
+import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.SessionCache;
-import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.operators.records.Errors;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Segments;
-import ai.aimix.schema.ErrorCode;
+import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.schema.ChampionAlias;
+import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.RegistryEntry;
@@ -20,12 +20,24 @@ import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import ai.aimix.schema.internal.VariantModel;
 import ai.aimix.schema.internal.VariantParams;
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -34,19 +46,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.FloatBuffer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.Arrays;
-import java.util.Collections;
 
 /**
  * Batched ONNX inference across mixes. Audio segments (with their log-mel) from any mix wait in a queue and are
@@ -78,6 +77,7 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     private transient ParameterPredictor predictor;
     /** Mixes whose model failed; their later records are dropped until their END or FAIL passes. */
     private transient Set<String> failedMixes;
+
     private transient Histogram batchSizes;
     private transient Counter batches;
     private transient Counter rowsRun;
@@ -119,8 +119,8 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
         for (ChampionAlias a : registry.champions()) {
             registry.model(a.getModelId()).ifPresent(predictor::prepare);
         }
-        getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-onnx-sessions",
-                SessionCache.shared()::closeAll);
+        getRuntimeContext()
+                .registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-onnx-sessions", SessionCache.shared()::closeAll);
     }
 
     private void onRegistry(RegistryEntry entry) throws Exception {
@@ -136,7 +136,8 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     /** Loads a starting mix's models in the background, so its first batch does not wait for them. */
     private void prepareModels(List<VariantModel> models) {
         for (VariantModel vm : models) {
-            ModelDescriptor d = vm.getFollowsChampion() ? champion(vm.getLeague())
+            ModelDescriptor d = vm.getFollowsChampion()
+                    ? champion(vm.getLeague())
                     : registry.model(vm.getModelVersion()).orElse(null);
             if (d != null) {
                 predictor.prepare(d);
@@ -156,7 +157,9 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     }
 
     private ModelDescriptor champion(String league) {
-        ModelDescriptor target = registry.champion(league).flatMap(a -> registry.model(a.getModelId())).orElse(null);
+        ModelDescriptor target = registry.champion(league)
+                .flatMap(a -> registry.model(a.getModelId()))
+                .orElse(null);
         String current = serving.get(league);
         if (target == null) {
             return current == null ? null : registry.model(current).orElse(null);
@@ -318,8 +321,11 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
         ModelDescriptor model = group.get(0).model;
         int frames = Math.max(MixNetArchitecture.MIN_FRAMES, first.getMelFrames());
         if (model == null) {
-            fail(group, outcomes, ErrorCode.UNKNOWN_MODEL_VERSION, "the registry has no model for "
-                    + group.get(0).which);
+            fail(
+                    group,
+                    outcomes,
+                    ErrorCode.UNKNOWN_MODEL_VERSION,
+                    "the registry has no model for " + group.get(0).which);
             return;
         }
         String version = model.getModelId();
@@ -352,10 +358,15 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                 if (bad >= 0) {
                     // clamping would let NaN through (and render NaN audio reported as COMPLETED): a typed failure
                     if (o.failure == null) {
-                        o.failure = Errors.ofMix(ErrorCode.MODEL_FAILURE, true, "model " + version + " predicted "
-                                + values[bad] + " for " + ModelOutput.values()[bad % ModelOutput.COUNT] + " of stem "
-                                + bad / ModelOutput.COUNT + " in segment " + s.record.getSegmentIndex(),
-                                s.record.getMixId(), getProcessingTimeService().getCurrentProcessingTime());
+                        o.failure = Errors.ofMix(
+                                ErrorCode.MODEL_FAILURE,
+                                true,
+                                "model " + version + " predicted "
+                                        + values[bad] + " for " + ModelOutput.values()[bad % ModelOutput.COUNT]
+                                        + " of stem "
+                                        + bad / ModelOutput.COUNT + " in segment " + s.record.getSegmentIndex(),
+                                s.record.getMixId(),
+                                getProcessingTimeService().getCurrentProcessingTime());
                     }
                     continue;
                 }
@@ -367,7 +378,10 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
             LOG.warn("Inference with model {} failed for {} segment(s): {}", version, group.size(), e.toString());
             boolean format = e instanceof UnsupportedModelFormatException
                     || e.getCause() instanceof UnsupportedModelFormatException;
-            fail(group, outcomes, format ? ErrorCode.UNSUPPORTED_MODEL_FORMAT : ErrorCode.MODEL_FAILURE,
+            fail(
+                    group,
+                    outcomes,
+                    format ? ErrorCode.UNSUPPORTED_MODEL_FORMAT : ErrorCode.MODEL_FAILURE,
                     "model " + version + " failed: " + e.getMessage());
         }
     }

@@ -6,14 +6,13 @@ import ai.aimix.model.runtime.SessionCache;
 import ai.aimix.model.runtime.SessionSettings;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Predicts with ONNX Runtime through the TaskManager-wide {@link SessionCache}: a model's bytes are loaded from the
@@ -48,10 +47,16 @@ public final class OnnxPredictor implements ParameterPredictor {
      * The factory the job uses: sessions with {@code settings}, the shared cache bounded as given, models read from the
      * store at {@code storeRoot}, each of at most {@code maxModelBytes}.
      */
-    public static PredictorFactory factory(SessionSettings settings, int maxSessions, long maxBytes, String storeRoot,
-                                           long maxModelBytes) {
-        return new Factory(settings.device().name(), settings.cudaDeviceId(), settings.intraOpThreads(), maxSessions,
-                maxBytes, storeRoot, maxModelBytes);
+    public static PredictorFactory factory(
+            SessionSettings settings, int maxSessions, long maxBytes, String storeRoot, long maxModelBytes) {
+        return new Factory(
+                settings.device().name(),
+                settings.cudaDeviceId(),
+                settings.intraOpThreads(),
+                maxSessions,
+                maxBytes,
+                storeRoot,
+                maxModelBytes);
     }
 
     @Override
@@ -74,8 +79,8 @@ public final class OnnxPredictor implements ParameterPredictor {
                 providers.put(id, lease.session().provider().name());
             } catch (Exception | LinkageError e) {
                 failures.put(id, e.getMessage() == null ? e.toString() : e.getMessage());
-                LOG.error("Model {} failed to load in the background; it will not be switched to: {}", id,
-                        e.toString());
+                LOG.error(
+                        "Model {} failed to load in the background; it will not be switched to: {}", id, e.toString());
             } finally {
                 loading.remove(id);
             }
@@ -112,7 +117,13 @@ public final class OnnxPredictor implements ParameterPredictor {
         private final String storeRoot;
         private final long maxModelBytes;
 
-        Factory(String device, int cudaDeviceId, int threads, int maxSessions, long maxBytes, String storeRoot,
+        Factory(
+                String device,
+                int cudaDeviceId,
+                int threads,
+                int maxSessions,
+                long maxBytes,
+                String storeRoot,
                 long maxModelBytes) {
             this.device = device;
             this.cudaDeviceId = cudaDeviceId;
@@ -127,8 +138,10 @@ public final class OnnxPredictor implements ParameterPredictor {
         public ParameterPredictor create() {
             SessionCache cache = SessionCache.shared();
             cache.limit(maxSessions, maxBytes);
-            return new OnnxPredictor(cache, new SessionSettings(InferenceDevice.valueOf(device), cudaDeviceId,
-                    threads), new ModelStore(storeRoot, Clock.systemUTC(), maxModelBytes));
+            return new OnnxPredictor(
+                    cache,
+                    new SessionSettings(InferenceDevice.valueOf(device), cudaDeviceId, threads),
+                    new ModelStore(storeRoot, Clock.systemUTC(), maxModelBytes));
         }
     }
 }

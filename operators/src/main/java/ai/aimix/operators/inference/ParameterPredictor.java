@@ -11,8 +11,7 @@ public interface ParameterPredictor extends AutoCloseable {
     float[] predict(ModelDescriptor model, MixNetBatch batch) throws Exception;
 
     /** Starts loading a model off the calling thread, so a later {@link #predict} does not wait for it. */
-    default void prepare(ModelDescriptor model) {
-    }
+    default void prepare(ModelDescriptor model) {}
 
     /** Whether {@link #predict} can run the model without loading it first. */
     default boolean isReady(ModelDescriptor model) {

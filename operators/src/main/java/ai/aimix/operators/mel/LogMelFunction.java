@@ -7,23 +7,21 @@ import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.internal.MelState;
-import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * STFT / log-mel of every stem of each audio segment (Hann, n_fft 2048, hop 512, 128 Slaney mel bands, power,
@@ -49,8 +47,8 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
         mels = new HashMap<>();
         open = new HashMap<>();
-        getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers",
-                StemParallelism::shutdown);
+        getRuntimeContext()
+                .registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers", StemParallelism::shutdown);
     }
 
     @Override
@@ -80,8 +78,8 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
 
     private void start(MixRequest req) {
         open.remove(req.getMixId());
-        StemMel mel = mels.computeIfAbsent(req.getSampleRate(),
-                sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
+        StemMel mel = mels.computeIfAbsent(
+                req.getSampleRate(), sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
         List<Integer> channels = new ArrayList<>();
         List<ByteBuffer> stft = new ArrayList<>();
         byte[] initial = mel.initialState();
@@ -107,8 +105,14 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
             tasks.add(() -> {
                 float[] audio = FloatBytes.toArray(rec.getAudio().get(stem));
                 float[] values = new float[settings.bands * melFrames];
-                StemMel.compute(streams[stem], audio, st.getChannels().get(stem), rec.getFrames(), rec.getLast(),
-                        values, melFrames);
+                StemMel.compute(
+                        streams[stem],
+                        audio,
+                        st.getChannels().get(stem),
+                        rec.getFrames(),
+                        rec.getLast(),
+                        values,
+                        melFrames);
                 return FloatBytes.wrap(values);
             });
         }
@@ -146,8 +150,7 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     }
 
     private StemMel melFor(MelState st) {
-        return mels.computeIfAbsent(st.getSampleRate(),
-                sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
+        return mels.computeIfAbsent(
+                st.getSampleRate(), sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
     }
-
 }

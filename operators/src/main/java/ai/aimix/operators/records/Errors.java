@@ -6,11 +6,17 @@ import ai.aimix.schema.internal.InboundRecord;
 
 /** Builds dead letters for mix.errors. */
 public final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
-    public static MixError of(ErrorCode code, boolean fatal, String message, String mixId, InboundRecord source,
-                              Integer stemIndex, Long sequence, long now) {
+    public static MixError of(
+            ErrorCode code,
+            boolean fatal,
+            String message,
+            String mixId,
+            InboundRecord source,
+            Integer stemIndex,
+            Long sequence,
+            long now) {
         MixError.Builder b = MixError.newBuilder()
                 .setMixId(mixId)
                 .setCode(code)

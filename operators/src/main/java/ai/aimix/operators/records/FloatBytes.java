@@ -6,8 +6,7 @@ import java.nio.FloatBuffer;
 
 /** float32 little-endian byte buffers: how audio, log-mel and parameters travel inside the job's records. */
 public final class FloatBytes {
-    private FloatBytes() {
-    }
+    private FloatBytes() {}
 
     public static ByteBuffer wrap(float[] values, int offset, int count) {
         ByteBuffer b = ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);

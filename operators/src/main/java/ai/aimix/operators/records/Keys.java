@@ -6,8 +6,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 
 /** The key of every keyed stage of the mix job: the mix id. */
 public final class Keys {
-    private Keys() {
-    }
+    private Keys() {}
 
     /** Mix id of a decoded request or chunk (records that failed to decode never reach a keyed stage). */
     public static final class Inbound implements KeySelector<InboundRecord, String> {

@@ -2,18 +2,16 @@ package ai.aimix.operators.records;
 
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
-
 import java.util.List;
-import ai.aimix.schema.RegistryEntry;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /** Builders for the records flowing through the mix job's chain. */
 public final class Segments {
-    private Segments() {
-    }
+    private Segments() {}
 
     public static SegmentRecord.Builder base(SegmentKind kind, String mixId) {
         return SegmentRecord.newBuilder()
@@ -34,12 +32,11 @@ public final class Segments {
      * their current key, and the state backend refuses keys of other subtasks' key groups.
      */
     public static String registryKey(int maxParallelism, int parallelism, int subtask) {
-        KeyGroupRange range = KeyGroupRangeAssignment
-                .computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
+        KeyGroupRange range =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
         for (int i = 0; ; i++) {
             String key = REGISTRY_KEY + i;
-            if (range.contains(KeyGroupRangeAssignment.assignToKeyGroup(key,
-                    maxParallelism))) {
+            if (range.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism))) {
                 return key;
             }
         }

@@ -7,7 +7,6 @@ import ai.aimix.operators.records.Rejection;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.internal.VariantModel;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,17 +16,17 @@ import java.util.List;
  * (the inference operator re-resolves them at every batch).
  */
 public final class ModelResolver {
-    private ModelResolver() {
-    }
+    private ModelResolver() {}
 
     /** The variants with champions filled in, or the rejection. */
     public static Result resolve(List<VariantModel> variants, RegistryView view) {
         List<VariantModel> out = new ArrayList<>();
         for (VariantModel vm : variants) {
-            RegistryView.Resolution r = view.resolve(vm.getFollowsChampion() ? null : vm.getModelVersion(),
-                    vm.getLeague());
+            RegistryView.Resolution r =
+                    view.resolve(vm.getFollowsChampion() ? null : vm.getModelVersion(), vm.getLeague());
             if (!r.ok()) {
-                ErrorCode code = r.problem == RegistryView.Problem.RETIRED ? ErrorCode.RETIRED_MODEL_VERSION
+                ErrorCode code = r.problem == RegistryView.Problem.RETIRED
+                        ? ErrorCode.RETIRED_MODEL_VERSION
                         : ErrorCode.UNKNOWN_MODEL_VERSION;
                 return new Result(null, new Rejection(code, true, r.message), r.problem);
             }
@@ -35,12 +34,17 @@ public final class ModelResolver {
             if (format != null) {
                 return new Result(null, format, null);
             }
-            out.add(new VariantModel(vm.getVariant(), r.model.getModelId(), vm.getFollowsChampion(),
-                    vm.getLeague()));
+            out.add(new VariantModel(vm.getVariant(), r.model.getModelId(), vm.getFollowsChampion(), vm.getLeague()));
         }
         if (out.size() == 2 && out.get(0).getModelVersion().equals(out.get(1).getModelVersion())) {
-            return new Result(null, new Rejection(ErrorCode.INVALID_REQUEST, true, "a battle needs two different "
-                    + "versions; both sides would be " + out.get(0).getModelVersion()), null);
+            return new Result(
+                    null,
+                    new Rejection(
+                            ErrorCode.INVALID_REQUEST,
+                            true,
+                            "a battle needs two different " + "versions; both sides would be "
+                                    + out.get(0).getModelVersion()),
+                    null);
         }
         return new Result(out, null, null);
     }
@@ -51,8 +55,8 @@ public final class ModelResolver {
             ModelFormat.of(d.getFormatVersion());
             return null;
         } catch (UnsupportedModelFormatException e) {
-            return new Rejection(ErrorCode.UNSUPPORTED_MODEL_FORMAT, true, "model " + d.getModelId() + ": "
-                    + e.getMessage());
+            return new Rejection(
+                    ErrorCode.UNSUPPORTED_MODEL_FORMAT, true, "model " + d.getModelId() + ": " + e.getMessage());
         }
     }
 

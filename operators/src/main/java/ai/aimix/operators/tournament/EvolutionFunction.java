@@ -11,6 +11,11 @@ import ai.aimix.schema.internal.EvolutionState;
 import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.tournament.Evolution;
 import ai.aimix.tournament.StoredChildren;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -19,12 +24,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +34,20 @@ import org.slf4j.LoggerFactory;
  * and emits the registry entries (bred children, promotions) and evolution events. Only leagues in
  * {@code leagues} evolve ("*": all). A founding waits for the champion's descriptor, retrying on a timer.
  */
-public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, EvolutionInput, RegistryEntry,
-        TournamentOutbound> {
+public class EvolutionFunction
+        extends KeyedBroadcastProcessFunction<String, EvolutionInput, RegistryEntry, TournamentOutbound> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EvolutionFunction.class);
 
     /** The registry as read from its topic, by key (model/ID, champion/LEAGUE). */
-    public static final MapStateDescriptor<String, RegistryEntry> REGISTRY = new MapStateDescriptor<>("registry",
-            Types.STRING, TypeInformation.of(RegistryEntry.class));
+    public static final MapStateDescriptor<String, RegistryEntry> REGISTRY =
+            new MapStateDescriptor<>("registry", Types.STRING, TypeInformation.of(RegistryEntry.class));
 
     /** What the function is keyed by: the league of the standings or of the champion change. */
     public static String league(EvolutionInput in) {
-        return in.getStandings() != null ? in.getStandings().getLeague() : in.getChampion().getLeague();
+        return in.getStandings() != null
+                ? in.getStandings().getLeague()
+                : in.getChampion().getLeague();
     }
 
     private final Evolution.Settings settings;
@@ -84,7 +85,8 @@ public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, Evo
 
     private static RegistryView view(ReadOnlyContext ctx) throws Exception {
         RegistryView view = new RegistryView();
-        for (Map.Entry<String, RegistryEntry> e : ctx.getBroadcastState(REGISTRY).immutableEntries()) {
+        for (Map.Entry<String, RegistryEntry> e :
+                ctx.getBroadcastState(REGISTRY).immutableEntries()) {
             view.apply(e.getValue());
         }
         return view;
@@ -115,8 +117,14 @@ public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, Evo
         }
     }
 
-    private void found(String league, String champion, long since, long now, ReadOnlyContext ctx,
-                       Collector<TournamentOutbound> out) throws Exception {
+    private void found(
+            String league,
+            String champion,
+            long since,
+            long now,
+            ReadOnlyContext ctx,
+            Collector<TournamentOutbound> out)
+            throws Exception {
         Long votes = votesBefore.value();
         Evolution.Step step = evolution.found(league, champion, since, votes == null ? 0 : votes, now, view(ctx));
         if (step == null) {
@@ -124,8 +132,10 @@ public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, Evo
             return;
         }
         if (step.events().isEmpty()) {
-            LOG.warn("League {} does not evolve: its champion {} is not a full-precision version, and only those breed",
-                    league, champion);
+            LOG.warn(
+                    "League {} does not evolve: its champion {} is not a full-precision version, and only those breed",
+                    league,
+                    champion);
         }
         emit(step, out);
     }
@@ -156,8 +166,14 @@ public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, Evo
     static EvolutionState toState(Evolution.State s) {
         List<ChildParents> children = new ArrayList<>();
         s.childParents().forEach((c, p) -> children.add(new ChildParents(c, new ArrayList<>(p))));
-        return new EvolutionState(s.generation(), new ArrayList<>(s.members()), s.votesAtStart(), s.sigma(), children,
-                s.champion(), s.championSince());
+        return new EvolutionState(
+                s.generation(),
+                new ArrayList<>(s.members()),
+                s.votesAtStart(),
+                s.sigma(),
+                children,
+                s.champion(),
+                s.championSince());
     }
 
     static Evolution.State fromState(EvolutionState s) {
@@ -165,7 +181,13 @@ public class EvolutionFunction extends KeyedBroadcastProcessFunction<String, Evo
         for (ChildParents c : s.getChildren()) {
             children.put(c.getModelId(), List.copyOf(c.getParents()));
         }
-        return new Evolution.State(s.getGeneration(), List.copyOf(s.getMembers()), s.getVotesAtStart(), s.getSigma(),
-                children, s.getChampion(), s.getChampionSince());
+        return new Evolution.State(
+                s.getGeneration(),
+                List.copyOf(s.getMembers()),
+                s.getVotesAtStart(),
+                s.getSigma(),
+                children,
+                s.getChampion(),
+                s.getChampionSince());
     }
 }

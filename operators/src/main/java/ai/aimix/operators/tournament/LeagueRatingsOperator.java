@@ -8,9 +8,14 @@ import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.tournament.BradleyTerry;
 import ai.aimix.tournament.LeagueTally;
 import ai.aimix.tournament.VoteOutcomes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -19,13 +24,6 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Per league (keyed by league), each league's tally lives in memory while
@@ -59,7 +57,9 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
         tallies = new HashMap<>();
         dirty = new LinkedHashSet<>();
         pending = new LinkedHashSet<>();
-        state = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+        state = getPartitionedState(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
                 new ValueStateDescriptor<>("league", LeagueState.class));
         timers = getInternalTimerService("league-refresh", VoidNamespaceSerializer.INSTANCE, this);
     }
@@ -82,12 +82,17 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
     public void processElement(StreamRecord<CountedVote> element) throws Exception {
         CountedVote v = element.getValue();
         String league = league();
-        tally(league).fold(v.getVoterId(), v.getModelA(), v.getModelB(), VoteOutcomes.tally(v.getOutcome()),
-                v.getExpectedOutcome() == null ? null : VoteOutcomes.tally(v.getExpectedOutcome()));
+        tally(league)
+                .fold(
+                        v.getVoterId(),
+                        v.getModelA(),
+                        v.getModelB(),
+                        VoteOutcomes.tally(v.getOutcome()),
+                        v.getExpectedOutcome() == null ? null : VoteOutcomes.tally(v.getExpectedOutcome()));
         dirty.add(league);
         if (pending.add(league)) {
-            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
-                    getProcessingTimeService().getCurrentProcessingTime() + refreshMillis);
+            timers.registerProcessingTimeTimer(
+                    VoidNamespace.INSTANCE, getProcessingTimeService().getCurrentProcessingTime() + refreshMillis);
         }
     }
 
@@ -101,13 +106,12 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
         for (BradleyTerry.Rating r : fit.ratings()) {
             models.add(new ModelStanding(r.model(), r.elo(), r.eloLower(), r.eloUpper(), r.votes(), r.rank()));
         }
-        output.collect(new StreamRecord<>(Outbound.of(new Standings(league, timer.getTimestamp(),
-                t.votes(), models, new ArrayList<>(t.flagged())))));
+        output.collect(new StreamRecord<>(Outbound.of(
+                new Standings(league, timer.getTimestamp(), t.votes(), models, new ArrayList<>(t.flagged())))));
     }
 
     @Override
-    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
-    }
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {}
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {

@@ -5,14 +5,12 @@ import ai.aimix.schema.internal.PairRecord;
 import ai.aimix.schema.internal.VoterRecord;
 import ai.aimix.tournament.LeagueTally;
 import ai.aimix.tournament.PairCounts;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** A league's tally in its keyed-state form ({@link LeagueState}) and back. */
 final class LeagueStates {
-    private LeagueStates() {
-    }
+    private LeagueStates() {}
 
     /** A tally from its keyed state form (null: a new league). */
     static LeagueTally fromState(LeagueState s, double alpha, int minVotes) {
@@ -28,8 +26,14 @@ final class LeagueStates {
                 c.add(p.getA(), p.getB(), PairCounts.Outcome.TIE, p.getTies());
                 c.add(p.getA(), p.getB(), PairCounts.Outcome.BOTH_BAD, p.getBothBad());
             }
-            voters.add(new LeagueTally.VoterState(r.getVoter(), c, r.getFirstChoices(), r.getSideChoices(),
-                    r.getFlagged(), r.getChecksPassed(), r.getChecksFailed()));
+            voters.add(new LeagueTally.VoterState(
+                    r.getVoter(),
+                    c,
+                    r.getFirstChoices(),
+                    r.getSideChoices(),
+                    r.getFlagged(),
+                    r.getChecksPassed(),
+                    r.getChecksFailed()));
         }
         return LeagueTally.restore(alpha, minVotes, voters, s.getVotes());
     }
@@ -41,8 +45,14 @@ final class LeagueStates {
             for (PairCounts.Pair p : v.counts().pairs()) {
                 pairs.add(new PairRecord(p.a, p.b, p.aWins, p.bWins, p.ties, p.bothBad));
             }
-            voters.add(new VoterRecord(v.voter(), v.firstChoices(), v.sideChoices(), v.flagged(), v.checksPassed(),
-                    v.checksFailed(), pairs));
+            voters.add(new VoterRecord(
+                    v.voter(),
+                    v.firstChoices(),
+                    v.sideChoices(),
+                    v.flagged(),
+                    v.checksPassed(),
+                    v.checksFailed(),
+                    pairs));
         }
         return new LeagueState(t.votes(), voters);
     }

@@ -8,8 +8,7 @@ import ai.aimix.schema.internal.TournamentOutbound;
 
 /** The tournament job's outbound records, one kind each. */
 public final class Outbound {
-    private Outbound() {
-    }
+    private Outbound() {}
 
     public static TournamentOutbound of(Standings s) {
         return new TournamentOutbound(s, null, null, null);

@@ -8,7 +8,11 @@ import ai.aimix.schema.internal.CountedVote;
 import ai.aimix.schema.internal.TournamentInbound;
 import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.tournament.VoteChecks;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -17,10 +21,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 
 /**
  * Per battle (keyed by battle id): remembers the battle, checks each vote against it ({@link VoteChecks}), counts a
@@ -31,7 +31,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
  */
 public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, CountedVote> {
     private static final long serialVersionUID = 1L;
-    public static final OutputTag<TournamentOutbound> ERRORS = new OutputTag<>("tournament-errors") { };
+    public static final OutputTag<TournamentOutbound> ERRORS = new OutputTag<>("tournament-errors") {};
     /** Battles held in the read cache per parallel instance (open battles being voted on at once). */
     static final int CACHED_BATTLES = 4096;
 
@@ -58,8 +58,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
     public void open(OpenContext ctx) {
         battle = getRuntimeContext().getState(new ValueStateDescriptor<>("battle", Battle.class));
         voted = getRuntimeContext().getMapState(new MapStateDescriptor<>("voted", Types.STRING, Types.BOOLEAN));
-        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>(
-                "waiting-votes", Vote.class));
+        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting-votes", Vote.class));
         waitUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("wait-until", Types.LONG));
         cache = new LinkedHashMap<>(CACHED_BATTLES * 2, 0.75f, true) {
             @Override
@@ -89,19 +88,30 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
             Battle known = battle(ctx.getCurrentKey());
             if (known != null) {
                 if (!known.equals(b)) {
-                    error(ctx, TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId()
-                            + " was already created with other contents; the first one stands", b.getBattleId(), null,
+                    error(
+                            ctx,
+                            TournamentErrorCode.INVALID_BATTLE,
+                            "battle " + b.getBattleId()
+                                    + " was already created with other contents; the first one stands",
+                            b.getBattleId(),
+                            null,
                             now);
                 }
                 return;
             }
             if (b.getModelA().equals(b.getModelB()) || b.getAudioMillis() <= 0) {
-                error(ctx, TournamentErrorCode.INVALID_BATTLE, "battle " + b.getBattleId()
-                        + " needs two different models and a positive audio length", b.getBattleId(), null, now);
+                error(
+                        ctx,
+                        TournamentErrorCode.INVALID_BATTLE,
+                        "battle " + b.getBattleId() + " needs two different models and a positive audio length",
+                        b.getBattleId(),
+                        null,
+                        now);
                 return;
             }
             battle.update(b); // cached when first read back: never the input record itself, which may be reused
-            long closes = b.getClosesAtMillis() != null ? b.getClosesAtMillis()
+            long closes = b.getClosesAtMillis() != null
+                    ? b.getClosesAtMillis()
                     : b.getCreatedAtMillis() + checks.defaultLifetimeMillis;
             ctx.timerService().registerProcessingTimeTimer(Math.max(now, closes) + retentionMillis);
             Long wait = waitUntil.value();
@@ -136,13 +146,26 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
             return;
         }
         if (voted.contains(v.getVoterId())) {
-            error(ctx, TournamentErrorCode.DUPLICATE_VOTE, "voter " + v.getVoterId() + " already voted on battle "
-                    + v.getBattleId() + "; the first vote counts", v.getBattleId(), v.getVoterId(), now);
+            error(
+                    ctx,
+                    TournamentErrorCode.DUPLICATE_VOTE,
+                    "voter " + v.getVoterId() + " already voted on battle " + v.getBattleId()
+                            + "; the first vote counts",
+                    v.getBattleId(),
+                    v.getVoterId(),
+                    now);
             return;
         }
         voted.put(v.getVoterId(), true);
-        out.collect(new CountedVote(b.getLeague(), b.getBattleId(), v.getVoterId(), b.getModelA(), b.getModelB(),
-                v.getOutcome(), v.getVotedAtMillis(), b.getExpectedOutcome()));
+        out.collect(new CountedVote(
+                b.getLeague(),
+                b.getBattleId(),
+                v.getVoterId(),
+                b.getModelA(),
+                b.getModelB(),
+                v.getOutcome(),
+                v.getVotedAtMillis(),
+                b.getExpectedOutcome()));
     }
 
     @Override
@@ -162,9 +185,13 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
         voted.clear();
     }
 
-    static void error(KeyedProcessFunction<String, TournamentInbound, CountedVote>.Context ctx, TournamentErrorCode code, String message, String battleId, String voterId,
-                      long now) {
-        ctx.output(ERRORS, Outbound.of(new TournamentError(code, message, battleId, voterId, null,
-                null, null, now)));
+    static void error(
+            KeyedProcessFunction<String, TournamentInbound, CountedVote>.Context ctx,
+            TournamentErrorCode code,
+            String message,
+            String battleId,
+            String voterId,
+            long now) {
+        ctx.output(ERRORS, Outbound.of(new TournamentError(code, message, battleId, voterId, null, null, null, now)));
     }
 }

@@ -3,7 +3,6 @@ package ai.aimix.operators.tournament;
 import ai.aimix.schema.TournamentError;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.internal.CountedVote;
-import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.tournament.RateLimiter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -22,6 +21,7 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
     private static final long serialVersionUID = 1L;
     /** Layout of the per-voter state: tokens left, when they were counted, when the cleanup timer fires. */
     private static final int TOKENS = 0;
+
     private static final int AT = 1;
     private static final int TIMER = 2;
 
@@ -38,8 +38,9 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
     @Override
     public void open(OpenContext ctx) {
         limiter = new RateLimiter(burst, perMinute);
-        bucket = getRuntimeContext().getState(new ValueStateDescriptor<>("bucket",
-                PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+        bucket = getRuntimeContext()
+                .getState(
+                        new ValueStateDescriptor<>("bucket", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
     }
 
     @Override
@@ -49,10 +50,18 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
         RateLimiter.Bucket b = s == null ? limiter.fresh(now) : new RateLimiter.Bucket(s[TOKENS], (long) s[AT]);
         RateLimiter.Bucket next = limiter.take(b, now);
         if (next == null) {
-            ctx.output(VoteGate.ERRORS, Outbound.of(new TournamentError(TournamentErrorCode.RATE_LIMITED,
-                    "voter " + v.getVoterId() + " is over " + burst + " votes at once / " + perMinute
-                            + " a minute; vote on battle " + v.getBattleId() + " not counted", v.getBattleId(),
-                    v.getVoterId(), null, null, null, now)));
+            ctx.output(
+                    VoteGate.ERRORS,
+                    Outbound.of(new TournamentError(
+                            TournamentErrorCode.RATE_LIMITED,
+                            "voter " + v.getVoterId() + " is over " + burst + " votes at once / " + perMinute
+                                    + " a minute; vote on battle " + v.getBattleId() + " not counted",
+                            v.getBattleId(),
+                            v.getVoterId(),
+                            null,
+                            null,
+                            null,
+                            now)));
             return;
         }
         long timer;

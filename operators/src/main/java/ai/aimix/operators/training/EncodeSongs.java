@@ -6,12 +6,11 @@ import ai.aimix.learn.Trainer;
 import ai.aimix.model.runtime.EncoderSession;
 import ai.aimix.schema.internal.TrainingRow;
 import ai.aimix.schema.internal.TrainingRows;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 
 /**
  * Reads one song's log-mel features and runs every stem segment through the encoder: the head's training rows.
@@ -59,8 +58,8 @@ public final class EncodeSongs extends RichMapFunction<Long, TrainingRows> {
     public TrainingRows map(Long code) throws Exception {
         String split = split(code);
         int position = (int) (code & 0xFFFFFFFFL);
-        FeatureIndex.SongRecord song = (split.equals("TRAIN") ? index.split(split) : index.originals(split))
-                .get(position);
+        FeatureIndex.SongRecord song =
+                (split.equals("TRAIN") ? index.split(split) : index.originals(split)).get(position);
         List<TrainingRow> rows = new ArrayList<>();
         for (Trainer.Row r : trainer.songRows(encoder, song, position, null, 0)) {
             rows.add(new TrainingRow(r.stem, r.group, r.role, r.weight, floats(r.target), floats(r.embedding)));

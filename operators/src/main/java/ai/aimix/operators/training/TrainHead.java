@@ -6,6 +6,12 @@ import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.schema.internal.TrainingOutcome;
 import ai.aimix.schema.internal.TrainingRow;
 import ai.aimix.schema.internal.TrainingRows;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -14,13 +20,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.nio.ByteBuffer;
 
 /**
  * Collects every song's rows (one key: the whole training run) and, at the end of the input, fits the head
@@ -46,8 +45,8 @@ public final class TrainHead extends KeyedProcessFunction<String, TrainingRows, 
      * @param printProgress also print the loss per step and the figures per epoch to standard output
      * @param modelId       id of the trained model version
      */
-    public TrainHead(String features, Trainer.Settings settings, String checkpoint, boolean printProgress,
-                     String modelId) {
+    public TrainHead(
+            String features, Trainer.Settings settings, String checkpoint, boolean printProgress, String modelId) {
         this.features = features;
         this.settings = settings;
         this.checkpoint = checkpoint;
@@ -59,10 +58,10 @@ public final class TrainHead extends KeyedProcessFunction<String, TrainingRows, 
     public void open(OpenContext ctx) {
         songs = getRuntimeContext().getListState(new ListStateDescriptor<>("songs", TrainingRows.class));
         getRuntimeContext().getMetricGroup().gauge("epoch", (Gauge<Integer>) () -> last == null ? 0 : last.epoch() + 1);
-        getRuntimeContext().getMetricGroup().gauge("trainLoss",
-                (Gauge<Double>) () -> last == null ? Double.NaN : last.trainLoss());
-        getRuntimeContext().getMetricGroup().gauge("validationLevelErrorDb",
-                (Gauge<Double>) () -> last == null ? Double.NaN : last.validationLevelErrorDb());
+        getRuntimeContext().getMetricGroup().gauge("trainLoss", (Gauge<Double>)
+                () -> last == null ? Double.NaN : last.trainLoss());
+        getRuntimeContext().getMetricGroup().gauge("validationLevelErrorDb", (Gauge<Double>)
+                () -> last == null ? Double.NaN : last.validationLevelErrorDb());
     }
 
     @Override
@@ -80,8 +79,13 @@ public final class TrainHead extends KeyedProcessFunction<String, TrainingRows, 
             boolean isTrain = song.getSplit().equals("TRAIN");
             trainSongs += isTrain ? 1 : 0;
             for (TrainingRow r : song.getRows()) {
-                Trainer.Row row = new Trainer.Row(song.getSongIndex(), r.getStem(), r.getGroup(), r.getRole(),
-                        floats(r.getTarget()), r.getWeight());
+                Trainer.Row row = new Trainer.Row(
+                        song.getSongIndex(),
+                        r.getStem(),
+                        r.getGroup(),
+                        r.getRole(),
+                        floats(r.getTarget()),
+                        r.getWeight());
                 row.embedding = floats(r.getEmbedding());
                 (isTrain ? train : validation).add(row);
             }
@@ -89,27 +93,40 @@ public final class TrainHead extends KeyedProcessFunction<String, TrainingRows, 
         FeatureStore store = new FeatureStore(Path.of(features));
         long t0 = System.nanoTime();
         boolean print = printProgress;
-        Trainer.Result r = new Trainer(store, store.readIndex(), settings).train(new Trainer.Listener() {
-            @Override
-            public void step(int epoch, long step, double loss) {
-                LOG.info("step {} loss {}", step, String.format("%.4f", loss));
-                if (print) {
-                    System.out.printf("  step %6d  loss %.4f%n", step, loss);
-                }
-            }
+        Trainer.Result r = new Trainer(store, store.readIndex(), settings)
+                .train(
+                        new Trainer.Listener() {
+                            @Override
+                            public void step(int epoch, long step, double loss) {
+                                LOG.info("step {} loss {}", step, String.format("%.4f", loss));
+                                if (print) {
+                                    System.out.printf("  step %6d  loss %.4f%n", step, loss);
+                                }
+                            }
 
-            @Override
-            public void epoch(Trainer.EpochReport e) {
-                last = e;
-                LOG.info("epoch {}: train loss {} validation loss {} level error {} dB", e.epoch() + 1,
-                        String.format("%.4f", e.trainLoss()), String.format("%.4f", e.validationLoss()),
-                        String.format("%.2f", e.validationLevelErrorDb()));
-                if (print) {
-                    System.out.printf("epoch %3d  train loss %.4f  validation loss %.4f  level error %.2f dB  (%.1f s)%n",
-                            e.epoch() + 1, e.trainLoss(), e.validationLoss(), e.validationLevelErrorDb(), e.seconds());
-                }
-            }
-        }, checkpoint == null ? null : Path.of(checkpoint), train, validation);
+                            @Override
+                            public void epoch(Trainer.EpochReport e) {
+                                last = e;
+                                LOG.info(
+                                        "epoch {}: train loss {} validation loss {} level error {} dB",
+                                        e.epoch() + 1,
+                                        String.format("%.4f", e.trainLoss()),
+                                        String.format("%.4f", e.validationLoss()),
+                                        String.format("%.2f", e.validationLevelErrorDb()));
+                                if (print) {
+                                    System.out.printf(
+                                            "epoch %3d  train loss %.4f  validation loss %.4f  level error %.2f dB  (%.1f s)%n",
+                                            e.epoch() + 1,
+                                            e.trainLoss(),
+                                            e.validationLoss(),
+                                            e.validationLevelErrorDb(),
+                                            e.seconds());
+                                }
+                            }
+                        },
+                        checkpoint == null ? null : Path.of(checkpoint),
+                        train,
+                        validation);
         Trainer.EpochReport end = r.history().get(r.history().size() - 1);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("train_loss", end.trainLoss());
@@ -117,13 +134,21 @@ public final class TrainHead extends KeyedProcessFunction<String, TrainingRows, 
         metrics.put("validation_level_error_db", end.validationLevelErrorDb());
         metrics.put("training_seconds", (System.nanoTime() - t0) / 1e9);
         String id = modelId;
-        out.collect(new TrainingOutcome(id, ByteBuffer.wrap(MixNetOnnx.build(r.weights(), id)),
-                settings.seed, settings.epochs, trainSongs, metrics,
+        out.collect(new TrainingOutcome(
+                id,
+                ByteBuffer.wrap(MixNetOnnx.build(r.weights(), id)),
+                settings.seed,
+                settings.epochs,
+                trainSongs,
+                metrics,
                 "head trained " + settings.epochs + " epochs on " + trainSongs + " songs of "
                         + features
-                        + (settings.augment.isNone() ? "" : ", SpecAugment " + settings.augment.timeMasks + "x"
-                        + settings.augment.maxTimeWidth + " time, " + settings.augment.frequencyMasks + "x"
-                        + settings.augment.maxFrequencyWidth + " frequency")));
+                        + (settings.augment.isNone()
+                                ? ""
+                                : ", SpecAugment " + settings.augment.timeMasks + "x"
+                                        + settings.augment.maxTimeWidth + " time, " + settings.augment.frequencyMasks
+                                        + "x"
+                                        + settings.augment.maxFrequencyWidth + " frequency")));
         songs.clear();
     }
 

@@ -1,24 +1,33 @@
 package ai.aimix.operators.align;
 
-import ai.aimix.schema.codec.ModelSelections;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Keys;
 import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.operators.testing.Fixtures;
 import ai.aimix.operators.testing.TestRegistry;
-import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixRequest;
-import ai.aimix.schema.ModelMode;
-import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.ModelStatus;
+import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.codec.Checksums;
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.internal.InboundRecord;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -27,23 +36,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import ai.aimix.schema.ModelStatus;
-
 class SegmentAlignerTest {
     static final int SR = 8000;
     static final int SEGMENT = 1024;
-    static final AlignSettings SETTINGS = new AlignSettings(SEGMENT, 4, 10, 100_000, 4, 1_000, 2_000, 1 << 20,
-            5_000, 8000, 48000, 600, 100, true);
+    static final AlignSettings SETTINGS =
+            new AlignSettings(SEGMENT, 4, 10, 100_000, 4, 1_000, 2_000, 1 << 20, 5_000, 8000, 48000, 600, 100, true);
 
     KeyedTwoInputStreamOperatorTestHarness<String, InboundRecord, RegistryEntry, SegmentRecord> harness;
 
@@ -51,7 +48,9 @@ class SegmentAlignerTest {
     void setUp() throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new SegmentAligner(SETTINGS), List.of(RegistryState.DESCRIPTOR)),
-                new Keys.Inbound(), e -> "", Types.STRING);
+                new Keys.Inbound(),
+                e -> "",
+                Types.STRING);
         harness.open();
         harness.setProcessingTime(0);
         for (RegistryEntry e : TestRegistry.standard()) {
@@ -77,7 +76,8 @@ class SegmentAlignerTest {
     }
 
     List<SegmentRecord> out(String mixId) {
-        return harness.extractOutputValues().stream().filter(s -> s.getMixId().equals(mixId))
+        return harness.extractOutputValues().stream()
+                .filter(s -> s.getMixId().equals(mixId))
                 .collect(Collectors.toList());
     }
 
@@ -90,7 +90,9 @@ class SegmentAlignerTest {
     }
 
     List<ErrorCode> errorCodes(String mixId) {
-        return errors().stream().filter(e -> mixId.equals(e.getMixId())).map(MixError::getCode)
+        return errors().stream()
+                .filter(e -> mixId.equals(e.getMixId()))
+                .map(MixError::getCode)
                 .collect(Collectors.toList());
     }
 
@@ -113,10 +115,12 @@ class SegmentAlignerTest {
             send(c);
         }
         List<SegmentRecord> out = out("mix");
-        assertEquals(List.of(SegmentKind.START, SegmentKind.AUDIO, SegmentKind.AUDIO, SegmentKind.AUDIO,
-                SegmentKind.END), out.stream().map(SegmentRecord::getKind).collect(Collectors.toList()));
-        assertEquals(List.of(Variant.MAIN), out.get(0).getModels().stream().map(m -> m.getVariant())
-                .collect(Collectors.toList()));
+        assertEquals(
+                List.of(SegmentKind.START, SegmentKind.AUDIO, SegmentKind.AUDIO, SegmentKind.AUDIO, SegmentKind.END),
+                out.stream().map(SegmentRecord::getKind).collect(Collectors.toList()));
+        assertEquals(
+                List.of(Variant.MAIN),
+                out.get(0).getModels().stream().map(m -> m.getVariant()).collect(Collectors.toList()));
         assertEquals("m1", out.get(0).getModels().get(0).getModelVersion());
         int[] frames = {SEGMENT, SEGMENT, 2500 - 2 * SEGMENT};
         float[] gotA = new float[2 * 2500];
@@ -209,10 +213,15 @@ class SegmentAlignerTest {
         send(victim.get(1));
         // while it runs: out of order far beyond the window, the wrong channel count, no token, the last flag early
         send(withToken(victim.get(5), "someone-elses-token-123"));
-        send(withToken(Fixtures.chunk("victim", 0, 2, SR, 1, SampleEncoding.PCM_F32LE, mono, 0, 500, false),
+        send(withToken(
+                Fixtures.chunk("victim", 0, 2, SR, 1, SampleEncoding.PCM_F32LE, mono, 0, 500, false),
                 "someone-elses-token-123"));
         send(withToken(victim.get(2), null));
-        send(withToken(AudioChunk.newBuilder(victim.get(3)).setSequence(1L << 45).setLast(true).build(),
+        send(withToken(
+                AudioChunk.newBuilder(victim.get(3))
+                        .setSequence(1L << 45)
+                        .setLast(true)
+                        .build(),
                 "someone-elses-token-123"));
         for (AudioChunk c : victim.subList(2, victim.size())) {
             send(c);
@@ -230,8 +239,12 @@ class SegmentAlignerTest {
 
     @Test
     void aRequestWithoutAnUploadTokenOrWithAHostileNameIsRefused() throws Exception {
-        send(MixRequest.newBuilder(Fixtures.request("no-token", SR, 1)).setUploadToken(null).build());
-        send(MixRequest.newBuilder(Fixtures.request("short-token", SR, 1)).setUploadToken("abc").build());
+        send(MixRequest.newBuilder(Fixtures.request("no-token", SR, 1))
+                .setUploadToken(null)
+                .build());
+        send(MixRequest.newBuilder(Fixtures.request("short-token", SR, 1))
+                .setUploadToken("abc")
+                .build());
         MixRequest longName = Fixtures.request("long-name", SR, 1);
         longName.getStems().get(0).setName("n".repeat(300_000));
         send(longName);
@@ -255,14 +268,17 @@ class SegmentAlignerTest {
                 send(c);
             }
         }
-        assertEquals(List.of(SegmentKind.START, SegmentKind.AUDIO), out("gap").stream()
-                .map(SegmentRecord::getKind).collect(Collectors.toList()));
+        assertEquals(
+                List.of(SegmentKind.START, SegmentKind.AUDIO),
+                out("gap").stream().map(SegmentRecord::getKind).collect(Collectors.toList()));
         harness.setProcessingTime(SETTINGS.chunkTimeoutMillis + 1);
         List<SegmentRecord> out = out("gap");
         SegmentRecord fail = out.get(out.size() - 1);
         assertEquals(SegmentKind.FAIL, fail.getKind());
         assertEquals(ErrorCode.MISSING_CHUNK, fail.getFailure().getCode());
-        assertTrue(fail.getFailure().getMessage().contains("awaits chunk 3"), fail.getFailure().getMessage());
+        assertTrue(
+                fail.getFailure().getMessage().contains("awaits chunk 3"),
+                fail.getFailure().getMessage());
         assertEquals(List.of(ErrorCode.MISSING_CHUNK), errorCodes("gap"));
         assertTrue(errors().get(0).getFatal());
         // chunks still in flight for the failed mix are dropped quietly
@@ -284,35 +300,49 @@ class SegmentAlignerTest {
         send(goodChunks.get(0));
         send(badChunks.get(0));
         send(badChunks.get(0)); // duplicate: ignored
-        AudioChunk wrongStem = AudioChunk.newBuilder(badChunks.get(1)).setStemIndex(7).build();
+        AudioChunk wrongStem =
+                AudioChunk.newBuilder(badChunks.get(1)).setStemIndex(7).build();
         send(wrongStem);
-        AudioChunk corrupt = AudioChunk.newBuilder(badChunks.get(1)).setChecksum(badChunks.get(1).getChecksum() ^ 1)
+        AudioChunk corrupt = AudioChunk.newBuilder(badChunks.get(1))
+                .setChecksum(badChunks.get(1).getChecksum() ^ 1)
                 .build();
         send(corrupt);
         ByteBuffer odd = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6});
-        send(AudioChunk.newBuilder(badChunks.get(1)).setData(odd).setChecksum(Checksums.crc32c(odd)).build());
+        send(AudioChunk.newBuilder(badChunks.get(1))
+                .setData(odd)
+                .setChecksum(Checksums.crc32c(odd))
+                .build());
         send(badChunks.get(1)); // the genuine chunk 1 is still accepted
         send(goodChunks.get(1));
         float[] withNan = FloatBytes.toArray(badChunks.get(2).getData());
         withNan[17] = Float.NaN;
         ByteBuffer nan = FloatBytes.wrap(withNan);
-        send(AudioChunk.newBuilder(badChunks.get(2)).setData(nan).setChecksum(Checksums.crc32c(nan)).build());
+        send(AudioChunk.newBuilder(badChunks.get(2))
+                .setData(nan)
+                .setChecksum(Checksums.crc32c(nan))
+                .build());
         for (int i = 2; i < goodChunks.size(); i++) {
             send(goodChunks.get(i));
         }
 
-        assertEquals(List.of(ErrorCode.DUPLICATE_CHUNK, ErrorCode.STEM_INDEX_OUT_OF_RANGE,
-                ErrorCode.CHECKSUM_MISMATCH, ErrorCode.MALFORMED_CHUNK, ErrorCode.NON_FINITE_SAMPLES),
+        assertEquals(
+                List.of(
+                        ErrorCode.DUPLICATE_CHUNK,
+                        ErrorCode.STEM_INDEX_OUT_OF_RANGE,
+                        ErrorCode.CHECKSUM_MISMATCH,
+                        ErrorCode.MALFORMED_CHUNK,
+                        ErrorCode.NON_FINITE_SAMPLES),
                 errorCodes("bad"));
-        List<MixError> badErrors = errors().stream().filter(e -> "bad".equals(e.getMixId()))
-                .collect(Collectors.toList());
+        List<MixError> badErrors =
+                errors().stream().filter(e -> "bad".equals(e.getMixId())).collect(Collectors.toList());
         assertFalse(badErrors.get(0).getFatal());
         assertTrue(badErrors.get(4).getFatal());
         assertEquals("audio.chunks", badErrors.get(1).getTopic());
         assertEquals(7, badErrors.get(1).getStemIndex());
         assertEquals(SegmentKind.FAIL, out("bad").get(out("bad").size() - 1).getKind());
 
-        List<SegmentKind> goodKinds = out("good").stream().map(SegmentRecord::getKind).collect(Collectors.toList());
+        List<SegmentKind> goodKinds =
+                out("good").stream().map(SegmentRecord::getKind).collect(Collectors.toList());
         assertEquals(List.of(SegmentKind.START, SegmentKind.AUDIO, SegmentKind.AUDIO, SegmentKind.END), goodKinds);
         assertTrue(errorCodes("good").isEmpty());
 
@@ -383,7 +413,9 @@ class SegmentAlignerTest {
         assertTrue(harness.numKeyedStateEntries() > 0);
         harness.setProcessingTime(SETTINGS.unknownMixTimeoutMillis + 1);
         assertEquals(List.of(ErrorCode.UNKNOWN_MIX), errorCodes("ghost"));
-        assertTrue(errors().get(0).getMessage().startsWith("4 chunk(s)"), errors().get(0).getMessage());
+        assertTrue(
+                errors().get(0).getMessage().startsWith("4 chunk(s)"),
+                errors().get(0).getMessage());
         assertNothingLeft();
     }
 
@@ -402,8 +434,11 @@ class SegmentAlignerTest {
     @Test
     void registryEntriesTravelDownTheChain() throws Exception {
         List<SegmentRecord> reg = harness.extractOutputValues().stream()
-                .filter(r -> r.getKind() == SegmentKind.REGISTRY).collect(Collectors.toList());
-        assertEquals(TestRegistry.standard(), reg.stream().map(SegmentRecord::getRegistry).collect(Collectors.toList()));
+                .filter(r -> r.getKind() == SegmentKind.REGISTRY)
+                .collect(Collectors.toList());
+        assertEquals(
+                TestRegistry.standard(),
+                reg.stream().map(SegmentRecord::getRegistry).collect(Collectors.toList()));
     }
 
     /** A champion request starts with the champion of its league; unknown leagues and retired versions are refused. */
@@ -445,8 +480,12 @@ class SegmentAlignerTest {
         assertEquals(SegmentKind.START, out.get(0).getKind());
         assertEquals("fresh", out.get(0).getModels().get(0).getModelVersion());
         assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind(), "the chunks held meanwhile are all there");
-        assertEquals(1500, out.stream().filter(r -> r.getKind() == SegmentKind.AUDIO)
-                .mapToInt(SegmentRecord::getFrames).sum());
+        assertEquals(
+                1500,
+                out.stream()
+                        .filter(r -> r.getKind() == SegmentKind.AUDIO)
+                        .mapToInt(SegmentRecord::getFrames)
+                        .sum());
 
         send(Fixtures.request("never", SR, new int[] {1}, ModelSelections.version("ghost")));
         send(Fixtures.request("nowhere", SR, new int[] {1}, ModelSelections.champion("jazz")));

@@ -1,5 +1,9 @@
 package ai.aimix.operators.assembly;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.model.ModelOutput;
@@ -25,6 +29,11 @@ import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import ai.aimix.schema.internal.VariantModel;
 import ai.aimix.schema.internal.VariantParams;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -33,29 +42,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.Arrays;
-
 class MixAssemblyFunctionTest {
     static final int SR = 44100;
     static final int SEGMENT = 8192;
 
     static AssemblySettings settings(int threads) {
-        return new AssemblySettings(RenderSettings.builder(SR).segmentFrames(SEGMENT).rampFrames(1024).build(), threads);
+        return new AssemblySettings(
+                RenderSettings.builder(SR)
+                        .segmentFrames(SEGMENT)
+                        .rampFrames(1024)
+                        .build(),
+                threads);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> harness(int threads)
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                        new MixAssemblyFunction(settings(threads))), new Keys.Segment(), Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new MixAssemblyFunction(settings(threads))),
+                        new Keys.Segment(),
+                        Types.STRING);
         h.open();
         return h;
     }
@@ -84,15 +90,19 @@ class MixAssemblyFunctionTest {
         for (int i = 0; i < 3; i++) {
             audio[i] = Fixtures.stemAudio(frames, channels[i], SR, 10 + i);
         }
-        List<VariantModel> models = List.of(new VariantModel(Variant.A, "m1", false, "main"),
-                new VariantModel(Variant.B, "m2", false, "main"));
+        List<VariantModel> models = List.of(
+                new VariantModel(Variant.A, "m1", false, "main"), new VariantModel(Variant.B, "m2", false, "main"));
         SplittableRandom r = new SplittableRandom(3);
         int segments = (frames + SEGMENT - 1) / SEGMENT;
         float[][][][] schedules = new float[2][segments][3][];
 
         try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> h = harness(threads)) {
-            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "duel").setRequest(req)
-                    .setModels(models).setFirstSeenMillis(0).setTotalFrames((long) frames).build()));
+            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "duel")
+                    .setRequest(req)
+                    .setModels(models)
+                    .setFirstSeenMillis(0)
+                    .setTotalFrames((long) frames)
+                    .build()));
             for (int k = 0; k < segments; k++) {
                 int start = k * SEGMENT;
                 int n = Math.min(SEGMENT, frames - start);
@@ -103,19 +113,26 @@ class MixAssemblyFunctionTest {
                 List<VariantParams> params = new ArrayList<>();
                 for (int v = 0; v < 2; v++) {
                     float[] p = randomParams(r, 3);
-                    params.add(new VariantParams(models.get(v).getVariant(), models.get(v).getModelVersion(),
-                            FloatBytes.wrap(p), "CPU"));
+                    params.add(new VariantParams(
+                            models.get(v).getVariant(), models.get(v).getModelVersion(), FloatBytes.wrap(p), "CPU"));
                     for (int i = 0; i < 3; i++) {
                         schedules[v][k][i] = Arrays.copyOfRange(p, i * 7, i * 7 + 7);
                     }
                     schedules[v][k][1][ModelOutput.PAN.ordinal()] = -0.5f; // the override
                 }
-                h.processElement(new StreamRecord<>(Segments.base(SegmentKind.AUDIO, "duel").setSegmentIndex(k)
-                        .setStartFrame(start).setFrames(n).setLast(k == segments - 1).setAudio(seg)
-                        .setParams(params).setBatchSegments(3).build()));
+                h.processElement(new StreamRecord<>(Segments.base(SegmentKind.AUDIO, "duel")
+                        .setSegmentIndex(k)
+                        .setStartFrame(start)
+                        .setFrames(n)
+                        .setLast(k == segments - 1)
+                        .setAudio(seg)
+                        .setParams(params)
+                        .setBatchSegments(3)
+                        .build()));
                 assertEquals(1, h.numKeyedStateEntries());
             }
-            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.END, "duel").build()));
+            h.processElement(
+                    new StreamRecord<>(Segments.base(SegmentKind.END, "duel").build()));
             assertEquals(0, h.numKeyedStateEntries());
             assertEquals(0, h.numProcessingTimeTimers());
 
@@ -164,8 +181,18 @@ class MixAssemblyFunctionTest {
             assertEquals(MixStatus.COMPLETED, result.getStatus());
             assertEquals(frames, result.getFrames());
             assertEquals(2, result.getVariants().size());
-            assertEquals(segments, result.getVariants().get(1).getStems().get(0).getAutomation().size());
-            assertEquals(-0.5f, result.getVariants().get(0).getStems().get(1).getMean().getPan(), 1e-6f);
+            assertEquals(
+                    segments,
+                    result.getVariants()
+                            .get(1)
+                            .getStems()
+                            .get(0)
+                            .getAutomation()
+                            .size());
+            assertEquals(
+                    -0.5f,
+                    result.getVariants().get(0).getStems().get(1).getMean().getPan(),
+                    1e-6f);
             assertEquals(segments, result.getTimings().getBatchSegments().size());
             assertNotNull(result.getVariants().get(0).getIntegratedLufs());
             assertTrue(result.getVariants().get(0).getTruePeakDbtp() <= -1.0 + 0.5);
@@ -176,11 +203,18 @@ class MixAssemblyFunctionTest {
     void aFailureMidMixGivesAFailedResultAndClearsState() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> h = harness(1)) {
             MixRequest req = Fixtures.request("f", SR, 1);
-            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "f").setRequest(req)
-                    .setModels(List.of(new VariantModel(Variant.MAIN, "m1", false, "main"))).build()));
+            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "f")
+                    .setRequest(req)
+                    .setModels(List.of(new VariantModel(Variant.MAIN, "m1", false, "main")))
+                    .build()));
             assertEquals(1, h.numKeyedStateEntries());
-            MixError why = MixError.newBuilder().setMixId("f").setCode(ErrorCode.MISSING_CHUNK).setFatal(true)
-                    .setMessage("stem 0 awaits chunk 3").setOccurredAtMillis(1).build();
+            MixError why = MixError.newBuilder()
+                    .setMixId("f")
+                    .setCode(ErrorCode.MISSING_CHUNK)
+                    .setFatal(true)
+                    .setMessage("stem 0 awaits chunk 3")
+                    .setOccurredAtMillis(1)
+                    .build();
             h.processElement(new StreamRecord<>(Segments.fail("f", why, false, req)));
             assertEquals(0, h.numKeyedStateEntries());
             MixResult result = (MixResult) h.extractOutputValues().get(0).getPayload();

@@ -1,31 +1,30 @@
 package ai.aimix.operators.inference;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Segments;
 import ai.aimix.operators.testing.FakePredictor;
 import ai.aimix.operators.testing.TestRegistry;
-import ai.aimix.schema.RegistryEntry;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import ai.aimix.schema.internal.VariantModel;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchInferenceOperatorTest {
     OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> harness;
@@ -46,8 +45,8 @@ class BatchInferenceOperatorTest {
     OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> open(OperatorSubtaskState restore)
             throws Exception {
         operator = new BatchInferenceOperator(new InferenceSettings(4, 50), FakePredictor.factory());
-        OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> h = new OneInputStreamOperatorTestHarness<>(
-                operator);
+        OneInputStreamOperatorTestHarness<SegmentRecord, SegmentRecord> h =
+                new OneInputStreamOperatorTestHarness<>(operator);
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -79,8 +78,15 @@ class BatchInferenceOperatorTest {
             mel.add(FloatBytes.wrap(new float[MixNetArchitecture.MEL_BANDS * melFrames]));
             roles.add(s);
         }
-        return Segments.base(SegmentKind.AUDIO, mix).setSegmentIndex(k).setFrames(1024).setModels(models)
-                .setRoles(roles).setMel(mel).setMelBands(MixNetArchitecture.MEL_BANDS).setMelFrames(melFrames).build();
+        return Segments.base(SegmentKind.AUDIO, mix)
+                .setSegmentIndex(k)
+                .setFrames(1024)
+                .setModels(models)
+                .setRoles(roles)
+                .setMel(mel)
+                .setMelBands(MixNetArchitecture.MEL_BANDS)
+                .setMelFrames(melFrames)
+                .build();
     }
 
     void send(SegmentRecord r) throws Exception {
@@ -107,14 +113,17 @@ class BatchInferenceOperatorTest {
         assertTrue(out().isEmpty());
         send(audio("b", 1, 2, 128, "m1"));
         List<SegmentRecord> out = out();
-        assertEquals(List.of("a", "b", "c", "a", "b"), out.stream().map(SegmentRecord::getMixId)
-                .collect(Collectors.toList()));
+        assertEquals(
+                List.of("a", "b", "c", "a", "b"),
+                out.stream().map(SegmentRecord::getMixId).collect(Collectors.toList()));
         // one ORT run per (version, frame count): 3 + 2 stems at 127 frames, 3 + 2 at 128
         assertEquals(List.of("m1:5x127", "m1:5x128"), FakePredictor.CALLS);
         for (SegmentRecord r : out) {
             if (r.getKind() == SegmentKind.AUDIO) {
                 assertEquals(1, r.getParams().size());
-                assertEquals(r.getMel().size() * ModelOutput.COUNT, FloatBytes.count(r.getParams().get(0).getValues()));
+                assertEquals(
+                        r.getMel().size() * ModelOutput.COUNT,
+                        FloatBytes.count(r.getParams().get(0).getValues()));
                 assertEquals(4, r.getBatchSegments());
             }
         }
@@ -138,8 +147,9 @@ class BatchInferenceOperatorTest {
         assertEquals(2, operator.waiting());
         harness.prepareSnapshotPreBarrier(1L);
         assertEquals(0, operator.waiting());
-        assertEquals(List.of(SegmentKind.AUDIO, SegmentKind.END), out().stream().map(SegmentRecord::getKind)
-                .collect(Collectors.toList()));
+        assertEquals(
+                List.of(SegmentKind.AUDIO, SegmentKind.END),
+                out().stream().map(SegmentRecord::getKind).collect(Collectors.toList()));
         harness.snapshot(1L, 1L);
     }
 
@@ -170,8 +180,9 @@ class BatchInferenceOperatorTest {
         send(audio("bad", 1, 1, 128, "broken"));
         send(audio("good", 1, 1, 128, "m1"));
         List<SegmentRecord> out = out();
-        assertEquals(List.of("bad:FAIL", "good:AUDIO", "good:AUDIO"), out.stream()
-                .map(r -> r.getMixId() + ":" + r.getKind()).collect(Collectors.toList()));
+        assertEquals(
+                List.of("bad:FAIL", "good:AUDIO", "good:AUDIO"),
+                out.stream().map(r -> r.getMixId() + ":" + r.getKind()).collect(Collectors.toList()));
         assertEquals(ErrorCode.MODEL_FAILURE, out.get(0).getFailure().getCode());
         assertEquals(1, harness.getSideOutput(BatchInferenceOperator.ERRORS).size());
         // the rest of the failed mix is dropped, its END included
@@ -189,11 +200,13 @@ class BatchInferenceOperatorTest {
         send(audio("nan-mix", 1, 2, 128, "nan"));
         send(audio("good", 1, 1, 128, "m1"));
         List<SegmentRecord> out = out();
-        assertEquals(List.of("nan-mix:FAIL", "good:AUDIO", "good:AUDIO"), out.stream()
-                .map(r -> r.getMixId() + ":" + r.getKind()).collect(Collectors.toList()));
+        assertEquals(
+                List.of("nan-mix:FAIL", "good:AUDIO", "good:AUDIO"),
+                out.stream().map(r -> r.getMixId() + ":" + r.getKind()).collect(Collectors.toList()));
         assertEquals(ErrorCode.MODEL_FAILURE, out.get(0).getFailure().getCode());
         assertTrue(out.get(0).getFailure().getFatal());
-        assertTrue(out.get(0).getFailure().getMessage().contains("predicted NaN for PAN of stem 0 in segment 0"),
+        assertTrue(
+                out.get(0).getFailure().getMessage().contains("predicted NaN for PAN of stem 0 in segment 0"),
                 out.get(0).getFailure().getMessage());
     }
 
@@ -213,8 +226,12 @@ class BatchInferenceOperatorTest {
         FakePredictor.NOT_READY.remove("m2");
         send(audio("long", 2, 1, 64, "champion"));
         harness.setProcessingTime(300);
-        assertEquals(List.of("m1", "m1", "m2"), out().stream().filter(r -> r.getKind() == SegmentKind.AUDIO)
-                .map(r -> r.getParams().get(0).getModelVersion()).collect(Collectors.toList()));
+        assertEquals(
+                List.of("m1", "m1", "m2"),
+                out().stream()
+                        .filter(r -> r.getKind() == SegmentKind.AUDIO)
+                        .map(r -> r.getParams().get(0).getModelVersion())
+                        .collect(Collectors.toList()));
         // a champion that fails to load is never switched to
         FakePredictor.LOAD_FAILURES.put("m3", "sha256 mismatch");
         registry(TestRegistry.champion("main", "m3"));

@@ -1,5 +1,7 @@
 package ai.aimix.operators.mel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.aimix.dsp.spectral.Decibels;
 import ai.aimix.dsp.spectral.MelFilterbank;
 import ai.aimix.dsp.spectral.PadMode;
@@ -11,19 +13,16 @@ import ai.aimix.operators.testing.Fixtures;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import org.junit.jupiter.api.Test;
 
 class LogMelFunctionTest {
 
@@ -38,22 +37,29 @@ class LogMelFunctionTest {
         float[] a = Fixtures.stemAudio(frames, 2, sr, 1);
         float[] b = Fixtures.stemAudio(frames, 1, sr, 2);
         try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, SegmentRecord> h =
-                     new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                             new LogMelFunction(new MelSettings(2048, 512, 64, threads))), new Keys.Segment(),
-                             Types.STRING)) {
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new LogMelFunction(new MelSettings(2048, 512, 64, threads))),
+                        new Keys.Segment(),
+                        Types.STRING)) {
             h.open();
-            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "m").setRequest(req).build()));
+            h.processElement(new StreamRecord<>(
+                    Segments.base(SegmentKind.START, "m").setRequest(req).build()));
             for (int k = 0; k * segment < frames; k++) {
                 int n = Math.min(segment, frames - k * segment);
                 List<ByteBuffer> audio = new ArrayList<>();
                 audio.add(FloatBytes.wrap(a, 2 * k * segment, 2 * n));
                 audio.add(FloatBytes.wrap(b, k * segment, n));
-                h.processElement(new StreamRecord<>(Segments.base(SegmentKind.AUDIO, "m").setSegmentIndex(k)
-                        .setFrames(n).setLast(k * segment + n == frames).setAudio(audio).setRoles(List.of(0, 1))
+                h.processElement(new StreamRecord<>(Segments.base(SegmentKind.AUDIO, "m")
+                        .setSegmentIndex(k)
+                        .setFrames(n)
+                        .setLast(k * segment + n == frames)
+                        .setAudio(audio)
+                        .setRoles(List.of(0, 1))
                         .build()));
             }
             assertEquals(1, h.numKeyedStateEntries());
-            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.END, "m").build()));
+            h.processElement(
+                    new StreamRecord<>(Segments.base(SegmentKind.END, "m").build()));
             assertEquals(0, h.numKeyedStateEntries());
 
             List<SegmentRecord> out = h.extractOutputValues();
@@ -62,8 +68,10 @@ class LogMelFunctionTest {
             for (int i = 0; i < frames; i++) {
                 monoA[i] = (a[2 * i] + a[2 * i + 1]) * 0.5f;
             }
-            float[][][] whole = {Stft.melPower(monoA, 2048, 512, PadMode.CONSTANT, bank),
-                Stft.melPower(b, 2048, 512, PadMode.CONSTANT, bank)};
+            float[][][] whole = {
+                Stft.melPower(monoA, 2048, 512, PadMode.CONSTANT, bank),
+                Stft.melPower(b, 2048, 512, PadMode.CONSTANT, bank)
+            };
             int total = Stft.frameCount(frames, 512);
             int t0 = 0;
             for (SegmentRecord s : out) {
@@ -88,15 +96,20 @@ class LogMelFunctionTest {
     @Test
     void failureClearsStateAndLaterSegmentsAreDropped() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, SegmentRecord> h =
-                     new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                             new LogMelFunction(MelSettings.defaults())), new Keys.Segment(), Types.STRING)) {
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new LogMelFunction(MelSettings.defaults())),
+                        new Keys.Segment(),
+                        Types.STRING)) {
             h.open();
             h.processElement(new StreamRecord<>(Segments.base(SegmentKind.START, "f")
-                    .setRequest(Fixtures.request("f", 44100, 1)).build()));
+                    .setRequest(Fixtures.request("f", 44100, 1))
+                    .build()));
             h.processElement(new StreamRecord<>(Segments.fail("f", null, false, null)));
             assertEquals(0, h.numKeyedStateEntries());
-            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.AUDIO, "f").setFrames(10)
-                    .setAudio(List.of(FloatBytes.wrap(new float[10]))).build()));
+            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.AUDIO, "f")
+                    .setFrames(10)
+                    .setAudio(List.of(FloatBytes.wrap(new float[10])))
+                    .build()));
             assertEquals(2, h.extractOutputValues().size());
         }
     }

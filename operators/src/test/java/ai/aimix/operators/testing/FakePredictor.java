@@ -5,7 +5,6 @@ import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.operators.inference.ParameterPredictor;
 import ai.aimix.operators.inference.PredictorFactory;
 import ai.aimix.schema.ModelDescriptor;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +42,9 @@ public final class FakePredictor implements ParameterPredictor {
         CALLS.add(version + ":" + batch.rows() + "x" + batch.frames());
         float[] out = new float[batch.rows() * ModelOutput.COUNT];
         float[] neutral = ModelOutput.neutralVector();
-        float gain = version.equals("m1") || version.equals("nan") ? 0f : -Float.parseFloat("0" + version.replaceAll("[^0-9.]", ""));
+        float gain = version.equals("m1") || version.equals("nan")
+                ? 0f
+                : -Float.parseFloat("0" + version.replaceAll("[^0-9.]", ""));
         for (int r = 0; r < batch.rows(); r++) {
             System.arraycopy(neutral, 0, out, r * ModelOutput.COUNT, ModelOutput.COUNT);
             out[r * ModelOutput.COUNT + ModelOutput.GAIN_DB.ordinal()] = gain;
@@ -70,8 +71,7 @@ public final class FakePredictor implements ParameterPredictor {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     public static PredictorFactory factory() {
         return FakePredictor::new;

@@ -1,17 +1,15 @@
 package ai.aimix.operators.testing;
 
-import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.MixRequest;
-import ai.aimix.schema.ModelMode;
 import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemRole;
 import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.codec.Checksums;
+import ai.aimix.schema.codec.ModelSelections;
 import ai.aimix.schema.codec.Pcm;
 import ai.aimix.schema.internal.InboundRecord;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +17,7 @@ import java.util.SplittableRandom;
 
 /** Requests, stems and chunk streams for operator and job tests. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static MixRequest request(String mixId, int sampleRate, int[] channels, ModelSelection model) {
         List<StemSpec> stems = new ArrayList<>();
@@ -64,8 +61,12 @@ public final class Fixtures {
         for (int i = 0; i < frames; i++) {
             double t = (double) i / sampleRate;
             double env = 0.6 + 0.4 * Math.sin(2 * Math.PI * 0.5 * t + seed);
-            double v = level * env * (Math.sin(2 * Math.PI * f0 * t) + 0.5 * Math.sin(2 * Math.PI * 2 * f0 * t)
-                    + 0.25 * Math.sin(2 * Math.PI * 3 * f0 * t)) + 0.01 * (2 * r.nextDouble() - 1);
+            double v = level
+                            * env
+                            * (Math.sin(2 * Math.PI * f0 * t)
+                                    + 0.5 * Math.sin(2 * Math.PI * 2 * f0 * t)
+                                    + 0.25 * Math.sin(2 * Math.PI * 3 * f0 * t))
+                    + 0.01 * (2 * r.nextDouble() - 1);
             for (int c = 0; c < channels; c++) {
                 x[i * channels + c] = (float) (v * (c == 0 ? 1.0 : 0.8));
             }
@@ -73,16 +74,31 @@ public final class Fixtures {
         return x;
     }
 
-    public static AudioChunk chunk(String mixId, int stem, long seq, int sampleRate, int channels,
-                                   SampleEncoding enc, float[] samples, int fromFrame, int frames, boolean last) {
+    public static AudioChunk chunk(
+            String mixId,
+            int stem,
+            long seq,
+            int sampleRate,
+            int channels,
+            SampleEncoding enc,
+            float[] samples,
+            int fromFrame,
+            int frames,
+            boolean last) {
         ByteBuffer data = Pcm.encode(samples, fromFrame * channels, frames * channels, enc);
-        return new AudioChunk(mixId, stem, seq, sampleRate, channels, enc, data, last, Checksums.crc32c(data),
-                token(mixId));
+        return new AudioChunk(
+                mixId, stem, seq, sampleRate, channels, enc, data, last, Checksums.crc32c(data), token(mixId));
     }
 
     /** All chunks of a stem, {@code chunkFrames} frames each, the last flagged. */
-    public static List<AudioChunk> chunks(String mixId, int stem, int sampleRate, int channels, SampleEncoding enc,
-                                          float[] samples, int chunkFrames) {
+    public static List<AudioChunk> chunks(
+            String mixId,
+            int stem,
+            int sampleRate,
+            int channels,
+            SampleEncoding enc,
+            float[] samples,
+            int chunkFrames) {
         int frames = samples.length / channels;
         List<AudioChunk> out = new ArrayList<>();
         long seq = 0;
@@ -113,12 +129,22 @@ public final class Fixtures {
     private static long offset;
 
     public static InboundRecord inbound(MixRequest request) {
-        return InboundRecord.newBuilder().setTopic("mix.requests").setPartition(0).setOffset(offset++)
-                .setKey(request.getMixId()).setRequest(request).build();
+        return InboundRecord.newBuilder()
+                .setTopic("mix.requests")
+                .setPartition(0)
+                .setOffset(offset++)
+                .setKey(request.getMixId())
+                .setRequest(request)
+                .build();
     }
 
     public static InboundRecord inbound(AudioChunk chunk) {
-        return InboundRecord.newBuilder().setTopic("audio.chunks").setPartition(0).setOffset(offset++)
-                .setKey(chunk.getMixId()).setChunk(chunk).build();
+        return InboundRecord.newBuilder()
+                .setTopic("audio.chunks")
+                .setPartition(0)
+                .setOffset(offset++)
+                .setKey(chunk.getMixId())
+                .setChunk(chunk)
+                .build();
     }
 }

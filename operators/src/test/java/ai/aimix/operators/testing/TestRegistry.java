@@ -11,15 +11,13 @@ import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.ParameterRange;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.TensorSpec;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Registry entries for operator tests, without files (the fake predictor never loads bytes). */
 public final class TestRegistry {
-    private TestRegistry() {
-    }
+    private TestRegistry() {}
 
     public static ModelDescriptor model(String id) {
         return model(id, ModelStatus.CANDIDATE, ModelFormat.CURRENT.number());

@@ -1,5 +1,8 @@
 package ai.aimix.operators.tournament;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
@@ -12,6 +15,11 @@ import ai.aimix.schema.Standings;
 import ai.aimix.schema.internal.EvolutionInput;
 import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.tournament.Evolution;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -20,15 +28,6 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The league evolution function on Flink's keyed-broadcast harness: founding, retry, restore, leagues that do not evolve. */
 class EvolutionFunctionTest {
     static final KeySelector<EvolutionInput, String> LEAGUE = EvolutionFunction::league;
@@ -36,8 +35,13 @@ class EvolutionFunctionTest {
     static KeyedBroadcastOperatorTestHarness<String, EvolutionInput, RegistryEntry, TournamentOutbound> harness(
             Path store, Set<String> leagues) throws Exception {
         EvolutionFunction f = new EvolutionFunction(new Evolution.Settings(), store.toString(), leagues, 1_000);
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(f,
-                List.of(EvolutionFunction.REGISTRY)), LEAGUE, Types.STRING, 1, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(f, List.of(EvolutionFunction.REGISTRY)),
+                LEAGUE,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     /** The registry entries that make mixnet-v1 champion of league "sim". */
@@ -50,12 +54,20 @@ class EvolutionFunctionTest {
     }
 
     static ChampionAlias alias(List<RegistryEntry> entries) {
-        return entries.stream().map(RegistryEntry::getPayload).filter(p -> p instanceof ChampionAlias)
-                .map(p -> (ChampionAlias) p).filter(a -> a.getLeague().equals("sim")).findFirst().orElseThrow();
+        return entries.stream()
+                .map(RegistryEntry::getPayload)
+                .filter(p -> p instanceof ChampionAlias)
+                .map(p -> (ChampionAlias) p)
+                .filter(a -> a.getLeague().equals("sim"))
+                .findFirst()
+                .orElseThrow();
     }
 
     static List<EvolutionEvent> events(List<TournamentOutbound> out) {
-        return out.stream().map(TournamentOutbound::getEvolution).filter(e -> e != null).collect(Collectors.toList());
+        return out.stream()
+                .map(TournamentOutbound::getEvolution)
+                .filter(e -> e != null)
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -76,7 +88,9 @@ class EvolutionFunctionTest {
             }
             h.setProcessingTime(1_000);
             List<TournamentOutbound> out = h.extractOutputValues();
-            children = out.stream().map(TournamentOutbound::getRegistry).filter(e -> e != null)
+            children = out.stream()
+                    .map(TournamentOutbound::getRegistry)
+                    .filter(e -> e != null)
                     .collect(Collectors.toList());
             assertEquals(4, children.size(), "four children published");
             EvolutionEvent founded = events(out).get(0);

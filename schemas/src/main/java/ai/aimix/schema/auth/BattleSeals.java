@@ -2,10 +2,6 @@ package ai.aimix.schema.auth;
 
 import ai.aimix.schema.Battle;
 import ai.aimix.schema.VoteOutcome;
-
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,6 +12,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Sealed attention checks: a battle's expected verdict (or that it has none) travels encrypted in the battle itself,
@@ -34,8 +33,7 @@ public final class BattleSeals {
     /** Plaintext byte of "no expected verdict"; a verdict is 1 + its ordinal. */
     private static final byte NONE = 0;
 
-    private BattleSeals() {
-    }
+    private BattleSeals() {}
 
     /** Why a seal does not open. */
     public static final class BrokenSeal extends Exception {
@@ -51,7 +49,10 @@ public final class BattleSeals {
      * expected}), else none; {@code expectedOutcome} stays null (the answer never travels in the clear).
      */
     public static Battle sealed(TournamentKeys keys, Battle battle, VoteOutcome expected) {
-        return Battle.newBuilder(battle).setExpectedOutcome(null).setCheck(seal(keys, battle, expected)).build();
+        return Battle.newBuilder(battle)
+                .setExpectedOutcome(null)
+                .setCheck(seal(keys, battle, expected))
+                .build();
     }
 
     /** The seal of {@code battle} (its {@code check} and {@code expectedOutcome} aside). */
@@ -63,7 +64,8 @@ public final class BattleSeals {
         byte[] sealed = cipher(Cipher.ENCRYPT_MODE, keys, id, nonce, associatedData(battle), plain);
         byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + sealed.length);
         System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
-        return VERSION + "." + id + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        return VERSION + "." + id + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 
     /** The expected verdict inside a battle's seal (empty: not an attention check). */
@@ -90,8 +92,13 @@ public final class BattleSeals {
         }
         byte[] plain;
         try {
-            plain = cipher(Cipher.DECRYPT_MODE, keys, parts[1], Arrays.copyOf(all, NONCE_BYTES),
-                    associatedData(battle), Arrays.copyOfRange(all, NONCE_BYTES, all.length));
+            plain = cipher(
+                    Cipher.DECRYPT_MODE,
+                    keys,
+                    parts[1],
+                    Arrays.copyOf(all, NONCE_BYTES),
+                    associatedData(battle),
+                    Arrays.copyOfRange(all, NONCE_BYTES, all.length));
         } catch (IllegalStateException e) {
             throw new BrokenSeal("the battle's seal does not open with its key (forged, made for another battle, or "
                     + "the battle was changed)");
@@ -109,8 +116,9 @@ public final class BattleSeals {
     static byte[] associatedData(Battle b) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            for (String s : new String[] {b.getBattleId(), b.getLeague(), b.getSongId(), b.getMixId(), b.getModelA(),
-                b.getModelB()}) {
+            for (String s : new String[] {
+                b.getBattleId(), b.getLeague(), b.getSongId(), b.getMixId(), b.getModelA(), b.getModelB()
+            }) {
                 string(out, s);
             }
             out.writeLong(b.getAudioMillis());
@@ -133,8 +141,8 @@ public final class BattleSeals {
         out.write(utf8);
     }
 
-    private static byte[] cipher(int mode, TournamentKeys keys, String keyId, byte[] nonce, byte[] associated,
-                                 byte[] input) {
+    private static byte[] cipher(
+            int mode, TournamentKeys keys, String keyId, byte[] nonce, byte[] associated, byte[] input) {
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(mode, new SecretKeySpec(keys.subkey(keyId, PURPOSE), "AES"), new GCMParameterSpec(TAG_BITS, nonce));

@@ -1,7 +1,5 @@
 package ai.aimix.schema.auth;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The secrets the tournament job shares with whoever authenticates listeners and schedules battles (the gateway; in
@@ -24,6 +24,7 @@ public final class TournamentKeys implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Fewest secret bytes accepted. */
     public static final int MIN_SECRET_BYTES = 32;
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -100,9 +101,11 @@ public final class TournamentKeys implements Serializable {
      */
     byte[] mac(String id, String purpose, byte[] data) {
         return macs().computeIfAbsent(id + "\n" + purpose, k -> {
-            byte[] subkey = subkey(id, purpose);
-            return ThreadLocal.withInitial(() -> keyed(subkey));
-        }).get().doFinal(data);
+                    byte[] subkey = subkey(id, purpose);
+                    return ThreadLocal.withInitial(() -> keyed(subkey));
+                })
+                .get()
+                .doFinal(data);
     }
 
     private Map<String, ThreadLocal<Mac>> macs() {

@@ -1,7 +1,6 @@
 package ai.aimix.schema.auth;
 
 import ai.aimix.schema.Vote;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -17,14 +16,13 @@ public final class VoterTokens {
     static final String PURPOSE = "voter token v1";
     private static final String VERSION = "v1";
 
-    private VoterTokens() {
-    }
+    private VoterTokens() {}
 
     /** The token of {@code vote} (its own token field is ignored), signed with the signing key. */
     public static String sign(TournamentKeys keys, Vote vote) {
         String id = keys.signingId();
-        return VERSION + "." + id + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                keys.mac(id, PURPOSE, canonical(vote)));
+        return VERSION + "." + id + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(keys.mac(id, PURPOSE, canonical(vote)));
     }
 
     /** A copy of {@code vote} carrying its token. */
@@ -52,13 +50,15 @@ public final class VoterTokens {
             return "the voter token is malformed";
         }
         byte[] expected = keys.mac(parts[1], PURPOSE, canonical(vote));
-        return MessageDigest.isEqual(expected, given) ? null
+        return MessageDigest.isEqual(expected, given)
+                ? null
                 : "the voter token does not match this vote (another voter, battle, outcome or listening time)";
     }
 
     /** The signed fields, one per line (ids hold no control characters, so the lines cannot be confused). */
     static byte[] canonical(Vote v) {
         return ("aimix vote v1\n" + v.getBattleId() + "\n" + v.getVoterId() + "\n" + v.getOutcome() + "\n"
-                + v.getListenedMillis() + "\n" + v.getVotedAtMillis()).getBytes(StandardCharsets.UTF_8);
+                        + v.getListenedMillis() + "\n" + v.getVotedAtMillis())
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

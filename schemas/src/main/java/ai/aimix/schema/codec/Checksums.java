@@ -5,8 +5,7 @@ import java.util.zip.CRC32C;
 
 /** The checksum carried by audio chunks: CRC-32C (Castagnoli) of the data bytes, unsigned. */
 public final class Checksums {
-    private Checksums() {
-    }
+    private Checksums() {}
 
     public static long crc32c(ByteBuffer data) {
         CRC32C crc = new CRC32C();

@@ -1,13 +1,13 @@
 package ai.aimix.schema.codec;
 
 import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.Battle;
+import ai.aimix.schema.EvolutionEvent;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixResult;
-import ai.aimix.schema.Battle;
-import ai.aimix.schema.EvolutionEvent;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.TournamentError;
@@ -40,15 +40,10 @@ public final class Contract {
     public static final String TOURNAMENT_EVOLUTION = "tournament.evolution";
     public static final ContractCodec<Battle> BATTLE = new ContractCodec<>(Battle.class);
     public static final ContractCodec<Vote> VOTE = new ContractCodec<>(Vote.class);
-    public static final ContractCodec<Standings> STANDINGS =
-            new ContractCodec<>(Standings.class);
-    public static final ContractCodec<TournamentError> TOURNAMENT_ERROR =
-            new ContractCodec<>(TournamentError.class);
-    public static final ContractCodec<EvolutionEvent> EVOLUTION =
-            new ContractCodec<>(EvolutionEvent.class);
-    public static final ContractCodec<RegistryEntry> REGISTRY =
-            new ContractCodec<>(RegistryEntry.class);
+    public static final ContractCodec<Standings> STANDINGS = new ContractCodec<>(Standings.class);
+    public static final ContractCodec<TournamentError> TOURNAMENT_ERROR = new ContractCodec<>(TournamentError.class);
+    public static final ContractCodec<EvolutionEvent> EVOLUTION = new ContractCodec<>(EvolutionEvent.class);
+    public static final ContractCodec<RegistryEntry> REGISTRY = new ContractCodec<>(RegistryEntry.class);
 
-    private Contract() {
-    }
+    private Contract() {}
 }

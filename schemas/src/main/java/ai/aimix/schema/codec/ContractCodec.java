@@ -1,19 +1,18 @@
 package ai.aimix.schema.codec;
 
 import ai.aimix.schema.ErrorCode;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificRecordBase;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * Avro single-object encoding (magic {@code C3 01}, the schema's 64-bit CRC-64-AVRO fingerprint, then the
@@ -35,6 +34,7 @@ public final class ContractCodec<T extends SpecificRecordBase> {
     private final BinaryMessageDecoder<T> decoder;
     /** Writer schemas this codec reads, by CRC-64-AVRO fingerprint: the current one and every recorded one. */
     private final Map<Long, Schema> writers = new LinkedHashMap<>();
+
     private final DatumBounds bounds = new DatumBounds();
 
     public ContractCodec(Class<T> type) {
@@ -71,29 +71,36 @@ public final class ContractCodec<T extends SpecificRecordBase> {
 
     public T decode(byte[] bytes) throws DecodeException {
         if (bytes == null || bytes.length == 0) {
-            throw new DecodeException(ErrorCode.UNDECODABLE, "empty value, expected a single-object encoded "
-                    + schema.getName(), null);
+            throw new DecodeException(
+                    ErrorCode.UNDECODABLE, "empty value, expected a single-object encoded " + schema.getName(), null);
         }
         if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
-            throw new DecodeException(ErrorCode.UNDECODABLE, "not Avro single-object encoding (bad header) for "
-                    + schema.getName(), null);
+            throw new DecodeException(
+                    ErrorCode.UNDECODABLE,
+                    "not Avro single-object encoding (bad header) for " + schema.getName(),
+                    null);
         }
         Schema writer = writers.get(fingerprint(bytes));
         if (writer == null) {
-            throw new DecodeException(ErrorCode.UNKNOWN_SCHEMA, "schema fingerprint " + fingerprintOf(bytes)
-                    + " is not a known version of " + schema.getName(), null);
+            throw new DecodeException(
+                    ErrorCode.UNKNOWN_SCHEMA,
+                    "schema fingerprint " + fingerprintOf(bytes) + " is not a known version of " + schema.getName(),
+                    null);
         }
         try {
             bounds.check(writer, bytes, HEADER_BYTES);
         } catch (DatumBounds.Violation e) {
-            throw new DecodeException(ErrorCode.UNDECODABLE, "corrupt " + schema.getName() + " datum: "
-                    + e.getMessage(), e);
+            throw new DecodeException(
+                    ErrorCode.UNDECODABLE, "corrupt " + schema.getName() + " datum: " + e.getMessage(), e);
         }
         try {
             return decoder.decode(bytes);
         } catch (IOException | RuntimeException e) {
-            throw new DecodeException(ErrorCode.UNDECODABLE, "corrupt " + schema.getName() + " datum: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            throw new DecodeException(
+                    ErrorCode.UNDECODABLE,
+                    "corrupt " + schema.getName() + " datum: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    e);
         }
     }
 

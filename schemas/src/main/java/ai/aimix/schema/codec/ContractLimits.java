@@ -22,14 +22,14 @@ public final class ContractLimits {
     public static final int MAX_ID_LENGTH = 200;
     /** Shortest and longest upload token, characters (printable ASCII). */
     public static final int MIN_TOKEN_LENGTH = 16;
+
     public static final int MAX_TOKEN_LENGTH = 128;
     /** Deepest nesting of records, unions, arrays and maps in a datum (the contract's schemas use fewer than 10). */
     static final int MAX_NESTING = 32;
     /** Collection items every record may hold regardless of its size. */
     static final int BASE_ITEMS = 4096;
 
-    private ContractLimits() {
-    }
+    private ContractLimits() {}
 
     /**
      * The most array and map items, all collections together, a datum of {@code bytes} bytes may hold: 4,096 plus

@@ -1,9 +1,8 @@
 package ai.aimix.schema.codec;
 
-import org.apache.avro.Schema;
-
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.apache.avro.Schema;
 
 /**
  * Checks an Avro binary datum against its writer schema without building anything: every length prefix, item count,
@@ -20,6 +19,7 @@ final class DatumBounds {
     private static final Schema STRING = Schema.create(Schema.Type.STRING);
     /** Path names of an array's item and a map's key (compared by identity). */
     private static final String ITEM = new String("[]");
+
     private static final String KEY = new String("{key}");
     private final Map<Schema, Integer> minSizes = new IdentityHashMap<>();
 
@@ -73,8 +73,8 @@ final class DatumBounds {
                     throw new Violation(c.where() + ": negative length " + length);
                 }
                 if (length > c.remaining()) {
-                    throw new Violation(c.where() + " declares " + length + " bytes but only " + c.remaining()
-                            + " follow");
+                    throw new Violation(
+                            c.where() + " declares " + length + " bytes but only " + c.remaining() + " follow");
                 }
                 c.pos += (int) length;
                 return;
@@ -84,14 +84,15 @@ final class DatumBounds {
             case ENUM:
                 int symbol = c.readInt();
                 if (symbol < 0 || symbol >= s.getEnumSymbols().size()) {
-                    throw new Violation(c.where() + ": enum index " + symbol + " of " + s.getEnumSymbols().size()
-                            + " symbols");
+                    throw new Violation(c.where() + ": enum index " + symbol + " of "
+                            + s.getEnumSymbols().size() + " symbols");
                 }
                 return;
             case UNION:
                 int branch = c.readInt();
                 if (branch < 0 || branch >= s.getTypes().size()) {
-                    throw new Violation(c.where() + ": union branch " + branch + " of " + s.getTypes().size());
+                    throw new Violation(c.where() + ": union branch " + branch + " of "
+                            + s.getTypes().size());
                 }
                 walk(s.getTypes().get(branch), c, depth + 1);
                 return;
@@ -129,14 +130,14 @@ final class DatumBounds {
                 count = -count;
                 blockBytes = c.readLong();
                 if (blockBytes < 0 || blockBytes > c.remaining()) {
-                    throw new Violation(c.where() + ": block size " + blockBytes + " with " + c.remaining()
-                            + " bytes left");
+                    throw new Violation(
+                            c.where() + ": block size " + blockBytes + " with " + c.remaining() + " bytes left");
                 }
             }
             int blockStart = c.pos;
             if (minItem > 0 && count > c.remaining() / minItem) {
-                throw new Violation(c.where() + " declares " + count + " items but only " + c.remaining()
-                        + " bytes follow");
+                throw new Violation(
+                        c.where() + " declares " + count + " items but only " + c.remaining() + " bytes follow");
             }
             if (count > c.itemsLeft) {
                 throw new Violation(c.where() + " declares " + count + " items; a record of " + c.bytes.length
@@ -207,6 +208,7 @@ final class DatumBounds {
 
         /** Where the walk is, as names (fields, {@link #ITEM}, {@link #KEY}): built into a path only for a message. */
         private final String[] names = new String[ContractLimits.MAX_NESTING + 2];
+
         private int depth;
 
         Cursor(byte[] bytes, int pos, long itemBudget, String root) {

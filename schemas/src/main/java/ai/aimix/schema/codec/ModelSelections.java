@@ -5,8 +5,7 @@ import ai.aimix.schema.ModelSelection;
 
 /** The model selections a request can make. */
 public final class ModelSelections {
-    private ModelSelections() {
-    }
+    private ModelSelections() {}
 
     /** The champion of the main league. */
     public static ModelSelection champion() {

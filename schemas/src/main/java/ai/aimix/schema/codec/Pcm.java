@@ -1,7 +1,6 @@
 package ai.aimix.schema.codec;
 
 import ai.aimix.schema.SampleEncoding;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -9,8 +8,7 @@ import java.nio.ByteOrder;
 public final class Pcm {
     private static final float S16_SCALE = 32768f;
 
-    private Pcm() {
-    }
+    private Pcm() {}
 
     public static int bytesPerSample(SampleEncoding encoding) {
         return encoding == SampleEncoding.PCM_S16LE ? 2 : 4;
@@ -26,8 +24,8 @@ public final class Pcm {
     }
 
     /** Decodes {@code count} samples starting at sample {@code fromSample} into {@code dst[dstOffset..]}. */
-    public static void decode(ByteBuffer data, SampleEncoding encoding, int fromSample, float[] dst, int dstOffset,
-                              int count) {
+    public static void decode(
+            ByteBuffer data, SampleEncoding encoding, int fromSample, float[] dst, int dstOffset, int count) {
         ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int base = b.position();
         if (encoding == SampleEncoding.PCM_S16LE) {

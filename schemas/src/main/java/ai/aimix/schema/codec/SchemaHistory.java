@@ -1,7 +1,5 @@
 package ai.aimix.schema.codec;
 
-import org.apache.avro.Schema;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 
 /**
  * Every released version of a record schema, kept as {@code avro-history/<full name>/v1.avsc, v2.avsc, ...}
@@ -37,8 +36,7 @@ public final class SchemaHistory {
 
     private static final Map<String, List<Schema>> CACHE = new ConcurrentHashMap<>();
 
-    private SchemaHistory() {
-    }
+    private SchemaHistory() {}
 
     /** The recorded versions of a schema, oldest first; empty when none are recorded. */
     public static List<Schema> versions(String fullName) {

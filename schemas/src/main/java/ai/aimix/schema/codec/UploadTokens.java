@@ -12,8 +12,7 @@ import java.util.HexFormat;
 public final class UploadTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private UploadTokens() {
-    }
+    private UploadTokens() {}
 
     /** A new token. */
     public static String random() {
@@ -27,6 +26,7 @@ public final class UploadTokens {
         if (expected == null || actual == null) {
             return expected == null && actual == null;
         }
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }
 }

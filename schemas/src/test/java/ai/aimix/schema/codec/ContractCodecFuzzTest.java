@@ -4,6 +4,14 @@ import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.testing.Allocation;
 import ai.aimix.schema.testing.Fuzz;
 import ai.aimix.schema.testing.Mutation;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -13,15 +21,6 @@ import org.apache.avro.util.RandomData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Fuzzing of the contract's decoders (issue 14): records of every contract type, written with every released version
@@ -35,11 +34,11 @@ import java.util.SplittableRandom;
 class ContractCodecFuzzTest {
     /** Allocation allowed per decode: this many times the input, plus a fixed amount for the decoder's own objects. */
     static final long BYTES_PER_INPUT_BYTE = 32;
+
     static final long FIXED_BYTES = 64 << 10;
 
     /** A codec per tracked contract type and the writer schemas it reads (current and historical). */
-    record Target(ContractCodec<SpecificRecordBase> codec, List<Schema> writers) {
-    }
+    record Target(ContractCodec<SpecificRecordBase> codec, List<Schema> writers) {}
 
     static final List<Target> TARGETS = targets();
 
@@ -79,7 +78,8 @@ class ContractCodecFuzzTest {
     /** A valid encoding of a random record of {@code t}'s {@code version}-th writer schema. */
     static byte[] valid(Target t, int version, long seed) {
         Schema writer = t.writers().get(version);
-        GenericRecord datum = (GenericRecord) new RandomData(writer, 1, seed).iterator().next();
+        GenericRecord datum =
+                (GenericRecord) new RandomData(writer, 1, seed).iterator().next();
         try {
             ByteBuffer b = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode(datum);
             byte[] bytes = new byte[b.remaining()];
@@ -131,14 +131,16 @@ class ContractCodecFuzzTest {
         long allocated = Allocation.ofThisThread() - before;
         long bound = BYTES_PER_INPUT_BYTE * input.bytes().length + FIXED_BYTES;
         if (allocated > bound) {
-            throw new AssertionError("decoding " + input.bytes().length + " bytes allocated " + allocated
-                    + " bytes, above " + bound);
+            throw new AssertionError(
+                    "decoding " + input.bytes().length + " bytes allocated " + allocated + " bytes, above " + bound);
         }
     }
 
     @Test
     void anyRecordDecodesOrFailsWithADecodeCodeWithinItsMemoryBound() {
-        Fuzz.check("contract records, mutated", ContractCodecFuzzTest::mutatedRecord,
+        Fuzz.check(
+                "contract records, mutated",
+                ContractCodecFuzzTest::mutatedRecord,
                 ContractCodecFuzzTest::decodesOrFailsTypedWithinBound);
     }
 
@@ -154,8 +156,8 @@ class ContractCodecFuzzTest {
         Object datum = wide(writer, r, new int[] {200_000}, 0);
         byte[] bytes;
         try {
-            ByteBuffer b = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer)
-                    .encode((GenericRecord) datum);
+            ByteBuffer b =
+                    new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode((GenericRecord) datum);
             bytes = new byte[b.remaining()];
             b.get(bytes);
         } catch (IOException e) {
@@ -210,7 +212,8 @@ class ContractCodecFuzzTest {
             case FIXED:
                 return new GenericData.Fixed(s, new byte[s.getFixedSize()]);
             case ENUM:
-                return new GenericData.EnumSymbol(s, s.getEnumSymbols().get(r.nextInt(s.getEnumSymbols().size())));
+                return new GenericData.EnumSymbol(
+                        s, s.getEnumSymbols().get(r.nextInt(s.getEnumSymbols().size())));
             case INT:
                 return r.nextInt();
             case LONG:
@@ -229,13 +232,18 @@ class ContractCodecFuzzTest {
     @Test
     void largeRecordsDecodeOrFailTypedWithinTheirMemoryBound() {
         // a few hundred kB each: fewer tries than the small records take
-        Fuzz.check("large contract records", Fuzz.DEFAULT_TRIES / 4, ContractCodecFuzzTest::largeRecord,
+        Fuzz.check(
+                "large contract records",
+                Fuzz.DEFAULT_TRIES / 4,
+                ContractCodecFuzzTest::largeRecord,
                 ContractCodecFuzzTest::decodesOrFailsTypedWithinBound);
     }
 
     @Test
     void randomBytesBehindAValidHeaderDecodeOrFailTyped() {
-        Fuzz.check("noise behind a header", ContractCodecFuzzTest::noise,
+        Fuzz.check(
+                "noise behind a header",
+                ContractCodecFuzzTest::noise,
                 ContractCodecFuzzTest::decodesOrFailsTypedWithinBound);
     }
 }

@@ -1,14 +1,19 @@
 package ai.aimix.schema.codec;
 
-import ai.aimix.schema.codec.ModelSelections;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixRequest;
-import ai.aimix.schema.ModelMode;
-import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemRole;
 import ai.aimix.schema.StemSpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -17,15 +22,6 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import java.io.IOException;
-
 class ContractCodecTest {
 
     static MixRequest request() {
@@ -33,7 +29,8 @@ class ContractCodecTest {
                 .setMixId("song-1")
                 .setRequestedAtMillis(1_700_000_000_000L)
                 .setSampleRate(44100)
-                .setStems(List.of(new StemSpec(0, "drums", StemRole.DRUMS, 2), new StemSpec(1, "vox", StemRole.VOCALS, 1)))
+                .setStems(List.of(
+                        new StemSpec(0, "drums", StemRole.DRUMS, 2), new StemSpec(1, "vox", StemRole.VOCALS, 1)))
                 .setModel(ModelSelections.champion())
                 .build();
     }
@@ -50,8 +47,8 @@ class ContractCodecTest {
     void chunkPayloadSurvivesAndChecksumMatches() throws Exception {
         float[] samples = {0f, 0.5f, -0.5f, 1f, -1f, 0.25f};
         ByteBuffer data = Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_F32LE);
-        AudioChunk chunk = new AudioChunk("m", 0, 3L, 48000, 2, SampleEncoding.PCM_F32LE, data, false,
-                Checksums.crc32c(data), null);
+        AudioChunk chunk = new AudioChunk(
+                "m", 0, 3L, 48000, 2, SampleEncoding.PCM_F32LE, data, false, Checksums.crc32c(data), null);
         AudioChunk back = Contract.CHUNK.decode(Contract.CHUNK.encode(chunk));
         assertEquals(chunk.getChecksum(), Checksums.crc32c(back.getData()));
         assertArrayEquals(samples, Pcm.decode(back.getData(), SampleEncoding.PCM_F32LE));
@@ -60,7 +57,8 @@ class ContractCodecTest {
     @Test
     void sixteenBitPcmRoundsAndClips() {
         float[] samples = {0f, 0.5f, -1f, 1.5f, -1.5f, 1f / 32768f};
-        float[] back = Pcm.decode(Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_S16LE), SampleEncoding.PCM_S16LE);
+        float[] back =
+                Pcm.decode(Pcm.encode(samples, 0, samples.length, SampleEncoding.PCM_S16LE), SampleEncoding.PCM_S16LE);
         assertArrayEquals(new float[] {0f, 0.5f, -1f, 32767f / 32768f, -1f, 1f / 32768f}, back);
         assertEquals(3, Pcm.frames(12, 2, SampleEncoding.PCM_S16LE));
         assertEquals(-1, Pcm.frames(10, 2, SampleEncoding.PCM_F32LE));
@@ -68,24 +66,27 @@ class ContractCodecTest {
 
     @Test
     void garbageIsUndecodable() {
-        DecodeException e = assertThrows(DecodeException.class,
-                () -> Contract.REQUEST.decode("{\"mixId\": \"json is not avro\"}".getBytes()));
+        DecodeException e = assertThrows(
+                DecodeException.class, () -> Contract.REQUEST.decode("{\"mixId\": \"json is not avro\"}".getBytes()));
         assertEquals(ErrorCode.UNDECODABLE, e.code());
-        assertEquals(ErrorCode.UNDECODABLE, assertThrows(DecodeException.class,
-                () -> Contract.REQUEST.decode(new byte[0])).code());
+        assertEquals(
+                ErrorCode.UNDECODABLE,
+                assertThrows(DecodeException.class, () -> Contract.REQUEST.decode(new byte[0]))
+                        .code());
     }
 
     @Test
     void truncatedDatumIsUndecodable() {
         byte[] bytes = Contract.REQUEST.encode(request());
-        DecodeException e = assertThrows(DecodeException.class,
-                () -> Contract.REQUEST.decode(Arrays.copyOf(bytes, bytes.length - 7)));
+        DecodeException e = assertThrows(
+                DecodeException.class, () -> Contract.REQUEST.decode(Arrays.copyOf(bytes, bytes.length - 7)));
         assertEquals(ErrorCode.UNDECODABLE, e.code());
     }
 
     @Test
     void foreignSchemaIsUnknownSchema() {
-        Schema other = SchemaBuilder.record("Other").fields().requiredString("x").endRecord();
+        Schema other =
+                SchemaBuilder.record("Other").fields().requiredString("x").endRecord();
         GenericRecord r = new GenericData.Record(other);
         r.put("x", "hello");
         ByteBuffer encoded;
@@ -106,15 +107,18 @@ class ContractCodecTest {
      */
     @Test
     void theUploadTokenIsACompatibleAddition() throws Exception {
-        Schema requestV2 = SchemaHistory.versions(MixRequest.getClassSchema().getFullName()).get(1);
-        Schema chunkV1 = SchemaHistory.versions(AudioChunk.getClassSchema().getFullName()).get(0);
+        Schema requestV2 = SchemaHistory.versions(MixRequest.getClassSchema().getFullName())
+                .get(1);
+        Schema chunkV1 = SchemaHistory.versions(AudioChunk.getClassSchema().getFullName())
+                .get(0);
         assertEquals(null, requestV2.getField("uploadToken"));
         assertEquals(null, chunkV1.getField("uploadToken"));
 
-        MixRequest current = MixRequest.newBuilder(request()).setUploadToken("0123456789abcdef0123").build();
+        MixRequest current = MixRequest.newBuilder(request())
+                .setUploadToken("0123456789abcdef0123")
+                .build();
         // the new record as an old consumer reads it
-        BinaryMessageDecoder<GenericRecord> oldReader =
-                new BinaryMessageDecoder<>(GenericData.get(), requestV2);
+        BinaryMessageDecoder<GenericRecord> oldReader = new BinaryMessageDecoder<>(GenericData.get(), requestV2);
         oldReader.addSchema(MixRequest.getClassSchema());
         GenericRecord old = oldReader.decode(Contract.REQUEST.encode(current));
         assertEquals("song-1", old.get("mixId").toString());
@@ -129,8 +133,8 @@ class ContractCodecTest {
 
     @Test
     void chunkCodecRejectsARequest() {
-        DecodeException e = assertThrows(DecodeException.class,
-                () -> Contract.CHUNK.decode(Contract.REQUEST.encode(request())));
+        DecodeException e =
+                assertThrows(DecodeException.class, () -> Contract.CHUNK.decode(Contract.REQUEST.encode(request())));
         assertEquals(ErrorCode.UNKNOWN_SCHEMA, e.code());
     }
 }

@@ -1,5 +1,9 @@
 package ai.aimix.schema.codec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.ErrorCode;
@@ -7,15 +11,10 @@ import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.testing.Allocation;
 import ai.aimix.schema.testing.HostileRecords;
-import org.apache.avro.Schema;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
 
 /**
  * The records of issue 14's first finding, written by hand as a hostile producer would: each one is refused as
@@ -111,8 +110,8 @@ class HostileDatumTest {
             }));
             assertTrue(e.getMessage().contains("AudioChunk.encoding: enum index " + symbol), e.getMessage());
         }
-        DecodeException union = refused(Contract.REGISTRY, record(RegistryEntry.getClassSchema(),
-                enc -> enc.writeIndex(7)));
+        DecodeException union =
+                refused(Contract.REGISTRY, record(RegistryEntry.getClassSchema(), enc -> enc.writeIndex(7)));
         assertTrue(union.getMessage().contains("union branch 7"), union.getMessage());
     }
 
@@ -167,8 +166,9 @@ class HostileDatumTest {
         RegistryEntry decoded = Contract.REGISTRY.decode(bytes);
         long allocated = Allocation.ofThisThread() - before;
         assertEquals(items, ((ChampionAlias) decoded.getPayload()).getPrevious().size());
-        assertTrue(allocated <= 32L * bytes.length + (1 << 20), allocated + " bytes allocated for " + bytes.length
-                + " (" + allocated / bytes.length + " times)");
+        assertTrue(
+                allocated <= 32L * bytes.length + (1 << 20),
+                allocated + " bytes allocated for " + bytes.length + " (" + allocated / bytes.length + " times)");
     }
 
     /**
@@ -183,7 +183,11 @@ class HostileDatumTest {
             assertTrue(ex.getMessage().contains("block size " + declared), ex.getMessage());
         }
         byte[] right = aliasWithPrevious(sizedBlock(4));
-        assertEquals(2, ((ChampionAlias) Contract.REGISTRY.decode(right).getPayload()).getPrevious().size());
+        assertEquals(
+                2,
+                ((ChampionAlias) Contract.REGISTRY.decode(right).getPayload())
+                        .getPrevious()
+                        .size());
     }
 
     /** One block of two 1-character strings (2 bytes each) declaring {@code size} bytes, then the end marker. */
@@ -200,8 +204,17 @@ class HostileDatumTest {
     @Test
     void aGoodRecordStillDecodes() throws Exception {
         byte[] data = new byte[1000];
-        AudioChunk c = new AudioChunk("m", 1, 2L, 48000, 1, SampleEncoding.PCM_S16LE, ByteBuffer.wrap(data), true,
-                Checksums.crc32c(data), "token-0123456789abcdef");
+        AudioChunk c = new AudioChunk(
+                "m",
+                1,
+                2L,
+                48000,
+                1,
+                SampleEncoding.PCM_S16LE,
+                ByteBuffer.wrap(data),
+                true,
+                Checksums.crc32c(data),
+                "token-0123456789abcdef");
         assertEquals(c, Contract.CHUNK.decode(Contract.CHUNK.encode(c)));
     }
 }

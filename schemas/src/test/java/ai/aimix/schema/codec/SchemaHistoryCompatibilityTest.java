@@ -1,5 +1,14 @@
 package ai.aimix.schema.codec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -13,16 +22,6 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.avro.util.RandomData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every tracked schema can read every earlier recorded version of itself, the newest recorded version is the
@@ -82,8 +81,11 @@ class SchemaHistoryCompatibilityTest {
                 assertNotNull(decoded);
                 GenericRecord original = (GenericRecord) datum;
                 for (Schema.Field f : writer.getFields()) {
-                    if (current(fullName).getField(f.name()) != null && f.schema().getType() == Schema.Type.STRING) {
-                        assertEquals(String.valueOf(original.get(f.name())), String.valueOf(decoded.get(f.name())),
+                    if (current(fullName).getField(f.name()) != null
+                            && f.schema().getType() == Schema.Type.STRING) {
+                        assertEquals(
+                                String.valueOf(original.get(f.name())),
+                                String.valueOf(decoded.get(f.name())),
                                 fullName + " v" + (v + 1) + " field " + f.name());
                     }
                 }
@@ -101,17 +103,21 @@ class SchemaHistoryCompatibilityTest {
         Schema withDefault = withExtraField(current, true);
         Schema withoutDefault = withExtraField(current, false);
 
-        assertEquals(SchemaCompatibilityType.COMPATIBLE,
-                SchemaCompatibility.checkReaderWriterCompatibility(withDefault, current).getType());
-        assertEquals(SchemaCompatibilityType.INCOMPATIBLE,
-                SchemaCompatibility.checkReaderWriterCompatibility(withoutDefault, current).getType());
+        assertEquals(
+                SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(withDefault, current)
+                        .getType());
+        assertEquals(
+                SchemaCompatibilityType.INCOMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(withoutDefault, current)
+                        .getType());
 
         // data of today's schema decodes under the evolved schema through single-object encoding
         BinaryMessageDecoder<GenericRecord> evolved = new BinaryMessageDecoder<>(GenericData.get(), withDefault);
         evolved.addSchema(current);
         for (Object datum : new RandomData(current, 5, 99L)) {
-            ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), current)
-                    .encode((GenericRecord) datum);
+            ByteBuffer encoded =
+                    new BinaryMessageEncoder<GenericRecord>(GenericData.get(), current).encode((GenericRecord) datum);
             GenericRecord read = evolved.decode(encoded);
             assertEquals("added-later", String.valueOf(read.get("addedLater")));
         }
@@ -123,9 +129,10 @@ class SchemaHistoryCompatibilityTest {
         for (Schema.Field f : base.getFields()) {
             fields.add(new Schema.Field(f, f.schema()));
         }
-        fields.add(withDefault
-                ? new Schema.Field("addedLater", Schema.create(Schema.Type.STRING), "test field", "added-later")
-                : new Schema.Field("addedLater", Schema.create(Schema.Type.STRING), "test field"));
+        fields.add(
+                withDefault
+                        ? new Schema.Field("addedLater", Schema.create(Schema.Type.STRING), "test field", "added-later")
+                        : new Schema.Field("addedLater", Schema.create(Schema.Type.STRING), "test field"));
         // a different full name keeps the evolved copy from clashing with the generated class
         return Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
     }

@@ -17,8 +17,7 @@ public final class Fuzz {
     /** The seed of {@code mvn verify}'s runs. */
     public static final long DEFAULT_SEED = 20261206L;
 
-    private Fuzz() {
-    }
+    private Fuzz() {}
 
     /** A property of an input; any exception or error it throws is a failure. */
     @FunctionalInterface
@@ -56,8 +55,8 @@ public final class Fuzz {
      *
      * @throws AssertionError naming the property, the try, its seed and the input, on the first failure
      */
-    public static <T> void check(String name, int defaultTries, Function<SplittableRandom, T> generator,
-                                 Property<T> property) {
+    public static <T> void check(
+            String name, int defaultTries, Function<SplittableRandom, T> generator, Property<T> property) {
         int tries = tries(defaultTries);
         long base = baseSeed();
         SplittableRandom seeds = new SplittableRandom(base ^ name.hashCode());
@@ -68,14 +67,17 @@ public final class Fuzz {
             try {
                 property.check(input);
             } catch (Exception | AssertionError | StackOverflowError | OutOfMemoryError e) {
-                throw new AssertionError(name + " failed at try " + (i + 1) + " of " + tries + " (regenerate it with "
-                        + "the try's seed " + seed + "): " + e + "\n  input: " + input, e);
+                throw new AssertionError(
+                        name + " failed at try " + (i + 1) + " of " + tries + " (regenerate it with "
+                                + "the try's seed " + seed + "): " + e + "\n  input: " + input,
+                        e);
             }
         }
         if (System.getProperty("aimix.fuzz.tries") != null) {
             // a long run reports what it did
-            System.out.printf("aimix fuzz: %s: %d tries passed, seed %d, %.1f s%n", name, tries, base,
-                    (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    "aimix fuzz: %s: %d tries passed, seed %d, %.1f s%n",
+                    name, tries, base, (System.nanoTime() - started) / 1e9);
         }
     }
 

@@ -6,24 +6,22 @@ import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.Vote;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
 /**
  * Records a hostile producer writes by hand (issue 14, finding 1): single-object encoded values whose length
  * prefixes and item counts promise far more than the bytes that follow.
  */
 public final class HostileRecords {
-    private HostileRecords() {
-    }
+    private HostileRecords() {}
 
     /** Writes a datum's fields with Avro's binary encoder. */
     public interface Body {
@@ -36,8 +34,10 @@ public final class HostileRecords {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(0xC3);
             out.write(0x01);
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-                    .putLong(SchemaNormalization.parsingFingerprint64(schema)).array());
+            out.write(ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(SchemaNormalization.parsingFingerprint64(schema))
+                    .array());
             BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
             body.write(e);
             e.flush();

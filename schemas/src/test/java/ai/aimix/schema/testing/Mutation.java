@@ -34,15 +34,34 @@ public record Mutation(Kind kind, double where, long value, int length) {
     }
 
     /** Values that break readers: around the int and array limits, negative, tiny. */
-    static final long[] INTERESTING = {-1, 0, 1, 2, 7, 127, 128, 255, 65535, 65536, Integer.MAX_VALUE - 9,
-        Integer.MAX_VALUE, 1L << 31, 3_000_000_000L, 0xFFFFFFFFL, 1L << 40, 1L << 62, Long.MAX_VALUE, Long.MIN_VALUE,
-        -2_000_000_000L};
+    static final long[] INTERESTING = {
+        -1,
+        0,
+        1,
+        2,
+        7,
+        127,
+        128,
+        255,
+        65535,
+        65536,
+        Integer.MAX_VALUE - 9,
+        Integer.MAX_VALUE,
+        1L << 31,
+        3_000_000_000L,
+        0xFFFFFFFFL,
+        1L << 40,
+        1L << 62,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        -2_000_000_000L
+    };
 
     /** A random mutation. */
     public static Mutation random(SplittableRandom r) {
         Kind[] kinds = Kind.values();
-        return new Mutation(kinds[r.nextInt(kinds.length)], r.nextDouble(), Fuzz.interesting(r, INTERESTING),
-                1 + r.nextInt(16));
+        return new Mutation(
+                kinds[r.nextInt(kinds.length)], r.nextDouble(), Fuzz.interesting(r, INTERESTING), 1 + r.nextInt(16));
     }
 
     /** Up to {@code max} random mutations. */
@@ -121,7 +140,8 @@ public record Mutation(Kind kind, double where, long value, int length) {
     }
 
     public static String hex(byte[] bytes) {
-        return bytes.length <= 512 ? HexFormat.of().formatHex(bytes)
+        return bytes.length <= 512
+                ? HexFormat.of().formatHex(bytes)
                 : HexFormat.of().formatHex(bytes, 0, 512) + "... (" + bytes.length + " bytes)";
     }
 }

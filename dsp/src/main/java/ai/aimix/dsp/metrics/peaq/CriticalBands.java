@@ -19,6 +19,7 @@ final class CriticalBands {
     static final int BINS = NF / 2 + 1;
     /** Frames per second. */
     static final double FSS = FS / HOP;
+
     static final double DZ = 0.25;
     static final double F_LOW = 80;
     static final double F_HIGH = 18000;
@@ -40,10 +41,12 @@ final class CriticalBands {
     final double[] maskOffset;
     /** Loudness: excitation threshold, excitation index s and the constant c (Et / (s E0))^0.23. */
     final double[] loudThreshold;
+
     final double[] loudIndex;
     final double[] loudScale;
     /** Time smoothing of excitation patterns (tau_100 30 ms), adaptation and modulation (50 ms): a, 1 - a. */
     final double[] smearA;
+
     final double[] adaptA;
 
     CriticalBands() {
@@ -83,7 +86,8 @@ final class CriticalBands {
         }
         for (int k = 0; k < BINS; k++) {
             double f = k * (FS / 2) / (BINS - 1) / 1000;
-            double db = -2.184 * Math.pow(f, -0.8) + 6.5 * Math.exp(-0.6 * (f - 3.3) * (f - 3.3))
+            double db = -2.184 * Math.pow(f, -0.8)
+                    + 6.5 * Math.exp(-0.6 * (f - 3.3) * (f - 3.3))
                     - 0.001 * Math.pow(f, 3.6);
             earWeight[k] = Math.pow(10, db / 10);
         }

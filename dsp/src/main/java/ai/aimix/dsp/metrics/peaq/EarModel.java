@@ -14,6 +14,7 @@ final class EarModel {
     private static final double LEVEL_FREQUENCY = 1019.5;
     /** EHS: energy threshold of a frame's second half, for full scale 1.0 (8000 for 16-bit full scale 32768). */
     static final double EHS_ENERGY_THRESHOLD = 8000.0 / (32768.0 * 32768.0);
+
     private static final int EHS_LAG = 256;
 
     private final CriticalBands cb;
@@ -193,8 +194,8 @@ final class EarModel {
             for (int m = 0; m < nc; m++) {
                 double a = cb.adaptA[m];
                 double ee = Math.pow(unsmeared[s][m], 0.3);
-                envDerivative[s][m] = a * envDerivative[s][m]
-                        + (1 - a) * CriticalBands.FSS * Math.abs(ee - envPrevious[s][m]);
+                envDerivative[s][m] =
+                        a * envDerivative[s][m] + (1 - a) * CriticalBands.FSS * Math.abs(ee - envPrevious[s][m]);
                 envAverage[s][m] = a * envAverage[s][m] + (1 - a) * ee;
                 envPrevious[s][m] = ee;
                 modulation[s][m] = envDerivative[s][m] / (1 + envAverage[s][m] / 0.3);
@@ -301,7 +302,7 @@ final class EarModel {
             }
             double s = l > 0
                     ? 5.95072 * Math.pow(6.39468 / l, 1.71332)
-                    + (-0.198719 + l * (0.0550197 + l * (-0.00102438 + l * (5.05622e-6 + l * 9.01033e-11))))
+                            + (-0.198719 + l * (0.0550197 + l * (-0.00102438 + l * (5.05622e-6 + l * 9.01033e-11))))
                     : 1e30;
             out.detection[m] = 1 - Math.pow(0.5, Math.pow(Math.abs(e) / s, b));
             out.steps[m] = Math.abs((double) (long) e) / s;

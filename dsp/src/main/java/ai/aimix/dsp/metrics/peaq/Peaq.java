@@ -17,8 +17,7 @@ public final class Peaq {
     private static final double DATA_THRESHOLD = 200.0 / 32768;
     private static final int DATA_RUN = 5;
 
-    private Peaq() {
-    }
+    private Peaq() {}
 
     /**
      * Scores {@code test} against {@code reference}: planar channels (1 or 2), same channel count, 48 kHz. Signals

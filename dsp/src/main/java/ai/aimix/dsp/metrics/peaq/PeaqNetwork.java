@@ -6,10 +6,12 @@ package ai.aimix.dsp.metrics.peaq;
  * As in Kabal's reference, scaled MOVs are not clipped to [0, 1].
  */
 final class PeaqNetwork {
-    private static final double[] A_MIN = {393.916656, 361.965332, -24.045116, 1.110661, -0.206623, 0.074318,
-        1.113683, 0.950345, 0.029985, 0.000101, 0};
-    private static final double[] A_MAX = {921, 881.131226, 16.212030, 107.137772, 2.886017, 13.933351, 63.257874,
-        1145.018555, 14.819740, 1, 1};
+    private static final double[] A_MIN = {
+        393.916656, 361.965332, -24.045116, 1.110661, -0.206623, 0.074318, 1.113683, 0.950345, 0.029985, 0.000101, 0
+    };
+    private static final double[] A_MAX = {
+        921, 881.131226, 16.212030, 107.137772, 2.886017, 13.933351, 63.257874, 1145.018555, 14.819740, 1, 1
+    };
     private static final double[][] W_X = {
         {-0.502657, 0.436333, 1.219602},
         {4.307481, 3.246017, 1.123743},
@@ -21,15 +23,15 @@ final class PeaqNetwork {
         {0.624950, -1.331523, -5.955151},
         {3.102889, 0.871260, -5.922878},
         {-1.051468, -0.939882, -0.142913},
-        {-1.804679, -0.503610, -0.620456}};
+        {-1.804679, -0.503610, -0.620456}
+    };
     private static final double[] W_XB = {-2.518254, 0.654841, -2.207228};
     private static final double[] W_Y = {-3.817048, 4.107138, 4.629582};
     private static final double W_YB = -0.307594;
     static final double ODG_MIN = -3.98;
     static final double ODG_MAX = 0.22;
 
-    private PeaqNetwork() {
-    }
+    private PeaqNetwork() {}
 
     static double distortionIndex(double[] movs) {
         double di = W_YB;

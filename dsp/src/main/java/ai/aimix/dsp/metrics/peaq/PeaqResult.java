@@ -7,8 +7,19 @@ import java.util.Map;
 /** PEAQ basic version output: the eleven model output variables, the distortion index and the ODG. */
 public final class PeaqResult {
     /** MOV names in the order the neural network takes them. */
-    public static final String[] MOV_NAMES = {"BandwidthRefB", "BandwidthTestB", "Total NMRB", "WinModDiff1B",
-        "ADBB", "EHSB", "AvgModDiff1B", "AvgModDiff2B", "RmsNoiseLoudB", "MFPDB", "RelDistFramesB"};
+    public static final String[] MOV_NAMES = {
+        "BandwidthRefB",
+        "BandwidthTestB",
+        "Total NMRB",
+        "WinModDiff1B",
+        "ADBB",
+        "EHSB",
+        "AvgModDiff1B",
+        "AvgModDiff2B",
+        "RmsNoiseLoudB",
+        "MFPDB",
+        "RelDistFramesB"
+    };
 
     private final double[] movs;
     private final double distortionIndex;

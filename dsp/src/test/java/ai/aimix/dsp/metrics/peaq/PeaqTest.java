@@ -1,15 +1,15 @@
 package ai.aimix.dsp.metrics.peaq;
 
-import ai.aimix.dsp.metrics.Degradations;
-import ai.aimix.dsp.metrics.TestMusic;
-import ai.aimix.dsp.resample.Resampler;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.dsp.metrics.Degradations;
+import ai.aimix.dsp.metrics.TestMusic;
+import ai.aimix.dsp.resample.Resampler;
 import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * PEAQ basic on 8 s of synthetic stereo music at 48 kHz. No ITU conformance items are available here, so these tests
@@ -44,10 +44,11 @@ class PeaqTest {
     @Test
     void knownDegradationsOrderAsListenersOrderThem() {
         double coded = Peaq.basic(music, Degradations.opus(music, 128_000)).odg();
-        double lowPass = Peaq.basic(music, Degradations.lowPass(music, SR, 4000)).odg();
+        double lowPass =
+                Peaq.basic(music, Degradations.lowPass(music, SR, 4000)).odg();
         double noise = Peaq.basic(music, Degradations.whiteNoise(music, 30, 3)).odg();
-        System.out.printf("ODG: Opus 128 kbit/s %.3f, 4 kHz low-pass %.3f, 30 dB SNR noise %.3f%n", coded, lowPass,
-                noise);
+        System.out.printf(
+                "ODG: Opus 128 kbit/s %.3f, 4 kHz low-pass %.3f, 30 dB SNR noise %.3f%n", coded, lowPass, noise);
         assertTrue(coded > -1.0, "coded " + coded);
         assertTrue(coded > lowPass + 1, coded + " vs low-pass " + lowPass);
         assertTrue(lowPass > noise + 0.2, "low-pass " + lowPass + " vs noise " + noise);
@@ -64,7 +65,8 @@ class PeaqTest {
         }
         previous = Double.POSITIVE_INFINITY;
         for (double smr : new double[] {30, 24, 18, 12}) {
-            double odg = Peaq.basic(music, Degradations.transformCoded(music, SR, smr, 16000, 256, 8)).odg();
+            double odg = Peaq.basic(music, Degradations.transformCoded(music, SR, smr, 16000, 256, 8))
+                    .odg();
             assertTrue(odg < previous, "SMR " + smr + ": " + odg + " not below " + previous);
             previous = odg;
         }

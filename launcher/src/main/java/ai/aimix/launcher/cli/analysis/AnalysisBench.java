@@ -15,13 +15,12 @@ import ai.aimix.dsp.spectral.MelFilterbank;
 import ai.aimix.dsp.spectral.MelSpectrogram;
 import ai.aimix.dsp.spectral.PadMode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -57,11 +56,14 @@ public final class AnalysisBench {
         try {
             AudioFile[] ref = new AudioFile[1];
             AudioFile[] cand = new AudioFile[1];
-            n.put("read_wav_s", best(() -> {
-                ref[0] = AudioFile.read(refFile, 2, Double.MAX_VALUE);
-                cand[0] = AudioFile.read(candFile, 2, Double.MAX_VALUE);
-                return null;
-            }) / 2);
+            n.put(
+                    "read_wav_s",
+                    best(() -> {
+                                ref[0] = AudioFile.read(refFile, 2, Double.MAX_VALUE);
+                                cand[0] = AudioFile.read(candFile, 2, Double.MAX_VALUE);
+                                return null;
+                            })
+                            / 2);
             float[][] r = ref[0].planar();
             float[][] c = cand[0].planar();
             n.put("loudness_true_peak_s", best(() -> LoudnessAnalysis.of(r, 44100, ChannelWeights.forChannels(2))));
@@ -70,12 +72,15 @@ public final class AnalysisBench {
             n.put("mr_stft_s", best(() -> MultiResolutionStft.distance(r, c)));
             n.put("mix_features_s", best(() -> MixFeatures.compare(r, c, 44100)));
             float[][][] at48 = new float[2][][];
-            n.put("resample_to_48k_s", best(() -> {
-                Resampler to48 = new Resampler(44100, 48000);
-                at48[0] = to48.process(r);
-                at48[1] = to48.process(c);
-                return null;
-            }) / 2);
+            n.put(
+                    "resample_to_48k_s",
+                    best(() -> {
+                                Resampler to48 = new Resampler(44100, 48000);
+                                at48[0] = to48.process(r);
+                                at48[1] = to48.process(c);
+                                return null;
+                            })
+                            / 2);
             n.put("peaq_s", best(() -> Peaq.basic(at48[0], at48[1])));
             MixComparison[] last = new MixComparison[1];
             n.put("compare_total_s", best(() -> last[0] = MixComparison.compare(r, 44100, c, 44100, true)));

@@ -4,7 +4,6 @@ import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.WavFile;
 import ai.aimix.clients.audio.WavFormatException;
 import ai.aimix.schema.codec.ContractLimits;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +18,7 @@ final class AudioFile {
      * it fits (see docs/MEASUREMENT.md, Limits).
      */
     static final double HEAP_SHARE = 0.7;
+
     final Path path;
     final Audio audio;
 
@@ -66,15 +66,24 @@ final class AudioFile {
             throw new BadInput(path + ": " + w.channels() + " channels; this command takes up to " + maxChannels);
         }
         if (w.seconds() > maxSeconds) {
-            throw new BadInput(String.format(Locale.ROOT, "%s: %.0f s long; this command takes files of up "
-                    + "to %.0f s (--max-seconds)", path, w.seconds(), maxSeconds));
+            throw new BadInput(String.format(
+                    Locale.ROOT,
+                    "%s: %.0f s long; this command takes files of up " + "to %.0f s (--max-seconds)",
+                    path,
+                    w.seconds(),
+                    maxSeconds));
         }
         long bytes = w.frames() * w.channels() * Float.BYTES;
         long room = (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
         if (bytes > room) {
-            throw new BadInput(String.format(Locale.ROOT, "%s: %s needs %d MB as samples in memory, more "
-                    + "than this process can analyse (%d MB); analyse a shorter excerpt", path, w.describe(),
-                    bytes >> 20, room >> 20));
+            throw new BadInput(String.format(
+                    Locale.ROOT,
+                    "%s: %s needs %d MB as samples in memory, more "
+                            + "than this process can analyse (%d MB); analyse a shorter excerpt",
+                    path,
+                    w.describe(),
+                    bytes >> 20,
+                    room >> 20));
         }
         try {
             return new AudioFile(path, w.readAll(w.frames()));

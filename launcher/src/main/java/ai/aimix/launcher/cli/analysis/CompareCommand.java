@@ -7,17 +7,18 @@ import ai.aimix.dsp.metrics.MultiResolutionStft;
 import ai.aimix.dsp.metrics.peaq.PeaqResult;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code ./aimix compare REFERENCE.wav CANDIDATE.wav [--json]}: how far a mix is from a reference mix. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = "Compare a candidate mix with a reference mix (mono or stereo WAV): loudness of both, "
                 + "multi-resolution STFT distance on mid and side after loudness matching, mix features (MAPE of "
                 + "running means), and PEAQ basic (ODG, distortion index, MOVs) at 48 kHz. A candidate at another "
@@ -39,7 +40,9 @@ public final class CompareCommand implements Callable<Integer> {
     /** Longest file taken by default: what the default heap was measured to handle (docs/MEASUREMENT.md). */
     static final int DEFAULT_MAX_SECONDS = 600;
 
-    @Option(names = "--max-seconds", defaultValue = "" + DEFAULT_MAX_SECONDS,
+    @Option(
+            names = "--max-seconds",
+            defaultValue = "" + DEFAULT_MAX_SECONDS,
             description = "Longest file taken, checked from its header before anything is read. Default "
                     + "${DEFAULT-VALUE} s (10 minutes, what the default heap handles); longer files need more heap "
                     + "(AIMIX_JAVA_OPTS=-Xmx...).")
@@ -57,8 +60,8 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new AudioFile.BadInput("channel counts differ: " + reference + " has " + ref.audio.channels()
                         + ", " + candidate + " has " + cand.audio.channels() + "; compare mixes of the same layout");
             }
-            m = MixComparison.compare(ref.planar(), ref.audio.sampleRate(), cand.planar(), cand.audio.sampleRate(),
-                    !noPeaq);
+            m = MixComparison.compare(
+                    ref.planar(), ref.audio.sampleRate(), cand.planar(), cand.audio.sampleRate(), !noPeaq);
         } catch (AudioFile.BadInput | IllegalArgumentException e) {
             System.err.println("aimix compare: error: " + e.getMessage());
             return AnalyzeCommand.EXIT_BAD_INPUT;
@@ -137,18 +140,25 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private void print(MixComparison m) {
-        System.out.printf("%s vs %s: %.2f s compared at %d Hz, %d channel%s%n", candidate, reference, m.seconds,
-                m.sampleRate, m.channels, m.channels == 1 ? "" : "s");
-        System.out.printf("  loudness   reference %s LUFS, candidate %s LUFS (matched with %+.2f dB)%n",
+        System.out.printf(
+                "%s vs %s: %.2f s compared at %d Hz, %d channel%s%n",
+                candidate, reference, m.seconds, m.sampleRate, m.channels, m.channels == 1 ? "" : "s");
+        System.out.printf(
+                "  loudness   reference %s LUFS, candidate %s LUFS (matched with %+.2f dB)%n",
                 Json.human(m.reference.integratedLufs, 1), Json.human(m.candidate.integratedLufs, 1), m.matchGainDb);
-        System.out.printf("  true peak  reference %s dBTP, candidate %s dBTP%n", Json.human(m.reference.truePeakDbtp, 1),
-                Json.human(m.candidate.truePeakDbtp, 1));
-        System.out.printf("  MR-STFT    %.4f (mid %.4f%s)%n", m.mrStft.distance, m.mrStft.mid,
-                m.channels == 2 ? String.format(", side %.4f", m.mrStft.side) : "");
+        System.out.printf(
+                "  true peak  reference %s dBTP, candidate %s dBTP%n",
+                Json.human(m.reference.truePeakDbtp, 1), Json.human(m.candidate.truePeakDbtp, 1));
+        System.out.printf(
+                "  MR-STFT    %.4f (mid %.4f%s)%n",
+                m.mrStft.distance, m.mrStft.mid, m.channels == 2 ? String.format(", side %.4f", m.mrStft.side) : "");
         List<MixFeatures.Feature> fs = m.features;
-        System.out.printf("  features   mean MAPE %s (loudness %s, spectral %s, panning %s, dynamic %s)%n",
-                Json.human(MixFeatures.meanMape(fs, null), 3), Json.human(MixFeatures.meanMape(fs, "loudness"), 3),
-                Json.human(MixFeatures.meanMape(fs, "spectral"), 3), Json.human(MixFeatures.meanMape(fs, "panning"), 3),
+        System.out.printf(
+                "  features   mean MAPE %s (loudness %s, spectral %s, panning %s, dynamic %s)%n",
+                Json.human(MixFeatures.meanMape(fs, null), 3),
+                Json.human(MixFeatures.meanMape(fs, "loudness"), 3),
+                Json.human(MixFeatures.meanMape(fs, "spectral"), 3),
+                Json.human(MixFeatures.meanMape(fs, "panning"), 3),
                 Json.human(MixFeatures.meanMape(fs, "dynamic"), 3));
         PeaqResult p = m.peaq;
         if (p != null) {

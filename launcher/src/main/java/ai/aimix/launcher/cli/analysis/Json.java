@@ -1,9 +1,9 @@
 package ai.aimix.launcher.cli.analysis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -11,8 +11,7 @@ import java.math.RoundingMode;
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
-    }
+    private Json() {}
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();
@@ -21,8 +20,11 @@ final class Json {
     /** Puts a number rounded to {@code decimals}, or null when it is NaN or infinite. */
     static void put(ObjectNode node, String field, double value, int decimals) {
         if (Double.isFinite(value)) {
-            node.put(field, new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN)
-                    .doubleValue());
+            node.put(
+                    field,
+                    new BigDecimal(value)
+                            .setScale(decimals, RoundingMode.HALF_EVEN)
+                            .doubleValue());
         } else {
             node.putNull(field);
         }

@@ -6,16 +6,17 @@ import ai.aimix.dsp.spectral.MelFilterbank;
 import ai.aimix.dsp.spectral.MelScale;
 import ai.aimix.dsp.spectral.MelSpectrogram;
 import ai.aimix.dsp.spectral.PadMode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /** {@code ./aimix mel FILE.wav --out OUT.npy}: librosa's power mel spectrogram as a float32 .npy. */
-@Command(name = "mel", mixinStandardHelpOptions = true,
+@Command(
+        name = "mel",
+        mixinStandardHelpOptions = true,
         description = "Write the power mel spectrogram of a WAV file's channel mean as a float32 .npy of shape "
                 + "(mels, frames), exactly as librosa.feature.melspectrogram(y, sr=<file rate>, center=True, "
                 + "power=2.0) computes it: periodic Hann window, no resampling, no log.")
@@ -26,8 +27,12 @@ public final class MelCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.npy", description = "The .npy file to write.")
     Path out;
 
-    @Option(names = "--pad", defaultValue = "constant", paramLabel = "constant|reflect",
-            description = "How frames are centred at the edges: zeros (librosa >= 0.10) or reflect. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--pad",
+            defaultValue = "constant",
+            paramLabel = "constant|reflect",
+            description =
+                    "How frames are centred at the edges: zeros (librosa >= 0.10) or reflect. Default ${DEFAULT-VALUE}.")
     String pad;
 
     @Option(names = "--mels", defaultValue = "128", description = "Mel bands. Default ${DEFAULT-VALUE}.")
@@ -54,7 +59,9 @@ public final class MelCommand implements Callable<Integer> {
     /** Longest file taken by default: what the default heap was measured to handle (docs/MEASUREMENT.md). */
     static final int DEFAULT_MAX_SECONDS = 1800;
 
-    @Option(names = "--max-seconds", defaultValue = "" + DEFAULT_MAX_SECONDS,
+    @Option(
+            names = "--max-seconds",
+            defaultValue = "" + DEFAULT_MAX_SECONDS,
             description = "Longest file taken, checked from its header before anything is read. Default "
                     + "${DEFAULT-VALUE} s (30 minutes, what the default heap handles); longer files need more heap "
                     + "(AIMIX_JAVA_OPTS=-Xmx...).")
@@ -84,8 +91,8 @@ public final class MelCommand implements Callable<Integer> {
                         + "), got " + fmin + " and " + top);
             }
             if (mode == PadMode.REFLECT && in.audio.frames() <= nFft / 2) {
-                throw new AudioFile.BadInput("--pad reflect needs more than " + nFft / 2 + " samples, " + file
-                        + " has " + in.audio.frames());
+                throw new AudioFile.BadInput("--pad reflect needs more than " + nFft / 2 + " samples, " + file + " has "
+                        + in.audio.frames());
             }
             bank = new MelFilterbank(sr, nFft, mels, fmin, top, htk ? MelScale.HTK : MelScale.SLANEY, !noNorm);
         } catch (AudioFile.BadInput e) {
@@ -99,9 +106,18 @@ public final class MelCommand implements Callable<Integer> {
             System.err.println("aimix mel: error: cannot write " + out + ": " + e.getMessage());
             return AnalyzeCommand.EXIT_BAD_INPUT;
         }
-        System.out.printf("%s: %d x %d float32 power mel spectrogram of %s (%d Hz, n_fft %d, hop %d, %s scale%s, "
-                        + "pad %s)%n", out, mel.length, mel[0].length, file, in.audio.sampleRate(), nFft, hop,
-                htk ? "HTK" : "Slaney", noNorm ? ", no norm" : ", Slaney norm", mode.name().toLowerCase());
+        System.out.printf(
+                "%s: %d x %d float32 power mel spectrogram of %s (%d Hz, n_fft %d, hop %d, %s scale%s, " + "pad %s)%n",
+                out,
+                mel.length,
+                mel[0].length,
+                file,
+                in.audio.sampleRate(),
+                nFft,
+                hop,
+                htk ? "HTK" : "Slaney",
+                noNorm ? ", no norm" : ", Slaney norm",
+                mode.name().toLowerCase());
         return 0;
     }
 

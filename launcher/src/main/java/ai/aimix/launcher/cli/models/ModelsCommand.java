@@ -1,18 +1,29 @@
 package ai.aimix.launcher.cli.models;
 
-import ai.aimix.quality.QualityBenchmark;
 import ai.aimix.features.FeatureStore;
 import ai.aimix.launcher.registry.ModelAdmin;
+import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.registry.RegistryException;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.Descriptors;
+import ai.aimix.quality.QualityBenchmark;
 import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.RegistryEntry;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine;
@@ -21,26 +32,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.Callable;
-import ai.aimix.model.format.UnsupportedModelFormatException;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.NoSuchFileException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Set;
-
 /** {@code ./aimix models ...}: list, inspect, promote, roll back, retire, quantize, export and import models. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
         description = "Model versions in the registry (models.registry) and the model store: list, show, promote, "
                 + "rollback, retire, quantize, export, import. Talks to a running ./aimix serve, or to the Kafka and "
                 + "store given with --bootstrap and --store.",
-        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.Promote.class,
-            ModelsCommand.Rollback.class, ModelsCommand.Retire.class, QuantizeCommand.class,
-            ModelsCommand.Export.class, ModelsCommand.Import.class})
+        subcommands = {
+            ModelsCommand.ListModels.class,
+            ModelsCommand.Show.class,
+            ModelsCommand.Promote.class,
+            ModelsCommand.Rollback.class,
+            ModelsCommand.Retire.class,
+            QuantizeCommand.class,
+            ModelsCommand.Export.class,
+            ModelsCommand.Import.class
+        })
 public final class ModelsCommand implements Runnable {
     static final int EXIT_FAILED = 1;
     static final int EXIT_BAD_INPUT = 2;
@@ -65,8 +73,9 @@ public final class ModelsCommand implements Runnable {
         } catch (NoSuchFileException e) {
             return fail(name, EXIT_BAD_INPUT, "no such file: " + e.getMessage());
         } catch (IOException e) {
-            boolean kafka = e.getMessage() != null && (e.getMessage().contains("cannot reach Kafka")
-                    || e.getMessage().contains("does not exist at"));
+            boolean kafka = e.getMessage() != null
+                    && (e.getMessage().contains("cannot reach Kafka")
+                            || e.getMessage().contains("does not exist at"));
             return fail(name, kafka ? EXIT_UNREACHABLE : EXIT_FAILED, e.getMessage());
         } catch (Exception e) {
             return fail(name, EXIT_FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -84,7 +93,8 @@ public final class ModelsCommand implements Runnable {
     }
 
     static int fail(String name, int code, String message) {
-        System.err.println("aimix models " + name + ": error: " + String.valueOf(message).replace('\n', ' '));
+        System.err.println(
+                "aimix models " + name + ": error: " + String.valueOf(message).replace('\n', ' '));
         return code;
     }
 
@@ -101,8 +111,8 @@ public final class ModelsCommand implements Runnable {
         return n;
     }
 
-    private static final Set<String> AVRO_TYPES = Set.of("string", "long", "int", "double",
-            "float", "boolean", "bytes");
+    private static final Set<String> AVRO_TYPES =
+            Set.of("string", "long", "int", "double", "float", "boolean", "bytes");
 
     private static JsonNode unwrapUnions(JsonNode n) {
         if (n.isObject()) {
@@ -126,7 +136,9 @@ public final class ModelsCommand implements Runnable {
 
     /** Which league a champion change is for, and why. */
     static final class LeagueChange {
-        @Option(names = "--league", defaultValue = RegistryView.DEFAULT_LEAGUE,
+        @Option(
+                names = "--league",
+                defaultValue = RegistryView.DEFAULT_LEAGUE,
                 description = "The league. Default ${DEFAULT-VALUE}.")
         String league;
 
@@ -176,16 +188,27 @@ public final class ModelsCommand implements Runnable {
                     System.out.println(JSON.writeValueAsString(root));
                     return 0;
                 }
-                System.out.printf("%-28s %-9s %-5s %-6s %10s  %-20s %s%n", "MODEL", "STATUS", "PREC", "FORMAT",
-                        "BYTES", "CREATED", "LINEAGE");
+                System.out.printf(
+                        "%-28s %-9s %-5s %-6s %10s  %-20s %s%n",
+                        "MODEL", "STATUS", "PREC", "FORMAT", "BYTES", "CREATED", "LINEAGE");
                 for (ModelDescriptor d : models) {
                     List<String> leagues = view.leaguesChampionedBy(d.getModelId());
-                    System.out.printf("%-28s %-9s %-5s %-6d %10d  %-20s %s%s%n", d.getModelId(), d.getStatus(),
-                            d.getPrecision(), d.getFormatVersion(), d.getSizeBytes(),
-                            Instant.ofEpochMilli(d.getCreatedAtMillis()).toString().substring(0, 19),
+                    System.out.printf(
+                            "%-28s %-9s %-5s %-6d %10d  %-20s %s%s%n",
+                            d.getModelId(),
+                            d.getStatus(),
+                            d.getPrecision(),
+                            d.getFormatVersion(),
+                            d.getSizeBytes(),
+                            Instant.ofEpochMilli(d.getCreatedAtMillis())
+                                    .toString()
+                                    .substring(0, 19),
                             d.getLineage().getOperation()
-                                    + (d.getLineage().getParents().isEmpty() ? "" : " of "
-                                    + String.join("+", d.getLineage().getParents())),
+                                    + (d.getLineage().getParents().isEmpty()
+                                            ? ""
+                                            : " of "
+                                                    + String.join(
+                                                            "+", d.getLineage().getParents())),
                             leagues.isEmpty() ? "" : "  [champion: " + String.join(", ", leagues) + "]");
                 }
                 return 0;
@@ -212,7 +235,9 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "promote", mixinStandardHelpOptions = true,
+    @Command(
+            name = "promote",
+            mixinStandardHelpOptions = true,
             description = "Make a model the champion of a league; the mix job serves it from its next batch.")
     static final class Promote implements Callable<Integer> {
         @Mixin
@@ -224,16 +249,24 @@ public final class ModelsCommand implements Runnable {
         @Mixin
         LeagueChange change;
 
-        @Option(names = "--features", description = "The corpus feature store whose test split the quality gate "
-                + "runs on; required to promote any fp32 model other than the shipped ones (trained, imported, "
-                + "bred). Quantized models pass the quantization bounds instead.")
+        @Option(
+                names = "--features",
+                description = "The corpus feature store whose test split the quality gate "
+                        + "runs on; required to promote any fp32 model other than the shipped ones (trained, imported, "
+                        + "bred). Quantized models pass the quantization bounds instead.")
         Path features;
 
         @Override
         public Integer call() {
             return run("promote", () -> {
-                ModelAdmin.Promotion p = target.admin().promote(id, change.league, change.reason,
-                        features == null ? null : QualityBenchmark.forCorpus(new FeatureStore(features).readIndex()));
+                ModelAdmin.Promotion p = target.admin()
+                        .promote(
+                                id,
+                                change.league,
+                                change.reason,
+                                features == null
+                                        ? null
+                                        : QualityBenchmark.forCorpus(new FeatureStore(features).readIndex()));
                 p.verdict().ifPresent(v -> System.out.println("quality gate passed: " + v.describe()));
                 printChanges(p.changes());
                 return 0;
@@ -241,7 +274,9 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
+    @Command(
+            name = "rollback",
+            mixinStandardHelpOptions = true,
             description = "Make a league's previous champion current again; the rolled-back model is retired.")
     static final class Rollback implements Callable<Integer> {
         @Mixin
@@ -259,7 +294,9 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "retire", mixinStandardHelpOptions = true,
+    @Command(
+            name = "retire",
+            mixinStandardHelpOptions = true,
             description = "Retire a model that is no league's champion: requests naming it are refused.")
     static final class Retire implements Callable<Integer> {
         @Mixin
@@ -277,7 +314,9 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
             description = "Write a model and its descriptor to FILE (a zip bundle that 'models import' reads).")
     static final class Export implements Callable<Integer> {
         @Mixin
@@ -300,7 +339,9 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
             description = "Register a model from a bundle written by 'models export', or from a bare .onnx file, as "
                     + "a candidate.")
     static final class Import implements Callable<Integer> {

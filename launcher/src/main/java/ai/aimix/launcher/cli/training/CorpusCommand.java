@@ -5,17 +5,18 @@ import ai.aimix.features.CorpusBuilder;
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
 import ai.aimix.jobs.mix.MixJobOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /** {@code ./aimix corpus build}: the training corpus's feature store, generated in code. */
-@Command(name = "corpus", mixinStandardHelpOptions = true,
+@Command(
+        name = "corpus",
+        mixinStandardHelpOptions = true,
         description = "The generated training corpus: multitrack songs with known reference mixes, stored as log-mel "
                 + "features (see docs/TRAINING.md).",
         subcommands = {CorpusCommand.Build.class})
@@ -25,9 +26,12 @@ public final class CorpusCommand implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "build", mixinStandardHelpOptions = true,
-            description = "Compose, render (the JDK's MIDI synthesizer, or Debian's fluid-soundfont-gm when installed), "
-                    + "perturb and analyse songs; write their log-mel features (.npy, float16) and index.json.")
+    @Command(
+            name = "build",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Compose, render (the JDK's MIDI synthesizer, or Debian's fluid-soundfont-gm when installed), "
+                            + "perturb and analyse songs; write their log-mel features (.npy, float16) and index.json.")
     static final class Build implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Folder of the feature store.")
         Path out;
@@ -35,21 +39,30 @@ public final class CorpusCommand implements Runnable {
         @Option(names = "--songs", defaultValue = "200", description = "Songs to generate. Default ${DEFAULT-VALUE}.")
         int songs;
 
-        @Option(names = "--first-seed", defaultValue = "1", description = "Seed of the first song. Default ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--first-seed",
+                defaultValue = "1",
+                description = "Seed of the first song. Default ${DEFAULT-VALUE}.")
         long firstSeed;
 
         @Option(names = "--bars", defaultValue = "12", description = "Bars per song. Default ${DEFAULT-VALUE}.")
         int bars;
 
-        @Option(names = "--variants", defaultValue = "1", description = "Perturbations per training song (gain and "
-                + "tilt drawn again for the same clean stems: augmentation at the audio level). Default ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--variants",
+                defaultValue = "1",
+                description =
+                        "Perturbations per training song (gain and "
+                                + "tilt drawn again for the same clean stems: augmentation at the audio level). Default ${DEFAULT-VALUE}.")
         int variants;
 
         @Option(names = "--threads", defaultValue = "0", description = "Threads (0: one per core).")
         int threads;
 
-        @Option(names = "--soundfont", description = "A General MIDI .sf2 file, or 'builtin' for the JDK's instruments "
-                + "(default: " + MidiSynth.DEBIAN_SOUNDFONT + " when installed, else the built-in ones).")
+        @Option(
+                names = "--soundfont",
+                description = "A General MIDI .sf2 file, or 'builtin' for the JDK's instruments " + "(default: "
+                        + MidiSynth.DEBIAN_SOUNDFONT + " when installed, else the built-in ones).")
         String soundFont;
 
         @Override
@@ -71,13 +84,22 @@ public final class CorpusCommand implements Runnable {
             }
             Configuration conf = new Configuration();
             int rate = 44100;
-            MidiSynth synth = builtin ? new MidiSynth(rate, null)
+            MidiSynth synth = builtin
+                    ? new MidiSynth(rate, null)
                     : soundFont != null ? new MidiSynth(rate, Path.of(soundFont)) : MidiSynth.withDefaultSounds(rate);
             int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            CorpusBuilder builder = new CorpusBuilder(new CorpusBuilder.Settings(bars, rate,
-                    conf.get(MixJobOptions.SEGMENT_FRAMES), conf.get(MixJobOptions.MEL_N_FFT),
-                    conf.get(MixJobOptions.MEL_HOP), conf.get(MixJobOptions.MEL_BANDS)).variants(variants),
-                    MixJobOptions.assembly(conf).forRequest(rate, null, null), synth, cores);
+            CorpusBuilder builder = new CorpusBuilder(
+                    new CorpusBuilder.Settings(
+                                    bars,
+                                    rate,
+                                    conf.get(MixJobOptions.SEGMENT_FRAMES),
+                                    conf.get(MixJobOptions.MEL_N_FFT),
+                                    conf.get(MixJobOptions.MEL_HOP),
+                                    conf.get(MixJobOptions.MEL_BANDS))
+                            .variants(variants),
+                    MixJobOptions.assembly(conf).forRequest(rate, null, null),
+                    synth,
+                    cores);
             long t0 = System.nanoTime();
             int[] done = {0};
             FeatureIndex index = builder.build(new FeatureStore(out), firstSeed, songs, r -> {
@@ -101,12 +123,21 @@ public final class CorpusCommand implements Runnable {
                     audio += s.frames / (double) rate;
                 }
             }
-            System.out.printf("corpus: %d songs (train %d, validation %d, test %d), %d stems, %.1f min of music, "
-                            + "instruments: %s%s%n", originals, index.originals("TRAIN").size(),
-                    index.originals("VALIDATION").size(), index.originals("TEST").size(), stems, audio / 60,
-                    index.sounds, variants > 1 ? "; " + index.split("TRAIN").size() + " perturbed versions of the "
-                            + "training songs" : "");
-            System.out.printf("features: %.1f MB of float16 log-mel for %.1f MB of 16-bit stereo stems: %.1f%% smaller%n",
+            System.out.printf(
+                    "corpus: %d songs (train %d, validation %d, test %d), %d stems, %.1f min of music, "
+                            + "instruments: %s%s%n",
+                    originals,
+                    index.originals("TRAIN").size(),
+                    index.originals("VALIDATION").size(),
+                    index.originals("TEST").size(),
+                    stems,
+                    audio / 60,
+                    index.sounds,
+                    variants > 1
+                            ? "; " + index.split("TRAIN").size() + " perturbed versions of the " + "training songs"
+                            : "");
+            System.out.printf(
+                    "features: %.1f MB of float16 log-mel for %.1f MB of 16-bit stereo stems: %.1f%% smaller%n",
                     features / 1e6, pcm / 1e6, 100 * (1 - (double) features / pcm));
             System.out.printf("built in %.1f s on %d threads: %s%n", seconds, cores, out.resolve(FeatureStore.INDEX));
             return 0;

@@ -2,43 +2,49 @@ package ai.aimix.launcher.cli.training;
 
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
+import ai.aimix.launcher.cli.models.ModelsTarget;
+import ai.aimix.launcher.registry.ModelAdmin;
 import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.quality.QualityBenchmark;
+import ai.aimix.schema.ModelDescriptor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.Callable;
-import ai.aimix.launcher.cli.models.ModelsTarget;
-import ai.aimix.launcher.registry.ModelAdmin;
-import ai.aimix.model.format.UnsupportedModelFormatException;
-import ai.aimix.schema.ModelDescriptor;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.util.Locale;
-
 /** {@code ./aimix quality}: a model against the test split's reference mixes and two baselines. */
-@Command(name = "quality", mixinStandardHelpOptions = true,
+@Command(
+        name = "quality",
+        mixinStandardHelpOptions = true,
         description = "Mix the corpus's test songs with a model the way the service does and print, per song and "
                 + "overall, the mix distance to the reference mix and the per-stem level error, next to the plain "
                 + "sum and equal-loudness baselines (docs/TRAINING.md).")
 public final class QualityCommand implements Callable<Integer> {
-    @Option(names = "--features", required = true, description = "The feature store folder (its index lists the songs).")
+    @Option(
+            names = "--features",
+            required = true,
+            description = "The feature store folder (its index lists the songs).")
     Path features;
 
-    @Option(names = "--model", description = "A model: an ONNX file, a shipped version (mixnet-v1, mixnet-v2) or the id "
-            + "of a version in the registry of the running ./aimix serve (or --bootstrap / --store). Default: the "
-            + "shipped champion, " + ModelStore.SHIPPED_CHAMPION + ".")
+    @Option(
+            names = "--model",
+            description = "A model: an ONNX file, a shipped version (mixnet-v1, mixnet-v2) or the id "
+                    + "of a version in the registry of the running ./aimix serve (or --bootstrap / --store). Default: the "
+                    + "shipped champion, " + ModelStore.SHIPPED_CHAMPION + ".")
     String model;
 
     @Option(names = "--bootstrap", description = "Kafka of the registry, for --model ID.")
@@ -47,11 +53,17 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--store", description = "Model store, for --model ID.")
     String store;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for a secured Kafka "
-            + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description = "Kafka client properties for a secured Kafka "
+                    + "(security.protocol, sasl.*, ssl.*), as Kafka's own tools take them.")
     Path kafkaConfig;
 
-    @Option(names = "--split", defaultValue = "TEST", description = "TEST, VALIDATION or TRAIN. Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--split",
+            defaultValue = "TEST",
+            description = "TEST, VALIDATION or TRAIN. Default ${DEFAULT-VALUE}.")
     String split;
 
     @Option(names = "--songs", defaultValue = "0", description = "At most this many songs (0: all).")
@@ -73,16 +85,15 @@ public final class QualityCommand implements Callable<Integer> {
         }
         ModelAdmin admin;
         try {
-            admin = ModelsTarget.admin(bootstrap, store, null,
-                    Duration.ofSeconds(30), kafkaConfig);
+            admin = ModelsTarget.admin(bootstrap, store, null, Duration.ofSeconds(30), kafkaConfig);
         } catch (ModelsTarget.Unreachable e) {
-            throw new NoSuchFileException(m + " (not a file or a shipped version, and "
-                    + e.getMessage() + ")");
+            throw new NoSuchFileException(m + " (not a file or a shipped version, and " + e.getMessage() + ")");
         }
         if (admin.store() == null) {
             throw new NoSuchFileException(m + " (no model store to read it from: pass --store)");
         }
-        ModelDescriptor d = admin.view().model(m)
+        ModelDescriptor d = admin.view()
+                .model(m)
                 .orElseThrow(() -> new NoSuchFileException("no model '" + m + "' in the registry"));
         return admin.bytes(d);
     }
@@ -106,14 +117,25 @@ public final class QualityCommand implements Callable<Integer> {
             return 2;
         }
         QualityBenchmark.Report r;
-        String name = model == null ? ModelStore.SHIPPED_CHAMPION
-                : Files.isRegularFile(Path.of(model)) ? Path.of(model).getFileName().toString() : model;
+        String name = model == null
+                ? ModelStore.SHIPPED_CHAMPION
+                : Files.isRegularFile(Path.of(model))
+                        ? Path.of(model).getFileName().toString()
+                        : model;
         try (MixNetSession session = MixNetSession.open(name, onnx, SessionSettings.cpu(1))) {
             r = bench.run(session, split.toUpperCase(Locale.ROOT), songs, s -> {
                 if (!json) {
-                    System.out.printf("  song %-6d %-11s %d stems  distance %.3f / %.3f / %.3f  level error %.2f / %.2f / %.2f dB%n",
-                            s.seed(), s.genre(), s.stems(), s.distance()[0], s.distance()[1], s.distance()[2],
-                            s.levelErrorDb()[0], s.levelErrorDb()[1], s.levelErrorDb()[2]);
+                    System.out.printf(
+                            "  song %-6d %-11s %d stems  distance %.3f / %.3f / %.3f  level error %.2f / %.2f / %.2f dB%n",
+                            s.seed(),
+                            s.genre(),
+                            s.stems(),
+                            s.distance()[0],
+                            s.distance()[1],
+                            s.distance()[2],
+                            s.levelErrorDb()[0],
+                            s.levelErrorDb()[1],
+                            s.levelErrorDb()[2]);
                 }
             });
         } catch (UnsupportedModelFormatException | IllegalArgumentException e) {
@@ -129,7 +151,8 @@ public final class QualityCommand implements Callable<Integer> {
             root.put("split", split.toUpperCase(Locale.ROOT));
             root.put("songs", r.songs().size());
             for (int i = 0; i < 3; i++) {
-                ObjectNode o = root.putObject(i == 0 ? "model" : r.names().get(i).replace(' ', '_'));
+                ObjectNode o =
+                        root.putObject(i == 0 ? "model" : r.names().get(i).replace(' ', '_'));
                 o.put("mix_distance", r.meanDistance()[i]);
                 o.put("level_error_db", r.levelErrorDb()[i]);
             }
@@ -152,10 +175,12 @@ public final class QualityCommand implements Callable<Integer> {
         } else {
             System.out.printf("%-16s %14s %16s%n", "", "mix distance", "level error dB");
             for (int i = 0; i < 3; i++) {
-                System.out.printf("%-16s %14.3f %16.2f%n", i == 0 ? "model" : r.names().get(i), r.meanDistance()[i],
-                        r.levelErrorDb()[i]);
+                System.out.printf(
+                        "%-16s %14.3f %16.2f%n",
+                        i == 0 ? "model" : r.names().get(i), r.meanDistance()[i], r.levelErrorDb()[i]);
             }
-            System.out.printf("model %s on %d %s songs: mix distance %.0f%% below the plain sum (target 50%%), %.0f%% "
+            System.out.printf(
+                    "model %s on %d %s songs: mix distance %.0f%% below the plain sum (target 50%%), %.0f%% "
                             + "below equal loudness (target 25%%); level error %.2f dB RMS (target under 2)%n",
                     r.model(), r.songs().size(), split, 100 * vsSum, 100 * vsEqual, r.levelErrorDb()[0]);
         }

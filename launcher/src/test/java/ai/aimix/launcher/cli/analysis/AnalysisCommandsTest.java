@@ -1,5 +1,8 @@
 package ai.aimix.launcher.cli.analysis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.HostileWavFiles;
 import ai.aimix.clients.audio.Wav;
@@ -10,22 +13,17 @@ import ai.aimix.dsp.metrics.TestMusic;
 import ai.aimix.launcher.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** analyze, mel and compare as a user runs them: WAV files in, JSON / .npy out, one-line errors and exit codes. */
 class AnalysisCommandsTest {
@@ -58,8 +56,12 @@ class AnalysisCommandsTest {
     @Test
     void analyzeMeasuresCommonFormatsAndLayouts(@TempDir Path dir) throws Exception {
         // EBU Tech 3341 case 1 in 16-bit stereo at 44.1 kHz
-        JsonNode st = run("analyze", "--json", write(dir, "st.wav", tones(44100, 20, 0, -23, -23),
-                Wav.Encoding.PCM_16).toString()).json();
+        JsonNode st = run(
+                        "analyze",
+                        "--json",
+                        write(dir, "st.wav", tones(44100, 20, 0, -23, -23), Wav.Encoding.PCM_16)
+                                .toString())
+                .json();
         assertEquals(-23.0, st.path("integrated_lufs").asDouble(), 0.1);
         assertEquals(-23.0, st.path("momentary_max_lufs").asDouble(), 0.1);
         assertEquals(-23.0, st.path("short_term_max_lufs").asDouble(), 0.1);
@@ -67,16 +69,35 @@ class AnalysisCommandsTest {
         assertEquals(-23.0, st.path("sample_peak_dbfs").asDouble(), 0.05);
         assertEquals(-23.0, st.path("true_peak_dbtp").asDouble(), 0.1);
         // case 6 as 5.1 WAVE_FORMAT_EXTENSIBLE, 24-bit, 48 kHz, silent LFE
-        JsonNode six = run("analyze", "--json", write(dir, "51.wav",
-                tones(48000, 20, 0x3F, -28, -28, -24, Double.NaN, -30, -30), Wav.Encoding.PCM_24).toString()).json();
+        JsonNode six = run(
+                        "analyze",
+                        "--json",
+                        write(
+                                        dir,
+                                        "51.wav",
+                                        tones(48000, 20, 0x3F, -28, -28, -24, Double.NaN, -30, -30),
+                                        Wav.Encoding.PCM_24)
+                                .toString())
+                .json();
         assertEquals(-23.0, six.path("integrated_lufs").asDouble(), 0.1);
         assertEquals("L R C LFE BL BR", six.path("layout").asText());
         assertEquals(1.41, six.path("channel_weights").get(5).asDouble(), 0);
         // mono float at 22.05 kHz: one channel of weight 1, or dual mono
         Path mono = write(dir, "mono.wav", tones(22050, 10, 0, -23), Wav.Encoding.FLOAT_32);
-        assertEquals(-26.0, run("analyze", "--json", mono.toString()).json().path("integrated_lufs").asDouble(), 0.1);
-        assertEquals(-23.0, run("analyze", "--json", "--dual-mono", mono.toString()).json()
-                .path("integrated_lufs").asDouble(), 0.1);
+        assertEquals(
+                -26.0,
+                run("analyze", "--json", mono.toString())
+                        .json()
+                        .path("integrated_lufs")
+                        .asDouble(),
+                0.1);
+        assertEquals(
+                -23.0,
+                run("analyze", "--json", "--dual-mono", mono.toString())
+                        .json()
+                        .path("integrated_lufs")
+                        .asDouble(),
+                0.1);
         CliRun human = run("analyze", mono.toString());
         assertEquals(0, human.code);
         assertTrue(human.out.contains("integrated") && human.out.contains("LUFS"), human.out);
@@ -84,12 +105,21 @@ class AnalysisCommandsTest {
 
     @Test
     void silenceIsNullWithAReason(@TempDir Path dir) throws Exception {
-        CliRun r = run("analyze", "--json", write(dir, "zero.wav", new Audio(48000, 2, new float[2 * 48000 * 5]),
-                Wav.Encoding.PCM_16).toString());
+        CliRun r = run(
+                "analyze",
+                "--json",
+                write(dir, "zero.wav", new Audio(48000, 2, new float[2 * 48000 * 5]), Wav.Encoding.PCM_16)
+                        .toString());
         assertEquals(0, r.code);
         JsonNode j = r.json();
-        for (String key : new String[] {"integrated_lufs", "lra_lu", "true_peak_dbtp", "sample_peak_dbfs",
-            "momentary_max_lufs", "short_term_max_lufs"}) {
+        for (String key : new String[] {
+            "integrated_lufs",
+            "lra_lu",
+            "true_peak_dbtp",
+            "sample_peak_dbfs",
+            "momentary_max_lufs",
+            "short_term_max_lufs"
+        }) {
             assertTrue(j.has(key) && j.get(key).isNull(), key);
         }
         String notes = j.path("notes").toString();
@@ -110,17 +140,12 @@ class AnalysisCommandsTest {
         Path nanFile = write(dir, "nan.wav", new Audio(44100, 1, nan), Wav.Encoding.FLOAT_32);
         Path seven = write(dir, "seven.wav", new Audio(44100, 7, new float[7 * 100]), Wav.Encoding.PCM_16);
         // issue 14: judged from the header, before anything is read
-        Path fast = HostileWavFiles.sparseWav(dir.resolve("fast.wav"), 1, 1, 1_000_000_000, 16,
-                2000);
-        Path twoHours = HostileWavFiles.sparseWav(dir.resolve("two-hours.wav"), 1, 2, 8000,
-                8, 2L * 3600 * 8000 * 2);
-        Path bytes8 = HostileWavFiles.sparseWav(dir.resolve("bytes.wav"), 1, 1, 48000, 8,
-                1_900_000_000L);
+        Path fast = HostileWavFiles.sparseWav(dir.resolve("fast.wav"), 1, 1, 1_000_000_000, 16, 2000);
+        Path twoHours = HostileWavFiles.sparseWav(dir.resolve("two-hours.wav"), 1, 2, 8000, 8, 2L * 3600 * 8000 * 2);
+        Path bytes8 = HostileWavFiles.sparseWav(dir.resolve("bytes.wav"), 1, 1, 48000, 8, 1_900_000_000L);
         Path huge = HostileWavFiles.sparseWav(dir.resolve("huge.wav"), 3, 1, 44100, 64, 8 * 4);
-        try (FileChannel ch = FileChannel.open(huge,
-                StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(0, 1e300),
-                    44 + 8);
+        try (FileChannel ch = FileChannel.open(huge, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(0, 1e300), 44 + 8);
         }
         String[][] cases = {
             {fast.toString(), "1000000000 Hz; the service takes 8000 to 192000 Hz"},
@@ -133,7 +158,8 @@ class AnalysisCommandsTest {
             {empty.toString(), "zero-length audio"},
             {nanFile.toString(), "sample 1234 of channel 0 is NaN"},
             {seven.toString(), "7 channels"},
-            {dir.resolve("missing.wav").toString(), "no such file"}};
+            {dir.resolve("missing.wav").toString(), "no such file"}
+        };
         for (String[] c : cases) {
             CliRun r = run("analyze", "--json", c[0]);
             assertEquals(2, r.code, c[0]);
@@ -181,8 +207,21 @@ class AnalysisCommandsTest {
         float[] y16 = golden(dir, "signal_sr16000.npy").floats();
         Path w16 = write(dir, "s16.wav", new Audio(16000, 1, y16), Wav.Encoding.FLOAT_32);
         Path o16 = dir.resolve("o16.npy");
-        assertEquals(0, run("mel", w16.toString(), "--out", o16.toString(), "--mels", "40", "--n-fft", "512",
-                "--hop", "160", "--htk").code);
+        assertEquals(
+                0,
+                run(
+                                "mel",
+                                w16.toString(),
+                                "--out",
+                                o16.toString(),
+                                "--mels",
+                                "40",
+                                "--n-fft",
+                                "512",
+                                "--hop",
+                                "160",
+                                "--htk")
+                        .code);
         assertClose(golden(dir, "melspec_sr16000_n512_hop160_m40_htk.npy"), Npy.read(o16));
     }
 
@@ -213,21 +252,31 @@ class AnalysisCommandsTest {
         int sr = 48000;
         float[][] music = TestMusic.stereo(sr, 6, 7);
         Path ref = write(dir, "ref.wav", interleave(music, sr), Wav.Encoding.PCM_24);
-        Path coded = write(dir, "coded.wav", interleave(Degradations.transformCoded(music, sr, 24, 16000, 256, 8), sr),
+        Path coded = write(
+                dir,
+                "coded.wav",
+                interleave(Degradations.transformCoded(music, sr, 24, 16000, 256, 8), sr),
                 Wav.Encoding.PCM_24);
-        Path noisy = write(dir, "noisy.wav", interleave(Degradations.whiteNoise(music, 30, 1), sr),
-                Wav.Encoding.PCM_24);
+        Path noisy =
+                write(dir, "noisy.wav", interleave(Degradations.whiteNoise(music, 30, 1), sr), Wav.Encoding.PCM_24);
         JsonNode a = run("compare", ref.toString(), coded.toString(), "--json").json();
         JsonNode b = run("compare", ref.toString(), noisy.toString(), "--json").json();
-        for (String key : new String[] {"reference", "candidate", "loudness_match_gain_db", "mr_stft", "features",
-            "peaq", "notes"}) {
+        for (String key :
+                new String[] {"reference", "candidate", "loudness_match_gain_db", "mr_stft", "features", "peaq", "notes"
+                }) {
             assertTrue(a.has(key), key);
         }
         assertEquals(6, a.path("mr_stft").path("resolutions").size());
         assertEquals(11, a.path("peaq").path("movs").size());
-        assertTrue(a.path("features").path("spectral").path("centroid").path("mape").isNumber());
-        assertTrue(a.path("peaq").path("odg").asDouble() > b.path("peaq").path("odg").asDouble());
-        assertTrue(a.path("mr_stft").path("distance").asDouble() < b.path("mr_stft").path("distance").asDouble());
+        assertTrue(a.path("features")
+                .path("spectral")
+                .path("centroid")
+                .path("mape")
+                .isNumber());
+        assertTrue(a.path("peaq").path("odg").asDouble()
+                > b.path("peaq").path("odg").asDouble());
+        assertTrue(a.path("mr_stft").path("distance").asDouble()
+                < b.path("mr_stft").path("distance").asDouble());
         CliRun human = run("compare", ref.toString(), noisy.toString(), "--no-peaq");
         assertEquals(0, human.code);
         assertTrue(human.out.contains("MR-STFT") && !human.out.contains("PEAQ"), human.out);
@@ -237,8 +286,9 @@ class AnalysisCommandsTest {
     void compareSaysWhatItReconciledAndRefusesTheRest(@TempDir Path dir) throws Exception {
         float[][] music = TestMusic.stereo(44100, 3, 7);
         Path ref = write(dir, "ref.wav", interleave(music, 44100), Wav.Encoding.PCM_16);
-        float[][] longer = {Arrays.copyOf(music[0], music[0].length + 44100),
-            Arrays.copyOf(music[1], music[1].length + 44100)};
+        float[][] longer = {
+            Arrays.copyOf(music[0], music[0].length + 44100), Arrays.copyOf(music[1], music[1].length + 44100)
+        };
         Path cand = write(dir, "long.wav", interleave(longer, 44100), Wav.Encoding.PCM_16);
         JsonNode j = run("compare", ref.toString(), cand.toString(), "--json").json();
         assertTrue(j.path("notes").toString().contains("lengths differ"), j.toString());

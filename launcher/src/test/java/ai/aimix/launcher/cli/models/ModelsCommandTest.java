@@ -1,12 +1,24 @@
 package ai.aimix.launcher.cli.models;
 
-import ai.aimix.jobs.registry.ModelStoreOptions;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.corpus.MidiSynth;
+import ai.aimix.features.CorpusBuilder;
+import ai.aimix.features.FeatureIndex;
+import ai.aimix.features.FeatureStore;
 import ai.aimix.jobs.kafka.KafkaOptions;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.registry.RegistryClient;
+import ai.aimix.jobs.training.TrainingJob;
+import ai.aimix.jobs.training.TrainingJobOptions;
 import ai.aimix.launcher.cli.CliRun;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
 import ai.aimix.launcher.embedded.TopicLayout;
+import ai.aimix.launcher.quantize.ModelQuantization;
 import ai.aimix.launcher.registry.ModelAdmin;
-import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.quantize.Quantizer;
@@ -15,45 +27,32 @@ import ai.aimix.model.runtime.Calibration;
 import ai.aimix.model.store.Descriptors;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.codec.Contract;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import ai.aimix.corpus.MidiSynth;
-import ai.aimix.features.CorpusBuilder;
-import ai.aimix.features.FeatureIndex;
-import ai.aimix.features.FeatureStore;
-import ai.aimix.jobs.mix.MixJobOptions;
-import ai.aimix.jobs.training.TrainingJob;
-import ai.aimix.jobs.training.TrainingJobOptions;
-import ai.aimix.launcher.quantize.ModelQuantization;
-import ai.aimix.schema.ModelLineage;
-import ai.aimix.schema.ModelPrecision;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code aimix models ...} as an operator runs it, against an in-process broker and a model store in a temporary
@@ -61,8 +60,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 class ModelsCommandTest {
     static final String CHAMPION = ModelStore.SHIPPED_CHAMPION;
+
     @TempDir
     static Path dir;
+
     static EmbeddedKafka kafka;
     static Path store;
 
@@ -80,8 +81,10 @@ class ModelsCommandTest {
     }
 
     static ModelAdmin admin() {
-        return new ModelAdmin(new ModelStore(store.toString()), new RegistryClient(kafka.bootstrapServers(),
-                Contract.MODELS_REGISTRY, Duration.ofSeconds(30)), Clock.systemUTC());
+        return new ModelAdmin(
+                new ModelStore(store.toString()),
+                new RegistryClient(kafka.bootstrapServers(), Contract.MODELS_REGISTRY, Duration.ofSeconds(30)),
+                Clock.systemUTC());
     }
 
     /** {@code aimix models ARGS --bootstrap ... --store ...} */
@@ -159,7 +162,9 @@ class ModelsCommandTest {
         CliRun copy = models("import", bundle.toString(), "--id", "mixnet-v1-copy");
         assertEquals(0, copy.code, copy.toString());
         JsonNode c = models("show", "mixnet-v1-copy").json();
-        assertEquals(models("show", "mixnet-v1").json().path("sha256").asText(), c.path("sha256").asText());
+        assertEquals(
+                models("show", "mixnet-v1").json().path("sha256").asText(),
+                c.path("sha256").asText());
         assertTrue(c.path("lineage").path("note").asText().contains("exported as mixnet-v1"), c.toString());
 
         String human = models("list").out;
@@ -173,17 +178,29 @@ class ModelsCommandTest {
         byte[] onnx = MixNetOnnx.build(MixNetWeights.random(9L, 1f), "opinion-q");
         assertEquals(0, models("import", onnxFile("opinion-q.onnx", onnx).toString()).code);
         for (String precision : List.of("int8", "fp16")) {
-            CliRun q = models("quantize", "opinion-q", "--" + precision, "--calibration-songs", "1",
-                    "--evaluation-songs", "1", "--seconds", "8");
+            CliRun q = models(
+                    "quantize",
+                    "opinion-q",
+                    "--" + precision,
+                    "--calibration-songs",
+                    "1",
+                    "--evaluation-songs",
+                    "1",
+                    "--seconds",
+                    "8");
             assertEquals(0, q.code, q.toString());
             assertTrue(q.out.startsWith("registered opinion-q-" + precision + " as a candidate"), q.out);
             assertTrue(q.out.contains("within bounds"), q.out);
             JsonNode d = models("show", "opinion-q-" + precision).json();
             assertEquals(precision.toUpperCase(), d.path("precision").asText());
-            assertEquals("quantize-" + precision, d.path("lineage").path("operation").asText());
+            assertEquals(
+                    "quantize-" + precision, d.path("lineage").path("operation").asText());
             assertEquals("opinion-q", d.path("lineage").path("parents").get(0).asText());
-            double dev = d.path("metrics").path(RegistryChanges.METRIC_MAX_PARAM_DEVIATION).asDouble();
-            double mix = d.path("metrics").path(RegistryChanges.METRIC_MIX_DISTANCE).asDouble();
+            double dev = d.path("metrics")
+                    .path(RegistryChanges.METRIC_MAX_PARAM_DEVIATION)
+                    .asDouble();
+            double mix =
+                    d.path("metrics").path(RegistryChanges.METRIC_MIX_DISTANCE).asDouble();
             assertTrue(dev > 0 && dev <= RegistryChanges.MAX_PARAM_DEVIATION, d.toString());
             assertTrue(mix >= 0 && mix <= RegistryChanges.MAX_MIX_DISTANCE, d.toString());
             assertTrue(d.path("sizeBytes").asLong() < 0.6 * onnx.length, d.toString());
@@ -193,13 +210,26 @@ class ModelsCommandTest {
             assertTrue(promote.err.contains("only through the quality gate"), promote.err);
         }
         // a quantized shipped model passes on its measured deviation alone
-        CliRun shipped = models("quantize", CHAMPION, "--int8", "--calibration-songs", "1", "--evaluation-songs", "1",
-                "--seconds", "8");
+        CliRun shipped = models(
+                "quantize",
+                CHAMPION,
+                "--int8",
+                "--calibration-songs",
+                "1",
+                "--evaluation-songs",
+                "1",
+                "--seconds",
+                "8");
         assertEquals(0, shipped.code, shipped.toString());
         CliRun promote = models("promote", CHAMPION + "-int8", "--league", "quantized-shipped");
         assertEquals(0, promote.code, promote.toString());
-        assertEquals(CHAMPION + "-int8", models("list", "--json").json().path("champions").path("quantized-shipped")
-                .asText());
+        assertEquals(
+                CHAMPION + "-int8",
+                models("list", "--json")
+                        .json()
+                        .path("champions")
+                        .path("quantized-shipped")
+                        .asText());
         // a quantized model is quantized from fp32 only
         CliRun twice = models("quantize", "opinion-q-int8", "--fp16");
         assertEquals(2, twice.code, twice.toString());
@@ -212,9 +242,11 @@ class ModelsCommandTest {
     void unmeasuredOrDamagedQuantizedModelsAreNotPromoted() throws Exception {
         byte[] parent = MixNetOnnx.build(MixNetWeights.random(13L, 1f), "parent");
         // int8 with activation ranges a tenth of the real ones, imported without measurements
-        var ranges = new HashMap<>(Calibration.ranges(parent, Quantizer.activations(parent),
-                new ModelQuantization(new Configuration(),
-                        new ModelQuantization.Settings(1, 1, 6, 1)).calibrationBatches()));
+        var ranges = new HashMap<>(Calibration.ranges(
+                parent,
+                Quantizer.activations(parent),
+                new ModelQuantization(new Configuration(), new ModelQuantization.Settings(1, 1, 6, 1))
+                        .calibrationBatches()));
         ranges.replaceAll((k, r) -> new float[] {r[0] / 10, r[1] / 10});
         byte[] clipped = Quantizer.int8(parent, "clipped", ranges);
         assertEquals(0, models("import", onnxFile("clipped.onnx", clipped).toString()).code);
@@ -224,45 +256,76 @@ class ModelsCommandTest {
 
         // the same model measured: outside the bounds
         ModelQuantization.Outcome o = new ModelQuantization(
-                new Configuration(), new ModelQuantization.Settings(1, 1, 6, 1))
+                        new Configuration(), new ModelQuantization.Settings(1, 1, 6, 1))
                 .evaluate(parent, clipped, ModelPrecision.INT8);
-        admin().publish("clipped-measured", Quantizer.int8(parent, "clipped-measured", ranges),
-                new ModelLineage("quantize-int8", List.of("parent"), 1L, "badly calibrated"),
-                o.metrics());
+        admin().publish(
+                        "clipped-measured",
+                        Quantizer.int8(parent, "clipped-measured", ranges),
+                        new ModelLineage("quantize-int8", List.of("parent"), 1L, "badly calibrated"),
+                        o.metrics());
         CliRun damaged = models("promote", "clipped-measured");
         assertEquals(2, damaged.code, damaged.toString());
         assertTrue(damaged.err.contains("deviates too far from its fp32 parent"), damaged.err);
-        assertFalse(models("list", "--json").json().path("champions").path("main").asText().startsWith("clipped"));
+        assertFalse(models("list", "--json")
+                .json()
+                .path("champions")
+                .path("main")
+                .asText()
+                .startsWith("clipped"));
 
         // a bundle claiming perfect measurements (issue 14, finding 4): its metrics are not kept; measured again
         // here against the registered fp32 parent it names, the model is refused
-        admin().publish("q-parent", parent, new ModelLineage("seed", List.of(), 13L, "parent"),
-                Map.of());
-        Map<String, Double> perfect = Map.of(RegistryChanges.METRIC_MAX_PARAM_DEVIATION, 0.0,
-                RegistryChanges.METRIC_MIX_DISTANCE, 0.0);
-        Path forged = bundle("forged.aimix-model", clipped, Descriptors.describe("forged-int8", clipped,
-                "file:///elsewhere.onnx", new ModelLineage("quantize-int8", List.of("q-parent"), 1L,
-                        "claims"), perfect, ModelStatus.CHAMPION, 1L));
+        admin().publish("q-parent", parent, new ModelLineage("seed", List.of(), 13L, "parent"), Map.of());
+        Map<String, Double> perfect =
+                Map.of(RegistryChanges.METRIC_MAX_PARAM_DEVIATION, 0.0, RegistryChanges.METRIC_MIX_DISTANCE, 0.0);
+        Path forged = bundle(
+                "forged.aimix-model",
+                clipped,
+                Descriptors.describe(
+                        "forged-int8",
+                        clipped,
+                        "file:///elsewhere.onnx",
+                        new ModelLineage("quantize-int8", List.of("q-parent"), 1L, "claims"),
+                        perfect,
+                        ModelStatus.CHAMPION,
+                        1L));
         CliRun imported = models("import", forged.toString());
         assertEquals(0, imported.code, imported.toString());
         JsonNode d = models("show", "forged-int8").json();
         assertEquals("CANDIDATE", d.path("status").asText());
-        assertTrue(d.path("metrics").path(RegistryChanges.METRIC_MAX_PARAM_DEVIATION).asDouble()
-                > RegistryChanges.MAX_PARAM_DEVIATION, d.toString());
+        assertTrue(
+                d.path("metrics")
+                                .path(RegistryChanges.METRIC_MAX_PARAM_DEVIATION)
+                                .asDouble()
+                        > RegistryChanges.MAX_PARAM_DEVIATION,
+                d.toString());
         assertTrue(d.path("lineage").path("note").asText().contains("metrics were not kept"), d.toString());
         CliRun forgedPromote = models("promote", "forged-int8");
         assertEquals(2, forgedPromote.code, forgedPromote.toString());
         assertTrue(forgedPromote.err.contains("deviates too far from its fp32 parent"), forgedPromote.err);
         // the same claims naming a parent this registry does not hold: no metrics at all, refused
-        Path orphan = bundle("orphan.aimix-model", clipped, Descriptors.describe("orphan-int8", clipped,
-                "file:///elsewhere.onnx", new ModelLineage("quantize-int8", List.of("elsewhere"), 1L,
-                        "claims"), perfect, ModelStatus.CANDIDATE, 1L));
+        Path orphan = bundle(
+                "orphan.aimix-model",
+                clipped,
+                Descriptors.describe(
+                        "orphan-int8",
+                        clipped,
+                        "file:///elsewhere.onnx",
+                        new ModelLineage("quantize-int8", List.of("elsewhere"), 1L, "claims"),
+                        perfect,
+                        ModelStatus.CANDIDATE,
+                        1L));
         assertEquals(0, models("import", orphan.toString()).code);
         assertEquals(0, models("show", "orphan-int8").json().path("metrics").size());
         CliRun orphanPromote = models("promote", "orphan-int8");
         assertEquals(2, orphanPromote.code, orphanPromote.toString());
         assertTrue(orphanPromote.err.contains("has no max_param_deviation"), orphanPromote.err);
-        assertFalse(models("list", "--json").json().path("champions").path("main").asText().endsWith("int8"));
+        assertFalse(models("list", "--json")
+                .json()
+                .path("champions")
+                .path("main")
+                .asText()
+                .endsWith("int8"));
     }
 
     /** A bundle as {@code models export} writes it: model.onnx and descriptor.json in a zip. */
@@ -323,14 +386,13 @@ class ModelsCommandTest {
         assertTrue(Files.size(bomb) < 1 << 20, "a small file: " + Files.size(bomb));
         CliRun inflated = models("import", bomb.toString());
         assertEquals(2, inflated.code, inflated.toString());
-        assertTrue(inflated.err.contains("model.onnx inflates beyond") && inflated.err.contains("zip bomb"),
-                inflated.err);
+        assertTrue(
+                inflated.err.contains("model.onnx inflates beyond") && inflated.err.contains("zip bomb"), inflated.err);
 
         CliRun retireChampion = models("retire", CHAMPION);
         assertEquals(2, retireChampion.code, retireChampion.toString());
 
-        CliRun down = CliRun.run("models", "list", "--bootstrap", "127.0.0.1:" + freePort(),
-                "--timeout", "2");
+        CliRun down = CliRun.run("models", "list", "--bootstrap", "127.0.0.1:" + freePort(), "--timeout", "2");
         assertEquals(3, down.code, down.toString());
         assertTrue(down.err.startsWith("aimix models list: error: cannot reach Kafka"), down.err);
     }
@@ -350,9 +412,11 @@ class ModelsCommandTest {
     void trainedModelsPassTheQualityGateAndDamagedOnesAreRefused() throws Exception {
         FeatureStore features = new FeatureStore(dir.resolve("gate-corpus"));
         FeatureIndex index = new CorpusBuilder(
-                new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
-                MixJobOptions.assembly(new Configuration()).forRequest(44100, null, null),
-                new MidiSynth(44100, null), 2).build(features, 1, 12, r -> { });
+                        new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
+                        MixJobOptions.assembly(new Configuration()).forRequest(44100, null, null),
+                        new MidiSynth(44100, null),
+                        2)
+                .build(features, 1, 12, r -> {});
         // the training job registers its model as a candidate, with lineage and metrics
         Configuration conf = new Configuration();
         conf.set(TrainingJobOptions.FEATURES, features.dir().toString());
@@ -362,16 +426,15 @@ class ModelsCommandTest {
         conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(ModelStoreOptions.MODEL_STORE, store.toString());
         conf.set(PipelineOptions.GENERIC_TYPES, false);
-        TrainingJob.fromOptions(conf).execute(
-                StreamExecutionEnvironment.createLocalEnvironment(2, conf));
+        TrainingJob.fromOptions(conf).execute(StreamExecutionEnvironment.createLocalEnvironment(2, conf));
         JsonNode registered = models("show", "gate-trained").json();
         assertEquals("CANDIDATE", registered.path("status").asText());
         assertEquals("train", registered.path("lineage").path("operation").asText());
         assertEquals(1, registered.path("lineage").path("seed").asLong());
         assertTrue(registered.path("metrics").path("validation_level_error_db").asDouble() > 0, registered.toString());
         assertTrue(registered.path("lineage").path("note").asText().contains("10 epochs"), registered.toString());
-        MixNetWeights trained = MixNetOnnx.readWeights(admin().bytes(admin().view().model("gate-trained")
-                .orElseThrow()));
+        MixNetWeights trained = MixNetOnnx.readWeights(
+                admin().bytes(admin().view().model("gate-trained").orElseThrow()));
         ModelLineage train = new ModelLineage("train", List.of(), 1L, "gate test");
         Map<String, float[]> reversed = new LinkedHashMap<>();
         for (String name : MixNetWeights.NAMES) {
@@ -383,8 +446,7 @@ class ModelsCommandTest {
                 w[i] = -w[i];
             }
         }
-        admin().publish("gate-damaged", MixNetOnnx.build(MixNetWeights.of(reversed), "gate-damaged"), train,
-                Map.of());
+        admin().publish("gate-damaged", MixNetOnnx.build(MixNetWeights.of(reversed), "gate-damaged"), train, Map.of());
         assertEquals(0, models("promote", "mixnet-v1", "--league", "gate").code);
 
         CliRun blind = models("promote", "gate-trained", "--league", "gate");
@@ -399,6 +461,8 @@ class ModelsCommandTest {
         CliRun damaged = models("promote", "gate-damaged", "--league", "gate", "--features", corpus);
         assertEquals(2, damaged.code, damaged.toString());
         assertTrue(damaged.err.contains("is worse than the champion 'gate-trained'"), damaged.err);
-        assertEquals("gate-trained", models("list", "--json").json().path("champions").path("gate").asText());
+        assertEquals(
+                "gate-trained",
+                models("list", "--json").json().path("champions").path("gate").asText());
     }
 }

@@ -1,17 +1,26 @@
 package ai.aimix.launcher.cli.tournament;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.launcher.cli.CliRun;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Bad options of {@code aimix tournament simulate}: one line on stderr, exit 2, nothing started. */
 class TournamentCommandTest {
     @ParameterizedTest
-    @ValueSource(strings = {"--generations=0", "--voters=1", "--bad-share=0.95", "--bars=4", "--vote-budget=0",
-        "--interval-width=-1", "--league=a/b", "--generations=x"})
+    @ValueSource(
+            strings = {
+                "--generations=0",
+                "--voters=1",
+                "--bad-share=0.95",
+                "--bars=4",
+                "--vote-budget=0",
+                "--interval-width=-1",
+                "--league=a/b",
+                "--generations=x"
+            })
     void badOptionsAreOneLineAndExitTwo(String option) {
         CliRun r = CliRun.run("tournament", "simulate", option);
         assertEquals(2, r.code, r.toString());

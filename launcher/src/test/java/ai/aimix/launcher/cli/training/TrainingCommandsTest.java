@@ -1,25 +1,33 @@
 package ai.aimix.launcher.cli.training;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.aimix.launcher.cli.CliRun;
 import ai.aimix.model.onnx.OnnxModelInfo;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** corpus build, train and quality as a user runs them, at a small scale; one-line errors and exit codes. */
 class TrainingCommandsTest {
     @Test
     void buildTrainAndBenchmark(@TempDir Path dir) throws Exception {
         Path corpus = dir.resolve("corpus");
-        CliRun build = CliRun.run("corpus", "build", "--songs", "12", "--bars", "6", "--soundfont", "builtin",
-                "--out", corpus.toString());
+        CliRun build = CliRun.run(
+                "corpus",
+                "build",
+                "--songs",
+                "12",
+                "--bars",
+                "6",
+                "--soundfont",
+                "builtin",
+                "--out",
+                corpus.toString());
         assertEquals(0, build.code, build.toString());
         assertTrue(build.out.contains("corpus: 12 songs (train 7, validation 3, test 2)"), build.out);
         assertTrue(build.out.contains("instruments: gervill-builtin"), build.out);
@@ -30,25 +38,37 @@ class TrainingCommandsTest {
         assertTrue(again.err.contains("already holds a feature store"), again.err);
 
         Path model = dir.resolve("m.onnx");
-        CliRun train = CliRun.run("train", "--features", corpus.toString(), "--out", model.toString(), "--epochs", "3",
-                "--id", "small");
+        CliRun train = CliRun.run(
+                "train", "--features", corpus.toString(), "--out", model.toString(), "--epochs", "3", "--id", "small");
         assertEquals(0, train.code, train.toString());
         assertTrue(train.out.contains("epoch   3  train loss"), train.out);
         assertEquals("small", OnnxModelInfo.of(Files.readAllBytes(model)).declaredId);
         assertTrue(Files.exists(dir.resolve("m.onnx.json")) && Files.exists(dir.resolve("m.onnx.checkpoint")));
         // started again, the run finds its checkpoint complete and writes the same model
         byte[] first = Files.readAllBytes(model);
-        assertEquals(0, CliRun.run("train", "--features", corpus.toString(), "--out", model.toString(), "--epochs", "3",
-                "--id", "small").code);
+        assertEquals(
+                0,
+                CliRun.run(
+                                "train",
+                                "--features",
+                                corpus.toString(),
+                                "--out",
+                                model.toString(),
+                                "--epochs",
+                                "3",
+                                "--id",
+                                "small")
+                        .code);
         assertTrue(Arrays.equals(first, Files.readAllBytes(model)));
 
-        CliRun quality = CliRun.run("quality", "--features", corpus.toString(), "--model", model.toString(),
-                "--json");
+        CliRun quality = CliRun.run("quality", "--features", corpus.toString(), "--model", model.toString(), "--json");
         assertEquals(0, quality.code, quality.toString());
         JsonNode q = quality.json();
         assertEquals(2, q.path("songs").asInt());
         assertEquals("m.onnx", q.path("model_version").asText());
-        assertTrue(q.path("plain_sum").path("mix_distance").asDouble() > q.path("model").path("mix_distance").asDouble(),
+        assertTrue(
+                q.path("plain_sum").path("mix_distance").asDouble()
+                        > q.path("model").path("mix_distance").asDouble(),
                 q.toString());
         assertEquals(2, q.path("per_song").size());
 
@@ -59,7 +79,11 @@ class TrainingCommandsTest {
 
     @Test
     void badInputIsOneLineAndExitTwo(@TempDir Path dir) {
-        CliRun noStore = CliRun.run("train", "--features", dir.resolve("none").toString(), "--out",
+        CliRun noStore = CliRun.run(
+                "train",
+                "--features",
+                dir.resolve("none").toString(),
+                "--out",
                 dir.resolve("m.onnx").toString());
         assertEquals(2, noStore.code, noStore.toString());
         assertTrue(noStore.err.startsWith("aimix train: error: ") && noStore.err.contains("corpus build"), noStore.err);
