@@ -7,7 +7,6 @@ import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.operators.records.Segments;
-import ai.aimix.operators.testing.FakePredictor;
 import ai.aimix.operators.testing.TestRegistry;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.RegistryEntry;

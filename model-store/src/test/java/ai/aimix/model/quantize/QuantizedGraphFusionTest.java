@@ -1,4 +1,4 @@
-package ai.aimix.model.runtime;
+package ai.aimix.model.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
-import ai.aimix.model.quantize.Quantizer;
+import ai.aimix.model.runtime.Calibration;
+import ai.aimix.model.runtime.MixNetBatch;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +39,27 @@ class QuantizedGraphFusionTest {
         byte[] int8 =
                 Quantizer.int8(fp32, "int8", Calibration.ranges(fp32, Quantizer.activations(fp32), List.of(batch)));
         Path optimized = dir.resolve("optimized.onnx");
-        NativeCalls.run(() -> {
-            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                o.setOptimizedModelFilePath(optimized.toString());
-                OrtEnvironment.getEnvironment().createSession(int8, o).close();
-            }
-            return null;
-        });
+        // ONNX Runtime recurses deeply while it creates a session: on a thread with a large stack, as the runtime's
+        // own sessions are (model.runtime.NativeCalls)
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread optimizer = new Thread(
+                null,
+                () -> {
+                    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                        o.setOptimizedModelFilePath(optimized.toString());
+                        OrtEnvironment.getEnvironment().createSession(int8, o).close();
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                },
+                "ort-optimizer",
+                64L << 20);
+        optimizer.start();
+        optimizer.join();
+        if (failure.get() != null) {
+            throw new AssertionError("ONNX Runtime could not optimise the int8 graph", failure.get());
+        }
         List<String> ops = MixNetOnnx.parse(Files.readAllBytes(optimized)).getGraph().getNodeList().stream()
                 .map(NodeProto::getOpType)
                 .collect(Collectors.toList());

@@ -1,9 +1,7 @@
-package ai.aimix.operators.testing;
+package ai.aimix.operators.inference;
 
 import ai.aimix.model.ModelOutput;
 import ai.aimix.model.runtime.MixNetBatch;
-import ai.aimix.operators.inference.ParameterPredictor;
-import ai.aimix.operators.inference.PredictorFactory;
 import ai.aimix.schema.ModelDescriptor;
 import java.util.List;
 import java.util.Map;
