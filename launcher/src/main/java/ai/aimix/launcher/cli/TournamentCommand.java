@@ -73,7 +73,7 @@ public final class TournamentCommand implements Runnable {
         @Option(
                 names = "--interval-width",
                 defaultValue = "200",
-                description = "A generation also ends when every member's 95% interval is narrower than this, Elo. "
+                description = "A generation also ends when every member's 95%% interval is narrower than this, Elo. "
                         + "Default ${DEFAULT-VALUE}.")
         double intervalWidth;
 
