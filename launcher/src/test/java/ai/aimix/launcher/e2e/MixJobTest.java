@@ -493,7 +493,7 @@ class MixJobTest {
     }
 
     /** Sends chunks of every stem, interleaved, for frames [from, to); returns the chunks sent per stem. */
-    private static int sendChunks(
+    static int sendChunks(
             StemProducer producer,
             MixRequest request,
             List<StemInput> song,

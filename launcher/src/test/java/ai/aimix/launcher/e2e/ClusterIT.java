@@ -1,0 +1,215 @@
+package ai.aimix.launcher.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.clients.kafka.CollectedMix;
+import ai.aimix.clients.kafka.MixCollector;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.jobs.mix.MixJob;
+import ai.aimix.launcher.cluster.FlinkRest;
+import ai.aimix.launcher.cluster.StandaloneCluster;
+import ai.aimix.launcher.embedded.EmbeddedKafka;
+import ai.aimix.schema.MixProgress;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.codec.ModelSelections;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mix job on a real Flink cluster of separate JVM processes (one JobManager, two TaskManagers, RocksDB,
+ * checkpoints on disk), from the job jar that {@code mvn package} builds and the lib/ that {@code flink-cluster/}
+ * assembles, submitted through the REST API. Two mixes and a battle; a TaskManager killed with SIGKILL mid-mix; the
+ * job stopped with a savepoint and started again from it: every mix comes out whole, once, in order, with the audio of
+ * an offline render.
+ */
+class ClusterIT {
+    private static EmbeddedKafka kafka;
+    private static Path store;
+    private static StandaloneCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        store = JobTestSupport.modelStore();
+        Path home = Files.createTempDirectory("aimix-cluster-");
+        cluster = StandaloneCluster.start(
+                Path.of(System.getProperty("aimix.flink-lib")),
+                home,
+                2,
+                1, // one slot each: the job's two subtasks run one on each TaskManager, so killing either hits the job
+                // a killed TaskManager is noticed within seconds, not Flink's default 50 s
+                Map.of(
+                        HeartbeatManagerOptions.HEARTBEAT_INTERVAL.key(), "1000",
+                        HeartbeatManagerOptions.HEARTBEAT_TIMEOUT.key(), "6000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static List<String> programArguments(Configuration conf) {
+        List<String> args = new ArrayList<>();
+        conf.toMap().forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        return args;
+    }
+
+    @Test
+    void mixesSurviveAKilledTaskManagerAndASavepointUpgradeOnceAndWhole() throws Exception {
+        Configuration conf = JobTestSupport.jobConfig(kafka, store, "cluster");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 30);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        JobTestSupport.createTopics(kafka, conf);
+        FlinkRest rest = cluster.rest();
+        String jar = rest.uploadJar(Path.of(System.getProperty("aimix.job-jar")));
+        String job = rest.run(jar, MixJob.class.getName(), programArguments(conf), 2, null);
+        rest.awaitRunning(job, Duration.ofSeconds(120));
+        ModelSelection opponent = ModelSelections.version(JobTestSupport.OPPONENT);
+        try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
+                StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+            // two mixes and a battle
+            Map<String, List<StemInput>> songs = Map.of(
+                    "cluster-a", JobTestSupport.stems(4, 6.0, 1100),
+                    "cluster-b", JobTestSupport.stems(2, 3.0, 1200),
+                    "cluster-duel", JobTestSupport.stems(3, 4.0, 1300));
+            for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
+                ModelSelection model = e.getKey().endsWith("duel")
+                        ? ModelSelections.battle(null, JobTestSupport.OPPONENT)
+                        : ModelSelections.champion();
+                producer.push(
+                        StemProducer.request(e.getKey(), e.getValue(), model),
+                        e.getValue(),
+                        3000,
+                        SampleEncoding.PCM_F32LE,
+                        null);
+            }
+            Map<String, CollectedMix> mixes =
+                    collector.await(songs.keySet(), Duration.ofSeconds(180), new MixCollector.Listener() {});
+            for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
+                assertWholeAndAsRendered(conf, e.getKey(), e.getValue(), mixes.get(e.getKey()));
+            }
+            assertEquals(2, mixes.get("cluster-duel").result.getVariants().size());
+
+            // a TaskManager killed with SIGKILL mid-mix, after a checkpoint that holds part of the mix
+            List<StemInput> song = JobTestSupport.stems(4, 12.0, 1400);
+            MixRequest crash = StemProducer.request("cluster-crash", song, opponent);
+            producer.send(crash);
+            int chunkFrames = 2048;
+            int longest = song.stream().mapToInt(s -> s.audio.frames()).max().orElseThrow();
+            int sent = MixJobTest.sendChunks(producer, crash, song, 0, longest / 2, chunkFrames, 0);
+            producer.flush();
+            CountDownLatch progress = new CountDownLatch(1);
+            AtomicReference<Map<String, CollectedMix>> crashed = new AtomicReference<>();
+            AtomicReference<Throwable> watchFailure = new AtomicReference<>();
+            // the collector is read by this thread alone until it ends
+            Thread watcher = new Thread(() -> {
+                try {
+                    crashed.set(collector.await(
+                            List.of("cluster-crash"), Duration.ofSeconds(240), new MixCollector.Listener() {
+                                @Override
+                                public void onProgress(MixProgress p) {
+                                    progress.countDown();
+                                }
+                            }));
+                } catch (Throwable e) {
+                    watchFailure.set(e);
+                    progress.countDown();
+                }
+            });
+            long checkpointsBefore = rest.completedCheckpoints(job);
+            watcher.start();
+            assertTrue(progress.await(60, TimeUnit.SECONDS), "the mix is under way (progress committed)");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (rest.completedCheckpoints(job) < checkpointsBefore + 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            cluster.kill(cluster.taskManagers().get(0));
+            cluster.startTaskManager(); // a replacement, as a Kubernetes deployment would start one
+            MixJobTest.sendChunks(producer, crash, song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
+            producer.flush();
+            watcher.join(TimeUnit.SECONDS.toMillis(250));
+            assertNull(watchFailure.get(), () -> "the crashed mix: " + watchFailure.get());
+            rest.awaitRunning(job, Duration.ofSeconds(120));
+            assertTrue(rest.hasRestarted(job), "the job restarted after the TaskManager died");
+            List<String> failures = rest.exceptions(job);
+            assertTrue(
+                    failures.stream().anyMatch(e -> e.contains("TaskManager") || e.contains("Connection")),
+                    "the failure recovered from: " + failures);
+            assertWholeAndAsRendered(conf, "cluster-crash", song, crashed.get().get("cluster-crash"));
+            // the same song again on the recovered job: the undisturbed reference
+            producer.push(
+                    StemProducer.request("cluster-calm", song, opponent),
+                    song,
+                    chunkFrames,
+                    SampleEncoding.PCM_F32LE,
+                    null);
+            Map<String, CollectedMix> calm =
+                    collector.await(List.of("cluster-calm"), Duration.ofSeconds(240), new MixCollector.Listener() {});
+            assertArrayEquals(
+                    calm.get("cluster-calm").audio(Variant.MAIN),
+                    crashed.get().get("cluster-crash").audio(Variant.MAIN),
+                    "the mix interrupted by the crash equals the undisturbed one");
+
+            // an upgrade: stop with a savepoint, a mix arrives meanwhile, the job starts again from the savepoint
+            String savepoint =
+                    rest.stopWithSavepoint(job, cluster.home().resolve("savepoints"), Duration.ofSeconds(120));
+            List<StemInput> later = JobTestSupport.stems(3, 5.0, 1500);
+            producer.push(
+                    StemProducer.request("cluster-upgrade", later, opponent),
+                    later,
+                    3000,
+                    SampleEncoding.PCM_F32LE,
+                    null);
+            producer.flush();
+            String upgraded = rest.run(jar, MixJob.class.getName(), programArguments(conf), 2, savepoint);
+            rest.awaitRunning(upgraded, Duration.ofSeconds(120));
+            Map<String, CollectedMix> after = collector.await(
+                    List.of("cluster-upgrade"), Duration.ofSeconds(180), new MixCollector.Listener() {});
+            assertWholeAndAsRendered(conf, "cluster-upgrade", later, after.get("cluster-upgrade"));
+            // nothing of the earlier mixes is written again
+            assertEquals(0, collector.drain(Duration.ofSeconds(3)));
+            rest.cancel(upgraded);
+        }
+    }
+
+    private static void assertWholeAndAsRendered(Configuration conf, String id, List<StemInput> stems, CollectedMix m) {
+        assertEquals(MixStatus.COMPLETED, m.result.getStatus(), id + " " + m.result.getErrorMessage());
+        assertTrue(m.errors.isEmpty(), id + " errors " + m.errors);
+        assertEquals(m.result.getSegments(), m.progress.size(), id + ": one progress record per segment");
+        for (VariantResult v : m.result.getVariants()) {
+            assertEquals(List.of(), m.streamProblems(v.getVariant()), id + " " + v.getVariant());
+            MixJobTest.assertSameAudio(
+                    MixJobTest.offline(conf, stems, m.result, v), m.audio(v.getVariant()), id + "/" + v.getVariant());
+        }
+    }
+}
