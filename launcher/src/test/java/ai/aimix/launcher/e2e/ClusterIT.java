@@ -9,30 +9,51 @@ import ai.aimix.clients.kafka.CollectedMix;
 import ai.aimix.clients.kafka.MixCollector;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJob;
+import ai.aimix.jobs.tournament.TournamentJob;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.launcher.cluster.FlinkRest;
 import ai.aimix.launcher.cluster.StandaloneCluster;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
+import ai.aimix.launcher.embedded.TopicLayout;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.Standings;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.VoteOutcome;
+import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ModelSelections;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +93,12 @@ class ClusterIT {
         }
         if (kafka != null) {
             kafka.close();
+        }
+        if (cluster != null) {
+            EmbeddedKafka.deleteQuietly(cluster.home());
+        }
+        if (store != null) {
+            EmbeddedKafka.deleteQuietly(store);
         }
     }
 
@@ -200,6 +227,88 @@ class ClusterIT {
             assertEquals(0, collector.drain(Duration.ofSeconds(3)));
             rest.cancel(upgraded);
         }
+    }
+
+    @Test
+    void theTournamentJobFoldsVotesOnTheCluster() throws Exception {
+        Configuration c = new Configuration();
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(TournamentJobOptions.GROUP_ID, "cluster-tournament");
+        kafka.createTopics(TopicLayout.tournament(c, 2), Map.of());
+        kafka.createTopics(TopicLayout.registry(c), TopicLayout.registryConfigs());
+        c.set(TournamentJobOptions.REFRESH, Duration.ofMillis(100));
+        c.set(TournamentJobOptions.SECRET_KEYS, TournamentJobTest.KEYS.specs());
+        c.set(KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5));
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        FlinkRest rest = cluster.rest();
+        String jar = rest.uploadJar(Path.of(System.getProperty("aimix.job-jar")));
+        String job = rest.run(jar, TournamentJob.class.getName(), programArguments(c), 2, null);
+        rest.awaitRunning(job, Duration.ofSeconds(120));
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            long now = System.currentTimeMillis();
+            SplittableRandom r = new SplittableRandom(16);
+            for (int b = 0; b < 40; b++) {
+                int x = r.nextInt(4);
+                String a = "m" + x;
+                String other = "m" + (x + 1 + r.nextInt(3)) % 4;
+                send(
+                        p,
+                        Contract.TOURNAMENT_BATTLES,
+                        "battle-" + b,
+                        Contract.BATTLE.encode(TournamentJobTest.battle("battle-" + b, a, other, now, null)));
+                for (int v = 0; v < 6; v++) {
+                    VoteOutcome outcome = r.nextDouble() < 0.6 ? VoteOutcome.A : VoteOutcome.B;
+                    send(
+                            p,
+                            Contract.TOURNAMENT_VOTES,
+                            "battle-" + b,
+                            Contract.VOTE.encode(TournamentJobTest.vote(
+                                    "battle-" + b, "voter-" + (b * 6 + v) % 30, outcome, 25_000L, now)));
+                }
+            }
+            p.flush();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Contract.TOURNAMENT_STANDINGS)) {
+            long deadline = System.currentTimeMillis() + 120_000;
+            Standings last = null;
+            while (System.currentTimeMillis() < deadline && (last == null || last.getVotes() < 240)) {
+                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                    last = Contract.STANDINGS.decode(rec.value());
+                }
+            }
+            assertTrue(last != null, "no standings");
+            assertEquals(240, last.getVotes(), "every vote counted once");
+            assertEquals(4, last.getModels().size());
+        } finally {
+            rest.cancel(job);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value) {
+        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "cluster-" + topic + "-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        c.subscribe(List.of(topic));
+        return c;
     }
 
     private static void assertWholeAndAsRendered(Configuration conf, String id, List<StemInput> stems, CollectedMix m) {
