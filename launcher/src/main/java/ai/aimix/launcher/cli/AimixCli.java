@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ServeCommand.class,
+            ClusterCommand.class,
             MixCommand.class,
             BenchCommand.class,
             AnalyzeCommand.class,

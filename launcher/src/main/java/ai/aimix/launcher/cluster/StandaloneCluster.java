@@ -162,6 +162,11 @@ public final class StandaloneCluster implements AutoCloseable {
         return tm;
     }
 
+    /** The JobManager process. */
+    public Process jobManager() {
+        return jobManager;
+    }
+
     /** The TaskManager processes started so far (killed ones included). */
     public List<Process> taskManagers() {
         return List.copyOf(taskManagers);
