@@ -8,8 +8,13 @@ import ai.aimix.schema.codec.Contract;
 import ai.aimix.tournament.Breeder;
 import ai.aimix.tournament.Evolution;
 import ai.aimix.tournament.VoteChecks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -155,6 +160,13 @@ public final class TournamentJobOptions {
                     + "first signs and seals; all verify (rotation). Votes must carry a voter token and battles a sealed "
                     + "check made with one of them. The embedded launcher draws one per run when none is given. Flink "
                     + "masks options whose name holds 'secret' in its web UI and REST API.");
+    public static final ConfigOption<String> SECRET_KEYS_FILE = key("aimix.tournament.secret-keys-file")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A file holding the keys of aimix.tournament.secret-keys"
+                    + " (separated by ';' or new lines), e.g. a Kubernetes Secret mounted into the pods, so the keys "
+                    + "stay out of config.yaml and the FlinkDeployment. Used when secret-keys is not set.");
+
     public static final ConfigOption<Boolean> AUTHENTICATE = key("aimix.tournament.authenticate")
             .booleanType()
             .defaultValue(true)
@@ -165,6 +177,20 @@ public final class TournamentJobOptions {
     /** The keys of {@link #SECRET_KEYS}, or null when none are configured. */
     public static TournamentKeys keys(ReadableConfig c) {
         List<String> specs = c.getOptional(SECRET_KEYS).orElse(List.of());
+        if (specs.isEmpty() && c.getOptional(SECRET_KEYS_FILE).isPresent()) {
+            String file = c.get(SECRET_KEYS_FILE);
+            try {
+                specs = Arrays.stream(Files.readString(Path.of(file)).split("[;\\r\\n]+"))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .collect(Collectors.toList());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(SECRET_KEYS_FILE.key() + ": cannot read " + file + " (" + e + ")");
+            }
+            if (specs.isEmpty()) {
+                throw new IllegalArgumentException(SECRET_KEYS_FILE.key() + ": " + file + " holds no key");
+            }
+        }
         try {
             return specs.isEmpty() ? null : TournamentKeys.parse(specs);
         } catch (IllegalArgumentException e) {
@@ -175,7 +201,8 @@ public final class TournamentJobOptions {
     /** Checks the options fit together; throws IllegalArgumentException naming the option otherwise. */
     public static void validate(ReadableConfig c) {
         if (c.get(AUTHENTICATE) && keys(c) == null) {
-            throw new IllegalArgumentException(SECRET_KEYS.key() + " is required while " + AUTHENTICATE.key()
+            throw new IllegalArgumentException(SECRET_KEYS.key() + " (or " + SECRET_KEYS_FILE.key()
+                    + ") is required while " + AUTHENTICATE.key()
                     + " is on: votes are counted only when their voter tokens verify");
         }
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both flink-conf files parse, say what the docs say, and contain no key that nothing reads (a typo). */
-class FlinkConfigsTest {
+public class FlinkConfigsTest {
     private static final List<String> OPTION_CLASSES = List.of(
             "org.apache.flink.configuration.CoreOptions",
             "org.apache.flink.configuration.CheckpointingOptions",
@@ -51,7 +51,8 @@ class FlinkConfigsTest {
             "ai.aimix.jobs.training.TrainingJobOptions",
             "ai.aimix.launcher.embedded.ReadOnlyRest");
 
-    static Set<String> knownKeys() throws Exception {
+    /** Every key of the option classes the configurations may use (HelmChartTest checks the chart against it). */
+    public static Set<String> knownKeys() throws Exception {
         Set<String> keys = new HashSet<>();
         for (String cls : OPTION_CLASSES) {
             for (Field f : Class.forName(cls).getFields()) {

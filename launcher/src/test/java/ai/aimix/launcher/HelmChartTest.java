@@ -1,0 +1,258 @@
+package ai.aimix.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.launcher.embedded.FlinkConfigs;
+import ai.aimix.launcher.embedded.FlinkConfigsTest;
+import ai.aimix.schema.codec.Contract;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * helm/aimix, linted and rendered by Helm itself (helm-java bundles it): the kinds, names and labels of what it
+ * renders, every flinkConfiguration key a real option, every topic of the code a KafkaTopic, and the image's paths
+ * there after the build.
+ */
+class HelmChartTest {
+    private static final Path CHART = Path.of("..", "helm", "aimix");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String RELEASE = "aimix";
+
+    /**
+     * Options of the Flink Kubernetes Operator's autoscaler (its documentation's autoscaler configuration; the
+     * operator's classes are not on Maven Central for this Flink version, so not on this class path).
+     */
+    private static final Set<String> AUTOSCALER_OPTIONS = Set.of(
+            "job.autoscaler.enabled",
+            "job.autoscaler.scaling.enabled",
+            "job.autoscaler.target.utilization",
+            "job.autoscaler.target.utilization.boundary",
+            "job.autoscaler.metrics.window",
+            "job.autoscaler.stabilization.interval",
+            "job.autoscaler.catch-up.duration",
+            "job.autoscaler.restart.time",
+            "job.autoscaler.vertex.max-parallelism");
+
+    @Test
+    void lintsCleanEvenStrictly() {
+        LintResult r = new Helm(CHART).lint().strict().call();
+        assertFalse(r.isFailed(), "helm lint --strict: " + r.getMessages());
+    }
+
+    private static List<JsonNode> render(String valuesFile) throws Exception {
+        var template = new Helm(CHART).template().withName(RELEASE);
+        if (valuesFile != null) {
+            template = template.withValuesFile(CHART.resolve(valuesFile));
+        }
+        String out = template.call();
+        List<JsonNode> docs = new ArrayList<>();
+        for (JsonNode d : YAML.readValues(YAML.getFactory().createParser(out), JsonNode.class)
+                .readAll()) {
+            if (d != null && !d.isNull() && !d.isEmpty()) {
+                docs.add(d);
+            }
+        }
+        return docs;
+    }
+
+    private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode d : docs) {
+            if (kind.equals(d.path("kind").asText())) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-production.yaml"})
+    void rendersTheExpectedKindsNamesAndLabels(String values) throws Exception {
+        List<JsonNode> docs = render(values);
+        Map<String, Integer> kinds = new HashMap<>();
+        for (JsonNode d : docs) {
+            kinds.merge(d.path("kind").asText(), 1, Integer::sum);
+            JsonNode labels = d.path("metadata").path("labels");
+            assertEquals("aimix", labels.path("app.kubernetes.io/name").asText(), d.toString());
+            assertEquals(RELEASE, labels.path("app.kubernetes.io/instance").asText());
+            assertTrue(
+                    d.path("metadata").path("name").asText().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"),
+                    "a Kubernetes name: " + d.path("metadata").path("name"));
+        }
+        assertEquals(Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1), kinds);
+        Map<String, JsonNode> deployments = new HashMap<>();
+        for (JsonNode d : ofKind(docs, "FlinkDeployment")) {
+            assertEquals("flink.apache.org/v1beta1", d.path("apiVersion").asText());
+            deployments.put(d.path("metadata").path("name").asText(), d);
+            JsonNode job = d.path("spec").path("job");
+            assertEquals("savepoint", job.path("upgradeMode").asText());
+            Class<?> entry = Class.forName(job.path("entryClass").asText());
+            Method main = entry.getMethod("main", String[].class);
+            assertTrue(Modifier.isStatic(main.getModifiers()), entry + " has a main");
+        }
+        assertEquals(Set.of("aimix-mix", "aimix-tournament"), deployments.keySet());
+        JsonNode mix = deployments.get("aimix-mix").path("spec");
+        assertEquals(
+                "true",
+                mix.path("flinkConfiguration").path("job.autoscaler.enabled").asText());
+        int maxParallelism = mix.path("flinkConfiguration")
+                .path("job.autoscaler.vertex.max-parallelism")
+                .asInt();
+        for (JsonNode t : ofKind(docs, "KafkaTopic")) {
+            String name = t.path("spec").path("topicName").asText();
+            if (name.equals(Contract.MIX_REQUESTS) || name.equals(Contract.AUDIO_CHUNKS)) {
+                assertTrue(
+                        maxParallelism <= t.path("spec").path("partitions").asInt(),
+                        "the autoscaler's max parallelism must not exceed the partitions of " + name);
+            }
+        }
+        JsonNode tournament = deployments.get("aimix-tournament").path("spec");
+        assertEquals(
+                "/etc/aimix/tournament/keys",
+                tournament
+                        .path("flinkConfiguration")
+                        .path("aimix.tournament.secret-keys-file")
+                        .asText());
+        if (values.equals("values-production.yaml")) {
+            assertEquals(
+                    1,
+                    mix.path("taskManager")
+                            .path("podTemplate")
+                            .path("spec")
+                            .path("containers")
+                            .get(0)
+                            .path("resources")
+                            .path("limits")
+                            .path("nvidia.com/gpu")
+                            .asInt());
+            assertEquals(
+                    "CUDA",
+                    mix.path("flinkConfiguration")
+                            .path("aimix.inference.device")
+                            .asText());
+            assertEquals(
+                    "kube-prometheus-stack",
+                    ofKind(docs, "PodMonitor")
+                            .get(0)
+                            .path("metadata")
+                            .path("labels")
+                            .path("release")
+                            .asText());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-production.yaml"})
+    void everyFlinkConfigurationKeyIsARealOption(String values) throws Exception {
+        Set<String> known = FlinkConfigsTest.knownKeys();
+        for (JsonNode d : ofKind(render(values), "FlinkDeployment")) {
+            for (var it = d.path("spec").path("flinkConfiguration").fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                boolean ok = known.contains(key)
+                        || AUTOSCALER_OPTIONS.contains(key)
+                        || key.startsWith("metrics.reporter.")
+                        || key.startsWith(KafkaConnection.PREFIX);
+                assertTrue(ok, d.path("metadata").path("name").asText() + ": unknown option " + key);
+            }
+        }
+    }
+
+    @Test
+    void theChartsDefaultsAreTheClusterConfigurations() throws Exception {
+        Configuration cluster = FlinkConfigs.load(Path.of("..", "flink-conf", "cluster"), "cluster", Map.of());
+        Map<String, String> clusterMap = cluster.toMap();
+        JsonNode mix = ofKind(render(null), "FlinkDeployment").stream()
+                .filter(d -> d.path("metadata").path("name").asText().equals("aimix-mix"))
+                .findFirst()
+                .orElseThrow();
+        Set<String> differing = new TreeSet<>();
+        for (var it = mix.path("spec").path("flinkConfiguration").fields(); it.hasNext(); ) {
+            var e = it.next();
+            String there = clusterMap.get(e.getKey());
+            String here = e.getValue().asText();
+            boolean placeholder = here.contains("CHANGE-ME") || (there != null && there.contains("CHANGE-ME"));
+            if (there != null && !placeholder && !there.equals(here)) {
+                differing.add(e.getKey() + ": chart " + here + ", flink-conf/cluster " + there);
+            }
+        }
+        assertEquals(Set.of(), differing, "the chart's defaults drifted from flink-conf/cluster/config.yaml");
+    }
+
+    @Test
+    void everyTopicOfTheCodeHasAKafkaTopicAndTheRegistryIsCompacted() throws Exception {
+        Set<String> code = new TreeSet<>();
+        for (Field f : Contract.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == String.class
+                    && f.get(null).toString().matches("(mix|audio|models|tournament)\\.[a-z.]+")) {
+                code.add(f.get(null).toString());
+            }
+        }
+        assertTrue(code.size() >= 12, "the contract's topics: " + code);
+        Map<String, JsonNode> topics = new HashMap<>();
+        for (JsonNode t : ofKind(render(null), "KafkaTopic")) {
+            assertEquals("kafka.strimzi.io/v1beta2", t.path("apiVersion").asText());
+            assertEquals(
+                    "aimix-kafka",
+                    t.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+            topics.put(t.path("spec").path("topicName").asText(), t);
+        }
+        assertEquals(code, new TreeSet<>(topics.keySet()), "one KafkaTopic per topic of the code, and no other");
+        assertEquals(
+                "compact",
+                topics.get(Contract.MODELS_REGISTRY)
+                        .path("spec")
+                        .path("config")
+                        .path("cleanup.policy")
+                        .asText());
+    }
+
+    @Test
+    void theImageHoldsWhatTheChartPointsAt() throws Exception {
+        String dockerfile = Files.readString(Path.of("..", "docker", "Dockerfile"));
+        String jarUri = ofKind(render(null), "FlinkDeployment")
+                .get(0)
+                .path("spec")
+                .path("job")
+                .path("jarURI")
+                .asText();
+        assertTrue(jarUri.startsWith("local://"), jarUri);
+        String inImage = jarUri.substring("local://".length());
+        Matcher copy = Pattern.compile("(?m)^COPY (\\S+) (\\S+)$").matcher(dockerfile);
+        Map<String, String> copies = new HashMap<>();
+        while (copy.find()) {
+            copies.put(copy.group(2), copy.group(1));
+        }
+        assertTrue(copies.containsKey(inImage), "the Dockerfile puts the job jar at " + inImage + ": " + copies);
+        // the sources of the COPY lines exist after mvn package (the build before this module's tests)
+        assertTrue(Files.isRegularFile(Path.of("..", copies.get(inImage))), copies.get(inImage) + " is built");
+        Matcher ort = Pattern.compile("(?m)^ARG ORT_JAR=(\\S+)$").matcher(dockerfile);
+        assertTrue(ort.find(), "the Dockerfile names the ONNX Runtime jar");
+        assertTrue(
+                Files.isRegularFile(Path.of("..", "flink-cluster", "target", "flink", "lib", ort.group(1))),
+                "flink-cluster's lib/ holds " + ort.group(1));
+    }
+}
