@@ -102,7 +102,7 @@ class HelmChartTest {
                     d.path("metadata").path("name").asText().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"),
                     "a Kubernetes name: " + d.path("metadata").path("name"));
         }
-        assertEquals(Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1), kinds);
+        assertEquals(Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1, "PrometheusRule", 1), kinds);
         Map<String, JsonNode> deployments = new HashMap<>();
         for (JsonNode d : ofKind(docs, "FlinkDeployment")) {
             assertEquals("flink.apache.org/v1beta1", d.path("apiVersion").asText());
@@ -136,6 +136,11 @@ class HelmChartTest {
                         .path("flinkConfiguration")
                         .path("aimix.tournament.secret-keys-file")
                         .asText());
+        // the PrometheusRule is files/alerts.yml, the file promtool tests
+        JsonNode rule = ofKind(docs, "PrometheusRule").get(0);
+        assertEquals(
+                YAML.readTree(CHART.resolve("files/alerts.yml").toFile()).path("groups"),
+                rule.path("spec").path("groups"));
         if (values.equals("values-production.yaml")) {
             assertEquals(
                     1,

@@ -31,7 +31,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -198,6 +202,7 @@ class CommandLineTest {
                             HttpResponse.BodyHandlers.ofString())
                     .body();
             assertTrue(metrics.contains("flink_"), metrics.length() + " bytes of metrics");
+            assertAlertRulesNameRealMetrics(metrics);
             for (InetAddress other : nonLoopbackAddresses()) {
                 try (Socket socket = new Socket()) {
                     socket.connect(new InetSocketAddress(other, metricsPort), 2000);
@@ -259,6 +264,26 @@ class CommandLineTest {
     }
 
     /** {@code aimix serve} in a process of its own, its home and log under {@code tmp}. */
+    /**
+     * Every metric and label value the alert rules (helm/aimix/files/alerts.yml) select the mix job by is in the
+     * scrape of a mix job that has mixed: a renamed metric or operator would leave an alert that never fires.
+     */
+    static void assertAlertRulesNameRealMetrics(String scrape) throws IOException {
+        String rules = Files.readString(Path.of("..", "helm", "aimix", "files", "alerts.yml"))
+                .replaceAll("(?m)^\\s*#.*$", ""); // the expressions, not the comments
+        Set<String> named = new TreeSet<>();
+        Matcher m = Pattern.compile("flink_[A-Za-z0-9_]+").matcher(rules);
+        while (m.find()) {
+            named.add(m.group());
+        }
+        assertTrue(named.size() >= 7, "metrics named by the rules: " + named);
+        for (String metric : named) {
+            assertTrue(scrape.contains("\n" + metric + "{"), metric + " is not in the scrape");
+        }
+        assertTrue(scrape.contains("job_name=\"AI_Mixer:_mix_job\""), "the rules' job_name");
+        assertTrue(scrape.contains("operator_name=\"Source:_Kafka:_mix_requests"), "the rules' source operator_name");
+    }
+
     static Process startServe(Path tmp, int kafkaPort, int uiPort, int metricsPort, String... options)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(
