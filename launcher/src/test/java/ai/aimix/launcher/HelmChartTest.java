@@ -246,10 +246,19 @@ class HelmChartTest {
                 .asText();
         assertTrue(jarUri.startsWith("local://"), jarUri);
         String inImage = jarUri.substring("local://".length());
+        Map<String, String> args = new HashMap<>(); // ARG defaults, as docker build uses them without --build-arg
+        Matcher arg = Pattern.compile("(?m)^ARG (\\w+)=(\\S+)$").matcher(dockerfile);
+        while (arg.find()) {
+            args.put(arg.group(1), arg.group(2));
+        }
         Matcher copy = Pattern.compile("(?m)^COPY (\\S+) (\\S+)$").matcher(dockerfile);
         Map<String, String> copies = new HashMap<>();
         while (copy.find()) {
-            copies.put(copy.group(2), copy.group(1));
+            String source = copy.group(1);
+            for (Map.Entry<String, String> a : args.entrySet()) {
+                source = source.replace("${" + a.getKey() + "}", a.getValue());
+            }
+            copies.put(copy.group(2), source);
         }
         assertTrue(copies.containsKey(inImage), "the Dockerfile puts the job jar at " + inImage + ": " + copies);
         // the sources of the COPY lines exist after mvn package (the build before this module's tests)
