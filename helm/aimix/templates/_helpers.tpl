@@ -49,6 +49,10 @@ spec:
     job.autoscaler.vertex.max-parallelism: {{ $job.autoscaler.maxParallelism | quote }}
     pipeline.max-parallelism: {{ $job.autoscaler.maxParallelism | quote }}
     {{- end }}
+  # JSON lines on the console, each line about a mix with its mixId (files/log4j-console.properties)
+  logConfiguration:
+    log4j-console.properties: |-
+      {{- $root.Files.Get "files/log4j-console.properties" | nindent 6 }}
   podTemplate:
     spec:
       containers:

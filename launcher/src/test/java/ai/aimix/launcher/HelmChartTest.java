@@ -129,6 +129,18 @@ class HelmChartTest {
                         "the autoscaler's max parallelism must not exceed the partitions of " + name);
             }
         }
+        // the cluster's logging: flink-conf/cluster's JSON-lines configuration, the same file in the chart
+        String logging = Files.readString(Path.of("..", "flink-conf", "cluster", "log4j-console.properties"));
+        assertEquals(logging, Files.readString(CHART.resolve("files/log4j-console.properties")));
+        for (JsonNode d : deployments.values()) {
+            assertEquals(
+                    logging.strip(),
+                    d.path("spec")
+                            .path("logConfiguration")
+                            .path("log4j-console.properties")
+                            .asText()
+                            .strip());
+        }
         JsonNode tournament = deployments.get("aimix-tournament").path("spec");
         assertEquals(
                 "/etc/aimix/tournament/keys",
@@ -262,7 +274,9 @@ class HelmChartTest {
         }
         assertTrue(copies.containsKey(inImage), "the Dockerfile puts the job jar at " + inImage + ": " + copies);
         // the sources of the COPY lines exist after mvn package (the build before this module's tests)
-        assertTrue(Files.isRegularFile(Path.of("..", copies.get(inImage))), copies.get(inImage) + " is built");
+        for (String source : copies.values()) {
+            assertTrue(Files.isRegularFile(Path.of("..", source)), source + " is built");
+        }
         Matcher ort = Pattern.compile("(?m)^ARG ORT_JAR=(\\S+)$").matcher(dockerfile);
         assertTrue(ort.find(), "the Dockerfile names the ONNX Runtime jar");
         assertTrue(

@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,6 +80,16 @@ public final class StandaloneCluster implements AutoCloseable {
      */
     public static StandaloneCluster start(Path lib, Path home, int taskManagers, int slots, Map<String, String> config)
             throws IOException, InterruptedException {
+        return start(lib, home, taskManagers, slots, config, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, Map)}, the processes logging with {@code log4jConfiguration} (e.g.
+     * flink-conf/cluster/log4j-console.properties: JSON lines on the console, in log/NAME.out) instead of to files.
+     */
+    public static StandaloneCluster start(
+            Path lib, Path home, int taskManagers, int slots, Map<String, String> config, Path log4jConfiguration)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(lib.resolve("flink-runtime-" + flinkVersion(lib) + ".jar"))) {
             throw new IllegalArgumentException(lib + " is not a Flink lib/ directory (build flink-cluster first)");
         }
@@ -115,18 +126,22 @@ public final class StandaloneCluster implements AutoCloseable {
         StringBuilder yaml = new StringBuilder("# written by StandaloneCluster\n");
         conf.forEach((k, v) -> yaml.append(k).append(": ").append(quote(v)).append('\n'));
         Files.writeString(home.resolve("conf/config.yaml"), yaml.toString());
-        Files.writeString(
-                home.resolve("conf/log4j.properties"),
-                String.join(
-                        "\n",
-                        "rootLogger.level = INFO",
-                        "rootLogger.appenderRef.file.ref = file",
-                        "appender.file.type = File",
-                        "appender.file.name = file",
-                        "appender.file.fileName = ${sys:log.file}",
-                        "appender.file.layout.type = PatternLayout",
-                        "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
-                        ""));
+        if (log4jConfiguration != null) {
+            Files.copy(log4jConfiguration, home.resolve("conf/log4j.properties"), StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.writeString(
+                    home.resolve("conf/log4j.properties"),
+                    String.join(
+                            "\n",
+                            "rootLogger.level = INFO",
+                            "rootLogger.appenderRef.file.ref = file",
+                            "appender.file.type = File",
+                            "appender.file.name = file",
+                            "appender.file.fileName = ${sys:log.file}",
+                            "appender.file.layout.type = PatternLayout",
+                            "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
+                            ""));
+        }
         Process jm = launch(
                 lib,
                 home,

@@ -28,6 +28,8 @@ import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.VoteOutcome;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ModelSelections;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +85,9 @@ class ClusterIT {
                 // a killed TaskManager is noticed within seconds, not Flink's default 50 s
                 Map.of(
                         HeartbeatManagerOptions.HEARTBEAT_INTERVAL.key(), "1000",
-                        HeartbeatManagerOptions.HEARTBEAT_TIMEOUT.key(), "6000"));
+                        HeartbeatManagerOptions.HEARTBEAT_TIMEOUT.key(), "6000"),
+                // the cluster's logging: JSON lines on the console (log/NAME.out)
+                Path.of("..", "flink-conf", "cluster", "log4j-console.properties"));
     }
 
     @AfterAll
@@ -146,6 +150,7 @@ class ClusterIT {
                 assertWholeAndAsRendered(conf, e.getKey(), e.getValue(), mixes.get(e.getKey()));
             }
             assertEquals(2, mixes.get("cluster-duel").result.getVariants().size());
+            assertLogsAreJsonLinesWithTheMixId("cluster-a");
 
             // a TaskManager killed with SIGKILL mid-mix, after a checkpoint that holds part of the mix
             List<StemInput> song = JobTestSupport.stems(4, 12.0, 1400);
@@ -309,6 +314,35 @@ class ClusterIT {
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
         c.subscribe(List.of(topic));
         return c;
+    }
+
+    /** Every line the TaskManagers logged is a JSON object; the mix's own lines carry its id. */
+    private static void assertLogsAreJsonLinesWithTheMixId(String mixId) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        int lines = 0;
+        List<JsonNode> aboutTheMix = new ArrayList<>();
+        try (var files = Files.list(cluster.home().resolve("log"))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("taskmanager-")
+                            && p.toString().endsWith(".out"))
+                    .toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode n = json.readTree(line); // throws on a line that is not JSON
+                    assertTrue(n.isObject() && n.has("@timestamp") && n.has("log.level") && n.has("message"), line);
+                    lines++;
+                    if (mixId.equals(n.path("mixId").asText())) {
+                        aboutTheMix.add(n);
+                    }
+                }
+            }
+        }
+        assertTrue(lines > 50, lines + " JSON lines");
+        assertTrue(
+                aboutTheMix.stream()
+                        .anyMatch(n -> n.path("message").asText().startsWith("Mix " + mixId + " completed")),
+                "the mix's completion, with its id: " + aboutTheMix);
     }
 
     private static void assertWholeAndAsRendered(Configuration conf, String id, List<StemInput> stems, CollectedMix m) {

@@ -7,6 +7,7 @@ import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.model.ModelOutput;
 import ai.aimix.operators.StemParallelism;
 import ai.aimix.operators.records.FloatBytes;
+import ai.aimix.operators.records.MixLog;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixOutputChunk;
@@ -41,6 +42,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Mix assembly, keyed by mix id: renders each audio segment with the parameters the model predicted (and the
@@ -50,6 +54,7 @@ import org.apache.flink.util.Collector;
  */
 public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRecord, OutboundRecord> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MixAssemblyFunction.class);
 
     private final AssemblySettings settings;
 
@@ -305,6 +310,14 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                 .setCompletedAtMillis(now)
                 .build()));
         mixesCompleted.inc();
+        try (MDC.MDCCloseable ignored = MixLog.of(req.getMixId())) {
+            LOG.info(
+                    "Mix {} completed: {} segments, {} variant(s), {} ms",
+                    req.getMixId(),
+                    st.getSegmentsDone(),
+                    variants.size(),
+                    now - st.getFirstSeenMillis());
+        }
         clear(st);
     }
 
@@ -422,6 +435,9 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
             return; // already ended here
         }
         mixesFailed.inc();
+        try (MDC.MDCCloseable ignored = MixLog.of(rec.getMixId())) {
+            LOG.info("Mix {} failed: {} ({})", rec.getMixId(), code, message);
+        }
         out.collect(new OutboundRecord(result.build()));
     }
 
