@@ -102,7 +102,9 @@ class HelmChartTest {
                     d.path("metadata").path("name").asText().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"),
                     "a Kubernetes name: " + d.path("metadata").path("name"));
         }
-        assertEquals(Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1, "PrometheusRule", 1), kinds);
+        assertEquals(
+                Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1, "PrometheusRule", 1, "ConfigMap", 2),
+                kinds);
         Map<String, JsonNode> deployments = new HashMap<>();
         for (JsonNode d : ofKind(docs, "FlinkDeployment")) {
             assertEquals("flink.apache.org/v1beta1", d.path("apiVersion").asText());
