@@ -658,6 +658,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                     .setRoles(roles)
                     .setAudio(audio)
                     .setAlignNanos(alignNanos)
+                    .setAlignedAtMillis(now)
                     .build());
             segmentsOut.inc();
             st.setSegmentsEmitted(k + 1);

@@ -32,6 +32,7 @@ import ai.aimix.schema.internal.VariantParams;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -55,6 +59,8 @@ import org.slf4j.MDC;
 public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRecord, OutboundRecord> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MixAssemblyFunction.class);
+    /** Samples the segment histograms keep (their quantiles are over these). */
+    private static final int HISTOGRAM_WINDOW = 1000;
 
     private final AssemblySettings settings;
 
@@ -66,6 +72,15 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
     private transient Counter dropped;
     private transient Counter mixesCompleted;
     private transient Counter mixesFailed;
+    /** Segments of the mixes that ended failed, by error code (label errorCode). */
+    private transient Map<ErrorCode, Counter> failedByCode;
+    /** From the aligner emitting a segment to the mixed segment emitted (processing time, ms). */
+    private transient Histogram segmentLatency;
+    /** Per segment: log-mel, inference and assembly time (ms). */
+    private transient Histogram segmentMel;
+
+    private transient Histogram segmentInference;
+    private transient Histogram segmentAssembly;
 
     public MixAssemblyFunction(AssemblySettings settings) {
         this.settings = settings;
@@ -79,6 +94,15 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
         mixesCompleted = getRuntimeContext().getMetricGroup().counter("mixesCompleted");
         mixesFailed = getRuntimeContext().getMetricGroup().counter("mixesFailed");
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        segmentLatency =
+                metrics.histogram("segmentLatencyMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        segmentMel = metrics.histogram("segmentMelMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        segmentInference =
+                metrics.histogram("segmentInferenceMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        segmentAssembly =
+                metrics.histogram("segmentAssemblyMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        failedByCode = new EnumMap<>(ErrorCode.class);
         getRuntimeContext()
                 .registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers", StemParallelism::shutdown);
     }
@@ -96,7 +120,9 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                     dropped.inc();
                     return;
                 }
+                long t0 = System.nanoTime();
                 audio(st, rec, out, now);
+                recordSegmentTimes(rec, System.nanoTime() - t0, now);
                 return;
             }
             case END: {
@@ -287,6 +313,15 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                 .build();
     }
 
+    private void recordSegmentTimes(SegmentRecord rec, long assemblyNanos, long now) {
+        if (rec.getAlignedAtMillis() > 0) {
+            segmentLatency.update(Math.max(0, now - rec.getAlignedAtMillis()));
+        }
+        segmentMel.update(rec.getMelNanos() / 1_000_000);
+        segmentInference.update(rec.getInferenceNanos() / 1_000_000);
+        segmentAssembly.update(assemblyNanos / 1_000_000);
+    }
+
     private void end(AssemblyState st, SegmentRecord rec, Collector<OutboundRecord> out, long now) throws Exception {
         long t0 = System.nanoTime();
         MixRequest req = st.getRequest();
@@ -435,6 +470,14 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
             return; // already ended here
         }
         mixesFailed.inc();
+        failedByCode
+                .computeIfAbsent(
+                        code,
+                        c -> getRuntimeContext()
+                                .getMetricGroup()
+                                .addGroup("errorCode", c.name())
+                                .counter("mixesFailed"))
+                .inc();
         try (MDC.MDCCloseable ignored = MixLog.of(rec.getMixId())) {
             LOG.info("Mix {} failed: {} ({})", rec.getMixId(), code, message);
         }
