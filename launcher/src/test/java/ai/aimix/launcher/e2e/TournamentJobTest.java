@@ -1,7 +1,9 @@
 package ai.aimix.launcher.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.tournament.TournamentJob;
@@ -35,6 +37,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -45,6 +48,11 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -63,11 +71,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The tournament job on a MiniCluster against the in-process broker: exact counts, refused votes, standings. */
 class TournamentJobTest {
+    /** The operators' metrics, as a reporter sees them. */
+    static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
             new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                     .build());
 
     static EmbeddedKafka kafka;
@@ -236,6 +248,7 @@ class TournamentJobTest {
             assertEquals(Integer.valueOf(2), codes.get(TournamentErrorCode.INVALID_VOTER_TOKEN), codes.toString());
             assertEquals(Integer.valueOf(2), codes.get(TournamentErrorCode.INVALID_BATTLE), codes.toString());
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get());
+            assertTournamentMetrics(job.getJobID(), valid, codes);
             for (int i = 1; i < last.getModels().size(); i++) {
                 double ri = last.getModels().get(i).getRating();
                 double prev = last.getModels().get(i - 1).getRating();
@@ -252,6 +265,46 @@ class TournamentJobTest {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** The tournament's metrics agree with what the job wrote: counted votes, refusals by reason, standings. */
+    private static void assertTournamentMetrics(JobID job, long valid, Map<TournamentErrorCode, Integer> codes) {
+        // the standings count rated votes; the fold also takes the attention checks (the screen's evidence)
+        long counted = sum(METRICS.findMetrics(job, "votesCounted"));
+        assertTrue(counted >= valid && counted <= valid + 10, "votesCounted " + counted + " for " + valid + " rated");
+        assertEquals(counted, sum(METRICS.findMetrics(job, "votesAccepted")), "votesAccepted (none rate-limited)");
+        long refusedByGate = 0;
+        for (Map.Entry<String, Metric> m :
+                METRICS.findMetrics(job, "votesRefused").entrySet()) {
+            refusedByGate += ((Counter) m.getValue()).getCount();
+        }
+        long expected = codes.entrySet().stream()
+                // the source refuses what does not decode or authenticate (on tournament.errors, not in this metric)
+                .filter(e -> e.getKey() != TournamentErrorCode.UNDECODABLE
+                        && e.getKey() != TournamentErrorCode.INVALID_VOTER_TOKEN
+                        && e.getKey() != TournamentErrorCode.INVALID_BATTLE)
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        assertEquals(expected, refusedByGate, "votesRefused over all reasons: " + codes);
+        assertTrue(
+                METRICS.findMetrics(job, "votesRefused").keySet().stream().anyMatch(k -> k.contains("DUPLICATE_VOTE")),
+                "votesRefused is labelled by reason");
+        long lastStandings = METRICS.findMetrics(job, "lastStandingsMillis").values().stream()
+                .mapToLong(g -> ((Number) ((Gauge<?>) g).getValue()).longValue())
+                .max()
+                .orElse(0);
+        assertTrue(lastStandings > 0, "lastStandingsMillis");
+        long refreshes = METRICS.findMetrics(job, "standingsRefreshMillis").values().stream()
+                .mapToLong(h -> ((Histogram) h).getCount())
+                .sum();
+        assertTrue(refreshes > 0, "standingsRefreshMillis");
+        assertFalse(METRICS.findMetrics(job, "flaggedVoters").isEmpty(), "flaggedVoters");
+    }
+
+    private static long sum(Map<String, Metric> counters) {
+        return counters.values().stream()
+                .mapToLong(c -> ((Counter) c).getCount())
+                .sum();
     }
 
     static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();

@@ -22,6 +22,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public class EvolutionFunction
         extends KeyedBroadcastProcessFunction<String, EvolutionInput, RegistryEntry, TournamentOutbound> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EvolutionFunction.class);
+    /** The highest generation this subtask has bred or continued since it started (a gauge). */
+    private transient volatile int generation;
 
     /** The registry as read from its topic, by key (model/ID, champion/LEAGUE). */
     public static final MapStateDescriptor<String, RegistryEntry> REGISTRY =
@@ -71,6 +74,7 @@ public class EvolutionFunction
         evolution = leagues.isEmpty() ? null : new Evolution(settings, new StoredChildren(new ModelStore(storeRoot)));
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("evolution", EvolutionState.class));
         votesBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("votes-before", Types.LONG));
+        getRuntimeContext().getMetricGroup().gauge("generation", (Gauge<Integer>) () -> generation);
     }
 
     private boolean evolves(String league) {
@@ -154,6 +158,7 @@ public class EvolutionFunction
 
     private void emit(Evolution.Step step, Collector<TournamentOutbound> out) throws Exception {
         state.update(toState(step.state()));
+        generation = Math.max(generation, step.state().generation());
         votesBefore.clear();
         for (RegistryEntry e : step.registry()) {
             out.collect(Outbound.of(e));

@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -34,6 +39,15 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  */
 public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutbound>
         implements OneInputStreamOperator<CountedVote, TournamentOutbound>, Triggerable<String, VoidNamespace> {
+    /** Votes folded into the leagues' counts, attention checks included. */
+    private transient Counter votesCounted;
+    /** From the first vote after a league's last standings to its next standings (ms). */
+    private transient Histogram standingsRefresh;
+    /** When this subtask last published standings (processing time; 0: never). */
+    private transient volatile long lastStandingsMillis;
+
+    private transient Map<String, Long> pendingSince;
+
     private static final long serialVersionUID = 1L;
 
     private final double alpha;
@@ -62,6 +76,21 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
                 VoidNamespaceSerializer.INSTANCE,
                 new ValueStateDescriptor<>("league", LeagueState.class));
         timers = getInternalTimerService("league-refresh", VoidNamespaceSerializer.INSTANCE, this);
+        pendingSince = new HashMap<>();
+        MetricGroup metrics = getMetricGroup();
+        votesCounted = metrics.counter("votesCounted");
+        metrics.gauge("flaggedVoters", (Gauge<Integer>) this::flaggedVoters);
+        metrics.gauge("lastStandingsMillis", (Gauge<Long>) () -> lastStandingsMillis);
+        standingsRefresh = metrics.histogram("standingsRefreshMillis", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    /** Voters the screen flags, over the leagues this subtask holds in memory. */
+    private int flaggedVoters() {
+        int n = 0;
+        for (LeagueTally t : tallies.values()) {
+            n += t.flagged().size();
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")
@@ -89,8 +118,10 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
                         v.getModelB(),
                         VoteOutcomes.tally(v.getOutcome()),
                         v.getExpectedOutcome() == null ? null : VoteOutcomes.tally(v.getExpectedOutcome()));
+        votesCounted.inc();
         dirty.add(league);
         if (pending.add(league)) {
+            pendingSince.put(league, getProcessingTimeService().getCurrentProcessingTime());
             timers.registerProcessingTimeTimer(
                     VoidNamespace.INSTANCE, getProcessingTimeService().getCurrentProcessingTime() + refreshMillis);
         }
@@ -108,6 +139,12 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
         }
         output.collect(new StreamRecord<>(Outbound.of(
                 new Standings(league, timer.getTimestamp(), t.votes(), models, new ArrayList<>(t.flagged())))));
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        Long since = pendingSince.remove(league); // absent after a restore: the vote arrived before it
+        if (since != null) {
+            standingsRefresh.update(now - since);
+        }
+        lastStandingsMillis = now;
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.aimix.schema.internal.CountedVote;
 import ai.aimix.schema.internal.TournamentInbound;
 import ai.aimix.schema.internal.TournamentOutbound;
 import ai.aimix.tournament.VoteChecks;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -18,6 +19,8 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,6 +33,11 @@ import org.apache.flink.util.OutputTag;
  * its battle); the cache only ever holds what state holds, and is empty after a restore.
  */
 public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, CountedVote> {
+    /** Votes that passed the battle's checks (they go on to the rate limit). */
+    private transient Counter votesAccepted;
+    /** Refused votes and battles by reason. */
+    private transient Map<TournamentErrorCode, Counter> refused;
+
     private static final long serialVersionUID = 1L;
     public static final OutputTag<TournamentOutbound> ERRORS = new OutputTag<>("tournament-errors") {};
     /** Battles held in the read cache per parallel instance (open battles being voted on at once). */
@@ -56,6 +64,8 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
 
     @Override
     public void open(OpenContext ctx) {
+        votesAccepted = getRuntimeContext().getMetricGroup().counter("votesAccepted");
+        refused = new EnumMap<>(TournamentErrorCode.class);
         battle = getRuntimeContext().getState(new ValueStateDescriptor<>("battle", Battle.class));
         voted = getRuntimeContext().getMapState(new MapStateDescriptor<>("voted", Types.STRING, Types.BOOLEAN));
         waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting-votes", Vote.class));
@@ -157,6 +167,7 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
             return;
         }
         voted.put(v.getVoterId(), true);
+        votesAccepted.inc();
         out.collect(new CountedVote(
                 b.getLeague(),
                 b.getBattleId(),
@@ -185,13 +196,20 @@ public class VoteGate extends KeyedProcessFunction<String, TournamentInbound, Co
         voted.clear();
     }
 
-    static void error(
+    private void error(
             KeyedProcessFunction<String, TournamentInbound, CountedVote>.Context ctx,
             TournamentErrorCode code,
             String message,
             String battleId,
             String voterId,
             long now) {
+        refused.computeIfAbsent(code, c -> votesRefused(getRuntimeContext().getMetricGroup(), c))
+                .inc();
         ctx.output(ERRORS, Outbound.of(new TournamentError(code, message, battleId, voterId, null, null, null, now)));
+    }
+
+    /** The counter of votes (and battles) refused for {@code reason}: metric votesRefused, label reason. */
+    static Counter votesRefused(MetricGroup operator, TournamentErrorCode reason) {
+        return operator.addGroup("reason", reason.name()).counter("votesRefused");
     }
 }

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -18,6 +19,9 @@ import org.apache.flink.util.Collector;
  * read and one write, not a timer deletion and registration).
  */
 public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, CountedVote> {
+    /** Votes refused as RATE_LIMITED (votesRefused, label reason, as the vote gate's). */
+    private transient Counter rateLimited;
+
     private static final long serialVersionUID = 1L;
     /** Layout of the per-voter state: tokens left, when they were counted, when the cleanup timer fires. */
     private static final int TOKENS = 0;
@@ -37,6 +41,7 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
 
     @Override
     public void open(OpenContext ctx) {
+        rateLimited = VoteGate.votesRefused(getRuntimeContext().getMetricGroup(), TournamentErrorCode.RATE_LIMITED);
         limiter = new RateLimiter(burst, perMinute);
         bucket = getRuntimeContext()
                 .getState(
@@ -50,6 +55,7 @@ public class VoterRateLimit extends KeyedProcessFunction<String, CountedVote, Co
         RateLimiter.Bucket b = s == null ? limiter.fresh(now) : new RateLimiter.Bucket(s[TOKENS], (long) s[AT]);
         RateLimiter.Bucket next = limiter.take(b, now);
         if (next == null) {
+            rateLimited.inc();
             ctx.output(
                     VoteGate.ERRORS,
                     Outbound.of(new TournamentError(
