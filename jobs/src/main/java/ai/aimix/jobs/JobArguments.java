@@ -1,6 +1,8 @@
 package ai.aimix.jobs;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -28,6 +30,16 @@ public final class JobArguments {
             out.put(key.substring(2), args[i + 1]);
         }
         return out;
+    }
+
+    /** Options as program arguments, the form {@link #parse} reads: {@code --key value} pairs. */
+    public static List<String> of(Map<String, String> options) {
+        List<String> args = new ArrayList<>();
+        options.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        return args;
     }
 
     /**

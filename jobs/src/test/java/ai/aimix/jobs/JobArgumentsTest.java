@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.aimix.jobs.mix.MixJobOptions;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -18,6 +20,17 @@ class JobArgumentsTest {
                 JobArguments.parse(
                         new String[] {"--aimix.kafka.bootstrap-servers", "kafka:9092", "--aimix.job.name", "mix a"}));
         assertEquals(Map.of(), JobArguments.parse(new String[0]));
+    }
+
+    @Test
+    void optionsBecomeArgumentsThatParseBack() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("aimix.job.name", "a name with spaces");
+        options.put("execution.checkpointing.interval", "2 s");
+        List<String> args = JobArguments.of(options);
+        assertEquals(
+                List.of("--aimix.job.name", "a name with spaces", "--execution.checkpointing.interval", "2 s"), args);
+        assertEquals(options, JobArguments.parse(args.toArray(new String[0])));
     }
 
     @Test

@@ -45,11 +45,14 @@ public final class Trainer {
     /** Training settings. */
     public static final class Settings implements Serializable {
         private static final long serialVersionUID = 1L;
+        /** Passes over the training songs: the recipe of the shipped model. */
+        public static final int DEFAULT_EPOCHS = 30;
+
         public static final int DEFAULT_BATCH_SIZE = 64;
         public static final double DEFAULT_LEARNING_RATE = 3e-3;
         public static final long DEFAULT_SEED = 1;
 
-        public int epochs = 40;
+        public int epochs = DEFAULT_EPOCHS;
         public int batchSize = DEFAULT_BATCH_SIZE;
         public double learningRate = DEFAULT_LEARNING_RATE;
         public long seed = DEFAULT_SEED;

@@ -19,8 +19,10 @@ public final class TrainingJobOptions {
             .stringType()
             .defaultValue("mixnet-trained")
             .withDescription("Id of the trained model version.");
-    public static final ConfigOption<Integer> EPOCHS =
-            key("aimix.training.epochs").intType().defaultValue(30).withDescription("Passes over the training songs.");
+    public static final ConfigOption<Integer> EPOCHS = key("aimix.training.epochs")
+            .intType()
+            .defaultValue(Trainer.Settings.DEFAULT_EPOCHS)
+            .withDescription("Passes over the training songs.");
     public static final ConfigOption<Integer> BATCH = key("aimix.training.batch-size")
             .intType()
             .defaultValue(Trainer.Settings.DEFAULT_BATCH_SIZE)

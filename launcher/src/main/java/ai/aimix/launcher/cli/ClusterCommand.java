@@ -1,13 +1,14 @@
 package ai.aimix.launcher.cli;
 
+import ai.aimix.jobs.JobArguments;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.training.TrainingJob;
 import ai.aimix.launcher.cluster.FlinkRest;
-import ai.aimix.launcher.cluster.KafkaProcess;
 import ai.aimix.launcher.cluster.StandaloneCluster;
+import ai.aimix.launcher.embedded.KafkaProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,6 +67,28 @@ public final class ClusterCommand implements Runnable {
         return Path.of(home);
     }
 
+    /** The {@code --dir} every subcommand takes: where the cluster's processes, data and {@value #STATE} are. */
+    static final class ClusterDir {
+        @Option(
+                names = "--dir",
+                defaultValue = "aimix-cluster",
+                description = "The cluster's directory. Default ${DEFAULT-VALUE}.")
+        Path dir;
+
+        Path path() {
+            return dir.toAbsolutePath();
+        }
+
+        JsonNode state() throws IOException {
+            return ClusterCommand.state(path());
+        }
+
+        @Override
+        public String toString() {
+            return dir.toString();
+        }
+    }
+
     static JsonNode state(Path dir) throws IOException {
         Path f = dir.resolve(STATE);
         if (!Files.isRegularFile(f)) {
@@ -84,11 +108,8 @@ public final class ClusterCommand implements Runnable {
             description = "Start a Kafka broker, a Flink JobManager and TaskManagers as separate processes, bound to "
                     + "127.0.0.1; they keep running after this command returns (./aimix cluster down stops them).")
     public static final class Up implements Callable<Integer> {
-        @Option(
-                names = "--dir",
-                defaultValue = "aimix-cluster",
-                description = "The cluster's directory. Default ${DEFAULT-VALUE}.")
-        Path dir;
+        @Mixin
+        ClusterDir dir;
 
         @Option(names = "--task-managers", defaultValue = "2", description = "TaskManagers. Default ${DEFAULT-VALUE}.")
         int taskManagers;
@@ -107,7 +128,7 @@ public final class ClusterCommand implements Runnable {
             if (taskManagers < 1 || slots < 1) {
                 throw new IllegalArgumentException("--task-managers and --slots must be at least 1");
             }
-            Path d = dir.toAbsolutePath();
+            Path d = dir.path();
             if (Files.isRegularFile(d.resolve(STATE))) {
                 JsonNode s = state(d);
                 for (JsonNode pid : s.path("pids")) {
@@ -187,11 +208,8 @@ public final class ClusterCommand implements Runnable {
             description = "Upload the job jar (jobs/target) to the cluster's REST API and run a job with the cluster's "
                     + "Kafka and model store, checkpoints every 2 s, and any -D options on top.")
     public static final class Submit implements Callable<Integer> {
-        @Option(
-                names = "--dir",
-                defaultValue = "aimix-cluster",
-                description = "The cluster's directory. Default ${DEFAULT-VALUE}.")
-        Path dir;
+        @Mixin
+        ClusterDir dir;
 
         @Option(
                 names = "--job",
@@ -210,7 +228,7 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode s = state(dir.toAbsolutePath());
+            JsonNode s = dir.state();
             String entry;
             switch (job) {
                 case "mix":
@@ -232,14 +250,9 @@ public final class ClusterCommand implements Runnable {
             conf.put("execution.checkpointing.mode", "EXACTLY_ONCE");
             conf.put("pipeline.generic-types", "false");
             conf.putAll(options);
-            List<String> args = new ArrayList<>();
-            conf.forEach((k, v) -> {
-                args.add("--" + k);
-                args.add(v);
-            });
             FlinkRest rest = new FlinkRest(URI.create(s.path("rest").asText()));
             String jar = rest.uploadJar(jobJar());
-            String id = rest.run(jar, entry, args, parallelism, savepoint);
+            String id = rest.run(jar, entry, JobArguments.of(conf), parallelism, savepoint);
             rest.awaitRunning(id, Duration.ofSeconds(120));
             System.out.println(
                     job + " job " + id + " running: " + s.path("rest").asText() + "/#/job/running/" + id);
@@ -262,15 +275,12 @@ public final class ClusterCommand implements Runnable {
     /** {@code ./aimix cluster status}. */
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Which of the cluster's processes run.")
     public static final class Status implements Callable<Integer> {
-        @Option(
-                names = "--dir",
-                defaultValue = "aimix-cluster",
-                description = "The cluster's directory. Default ${DEFAULT-VALUE}.")
-        Path dir;
+        @Mixin
+        ClusterDir dir;
 
         @Override
         public Integer call() throws Exception {
-            JsonNode s = state(dir.toAbsolutePath());
+            JsonNode s = dir.state();
             int running = 0;
             for (JsonNode pid : s.path("pids")) {
                 boolean up = alive(pid.asLong());
@@ -290,15 +300,12 @@ public final class ClusterCommand implements Runnable {
             description =
                     "Stop the cluster's processes (its directory, with checkpoints, savepoints and Kafka's data, stays).")
     public static final class Down implements Callable<Integer> {
-        @Option(
-                names = "--dir",
-                defaultValue = "aimix-cluster",
-                description = "The cluster's directory. Default ${DEFAULT-VALUE}.")
-        Path dir;
+        @Mixin
+        ClusterDir dir;
 
         @Override
         public Integer call() throws Exception {
-            Path d = dir.toAbsolutePath();
+            Path d = dir.path();
             JsonNode s = state(d);
             List<ProcessHandle> stopping = new ArrayList<>();
             for (JsonNode pid : s.path("pids")) {

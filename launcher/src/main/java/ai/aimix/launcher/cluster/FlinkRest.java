@@ -81,23 +81,28 @@ public final class FlinkRest {
         return call(get("/jobs/" + jobId)).path("state").asText();
     }
 
+    /** Whether the job and every one of its tasks run ({@code GET /jobs/{id}}: its state and each vertex's). */
+    public boolean allRunning(String jobId) throws IOException, InterruptedException {
+        JsonNode job = call(get("/jobs/" + jobId));
+        boolean all = "RUNNING".equals(job.path("state").asText())
+                && job.path("vertices").size() > 0;
+        for (JsonNode v : job.path("vertices")) {
+            all &= "RUNNING".equals(v.path("status").asText());
+        }
+        return all;
+    }
+
     /** Waits until the job and every one of its tasks run (a restarted job too). */
     public void awaitRunning(String jobId, Duration timeout) throws IOException, InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
         while (System.nanoTime() < end) {
-            last = call(get("/jobs/" + jobId));
-            boolean all = "RUNNING".equals(last.path("state").asText())
-                    && last.path("vertices").size() > 0;
-            for (JsonNode v : last.path("vertices")) {
-                all &= "RUNNING".equals(v.path("status").asText());
-            }
-            if (all) {
+            if (allRunning(jobId)) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new IOException("job " + jobId + " not running after " + timeout + ": " + summary(last));
+        throw new IOException(
+                "job " + jobId + " not running after " + timeout + ": " + summary(call(get("/jobs/" + jobId))));
     }
 
     /**

@@ -218,7 +218,9 @@ public final class StandaloneCluster implements AutoCloseable {
                         .append(" exited with ")
                         .append(all.get(i).exitValue());
                 try {
-                    List<String> lines = Files.readAllLines(home.resolve("log/" + name + ".log"));
+                    Path log = home.resolve("log/" + name + ".log"); // with console logging: the .out file
+                    List<String> lines =
+                            Files.readAllLines(Files.exists(log) ? log : home.resolve("log/" + name + ".out"));
                     lines.stream()
                             .filter(l -> l.contains("Exception") || l.contains("ERROR"))
                             .reduce((a, b) -> b)

@@ -8,16 +8,12 @@ import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.jobs.registry.RegistryClient;
 import ai.aimix.jobs.tournament.TournamentJob;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
+import ai.aimix.launcher.cluster.FlinkRest;
 import ai.aimix.launcher.registry.ModelAdmin;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.auth.TournamentKeys;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SHORT_TMP = Path.of("/tmp");
 
     private final Configuration config;
@@ -148,31 +143,19 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Waits until the job and each of its tasks report RUNNING (through the REST API the web UI uses). */
     private void awaitRunning(Duration timeout) throws Exception {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI uri = URI.create(uiUrl() + "/jobs/" + job.getJobID());
+        FlinkRest rest = new FlinkRest(URI.create(uiUrl()));
+        String id = job.getJobID().toString();
         while (true) {
             JobStatus status = job.getJobStatus().get();
             if (status.isGloballyTerminalState()) {
                 throw new IllegalStateException("the mix job ended while starting: " + status);
             }
-            if (status == JobStatus.RUNNING) {
-                try {
-                    HttpResponse<String> r =
-                            http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        JsonNode vertices = JSON.readTree(r.body()).path("vertices");
-                        boolean all = vertices.size() > 0;
-                        for (JsonNode v : vertices) {
-                            all &= "RUNNING".equals(v.path("status").asText());
-                        }
-                        if (all) {
-                            return;
-                        }
-                    }
-                } catch (IOException e) {
-                    LOG.debug("REST not up yet: {}", e.getMessage());
+            try {
+                if (status == JobStatus.RUNNING && rest.allRunning(id)) {
+                    return;
                 }
+            } catch (IOException e) {
+                LOG.debug("REST not up yet: {}", e.getMessage());
             }
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException(

@@ -9,6 +9,7 @@ import ai.aimix.clients.kafka.CollectedMix;
 import ai.aimix.clients.kafka.MixCollector;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.jobs.JobArguments;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.tournament.TournamentJob;
@@ -30,14 +31,12 @@ import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.ModelSelections;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +47,7 @@ import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,12 +99,7 @@ class ClusterIT {
     }
 
     private static List<String> programArguments(Configuration conf) {
-        List<String> args = new ArrayList<>();
-        conf.toMap().forEach((k, v) -> {
-            args.add("--" + k);
-            args.add(v);
-        });
-        return args;
+        return JobArguments.of(conf.toMap());
     }
 
     @Test
@@ -251,21 +238,21 @@ class ClusterIT {
         String jar = rest.uploadJar(Path.of(System.getProperty("aimix.job-jar")));
         String job = rest.run(jar, TournamentJob.class.getName(), programArguments(c), 2, null);
         rest.awaitRunning(job, Duration.ofSeconds(120));
-        try (KafkaProducer<byte[], byte[]> p = producer()) {
+        try (KafkaProducer<byte[], byte[]> p = TournamentJobTest.producer(kafka)) {
             long now = System.currentTimeMillis();
             SplittableRandom r = new SplittableRandom(16);
             for (int b = 0; b < 40; b++) {
                 int x = r.nextInt(4);
                 String a = "m" + x;
                 String other = "m" + (x + 1 + r.nextInt(3)) % 4;
-                send(
+                TournamentJobTest.send(
                         p,
                         Contract.TOURNAMENT_BATTLES,
                         "battle-" + b,
                         Contract.BATTLE.encode(TournamentJobTest.battle("battle-" + b, a, other, now, null)));
                 for (int v = 0; v < 6; v++) {
                     VoteOutcome outcome = r.nextDouble() < 0.6 ? VoteOutcome.A : VoteOutcome.B;
-                    send(
+                    TournamentJobTest.send(
                             p,
                             Contract.TOURNAMENT_VOTES,
                             "battle-" + b,
@@ -275,45 +262,14 @@ class ClusterIT {
             }
             p.flush();
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Contract.TOURNAMENT_STANDINGS)) {
-            long deadline = System.currentTimeMillis() + 120_000;
-            Standings last = null;
-            while (System.currentTimeMillis() < deadline && (last == null || last.getVotes() < 240)) {
-                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-                    last = Contract.STANDINGS.decode(rec.value());
-                }
-            }
+        try {
+            Standings last = TournamentJobTest.awaitStandings(kafka, 240, Duration.ofSeconds(120));
             assertTrue(last != null, "no standings");
             assertEquals(240, last.getVotes(), "every vote counted once");
             assertEquals(4, last.getModels().size());
         } finally {
             rest.cancel(job);
         }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value) {
-        p.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "cluster-" + topic + "-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
-        c.subscribe(List.of(topic));
-        return c;
     }
 
     /** Every line the TaskManagers logged is a JSON object; the mix's own lines carry its id. */

@@ -467,8 +467,12 @@ class TournamentJobTest {
     }
 
     static KafkaProducer<byte[], byte[]> producer() {
+        return producer(kafka);
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka broker) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(p);
@@ -479,8 +483,12 @@ class TournamentJobTest {
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        return consumer(kafka, topic);
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafka broker, String topic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic + "-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -492,7 +500,12 @@ class TournamentJobTest {
     }
 
     static Standings awaitStandings(long votes, Duration timeout) throws Exception {
-        try (KafkaConsumer<byte[], byte[]> c = consumer(Contract.TOURNAMENT_STANDINGS)) {
+        return awaitStandings(kafka, votes, timeout);
+    }
+
+    /** The latest standings once they count {@code votes} votes (or the last seen when the time is up). */
+    static Standings awaitStandings(EmbeddedKafka broker, long votes, Duration timeout) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(broker, Contract.TOURNAMENT_STANDINGS)) {
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             Standings last = null;
             while (System.currentTimeMillis() < deadline) {

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.jobs.JobOptions;
 import ai.aimix.jobs.kafka.KafkaOptions;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -55,12 +54,9 @@ public class FlinkConfigsTest {
     public static Set<String> knownKeys() throws Exception {
         Set<String> keys = new HashSet<>();
         for (String cls : OPTION_CLASSES) {
-            for (Field f : Class.forName(cls).getFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
-                    ConfigOption<?> o = (ConfigOption<?>) f.get(null);
-                    keys.add(o.key());
-                    o.fallbackKeys().forEach(k -> keys.add(k.getKey()));
-                }
+            for (ConfigOption<?> o : JobOptions.declaredIn(Class.forName(cls))) {
+                keys.add(o.key());
+                o.fallbackKeys().forEach(k -> keys.add(k.getKey()));
             }
         }
         return keys;

@@ -47,6 +47,13 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
     private transient volatile long lastStandingsMillis;
 
     private transient Map<String, Long> pendingSince;
+    /**
+     * Voters the screen flags, per league and in all (as of each league's last standings): kept on the task thread,
+     * so the reporter's thread reads a number, never the tallies.
+     */
+    private transient Map<String, Integer> flaggedByLeague;
+
+    private transient volatile int flaggedVoters;
 
     private static final long serialVersionUID = 1L;
 
@@ -77,20 +84,12 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
                 new ValueStateDescriptor<>("league", LeagueState.class));
         timers = getInternalTimerService("league-refresh", VoidNamespaceSerializer.INSTANCE, this);
         pendingSince = new HashMap<>();
+        flaggedByLeague = new HashMap<>();
         MetricGroup metrics = getMetricGroup();
         votesCounted = metrics.counter("votesCounted");
-        metrics.gauge("flaggedVoters", (Gauge<Integer>) this::flaggedVoters);
+        metrics.gauge("flaggedVoters", (Gauge<Integer>) () -> flaggedVoters);
         metrics.gauge("lastStandingsMillis", (Gauge<Long>) () -> lastStandingsMillis);
         standingsRefresh = metrics.histogram("standingsRefreshMillis", new DescriptiveStatisticsHistogram(1000));
-    }
-
-    /** Voters the screen flags, over the leagues this subtask holds in memory. */
-    private int flaggedVoters() {
-        int n = 0;
-        for (LeagueTally t : tallies.values()) {
-            n += t.flagged().size();
-        }
-        return n;
     }
 
     @SuppressWarnings("unchecked")
@@ -144,6 +143,8 @@ public class LeagueRatingsOperator extends AbstractStreamOperator<TournamentOutb
         if (since != null) {
             standingsRefresh.update(now - since);
         }
+        Integer before = flaggedByLeague.put(league, t.flagged().size());
+        flaggedVoters += t.flagged().size() - (before == null ? 0 : before); // one writer: this thread
         lastStandingsMillis = now;
     }
 

@@ -1,10 +1,7 @@
-package ai.aimix.launcher.cluster;
+package ai.aimix.launcher.embedded;
 
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
-import ai.aimix.launcher.embedded.EmbeddedKafka;
-import ai.aimix.launcher.embedded.EmbeddedStack;
-import ai.aimix.launcher.embedded.TopicLayout;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 
