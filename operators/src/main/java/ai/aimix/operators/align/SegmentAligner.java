@@ -79,6 +79,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     private transient Counter segmentsOut;
     private transient Counter rejected;
     private transient Counter droppedAfterEnd;
+    /** PCM bytes of the chunks taken in (a duplicate or refused chunk is not counted). */
+    private transient Counter bytesIn;
     /** The registry, built from the broadcast state when first needed and kept up to date. */
     private transient RegistryView registry;
 
@@ -97,6 +99,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         segmentsOut = getRuntimeContext().getMetricGroup().counter("segmentsEmitted");
         rejected = getRuntimeContext().getMetricGroup().counter("recordsRejected");
         droppedAfterEnd = getRuntimeContext().getMetricGroup().counter("chunksDroppedAfterFailure");
+        bytesIn = getRuntimeContext().getMetricGroup().counter("audioBytesIn");
     }
 
     /** Highest stem index a chunk key holds (the job's stem limit is far lower). */
@@ -529,12 +532,13 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         }
         int size = c.getData().remaining();
         chunks.put(key, c);
+        bytesIn.inc(size);
         st.setBufferedBytes(st.getBufferedBytes() + size);
         if (c.getLast()) {
             cur.setLastSequence(seq);
         }
         if (seq == cur.getNextSequence()) {
-            advance(cur, idx, c);
+            advance(st, cur, idx, c, now);
         } else {
             cur.setAheadChunks(cur.getAheadChunks() + 1);
         }
@@ -584,10 +588,11 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     }
 
     /** The chunk at nextSequence arrived: move the cursor over it and over any held chunks right behind it. */
-    private void advance(StemCursor cur, int idx, AudioChunk arrived) throws Exception {
+    private void advance(AlignState st, StemCursor cur, int idx, AudioChunk arrived, long now) throws Exception {
         AudioChunk c = arrived;
         while (true) {
             long frames = ChunkChecks.frames(c);
+            noteArrival(st, cur.getReceivedFrames(), frames, now);
             cur.setAvailableFrames(cur.getAvailableFrames() + frames);
             cur.setReceivedFrames(cur.getReceivedFrames() + frames);
             cur.setNextSequence(cur.getNextSequence() + 1);
@@ -605,6 +610,36 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             cur.setAheadChunks(cur.getAheadChunks() - 1);
             c = next;
         }
+    }
+
+    /**
+     * Frames [from, from + frames) of a stem were taken in at {@code now}: the segments they touch that have no
+     * arrival time yet get this one (a segment's latency runs from the first chunk of any stem that carries it).
+     */
+    private void noteArrival(AlignState st, long from, long frames, long now) {
+        if (frames <= 0) {
+            return;
+        }
+        int segment = settings.segmentFrames;
+        long first = Math.max(from / segment, st.getSegmentsEmitted());
+        long last = (from + frames - 1) / segment;
+        List<Long> arrivals = st.getSegmentArrivals();
+        for (long k = first; k <= last; k++) {
+            int i = (int) (k - st.getSegmentsEmitted());
+            while (arrivals.size() <= i) {
+                arrivals.add(0L);
+            }
+            if (arrivals.get(i) == 0L) {
+                arrivals.set(i, now);
+            }
+        }
+    }
+
+    /** When the first chunk of the segment being emitted was taken in (now when unknown), and forgets it. */
+    private static long takeArrival(AlignState st, long now) {
+        List<Long> arrivals = st.getSegmentArrivals();
+        long at = arrivals.isEmpty() ? 0L : arrivals.remove(0);
+        return at == 0L ? now : at;
     }
 
     // ------------------------------------------------------------------------------------------------ emit
@@ -659,6 +694,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                     .setAudio(audio)
                     .setAlignNanos(alignNanos)
                     .setAlignedAtMillis(now)
+                    .setFirstChunkAtMillis(takeArrival(st, now))
                     .build());
             segmentsOut.inc();
             st.setSegmentsEmitted(k + 1);
@@ -739,6 +775,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         st.setRequest(null);
         st.setModels(List.of());
         st.setStems(List.of());
+        st.setSegmentArrivals(new ArrayList<>());
         st.setBufferedBytes(0L);
         st.setOrphanChunks(0);
         st.setLastActivityMillis(now);
@@ -863,6 +900,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 .setFramesEmitted(0L)
                 .setBufferedBytes(0L)
                 .setOrphanChunks(0)
+                .setSegmentArrivals(new ArrayList<>())
                 .build();
     }
 }

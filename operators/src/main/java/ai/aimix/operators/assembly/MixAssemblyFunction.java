@@ -38,12 +38,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -55,8 +62,12 @@ import org.slf4j.MDC;
  * request's overrides) through a {@link MixRenderer} per variant, whose filter, envelope, meter and limiter state
  * is kept in keyed state between segments. Emits mixed chunks and progress after every segment and the result at
  * the end; clears its state when the mix completes or fails.
+ *
+ * <p>The number of mixes in flight here (started, not yet ended) is operator state, so the mixesInFlight gauge
+ * survives a restart; after rescaling a subtask's share may be off, the sum over subtasks is exact.
  */
-public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRecord, OutboundRecord> {
+public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRecord, OutboundRecord>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MixAssemblyFunction.class);
     /** Samples the segment histograms keep (their quantiles are over these). */
@@ -70,12 +81,21 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
 
     private transient ParallelRunner runner;
     private transient Counter dropped;
+    private transient Counter mixesStarted;
     private transient Counter mixesCompleted;
     private transient Counter mixesFailed;
+    /** Mixed PCM bytes written to the output topic. */
+    private transient Counter bytesOut;
+    /** Mixes started and not yet ended on this subtask; read by the metrics thread. */
+    private transient volatile long inFlight;
+
+    private transient ListState<Long> inFlightState;
     /** Segments of the mixes that ended failed, by error code (label errorCode). */
     private transient Map<ErrorCode, Counter> failedByCode;
-    /** From the aligner emitting a segment to the mixed segment emitted (processing time, ms). */
+    /** From the first chunk of a segment taken in to the mixed segment emitted (processing time, ms). */
     private transient Histogram segmentLatency;
+    /** From the aligner emitting a segment (all its chunks in) to the mixed segment emitted (ms). */
+    private transient Histogram segmentProcessing;
     /** Per segment: log-mel, inference and assembly time (ms). */
     private transient Histogram segmentMel;
 
@@ -92,11 +112,16 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         renderers = new HashMap<>();
         runner = StemParallelism.runner(settings.threads);
         dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
-        mixesCompleted = getRuntimeContext().getMetricGroup().counter("mixesCompleted");
-        mixesFailed = getRuntimeContext().getMetricGroup().counter("mixesFailed");
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        mixesStarted = metrics.counter("mixesStarted");
+        mixesCompleted = metrics.counter("mixesCompleted");
+        mixesFailed = metrics.counter("mixesFailed");
+        bytesOut = metrics.counter("audioBytesOut");
+        metrics.gauge("mixesInFlight", (Gauge<Long>) () -> inFlight);
         segmentLatency =
                 metrics.histogram("segmentLatencyMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        segmentProcessing =
+                metrics.histogram("segmentProcessingMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         segmentMel = metrics.histogram("segmentMelMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         segmentInference =
                 metrics.histogram("segmentInferenceMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -105,6 +130,27 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         failedByCode = new EnumMap<>(ErrorCode.class);
         getRuntimeContext()
                 .registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers", StemParallelism::shutdown);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        inFlightState =
+                context.getOperatorStateStore().getListState(new ListStateDescriptor<>("mixesInFlight", Types.LONG));
+        long n = 0;
+        for (Long v : inFlightState.get()) {
+            n += v;
+        }
+        inFlight = n;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        inFlightState.update(List.of(inFlight));
+    }
+
+    /** Mixes started and not yet ended on this subtask (the mixesInFlight gauge). */
+    long mixesInFlight() {
+        return inFlight;
     }
 
     @Override
@@ -141,6 +187,10 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
 
     private void start(SegmentRecord rec) throws Exception {
         MixRequest req = rec.getRequest();
+        if (state.value() == null) {
+            mixesStarted.inc();
+            inFlight++;
+        }
         int variants = rec.getModels().size();
         List<ByteBuffer> renderState = new ArrayList<>();
         List<Long> zeros = new ArrayList<>();
@@ -272,6 +322,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
         MixRequest req = st.getRequest();
         SampleEncoding enc = req.getOutputEncoding();
         ByteBuffer data = Pcm.encode(interleaved, 0, interleaved.length, enc);
+        bytesOut.inc(data.remaining());
         long seq = st.getOutputSequence().get(variant);
         long start = st.getOutputFrames().get(variant);
         VariantModel vm = st.getModels().get(variant);
@@ -314,8 +365,11 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
     }
 
     private void recordSegmentTimes(SegmentRecord rec, long assemblyNanos, long now) {
+        if (rec.getFirstChunkAtMillis() > 0) {
+            segmentLatency.update(Math.max(0, now - rec.getFirstChunkAtMillis()));
+        }
         if (rec.getAlignedAtMillis() > 0) {
-            segmentLatency.update(Math.max(0, now - rec.getAlignedAtMillis()));
+            segmentProcessing.update(Math.max(0, now - rec.getAlignedAtMillis()));
         }
         segmentMel.update(rec.getMelNanos() / 1_000_000);
         segmentInference.update(rec.getInferenceNanos() / 1_000_000);
@@ -485,6 +539,7 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
     }
 
     private void clear(AssemblyState st) {
+        inFlight--;
         for (int v = 0; v < st.getModels().size(); v++) {
             renderers.remove(key(st.getRequest().getMixId(), v));
         }

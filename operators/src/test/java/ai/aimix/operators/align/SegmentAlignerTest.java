@@ -155,6 +155,39 @@ class SegmentAlignerTest {
         assertNothingLeft();
     }
 
+    /**
+     * A segment's latency runs from the first chunk of any stem that carries its frames: stem 0 runs ahead (its
+     * chunks for segments 0..2 come at t=10 and t=20), stem 1 follows (t=30, t=40, t=50).
+     */
+    @Test
+    void eachSegmentCarriesWhenItsFirstChunkCameAndWhenItWasAligned() throws Exception {
+        float[] a = Fixtures.stemAudio(3 * SEGMENT, 1, SR, 5);
+        float[] b = Fixtures.stemAudio(3 * SEGMENT, 1, SR, 6);
+        send(Fixtures.request("t", SR, 1, 1));
+        harness.setProcessingTime(10);
+        // frames 0..1535: all of segment 0, half of segment 1
+        send(Fixtures.chunk("t", 0, 0, SR, 1, SampleEncoding.PCM_F32LE, a, 0, 1536, false));
+        harness.setProcessingTime(20);
+        send(Fixtures.chunk("t", 0, 1, SR, 1, SampleEncoding.PCM_F32LE, a, 1536, 3 * SEGMENT - 1536, true));
+        harness.setProcessingTime(30);
+        send(Fixtures.chunk("t", 1, 0, SR, 1, SampleEncoding.PCM_F32LE, b, 0, SEGMENT, false));
+        harness.setProcessingTime(40);
+        send(Fixtures.chunk("t", 1, 1, SR, 1, SampleEncoding.PCM_F32LE, b, SEGMENT, SEGMENT, false));
+        harness.setProcessingTime(50);
+        send(Fixtures.chunk("t", 1, 2, SR, 1, SampleEncoding.PCM_F32LE, b, 2 * SEGMENT, SEGMENT, true));
+        List<SegmentRecord> audio =
+                out("t").stream().filter(r -> r.getKind() == SegmentKind.AUDIO).collect(Collectors.toList());
+        assertEquals(
+                List.of(10L, 10L, 20L),
+                audio.stream().map(SegmentRecord::getFirstChunkAtMillis).collect(Collectors.toList()));
+        assertEquals(
+                List.of(30L, 40L, 50L),
+                audio.stream().map(SegmentRecord::getAlignedAtMillis).collect(Collectors.toList()));
+        assertTrue(errors().isEmpty(), errors().toString());
+        harness.setProcessingTime(50 + SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
     @Test
     void chunksThatArriveBeforeTheirRequestWaitForIt() throws Exception {
         float[] a = Fixtures.stemAudio(3000, 1, SR, 3);

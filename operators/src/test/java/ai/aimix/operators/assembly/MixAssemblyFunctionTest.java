@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -226,6 +227,58 @@ class MixAssemblyFunctionTest {
             // a FAIL for a mix that already ended here is not reported twice
             h.processElement(new StreamRecord<>(Segments.fail("f", why, false, req)));
             assertEquals(2, h.extractOutputValues().size());
+        }
+    }
+
+    static long inFlight(KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> h) {
+        return ((MixAssemblyFunction) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction())
+                .mixesInFlight();
+    }
+
+    static SegmentRecord startOf(String mixId) {
+        return Segments.base(SegmentKind.START, mixId)
+                .setRequest(Fixtures.request(mixId, SR, 1))
+                .setModels(List.of(new VariantModel(Variant.MAIN, "m1", false, "main")))
+                .build();
+    }
+
+    /** Mixes in flight count up at START, down at the end or failure, and survive a restore from a snapshot. */
+    @Test
+    void mixesInFlightAreCountedAndSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> h = harness(1)) {
+            h.processElement(new StreamRecord<>(startOf("x")));
+            h.processElement(new StreamRecord<>(startOf("y")));
+            h.processElement(new StreamRecord<>(startOf("y"))); // a repeated START is the same mix
+            assertEquals(2, inFlight(h));
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, SegmentRecord, OutboundRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new MixAssemblyFunction(settings(1))),
+                        new Keys.Segment(),
+                        Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertEquals(2, inFlight(h));
+            MixError why = MixError.newBuilder()
+                    .setMixId("x")
+                    .setCode(ErrorCode.MISSING_CHUNK)
+                    .setFatal(true)
+                    .setMessage("stem 0 awaits chunk 3")
+                    .setOccurredAtMillis(1)
+                    .build();
+            h.processElement(new StreamRecord<>(Segments.fail("x", why, false, Fixtures.request("x", SR, 1))));
+            assertEquals(1, inFlight(h));
+            // a request refused before it started was never in flight
+            h.processElement(new StreamRecord<>(Segments.fail("g", why, true, Fixtures.request("g", SR, 1))));
+            assertEquals(1, inFlight(h));
+            h.processElement(new StreamRecord<>(Segments.base(SegmentKind.END, "y")
+                    .setSegmentIndex(0)
+                    .setTotalFrames(0L)
+                    .build()));
+            assertEquals(0, inFlight(h));
+            assertEquals(0, h.numKeyedStateEntries());
         }
     }
 }
