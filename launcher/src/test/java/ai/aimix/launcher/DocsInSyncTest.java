@@ -10,6 +10,8 @@ import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.jobs.training.TrainingJobOptions;
 import ai.aimix.launcher.embedded.ReadOnlyRest;
 import ai.aimix.schema.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,28 @@ import org.junit.jupiter.api.Test;
 
 /** The docs keep up with the code: every option in docs/CONFIGURATION.md, every error code in docs/ERRORS.md. */
 class DocsInSyncTest {
+
+    /** OPERATIONS.md describes every dashboard and each of its panels, with the panel's own description. */
+    @Test
+    void everyDashboardPanelIsDescribed() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "OPERATIONS.md"));
+        ObjectMapper json = new ObjectMapper();
+        int panels = 0;
+        try (var files = Files.list(Path.of("..", "helm", "aimix", "files", "dashboards"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                JsonNode d = json.readTree(f.toFile());
+                String title = "**" + d.path("title").asText() + "** (" + f.getFileName() + ")";
+                assertTrue(doc.contains(title), title + " is not in docs/OPERATIONS.md");
+                for (JsonNode panel : d.path("panels")) {
+                    String row = "| " + panel.path("title").asText() + " | "
+                            + panel.path("description").asText() + " |";
+                    assertTrue(doc.contains(row), f.getFileName() + ": no row " + row);
+                    panels++;
+                }
+            }
+        }
+        assertTrue(panels >= 25, panels + " panels");
+    }
 
     @Test
     void everyErrorCodeIsDocumented() throws Exception {

@@ -10,6 +10,7 @@ import ai.aimix.launcher.embedded.FlinkConfigsTest;
 import ai.aimix.schema.codec.Contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -28,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -56,10 +58,45 @@ class HelmChartTest {
             "job.autoscaler.restart.time",
             "job.autoscaler.vertex.max-parallelism");
 
-    @Test
-    void lintsCleanEvenStrictly() {
-        LintResult r = new Helm(CHART).lint().strict().call();
-        assertFalse(r.isFailed(), "helm lint --strict: " + r.getMessages());
+    /**
+     * {@code helm lint --strict}, with the default values and with the production-like ones: helm-java's lint takes no
+     * values file, so the second lints a copy of the chart whose values.yaml is values-production.yaml coalesced over
+     * the defaults as Helm does with {@code -f} (maps merged key by key, anything else replaced).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-production.yaml"})
+    void lintsCleanEvenStrictly(String values, @TempDir Path tmp) throws Exception {
+        Path chart = CHART;
+        if (!values.equals("values.yaml")) {
+            chart = tmp.resolve("aimix");
+            try (var paths = Files.walk(CHART)) {
+                for (Path from : paths.toList()) {
+                    Path to = chart.resolve(CHART.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(from, to);
+                    }
+                }
+            }
+            JsonNode merged = coalesce(
+                    YAML.readTree(CHART.resolve("values.yaml").toFile()),
+                    YAML.readTree(CHART.resolve(values).toFile()));
+            YAML.writeValue(chart.resolve("values.yaml").toFile(), merged);
+            Files.delete(chart.resolve(values));
+        }
+        LintResult r = new Helm(chart).lint().strict().call();
+        assertFalse(r.isFailed(), "helm lint --strict with " + values + ": " + r.getMessages());
+    }
+
+    /** Helm's coalescing of a values file over the chart's values: maps merged key by key, other values replaced. */
+    static JsonNode coalesce(JsonNode base, JsonNode over) {
+        if (base instanceof ObjectNode b && over instanceof ObjectNode o) {
+            ObjectNode out = b.deepCopy();
+            o.fields().forEachRemaining(e -> out.set(e.getKey(), coalesce(out.get(e.getKey()), e.getValue())));
+            return out;
+        }
+        return over;
     }
 
     private static List<JsonNode> render(String valuesFile) throws Exception {
@@ -103,7 +140,7 @@ class HelmChartTest {
                     "a Kubernetes name: " + d.path("metadata").path("name"));
         }
         assertEquals(
-                Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1, "PrometheusRule", 1, "ConfigMap", 2),
+                Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1, "PrometheusRule", 1, "ConfigMap", 3),
                 kinds);
         Map<String, JsonNode> deployments = new HashMap<>();
         for (JsonNode d : ofKind(docs, "FlinkDeployment")) {

@@ -4,6 +4,7 @@ import ai.aimix.clients.cli.ServeInfo;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.model.store.ModelStore;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "Run the in-process Kafka and the mix job for outside producers and consumers. Prints a line "
-                + "starting with 'ready' (bootstrap address, topics, web UI) once it accepts work.")
+        description = "Run the in-process Kafka, the mix job and the tournament job for outside producers and "
+                + "consumers. Prints a line starting with 'ready' (bootstrap address, topics, web UI) once it accepts "
+                + "work.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "Kafka port. Default ${DEFAULT-VALUE}.")
     int port;
@@ -54,6 +57,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         EmbeddedStack stack =
                 EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), data, port);
+        JobClient tournament;
+        try {
+            tournament = stack.startTournament(Map.of());
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
         long pid = ProcessHandle.current().pid();
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean closed = new AtomicBoolean();
@@ -74,6 +84,11 @@ public final class ServeCommand implements Callable<Integer> {
         topics.put("results", t.results);
         topics.put("errors", t.errors);
         topics.put("registry", stack.config().get(KafkaOptions.TOPIC_REGISTRY));
+        topics.put("battles", stack.config().get(TournamentJobOptions.TOPIC_BATTLES));
+        topics.put("votes", stack.config().get(TournamentJobOptions.TOPIC_VOTES));
+        topics.put("standings", stack.config().get(TournamentJobOptions.TOPIC_STANDINGS));
+        topics.put("tournamentErrors", stack.config().get(TournamentJobOptions.TOPIC_ERRORS));
+        topics.put("evolution", stack.config().get(TournamentJobOptions.TOPIC_EVOLUTION));
         new ServeInfo(
                         stack.bootstrapServers(),
                         stack.uiUrl(),
@@ -81,19 +96,25 @@ public final class ServeCommand implements Callable<Integer> {
                         new ModelStore(stack.config().get(ModelStoreOptions.MODEL_STORE)).root(),
                         topics)
                 .write(topics);
-        System.out.println("ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", t.all())
-                + " ui=" + stack.uiUrl() + " models=" + stack.config().get(ModelStoreOptions.MODEL_STORE)
-                + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
+        System.out.println(
+                "ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", topics.values())
+                        + " ui=" + stack.uiUrl() + " models=" + stack.config().get(ModelStoreOptions.MODEL_STORE)
+                        + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
         System.out.flush();
         // a serve whose job has ended must not go on advertising itself: stop, and say why
-        JobWatch watch = new JobWatch(stack.job());
+        Map<String, JobWatch> watches = new LinkedHashMap<>();
+        watches.put("mix", new JobWatch(stack.job()));
+        watches.put("tournament", new JobWatch(tournament));
         while (!stopped.await(JOB_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
-            Optional<String> ended = watch.ended();
-            if (ended.isPresent() && stopped.getCount() > 0) {
-                System.err.println("aimix serve: error: the mix job ended (" + ended.get() + "); stopping"
-                        + (AimixCli.logFile() == null ? "" : " (details: " + AimixCli.logFile() + ")"));
-                shutdown.run();
-                return 1;
+            for (Map.Entry<String, JobWatch> w : watches.entrySet()) {
+                Optional<String> ended = w.getValue().ended();
+                if (ended.isPresent() && stopped.getCount() > 0) {
+                    System.err.println("aimix serve: error: the " + w.getKey() + " job ended (" + ended.get()
+                            + "); stopping"
+                            + (AimixCli.logFile() == null ? "" : " (details: " + AimixCli.logFile() + ")"));
+                    shutdown.run();
+                    return 1;
+                }
             }
         }
         return 0;

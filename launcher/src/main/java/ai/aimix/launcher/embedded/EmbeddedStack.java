@@ -177,8 +177,7 @@ public final class EmbeddedStack implements AutoCloseable {
         Configuration conf = new Configuration(config);
         overrides.forEach(conf::setString);
         conf.set(RestOptions.BIND_PORT, "0");
-        if (conf.get(TournamentJobOptions.AUTHENTICATE)
-                && !conf.getOptional(TournamentJobOptions.SECRET_KEYS).isPresent()) {
+        if (conf.get(TournamentJobOptions.AUTHENTICATE) && TournamentJobOptions.keys(conf) == null) {
             // the launcher is the authenticator here: a key of this run, handed to the job and to the simulation
             conf.set(
                     TournamentJobOptions.SECRET_KEYS,
