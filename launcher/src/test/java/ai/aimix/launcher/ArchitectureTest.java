@@ -28,7 +28,7 @@ class ArchitectureTest {
                 .importPackages("ai.aimix");
         // every module is on the launcher's class path: a rule checked on a part of the tree would pass vacuously
         for (String module : new String[] {
-            "schema", "dsp", "model", "corpus", "tournament", "operators", "clients", "jobs", "launcher"
+            "schema", "dsp", "model", "corpus", "tournament", "operators", "clients", "gateway", "jobs", "launcher"
         }) {
             if (production.stream().noneMatch(c -> c.getPackageName().startsWith("ai.aimix." + module))) {
                 throw new AssertionError("no production class of ai.aimix." + module + " was imported");
@@ -105,8 +105,26 @@ class ArchitectureTest {
             .resideInAPackage("ai.aimix.launcher..")
             .because("the launcher is developer tooling on top; the deployable jobs must not need it");
 
+    private static final ArchRule theGatewayIsFlinkFreeAndTalksToTheJobsOnlyThroughKafka = noClasses()
+            .that()
+            .resideInAPackage("ai.aimix.gateway..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "org.apache.flink..",
+                    "ai.aimix.operators..",
+                    "ai.aimix.jobs..",
+                    "ai.aimix.model..",
+                    "ai.aimix.launcher..")
+            .because("the gateway runs as its own process beside the jobs and reaches them only through the contract");
+
     private static final ArchRule noPackageCycles =
             slices().matching("ai.aimix.(**)").should().beFreeOfCycles();
+
+    @Test
+    void theGatewayIsFlinkFreeAndTalksToTheJobsOnlyThroughKafka() {
+        theGatewayIsFlinkFreeAndTalksToTheJobsOnlyThroughKafka.check(production);
+    }
 
     @Test
     void librariesUseNoFlinkStreamingOrRuntime() {

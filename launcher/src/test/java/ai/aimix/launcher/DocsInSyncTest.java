@@ -3,6 +3,7 @@ package ai.aimix.launcher;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.gateway.api.ApiError;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
@@ -42,6 +43,16 @@ class DocsInSyncTest {
             }
         }
         assertTrue(panels >= 25, panels + " panels");
+    }
+
+    /** docs/API.md's error table has every code of the gateway, with its status. */
+    @Test
+    void everyApiErrorIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "API.md"));
+        for (ApiError e : ApiError.values()) {
+            String row = "| `" + e.name() + "` | " + e.status + " |";
+            assertTrue(doc.contains(row), "docs/API.md has no row " + row);
+        }
     }
 
     @Test

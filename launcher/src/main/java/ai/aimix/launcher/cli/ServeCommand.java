@@ -2,12 +2,15 @@ package ai.aimix.launcher.cli;
 
 import ai.aimix.clients.cli.ServeInfo;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.model.store.ModelStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,15 +28,21 @@ import picocli.CommandLine.Option;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "Run the in-process Kafka, the mix job and the tournament job for outside producers and "
-                + "consumers. Prints a line starting with 'ready' (bootstrap address, topics, web UI) once it accepts "
-                + "work.")
+        description = "Run the in-process Kafka, the mix job, the tournament job and the HTTP API for outside "
+                + "producers and consumers. Prints a line starting with 'ready' (bootstrap address, topics, web UI, "
+                + "API) once it accepts work.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "Kafka port. Default ${DEFAULT-VALUE}.")
     int port;
 
     @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port. Default ${DEFAULT-VALUE}.")
     int uiPort;
+
+    @Option(
+            names = "--api-port",
+            defaultValue = "" + GatewaySettings.DEFAULT_PORT,
+            description = "HTTP API (gateway) port, on 127.0.0.1. Default ${DEFAULT-VALUE}.")
+    int apiPort;
 
     @Option(
             names = "--data",
@@ -49,17 +58,24 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (int p : new int[] {port, uiPort}) {
+        for (int p : new int[] {port, uiPort, apiPort}) {
             if (!CommonOptions.portFree(p)) {
-                System.err.println("aimix serve: error: port " + p + " is in use; pass --port / --ui-port");
+                System.err.println(
+                        "aimix serve: error: port " + p + " is in use; pass --port / --ui-port / --api-port");
                 return 2;
             }
         }
         EmbeddedStack stack =
                 EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), data, port);
         JobClient tournament;
+        Gateway gateway;
         try {
             tournament = stack.startTournament(Map.of());
+            gateway = Gateway.start(
+                    GatewaySettings.defaults(KafkaOptions.connection(stack.config()))
+                            .withPort(apiPort)
+                            .withTopics(stack.topics()),
+                    Clock.systemUTC());
         } catch (Exception | Error e) {
             stack.close();
             throw e;
@@ -70,6 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
         Runnable shutdown = () -> {
             if (closed.compareAndSet(false, true)) {
                 ServeInfo.remove(pid);
+                gateway.close();
                 stack.close();
             }
             stopped.countDown();
@@ -98,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .write(topics);
         System.out.println(
                 "ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", topics.values())
-                        + " ui=" + stack.uiUrl() + " models=" + stack.config().get(ModelStoreOptions.MODEL_STORE)
+                        + " ui=" + stack.uiUrl() + " api=" + gateway.url() + " models="
+                        + stack.config().get(ModelStoreOptions.MODEL_STORE)
                         + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
         System.out.flush();
         // a serve whose job has ended must not go on advertising itself: stop, and say why

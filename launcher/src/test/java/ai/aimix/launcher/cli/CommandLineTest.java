@@ -32,6 +32,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -86,6 +88,18 @@ class CommandLineTest {
                     ready.contains("topics=mix.requests,audio.chunks,mix.output,mix.progress,mix.results,mix.errors"),
                     ready);
             assertTrue(ready.contains("ui=http://127.0.0.1:" + uiPort), ready);
+            Matcher api =
+                    Pattern.compile("api=(http://127\\.0\\.0\\.1:\\d+)/api/v1").matcher(ready);
+            assertTrue(api.find(), ready);
+            assertEquals(
+                    200,
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(api.group(1) + "/healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode(),
+                    "the API's health");
             assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
 
             Path stems = Files.createDirectories(tmp.resolve("stems"));
@@ -280,6 +294,8 @@ class CommandLineTest {
                 String.valueOf(kafkaPort),
                 "--ui-port",
                 String.valueOf(uiPort),
+                "--api-port",
+                String.valueOf(CommonOptions.freePort()),
                 "-Dmetrics.reporter.prom.port=" + metricsPorts));
         command.addAll(List.of(options));
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -1,0 +1,251 @@
+package ai.aimix.gateway;
+
+import ai.aimix.clients.audio.WavFormatException;
+import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.api.Problem;
+import ai.aimix.gateway.kafka.ContractListener;
+import ai.aimix.gateway.kafka.ContractProducer;
+import ai.aimix.gateway.mix.MixBook;
+import ai.aimix.gateway.mix.MixSpec;
+import ai.aimix.gateway.mix.MixState;
+import ai.aimix.gateway.upload.StemUpload;
+import ai.aimix.gateway.wav.WavStream;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API under {@code /api/v1} (docs/API.md): create a mix, stream each stem's WAV to audio.chunks as its bytes
+ * arrive, read the mix's state; {@code /healthz} and {@code /readyz}. Every refusal is an RFC 9457 problem response
+ * with a stable code ({@link ApiError}); nothing a client sends stops anything but its own request.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    public static final String API = "/api/v1";
+    /** Bytes read from an upload's body at a time. */
+    static final int READ_BYTES = 64 * 1024;
+
+    private final GatewaySettings settings;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+    private final MixBook mixes;
+    private final ContractProducer producer;
+    private final ContractListener listener;
+    private final ScheduledExecutorService housekeeping;
+    private final Javalin app;
+
+    private Gateway(GatewaySettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.mixes = new MixBook(clock, settings.retention());
+        this.producer = new ContractProducer(settings.kafka(), settings.topics());
+        this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "aimix-gateway-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        this.app = Javalin.create(config -> {
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = 1 << 20; // bodies read whole (JSON); uploads are streamed
+            config.http.prefer405over404 = true;
+            config.routes.get("/healthz", ctx -> ok(ctx, json.createObjectNode().put("status", "up")));
+            config.routes.get("/readyz", this::ready);
+            config.routes.post(API + "/mixes", this::createMix);
+            config.routes.get(API + "/mixes/{id}", this::getMix);
+            config.routes.put(API + "/mixes/{id}/stems/{index}", this::upload);
+            config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.error, e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                problem(ctx, ApiError.INTERNAL, "the gateway failed on this request; it is logged");
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+                    problem(ctx, ApiError.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(
+                    405, "*", ctx -> problem(ctx, ApiError.METHOD_NOT_ALLOWED, ctx.method() + " " + ctx.path()));
+        });
+    }
+
+    /** Starts the gateway: its consumer, its housekeeping and its HTTP server. */
+    public static Gateway start(GatewaySettings settings, Clock clock) {
+        Gateway g = new Gateway(settings, clock);
+        g.listener.start();
+        g.housekeeping.scheduleWithFixedDelay(g.mixes::expire, 1, 1, TimeUnit.MINUTES);
+        g.app.start();
+        LOG.info("The gateway listens on http://{}:{}{}", settings.host(), g.port(), API);
+        return g;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The API's base address, e.g. http://127.0.0.1:8090/api/v1. */
+    public String url() {
+        return "http://" + settings.host() + ":" + port() + API;
+    }
+
+    // ------------------------------------------------------------------------------------------------ routes
+
+    private void ready(Context ctx) {
+        boolean ready = listener.ready();
+        ObjectNode body = json.createObjectNode().put("status", ready ? "ready" : "not ready");
+        body.put("kafka", ready ? "consumer assigned and polling" : "consumer not assigned or not polling");
+        ctx.status(ready ? 200 : 503);
+        ok(ctx, body);
+    }
+
+    private void createMix(Context ctx) {
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            throw new ApiException(
+                    ApiError.INVALID_JSON,
+                    "line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        }
+        MixSpec spec = MixSpec.parse(body, settings.maxStems(), settings.maxSeconds());
+        MixState m = mixes.create(spec);
+        String self = API + "/mixes/" + m.id;
+        ctx.status(201);
+        ctx.header("Location", self);
+        ok(ctx, m.toJson(self));
+    }
+
+    private void getMix(Context ctx) {
+        MixState m = mix(ctx);
+        ok(ctx, m.toJson(API + "/mixes/" + m.id));
+    }
+
+    private void upload(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        int stem = stemIndex(ctx, m);
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > settings.maxUploadBytes()) {
+            throw new ApiException(
+                    ApiError.UPLOAD_TOO_LARGE,
+                    "Content-Length " + declared + "; at most " + settings.maxUploadBytes() + " bytes per stem");
+        }
+        MixState.Status status = m.status();
+        if (status == MixState.Status.FAILED || status == MixState.Status.COMPLETED) {
+            throw new ApiException(
+                    ApiError.MIX_ENDED, "mix " + m.id + " has " + status.name().toLowerCase(Locale.ROOT));
+        }
+        if (!m.claim(stem)) {
+            throw new ApiException(
+                    ApiError.STEM_ALREADY_UPLOADED, "stem " + stem + " of mix " + m.id + " is " + m.upload(stem));
+        }
+        long maxFrames = (long) settings.maxSeconds() * m.spec.sampleRate;
+        StemUpload up = new StemUpload(m, stem, producer, settings.chunkFrames(), maxFrames, clock);
+        WavStream wav = new WavStream(up, settings.chunkFrames());
+        long total = 0;
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] buf = new byte[READ_BYTES];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > settings.maxUploadBytes()) {
+                    throw new ApiException(
+                            ApiError.UPLOAD_TOO_LARGE, "more than " + settings.maxUploadBytes() + " bytes");
+                }
+                wav.feed(buf, 0, n);
+            }
+            wav.end();
+            up.finish();
+        } catch (WavFormatException e) {
+            throw uploadFailed(
+                    m, stem, up, wav.header() == null ? ApiError.NOT_WAV : ApiError.UPLOAD_INCOMPLETE, e.getMessage());
+        } catch (ApiException e) {
+            throw uploadFailed(m, stem, up, e.error, e.getMessage());
+        } catch (IOException e) {
+            throw uploadFailed(
+                    m, stem, up, ApiError.UPLOAD_INCOMPLETE, "the body could not be read: " + e.getMessage());
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("mix", m.id);
+        body.put("stem", stem);
+        body.put("frames", up.frames());
+        body.put("seconds", up.frames() / (double) m.spec.sampleRate);
+        body.put("chunks", up.chunks());
+        body.put("bytesReceived", total);
+        body.put("status", m.status().name());
+        ok(ctx, body);
+    }
+
+    /**
+     * An upload refused: when nothing of it reached Kafka the stem may be uploaded again (a wrong file, say);
+     * otherwise the mix cannot complete correctly and fails with the reason.
+     */
+    private ApiException uploadFailed(MixState m, int stem, StemUpload up, ApiError error, String detail) {
+        if (up.chunks() == 0) {
+            m.release(stem);
+        } else {
+            m.uploadFailed(stem, error.name(), detail, clock.millis());
+        }
+        return new ApiException(error, detail);
+    }
+
+    private MixState mix(Context ctx) {
+        String id = ctx.pathParam("id");
+        MixState m = mixes.get(id);
+        if (m == null) {
+            throw new ApiException(
+                    ApiError.MIX_NOT_FOUND,
+                    "no mix " + id + " here (unknown, or forgotten "
+                            + settings.retention().toMinutes() + " minutes after it ended)");
+        }
+        return m;
+    }
+
+    private static int stemIndex(Context ctx, MixState m) {
+        String raw = ctx.pathParam("index");
+        int n = m.spec.stems.size();
+        try {
+            int i = Integer.parseInt(raw);
+            if (i >= 0 && i < n) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new ApiException(ApiError.STEM_NOT_FOUND, "stem '" + raw + "': mix " + m.id + " has stems 0.." + (n - 1));
+    }
+
+    private void ok(Context ctx, JsonNode body) {
+        ctx.contentType("application/json");
+        ctx.result(body.toString());
+    }
+
+    private void problem(Context ctx, ApiError error, String detail) {
+        ctx.status(error.status);
+        ctx.contentType(Problem.CONTENT_TYPE);
+        ctx.result(Problem.of(json, error, detail, ctx.path()).toString());
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        housekeeping.shutdownNow();
+        listener.close();
+        producer.close();
+    }
+}

@@ -1,0 +1,40 @@
+package ai.aimix.gateway.api;
+
+import java.util.Locale;
+
+/**
+ * The gateway's error codes: each a stable code (the problem response's {@code code}, and the last part of its
+ * {@code type} URI), an HTTP status and a title. docs/API.md lists them; a test keeps the two in step.
+ */
+public enum ApiError {
+    INVALID_JSON(400, "The body is not valid JSON"),
+    INVALID_MIX_REQUEST(422, "The mix request is not valid"),
+    MIX_NOT_FOUND(404, "No such mix"),
+    STEM_NOT_FOUND(404, "No such stem"),
+    STEM_ALREADY_UPLOADED(409, "This stem has been uploaded already"),
+    MIX_ENDED(409, "The mix has ended"),
+    NOT_WAV(415, "The body is not a WAV file this service reads"),
+    STEM_FORMAT_MISMATCH(422, "The WAV does not match the stem the mix request declared"),
+    UPLOAD_INCOMPLETE(400, "The upload ended before its audio did"),
+    UPLOAD_TOO_LARGE(413, "The upload is larger than allowed"),
+    KAFKA_UNAVAILABLE(503, "The service cannot reach its message broker"),
+    NOT_FOUND(404, "No such resource"),
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    INTERNAL(500, "Internal error");
+
+    /** The base of every problem type URI; the code follows. */
+    public static final String TYPE_BASE = "https://aimix.ai/problems/";
+
+    public final int status;
+    public final String title;
+
+    ApiError(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    /** The problem type URI: {@link #TYPE_BASE} and the code in lower case with dashes. */
+    public String type() {
+        return TYPE_BASE + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

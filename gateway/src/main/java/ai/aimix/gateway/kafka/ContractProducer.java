@@ -1,0 +1,60 @@
+package ai.aimix.gateway.kafka;
+
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.clients.kafka.Topics;
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.codec.Contract;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The gateway's one producer (thread-safe, shared by every upload): requests and chunks keyed by mix id, idempotent,
+ * acks=all. Each send returns its future, so an upload learns of its own records' failures and no other's.
+ */
+public final class ContractProducer implements AutoCloseable {
+    /** Record bytes waiting for the broker before sends block: uploads then wait for Kafka (back-pressure). */
+    static final long BUFFER_BYTES = 32L << 20;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Topics topics;
+
+    public ContractProducer(KafkaConnection kafka, Topics topics) {
+        Properties p = kafka.properties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(BUFFER_BYTES));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 << 20));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-gateway");
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topics = topics;
+    }
+
+    public Future<RecordMetadata> send(MixRequest request) {
+        return producer.send(
+                new ProducerRecord<>(topics.requests, key(request.getMixId()), Contract.REQUEST.encode(request)));
+    }
+
+    public Future<RecordMetadata> send(AudioChunk chunk) {
+        return producer.send(new ProducerRecord<>(topics.chunks, key(chunk.getMixId()), Contract.CHUNK.encode(chunk)));
+    }
+
+    private static byte[] key(String mixId) {
+        return mixId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

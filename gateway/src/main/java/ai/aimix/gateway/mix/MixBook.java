@@ -1,0 +1,62 @@
+package ai.aimix.gateway.mix;
+
+import ai.aimix.schema.codec.UploadTokens;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The mixes created through this gateway process, by id: created with a server-chosen id and upload token, kept while
+ * they run and for a retention time after they end (or after their creation, when no upload ever started), then
+ * forgotten (the job's results stay on mix.results).
+ */
+public final class MixBook {
+    /** Random bytes of a mix id (128 bits: ids cannot be guessed). */
+    static final int ID_BYTES = 16;
+
+    private final Map<String, MixState> mixes = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
+    private final Duration retention;
+
+    public MixBook(Clock clock, Duration retention) {
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    public MixState create(MixSpec spec) {
+        byte[] b = new byte[ID_BYTES];
+        random.nextBytes(b);
+        String id = "mix_" + HexFormat.of().formatHex(b);
+        MixState m = new MixState(id, spec, UploadTokens.random(), clock.millis());
+        mixes.put(id, m);
+        return m;
+    }
+
+    /** The mix, or null when this gateway does not know it (never created here, or forgotten). */
+    public MixState get(String id) {
+        return mixes.get(id);
+    }
+
+    public int size() {
+        return mixes.size();
+    }
+
+    /** Forgets the mixes that ended more than the retention time ago; returns how many. */
+    public int expire() {
+        long cutoff = clock.millis() - retention.toMillis();
+        int[] n = {0};
+        mixes.values().removeIf(m -> {
+            long ended = m.endedAtMillis();
+            boolean old = ended != 0 && ended < cutoff
+                    // created and never uploaded to: abandoned
+                    || ended == 0 && m.createdAtMillis < cutoff && m.status() == MixState.Status.AWAITING_UPLOAD;
+            n[0] += old ? 1 : 0;
+            return old;
+        });
+        return n[0];
+    }
+}

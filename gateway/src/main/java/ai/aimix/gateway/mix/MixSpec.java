@@ -1,0 +1,280 @@
+package ai.aimix.gateway.mix;
+
+import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.api.ApiException;
+import ai.aimix.schema.MixParameter;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.ModelMode;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.ParameterOverride;
+import ai.aimix.schema.StemRole;
+import ai.aimix.schema.StemSpec;
+import ai.aimix.schema.codec.ContractLimits;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The body of {@code POST /api/v1/mixes}, checked field by field: each refusal is an {@link ApiException} of
+ * {@link ApiError#INVALID_MIX_REQUEST} whose detail names the field (as a JSON pointer) and what is wrong with it.
+ */
+public final class MixSpec {
+    private static final Set<String> FIELDS =
+            Set.of("sampleRate", "stems", "model", "overrides", "targetLufs", "ceilingDbfs", "seconds", "client");
+    private static final Set<String> STEM_FIELDS = Set.of("name", "role", "channels");
+    private static final Set<String> MODEL_FIELDS = Set.of("mode", "version", "opponent", "league");
+    private static final Set<String> OVERRIDE_FIELDS = Set.of("stem", "parameter", "value");
+    /** Loudness targets accepted (LUFS). */
+    static final double MIN_TARGET_LUFS = -40;
+
+    static final double MAX_TARGET_LUFS = -5;
+    /** Master ceilings accepted (dBFS). */
+    static final double MIN_CEILING_DBFS = -12;
+
+    static final double MAX_CEILING_DBFS = 0;
+
+    public final int sampleRate;
+    public final List<StemSpec> stems;
+    public final ModelSelection model;
+    public final List<ParameterOverride> overrides;
+    public final Float targetLufs;
+    public final Float ceilingDbfs;
+    /** The song's length if the client said (for progress and ETA before the audio arrives), else null. */
+    public final Double seconds;
+
+    public final String client;
+
+    private MixSpec(
+            int sampleRate,
+            List<StemSpec> stems,
+            ModelSelection model,
+            List<ParameterOverride> overrides,
+            Float targetLufs,
+            Float ceilingDbfs,
+            Double seconds,
+            String client) {
+        this.sampleRate = sampleRate;
+        this.stems = stems;
+        this.model = model;
+        this.overrides = overrides;
+        this.targetLufs = targetLufs;
+        this.ceilingDbfs = ceilingDbfs;
+        this.seconds = seconds;
+        this.client = client;
+    }
+
+    /**
+     * @param maxStems       most stems a mix may have
+     * @param maxSeconds     longest song accepted
+     */
+    public static MixSpec parse(JsonNode body, int maxStems, int maxSeconds) {
+        if (body == null || !body.isObject()) {
+            throw invalid("", "must be a JSON object");
+        }
+        unknownFields(body, FIELDS, "");
+        int rate = integer(
+                body, "sampleRate", "/sampleRate", ContractLimits.MIN_SAMPLE_RATE, ContractLimits.MAX_SAMPLE_RATE);
+        JsonNode stemsNode = body.get("stems");
+        if (stemsNode == null || !stemsNode.isArray() || stemsNode.isEmpty()) {
+            throw invalid("/stems", "must be a non-empty array of {name, role, channels}");
+        }
+        if (stemsNode.size() > maxStems) {
+            throw invalid("/stems", "has " + stemsNode.size() + " stems; at most " + maxStems);
+        }
+        List<StemSpec> stems = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < stemsNode.size(); i++) {
+            JsonNode s = stemsNode.get(i);
+            String at = "/stems/" + i;
+            if (!s.isObject()) {
+                throw invalid(at, "must be an object {name, role, channels}");
+            }
+            unknownFields(s, STEM_FIELDS, at);
+            String name = text(s, "name", at + "/name", true);
+            String problem = ContractLimits.checkId("the name", name);
+            if (problem != null) {
+                throw invalid(at + "/name", problem);
+            }
+            if (!names.add(name)) {
+                throw invalid(at + "/name", "'" + name + "' names two stems");
+            }
+            StemRole role = enumValue(StemRole.class, s, "role", at + "/role", StemRole.OTHER);
+            int channels = integer(s, "channels", at + "/channels", 1, 2);
+            stems.add(new StemSpec(i, name, role, channels));
+        }
+        ModelSelection model = model(body.get("model"));
+        List<ParameterOverride> overrides = overrides(body.get("overrides"), stems.size());
+        Float target = optionalNumber(body, "targetLufs", MIN_TARGET_LUFS, MAX_TARGET_LUFS);
+        Float ceiling = optionalNumber(body, "ceilingDbfs", MIN_CEILING_DBFS, MAX_CEILING_DBFS);
+        Float seconds = optionalNumber(body, "seconds", 0.01, maxSeconds);
+        String client = body.has("client") ? text(body, "client", "/client", false) : null;
+        if (client != null && client.length() > ContractLimits.MAX_ID_LENGTH) {
+            throw invalid("/client", "has " + client.length() + " characters; at most " + ContractLimits.MAX_ID_LENGTH);
+        }
+        return new MixSpec(
+                rate, stems, model, overrides, target, ceiling, seconds == null ? null : seconds.doubleValue(), client);
+    }
+
+    /** The contract's request for this mix. */
+    public MixRequest toRequest(String mixId, String uploadToken, long requestedAtMillis, Long expectedFrames) {
+        return MixRequest.newBuilder()
+                .setMixId(mixId)
+                .setRequestedAtMillis(requestedAtMillis)
+                .setSampleRate(sampleRate)
+                .setStems(stems)
+                .setModel(model)
+                .setOverrides(overrides)
+                .setTargetLufs(targetLufs)
+                .setCeilingDbfs(ceilingDbfs)
+                .setExpectedFrames(expectedFrames)
+                .setClient(client == null ? "aimix-gateway" : client)
+                .setUploadToken(uploadToken)
+                .build();
+    }
+
+    private static ModelSelection model(JsonNode m) {
+        if (m == null || m.isNull()) {
+            return new ModelSelection(ModelMode.CHAMPION, null, null, null);
+        }
+        if (!m.isObject()) {
+            throw invalid("/model", "must be an object {mode, version, opponent, league}");
+        }
+        unknownFields(m, MODEL_FIELDS, "/model");
+        ModelMode mode = enumValue(ModelMode.class, m, "mode", "/model/mode", ModelMode.CHAMPION);
+        String version = m.has("version") ? text(m, "version", "/model/version", false) : null;
+        String opponent = m.has("opponent") ? text(m, "opponent", "/model/opponent", false) : null;
+        String league = m.has("league") ? text(m, "league", "/model/league", false) : null;
+        for (String[] id :
+                new String[][] {{"/model/version", version}, {"/model/opponent", opponent}, {"/model/league", league}
+                }) {
+            String problem = id[1] == null ? null : ContractLimits.checkId("the id", id[1]);
+            if (problem != null) {
+                throw invalid(id[0], problem);
+            }
+        }
+        switch (mode) {
+            case VERSION:
+                if (version == null) {
+                    throw invalid("/model/version", "is required when mode is VERSION");
+                }
+                break;
+            case BATTLE:
+                if (opponent == null) {
+                    throw invalid("/model/opponent", "is required when mode is BATTLE");
+                }
+                break;
+            default:
+                if (version != null || opponent != null) {
+                    throw invalid(
+                            "/model",
+                            "CHAMPION takes a league only (version and opponent belong to VERSION and BATTLE)");
+                }
+        }
+        return new ModelSelection(mode, version, opponent, league);
+    }
+
+    private static List<ParameterOverride> overrides(JsonNode o, int stems) {
+        List<ParameterOverride> out = new ArrayList<>();
+        if (o == null || o.isNull()) {
+            return out;
+        }
+        if (!o.isArray()) {
+            throw invalid("/overrides", "must be an array of {stem, parameter, value}");
+        }
+        for (int i = 0; i < o.size(); i++) {
+            JsonNode x = o.get(i);
+            String at = "/overrides/" + i;
+            if (!x.isObject()) {
+                throw invalid(at, "must be an object {stem, parameter, value}");
+            }
+            unknownFields(x, OVERRIDE_FIELDS, at);
+            int stem = integer(x, "stem", at + "/stem", 0, stems - 1);
+            MixParameter p = enumValue(MixParameter.class, x, "parameter", at + "/parameter", null);
+            JsonNode v = x.get("value");
+            if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw invalid(at + "/value", "must be a number");
+            }
+            out.add(new ParameterOverride(stem, p, (float) v.asDouble()));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------ fields
+
+    static ApiException invalid(String pointer, String what) {
+        return new ApiException(ApiError.INVALID_MIX_REQUEST, (pointer.isEmpty() ? "the body" : pointer) + ": " + what);
+    }
+
+    private static void unknownFields(JsonNode o, Set<String> known, String at) {
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw invalid(
+                        at + "/" + f,
+                        "is not a field here (known: "
+                                + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static int integer(JsonNode o, String field, String at, int min, int max) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            throw invalid(at, "is required");
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw invalid(at, "must be an integer");
+        }
+        int x = v.intValue();
+        if (x < min || x > max) {
+            throw invalid(at, x + " is outside " + min + ".." + max);
+        }
+        return x;
+    }
+
+    private static Float optionalNumber(JsonNode o, String field, double min, double max) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw invalid("/" + field, "must be a number");
+        }
+        double x = v.asDouble();
+        if (x < min || x > max) {
+            throw invalid("/" + field, x + " is outside " + min + ".." + max);
+        }
+        return (float) x;
+    }
+
+    private static String text(JsonNode o, String field, String at, boolean required) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw invalid(at, "is required");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw invalid(at, "must be a string");
+        }
+        return v.asText();
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, JsonNode o, String field, String at, E absent) {
+        String v = text(o, field, at, absent == null);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(at, "'" + v + "' is not one of " + Arrays.toString(type.getEnumConstants()));
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package ai.aimix.gateway.upload;
+
+import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.kafka.ContractProducer;
+import ai.aimix.gateway.mix.MixState;
+import ai.aimix.gateway.wav.WavHeader;
+import ai.aimix.gateway.wav.WavStream;
+import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StemSpec;
+import ai.aimix.schema.codec.Checksums;
+import ai.aimix.schema.codec.Pcm;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * One stem's upload: checks the WAV's header against the stem the mix declared, then turns the audio into the
+ * contract's chunks of {@code chunkFrames} frames as it arrives (16-bit and 8-bit PCM travel as 16-bit, anything
+ * finer as float) and sends them; {@link #finish()} sends the last one and waits until Kafka has every record.
+ */
+public final class StemUpload implements WavStream.Sink {
+    /** Most unacknowledged sends an upload keeps track of before it waits for the oldest. */
+    static final int MAX_IN_FLIGHT = 64;
+    /** How long finishing waits for Kafka's acknowledgements. */
+    static final long ACK_TIMEOUT_SECONDS = 60;
+
+    private final MixState mix;
+    private final int stem;
+    private final StemSpec spec;
+    private final ContractProducer producer;
+    private final int chunkFrames;
+    private final long maxFrames;
+    private final Clock clock;
+    private final Deque<Future<RecordMetadata>> inFlight = new ArrayDeque<>();
+
+    private SampleEncoding encoding;
+    private float[] buffer;
+    private int buffered;
+    private long sequence;
+    private long frames;
+    private long bytesSent;
+
+    /**
+     * @param maxFrames the longest stem accepted, in frames
+     */
+    public StemUpload(MixState mix, int stem, ContractProducer producer, int chunkFrames, long maxFrames, Clock clock) {
+        this.mix = mix;
+        this.stem = stem;
+        this.spec = mix.spec.stems.get(stem);
+        this.producer = producer;
+        this.chunkFrames = chunkFrames;
+        this.maxFrames = maxFrames;
+        this.clock = clock;
+    }
+
+    @Override
+    public void header(WavHeader h) {
+        if (h.sampleRate() != mix.spec.sampleRate) {
+            throw new ApiException(
+                    ApiError.STEM_FORMAT_MISMATCH,
+                    "the WAV is at " + h.sampleRate() + " Hz; the mix is at " + mix.spec.sampleRate + " Hz");
+        }
+        if (h.channels() != spec.getChannels()) {
+            throw new ApiException(
+                    ApiError.STEM_FORMAT_MISMATCH,
+                    "the WAV has " + h.channels() + " channel(s); stem " + stem + " (" + spec.getName()
+                            + ") was declared with " + spec.getChannels());
+        }
+        if (h.frames() > maxFrames) {
+            throw new ApiException(
+                    ApiError.UPLOAD_TOO_LARGE,
+                    "the WAV declares " + h.frames() + " frames; at most " + maxFrames + " ("
+                            + maxFrames / mix.spec.sampleRate + " s) are accepted");
+        }
+        encoding = h.floatingPoint() || h.bits() > 16 ? SampleEncoding.PCM_F32LE : SampleEncoding.PCM_S16LE;
+        buffer = new float[chunkFrames * h.channels()];
+        MixRequest request = mix.requestToSend(h.frames(), clock.millis());
+        if (request != null) {
+            track(producer.send(request));
+        }
+    }
+
+    @Override
+    public void frames(float[] interleaved, int n) {
+        frames += n;
+        if (frames > maxFrames) {
+            throw new ApiException(
+                    ApiError.UPLOAD_TOO_LARGE,
+                    "more than " + maxFrames + " frames (" + maxFrames / mix.spec.sampleRate + " s) of audio");
+        }
+        int ch = spec.getChannels();
+        int pos = 0;
+        while (pos < n) {
+            int take = Math.min(n - pos, chunkFrames - buffered);
+            System.arraycopy(interleaved, pos * ch, buffer, buffered * ch, take * ch);
+            buffered += take;
+            pos += take;
+            if (buffered == chunkFrames) {
+                send(false);
+            }
+        }
+    }
+
+    /** The body has ended and parsed: sends the last chunk and waits for Kafka to have every record of the stem. */
+    public void finish() {
+        send(true);
+        while (!inFlight.isEmpty()) {
+            await(inFlight.removeFirst());
+        }
+        mix.uploaded(stem);
+    }
+
+    /** Chunks sent so far. */
+    public long chunks() {
+        return sequence;
+    }
+
+    public long frames() {
+        return frames;
+    }
+
+    /** Audio bytes sent to Kafka. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    private void send(boolean last) {
+        int ch = spec.getChannels();
+        ByteBuffer data = Pcm.encode(
+                buffer == null ? new float[0] : buffer,
+                0,
+                buffered * ch,
+                encoding == null ? SampleEncoding.PCM_S16LE : encoding);
+        int size = data.remaining();
+        AudioChunk chunk = new AudioChunk(
+                mix.id,
+                stem,
+                sequence++,
+                mix.spec.sampleRate,
+                ch,
+                encoding,
+                data,
+                last,
+                Checksums.crc32c(data),
+                mix.uploadToken);
+        track(producer.send(chunk));
+        mix.received(stem, buffered, size);
+        bytesSent += size;
+        buffered = 0;
+    }
+
+    private void track(Future<RecordMetadata> f) {
+        inFlight.addLast(f);
+        while (!inFlight.isEmpty()
+                && (inFlight.size() > MAX_IN_FLIGHT || inFlight.peekFirst().isDone())) {
+            await(inFlight.removeFirst());
+        }
+    }
+
+    private static void await(Future<RecordMetadata> f) {
+        try {
+            f.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "Kafka refused the stem's audio: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new ApiException(
+                    ApiError.KAFKA_UNAVAILABLE, "Kafka did not acknowledge within " + ACK_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while waiting for Kafka", e);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package ai.aimix.launcher.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.api.ApiError;
+import ai.aimix.launcher.embedded.EmbeddedStack;
+import ai.aimix.launcher.embedded.FlinkConfigs;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.configuration.RestOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP API on the embedded stack (in-process Kafka and the mix job on a local cluster): mixes created over HTTP,
+ * their stems streamed in parallel as WAV bodies, their state read back; and every kind of bad input answered with
+ * its problem response while the good mixes carry on.
+ */
+class GatewayTest {
+    static final int RATE = 22050;
+    /** Small, so an oversize upload is cheap to send. */
+    static final long MAX_UPLOAD = 4L << 20;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static EmbeddedStack stack;
+    static Gateway gateway;
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        int ui;
+        try (ServerSocket s = new ServerSocket(0)) {
+            ui = s.getLocalPort();
+        }
+        stack = EmbeddedStack.start(
+                FlinkConfigs.load(
+                        Path.of("..", "flink-conf", "embedded"),
+                        "embedded",
+                        Map.of(RestOptions.PORT.key(), String.valueOf(ui))),
+                null,
+                0);
+        gateway = Gateway.start(
+                GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
+                        .withPort(0)
+                        .withTopics(stack.topics())
+                        .withMaxUploadBytes(MAX_UPLOAD),
+                Clock.systemUTC());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (get("/readyz").statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "the gateway never got ready");
+            Thread.sleep(200);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static URI uri(String path) {
+        String base = "http://127.0.0.1:" + gateway.port();
+        return URI.create(
+                path.startsWith("/api") || path.startsWith("/healthz") || path.startsWith("/readyz")
+                        ? base + path
+                        : base + Gateway.API + path);
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static CompletableFuture<HttpResponse<String>> put(String path, byte[] body) {
+        return HTTP.sendAsync(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "audio/wav")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static byte[] wav(Audio a, Wav.Encoding enc) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Wav.write(out, a, enc);
+        return out.toByteArray();
+    }
+
+    /** The create body for these stems. */
+    static String createBody(List<StemInput> stems, int rate) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("sampleRate", rate);
+        ArrayNode a = o.putArray("stems");
+        for (StemInput s : stems) {
+            a.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
+        }
+        return o.toString();
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    /** The response is the problem with this code and status, as RFC 9457 asks. */
+    static void assertProblem(ApiError expected, HttpResponse<String> r) throws IOException {
+        assertEquals(expected.status, r.statusCode(), r.body());
+        assertEquals(
+                "application/problem+json",
+                r.headers().firstValue("Content-Type").orElse("").split(";")[0],
+                r.headers().map().toString());
+        JsonNode p = json(r);
+        assertEquals(expected.name(), p.path("code").asText(), r.body());
+        assertEquals(expected.status, p.path("status").asInt());
+        assertEquals(expected.type(), p.path("type").asText());
+        assertTrue(
+                !p.path("title").asText().isEmpty()
+                        && !p.path("detail").asText().isEmpty(),
+                r.body());
+    }
+
+    static JsonNode awaitEnd(String id, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode m = json(get("/mixes/" + id));
+            String status = m.path("status").asText();
+            if (status.equals("COMPLETED") || status.equals("FAILED")) {
+                return m;
+            }
+            assertTrue(System.nanoTime() < deadline, "mix " + id + " still " + m);
+            Thread.sleep(200);
+        }
+    }
+
+    /** A mix created over HTTP, every stem uploaded in parallel. */
+    static String mixOverHttp(List<StemInput> stems) throws Exception {
+        HttpResponse<String> created = post("/mixes", createBody(stems, RATE));
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode m = json(created);
+        String id = m.path("id").asText();
+        assertEquals(
+                Gateway.API + "/mixes/" + id,
+                created.headers().firstValue("Location").orElse(""));
+        assertEquals("AWAITING_UPLOAD", m.path("status").asText());
+        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            String url = m.path("stems").get(i).path("uploadUrl").asText();
+            uploads.add(put(url, wav(stems.get(i).audio, i % 2 == 0 ? Wav.Encoding.PCM_16 : Wav.Encoding.FLOAT_32)));
+        }
+        for (int i = 0; i < uploads.size(); i++) {
+            HttpResponse<String> r = uploads.get(i).get();
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(stems.get(i).frames(), json(r).path("frames").asLong());
+        }
+        return id;
+    }
+
+    @Test
+    void twoMixesUploadedAsParallelStreamsCompleteWhileBadRequestsAreRefused() throws Exception {
+        List<StemInput> a = new SongGenerator(11, RATE).generate(6, 5);
+        List<StemInput> b = new SongGenerator(12, RATE).generate(5, 6);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> call(() -> mixOverHttp(a)));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> call(() -> mixOverHttp(b)));
+
+        // meanwhile, bad input of every kind, each answered with its problem
+        assertProblem(ApiError.INVALID_JSON, post("/mixes", "{\"sampleRate\": 44100, \"stems\": ["));
+        assertProblem(ApiError.INVALID_MIX_REQUEST, post("/mixes", "{\"sampleRate\": 5, \"stems\": []}"));
+        HttpResponse<String> unknownField = post("/mixes", "{\"sampleRate\": 44100, \"stemz\": []}");
+        assertProblem(ApiError.INVALID_MIX_REQUEST, unknownField);
+        assertTrue(json(unknownField).path("detail").asText().startsWith("/stemz"), unknownField.body());
+        assertProblem(ApiError.MIX_NOT_FOUND, get("/mixes/mix_0000"));
+        assertProblem(ApiError.NOT_FOUND, get("/nothing-here"));
+        assertProblem(
+                ApiError.METHOD_NOT_ALLOWED,
+                HTTP.send(
+                        HttpRequest.newBuilder(uri("/mixes")).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
+
+        List<StemInput> c = new SongGenerator(13, RATE).generate(4, 5);
+        JsonNode bad = json(post("/mixes", createBody(c, RATE)));
+        String badId = bad.path("id").asText();
+        String stem0 = Gateway.API + "/mixes/" + badId + "/stems/0";
+        assertProblem(
+                ApiError.STEM_NOT_FOUND,
+                put(Gateway.API + "/mixes/" + badId + "/stems/9", new byte[10]).get());
+        assertProblem(
+                ApiError.NOT_WAV, put(stem0, "this is not audio".getBytes()).get());
+        Audio wrongRate = new Audio(44100, c.get(0).channels(), c.get(0).audio.samples());
+        assertProblem(
+                ApiError.STEM_FORMAT_MISMATCH,
+                put(stem0, wav(wrongRate, Wav.Encoding.PCM_16)).get());
+        assertProblem(
+                ApiError.UPLOAD_TOO_LARGE,
+                put(stem0, new byte[(int) MAX_UPLOAD + 1]).get());
+        // the refusals above sent nothing: the stem can still be uploaded, once
+        assertEquals(
+                200, put(stem0, wav(c.get(0).audio, Wav.Encoding.PCM_24)).get().statusCode());
+        assertProblem(
+                ApiError.STEM_ALREADY_UPLOADED,
+                put(stem0, wav(c.get(0).audio, Wav.Encoding.PCM_16)).get());
+        // a WAV whose header claims more audio than the body holds: the mix cannot be right, so it fails
+        byte[] full = wav(c.get(1).audio, Wav.Encoding.PCM_16);
+        HttpResponse<String> truncated = put(
+                        Gateway.API + "/mixes/" + badId + "/stems/1", Arrays.copyOf(full, full.length / 2))
+                .get();
+        assertProblem(ApiError.UPLOAD_INCOMPLETE, truncated);
+        JsonNode failed = json(get("/mixes/" + badId));
+        assertEquals("FAILED", failed.path("status").asText(), failed.toString());
+        assertEquals("UPLOAD_INCOMPLETE", failed.path("error").path("code").asText());
+        assertProblem(
+                ApiError.MIX_ENDED,
+                put(Gateway.API + "/mixes/" + badId + "/stems/2", wav(c.get(2).audio, Wav.Encoding.PCM_16))
+                        .get());
+
+        for (String id : List.of(first.get(), second.get())) {
+            JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
+            assertEquals("COMPLETED", done.path("status").asText(), done.toString());
+            JsonNode result = done.path("result");
+            assertEquals("COMPLETED", result.path("status").asText());
+            JsonNode variant = result.path("variants").get(0);
+            assertTrue(variant.path("integratedLufs").isNumber(), variant.toString());
+            assertTrue(done.path("progress").path("segmentsDone").asInt() > 0, done.toString());
+            for (JsonNode s : done.path("stems")) {
+                assertEquals("DONE", s.path("upload").asText());
+            }
+        }
+        assertEquals(
+                List.of(6.0 * RATE, 5.0 * RATE),
+                List.of(
+                        (double) json(get("/mixes/" + first.get()))
+                                .path("result")
+                                .path("frames")
+                                .asLong(),
+                        (double) json(get("/mixes/" + second.get()))
+                                .path("result")
+                                .path("frames")
+                                .asLong()));
+        assertEquals(200, get("/healthz").statusCode());
+    }
+
+    interface Call<T> {
+        T call() throws Exception;
+    }
+
+    static <T> T call(Call<T> c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
