@@ -3,24 +3,37 @@ package ai.aimix.gateway;
 import ai.aimix.clients.audio.WavFormatException;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.api.ByteRange;
 import ai.aimix.gateway.api.Problem;
+import ai.aimix.gateway.audio.AudioStore;
+import ai.aimix.gateway.audio.VariantAudio;
+import ai.aimix.gateway.audio.WavDownload;
+import ai.aimix.gateway.audio.Waveform;
 import ai.aimix.gateway.kafka.ContractListener;
 import ai.aimix.gateway.kafka.ContractProducer;
 import ai.aimix.gateway.mix.MixBook;
 import ai.aimix.gateway.mix.MixSpec;
 import ai.aimix.gateway.mix.MixState;
+import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.upload.StemUpload;
 import ai.aimix.gateway.wav.WavStream;
+import ai.aimix.schema.Variant;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.websocket.WsCloseStatus;
+import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +55,10 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final MixBook mixes;
+    private final AudioStore store;
+    /** The open event streams, by WebSocket session. */
+    private final Map<String, Subscription> subscribers = new ConcurrentHashMap<>();
+
     private final ContractProducer producer;
     private final ContractListener listener;
     private final ScheduledExecutorService housekeeping;
@@ -50,7 +67,8 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewaySettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.mixes = new MixBook(clock, settings.retention());
+        this.store = new AudioStore(settings.storeDir());
+        this.mixes = new MixBook(clock, settings.retention(), store);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
         this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,6 +87,23 @@ public final class Gateway implements AutoCloseable {
             config.routes.post(API + "/mixes", this::createMix);
             config.routes.get(API + "/mixes/{id}", this::getMix);
             config.routes.put(API + "/mixes/{id}/stems/{index}", this::upload);
+            config.routes.get(API + "/mixes/{id}/audio", this::audio);
+            config.routes.get(API + "/mixes/{id}/waveform", this::waveform);
+            config.routes.wsBeforeUpgrade(API + "/mixes/{id}/events", this::mix);
+            config.routes.ws(API + "/mixes/{id}/events", ws -> {
+                ws.onConnect(ctx -> {
+                    MixState m = mixes.get(ctx.pathParam("id"));
+                    if (m == null) {
+                        ctx.closeSession(WsCloseStatus.POLICY_VIOLATION, "no such mix");
+                        return;
+                    }
+                    WsSubscriber s = new WsSubscriber(ctx);
+                    subscribers.put(ctx.sessionId(), new Subscription(m, s));
+                    m.subscribe(s, API + "/mixes/" + m.id);
+                });
+                ws.onClose(ctx -> unsubscribe(ctx.sessionId()));
+                ws.onError(ctx -> unsubscribe(ctx.sessionId()));
+            });
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.error, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -204,6 +239,9 @@ public final class Gateway implements AutoCloseable {
         return new ApiException(error, detail);
     }
 
+    /** Points of a waveform when {@code ?points=} is not given. */
+    static final int DEFAULT_WAVEFORM_POINTS = 1000;
+
     private MixState mix(Context ctx) {
         String id = ctx.pathParam("id");
         MixState m = mixes.get(id);
@@ -230,6 +268,138 @@ public final class Gateway implements AutoCloseable {
         throw new ApiException(ApiError.STEM_NOT_FOUND, "stem '" + raw + "': mix " + m.id + " has stems 0.." + (n - 1));
     }
 
+    private void audio(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        String format = ctx.queryParam("format");
+        if (format != null && !format.equals("wav")) {
+            throw new ApiException(
+                    ApiError.INVALID_PARAMETER,
+                    "format: '" + format + "'; wav is served (an Opus preview is not available yet)");
+        }
+        VariantAudio a = completeAudio(m, ctx);
+        WavDownload wav = new WavDownload(a);
+        long length = wav.length();
+        long from = 0;
+        long to = length - 1;
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header(
+                "Content-Disposition",
+                "attachment; filename=\"" + m.id + "-" + variant(ctx).name().toLowerCase(Locale.ROOT) + ".wav\"");
+        long[] range = ByteRange.parse(ctx.header("Range"), length);
+        if (range == ByteRange.UNSATISFIABLE) {
+            ctx.header("Content-Range", "bytes */" + length);
+            throw new ApiException(
+                    ApiError.RANGE_NOT_SATISFIABLE, "Range " + ctx.header("Range") + " of " + length + " bytes");
+        }
+        if (range != null) {
+            from = range[0];
+            to = range[1];
+            ctx.status(206);
+            ctx.header("Content-Range", "bytes " + from + "-" + to + "/" + length);
+        }
+        ctx.contentType("audio/wav");
+        ctx.res().setContentLengthLong(to - from + 1);
+        if (!ctx.method().name().equals("HEAD")) {
+            wav.write(ctx.outputStream(), from, to);
+        }
+    }
+
+    private void waveform(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        String raw = ctx.queryParam("points");
+        int points;
+        try {
+            points = raw == null ? DEFAULT_WAVEFORM_POINTS : Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            points = -1;
+        }
+        if (points < 1 || points > Waveform.MAX_POINTS) {
+            throw new ApiException(ApiError.INVALID_PARAMETER, "points: '" + raw + "'; 1.." + Waveform.MAX_POINTS);
+        }
+        VariantAudio a = completeAudio(m, ctx);
+        float[] peaks = Waveform.of(a, points);
+        ObjectNode body = json.createObjectNode();
+        body.put("mix", m.id);
+        body.put("variant", variant(ctx).name());
+        body.put("frames", a.frames());
+        body.put("sampleRate", a.sampleRate());
+        body.put("points", points);
+        ArrayNode mins = body.putArray("min");
+        ArrayNode maxs = body.putArray("max");
+        for (int i = 0; i < points; i++) {
+            mins.add(peaks[2 * i]);
+            maxs.add(peaks[2 * i + 1]);
+        }
+        ok(ctx, body);
+    }
+
+    /** The variant named by {@code ?variant=} (MAIN by default), once all of its audio is in. */
+    private static VariantAudio completeAudio(MixState m, Context ctx) {
+        Variant v = variant(ctx);
+        VariantAudio a = m.audio.variant(v);
+        if (a == null || !a.complete()) {
+            throw new ApiException(
+                    ApiError.AUDIO_NOT_READY,
+                    "variant " + v + " of mix " + m.id + ": "
+                            + (a == null ? "no audio yet" : a.frames() + " frames so far") + " (status " + m.status()
+                            + "); the events stream has it as it forms");
+        }
+        if (a.problem() != null) {
+            throw new ApiException(ApiError.INTERNAL, "variant " + v + " of mix " + m.id + ": " + a.problem());
+        }
+        return a;
+    }
+
+    private static Variant variant(Context ctx) {
+        String raw = ctx.queryParam("variant");
+        if (raw == null) {
+            return Variant.MAIN;
+        }
+        try {
+            return Variant.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ApiError.INVALID_PARAMETER, "variant: '" + raw + "'; MAIN, A or B");
+        }
+    }
+
+    private void unsubscribe(String session) {
+        Subscription s = subscribers.remove(session);
+        if (s != null) {
+            s.mix.unsubscribe(s.subscriber);
+        }
+    }
+
+    /** Open event streams (the openWebSockets metric). */
+    public int openEventStreams() {
+        return subscribers.size();
+    }
+
+    private record Subscription(MixState mix, WsSubscriber subscriber) {}
+
+    /** A mix's events to a WebSocket: JSON as text messages, audio as binary ones; closed when the mix ends. */
+    private static final class WsSubscriber implements Subscriber {
+        private final WsContext ws;
+
+        WsSubscriber(WsContext ws) {
+            this.ws = ws;
+        }
+
+        @Override
+        public void text(String json) {
+            ws.send(json);
+        }
+
+        @Override
+        public void binary(ByteBuffer data) {
+            ws.send(data);
+        }
+
+        @Override
+        public void end() {
+            ws.closeSession(WsCloseStatus.NORMAL_CLOSURE, "the mix has ended");
+        }
+    }
+
     private void ok(Context ctx, JsonNode body) {
         ctx.contentType("application/json");
         ctx.result(body.toString());
@@ -247,5 +417,6 @@ public final class Gateway implements AutoCloseable {
         housekeeping.shutdownNow();
         listener.close();
         producer.close();
+        store.close();
     }
 }

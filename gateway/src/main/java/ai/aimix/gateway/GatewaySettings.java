@@ -4,6 +4,7 @@ import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.schema.codec.ContractLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param maxStems       most stems a mix may have
  * @param maxSeconds     longest song accepted
  * @param retention      how long a mix stays visible after it ended
+ * @param storeDir       where mixed audio is kept while its mix is; null for a private temporary directory
  */
 public record GatewaySettings(
         String host,
@@ -29,7 +31,8 @@ public record GatewaySettings(
         long maxUploadBytes,
         int maxStems,
         int maxSeconds,
-        Duration retention) {
+        Duration retention,
+        Path storeDir) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8090;
     /** 1 GiB: ten minutes of 96 kHz stereo float, with room to spare. */
@@ -48,19 +51,27 @@ public record GatewaySettings(
                 DEFAULT_MAX_UPLOAD_BYTES,
                 ContractLimits.DEFAULT_MAX_STEMS,
                 ContractLimits.DEFAULT_MAX_TRACK_SECONDS,
-                DEFAULT_RETENTION);
+                DEFAULT_RETENTION,
+                null);
     }
 
     public GatewaySettings withPort(int p) {
         return new GatewaySettings(
-                host, p, kafka, topics, chunkFrames, maxUploadBytes, maxStems, maxSeconds, retention);
+                host, p, kafka, topics, chunkFrames, maxUploadBytes, maxStems, maxSeconds, retention, storeDir);
     }
 
     public GatewaySettings withTopics(Topics t) {
-        return new GatewaySettings(host, port, kafka, t, chunkFrames, maxUploadBytes, maxStems, maxSeconds, retention);
+        return new GatewaySettings(
+                host, port, kafka, t, chunkFrames, maxUploadBytes, maxStems, maxSeconds, retention, storeDir);
     }
 
     public GatewaySettings withMaxUploadBytes(long bytes) {
-        return new GatewaySettings(host, port, kafka, topics, chunkFrames, bytes, maxStems, maxSeconds, retention);
+        return new GatewaySettings(
+                host, port, kafka, topics, chunkFrames, bytes, maxStems, maxSeconds, retention, storeDir);
+    }
+
+    public GatewaySettings withStoreDir(Path dir) {
+        return new GatewaySettings(
+                host, port, kafka, topics, chunkFrames, maxUploadBytes, maxStems, maxSeconds, retention, dir);
     }
 }

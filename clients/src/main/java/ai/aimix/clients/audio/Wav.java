@@ -76,7 +76,8 @@ public final class Wav {
         encode(s, 0, s.length, encoding, out);
     }
 
-    static int bytesPerSample(Encoding encoding) {
+    /** Bytes of one sample in {@code encoding}. */
+    public static int bytesPerSample(Encoding encoding) {
         return encoding == Encoding.PCM_16 ? 2 : encoding == Encoding.PCM_24 ? 3 : 4;
     }
 
@@ -84,7 +85,7 @@ public final class Wav {
      * The header of a file of {@code dataLength} bytes of samples (the RIFF and data sizes sit at {@link #RIFF_SIZE_AT}
      * and {@link #dataSizeAt}).
      */
-    static ByteBuffer header(int rate, int channels, int channelMask, Encoding encoding, long dataLength) {
+    public static ByteBuffer header(int rate, int channels, int channelMask, Encoding encoding, long dataLength) {
         int bytes = bytesPerSample(encoding);
         int mask = channelMask != 0 ? channelMask : defaultMask(channels);
         boolean extensible = extensible(channels, channelMask);
@@ -127,8 +128,8 @@ public final class Wav {
         return extensible(channels, channelMask) ? 64 : 40;
     }
 
-    /** Encodes {@code n} samples from {@code s[off..]} and writes them. */
-    static void encode(float[] s, int off, int n, Encoding encoding, OutputStream out) throws IOException {
+    /** Encodes {@code n} samples from {@code s[off..]} and writes them (clipped to the encoding's range). */
+    public static void encode(float[] s, int off, int n, Encoding encoding, OutputStream out) throws IOException {
         int bytes = bytesPerSample(encoding);
         ByteBuffer d = ByteBuffer.allocate(Math.min(n, 64 * 1024) * bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = off; i < off + n; i++) {

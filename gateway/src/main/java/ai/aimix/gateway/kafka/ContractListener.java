@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One read_committed consumer per gateway process on mix.progress, mix.results and mix.errors, from their ends at
+ * One read_committed consumer per gateway process on mix.output, mix.progress, mix.results and mix.errors, from their ends at
  * start (the mixes this process creates come later): each record about a mix this gateway knows updates it; the
  * rest are skipped. It assigns partitions itself (no consumer group: every replica reads everything).
  */
@@ -71,7 +71,7 @@ public final class ContractListener implements AutoCloseable {
         try {
             while (running && !assigned) {
                 List<TopicPartition> parts = new ArrayList<>();
-                for (String t : List.of(topics.progress, topics.results, topics.errors)) {
+                for (String t : List.of(topics.output, topics.progress, topics.results, topics.errors)) {
                     List<PartitionInfo> info = consumer.partitionsFor(t, Duration.ofSeconds(10));
                     if (info == null || info.isEmpty()) {
                         parts.clear();
@@ -92,8 +92,11 @@ public final class ContractListener implements AutoCloseable {
             while (running) {
                 var records = consumer.poll(POLL);
                 lastPollMillis = clock.millis();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    apply(r);
+                // a transaction's records on the four topics come in no order: audio first, the result last
+                for (String topic : List.of(topics.output, topics.progress, topics.errors, topics.results)) {
+                    for (ConsumerRecord<byte[], byte[]> r : records.records(topic)) {
+                        apply(r);
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -118,7 +121,9 @@ public final class ContractListener implements AutoCloseable {
         }
         long now = clock.millis();
         try {
-            if (r.topic().equals(topics.progress)) {
+            if (r.topic().equals(topics.output)) {
+                m.output(Contract.OUTPUT.decode(r.value()));
+            } else if (r.topic().equals(topics.progress)) {
                 MixProgress p = Contract.PROGRESS.decode(r.value());
                 m.progress(p);
             } else if (r.topic().equals(topics.results)) {

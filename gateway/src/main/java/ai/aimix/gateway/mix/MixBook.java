@@ -1,5 +1,6 @@
 package ai.aimix.gateway.mix;
 
+import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.schema.codec.UploadTokens;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,17 +22,19 @@ public final class MixBook {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration retention;
+    private final AudioStore audio;
 
-    public MixBook(Clock clock, Duration retention) {
+    public MixBook(Clock clock, Duration retention, AudioStore audio) {
         this.clock = clock;
         this.retention = retention;
+        this.audio = audio;
     }
 
     public MixState create(MixSpec spec) {
         byte[] b = new byte[ID_BYTES];
         random.nextBytes(b);
         String id = "mix_" + HexFormat.of().formatHex(b);
-        MixState m = new MixState(id, spec, UploadTokens.random(), clock.millis());
+        MixState m = new MixState(id, spec, UploadTokens.random(), clock.millis(), audio.create(id));
         mixes.put(id, m);
         return m;
     }
@@ -54,7 +57,10 @@ public final class MixBook {
             boolean old = ended != 0 && ended < cutoff
                     // created and never uploaded to: abandoned
                     || ended == 0 && m.createdAtMillis < cutoff && m.status() == MixState.Status.AWAITING_UPLOAD;
-            n[0] += old ? 1 : 0;
+            if (old) {
+                n[0]++;
+                m.forget();
+            }
             return old;
         });
         return n[0];

@@ -1,16 +1,29 @@
 package ai.aimix.gateway.mix;
 
 import ai.aimix.gateway.api.AvroJson;
+import ai.aimix.gateway.audio.MixAudio;
+import ai.aimix.gateway.audio.VariantAudio;
 import ai.aimix.schema.MixError;
+import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemSpec;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.codec.Pcm;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One mix created through this gateway: its spec, the upload state of each stem, and what the job has said about it
@@ -41,6 +54,8 @@ public final class MixState {
     public final MixSpec spec;
     public final String uploadToken;
     public final long createdAtMillis;
+    /** The mixed audio as it arrives from mix.output. */
+    public final MixAudio audio;
 
     private final Upload[] uploads;
     private final long[] uploadedFrames;
@@ -53,9 +68,13 @@ public final class MixState {
 
     private String errorMessage;
     private long endedAtMillis;
+    private final List<Subscriber> subscribers = new ArrayList<>();
+    /** The result has come but not yet all of its audio: the subscribers get it once the audio is in. */
+    private boolean resultPending;
 
-    MixState(String id, MixSpec spec, String uploadToken, long createdAtMillis) {
+    MixState(String id, MixSpec spec, String uploadToken, long createdAtMillis, MixAudio audio) {
         this.id = id;
+        this.audio = audio;
         this.spec = spec;
         this.uploadToken = uploadToken;
         this.createdAtMillis = createdAtMillis;
@@ -119,7 +138,41 @@ public final class MixState {
     public synchronized void progress(MixProgress p) {
         if (progress == null || p.getSegmentsDone() >= progress.getSegmentsDone()) {
             progress = p;
+            publish(event("progress").setAll(progressJson()));
         }
+    }
+
+    /** A chunk of mixed audio from mix.output: stored, and sent to the subscribers as 16-bit PCM with its peaks. */
+    public synchronized void output(MixOutputChunk c) {
+        audio.append(c);
+        float[] samples = Pcm.decode(c.getData(), c.getEncoding());
+        for (Subscriber s : subscribers) {
+            sendAudio(s, c.getVariant(), c.getStartFrame(), samples, samples.length);
+        }
+        if (resultPending && audioComplete()) {
+            publishResult();
+        }
+    }
+
+    /**
+     * Every variant the result names has all of its audio here. The topics carry no order between them (a
+     * transaction's records on mix.results may be read before those on mix.output), so a completed mix's result is
+     * held back from the subscribers until its audio is in: they get every frame before the result.
+     */
+    private boolean audioComplete() {
+        for (VariantResult v : result.getVariants()) {
+            VariantAudio a = audio.variant(v.getVariant());
+            if (a == null || !a.complete()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void publishResult() {
+        resultPending = false;
+        publish(event("result").set("result", resultJson()));
+        endSubscribers();
     }
 
     public synchronized void result(MixResult r, long nowMillis) {
@@ -128,6 +181,11 @@ public final class MixState {
             fail(r.getErrorCode() == null ? "INTERNAL" : r.getErrorCode().name(), r.getErrorMessage(), nowMillis);
         } else if (endedAtMillis == 0) {
             endedAtMillis = nowMillis;
+        }
+        if (r.getStatus() == MixStatus.COMPLETED && !audioComplete()) {
+            resultPending = true;
+        } else {
+            publishResult();
         }
     }
 
@@ -141,6 +199,7 @@ public final class MixState {
         if (errorCode == null) {
             errorCode = code;
             errorMessage = message;
+            publish(event("error").put("code", code).put("message", message));
         }
         if (endedAtMillis == 0) {
             endedAtMillis = nowMillis;
@@ -152,7 +211,10 @@ public final class MixState {
             return Status.FAILED;
         }
         if (result != null) {
-            return result.getStatus() == MixStatus.COMPLETED ? Status.COMPLETED : Status.FAILED;
+            // a completed mix is COMPLETED once its audio is all here too (so its download is ready)
+            return result.getStatus() != MixStatus.COMPLETED
+                    ? Status.FAILED
+                    : resultPending ? Status.MIXING : Status.COMPLETED;
         }
         boolean any = false;
         boolean all = true;
@@ -161,6 +223,114 @@ public final class MixState {
             all &= u == Upload.DONE;
         }
         return all ? Status.MIXING : any ? Status.UPLOADING : Status.AWAITING_UPLOAD;
+    }
+
+    /** The mix is no longer kept: its audio goes, and its subscribers are told. */
+    synchronized void forget() {
+        endSubscribers();
+        audio.close();
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    /** Frames of stored audio sent per message to a subscriber who joins late. */
+    static final int REPLAY_FRAMES = 16384;
+    /** Bytes before the samples of a binary audio message: variant ordinal, frames (int32), start frame (int64). */
+    public static final int AUDIO_HEADER_BYTES = 16;
+
+    /**
+     * A new subscriber: gets the state so far first (the mix as {@code GET} shows it, then every frame of mixed audio
+     * stored so far), then each event as it happens; if the mix has ended it is told so at once.
+     */
+    public synchronized void subscribe(Subscriber s, String self) {
+        s.text(event("state").set("mix", toJson(self)).toString());
+        for (Variant v : Variant.values()) {
+            VariantAudio a = audio.variant(v);
+            if (a == null) {
+                continue;
+            }
+            long frames = a.frames();
+            float[] block = new float[REPLAY_FRAMES * VariantAudio.CHANNELS];
+            for (long f = 0; f < frames; f += REPLAY_FRAMES) {
+                int n = (int) Math.min(REPLAY_FRAMES, frames - f) * VariantAudio.CHANNELS;
+                try {
+                    int got = a.read(f * VariantAudio.CHANNELS, block, n);
+                    sendAudio(s, v, f, block, got);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        if ((endedAtMillis != 0 || result != null) && !resultPending) {
+            s.end();
+        } else {
+            subscribers.add(s);
+        }
+    }
+
+    public synchronized void unsubscribe(Subscriber s) {
+        subscribers.remove(s);
+    }
+
+    public synchronized int subscribers() {
+        return subscribers.size();
+    }
+
+    private static void sendAudio(Subscriber s, Variant v, long startFrame, float[] samples, int n) {
+        int ch = VariantAudio.CHANNELS;
+        int frames = n / ch;
+        float[] peaks = {0, 0, 0, 0};
+        for (int i = 0; i < frames * ch; i++) {
+            int c = i % ch;
+            peaks[2 * c] = Math.min(peaks[2 * c], samples[i]);
+            peaks[2 * c + 1] = Math.max(peaks[2 * c + 1], samples[i]);
+        }
+        ObjectNode e = event("audio");
+        e.put("variant", v.name()).put("startFrame", startFrame).put("frames", frames);
+        ArrayNode p = e.putArray("peaks");
+        for (float x : peaks) {
+            p.add(x);
+        }
+        s.text(e.toString());
+        ByteBuffer pcm = Pcm.encode(samples, 0, frames * ch, SampleEncoding.PCM_S16LE);
+        ByteBuffer msg =
+                ByteBuffer.allocate(AUDIO_HEADER_BYTES + pcm.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        msg.putInt(v.ordinal()).putInt(frames).putLong(startFrame).put(pcm);
+        msg.flip();
+        s.binary(msg);
+    }
+
+    private static ObjectNode event(String type) {
+        return JsonNodeFactory.instance.objectNode().put("type", type);
+    }
+
+    private void publish(ObjectNode e) {
+        String text = e.toString();
+        for (Subscriber s : subscribers) {
+            s.text(text);
+        }
+    }
+
+    private void endSubscribers() {
+        for (Subscriber s : subscribers) {
+            s.end();
+        }
+        subscribers.clear();
+    }
+
+    private ObjectNode progressJson() {
+        ObjectNode p = AvroJson.of(progress);
+        p.remove("mixId");
+        if (progress.getFramesTotal() != null && progress.getFramesTotal() > 0) {
+            p.put("percent", Math.min(100.0, 100.0 * progress.getFramesDone() / progress.getFramesTotal()));
+        }
+        return p;
+    }
+
+    private ObjectNode resultJson() {
+        ObjectNode r = AvroJson.of(result);
+        r.remove("mixId");
+        return r;
     }
 
     /** When the mix completed or failed (0 while it runs). */
@@ -191,17 +361,10 @@ public final class MixState {
             so.put("uploadUrl", self + "/stems/" + i);
         }
         if (progress != null) {
-            ObjectNode p = AvroJson.of(progress);
-            p.remove("mixId");
-            if (progress.getFramesTotal() != null && progress.getFramesTotal() > 0) {
-                p.put("percent", Math.min(100.0, 100.0 * progress.getFramesDone() / progress.getFramesTotal()));
-            }
-            o.set("progress", p);
+            o.set("progress", progressJson());
         }
         if (result != null) {
-            ObjectNode r = AvroJson.of(result);
-            r.remove("mixId");
-            o.set("result", r);
+            o.set("result", resultJson());
         }
         if (errorCode != null) {
             ObjectNode e = o.putObject("error");

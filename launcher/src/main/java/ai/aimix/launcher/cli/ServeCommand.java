@@ -74,7 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
             gateway = Gateway.start(
                     GatewaySettings.defaults(KafkaOptions.connection(stack.config()))
                             .withPort(apiPort)
-                            .withTopics(stack.topics()),
+                            .withTopics(stack.topics())
+                            .withStoreDir(data == null ? null : data.resolve("gateway")),
                     Clock.systemUTC());
         } catch (Exception | Error e) {
             stack.close();

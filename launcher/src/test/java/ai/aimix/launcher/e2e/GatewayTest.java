@@ -1,5 +1,6 @@
 package ai.aimix.launcher.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,11 +9,15 @@ import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.dsp.loudness.ChannelWeights;
+import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.codec.Pcm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,6 +29,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +41,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.RestOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -273,6 +285,182 @@ class GatewayTest {
                                 .path("frames")
                                 .asLong()));
         assertEquals(200, get("/healthz").statusCode());
+    }
+
+    /** A WebSocket client that keeps every message: text events parsed, audio messages decoded. */
+    static final class Events implements WebSocket.Listener {
+        final List<JsonNode> events = new CopyOnWriteArrayList<>();
+        final List<Long> audioStarts = new CopyOnWriteArrayList<>();
+        final ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        volatile long firstAudioNanos;
+        private StringBuilder text = new StringBuilder();
+        private ByteArrayOutputStream binary = new ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                events.add(call(() -> JSON.readTree(text.toString())));
+                text = new StringBuilder();
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            binary.write(b, 0, b.length);
+            if (last) {
+                ByteBuffer m = ByteBuffer.wrap(binary.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+                assertEquals(0, m.getInt(), "variant MAIN");
+                int frames = m.getInt();
+                audioStarts.add(m.getLong());
+                assertEquals(frames * 4, m.remaining());
+                synchronized (pcm) {
+                    pcm.write(m.array(), m.position(), m.remaining());
+                }
+                if (firstAudioNanos == 0) {
+                    firstAudioNanos = System.nanoTime();
+                }
+                binary = new ByteArrayOutputStream();
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            closed.complete(status);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        float[] samples() {
+            byte[] b;
+            synchronized (pcm) {
+                b = pcm.toByteArray();
+            }
+            return Pcm.decode(ByteBuffer.wrap(b), SampleEncoding.PCM_S16LE);
+        }
+    }
+
+    /**
+     * A mix's events over a WebSocket, subscribed before its upload: state first, progress, every frame of the mix as
+     * 16-bit PCM, the result, then a normal close; the WAV download holds the same audio at 24 bits, any range of it
+     * is that slice, and the waveform brackets it.
+     */
+    @Test
+    void eventsDownloadsAndTheWaveformAgree() throws Exception {
+        List<StemInput> stems = new SongGenerator(21, RATE).generate(5, 5);
+        HttpResponse<String> created = post("/mixes", createBody(stems, RATE));
+        JsonNode m = json(created);
+        String id = m.path("id").asText();
+        Events events = new Events();
+        HTTP.newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + gateway.port() + Gateway.API + "/mixes/" + id + "/events"),
+                        events)
+                .get();
+        assertProblem(ApiError.AUDIO_NOT_READY, get("/mixes/" + id + "/audio"));
+        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            uploads.add(put(
+                    m.path("stems").get(i).path("uploadUrl").asText(), wav(stems.get(i).audio, Wav.Encoding.PCM_16)));
+        }
+        for (CompletableFuture<HttpResponse<String>> u : uploads) {
+            assertEquals(200, u.get().statusCode());
+        }
+        assertEquals(1000, (int) events.closed.get(120, TimeUnit.SECONDS), "a normal close after the result");
+        JsonNode done = awaitEnd(id, Duration.ofSeconds(30));
+        assertEquals("COMPLETED", done.path("status").asText(), done.toString());
+        List<String> types =
+                events.events.stream().map(e -> e.path("type").asText()).toList();
+        assertEquals("state", types.get(0), types.toString());
+        assertEquals("result", types.get(types.size() - 1), types.toString());
+        // progress events come while the result has not (the topics carry no order between them: some may come late)
+        assertTrue(types.contains("audio"), types.toString());
+        long frames = 5L * RATE;
+        float[] streamed = events.samples();
+        assertEquals(2 * frames, streamed.length, "every frame on the event stream");
+
+        HttpResponse<byte[]> wav = HTTP.send(
+                HttpRequest.newBuilder(uri("/mixes/" + id + "/audio?format=wav"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, wav.statusCode());
+        assertEquals("audio/wav", wav.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("bytes", wav.headers().firstValue("Accept-Ranges").orElse(""));
+        byte[] file = wav.body();
+        assertEquals(44 + frames * 6, file.length);
+        Path f = Files.createTempFile("gateway-test", ".wav");
+        try {
+            Files.write(f, file);
+            Audio mix = Wav.read(f);
+            assertEquals(RATE, mix.sampleRate());
+            assertEquals(frames, mix.frames());
+            float[] x = mix.samples();
+            for (int i = 0; i < x.length; i++) {
+                // the same float audio, at 24 and at 16 bits
+                assertEquals(x[i], streamed[i], 1.0 / 32768 + 1.0 / 8388608, "sample " + i);
+            }
+            double lufs = LoudnessAnalysis.ofInterleaved(x, 2, RATE, ChannelWeights.of(1, 1)).integratedLufs;
+            double reported = done.path("result")
+                    .path("variants")
+                    .get(0)
+                    .path("integratedLufs")
+                    .asDouble();
+            assertEquals(reported, lufs, 0.1, "the download measures as the job reported");
+        } finally {
+            Files.deleteIfExists(f);
+        }
+        HttpResponse<byte[]> part = HTTP.send(
+                HttpRequest.newBuilder(uri("/mixes/" + id + "/audio"))
+                        .header("Range", "bytes=1000-2999")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, part.statusCode());
+        assertEquals(
+                "bytes 1000-2999/" + file.length,
+                part.headers().firstValue("Content-Range").orElse(""));
+        assertArrayEquals(Arrays.copyOfRange(file, 1000, 3000), part.body());
+        HttpResponse<String> beyond = HTTP.send(
+                HttpRequest.newBuilder(uri("/mixes/" + id + "/audio"))
+                        .header("Range", "bytes=" + file.length + "-")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(ApiError.RANGE_NOT_SATISFIABLE, beyond);
+        assertProblem(ApiError.INVALID_PARAMETER, get("/mixes/" + id + "/audio?format=mp3"));
+        assertProblem(ApiError.INVALID_PARAMETER, get("/mixes/" + id + "/waveform?points=0"));
+
+        JsonNode w = json(get("/mixes/" + id + "/waveform?points=50"));
+        assertEquals(50, w.path("min").size());
+        assertEquals(frames, w.path("frames").asLong());
+        for (int p = 0; p < 50; p++) {
+            float lo = Float.MAX_VALUE;
+            float hi = -Float.MAX_VALUE;
+            for (long i = 2 * (frames * p / 50); i < 2 * (frames * (p + 1) / 50); i++) {
+                lo = Math.min(lo, streamed[(int) i]);
+                hi = Math.max(hi, streamed[(int) i]);
+            }
+            assertEquals(lo, w.path("min").get(p).asDouble(), 1.0 / 32768 + 1e-6);
+            assertEquals(hi, w.path("max").get(p).asDouble(), 1.0 / 32768 + 1e-6);
+        }
+        // a subscriber who comes after the end gets the state and the whole mix, then the close
+        Events late = new Events();
+        HTTP.newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + gateway.port() + Gateway.API + "/mixes/" + id + "/events"), late)
+                .get();
+        assertEquals(1000, (int) late.closed.get(30, TimeUnit.SECONDS));
+        assertEquals(2 * frames, late.samples().length);
+        assertEquals("COMPLETED", late.events.get(0).path("mix").path("status").asText());
     }
 
     interface Call<T> {

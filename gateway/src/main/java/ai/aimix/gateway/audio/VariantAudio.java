@@ -1,0 +1,112 @@
+package ai.aimix.gateway.audio;
+
+import ai.aimix.schema.MixOutputChunk;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.codec.Pcm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The mixed audio of one variant of a mix, as it arrives from mix.output: interleaved stereo float32 in a file,
+ * written at each chunk's start frame (so a chunk seen twice lands in the same place), readable while it grows.
+ */
+public final class VariantAudio implements AutoCloseable {
+    public static final int CHANNELS = 2;
+    /** Bytes per frame in the file. */
+    static final int FRAME_BYTES = CHANNELS * Float.BYTES;
+
+    private final Path file;
+    private final FileChannel channel;
+    private int sampleRate;
+    private long frames;
+    private long nextSequence;
+    private boolean complete;
+    private String problem;
+
+    VariantAudio(Path file) throws IOException {
+        this.file = file;
+        this.channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /** Takes in the next chunk; a chunk out of sequence marks the audio as broken (never silently patched). */
+    public synchronized void append(MixOutputChunk c) {
+        if (c.getSequence() < nextSequence) {
+            return; // seen before
+        }
+        if (c.getSequence() > nextSequence || c.getChannels() != CHANNELS) {
+            problem = "chunk " + c.getSequence() + " came while " + nextSequence + " was awaited";
+            return;
+        }
+        sampleRate = c.getSampleRate();
+        int samples = c.getData().remaining() / Pcm.bytesPerSample(c.getEncoding());
+        ByteBuffer bytes;
+        if (c.getEncoding() == SampleEncoding.PCM_F32LE) {
+            bytes = c.getData().duplicate();
+        } else {
+            bytes = ByteBuffer.allocate(samples * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(Pcm.decode(c.getData(), c.getEncoding()));
+        }
+        long at = c.getStartFrame() * FRAME_BYTES;
+        try {
+            while (bytes.hasRemaining()) {
+                at += channel.write(bytes, at);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file, e);
+        }
+        frames = Math.max(frames, c.getStartFrame() + samples / CHANNELS);
+        nextSequence = c.getSequence() + 1;
+        complete = c.getLast();
+    }
+
+    public synchronized long frames() {
+        return frames;
+    }
+
+    public synchronized int sampleRate() {
+        return sampleRate;
+    }
+
+    /** The last chunk has arrived. */
+    public synchronized boolean complete() {
+        return complete;
+    }
+
+    /** Why the audio cannot be trusted, or null. */
+    public synchronized String problem() {
+        return problem;
+    }
+
+    /** Reads {@code n} interleaved samples from sample {@code from} into {@code out}; returns how many were read. */
+    public int read(long from, float[] out, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        long at = from * Float.BYTES;
+        while (b.hasRemaining()) {
+            int r = channel.read(b, at + b.position());
+            if (r <= 0) {
+                break;
+            }
+        }
+        b.flip();
+        int got = b.remaining() / Float.BYTES;
+        b.asFloatBuffer().get(out, 0, got);
+        return got;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing " + file, e);
+        }
+    }
+}

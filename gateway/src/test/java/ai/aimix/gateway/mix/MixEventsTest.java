@@ -1,0 +1,226 @@
+package ai.aimix.gateway.mix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.gateway.audio.AudioStore;
+import ai.aimix.schema.MixOutputChunk;
+import ai.aimix.schema.MixProgress;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.StageTimings;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.codec.Checksums;
+import ai.aimix.schema.codec.Pcm;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The event stream of a mix: an early and a late subscriber see the same audio, then the result, then the end. */
+class MixEventsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Records what it is sent. */
+    static final class Recorder implements Subscriber {
+        final List<JsonNode> events = new ArrayList<>();
+        final List<short[]> audio = new ArrayList<>();
+        final List<Long> audioStarts = new ArrayList<>();
+        boolean ended;
+
+        @Override
+        public void text(String json) {
+            try {
+                events.add(JSON.readTree(json));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void binary(ByteBuffer data) {
+            ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(Variant.MAIN.ordinal(), b.getInt());
+            int frames = b.getInt();
+            audioStarts.add(b.getLong());
+            short[] s = new short[frames * 2];
+            b.asShortBuffer().get(s);
+            audio.add(s);
+        }
+
+        @Override
+        public void end() {
+            ended = true;
+        }
+
+        List<String> types() {
+            return events.stream().map(e -> e.path("type").asText()).distinct().toList();
+        }
+
+        short[] allAudio() {
+            int n = audio.stream().mapToInt(a -> a.length).sum();
+            short[] out = new short[n];
+            int pos = 0;
+            for (short[] a : audio) {
+                System.arraycopy(a, 0, out, pos, a.length);
+                pos += a.length;
+            }
+            return out;
+        }
+    }
+
+    static MixOutputChunk chunk(long seq, long start, float[] x, boolean last) {
+        ByteBuffer data = Pcm.encode(x, 0, x.length, SampleEncoding.PCM_F32LE);
+        return new MixOutputChunk(
+                "m",
+                Variant.MAIN,
+                "v1",
+                seq,
+                start,
+                44100,
+                2,
+                SampleEncoding.PCM_F32LE,
+                data,
+                last,
+                Checksums.crc32c(data));
+    }
+
+    static MixProgress progress(int segments) {
+        return MixProgress.newBuilder()
+                .setMixId("m")
+                .setSegmentsDone(segments)
+                .setSegmentsTotal(3)
+                .setFramesDone(segments * 1000L)
+                .setFramesTotal(3000L)
+                .setElapsedMillis(10)
+                .setEtaMillis(5L)
+                .setEmittedAtMillis(1)
+                .build();
+    }
+
+    static VariantResult variantResult() {
+        return VariantResult.newBuilder()
+                .setVariant(Variant.MAIN)
+                .setModelVersion("v1")
+                .setInferenceProvider("CPU")
+                .setStems(List.of())
+                .setMasterGainDb(List.of())
+                .setOutputChunks(2)
+                .setLimiterMaxReductionDb(0f)
+                .build();
+    }
+
+    static MixResult completed(List<VariantResult> variants) {
+        return MixResult.newBuilder()
+                .setMixId("m")
+                .setStatus(MixStatus.COMPLETED)
+                .setSampleRate(44100)
+                .setFrames(3000L)
+                .setSegments(3)
+                .setSegmentFrames(1000)
+                .setVariants(variants)
+                .setTimings(StageTimings.newBuilder()
+                        .setAlignMillis(0)
+                        .setMelMillis(0)
+                        .setInferenceMillis(0)
+                        .setAssemblyMillis(0)
+                        .setWallMillis(0)
+                        .setBatchSegments(List.of())
+                        .build())
+                .setCompletedAtMillis(2)
+                .build();
+    }
+
+    @Test
+    void lateSubscribersGetTheStateSoFarThenTheSameEventsAsEveryone(@TempDir Path tmp) throws Exception {
+        try (AudioStore store = new AudioStore(tmp)) {
+            MixBook book = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store);
+            MixState m = book.create(MixSpec.parse(
+                    JSON.readTree("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"), 4, 60));
+            Recorder early = new Recorder();
+            m.subscribe(early, "/m");
+            float[][] blocks = new float[3][];
+            for (int k = 0; k < 3; k++) {
+                blocks[k] = new float[2000];
+                for (int i = 0; i < blocks[k].length; i++) {
+                    blocks[k][i] = (float) Math.sin(0.01 * (k * 2000 + i)) * 0.5f;
+                }
+            }
+            m.progress(progress(1));
+            m.output(chunk(0, 0, blocks[0], false));
+            m.progress(progress(2));
+            m.output(chunk(1, 1000, blocks[1], false));
+            Recorder late = new Recorder();
+            m.subscribe(late, "/m");
+            assertEquals("state", late.events.get(0).path("type").asText());
+            assertEquals(
+                    2,
+                    late.events
+                            .get(0)
+                            .path("mix")
+                            .path("progress")
+                            .path("segmentsDone")
+                            .asInt());
+            assertEquals(List.of(0L), late.audioStarts, "the stored audio replayed in one block");
+            m.progress(progress(3));
+            m.output(chunk(2, 2000, blocks[2], true));
+            m.result(completed(List.of()), 2);
+            for (Recorder r : List.of(early, late)) {
+                assertTrue(r.ended);
+                assertEquals(6000, r.allAudio().length);
+                assertEquals(
+                        "result", r.events.get(r.events.size() - 1).path("type").asText());
+                assertEquals("state", r.types().get(0));
+                assertEquals(
+                        Set.of("state", "progress", "audio", "result"), Set.copyOf(r.types()), r.events.toString());
+            }
+            assertEquals(List.of(0L, 1000L, 2000L), early.audioStarts);
+            assertEquals(List.of(0L, 2000L), late.audioStarts);
+            assertTrue(Arrays.equals(early.allAudio(), late.allAudio()), "the same audio");
+            assertEquals(0, m.subscribers());
+            // after the end, a subscriber gets the state and every frame, then the end at once
+            Recorder after = new Recorder();
+            m.subscribe(after, "/m");
+            assertTrue(after.ended);
+            assertEquals(6000, after.allAudio().length);
+            assertEquals(
+                    "COMPLETED", after.events.get(0).path("mix").path("status").asText());
+        }
+    }
+
+    /** A result read before the last of its audio (the topics carry no order) reaches subscribers after the audio. */
+    @Test
+    void aResultThatOvertakesItsAudioWaitsForIt(@TempDir Path tmp) throws Exception {
+        try (AudioStore store = new AudioStore(tmp)) {
+            MixState m = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store)
+                    .create(MixSpec.parse(
+                            JSON.readTree("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
+                            4,
+                            60));
+            Recorder r = new Recorder();
+            m.subscribe(r, "/m");
+            float[] x = new float[2000];
+            m.output(chunk(0, 0, x, false));
+            m.result(completed(List.of(variantResult())), 1);
+            assertEquals(MixState.Status.MIXING, m.status(), "not COMPLETED before its audio is");
+            assertEquals(false, r.ended);
+            m.output(chunk(1, 1000, x, true));
+            assertEquals(MixState.Status.COMPLETED, m.status());
+            assertEquals(true, r.ended);
+            assertEquals(
+                    "result", r.events.get(r.events.size() - 1).path("type").asText());
+            assertEquals(4000, r.allAudio().length);
+        }
+    }
+}
