@@ -11,6 +11,10 @@ import ai.aimix.gateway.audio.WavDownload;
 import ai.aimix.gateway.audio.Waveform;
 import ai.aimix.gateway.kafka.ContractListener;
 import ai.aimix.gateway.kafka.ContractProducer;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyQuotas;
+import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.mix.MixBook;
 import ai.aimix.gateway.mix.MixSpec;
 import ai.aimix.gateway.mix.MixState;
@@ -31,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +66,8 @@ public final class Gateway implements AutoCloseable {
 
     private final ContractProducer producer;
     private final ContractListener listener;
+    private final KeyRing keys;
+    private final KeyQuotas quotas;
     private final ScheduledExecutorService housekeeping;
     private final Javalin app;
 
@@ -71,6 +78,8 @@ public final class Gateway implements AutoCloseable {
         this.mixes = new MixBook(clock, settings.retention(), store);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
         this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
+        this.keys = new KeyRing(settings.kafka(), settings.keysTopic());
+        this.quotas = new KeyQuotas(clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aimix-gateway-housekeeping");
             t.setDaemon(true);
@@ -84,12 +93,16 @@ public final class Gateway implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.routes.get("/healthz", ctx -> ok(ctx, json.createObjectNode().put("status", "up")));
             config.routes.get("/readyz", this::ready);
+            config.routes.before(API + "/*", this::authenticate);
             config.routes.post(API + "/mixes", this::createMix);
             config.routes.get(API + "/mixes/{id}", this::getMix);
             config.routes.put(API + "/mixes/{id}/stems/{index}", this::upload);
             config.routes.get(API + "/mixes/{id}/audio", this::audio);
             config.routes.get(API + "/mixes/{id}/waveform", this::waveform);
-            config.routes.wsBeforeUpgrade(API + "/mixes/{id}/events", this::mix);
+            config.routes.wsBeforeUpgrade(API + "/mixes/{id}/events", ctx -> {
+                authenticate(ctx);
+                mix(ctx);
+            });
             config.routes.ws(API + "/mixes/{id}/events", ws -> {
                 ws.onConnect(ctx -> {
                     MixState m = mixes.get(ctx.pathParam("id"));
@@ -122,6 +135,7 @@ public final class Gateway implements AutoCloseable {
     /** Starts the gateway: its consumer, its housekeeping and its HTTP server. */
     public static Gateway start(GatewaySettings settings, Clock clock) {
         Gateway g = new Gateway(settings, clock);
+        g.keys.start();
         g.listener.start();
         g.housekeeping.scheduleWithFixedDelay(g.mixes::expire, 1, 1, TimeUnit.MINUTES);
         g.app.start();
@@ -133,6 +147,16 @@ public final class Gateway implements AutoCloseable {
         return app.port();
     }
 
+    /** Waits until this gateway knows the key {@code id} (just created); false on timeout. */
+    public boolean awaitKey(String id, Duration timeout) throws InterruptedException {
+        return keys.await(id, false, timeout);
+    }
+
+    /** Waits until this gateway knows the key {@code id} is revoked; false on timeout. */
+    public boolean awaitRevoked(String id, Duration timeout) throws InterruptedException {
+        return keys.await(id, true, timeout);
+    }
+
     /** The API's base address, e.g. http://127.0.0.1:8090/api/v1. */
     public String url() {
         return "http://" + settings.host() + ":" + port() + API;
@@ -141,9 +165,12 @@ public final class Gateway implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ routes
 
     private void ready(Context ctx) {
-        boolean ready = listener.ready();
+        boolean contract = listener.ready();
+        boolean keyRing = keys.ready();
+        boolean ready = contract && keyRing;
         ObjectNode body = json.createObjectNode().put("status", ready ? "ready" : "not ready");
-        body.put("kafka", ready ? "consumer assigned and polling" : "consumer not assigned or not polling");
+        body.put("kafka", contract ? "consumer assigned and polling" : "consumer not assigned or not polling");
+        body.put("keys", keyRing ? "read" : "not read yet");
         ctx.status(ready ? 200 : 503);
         ok(ctx, body);
     }
@@ -158,8 +185,10 @@ public final class Gateway implements AutoCloseable {
                     "line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
         }
-        MixSpec spec = MixSpec.parse(body, settings.maxStems(), settings.maxSeconds());
-        MixState m = mixes.create(spec);
+        ApiKey key = key(ctx);
+        MixSpec spec = MixSpec.parse(body, key.limits().maxStems(), key.limits().maxSeconds());
+        quotas.admit(key, mixes::running);
+        MixState m = mixes.create(spec, key.id());
         String self = API + "/mixes/" + m.id;
         ctx.status(201);
         ctx.header("Location", self);
@@ -174,11 +203,12 @@ public final class Gateway implements AutoCloseable {
     private void upload(Context ctx) throws IOException {
         MixState m = mix(ctx);
         int stem = stemIndex(ctx, m);
+        KeyLimits limits = key(ctx).limits();
         long declared = ctx.req().getContentLengthLong();
-        if (declared > settings.maxUploadBytes()) {
+        if (declared > limits.maxUploadBytes()) {
             throw new ApiException(
                     ApiError.UPLOAD_TOO_LARGE,
-                    "Content-Length " + declared + "; at most " + settings.maxUploadBytes() + " bytes per stem");
+                    "Content-Length " + declared + "; at most " + limits.maxUploadBytes() + " bytes per stem");
         }
         MixState.Status status = m.status();
         if (status == MixState.Status.FAILED || status == MixState.Status.COMPLETED) {
@@ -189,7 +219,7 @@ public final class Gateway implements AutoCloseable {
             throw new ApiException(
                     ApiError.STEM_ALREADY_UPLOADED, "stem " + stem + " of mix " + m.id + " is " + m.upload(stem));
         }
-        long maxFrames = (long) settings.maxSeconds() * m.spec.sampleRate;
+        long maxFrames = (long) limits.maxSeconds() * m.spec.sampleRate;
         StemUpload up = new StemUpload(m, stem, producer, settings.chunkFrames(), maxFrames, clock);
         WavStream wav = new WavStream(up, settings.chunkFrames());
         long total = 0;
@@ -198,9 +228,9 @@ public final class Gateway implements AutoCloseable {
             int n;
             while ((n = in.read(buf)) > 0) {
                 total += n;
-                if (total > settings.maxUploadBytes()) {
+                if (total > limits.maxUploadBytes()) {
                     throw new ApiException(
-                            ApiError.UPLOAD_TOO_LARGE, "more than " + settings.maxUploadBytes() + " bytes");
+                            ApiError.UPLOAD_TOO_LARGE, "more than " + limits.maxUploadBytes() + " bytes");
                 }
                 wav.feed(buf, 0, n);
             }
@@ -242,9 +272,45 @@ public final class Gateway implements AutoCloseable {
     /** Points of a waveform when {@code ?points=} is not given. */
     static final int DEFAULT_WAVEFORM_POINTS = 1000;
 
+    /** The key of the request, as {@link #authenticate} found it. */
+    private static ApiKey key(Context ctx) {
+        ApiKey k = ctx.attribute(KEY);
+        if (k == null) {
+            throw new ApiException(ApiError.UNAUTHORIZED, "no API key");
+        }
+        return k;
+    }
+
+    /**
+     * Finds the request's API key: {@code Authorization: Bearer amx_...}, or, for the events WebSocket (browsers
+     * cannot set headers on one), {@code ?access_token=amx_...}.
+     */
+    private void authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        String token = null;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = header.substring(7).trim();
+        } else if (header == null && ctx.path().endsWith("/events")) {
+            token = ctx.queryParam("access_token");
+        }
+        if (token == null) {
+            throw new ApiException(ApiError.UNAUTHORIZED, "send an API key as Authorization: Bearer amx_...");
+        }
+        ApiKey k = keys.authenticate(token);
+        if (k == null) {
+            throw new ApiException(ApiError.UNAUTHORIZED, "the API key is not valid (unknown, revoked or mistyped)");
+        }
+        ctx.attribute(KEY, k);
+    }
+
+    private static final String KEY = "aimix.apiKey";
+
     private MixState mix(Context ctx) {
         String id = ctx.pathParam("id");
         MixState m = mixes.get(id);
+        if (m != null && !m.owner.equals(key(ctx).id())) {
+            m = null; // another key's mix: not there, for this one
+        }
         if (m == null) {
             throw new ApiException(
                     ApiError.MIX_NOT_FOUND,
@@ -407,6 +473,9 @@ public final class Gateway implements AutoCloseable {
 
     private void problem(Context ctx, ApiError error, String detail) {
         ctx.status(error.status);
+        if (error == ApiError.UNAUTHORIZED) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"aimix\"");
+        }
         ctx.contentType(Problem.CONTENT_TYPE);
         ctx.result(Problem.of(json, error, detail, ctx.path()).toString());
     }
@@ -416,6 +485,7 @@ public final class Gateway implements AutoCloseable {
         app.stop();
         housekeeping.shutdownNow();
         listener.close();
+        keys.close();
         producer.close();
         store.close();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.launcher.embedded.FlinkConfigsTest;
 import ai.aimix.schema.codec.Contract;
@@ -140,7 +141,7 @@ class HelmChartTest {
                     "a Kubernetes name: " + d.path("metadata").path("name"));
         }
         assertEquals(
-                Map.of("FlinkDeployment", 2, "KafkaTopic", 12, "PodMonitor", 1, "PrometheusRule", 1, "ConfigMap", 3),
+                Map.of("FlinkDeployment", 2, "KafkaTopic", 13, "PodMonitor", 1, "PrometheusRule", 1, "ConfigMap", 3),
                 kinds);
         Map<String, JsonNode> deployments = new HashMap<>();
         for (JsonNode d : ofKind(docs, "FlinkDeployment")) {
@@ -267,7 +268,8 @@ class HelmChartTest {
                 code.add(f.get(null).toString());
             }
         }
-        assertTrue(code.size() >= 12, "the contract's topics: " + code);
+        code.add(GatewaySettings.DEFAULT_KEYS_TOPIC);
+        assertTrue(code.size() >= 13, "the contract's topics and the gateway's: " + code);
         Map<String, JsonNode> topics = new HashMap<>();
         for (JsonNode t : ofKind(render(null), "KafkaTopic")) {
             assertEquals("kafka.strimzi.io/v1beta2", t.path("apiVersion").asText());
@@ -277,6 +279,13 @@ class HelmChartTest {
             topics.put(t.path("spec").path("topicName").asText(), t);
         }
         assertEquals(code, new TreeSet<>(topics.keySet()), "one KafkaTopic per topic of the code, and no other");
+        assertEquals(
+                "compact",
+                topics.get(GatewaySettings.DEFAULT_KEYS_TOPIC)
+                        .path("spec")
+                        .path("config")
+                        .path("cleanup.policy")
+                        .asText());
         assertEquals(
                 "compact",
                 topics.get(Contract.MODELS_REGISTRY)

@@ -7,6 +7,8 @@ import java.util.Locale;
  * {@code type} URI), an HTTP status and a title. docs/API.md lists them; a test keeps the two in step.
  */
 public enum ApiError {
+    UNAUTHORIZED(401, "An API key is required"),
+    QUOTA_EXCEEDED(429, "The API key's limit is reached"),
     INVALID_JSON(400, "The body is not valid JSON"),
     INVALID_MIX_REQUEST(422, "The mix request is not valid"),
     MIX_NOT_FOUND(404, "No such mix"),

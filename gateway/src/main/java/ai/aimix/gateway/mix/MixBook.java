@@ -30,11 +30,12 @@ public final class MixBook {
         this.audio = audio;
     }
 
-    public MixState create(MixSpec spec) {
+    /** A new mix of {@code owner} (an API key's id). */
+    public MixState create(MixSpec spec, String owner) {
         byte[] b = new byte[ID_BYTES];
         random.nextBytes(b);
         String id = "mix_" + HexFormat.of().formatHex(b);
-        MixState m = new MixState(id, spec, UploadTokens.random(), clock.millis(), audio.create(id));
+        MixState m = new MixState(id, owner, spec, UploadTokens.random(), clock.millis(), audio.create(id));
         mixes.put(id, m);
         return m;
     }
@@ -42,6 +43,18 @@ public final class MixBook {
     /** The mix, or null when this gateway does not know it (never created here, or forgotten). */
     public MixState get(String id) {
         return mixes.get(id);
+    }
+
+    /** How many of {@code owner}'s mixes run (neither completed nor failed). */
+    public int running(String owner) {
+        int n = 0;
+        for (MixState m : mixes.values()) {
+            if (m.owner.equals(owner)) {
+                MixState.Status s = m.status();
+                n += s == MixState.Status.COMPLETED || s == MixState.Status.FAILED ? 0 : 1;
+            }
+        }
+        return n;
     }
 
     public int size() {

@@ -51,6 +51,9 @@ public final class MixState {
     }
 
     public final String id;
+    /** The id of the API key that created the mix: only it sees the mix. */
+    public final String owner;
+
     public final MixSpec spec;
     public final String uploadToken;
     public final long createdAtMillis;
@@ -72,8 +75,9 @@ public final class MixState {
     /** The result has come but not yet all of its audio: the subscribers get it once the audio is in. */
     private boolean resultPending;
 
-    MixState(String id, MixSpec spec, String uploadToken, long createdAtMillis, MixAudio audio) {
+    MixState(String id, String owner, MixSpec spec, String uploadToken, long createdAtMillis, MixAudio audio) {
         this.id = id;
+        this.owner = owner;
         this.audio = audio;
         this.spec = spec;
         this.uploadToken = uploadToken;

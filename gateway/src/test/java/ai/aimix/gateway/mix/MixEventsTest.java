@@ -146,8 +146,12 @@ class MixEventsTest {
     void lateSubscribersGetTheStateSoFarThenTheSameEventsAsEveryone(@TempDir Path tmp) throws Exception {
         try (AudioStore store = new AudioStore(tmp)) {
             MixBook book = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store);
-            MixState m = book.create(MixSpec.parse(
-                    JSON.readTree("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"), 4, 60));
+            MixState m = book.create(
+                    MixSpec.parse(
+                            JSON.readTree("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
+                            4,
+                            60),
+                    "owner");
             Recorder early = new Recorder();
             m.subscribe(early, "/m");
             float[][] blocks = new float[3][];
@@ -204,10 +208,13 @@ class MixEventsTest {
     void aResultThatOvertakesItsAudioWaitsForIt(@TempDir Path tmp) throws Exception {
         try (AudioStore store = new AudioStore(tmp)) {
             MixState m = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store)
-                    .create(MixSpec.parse(
-                            JSON.readTree("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
-                            4,
-                            60));
+                    .create(
+                            MixSpec.parse(
+                                    JSON.readTree(
+                                            "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
+                                    4,
+                                    60),
+                            "owner");
             Recorder r = new Recorder();
             m.subscribe(r, "/m");
             float[] x = new float[2000];

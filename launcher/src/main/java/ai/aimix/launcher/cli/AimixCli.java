@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ServeCommand.class,
             ClusterCommand.class,
+            KeysCommand.class,
             MixCommand.class,
             BenchCommand.class,
             AnalyzeCommand.class,

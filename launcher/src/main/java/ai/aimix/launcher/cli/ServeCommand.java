@@ -4,6 +4,9 @@ import ai.aimix.clients.cli.ServeInfo;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
@@ -12,6 +15,7 @@ import ai.aimix.model.store.ModelStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +57,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    /** How long serve waits for its gateway to read the key it created. */
+    static final Duration KEY_WAIT = Duration.ofSeconds(30);
+
     /** How often serve checks that its job still runs. */
     static final Duration JOB_CHECK = Duration.ofSeconds(1);
 
@@ -69,6 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
                 EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), data, port);
         JobClient tournament;
         Gateway gateway;
+        ApiKey.Issued key;
         try {
             tournament = stack.startTournament(Map.of());
             gateway = Gateway.start(
@@ -77,6 +85,13 @@ public final class ServeCommand implements Callable<Integer> {
                             .withTopics(stack.topics())
                             .withStoreDir(data == null ? null : data.resolve("gateway")),
                     Clock.systemUTC());
+            // a key of this run for whoever runs serve (others: ./aimix keys create)
+            key = ApiKey.issue("serve " + Instant.now(), KeyLimits.defaults(), System.currentTimeMillis());
+            KeyRing.publish(KafkaOptions.connection(stack.config()), GatewaySettings.DEFAULT_KEYS_TOPIC, key.key());
+            if (!gateway.awaitKey(key.key().id(), KEY_WAIT)) {
+                throw new IllegalStateException(
+                        "the gateway did not see its key within " + KEY_WAIT.toSeconds() + " s");
+            }
         } catch (Exception | Error e) {
             stack.close();
             throw e;
@@ -116,7 +131,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .write(topics);
         System.out.println(
                 "ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", topics.values())
-                        + " ui=" + stack.uiUrl() + " api=" + gateway.url() + " models="
+                        + " ui=" + stack.uiUrl() + " api=" + gateway.url() + " key=" + key.token() + " models="
                         + stack.config().get(ModelStoreOptions.MODEL_STORE)
                         + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
         System.out.flush();

@@ -1,5 +1,6 @@
 package ai.aimix.launcher.embedded;
 
+import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
@@ -44,6 +45,11 @@ public final class TopicLayout {
         t.put(c.get(TournamentJobOptions.TOPIC_ERRORS), 1);
         t.put(c.get(TournamentJobOptions.TOPIC_EVOLUTION), 1);
         return t;
+    }
+
+    /** The gateway's API keys: one partition, compacted, like the registry. */
+    public static Map<String, Integer> gatewayKeys() {
+        return Map.of(GatewaySettings.DEFAULT_KEYS_TOPIC, 1);
     }
 
     public static Map<String, String> registryConfigs() {

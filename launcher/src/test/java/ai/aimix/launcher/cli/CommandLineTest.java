@@ -100,6 +100,32 @@ class CommandLineTest {
                                     HttpResponse.BodyHandlers.ofString())
                             .statusCode(),
                     "the API's health");
+            // serve's own key opens the API; ./aimix keys makes, lists and revokes others
+            Matcher key = Pattern.compile("key=(amx_\\S+)").matcher(ready);
+            assertTrue(key.find(), ready);
+            HttpResponse<String> unknownMix = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(api.group(1) + "/api/v1/mixes/mix_none"))
+                                    .header("Authorization", "Bearer " + key.group(1))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, unknownMix.statusCode(), unknownMix.body());
+            assertTrue(unknownMix.body().contains("\"code\":\"MIX_NOT_FOUND\""), unknownMix.body());
+            String bootstrap = "127.0.0.1:" + kafkaPort;
+            CliRun created = CliRun.run("keys", "create", "--name", "ci", "--max-stems", "4", "--bootstrap", bootstrap);
+            assertEquals(0, created.code, created.toString());
+            String id = created.out.trim().substring(4, 20);
+            CliRun listed = CliRun.run("keys", "list", "--bootstrap", bootstrap);
+            assertEquals(0, listed.code, listed.toString());
+            assertTrue(listed.out.contains("\"id\":\"" + id + "\",\"name\":\"ci\""), listed.out);
+            assertTrue(listed.out.contains("\"maxStems\":4"), listed.out);
+            assertTrue(!listed.out.contains("secretSha256"), "list shows no hash");
+            CliRun revoked = CliRun.run("keys", "revoke", id, "--bootstrap", bootstrap);
+            assertEquals(0, revoked.code, revoked.toString());
+            assertTrue(CliRun.run("keys", "list", "--bootstrap", bootstrap).out.contains("\"revoked\":true"));
+            CliRun unknown = CliRun.run("keys", "revoke", "0000000000000000", "--bootstrap", bootstrap);
+            assertEquals(1, unknown.code);
+            assertEquals("aimix keys revoke: error: no key 0000000000000000\n", unknown.err);
             assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
 
             Path stems = Files.createDirectories(tmp.resolve("stems"));

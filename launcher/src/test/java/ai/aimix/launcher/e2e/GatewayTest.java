@@ -14,6 +14,9 @@ import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.schema.SampleEncoding;
@@ -61,6 +64,9 @@ class GatewayTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static EmbeddedStack stack;
+    /** The token of the key the tests use. */
+    static String TOKEN;
+
     static Gateway gateway;
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -81,9 +87,10 @@ class GatewayTest {
         gateway = Gateway.start(
                 GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
                         .withPort(0)
-                        .withTopics(stack.topics())
-                        .withMaxUploadBytes(MAX_UPLOAD),
+                        .withTopics(stack.topics()),
                 Clock.systemUTC());
+        KeyLimits d = KeyLimits.defaults();
+        TOKEN = key(new KeyLimits(d.mixesPerHour(), d.concurrentMixes(), MAX_UPLOAD, d.maxStems(), d.maxSeconds()));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (get("/readyz").statusCode() != 200) {
             assertTrue(System.nanoTime() < deadline, "the gateway never got ready");
@@ -109,13 +116,25 @@ class GatewayTest {
                         : base + Gateway.API + path);
     }
 
+    /** A new key with these limits, known to the gateway; returns its token. */
+    static String key(KeyLimits limits) throws Exception {
+        ApiKey.Issued k = ApiKey.issue("test", limits, System.currentTimeMillis());
+        KeyRing.publish(KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, k.key());
+        assertTrue(gateway.awaitKey(k.key().id(), Duration.ofSeconds(30)));
+        return k.token();
+    }
+
+    static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN);
+    }
+
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(uri(path))
+                request(path)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -124,7 +143,7 @@ class GatewayTest {
 
     static CompletableFuture<HttpResponse<String>> put(String path, byte[] body) {
         return HTTP.sendAsync(
-                HttpRequest.newBuilder(uri(path))
+                request(path)
                         .header("Content-Type", "audio/wav")
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build(),
@@ -222,8 +241,7 @@ class GatewayTest {
         assertProblem(ApiError.NOT_FOUND, get("/nothing-here"));
         assertProblem(
                 ApiError.METHOD_NOT_ALLOWED,
-                HTTP.send(
-                        HttpRequest.newBuilder(uri("/mixes")).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
+                HTTP.send(request("/mixes").DELETE().build(), HttpResponse.BodyHandlers.ofString()));
 
         List<StemInput> c = new SongGenerator(13, RATE).generate(4, 5);
         JsonNode bad = json(post("/mixes", createBody(c, RATE)));
@@ -364,6 +382,7 @@ class GatewayTest {
         String id = m.path("id").asText();
         Events events = new Events();
         HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + TOKEN)
                 .buildAsync(
                         URI.create("ws://127.0.0.1:" + gateway.port() + Gateway.API + "/mixes/" + id + "/events"),
                         events)
@@ -391,9 +410,7 @@ class GatewayTest {
         assertEquals(2 * frames, streamed.length, "every frame on the event stream");
 
         HttpResponse<byte[]> wav = HTTP.send(
-                HttpRequest.newBuilder(uri("/mixes/" + id + "/audio?format=wav"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                request("/mixes/" + id + "/audio?format=wav").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, wav.statusCode());
         assertEquals("audio/wav", wav.headers().firstValue("Content-Type").orElse(""));
         assertEquals("bytes", wav.headers().firstValue("Accept-Ranges").orElse(""));
@@ -421,7 +438,7 @@ class GatewayTest {
             Files.deleteIfExists(f);
         }
         HttpResponse<byte[]> part = HTTP.send(
-                HttpRequest.newBuilder(uri("/mixes/" + id + "/audio"))
+                request("/mixes/" + id + "/audio")
                         .header("Range", "bytes=1000-2999")
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -431,7 +448,7 @@ class GatewayTest {
                 part.headers().firstValue("Content-Range").orElse(""));
         assertArrayEquals(Arrays.copyOfRange(file, 1000, 3000), part.body());
         HttpResponse<String> beyond = HTTP.send(
-                HttpRequest.newBuilder(uri("/mixes/" + id + "/audio"))
+                request("/mixes/" + id + "/audio")
                         .header("Range", "bytes=" + file.length + "-")
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -454,13 +471,76 @@ class GatewayTest {
         }
         // a subscriber who comes after the end gets the state and the whole mix, then the close
         Events late = new Events();
+        // a browser cannot set headers on a WebSocket: it sends its key as access_token
         HTTP.newWebSocketBuilder()
                 .buildAsync(
-                        URI.create("ws://127.0.0.1:" + gateway.port() + Gateway.API + "/mixes/" + id + "/events"), late)
+                        URI.create("ws://127.0.0.1:" + gateway.port() + Gateway.API + "/mixes/" + id
+                                + "/events?access_token=" + TOKEN),
+                        late)
                 .get();
         assertEquals(1000, (int) late.closed.get(30, TimeUnit.SECONDS));
         assertEquals(2 * frames, late.samples().length);
         assertEquals("COMPLETED", late.events.get(0).path("mix").path("status").asText());
+    }
+
+    /** Keys: none, a wrong one, another key's mix, the limits on creating mixes, revocation. */
+    @Test
+    void keysGuardEveryRouteAndItsLimitsHold() throws Exception {
+        HttpResponse<String> none =
+                HTTP.send(HttpRequest.newBuilder(uri("/mixes/mix_1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(ApiError.UNAUTHORIZED, none);
+        assertEquals(
+                "Bearer realm=\"aimix\"",
+                none.headers().firstValue("WWW-Authenticate").orElse(""));
+        for (String wrong : List.of("amx_0123", TOKEN.substring(0, TOKEN.length() - 1) + "A", "Basic abc")) {
+            assertProblem(
+                    ApiError.UNAUTHORIZED,
+                    HTTP.send(
+                            HttpRequest.newBuilder(uri("/mixes/mix_1"))
+                                    .header("Authorization", wrong.startsWith("Basic") ? wrong : "Bearer " + wrong)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+        }
+        assertEquals(
+                200,
+                HTTP.send(HttpRequest.newBuilder(uri("/healthz")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode(),
+                "health needs no key");
+
+        KeyLimits d = KeyLimits.defaults();
+        String one = key(new KeyLimits(2, 1, d.maxUploadBytes(), 2, 30));
+        List<StemInput> stems = new SongGenerator(31, RATE).generate(3, 5);
+        HttpResponse<String> tooMany = asKey(one, "/mixes", createBody(stems, RATE));
+        assertProblem(ApiError.INVALID_MIX_REQUEST, tooMany);
+        assertTrue(json(tooMany).path("detail").asText().contains("at most 2"), tooMany.body());
+        String small = createBody(stems.subList(0, 2), RATE);
+        HttpResponse<String> first = asKey(one, "/mixes", small);
+        assertEquals(201, first.statusCode(), first.body());
+        String id = json(first).path("id").asText();
+        assertProblem(ApiError.QUOTA_EXCEEDED, asKey(one, "/mixes", small)); // one running at once
+        assertProblem(ApiError.MIX_NOT_FOUND, get("/mixes/" + id)); // another key's mix is not there for this one
+        ApiKey k = KeyRing.readAll(
+                        KafkaConnection.plain(stack.bootstrapServers()),
+                        GatewaySettings.DEFAULT_KEYS_TOPIC,
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(x -> one.startsWith("amx_" + x.id() + "_"))
+                .findFirst()
+                .orElseThrow();
+        KeyRing.publish(
+                KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, k.revoke());
+        assertTrue(gateway.awaitRevoked(k.id(), Duration.ofSeconds(30)));
+        assertProblem(ApiError.UNAUTHORIZED, asKey(one, "/mixes", small));
+    }
+
+    static HttpResponse<String> asKey(String token, String path, String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     interface Call<T> {

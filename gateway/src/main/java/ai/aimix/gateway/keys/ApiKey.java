@@ -1,0 +1,91 @@
+package ai.aimix.gateway.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An API key as the gateway keeps it: id, name, the SHA-256 of its secret (never the secret), limits, revoked or not.
+ * The token a client sends is {@code amx_<id>_<secret>}: the id finds the key, the secret (256 random bits, so a
+ * fast hash is enough) proves it, compared in constant time.
+ */
+public record ApiKey(
+        String id, String name, String secretHash, long createdAtMillis, boolean revoked, KeyLimits limits) {
+    static final String PREFIX = "amx_";
+    private static final Pattern TOKEN = Pattern.compile("amx_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A new key and the one token that opens it (shown once, never stored). */
+    public record Issued(ApiKey key, String token) {}
+
+    public static Issued issue(String name, KeyLimits limits, long nowMillis) {
+        byte[] id = new byte[8];
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(id);
+        RANDOM.nextBytes(secret);
+        String idHex = HexFormat.of().formatHex(id);
+        String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        ApiKey key = new ApiKey(idHex, name, hash(secretText), nowMillis, false, limits);
+        return new Issued(key, PREFIX + idHex + "_" + secretText);
+    }
+
+    /** The id and secret of a token, or null when it is not one. */
+    static String[] parse(String token) {
+        Matcher m = token == null ? null : TOKEN.matcher(token);
+        return m != null && m.matches() ? new String[] {m.group(1), m.group(2)} : null;
+    }
+
+    /** Whether {@code secret} is this key's, in time independent of where they differ. */
+    boolean opens(String secret) {
+        return MessageDigest.isEqual(
+                hash(secret).getBytes(StandardCharsets.US_ASCII), secretHash.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    public ApiKey revoke() {
+        return new ApiKey(id, name, secretHash, createdAtMillis, true, limits);
+    }
+
+    /** The record on the keys topic (and what {@code aimix keys list} shows, less the hash). */
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("id", id);
+        o.put("name", name);
+        o.put("secretSha256", secretHash);
+        o.put("createdAtMillis", createdAtMillis);
+        o.put("revoked", revoked);
+        o.set("limits", limits.toJson());
+        return o;
+    }
+
+    public static ApiKey fromJson(JsonNode o) {
+        String id = o.path("id").asText("");
+        String hash = o.path("secretSha256").asText("");
+        if (!id.matches("[0-9a-f]{16}") || !hash.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not an API key record");
+        }
+        return new ApiKey(
+                id,
+                o.path("name").asText(""),
+                hash,
+                o.path("createdAtMillis").asLong(0),
+                o.path("revoked").asBoolean(false),
+                KeyLimits.fromJson(o.path("limits")));
+    }
+}

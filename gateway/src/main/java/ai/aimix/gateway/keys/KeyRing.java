@@ -1,0 +1,196 @@
+package ai.aimix.gateway.keys;
+
+import ai.aimix.clients.kafka.KafkaConnection;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API keys, as every gateway replica sees them: the compacted keys topic (key: the key's id; value: its JSON
+ * record, the secret only as a hash) read from the beginning and followed. Creating and revoking write there, so a
+ * key works on every replica and survives restarts.
+ */
+public final class KeyRing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration POLL = Duration.ofMillis(200);
+
+    private final String topic;
+    private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private volatile boolean running = true;
+    /** The topic has been read up to where it ended when the ring started. */
+    private volatile boolean caughtUp;
+
+    public KeyRing(KafkaConnection kafka, String topic) {
+        this.topic = topic;
+        this.consumer = consumer(kafka, "aimix-gateway-keys");
+        this.thread = new Thread(this::run, "aimix-gateway-keys");
+        this.thread.setDaemon(true);
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection kafka, String clientId) {
+        Properties p = kafka.properties();
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public KeyRing start() {
+        thread.start();
+        return this;
+    }
+
+    /** Every key the topic held when the ring started is known. */
+    public boolean ready() {
+        return caughtUp;
+    }
+
+    /** The key a token opens, or null: no token, not a token, an unknown id, a wrong secret, a revoked key. */
+    public ApiKey authenticate(String token) {
+        String[] parts = ApiKey.parse(token);
+        if (parts == null) {
+            return null;
+        }
+        ApiKey k = keys.get(parts[0]);
+        return k != null && !k.revoked() && k.opens(parts[1]) ? k : null;
+    }
+
+    public ApiKey get(String id) {
+        return keys.get(id);
+    }
+
+    public Collection<ApiKey> all() {
+        return List.copyOf(keys.values());
+    }
+
+    /** Waits until the ring has seen {@code id} (at its latest state, e.g. revoked); false on timeout. */
+    public boolean await(String id, boolean revoked, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            ApiKey k = keys.get(id);
+            if (k != null && k.revoked() == revoked) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> parts = new ArrayList<>();
+            while (running && parts.isEmpty()) {
+                List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (info == null || info.isEmpty()) {
+                    LOG.warn("The keys topic {} is not there yet; retrying", topic);
+                    Thread.sleep(1000);
+                    continue;
+                }
+                info.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    apply(r);
+                }
+                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp = true;
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("The key ring stopped: {}", e.toString(), e);
+        } finally {
+            caughtUp = false;
+            consumer.close();
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        String id = new String(r.key(), StandardCharsets.UTF_8);
+        if (r.value() == null) {
+            keys.remove(id);
+            return;
+        }
+        try {
+            ApiKey k = ApiKey.fromJson(JSON.readTree(r.value()));
+            if (k.id().equals(id)) {
+                keys.put(id, k);
+            }
+        } catch (Exception e) {
+            LOG.warn("Skipping a record on {} that is not a key: {}", topic, e.toString());
+        }
+    }
+
+    /** Writes a key's record (new, or revoked) to the topic, and waits for Kafka to have it. */
+    public static void publish(KafkaConnection kafka, String topic, ApiKey key) throws Exception {
+        Properties p = kafka.properties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-keys-admin");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            key.id().getBytes(StandardCharsets.UTF_8),
+                            key.toJson().toString().getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        }
+    }
+
+    /** Every key on the topic now (read to its end once: for the command line). */
+    public static Collection<ApiKey> readAll(KafkaConnection kafka, String topic, Duration timeout)
+            throws InterruptedException {
+        try (KeyRing ring = new KeyRing(kafka, topic).start()) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!ring.ready()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "could not read " + topic + " within " + timeout.toSeconds() + " s");
+                }
+                Thread.sleep(20);
+            }
+            return ring.all();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package ai.aimix.launcher.cli;
+
+import ai.aimix.clients.cli.ServeInfo;
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyRing;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./aimix keys create|list|revoke}: the gateway's API keys, on its compacted keys topic (every replica sees a
+ * change within a moment; a restart keeps them). The secret of a new key is printed once and stored only as a hash.
+ */
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description =
+                "Create, list and revoke API keys of the HTTP API (on the running ./aimix serve's Kafka, or --bootstrap).",
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+public final class KeysCommand implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** How long reading the keys topic may take. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Where the keys are: --bootstrap and --topic, or the running serve's Kafka. */
+    static final class Where {
+        @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running ./aimix serve).")
+        String bootstrap;
+
+        @Option(
+                names = "--topic",
+                defaultValue = GatewaySettings.DEFAULT_KEYS_TOPIC,
+                description = "The keys topic. Default ${DEFAULT-VALUE}.")
+        String topic;
+
+        KafkaConnection kafka() {
+            if (bootstrap != null) {
+                return KafkaConnection.plain(bootstrap);
+            }
+            ServeInfo serve = ServeInfo.find();
+            if (serve == null) {
+                throw new IllegalArgumentException(
+                        "no running './aimix serve' found (" + ServeInfo.file() + "); start one or pass --bootstrap");
+            }
+            return KafkaConnection.plain(serve.bootstrap);
+        }
+    }
+
+    static int fail(String command, Exception e) {
+        System.err.println("aimix keys " + command + ": error: " + e.getMessage());
+        return 1;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; prints its token once.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        Where where;
+
+        @Option(names = "--name", required = true, description = "Who or what the key is for.")
+        String name;
+
+        @Option(names = "--mixes-per-hour", description = "Mixes it may create in any hour.")
+        Integer mixesPerHour;
+
+        @Option(names = "--concurrent-mixes", description = "Mixes it may have running at once.")
+        Integer concurrentMixes;
+
+        @Option(names = "--max-upload-bytes", description = "Largest stem upload, bytes.")
+        Long maxUploadBytes;
+
+        @Option(names = "--max-stems", description = "Most stems per mix.")
+        Integer maxStems;
+
+        @Option(names = "--max-seconds", description = "Longest song, seconds.")
+        Integer maxSeconds;
+
+        @Override
+        public Integer call() {
+            try {
+                KeyLimits d = KeyLimits.defaults();
+                KeyLimits limits = new KeyLimits(
+                        mixesPerHour == null ? d.mixesPerHour() : mixesPerHour,
+                        concurrentMixes == null ? d.concurrentMixes() : concurrentMixes,
+                        maxUploadBytes == null ? d.maxUploadBytes() : maxUploadBytes,
+                        maxStems == null ? d.maxStems() : maxStems,
+                        maxSeconds == null ? d.maxSeconds() : maxSeconds);
+                ApiKey.Issued issued = ApiKey.issue(name, limits, System.currentTimeMillis());
+                KeyRing.publish(where.kafka(), where.topic, issued.key());
+                System.out.println(issued.token());
+                System.err.println("key " + issued.key().id() + " (" + name + ") created; the token above is shown "
+                        + "only now: send it as Authorization: Bearer <token>");
+                return 0;
+            } catch (Exception e) {
+                return fail("create", e);
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the keys (never their secrets).")
+    static final class ListKeys implements Callable<Integer> {
+        @Mixin
+        Where where;
+
+        @Override
+        public Integer call() {
+            try {
+                List<ApiKey> keys = KeyRing.readAll(where.kafka(), where.topic, READ_TIMEOUT).stream()
+                        .sorted(Comparator.comparingLong(ApiKey::createdAtMillis))
+                        .toList();
+                for (ApiKey k : keys) {
+                    var o = k.toJson();
+                    o.remove("secretSha256");
+                    System.out.println(o);
+                }
+                return 0;
+            } catch (Exception e) {
+                return fail("list", e);
+            }
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key: refused from then on.")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin
+        Where where;
+
+        @Parameters(paramLabel = "ID", description = "The key's id (the 16 hex digits after amx_).")
+        String id;
+
+        @Override
+        public Integer call() {
+            try {
+                KafkaConnection kafka = where.kafka();
+                ApiKey k = KeyRing.readAll(kafka, where.topic, READ_TIMEOUT).stream()
+                        .filter(x -> x.id().equals(id))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no key " + id));
+                KeyRing.publish(kafka, where.topic, k.revoke());
+                System.err.println("key " + id + " (" + k.name() + ") revoked");
+                return 0;
+            } catch (Exception e) {
+                return fail("revoke", e);
+            }
+        }
+    }
+}
