@@ -4,6 +4,7 @@ import ai.aimix.clients.audio.WavFormatException;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.api.ByteRange;
+import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.VariantAudio;
@@ -29,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
@@ -68,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     private final ContractListener listener;
     private final KeyRing keys;
     private final KeyQuotas quotas;
+    private final GatewayMetrics metrics;
     private final ScheduledExecutorService housekeeping;
     private final Javalin app;
 
@@ -80,6 +83,7 @@ public final class Gateway implements AutoCloseable {
         this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
         this.keys = new KeyRing(settings.kafka(), settings.keysTopic());
         this.quotas = new KeyQuotas(clock);
+        this.metrics = new GatewayMetrics(subscribers::size, mixes::size);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aimix-gateway-housekeeping");
             t.setDaemon(true);
@@ -93,6 +97,12 @@ public final class Gateway implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.routes.get("/healthz", ctx -> ok(ctx, json.createObjectNode().put("status", "up")));
             config.routes.get("/readyz", this::ready);
+            config.routes.get("/metrics", ctx -> {
+                ctx.contentType(GatewayMetrics.CONTENT_TYPE);
+                ctx.result(metrics.scrape());
+            });
+            config.requestLogger.http((ctx, millis) -> metrics.request(
+                    route(ctx), ctx.method().name(), ctx.status().getCode(), millis / 1000.0));
             config.routes.before(API + "/*", this::authenticate);
             config.routes.post(API + "/mixes", this::createMix);
             config.routes.get(API + "/mixes/{id}", this::getMix);
@@ -189,6 +199,7 @@ public final class Gateway implements AutoCloseable {
         MixSpec spec = MixSpec.parse(body, key.limits().maxStems(), key.limits().maxSeconds());
         quotas.admit(key, mixes::running);
         MixState m = mixes.create(spec, key.id());
+        metrics.mixesCreated.inc();
         String self = API + "/mixes/" + m.id;
         ctx.status(201);
         ctx.header("Location", self);
@@ -220,14 +231,17 @@ public final class Gateway implements AutoCloseable {
                     ApiError.STEM_ALREADY_UPLOADED, "stem " + stem + " of mix " + m.id + " is " + m.upload(stem));
         }
         long maxFrames = (long) limits.maxSeconds() * m.spec.sampleRate;
-        StemUpload up = new StemUpload(m, stem, producer, settings.chunkFrames(), maxFrames, clock);
+        StemUpload up = new StemUpload(
+                m, stem, producer, settings.chunkFrames(), maxFrames, clock, metrics.bytesForwarded::inc);
         WavStream wav = new WavStream(up, settings.chunkFrames());
         long total = 0;
+        metrics.uploadsInFlight.inc();
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] buf = new byte[READ_BYTES];
             int n;
             while ((n = in.read(buf)) > 0) {
                 total += n;
+                metrics.bytesReceived.inc(n);
                 if (total > limits.maxUploadBytes()) {
                     throw new ApiException(
                             ApiError.UPLOAD_TOO_LARGE, "more than " + limits.maxUploadBytes() + " bytes");
@@ -244,6 +258,8 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             throw uploadFailed(
                     m, stem, up, ApiError.UPLOAD_INCOMPLETE, "the body could not be read: " + e.getMessage());
+        } finally {
+            metrics.uploadsInFlight.dec();
         }
         ObjectNode body = json.createObjectNode();
         body.put("mix", m.id);
@@ -271,6 +287,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Points of a waveform when {@code ?points=} is not given. */
     static final int DEFAULT_WAVEFORM_POINTS = 1000;
+
+    /** The route a request matched (its path template: few values), or "unmatched". */
+    private static String route(Context ctx) {
+        Endpoint e = ctx.endpoints().lastHttpEndpoint();
+        return e == null ? "unmatched" : e.path;
+    }
 
     /** The key of the request, as {@link #authenticate} found it. */
     private static ApiKey key(Context ctx) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -40,6 +41,9 @@ public final class StemUpload implements WavStream.Sink {
     private final int chunkFrames;
     private final long maxFrames;
     private final Clock clock;
+    /** Told the bytes of each chunk sent (the gateway's forwarded-bytes metric). */
+    private final LongConsumer forwarded;
+
     private final Deque<Future<RecordMetadata>> inFlight = new ArrayDeque<>();
 
     private SampleEncoding encoding;
@@ -52,7 +56,14 @@ public final class StemUpload implements WavStream.Sink {
     /**
      * @param maxFrames the longest stem accepted, in frames
      */
-    public StemUpload(MixState mix, int stem, ContractProducer producer, int chunkFrames, long maxFrames, Clock clock) {
+    public StemUpload(
+            MixState mix,
+            int stem,
+            ContractProducer producer,
+            int chunkFrames,
+            long maxFrames,
+            Clock clock,
+            LongConsumer forwarded) {
         this.mix = mix;
         this.stem = stem;
         this.spec = mix.spec.stems.get(stem);
@@ -60,6 +71,7 @@ public final class StemUpload implements WavStream.Sink {
         this.chunkFrames = chunkFrames;
         this.maxFrames = maxFrames;
         this.clock = clock;
+        this.forwarded = forwarded;
     }
 
     @Override
@@ -155,6 +167,7 @@ public final class StemUpload implements WavStream.Sink {
         track(producer.send(chunk));
         mix.received(stem, buffered, size);
         bytesSent += size;
+        forwarded.accept(size);
         buffered = 0;
     }
 

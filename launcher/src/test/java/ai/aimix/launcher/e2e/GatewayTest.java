@@ -47,6 +47,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.RestOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,7 +112,8 @@ class GatewayTest {
     static URI uri(String path) {
         String base = "http://127.0.0.1:" + gateway.port();
         return URI.create(
-                path.startsWith("/api") || path.startsWith("/healthz") || path.startsWith("/readyz")
+                path.startsWith("/api")
+                                || List.of("/healthz", "/readyz", "/metrics").contains(path)
                         ? base + path
                         : base + Gateway.API + path);
     }
@@ -303,6 +305,21 @@ class GatewayTest {
                                 .path("frames")
                                 .asLong()));
         assertEquals(200, get("/healthz").statusCode());
+        // the gateway's own metrics, for Prometheus (no key needed)
+        String metrics = HTTP.send(
+                        HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String series : List.of(
+                "aimix_gateway_requests_total\\{route=\"/api/v1/mixes\",method=\"POST\",status=\"201\",?\\} [3-9]",
+                "aimix_gateway_requests_total\\{route=\"/api/v1/mixes/\\{id\\}/stems/\\{index\\}\",method=\"PUT\",status=\"413\",?\\} 1",
+                "aimix_gateway_request_seconds_count\\{route=\"/api/v1/mixes/\\{id\\}\",method=\"GET\",?\\} [1-9]",
+                "aimix_gateway_forwarded_bytes_total [1-9]",
+                "aimix_gateway_upload_bytes_total [1-9]",
+                "aimix_gateway_uploads_in_flight 0",
+                "aimix_gateway_open_websockets ",
+                "aimix_gateway_mixes_created_total [3-9]")) {
+            assertTrue(Pattern.compile(series).matcher(metrics).find(), series + " in\n" + metrics);
+        }
     }
 
     /** A WebSocket client that keeps every message: text events parsed, audio messages decoded. */
