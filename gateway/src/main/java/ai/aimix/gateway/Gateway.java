@@ -31,19 +31,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
 import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +62,10 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     public static final String API = "/api/v1";
+    /** Where the OpenAPI 3 document of the API is served. */
+    public static final String OPENAPI = "/api/openapi.json";
+    /** The events route: a WebSocket upgrade (a GET), registered on the WebSocket router. */
+    static final String EVENTS = API + "/mixes/{id}/events";
     /** Bytes read from an upload's body at a time. */
     static final int READ_BYTES = 64 * 1024;
 
@@ -71,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     private final KeyRing keys;
     private final KeyQuotas quotas;
     private final GatewayMetrics metrics;
+    private final String openApi;
     private final ScheduledExecutorService housekeeping;
     private final Javalin app;
 
@@ -84,6 +96,14 @@ public final class Gateway implements AutoCloseable {
         this.keys = new KeyRing(settings.kafka(), settings.keysTopic());
         this.quotas = new KeyQuotas(clock);
         this.metrics = new GatewayMetrics(subscribers::size, mixes::size);
+        try (InputStream in = Gateway.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the gateway's jar");
+            }
+            this.openApi = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aimix-gateway-housekeeping");
             t.setDaemon(true);
@@ -97,6 +117,10 @@ public final class Gateway implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.routes.get("/healthz", ctx -> ok(ctx, json.createObjectNode().put("status", "up")));
             config.routes.get("/readyz", this::ready);
+            config.routes.get(OPENAPI, ctx -> {
+                ctx.contentType("application/json");
+                ctx.result(openApi);
+            });
             config.routes.get("/metrics", ctx -> {
                 ctx.contentType(GatewayMetrics.CONTENT_TYPE);
                 ctx.result(metrics.scrape());
@@ -109,11 +133,11 @@ public final class Gateway implements AutoCloseable {
             config.routes.put(API + "/mixes/{id}/stems/{index}", this::upload);
             config.routes.get(API + "/mixes/{id}/audio", this::audio);
             config.routes.get(API + "/mixes/{id}/waveform", this::waveform);
-            config.routes.wsBeforeUpgrade(API + "/mixes/{id}/events", ctx -> {
+            config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
                 authenticate(ctx);
                 mix(ctx);
             });
-            config.routes.ws(API + "/mixes/{id}/events", ws -> {
+            config.routes.ws(EVENTS, ws -> {
                 ws.onConnect(ctx -> {
                     MixState m = mixes.get(ctx.pathParam("id"));
                     if (m == null) {
@@ -167,6 +191,18 @@ public final class Gateway implements AutoCloseable {
         return keys.await(id, true, timeout);
     }
 
+    /** Every route, as "METHOD path-template" (the events WebSocket as the GET it upgrades from). */
+    public List<String> routes() {
+        List<String> out = new ArrayList<>();
+        for (ParsedEndpoint p : app.unsafe.internalRouter.allHttpHandlers()) {
+            if (p.endpoint.method.isHttpMethod()) {
+                out.add(p.endpoint.method.name() + " " + p.endpoint.path);
+            }
+        }
+        out.add("GET " + EVENTS);
+        return out;
+    }
+
     /** The API's base address, e.g. http://127.0.0.1:8090/api/v1. */
     public String url() {
         return "http://" + settings.host() + ":" + port() + API;
@@ -208,7 +244,8 @@ public final class Gateway implements AutoCloseable {
 
     private void getMix(Context ctx) {
         MixState m = mix(ctx);
-        ok(ctx, m.toJson(API + "/mixes/" + m.id));
+        ctx.contentType("application/json");
+        ctx.result(m.toJsonText(API + "/mixes/" + m.id));
     }
 
     private void upload(Context ctx) throws IOException {
@@ -464,9 +501,19 @@ public final class Gateway implements AutoCloseable {
 
     private record Subscription(MixState mix, WsSubscriber subscriber) {}
 
-    /** A mix's events to a WebSocket: JSON as text messages, audio as binary ones; closed when the mix ends. */
+    /** Most bytes of events waiting to be written to one subscriber before it is dropped as too slow. */
+    static final long MAX_PENDING_BYTES = 16L << 20;
+
+    /**
+     * A mix's events to a WebSocket: JSON as text messages, audio as binary ones; closed normally when the mix ends.
+     * Sends do not block the listener; what waits for a slow subscriber is bounded: past {@link #MAX_PENDING_BYTES}
+     * it is closed (1013, try again later) rather than letting its backlog fill the gateway's memory, and may
+     * reconnect for the state so far.
+     */
     private static final class WsSubscriber implements Subscriber {
         private final WsContext ws;
+        private final AtomicLong pending = new AtomicLong();
+        private volatile boolean dropped;
 
         WsSubscriber(WsContext ws) {
             this.ws = ws;
@@ -474,17 +521,45 @@ public final class Gateway implements AutoCloseable {
 
         @Override
         public void text(String json) {
-            ws.send(json);
+            long size = json.length();
+            if (admit(size)) {
+                ws.session.sendText(json, Callback.from(() -> pending.addAndGet(-size), e -> pending.addAndGet(-size)));
+            }
         }
 
         @Override
         public void binary(ByteBuffer data) {
-            ws.send(data);
+            long size = data.remaining();
+            if (admit(size)) {
+                ws.session.sendBinary(
+                        data, Callback.from(() -> pending.addAndGet(-size), e -> pending.addAndGet(-size)));
+            }
+        }
+
+        private boolean admit(long size) {
+            if (dropped) {
+                return false;
+            }
+            if (pending.addAndGet(size) > MAX_PENDING_BYTES) {
+                dropped = true;
+                LOG.info(
+                        "Dropping a slow event subscriber of {}: more than {} bytes waiting",
+                        ws.pathParam("id"),
+                        MAX_PENDING_BYTES);
+                ws.closeSession(
+                        WsCloseStatus.TRY_AGAIN_LATER,
+                        "too slow: more than " + MAX_PENDING_BYTES
+                                + " bytes of events waiting; reconnect for the state so far");
+                return false;
+            }
+            return true;
         }
 
         @Override
         public void end() {
-            ws.closeSession(WsCloseStatus.NORMAL_CLOSURE, "the mix has ended");
+            if (!dropped) {
+                ws.closeSession(WsCloseStatus.NORMAL_CLOSURE, "the mix has ended");
+            }
         }
     }
 

@@ -342,6 +342,22 @@ public final class MixState {
         return endedAtMillis;
     }
 
+    /** The JSON text of an ended mix (it no longer changes), made once: a finished mix's result is large. */
+    private String endedText;
+
+    /** {@link #toJson} as text, cached once the mix has ended and its audio is in. */
+    public synchronized String toJsonText(String self) {
+        if (endedText != null) {
+            return endedText;
+        }
+        String text = toJson(self).toString();
+        Status s = status();
+        if (s == Status.COMPLETED || s == Status.FAILED) {
+            endedText = text;
+        }
+        return text;
+    }
+
     /** The API's view of the mix ({@code GET /api/v1/mixes/{id}}). */
     public synchronized ObjectNode toJson(String self) {
         JsonNodeFactory f = JsonNodeFactory.instance;

@@ -133,6 +133,31 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--votes", defaultValue = "200000", description = "--tournament: votes. Default ${DEFAULT-VALUE}.")
     int tournamentVotes;
 
+    @Option(
+            names = "--api",
+            description = "Time the HTTP API on the embedded stack: read latency under --clients concurrent clients, "
+                    + "the song uploaded as parallel streams (first mixed audio and result on the WebSocket), and a "
+                    + "mix followed by --subscribers WebSockets.")
+    boolean api;
+
+    @Option(
+            names = "--clients",
+            defaultValue = "100",
+            description = "--api: concurrent clients. Default ${DEFAULT-VALUE}.")
+    int clients;
+
+    @Option(
+            names = "--requests",
+            defaultValue = "200",
+            description = "--api: requests per client and endpoint. Default ${DEFAULT-VALUE}.")
+    int requestsPerClient;
+
+    @Option(
+            names = "--subscribers",
+            defaultValue = "500",
+            description = "--api: WebSocket subscribers of one mix. Default ${DEFAULT-VALUE}.")
+    int subscribers;
+
     @Mixin
     CommonOptions common;
 
@@ -144,6 +169,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (dspOnly) {
             return dsp();
+        }
+        if (api) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper()
+                        .writeValueAsString(new ApiBench(
+                                        common.config(Map.of("rest.port", String.valueOf(CommonOptions.freePort()))),
+                                        seconds,
+                                        stems,
+                                        clients,
+                                        requestsPerClient,
+                                        subscribers)
+                                .run()));
+            }
+            return 0;
         }
         if (tournamentLatency) {
             for (int i = 0; i < runs; i++) {

@@ -42,7 +42,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -498,6 +501,31 @@ class GatewayTest {
         assertEquals(1000, (int) late.closed.get(30, TimeUnit.SECONDS));
         assertEquals(2 * frames, late.samples().length);
         assertEquals("COMPLETED", late.events.get(0).path("mix").path("status").asText());
+    }
+
+    /** The OpenAPI document names exactly the routes the gateway serves, with their methods. */
+    @Test
+    void theOpenApiDocumentMatchesTheRoutes() throws Exception {
+        HttpResponse<String> r =
+                HTTP.send(HttpRequest.newBuilder(uri(Gateway.OPENAPI)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        JsonNode doc = json(r);
+        assertEquals("3.0.3", doc.path("openapi").asText());
+        Set<String> documented = new TreeSet<>();
+        doc.path("paths")
+                .fields()
+                .forEachRemaining(p -> p.getValue()
+                        .fieldNames()
+                        .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey())));
+        assertEquals(new TreeSet<>(gateway.routes()), documented);
+        // every operation answers its errors as problems, and names the API key unless it needs none
+        doc.path("paths")
+                .fields()
+                .forEachRemaining(p -> p.getValue().fields().forEachRemaining(op -> {
+                    if (p.getKey().startsWith(Gateway.API)) {
+                        assertTrue(op.getValue().path("responses").has("401"), p.getKey() + " " + op.getKey());
+                    }
+                }));
     }
 
     /** Keys: none, a wrong one, another key's mix, the limits on creating mixes, revocation. */

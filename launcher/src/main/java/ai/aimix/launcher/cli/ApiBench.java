@@ -1,0 +1,335 @@
+package ai.aimix.launcher.cli;
+
+import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.launcher.embedded.EmbeddedStack;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * {@code ./aimix bench --api}: the HTTP API on the embedded stack (the gateway and the jobs in this process, as
+ * {@code ./aimix serve} runs them), over loopback: latency of the reads under concurrent clients, a song uploaded as
+ * parallel streams (time to its first mixed audio on the WebSocket and to its result), and one mix followed by many
+ * WebSocket subscribers. Prints one JSON line.
+ */
+final class ApiBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Configuration config;
+    private final double seconds;
+    private final int stems;
+    private final int clients;
+    private final int requestsPerClient;
+    private final int subscribers;
+
+    ApiBench(Configuration config, double seconds, int stems, int clients, int requestsPerClient, int subscribers) {
+        this.config = config;
+        this.seconds = seconds;
+        this.stems = stems;
+        this.clients = clients;
+        this.requestsPerClient = requestsPerClient;
+        this.subscribers = subscribers;
+    }
+
+    ObjectNode run() throws Exception {
+        BenchCommand.HeapSampler heap = new BenchCommand.HeapSampler();
+        heap.start();
+        try (EmbeddedStack stack = EmbeddedStack.start(config, null, 0);
+                Gateway gateway = Gateway.start(
+                        GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
+                                .withPort(0)
+                                .withTopics(stack.topics()),
+                        Clock.systemUTC())) {
+            KeyLimits d = KeyLimits.defaults();
+            ApiKey.Issued key = ApiKey.issue(
+                    "bench", new KeyLimits(100_000, 1000, d.maxUploadBytes(), d.maxStems(), d.maxSeconds()), 0);
+            KeyRing.publish(
+                    KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, key.key());
+            if (!gateway.awaitKey(key.key().id(), Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the gateway did not see the bench's key");
+            }
+            Client c = new Client(gateway, key.token());
+            ObjectNode out = JSON.createObjectNode();
+            out.put("date", LocalDate.now().toString());
+            out.put("cores", Runtime.getRuntime().availableProcessors());
+
+            // warm-up: a short song through the whole path (JIT, sessions, the listener)
+            c.mix(new SongGenerator(1, 44100).generate(20, stems), 0);
+
+            List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
+            ObjectNode upload = c.mix(song, 0);
+            out.set("upload", upload);
+
+            ObjectNode reads = JSON.createObjectNode();
+            String mixId = upload.path("mix").asText();
+            reads.set("get_mix", c.latency(Gateway.API + "/mixes/" + mixId, clients, requestsPerClient));
+            reads.set("healthz", c.latency("/healthz", clients, requestsPerClient));
+            out.set("reads", reads);
+
+            heap.reset();
+            ObjectNode fanOut = c.mix(new SongGenerator(3, 44100).generate(30, stems), subscribers);
+            fanOut.put("heap_peak_mb", heap.peak() >> 20);
+            out.set("fan_out", fanOut);
+            return out;
+        }
+    }
+
+    /** An API client of the bench's key. */
+    private static final class Client {
+        final Gateway gateway;
+        final String token;
+        final HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newFixedThreadPool(16))
+                .build();
+
+        Client(Gateway gateway, String token) {
+            this.gateway = gateway;
+            this.token = token;
+        }
+
+        HttpRequest.Builder request(String path) {
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                    .header("Authorization", "Bearer " + token);
+        }
+
+        /**
+         * Creates a mix, subscribes {@code extra + 1} WebSockets, uploads every stem in parallel, and times: the upload,
+         * the first mixed audio and the result on the first subscriber (from the first byte sent); with extra
+         * subscribers, whether every one got every frame and the result.
+         */
+        ObjectNode mix(List<StemInput> song, int extra) throws Exception {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("sampleRate", song.get(0).sampleRate());
+            ArrayNode a = body.putArray("stems");
+            for (StemInput s : song) {
+                a.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
+            }
+            HttpResponse<String> created = http.send(
+                    request(Gateway.API + "/mixes")
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("create: " + created.body());
+            }
+            JsonNode m = JSON.readTree(created.body());
+            String id = m.path("id").asText();
+            List<byte[]> wavs = new ArrayList<>();
+            for (StemInput s : song) {
+                ByteArrayOutputStream w = new ByteArrayOutputStream();
+                Wav.write(w, s.audio, Wav.Encoding.PCM_16);
+                wavs.add(w.toByteArray());
+            }
+            List<Listener> listeners = new ArrayList<>();
+            for (int i = 0; i <= extra; i++) {
+                Listener l = new Listener();
+                http.newWebSocketBuilder()
+                        .header("Authorization", "Bearer " + token)
+                        .buildAsync(
+                                URI.create(
+                                        "ws://127.0.0.1:" + gateway.port() + Gateway.API + "/mixes/" + id + "/events"),
+                                l)
+                        .get(30, TimeUnit.SECONDS);
+                listeners.add(l);
+            }
+            long t0 = System.nanoTime();
+            listeners.forEach(l -> l.t0 = t0);
+            List<CompletableFuture<HttpResponse<String>>> puts = new ArrayList<>();
+            for (int i = 0; i < wavs.size(); i++) {
+                puts.add(http.sendAsync(
+                        request(m.path("stems").get(i).path("uploadUrl").asText())
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(wavs.get(i)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> p : puts) {
+                HttpResponse<String> r = p.get(10, TimeUnit.MINUTES);
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("upload: " + r.body());
+                }
+            }
+            double uploadS = (System.nanoTime() - t0) / 1e9;
+            for (Listener l : listeners) {
+                l.closed.get(10, TimeUnit.MINUTES);
+            }
+            Listener first = listeners.get(0);
+            long frames = Math.round(
+                    song.stream().mapToDouble(StemInput::seconds).max().orElse(0) * 44100);
+            ObjectNode o = JSON.createObjectNode();
+            o.put("mix", id);
+            o.put("seconds", song.get(0).seconds());
+            o.put("stems", song.size());
+            o.put(
+                    "upload_mb",
+                    Arrays.stream(wavs.toArray(new byte[0][]))
+                                    .mapToLong(b -> b.length)
+                                    .sum()
+                            / 1e6);
+            o.put("upload_s", round(uploadS));
+            o.put("first_audio_s", round((first.firstAudio.get() - t0) / 1e9));
+            o.put("result_s", round((first.result.get() - t0) / 1e9));
+            o.put("audio_frames", first.frames.get());
+            if (extra > 0) {
+                int complete = 0;
+                for (Listener l : listeners) {
+                    complete += l.frames.get() == frames && l.result.get() > 0 ? 1 : 0;
+                }
+                o.put("subscribers", listeners.size());
+                ObjectNode codes = o.putObject("close_codes");
+                for (Listener l : listeners) {
+                    String k = String.valueOf(l.closeStatus);
+                    codes.put(k, codes.path(k).asInt() + 1);
+                }
+                o.put("subscribers_with_every_frame_and_the_result", complete);
+                o.put(
+                        "last_result_s",
+                        round((listeners.stream()
+                                                .mapToLong(l -> l.result.get())
+                                                .max()
+                                                .orElse(0)
+                                        - t0)
+                                / 1e9));
+            }
+            return o;
+        }
+
+        /** {@code n} clients, each making {@code each} GETs of {@code path} one after another: latency quantiles. */
+        ObjectNode latency(String path, int n, int each) throws Exception {
+            HttpRequest req = request(path).build();
+            for (int i = 0; i < 200; i++) {
+                http.send(req, HttpResponse.BodyHandlers.ofString()); // warm-up
+            }
+            long[] nanos = new long[n * each];
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger failures = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            long start = System.nanoTime();
+            try {
+                List<Future<?>> all = new ArrayList<>();
+                for (int c = 0; c < n; c++) {
+                    all.add(pool.submit(() -> {
+                        for (int k = 0; k < each; k++) {
+                            long t = System.nanoTime();
+                            try {
+                                HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                                if (r.statusCode() != 200) {
+                                    failures.incrementAndGet();
+                                }
+                            } catch (IOException | InterruptedException e) {
+                                failures.incrementAndGet();
+                            }
+                            nanos[next.getAndIncrement()] = System.nanoTime() - t;
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : all) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            Arrays.sort(nanos);
+            ObjectNode o = JSON.createObjectNode();
+            o.put("clients", n);
+            o.put("requests", nanos.length);
+            o.put("failures", failures.get());
+            o.put("per_second", Math.round(nanos.length / wall));
+            o.put("p50_ms", round(nanos[nanos.length / 2] / 1e6));
+            o.put("p99_ms", round(nanos[(int) (nanos.length * 0.99)] / 1e6));
+            o.put("max_ms", round(nanos[nanos.length - 1] / 1e6));
+            return o;
+        }
+    }
+
+    /** A WebSocket subscriber that times its first audio and the result, and counts frames. */
+    private static final class Listener implements WebSocket.Listener {
+        volatile long t0;
+        final AtomicLong firstAudio = new AtomicLong();
+        final AtomicLong result = new AtomicLong();
+        final AtomicLong frames = new AtomicLong();
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        volatile int closeStatus;
+        private final StringBuilder text = new StringBuilder();
+        private int binaryBytes;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                if (text.indexOf("\"type\":\"result\"") >= 0) {
+                    result.compareAndSet(0, System.nanoTime());
+                }
+                text.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            if (binaryBytes == 0 && data.remaining() >= 8) {
+                frames.addAndGet(data.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(4));
+            }
+            binaryBytes += data.remaining();
+            if (last) {
+                binaryBytes = 0;
+                firstAudio.compareAndSet(0, System.nanoTime());
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            closeStatus = status;
+            closed.complete(null);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
