@@ -19,14 +19,18 @@ import java.util.Locale;
  * NaN, infinite or (64-bit float) outside the range of a float.
  */
 public final class WavFile implements FrameSource {
-    static final int FORMAT_PCM = 1;
-    static final int FORMAT_FLOAT = 3;
-    static final int FORMAT_EXTENSIBLE = 0xFFFE;
-    private static final int RIFF = 0x46464952;
-    private static final int RF64 = 0x34364652;
-    private static final int WAVE = 0x45564157;
-    private static final int FMT = 0x20746d66;
-    private static final int DATA = 0x61746164;
+    /** WAVE format tags. */
+    public static final int FORMAT_PCM = 1;
+
+    public static final int FORMAT_FLOAT = 3;
+    public static final int FORMAT_EXTENSIBLE = 0xFFFE;
+    /** Chunk ids, as little-endian ints: "RIFF", "RF64", "WAVE", "fmt ", "data". */
+    public static final int RIFF = 0x46464952;
+
+    public static final int RF64 = 0x34364652;
+    public static final int WAVE = 0x45564157;
+    public static final int FMT = 0x20746d66;
+    public static final int DATA = 0x61746164;
     /** Chunks looked at before fmt and data have both been found. */
     private static final int MAX_CHUNKS = 4096;
     /** Frames converted per read of the file. */

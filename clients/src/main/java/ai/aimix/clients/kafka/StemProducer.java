@@ -44,18 +44,28 @@ public final class StemProducer implements AutoCloseable {
     }
 
     public StemProducer(KafkaConnection kafka, Topics topics) {
+        this.producer = new KafkaProducer<>(
+                audioProducer(kafka, "aimix-stem-producer", BUFFER_BYTES),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        this.topics = topics;
+    }
+
+    /**
+     * The settings of a producer of the contract's audio: idempotent, acks=all, large batches, requests up to 2 MiB,
+     * and sends that block once {@code bufferBytes} wait for the broker (a long stem is pushed in bounded memory).
+     */
+    public static Properties audioProducer(KafkaConnection kafka, String clientId, long bufferBytes) {
         Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
-        // sends block once this much waits for the broker: a long stem is pushed in bounded memory
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(BUFFER_BYTES));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(bufferBytes));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 << 20));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-stem-producer");
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.topics = topics;
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
     }
 
     /**

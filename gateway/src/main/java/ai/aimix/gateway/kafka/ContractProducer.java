@@ -1,6 +1,7 @@
 package ai.aimix.gateway.kafka;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.MixRequest;
@@ -26,16 +27,9 @@ public final class ContractProducer implements AutoCloseable {
     private final Topics topics;
 
     public ContractProducer(KafkaConnection kafka, Topics topics) {
-        Properties p = kafka.properties();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(BUFFER_BYTES));
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 << 20));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        Properties p = StemProducer.audioProducer(kafka, "aimix-gateway", BUFFER_BYTES);
+        // an upload waits at most this long for room in the buffer before it fails (KAFKA_UNAVAILABLE)
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-gateway");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.topics = topics;
     }

@@ -1,25 +1,21 @@
 package ai.aimix.gateway.keys;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.gateway.kafka.TopicFollower;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,36 +25,20 @@ import org.slf4j.LoggerFactory;
  * record, the secret only as a hash) read from the beginning and followed. Creating and revoking write there, so a
  * key works on every replica and survives restarts.
  */
-public final class KeyRing implements AutoCloseable {
+public final class KeyRing extends TopicFollower {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration POLL = Duration.ofMillis(200);
-
     private final String topic;
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
     /** The topic has been read up to where it ended when the ring started. */
     private volatile boolean caughtUp;
 
+    /** Where the topic ended when the ring started. */
+    private Map<TopicPartition, Long> end;
+
     public KeyRing(KafkaConnection kafka, String topic) {
+        super(kafka, List.of(topic), "aimix-gateway-keys", false);
         this.topic = topic;
-        this.consumer = consumer(kafka, "aimix-gateway-keys");
-        this.thread = new Thread(this::run, "aimix-gateway-keys");
-        this.thread.setDaemon(true);
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection kafka, String clientId) {
-        Properties p = kafka.properties();
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    public KeyRing start() {
-        thread.start();
-        return this;
     }
 
     /** Every key the topic held when the ring started is known. */
@@ -97,39 +77,25 @@ public final class KeyRing implements AutoCloseable {
         return false;
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> parts = new ArrayList<>();
-            while (running && parts.isEmpty()) {
-                List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-                if (info == null || info.isEmpty()) {
-                    LOG.warn("The keys topic {} is not there yet; retrying", topic);
-                    Thread.sleep(1000);
-                    continue;
-                }
-                info.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    apply(r);
-                }
-                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp = true;
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("The key ring stopped: {}", e.toString(), e);
-        } finally {
-            caughtUp = false;
-            consumer.close();
+    @Override
+    protected void assigned(List<TopicPartition> parts) {
+        consumer.seekToBeginning(parts);
+        end = consumer.endOffsets(parts);
+    }
+
+    @Override
+    protected void polled(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            apply(r);
         }
+        if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+            caughtUp = true;
+        }
+    }
+
+    @Override
+    protected void stopped() {
+        caughtUp = false;
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -170,7 +136,8 @@ public final class KeyRing implements AutoCloseable {
     /** Every key on the topic now (read to its end once: for the command line). */
     public static Collection<ApiKey> readAll(KafkaConnection kafka, String topic, Duration timeout)
             throws InterruptedException {
-        try (KeyRing ring = new KeyRing(kafka, topic).start()) {
+        try (KeyRing ring = new KeyRing(kafka, topic)) {
+            ring.start();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!ring.ready()) {
                 if (System.nanoTime() > deadline) {
@@ -180,17 +147,6 @@ public final class KeyRing implements AutoCloseable {
                 Thread.sleep(20);
             }
             return ring.all();
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

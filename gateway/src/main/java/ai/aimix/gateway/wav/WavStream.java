@@ -1,5 +1,14 @@
 package ai.aimix.gateway.wav;
 
+import static ai.aimix.clients.audio.WavFile.DATA;
+import static ai.aimix.clients.audio.WavFile.FMT;
+import static ai.aimix.clients.audio.WavFile.FORMAT_EXTENSIBLE;
+import static ai.aimix.clients.audio.WavFile.FORMAT_FLOAT;
+import static ai.aimix.clients.audio.WavFile.FORMAT_PCM;
+import static ai.aimix.clients.audio.WavFile.RF64;
+import static ai.aimix.clients.audio.WavFile.RIFF;
+import static ai.aimix.clients.audio.WavFile.WAVE;
+
 import ai.aimix.clients.audio.WavFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,15 +29,6 @@ public final class WavStream {
     public static final int MAX_HEADER_BYTES = 1 << 20;
     /** A data length meaning "until the end of the body". */
     static final long UNKNOWN_LENGTH = 0xFFFFFFFFL;
-
-    static final int FORMAT_PCM = 1;
-    static final int FORMAT_FLOAT = 3;
-    static final int FORMAT_EXTENSIBLE = 0xFFFE;
-    private static final int RIFF = 0x46464952;
-    private static final int RF64 = 0x34364652;
-    private static final int WAVE = 0x45564157;
-    private static final int FMT = 0x20746d66;
-    private static final int DATA = 0x61746164;
 
     /** Receives the header once, then the audio. */
     public interface Sink {
