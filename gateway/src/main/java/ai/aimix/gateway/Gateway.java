@@ -3,6 +3,7 @@ package ai.aimix.gateway;
 import ai.aimix.clients.audio.WavFormatException;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.api.AvroJson;
 import ai.aimix.gateway.api.ByteRange;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
@@ -10,6 +11,7 @@ import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.VariantAudio;
 import ai.aimix.gateway.audio.WavDownload;
 import ai.aimix.gateway.audio.Waveform;
+import ai.aimix.gateway.kafka.CompactedView;
 import ai.aimix.gateway.kafka.ContractListener;
 import ai.aimix.gateway.kafka.ContractProducer;
 import ai.aimix.gateway.keys.ApiKey;
@@ -22,7 +24,12 @@ import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.upload.StemUpload;
 import ai.aimix.gateway.wav.WavStream;
+import ai.aimix.schema.ChampionAlias;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.Standings;
 import ai.aimix.schema.Variant;
+import ai.aimix.schema.codec.Contract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,6 +87,8 @@ public final class Gateway implements AutoCloseable {
     private final ContractProducer producer;
     private final ContractListener listener;
     private final KeyRing keys;
+    private final CompactedView<RegistryEntry> registry;
+    private final CompactedView<Standings> standings;
     private final KeyQuotas quotas;
     private final GatewayMetrics metrics;
     private final String openApi;
@@ -94,6 +103,8 @@ public final class Gateway implements AutoCloseable {
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
         this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
         this.keys = new KeyRing(settings.kafka(), settings.keysTopic());
+        this.registry = new CompactedView<>(settings.kafka(), settings.registryTopic(), Contract.REGISTRY);
+        this.standings = new CompactedView<>(settings.kafka(), settings.standingsTopic(), Contract.STANDINGS);
         this.quotas = new KeyQuotas(clock);
         this.metrics = new GatewayMetrics(subscribers::size, mixes::size);
         try (InputStream in = Gateway.class.getResourceAsStream("/openapi.json")) {
@@ -133,6 +144,8 @@ public final class Gateway implements AutoCloseable {
             config.routes.put(API + "/mixes/{id}/stems/{index}", this::upload);
             config.routes.get(API + "/mixes/{id}/audio", this::audio);
             config.routes.get(API + "/mixes/{id}/waveform", this::waveform);
+            config.routes.get(API + "/models", this::models);
+            config.routes.get(API + "/leagues/{league}/standings", this::leagueStandings);
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
                 authenticate(ctx);
                 mix(ctx);
@@ -170,6 +183,8 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewaySettings settings, Clock clock) {
         Gateway g = new Gateway(settings, clock);
         g.keys.start();
+        g.registry.start();
+        g.standings.start();
         g.listener.start();
         g.housekeeping.scheduleWithFixedDelay(g.mixes::expire, 1, 1, TimeUnit.MINUTES);
         g.app.start();
@@ -213,10 +228,13 @@ public final class Gateway implements AutoCloseable {
     private void ready(Context ctx) {
         boolean contract = listener.ready();
         boolean keyRing = keys.ready();
-        boolean ready = contract && keyRing;
+        boolean models = registry.ready();
+        boolean ready = contract && keyRing && models;
         ObjectNode body = json.createObjectNode().put("status", ready ? "ready" : "not ready");
         body.put("kafka", contract ? "consumer assigned and polling" : "consumer not assigned or not polling");
         body.put("keys", keyRing ? "read" : "not read yet");
+        body.put("models", models ? "registry read" : "registry not read yet");
+        body.put("standings", standings.ready() ? "read" : "not read yet (the tournament's topic may not exist)");
         ctx.status(ready ? 200 : 503);
         ok(ctx, body);
     }
@@ -320,6 +338,31 @@ public final class Gateway implements AutoCloseable {
             m.uploadFailed(stem, error.name(), detail, clock.millis());
         }
         return new ApiException(error, detail);
+    }
+
+    /** The model registry as it stands: every descriptor, and each league's champion. */
+    private void models(Context ctx) {
+        ObjectNode body = json.createObjectNode();
+        ArrayNode models = body.putArray("models");
+        ObjectNode champions = body.putObject("champions");
+        for (RegistryEntry e : registry.snapshot().values()) {
+            Object p = e.getPayload();
+            if (p instanceof ModelDescriptor d) {
+                models.add(AvroJson.of(d));
+            } else if (p instanceof ChampionAlias c) {
+                champions.put(c.getLeague(), c.getModelId());
+            }
+        }
+        ok(ctx, body);
+    }
+
+    private void leagueStandings(Context ctx) {
+        String league = ctx.pathParam("league");
+        Standings s = standings.get(league);
+        if (s == null) {
+            throw new ApiException(ApiError.LEAGUE_NOT_FOUND, "no standings for league '" + league + "' yet");
+        }
+        ok(ctx, AvroJson.of(s));
     }
 
     /** Points of a waveform when {@code ?points=} is not given. */
@@ -583,6 +626,8 @@ public final class Gateway implements AutoCloseable {
         housekeeping.shutdownNow();
         listener.close();
         keys.close();
+        registry.close();
+        standings.close();
         producer.close();
         store.close();
     }

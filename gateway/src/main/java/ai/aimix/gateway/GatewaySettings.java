@@ -3,6 +3,7 @@ package ai.aimix.gateway;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.schema.codec.Contract;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param kafka       the broker and client settings (the same pass-through settings as every client)
  * @param topics      the contract's topics
  * @param keysTopic   the compacted topic of the API keys
+ * @param registryTopic  the model registry (compacted), for {@code GET /models}
+ * @param standingsTopic the tournament's standings (compacted, keyed by league), for {@code GET /leagues/.../standings}
  * @param chunkFrames frames per chunk sent to audio.chunks
  * @param retention   how long a mix stays visible after it ended
  * @param storeDir    where mixed audio is kept while its mix is; null for a private temporary directory
@@ -25,6 +28,8 @@ public record GatewaySettings(
         KafkaConnection kafka,
         Topics topics,
         String keysTopic,
+        String registryTopic,
+        String standingsTopic,
         int chunkFrames,
         Duration retention,
         Path storeDir) {
@@ -43,20 +48,25 @@ public record GatewaySettings(
                 kafka,
                 Topics.defaults(),
                 DEFAULT_KEYS_TOPIC,
+                Contract.MODELS_REGISTRY,
+                Contract.TOURNAMENT_STANDINGS,
                 StemProducer.DEFAULT_CHUNK_FRAMES,
                 DEFAULT_RETENTION,
                 null);
     }
 
     public GatewaySettings withPort(int p) {
-        return new GatewaySettings(host, p, kafka, topics, keysTopic, chunkFrames, retention, storeDir);
+        return new GatewaySettings(
+                host, p, kafka, topics, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, storeDir);
     }
 
     public GatewaySettings withTopics(Topics t) {
-        return new GatewaySettings(host, port, kafka, t, keysTopic, chunkFrames, retention, storeDir);
+        return new GatewaySettings(
+                host, port, kafka, t, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, storeDir);
     }
 
     public GatewaySettings withStoreDir(Path dir) {
-        return new GatewaySettings(host, port, kafka, topics, keysTopic, chunkFrames, retention, dir);
+        return new GatewaySettings(
+                host, port, kafka, topics, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, dir);
     }
 }

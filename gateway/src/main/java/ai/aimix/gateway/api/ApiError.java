@@ -13,6 +13,7 @@ public enum ApiError {
     INVALID_MIX_REQUEST(422, "The mix request is not valid"),
     MIX_NOT_FOUND(404, "No such mix"),
     STEM_NOT_FOUND(404, "No such stem"),
+    LEAGUE_NOT_FOUND(404, "No standings for this league"),
     INVALID_PARAMETER(400, "A query parameter is not valid"),
     AUDIO_NOT_READY(409, "The mixed audio is not complete yet"),
     RANGE_NOT_SATISFIABLE(416, "The range is outside the file"),

@@ -63,12 +63,16 @@ public abstract class TopicFollower implements AutoCloseable {
     private void run() {
         try {
             List<TopicPartition> parts = new ArrayList<>();
+            boolean told = false;
             while (running && parts.isEmpty()) {
                 for (String t : topics) {
                     List<PartitionInfo> info = consumer.partitionsFor(t, Duration.ofSeconds(10));
                     if (info == null || info.isEmpty()) {
                         parts.clear();
-                        LOG.warn("Topic {} is not there yet; retrying", t);
+                        if (!told) {
+                            LOG.warn("Topic {} is not there yet; looking again every {} ms", t, TOPIC_RETRY.toMillis());
+                            told = true;
+                        }
                         Thread.sleep(TOPIC_RETRY.toMillis());
                         break;
                     }

@@ -191,6 +191,11 @@ public final class EmbeddedStack implements AutoCloseable {
         return tournament;
     }
 
+    /** Creates topics on the stack's broker (partitions by name), with the contract's topic settings. */
+    public void createTopics(Map<String, Integer> topics) throws Exception {
+        kafka.createTopics(topics, TopicLayout.configs());
+    }
+
     public Configuration config() {
         return config;
     }

@@ -19,7 +19,11 @@ import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
+import ai.aimix.model.store.ModelStore;
+import ai.aimix.schema.ModelStanding;
 import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.Standings;
+import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.Pcm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +48,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +57,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -528,6 +537,48 @@ class GatewayTest {
                 }));
     }
 
+    /** The registry and a league's standings, as the compacted topics hold them. */
+    @Test
+    void theModelsAndTheStandingsAreReadFromTheirTopics() throws Exception {
+        JsonNode models = json(get("/models"));
+        assertEquals(
+                ModelStore.SHIPPED_CHAMPION,
+                models.path("champions").path("main").asText(),
+                models.toString());
+        List<String> ids = new ArrayList<>();
+        models.path("models").forEach(m -> ids.add(m.path("modelId").asText()));
+        assertTrue(ids.containsAll(List.of(ModelStore.FIRST_VERSION, ModelStore.SHIPPED_CHAMPION)), ids.toString());
+
+        assertProblem(ApiError.LEAGUE_NOT_FOUND, get("/leagues/jazz/standings"));
+        stack.createTopics(Map.of(Contract.TOURNAMENT_STANDINGS, 1));
+        Standings jazz = new Standings(
+                "jazz",
+                5L,
+                40L,
+                List.of(
+                        new ModelStanding("m-a", 1040.0, 1010.0, 1070.0, 40L, 1),
+                        new ModelStanding("m-b", 960.0, 930.0, 990.0, 40L, 2)),
+                List.of());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            Contract.TOURNAMENT_STANDINGS, "jazz".getBytes(), Contract.STANDINGS.encode(jazz)))
+                    .get();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> r;
+        while ((r = get("/leagues/jazz/standings")).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, r.body());
+            Thread.sleep(200);
+        }
+        JsonNode s = json(r);
+        assertEquals(40, s.path("votes").asInt());
+        assertEquals("m-a", s.path("models").get(0).path("modelId").asText());
+        assertEquals(1010.0, s.path("models").get(0).path("lower").asDouble());
+    }
+
     /** Keys: none, a wrong one, another key's mix, the limits on creating mixes, revocation. */
     @Test
     void keysGuardEveryRouteAndItsLimitsHold() throws Exception {
@@ -537,7 +588,8 @@ class GatewayTest {
         assertEquals(
                 "Bearer realm=\"aimix\"",
                 none.headers().firstValue("WWW-Authenticate").orElse(""));
-        for (String wrong : List.of("amx_0123", TOKEN.substring(0, TOKEN.length() - 1) + "A", "Basic abc")) {
+        for (String wrong : List.of(
+                "amx_0123", TOKEN.substring(0, TOKEN.length() - 1) + (TOKEN.endsWith("A") ? "B" : "A"), "Basic abc")) {
             assertProblem(
                     ApiError.UNAUTHORIZED,
                     HTTP.send(
