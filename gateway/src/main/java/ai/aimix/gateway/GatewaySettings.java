@@ -69,4 +69,9 @@ public record GatewaySettings(
         return new GatewaySettings(
                 host, port, kafka, topics, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, dir);
     }
+
+    public GatewaySettings withHost(String h) {
+        return new GatewaySettings(
+                h, port, kafka, topics, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, storeDir);
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.gateway.GatewayMain;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.launcher.embedded.FlinkConfigsTest;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * helm/aimix, linted and rendered by Helm itself (helm-java bundles it): the kinds, names and labels of what it
@@ -140,9 +142,47 @@ class HelmChartTest {
                     d.path("metadata").path("name").asText().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"),
                     "a Kubernetes name: " + d.path("metadata").path("name"));
         }
+        Map<String, Integer> expected = new HashMap<>(Map.of(
+                "FlinkDeployment", 2,
+                "KafkaTopic", 13,
+                "PodMonitor", 2,
+                "PrometheusRule", 1,
+                "ConfigMap", 3,
+                "Deployment", 1,
+                "Service", 1,
+                "HorizontalPodAutoscaler", 1));
+        if (values.equals("values-production.yaml")) {
+            expected.put("Ingress", 1);
+        }
+        assertEquals(expected, kinds);
+        // the gateway: its process's main class, probes on the routes that exist, its port the one it listens on
+        JsonNode gateway = ofKind(docs, "Deployment").get(0);
+        JsonNode container = gateway.path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0);
         assertEquals(
-                Map.of("FlinkDeployment", 2, "KafkaTopic", 13, "PodMonitor", 1, "PrometheusRule", 1, "ConfigMap", 3),
-                kinds);
+                "/readyz",
+                container.path("readinessProbe").path("httpGet").path("path").asText());
+        assertEquals(
+                "/healthz",
+                container.path("livenessProbe").path("httpGet").path("path").asText());
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(a -> args.add(a.asText()));
+        assertEquals(
+                0,
+                new CommandLine(new GatewayMain())
+                        .parseArgs(args.toArray(new String[0]))
+                        .errors()
+                        .size(),
+                "the chart's arguments parse: " + args);
+        assertEquals(
+                container.path("ports").get(0).path("containerPort").asInt(),
+                Integer.parseInt(args.get(args.indexOf("--port") + 1)));
+        assertEquals(
+                gateway.path("spec").path("selector").path("matchLabels"),
+                ofKind(docs, "Service").get(0).path("spec").path("selector"));
         Map<String, JsonNode> deployments = new HashMap<>();
         for (JsonNode d : ofKind(docs, "FlinkDeployment")) {
             assertEquals("flink.apache.org/v1beta1", d.path("apiVersion").asText());
@@ -330,5 +370,24 @@ class HelmChartTest {
         assertTrue(
                 Files.isRegularFile(Path.of("..", "flink-cluster", "target", "flink", "lib", ort.group(1))),
                 "flink-cluster's lib/ holds " + ort.group(1));
+    }
+
+    /** docker/Dockerfile.gateway copies what the build makes and starts the gateway's main class. */
+    @Test
+    void theGatewayImageHoldsWhatItRuns() throws Exception {
+        String dockerfile = Files.readString(Path.of("..", "docker", "Dockerfile.gateway"));
+        Matcher arg = Pattern.compile("(?m)^ARG GATEWAY_JAR=(\\S+)$").matcher(dockerfile);
+        assertTrue(arg.find(), "the Dockerfile names the gateway's jar");
+        Matcher copy = Pattern.compile("(?m)^COPY (\\S+) (\\S+)$").matcher(dockerfile);
+        int copies = 0;
+        while (copy.find()) {
+            Path source = Path.of("..", copy.group(1).replace("${GATEWAY_JAR}", arg.group(1)));
+            assertTrue(Files.exists(source), source + " is built (or in the repository)");
+            copies++;
+        }
+        assertEquals(3, copies, dockerfile);
+        assertTrue(dockerfile.contains("\"" + GatewayMain.class.getName() + "\""), "the entry point's main class");
+        String chartArgs = ofKind(render(null), "Deployment").get(0).toString();
+        assertTrue(chartArgs.contains("/etc/aimix/kafka/client.properties"), "the chart hands over the Kafka settings");
     }
 }

@@ -12,6 +12,7 @@ import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.GatewayMain;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.keys.ApiKey;
@@ -30,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -64,6 +66,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP API on the embedded stack (in-process Kafka and the mix job on a local cluster): mixes created over HTTP,
@@ -510,6 +513,71 @@ class GatewayTest {
         assertEquals(1000, (int) late.closed.get(30, TimeUnit.SECONDS));
         assertEquals(2 * frames, late.samples().length);
         assertEquals("COMPLETED", late.events.get(0).path("mix").path("status").asText());
+    }
+
+    /**
+     * The gateway as a process of its own, from its jar and gateway/target/lib (what docker/Dockerfile.gateway
+     * runs), with the container's JSON logging: ready, and its API answers.
+     */
+    @Test
+    void theGatewayRunsAsAProcessOfItsOwn(@TempDir Path tmp) throws Exception {
+        Path target = Path.of("..", "gateway", "target");
+        Path jar = target.resolve("aimix-gateway-0.1.0-SNAPSHOT.jar");
+        assertTrue(
+                Files.isRegularFile(jar) && Files.isDirectory(target.resolve("lib")), jar + " (mvn package builds it)");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-Dlog4j2.configurationFile="
+                                + Path.of("..", "docker", "gateway-log4j2.properties")
+                                        .toAbsolutePath(),
+                        "-cp",
+                        jar + File.pathSeparator + target.resolve("lib") + File.separator + "*",
+                        GatewayMain.class.getName(),
+                        "--bootstrap",
+                        stack.bootstrapServers(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        String.valueOf(port),
+                        "--store",
+                        tmp.resolve("store").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("gateway.log").toFile())
+                .start();
+        try {
+            URI ready = URI.create("http://127.0.0.1:" + port + "/readyz");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int status = 0;
+            while (status != 200) {
+                assertTrue(p.isAlive(), Files.readString(tmp.resolve("gateway.log")));
+                assertTrue(System.nanoTime() < deadline, Files.readString(tmp.resolve("gateway.log")));
+                Thread.sleep(250);
+                try {
+                    status = HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode();
+                } catch (IOException e) {
+                    status = 0; // not listening yet
+                }
+            }
+            HttpResponse<String> models = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + Gateway.API + "/models"))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, models.statusCode(), models.body());
+            String log = Files.readString(tmp.resolve("gateway.log"));
+            assertTrue(log.contains("ready api=http://127.0.0.1:" + port + "/api/v1"), log);
+            assertTrue(
+                    log.lines().anyMatch(l -> l.startsWith("{") && l.contains("\"log.level\"")), "JSON lines: " + log);
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the gateway stops on SIGTERM");
+        }
     }
 
     /** The OpenAPI document names exactly the routes the gateway serves, with their methods. */

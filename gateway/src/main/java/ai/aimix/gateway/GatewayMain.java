@@ -1,0 +1,70 @@
+package ai.aimix.gateway;
+
+import ai.aimix.clients.kafka.KafkaConnection;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The gateway as a process of its own (its container on a cluster: docker/Dockerfile.gateway, the chart's gateway
+ * Deployment): until SIGTERM, then it stops taking requests, closes its consumers and its producer.
+ */
+@Command(
+        name = "aimix-gateway",
+        mixinStandardHelpOptions = true,
+        description = "The AI Mixer HTTP + WebSocket API, talking to the jobs through Kafka.")
+public final class GatewayMain implements Callable<Integer> {
+    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(
+            names = "--kafka-config",
+            description = "A properties file of Kafka client settings (SASL, TLS), as every AI Mixer client takes.")
+    Path kafkaConfig;
+
+    @Option(
+            names = "--host",
+            defaultValue = "0.0.0.0",
+            description = "The address to listen on. Default ${DEFAULT-VALUE} (a container's).")
+    String host;
+
+    @Option(
+            names = "--port",
+            defaultValue = "" + GatewaySettings.DEFAULT_PORT,
+            description = "The port. Default ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(
+            names = "--store",
+            description = "Where mixed audio is kept while its mix is (a volume); default a temporary directory.")
+    Path store;
+
+    @Override
+    public Integer call() throws Exception {
+        KafkaConnection kafka =
+                new KafkaConnection(bootstrap, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
+        GatewaySettings settings =
+                GatewaySettings.defaults(kafka).withHost(host).withPort(port).withStoreDir(store);
+        Gateway gateway = Gateway.start(settings, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            gateway.close();
+                            stopped.countDown();
+                        },
+                        "aimix-gateway-shutdown"));
+        System.out.println("ready api=" + gateway.url());
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new GatewayMain()).execute(args));
+    }
+}
