@@ -611,7 +611,33 @@ public final class Gateway implements AutoCloseable {
         ctx.result(body.toString());
     }
 
+    /**
+     * Most bytes of a refused request's unread body read and dropped before answering: a client still sending its
+     * body would otherwise see the connection reset before it can read the answer. Larger bodies are not read (the
+     * connection closes after the answer; a client that wants the answer first sends Expect: 100-continue).
+     */
+    static final long DRAIN_LIMIT = 64L << 20;
+
+    private static void drainUnread(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buf = new byte[READ_BYTES];
+            long drained = 0;
+            int n;
+            while (drained < DRAIN_LIMIT && (n = in.read(buf)) > 0) {
+                drained += n;
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("Not draining the body of a refused request: {}", e.toString());
+        }
+    }
+
     private void problem(Context ctx, ApiError error, String detail) {
+        drainUnread(ctx);
         ctx.status(error.status);
         if (error == ApiError.UNAUTHORIZED) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"aimix\"");

@@ -147,7 +147,7 @@ class HelmChartTest {
                 "KafkaTopic", 13,
                 "PodMonitor", 2,
                 "PrometheusRule", 1,
-                "ConfigMap", 3,
+                "ConfigMap", 4,
                 "Deployment", 1,
                 "Service", 1,
                 "HorizontalPodAutoscaler", 1));

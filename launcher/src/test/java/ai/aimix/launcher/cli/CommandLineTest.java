@@ -320,9 +320,10 @@ class CommandLineTest {
                 String.valueOf(kafkaPort),
                 "--ui-port",
                 String.valueOf(uiPort),
-                "--api-port",
-                String.valueOf(CommonOptions.freePort()),
                 "-Dmetrics.reporter.prom.port=" + metricsPorts));
+        if (!List.of(options).contains("--api-port")) {
+            command.addAll(List.of("--api-port", String.valueOf(CommonOptions.freePort())));
+        }
         command.addAll(List.of(options));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("AIMIX_HOME", tmp.resolve("home").toString());

@@ -78,12 +78,13 @@ class DashboardsTest {
                 }
             }
         }
-        assertTrue(queries.size() >= 45, queries.size() + " queries");
+        assertTrue(queries.size() >= 55, queries.size() + " queries");
 
         int kafkaPort = CommonOptions.freePort();
         int uiPort = CommonOptions.freePort();
         int metricsPort = CommonOptions.freePort();
         int tournamentMetricsPort = CommonOptions.freePort();
+        int apiPort = CommonOptions.freePort();
         int prometheusPort = CommonOptions.freePort();
         Path config = tmp.resolve("prometheus.yml");
         Files.writeString(
@@ -96,6 +97,9 @@ class DashboardsTest {
                         "  - job_name: aimix",
                         "    static_configs:",
                         "      - targets: ['127.0.0.1:" + metricsPort + "', '127.0.0.1:" + tournamentMetricsPort + "']",
+                        "  - job_name: gateway",
+                        "    static_configs:",
+                        "      - targets: ['127.0.0.1:" + apiPort + "']",
                         ""));
         // the tournament job verifies votes with these keys; the test signs as the gateway will
         TournamentKeys keys = TournamentKeys.generate("dashboards");
@@ -106,7 +110,9 @@ class DashboardsTest {
                 kafkaPort,
                 uiPort,
                 metricsPort + "," + tournamentMetricsPort,
-                "-D" + TournamentJobOptions.SECRET_KEYS_FILE.key() + "=" + keysFile);
+                "-D" + TournamentJobOptions.SECRET_KEYS_FILE.key() + "=" + keysFile,
+                "--api-port",
+                String.valueOf(apiPort));
         Process prometheus = new ProcessBuilder(
                         prometheusBinary.toString(),
                         "--config.file=" + config,
@@ -162,13 +168,14 @@ class DashboardsTest {
                 }
                 empty = still;
             }
-            String scrapes = scrape(http, metricsPort) + scrape(http, tournamentMetricsPort);
+            String scrapes = scrape(http, metricsPort) + scrape(http, tournamentMetricsPort) + scrape(http, apiPort);
             assertEquals(
                     List.of(),
                     empty,
                     "panels without data (their queries: see the dashboards); the jobs' own metrics now:\n"
                             + scrapes.lines()
-                                    .filter(l -> l.startsWith("flink_taskmanager_job_task_operator_")
+                                    .filter(l -> (l.startsWith("flink_taskmanager_job_task_operator_")
+                                                    || l.startsWith("aimix_gateway_"))
                                             && !l.contains("KafkaSourceReader")
                                             && !l.contains("KafkaProducer"))
                                     .map(l -> l.replaceAll("\\{.*}", ""))
@@ -232,11 +239,11 @@ class DashboardsTest {
         String rules = Files.readString(Path.of("..", "helm", "aimix", "files", "alerts.yml"))
                 .replaceAll("(?m)^\\s*#.*$", "");
         Set<String> named = new TreeSet<>();
-        Matcher m = Pattern.compile("flink_[A-Za-z0-9_]+").matcher(rules);
+        Matcher m = Pattern.compile("(flink|aimix_gateway)_[A-Za-z0-9_]+").matcher(rules);
         while (m.find()) {
             named.add(m.group());
         }
-        assertTrue(named.size() >= 9, "metrics named by the rules: " + named);
+        assertTrue(named.size() >= 11, "metrics named by the rules: " + named);
         for (String metric : named) {
             assertTrue(scrape.contains("\n" + metric + "{"), metric + " is not in the scrapes");
         }
