@@ -11,12 +11,16 @@ import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.jobs.training.TrainingJobOptions;
 import ai.aimix.launcher.embedded.ReadOnlyRest;
 import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.codec.SchemaHistory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +57,35 @@ class DocsInSyncTest {
             String row = "| `" + e.name() + "` | " + e.status + " |";
             assertTrue(doc.contains(row), "docs/API.md has no row " + row);
         }
+    }
+
+    /** STREAMING_CONTRACT.md's fingerprint table has every released contract schema, fingerprint and wire bytes. */
+    @Test
+    void theFingerprintTableIsTheCodes() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "STREAMING_CONTRACT.md"));
+        int rows = 0;
+        for (String name : SchemaHistory.TRACKED) {
+            if (name.contains(".internal.")) {
+                continue; // keyed state, not on a topic
+            }
+            List<Schema> versions = SchemaHistory.versions(name);
+            for (int v = 0; v < versions.size(); v++) {
+                long fp = SchemaNormalization.parsingFingerprint64(versions.get(v));
+                StringBuilder wire = new StringBuilder("C3 01");
+                for (int b = 0; b < 8; b++) {
+                    wire.append(String.format(" %02X", (fp >>> (8 * b)) & 0xFF));
+                }
+                String row = String.format(
+                        "| `%s` | v%d | `%016x` | `%s` | `avro-history/%s/v%d.avsc` |",
+                        name.substring(name.lastIndexOf('.') + 1), v + 1, fp, wire, name, v + 1);
+                assertTrue(doc.contains(row), "docs/STREAMING_CONTRACT.md has no row " + row);
+                rows++;
+            }
+        }
+        assertTrue(rows >= 24, rows + " rows");
+        assertTrue(doc.contains(String.format(
+                "the canonical\n  form `\"int\"` (5 bytes, quotes included) gives `%016x`",
+                SchemaNormalization.fingerprint64("\"int\"".getBytes(StandardCharsets.UTF_8)))));
     }
 
     @Test
