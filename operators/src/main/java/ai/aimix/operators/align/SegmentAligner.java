@@ -227,6 +227,9 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 // the registry may not have caught up with a model published just before this request
                 st.setPhase(AlignPhase.WAITING_FOR_MODEL);
                 st.setModelWaitSinceMillis(now);
+                st.setRequestTopic(in.getTopic());
+                st.setRequestPartition(in.getPartition());
+                st.setRequestOffset(in.getOffset());
                 st.setModelCheckMillis(now);
                 ensureTimer(st, ctx);
                 return st;
@@ -320,7 +323,19 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                         resolved.rejection.message + " (waited " + (now - st.getModelWaitSinceMillis())
                                 + " ms for the registry)")
                 : resolved.rejection;
-        return refuse(st, st.getRequest(), null, why, ctx, out, now);
+        return refuse(st, st.getRequest(), requestSource(st), why, ctx, out, now);
+    }
+
+    /** Where a request that waited for its model was read, for its refusal (null for state of an older job). */
+    private static InboundRecord requestSource(AlignState st) {
+        if (st.getRequestTopic() == null) {
+            return null;
+        }
+        return InboundRecord.newBuilder()
+                .setTopic(st.getRequestTopic())
+                .setPartition(st.getRequestPartition())
+                .setOffset(st.getRequestOffset())
+                .build();
     }
 
     // ------------------------------------------------------------------------------------------------ chunks
@@ -776,6 +791,9 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         st.setModels(List.of());
         st.setStems(List.of());
         st.setSegmentArrivals(new ArrayList<>());
+        st.setRequestTopic(null);
+        st.setRequestPartition(null);
+        st.setRequestOffset(null);
         st.setBufferedBytes(0L);
         st.setOrphanChunks(0);
         st.setLastActivityMillis(now);

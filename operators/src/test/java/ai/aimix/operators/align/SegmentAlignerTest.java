@@ -3,6 +3,7 @@ package ai.aimix.operators.align;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.operators.records.FloatBytes;
@@ -525,6 +526,13 @@ class SegmentAlignerTest {
         harness.setProcessingTime(2 * SETTINGS.modelRecheckMillis + SETTINGS.modelWaitMillis + 1);
         assertEquals(List.of(ErrorCode.UNKNOWN_MODEL_VERSION), errorCodes("never"));
         assertTrue(errors().stream().anyMatch(e -> e.getMessage().contains("waited")), errors().toString());
+        // the refusal after the wait names the request record, as one at once does
+        MixError waited = errors().stream()
+                .filter(e -> "never".equals(e.getMixId()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("mix.requests", waited.getTopic(), waited.toString());
+        assertNotNull(waited.getOffset());
         assertEquals(List.of(ErrorCode.UNKNOWN_MODEL_VERSION), errorCodes("nowhere"));
         assertTrue(out("nowhere").get(0).getRequestRejected());
         harness.setProcessingTime(10 * SETTINGS.retentionMillis);
