@@ -24,6 +24,9 @@ import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.upload.StemUpload;
 import ai.aimix.gateway.wav.WavStream;
+import ai.aimix.gateway.webhooks.Delivery;
+import ai.aimix.gateway.webhooks.UrlGuard;
+import ai.aimix.gateway.webhooks.Webhooks;
 import ai.aimix.schema.ChampionAlias;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.RegistryEntry;
@@ -87,6 +90,7 @@ public final class Gateway implements AutoCloseable {
     private final ContractProducer producer;
     private final ContractListener listener;
     private final KeyRing keys;
+    private final Webhooks webhooks;
     private final CompactedView<RegistryEntry> registry;
     private final CompactedView<Standings> standings;
     private final KeyQuotas quotas;
@@ -99,10 +103,21 @@ public final class Gateway implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.store = new AudioStore(settings.storeDir());
-        this.mixes = new MixBook(clock, settings.retention(), store);
+        this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
         this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
         this.keys = new KeyRing(settings.kafka(), settings.keysTopic());
+        this.webhooks = new Webhooks(
+                settings.kafka(),
+                settings.deliveriesTopic(),
+                UrlGuard.system(settings.webhookAllowList()),
+                settings.webhookRetries(),
+                clock,
+                id -> {
+                    ApiKey k = keys.get(id);
+                    return k == null ? null : k.webhookSecret();
+                },
+                this::deliveryOutcome);
         this.registry = new CompactedView<>(settings.kafka(), settings.registryTopic(), Contract.REGISTRY);
         this.standings = new CompactedView<>(settings.kafka(), settings.standingsTopic(), Contract.STANDINGS);
         this.quotas = new KeyQuotas(clock);
@@ -145,6 +160,7 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(API + "/mixes/{id}/audio", this::audio);
             config.routes.get(API + "/mixes/{id}/waveform", this::waveform);
             config.routes.get(API + "/models", this::models);
+            config.routes.get(API + "/webhooks/deliveries", this::deliveries);
             config.routes.get(API + "/leagues/{league}/standings", this::leagueStandings);
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
                 authenticate(ctx);
@@ -183,6 +199,7 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewaySettings settings, Clock clock) {
         Gateway g = new Gateway(settings, clock);
         g.keys.start();
+        g.webhooks.start();
         g.registry.start();
         g.standings.start();
         g.listener.start();
@@ -251,6 +268,12 @@ public final class Gateway implements AutoCloseable {
         }
         ApiKey key = key(ctx);
         MixSpec spec = MixSpec.parse(body, key.limits().maxStems(), key.limits().maxSeconds());
+        if (spec.callbackUrl != null) {
+            String why = webhooks.problem(spec.callbackUrl);
+            if (why != null) {
+                throw new ApiException(ApiError.INVALID_MIX_REQUEST, "/callbackUrl: " + why);
+            }
+        }
         quotas.admit(key, mixes::running);
         MixState m = mixes.create(spec, key.id());
         metrics.mixesCreated.inc();
@@ -338,6 +361,31 @@ public final class Gateway implements AutoCloseable {
             m.uploadFailed(stem, error.name(), detail, clock.millis());
         }
         return new ApiException(error, detail);
+    }
+
+    /** A mix has ended: its webhook, if it asked for one. */
+    private void mixEnded(MixState m) {
+        if (m.spec.callbackUrl != null) {
+            String self = API + "/mixes/" + m.id;
+            ObjectNode notice = m.endNotice(self);
+            webhooks.enqueue(m.owner, m.id, notice.path("event").asText(), m.spec.callbackUrl, notice.toString());
+        }
+    }
+
+    private void deliveryOutcome(int outcome) {
+        metrics.webhookDeliveries
+                .labels(outcome > 0 ? "delivered" : outcome == 0 ? "retrying" : "failed")
+                .inc();
+    }
+
+    /** The key's webhook deliveries, newest first, with their attempts. */
+    private void deliveries(Context ctx) {
+        ObjectNode body = json.createObjectNode();
+        ArrayNode list = body.putArray("deliveries");
+        for (Delivery d : webhooks.of(key(ctx).id())) {
+            list.add(d.toJson(false));
+        }
+        ok(ctx, body);
     }
 
     /** The model registry as it stands: every descriptor, and each league's champion. */
@@ -652,6 +700,7 @@ public final class Gateway implements AutoCloseable {
         housekeeping.shutdownNow();
         listener.close();
         keys.close();
+        webhooks.close();
         registry.close();
         standings.close();
         producer.close();

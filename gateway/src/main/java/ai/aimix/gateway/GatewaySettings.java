@@ -3,9 +3,12 @@ package ai.aimix.gateway;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.gateway.webhooks.RetrySchedule;
 import ai.aimix.schema.codec.Contract;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What a gateway needs: where to listen, the Kafka it talks to the jobs through, where its keys and mixed audio live.
@@ -21,6 +24,9 @@ import java.time.Duration;
  * @param chunkFrames frames per chunk sent to audio.chunks
  * @param retention   how long a mix stays visible after it ended
  * @param storeDir    where mixed audio is kept while its mix is; null for a private temporary directory
+ * @param deliveriesTopic the compacted topic of the webhook deliveries' state
+ * @param webhookAllowList IP addresses callbacks may reach although private or loopback (SSRF guard)
+ * @param webhookRetries when failed deliveries are tried again
  */
 public record GatewaySettings(
         String host,
@@ -32,13 +38,18 @@ public record GatewaySettings(
         String standingsTopic,
         int chunkFrames,
         Duration retention,
-        Path storeDir) {
+        Path storeDir,
+        String deliveriesTopic,
+        List<String> webhookAllowList,
+        RetrySchedule webhookRetries) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8090;
     /** The API keys' topic: one partition, compacted. */
     public static final String DEFAULT_KEYS_TOPIC = "gateway.keys";
 
     public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+    /** The webhook deliveries' topic: one partition, compacted. */
+    public static final String DEFAULT_DELIVERIES_TOPIC = "webhooks.deliveries";
 
     /** The defaults, against {@code kafka} and the contract's default topics. */
     public static GatewaySettings defaults(KafkaConnection kafka) {
@@ -52,26 +63,77 @@ public record GatewaySettings(
                 Contract.TOURNAMENT_STANDINGS,
                 StemProducer.DEFAULT_CHUNK_FRAMES,
                 DEFAULT_RETENTION,
-                null);
+                null,
+                DEFAULT_DELIVERIES_TOPIC,
+                List.of(),
+                RetrySchedule.DEFAULT);
     }
 
     public GatewaySettings withPort(int p) {
-        return new GatewaySettings(
-                host, p, kafka, topics, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, storeDir);
+        return with(b -> b.port = p);
     }
 
     public GatewaySettings withTopics(Topics t) {
-        return new GatewaySettings(
-                host, port, kafka, t, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, storeDir);
+        return with(b -> b.topics = t);
     }
 
     public GatewaySettings withStoreDir(Path dir) {
-        return new GatewaySettings(
-                host, port, kafka, topics, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, dir);
+        return with(b -> b.storeDir = dir);
     }
 
     public GatewaySettings withHost(String h) {
-        return new GatewaySettings(
-                h, port, kafka, topics, keysTopic, registryTopic, standingsTopic, chunkFrames, retention, storeDir);
+        return with(b -> b.host = h);
+    }
+
+    /** Callbacks may reach these addresses (e.g. 127.0.0.1 in tests), and failed ones are retried on {@code r}. */
+    public GatewaySettings withWebhooks(List<String> allow, RetrySchedule r) {
+        return with(b -> {
+            b.webhookAllowList = allow;
+            b.webhookRetries = r;
+        });
+    }
+
+    private GatewaySettings with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** A copy of the settings being changed (records have no withers). */
+    private static final class Copy {
+        String host;
+        int port;
+        Topics topics;
+        Path storeDir;
+        List<String> webhookAllowList;
+        RetrySchedule webhookRetries;
+        private final GatewaySettings from;
+
+        Copy(GatewaySettings s) {
+            from = s;
+            host = s.host;
+            port = s.port;
+            topics = s.topics;
+            storeDir = s.storeDir;
+            webhookAllowList = s.webhookAllowList;
+            webhookRetries = s.webhookRetries;
+        }
+
+        GatewaySettings build() {
+            return new GatewaySettings(
+                    host,
+                    port,
+                    from.kafka,
+                    topics,
+                    from.keysTopic,
+                    from.registryTopic,
+                    from.standingsTopic,
+                    from.chunkFrames,
+                    from.retention,
+                    storeDir,
+                    from.deliveriesTopic,
+                    webhookAllowList,
+                    webhookRetries);
+        }
     }
 }

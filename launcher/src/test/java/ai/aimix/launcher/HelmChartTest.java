@@ -144,7 +144,7 @@ class HelmChartTest {
         }
         Map<String, Integer> expected = new HashMap<>(Map.of(
                 "FlinkDeployment", 2,
-                "KafkaTopic", 13,
+                "KafkaTopic", 14,
                 "PodMonitor", 2,
                 "PrometheusRule", 1,
                 "ConfigMap", 4,
@@ -309,7 +309,8 @@ class HelmChartTest {
             }
         }
         code.add(GatewaySettings.DEFAULT_KEYS_TOPIC);
-        assertTrue(code.size() >= 13, "the contract's topics and the gateway's: " + code);
+        code.add(GatewaySettings.DEFAULT_DELIVERIES_TOPIC);
+        assertTrue(code.size() >= 14, "the contract's topics and the gateway's: " + code);
         Map<String, JsonNode> topics = new HashMap<>();
         for (JsonNode t : ofKind(render(null), "KafkaTopic")) {
             assertEquals("kafka.strimzi.io/v1beta2", t.path("apiVersion").asText());

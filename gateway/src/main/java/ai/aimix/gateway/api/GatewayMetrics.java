@@ -40,12 +40,21 @@ public final class GatewayMetrics {
             .register(registry);
     public final Counter mixesCreated =
             Counter.build("aimix_gateway_mixes_created_total", "Mixes created.").register(registry);
+    public final Counter webhookDeliveries = Counter.build(
+                    "aimix_gateway_webhook_attempts_total",
+                    "Webhook delivery attempts by outcome: delivered, retrying (failed, tried again later), failed"
+                            + " (given up).")
+            .labelNames("outcome")
+            .register(registry);
 
     /**
      * @param openEventStreams the open events WebSockets, read at each scrape
      * @param mixesKept        the mixes this gateway keeps, read at each scrape
      */
     public GatewayMetrics(DoubleSupplier openEventStreams, DoubleSupplier mixesKept) {
+        for (String outcome : new String[] {"delivered", "retrying", "failed"}) {
+            webhookDeliveries.labels(outcome); // every outcome reported from the start, at 0
+        }
         supplied("aimix_gateway_open_websockets", "Open event-stream WebSockets.", openEventStreams);
         supplied(
                 "aimix_gateway_mixes", "Mixes this gateway keeps (running, or ended within the retention).", mixesKept);

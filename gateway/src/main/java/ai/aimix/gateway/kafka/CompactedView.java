@@ -25,7 +25,6 @@ public final class CompactedView<T extends SpecificRecordBase> extends TopicFoll
     private final String topic;
     private final ContractCodec<T> codec;
     private final Map<String, T> latest = new ConcurrentHashMap<>();
-    private Map<TopicPartition, Long> end;
     private volatile boolean caughtUp;
 
     public CompactedView(KafkaConnection kafka, String topic, ContractCodec<T> codec) {
@@ -50,8 +49,7 @@ public final class CompactedView<T extends SpecificRecordBase> extends TopicFoll
 
     @Override
     protected void assigned(List<TopicPartition> parts) {
-        consumer.seekToBeginning(parts);
-        end = consumer.endOffsets(parts);
+        fromBeginning(parts);
     }
 
     @Override
@@ -71,7 +69,7 @@ public final class CompactedView<T extends SpecificRecordBase> extends TopicFoll
                 LOG.warn("Skipping a record on {} (key {}) that does not decode: {}", topic, key, e.getMessage());
             }
         }
-        if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+        if (!caughtUp && readToStartEnd()) {
             caughtUp = true;
         }
     }

@@ -4,6 +4,7 @@ import ai.aimix.clients.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -49,6 +50,20 @@ public abstract class TopicFollower implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Where the topics ended when they were read from their beginning ({@link #fromBeginning}). */
+    private Map<TopicPartition, Long> end;
+
+    /** Positions the consumer at the beginning, noting where the topics end now (for {@link #readToStartEnd}). */
+    protected final void fromBeginning(List<TopicPartition> partitions) {
+        consumer.seekToBeginning(partitions);
+        end = consumer.endOffsets(partitions);
+    }
+
+    /** The consumer has read everything the topics held when {@link #fromBeginning} was called. */
+    protected final boolean readToStartEnd() {
+        return end != null && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     /** Every partition of the topics is assigned: position the consumer (seek to the end, the beginning, ...). */

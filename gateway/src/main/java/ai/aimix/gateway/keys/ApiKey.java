@@ -18,7 +18,13 @@ import java.util.regex.Pattern;
  * fast hash is enough) proves it, compared in constant time.
  */
 public record ApiKey(
-        String id, String name, String secretHash, long createdAtMillis, boolean revoked, KeyLimits limits) {
+        String id,
+        String name,
+        String secretHash,
+        long createdAtMillis,
+        boolean revoked,
+        KeyLimits limits,
+        String webhookSecret) {
     static final String PREFIX = "amx_";
     private static final Pattern TOKEN = Pattern.compile("amx_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,7 +39,11 @@ public record ApiKey(
         RANDOM.nextBytes(secret);
         String idHex = HexFormat.of().formatHex(id);
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        ApiKey key = new ApiKey(idHex, name, hash(secretText), nowMillis, false, limits);
+        byte[] webhook = new byte[32];
+        RANDOM.nextBytes(webhook);
+        String webhookSecret =
+                "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(webhook);
+        ApiKey key = new ApiKey(idHex, name, hash(secretText), nowMillis, false, limits, webhookSecret);
         return new Issued(key, PREFIX + idHex + "_" + secretText);
     }
 
@@ -59,7 +69,7 @@ public record ApiKey(
     }
 
     public ApiKey revoke() {
-        return new ApiKey(id, name, secretHash, createdAtMillis, true, limits);
+        return new ApiKey(id, name, secretHash, createdAtMillis, true, limits, webhookSecret);
     }
 
     /** The record on the keys topic (and what {@code aimix keys list} shows, less the hash). */
@@ -71,6 +81,10 @@ public record ApiKey(
         o.put("createdAtMillis", createdAtMillis);
         o.put("revoked", revoked);
         o.set("limits", limits.toJson());
+        if (webhookSecret != null) {
+            // what the gateway signs the key's webhook deliveries with: shared with the receiver, so kept as is
+            o.put("webhookSecret", webhookSecret);
+        }
         return o;
     }
 
@@ -86,6 +100,7 @@ public record ApiKey(
                 hash,
                 o.path("createdAtMillis").asLong(0),
                 o.path("revoked").asBoolean(false),
-                KeyLimits.fromJson(o.path("limits")));
+                KeyLimits.fromJson(o.path("limits")),
+                o.hasNonNull("webhookSecret") ? o.path("webhookSecret").asText() : null);
     }
 }

@@ -33,9 +33,6 @@ public final class KeyRing extends TopicFollower {
     /** The topic has been read up to where it ended when the ring started. */
     private volatile boolean caughtUp;
 
-    /** Where the topic ended when the ring started. */
-    private Map<TopicPartition, Long> end;
-
     public KeyRing(KafkaConnection kafka, String topic) {
         super(kafka, List.of(topic), "aimix-gateway-keys", false);
         this.topic = topic;
@@ -79,8 +76,7 @@ public final class KeyRing extends TopicFollower {
 
     @Override
     protected void assigned(List<TopicPartition> parts) {
-        consumer.seekToBeginning(parts);
-        end = consumer.endOffsets(parts);
+        fromBeginning(parts);
     }
 
     @Override
@@ -88,7 +84,7 @@ public final class KeyRing extends TopicFollower {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             apply(r);
         }
-        if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+        if (!caughtUp && readToStartEnd()) {
             caughtUp = true;
         }
     }

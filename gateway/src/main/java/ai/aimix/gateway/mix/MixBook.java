@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The mixes created through this gateway process, by id: created with a server-chosen id and upload token, kept while
@@ -23,11 +24,14 @@ public final class MixBook {
     private final Clock clock;
     private final Duration retention;
     private final AudioStore audio;
+    private final Consumer<MixState> onEnd;
 
-    public MixBook(Clock clock, Duration retention, AudioStore audio) {
+    /** @param onEnd told once of each mix that ends (completed with its audio in, or failed) */
+    public MixBook(Clock clock, Duration retention, AudioStore audio, Consumer<MixState> onEnd) {
         this.clock = clock;
         this.retention = retention;
         this.audio = audio;
+        this.onEnd = onEnd;
     }
 
     /** A new mix of {@code owner} (an API key's id). */
@@ -35,7 +39,7 @@ public final class MixBook {
         byte[] b = new byte[ID_BYTES];
         random.nextBytes(b);
         String id = "mix_" + HexFormat.of().formatHex(b);
-        MixState m = new MixState(id, owner, spec, UploadTokens.random(), clock.millis(), audio.create(id));
+        MixState m = new MixState(id, owner, spec, UploadTokens.random(), clock.millis(), audio.create(id), onEnd);
         mixes.put(id, m);
         return m;
     }

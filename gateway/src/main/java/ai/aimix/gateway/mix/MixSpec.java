@@ -24,8 +24,19 @@ import java.util.Set;
  * {@link ApiError#INVALID_MIX_REQUEST} whose detail names the field (as a JSON pointer) and what is wrong with it.
  */
 public final class MixSpec {
-    private static final Set<String> FIELDS =
-            Set.of("sampleRate", "stems", "model", "overrides", "targetLufs", "ceilingDbfs", "seconds", "client");
+    private static final Set<String> FIELDS = Set.of(
+            "sampleRate",
+            "stems",
+            "model",
+            "overrides",
+            "targetLufs",
+            "ceilingDbfs",
+            "seconds",
+            "client",
+            "callbackUrl");
+    /** Longest callback URL accepted. */
+    static final int MAX_URL_LENGTH = 2048;
+
     private static final Set<String> STEM_FIELDS = Set.of("name", "role", "channels");
     private static final Set<String> MODEL_FIELDS = Set.of("mode", "version", "opponent", "league");
     private static final Set<String> OVERRIDE_FIELDS = Set.of("stem", "parameter", "value");
@@ -48,6 +59,8 @@ public final class MixSpec {
     public final Double seconds;
 
     public final String client;
+    /** Where to POST when the mix completes or fails, or null. */
+    public final String callbackUrl;
 
     private MixSpec(
             int sampleRate,
@@ -57,7 +70,8 @@ public final class MixSpec {
             Float targetLufs,
             Float ceilingDbfs,
             Double seconds,
-            String client) {
+            String client,
+            String callbackUrl) {
         this.sampleRate = sampleRate;
         this.stems = stems;
         this.model = model;
@@ -66,6 +80,7 @@ public final class MixSpec {
         this.ceilingDbfs = ceilingDbfs;
         this.seconds = seconds;
         this.client = client;
+        this.callbackUrl = callbackUrl;
     }
 
     /**
@@ -116,8 +131,20 @@ public final class MixSpec {
         if (client != null && client.length() > ContractLimits.MAX_ID_LENGTH) {
             throw invalid("/client", "has " + client.length() + " characters; at most " + ContractLimits.MAX_ID_LENGTH);
         }
+        String callback = body.has("callbackUrl") ? text(body, "callbackUrl", "/callbackUrl", false) : null;
+        if (callback != null && callback.length() > MAX_URL_LENGTH) {
+            throw invalid("/callbackUrl", "has " + callback.length() + " characters; at most " + MAX_URL_LENGTH);
+        }
         return new MixSpec(
-                rate, stems, model, overrides, target, ceiling, seconds == null ? null : seconds.doubleValue(), client);
+                rate,
+                stems,
+                model,
+                overrides,
+                target,
+                ceiling,
+                seconds == null ? null : seconds.doubleValue(),
+                client,
+                callback);
     }
 
     /** The contract's request for this mix. */

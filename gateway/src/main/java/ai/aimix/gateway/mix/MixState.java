@@ -24,6 +24,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One mix created through this gateway: its spec, the upload state of each stem, and what the job has said about it
@@ -74,8 +75,20 @@ public final class MixState {
     private final List<Subscriber> subscribers = new ArrayList<>();
     /** The result has come but not yet all of its audio: the subscribers get it once the audio is in. */
     private boolean resultPending;
+    /** Told once, when the mix has ended (the webhooks). */
+    private final Consumer<MixState> onEnd;
 
-    MixState(String id, String owner, MixSpec spec, String uploadToken, long createdAtMillis, MixAudio audio) {
+    private boolean endTold;
+
+    MixState(
+            String id,
+            String owner,
+            MixSpec spec,
+            String uploadToken,
+            long createdAtMillis,
+            MixAudio audio,
+            Consumer<MixState> onEnd) {
+        this.onEnd = onEnd;
         this.id = id;
         this.owner = owner;
         this.audio = audio;
@@ -177,6 +190,44 @@ public final class MixState {
         resultPending = false;
         publish(event("result").set("result", resultJson()));
         endSubscribers();
+        tellEnd();
+    }
+
+    private void tellEnd() {
+        if (!endTold) {
+            endTold = true;
+            onEnd.accept(this);
+        }
+    }
+
+    /** What a webhook says of the ended mix: id, event, status, links, loudness per variant or the error. */
+    public synchronized ObjectNode endNotice(String self) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        Status s = status();
+        o.put("id", id);
+        o.put("event", s == Status.COMPLETED ? "mix.completed" : "mix.failed");
+        o.put("status", s.name());
+        o.put("endedAtMillis", endedAtMillis);
+        ObjectNode links = o.putObject("links");
+        links.put("self", self);
+        if (s == Status.COMPLETED) {
+            links.put("audio", self + "/audio");
+            ArrayNode variants = o.putArray("variants");
+            for (VariantResult v : result.getVariants()) {
+                ObjectNode vo = variants.addObject();
+                vo.put("variant", v.getVariant().name());
+                vo.put("modelVersion", v.getModelVersion());
+                if (v.getIntegratedLufs() != null) {
+                    vo.put("integratedLufs", v.getIntegratedLufs());
+                }
+                if (v.getTruePeakDbtp() != null) {
+                    vo.put("truePeakDbtp", v.getTruePeakDbtp());
+                }
+            }
+        } else if (errorCode != null) {
+            o.putObject("error").put("code", errorCode).put("message", errorMessage);
+        }
+        return o;
     }
 
     public synchronized void result(MixResult r, long nowMillis) {
@@ -204,6 +255,9 @@ public final class MixState {
             errorCode = code;
             errorMessage = message;
             publish(event("error").put("code", code).put("message", message));
+        }
+        if (!resultPending) {
+            tellEnd();
         }
         if (endedAtMillis == 0) {
             endedAtMillis = nowMillis;

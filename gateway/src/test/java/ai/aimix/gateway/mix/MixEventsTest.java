@@ -145,7 +145,7 @@ class MixEventsTest {
     @Test
     void lateSubscribersGetTheStateSoFarThenTheSameEventsAsEveryone(@TempDir Path tmp) throws Exception {
         try (AudioStore store = new AudioStore(tmp)) {
-            MixBook book = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store);
+            MixBook book = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store, ended -> {});
             MixState m = book.create(
                     MixSpec.parse(
                             JSON.readTree("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
@@ -207,7 +207,7 @@ class MixEventsTest {
     @Test
     void aResultThatOvertakesItsAudioWaitsForIt(@TempDir Path tmp) throws Exception {
         try (AudioStore store = new AudioStore(tmp)) {
-            MixState m = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store)
+            MixState m = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store, ended -> {})
                     .create(
                             MixSpec.parse(
                                     JSON.readTree(

@@ -100,8 +100,10 @@ public final class KeysCommand implements Runnable {
                 ApiKey.Issued issued = ApiKey.issue(name, limits, System.currentTimeMillis());
                 KeyRing.publish(where.kafka(), where.topic, issued.key());
                 System.out.println(issued.token());
+                System.out.println(issued.key().webhookSecret());
                 System.err.println("key " + issued.key().id() + " (" + name + ") created; the token above is shown "
-                        + "only now: send it as Authorization: Bearer <token>");
+                        + "only now: send it as Authorization: Bearer <token>. The second line is the secret its "
+                        + "webhooks are signed with (docs/API.md, Webhooks).");
                 return 0;
             } catch (Exception e) {
                 return fail("create", e);
@@ -123,6 +125,7 @@ public final class KeysCommand implements Runnable {
                 for (ApiKey k : keys) {
                     var o = k.toJson();
                     o.remove("secretSha256");
+                    o.remove("webhookSecret");
                     System.out.println(o);
                 }
                 return 0;

@@ -131,7 +131,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .write(topics);
         System.out.println(
                 "ready bootstrap=" + stack.bootstrapServers() + " topics=" + String.join(",", topics.values())
-                        + " ui=" + stack.uiUrl() + " api=" + gateway.url() + " key=" + key.token() + " models="
+                        + " ui=" + stack.uiUrl() + " api=" + gateway.url() + " key=" + key.token() + " webhook-secret="
+                        + key.key().webhookSecret() + " models="
                         + stack.config().get(ModelStoreOptions.MODEL_STORE)
                         + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
         System.out.flush();

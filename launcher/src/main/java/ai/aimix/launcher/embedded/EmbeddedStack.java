@@ -106,7 +106,7 @@ public final class EmbeddedStack implements AutoCloseable {
             conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             kafka.createTopics(TopicLayout.of(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)), TopicLayout.configs());
             kafka.createTopics(TopicLayout.registry(conf), TopicLayout.registryConfigs());
-            kafka.createTopics(TopicLayout.gatewayKeys(), TopicLayout.registryConfigs());
+            kafka.createTopics(TopicLayout.gatewayTopics(), TopicLayout.registryConfigs());
             admin(conf).bootstrap();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             job = MixJob.onKafka(conf).executeAsync(env);

@@ -47,9 +47,9 @@ public final class TopicLayout {
         return t;
     }
 
-    /** The gateway's API keys: one partition, compacted, like the registry. */
-    public static Map<String, Integer> gatewayKeys() {
-        return Map.of(GatewaySettings.DEFAULT_KEYS_TOPIC, 1);
+    /** The gateway's API keys and webhook deliveries: one partition each, compacted, like the registry. */
+    public static Map<String, Integer> gatewayTopics() {
+        return Map.of(GatewaySettings.DEFAULT_KEYS_TOPIC, 1, GatewaySettings.DEFAULT_DELIVERIES_TOPIC, 1);
     }
 
     public static Map<String, String> registryConfigs() {

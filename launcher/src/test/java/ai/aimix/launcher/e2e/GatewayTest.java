@@ -18,6 +18,8 @@ import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.gateway.webhooks.RetrySchedule;
+import ai.aimix.gateway.webhooks.Signatures;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.model.store.ModelStore;
@@ -30,9 +32,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +45,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,6 +62,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -103,7 +110,12 @@ class GatewayTest {
         gateway = Gateway.start(
                 GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
                         .withPort(0)
-                        .withTopics(stack.topics()),
+                        .withTopics(stack.topics())
+                        // callbacks to this machine's receiver, retried fast
+                        .withWebhooks(
+                                List.of("127.0.0.1"),
+                                new RetrySchedule(
+                                        Duration.ofMillis(200), Duration.ofSeconds(1), 0.2, Duration.ofSeconds(30))),
                 Clock.systemUTC());
         KeyLimits d = KeyLimits.defaults();
         TOKEN = key(new KeyLimits(d.mixesPerHour(), d.concurrentMixes(), MAX_UPLOAD, d.maxStems(), d.maxSeconds()));
@@ -138,8 +150,14 @@ class GatewayTest {
         ApiKey.Issued k = ApiKey.issue("test", limits, System.currentTimeMillis());
         KeyRing.publish(KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, k.key());
         assertTrue(gateway.awaitKey(k.key().id(), Duration.ofSeconds(30)));
+        if (MAIN == null) {
+            MAIN = k;
+        }
         return k.token();
     }
+
+    /** The key the tests use, with its webhook secret. */
+    static ApiKey.Issued MAIN;
 
     static HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN);
@@ -577,6 +595,164 @@ class GatewayTest {
         } finally {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the gateway stops on SIGTERM");
+        }
+    }
+
+    /**
+     * A mix with a callback URL: the gateway POSTs when it completes, signed with the key's webhook secret, and
+     * tries again after the receiver failed twice, with the same idempotency key; the deliveries list says so. A
+     * callback to a private address is refused when the mix is created.
+     */
+    @Test
+    void aWebhookIsDeliveredSignedAfterTheReceiverFailedTwice() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        List<String> signatures = new CopyOnWriteArrayList<>();
+        List<String> keys = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> delivered = new CompletableFuture<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            signatures.add(exchange.getRequestHeaders().getFirst(Signatures.HEADER));
+            keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            int status = bodies.size() <= 2 ? 503 : 204;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+            if (status == 204) {
+                delivered.complete(null);
+            }
+        });
+        receiver.start();
+        try {
+            List<StemInput> stems = new SongGenerator(41, RATE).generate(3, 5);
+            ObjectNode body = (ObjectNode) JSON.readTree(createBody(stems, RATE));
+            body.put("callbackUrl", "http://10.0.0.1/hook");
+            HttpResponse<String> refused = post("/mixes", body.toString());
+            assertProblem(ApiError.INVALID_MIX_REQUEST, refused);
+            assertTrue(json(refused).path("detail").asText().contains("/callbackUrl: "), refused.body());
+
+            body.put("callbackUrl", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+            JsonNode m = json(post("/mixes", body.toString()));
+            String id = m.path("id").asText();
+            for (int i = 0; i < stems.size(); i++) {
+                assertEquals(
+                        200,
+                        put(
+                                        m.path("stems").get(i).path("uploadUrl").asText(),
+                                        wav(stems.get(i).audio, Wav.Encoding.PCM_16))
+                                .get()
+                                .statusCode());
+            }
+            delivered.get(120, TimeUnit.SECONDS);
+            assertEquals(3, bodies.size(), bodies.toString());
+            assertEquals(1, Set.copyOf(keys).size(), "one idempotency key for every attempt: " + keys);
+            assertEquals(Set.of(bodies.get(0)), Set.copyOf(bodies), "the same body every time");
+            JsonNode notice = JSON.readTree(bodies.get(2));
+            assertEquals(id, notice.path("id").asText());
+            assertEquals("mix.completed", notice.path("event").asText());
+            assertEquals(
+                    Gateway.API + "/mixes/" + id + "/audio",
+                    notice.path("links").path("audio").asText());
+            assertTrue(notice.path("variants").get(0).path("integratedLufs").isNumber(), notice.toString());
+            // the receiver's check: HMAC-SHA256 of "t.body" with the key's webhook secret, and a recent t
+            Matcher sig = Pattern.compile("t=(\\d+),v1=([0-9a-f]{64})").matcher(signatures.get(2));
+            assertTrue(sig.matches(), signatures.get(2));
+            long t = Long.parseLong(sig.group(1));
+            assertTrue(Math.abs(System.currentTimeMillis() / 1000 - t) < 300, "a fresh timestamp");
+            assertEquals(Signatures.hmac(MAIN.key().webhookSecret(), t, bodies.get(2)), sig.group(2));
+
+            JsonNode list = json(get("/webhooks/deliveries"));
+            JsonNode d = null;
+            for (JsonNode x : list.path("deliveries")) {
+                if (x.path("mix").asText().equals(id)) {
+                    d = x;
+                }
+            }
+            assertTrue(d != null, list.toString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!d.path("status").asText().equals("DELIVERED") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                for (JsonNode x : json(get("/webhooks/deliveries")).path("deliveries")) {
+                    if (x.path("mix").asText().equals(id)) {
+                        d = x;
+                    }
+                }
+            }
+            assertEquals("DELIVERED", d.path("status").asText(), d.toString());
+            assertEquals(3, d.path("attempts").asInt());
+            assertEquals(204, d.path("lastStatusCode").asInt());
+            assertEquals(keys.get(0), d.path("id").asText());
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /**
+     * A pending delivery survives its gateway: gateway A creates the mix and fails to deliver (the receiver answers
+     * 503), A stops, gateway B starts on the same Kafka, reads the deliveries topic back and delivers, with the same
+     * idempotency key.
+     */
+    @Test
+    void aPendingDeliverySurvivesAGatewayRestart() throws Exception {
+        List<String> keys = new CopyOnWriteArrayList<>();
+        AtomicBoolean up = new AtomicBoolean(false);
+        CompletableFuture<Void> failedOnce = new CompletableFuture<>();
+        CompletableFuture<Void> delivered = new CompletableFuture<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            exchange.sendResponseHeaders(up.get() ? 200 : 503, -1);
+            exchange.close();
+            (up.get() ? delivered : failedOnce).complete(null);
+        });
+        receiver.start();
+        GatewaySettings settings = GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
+                .withPort(0)
+                .withTopics(stack.topics())
+                // slow retries: the restart happens between two attempts
+                .withWebhooks(
+                        List.of("127.0.0.1"),
+                        new RetrySchedule(Duration.ofSeconds(3), Duration.ofSeconds(3), 0.0, Duration.ofMinutes(5)));
+        try {
+            String deliveryId;
+            try (Gateway a = Gateway.start(settings, Clock.systemUTC())) {
+                assertTrue(a.awaitKey(MAIN.key().id(), Duration.ofSeconds(30)));
+                List<StemInput> stems = new SongGenerator(51, RATE).generate(3, 5);
+                ObjectNode body = (ObjectNode) JSON.readTree(createBody(stems, RATE));
+                body.put(
+                        "callbackUrl",
+                        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+                URI base = URI.create("http://127.0.0.1:" + a.port());
+                JsonNode m = JSON.readTree(HTTP.send(
+                                HttpRequest.newBuilder(base.resolve(Gateway.API + "/mixes"))
+                                        .header("Authorization", "Bearer " + TOKEN)
+                                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+                for (int i = 0; i < stems.size(); i++) {
+                    HttpResponse<String> r = HTTP.send(
+                            HttpRequest.newBuilder(base.resolve(m.path("stems")
+                                            .get(i)
+                                            .path("uploadUrl")
+                                            .asText()))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(
+                                            wav(stems.get(i).audio, Wav.Encoding.PCM_16)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode(), r.body());
+                }
+                failedOnce.get(120, TimeUnit.SECONDS);
+                deliveryId = keys.get(0);
+            }
+            up.set(true);
+            try (Gateway b = Gateway.start(settings, Clock.systemUTC())) {
+                delivered.get(60, TimeUnit.SECONDS);
+                assertEquals(deliveryId, keys.get(keys.size() - 1), "the same delivery, resumed: " + keys);
+            }
+        } finally {
+            receiver.stop(0);
         }
     }
 
