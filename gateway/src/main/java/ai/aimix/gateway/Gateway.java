@@ -533,7 +533,7 @@ public final class Gateway implements AutoCloseable {
             throw new ApiException(ApiError.INVALID_PARAMETER, "points: '" + raw + "'; 1.." + Waveform.MAX_POINTS);
         }
         VariantAudio a = completeAudio(m, ctx);
-        float[] peaks = Waveform.of(a, points);
+        float[] peaks = a.waveform(points);
         ObjectNode body = json.createObjectNode();
         body.put("mix", m.id);
         body.put("variant", variant(ctx).name());
@@ -583,11 +583,6 @@ public final class Gateway implements AutoCloseable {
         if (s != null) {
             s.mix.unsubscribe(s.subscriber);
         }
-    }
-
-    /** Open event streams (the openWebSockets metric). */
-    public int openEventStreams() {
-        return subscribers.size();
     }
 
     private record Subscription(MixState mix, WsSubscriber subscriber) {}

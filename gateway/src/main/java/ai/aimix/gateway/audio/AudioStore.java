@@ -30,10 +30,6 @@ public final class AudioStore implements AutoCloseable {
         return new MixAudio(root.resolve(mixId));
     }
 
-    public Path root() {
-        return root;
-    }
-
     @Override
     public void close() {
         if (!owned) {

@@ -11,6 +11,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The mixed audio of one variant of a mix, as it arrives from mix.output: interleaved stereo float32 in a file,
@@ -82,6 +84,29 @@ public final class VariantAudio implements AutoCloseable {
     /** Why the audio cannot be trusted, or null. */
     public synchronized String problem() {
         return problem;
+    }
+
+    /** Waveforms of the complete audio, by number of points: each computed once (the few most recent kept). */
+    private final Map<Integer, float[]> waveforms = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, float[]> eldest) {
+            return size() > MAX_WAVEFORMS;
+        }
+    };
+
+    /** Waveforms kept per variant. */
+    static final int MAX_WAVEFORMS = 8;
+
+    /** The waveform of {@code points} points ({@link Waveform#of}), computed once the audio is complete. */
+    public synchronized float[] waveform(int points) throws IOException {
+        float[] w = waveforms.get(points);
+        if (w == null) {
+            w = Waveform.of(this, points);
+            if (complete) {
+                waveforms.put(points, w);
+            }
+        }
+        return w;
     }
 
     /** Reads {@code n} interleaved samples from sample {@code from} into {@code out}; returns how many were read. */

@@ -162,9 +162,11 @@ public final class MixState {
     /** A chunk of mixed audio from mix.output: stored, and sent to the subscribers as 16-bit PCM with its peaks. */
     public synchronized void output(MixOutputChunk c) {
         audio.append(c);
-        float[] samples = Pcm.decode(c.getData(), c.getEncoding());
-        for (Subscriber s : subscribers) {
-            sendAudio(s, c.getVariant(), c.getStartFrame(), samples, samples.length);
+        if (!subscribers.isEmpty()) {
+            float[] samples = Pcm.decode(c.getData(), c.getEncoding());
+            for (Subscriber s : subscribers) {
+                sendAudio(s, c.getVariant(), c.getStartFrame(), samples, samples.length);
+            }
         }
         if (resultPending && audioComplete()) {
             publishResult();

@@ -51,7 +51,6 @@ public final class StemUpload implements WavStream.Sink {
     private int buffered;
     private long sequence;
     private long frames;
-    private long bytesSent;
 
     /**
      * @param maxFrames the longest stem accepted, in frames
@@ -140,11 +139,6 @@ public final class StemUpload implements WavStream.Sink {
         return frames;
     }
 
-    /** Audio bytes sent to Kafka. */
-    public long bytesSent() {
-        return bytesSent;
-    }
-
     private void send(boolean last) {
         int ch = spec.getChannels();
         ByteBuffer data = Pcm.encode(
@@ -166,7 +160,6 @@ public final class StemUpload implements WavStream.Sink {
                 mix.uploadToken);
         track(producer.send(chunk));
         mix.received(stem, buffered, size);
-        bytesSent += size;
         forwarded.accept(size);
         buffered = 0;
     }

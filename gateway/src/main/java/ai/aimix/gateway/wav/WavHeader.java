@@ -15,9 +15,4 @@ public record WavHeader(
     public long frames() {
         return dataLength == WavStream.UNKNOWN_LENGTH ? -1 : dataLength / blockAlign;
     }
-
-    /** "16-bit PCM", "32-bit float". */
-    public String describe() {
-        return bits + "-bit " + (floatingPoint ? "float" : "PCM");
-    }
 }

@@ -68,11 +68,6 @@ public final class WavStream {
         return header;
     }
 
-    /** Audio bytes read so far. */
-    public long dataBytes() {
-        return dataRead;
-    }
-
     /** The next bytes of the body. */
     public void feed(byte[] b, int off, int len) throws IOException {
         int pos = off;

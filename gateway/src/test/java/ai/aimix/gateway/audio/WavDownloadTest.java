@@ -2,6 +2,7 @@ package ai.aimix.gateway.audio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
@@ -111,7 +112,8 @@ class WavDownloadTest {
         x[2 * 950 + 1] = -0.7f; // span 9, right
         try (AudioStore store = new AudioStore(tmp)) {
             MixAudio m = stored(store, x, 300, SampleEncoding.PCM_F32LE);
-            float[] w = Waveform.of(m.variant(Variant.MAIN), 10);
+            float[] w = m.variant(Variant.MAIN).waveform(10);
+            assertSame(w, m.variant(Variant.MAIN).waveform(10), "computed once");
             assertEquals(0.9f, w[3]);
             assertEquals(0f, w[2]);
             assertEquals(-0.7f, w[18]);

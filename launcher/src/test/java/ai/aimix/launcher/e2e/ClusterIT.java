@@ -122,19 +122,8 @@ class ClusterIT {
                     "cluster-a", JobTestSupport.stems(4, 6.0, 1100),
                     "cluster-b", JobTestSupport.stems(2, 3.0, 1200),
                     "cluster-duel", JobTestSupport.stems(3, 4.0, 1300));
-            for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
-                ModelSelection model = e.getKey().endsWith("duel")
-                        ? ModelSelections.battle(null, JobTestSupport.OPPONENT)
-                        : ModelSelections.champion();
-                producer.push(
-                        StemProducer.request(e.getKey(), e.getValue(), model),
-                        e.getValue(),
-                        3000,
-                        SampleEncoding.PCM_F32LE,
-                        null);
-            }
-            Map<String, CollectedMix> mixes =
-                    collector.await(songs.keySet(), Duration.ofSeconds(180), new MixCollector.Listener() {});
+            Map<String, CollectedMix> mixes = JobTestSupport.pushAndAwait(
+                    producer, collector, songs, id -> id.endsWith("duel"), Duration.ofSeconds(180));
             for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
                 assertWholeAndAsRendered(conf, e.getKey(), e.getValue(), mixes.get(e.getKey()));
             }

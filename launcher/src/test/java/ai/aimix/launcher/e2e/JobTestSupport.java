@@ -1,7 +1,10 @@
 package ai.aimix.launcher.e2e;
 
 import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.kafka.CollectedMix;
+import ai.aimix.clients.kafka.MixCollector;
 import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
@@ -16,13 +19,17 @@ import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.operators.testing.Fixtures;
 import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemRole;
+import ai.aimix.schema.codec.ModelSelections;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -110,6 +117,30 @@ final class JobTestSupport {
     }
 
     /** Stems of test audio (float32 so the offline reference sees exactly what the job saw). */
+    /**
+     * Pushes every song (a battle of the champion against {@link #OPPONENT} where {@code battle} says so, else the
+     * champion; 3000-frame float chunks) and waits for all of their mixes.
+     */
+    static Map<String, CollectedMix> pushAndAwait(
+            StemProducer producer,
+            MixCollector collector,
+            Map<String, List<StemInput>> songs,
+            Predicate<String> battle,
+            Duration timeout)
+            throws Exception {
+        for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
+            ModelSelection model =
+                    battle.test(e.getKey()) ? ModelSelections.battle(null, OPPONENT) : ModelSelections.champion();
+            producer.push(
+                    StemProducer.request(e.getKey(), e.getValue(), model),
+                    e.getValue(),
+                    3000,
+                    SampleEncoding.PCM_F32LE,
+                    null);
+        }
+        return collector.await(songs.keySet(), timeout, new MixCollector.Listener() {});
+    }
+
     static List<StemInput> stems(int count, double seconds, long seed) {
         List<StemInput> out = new ArrayList<>();
         StemRole[] roles = StemRole.values();

@@ -141,20 +141,8 @@ class MixJobTest {
         JobClient job = start(conf, MixJob.onKafka(conf));
         try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
                 StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
-            // interleave the four producers' chunks: push each mix's first half, then the second halves
-            for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
-                ModelSelection model = e.getKey().startsWith("duel")
-                        ? ModelSelections.battle(null, JobTestSupport.OPPONENT)
-                        : ModelSelections.champion();
-                producer.push(
-                        StemProducer.request(e.getKey(), e.getValue(), model),
-                        e.getValue(),
-                        3000,
-                        SampleEncoding.PCM_F32LE,
-                        null);
-            }
-            Map<String, CollectedMix> mixes =
-                    collector.await(songs.keySet(), Duration.ofSeconds(120), new MixCollector.Listener() {});
+            Map<String, CollectedMix> mixes = JobTestSupport.pushAndAwait(
+                    producer, collector, songs, id -> id.startsWith("duel"), Duration.ofSeconds(120));
             for (Map.Entry<String, List<StemInput>> e : songs.entrySet()) {
                 CollectedMix m = mixes.get(e.getKey());
                 MixResult r = m.result;
