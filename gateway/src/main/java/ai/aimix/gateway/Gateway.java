@@ -118,8 +118,8 @@ public final class Gateway implements AutoCloseable {
                     return k == null ? null : k.webhookSecret();
                 },
                 this::deliveryOutcome);
-        this.registry = new CompactedView<>(settings.kafka(), settings.registryTopic(), Contract.REGISTRY);
-        this.standings = new CompactedView<>(settings.kafka(), settings.standingsTopic(), Contract.STANDINGS);
+        this.registry = CompactedView.of(settings.kafka(), settings.registryTopic(), Contract.REGISTRY);
+        this.standings = CompactedView.of(settings.kafka(), settings.standingsTopic(), Contract.STANDINGS);
         this.quotas = new KeyQuotas(clock);
         this.metrics = new GatewayMetrics(subscribers::size, mixes::size);
         try (InputStream in = Gateway.class.getResourceAsStream("/openapi.json")) {

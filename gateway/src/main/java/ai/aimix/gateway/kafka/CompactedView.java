@@ -2,7 +2,6 @@ package ai.aimix.gateway.kafka;
 
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.schema.codec.ContractCodec;
-import ai.aimix.schema.codec.DecodeException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +15,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The latest record per key of a compacted contract topic (models.registry, tournament.standings), read from the
- * beginning and followed: the read-only views of the API. Records that do not decode are skipped (and logged).
+ * The latest record per key of a compacted topic (models.registry, tournament.standings, gateway.keys), read from the
+ * beginning and followed. Records that do not decode are skipped (and logged).
  */
-public final class CompactedView<T extends SpecificRecordBase> extends TopicFollower {
+public final class CompactedView<T> extends TopicFollower {
     private static final Logger LOG = LoggerFactory.getLogger(CompactedView.class);
 
     private final String topic;
-    private final ContractCodec<T> codec;
+    private final Decoder<T> decoder;
     private final Map<String, T> latest = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
 
-    public CompactedView(KafkaConnection kafka, String topic, ContractCodec<T> codec) {
-        super(kafka, List.of(topic), "aimix-gateway-view-" + topic, true);
+    /** Turns a record's value into a T, or throws. */
+    public interface Decoder<T> {
+        T decode(String key, byte[] value) throws Exception;
+    }
+
+    public CompactedView(KafkaConnection kafka, String topic, boolean readCommitted, Decoder<T> decoder) {
+        super(kafka, List.of(topic), "aimix-gateway-view-" + topic, readCommitted);
         this.topic = topic;
-        this.codec = codec;
+        this.decoder = decoder;
+    }
+
+    /** A view of a contract topic, written by the jobs' transactions. */
+    public static <T extends SpecificRecordBase> CompactedView<T> of(
+            KafkaConnection kafka, String topic, ContractCodec<T> codec) {
+        return new CompactedView<>(kafka, topic, true, (key, value) -> codec.decode(value));
     }
 
     /** The topic has been read up to where it ended when the view started. */
@@ -64,9 +74,9 @@ public final class CompactedView<T extends SpecificRecordBase> extends TopicFoll
                 continue;
             }
             try {
-                latest.put(key, codec.decode(r.value()));
-            } catch (DecodeException e) {
-                LOG.warn("Skipping a record on {} (key {}) that does not decode: {}", topic, key, e.getMessage());
+                latest.put(key, decoder.decode(key, r.value()));
+            } catch (Exception e) {
+                LOG.warn("Skipping a record on {} (key {}) that does not decode: {}", topic, key, e.toString());
             }
         }
         if (!caughtUp && readToStartEnd()) {

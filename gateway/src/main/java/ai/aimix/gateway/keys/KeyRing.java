@@ -1,46 +1,44 @@
 package ai.aimix.gateway.keys;
 
 import ai.aimix.clients.kafka.KafkaConnection;
-import ai.aimix.gateway.kafka.TopicFollower;
+import ai.aimix.gateway.kafka.CompactedView;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The API keys, as every gateway replica sees them: the compacted keys topic (key: the key's id; value: its JSON
  * record, the secret only as a hash) read from the beginning and followed. Creating and revoking write there, so a
  * key works on every replica and survives restarts.
  */
-public final class KeyRing extends TopicFollower {
-    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+public final class KeyRing implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final String topic;
-    private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
-    /** The topic has been read up to where it ended when the ring started. */
-    private volatile boolean caughtUp;
+
+    private final CompactedView<ApiKey> view;
 
     public KeyRing(KafkaConnection kafka, String topic) {
-        super(kafka, List.of(topic), "aimix-gateway-keys", false);
-        this.topic = topic;
+        this.view = new CompactedView<>(kafka, topic, false, (id, value) -> {
+            ApiKey k = ApiKey.fromJson(JSON.readTree(value));
+            if (!k.id().equals(id)) {
+                throw new IllegalArgumentException("the record under " + id + " is key " + k.id());
+            }
+            return k;
+        });
+    }
+
+    public void start() {
+        view.start();
     }
 
     /** Every key the topic held when the ring started is known. */
     public boolean ready() {
-        return caughtUp;
+        return view.ready();
     }
 
     /** The key a token opens, or null: no token, not a token, an unknown id, a wrong secret, a revoked key. */
@@ -49,23 +47,23 @@ public final class KeyRing extends TopicFollower {
         if (parts == null) {
             return null;
         }
-        ApiKey k = keys.get(parts[0]);
+        ApiKey k = view.get(parts[0]);
         return k != null && !k.revoked() && k.opens(parts[1]) ? k : null;
     }
 
     public ApiKey get(String id) {
-        return keys.get(id);
+        return view.get(id);
     }
 
     public Collection<ApiKey> all() {
-        return List.copyOf(keys.values());
+        return view.snapshot().values();
     }
 
     /** Waits until the ring has seen {@code id} (at its latest state, e.g. revoked); false on timeout. */
     public boolean await(String id, boolean revoked, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            ApiKey k = keys.get(id);
+            ApiKey k = view.get(id);
             if (k != null && k.revoked() == revoked) {
                 return true;
             }
@@ -75,42 +73,8 @@ public final class KeyRing extends TopicFollower {
     }
 
     @Override
-    protected void assigned(List<TopicPartition> parts) {
-        fromBeginning(parts);
-    }
-
-    @Override
-    protected void polled(ConsumerRecords<byte[], byte[]> records) {
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            apply(r);
-        }
-        if (!caughtUp && readToStartEnd()) {
-            caughtUp = true;
-        }
-    }
-
-    @Override
-    protected void stopped() {
-        caughtUp = false;
-    }
-
-    private void apply(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null) {
-            return;
-        }
-        String id = new String(r.key(), StandardCharsets.UTF_8);
-        if (r.value() == null) {
-            keys.remove(id);
-            return;
-        }
-        try {
-            ApiKey k = ApiKey.fromJson(JSON.readTree(r.value()));
-            if (k.id().equals(id)) {
-                keys.put(id, k);
-            }
-        } catch (Exception e) {
-            LOG.warn("Skipping a record on {} that is not a key: {}", topic, e.toString());
-        }
+    public void close() {
+        view.close();
     }
 
     /** Writes a key's record (new, or revoked) to the topic, and waits for Kafka to have it. */
