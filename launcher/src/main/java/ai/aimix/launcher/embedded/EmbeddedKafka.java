@@ -89,6 +89,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(Files.createTempDirectory("aimix-kafka-"), true, 0, all);
     }
 
+    /**
+     * The log cleaner's key map for the compacted topics (keys, webhook deliveries, the registry, standings), held on
+     * the heap. Kafka's default, 128 MiB, is sized for a shared broker; here it was the largest single object in
+     * {@code serve}'s heap. 16 MiB holds about 700,000 keys (24 bytes each), far more than these topics carry.
+     */
+    private static final long CLEANER_DEDUPE_BUFFER_BYTES = 16L << 20;
+
     private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int port, Map<String, String> users)
             throws Exception {
         long t0 = System.nanoTime();
@@ -143,6 +150,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(CLEANER_DEDUPE_BUFFER_BYTES));
         KafkaConfig config = KafkaConfig.fromProps(p, false);
 
         boolean formatted;

@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -185,7 +187,9 @@ class CommandLineTest {
                     .start();
             String clientOutput = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(client.waitFor(300, TimeUnit.SECONDS), "the client did not finish");
-            assertEquals(0, client.exitValue(), clientOutput);
+            // on failure, what serve was doing too: the client alone cannot say why a result did not come
+            assertEquals(
+                    0, client.exitValue(), () -> clientOutput + "\n--- serve.log (warnings) ---\n" + warnings(tmp));
             WavFile longOut = WavFile.open(longMix);
             assertEquals(180L * 44100, longOut.frames());
             assertEquals(2, longOut.channels());
@@ -306,6 +310,17 @@ class CommandLineTest {
      * {@code aimix serve} in a process of its own, its home and log under {@code tmp}; {@code metricsPorts}: the
      * Prometheus reporters' ports, the mix job's first, the tournament job's second (e.g. {@code "9249,9250"}).
      */
+    /** The WARN and ERROR lines of serve's log, for a failure message. */
+    private static String warnings(Path tmp) {
+        try (Stream<String> lines = Files.lines(tmp.resolve("serve.log"))) {
+            return lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                    .limit(200)
+                    .collect(Collectors.joining("\n"));
+        } catch (IOException e) {
+            return "(no serve.log: " + e.getMessage() + ")";
+        }
+    }
+
     static Process startServe(Path tmp, int kafkaPort, int uiPort, String metricsPorts, String... options)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(
