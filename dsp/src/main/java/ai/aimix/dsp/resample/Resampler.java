@@ -80,7 +80,12 @@ public final class Resampler {
 
     /** Output length for an input of {@code n} samples: ceil(n * to / from). */
     public int outputLength(int n) {
-        return (int) ((long) n * up / down + ((long) n * up % down == 0 ? 0 : 1));
+        return Math.toIntExact(outputLength((long) n));
+    }
+
+    /** Output length for an input of {@code n} samples: ceil(n * to / from). */
+    public long outputLength(long n) {
+        return n * up / down + (n * up % down == 0 ? 0 : 1);
     }
 
     /** Resamples one channel; the signal is taken as zero outside the array. */
@@ -90,23 +95,43 @@ public final class Resampler {
         }
         int n = outputLength(x.length);
         float[] y = new float[n];
-        int width = table[0].length;
-        int lead = width / 2 - 1;
         for (int k = 0; k < n; k++) {
-            long pos = (long) k * down;
-            int i0 = (int) (pos / up);
-            int p = (int) (pos % up);
-            float[] h = table[p];
-            int start = i0 - lead;
-            double acc = 0;
-            int m0 = Math.max(0, -start);
-            int m1 = Math.min(width, x.length - start);
-            for (int m = m0; m < m1; m++) {
-                acc += h[m] * x[start + m];
-            }
-            y[k] = (float) acc;
+            y[k] = output(k, x, 0, x.length);
         }
         return y;
+    }
+
+    /** Input samples each output sample reads. */
+    int width() {
+        return table[0].length;
+    }
+
+    /** The first input sample output sample {@code k} reads (the window's start; may be negative). */
+    long firstInput(long k) {
+        return Math.floorDiv(k * down, up) - (width() / 2 - 1);
+    }
+
+    /**
+     * Output sample {@code k}, where {@code x[j]} holds input sample {@code offset + j} for {@code j < available}
+     * and the input is zero elsewhere.
+     */
+    float output(long k, float[] x, long offset, int available) {
+        long pos = k * down;
+        long i0 = pos / up;
+        float[] h = table[(int) (pos % up)];
+        long start = i0 - (h.length / 2 - 1) - offset;
+        double acc = 0;
+        int m0 = (int) Math.max(0, -start);
+        int m1 = (int) Math.min(h.length, available - start);
+        for (int m = m0; m < m1; m++) {
+            acc += h[m] * x[(int) (start + m)];
+        }
+        return (float) acc;
+    }
+
+    /** A resampler for a signal that arrives in blocks ({@link ResamplerStream}), for {@code channels} channels. */
+    public ResamplerStream stream(int channels) {
+        return new ResamplerStream(this, channels);
     }
 
     /** Resamples every channel of a planar signal. */
