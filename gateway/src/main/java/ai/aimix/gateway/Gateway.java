@@ -8,8 +8,8 @@ import ai.aimix.gateway.api.ByteRange;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.audio.AudioStore;
+import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.audio.VariantAudio;
-import ai.aimix.gateway.audio.WavDownload;
 import ai.aimix.gateway.audio.Waveform;
 import ai.aimix.gateway.kafka.CompactedView;
 import ai.aimix.gateway.kafka.ContractListener;
@@ -487,20 +487,19 @@ public final class Gateway implements AutoCloseable {
     private void audio(Context ctx) throws IOException {
         MixState m = mix(ctx);
         String format = ctx.queryParam("format");
-        if (format != null && !format.equals("wav")) {
-            throw new ApiException(
-                    ApiError.INVALID_PARAMETER,
-                    "format: '" + format + "'; wav is served (an Opus preview is not available yet)");
+        if (format != null && !format.equals("wav") && !format.equals("opus")) {
+            throw new ApiException(ApiError.INVALID_PARAMETER, "format: '" + format + "'; wav or opus");
         }
         VariantAudio a = completeAudio(m, ctx);
-        WavDownload wav = new WavDownload(a);
-        long length = wav.length();
+        Download file = "opus".equals(format) ? a.opus() : a.wav();
+        long length = file.length();
         long from = 0;
         long to = length - 1;
         ctx.header("Accept-Ranges", "bytes");
         ctx.header(
                 "Content-Disposition",
-                "attachment; filename=\"" + m.id + "-" + variant(ctx).name().toLowerCase(Locale.ROOT) + ".wav\"");
+                "attachment; filename=\"" + m.id + "-" + variant(ctx).name().toLowerCase(Locale.ROOT) + "."
+                        + file.extension() + "\"");
         long[] range = ByteRange.parse(ctx.header("Range"), length);
         if (range == ByteRange.UNSATISFIABLE) {
             ctx.header("Content-Range", "bytes */" + length);
@@ -513,10 +512,10 @@ public final class Gateway implements AutoCloseable {
             ctx.status(206);
             ctx.header("Content-Range", "bytes " + from + "-" + to + "/" + length);
         }
-        ctx.contentType("audio/wav");
+        ctx.contentType(file.contentType());
         ctx.res().setContentLengthLong(to - from + 1);
         if (!ctx.method().name().equals("HEAD")) {
-            wav.write(ctx.outputStream(), from, to);
+            file.write(ctx.outputStream(), from, to);
         }
     }
 

@@ -24,7 +24,12 @@ public final class VariantAudio implements AutoCloseable {
     static final int FRAME_BYTES = CHANNELS * Float.BYTES;
 
     private final Path file;
+    private final Path opusFile;
     private final FileChannel channel;
+    /** Guards the Opus preview, made once (apart from this object's lock: encoding takes seconds). */
+    private final Object opusLock = new Object();
+
+    private FileDownload opus;
     private int sampleRate;
     private long frames;
     private long nextSequence;
@@ -33,6 +38,7 @@ public final class VariantAudio implements AutoCloseable {
 
     VariantAudio(Path file) throws IOException {
         this.file = file;
+        this.opusFile = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.f32$", "") + ".opus");
         this.channel =
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
@@ -109,6 +115,25 @@ public final class VariantAudio implements AutoCloseable {
         return w;
     }
 
+    /** The complete audio as a 24-bit WAV file. */
+    public Download wav() {
+        return new WavDownload(this);
+    }
+
+    /**
+     * The complete audio as an Ogg Opus preview ({@link OpusPreview}), encoded on the first request and kept while
+     * the mix is; requests meanwhile wait for that one encoding.
+     */
+    public Download opus() throws IOException {
+        synchronized (opusLock) {
+            if (opus == null) {
+                OpusPreview.encode(this, opusFile);
+                opus = new FileDownload(opusFile, Files.size(opusFile), "audio/ogg; codecs=opus", "opus");
+            }
+            return opus;
+        }
+    }
+
     /** Reads {@code n} interleaved samples from sample {@code from} into {@code out}; returns how many were read. */
     public int read(long from, float[] out, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -130,6 +155,7 @@ public final class VariantAudio implements AutoCloseable {
         try {
             channel.close();
             Files.deleteIfExists(file);
+            Files.deleteIfExists(opusFile);
         } catch (IOException e) {
             throw new UncheckedIOException("removing " + file, e);
         }

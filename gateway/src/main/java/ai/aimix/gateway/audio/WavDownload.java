@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * as any byte range of it (so a browser can seek): {@link #length()} bytes, of which {@link #write} writes
  * [{@code from}, {@code to}].
  */
-public final class WavDownload {
+public final class WavDownload implements Download {
     static final Wav.Encoding ENCODING = Wav.Encoding.PCM_24;
     /** Samples converted at a time. */
     static final int BLOCK_SAMPLES = 32 * 1024;
@@ -33,12 +33,12 @@ public final class WavDownload {
         return frames * VariantAudio.CHANNELS * sampleBytes;
     }
 
-    /** Bytes of the whole file. */
+    @Override
     public long length() {
         return header.length + dataLength();
     }
 
-    /** Writes bytes {@code from}..{@code to} (inclusive) of the file. */
+    @Override
     public void write(OutputStream out, long from, long to) throws IOException {
         long pos = from;
         if (pos < header.length) {
@@ -65,5 +65,15 @@ public final class WavDownload {
             out.write(bytes, skip, len);
             pos += len;
         }
+    }
+
+    @Override
+    public String contentType() {
+        return "audio/wav";
+    }
+
+    @Override
+    public String extension() {
+        return "wav";
     }
 }

@@ -35,6 +35,10 @@ class WavDownloadTest {
 
     /** The audio as the job sends it: chunks of {@code chunk} frames, in order, the last flagged. */
     static MixAudio stored(AudioStore store, float[] x, int chunk, SampleEncoding enc) {
+        return stored(store, x, chunk, enc, RATE);
+    }
+
+    static MixAudio stored(AudioStore store, float[] x, int chunk, SampleEncoding enc, int rate) {
         MixAudio m = store.create("mix_t");
         int frames = x.length / 2;
         long seq = 0;
@@ -47,7 +51,7 @@ class WavDownloadTest {
                     "m1",
                     seq++,
                     (long) f,
-                    RATE,
+                    rate,
                     2,
                     enc,
                     data,

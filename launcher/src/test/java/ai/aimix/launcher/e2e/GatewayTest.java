@@ -11,10 +11,12 @@ import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
+import ai.aimix.dsp.resample.Resampler;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewayMain;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.audio.OggOpusFile;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
@@ -504,6 +506,32 @@ class GatewayTest {
                 HttpResponse.BodyHandlers.ofString());
         assertProblem(ApiError.RANGE_NOT_SATISFIABLE, beyond);
         assertProblem(ApiError.INVALID_PARAMETER, get("/mixes/" + id + "/audio?format=mp3"));
+
+        // the Opus preview: decoded back with concentus, as loud as the job measured the mix (0.5 LU), seekable
+        HttpResponse<byte[]> opus = HTTP.send(
+                request("/mixes/" + id + "/audio?format=opus").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, opus.statusCode());
+        assertEquals(
+                "audio/ogg; codecs=opus",
+                opus.headers().firstValue("Content-Type").orElse(""));
+        OggOpusFile preview = new OggOpusFile(opus.body());
+        assertEquals(RATE, preview.inputRate);
+        assertEquals(new Resampler(RATE, 48000).outputLength((int) frames), preview.audio[0].length);
+        double previewLufs = LoudnessAnalysis.of(preview.audio, 48000, ChannelWeights.of(1, 1)).integratedLufs;
+        double reportedLufs = done.path("result")
+                .path("variants")
+                .get(0)
+                .path("integratedLufs")
+                .asDouble();
+        assertEquals(reportedLufs, previewLufs, 0.5, "the preview's loudness");
+        assertTrue(opus.body().length < file.length / 5, opus.body().length + " bytes of Opus");
+        HttpResponse<byte[]> opusPart = HTTP.send(
+                request("/mixes/" + id + "/audio?format=opus")
+                        .header("Range", "bytes=200-")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, opusPart.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(opus.body(), 200, opus.body().length), opusPart.body());
         assertProblem(ApiError.INVALID_PARAMETER, get("/mixes/" + id + "/waveform?points=0"));
 
         JsonNode w = json(get("/mixes/" + id + "/waveform?points=50"));
