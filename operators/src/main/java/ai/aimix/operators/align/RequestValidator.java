@@ -4,6 +4,7 @@ import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.Descriptors;
 import ai.aimix.operators.records.Rejection;
 import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.Excerpt;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.ModelMode;
 import ai.aimix.schema.ParameterOverride;
@@ -84,6 +85,20 @@ public final class RequestValidator {
                         true,
                         "expected " + r.getExpectedFrames() + " frames; at most " + settings.maxTrackSeconds
                                 + " s are accepted");
+            }
+        }
+        if (r.getExcerpt() != null) {
+            Excerpt x = r.getExcerpt();
+            if (x.getStartFrame() < 0) {
+                return invalid("excerpt.startFrame " + x.getStartFrame() + " is negative");
+            }
+            if (x.getFrames() < 1) {
+                return invalid("excerpt.frames " + x.getFrames() + "; at least 1");
+            }
+            long max = settings.maxFrames(r.getSampleRate());
+            if (x.getStartFrame() > max || x.getFrames() > max) {
+                return invalid("excerpt " + x.getStartFrame() + "+" + x.getFrames() + " frames lies past the "
+                        + settings.maxTrackSeconds + " s a stem may last");
             }
         }
         if (r.getClient() != null && ContractLimits.checkId("client", r.getClient()) != null) {

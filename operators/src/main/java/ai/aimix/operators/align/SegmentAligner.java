@@ -9,6 +9,7 @@ import ai.aimix.operators.registry.ModelResolver;
 import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.Excerpt;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.RegistryEntry;
@@ -79,6 +80,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     private transient Counter segmentsOut;
     private transient Counter rejected;
     private transient Counter droppedAfterEnd;
+    /** Chunks past the end of their mix's excerpt, dropped unread. */
+    private transient Counter chunksPastExcerpt;
     /** PCM bytes of the chunks taken in (a duplicate or refused chunk is not counted). */
     private transient Counter bytesIn;
     /** The registry, built from the broadcast state when first needed and kept up to date. */
@@ -99,6 +102,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         segmentsOut = getRuntimeContext().getMetricGroup().counter("segmentsEmitted");
         rejected = getRuntimeContext().getMetricGroup().counter("recordsRejected");
         droppedAfterEnd = getRuntimeContext().getMetricGroup().counter("chunksDroppedAfterFailure");
+        chunksPastExcerpt = getRuntimeContext().getMetricGroup().counter("chunksPastExcerpt");
         bytesIn = getRuntimeContext().getMetricGroup().counter("audioBytesIn");
     }
 
@@ -273,7 +277,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 .setRequest(req)
                 .setModels(models)
                 .setFirstSeenMillis(st.getFirstSeenMillis())
-                .setTotalFrames(req.getExpectedFrames())
+                .setTotalFrames(expectedFrames(req))
                 .build());
 
         // chunks that came before the request (or while it waited for its model): admit them in sequence order;
@@ -354,6 +358,10 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 droppedAfterEnd.inc();
                 return st;
             case COMPLETED:
+                if (st.getExcerptEnded()) {
+                    chunksPastExcerpt.inc(); // the rest of an excerpt's stems: expected, not an error
+                    return st;
+                }
                 reject(
                         ctx,
                         in,
@@ -485,6 +493,11 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             return true;
         }
         StemCursor cur = st.getStems().get(idx);
+        if (pastExcerpt(req, cur) && seq >= cur.getNextSequence()) {
+            // the excerpt's end is in: the rest of the stem is not needed
+            chunksPastExcerpt.inc();
+            return true;
+        }
         if (cur.getLastSequence() != null && seq > cur.getLastSequence()) {
             reject(
                     ctx,
@@ -602,16 +615,36 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
         return false;
     }
 
-    /** The chunk at nextSequence arrived: move the cursor over it and over any held chunks right behind it. */
+    /**
+     * The chunk at nextSequence arrived: move the cursor over it and over any held chunks right behind it. With an
+     * excerpt, only its frames become available: a chunk wholly before it is dropped at once, one that straddles its
+     * start is read from the excerpt's first frame, and the stem ends at the excerpt's end.
+     */
     private void advance(AlignState st, StemCursor cur, int idx, AudioChunk arrived, long now) throws Exception {
+        Excerpt x = st.getRequest().getExcerpt();
+        long origin = x == null ? 0 : x.getStartFrame();
+        long end = x == null ? Long.MAX_VALUE : x.getStartFrame() + x.getFrames();
         AudioChunk c = arrived;
         while (true) {
-            long frames = ChunkChecks.frames(c);
-            noteArrival(st, cur.getReceivedFrames(), frames, now);
-            cur.setAvailableFrames(cur.getAvailableFrames() + frames);
-            cur.setReceivedFrames(cur.getReceivedFrames() + frames);
+            long from = cur.getReceivedFrames();
+            long to = from + ChunkChecks.frames(c);
+            long kept = Math.max(0, Math.min(to, end) - Math.max(from, origin));
+            if (from < origin) {
+                // every earlier chunk of this stem lay before the excerpt too and was dropped: this one is the head
+                if (to <= origin) {
+                    chunks.remove(chunkKey(idx, cur.getNextSequence()));
+                    st.setBufferedBytes(st.getBufferedBytes() - c.getData().remaining());
+                    cur.setHeadSequence(cur.getNextSequence() + 1);
+                    cur.setHeadOffsetFrames(0);
+                } else {
+                    cur.setHeadOffsetFrames((int) (origin - from));
+                }
+            }
+            noteArrival(st, Math.max(from, origin) - origin, kept, now);
+            cur.setAvailableFrames(cur.getAvailableFrames() + kept);
+            cur.setReceivedFrames(to);
             cur.setNextSequence(cur.getNextSequence() + 1);
-            if (c.getLast()) {
+            if (c.getLast() || to >= end) {
                 cur.setEnded(true);
                 return;
             }
@@ -625,6 +658,22 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             cur.setAheadChunks(cur.getAheadChunks() - 1);
             c = next;
         }
+    }
+
+    /** Whether a stem has delivered the end of the mix's excerpt (so its later chunks are not needed). */
+    private static boolean pastExcerpt(MixRequest req, StemCursor cur) {
+        Excerpt x = req.getExcerpt();
+        return x != null && cur.getReceivedFrames() >= x.getStartFrame() + x.getFrames();
+    }
+
+    /** The frames the mix is expected to last: the request's estimate, cut to its excerpt. */
+    static Long expectedFrames(MixRequest req) {
+        Excerpt x = req.getExcerpt();
+        Long whole = req.getExpectedFrames();
+        if (x == null) {
+            return whole;
+        }
+        return whole == null ? x.getFrames() : Math.max(0, Math.min(x.getFrames(), whole - x.getStartFrame()));
     }
 
     /**
@@ -703,7 +752,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                     .setStartFrame(startFrame)
                     .setFrames(frames)
                     .setLast(last)
-                    .setTotalFrames(last ? Long.valueOf(startFrame + frames) : req.getExpectedFrames())
+                    .setTotalFrames(last ? Long.valueOf(startFrame + frames) : expectedFrames(req))
                     .setModels(st.getModels())
                     .setRoles(roles)
                     .setAudio(audio)
@@ -760,6 +809,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 .setTotalFrames(st.getFramesEmitted())
                 .setAlignNanos(st.getAlignNanos())
                 .build());
+        st.setExcerptEnded(st.getRequest().getExcerpt() != null);
         return tombstone(st, AlignPhase.COMPLETED, ctx, now);
     }
 

@@ -13,6 +13,7 @@ import ai.aimix.operators.testing.Fixtures;
 import ai.aimix.operators.testing.TestRegistry;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
+import ai.aimix.schema.Excerpt;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.ModelStatus;
@@ -26,6 +27,7 @@ import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -36,6 +38,8 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SegmentAlignerTest {
     static final int SR = 8000;
@@ -154,6 +158,80 @@ class SegmentAlignerTest {
         assertEquals(List.of(ErrorCode.CHUNK_AFTER_LAST), errorCodes("mix"));
         harness.setProcessingTime(SETTINGS.retentionMillis + 1);
         assertNothingLeft();
+    }
+
+    /**
+     * An excerpt: only frames [start, start + length) are mixed, as a song of their own (frames from 0). Chunks wholly
+     * before it are dropped as they come, the one straddling its start is read from there, the stems end at its end
+     * (the mix completes before the upload does), and the rest of the upload is dropped without errors. Chunks are
+     * swapped in transit within the reorder window; one stem is shorter than the excerpt's end.
+     */
+    @ParameterizedTest(name = "excerpt {0}+{1}, chunks of {2} frames")
+    @CsvSource({"1500, 2100, 300", "0, 1024, 700", "1000, 5000, 256", "300, 10, 1000"})
+    void anExcerptIsMixedAsASongOfItsOwnAndTheRestIsDropped(long start, long length, int chunk) throws Exception {
+        int total = 6000;
+        int shortStem = 3000;
+        float[] a = Fixtures.stemAudio(total, 2, SR, 7);
+        float[] b = Fixtures.stemAudio(shortStem, 1, SR, 8);
+        List<AudioChunk> all = Fixtures.interleaved(List.of(
+                Fixtures.chunks("ex", 0, SR, 2, SampleEncoding.PCM_F32LE, a, chunk),
+                Fixtures.chunks("ex", 1, SR, 1, SampleEncoding.PCM_F32LE, b, chunk)));
+        Collections.swap(all, 2, 4);
+        MixRequest r = Fixtures.request("ex", SR, 2, 1);
+        r.setExcerpt(new Excerpt(start, length));
+        r.setExpectedFrames((long) total);
+        send(r);
+        long end = Math.min(start + length, total);
+        long frames = end - start;
+        int sentWhenDone = -1;
+        for (int i = 0; i < all.size(); i++) {
+            send(all.get(i));
+            List<SegmentRecord> so = out("ex");
+            if (sentWhenDone < 0 && so.get(so.size() - 1).getKind() == SegmentKind.END) {
+                sentWhenDone = i + 1;
+            }
+        }
+        List<SegmentRecord> out = out("ex");
+        assertEquals(SegmentKind.START, out.get(0).getKind());
+        assertEquals(Long.valueOf(Math.min(length, total - start)), out.get(0).getTotalFrames(), "expected frames");
+        assertTrue(sentWhenDone > 0 && (end == total || sentWhenDone < all.size()), "done at chunk " + sentWhenDone);
+        float[] gotA = new float[(int) (2 * frames)];
+        float[] gotB = new float[(int) frames];
+        long at = 0;
+        for (SegmentRecord seg : out.subList(1, out.size() - 1)) {
+            assertEquals(SegmentKind.AUDIO, seg.getKind());
+            assertEquals(at, seg.getStartFrame());
+            System.arraycopy(FloatBytes.toArray(seg.getAudio().get(0)), 0, gotA, (int) (2 * at), 2 * seg.getFrames());
+            System.arraycopy(FloatBytes.toArray(seg.getAudio().get(1)), 0, gotB, (int) at, seg.getFrames());
+            at += seg.getFrames();
+        }
+        assertEquals(frames, at, "the excerpt's frames, no more");
+        assertEquals(SegmentKind.END, out.get(out.size() - 1).getKind());
+        assertEquals(frames, out.get(out.size() - 1).getTotalFrames());
+        assertArrayEquals(Arrays.copyOfRange(a, (int) (2 * start), (int) (2 * end)), gotA, 0f);
+        float[] expectedB = new float[(int) frames];
+        for (long f = start; f < Math.min(end, shortStem); f++) {
+            expectedB[(int) (f - start)] = b[(int) f];
+        }
+        assertArrayEquals(expectedB, gotB, 0f, "the shorter stem, padded");
+        assertTrue(errors().isEmpty(), errors().toString());
+        harness.setProcessingTime(SETTINGS.retentionMillis + 1);
+        assertNothingLeft();
+    }
+
+    @Test
+    void aBadExcerptIsRefused() throws Exception {
+        MixRequest r = Fixtures.request("bad", SR, 1);
+        r.setExcerpt(new Excerpt(-1L, 100L));
+        send(r);
+        MixRequest r2 = Fixtures.request("bad2", SR, 1);
+        r2.setExcerpt(new Excerpt(0L, 0L));
+        send(r2);
+        assertEquals(List.of(ErrorCode.INVALID_REQUEST), errorCodes("bad"));
+        assertEquals(List.of(ErrorCode.INVALID_REQUEST), errorCodes("bad2"));
+        assertTrue(
+                errors().get(0).getMessage().contains("excerpt.startFrame"),
+                errors().get(0).getMessage());
     }
 
     /**
