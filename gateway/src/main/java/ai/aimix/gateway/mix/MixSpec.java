@@ -2,6 +2,7 @@ package ai.aimix.gateway.mix;
 
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
+import ai.aimix.schema.Excerpt;
 import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.ModelMode;
@@ -33,13 +34,17 @@ public final class MixSpec {
             "ceilingDbfs",
             "seconds",
             "client",
-            "callbackUrl");
+            "callbackUrl",
+            "preview");
     /** Longest callback URL accepted. */
     static final int MAX_URL_LENGTH = 2048;
 
     private static final Set<String> STEM_FIELDS = Set.of("name", "role", "channels");
     private static final Set<String> MODEL_FIELDS = Set.of("mode", "version", "opponent", "league");
     private static final Set<String> OVERRIDE_FIELDS = Set.of("stem", "parameter", "value");
+    private static final Set<String> PREVIEW_FIELDS = Set.of("startSeconds", "seconds");
+    /** Shortest preview accepted, seconds: a segment's worth of audio is the least a listener can judge. */
+    static final double MIN_PREVIEW_SECONDS = 1;
     /** Loudness targets accepted (LUFS). */
     static final double MIN_TARGET_LUFS = -40;
 
@@ -61,6 +66,8 @@ public final class MixSpec {
     public final String client;
     /** Where to POST when the mix completes or fails, or null. */
     public final String callbackUrl;
+    /** The part of the song to mix ({@code preview}), in frames, or null for all of it. */
+    public final Excerpt excerpt;
 
     private MixSpec(
             int sampleRate,
@@ -71,7 +78,8 @@ public final class MixSpec {
             Float ceilingDbfs,
             Double seconds,
             String client,
-            String callbackUrl) {
+            String callbackUrl,
+            Excerpt excerpt) {
         this.sampleRate = sampleRate;
         this.stems = stems;
         this.model = model;
@@ -81,6 +89,7 @@ public final class MixSpec {
         this.seconds = seconds;
         this.client = client;
         this.callbackUrl = callbackUrl;
+        this.excerpt = excerpt;
     }
 
     /**
@@ -135,6 +144,7 @@ public final class MixSpec {
         if (callback != null && callback.length() > MAX_URL_LENGTH) {
             throw invalid("/callbackUrl", "has " + callback.length() + " characters; at most " + MAX_URL_LENGTH);
         }
+        Excerpt excerpt = preview(body.get("preview"), rate, maxSeconds, seconds);
         return new MixSpec(
                 rate,
                 stems,
@@ -144,7 +154,40 @@ public final class MixSpec {
                 ceiling,
                 seconds == null ? null : seconds.doubleValue(),
                 client,
-                callback);
+                callback,
+                excerpt);
+    }
+
+    /** {@code preview: {startSeconds, seconds}} as frames; it must start within the song when its length is given. */
+    private static Excerpt preview(JsonNode p, int rate, int maxSeconds, Float songSeconds) {
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        if (!p.isObject()) {
+            throw invalid("/preview", "must be an object {startSeconds, seconds}");
+        }
+        unknownFields(p, PREVIEW_FIELDS, "/preview");
+        double start = number(p, "startSeconds", "/preview/startSeconds", 0, maxSeconds);
+        double length = number(p, "seconds", "/preview/seconds", MIN_PREVIEW_SECONDS, maxSeconds);
+        if (songSeconds != null && start >= songSeconds) {
+            throw invalid("/preview/startSeconds", start + " is not within the song's " + songSeconds + " s");
+        }
+        return new Excerpt(Math.round(start * rate), Math.round(length * rate));
+    }
+
+    private static double number(JsonNode o, String field, String at, double min, double max) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            throw invalid(at, "is required");
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw invalid(at, "must be a number");
+        }
+        double x = v.asDouble();
+        if (x < min || x > max) {
+            throw invalid(at, x + " is outside " + min + ".." + max);
+        }
+        return x;
     }
 
     /** The contract's request for this mix. */
@@ -161,6 +204,7 @@ public final class MixSpec {
                 .setExpectedFrames(expectedFrames)
                 .setClient(client == null ? "aimix-gateway" : client)
                 .setUploadToken(uploadToken)
+                .setExcerpt(excerpt)
                 .build();
     }
 

@@ -422,6 +422,14 @@ public final class MixState {
         o.put("status", status().name());
         o.put("createdAtMillis", createdAtMillis);
         o.put("sampleRate", spec.sampleRate);
+        if (spec.excerpt != null) {
+            // the excerpt asked for, in the request's units and as the frames the job mixes
+            o.putObject("preview")
+                    .put("startSeconds", (double) spec.excerpt.getStartFrame() / spec.sampleRate)
+                    .put("seconds", (double) spec.excerpt.getFrames() / spec.sampleRate)
+                    .put("startFrame", spec.excerpt.getStartFrame())
+                    .put("frames", spec.excerpt.getFrames());
+        }
         o.set("model", AvroJson.of(spec.model));
         ArrayNode stems = o.putArray("stems");
         for (StemSpec s : spec.stems) {

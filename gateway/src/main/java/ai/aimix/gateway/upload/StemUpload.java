@@ -7,6 +7,7 @@ import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.wav.WavHeader;
 import ai.aimix.gateway.wav.WavStream;
 import ai.aimix.schema.AudioChunk;
+import ai.aimix.schema.Excerpt;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StemSpec;
@@ -51,6 +52,10 @@ public final class StemUpload implements WavStream.Sink {
     private int buffered;
     private long sequence;
     private long frames;
+    /** Frames worth sending: up to the end of the mix's excerpt (the job needs no more), else all. */
+    private final long sendFrames;
+    /** The last chunk has been sent (at the excerpt's end); the rest of the body is read but not sent. */
+    private boolean sentLast;
 
     /**
      * @param maxFrames the longest stem accepted, in frames
@@ -71,6 +76,8 @@ public final class StemUpload implements WavStream.Sink {
         this.maxFrames = maxFrames;
         this.clock = clock;
         this.forwarded = forwarded;
+        Excerpt x = mix.spec.excerpt;
+        this.sendFrames = x == null ? Long.MAX_VALUE : x.getStartFrame() + x.getFrames();
     }
 
     @Override
@@ -108,10 +115,14 @@ public final class StemUpload implements WavStream.Sink {
                     ApiError.UPLOAD_TOO_LARGE,
                     "more than " + maxFrames + " frames (" + maxFrames / mix.spec.sampleRate + " s) of audio");
         }
+        if (sentLast) {
+            return;
+        }
         int ch = spec.getChannels();
         int pos = 0;
-        while (pos < n) {
-            int take = Math.min(n - pos, chunkFrames - buffered);
+        int keep = (int) Math.min(n, sendFrames - (frames - n)); // nothing past the excerpt's end
+        while (pos < keep) {
+            int take = Math.min(keep - pos, chunkFrames - buffered);
             System.arraycopy(interleaved, pos * ch, buffer, buffered * ch, take * ch);
             buffered += take;
             pos += take;
@@ -119,11 +130,17 @@ public final class StemUpload implements WavStream.Sink {
                 send(false);
             }
         }
+        if (frames >= sendFrames) {
+            send(true);
+            sentLast = true;
+        }
     }
 
     /** The body has ended and parsed: sends the last chunk and waits for Kafka to have every record of the stem. */
     public void finish() {
-        send(true);
+        if (!sentLast) {
+            send(true);
+        }
         while (!inFlight.isEmpty()) {
             await(inFlight.removeFirst());
         }

@@ -30,7 +30,8 @@ class MixSpecTest {
                         + " {\"name\": \"vox\", \"role\": \"VOCALS\", \"channels\": 2}],"
                         + " \"model\": {\"mode\": \"battle\", \"version\": \"m1\", \"opponent\": \"m2\"},"
                         + " \"overrides\": [{\"stem\": 1, \"parameter\": \"GAIN_DB\", \"value\": -2.5}],"
-                        + " \"targetLufs\": -16, \"seconds\": 10, \"client\": \"test\"}");
+                        + " \"targetLufs\": -16, \"seconds\": 10, \"client\": \"test\","
+                        + " \"preview\": {\"startSeconds\": 2.5, \"seconds\": 4}}");
         MixRequest r = s.toRequest("mix_1", "0123456789abcdef0123", 5L, 480000L);
         assertEquals(48000, r.getSampleRate());
         assertEquals(StemRole.DRUMS, r.getStems().get(0).getRole());
@@ -43,6 +44,11 @@ class MixSpecTest {
         assertEquals(480000L, r.getExpectedFrames());
         assertEquals("test", r.getClient());
         assertEquals(10.0, s.seconds);
+        assertEquals(120000L, r.getExcerpt().getStartFrame());
+        assertEquals(192000L, r.getExcerpt().getFrames());
+        assertNull(parse("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 2}]}")
+                .toRequest("mix_2", "0123456789abcdef0123", 5L, null)
+                .getExcerpt());
     }
 
     @Test
@@ -70,6 +76,12 @@ class MixSpecTest {
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"overrides\": [{\"stem\": 1, \"parameter\": \"PAN\", \"value\": 0}]}|/overrides/0/stem: 1 is outside 0..0",
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"targetLufs\": 3}|/targetLufs: 3.0 is outside",
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"seconds\": 601}|/seconds: 601.0 is outside",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": 3}|/preview: must be an object",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": {\"seconds\": 3}}|/preview/startSeconds: is required",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": {\"startSeconds\": -1, \"seconds\": 3}}|/preview/startSeconds: -1.0 is outside",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": {\"startSeconds\": 0, \"seconds\": 0.2}}|/preview/seconds: 0.2 is outside",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": {\"startSeconds\": 0, \"seconds\": 5, \"end\": 9}}|/preview/end: is not a field here",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"seconds\": 10, \"preview\": {\"startSeconds\": 12, \"seconds\": 5}}|/preview/startSeconds: 12.0 is not within the song's 10.0 s",
             })
     void eachBadFieldIsNamed(String body, String expected) {
         ApiException e = assertThrows(ApiException.class, () -> parse(body));

@@ -426,6 +426,43 @@ class GatewayTest {
      * 16-bit PCM, the result, then a normal close; the WAV download holds the same audio at 24 bits, any range of it
      * is that slice, and the waveform brackets it.
      */
+    /**
+     * {@code preview}: only the excerpt is mixed (the job drops the audio before it and completes at its end), as a
+     * song of its own: the result, the progress and the download count its frames.
+     */
+    @Test
+    void aPreviewMixesOnlyItsExcerpt() throws Exception {
+        List<StemInput> stems = new SongGenerator(23, RATE).generate(12, 5);
+        ObjectNode body = (ObjectNode) JSON.readTree(createBody(stems, RATE));
+        body.putObject("preview").put("startSeconds", 4.5).put("seconds", 3);
+        HttpResponse<String> created = post("/mixes", body.toString());
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode m = json(created);
+        String id = m.path("id").asText();
+        assertEquals((long) (4.5 * RATE), m.path("preview").path("startFrame").asLong(), m.toString());
+        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            uploads.add(put(
+                    m.path("stems").get(i).path("uploadUrl").asText(), wav(stems.get(i).audio, Wav.Encoding.PCM_16)));
+        }
+        for (int i = 0; i < uploads.size(); i++) {
+            HttpResponse<String> r = uploads.get(i).get();
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(stems.get(i).frames(), json(r).path("frames").asLong(), "the whole body was read");
+        }
+        JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
+        assertEquals("COMPLETED", done.path("status").asText(), done.toString());
+        assertEquals(3L * RATE, done.path("result").path("frames").asLong(), done.toString());
+        assertEquals(3L * RATE, done.path("progress").path("framesTotal").asLong(), done.toString());
+        HttpResponse<byte[]> wav =
+                HTTP.send(request("/mixes/" + id + "/audio").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, wav.statusCode());
+        assertEquals(44 + 3L * RATE * 6, wav.body().length, "3 s of 24-bit stereo");
+        assertProblem(
+                ApiError.INVALID_MIX_REQUEST,
+                post("/mixes", body.deepCopy().put("seconds", 4).toString()));
+    }
+
     @Test
     void eventsDownloadsAndTheWaveformAgree() throws Exception {
         List<StemInput> stems = new SongGenerator(21, RATE).generate(5, 5);
