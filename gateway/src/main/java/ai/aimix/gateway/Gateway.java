@@ -268,10 +268,17 @@ public final class Gateway implements AutoCloseable {
         }
         ApiKey key = key(ctx);
         MixSpec spec = MixSpec.parse(body, key.limits().maxStems(), key.limits().maxSeconds());
+        boolean keysDefault = spec.callbackUrl == null && key.callbackUrl() != null;
+        if (keysDefault) {
+            spec = spec.withCallbackUrl(key.callbackUrl());
+        }
         if (spec.callbackUrl != null) {
             String why = webhooks.problem(spec.callbackUrl);
             if (why != null) {
-                throw new ApiException(ApiError.INVALID_MIX_REQUEST, "/callbackUrl: " + why);
+                throw new ApiException(
+                        ApiError.INVALID_MIX_REQUEST,
+                        (keysDefault ? "the API key's callbackUrl (its default for every mix): " : "/callbackUrl: ")
+                                + why);
             }
         }
         quotas.admit(key, mixes::running);

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * An API key as the gateway keeps it: id, name, the SHA-256 of its secret (never the secret), limits, revoked or not.
  * The token a client sends is {@code amx_<id>_<secret>}: the id finds the key, the secret (256 random bits, so a
- * fast hash is enough) proves it, compared in constant time.
+ * fast hash is enough) proves it, compared in constant time. {@code callbackUrl}, when set, is where the key's mixes
+ * send their webhooks unless a mix names its own.
  */
 public record ApiKey(
         String id,
@@ -24,7 +25,8 @@ public record ApiKey(
         long createdAtMillis,
         boolean revoked,
         KeyLimits limits,
-        String webhookSecret) {
+        String webhookSecret,
+        String callbackUrl) {
     static final String PREFIX = "amx_";
     private static final Pattern TOKEN = Pattern.compile("amx_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,6 +35,11 @@ public record ApiKey(
     public record Issued(ApiKey key, String token) {}
 
     public static Issued issue(String name, KeyLimits limits, long nowMillis) {
+        return issue(name, limits, nowMillis, null);
+    }
+
+    /** A new key whose mixes call {@code callbackUrl} (null: none) unless they name their own. */
+    public static Issued issue(String name, KeyLimits limits, long nowMillis, String callbackUrl) {
         byte[] id = new byte[8];
         byte[] secret = new byte[32];
         RANDOM.nextBytes(id);
@@ -43,7 +50,7 @@ public record ApiKey(
         RANDOM.nextBytes(webhook);
         String webhookSecret =
                 "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(webhook);
-        ApiKey key = new ApiKey(idHex, name, hash(secretText), nowMillis, false, limits, webhookSecret);
+        ApiKey key = new ApiKey(idHex, name, hash(secretText), nowMillis, false, limits, webhookSecret, callbackUrl);
         return new Issued(key, PREFIX + idHex + "_" + secretText);
     }
 
@@ -69,7 +76,7 @@ public record ApiKey(
     }
 
     public ApiKey revoke() {
-        return new ApiKey(id, name, secretHash, createdAtMillis, true, limits, webhookSecret);
+        return new ApiKey(id, name, secretHash, createdAtMillis, true, limits, webhookSecret, callbackUrl);
     }
 
     /** The record on the keys topic (and what {@code aimix keys list} shows, less the hash). */
@@ -84,6 +91,9 @@ public record ApiKey(
         if (webhookSecret != null) {
             // what the gateway signs the key's webhook deliveries with: shared with the receiver, so kept as is
             o.put("webhookSecret", webhookSecret);
+        }
+        if (callbackUrl != null) {
+            o.put("callbackUrl", callbackUrl);
         }
         return o;
     }
@@ -101,6 +111,7 @@ public record ApiKey(
                 o.path("createdAtMillis").asLong(0),
                 o.path("revoked").asBoolean(false),
                 KeyLimits.fromJson(o.path("limits")),
-                o.hasNonNull("webhookSecret") ? o.path("webhookSecret").asText() : null);
+                o.hasNonNull("webhookSecret") ? o.path("webhookSecret").asText() : null,
+                o.hasNonNull("callbackUrl") ? o.path("callbackUrl").asText() : null);
     }
 }

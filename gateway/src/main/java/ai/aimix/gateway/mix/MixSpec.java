@@ -190,6 +190,11 @@ public final class MixSpec {
         return x;
     }
 
+    /** This spec with {@code url} as its callback (the API key's default when the body names none). */
+    public MixSpec withCallbackUrl(String url) {
+        return new MixSpec(sampleRate, stems, model, overrides, targetLufs, ceilingDbfs, seconds, client, url, excerpt);
+    }
+
     /** The contract's request for this mix. */
     public MixRequest toRequest(String mixId, String uploadToken, long requestedAtMillis, Long expectedFrames) {
         return MixRequest.newBuilder()

@@ -4,9 +4,6 @@ import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.gateway.kafka.TopicFollower;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +14,7 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +27,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +55,9 @@ public final class Webhooks extends TopicFollower {
     private final Function<String, String> secretOfKey;
     private final IntConsumer outcome;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(ATTEMPT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /** Connects only to addresses the guard checked ({@link UrlGuard#resolver()}); follows no redirects. */
+    private final HttpClient http = new HttpClient();
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "aimix-gateway-webhooks");
         t.setDaemon(true);
@@ -89,6 +91,18 @@ public final class Webhooks extends TopicFollower {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-gateway-webhooks");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("aimix-gateway-webhooks-http");
+        threads.setDaemon(true);
+        http.setExecutor(threads);
+        http.setSocketAddressResolver(guard.resolver());
+        http.setFollowRedirects(false);
+        http.setConnectTimeout(ATTEMPT_TIMEOUT.toMillis());
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the webhook client", e);
+        }
     }
 
     /** Why the URL may not be called (SSRF), or null. */
@@ -119,6 +133,10 @@ public final class Webhooks extends TopicFollower {
                 .toList();
     }
 
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
     private void attempt(String id) {
         Delivery d = deliveries.get(id);
         if (d == null || !d.status().equals(Delivery.PENDING)) {
@@ -127,7 +145,13 @@ public final class Webhooks extends TopicFollower {
         long now = clock.millis();
         int code = 0;
         String error = null;
-        String why = guard.problem(d.url());
+        String why = null;
+        URI url = null;
+        try {
+            url = UrlGuard.checkedUri(d.url());
+        } catch (UrlGuard.Refused e) {
+            why = e.getMessage();
+        }
         String secret = secretOfKey.apply(d.keyId());
         if (why != null) {
             error = "refused: " + why;
@@ -136,17 +160,15 @@ public final class Webhooks extends TopicFollower {
         } else {
             try {
                 long t = now / 1000;
-                HttpResponse<Void> r = http.send(
-                        HttpRequest.newBuilder(URI.create(d.url()))
-                                .timeout(ATTEMPT_TIMEOUT)
-                                .header("Content-Type", "application/json")
-                                .header("User-Agent", "aimix-gateway")
-                                .header("Idempotency-Key", d.id())
-                                .header(Signatures.HEADER, Signatures.header(secret, t, d.body()))
-                                .POST(HttpRequest.BodyPublishers.ofString(d.body(), StandardCharsets.UTF_8))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                code = r.statusCode();
+                ContentResponse r = http.newRequest(url)
+                        .method(HttpMethod.POST)
+                        .timeout(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .headers(h -> h.put("User-Agent", "aimix-gateway")
+                                .put("Idempotency-Key", d.id())
+                                .put(Signatures.HEADER, Signatures.header(secret, t, d.body())))
+                        .body(new StringRequestContent("application/json", d.body(), StandardCharsets.UTF_8))
+                        .send();
+                code = r.getStatus();
                 if (code / 100 == 2) {
                     save(d.attempted(Delivery.DELIVERED, 0, code, null));
                     outcome.accept(1);
@@ -156,8 +178,16 @@ public final class Webhooks extends TopicFollower {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof UrlGuard.Refused) {
+                    why = cause.getMessage(); // the name resolved to a forbidden address on connecting
+                    error = "refused: " + why;
+                } else {
+                    error = describe(cause);
+                }
             } catch (Exception e) {
-                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                error = describe(e);
             }
         }
         Duration next = why != null || secret == null
@@ -229,6 +259,11 @@ public final class Webhooks extends TopicFollower {
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the webhook client", e);
+        }
         super.close();
         producer.close();
     }

@@ -222,9 +222,15 @@ final class ApiBench {
             }
             if (extra > 0) {
                 int complete = 0;
+                int everyFrame = 0;
+                int withResult = 0;
                 for (Listener l : listeners) {
                     complete += l.frames.get() == frames && l.result.get() > 0 ? 1 : 0;
+                    everyFrame += l.frames.get() == frames ? 1 : 0;
+                    withResult += l.result.get() > 0 ? 1 : 0;
                 }
+                o.put("subscribers_with_every_frame", everyFrame);
+                o.put("subscribers_with_the_result", withResult);
                 o.put("subscribers", listeners.size());
                 ObjectNode codes = o.putObject("close_codes");
                 for (Listener l : listeners) {
@@ -303,7 +309,8 @@ final class ApiBench {
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         volatile int closeStatus;
         private final StringBuilder text = new StringBuilder();
-        private int binaryBytes;
+        /** The first bytes of the binary message being received (its header: frames at offset 4), across fragments. */
+        private final ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -320,12 +327,16 @@ final class ApiBench {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            if (binaryBytes == 0 && data.remaining() >= 8) {
-                frames.addAndGet(data.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(4));
+            // a message may come in fragments of any size, the first one shorter than the header
+            ByteBuffer d = data.duplicate();
+            while (header.hasRemaining() && d.hasRemaining()) {
+                header.put(d.get());
             }
-            binaryBytes += data.remaining();
             if (last) {
-                binaryBytes = 0;
+                if (!header.hasRemaining()) {
+                    frames.addAndGet(header.getInt(4));
+                }
+                header.clear();
                 firstAudio.compareAndSet(0, System.nanoTime());
             }
             ws.request(1);

@@ -6,6 +6,7 @@ import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -87,6 +88,12 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--max-seconds", description = "Longest song, seconds.")
         Integer maxSeconds;
 
+        @Option(
+                names = "--callback-url",
+                description = "Where the key's mixes send their webhooks unless a mix names its own callbackUrl"
+                        + " (http or https; the gateway checks its address on every mix and delivery).")
+        String callbackUrl;
+
         @Override
         public Integer call() {
             try {
@@ -97,7 +104,13 @@ public final class KeysCommand implements Runnable {
                         maxUploadBytes == null ? d.maxUploadBytes() : maxUploadBytes,
                         maxStems == null ? d.maxStems() : maxStems,
                         maxSeconds == null ? d.maxSeconds() : maxSeconds);
-                ApiKey.Issued issued = ApiKey.issue(name, limits, System.currentTimeMillis());
+                if (callbackUrl != null) {
+                    String scheme = URI.create(callbackUrl).getScheme();
+                    if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                        throw new IllegalArgumentException("--callback-url: " + callbackUrl + " is not an http(s) URL");
+                    }
+                }
+                ApiKey.Issued issued = ApiKey.issue(name, limits, System.currentTimeMillis(), callbackUrl);
                 KeyRing.publish(where.kafka(), where.topic, issued.key());
                 System.out.println(issued.token());
                 System.out.println(issued.key().webhookSecret());

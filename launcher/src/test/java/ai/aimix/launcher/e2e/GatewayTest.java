@@ -751,6 +751,68 @@ class GatewayTest {
         }
     }
 
+    /** A key's default callback is called for its mixes that name none; a forbidden default refuses the mix. */
+    @Test
+    void aKeysDefaultCallbackIsCalledWhenItsMixNamesNone() throws Exception {
+        CompletableFuture<String[]> got = new CompletableFuture<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/default", exchange -> {
+            String b = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+            got.complete(new String[] {b, exchange.getRequestHeaders().getFirst(Signatures.HEADER)});
+        });
+        receiver.start();
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/default";
+            ApiKey.Issued k = ApiKey.issue("with-callback", KeyLimits.defaults(), System.currentTimeMillis(), url);
+            ApiKey.Issued bad =
+                    ApiKey.issue("bad-callback", KeyLimits.defaults(), System.currentTimeMillis(), "http://10.0.0.1/x");
+            KafkaConnection kafka = KafkaConnection.plain(stack.bootstrapServers());
+            KeyRing.publish(kafka, GatewaySettings.DEFAULT_KEYS_TOPIC, k.key());
+            KeyRing.publish(kafka, GatewaySettings.DEFAULT_KEYS_TOPIC, bad.key());
+            assertTrue(gateway.awaitKey(k.key().id(), Duration.ofSeconds(30)));
+            assertTrue(gateway.awaitKey(bad.key().id(), Duration.ofSeconds(30)));
+            List<StemInput> stems = new SongGenerator(43, RATE).generate(3, 5);
+            HttpResponse<String> refused = HTTP.send(
+                    HttpRequest.newBuilder(uri("/mixes"))
+                            .header("Authorization", "Bearer " + bad.token())
+                            .POST(HttpRequest.BodyPublishers.ofString(createBody(stems, RATE)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertProblem(ApiError.INVALID_MIX_REQUEST, refused);
+            assertTrue(json(refused).path("detail").asText().contains("the API key's callbackUrl"), refused.body());
+            JsonNode m = json(HTTP.send(
+                    HttpRequest.newBuilder(uri("/mixes"))
+                            .header("Authorization", "Bearer " + k.token())
+                            .POST(HttpRequest.BodyPublishers.ofString(createBody(stems, RATE)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            String id = m.path("id").asText();
+            for (int i = 0; i < stems.size(); i++) {
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(uri(
+                                        m.path("stems").get(i).path("uploadUrl").asText()))
+                                .header("Authorization", "Bearer " + k.token())
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(
+                                        wav(stems.get(i).audio, Wav.Encoding.PCM_16)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            String[] call = got.get(120, TimeUnit.SECONDS);
+            assertEquals(id, JSON.readTree(call[0]).path("id").asText());
+            Matcher sig = Pattern.compile("t=(\\d+),v1=([0-9a-f]{64})").matcher(call[1]);
+            assertTrue(sig.matches(), call[1]);
+            assertEquals(
+                    Signatures.hmac(k.key().webhookSecret(), Long.parseLong(sig.group(1)), call[0]),
+                    sig.group(2),
+                    "signed with the key's webhook secret");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     /**
      * A pending delivery survives its gateway: gateway A creates the mix and fails to deliver (the receiver answers
      * 503), A stops, gateway B starts on the same Kafka, reads the deliveries topic back and delivers, with the same
