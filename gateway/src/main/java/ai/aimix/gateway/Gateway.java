@@ -28,6 +28,7 @@ import ai.aimix.gateway.webhooks.Delivery;
 import ai.aimix.gateway.webhooks.UrlGuard;
 import ai.aimix.gateway.webhooks.Webhooks;
 import ai.aimix.schema.ChampionAlias;
+import ai.aimix.schema.MixResult;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
@@ -159,6 +160,8 @@ public final class Gateway implements AutoCloseable {
             config.routes.put(API + "/mixes/{id}/stems/{index}", this::upload);
             config.routes.get(API + "/mixes/{id}/audio", this::audio);
             config.routes.get(API + "/mixes/{id}/waveform", this::waveform);
+            config.routes.get(API + "/mixes/{id}/stems/{index}/audio", this::stemAudio);
+            config.routes.get(API + "/mixes/{id}/stems/{index}/waveform", this::stemWaveform);
             config.routes.get(API + "/models", this::models);
             config.routes.get(API + "/webhooks/deliveries", this::deliveries);
             config.routes.get(API + "/leagues/{league}/standings", this::leagueStandings);
@@ -493,20 +496,42 @@ public final class Gateway implements AutoCloseable {
 
     private void audio(Context ctx) throws IOException {
         MixState m = mix(ctx);
+        String format = format(ctx);
+        serve(
+                ctx,
+                completeAudio(m, ctx),
+                format,
+                m.id + "-" + variant(ctx).name().toLowerCase(Locale.ROOT));
+    }
+
+    private void stemAudio(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        int stem = stemIndex(ctx, m);
+        String format = format(ctx);
+        serve(
+                ctx,
+                processedStem(m, stem, ctx),
+                format,
+                m.id + "-" + variant(ctx).name().toLowerCase(Locale.ROOT) + "-stem-" + stem);
+    }
+
+    /** {@code ?format=}: wav (the default) or opus. */
+    private static String format(Context ctx) {
         String format = ctx.queryParam("format");
         if (format != null && !format.equals("wav") && !format.equals("opus")) {
             throw new ApiException(ApiError.INVALID_PARAMETER, "format: '" + format + "'; wav or opus");
         }
-        VariantAudio a = completeAudio(m, ctx);
-        Download file = "opus".equals(format) ? a.opus() : a.wav();
+        return format == null ? "wav" : format;
+    }
+
+    /** Serves complete audio as a WAV or Opus file, whole or by one byte range. */
+    private void serve(Context ctx, VariantAudio a, String format, String name) throws IOException {
+        Download file = format.equals("opus") ? a.opus() : a.wav();
         long length = file.length();
         long from = 0;
         long to = length - 1;
         ctx.header("Accept-Ranges", "bytes");
-        ctx.header(
-                "Content-Disposition",
-                "attachment; filename=\"" + m.id + "-" + variant(ctx).name().toLowerCase(Locale.ROOT) + "."
-                        + file.extension() + "\"");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name + "." + file.extension() + "\"");
         long[] range = ByteRange.parse(ctx.header("Range"), length);
         if (range == ByteRange.UNSATISFIABLE) {
             ctx.header("Content-Range", "bytes */" + length);
@@ -526,8 +551,47 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Stem {@code stem} as the variant named by {@code ?variant=} processed it: rendered from the stem store with the
+     * result's parameters, once the mix has completed.
+     */
+    private static VariantAudio processedStem(MixState m, int stem, Context ctx) throws IOException {
+        Variant v = variant(ctx);
+        MixResult result = m.result();
+        if (m.status() != MixState.Status.COMPLETED || result == null) {
+            throw new ApiException(
+                    ApiError.AUDIO_NOT_READY,
+                    "stem " + stem + " of mix " + m.id + ": a processed stem is rendered from the mix's result (status "
+                            + m.status() + ")");
+        }
+        long start = m.spec.excerpt == null ? 0 : m.spec.excerpt.getStartFrame();
+        VariantAudio a = m.audio.processedStem(result, v, stem, start);
+        if (a == null) {
+            throw new ApiException(
+                    ApiError.INVALID_PARAMETER,
+                    "variant " + v + ": mix " + m.id + " has no such variant or stem audio");
+        }
+        return a;
+    }
+
     private void waveform(Context ctx) throws IOException {
         MixState m = mix(ctx);
+        int points = points(ctx);
+        ok(ctx, waveformJson(m, completeAudio(m, ctx), points, ctx).put("mix", m.id));
+    }
+
+    private void stemWaveform(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        int stem = stemIndex(ctx, m);
+        int points = points(ctx);
+        ObjectNode body = waveformJson(m, processedStem(m, stem, ctx), points, ctx);
+        body.put("mix", m.id);
+        body.put("stem", stem);
+        ok(ctx, body);
+    }
+
+    /** {@code ?points=}: 1..{@link Waveform#MAX_POINTS}, {@link #DEFAULT_WAVEFORM_POINTS} when absent. */
+    private static int points(Context ctx) {
         String raw = ctx.queryParam("points");
         int points;
         try {
@@ -538,10 +602,12 @@ public final class Gateway implements AutoCloseable {
         if (points < 1 || points > Waveform.MAX_POINTS) {
             throw new ApiException(ApiError.INVALID_PARAMETER, "points: '" + raw + "'; 1.." + Waveform.MAX_POINTS);
         }
-        VariantAudio a = completeAudio(m, ctx);
+        return points;
+    }
+
+    private ObjectNode waveformJson(MixState m, VariantAudio a, int points, Context ctx) throws IOException {
         float[] peaks = a.waveform(points);
         ObjectNode body = json.createObjectNode();
-        body.put("mix", m.id);
         body.put("variant", variant(ctx).name());
         body.put("frames", a.frames());
         body.put("sampleRate", a.sampleRate());
@@ -552,7 +618,7 @@ public final class Gateway implements AutoCloseable {
             mins.add(peaks[2 * i]);
             maxs.add(peaks[2 * i + 1]);
         }
-        ok(ctx, body);
+        return body;
     }
 
     /** The variant named by {@code ?variant=} (MAIN by default), once all of its audio is in. */

@@ -1,18 +1,30 @@
 package ai.aimix.gateway.audio;
 
 import ai.aimix.schema.MixOutputChunk;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** The mixed audio of one mix, per variant (MAIN, or A and B of a battle), in its own directory of the store. */
+/**
+ * The audio of one mix in its own directory of the store: the mixed audio per variant (MAIN, or A and B of a battle),
+ * the stems as uploaded, and the processed stems rendered from them.
+ */
 public final class MixAudio implements AutoCloseable {
     private final Path dir;
     private final Map<Variant, VariantAudio> variants = new EnumMap<>(Variant.class);
+    /** The stems as uploaded (the stem store), by index. */
+    private final Map<Integer, StemAudio> stems = new HashMap<>();
+    /** Processed stems rendered so far, by variant and index ("A/3"). */
+    private final Map<String, VariantAudio> processed = new HashMap<>();
 
     MixAudio(Path dir) {
         this.dir = dir;
@@ -26,6 +38,71 @@ public final class MixAudio implements AutoCloseable {
     public VariantAudio variant(Variant v) {
         return variant(v, false);
     }
+
+    /** The store of stem {@code index}'s audio as uploaded, made on its first chunk. */
+    public synchronized StemAudio stem(int index, int channels, SampleEncoding encoding) {
+        StemAudio s = stems.get(index);
+        if (s == null) {
+            try {
+                Files.createDirectories(dir);
+                s = new StemAudio(
+                        dir.resolve("stem-" + index + "." + encoding.name().toLowerCase(Locale.ROOT)),
+                        channels,
+                        encoding);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store stem " + index + " of " + dir, e);
+            }
+            stems.put(index, s);
+        }
+        return s;
+    }
+
+    /**
+     * Stem {@code index} as {@code variant} of the completed mix processed it ({@link StemRender}), rendered on the
+     * first request and kept while the mix is; null when the stem store does not have the stem.
+     *
+     * @param startFrame where the mix began in the stem (its excerpt's start; 0 for the whole song)
+     */
+    public VariantAudio processedStem(MixResult result, Variant variant, int index, long startFrame)
+            throws IOException {
+        String key = variant.name() + "/" + index;
+        StemAudio stem;
+        synchronized (this) {
+            VariantAudio done = processed.get(key);
+            if (done != null) {
+                return done;
+            }
+            stem = stems.get(index);
+        }
+        if (stem == null) {
+            return null;
+        }
+        VariantResult vr = result.getVariants().stream()
+                .filter(x -> x.getVariant() == variant)
+                .findFirst()
+                .orElse(null);
+        if (vr == null) {
+            return null;
+        }
+        synchronized (renderLock) {
+            synchronized (this) {
+                if (processed.containsKey(key)) {
+                    return processed.get(key);
+                }
+            }
+            Path file = dir.resolve(variant.name() + "-stem-" + index + ".f32");
+            Files.deleteIfExists(file);
+            StemRender.render(stem, startFrame, result, vr, index, file);
+            VariantAudio a = VariantAudio.rendered(file, result.getSampleRate());
+            synchronized (this) {
+                processed.put(key, a);
+            }
+            return a;
+        }
+    }
+
+    /** One processed stem rendered at a time per mix (each takes a second or two of CPU for a long song). */
+    private final Object renderLock = new Object();
 
     private synchronized VariantAudio variant(Variant v, boolean create) {
         VariantAudio a = variants.get(v);
@@ -45,6 +122,10 @@ public final class MixAudio implements AutoCloseable {
     public synchronized void close() {
         variants.values().forEach(VariantAudio::close);
         variants.clear();
+        processed.values().forEach(VariantAudio::close);
+        processed.clear();
+        stems.values().forEach(StemAudio::close);
+        stems.clear();
         try {
             Files.deleteIfExists(dir);
         } catch (IOException e) {

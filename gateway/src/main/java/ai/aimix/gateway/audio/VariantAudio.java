@@ -36,6 +36,15 @@ public final class VariantAudio implements AutoCloseable {
     private boolean complete;
     private String problem;
 
+    /** Audio rendered whole into {@code file} (a processed stem): complete from the start. */
+    static VariantAudio rendered(Path file, int sampleRate) throws IOException {
+        VariantAudio a = new VariantAudio(file);
+        a.sampleRate = sampleRate;
+        a.frames = Files.size(file) / FRAME_BYTES;
+        a.complete = true;
+        return a;
+    }
+
     VariantAudio(Path file) throws IOException {
         this.file = file;
         this.opusFile = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.f32$", "") + ".opus");

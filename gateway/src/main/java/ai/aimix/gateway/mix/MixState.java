@@ -266,6 +266,11 @@ public final class MixState {
         }
     }
 
+    /** The job's result, or null before it came. */
+    public synchronized MixResult result() {
+        return result;
+    }
+
     public synchronized Status status() {
         if (errorCode != null) {
             return Status.FAILED;

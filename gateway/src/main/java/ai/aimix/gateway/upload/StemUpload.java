@@ -158,11 +158,8 @@ public final class StemUpload implements WavStream.Sink {
 
     private void send(boolean last) {
         int ch = spec.getChannels();
-        ByteBuffer data = Pcm.encode(
-                buffer == null ? new float[0] : buffer,
-                0,
-                buffered * ch,
-                encoding == null ? SampleEncoding.PCM_S16LE : encoding);
+        SampleEncoding enc = encoding == null ? SampleEncoding.PCM_S16LE : encoding;
+        ByteBuffer data = Pcm.encode(buffer == null ? new float[0] : buffer, 0, buffered * ch, enc);
         int size = data.remaining();
         AudioChunk chunk = new AudioChunk(
                 mix.id,
@@ -170,12 +167,13 @@ public final class StemUpload implements WavStream.Sink {
                 sequence++,
                 mix.spec.sampleRate,
                 ch,
-                encoding,
+                enc,
                 data,
                 last,
                 Checksums.crc32c(data),
                 mix.uploadToken);
         track(producer.send(chunk));
+        mix.audio.stem(stem, ch, enc).append(data);
         mix.received(stem, buffered, size);
         forwarded.accept(size);
         buffered = 0;

@@ -463,6 +463,80 @@ class GatewayTest {
                 post("/mixes", body.deepCopy().put("seconds", 4).toString()));
     }
 
+    /**
+     * Processed stems: each stem as the model processed it, rendered by the gateway from its stem store with the
+     * result's parameters and master gains. Quiet target, so the mix's limiter stays idle: then the stems, downloaded
+     * as 24-bit WAV, sum to the mix (24-bit rounding of six files apart).
+     */
+    @Test
+    void theProcessedStemsSumToTheMix() throws Exception {
+        List<StemInput> stems = new SongGenerator(29, RATE).generate(6, 5);
+        ObjectNode body = (ObjectNode) JSON.readTree(createBody(stems, RATE));
+        body.put("targetLufs", -30);
+        HttpResponse<String> created = post("/mixes", body.toString());
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode m = json(created);
+        String id = m.path("id").asText();
+        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            uploads.add(put(
+                    m.path("stems").get(i).path("uploadUrl").asText(),
+                    wav(stems.get(i).audio, i % 2 == 0 ? Wav.Encoding.PCM_16 : Wav.Encoding.FLOAT_32)));
+        }
+        for (CompletableFuture<HttpResponse<String>> u : uploads) {
+            assertEquals(200, u.get().statusCode());
+        }
+        JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
+        assertEquals("COMPLETED", done.path("status").asText(), done.toString());
+        assertEquals(
+                0.0,
+                done.path("result")
+                        .path("variants")
+                        .get(0)
+                        .path("limiterMaxReductionDb")
+                        .asDouble(),
+                1e-9,
+                "the limiter stayed idle");
+        float[] mix = download("/mixes/" + id + "/audio");
+        float[] sum = new float[mix.length];
+        for (int i = 0; i < stems.size(); i++) {
+            float[] stem = download("/mixes/" + id + "/stems/" + i + "/audio");
+            assertEquals(mix.length, stem.length, "stem " + i + " has the mix's length, in stereo");
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += stem[j];
+            }
+        }
+        double worst = 0;
+        for (int j = 0; j < sum.length; j++) {
+            worst = Math.max(worst, Math.abs(sum[j] - mix[j]));
+        }
+        assertTrue(worst < 1e-5, "largest difference of the stems' sum from the mix: " + worst);
+        JsonNode w = json(get("/mixes/" + id + "/stems/2/waveform?points=40"));
+        assertEquals(40, w.path("max").size());
+        assertEquals(2, w.path("stem").asInt());
+        HttpResponse<byte[]> opus = HTTP.send(
+                request("/mixes/" + id + "/stems/1/audio?format=opus").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, opus.statusCode());
+        assertEquals(
+                new Resampler(RATE, 48000).outputLength(mix.length / 2), new OggOpusFile(opus.body()).audio[0].length);
+        assertProblem(ApiError.STEM_NOT_FOUND, get("/mixes/" + id + "/stems/9/audio"));
+        assertProblem(ApiError.INVALID_PARAMETER, get("/mixes/" + id + "/stems/0/audio?variant=B"));
+    }
+
+    /** A 24-bit WAV download as interleaved floats. */
+    static float[] download(String path) throws Exception {
+        HttpResponse<byte[]> r = HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), path);
+        Path f = Files.createTempFile("gateway-test", ".wav");
+        try {
+            Files.write(f, r.body());
+            return Wav.read(f).samples();
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
     @Test
     void eventsDownloadsAndTheWaveformAgree() throws Exception {
         List<StemInput> stems = new SongGenerator(21, RATE).generate(5, 5);

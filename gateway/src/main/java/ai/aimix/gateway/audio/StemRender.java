@@ -1,0 +1,69 @@
+package ai.aimix.gateway.audio;
+
+import ai.aimix.dsp.mix.MixParams;
+import ai.aimix.dsp.mix.ProcessedStem;
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.StemParameters;
+import ai.aimix.schema.VariantResult;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A processed stem rendered from the stem store with the dsp module's {@link ProcessedStem}: the stem's channel strip
+ * with the parameters the result lists for each segment, and each segment's master gain, on the result's segment grid
+ * (the render settings are the renderer's defaults at the result's rate and segment length, as the job's are unless
+ * its {@code aimix.render.*} options were changed).
+ */
+final class StemRender {
+    private StemRender() {}
+
+    /** Renders stem {@code index} of {@code variant} into {@code target}: interleaved stereo float32, the mix's length. */
+    static void render(StemAudio stem, long startFrame, MixResult result, VariantResult variant, int index, Path target)
+            throws IOException {
+        int segment = result.getSegmentFrames();
+        RenderSettings settings = RenderSettings.builder(result.getSampleRate())
+                .segmentFrames(segment)
+                .build();
+        ProcessedStem chain = new ProcessedStem(settings, stem.channels());
+        List<StemParameters> automation = variant.getStems().get(index).getAutomation();
+        List<Float> gains = variant.getMasterGainDb();
+        long frames = result.getFrames();
+        int segments = (int) ((frames + segment - 1) / segment);
+        if (automation.size() < segments || gains.size() < segments) {
+            throw new IOException("the result lists " + automation.size() + " parameter sets and " + gains.size()
+                    + " master gains for " + segments + " segments");
+        }
+        float[] in = new float[segment * stem.channels()];
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            for (int k = 0; k < segments; k++) {
+                int n = (int) Math.min(segment, frames - (long) k * segment);
+                stem.read(startFrame + (long) k * segment, in, n);
+                float[] y = chain.renderSegment(in, 0, n, vector(automation.get(k)), gains.get(k));
+                ByteBuffer b = ByteBuffer.allocate(y.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(y);
+                out.write(b.array());
+            }
+        }
+        Files.move(tmp, target);
+    }
+
+    private static float[] vector(StemParameters p) {
+        float[] v = new float[MixParams.COUNT];
+        v[MixParams.GAIN_DB] = p.getGainDb();
+        v[MixParams.PAN] = p.getPan();
+        v[MixParams.LOW_SHELF_DB] = p.getLowShelfDb();
+        v[MixParams.MID_PEAK_DB] = p.getMidPeakDb();
+        v[MixParams.HIGH_SHELF_DB] = p.getHighShelfDb();
+        v[MixParams.COMP_THRESHOLD_DB] = p.getCompThresholdDb();
+        v[MixParams.COMP_RATIO] = p.getCompRatio();
+        return v;
+    }
+}
