@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
         this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
         this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
-        this.keys = new KeyRing(settings.kafka(), settings.keysTopic());
+        this.keys = new KeyRing(settings.kafka(), settings.keysTopic(), settings.seal());
         this.webhooks = new Webhooks(
                 settings.kafka(),
                 settings.deliveriesTopic(),

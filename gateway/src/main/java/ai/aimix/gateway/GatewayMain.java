@@ -1,6 +1,7 @@
 package ai.aimix.gateway;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.gateway.keys.KeySeal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -44,12 +45,20 @@ public final class GatewayMain implements Callable<Integer> {
             description = "Where mixed audio is kept while its mix is (a volume); default a temporary directory.")
     Path store;
 
+    @Option(
+            names = "--secret-file",
+            description = "A file holding the gateway secret, when " + KeySeal.ENV + " is not set (a mounted Secret);"
+                    + " it hashes API keys and seals their webhook secrets.")
+    Path secretFile;
+
     @Override
     public Integer call() throws Exception {
         KafkaConnection kafka =
                 new KafkaConnection(bootstrap, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
-        GatewaySettings settings =
-                GatewaySettings.defaults(kafka).withHost(host).withPort(port).withStoreDir(store);
+        GatewaySettings settings = GatewaySettings.defaults(kafka, KeySeal.load(secretFile, false))
+                .withHost(host)
+                .withPort(port)
+                .withStoreDir(store);
         Gateway gateway = Gateway.start(settings, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

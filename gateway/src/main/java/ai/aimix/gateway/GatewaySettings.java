@@ -3,6 +3,7 @@ package ai.aimix.gateway;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.gateway.webhooks.RetrySchedule;
 import ai.aimix.schema.codec.Contract;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.function.Consumer;
  * @param deliveriesTopic the compacted topic of the webhook deliveries' state
  * @param webhookAllowList IP addresses callbacks may reach although private or loopback (SSRF guard)
  * @param webhookRetries when failed deliveries are tried again
+ * @param seal        the gateway's secret: hashes API-key secrets, seals webhook secrets on the keys topic
  */
 public record GatewaySettings(
         String host,
@@ -41,7 +43,8 @@ public record GatewaySettings(
         Path storeDir,
         String deliveriesTopic,
         List<String> webhookAllowList,
-        RetrySchedule webhookRetries) {
+        RetrySchedule webhookRetries,
+        KeySeal seal) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8090;
     /** The API keys' topic: one partition, compacted. */
@@ -51,8 +54,8 @@ public record GatewaySettings(
     /** The webhook deliveries' topic: one partition, compacted. */
     public static final String DEFAULT_DELIVERIES_TOPIC = "webhooks.deliveries";
 
-    /** The defaults, against {@code kafka} and the contract's default topics. */
-    public static GatewaySettings defaults(KafkaConnection kafka) {
+    /** The defaults, against {@code kafka} and the contract's default topics, with the gateway secret {@code seal}. */
+    public static GatewaySettings defaults(KafkaConnection kafka, KeySeal seal) {
         return new GatewaySettings(
                 DEFAULT_HOST,
                 DEFAULT_PORT,
@@ -66,7 +69,8 @@ public record GatewaySettings(
                 null,
                 DEFAULT_DELIVERIES_TOPIC,
                 List.of(),
-                RetrySchedule.DEFAULT);
+                RetrySchedule.DEFAULT,
+                seal);
     }
 
     public GatewaySettings withPort(int p) {
@@ -133,7 +137,8 @@ public record GatewaySettings(
                     storeDir,
                     from.deliveriesTopic,
                     webhookAllowList,
-                    webhookRetries);
+                    webhookRetries,
+                    from.seal);
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.gateway.GatewayMain;
 import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.launcher.embedded.FlinkConfigsTest;
 import ai.aimix.schema.codec.Contract;
@@ -183,6 +184,22 @@ class HelmChartTest {
         assertEquals(
                 gateway.path("spec").path("selector").path("matchLabels"),
                 ofKind(docs, "Service").get(0).path("spec").path("selector"));
+        // the store on its volume, and the gateway secret from a Secret
+        String store = args.get(args.indexOf("--store") + 1);
+        boolean mounted = false;
+        for (JsonNode m : container.path("volumeMounts")) {
+            mounted |= m.path("mountPath").asText().equals(store);
+        }
+        assertTrue(mounted, "the store " + store + " is a mounted volume");
+        JsonNode secretEnv = null;
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(KeySeal.ENV)) {
+                secretEnv = e;
+            }
+        }
+        assertTrue(
+                secretEnv != null && secretEnv.path("valueFrom").has("secretKeyRef"),
+                "the gateway secret comes from a Secret: " + container.path("env"));
         Map<String, JsonNode> deployments = new HashMap<>();
         for (JsonNode d : ofKind(docs, "FlinkDeployment")) {
             assertEquals("flink.apache.org/v1beta1", d.path("apiVersion").asText());

@@ -77,7 +77,10 @@ class ProcessedStemTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"0", "3"})
     void refusesBadChannelCountsAndSegments(int channels) {
-        RenderSettings s = RenderSettings.builder(48000).segmentFrames(1024).rampFrames(256).build();
+        RenderSettings s = RenderSettings.builder(48000)
+                .segmentFrames(1024)
+                .rampFrames(256)
+                .build();
         assertThrows(IllegalArgumentException.class, () -> new ProcessedStem(s, channels));
         ProcessedStem p = new ProcessedStem(s, 1);
         assertThrows(IllegalArgumentException.class, () -> p.renderSegment(new float[4096], 0, 2048, new float[7], 0));

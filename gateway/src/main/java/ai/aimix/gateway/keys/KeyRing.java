@@ -14,17 +14,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The API keys, as every gateway replica sees them: the compacted keys topic (key: the key's id; value: its JSON
- * record, the secret only as a hash) read from the beginning and followed. Creating and revoking write there, so a
+ * record, the secret only as a keyed hash, the webhook secret sealed: {@link KeySeal}) read from the beginning and
+ * followed. Creating and revoking write there, so a
  * key works on every replica and survives restarts.
  */
 public final class KeyRing implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CompactedView<ApiKey> view;
+    private final KeySeal seal;
 
-    public KeyRing(KafkaConnection kafka, String topic) {
+    public KeyRing(KafkaConnection kafka, String topic, KeySeal seal) {
+        this.seal = seal;
         this.view = new CompactedView<>(kafka, topic, false, (id, value) -> {
-            ApiKey k = ApiKey.fromJson(JSON.readTree(value));
+            ApiKey k = ApiKey.fromJson(JSON.readTree(value), seal);
             if (!k.id().equals(id)) {
                 throw new IllegalArgumentException("the record under " + id + " is key " + k.id());
             }
@@ -48,7 +51,7 @@ public final class KeyRing implements AutoCloseable {
             return null;
         }
         ApiKey k = view.get(parts[0]);
-        return k != null && !k.revoked() && k.opens(parts[1]) ? k : null;
+        return k != null && !k.revoked() && k.opens(parts[1], seal) ? k : null;
     }
 
     public ApiKey get(String id) {
@@ -78,7 +81,7 @@ public final class KeyRing implements AutoCloseable {
     }
 
     /** Writes a key's record (new, or revoked) to the topic, and waits for Kafka to have it. */
-    public static void publish(KafkaConnection kafka, String topic, ApiKey key) throws Exception {
+    public static void publish(KafkaConnection kafka, String topic, ApiKey key, KeySeal seal) throws Exception {
         Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -88,15 +91,15 @@ public final class KeyRing implements AutoCloseable {
             producer.send(new ProducerRecord<>(
                             topic,
                             key.id().getBytes(StandardCharsets.UTF_8),
-                            key.toJson().toString().getBytes(StandardCharsets.UTF_8)))
+                            key.toJson(seal).toString().getBytes(StandardCharsets.UTF_8)))
                     .get();
         }
     }
 
     /** Every key on the topic now (read to its end once: for the command line). */
-    public static Collection<ApiKey> readAll(KafkaConnection kafka, String topic, Duration timeout)
+    public static Collection<ApiKey> readAll(KafkaConnection kafka, String topic, KeySeal seal, Duration timeout)
             throws InterruptedException {
-        try (KeyRing ring = new KeyRing(kafka, topic)) {
+        try (KeyRing ring = new KeyRing(kafka, topic, seal)) {
             ring.start();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!ring.ready()) {

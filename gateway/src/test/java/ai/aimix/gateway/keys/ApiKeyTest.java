@@ -9,31 +9,73 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ApiKeyTest {
+    static final KeySeal SEAL = KeySeal.of(KeySeal.randomSecret());
+
     @Test
     void aTokenOpensItsKeyOnlyAndTheRecordHoldsNoSecret() {
-        ApiKey.Issued a = ApiKey.issue("a", KeyLimits.defaults(), 5);
-        ApiKey.Issued b = ApiKey.issue("b", KeyLimits.defaults(), 6);
+        ApiKey.Issued a = ApiKey.issue("a", KeyLimits.defaults(), 5, SEAL);
+        ApiKey.Issued b = ApiKey.issue("b", KeyLimits.defaults(), 6, SEAL);
         String[] parts = ApiKey.parse(a.token());
         assertEquals(a.key().id(), parts[0]);
-        assertTrue(a.key().opens(parts[1]));
-        assertFalse(b.key().opens(parts[1]));
-        assertFalse(a.key().opens(parts[1].substring(1) + "A"));
+        assertTrue(a.key().opens(parts[1], SEAL));
+        assertFalse(b.key().opens(parts[1], SEAL));
+        assertFalse(a.key().opens(parts[1].substring(1) + "A", SEAL));
+        assertFalse(a.key().opens(parts[1], KeySeal.of(KeySeal.randomSecret())), "another gateway secret");
         assertNotEquals(a.key().id(), b.key().id());
-        String record = a.key().toJson().toString();
+        String record = a.key().toJson(SEAL).toString();
         assertFalse(record.contains(parts[1]), "the secret is not stored");
-        assertEquals(a.key(), ApiKey.fromJson(a.key().toJson()));
-        assertTrue(ApiKey.fromJson(a.key().revoke().toJson()).revoked());
+        assertFalse(record.contains(a.key().webhookSecret()), "the webhook secret is sealed: " + record);
+        assertEquals(a.key(), ApiKey.fromJson(a.key().toJson(SEAL), SEAL));
+        assertTrue(ApiKey.fromJson(a.key().revoke().toJson(SEAL), SEAL).revoked());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ApiKey.fromJson(a.key().toJson(SEAL), KeySeal.of(KeySeal.randomSecret())),
+                "a sealed webhook secret opens only with its gateway secret");
+        assertFalse(
+                a.key().publicJson().toString().contains("secret"),
+                a.key().publicJson().toString());
         for (String bad : new String[] {null, "", "amx_", "amx_0123456789abcdef_short", "Bearer " + a.token()}) {
             assertNull(ApiKey.parse(bad), bad);
         }
         assertThrows(IllegalArgumentException.class, () -> new KeyLimits(0, 1, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> KeySeal.of("too short"));
+    }
+
+    /** A record written before the gateway secret (plain SHA-256, the webhook secret as is) still opens. */
+    @Test
+    void aRecordFromBeforeTheGatewaySecretIsStillRead() throws Exception {
+        String secret = "A".repeat(43);
+        ObjectNode old = (ObjectNode) new ObjectMapper()
+                .readTree("{\"id\":\"0123456789abcdef\",\"name\":\"old\",\"createdAtMillis\":1,"
+                        + "\"revoked\":false,\"limits\":{},\"webhookSecret\":\"whsec_x\"}");
+        old.put("secretSha256", ApiKey.hash(secret));
+        ApiKey k = ApiKey.fromJson(old, SEAL);
+        assertTrue(k.opens(secret, SEAL));
+        assertEquals("whsec_x", k.webhookSecret());
+        assertTrue(ApiKey.fromJson(k.toJson(SEAL), SEAL).opens(secret, SEAL), "and is written back as it was hashed");
+    }
+
+    @Test
+    void serveKeepsOneSecretPerHome(@TempDir Path home) throws Exception {
+        Path file = home.resolve("gateway-secret");
+        assertThrows(IllegalArgumentException.class, () -> KeySeal.load(file, false));
+        KeySeal first = KeySeal.load(file, true);
+        KeySeal again = KeySeal.load(file, false);
+        assertEquals(first.hash("x"), again.hash("x"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
     /** A clock the test moves. */
@@ -60,7 +102,7 @@ class ApiKeyTest {
     void quotasCountAnHourAndWhatRuns() {
         TestClock clock = new TestClock();
         KeyQuotas q = new KeyQuotas(clock);
-        ApiKey k = ApiKey.issue("k", new KeyLimits(3, 2, 1, 1, 1), 0).key();
+        ApiKey k = ApiKey.issue("k", new KeyLimits(3, 2, 1, 1, 1), 0, SEAL).key();
         q.admit(k, id -> 0);
         clock.millis = 1000;
         q.admit(k, id -> 1);

@@ -9,6 +9,7 @@ import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,17 +69,21 @@ final class ApiBench {
     ObjectNode run() throws Exception {
         BenchCommand.HeapSampler heap = new BenchCommand.HeapSampler();
         heap.start();
+        KeySeal seal = KeySeal.of(KeySeal.randomSecret());
         try (EmbeddedStack stack = EmbeddedStack.start(config, null, 0);
                 Gateway gateway = Gateway.start(
-                        GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
+                        GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), seal)
                                 .withPort(0)
                                 .withTopics(stack.topics()),
                         Clock.systemUTC())) {
             KeyLimits d = KeyLimits.defaults();
             ApiKey.Issued key = ApiKey.issue(
-                    "bench", new KeyLimits(100_000, 1000, d.maxUploadBytes(), d.maxStems(), d.maxSeconds()), 0);
+                    "bench", new KeyLimits(100_000, 1000, d.maxUploadBytes(), d.maxStems(), d.maxSeconds()), 0, seal);
             KeyRing.publish(
-                    KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, key.key());
+                    KafkaConnection.plain(stack.bootstrapServers()),
+                    GatewaySettings.DEFAULT_KEYS_TOPIC,
+                    key.key(),
+                    seal);
             if (!gateway.awaitKey(key.key().id(), Duration.ofSeconds(30))) {
                 throw new IllegalStateException("the gateway did not see the bench's key");
             }

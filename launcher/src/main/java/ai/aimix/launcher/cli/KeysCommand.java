@@ -6,7 +6,10 @@ import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.gateway.keys.KeySeal;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +36,11 @@ public final class KeysCommand implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /** The gateway secret that {@code ./aimix serve} keeps in its home (unless {@value KeySeal#ENV} is set). */
+    static Path secretFile() {
+        return ServeInfo.home().resolve("gateway-secret");
+    }
+
     /** How long reading the keys topic may take. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -46,6 +54,16 @@ public final class KeysCommand implements Runnable {
                 defaultValue = GatewaySettings.DEFAULT_KEYS_TOPIC,
                 description = "The keys topic. Default ${DEFAULT-VALUE}.")
         String topic;
+
+        @Option(
+                names = "--secret-file",
+                description = "The gateway secret's file, when " + KeySeal.ENV + " is not set (default: the one"
+                        + " ./aimix serve keeps in its home, ~/.aimix/gateway-secret).")
+        Path secretFile;
+
+        KeySeal seal() throws IOException {
+            return KeySeal.load(secretFile == null ? KeysCommand.secretFile() : secretFile, false);
+        }
 
         KafkaConnection kafka() {
             if (bootstrap != null) {
@@ -110,8 +128,9 @@ public final class KeysCommand implements Runnable {
                         throw new IllegalArgumentException("--callback-url: " + callbackUrl + " is not an http(s) URL");
                     }
                 }
-                ApiKey.Issued issued = ApiKey.issue(name, limits, System.currentTimeMillis(), callbackUrl);
-                KeyRing.publish(where.kafka(), where.topic, issued.key());
+                KeySeal seal = where.seal();
+                ApiKey.Issued issued = ApiKey.issue(name, limits, System.currentTimeMillis(), callbackUrl, seal);
+                KeyRing.publish(where.kafka(), where.topic, issued.key(), seal);
                 System.out.println(issued.token());
                 System.out.println(issued.key().webhookSecret());
                 System.err.println("key " + issued.key().id() + " (" + name + ") created; the token above is shown "
@@ -132,13 +151,11 @@ public final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                List<ApiKey> keys = KeyRing.readAll(where.kafka(), where.topic, READ_TIMEOUT).stream()
+                List<ApiKey> keys = KeyRing.readAll(where.kafka(), where.topic, where.seal(), READ_TIMEOUT).stream()
                         .sorted(Comparator.comparingLong(ApiKey::createdAtMillis))
                         .toList();
                 for (ApiKey k : keys) {
-                    var o = k.toJson();
-                    o.remove("secretSha256");
-                    o.remove("webhookSecret");
+                    var o = k.publicJson();
                     System.out.println(o);
                 }
                 return 0;
@@ -160,11 +177,11 @@ public final class KeysCommand implements Runnable {
         public Integer call() {
             try {
                 KafkaConnection kafka = where.kafka();
-                ApiKey k = KeyRing.readAll(kafka, where.topic, READ_TIMEOUT).stream()
+                ApiKey k = KeyRing.readAll(kafka, where.topic, where.seal(), READ_TIMEOUT).stream()
                         .filter(x -> x.id().equals(id))
                         .findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("no key " + id));
-                KeyRing.publish(kafka, where.topic, k.revoke());
+                KeyRing.publish(kafka, where.topic, k.revoke(), where.seal());
                 System.err.println("key " + id + " (" + k.name() + ") revoked");
                 return 0;
             } catch (Exception e) {

@@ -7,6 +7,7 @@ import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
@@ -79,15 +80,18 @@ public final class ServeCommand implements Callable<Integer> {
         ApiKey.Issued key;
         try {
             tournament = stack.startTournament(Map.of());
+            // one gateway secret per home (or AIMIX_GATEWAY_SECRET): ./aimix keys uses the same one
+            KeySeal seal = KeySeal.load(KeysCommand.secretFile(), true);
             gateway = Gateway.start(
-                    GatewaySettings.defaults(KafkaOptions.connection(stack.config()))
+                    GatewaySettings.defaults(KafkaOptions.connection(stack.config()), seal)
                             .withPort(apiPort)
                             .withTopics(stack.topics())
                             .withStoreDir(data == null ? null : data.resolve("gateway")),
                     Clock.systemUTC());
             // a key of this run for whoever runs serve (others: ./aimix keys create)
-            key = ApiKey.issue("serve " + Instant.now(), KeyLimits.defaults(), System.currentTimeMillis());
-            KeyRing.publish(KafkaOptions.connection(stack.config()), GatewaySettings.DEFAULT_KEYS_TOPIC, key.key());
+            key = ApiKey.issue("serve " + Instant.now(), KeyLimits.defaults(), System.currentTimeMillis(), seal);
+            KeyRing.publish(
+                    KafkaOptions.connection(stack.config()), GatewaySettings.DEFAULT_KEYS_TOPIC, key.key(), seal);
             if (!gateway.awaitKey(key.key().id(), KEY_WAIT)) {
                 throw new IllegalStateException(
                         "the gateway did not see its key within " + KEY_WAIT.toSeconds() + " s");

@@ -114,18 +114,34 @@ class CommandLineTest {
             assertEquals(404, unknownMix.statusCode(), unknownMix.body());
             assertTrue(unknownMix.body().contains("\"code\":\"MIX_NOT_FOUND\""), unknownMix.body());
             String bootstrap = "127.0.0.1:" + kafkaPort;
-            CliRun created = CliRun.run("keys", "create", "--name", "ci", "--max-stems", "4", "--bootstrap", bootstrap);
+            // the gateway secret serve keeps in its home: keys are hashed and sealed with it
+            String secret = tmp.resolve("home").resolve("gateway-secret").toString();
+            assertTrue(Files.exists(Path.of(secret)), "serve made its gateway secret");
+            CliRun created = CliRun.run(
+                    "keys",
+                    "create",
+                    "--name",
+                    "ci",
+                    "--max-stems",
+                    "4",
+                    "--bootstrap",
+                    bootstrap,
+                    "--secret-file",
+                    secret);
             assertEquals(0, created.code, created.toString());
             String id = created.out.trim().substring(4, 20);
-            CliRun listed = CliRun.run("keys", "list", "--bootstrap", bootstrap);
+            CliRun listed = CliRun.run("keys", "list", "--bootstrap", bootstrap, "--secret-file", secret);
             assertEquals(0, listed.code, listed.toString());
             assertTrue(listed.out.contains("\"id\":\"" + id + "\",\"name\":\"ci\""), listed.out);
             assertTrue(listed.out.contains("\"maxStems\":4"), listed.out);
             assertTrue(!listed.out.contains("secretSha256"), "list shows no hash");
-            CliRun revoked = CliRun.run("keys", "revoke", id, "--bootstrap", bootstrap);
+            CliRun revoked = CliRun.run("keys", "revoke", id, "--bootstrap", bootstrap, "--secret-file", secret);
             assertEquals(0, revoked.code, revoked.toString());
-            assertTrue(CliRun.run("keys", "list", "--bootstrap", bootstrap).out.contains("\"revoked\":true"));
-            CliRun unknown = CliRun.run("keys", "revoke", "0000000000000000", "--bootstrap", bootstrap);
+            assertTrue(CliRun.run("keys", "list", "--bootstrap", bootstrap, "--secret-file", secret)
+                    .out
+                    .contains("\"revoked\":true"));
+            CliRun unknown =
+                    CliRun.run("keys", "revoke", "0000000000000000", "--bootstrap", bootstrap, "--secret-file", secret);
             assertEquals(1, unknown.code);
             assertEquals("aimix keys revoke: error: no key 0000000000000000\n", unknown.err);
             assertTrue(Files.exists(tmp.resolve("home").resolve("serve.json")));
@@ -306,10 +322,6 @@ class CommandLineTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /**
-     * {@code aimix serve} in a process of its own, its home and log under {@code tmp}; {@code metricsPorts}: the
-     * Prometheus reporters' ports, the mix job's first, the tournament job's second (e.g. {@code "9249,9250"}).
-     */
     /** The WARN and ERROR lines of serve's log, for a failure message. */
     private static String warnings(Path tmp) {
         try (Stream<String> lines = Files.lines(tmp.resolve("serve.log"))) {
@@ -321,6 +333,10 @@ class CommandLineTest {
         }
     }
 
+    /**
+     * {@code aimix serve} in a process of its own, its home and log under {@code tmp}; {@code metricsPorts}: the
+     * Prometheus reporters' ports, the mix job's first, the tournament job's second (e.g. {@code "9249,9250"}).
+     */
     static Process startServe(Path tmp, int kafkaPort, int uiPort, String metricsPorts, String... options)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(

@@ -20,6 +20,7 @@ import ai.aimix.gateway.audio.OggOpusFile;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.gateway.webhooks.RetrySchedule;
 import ai.aimix.gateway.webhooks.Signatures;
 import ai.aimix.launcher.embedded.EmbeddedStack;
@@ -84,6 +85,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayTest {
     static final int RATE = 22050;
+    /** The gateway secret of the tests' gateways. */
+    static final String SECRET = KeySeal.randomSecret();
+
+    static final KeySeal SEAL = KeySeal.of(SECRET);
     /** Small, so an oversize upload is cheap to send. */
     static final long MAX_UPLOAD = 4L << 20;
 
@@ -110,7 +115,7 @@ class GatewayTest {
                 null,
                 0);
         gateway = Gateway.start(
-                GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
+                GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), SEAL)
                         .withPort(0)
                         .withTopics(stack.topics())
                         // callbacks to this machine's receiver, retried fast
@@ -149,8 +154,9 @@ class GatewayTest {
 
     /** A new key with these limits, known to the gateway; returns its token. */
     static String key(KeyLimits limits) throws Exception {
-        ApiKey.Issued k = ApiKey.issue("test", limits, System.currentTimeMillis());
-        KeyRing.publish(KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, k.key());
+        ApiKey.Issued k = ApiKey.issue("test", limits, System.currentTimeMillis(), SEAL);
+        KeyRing.publish(
+                KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, k.key(), SEAL);
         assertTrue(gateway.awaitKey(k.key().id(), Duration.ofSeconds(30)));
         if (MAIN == null) {
             MAIN = k;
@@ -686,7 +692,7 @@ class GatewayTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(
+        ProcessBuilder pb = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx256m",
                         "-Dlog4j2.configurationFile="
@@ -704,8 +710,10 @@ class GatewayTest {
                         "--store",
                         tmp.resolve("store").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("gateway.log").toFile())
-                .start();
+                .redirectOutput(tmp.resolve("gateway.log").toFile());
+        // the gateway secret, as the chart passes it from a Secret: the tests' keys are hashed and sealed with it
+        pb.environment().put(KeySeal.ENV, SECRET);
+        Process p = pb.start();
         try {
             URI ready = URI.create("http://127.0.0.1:" + port + "/readyz");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -839,12 +847,13 @@ class GatewayTest {
         receiver.start();
         try {
             String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/default";
-            ApiKey.Issued k = ApiKey.issue("with-callback", KeyLimits.defaults(), System.currentTimeMillis(), url);
-            ApiKey.Issued bad =
-                    ApiKey.issue("bad-callback", KeyLimits.defaults(), System.currentTimeMillis(), "http://10.0.0.1/x");
+            ApiKey.Issued k =
+                    ApiKey.issue("with-callback", KeyLimits.defaults(), System.currentTimeMillis(), url, SEAL);
+            ApiKey.Issued bad = ApiKey.issue(
+                    "bad-callback", KeyLimits.defaults(), System.currentTimeMillis(), "http://10.0.0.1/x", SEAL);
             KafkaConnection kafka = KafkaConnection.plain(stack.bootstrapServers());
-            KeyRing.publish(kafka, GatewaySettings.DEFAULT_KEYS_TOPIC, k.key());
-            KeyRing.publish(kafka, GatewaySettings.DEFAULT_KEYS_TOPIC, bad.key());
+            KeyRing.publish(kafka, GatewaySettings.DEFAULT_KEYS_TOPIC, k.key(), SEAL);
+            KeyRing.publish(kafka, GatewaySettings.DEFAULT_KEYS_TOPIC, bad.key(), SEAL);
             assertTrue(gateway.awaitKey(k.key().id(), Duration.ofSeconds(30)));
             assertTrue(gateway.awaitKey(bad.key().id(), Duration.ofSeconds(30)));
             List<StemInput> stems = new SongGenerator(43, RATE).generate(3, 5);
@@ -907,7 +916,7 @@ class GatewayTest {
             (up.get() ? delivered : failedOnce).complete(null);
         });
         receiver.start();
-        GatewaySettings settings = GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()))
+        GatewaySettings settings = GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), SEAL)
                 .withPort(0)
                 .withTopics(stack.topics())
                 // slow retries: the restart happens between two attempts
@@ -1064,13 +1073,14 @@ class GatewayTest {
         ApiKey k = KeyRing.readAll(
                         KafkaConnection.plain(stack.bootstrapServers()),
                         GatewaySettings.DEFAULT_KEYS_TOPIC,
+                        SEAL,
                         Duration.ofSeconds(30))
                 .stream()
                 .filter(x -> one.startsWith("amx_" + x.id() + "_"))
                 .findFirst()
                 .orElseThrow();
         KeyRing.publish(
-                KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, k.revoke());
+                KafkaConnection.plain(stack.bootstrapServers()), GatewaySettings.DEFAULT_KEYS_TOPIC, k.revoke(), SEAL);
         assertTrue(gateway.awaitRevoked(k.id(), Duration.ofSeconds(30)));
         assertProblem(ApiError.UNAUTHORIZED, asKey(one, "/mixes", small));
     }
