@@ -224,6 +224,18 @@ final class ApiBench {
                     o.put(run, round((System.nanoTime() - q0) / 1e9));
                     o.put("opus_mb", opus.body().length / 1e6);
                 }
+                // a processed stem: rendered from the stem store by the first request, then served as stored
+                for (String run : List.of("stem_first_request_s", "stem_cached_request_s")) {
+                    long q0 = System.nanoTime();
+                    HttpResponse<Void> stem = http.send(
+                            request(Gateway.API + "/mixes/" + id + "/stems/0/audio")
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (stem.statusCode() != 200) {
+                        throw new IllegalStateException("processed stem: HTTP " + stem.statusCode());
+                    }
+                    o.put(run, round((System.nanoTime() - q0) / 1e9));
+                }
             }
             if (extra > 0) {
                 int complete = 0;
