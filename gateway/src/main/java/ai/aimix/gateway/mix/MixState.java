@@ -163,9 +163,11 @@ public final class MixState {
     public synchronized void output(MixOutputChunk c) {
         audio.append(c);
         if (!subscribers.isEmpty()) {
+            // made once, sent to every subscriber (the binary message's bytes shared, each with its own position)
             float[] samples = Pcm.decode(c.getData(), c.getEncoding());
+            AudioEvent e = audioEvent(c.getVariant(), c.getStartFrame(), samples, samples.length);
             for (Subscriber s : subscribers) {
-                sendAudio(s, c.getVariant(), c.getStartFrame(), samples, samples.length);
+                e.sendTo(s);
             }
         }
         if (resultPending && audioComplete()) {
@@ -320,7 +322,7 @@ public final class MixState {
                 int n = (int) Math.min(REPLAY_FRAMES, frames - f) * VariantAudio.CHANNELS;
                 try {
                     int got = a.read(f * VariantAudio.CHANNELS, block, n);
-                    sendAudio(s, v, f, block, got);
+                    audioEvent(v, f, block, got).sendTo(s);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -341,7 +343,15 @@ public final class MixState {
         return subscribers.size();
     }
 
-    private static void sendAudio(Subscriber s, Variant v, long startFrame, float[] samples, int n) {
+    /** An {@code audio} event: its JSON text (with the block's peaks) and the binary message of its 16-bit PCM. */
+    private record AudioEvent(String text, ByteBuffer binary) {
+        void sendTo(Subscriber s) {
+            s.text(text);
+            s.binary(binary.duplicate());
+        }
+    }
+
+    private static AudioEvent audioEvent(Variant v, long startFrame, float[] samples, int n) {
         int ch = VariantAudio.CHANNELS;
         int frames = n / ch;
         float[] peaks = {0, 0, 0, 0};
@@ -356,13 +366,12 @@ public final class MixState {
         for (float x : peaks) {
             p.add(x);
         }
-        s.text(e.toString());
         ByteBuffer pcm = Pcm.encode(samples, 0, frames * ch, SampleEncoding.PCM_S16LE);
         ByteBuffer msg =
                 ByteBuffer.allocate(AUDIO_HEADER_BYTES + pcm.remaining()).order(ByteOrder.LITTLE_ENDIAN);
         msg.putInt(v.ordinal()).putInt(frames).putLong(startFrame).put(pcm);
         msg.flip();
-        s.binary(msg);
+        return new AudioEvent(e.toString(), msg);
     }
 
     private static ObjectNode event(String type) {
