@@ -31,6 +31,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -101,8 +103,11 @@ final class ApiBench {
 
             ObjectNode reads = JSON.createObjectNode();
             String mixId = upload.path("mix").asText();
-            reads.set("get_mix", c.latency(Gateway.API + "/mixes/" + mixId, clients, requestsPerClient));
-            reads.set("healthz", c.latency("/healthz", clients, requestsPerClient));
+            reads.set(
+                    "get_mix",
+                    c.latency(
+                            Gateway.API + "/mixes/" + mixId, Gateway.API + "/mixes/{id}", clients, requestsPerClient));
+            reads.set("healthz", c.latency("/healthz", "/healthz", clients, requestsPerClient));
             out.set("reads", reads);
 
             heap.reset();
@@ -125,6 +130,13 @@ final class ApiBench {
         Client(Gateway gateway, String token) {
             this.gateway = gateway;
             this.token = token;
+        }
+
+        Map<Double, Double> buckets(String route) throws Exception {
+            return bucketsOf(
+                    http.send(request("/metrics").build(), HttpResponse.BodyHandlers.ofString())
+                            .body(),
+                    route);
         }
 
         HttpRequest.Builder request(String path) {
@@ -267,12 +279,18 @@ final class ApiBench {
             return o;
         }
 
-        /** {@code n} clients, each making {@code each} GETs of {@code path} one after another: latency quantiles. */
-        ObjectNode latency(String path, int n, int each) throws Exception {
+        /**
+         * {@code n} clients, each making {@code each} GETs of {@code path} one after another: latency quantiles as the
+         * clients see them, and as the gateway measured its own handling of them ({@code route}'s histogram in its
+         * /metrics, before and after: the time from Jetty handing it the request to the response, without the time
+         * spent waiting for a thread or a core).
+         */
+        ObjectNode latency(String path, String route, int n, int each) throws Exception {
             HttpRequest req = request(path).build();
             for (int i = 0; i < 200; i++) {
                 http.send(req, HttpResponse.BodyHandlers.ofString()); // warm-up
             }
+            Map<Double, Double> before = buckets(route);
             long[] nanos = new long[n * each];
             AtomicInteger next = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
@@ -313,8 +331,34 @@ final class ApiBench {
             o.put("p50_ms", round(nanos[nanos.length / 2] / 1e6));
             o.put("p99_ms", round(nanos[(int) (nanos.length * 0.99)] / 1e6));
             o.put("max_ms", round(nanos[nanos.length - 1] / 1e6));
+            Map<Double, Double> after = buckets(route);
+            double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
+                    - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+            for (double q : new double[] {0.5, 0.99}) {
+                for (Map.Entry<Double, Double> b : after.entrySet()) {
+                    double count = b.getValue() - before.getOrDefault(b.getKey(), 0.0);
+                    if (count >= q * total) {
+                        o.put("server_p" + Math.round(q * 100) + "_ms_at_most", b.getKey() * 1000);
+                        break;
+                    }
+                }
+            }
             return o;
         }
+    }
+
+    /** The cumulative bucket counts of a route's GET latency histogram in the gateway's /metrics, by upper bound. */
+    private static Map<Double, Double> bucketsOf(String metrics, String route) {
+        Map<Double, Double> out = new TreeMap<>();
+        String prefix = "aimix_gateway_request_seconds_bucket{route=\"" + route + "\",method=\"GET\",le=\"";
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(prefix)) {
+                String le = line.substring(prefix.length(), line.indexOf('"', prefix.length()));
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                out.put(bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        return out;
     }
 
     /** A WebSocket subscriber that times its first audio and the result, and counts frames. */
