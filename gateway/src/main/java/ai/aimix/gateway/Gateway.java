@@ -9,6 +9,10 @@ import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.Download;
+import ai.aimix.gateway.audio.MixAudio;
+import ai.aimix.gateway.audio.MixRender;
+import ai.aimix.gateway.audio.StemAudio;
+import ai.aimix.gateway.audio.StemRender;
 import ai.aimix.gateway.audio.VariantAudio;
 import ai.aimix.gateway.audio.Waveform;
 import ai.aimix.gateway.kafka.CompactedView;
@@ -21,6 +25,7 @@ import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.mix.MixBook;
 import ai.aimix.gateway.mix.MixSpec;
 import ai.aimix.gateway.mix.MixState;
+import ai.aimix.gateway.mix.RenderSpec;
 import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.upload.StemUpload;
 import ai.aimix.gateway.wav.WavStream;
@@ -28,11 +33,13 @@ import ai.aimix.gateway.webhooks.Delivery;
 import ai.aimix.gateway.webhooks.UrlGuard;
 import ai.aimix.gateway.webhooks.Webhooks;
 import ai.aimix.schema.ChampionAlias;
+import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.Contract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,9 +57,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -162,6 +171,9 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(API + "/mixes/{id}/waveform", this::waveform);
             config.routes.get(API + "/mixes/{id}/stems/{index}/audio", this::stemAudio);
             config.routes.get(API + "/mixes/{id}/stems/{index}/waveform", this::stemWaveform);
+            config.routes.post(API + "/mixes/{id}/renders", this::createRender);
+            config.routes.get(API + "/mixes/{id}/renders/{render}/audio", this::renderAudio);
+            config.routes.get(API + "/mixes/{id}/renders/{render}/waveform", this::renderWaveform);
             config.routes.get(API + "/models", this::models);
             config.routes.get(API + "/webhooks/deliveries", this::deliveries);
             config.routes.get(API + "/leagues/{league}/standings", this::leagueStandings);
@@ -588,6 +600,136 @@ public final class Gateway implements AutoCloseable {
         body.put("mix", m.id);
         body.put("stem", stem);
         ok(ctx, body);
+    }
+
+    /**
+     * A completed mix rendered again from its stems with other settings ({@link RenderSpec}): the job's renderer on
+     * the stem store and the result's parameters; answered once the audio is stored, with its figures and links.
+     */
+    private void createRender(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.body().isEmpty() ? "{}" : ctx.body());
+        } catch (JsonProcessingException e) {
+            throw new ApiException(ApiError.INVALID_JSON, e.getOriginalMessage());
+        }
+        RenderSpec spec = RenderSpec.parse(body, m.spec.stems.size());
+        MixResult result = m.result();
+        if (m.status() != MixState.Status.COMPLETED || result == null) {
+            throw new ApiException(
+                    ApiError.AUDIO_NOT_READY,
+                    "mix " + m.id + " is " + m.status() + ": a render starts from a completed mix's result");
+        }
+        VariantResult v = result.getVariants().stream()
+                .filter(x -> x.getVariant() == spec.variant)
+                .findFirst()
+                .orElseThrow(() -> new ApiException(
+                        ApiError.INVALID_RENDER_REQUEST, "/variant: mix " + m.id + " has no " + spec.variant));
+        List<StemAudio> stems = m.audio.storedStems(m.spec.stems.size());
+        if (stems == null) {
+            throw new ApiException(ApiError.AUDIO_NOT_READY, "mix " + m.id + ": its stems are not all in the store");
+        }
+        int segment = result.getSegmentFrames();
+        long frames = result.getFrames();
+        int segments = (int) ((frames + segment - 1) / segment);
+        int first = 0;
+        int count = segments;
+        if (spec.excerpt != null) {
+            // whole segments: the parameters change at segment starts
+            long from = Math.round(spec.excerpt[0] * result.getSampleRate());
+            long to = Math.min(frames, from + Math.round(spec.excerpt[1] * result.getSampleRate()));
+            if (from >= frames) {
+                throw new ApiException(
+                        ApiError.INVALID_RENDER_REQUEST,
+                        "/excerpt/startSeconds: " + spec.excerpt[0] + " is past the mix's end ("
+                                + (double) frames / result.getSampleRate() + " s)");
+            }
+            first = (int) (from / segment);
+            count = (int) ((to + segment - 1) / segment) - first;
+        }
+        String id = "rnd_" + randomHex();
+        MixRender.Figures f = MixRender.render(
+                stems,
+                m.spec.excerpt == null ? 0 : m.spec.excerpt.getStartFrame(),
+                frames,
+                first,
+                spec.schedule(v, first, count),
+                spec.muted,
+                StemRender.settings(
+                        result.getSampleRate(),
+                        segment,
+                        spec.targetLufs != null ? spec.targetLufs : m.spec.targetLufs,
+                        spec.ceilingDbfs != null ? spec.ceilingDbfs : m.spec.ceilingDbfs),
+                m.audio.renderFile(id));
+        m.audio.addRender(id, result.getSampleRate());
+        String self = API + "/mixes/" + m.id + "/renders/" + id;
+        ObjectNode out = json.createObjectNode();
+        out.put("id", id);
+        out.put("mix", m.id);
+        out.put("variant", spec.variant.name());
+        out.put("startFrame", f.startFrame());
+        out.put("frames", f.frames());
+        out.put("sampleRate", result.getSampleRate());
+        out.put("integratedLufs", f.integratedLufs());
+        out.put("truePeakDbtp", f.truePeakDbtp());
+        out.put("renderMillis", Math.round(f.millis() * 10) / 10.0);
+        ArrayNode sheet = out.putArray("stems");
+        float[][][] schedule = spec.schedule(v, first, count);
+        for (int i = 0; i < m.spec.stems.size(); i++) {
+            ObjectNode so = sheet.addObject();
+            so.put("index", i);
+            so.put("name", m.spec.stems.get(i).getName());
+            so.put("muted", spec.muted[i]);
+            ArrayNode segs = so.putArray("automation");
+            for (float[][] seg : schedule) {
+                ObjectNode p = segs.addObject();
+                for (MixParameter param : MixParameter.values()) {
+                    p.put(param.name(), seg[i][param.ordinal()]);
+                }
+            }
+        }
+        out.putObject("links")
+                .put("audio", self + "/audio")
+                .put("waveform", self + "/waveform")
+                .put("mix", API + "/mixes/" + m.id);
+        ctx.status(201);
+        ctx.header("Location", self);
+        ok(ctx, out);
+    }
+
+    private static String randomHex() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private void renderAudio(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        String id = ctx.pathParam("render");
+        serve(ctx, render(m, id), format(ctx), m.id + "-" + id);
+    }
+
+    private void renderWaveform(Context ctx) throws IOException {
+        MixState m = mix(ctx);
+        String id = ctx.pathParam("render");
+        ObjectNode body = waveformJson(m, render(m, id), points(ctx), ctx);
+        body.put("mix", m.id);
+        body.put("render", id);
+        ok(ctx, body);
+    }
+
+    private static VariantAudio render(MixState m, String id) {
+        VariantAudio a = m.audio.render(id);
+        if (a == null) {
+            throw new ApiException(
+                    ApiError.RENDER_NOT_FOUND,
+                    "render '" + id + "' of mix " + m.id + ": renders are kept while the mix is, the last "
+                            + MixAudio.MAX_RENDERS + " of each");
+        }
+        return a;
     }
 
     /** {@code ?points=}: 1..{@link Waveform#MAX_POINTS}, {@link #DEFAULT_WAVEFORM_POINTS} when absent. */

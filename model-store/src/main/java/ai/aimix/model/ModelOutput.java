@@ -1,5 +1,8 @@
 package ai.aimix.model;
 
+import ai.aimix.schema.MixParameter;
+import ai.aimix.schema.codec.ParameterRanges;
+
 /**
  * The per-stem parameters the mixing model predicts, in output-column order, with their bounded ranges.
  *
@@ -8,13 +11,13 @@ package ai.aimix.model;
  * centre pan, flat EQ and no compression (ratio 1 and a 0 dBFS threshold).
  */
 public enum ModelOutput {
-    GAIN_DB(-24f, 12f, 0f, 6f),
-    PAN(-1f, 1f, 0f, 0.5f),
-    LOW_SHELF_DB(-12f, 12f, 0f, 6f),
-    MID_PEAK_DB(-12f, 12f, 0f, 6f),
-    HIGH_SHELF_DB(-12f, 12f, 0f, 6f),
-    COMP_THRESHOLD_DB(-48f, 0f, 0f, -12f),
-    COMP_RATIO(1f, 20f, 1f, 4f);
+    GAIN_DB(MixParameter.GAIN_DB, 0f, 6f),
+    PAN(MixParameter.PAN, 0f, 0.5f),
+    LOW_SHELF_DB(MixParameter.LOW_SHELF_DB, 0f, 6f),
+    MID_PEAK_DB(MixParameter.MID_PEAK_DB, 0f, 6f),
+    HIGH_SHELF_DB(MixParameter.HIGH_SHELF_DB, 0f, 6f),
+    COMP_THRESHOLD_DB(MixParameter.COMP_THRESHOLD_DB, 0f, -12f),
+    COMP_RATIO(MixParameter.COMP_RATIO, 1f, 4f);
 
     public static final int COUNT = values().length;
 
@@ -23,9 +26,10 @@ public enum ModelOutput {
     private final float neutral;
     private final float step;
 
-    ModelOutput(float min, float max, float neutral, float step) {
-        this.min = min;
-        this.max = max;
+    /** The range is the contract's ({@link ParameterRanges}), so the gateway's renders clamp as the model does. */
+    ModelOutput(MixParameter parameter, float neutral, float step) {
+        this.min = ParameterRanges.min(parameter);
+        this.max = ParameterRanges.max(parameter);
         this.neutral = neutral;
         this.step = step;
     }

@@ -11,6 +11,8 @@ public enum ApiError {
     QUOTA_EXCEEDED(429, "The API key's limit is reached"),
     INVALID_JSON(400, "The body is not valid JSON"),
     INVALID_MIX_REQUEST(422, "The mix request is not valid"),
+    INVALID_RENDER_REQUEST(422, "The render request is not valid"),
+    RENDER_NOT_FOUND(404, "No such render"),
     MIX_NOT_FOUND(404, "No such mix"),
     STEM_NOT_FOUND(404, "No such stem"),
     LEAGUE_NOT_FOUND(404, "No standings for this league"),

@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -25,6 +28,12 @@ public final class MixAudio implements AutoCloseable {
     private final Map<Integer, StemAudio> stems = new HashMap<>();
     /** Processed stems rendered so far, by variant and index ("A/3"). */
     private final Map<String, VariantAudio> processed = new HashMap<>();
+
+    /** Renders kept per mix; the oldest is forgotten (its file removed) when another comes. */
+    public static final int MAX_RENDERS = 8;
+
+    /** Re-renders of the mix ({@code POST /mixes/{id}/renders}), by id, oldest first. */
+    private final Map<String, VariantAudio> renders = new LinkedHashMap<>();
 
     MixAudio(Path dir) {
         this.dir = dir;
@@ -101,6 +110,41 @@ public final class MixAudio implements AutoCloseable {
         }
     }
 
+    /** The stems as uploaded, in index order; null while one of the first {@code n} is not in the store. */
+    public synchronized List<StemAudio> storedStems(int n) {
+        List<StemAudio> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StemAudio s = stems.get(i);
+            if (s == null) {
+                return null;
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Where render {@code id}'s audio is written (then {@link #addRender}). */
+    public Path renderFile(String id) throws IOException {
+        Files.createDirectories(dir);
+        return dir.resolve("render-" + id + ".f32");
+    }
+
+    /** Keeps a finished render; forgets the oldest past {@link #MAX_RENDERS}. */
+    public synchronized VariantAudio addRender(String id, int sampleRate) throws IOException {
+        VariantAudio a = VariantAudio.rendered(renderFile(id), sampleRate);
+        renders.put(id, a);
+        while (renders.size() > MAX_RENDERS) {
+            String oldest = renders.keySet().iterator().next();
+            renders.remove(oldest).close();
+        }
+        return a;
+    }
+
+    /** A kept render, or null. */
+    public synchronized VariantAudio render(String id) {
+        return renders.get(id);
+    }
+
     /** One processed stem rendered at a time per mix (each takes a second or two of CPU for a long song). */
     private final Object renderLock = new Object();
 
@@ -124,6 +168,8 @@ public final class MixAudio implements AutoCloseable {
         variants.clear();
         processed.values().forEach(VariantAudio::close);
         processed.clear();
+        renders.values().forEach(VariantAudio::close);
+        renders.clear();
         stems.values().forEach(StemAudio::close);
         stems.clear();
         try {

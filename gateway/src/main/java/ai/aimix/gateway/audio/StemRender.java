@@ -21,16 +21,14 @@ import java.util.List;
  * (the render settings are the renderer's defaults at the result's rate and segment length, as the job's are unless
  * its {@code aimix.render.*} options were changed).
  */
-final class StemRender {
+public final class StemRender {
     private StemRender() {}
 
     /** Renders stem {@code index} of {@code variant} into {@code target}: interleaved stereo float32, the mix's length. */
     static void render(StemAudio stem, long startFrame, MixResult result, VariantResult variant, int index, Path target)
             throws IOException {
         int segment = result.getSegmentFrames();
-        RenderSettings settings = RenderSettings.builder(result.getSampleRate())
-                .segmentFrames(segment)
-                .build();
+        RenderSettings settings = settings(result.getSampleRate(), segment, null, null);
         ProcessedStem chain = new ProcessedStem(settings, stem.channels());
         List<StemParameters> automation = variant.getStems().get(index).getAutomation();
         List<Float> gains = variant.getMasterGainDb();
@@ -55,7 +53,19 @@ final class StemRender {
         Files.move(tmp, target);
     }
 
-    private static float[] vector(StemParameters p) {
+    /**
+     * The job's render settings for a mix (its defaults, which the job uses unless its {@code aimix.render.*} options
+     * were changed): the mix's rate and segment length, its loudness target and ceiling (null: the defaults).
+     */
+    public static RenderSettings settings(int rate, int segmentFrames, Float targetLufs, Float ceilingDbfs) {
+        return RenderSettings.builder(RenderSettings.DEFAULT_SAMPLE_RATE)
+                .segmentFrames(segmentFrames)
+                .build()
+                .forRequest(rate, targetLufs, ceilingDbfs);
+    }
+
+    /** A result's parameters as the renderer's vector. */
+    public static float[] vector(StemParameters p) {
         float[] v = new float[MixParams.COUNT];
         v[MixParams.GAIN_DB] = p.getGainDb();
         v[MixParams.PAN] = p.getPan();

@@ -11,12 +11,15 @@ import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
+import ai.aimix.dsp.mix.MixParams;
+import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.resample.Resampler;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewayMain;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.audio.OggOpusFile;
+import ai.aimix.gateway.audio.StemRender;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
@@ -528,6 +531,108 @@ class GatewayTest {
                 new Resampler(RATE, 48000).outputLength(mix.length / 2), new OggOpusFile(opus.body()).audio[0].length);
         assertProblem(ApiError.STEM_NOT_FOUND, get("/mixes/" + id + "/stems/9/audio"));
         assertProblem(ApiError.INVALID_PARAMETER, get("/mixes/" + id + "/stems/0/audio?variant=B"));
+    }
+
+    /**
+     * Renders: the gateway renders a completed mix again from its stem store with the job's renderer. With the
+     * model's own parameters it is the job's mix (to 1e-4); at intensity 0 the neutral mix of the same stems
+     * (rendered here with dsp's OfflineRenderer); a locked parameter shows in the render's sheet; bad bodies are
+     * refused field by field.
+     */
+    @Test
+    void aRenderWithTheModelsParametersIsTheJobsMixAndIntensityZeroTheNeutralOne() throws Exception {
+        List<StemInput> stems = new SongGenerator(31, RATE).generate(7, 5);
+        HttpResponse<String> created = post("/mixes", createBody(stems, RATE));
+        JsonNode m = json(created);
+        String id = m.path("id").asText();
+        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            uploads.add(put(
+                    m.path("stems").get(i).path("uploadUrl").asText(), wav(stems.get(i).audio, Wav.Encoding.FLOAT_32)));
+        }
+        for (CompletableFuture<HttpResponse<String>> u : uploads) {
+            assertEquals(200, u.get().statusCode());
+        }
+        JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
+        assertEquals("COMPLETED", done.path("status").asText(), done.toString());
+        float[] mix = download("/mixes/" + id + "/audio");
+
+        HttpResponse<String> same = post("/mixes/" + id + "/renders", "{}");
+        assertEquals(201, same.statusCode(), same.body());
+        JsonNode r = json(same);
+        assertEquals(mix.length / 2, r.path("frames").asLong());
+        double sameDiff =
+                maxDifference(mix, download(r.path("links").path("audio").asText()));
+        System.out.printf("render with the model's parameters: largest difference from the job's mix %.3g%n", sameDiff);
+        assertEquals(0.0, sameDiff, 1e-4, "the job's mix");
+
+        JsonNode neutral = json(post("/mixes/" + id + "/renders", "{\"intensity\": 0}"));
+        int segment = done.path("result").path("segmentFrames").asInt();
+        int frames = mix.length / 2;
+        int segments = (frames + segment - 1) / segment;
+        float[][] audio = new float[stems.size()][];
+        int[] channels = new int[stems.size()];
+        float[][][] schedule = new float[segments][stems.size()][];
+        for (int i = 0; i < stems.size(); i++) {
+            audio[i] = stems.get(i).audio.samples();
+            channels[i] = stems.get(i).channels();
+            for (int k = 0; k < segments; k++) {
+                schedule[k][i] = MixParams.neutral();
+            }
+        }
+        float[] expected = OfflineRenderer.render(
+                StemRender.settings(RATE, segment, null, null), audio, channels, frames, schedule);
+        double neutralDiff = maxDifference(
+                expected, download(neutral.path("links").path("audio").asText()));
+        System.out.printf("render at intensity 0: largest difference from the neutral mix %.3g%n", neutralDiff);
+        assertEquals(0.0, neutralDiff, 1e-4, "intensity 0: the neutral mix");
+
+        JsonNode locked = json(
+                post("/mixes/" + id + "/renders", "{\"stems\": [{\"index\": 1, \"overrides\": {\"GAIN_DB\": 7.5}}]}"));
+        for (JsonNode seg : locked.path("stems").get(1).path("automation")) {
+            assertEquals(7.5, seg.path("GAIN_DB").asDouble(), 1e-6);
+        }
+        JsonNode modelGains =
+                done.path("result").path("variants").get(0).path("stems").get(0).path("automation");
+        assertEquals(
+                modelGains.get(0).path("gainDb").asDouble(),
+                locked.path("stems")
+                        .get(0)
+                        .path("automation")
+                        .get(0)
+                        .path("GAIN_DB")
+                        .asDouble(),
+                1e-6,
+                "the other stems keep the model's parameters");
+
+        JsonNode excerpt =
+                json(post("/mixes/" + id + "/renders", "{\"excerpt\": {\"startSeconds\": 3.5, \"seconds\": 1}}"));
+        assertEquals(
+                segment * (long) ((int) (3.5 * RATE) / segment),
+                excerpt.path("startFrame").asLong());
+        assertTrue(excerpt.path("frames").asLong() <= segment * 2L, excerpt.toString());
+
+        assertProblem(ApiError.INVALID_RENDER_REQUEST, post("/mixes/" + id + "/renders", "{\"intensity\": 2}"));
+        assertProblem(
+                ApiError.INVALID_RENDER_REQUEST, post("/mixes/" + id + "/renders", "{\"stems\": [{\"index\": 9}]}"));
+        assertProblem(
+                ApiError.INVALID_RENDER_REQUEST,
+                post("/mixes/" + id + "/renders", "{\"stems\": [{\"index\": 0, \"overrides\": {\"GAIN_DB\": 40}}]}"));
+        assertProblem(ApiError.RENDER_NOT_FOUND, get("/mixes/" + id + "/renders/rnd_none/audio"));
+        assertEquals(
+                40,
+                json(get(r.path("links").path("waveform").asText() + "?points=40"))
+                        .path("max")
+                        .size());
+    }
+
+    static double maxDifference(float[] a, float[] b) {
+        assertEquals(a.length, b.length, "lengths");
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst;
     }
 
     /** A 24-bit WAV download as interleaved floats. */

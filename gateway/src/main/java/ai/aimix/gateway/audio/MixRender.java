@@ -1,0 +1,86 @@
+package ai.aimix.gateway.audio;
+
+import ai.aimix.dsp.mix.MixRenderer;
+import ai.aimix.dsp.mix.RenderSettings;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A mix rendered again from the stem store with the dsp module's {@link MixRenderer} — the job's renderer, so the
+ * model's own parameters give the job's output — segment by segment, a stem block read from the store at a time.
+ */
+public final class MixRender {
+    private MixRender() {}
+
+    /** The figures of a render: where it starts in the song, how long it is, how loud it came out. */
+    public record Figures(long startFrame, long frames, double integratedLufs, double truePeakDbtp, double millis) {}
+
+    /**
+     * Renders segments {@code firstSegment ..} of the stems into {@code target} (interleaved stereo float32).
+     *
+     * @param stems        the stems as uploaded, in index order
+     * @param startFrame   where the mix began in the stems (its excerpt's start; 0 for the whole song)
+     * @param songFrames   the mix's length (frames from {@code startFrame})
+     * @param firstSegment the first segment to render
+     * @param schedule     [segment - firstSegment][stem] parameter vectors
+     * @param muted        stems rendered as silence
+     */
+    public static Figures render(
+            List<StemAudio> stems,
+            long startFrame,
+            long songFrames,
+            int firstSegment,
+            float[][][] schedule,
+            boolean[] muted,
+            RenderSettings settings,
+            Path target)
+            throws IOException {
+        long t0 = System.nanoTime();
+        int segment = settings.segmentFrames;
+        int[] channels = new int[stems.size()];
+        float[][] audio = new float[stems.size()][];
+        for (int i = 0; i < channels.length; i++) {
+            channels[i] = stems.get(i).channels();
+            audio[i] = new float[segment * channels[i]];
+        }
+        MixRenderer renderer = new MixRenderer(settings, channels);
+        long from = (long) firstSegment * segment;
+        long frames = 0;
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            for (float[][] params : schedule) {
+                long at = from + frames;
+                int n = (int) Math.min(segment, songFrames - at);
+                if (n <= 0) {
+                    break;
+                }
+                for (int i = 0; i < channels.length; i++) {
+                    if (muted[i]) {
+                        Arrays.fill(audio[i], 0f);
+                    } else {
+                        stems.get(i).read(startFrame + at, audio[i], n);
+                    }
+                }
+                write(out, renderer.renderSegment(audio, 0, n, params));
+                frames += n;
+            }
+            write(out, renderer.finish());
+        }
+        Files.move(tmp, target);
+        return new Figures(
+                from, frames, renderer.outputLufs(), renderer.truePeakDbtp(), (System.nanoTime() - t0) / 1e6);
+    }
+
+    private static void write(OutputStream out, float[] interleaved) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(interleaved.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(interleaved);
+        out.write(b.array());
+    }
+}

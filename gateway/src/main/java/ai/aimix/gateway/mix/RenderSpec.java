@@ -1,0 +1,213 @@
+package ai.aimix.gateway.mix;
+
+import ai.aimix.dsp.mix.MixParams;
+import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.audio.StemRender;
+import ai.aimix.schema.MixParameter;
+import ai.aimix.schema.StemParameters;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.codec.ParameterRanges;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The body of {@code POST /api/v1/mixes/{id}/renders}: how to render a completed mix again from its stems — how much
+ * of the model's decisions to apply (intensity, overall and per stem: 0 the neutral sum, 1 the model), parameters
+ * locked to a value, stems muted, another loudness target, an excerpt. Each refusal names the field.
+ */
+public final class RenderSpec {
+    private static final Set<String> FIELDS =
+            Set.of("variant", "intensity", "stems", "targetLufs", "ceilingDbfs", "excerpt");
+    private static final Set<String> STEM_FIELDS = Set.of("index", "intensity", "mute", "overrides");
+    private static final Set<String> EXCERPT_FIELDS = Set.of("startSeconds", "seconds");
+
+    public final Variant variant;
+    public final float intensity;
+    private final float[] stemIntensity;
+    public final boolean[] muted;
+    /** [stem][parameter]: the locked value, or NaN. */
+    private final float[][] locked;
+
+    public final Float targetLufs;
+    public final Float ceilingDbfs;
+    /** The excerpt in seconds, or null for the whole mix. */
+    public final double[] excerpt;
+
+    private RenderSpec(
+            Variant variant,
+            float intensity,
+            float[] stemIntensity,
+            boolean[] muted,
+            float[][] locked,
+            Float targetLufs,
+            Float ceilingDbfs,
+            double[] excerpt) {
+        this.variant = variant;
+        this.intensity = intensity;
+        this.stemIntensity = stemIntensity;
+        this.muted = muted;
+        this.locked = locked;
+        this.targetLufs = targetLufs;
+        this.ceilingDbfs = ceilingDbfs;
+        this.excerpt = excerpt;
+    }
+
+    public static RenderSpec parse(JsonNode body, int stems) {
+        if (body == null || !body.isObject()) {
+            throw invalid("", "must be a JSON object");
+        }
+        unknown(body, FIELDS, "");
+        Variant variant = Variant.MAIN;
+        if (body.hasNonNull("variant")) {
+            try {
+                variant = Variant.valueOf(body.path("variant").asText().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw invalid("/variant", "MAIN, A or B");
+            }
+        }
+        float intensity = (float) number(body, "intensity", "/intensity", 0, 1, 1);
+        float[] stemIntensity = new float[stems];
+        Arrays.fill(stemIntensity, 1f);
+        boolean[] muted = new boolean[stems];
+        float[][] locked = new float[stems][MixParams.COUNT];
+        for (float[] l : locked) {
+            Arrays.fill(l, Float.NaN);
+        }
+        JsonNode list = body.get("stems");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw invalid("/stems", "must be an array of {index, intensity, mute, overrides}");
+            }
+            for (int k = 0; k < list.size(); k++) {
+                JsonNode s = list.get(k);
+                String at = "/stems/" + k;
+                if (!s.isObject()) {
+                    throw invalid(at, "must be an object {index, intensity, mute, overrides}");
+                }
+                unknown(s, STEM_FIELDS, at);
+                JsonNode idx = s.get("index");
+                if (idx == null || !idx.isIntegralNumber() || idx.asInt() < 0 || idx.asInt() >= stems) {
+                    throw invalid(at + "/index", "must be a stem index, 0.." + (stems - 1));
+                }
+                int i = idx.asInt();
+                stemIntensity[i] = (float) number(s, "intensity", at + "/intensity", 0, 1, 1);
+                if (s.hasNonNull("mute")) {
+                    if (!s.get("mute").isBoolean()) {
+                        throw invalid(at + "/mute", "must be true or false");
+                    }
+                    muted[i] = s.get("mute").asBoolean();
+                }
+                JsonNode o = s.get("overrides");
+                if (o != null && !o.isNull()) {
+                    if (!o.isObject()) {
+                        throw invalid(at + "/overrides", "must be an object of parameter: value");
+                    }
+                    for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        MixParameter p;
+                        try {
+                            p = MixParameter.valueOf(e.getKey().toUpperCase(Locale.ROOT));
+                        } catch (IllegalArgumentException ex) {
+                            throw invalid(
+                                    at + "/overrides/" + e.getKey(),
+                                    "is not a parameter (" + Arrays.toString(MixParameter.values()) + ")");
+                        }
+                        locked[i][p.ordinal()] = (float) number(
+                                o,
+                                e.getKey(),
+                                at + "/overrides/" + e.getKey(),
+                                ParameterRanges.min(p),
+                                ParameterRanges.max(p),
+                                Double.NaN);
+                    }
+                }
+            }
+        }
+        Float target = body.hasNonNull("targetLufs")
+                ? (float) number(body, "targetLufs", "/targetLufs", MixSpec.MIN_TARGET_LUFS, MixSpec.MAX_TARGET_LUFS, 0)
+                : null;
+        Float ceiling = body.hasNonNull("ceilingDbfs")
+                ? (float) number(
+                        body, "ceilingDbfs", "/ceilingDbfs", MixSpec.MIN_CEILING_DBFS, MixSpec.MAX_CEILING_DBFS, 0)
+                : null;
+        double[] excerpt = null;
+        JsonNode x = body.get("excerpt");
+        if (x != null && !x.isNull()) {
+            if (!x.isObject()) {
+                throw invalid("/excerpt", "must be an object {startSeconds, seconds}");
+            }
+            unknown(x, EXCERPT_FIELDS, "/excerpt");
+            excerpt = new double[] {
+                number(x, "startSeconds", "/excerpt/startSeconds", 0, Double.MAX_VALUE, Double.NaN),
+                number(x, "seconds", "/excerpt/seconds", 0.01, Double.MAX_VALUE, Double.NaN)
+            };
+        }
+        return new RenderSpec(variant, intensity, stemIntensity, muted, locked, target, ceiling, excerpt);
+    }
+
+    /**
+     * The parameters of stem {@code stem} in a segment: the model's {@code p} moved toward neutral by the intensity,
+     * then the locked ones.
+     */
+    public float[] parameters(int stem, StemParameters model) {
+        float[] m = StemRender.vector(model);
+        float[] neutral = MixParams.neutral();
+        float f = intensity * stemIntensity[stem];
+        float[] out = new float[MixParams.COUNT];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = Float.isNaN(locked[stem][j]) ? neutral[j] + f * (m[j] - neutral[j]) : locked[stem][j];
+        }
+        return out;
+    }
+
+    /** [segment - first][stem] parameter vectors for segments first..first+count-1 of the variant's result. */
+    public float[][][] schedule(VariantResult v, int first, int count) {
+        float[][][] s = new float[count][v.getStems().size()][];
+        for (int k = 0; k < count; k++) {
+            for (int i = 0; i < v.getStems().size(); i++) {
+                List<StemParameters> automation = v.getStems().get(i).getAutomation();
+                s[k][i] = parameters(i, automation.get(first + k));
+            }
+        }
+        return s;
+    }
+
+    private static double number(JsonNode o, String field, String at, double min, double max, double absent) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            if (Double.isNaN(absent)) {
+                throw invalid(at, "is required");
+            }
+            return absent;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw invalid(at, "must be a number");
+        }
+        double x = v.asDouble();
+        if (x < min || x > max) {
+            throw invalid(at, x + " is outside " + min + ".." + max);
+        }
+        return x;
+    }
+
+    private static void unknown(JsonNode o, Set<String> known, String at) {
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw invalid(at + "/" + f, "is not a field here (known: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    private static ApiException invalid(String pointer, String what) {
+        return new ApiException(
+                ApiError.INVALID_RENDER_REQUEST, (pointer.isEmpty() ? "the body" : pointer) + ": " + what);
+    }
+}
