@@ -236,6 +236,26 @@ final class ApiBench {
                     o.put(run, round((System.nanoTime() - q0) / 1e9));
                     o.put("opus_mb", opus.body().length / 1e6);
                 }
+                // renders: the whole mix with new parameters, and a 20 s excerpt after a parameter change
+                for (String[] run : new String[][] {
+                    {"render_full", "{\"intensity\": 0.5}"},
+                    {"render_excerpt_20s", "{\"intensity\": 0.8, \"excerpt\": {\"startSeconds\": 60, \"seconds\": 20}}"}
+                }) {
+                    long q0 = System.nanoTime();
+                    HttpResponse<String> r = http.send(
+                            request(Gateway.API + "/mixes/" + id + "/renders")
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(run[1]))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 201) {
+                        throw new IllegalStateException("render: " + r.body());
+                    }
+                    JsonNode rendered = JSON.readTree(r.body());
+                    o.put(run[0] + "_request_s", round((System.nanoTime() - q0) / 1e9));
+                    o.put(run[0] + "_server_ms", rendered.path("renderMillis").asDouble());
+                    o.put(run[0] + "_frames", rendered.path("frames").asLong());
+                }
                 // a processed stem: rendered from the stem store by the first request, then served as stored
                 for (String run : List.of("stem_first_request_s", "stem_cached_request_s")) {
                     long q0 = System.nanoTime();
