@@ -237,10 +237,11 @@ final class ApiBench {
                     o.put("opus_mb", opus.body().length / 1e6);
                 }
                 // renders: the whole mix with new parameters, and a 20 s excerpt after a parameter change
-                for (String[] run : new String[][] {
-                    {"render_full", "{\"intensity\": 0.5}"},
-                    {"render_excerpt_20s", "{\"intensity\": 0.8, \"excerpt\": {\"startSeconds\": 60, \"seconds\": 20}}"}
-                }) {
+                double songSeconds = song.get(0).seconds();
+                String excerpt = "{\"intensity\": 0.8, \"excerpt\": {\"startSeconds\": " + songSeconds / 3
+                        + ", \"seconds\": " + Math.min(20, songSeconds / 3) + "}}";
+                for (String[] run :
+                        new String[][] {{"render_full", "{\"intensity\": 0.5}"}, {"render_excerpt", excerpt}}) {
                     long q0 = System.nanoTime();
                     HttpResponse<String> r = http.send(
                             request(Gateway.API + "/mixes/" + id + "/renders")
