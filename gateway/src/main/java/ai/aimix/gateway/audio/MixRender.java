@@ -1,6 +1,7 @@
 package ai.aimix.gateway.audio;
 
 import ai.aimix.dsp.mix.MixRenderer;
+import ai.aimix.dsp.mix.ParallelRunner;
 import ai.aimix.dsp.mix.RenderSettings;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,6 +19,13 @@ import java.util.List;
  */
 public final class MixRender {
     private MixRender() {}
+
+    /**
+     * The stems' channel strips of a segment run in parallel on the common pool (and the calling thread); the bus
+     * sums them in stem order afterwards, so the output does not depend on it.
+     */
+    static final ParallelRunner STEMS_IN_PARALLEL =
+            tasks -> tasks.parallelStream().forEach(Runnable::run);
 
     /** The figures of a render: where it starts in the song, how long it is, how loud it came out. */
     public record Figures(long startFrame, long frames, double integratedLufs, double truePeakDbtp, double millis) {}
@@ -68,7 +76,7 @@ public final class MixRender {
                         stems.get(i).read(startFrame + at, audio[i], n);
                     }
                 }
-                write(out, renderer.renderSegment(audio, 0, n, params));
+                write(out, renderer.renderSegment(audio, 0, n, params, STEMS_IN_PARALLEL));
                 frames += n;
             }
             write(out, renderer.finish());
