@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The audio of one mix in its own directory of the store: the mixed audio per variant (MAIN, or A and B of a battle),
@@ -173,6 +174,14 @@ public final class MixAudio implements AutoCloseable {
         stems.values().forEach(StemAudio::close);
         stems.clear();
         try {
+            if (Files.isDirectory(dir)) {
+                // what a render that failed half-way left behind (its ".part" file), then the directory
+                try (Stream<Path> left = Files.list(dir)) {
+                    for (Path p : left.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("removing " + dir, e);

@@ -96,6 +96,18 @@ class WavDownloadTest {
         }
     }
 
+    /** Closing a mix removes its directory whatever is in it (a render that failed half-way leaves a part file). */
+    @Test
+    void closingAMixRemovesItsDirectoryWithWhatIsLeftInIt(@TempDir Path tmp) throws Exception {
+        try (AudioStore store = new AudioStore(tmp.resolve("store"))) {
+            MixAudio m = stored(store, music(2000, 3), 500, SampleEncoding.PCM_F32LE);
+            Path part = m.renderFile("rnd_x").resolveSibling("render-rnd_x.f32.part");
+            Files.writeString(part, "half a render");
+            m.close();
+            assertEquals(false, Files.exists(tmp.resolve("store").resolve("mix_t")));
+        }
+    }
+
     @Test
     void sixteenBitChunksAreStoredAsTheirValues(@TempDir Path tmp) throws Exception {
         float[] x = music(5000, 2);
