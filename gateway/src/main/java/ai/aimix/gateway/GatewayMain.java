@@ -55,7 +55,14 @@ public final class GatewayMain implements Callable<Integer> {
     public Integer call() throws Exception {
         KafkaConnection kafka =
                 new KafkaConnection(bootstrap, kafkaConfig == null ? Map.of() : KafkaConnection.readFile(kafkaConfig));
-        GatewaySettings settings = GatewaySettings.defaults(kafka, KeySeal.load(secretFile, false))
+        KeySeal seal;
+        try {
+            seal = KeySeal.load(secretFile, false);
+        } catch (IllegalArgumentException e) {
+            System.err.println("aimix-gateway: error: " + e.getMessage());
+            return 2;
+        }
+        GatewaySettings settings = GatewaySettings.defaults(kafka, seal)
                 .withHost(host)
                 .withPort(port)
                 .withStoreDir(store);

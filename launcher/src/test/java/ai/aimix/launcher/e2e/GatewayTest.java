@@ -816,6 +816,16 @@ class GatewayTest {
                         tmp.resolve("store").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("gateway.log").toFile());
+        // without a gateway secret it does not start: one line, exit code 2
+        ProcessBuilder bare = new ProcessBuilder(pb.command()).redirectErrorStream(true);
+        bare.environment().remove(KeySeal.ENV);
+        Process refused = bare.start();
+        String said = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, refused.exitValue(), said);
+        assertTrue(
+                said.lines().anyMatch(l -> l.startsWith("aimix-gateway: error: no gateway secret: set " + KeySeal.ENV)),
+                said);
         // the gateway secret, as the chart passes it from a Secret: the tests' keys are hashed and sealed with it
         pb.environment().put(KeySeal.ENV, SECRET);
         Process p = pb.start();
