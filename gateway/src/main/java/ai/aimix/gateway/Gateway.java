@@ -25,6 +25,7 @@ import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.mix.MixBook;
 import ai.aimix.gateway.mix.MixSpec;
 import ai.aimix.gateway.mix.MixState;
+import ai.aimix.gateway.mix.Preset;
 import ai.aimix.gateway.mix.RenderSpec;
 import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.upload.StemUpload;
@@ -38,6 +39,7 @@ import ai.aimix.schema.MixResult;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
+import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.Contract;
@@ -175,6 +177,12 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(API + "/mixes/{id}/renders/{render}/audio", this::renderAudio);
             config.routes.get(API + "/mixes/{id}/renders/{render}/waveform", this::renderWaveform);
             config.routes.get(API + "/models", this::models);
+            config.routes.get(API + "/presets", ctx -> {
+                ObjectNode body = json.createObjectNode();
+                ArrayNode list = body.putArray("presets");
+                Preset.all().forEach(p -> list.add(p.toJson()));
+                ok(ctx, body);
+            });
             config.routes.get(API + "/webhooks/deliveries", this::deliveries);
             config.routes.get(API + "/leagues/{league}/standings", this::leagueStandings);
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
@@ -614,7 +622,8 @@ public final class Gateway implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new ApiException(ApiError.INVALID_JSON, e.getOriginalMessage());
         }
-        RenderSpec spec = RenderSpec.parse(body, m.spec.stems.size());
+        RenderSpec spec = RenderSpec.parse(
+                body, m.spec.stems.stream().map(StemSpec::getRole).toList());
         MixResult result = m.result();
         if (m.status() != MixState.Status.COMPLETED || result == null) {
             throw new ApiException(
@@ -668,6 +677,9 @@ public final class Gateway implements AutoCloseable {
         out.put("id", id);
         out.put("mix", m.id);
         out.put("variant", spec.variant.name());
+        if (spec.preset != null) {
+            out.put("preset", spec.preset.name());
+        }
         out.put("startFrame", f.startFrame());
         out.put("frames", f.frames());
         out.put("sampleRate", result.getSampleRate());

@@ -35,7 +35,8 @@ public final class MixSpec {
             "seconds",
             "client",
             "callbackUrl",
-            "preview");
+            "preview",
+            "preset");
     /** Longest callback URL accepted. */
     static final int MAX_URL_LENGTH = 2048;
 
@@ -134,6 +135,30 @@ public final class MixSpec {
         ModelSelection model = model(body.get("model"));
         List<ParameterOverride> overrides = overrides(body.get("overrides"), stems.size());
         Float target = optionalNumber(body, "targetLufs", MIN_TARGET_LUFS, MAX_TARGET_LUFS);
+        if (body.hasNonNull("preset")) {
+            String name = text(body, "preset", "/preset", false);
+            Preset preset = Preset.BUILT_IN.get(name);
+            if (preset == null) {
+                throw invalid(
+                        "/preset",
+                        "'" + name + "' is not a preset ("
+                                + String.join(
+                                        ", ",
+                                        Preset.BUILT_IN.keySet().stream()
+                                                .sorted()
+                                                .toList())
+                                + "; GET /api/v1/presets)");
+            }
+            if (!preset.loudnessOnly()) {
+                throw invalid(
+                        "/preset",
+                        "'" + name + "' shapes a completed mix: give it to POST /api/v1/mixes/{id}/renders; when a mix"
+                                + " is created, only loudness presets apply");
+            }
+            if (target == null) {
+                target = preset.targetLufs();
+            }
+        }
         Float ceiling = optionalNumber(body, "ceilingDbfs", MIN_CEILING_DBFS, MAX_CEILING_DBFS);
         Float seconds = optionalNumber(body, "seconds", 0.01, maxSeconds);
         String client = body.has("client") ? text(body, "client", "/client", false) : null;

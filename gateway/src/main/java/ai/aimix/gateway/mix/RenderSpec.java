@@ -6,6 +6,7 @@ import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.audio.StemRender;
 import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.StemParameters;
+import ai.aimix.schema.StemRole;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.ParameterRanges;
@@ -24,12 +25,16 @@ import java.util.Set;
  */
 public final class RenderSpec {
     private static final Set<String> FIELDS =
-            Set.of("variant", "intensity", "stems", "targetLufs", "ceilingDbfs", "excerpt");
+            Set.of("variant", "intensity", "preset", "stems", "targetLufs", "ceilingDbfs", "excerpt");
     private static final Set<String> STEM_FIELDS = Set.of("index", "intensity", "mute", "overrides");
     private static final Set<String> EXCERPT_FIELDS = Set.of("startSeconds", "seconds");
 
     public final Variant variant;
     public final float intensity;
+    /** The built-in preset applied, or null. */
+    public final Preset preset;
+
+    private final List<StemRole> roles;
     private final float[] stemIntensity;
     public final boolean[] muted;
     /** [stem][parameter]: the locked value, or NaN. */
@@ -43,6 +48,8 @@ public final class RenderSpec {
     private RenderSpec(
             Variant variant,
             float intensity,
+            Preset preset,
+            List<StemRole> roles,
             float[] stemIntensity,
             boolean[] muted,
             float[][] locked,
@@ -51,6 +58,8 @@ public final class RenderSpec {
             double[] excerpt) {
         this.variant = variant;
         this.intensity = intensity;
+        this.preset = preset;
+        this.roles = roles;
         this.stemIntensity = stemIntensity;
         this.muted = muted;
         this.locked = locked;
@@ -59,7 +68,9 @@ public final class RenderSpec {
         this.excerpt = excerpt;
     }
 
-    public static RenderSpec parse(JsonNode body, int stems) {
+    /** @param roles the mix's stems' roles, in index order (presets move some roles only) */
+    public static RenderSpec parse(JsonNode body, List<StemRole> roles) {
+        int stems = roles.size();
         if (body == null || !body.isObject()) {
             throw invalid("", "must be a JSON object");
         }
@@ -73,6 +84,20 @@ public final class RenderSpec {
             }
         }
         float intensity = (float) number(body, "intensity", "/intensity", 0, 1, 1);
+        Preset preset = null;
+        if (body.hasNonNull("preset")) {
+            preset = Preset.BUILT_IN.get(body.path("preset").asText());
+            if (preset == null) {
+                throw invalid(
+                        "/preset",
+                        "'" + body.path("preset").asText() + "' is not a preset ("
+                                + String.join(
+                                        ", ",
+                                        Preset.BUILT_IN.keySet().stream()
+                                                .sorted()
+                                                .toList()) + ")");
+            }
+        }
         float[] stemIntensity = new float[stems];
         Arrays.fill(stemIntensity, 1f);
         boolean[] muted = new boolean[stems];
@@ -130,9 +155,11 @@ public final class RenderSpec {
                 }
             }
         }
-        Float target = body.hasNonNull("targetLufs")
-                ? (float) number(body, "targetLufs", "/targetLufs", MixSpec.MIN_TARGET_LUFS, MixSpec.MAX_TARGET_LUFS, 0)
-                : null;
+        Float target = preset == null ? null : preset.targetLufs();
+        if (body.hasNonNull("targetLufs")) {
+            target = (float)
+                    number(body, "targetLufs", "/targetLufs", MixSpec.MIN_TARGET_LUFS, MixSpec.MAX_TARGET_LUFS, 0);
+        }
         Float ceiling = body.hasNonNull("ceilingDbfs")
                 ? (float) number(
                         body, "ceilingDbfs", "/ceilingDbfs", MixSpec.MIN_CEILING_DBFS, MixSpec.MAX_CEILING_DBFS, 0)
@@ -149,12 +176,13 @@ public final class RenderSpec {
                 number(x, "seconds", "/excerpt/seconds", 0.01, Double.MAX_VALUE, Double.NaN)
             };
         }
-        return new RenderSpec(variant, intensity, stemIntensity, muted, locked, target, ceiling, excerpt);
+        return new RenderSpec(
+                variant, intensity, preset, List.copyOf(roles), stemIntensity, muted, locked, target, ceiling, excerpt);
     }
 
     /**
      * The parameters of stem {@code stem} in a segment: the model's {@code p} moved toward neutral by the intensity,
-     * then the locked ones.
+     * then the preset's moves, then the locked values.
      */
     public float[] parameters(int stem, StemParameters model) {
         float[] m = StemRender.vector(model);
@@ -162,7 +190,15 @@ public final class RenderSpec {
         float f = intensity * stemIntensity[stem];
         float[] out = new float[MixParams.COUNT];
         for (int j = 0; j < out.length; j++) {
-            out[j] = Float.isNaN(locked[stem][j]) ? neutral[j] + f * (m[j] - neutral[j]) : locked[stem][j];
+            out[j] = neutral[j] + f * (m[j] - neutral[j]);
+        }
+        if (preset != null) {
+            preset.apply(roles.get(stem), out);
+        }
+        for (int j = 0; j < out.length; j++) {
+            if (!Float.isNaN(locked[stem][j])) {
+                out[j] = locked[stem][j];
+            }
         }
         return out;
     }

@@ -52,6 +52,15 @@ class MixSpecTest {
     }
 
     @Test
+    void aLoudnessPresetSetsTheTargetUnlessTheBodyDoes() throws Exception {
+        String stems = "\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 2}]";
+        assertEquals(-23f, parse("{" + stems + ", \"preset\": \"broadcast\"}").targetLufs);
+        assertEquals(-16f, parse("{" + stems + ", \"preset\": \"podcast\"}").targetLufs);
+        assertEquals(-12f, parse("{" + stems + ", \"preset\": \"broadcast\", \"targetLufs\": -12}").targetLufs);
+        assertNull(parse("{" + stems + ", \"preset\": \"balanced\"}").targetLufs);
+    }
+
+    @Test
     void theModelDefaultsToTheMainChampion() throws Exception {
         MixSpec s = parse("{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 2}]}");
         assertEquals(ModelMode.CHAMPION, s.model.getMode());
@@ -77,6 +86,8 @@ class MixSpecTest {
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"targetLufs\": 3}|/targetLufs: 3.0 is outside",
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"seconds\": 601}|/seconds: 601.0 is outside",
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": 3}|/preview: must be an object",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preset\": \"jazzy\"}|/preset: 'jazzy' is not a preset",
+                "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preset\": \"wide\"}|/preset: 'wide' shapes a completed mix",
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": {\"seconds\": 3}}|/preview/startSeconds: is required",
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": {\"startSeconds\": -1, \"seconds\": 3}}|/preview/startSeconds: -1.0 is outside",
                 "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}], \"preview\": {\"startSeconds\": 0, \"seconds\": 0.2}}|/preview/seconds: 0.2 is outside",

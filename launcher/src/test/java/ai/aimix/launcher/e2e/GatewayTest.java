@@ -32,6 +32,7 @@ import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelStanding;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.Standings;
+import ai.aimix.schema.StemRole;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.Pcm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -611,6 +612,32 @@ class GatewayTest {
                 segment * (long) ((int) (3.5 * RATE) / segment),
                 excerpt.path("startFrame").asLong());
         assertTrue(excerpt.path("frames").asLong() <= segment * 2L, excerpt.toString());
+
+        // a preset: vocals (stem 3) and lead (stem 4) 3 dB up, the others 1 dB down, from the model's values
+        JsonNode vocal = json(post("/mixes/" + id + "/renders", "{\"preset\": \"vocal-forward\"}"));
+        assertEquals("vocal-forward", vocal.path("preset").asText(), vocal.toString());
+        JsonNode model = done.path("result").path("variants").get(0).path("stems");
+        for (int i = 0; i < stems.size(); i++) {
+            double up = stems.get(i).role == StemRole.VOCALS || stems.get(i).role == StemRole.LEAD ? 3 : -1;
+            double modelGain =
+                    model.get(i).path("automation").get(0).path("gainDb").asDouble();
+            assertEquals(
+                    Math.max(-24, Math.min(12, modelGain + up)),
+                    vocal.path("stems")
+                            .get(i)
+                            .path("automation")
+                            .get(0)
+                            .path("GAIN_DB")
+                            .asDouble(),
+                    1e-5,
+                    "stem " + i + " (" + stems.get(i).role + ")");
+        }
+        JsonNode presets = json(get("/presets"));
+        assertEquals(9, presets.path("presets").size(), presets.toString());
+        assertProblem(ApiError.INVALID_RENDER_REQUEST, post("/mixes/" + id + "/renders", "{\"preset\": \"jazzy\"}"));
+        ObjectNode unknownPreset = (ObjectNode) JSON.readTree(createBody(stems, RATE));
+        unknownPreset.put("preset", "jazzy");
+        assertProblem(ApiError.INVALID_MIX_REQUEST, post("/mixes", unknownPreset.toString()));
 
         assertProblem(ApiError.INVALID_RENDER_REQUEST, post("/mixes/" + id + "/renders", "{\"intensity\": 2}"));
         assertProblem(
