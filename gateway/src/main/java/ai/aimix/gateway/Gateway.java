@@ -657,6 +657,7 @@ public final class Gateway implements AutoCloseable {
             first = (int) (from / segment);
             count = (int) ((to + segment - 1) / segment) - first;
         }
+        quotas.admitRender(key(ctx));
         String id = "rnd_" + randomHex();
         MixRender.Figures f = MixRender.render(
                 stems,

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What one API key may do: mixes created per hour, mixes running at once, bytes per stem upload, stems per mix,
- * seconds of audio per mix. The defaults are declared here, once.
+ * seconds of audio per mix, renders per hour (each takes a second or two of CPU for a long song). The defaults are
+ * declared here, once.
  */
-public record KeyLimits(int mixesPerHour, int concurrentMixes, long maxUploadBytes, int maxStems, int maxSeconds) {
+public record KeyLimits(
+        int mixesPerHour, int concurrentMixes, long maxUploadBytes, int maxStems, int maxSeconds, int rendersPerHour) {
     public static final int DEFAULT_MIXES_PER_HOUR = 600;
     public static final int DEFAULT_CONCURRENT_MIXES = 20;
     /** 1 GiB: ten minutes of 96 kHz stereo float, with room to spare. */
@@ -17,6 +19,8 @@ public record KeyLimits(int mixesPerHour, int concurrentMixes, long maxUploadByt
     public static final int DEFAULT_MAX_STEMS = 32;
     /** Twenty minutes. */
     public static final int DEFAULT_MAX_SECONDS = 1200;
+    /** Renders per hour: a studio session's worth of adjustments. */
+    public static final int DEFAULT_RENDERS_PER_HOUR = 600;
 
     public static KeyLimits defaults() {
         return new KeyLimits(
@@ -24,11 +28,22 @@ public record KeyLimits(int mixesPerHour, int concurrentMixes, long maxUploadByt
                 DEFAULT_CONCURRENT_MIXES,
                 DEFAULT_MAX_UPLOAD_BYTES,
                 DEFAULT_MAX_STEMS,
-                DEFAULT_MAX_SECONDS);
+                DEFAULT_MAX_SECONDS,
+                DEFAULT_RENDERS_PER_HOUR);
+    }
+
+    /** These limits, with the default number of renders per hour. */
+    public KeyLimits(int mixesPerHour, int concurrentMixes, long maxUploadBytes, int maxStems, int maxSeconds) {
+        this(mixesPerHour, concurrentMixes, maxUploadBytes, maxStems, maxSeconds, DEFAULT_RENDERS_PER_HOUR);
     }
 
     public KeyLimits {
-        if (mixesPerHour < 1 || concurrentMixes < 1 || maxUploadBytes < 1 || maxStems < 1 || maxSeconds < 1) {
+        if (mixesPerHour < 1
+                || concurrentMixes < 1
+                || maxUploadBytes < 1
+                || maxStems < 1
+                || maxSeconds < 1
+                || rendersPerHour < 1) {
             throw new IllegalArgumentException("every limit of a key must be at least 1: " + this);
         }
     }
@@ -40,6 +55,7 @@ public record KeyLimits(int mixesPerHour, int concurrentMixes, long maxUploadByt
         o.put("maxUploadBytes", maxUploadBytes);
         o.put("maxStems", maxStems);
         o.put("maxSeconds", maxSeconds);
+        o.put("rendersPerHour", rendersPerHour);
         return o;
     }
 
@@ -50,6 +66,7 @@ public record KeyLimits(int mixesPerHour, int concurrentMixes, long maxUploadByt
                 o.path("concurrentMixes").asInt(d.concurrentMixes),
                 o.path("maxUploadBytes").asLong(d.maxUploadBytes),
                 o.path("maxStems").asInt(d.maxStems),
-                o.path("maxSeconds").asInt(d.maxSeconds));
+                o.path("maxSeconds").asInt(d.maxSeconds),
+                o.path("rendersPerHour").asInt(d.rendersPerHour));
     }
 }

@@ -12,7 +12,8 @@ import java.util.function.ToIntFunction;
 
 /**
  * The per-key limits on creating mixes: at most {@link KeyLimits#mixesPerHour()} in any hour (a sliding window of
- * creation times) and at most {@link KeyLimits#concurrentMixes()} running at once. A refusal is a 429 problem whose
+ * creation times) and at most {@link KeyLimits#concurrentMixes()} running at once; and on renders, at most {@link
+ * KeyLimits#rendersPerHour()} in any hour. A refusal is a 429 problem whose
  * detail says which limit, and when to come back for the hourly one.
  */
 public final class KeyQuotas {
@@ -20,6 +21,7 @@ public final class KeyQuotas {
 
     private final Clock clock;
     private final Map<String, Deque<Long>> created = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> rendered = new ConcurrentHashMap<>();
 
     public KeyQuotas(Clock clock) {
         this.clock = clock;
@@ -38,18 +40,27 @@ public final class KeyQuotas {
                     "key " + key.id() + " has " + now + " mixes running; its limit is "
                             + key.limits().concurrentMixes() + " at once");
         }
-        Deque<Long> times = created.computeIfAbsent(key.id(), k -> new ArrayDeque<>());
+        take(created, key, key.limits().mixesPerHour(), "created", "mixes");
+    }
+
+    /** Admits one more render for {@code key} (at most {@link KeyLimits#rendersPerHour()} in any hour). */
+    public void admitRender(ApiKey key) {
+        take(rendered, key, key.limits().rendersPerHour(), "asked for", "renders");
+    }
+
+    private void take(Map<String, Deque<Long>> window, ApiKey key, int limit, String verb, String what) {
+        Deque<Long> times = window.computeIfAbsent(key.id(), k -> new ArrayDeque<>());
         synchronized (times) {
             long t = clock.millis();
             while (!times.isEmpty() && times.peekFirst() <= t - WINDOW.toMillis()) {
                 times.removeFirst();
             }
-            if (times.size() >= key.limits().mixesPerHour()) {
+            if (times.size() >= limit) {
                 long retry = (times.peekFirst() + WINDOW.toMillis() - t + 999) / 1000;
                 throw new ApiException(
                         ApiError.QUOTA_EXCEEDED,
-                        "key " + key.id() + " created " + times.size() + " mixes in the last hour; its limit is "
-                                + key.limits().mixesPerHour() + " (room again in " + retry + " s)");
+                        "key " + key.id() + " " + verb + " " + times.size() + " " + what
+                                + " in the last hour; its limit is " + limit + " (room again in " + retry + " s)");
             }
             times.addLast(t);
         }

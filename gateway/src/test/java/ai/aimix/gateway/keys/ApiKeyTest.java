@@ -115,4 +115,20 @@ class ApiKeyTest {
         clock.millis = 3_600_000; // the first creation leaves the window
         q.admit(k, id -> 0);
     }
+
+    @Test
+    void rendersAreCountedPerHourApartFromMixes() {
+        TestClock clock = new TestClock();
+        KeyQuotas q = new KeyQuotas(clock);
+        ApiKey k = ApiKey.issue("k", new KeyLimits(1, 1, 1, 1, 1, 2), 0, SEAL).key();
+        q.admitRender(k);
+        q.admitRender(k);
+        ApiException third = assertThrows(ApiException.class, () -> q.admitRender(k));
+        assertEquals(ApiError.QUOTA_EXCEEDED, third.error);
+        assertTrue(third.getMessage().contains("2 renders in the last hour; its limit is 2"), third.getMessage());
+        q.admit(k, id -> 0); // mixes have their own window
+        clock.millis = 3_600_000;
+        q.admitRender(k);
+        assertEquals(2, ApiKey.fromJson(k.toJson(SEAL), SEAL).limits().rendersPerHour(), "kept on the topic");
+    }
 }

@@ -106,6 +106,9 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--max-seconds", description = "Longest song, seconds.")
         Integer maxSeconds;
 
+        @Option(names = "--renders-per-hour", description = "Renders of its mixes it may ask for in any hour.")
+        Integer rendersPerHour;
+
         @Option(
                 names = "--callback-url",
                 description = "Where the key's mixes send their webhooks unless a mix names its own callbackUrl"
@@ -121,7 +124,8 @@ public final class KeysCommand implements Runnable {
                         concurrentMixes == null ? d.concurrentMixes() : concurrentMixes,
                         maxUploadBytes == null ? d.maxUploadBytes() : maxUploadBytes,
                         maxStems == null ? d.maxStems() : maxStems,
-                        maxSeconds == null ? d.maxSeconds() : maxSeconds);
+                        maxSeconds == null ? d.maxSeconds() : maxSeconds,
+                        rendersPerHour == null ? d.rendersPerHour() : rendersPerHour);
                 if (callbackUrl != null) {
                     String scheme = URI.create(callbackUrl).getScheme();
                     if (!"http".equals(scheme) && !"https".equals(scheme)) {
