@@ -659,12 +659,13 @@ public final class Gateway implements AutoCloseable {
         }
         quotas.admitRender(key(ctx));
         String id = "rnd_" + randomHex();
+        float[][][] schedule = spec.schedule(v, first, count);
         MixRender.Figures f = MixRender.render(
                 stems,
                 m.spec.excerpt == null ? 0 : m.spec.excerpt.getStartFrame(),
                 frames,
                 first,
-                spec.schedule(v, first, count),
+                schedule,
                 spec.muted,
                 StemRender.settings(
                         result.getSampleRate(),
@@ -688,7 +689,6 @@ public final class Gateway implements AutoCloseable {
         out.put("truePeakDbtp", f.truePeakDbtp());
         out.put("renderMillis", Math.round(f.millis() * 10) / 10.0);
         ArrayNode sheet = out.putArray("stems");
-        float[][][] schedule = spec.schedule(v, first, count);
         for (int i = 0; i < m.spec.stems.size(); i++) {
             ObjectNode so = sheet.addObject();
             so.put("index", i);

@@ -13,11 +13,8 @@ import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.codec.ContractLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -101,8 +98,8 @@ public final class MixSpec {
         if (body == null || !body.isObject()) {
             throw invalid("", "must be a JSON object");
         }
-        unknownFields(body, FIELDS, "");
-        int rate = integer(
+        CHECK.known(body, FIELDS, "");
+        int rate = CHECK.integer(
                 body, "sampleRate", "/sampleRate", ContractLimits.MIN_SAMPLE_RATE, ContractLimits.MAX_SAMPLE_RATE);
         JsonNode stemsNode = body.get("stems");
         if (stemsNode == null || !stemsNode.isArray() || stemsNode.isEmpty()) {
@@ -119,8 +116,8 @@ public final class MixSpec {
             if (!s.isObject()) {
                 throw invalid(at, "must be an object {name, role, channels}");
             }
-            unknownFields(s, STEM_FIELDS, at);
-            String name = text(s, "name", at + "/name", true);
+            CHECK.known(s, STEM_FIELDS, at);
+            String name = CHECK.text(s, "name", at + "/name", true);
             String problem = ContractLimits.checkId("the name", name);
             if (problem != null) {
                 throw invalid(at + "/name", problem);
@@ -128,44 +125,32 @@ public final class MixSpec {
             if (!names.add(name)) {
                 throw invalid(at + "/name", "'" + name + "' names two stems");
             }
-            StemRole role = enumValue(StemRole.class, s, "role", at + "/role", StemRole.OTHER);
-            int channels = integer(s, "channels", at + "/channels", 1, 2);
+            StemRole role = CHECK.enumValue(StemRole.class, s, "role", at + "/role", StemRole.OTHER);
+            int channels = CHECK.integer(s, "channels", at + "/channels", 1, 2);
             stems.add(new StemSpec(i, name, role, channels));
         }
         ModelSelection model = model(body.get("model"));
         List<ParameterOverride> overrides = overrides(body.get("overrides"), stems.size());
-        Float target = optionalNumber(body, "targetLufs", MIN_TARGET_LUFS, MAX_TARGET_LUFS);
-        if (body.hasNonNull("preset")) {
-            String name = text(body, "preset", "/preset", false);
-            Preset preset = Preset.BUILT_IN.get(name);
-            if (preset == null) {
-                throw invalid(
-                        "/preset",
-                        "'" + name + "' is not a preset ("
-                                + String.join(
-                                        ", ",
-                                        Preset.BUILT_IN.keySet().stream()
-                                                .sorted()
-                                                .toList())
-                                + "; GET /api/v1/presets)");
-            }
+        Float target = CHECK.optionalFloat(body, "targetLufs", MIN_TARGET_LUFS, MAX_TARGET_LUFS);
+        Preset preset = Preset.in(body, CHECK);
+        if (preset != null) {
             if (!preset.loudnessOnly()) {
                 throw invalid(
                         "/preset",
-                        "'" + name + "' shapes a completed mix: give it to POST /api/v1/mixes/{id}/renders; when a mix"
-                                + " is created, only loudness presets apply");
+                        "'" + preset.name() + "' shapes a completed mix: give it to POST /api/v1/mixes/{id}/renders;"
+                                + " when a mix is created, only loudness presets apply");
             }
             if (target == null) {
                 target = preset.targetLufs();
             }
         }
-        Float ceiling = optionalNumber(body, "ceilingDbfs", MIN_CEILING_DBFS, MAX_CEILING_DBFS);
-        Float seconds = optionalNumber(body, "seconds", 0.01, maxSeconds);
-        String client = body.has("client") ? text(body, "client", "/client", false) : null;
+        Float ceiling = CHECK.optionalFloat(body, "ceilingDbfs", MIN_CEILING_DBFS, MAX_CEILING_DBFS);
+        Float seconds = CHECK.optionalFloat(body, "seconds", 0.01, maxSeconds);
+        String client = body.has("client") ? CHECK.text(body, "client", "/client", false) : null;
         if (client != null && client.length() > ContractLimits.MAX_ID_LENGTH) {
             throw invalid("/client", "has " + client.length() + " characters; at most " + ContractLimits.MAX_ID_LENGTH);
         }
-        String callback = body.has("callbackUrl") ? text(body, "callbackUrl", "/callbackUrl", false) : null;
+        String callback = body.has("callbackUrl") ? CHECK.text(body, "callbackUrl", "/callbackUrl", false) : null;
         if (callback != null && callback.length() > MAX_URL_LENGTH) {
             throw invalid("/callbackUrl", "has " + callback.length() + " characters; at most " + MAX_URL_LENGTH);
         }
@@ -191,28 +176,13 @@ public final class MixSpec {
         if (!p.isObject()) {
             throw invalid("/preview", "must be an object {startSeconds, seconds}");
         }
-        unknownFields(p, PREVIEW_FIELDS, "/preview");
-        double start = number(p, "startSeconds", "/preview/startSeconds", 0, maxSeconds);
-        double length = number(p, "seconds", "/preview/seconds", MIN_PREVIEW_SECONDS, maxSeconds);
+        CHECK.known(p, PREVIEW_FIELDS, "/preview");
+        double start = CHECK.number(p, "startSeconds", "/preview/startSeconds", 0, maxSeconds, Double.NaN);
+        double length = CHECK.number(p, "seconds", "/preview/seconds", MIN_PREVIEW_SECONDS, maxSeconds, Double.NaN);
         if (songSeconds != null && start >= songSeconds) {
             throw invalid("/preview/startSeconds", start + " is not within the song's " + songSeconds + " s");
         }
         return new Excerpt(Math.round(start * rate), Math.round(length * rate));
-    }
-
-    private static double number(JsonNode o, String field, String at, double min, double max) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            throw invalid(at, "is required");
-        }
-        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw invalid(at, "must be a number");
-        }
-        double x = v.asDouble();
-        if (x < min || x > max) {
-            throw invalid(at, x + " is outside " + min + ".." + max);
-        }
-        return x;
     }
 
     /** This spec with {@code url} as its callback (the API key's default when the body names none). */
@@ -245,11 +215,11 @@ public final class MixSpec {
         if (!m.isObject()) {
             throw invalid("/model", "must be an object {mode, version, opponent, league}");
         }
-        unknownFields(m, MODEL_FIELDS, "/model");
-        ModelMode mode = enumValue(ModelMode.class, m, "mode", "/model/mode", ModelMode.CHAMPION);
-        String version = m.has("version") ? text(m, "version", "/model/version", false) : null;
-        String opponent = m.has("opponent") ? text(m, "opponent", "/model/opponent", false) : null;
-        String league = m.has("league") ? text(m, "league", "/model/league", false) : null;
+        CHECK.known(m, MODEL_FIELDS, "/model");
+        ModelMode mode = CHECK.enumValue(ModelMode.class, m, "mode", "/model/mode", ModelMode.CHAMPION);
+        String version = m.has("version") ? CHECK.text(m, "version", "/model/version", false) : null;
+        String opponent = m.has("opponent") ? CHECK.text(m, "opponent", "/model/opponent", false) : null;
+        String league = m.has("league") ? CHECK.text(m, "league", "/model/league", false) : null;
         for (String[] id :
                 new String[][] {{"/model/version", version}, {"/model/opponent", opponent}, {"/model/league", league}
                 }) {
@@ -293,9 +263,9 @@ public final class MixSpec {
             if (!x.isObject()) {
                 throw invalid(at, "must be an object {stem, parameter, value}");
             }
-            unknownFields(x, OVERRIDE_FIELDS, at);
-            int stem = integer(x, "stem", at + "/stem", 0, stems - 1);
-            MixParameter p = enumValue(MixParameter.class, x, "parameter", at + "/parameter", null);
+            CHECK.known(x, OVERRIDE_FIELDS, at);
+            int stem = CHECK.integer(x, "stem", at + "/stem", 0, stems - 1);
+            MixParameter p = CHECK.enumValue(MixParameter.class, x, "parameter", at + "/parameter", null);
             JsonNode v = x.get("value");
             if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
                 throw invalid(at + "/value", "must be a number");
@@ -307,75 +277,9 @@ public final class MixSpec {
 
     // ------------------------------------------------------------------------------------------------ fields
 
+    private static final BodyFields CHECK = new BodyFields(ApiError.INVALID_MIX_REQUEST);
+
     static ApiException invalid(String pointer, String what) {
-        return new ApiException(ApiError.INVALID_MIX_REQUEST, (pointer.isEmpty() ? "the body" : pointer) + ": " + what);
-    }
-
-    private static void unknownFields(JsonNode o, Set<String> known, String at) {
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw invalid(
-                        at + "/" + f,
-                        "is not a field here (known: "
-                                + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
-    private static int integer(JsonNode o, String field, String at, int min, int max) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            throw invalid(at, "is required");
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw invalid(at, "must be an integer");
-        }
-        int x = v.intValue();
-        if (x < min || x > max) {
-            throw invalid(at, x + " is outside " + min + ".." + max);
-        }
-        return x;
-    }
-
-    private static Float optionalNumber(JsonNode o, String field, double min, double max) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw invalid("/" + field, "must be a number");
-        }
-        double x = v.asDouble();
-        if (x < min || x > max) {
-            throw invalid("/" + field, x + " is outside " + min + ".." + max);
-        }
-        return (float) x;
-    }
-
-    private static String text(JsonNode o, String field, String at, boolean required) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw invalid(at, "is required");
-            }
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw invalid(at, "must be a string");
-        }
-        return v.asText();
-    }
-
-    private static <E extends Enum<E>> E enumValue(Class<E> type, JsonNode o, String field, String at, E absent) {
-        String v = text(o, field, at, absent == null);
-        if (v == null) {
-            return absent;
-        }
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw invalid(at, "'" + v + "' is not one of " + Arrays.toString(type.getEnumConstants()));
-        }
+        return CHECK.invalid(pointer, what);
     }
 }

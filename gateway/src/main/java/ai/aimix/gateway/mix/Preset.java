@@ -4,6 +4,7 @@ import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.StemRole;
 import ai.aimix.schema.codec.ParameterRanges;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -32,11 +33,12 @@ public record Preset(
     /** The built-in presets, by name. */
     public static final Map<String, Preset> BUILT_IN = Map.of(
             "balanced",
-            shaping("balanced", "The model's mix as it decided it", Set.of(), 0, 0, 1, 0, 0, 0, 0),
+            new Preset("balanced", "The model's mix as it decided it", null, Set.of(), 0, 0, 1, 0, 0, 0, 0),
             "vocal-forward",
-            shaping(
+            new Preset(
                     "vocal-forward",
                     "Vocals 3 dB up, everything else 1 dB down",
+                    null,
                     Set.of(StemRole.VOCALS, StemRole.BACKING_VOCALS, StemRole.LEAD),
                     3,
                     -1,
@@ -46,9 +48,10 @@ public record Preset(
                     0,
                     0),
             "punchy-drums",
-            shaping(
+            new Preset(
                     "punchy-drums",
                     "Drums and percussion 2 dB up and compressed harder (threshold 4 dB lower, ratio 2 higher)",
+                    null,
                     Set.of(StemRole.DRUMS, StemRole.PERCUSSION),
                     2,
                     0,
@@ -58,9 +61,31 @@ public record Preset(
                     -4,
                     2),
             "wide",
-            shaping("wide", "Every pan position 1.6 times further from the centre", Set.of(), 0, 0, 1.6f, 0, 0, 0, 0),
+            new Preset(
+                    "wide",
+                    "Every pan position 1.6 times further from the centre",
+                    null,
+                    Set.of(),
+                    0,
+                    0,
+                    1.6f,
+                    0,
+                    0,
+                    0,
+                    0),
             "warm",
-            shaping("warm", "Every stem's low shelf 2 dB up and high shelf 2 dB down", Set.of(), 0, 0, 1, 2, -2, 0, 0),
+            new Preset(
+                    "warm",
+                    "Every stem's low shelf 2 dB up and high shelf 2 dB down",
+                    null,
+                    Set.of(),
+                    0,
+                    0,
+                    1,
+                    2,
+                    -2,
+                    0,
+                    0),
             "streaming",
             loudness("streaming", "Loudness -14 LUFS (streaming services)", -14),
             "loud",
@@ -69,31 +94,6 @@ public record Preset(
             loudness("broadcast", "Loudness -23 LUFS (EBU R 128 broadcast)", -23),
             "podcast",
             loudness("podcast", "Loudness -16 LUFS (podcasts)", -16));
-
-    private static Preset shaping(
-            String name,
-            String description,
-            Set<StemRole> roles,
-            float roleGainDb,
-            float otherGainDb,
-            float width,
-            float lowShelfDb,
-            float highShelfDb,
-            float roleThresholdDb,
-            float roleRatioAdd) {
-        return new Preset(
-                name,
-                description,
-                null,
-                roles,
-                roleGainDb,
-                otherGainDb,
-                width,
-                lowShelfDb,
-                highShelfDb,
-                roleThresholdDb,
-                roleRatioAdd);
-    }
 
     private static Preset loudness(String name, String description, float lufs) {
         return new Preset(name, description, lufs, Set.of(), 0, 0, 1, 0, 0, 0, 0);
@@ -137,6 +137,24 @@ public record Preset(
         }
         o.put("atCreation", loudnessOnly());
         return o;
+    }
+
+    /** The preset a request body names in {@code preset}, or null when it names none; refused when unknown. */
+    static Preset in(JsonNode body, BodyFields check) {
+        String name = check.text(body, "preset", "/preset", false);
+        if (name == null) {
+            return null;
+        }
+        Preset p = BUILT_IN.get(name);
+        if (p == null) {
+            throw check.invalid(
+                    "/preset",
+                    "'" + name + "' is not a preset ("
+                            + String.join(
+                                    ", ", BUILT_IN.keySet().stream().sorted().toList())
+                            + "; GET /api/v1/presets)");
+        }
+        return p;
     }
 
     /** The built-in presets in a stable order (by name). */

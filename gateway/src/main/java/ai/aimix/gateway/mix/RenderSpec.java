@@ -74,30 +74,10 @@ public final class RenderSpec {
         if (body == null || !body.isObject()) {
             throw invalid("", "must be a JSON object");
         }
-        unknown(body, FIELDS, "");
-        Variant variant = Variant.MAIN;
-        if (body.hasNonNull("variant")) {
-            try {
-                variant = Variant.valueOf(body.path("variant").asText().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw invalid("/variant", "MAIN, A or B");
-            }
-        }
-        float intensity = (float) number(body, "intensity", "/intensity", 0, 1, 1);
-        Preset preset = null;
-        if (body.hasNonNull("preset")) {
-            preset = Preset.BUILT_IN.get(body.path("preset").asText());
-            if (preset == null) {
-                throw invalid(
-                        "/preset",
-                        "'" + body.path("preset").asText() + "' is not a preset ("
-                                + String.join(
-                                        ", ",
-                                        Preset.BUILT_IN.keySet().stream()
-                                                .sorted()
-                                                .toList()) + ")");
-            }
-        }
+        CHECK.known(body, FIELDS, "");
+        Variant variant = CHECK.enumValue(Variant.class, body, "variant", "/variant", Variant.MAIN);
+        float intensity = (float) CHECK.number(body, "intensity", "/intensity", 0, 1, 1);
+        Preset preset = Preset.in(body, CHECK);
         float[] stemIntensity = new float[stems];
         Arrays.fill(stemIntensity, 1f);
         boolean[] muted = new boolean[stems];
@@ -116,13 +96,13 @@ public final class RenderSpec {
                 if (!s.isObject()) {
                     throw invalid(at, "must be an object {index, intensity, mute, overrides}");
                 }
-                unknown(s, STEM_FIELDS, at);
+                CHECK.known(s, STEM_FIELDS, at);
                 JsonNode idx = s.get("index");
                 if (idx == null || !idx.isIntegralNumber() || idx.asInt() < 0 || idx.asInt() >= stems) {
                     throw invalid(at + "/index", "must be a stem index, 0.." + (stems - 1));
                 }
                 int i = idx.asInt();
-                stemIntensity[i] = (float) number(s, "intensity", at + "/intensity", 0, 1, 1);
+                stemIntensity[i] = (float) CHECK.number(s, "intensity", at + "/intensity", 0, 1, 1);
                 if (s.hasNonNull("mute")) {
                     if (!s.get("mute").isBoolean()) {
                         throw invalid(at + "/mute", "must be true or false");
@@ -144,7 +124,7 @@ public final class RenderSpec {
                                     at + "/overrides/" + e.getKey(),
                                     "is not a parameter (" + Arrays.toString(MixParameter.values()) + ")");
                         }
-                        locked[i][p.ordinal()] = (float) number(
+                        locked[i][p.ordinal()] = (float) CHECK.number(
                                 o,
                                 e.getKey(),
                                 at + "/overrides/" + e.getKey(),
@@ -155,25 +135,21 @@ public final class RenderSpec {
                 }
             }
         }
-        Float target = preset == null ? null : preset.targetLufs();
-        if (body.hasNonNull("targetLufs")) {
-            target = (float)
-                    number(body, "targetLufs", "/targetLufs", MixSpec.MIN_TARGET_LUFS, MixSpec.MAX_TARGET_LUFS, 0);
+        Float target = CHECK.optionalFloat(body, "targetLufs", MixSpec.MIN_TARGET_LUFS, MixSpec.MAX_TARGET_LUFS);
+        if (target == null && preset != null) {
+            target = preset.targetLufs();
         }
-        Float ceiling = body.hasNonNull("ceilingDbfs")
-                ? (float) number(
-                        body, "ceilingDbfs", "/ceilingDbfs", MixSpec.MIN_CEILING_DBFS, MixSpec.MAX_CEILING_DBFS, 0)
-                : null;
+        Float ceiling = CHECK.optionalFloat(body, "ceilingDbfs", MixSpec.MIN_CEILING_DBFS, MixSpec.MAX_CEILING_DBFS);
         double[] excerpt = null;
         JsonNode x = body.get("excerpt");
         if (x != null && !x.isNull()) {
             if (!x.isObject()) {
                 throw invalid("/excerpt", "must be an object {startSeconds, seconds}");
             }
-            unknown(x, EXCERPT_FIELDS, "/excerpt");
+            CHECK.known(x, EXCERPT_FIELDS, "/excerpt");
             excerpt = new double[] {
-                number(x, "startSeconds", "/excerpt/startSeconds", 0, Double.MAX_VALUE, Double.NaN),
-                number(x, "seconds", "/excerpt/seconds", 0.01, Double.MAX_VALUE, Double.NaN)
+                CHECK.number(x, "startSeconds", "/excerpt/startSeconds", 0, Double.MAX_VALUE, Double.NaN),
+                CHECK.number(x, "seconds", "/excerpt/seconds", 0.01, Double.MAX_VALUE, Double.NaN)
             };
         }
         return new RenderSpec(
@@ -215,35 +191,9 @@ public final class RenderSpec {
         return s;
     }
 
-    private static double number(JsonNode o, String field, String at, double min, double max, double absent) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            if (Double.isNaN(absent)) {
-                throw invalid(at, "is required");
-            }
-            return absent;
-        }
-        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw invalid(at, "must be a number");
-        }
-        double x = v.asDouble();
-        if (x < min || x > max) {
-            throw invalid(at, x + " is outside " + min + ".." + max);
-        }
-        return x;
-    }
-
-    private static void unknown(JsonNode o, Set<String> known, String at) {
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw invalid(at + "/" + f, "is not a field here (known: " + String.join(", ", known) + ")");
-            }
-        }
-    }
+    private static final BodyFields CHECK = new BodyFields(ApiError.INVALID_RENDER_REQUEST);
 
     private static ApiException invalid(String pointer, String what) {
-        return new ApiException(
-                ApiError.INVALID_RENDER_REQUEST, (pointer.isEmpty() ? "the body" : pointer) + ": " + what);
+        return CHECK.invalid(pointer, what);
     }
 }

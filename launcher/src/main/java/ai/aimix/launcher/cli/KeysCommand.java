@@ -158,10 +158,7 @@ public final class KeysCommand implements Runnable {
                 List<ApiKey> keys = KeyRing.readAll(where.kafka(), where.topic, where.seal(), READ_TIMEOUT).stream()
                         .sorted(Comparator.comparingLong(ApiKey::createdAtMillis))
                         .toList();
-                for (ApiKey k : keys) {
-                    var o = k.publicJson();
-                    System.out.println(o);
-                }
+                keys.forEach(k -> System.out.println(k.publicJson()));
                 return 0;
             } catch (Exception e) {
                 return fail("list", e);
@@ -181,11 +178,12 @@ public final class KeysCommand implements Runnable {
         public Integer call() {
             try {
                 KafkaConnection kafka = where.kafka();
-                ApiKey k = KeyRing.readAll(kafka, where.topic, where.seal(), READ_TIMEOUT).stream()
+                KeySeal seal = where.seal();
+                ApiKey k = KeyRing.readAll(kafka, where.topic, seal, READ_TIMEOUT).stream()
                         .filter(x -> x.id().equals(id))
                         .findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("no key " + id));
-                KeyRing.publish(kafka, where.topic, k.revoke(), where.seal());
+                KeyRing.publish(kafka, where.topic, k.revoke(), seal);
                 System.err.println("key " + id + " (" + k.name() + ") revoked");
                 return 0;
             } catch (Exception e) {
