@@ -646,16 +646,19 @@ public final class Gateway implements AutoCloseable {
         int count = segments;
         if (spec.excerpt != null) {
             // whole segments: the parameters change at segment starts
-            long from = Math.round(spec.excerpt[0] * result.getSampleRate());
-            long to = Math.min(frames, from + Math.round(spec.excerpt[1] * result.getSampleRate()));
-            if (from >= frames) {
+            // in seconds first: any length the body may give stays within the mix
+            double seconds = (double) frames / result.getSampleRate();
+            if (spec.excerpt[0] >= seconds) {
                 throw new ApiException(
                         ApiError.INVALID_RENDER_REQUEST,
                         "/excerpt/startSeconds: " + spec.excerpt[0] + " is past the mix's end ("
                                 + (double) frames / result.getSampleRate() + " s)");
             }
+            long from = Math.round(spec.excerpt[0] * result.getSampleRate());
+            long to = Math.min(
+                    frames, Math.round(Math.min(seconds, spec.excerpt[0] + spec.excerpt[1]) * result.getSampleRate()));
             first = (int) (from / segment);
-            count = (int) ((to + segment - 1) / segment) - first;
+            count = Math.max(1, (int) ((to + segment - 1) / segment) - first);
         }
         quotas.admitRender(key(ctx));
         String id = "rnd_" + randomHex();

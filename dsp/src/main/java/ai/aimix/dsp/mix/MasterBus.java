@@ -54,25 +54,32 @@ final class MasterBus {
         double target = Double.isFinite(measured)
                 ? Math.max(s.minMasterGainDb, Math.min(s.maxMasterGainDb, s.targetLufs - measured))
                 : gainDb;
-        double from = started ? gainDb : target;
+        applyGain(busL, busR, frames, started ? gainDb : target, target, s.rampFrames);
         started = true;
-        double g0 = MixParams.dbToLinear(from);
-        double g1 = MixParams.dbToLinear(target);
-        int ramp = from == target ? 0 : Math.min(s.rampFrames, frames);
-        for (int i = 0; i < ramp; i++) {
-            float g = (float) (g0 + (g1 - g0) * (i + 1) / ramp);
-            busL[i] *= g;
-            busR[i] *= g;
-        }
-        float g = (float) g1;
-        for (int i = ramp; i < frames; i++) {
-            busL[i] *= g;
-            busR[i] *= g;
-        }
         gainDb = target;
         float[] limited = new float[2 * frames];
         limiter.process(busL, busR, 0, frames, limited, 0);
         return emit(limited, frames);
+    }
+
+    /**
+     * Multiplies {@code frames} frames of a stereo pair by the gain, moving linearly from {@code fromDb} to {@code toDb}
+     * over the first {@code rampFrames} (none when they are equal), as the master applies its loudness gain.
+     */
+    static void applyGain(float[] l, float[] r, int frames, double fromDb, double toDb, int rampFrames) {
+        double g0 = MixParams.dbToLinear(fromDb);
+        double g1 = MixParams.dbToLinear(toDb);
+        int ramp = fromDb == toDb ? 0 : Math.min(rampFrames, frames);
+        for (int i = 0; i < ramp; i++) {
+            float g = (float) (g0 + (g1 - g0) * (i + 1) / ramp);
+            l[i] *= g;
+            r[i] *= g;
+        }
+        float g = (float) g1;
+        for (int i = ramp; i < frames; i++) {
+            l[i] *= g;
+            r[i] *= g;
+        }
     }
 
     /** Drains the limiter at the end of the stream. */

@@ -50,18 +50,14 @@ public final class ProcessedStem {
             scratchR = new float[frames];
         }
         chain.render(in, offset, frames, params, left, right, scratchL, scratchR);
-        double from = started ? gainDb : masterGainDb;
+        MasterBus.applyGain(left, right, frames, started ? gainDb : masterGainDb, masterGainDb, s.rampFrames);
         started = true;
-        double g0 = MixParams.dbToLinear(from);
-        double g1 = MixParams.dbToLinear(masterGainDb);
-        int ramp = from == masterGainDb ? 0 : Math.min(s.rampFrames, frames);
+        gainDb = masterGainDb;
         float[] out = new float[2 * frames];
         for (int i = 0; i < frames; i++) {
-            float g = i < ramp ? (float) (g0 + (g1 - g0) * (i + 1) / ramp) : (float) g1;
-            out[2 * i] = left[i] * g;
-            out[2 * i + 1] = right[i] * g;
+            out[2 * i] = left[i];
+            out[2 * i + 1] = right[i];
         }
-        gainDb = masterGainDb;
         return out;
     }
 }

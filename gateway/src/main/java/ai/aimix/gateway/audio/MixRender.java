@@ -3,12 +3,7 @@ package ai.aimix.gateway.audio;
 import ai.aimix.dsp.mix.MixRenderer;
 import ai.aimix.dsp.mix.ParallelRunner;
 import ai.aimix.dsp.mix.RenderSettings;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -60,11 +55,10 @@ public final class MixRender {
         }
         MixRenderer renderer = new MixRenderer(settings, channels);
         long from = (long) firstSegment * segment;
-        long frames = 0;
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        long[] frames = {0};
+        StoreFile.write(target, out -> {
             for (float[][] params : schedule) {
-                long at = from + frames;
+                long at = from + frames[0];
                 int n = (int) Math.min(segment, songFrames - at);
                 if (n <= 0) {
                     break;
@@ -76,19 +70,12 @@ public final class MixRender {
                         stems.get(i).read(startFrame + at, audio[i], n);
                     }
                 }
-                write(out, renderer.renderSegment(audio, 0, n, params, STEMS_IN_PARALLEL));
-                frames += n;
+                StoreFile.floats(out, renderer.renderSegment(audio, 0, n, params, STEMS_IN_PARALLEL));
+                frames[0] += n;
             }
-            write(out, renderer.finish());
-        }
-        Files.move(tmp, target);
+            StoreFile.floats(out, renderer.finish());
+        });
         return new Figures(
-                from, frames, renderer.outputLufs(), renderer.truePeakDbtp(), (System.nanoTime() - t0) / 1e6);
-    }
-
-    private static void write(OutputStream out, float[] interleaved) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(interleaved.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(interleaved);
-        out.write(b.array());
+                from, frames[0], renderer.outputLufs(), renderer.truePeakDbtp(), (System.nanoTime() - t0) / 1e6);
     }
 }

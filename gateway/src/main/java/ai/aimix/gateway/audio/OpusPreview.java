@@ -2,16 +2,14 @@ package ai.aimix.gateway.audio;
 
 import ai.aimix.dsp.resample.Resampler;
 import ai.aimix.dsp.resample.ResamplerStream;
+import ai.aimix.schema.codec.Pcm;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.github.jaredmdobson.concentus.OpusSignal;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A variant's mixed audio as a low-bitrate Ogg Opus file, for listening in a browser: resampled to 48 kHz with the
@@ -35,11 +33,7 @@ public final class OpusPreview {
 
     /** Encodes {@code audio}, which must be complete, into {@code target} (written whole, then moved into place). */
     static void encode(VariantAudio audio, Path target) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            encode(audio, out);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StoreFile.write(target, out -> encode(audio, out));
     }
 
     static void encode(VariantAudio audio, OutputStream out) throws IOException {
@@ -103,8 +97,7 @@ public final class OpusPreview {
             int n = planar[0].length;
             for (int i = 0; i < n; i++) {
                 for (int c = 0; c < channels; c++) {
-                    float v = planar[c][i] * 32768f;
-                    frame[filled * channels + c] = (short) Math.max(-32768, Math.min(32767, Math.round(v)));
+                    frame[filled * channels + c] = Pcm.toS16(planar[c][i]);
                 }
                 if (++filled == FRAME_SAMPLES) {
                     flush();

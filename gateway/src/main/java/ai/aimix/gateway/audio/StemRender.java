@@ -6,12 +6,7 @@ import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.StemParameters;
 import ai.aimix.schema.VariantResult;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,18 +34,13 @@ public final class StemRender {
                     + " master gains for " + segments + " segments");
         }
         float[] in = new float[segment * stem.channels()];
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        StoreFile.write(target, out -> {
             for (int k = 0; k < segments; k++) {
                 int n = (int) Math.min(segment, frames - (long) k * segment);
                 stem.read(startFrame + (long) k * segment, in, n);
-                float[] y = chain.renderSegment(in, 0, n, vector(automation.get(k)), gains.get(k));
-                ByteBuffer b = ByteBuffer.allocate(y.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(y);
-                out.write(b.array());
+                StoreFile.floats(out, chain.renderSegment(in, 0, n, vector(automation.get(k)), gains.get(k)));
             }
-        }
-        Files.move(tmp, target);
+        });
     }
 
     /**

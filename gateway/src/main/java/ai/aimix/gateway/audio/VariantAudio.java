@@ -113,15 +113,19 @@ public final class VariantAudio implements AutoCloseable {
     static final int MAX_WAVEFORMS = 8;
 
     /** The waveform of {@code points} points ({@link Waveform#of}), computed once the audio is complete. */
-    public synchronized float[] waveform(int points) throws IOException {
-        float[] w = waveforms.get(points);
-        if (w == null) {
-            w = Waveform.of(this, points);
-            if (complete) {
-                waveforms.put(points, w);
+    public float[] waveform(int points) throws IOException {
+        // under its own lock: reading the whole file takes a while, and must not hold up appends or downloads
+        synchronized (waveforms) {
+            float[] w = waveforms.get(points);
+            if (w == null) {
+                boolean done = complete(); // before reading: what is read then is all of it
+                w = Waveform.of(this, points);
+                if (done) {
+                    waveforms.put(points, w);
+                }
             }
+            return w;
         }
-        return w;
     }
 
     /** The complete audio as a 24-bit WAV file. */

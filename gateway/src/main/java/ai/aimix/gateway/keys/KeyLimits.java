@@ -1,5 +1,6 @@
 package ai.aimix.gateway.keys;
 
+import ai.aimix.schema.codec.ContractLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,9 +17,10 @@ public record KeyLimits(
     /** 1 GiB: ten minutes of 96 kHz stereo float, with room to spare. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
 
-    public static final int DEFAULT_MAX_STEMS = 32;
-    /** Twenty minutes. */
-    public static final int DEFAULT_MAX_SECONDS = 1200;
+    /** The contract's: what the job accepts by default. */
+    public static final int DEFAULT_MAX_STEMS = ContractLimits.DEFAULT_MAX_STEMS;
+
+    public static final int DEFAULT_MAX_SECONDS = ContractLimits.DEFAULT_MAX_TRACK_SECONDS;
     /** Renders per hour: a studio session's worth of adjustments. */
     public static final int DEFAULT_RENDERS_PER_HOUR = 600;
 

@@ -260,11 +260,11 @@ public final class MixState {
             errorMessage = message;
             publish(event("error").put("code", code).put("message", message));
         }
+        if (endedAtMillis == 0) {
+            endedAtMillis = nowMillis; // before the webhook's notice is made: it carries the time
+        }
         if (!resultPending) {
             tellEnd();
-        }
-        if (endedAtMillis == 0) {
-            endedAtMillis = nowMillis;
         }
     }
 
@@ -421,8 +421,9 @@ public final class MixState {
             return endedText;
         }
         String text = toJson(self).toString();
-        Status s = status();
-        if (s == Status.COMPLETED || s == Status.FAILED) {
+        // only a completed mix whose result is out stops changing (a failed one may still hear of its uploads, or
+        // get the job's result after the gateway's own failure)
+        if (status() == Status.COMPLETED && !resultPending) {
             endedText = text;
         }
         return text;

@@ -50,7 +50,7 @@ public final class UrlGuard {
     }
 
     /** The URL, if its form may be called (scheme, host, no user info); its addresses are checked on connecting. */
-    static URI checkedUri(String url) throws Refused {
+    public static URI checkedUri(String url) throws Refused {
         URI u;
         try {
             u = new URI(url);

@@ -7,8 +7,8 @@ import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.gateway.webhooks.UrlGuard;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -127,9 +127,11 @@ public final class KeysCommand implements Runnable {
                         maxSeconds == null ? d.maxSeconds() : maxSeconds,
                         rendersPerHour == null ? d.rendersPerHour() : rendersPerHour);
                 if (callbackUrl != null) {
-                    String scheme = URI.create(callbackUrl).getScheme();
-                    if (!"http".equals(scheme) && !"https".equals(scheme)) {
-                        throw new IllegalArgumentException("--callback-url: " + callbackUrl + " is not an http(s) URL");
+                    // its form here; its address is checked by the gateway on every mix and delivery
+                    try {
+                        UrlGuard.checkedUri(callbackUrl);
+                    } catch (UrlGuard.Refused e) {
+                        throw new IllegalArgumentException("--callback-url: " + e.getMessage());
                     }
                 }
                 KeySeal seal = where.seal();

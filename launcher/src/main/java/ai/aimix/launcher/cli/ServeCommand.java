@@ -78,10 +78,11 @@ public final class ServeCommand implements Callable<Integer> {
         JobClient tournament;
         Gateway gateway;
         ApiKey.Issued key;
+        KeySeal seal;
         try {
             tournament = stack.startTournament(Map.of());
             // one gateway secret per home (or AIMIX_GATEWAY_SECRET): ./aimix keys uses the same one
-            KeySeal seal = KeySeal.load(KeysCommand.secretFile(), true);
+            seal = KeySeal.load(KeysCommand.secretFile(), true);
             gateway = Gateway.start(
                     GatewaySettings.defaults(KafkaOptions.connection(stack.config()), seal)
                             .withPort(apiPort)
@@ -106,6 +107,17 @@ public final class ServeCommand implements Callable<Integer> {
         Runnable shutdown = () -> {
             if (closed.compareAndSet(false, true)) {
                 ServeInfo.remove(pid);
+                // this run's key ends with it: with --data the keys topic outlives the run, its token must not
+                try {
+                    KeyRing.publish(
+                            KafkaOptions.connection(stack.config()),
+                            GatewaySettings.DEFAULT_KEYS_TOPIC,
+                            key.key().revoke(),
+                            seal);
+                } catch (Exception e) {
+                    System.err.println("aimix serve: could not revoke this run's key "
+                            + key.key().id() + ": " + e);
+                }
                 gateway.close();
                 stack.close();
             }
