@@ -830,6 +830,7 @@ public final class Gateway implements AutoCloseable {
         private final WsContext ws;
         private final AtomicLong pending = new AtomicLong();
         private volatile boolean dropped;
+        private volatile Runnable written;
 
         WsSubscriber(WsContext ws) {
             this.ws = ws;
@@ -839,7 +840,7 @@ public final class Gateway implements AutoCloseable {
         public void text(String json) {
             long size = json.length();
             if (admit(size)) {
-                ws.session.sendText(json, Callback.from(() -> pending.addAndGet(-size), e -> pending.addAndGet(-size)));
+                ws.session.sendText(json, whenWritten(size));
             }
         }
 
@@ -847,9 +848,30 @@ public final class Gateway implements AutoCloseable {
         public void binary(ByteBuffer data) {
             long size = data.remaining();
             if (admit(size)) {
-                ws.session.sendBinary(
-                        data, Callback.from(() -> pending.addAndGet(-size), e -> pending.addAndGet(-size)));
+                ws.session.sendBinary(data, whenWritten(size));
             }
+        }
+
+        private Callback whenWritten(long size) {
+            return Callback.from(() -> written(size), e -> written(size));
+        }
+
+        private void written(long size) {
+            pending.addAndGet(-size);
+            Runnable r = written;
+            if (r != null && !dropped) {
+                r.run();
+            }
+        }
+
+        @Override
+        public long backlog() {
+            return pending.get();
+        }
+
+        @Override
+        public void onWritten(Runnable written) {
+            this.written = written;
         }
 
         private boolean admit(long size) {

@@ -73,6 +73,8 @@ public final class MixState {
     private String errorMessage;
     private long endedAtMillis;
     private final List<Subscriber> subscribers = new ArrayList<>();
+    /** Late subscribers still being sent the stored audio; live events wait in each until it has caught up. */
+    private final List<Replay> replays = new ArrayList<>();
     /** The result has come but not yet all of its audio: the subscribers get it once the audio is in. */
     private boolean resultPending;
     /** Told once, when the mix has ended (the webhooks). */
@@ -295,6 +297,11 @@ public final class MixState {
     /** The mix is no longer kept: its audio goes, and its subscribers are told. */
     synchronized void forget() {
         endSubscribers();
+        for (Replay r : replays) {
+            r.subscriber.onWritten(null);
+            r.subscriber.end();
+        }
+        replays.clear();
         audio.close();
     }
 
@@ -302,45 +309,118 @@ public final class MixState {
 
     /** Frames of stored audio sent per message to a subscriber who joins late. */
     static final int REPLAY_FRAMES = 16384;
+    /**
+     * Most bytes a late subscriber's replay keeps waiting on its connection: the next block of stored audio is sent
+     * only when its backlog is below this, so replaying a long mix does not queue the whole of it at once.
+     */
+    static final long REPLAY_WINDOW_BYTES = 1L << 20;
     /** Bytes before the samples of a binary audio message: variant ordinal, frames (int32), start frame (int64). */
     public static final int AUDIO_HEADER_BYTES = 16;
 
     /**
      * A new subscriber: gets the state so far first (the mix as {@code GET} shows it, then every frame of mixed audio
-     * stored so far), then each event as it happens; if the mix has ended it is told so at once.
+     * stored so far), then each event as it happens; if the mix has ended it is told so after its audio. The stored
+     * audio is replayed at the pace the subscriber writes it ({@link Subscriber#backlog()}); events that happen
+     * meanwhile wait until it has caught up (its audio is read from the store), so the order is the same as for a
+     * subscriber who was there from the start.
      */
     public synchronized void subscribe(Subscriber s, String self) {
         s.text(event("state").set("mix", toJson(self)).toString());
+        Replay r = new Replay(s);
+        replays.add(r);
+        s.onWritten(() -> pump(r));
+        pump(r);
+    }
+
+    /** A late subscriber catching up: how far into each variant's stored audio it has been sent. */
+    private static final class Replay {
+        final Subscriber subscriber;
+        final long[] sentFrames = new long[Variant.values().length];
+        /** Events that happened during the replay, sent once it has caught up. */
+        final List<String> held = new ArrayList<>();
+
+        boolean ended;
+        boolean pumping;
+        boolean again;
+
+        Replay(Subscriber subscriber) {
+            this.subscriber = subscriber;
+        }
+    }
+
+    /**
+     * Sends a replaying subscriber stored audio while its backlog is below the window; once every variant is sent up
+     * to what is stored, sends the held events and makes it a live subscriber (or ends it). Called again by the
+     * subscriber after each write; a write that completes inside a send re-enters on the same thread and is looped
+     * here instead of recursing.
+     */
+    private synchronized void pump(Replay r) {
+        if (!replays.contains(r)) {
+            return;
+        }
+        if (r.pumping) {
+            r.again = true;
+            return;
+        }
+        r.pumping = true;
+        try {
+            do {
+                r.again = false;
+                while (r.subscriber.backlog() < REPLAY_WINDOW_BYTES) {
+                    if (!sendNextBlock(r)) {
+                        caughtUp(r);
+                        return;
+                    }
+                }
+            } while (r.again);
+        } finally {
+            r.pumping = false;
+        }
+    }
+
+    /** Sends the next block of stored audio the subscriber has not had: false when it has had all there is. */
+    private boolean sendNextBlock(Replay r) {
         for (Variant v : Variant.values()) {
             VariantAudio a = audio.variant(v);
-            if (a == null) {
+            long from = r.sentFrames[v.ordinal()];
+            if (a == null || from >= a.frames()) {
                 continue;
             }
-            long frames = a.frames();
-            float[] block = new float[REPLAY_FRAMES * VariantAudio.CHANNELS];
-            for (long f = 0; f < frames; f += REPLAY_FRAMES) {
-                int n = (int) Math.min(REPLAY_FRAMES, frames - f) * VariantAudio.CHANNELS;
-                try {
-                    int got = a.read(f * VariantAudio.CHANNELS, block, n);
-                    audioEvent(v, f, block, got).sendTo(s);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            int frames = (int) Math.min(REPLAY_FRAMES, a.frames() - from);
+            float[] block = new float[frames * VariantAudio.CHANNELS];
+            try {
+                int got = a.read(from * VariantAudio.CHANNELS, block, block.length);
+                audioEvent(v, from, block, got).sendTo(r.subscriber);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+            r.sentFrames[v.ordinal()] = from + frames;
+            return true;
         }
-        if ((endedAtMillis != 0 || result != null) && !resultPending) {
-            s.end();
+        return false;
+    }
+
+    private void caughtUp(Replay r) {
+        replays.remove(r);
+        r.subscriber.onWritten(null);
+        for (String text : r.held) {
+            r.subscriber.text(text);
+        }
+        if (r.ended || ((endedAtMillis != 0 || result != null) && !resultPending)) {
+            r.subscriber.end();
         } else {
-            subscribers.add(s);
+            subscribers.add(r.subscriber);
         }
     }
 
     public synchronized void unsubscribe(Subscriber s) {
         subscribers.remove(s);
+        replays.removeIf(r -> r.subscriber == s);
     }
 
+    /** Subscribers of this mix, live or still being sent its stored audio. */
     public synchronized int subscribers() {
-        return subscribers.size();
+        return subscribers.size() + replays.size();
     }
 
     /** An {@code audio} event: its JSON text (with the block's peaks) and the binary message of its 16-bit PCM. */
@@ -383,13 +463,20 @@ public final class MixState {
         for (Subscriber s : subscribers) {
             s.text(text);
         }
+        for (Replay r : replays) {
+            r.held.add(text);
+        }
     }
 
+    /** The mix has ended: live subscribers are told now, replaying ones once they have had all of its audio. */
     private void endSubscribers() {
         for (Subscriber s : subscribers) {
             s.end();
         }
         subscribers.clear();
+        for (Replay r : replays) {
+            r.ended = true;
+        }
     }
 
     private ObjectNode progressJson() {

@@ -230,4 +230,121 @@ class MixEventsTest {
             assertEquals(4000, r.allAudio().length);
         }
     }
+
+    /**
+     * A subscriber whose writes complete only when the test says so, like a slow connection: it reports its
+     * backlog, and runs the write callback as each message is written.
+     */
+    static final class SlowRecorder implements Subscriber {
+        final Recorder got = new Recorder();
+        final List<Runnable> unwritten = new ArrayList<>();
+        long backlog;
+        long maxBacklog;
+        Runnable written;
+
+        @Override
+        public void text(String json) {
+            queue(json.length(), () -> got.text(json));
+        }
+
+        @Override
+        public void binary(ByteBuffer data) {
+            ByteBuffer copy = data.duplicate();
+            queue(data.remaining(), () -> got.binary(copy));
+        }
+
+        private void queue(long size, Runnable write) {
+            backlog += size;
+            maxBacklog = Math.max(maxBacklog, backlog);
+            unwritten.add(() -> {
+                write.run();
+                backlog -= size;
+                if (written != null) {
+                    written.run();
+                }
+            });
+        }
+
+        /** Writes out one waiting message: false when none waits. */
+        boolean writeOne() {
+            if (unwritten.isEmpty()) {
+                return false;
+            }
+            unwritten.remove(0).run();
+            return true;
+        }
+
+        @Override
+        public void end() {
+            queue(0, () -> got.end());
+        }
+
+        @Override
+        public long backlog() {
+            return backlog;
+        }
+
+        @Override
+        public void onWritten(Runnable written) {
+            this.written = written;
+        }
+    }
+
+    /**
+     * A late subscriber to a long mix is sent its stored audio at the pace it writes it (never more than the replay
+     * window waiting), events that happen meanwhile come after the replayed audio, and it ends up with every frame
+     * in order, then the result, then the end: the same as a subscriber who was there from the start.
+     */
+    @Test
+    void aSlowLateSubscriberIsReplayedAtItsOwnPace(@TempDir Path tmp) throws Exception {
+        try (AudioStore store = new AudioStore(tmp)) {
+            MixState m = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store, ended -> {})
+                    .create(
+                            MixSpec.parse(
+                                    JSON.readTree(
+                                            "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
+                                    4,
+                                    600),
+                            "owner");
+            Recorder early = new Recorder();
+            m.subscribe(early, "/m");
+            int chunkFrames = 44100;
+            int chunks = 120; // two minutes of stereo audio: 21 MB as 16-bit PCM, more than a subscriber may queue
+            for (int k = 0; k < chunks; k++) {
+                float[] x = new float[chunkFrames * 2];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) Math.sin(0.001 * ((long) k * x.length + i)) * 0.5f;
+                }
+                m.output(chunk(k, (long) k * chunkFrames, x, false));
+            }
+            SlowRecorder late = new SlowRecorder();
+            m.subscribe(late, "/m");
+            long block = MixState.AUDIO_HEADER_BYTES + MixState.REPLAY_FRAMES * 2L * 2;
+            assertTrue(
+                    late.maxBacklog <= MixState.REPLAY_WINDOW_BYTES + block + 1000,
+                    "at most the window queued at once: " + late.maxBacklog);
+            assertEquals(2, m.subscribers(), "the early one and the one catching up");
+            // the job goes on while the late subscriber is still catching up
+            m.progress(progress(2));
+            m.output(chunk(chunks, (long) chunks * chunkFrames, new float[chunkFrames * 2], true));
+            m.result(completed(List.of()), 3);
+            assertTrue(early.ended);
+            int writes = 0;
+            while (late.writeOne()) {
+                writes++;
+                assertTrue(late.maxBacklog <= MixState.REPLAY_WINDOW_BYTES + block + 1000, "" + late.maxBacklog);
+            }
+            assertTrue(writes > 100, "many paced writes: " + writes);
+            assertTrue(late.got.ended);
+            assertEquals(0, m.subscribers());
+            assertEquals(early.allAudio().length, late.got.allAudio().length);
+            assertTrue(Arrays.equals(early.allAudio(), late.got.allAudio()), "the same audio, in order");
+            List<String> types =
+                    late.got.events.stream().map(e -> e.path("type").asText()).toList();
+            assertEquals("state", types.get(0));
+            int lastAudio = types.lastIndexOf("audio");
+            assertTrue(types.indexOf("progress") > lastAudio, "the live event after the replayed audio: " + types);
+            assertEquals("result", types.get(types.size() - 1));
+        }
+    }
 }
