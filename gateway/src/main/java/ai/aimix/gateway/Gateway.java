@@ -7,6 +7,7 @@ import ai.aimix.gateway.api.AvroJson;
 import ai.aimix.gateway.api.ByteRange;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
+import ai.aimix.gateway.api.RendererInfo;
 import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.audio.MixAudio;
@@ -28,6 +29,8 @@ import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.mix.Preset;
 import ai.aimix.gateway.mix.RenderSpec;
 import ai.aimix.gateway.mix.Subscriber;
+import ai.aimix.gateway.mix.UserPreset;
+import ai.aimix.gateway.mix.UserPresets;
 import ai.aimix.gateway.upload.StemUpload;
 import ai.aimix.gateway.wav.WavStream;
 import ai.aimix.gateway.webhooks.Delivery;
@@ -50,6 +53,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.websocket.WsCloseStatus;
@@ -86,6 +90,8 @@ public final class Gateway implements AutoCloseable {
     public static final String API = "/api/v1";
     /** Where the OpenAPI 3 document of the API is served. */
     public static final String OPENAPI = "/api/openapi.json";
+    /** Where the studio's files are on the class path (served at {@code /}). */
+    static final String STUDIO = "/studio";
     /** The events route: a WebSocket upgrade (a GET), registered on the WebSocket router. */
     static final String EVENTS = API + "/mixes/{id}/events";
     /** Bytes read from an upload's body at a time. */
@@ -96,6 +102,10 @@ public final class Gateway implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final MixBook mixes;
     private final AudioStore store;
+    /** The presets users saved, per key, in the store. */
+    private final UserPresets presets;
+    /** The store's directory of saved presets (mix ids start with "mix_"). */
+    static final String PRESETS_DIRECTORY = "presets";
     /** The open event streams, by WebSocket session. */
     private final Map<String, Subscription> subscribers = new ConcurrentHashMap<>();
 
@@ -115,6 +125,7 @@ public final class Gateway implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.store = new AudioStore(settings.storeDir());
+        this.presets = new UserPresets(store.directory(PRESETS_DIRECTORY));
         this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
         this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
@@ -153,6 +164,13 @@ public final class Gateway implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = 1 << 20; // bodies read whole (JSON); uploads are streamed
             config.http.prefer405over404 = true;
+            // the studio: static pages from the jar, no build step and nothing from elsewhere
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = STUDIO;
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-cache");
+            });
             config.routes.get("/healthz", ctx -> ok(ctx, json.createObjectNode().put("status", "up")));
             config.routes.get("/readyz", this::ready);
             config.routes.get(OPENAPI, ctx -> {
@@ -176,13 +194,30 @@ public final class Gateway implements AutoCloseable {
             config.routes.post(API + "/mixes/{id}/renders", this::createRender);
             config.routes.get(API + "/mixes/{id}/renders/{render}/audio", this::renderAudio);
             config.routes.get(API + "/mixes/{id}/renders/{render}/waveform", this::renderWaveform);
+            config.routes.post(API + "/mixes/{id}/shares", this::share);
+            // a share link's read-only view: the token in the path is the credential (no API key)
+            config.routes.get(API + SHARED + "/{token}", this::getSharedMix);
+            config.routes.get(API + SHARED + "/{token}/audio", this::audio);
+            config.routes.get(API + SHARED + "/{token}/waveform", this::waveform);
+            config.routes.get(API + SHARED + "/{token}/stems/{index}/audio", this::stemAudio);
+            config.routes.get(API + SHARED + "/{token}/stems/{index}/waveform", this::stemWaveform);
             config.routes.get(API + "/models", this::models);
             config.routes.get(API + "/presets", ctx -> {
                 ObjectNode body = json.createObjectNode();
                 ArrayNode list = body.putArray("presets");
                 Preset.all().forEach(p -> list.add(p.toJson()));
+                presets.list(key(ctx).id()).forEach(p -> list.add(p.toJson()));
                 ok(ctx, body);
             });
+            config.routes.get(
+                    API + "/presets/{name}", ctx -> ok(ctx, savedPreset(ctx).toJson()));
+            config.routes.put(API + "/presets/{name}", this::savePreset);
+            config.routes.delete(API + "/presets/{name}", ctx -> {
+                savedPreset(ctx);
+                presets.delete(key(ctx).id(), ctx.pathParam("name"));
+                ctx.status(204);
+            });
+            config.routes.get(API + RENDERER, ctx -> ok(ctx, RendererInfo.json()));
             config.routes.get(API + "/webhooks/deliveries", this::deliveries);
             config.routes.get(API + "/leagues/{league}/standings", this::leagueStandings);
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
@@ -227,6 +262,8 @@ public final class Gateway implements AutoCloseable {
         g.standings.start();
         g.listener.start();
         g.housekeeping.scheduleWithFixedDelay(g.mixes::expire, 1, 1, TimeUnit.MINUTES);
+        g.housekeeping.scheduleWithFixedDelay(
+                g::pingSubscribers, EVENTS_PING.toMillis(), EVENTS_PING.toMillis(), TimeUnit.MILLISECONDS);
         g.app.start();
         LOG.info("The gateway listens on http://{}:{}{}", settings.host(), g.port(), API);
         return g;
@@ -466,6 +503,12 @@ public final class Gateway implements AutoCloseable {
      * cannot set headers on one), {@code ?access_token=amx_...}.
      */
     private void authenticate(Context ctx) {
+        if (ctx.path().startsWith(API + SHARED + "/")) {
+            return; // its token is checked by the route (sharedMix)
+        }
+        if (ctx.path().equals(API + RENDERER)) {
+            return; // how the gateway renders is public (a share link's view draws its EQ curves from it)
+        }
         String header = ctx.header("Authorization");
         String token = null;
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -485,7 +528,56 @@ public final class Gateway implements AutoCloseable {
 
     private static final String KEY = "aimix.apiKey";
 
+    /** Share links' read-only routes are under this (after {@link #API}). */
+    static final String SHARED = "/shared";
+    /** The renderer's settings (after {@link #API}): public. */
+    static final String RENDERER = "/renderer";
+
+    /** {@code POST /mixes/{id}/shares}: a read-only link to a completed mix, valid as long as the mix is kept. */
+    private void share(Context ctx) {
+        MixState m = mix(ctx);
+        if (m.status() != MixState.Status.COMPLETED) {
+            throw new ApiException(
+                    ApiError.AUDIO_NOT_READY, "mix " + m.id + " is " + m.status() + ": share a completed mix");
+        }
+        String token = settings.seal().shareToken(m.id);
+        ObjectNode out = json.createObjectNode();
+        out.put("token", token);
+        out.put("mix", m.id);
+        out.put("expiresAtMillis", m.endedAtMillis() + settings.retention().toMillis());
+        out.putObject("links").put("view", "/#share=" + token).put("mix", API + SHARED + "/" + token);
+        ctx.status(201);
+        ok(ctx, out);
+    }
+
+    /** {@code GET /shared/{token}}: the mix as its owner sees it, less what only the owner may do (uploads). */
+    private void getSharedMix(Context ctx) {
+        MixState m = mix(ctx);
+        ObjectNode o = m.toJson(API + SHARED + "/" + ctx.pathParam("token"));
+        for (JsonNode stem : o.path("stems")) {
+            ((ObjectNode) stem).remove("uploadUrl");
+        }
+        o.put("shared", true);
+        ok(ctx, o);
+    }
+
+    /** The mix a share token opens; a token this gateway's secret did not make, or a forgotten mix: 404. */
+    private MixState sharedMix(Context ctx) {
+        String id = settings.seal().sharedMix(ctx.pathParam("token"));
+        MixState m = id == null ? null : mixes.get(id);
+        if (m == null) {
+            throw new ApiException(
+                    ApiError.MIX_NOT_FOUND,
+                    "this share link opens no mix here (mistyped, or the mix was forgotten "
+                            + settings.retention().toMinutes() + " minutes after it ended)");
+        }
+        return m;
+    }
+
     private MixState mix(Context ctx) {
+        if (ctx.pathParamMap().containsKey("token")) {
+            return sharedMix(ctx);
+        }
         String id = ctx.pathParam("id");
         MixState m = mixes.get(id);
         if (m != null && !m.owner.equals(key(ctx).id())) {
@@ -622,8 +714,9 @@ public final class Gateway implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new ApiException(ApiError.INVALID_JSON, e.getOriginalMessage());
         }
+        String keyId = key(ctx).id();
         RenderSpec spec = RenderSpec.parse(
-                body, m.spec.stems.stream().map(StemSpec::getRole).toList());
+                body, m.spec.stems.stream().map(StemSpec::getRole).toList(), name -> presets.get(keyId, name));
         MixResult result = m.result();
         if (m.status() != MixState.Status.COMPLETED || result == null) {
             throw new ApiException(
@@ -682,8 +775,8 @@ public final class Gateway implements AutoCloseable {
         out.put("id", id);
         out.put("mix", m.id);
         out.put("variant", spec.variant.name());
-        if (spec.preset != null) {
-            out.put("preset", spec.preset.name());
+        if (spec.presetName != null) {
+            out.put("preset", spec.presetName);
         }
         out.put("startFrame", f.startFrame());
         out.put("frames", f.frames());
@@ -712,6 +805,36 @@ public final class Gateway implements AutoCloseable {
         ctx.status(201);
         ctx.header("Location", self);
         ok(ctx, out);
+    }
+
+    /** {@code PUT /presets/{name}}: the key's preset saved (201 when new, 200 when it replaced one of its name). */
+    private void savePreset(Context ctx) {
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.body().isEmpty() ? "{}" : ctx.body());
+        } catch (JsonProcessingException e) {
+            throw new ApiException(ApiError.INVALID_JSON, e.getOriginalMessage());
+        }
+        UserPreset p = UserPreset.parse(ctx.pathParam("name"), body);
+        boolean fresh = presets.put(key(ctx).id(), p);
+        ctx.status(fresh ? 201 : 200);
+        ctx.header("Location", API + "/presets/" + p.name());
+        ok(ctx, p.toJson());
+    }
+
+    /** The key's saved preset the path names; a built-in one's name or an unknown one is refused. */
+    private UserPreset savedPreset(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (Preset.BUILT_IN.containsKey(name)) {
+            throw new ApiException(
+                    ApiError.INVALID_PRESET, "'" + name + "' is built in: it cannot be read, changed or deleted here");
+        }
+        UserPreset p = presets.get(key(ctx).id(), name);
+        if (p == null) {
+            throw new ApiException(
+                    ApiError.PRESET_NOT_FOUND, "this key has no preset '" + name + "' (GET /api/v1/presets)");
+        }
+        return p;
     }
 
     private static String randomHex() {
@@ -817,6 +940,18 @@ public final class Gateway implements AutoCloseable {
 
     private record Subscription(MixState mix, WsSubscriber subscriber) {}
 
+    /**
+     * How often each events socket is pinged: a mix's socket can be quiet for longer than the server's idle timeout
+     * (long uploads before the first progress), and proxies close quiet connections; a ping keeps it open.
+     */
+    static final Duration EVENTS_PING = Duration.ofSeconds(15);
+
+    private void pingSubscribers() {
+        for (Subscription s : subscribers.values()) {
+            s.subscriber.ping();
+        }
+    }
+
     /** Most bytes of events waiting to be written to one subscriber before it is dropped as too slow. */
     static final long MAX_PENDING_BYTES = 16L << 20;
 
@@ -861,6 +996,12 @@ public final class Gateway implements AutoCloseable {
             Runnable r = written;
             if (r != null && !dropped) {
                 r.run();
+            }
+        }
+
+        void ping() {
+            if (!dropped && ws.session.isOpen()) {
+                ws.session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
             }
         }
 

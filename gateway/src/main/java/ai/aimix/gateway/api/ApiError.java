@@ -13,6 +13,8 @@ public enum ApiError {
     INVALID_MIX_REQUEST(422, "The mix request is not valid"),
     INVALID_RENDER_REQUEST(422, "The render request is not valid"),
     RENDER_NOT_FOUND(404, "No such render"),
+    INVALID_PRESET(422, "The preset is not valid"),
+    PRESET_NOT_FOUND(404, "No such preset"),
     MIX_NOT_FOUND(404, "No such mix"),
     STEM_NOT_FOUND(404, "No such stem"),
     LEAGUE_NOT_FOUND(404, "No standings for this league"),

@@ -25,6 +25,11 @@ public final class AudioStore implements AutoCloseable {
         }
     }
 
+    /** A directory of the store for something other than a mix's audio (no mix id starts like it). */
+    public Path directory(String name) {
+        return root.resolve(name);
+    }
+
     /** A new, empty audio holder for a mix. */
     public MixAudio create(String mixId) {
         return new MixAudio(root.resolve(mixId));

@@ -12,12 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** A file of the store written whole: the Opus preview, a processed stem, a render. */
-final class StoreFile {
+public final class StoreFile {
     private StoreFile() {}
 
     /** What writes a file's content. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void write(OutputStream out) throws IOException;
     }
 
@@ -25,7 +25,7 @@ final class StoreFile {
      * Writes {@code target}: into a part file beside it, moved into place once complete, so a reader never sees half a
      * file; the part file is removed when the writing fails.
      */
-    static void write(Path target, Content content) throws IOException {
+    public static void write(Path target, Content content) throws IOException {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {

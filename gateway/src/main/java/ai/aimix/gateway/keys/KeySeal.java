@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -36,10 +37,12 @@ public final class KeySeal {
 
     private final byte[] hashKey;
     private final SecretKeySpec sealKey;
+    private final byte[] shareKey;
 
     private KeySeal(String secret) {
         byte[] master = secret.getBytes(StandardCharsets.UTF_8);
         this.hashKey = hmac(master, "aimix api-key hash");
+        this.shareKey = hmac(master, "aimix share link");
         this.sealKey = new SecretKeySpec(hmac(master, "aimix webhook-secret seal"), "AES");
     }
 
@@ -94,6 +97,35 @@ public final class KeySeal {
     String hash(String apiSecret) {
         return HexFormat.of().formatHex(hmac(hashKey, apiSecret));
     }
+
+    /**
+     * The token of a read-only share link to mix {@code mixId}: the id and its keyed hash, so any gateway with the same
+     * secret can check it without storing anything. It opens the mix as long as the mix is kept.
+     */
+    public String shareToken(String mixId) {
+        return SHARE_PREFIX + mixId + "." + shareTag(mixId);
+    }
+
+    /** The mix id a share token opens, or null when the token is not one this secret made. */
+    public String sharedMix(String token) {
+        if (token == null || !token.startsWith(SHARE_PREFIX)) {
+            return null;
+        }
+        int dot = token.lastIndexOf('.');
+        if (dot <= SHARE_PREFIX.length()) {
+            return null;
+        }
+        String mixId = token.substring(SHARE_PREFIX.length(), dot);
+        byte[] expected = shareTag(mixId).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, given) ? mixId : null;
+    }
+
+    private String shareTag(String mixId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(shareKey, mixId));
+    }
+
+    private static final String SHARE_PREFIX = "shr_";
 
     /** {@code plain} sealed: {@code v1.} and base64url of a random IV, the ciphertext and the tag. */
     String seal(String plain) {

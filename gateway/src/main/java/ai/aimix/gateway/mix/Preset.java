@@ -135,6 +135,7 @@ public record Preset(
         if (targetLufs != null) {
             o.put("targetLufs", targetLufs);
         }
+        o.put("builtIn", true);
         o.put("atCreation", loudnessOnly());
         return o;
     }

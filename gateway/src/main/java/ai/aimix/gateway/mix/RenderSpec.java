@@ -4,19 +4,15 @@ import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.audio.StemRender;
-import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.StemParameters;
 import ai.aimix.schema.StemRole;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
-import ai.aimix.schema.codec.ParameterRanges;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The body of {@code POST /api/v1/mixes/{id}/renders}: how to render a completed mix again from its stems — how much
@@ -31,7 +27,9 @@ public final class RenderSpec {
 
     public final Variant variant;
     public final float intensity;
-    /** The built-in preset applied, or null. */
+    /** The preset the request named (built-in or saved), or null. */
+    public final String presetName;
+    /** The built-in preset whose moves apply (the named one, or a saved one's base), or null. */
     public final Preset preset;
 
     private final List<StemRole> roles;
@@ -48,6 +46,7 @@ public final class RenderSpec {
     private RenderSpec(
             Variant variant,
             float intensity,
+            String presetName,
             Preset preset,
             List<StemRole> roles,
             float[] stemIntensity,
@@ -58,6 +57,7 @@ public final class RenderSpec {
             double[] excerpt) {
         this.variant = variant;
         this.intensity = intensity;
+        this.presetName = presetName;
         this.preset = preset;
         this.roles = roles;
         this.stemIntensity = stemIntensity;
@@ -68,22 +68,50 @@ public final class RenderSpec {
         this.excerpt = excerpt;
     }
 
-    /** @param roles the mix's stems' roles, in index order (presets move some roles only) */
-    public static RenderSpec parse(JsonNode body, List<StemRole> roles) {
+    /**
+     * @param roles the mix's stems' roles, in index order (presets move some roles only)
+     * @param saved the key's saved preset of a name, or null: {@code preset} names a built-in or one of these
+     */
+    public static RenderSpec parse(JsonNode body, List<StemRole> roles, Function<String, UserPreset> saved) {
         int stems = roles.size();
         if (body == null || !body.isObject()) {
             throw invalid("", "must be a JSON object");
         }
         CHECK.known(body, FIELDS, "");
         Variant variant = CHECK.enumValue(Variant.class, body, "variant", "/variant", Variant.MAIN);
-        float intensity = (float) CHECK.number(body, "intensity", "/intensity", 0, 1, 1);
-        Preset preset = Preset.in(body, CHECK);
+        String presetName = CHECK.text(body, "preset", "/preset", false);
+        Preset preset = null;
+        UserPreset user = null;
+        if (presetName != null) {
+            preset = Preset.BUILT_IN.get(presetName);
+            user = preset == null ? saved.apply(presetName) : null;
+            if (preset == null && user == null) {
+                throw invalid(
+                        "/preset",
+                        "'" + presetName + "' is not a preset ("
+                                + String.join(
+                                        ", ",
+                                        Preset.BUILT_IN.keySet().stream()
+                                                .sorted()
+                                                .toList())
+                                + ", or one this key saved; GET /api/v1/presets)");
+            }
+            if (user != null) {
+                preset = user.base();
+            }
+        }
+        float intensity = (float) CHECK.number(
+                body, "intensity", "/intensity", 0, 1, user != null && user.intensity() != null ? user.intensity() : 1);
         float[] stemIntensity = new float[stems];
         Arrays.fill(stemIntensity, 1f);
         boolean[] muted = new boolean[stems];
         float[][] locked = new float[stems][MixParams.COUNT];
-        for (float[] l : locked) {
-            Arrays.fill(l, Float.NaN);
+        for (int i = 0; i < stems; i++) {
+            Arrays.fill(locked[i], Float.NaN);
+            StemShaping byRole = user == null ? null : user.roles().get(roles.get(i));
+            if (byRole != null) {
+                apply(byRole, i, stemIntensity, muted, locked);
+            }
         }
         JsonNode list = body.get("stems");
         if (list != null && !list.isNull()) {
@@ -101,45 +129,26 @@ public final class RenderSpec {
                 if (idx == null || !idx.isIntegralNumber() || idx.asInt() < 0 || idx.asInt() >= stems) {
                     throw invalid(at + "/index", "must be a stem index, 0.." + (stems - 1));
                 }
+                StemShaping shaping = StemShaping.parse(s, at, CHECK);
                 int i = idx.asInt();
-                stemIntensity[i] = (float) CHECK.number(s, "intensity", at + "/intensity", 0, 1, 1);
-                if (s.hasNonNull("mute")) {
-                    if (!s.get("mute").isBoolean()) {
-                        throw invalid(at + "/mute", "must be true or false");
-                    }
-                    muted[i] = s.get("mute").asBoolean();
+                // what the body says of a stem wins over the saved preset's role (its intensity when it gives one)
+                if (!s.hasNonNull("intensity")) {
+                    shaping = new StemShaping(stemIntensity[i], shaping.mute(), shaping.locked());
                 }
-                JsonNode o = s.get("overrides");
-                if (o != null && !o.isNull()) {
-                    if (!o.isObject()) {
-                        throw invalid(at + "/overrides", "must be an object of parameter: value");
-                    }
-                    for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> e = it.next();
-                        MixParameter p;
-                        try {
-                            p = MixParameter.valueOf(e.getKey().toUpperCase(Locale.ROOT));
-                        } catch (IllegalArgumentException ex) {
-                            throw invalid(
-                                    at + "/overrides/" + e.getKey(),
-                                    "is not a parameter (" + Arrays.toString(MixParameter.values()) + ")");
-                        }
-                        locked[i][p.ordinal()] = (float) CHECK.number(
-                                o,
-                                e.getKey(),
-                                at + "/overrides/" + e.getKey(),
-                                ParameterRanges.min(p),
-                                ParameterRanges.max(p),
-                                Double.NaN);
-                    }
-                }
+                apply(shaping, i, stemIntensity, muted, locked);
             }
         }
         Float target = CHECK.optionalFloat(body, "targetLufs", MixSpec.MIN_TARGET_LUFS, MixSpec.MAX_TARGET_LUFS);
+        if (target == null && user != null) {
+            target = user.targetLufs();
+        }
         if (target == null && preset != null) {
             target = preset.targetLufs();
         }
         Float ceiling = CHECK.optionalFloat(body, "ceilingDbfs", MixSpec.MIN_CEILING_DBFS, MixSpec.MAX_CEILING_DBFS);
+        if (ceiling == null && user != null) {
+            ceiling = user.ceilingDbfs();
+        }
         double[] excerpt = null;
         JsonNode x = body.get("excerpt");
         if (x != null && !x.isNull()) {
@@ -153,7 +162,29 @@ public final class RenderSpec {
             };
         }
         return new RenderSpec(
-                variant, intensity, preset, List.copyOf(roles), stemIntensity, muted, locked, target, ceiling, excerpt);
+                variant,
+                intensity,
+                presetName,
+                preset,
+                List.copyOf(roles),
+                stemIntensity,
+                muted,
+                locked,
+                target,
+                ceiling,
+                excerpt);
+    }
+
+    private static void apply(StemShaping s, int stem, float[] stemIntensity, boolean[] muted, float[][] locked) {
+        stemIntensity[stem] = s.intensity();
+        if (s.mute() != null) {
+            muted[stem] = s.mute();
+        }
+        for (int j = 0; j < MixParams.COUNT; j++) {
+            if (!Float.isNaN(s.locked()[j])) {
+                locked[stem][j] = s.locked()[j];
+            }
+        }
     }
 
     /**

@@ -107,6 +107,7 @@ class GatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
+        MAIN = null; // another class (StudioTest) may have started and stopped a stack before
         int ui;
         try (ServerSocket s = new ServerSocket(0)) {
             ui = s.getLocalPort();
@@ -184,6 +185,20 @@ class GatewayTest {
                 request(path)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request with a JSON body (or none). */
+    static HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return HTTP.send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -646,6 +661,80 @@ class GatewayTest {
                 ApiError.INVALID_RENDER_REQUEST,
                 post("/mixes/" + id + "/renders", "{\"stems\": [{\"index\": 0, \"overrides\": {\"GAIN_DB\": 40}}]}"));
         assertProblem(ApiError.RENDER_NOT_FOUND, get("/mixes/" + id + "/renders/rnd_none/audio"));
+
+        // a preset saved by this key: listed, applied by role, refused when wrong, invisible to other keys, deleted
+        String definition = "{\"description\": \"vocal up\", \"base\": \"warm\", \"intensity\": 0.5,"
+                + " \"roles\": {\"VOCALS\": {\"overrides\": {\"GAIN_DB\": 6}}}}";
+        assertEquals(201, send("PUT", "/presets/my%20vocal", definition).statusCode());
+        assertEquals(200, send("PUT", "/presets/my%20vocal", definition).statusCode(), "saved again: replaced");
+        JsonNode listed = json(get("/presets"));
+        assertEquals(10, listed.path("presets").size(), listed.toString());
+        assertEquals(false, listed.path("presets").get(9).path("builtIn").asBoolean(true));
+        JsonNode mine = json(post("/mixes/" + id + "/renders", "{\"preset\": \"my vocal\"}"));
+        assertEquals("my vocal", mine.path("preset").asText());
+        for (int i = 0; i < stems.size(); i++) {
+            JsonNode seg = mine.path("stems").get(i).path("automation").get(0);
+            JsonNode m0 = model.get(i).path("automation").get(0);
+            if (stems.get(i).role == StemRole.VOCALS) {
+                assertEquals(6.0, seg.path("GAIN_DB").asDouble(), 1e-6, "the role's locked gain");
+            } else {
+                // intensity 0.5, then the base's shelf moves (warm: low +2, high -2)
+                assertEquals(
+                        0.5 * m0.path("gainDb").asDouble(), seg.path("GAIN_DB").asDouble(), 1e-5);
+                assertEquals(
+                        Math.max(-12, Math.min(12, 0.5 * m0.path("lowShelfDb").asDouble() + 2)),
+                        seg.path("LOW_SHELF_DB").asDouble(),
+                        1e-5);
+            }
+        }
+        assertProblem(
+                ApiError.INVALID_PRESET,
+                send("PUT", "/presets/bad", "{\"roles\": {\"VOCALS\": {\"overrides\": {\"PAN\": 3}}}}"));
+        assertTrue(send("PUT", "/presets/bad", "{\"roles\": {\"SINGER\": {}}}")
+                .body()
+                .contains("/roles/SINGER"));
+        assertProblem(ApiError.INVALID_PRESET, send("PUT", "/presets/warm", "{}"));
+        assertProblem(ApiError.INVALID_PRESET, send("PUT", "/presets/%20space-first", "{}"));
+        assertProblem(ApiError.PRESET_NOT_FOUND, get("/presets/nobody"));
+        String other = key(KeyLimits.defaults());
+        HttpResponse<String> otherView = HTTP.send(
+                HttpRequest.newBuilder(uri("/presets/my%20vocal"))
+                        .header("Authorization", "Bearer " + other)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(ApiError.PRESET_NOT_FOUND, otherView);
+        assertEquals(204, send("DELETE", "/presets/my%20vocal", null).statusCode());
+        assertProblem(ApiError.PRESET_NOT_FOUND, send("DELETE", "/presets/my%20vocal", null));
+
+        // a share link: the mix read-only without a key; a changed token opens nothing
+        JsonNode share = json(post("/mixes/" + id + "/shares", "{}"));
+        String token = share.path("token").asText();
+        assertTrue(token.startsWith("shr_" + id + "."), share.toString());
+        HttpResponse<String> shared = HTTP.send(
+                HttpRequest.newBuilder(uri(Gateway.API + "/shared/" + token)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, shared.statusCode(), shared.body());
+        assertEquals("COMPLETED", json(shared).path("status").asText());
+        assertTrue(json(shared).path("stems").get(0).path("uploadUrl").isMissingNode());
+        HttpResponse<byte[]> sharedAudio = HTTP.send(
+                HttpRequest.newBuilder(uri(Gateway.API + "/shared/" + token + "/audio"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, sharedAudio.statusCode());
+        Path sharedFile = Files.createTempFile("shared", ".wav");
+        try {
+            Files.write(sharedFile, sharedAudio.body());
+            assertEquals(0.0, maxDifference(mix, Wav.read(sharedFile).samples()), 0.0, "the mix's own audio");
+        } finally {
+            Files.deleteIfExists(sharedFile);
+        }
+        String forged = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+        assertProblem(
+                ApiError.MIX_NOT_FOUND,
+                HTTP.send(
+                        HttpRequest.newBuilder(uri(Gateway.API + "/shared/" + forged))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
         assertEquals(
                 40,
                 json(get(r.path("links").path("waveform").asText() + "?points=40"))
@@ -1128,7 +1217,15 @@ class GatewayTest {
                 .fields()
                 .forEachRemaining(p -> p.getValue().fields().forEachRemaining(op -> {
                     if (p.getKey().startsWith(Gateway.API)) {
-                        assertTrue(op.getValue().path("responses").has("401"), p.getKey() + " " + op.getKey());
+                        // the public ones (a share link's token is its credential; the renderer's settings) say so
+                        boolean open = op.getValue().path("security").isArray()
+                                && op.getValue().path("security").isEmpty();
+                        assertEquals(!open, op.getValue().path("responses").has("401"), p.getKey() + " " + op.getKey());
+                        assertEquals(
+                                open,
+                                p.getKey().startsWith(Gateway.API + "/shared/")
+                                        || p.getKey().equals(Gateway.API + "/renderer"),
+                                p.getKey() + " " + op.getKey() + ": only share links and the renderer are public");
                     }
                 }));
     }
