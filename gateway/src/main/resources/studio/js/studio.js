@@ -1,0 +1,919 @@
+// The studio: stems in, the mix heard as it forms, what the model did shown per stem, and the mix shaped (intensity,
+// presets, locked parameters, mute/solo) and heard again within moments, A/B against the model's at equal loudness.
+
+import { Api, ApiProblem } from './api.js';
+import { Player, Track } from './player.js';
+import { readStem, droppedFiles, formatTime, LEVEL_BLOCK_FRAMES } from './stems.js';
+import { decodeWav } from './wav.js';
+import { loudnessOf } from './loudness.js';
+import { drawPeaks, drawEq, drawLane, gainReduction, drawReduction } from './draw.js';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) {
+    if (c !== null && c !== undefined) e.append(c);
+  }
+  return e;
+};
+
+const KEY_STORAGE = 'aimix.key';
+/** Seconds of the mix re-rendered around the playhead after a change (heard at once; the whole follows). */
+const EXCERPT_SECONDS = 20;
+const EXCERPT_LEAD_SECONDS = 2;
+/** Quiet time after the last change before the whole mix is rendered with it. */
+const FULL_RENDER_DELAY_MS = 1200;
+const CHANGE_DEBOUNCE_MS = 30;
+const WAVE_COLUMNS = 1200;
+/** Seconds either side of the playhead over which A and B are measured to match their loudness. */
+const MATCH_WINDOW_SECONDS = 10;
+
+const PARAMS = [
+  { name: 'GAIN_DB', field: 'gainDb', label: 'Gain', unit: 'dB', step: 0.1 },
+  { name: 'PAN', field: 'pan', label: 'Pan', unit: '', step: 0.01 },
+  { name: 'LOW_SHELF_DB', field: 'lowShelfDb', label: 'Low', unit: 'dB', step: 0.1 },
+  { name: 'MID_PEAK_DB', field: 'midPeakDb', label: 'Mid', unit: 'dB', step: 0.1 },
+  { name: 'HIGH_SHELF_DB', field: 'highShelfDb', label: 'High', unit: 'dB', step: 0.1 },
+  { name: 'COMP_THRESHOLD_DB', field: 'compThresholdDb', label: 'Comp thr', unit: 'dB', step: 0.5 },
+  { name: 'COMP_RATIO', field: 'compRatio', label: 'Ratio', unit: ':1', step: 0.1 },
+];
+
+/** Everything the page knows; window.studio exposes it (and the timings) to tests and to the curious. */
+const S = {
+  api: null,
+  renderer: null,
+  presets: [],
+  stems: [],
+  mix: null,
+  /** The API path of the mix: /mixes/{id}, or /shared/{token} in a share link's view. */
+  mixPath: null,
+  /** True in a share link's read-only view. */
+  readOnly: false,
+  result: null,
+  rate: 0,
+  model: null,
+  shaped: null,
+  player: null,
+  wavePeaks: new Float32Array(WAVE_COLUMNS * 2),
+  waveFilled: 0,
+  shaping: null,
+  render: null,
+  fullRender: null,
+  excerpt: null,
+  events: [],
+  errors: [],
+  metrics: { created: null, firstAudio: null, result: null, progress: 0, renders: [] },
+};
+window.studio = S;
+
+function status(text, kind) {
+  const s = $('status');
+  s.textContent = text;
+  s.className = 'status' + (kind ? ' ' + kind : '');
+}
+
+function problemText(e) {
+  return e instanceof ApiProblem ? e.message + ' (' + e.code + ')' : e.message || String(e);
+}
+
+// ------------------------------------------------------------------------------------------------ key and start
+
+async function start() {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get('key')) {
+    sessionStorage.setItem(KEY_STORAGE, hash.get('key'));
+    hash.delete('key');
+    history.replaceState(null, '', location.pathname + (hash.toString() ? '#' + hash : ''));
+  }
+  if (hash.get('share')) {
+    openShared(hash.get('share'));
+    return;
+  }
+  $('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(KEY_STORAGE, $('key-input').value.trim());
+    connect();
+  });
+  wireStems();
+  wirePlayer();
+  wireShaping();
+  connect();
+}
+
+async function connect() {
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  if (!key) {
+    $('key-form').hidden = false;
+    status('Paste an API key (./aimix serve prints the studio address with one).');
+    return;
+  }
+  S.api = new Api(key);
+  try {
+    const [renderer, presets] = await Promise.all([S.api.get('/renderer'), S.api.get('/presets')]);
+    S.renderer = renderer;
+    S.presets = presets.presets;
+    $('key-form').hidden = true;
+    fillPresets();
+    status('Ready: drop stems to mix.', 'ok');
+  } catch (e) {
+    $('key-form').hidden = false;
+    status(e instanceof ApiProblem && e.status === 401 ? 'That key is not valid: ' + e.message : problemText(e), 'bad');
+  }
+}
+
+function fillPresets() {
+  const create = $('create-preset');
+  create.replaceChildren(el('option', { value: '' }, 'mix default'));
+  const shape = $('preset');
+  const builtIn = el('optgroup', { label: 'Built in' });
+  const mine = el('optgroup', { label: 'Yours' });
+  shape.replaceChildren(el('option', { value: '' }, 'none'), builtIn);
+  for (const p of S.presets) {
+    const label = p.name + (p.targetLufs !== undefined ? ' (' + p.targetLufs + ' LUFS)' : '');
+    if (p.atCreation) {
+      create.append(el('option', { value: p.name, title: p.description }, label));
+    }
+    (p.builtIn ? builtIn : mine).append(el('option', { value: p.name, title: p.description || '' }, label));
+  }
+  if (mine.children.length) shape.append(mine);
+  shape.value = S.shaping ? S.shaping.preset : '';
+  presetChosen();
+}
+
+function presetChosen() {
+  const p = S.presets.find((x) => x.name === $('preset').value);
+  $('delete-preset').disabled = !p || p.builtIn;
+}
+
+async function reloadPresets(select) {
+  S.presets = (await S.api.get('/presets')).presets;
+  if (select !== undefined && S.shaping) S.shaping.preset = select;
+  fillPresets();
+}
+
+/**
+ * The current shaping as a saved preset: the chosen built-in as its base, the overall intensity, and per role the
+ * first stem of that role's intensity, mute and locked parameters (solo is for listening, not kept).
+ */
+function presetFromShaping() {
+  const sh = S.shaping;
+  const chosen = S.presets.find((p) => p.name === sh.preset);
+  const body = { intensity: sh.intensity, roles: {} };
+  if (chosen && chosen.builtIn) body.base = chosen.name;
+  const stems = S.result.variants[0].stems;
+  const skipped = [];
+  sh.stems.forEach((s, i) => {
+    const role = stems[i].role;
+    const o = {};
+    if (s.intensity !== 1) o.intensity = s.intensity;
+    if (s.mute) o.mute = true;
+    if (Object.keys(s.locks).length) o.overrides = Object.assign({}, s.locks);
+    if (Object.keys(o).length === 0) return;
+    if (body.roles[role]) skipped.push(stems[i].name);
+    else body.roles[role] = o;
+  });
+  return { body, skipped };
+}
+
+async function savePreset(e) {
+  e.preventDefault();
+  const name = $('preset-name').value.trim();
+  const { body, skipped } = presetFromShaping();
+  const description = $('preset-description').value.trim();
+  if (description) body.description = description;
+  try {
+    await S.api.put('/presets/' + encodeURIComponent(name), body);
+    $('save-form').hidden = true;
+    await reloadPresets(name);
+    $('render-status').textContent = 'Saved preset "' + name + '"' + (skipped.length
+      ? ' (' + skipped.join(', ') + ': another stem of the same role came first; a preset keeps one per role)' : '');
+  } catch (err) {
+    $('save-message').textContent = problemText(err);
+    $('save-message').classList.add('error');
+  }
+}
+
+async function deletePreset() {
+  const name = $('preset').value;
+  try {
+    await S.api.delete('/presets/' + encodeURIComponent(name));
+    S.shaping.preset = '';
+    await reloadPresets('');
+    changed();
+  } catch (err) {
+    $('render-status').textContent = 'Could not delete "' + name + '": ' + problemText(err);
+  }
+}
+
+/** A share link's view: the finished mix, its sheets and downloads, read-only, without an API key. */
+async function openShared(token) {
+  S.readOnly = true;
+  S.mixPath = '/shared/' + encodeURIComponent(token);
+  S.api = new Api(null);
+  document.body.classList.add('readonly');
+  $('stems-panel').hidden = true;
+  status('Opening the shared mix…');
+  try {
+    S.mix = await S.api.get(S.mixPath);
+    if (S.mix.status !== 'COMPLETED') throw new Error('the mix is ' + S.mix.status);
+    const audio = decodeWav(await S.api.bytes(S.mixPath + '/audio?format=wav'));
+    S.rate = audio.sampleRate;
+    S.player = new Player(S.rate);
+    S.player.onChange(updateTransport);
+    S.model = new Track(audio.frames);
+    S.model.writeFloat(0, audio.left, audio.right);
+    S.model.complete = true;
+    S.player.setTrack('A', S.model);
+    S.renderer = await S.api.get('/renderer');
+    S.result = S.mix.result;
+    S.shaping = { intensity: 1, preset: '', stems: S.result.variants[0].stems.map(() => ({ intensity: 1, mute: false,
+      solo: false, locks: {} })) };
+    $('mix-id').textContent = S.mix.id + ' (shared, read-only)';
+    $('player-panel').hidden = false;
+    $('ab-b').hidden = true;
+    $('share').hidden = true;
+    ['dl-wav', 'dl-opus', 'dl-sheet', 'dl-stems'].forEach((id) => ($(id).disabled = false));
+    showLoudness();
+    $('shape-panel').hidden = false;
+    document.querySelector('#shape-panel h2').textContent = 'What the model did';
+    document.querySelector('#shape-panel .shape-row').hidden = true;
+    buildSheets();
+    document.querySelectorAll('#sheets input, #sheets .seg').forEach((x) => (x.disabled = true));
+    status('A shared mix: ' + fmtLufs(S.result.variants[0].integratedLufs) + '.', 'ok');
+    requestAnimationFrame(animate);
+  } catch (e) {
+    status('This share link opens no mix: ' + problemText(e), 'bad');
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ stems
+
+function wireStems() {
+  const add = async (files) => {
+    const read = await Promise.all(Array.from(files).map(readStem));
+    S.stems.push(...read);
+    checkRates();
+    listStems();
+  };
+  $('files').addEventListener('change', (e) => add(e.target.files).then(() => (e.target.value = '')));
+  $('folder').addEventListener('change', (e) => add(e.target.files).then(() => (e.target.value = '')));
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    add(await droppedFiles(e.dataTransfer));
+  });
+  $('mix-button').addEventListener('click', createMix);
+}
+
+/** A mix has one sample rate: the first good stem's; a stem at another rate is refused beside its name. */
+function checkRates() {
+  const first = S.stems.find((s) => !s.error);
+  for (const s of S.stems) {
+    if (!s.error && first && s.info.sampleRate !== first.info.sampleRate) {
+      s.error = s.info.sampleRate + ' Hz: the stems of a mix share one rate (' + first.info.sampleRate + ' Hz here)';
+    }
+  }
+}
+
+function listStems() {
+  const list = $('stem-list');
+  list.replaceChildren();
+  const roles = S.renderer ? S.renderer.roles : ['OTHER'];
+  S.stems.forEach((s, i) => {
+    const remove = el('button', { class: 'icon', title: 'Remove', 'aria-label': 'Remove ' + s.name,
+      onclick: () => { S.stems.splice(i, 1); checkRates(); listStems(); } }, '×');
+    if (s.error) {
+      list.append(el('li', { class: 'stem bad', 'data-name': s.name },
+        el('span', { class: 'name' }, s.file.name), el('span', { class: 'error' }, s.error),
+        S.mix ? null : remove));
+      return;
+    }
+    const select = el('select', { 'aria-label': 'Role of ' + s.name, disabled: !!S.mix,
+      onchange: (e) => (s.role = e.target.value) });
+    roles.forEach((r) => select.append(el('option', { value: r }, r.toLowerCase().replace('_', ' '))));
+    select.value = s.role;
+    const mini = el('canvas', { class: 'mini', height: 28 });
+    const bar = el('div', { class: 'fill' });
+    s.bar = bar;
+    s.note = el('span', { class: 'note' });
+    const info = s.info;
+    list.append(el('li', { class: 'stem', 'data-name': s.name },
+      el('span', { class: 'name', title: s.file.name }, s.name), select,
+      el('span', { class: 'meta' }, formatTime(info.frames / info.sampleRate) + ' · ' + info.sampleRate / 1000 + ' kHz · '
+        + (info.channels === 2 ? 'stereo' : 'mono') + ' · ' + (info.float ? 'float' : info.bits + '-bit') + ' · '
+        + (isFinite(s.view.lufs) ? s.view.lufs.toFixed(1) + ' LUFS' : 'silent')),
+      mini, el('div', { class: 'meter small' }, bar), s.note, S.mix ? null : remove));
+    requestAnimationFrame(() => drawPeaks(mini, s.view.peaks));
+  });
+  const good = S.stems.filter((s) => !s.error);
+  $('mix-button').disabled = !!S.mix || good.length === 0 || !S.api;
+}
+
+// ------------------------------------------------------------------------------------------------ the mix
+
+async function createMix() {
+  const good = S.stems.filter((s) => !s.error);
+  if (good.length === 0 || S.mix) return;
+  $('mix-button').disabled = true;
+  S.rate = good[0].info.sampleRate;
+  // created inside the click, so the browser lets it play
+  S.player = new Player(S.rate);
+  S.player.onChange(updateTransport);
+  const frames = Math.max(...good.map((s) => s.info.frames));
+  S.model = new Track(frames);
+  S.player.setTrack('A', S.model);
+  const body = {
+    sampleRate: S.rate,
+    stems: good.map((s) => ({ name: s.name, role: s.role, channels: s.info.channels })),
+  };
+  if ($('create-preset').value) body.preset = $('create-preset').value;
+  S.metrics.created = performance.now();
+  try {
+    S.mix = await S.api.post('/mixes', body);
+  } catch (e) {
+    status('The mix was refused: ' + problemText(e), 'bad');
+    $('mix-button').disabled = false;
+    return;
+  }
+  S.mixPath = '/mixes/' + S.mix.id;
+  S.stems = good;
+  listStems();
+  $('player-panel').hidden = false;
+  $('mix-progress').hidden = false;
+  $('mix-id').textContent = S.mix.id;
+  status('Uploading ' + good.length + ' stems…');
+  subscribe(0);
+  good.forEach((s, i) => {
+    S.api.upload('/mixes/' + S.mix.id + '/stems/' + i, s.file, (sent, total) => {
+      s.bar.style.width = (100 * sent / total).toFixed(1) + '%';
+    }).then(() => {
+      s.note.textContent = 'uploaded';
+    }, (e) => {
+      s.note.textContent = problemText(e);
+      s.note.classList.add('error');
+      S.failed = true;
+      status('The upload of ' + s.name + ' failed, so the mix cannot complete: ' + problemText(e), 'bad');
+    });
+  });
+  requestAnimationFrame(animate);
+}
+
+/** Most times the events socket is opened again after it closed before the mix ended. */
+const MAX_RECONNECTS = 5;
+const RECONNECT_DELAY_MS = 1000;
+
+/** The mix's events; a socket that closes before the end is opened again (the gateway replays the state so far). */
+function subscribe(attempt) {
+  S.api.events(S.mix.id, onEvent, onAudio, (code, reason) => {
+    if (S.result || S.failed || code === 1000) return;
+    if (attempt < MAX_RECONNECTS) {
+      setTimeout(() => subscribe(attempt + 1), RECONNECT_DELAY_MS);
+    } else {
+      status('The event stream closed (' + code + ' ' + reason + '); reload to see the mix', 'bad');
+    }
+  });
+}
+
+function onEvent(e) {
+  S.events.push(e.type);
+  if (e.type === 'state') {
+    S.mix = e.mix;
+  } else if (e.type === 'progress') {
+    const pct = e.percent !== undefined ? e.percent : 0;
+    S.metrics.progress = pct;
+    $('mix-bar').style.width = pct.toFixed(1) + '%';
+    $('mix-progress-text').textContent = pct.toFixed(0) + ' % · segment ' + e.segmentsDone
+      + (e.segmentsTotal ? ' of ' + e.segmentsTotal : '') + (e.etaMillis !== undefined && pct < 100
+        ? ' · about ' + Math.ceil(e.etaMillis / 1000) + ' s left' : '');
+    status('Mixing…');
+  } else if (e.type === 'error') {
+    S.failed = true;
+    status('The mix failed: ' + e.message + ' (' + e.code + ')', 'bad');
+  } else if (e.type === 'result') {
+    onResult(e.result);
+  }
+}
+
+function onAudio(variant, startFrame, frames, pcm) {
+  if (variant !== 0) return; // the studio's mixes are single-variant (MAIN)
+  S.model.writePcm16(startFrame, pcm, frames);
+  if (S.metrics.firstAudio === null) {
+    S.metrics.firstAudio = performance.now();
+    if ($('autoplay').checked) S.player.play();
+  }
+}
+
+function onResult(result) {
+  S.metrics.result = performance.now();
+  S.metrics.resultBeforePlayback = S.player.firstPlayedAt === null;
+  if (result.status !== 'COMPLETED') {
+    status('The mix failed: ' + result.errorMessage, 'bad');
+    return;
+  }
+  S.result = result;
+  S.mix.status = 'COMPLETED';
+  S.model.complete = true;
+  S.model.available = Math.max(S.model.available, result.frames);
+  $('mix-bar').style.width = '100%';
+  S.metrics.progress = 100;
+  $('mix-progress-text').textContent = '100 % · mixed in ' + (result.timings.wallMillis / 1000).toFixed(1) + ' s';
+  const v = result.variants[0];
+  S.shaping = {
+    intensity: 1,
+    preset: '',
+    stems: v.stems.map(() => ({ intensity: 1, mute: false, solo: false, locks: {} })),
+  };
+  S.shaped = S.model.copy();
+  S.player.setTrack('B', S.shaped);
+  showLoudness();
+  buildSheets();
+  ['dl-wav', 'dl-opus', 'dl-sheet', 'dl-stems', 'share'].forEach((id) => ($(id).disabled = false));
+  $('shape-panel').hidden = false;
+  $('ab-b').disabled = false;
+  status('Mixed: ' + fmtLufs(v.integratedLufs) + ', shape it below.', 'ok');
+}
+
+function fmtLufs(x) {
+  return x === undefined || x === null ? 'silent' : x.toFixed(1) + ' LUFS';
+}
+
+function showLoudness() {
+  const v = S.result.variants[0];
+  const parts = [
+    ['Integrated', fmtLufs(v.integratedLufs)],
+    ['Range', v.loudnessRangeLu !== undefined ? v.loudnessRangeLu.toFixed(1) + ' LU' : '—'],
+    ['True peak', v.truePeakDbtp !== undefined ? v.truePeakDbtp.toFixed(1) + ' dBTP' : '—'],
+    ['Model', v.modelVersion],
+  ];
+  if (S.fullRender) {
+    parts.push(['Shaped', fmtLufs(S.fullRender.integratedLufs) + ', ' + S.fullRender.truePeakDbtp.toFixed(1) + ' dBTP']);
+  }
+  $('loudness').replaceChildren(...parts.map(([k, val]) => el('span', {}, el('b', {}, k + ' '), val)));
+}
+
+// ------------------------------------------------------------------------------------------------ transport
+
+function wirePlayer() {
+  $('play').addEventListener('click', () => S.player && S.player.toggle());
+  $('ab-a').addEventListener('click', () => flip('A'));
+  $('ab-b').addEventListener('click', () => flip('B'));
+  $('ab-match').addEventListener('change', matchLoudness);
+  $('wave').addEventListener('click', (e) => {
+    if (!S.player) return;
+    const r = e.target.getBoundingClientRect();
+    S.player.seek(((e.clientX - r.left) / r.width) * totalFrames());
+    matchLoudness();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.target.closest && e.target.closest('input[type=text], input[type=password], select, textarea')) return;
+    if (!S.player) return;
+    if (e.code === 'Space') {
+      e.preventDefault();
+      S.player.toggle();
+    } else if (e.key === 'a' || e.key === 'A') {
+      flip('A');
+    } else if ((e.key === 'b' || e.key === 'B') && S.shaped) {
+      flip('B');
+    } else if ((e.key === 'x' || e.key === 'X') && S.shaped) {
+      flip(S.player.which === 'A' ? 'B' : 'A');
+    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      e.preventDefault();
+      S.player.seek(S.player.position() + (e.key === 'ArrowRight' ? 5 : -5) * S.rate);
+    }
+  });
+  window.addEventListener('resize', () => drawWave(true));
+  $('dl-wav').addEventListener('click', () => download(S.mixPath + '/audio?format=wav', S.mix.id + '.wav'));
+  $('dl-opus').addEventListener('click', () => download(S.mixPath + '/audio?format=opus', S.mix.id + '.opus'));
+  $('dl-sheet').addEventListener('click', () => saveBlob(new Blob([JSON.stringify(sheet(), null, 2)],
+    { type: 'application/json' }), S.mix.id + '-parameters.json'));
+  $('dl-stems').addEventListener('click', async () => {
+    for (const s of S.result.variants[0].stems) {
+      await download(S.mixPath + '/stems/' + s.index + '/audio?format=wav', S.mix.id + '-' + s.name + '.wav');
+    }
+  });
+  $('share').addEventListener('click', share);
+}
+
+function flip(which) {
+  if (!S.player || (which === 'B' && !S.shaped)) return;
+  S.player.select(which);
+  $('ab-a').classList.toggle('on', which === 'A');
+  $('ab-b').classList.toggle('on', which === 'B');
+  matchLoudness();
+}
+
+/** A and B measured around the playhead; the louder one turned down to the quieter, so neither wins by level. */
+function matchLoudness() {
+  if (!S.player || !S.shaped) return;
+  if (!$('ab-match').checked) {
+    S.player.setMatch(0, 0);
+    $('ab-info').textContent = '';
+    return;
+  }
+  const pos = S.player.position();
+  const from = Math.max(0, pos - MATCH_WINDOW_SECONDS * S.rate);
+  const to = Math.min(S.model.available, pos + MATCH_WINDOW_SECONDS * S.rate);
+  const a = loudnessOf(S.model.left, S.model.right, S.rate, from, to);
+  const b = loudnessOf(S.shaped.left, S.shaped.right, S.rate, from, to);
+  if (!isFinite(a) || !isFinite(b)) {
+    S.player.setMatch(0, 0);
+    return;
+  }
+  const quiet = Math.min(a, b);
+  S.player.setMatch(quiet - a, quiet - b);
+  S.abMatch = { a, b };
+  $('ab-info').textContent = 'B ' + (b - a >= 0 ? '+' : '') + (b - a).toFixed(1) + ' LU vs A; matched';
+}
+
+function totalFrames() {
+  return S.result ? S.result.frames : Math.max(S.model ? S.model.left.length : 0, 1);
+}
+
+function updateTransport() {
+  $('play').textContent = S.player.playing ? '❚❚' : '▶';
+  $('play').setAttribute('aria-label', S.player.playing ? 'Pause' : 'Play');
+}
+
+/** The player stays on screen while the sheets scroll (wide screens): what scrolls into view goes below it. */
+function keepClearOfPlayer() {
+  const panel = $('player-panel');
+  const sticky = getComputedStyle(panel).position === 'sticky' && !panel.hidden;
+  document.documentElement.style.scrollPaddingTop = sticky ? panel.offsetHeight + 8 + 'px' : '';
+}
+
+function animate() {
+  keepClearOfPlayer();
+  drawWave(false);
+  if (S.player) {
+    $('time').textContent = formatTime(S.player.position() / S.rate) + ' / ' + formatTime(totalFrames() / S.rate);
+  }
+  requestAnimationFrame(animate);
+}
+
+/** The mix's waveform, extended as its audio arrives, with the playhead and the last excerpt rendered. */
+function drawWave(all) {
+  if (!S.model) return;
+  const total = totalFrames();
+  const perColumn = total / WAVE_COLUMNS;
+  let c = all ? 0 : S.waveFilled;
+  if (all) S.wavePeaks.fill(0);
+  for (; c < WAVE_COLUMNS && (c + 1) * perColumn <= S.model.available; c++) {
+    let lo = 0;
+    let hi = 0;
+    const end = Math.min(S.model.available, Math.floor((c + 1) * perColumn));
+    for (let f = Math.floor(c * perColumn); f < end; f++) {
+      const l = S.model.left[f];
+      const r = S.model.right[f];
+      lo = Math.min(lo, l, r);
+      hi = Math.max(hi, l, r);
+    }
+    S.wavePeaks[2 * c] = lo;
+    S.wavePeaks[2 * c + 1] = hi;
+  }
+  if (S.model.complete && c < WAVE_COLUMNS && S.model.available >= total) c = WAVE_COLUMNS;
+  S.waveFilled = c;
+  const canvas = $('wave');
+  const g = drawPeaks(canvas, S.wavePeaks, S.waveFilled);
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (S.excerpt) {
+    g.fillStyle = 'rgba(255, 138, 61, 0.18)';
+    g.fillRect((S.excerpt[0] / total) * w, 0, ((S.excerpt[1] - S.excerpt[0]) / total) * w, h);
+  }
+  if (S.player) {
+    g.fillStyle = '#ffffff';
+    g.fillRect((S.player.position() / total) * w, 0, 2, h);
+  }
+}
+
+async function download(path, name) {
+  try {
+    saveBlob(await S.api.blob(path), name);
+  } catch (e) {
+    status('Download failed: ' + problemText(e), 'bad');
+  }
+}
+
+function saveBlob(blob, name) {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  setTimeout(() => {
+    URL.revokeObjectURL(a.href);
+    a.remove();
+  }, 1000);
+}
+
+async function share() {
+  try {
+    const s = await S.api.post('/mixes/' + S.mix.id + '/shares', {});
+    const url = location.origin + location.pathname + '#share=' + encodeURIComponent(s.token);
+    $('share-url').value = url;
+    $('share-url').hidden = false;
+    $('share-url').select();
+  } catch (e) {
+    status('Could not make a share link: ' + problemText(e), 'bad');
+  }
+}
+
+/** The parameter sheet: the model's decisions and the shaped ones, per stem and segment. */
+function sheet() {
+  return {
+    mix: S.mix.id,
+    sampleRate: S.rate,
+    segmentFrames: S.result.segmentFrames,
+    model: S.result.variants[0],
+    shaping: renderBody(null),
+    shaped: S.fullRender,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ shaping
+
+function wireShaping() {
+  $('intensity').addEventListener('input', (e) => {
+    S.shaping.intensity = e.target.value / 100;
+    $('intensity-out').textContent = e.target.value + ' %';
+    changed();
+  });
+  $('preset').addEventListener('change', (e) => {
+    S.shaping.preset = e.target.value;
+    presetChosen();
+    changed();
+  });
+  $('save-preset').addEventListener('click', () => {
+    $('save-form').hidden = false;
+    $('save-message').textContent = '';
+    $('preset-name').focus();
+  });
+  $('save-cancel').addEventListener('click', () => ($('save-form').hidden = true));
+  $('save-form').addEventListener('submit', savePreset);
+  $('delete-preset').addEventListener('click', deletePreset);
+  $('reset').addEventListener('click', () => {
+    S.shaping = { intensity: 1, preset: '', stems: S.shaping.stems.map(() => ({ intensity: 1, mute: false, solo: false,
+      locks: {} })) };
+    $('intensity').value = 100;
+    $('intensity-out').textContent = '100 %';
+    $('preset').value = '';
+    buildSheets();
+    changed();
+  });
+}
+
+/** The render request for the current shaping; an excerpt [startSeconds, seconds] or null for the whole mix. */
+function renderBody(excerpt) {
+  const sh = S.shaping;
+  const soloed = sh.stems.some((s) => s.solo);
+  const body = { intensity: sh.intensity, stems: [] };
+  if (sh.preset) body.preset = sh.preset;
+  sh.stems.forEach((s, i) => {
+    const o = { index: i };
+    if (s.intensity !== 1) o.intensity = s.intensity;
+    if (s.mute || (soloed && !s.solo)) o.mute = true;
+    if (Object.keys(s.locks).length) o.overrides = Object.assign({}, s.locks);
+    if (Object.keys(o).length > 1) body.stems.push(o);
+  });
+  if (excerpt) body.excerpt = { startSeconds: excerpt[0], seconds: excerpt[1] };
+  return body;
+}
+
+let changeTimer = null;
+let fullTimer = null;
+let inFlight = false;
+let again = false;
+
+/** The shaping changed: the excerpt around the playhead is rendered at once and played as B; the whole follows. */
+function changed() {
+  S.changedAt = performance.now();
+  clearTimeout(changeTimer);
+  clearTimeout(fullTimer);
+  changeTimer = setTimeout(renderExcerpt, CHANGE_DEBOUNCE_MS);
+  updateSheets();
+}
+
+async function renderExcerpt() {
+  if (inFlight) {
+    again = true;
+    return;
+  }
+  inFlight = true;
+  const t0 = performance.now();
+  const changedAt = S.changedAt;
+  const startSeconds = Math.max(0, S.player.position() / S.rate - EXCERPT_LEAD_SECONDS);
+  $('render-status').textContent = 'Rendering…';
+  S.rendering = true;
+  try {
+    const r = await S.api.post('/mixes/' + S.mix.id + '/renders', renderBody([startSeconds, EXCERPT_SECONDS]));
+    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav'));
+    S.shaped.writeFloat(r.startFrame, audio.left, audio.right);
+    S.excerpt = [r.startFrame, r.startFrame + r.frames];
+    S.render = r;
+    if (S.player.which !== 'B') flip('B');
+    S.player.refresh();
+    matchLoudness();
+    const done = performance.now();
+    const m = { kind: 'excerpt', id: r.id, serverMillis: r.renderMillis, roundTripMillis: done - t0,
+      changeToAudibleMillis: done - changedAt + (S.player.playing ? 30 : 0), startFrame: r.startFrame, frames: r.frames };
+    S.metrics.renders.push(m);
+    $('render-status').textContent = 'Excerpt re-rendered: ' + r.renderMillis.toFixed(0) + ' ms on the server, heard '
+      + m.changeToAudibleMillis.toFixed(0) + ' ms after the change';
+    fullTimer = setTimeout(renderFull, FULL_RENDER_DELAY_MS);
+  } catch (e) {
+    $('render-status').textContent = 'Render failed: ' + problemText(e);
+    S.errors.push(problemText(e));
+  } finally {
+    inFlight = false;
+    S.rendering = false;
+    if (again) {
+      again = false;
+      renderExcerpt();
+    }
+  }
+}
+
+async function renderFull() {
+  if (inFlight) {
+    fullTimer = setTimeout(renderFull, FULL_RENDER_DELAY_MS);
+    return;
+  }
+  inFlight = true;
+  const stamp = S.changedAt;
+  const t0 = performance.now();
+  $('render-status').textContent = 'Rendering the whole mix…';
+  try {
+    const r = await S.api.post('/mixes/' + S.mix.id + '/renders', renderBody(null));
+    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav'));
+    if (stamp !== S.changedAt) return; // changed meanwhile: its excerpt comes first
+    S.shaped.writeFloat(0, audio.left, audio.right);
+    S.fullRender = r;
+    S.excerpt = null;
+    S.player.refresh();
+    matchLoudness();
+    showLoudness();
+    updateSheets();
+    S.metrics.renders.push({ kind: 'full', id: r.id, serverMillis: r.renderMillis,
+      roundTripMillis: performance.now() - t0 });
+    $('render-status').textContent = 'Whole mix re-rendered in ' + r.renderMillis.toFixed(0) + ' ms on the server';
+  } catch (e) {
+    $('render-status').textContent = 'Render failed: ' + problemText(e);
+    S.errors.push(problemText(e));
+  } finally {
+    inFlight = false;
+    if (again) {
+      again = false;
+      renderExcerpt();
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ parameter sheets
+
+function range(name) {
+  return S.renderer.parameters.find((p) => p.name === name);
+}
+
+function meanOf(list, field) {
+  return list.reduce((s, p) => s + p[field], 0) / Math.max(1, list.length);
+}
+
+function buildSheets() {
+  const v = S.result.variants[0];
+  const box = $('sheets');
+  box.replaceChildren();
+  v.stems.forEach((stem, i) => {
+    const sh = S.shaping.stems[i];
+    const local = S.stems[i];
+    const rows = PARAMS.map((p) => {
+      const rg = range(p.name);
+      const modelMean = stem.mean[p.field];
+      const locked = sh.locks[p.name] !== undefined;
+      const out = el('output', {}, fmt(locked ? sh.locks[p.name] : modelMean, p));
+      const slider = el('input', { type: 'range', min: rg.min, max: rg.max, step: p.step,
+        value: locked ? sh.locks[p.name] : modelMean, 'aria-label': stem.name + ' ' + p.label,
+        'data-param': p.name, 'data-stem': i });
+      const unlock = el('button', { class: 'icon', title: 'Back to the model\'s values', hidden: !locked }, '↺');
+      slider.addEventListener('input', () => {
+        sh.locks[p.name] = Number(slider.value);
+        out.textContent = fmt(sh.locks[p.name], p);
+        unlock.hidden = false;
+        row.classList.add('locked');
+        changed();
+      });
+      unlock.addEventListener('click', () => {
+        delete sh.locks[p.name];
+        slider.value = modelMean;
+        out.textContent = fmt(modelMean, p);
+        unlock.hidden = true;
+        row.classList.remove('locked');
+        changed();
+      });
+      const row = el('div', { class: 'param' + (locked ? ' locked' : '') },
+        el('span', { class: 'label', title: 'model: ' + fmt(modelMean, p) + ' on average' }, p.label), slider, out,
+        unlock);
+      return row;
+    });
+    const stemIntensity = el('input', { type: 'range', min: 0, max: 100, value: Math.round(sh.intensity * 100),
+      'aria-label': stem.name + ' intensity' });
+    const intensityOut = el('output', {}, Math.round(sh.intensity * 100) + ' %');
+    stemIntensity.addEventListener('input', () => {
+      sh.intensity = stemIntensity.value / 100;
+      intensityOut.textContent = stemIntensity.value + ' %';
+      changed();
+    });
+    const mute = el('button', { class: 'seg' + (sh.mute ? ' on' : ''), 'aria-label': 'Mute ' + stem.name }, 'M');
+    const solo = el('button', { class: 'seg' + (sh.solo ? ' on' : ''), 'aria-label': 'Solo ' + stem.name }, 'S');
+    mute.addEventListener('click', () => {
+      sh.mute = !sh.mute;
+      mute.classList.toggle('on', sh.mute);
+      changed();
+    });
+    solo.addEventListener('click', () => {
+      sh.solo = !sh.solo;
+      solo.classList.toggle('on', sh.solo);
+      changed();
+    });
+    const laneParam = el('select', { 'aria-label': stem.name + ' automation lane' });
+    PARAMS.forEach((p) => laneParam.append(el('option', { value: p.name }, p.label)));
+    const card = el('article', { class: 'sheet', 'data-stem': i },
+      el('header', {}, el('h3', {}, stem.name), el('span', { class: 'role' }, stem.role.toLowerCase().replace('_', ' ')),
+        el('span', { class: 'muted' }, local && isFinite(local.view.lufs) ? 'in ' + local.view.lufs.toFixed(1) + ' LUFS'
+          : ''), mute, solo),
+      el('div', { class: 'param' }, el('span', { class: 'label' }, 'Intensity'), stemIntensity, intensityOut),
+      ...rows,
+      el('div', { class: 'views' },
+        el('figure', {}, el('canvas', { class: 'eq', height: 70 }), el('figcaption', {}, 'EQ: model ┄ shaped ─')),
+        el('figure', {}, el('canvas', { class: 'lane', height: 70 }),
+          el('figcaption', {}, laneParam, ' per segment')),
+        el('figure', {}, el('canvas', { class: 'gr', height: 70 }),
+          el('figcaption', {}, 'compressor gain reduction (estimated from the stem\'s level)'))));
+    laneParam.addEventListener('change', () => drawSheet(card, i));
+    box.append(card);
+  });
+  requestAnimationFrame(updateSheets);
+}
+
+function fmt(v, p) {
+  if (p.name === 'PAN') {
+    return Math.abs(v) < 0.005 ? 'C' : (v < 0 ? 'L' : 'R') + Math.round(Math.abs(v) * 100);
+  }
+  return Number(v).toFixed(1) + ' ' + p.unit;
+}
+
+function updateSheets() {
+  document.querySelectorAll('#sheets .sheet').forEach((card) => drawSheet(card, Number(card.dataset.stem)));
+}
+
+/** The shaped parameters of stem i per segment: the last full render's, else the model's with the locks. */
+function shapedAutomation(i) {
+  if (S.fullRender && S.fullRender.stems[i]) return S.fullRender.stems[i].automation;
+  return null;
+}
+
+function drawSheet(card, i) {
+  const v = S.result.variants[0];
+  const stem = v.stems[i];
+  const rate = S.rate;
+  const shaped = shapedAutomation(i);
+  const asParams = (p) => Object.fromEntries(PARAMS.map((q) => [q.name, p[q.field]]));
+  const modelMean = asParams(stem.mean);
+  let shapedMean = null;
+  if (shaped) {
+    shapedMean = Object.fromEntries(PARAMS.map((q) => [q.name, meanOf(shaped, q.name)]));
+  }
+  drawEq(card.querySelector('canvas.eq'), S.renderer.eq, rate, modelMean, shapedMean);
+  const lane = card.querySelector('select').value;
+  const p = PARAMS.find((q) => q.name === lane);
+  const rg = range(lane);
+  drawLane(card.querySelector('canvas.lane'), stem.automation.map((a) => a[p.field]),
+    shaped ? shaped.map((a) => a[lane]) : null, rg.min, rg.max,
+    S.player ? S.player.position() / totalFrames() : undefined);
+  const local = S.stems[i];
+  if (local && local.view) {
+    const auto = (shaped || stem.automation.map(asParams));
+    const gr = gainReduction(local.view.levels, LEVEL_BLOCK_FRAMES, S.result.segmentFrames, auto,
+      S.renderer.compressor.kneeDb);
+    drawReduction(card.querySelector('canvas.gr'), gr, 12);
+  } else {
+    // a shared mix's view has no stem audio to estimate it from
+    card.querySelector('canvas.gr').closest('figure').hidden = true;
+  }
+}
+
+// a share link opened from this page: the page starts again as that link's view
+window.addEventListener('hashchange', () => {
+  if (new URLSearchParams(location.hash.slice(1)).get('share')) location.reload();
+});
+window.addEventListener('error', (e) => S.errors.push(String(e.message)));
+window.addEventListener('unhandledrejection', (e) => S.errors.push(String(e.reason)));
+start();
