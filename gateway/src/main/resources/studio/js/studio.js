@@ -120,6 +120,10 @@ async function connect() {
     $('key-form').hidden = true;
     fillPresets();
     status('Ready: drop stems to mix.', 'ok');
+    const mixId = new URLSearchParams(location.hash.slice(1)).get('mix');
+    if (mixId && !S.mix) {
+      await openMix(mixId);
+    }
   } catch (e) {
     $('key-form').hidden = false;
     status(e instanceof ApiProblem && e.status === 401 ? 'That key is not valid: ' + e.message : problemText(e), 'bad');
@@ -207,6 +211,34 @@ async function deletePreset() {
     changed();
   } catch (err) {
     $('render-status').textContent = 'Could not delete "' + name + '": ' + problemText(err);
+  }
+}
+
+/**
+ * A finished mix of this key opened by its id (#mix=…, as ./aimix demo --keep-running prints): heard, shown and
+ * shaped like one mixed here, from the stems the gateway kept (only the estimates made from local files are missing).
+ */
+async function openMix(id) {
+  status('Opening mix ' + id + '…');
+  try {
+    const mix = await S.api.get('/mixes/' + encodeURIComponent(id));
+    if (mix.status !== 'COMPLETED') throw new Error('the mix is ' + mix.status + '; only a completed mix opens here');
+    const audio = decodeWav(await S.api.bytes('/mixes/' + encodeURIComponent(id) + '/audio?format=wav'));
+    S.mix = mix;
+    S.mixPath = '/mixes/' + encodeURIComponent(id);
+    S.rate = audio.sampleRate;
+    S.player = new Player(S.rate);
+    S.player.onChange(updateTransport);
+    S.model = new Track(audio.frames);
+    S.model.writeFloat(0, audio.left, audio.right);
+    S.player.setTrack('A', S.model);
+    $('stems-panel').hidden = true;
+    $('player-panel').hidden = false;
+    $('mix-id').textContent = mix.id;
+    requestAnimationFrame(animate);
+    onResult(mix.result);
+  } catch (e) {
+    status('Mix ' + id + ' does not open: ' + problemText(e), 'bad');
   }
 }
 

@@ -8,6 +8,13 @@ import ai.aimix.clients.cli.ProgressBar;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixStatus;
@@ -18,7 +25,9 @@ import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.ModelSelections;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -51,8 +60,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port. Default ${DEFAULT-VALUE}.")
     int uiPort;
 
-    @Option(names = "--keep-running", description = "Keep the stack and its web UI up after the mix, until Ctrl-C.")
+    @Option(
+            names = "--keep-running",
+            description = "Keep the stack and its web UI up after the mix, until Ctrl-C, with the studio (the HTTP API"
+                    + " and its page) open on the demo song, mixed through it.")
     boolean keepRunning;
+
+    @Option(
+            names = "--api-port",
+            defaultValue = "" + GatewaySettings.DEFAULT_PORT,
+            description =
+                    "With --keep-running: the studio's (HTTP API's) port, on 127.0.0.1. Default ${DEFAULT-VALUE}.")
+    int apiPort;
 
     @Mixin
     CommonOptions common;
@@ -60,6 +79,37 @@ public final class DemoCommand implements Callable<Integer> {
     /** The demo's one variant. */
     private static Variant v0(MixClient.Outcome o) {
         return o.mix.result.getVariants().get(0).getVariant();
+    }
+
+    /** How long the studio's copy of the demo song may take to mix. */
+    static final Duration STUDIO_MIX_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * The gateway started on the stack, a key of this run, the song mixed again through the HTTP API so that it is in
+     * the studio, and the studio's address printed; then until Ctrl-C.
+     */
+    private void keepRunning(EmbeddedStack stack, List<StemInput> song) throws Exception {
+        KeySeal seal = KeySeal.load(KeysCommand.secretFile(), true);
+        try (Gateway gateway = Gateway.start(
+                GatewaySettings.defaults(KafkaOptions.connection(stack.config()), seal)
+                        .withPort(apiPort)
+                        .withTopics(stack.topics()),
+                Clock.systemUTC())) {
+            ApiKey.Issued key =
+                    ApiKey.issue("demo " + Instant.now(), KeyLimits.defaults(), System.currentTimeMillis(), seal);
+            KeyRing.publish(
+                    KafkaOptions.connection(stack.config()), GatewaySettings.DEFAULT_KEYS_TOPIC, key.key(), seal);
+            if (!gateway.awaitKey(key.key().id(), ServeCommand.KEY_WAIT)) {
+                throw new IllegalStateException("the gateway did not see the demo's key");
+            }
+            System.out.println("Mixing the song again through the HTTP API, for the studio...");
+            String id = StudioMix.mix(gateway.port(), key.token(), song, STUDIO_MIX_TIMEOUT);
+            System.out.println("The stack keeps running; Ctrl-C stops it.");
+            System.out.println(
+                    "  Studio (the demo song mixed in it): " + StudioMix.address(gateway.url(), key.token(), id));
+            System.out.println("  Flink web UI: " + stack.uiUrl() + "  API: " + gateway.url());
+            Thread.currentThread().join();
+        }
     }
 
     @Override
@@ -70,6 +120,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (seconds <= 0 || seconds > 600) {
             System.err.println("aimix demo: error: --seconds must be in (0, 600]");
+            return 2;
+        }
+        if (keepRunning && !CommonOptions.portFree(apiPort)) {
+            System.err.println("aimix demo: error: port " + apiPort + " is in use; pass --api-port");
             return 2;
         }
         if (!CommonOptions.portFree(uiPort)) {
@@ -156,8 +210,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Output: " + dir.toAbsolutePath());
             System.out.println("  mix.wav, report.json, stems/");
             if (keepRunning) {
-                System.out.println("The stack keeps running (web UI " + stack.uiUrl() + "); Ctrl-C stops it.");
-                Thread.currentThread().join();
+                keepRunning(stack, song);
             }
         }
         return 0;

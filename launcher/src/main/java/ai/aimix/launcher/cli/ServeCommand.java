@@ -150,7 +150,8 @@ public final class ServeCommand implements Callable<Integer> {
                         + " ui=" + stack.uiUrl() + " api=" + gateway.url() + " key=" + key.token() + " webhook-secret="
                         + key.key().webhookSecret() + " models="
                         + stack.config().get(ModelStoreOptions.MODEL_STORE)
-                        + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile()));
+                        + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile())
+                        + " studio=" + StudioMix.address(gateway.url(), key.token(), null));
         System.out.flush();
         // a serve whose job has ended must not go on advertising itself: stop, and say why
         Map<String, JobWatch> watches = new LinkedHashMap<>();
