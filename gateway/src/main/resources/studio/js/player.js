@@ -150,14 +150,19 @@ export class Player {
     this.changed();
   }
 
-  /** A track's audio changed: what is scheduled ahead is dropped and scheduled again from the playhead. */
+  /**
+   * A track's audio changed: what is scheduled ahead is dropped and scheduled again from the playhead. Returns the
+   * seconds until the new audio is heard (0 when paused: it is heard when playback starts).
+   */
   refresh() {
-    if (this.playing) {
-      const p = this.position();
-      this.stopSources();
-      this.anchor(p);
-      this.tick();
+    if (!this.playing) {
+      return 0;
     }
+    const p = this.position();
+    this.stopSources();
+    this.anchor(p);
+    this.tick();
+    return Math.max(0, this.t0 + p / this.rate - this.ctx.currentTime);
   }
 
   /** Which track is heard, A or B. */

@@ -120,6 +120,7 @@ async function connect() {
     $('key-form').hidden = true;
     fillPresets();
     status('Ready: drop stems to mix.', 'ok');
+    S.metrics.readyAt = performance.now();
     const mixId = new URLSearchParams(location.hash.slice(1)).get('mix');
     if (mixId && !S.mix) {
       await openMix(mixId);
@@ -752,11 +753,12 @@ async function renderExcerpt() {
     S.excerpt = [r.startFrame, r.startFrame + r.frames];
     S.render = r;
     if (S.player.which !== 'B') flip('B');
-    S.player.refresh();
     matchLoudness();
+    const delay = S.player.refresh();
     const done = performance.now();
+    // from the input event to the moment the first slice of the new audio is due at the output
     const m = { kind: 'excerpt', id: r.id, serverMillis: r.renderMillis, roundTripMillis: done - t0,
-      changeToAudibleMillis: done - changedAt + (S.player.playing ? 30 : 0), startFrame: r.startFrame, frames: r.frames };
+      changeToAudibleMillis: done - changedAt + delay * 1000, startFrame: r.startFrame, frames: r.frames };
     S.metrics.renders.push(m);
     $('render-status').textContent = 'Excerpt re-rendered: ' + r.renderMillis.toFixed(0) + ' ms on the server, heard '
       + m.changeToAudibleMillis.toFixed(0) + ' ms after the change';

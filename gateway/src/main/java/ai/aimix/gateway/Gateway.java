@@ -312,6 +312,7 @@ public final class Gateway implements AutoCloseable {
         body.put("keys", keyRing ? "read" : "not read yet");
         body.put("models", models ? "registry read" : "registry not read yet");
         body.put("standings", standings.ready() ? "read" : "not read yet (the tournament's topic may not exist)");
+        body.put("webhooks", webhooks.ready() ? "deliveries read back" : "reading back pending deliveries");
         ctx.status(ready ? 200 : 503);
         ok(ctx, body);
     }

@@ -35,14 +35,18 @@ public final class KeySeal {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] hashKey;
     private final SecretKeySpec sealKey;
-    private final byte[] shareKey;
+    /** Keyed once per thread (a request's key check is one hash, not a key schedule as well). */
+    private final ThreadLocal<Mac> hashMac;
+
+    private final ThreadLocal<Mac> shareMac;
 
     private KeySeal(String secret) {
         byte[] master = secret.getBytes(StandardCharsets.UTF_8);
-        this.hashKey = hmac(master, "aimix api-key hash");
-        this.shareKey = hmac(master, "aimix share link");
+        byte[] hashKey = hmac(master, "aimix api-key hash");
+        byte[] shareKey = hmac(master, "aimix share link");
+        this.hashMac = ThreadLocal.withInitial(() -> mac(hashKey));
+        this.shareMac = ThreadLocal.withInitial(() -> mac(shareKey));
         this.sealKey = new SecretKeySpec(hmac(master, "aimix webhook-secret seal"), "AES");
     }
 
@@ -95,7 +99,7 @@ public final class KeySeal {
 
     /** The keyed hash of an API key's secret, hex. */
     String hash(String apiSecret) {
-        return HexFormat.of().formatHex(hmac(hashKey, apiSecret));
+        return HexFormat.of().formatHex(hashMac.get().doFinal(apiSecret.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -122,7 +126,9 @@ public final class KeySeal {
     }
 
     private String shareTag(String mixId) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(shareKey, mixId));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(shareMac.get().doFinal(mixId.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static final String SHARE_PREFIX = "shr_";
@@ -164,10 +170,14 @@ public final class KeySeal {
     }
 
     private static byte[] hmac(byte[] key, String text) {
+        return mac(key).doFinal(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no HmacSHA256", e);
         }

@@ -14,8 +14,8 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -27,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
@@ -115,6 +114,14 @@ public final class Webhooks extends TopicFollower {
         return caughtUp;
     }
 
+    /** Starts following the deliveries topic, and the hourly pruning of ended deliveries. */
+    @Override
+    public void start() {
+        super.start();
+        timer.scheduleWithFixedDelay(
+                this::prune, PRUNE_EVERY.toMillis(), PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Queues a delivery of {@code body} for the mix's event; the first attempt comes at once. */
     public Delivery enqueue(String keyId, String mixId, String event, String url, String body) {
         long now = clock.millis();
@@ -137,76 +144,96 @@ public final class Webhooks extends TopicFollower {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
+    /**
+     * One attempt of a pending delivery: sent without blocking the timer (the response is handled on the HTTP client's
+     * threads), so one slow receiver does not hold back the others' deliveries.
+     */
     private void attempt(String id) {
         Delivery d = deliveries.get(id);
         if (d == null || !d.status().equals(Delivery.PENDING)) {
             return;
         }
         long now = clock.millis();
-        int code = 0;
-        String error = null;
-        String why = null;
-        URI url = null;
+        URI url;
         try {
             url = UrlGuard.checkedUri(d.url());
         } catch (UrlGuard.Refused e) {
-            why = e.getMessage();
+            settle(d, now, 0, "refused: " + e.getMessage(), false);
+            return;
         }
         String secret = secretOfKey.apply(d.keyId());
-        if (why != null) {
-            error = "refused: " + why;
-        } else if (secret == null) {
-            error = "the API key has no webhook secret (or is gone)";
-        } else {
-            try {
-                long t = now / 1000;
-                ContentResponse r = http.newRequest(url)
-                        .method(HttpMethod.POST)
-                        .timeout(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .headers(h -> h.put("User-Agent", "aimix-gateway")
-                                .put("Idempotency-Key", d.id())
-                                .put(Signatures.HEADER, Signatures.header(secret, t, d.body())))
-                        .body(new StringRequestContent("application/json", d.body(), StandardCharsets.UTF_8))
-                        .send();
-                code = r.getStatus();
-                if (code / 100 == 2) {
-                    save(d.attempted(Delivery.DELIVERED, 0, code, null));
-                    outcome.accept(1);
-                    return;
-                }
-                error = "HTTP " + code;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (cause instanceof UrlGuard.Refused) {
-                    why = cause.getMessage(); // the name resolved to a forbidden address on connecting
-                    error = "refused: " + why;
-                } else {
-                    error = describe(cause);
-                }
-            } catch (Exception e) {
-                error = describe(e);
-            }
+        if (secret == null) {
+            settle(d, now, 0, "the API key has no webhook secret (or is gone)", false);
+            return;
         }
-        Duration next = why != null || secret == null
-                ? null
-                : schedule.next(d.attempts() + 1, Duration.ofMillis(now - d.firstAtMillis()), random);
+        try {
+            http.newRequest(url)
+                    .method(HttpMethod.POST)
+                    .timeout(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> h.put("User-Agent", "aimix-gateway")
+                            .put("Idempotency-Key", d.id())
+                            .put(Signatures.HEADER, Signatures.header(secret, now / 1000, d.body())))
+                    .body(new StringRequestContent("application/json", d.body(), StandardCharsets.UTF_8))
+                    .send(result -> {
+                        if (result.isFailed()) {
+                            Throwable cause = result.getFailure();
+                            // a name that resolved to a forbidden address on connecting: not retried
+                            boolean refused = cause instanceof UrlGuard.Refused;
+                            settle(d, now, 0, refused ? "refused: " + cause.getMessage() : describe(cause), !refused);
+                        } else {
+                            int code = result.getResponse().getStatus();
+                            settle(d, now, code, code / 100 == 2 ? null : "HTTP " + code, true);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            settle(d, now, 0, describe(e), true);
+        }
+    }
+
+    /** An attempt's outcome: delivered (no error), retried on the schedule, or given up. */
+    private void settle(Delivery d, long startedAt, int code, String error, boolean retriable) {
+        if (error == null) {
+            save(d.attempted(Delivery.DELIVERED, 0, code, null));
+            outcome.accept(1);
+            return;
+        }
+        Duration next = retriable
+                ? schedule.next(d.attempts() + 1, Duration.ofMillis(startedAt - d.firstAtMillis()), random)
+                : null;
         if (next == null) {
             save(d.attempted(Delivery.FAILED, 0, code, error));
             outcome.accept(-1);
             LOG.info(
                     "Webhook delivery {} of mix {} given up after {} attempts: {}",
-                    id,
+                    d.id(),
                     d.mixId(),
                     d.attempts() + 1,
                     error);
             return;
         }
-        save(d.attempted(Delivery.PENDING, now + next.toMillis(), code, error));
+        save(d.attempted(Delivery.PENDING, startedAt + next.toMillis(), code, error));
         outcome.accept(0);
-        timer.schedule(() -> attempt(id), next.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timer.schedule(() -> attempt(d.id()), next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing: the delivery stays pending on the topic, and the next start resumes it
+        }
+    }
+
+    /** How long a delivered or given-up delivery stays listed (and on the compacted topic) after it was queued. */
+    static final Duration RETENTION = Duration.ofDays(7);
+    /** How often ended deliveries older than {@link #RETENTION} are dropped. */
+    static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+    /** Drops ended deliveries older than {@link #RETENTION}: from memory, and from the topic by a tombstone. */
+    void prune() {
+        long before = clock.millis() - RETENTION.toMillis();
+        for (Delivery d : deliveries.values()) {
+            if (!d.status().equals(Delivery.PENDING) && d.firstAtMillis() < before) {
+                deliveries.remove(d.id());
+                producer.send(new ProducerRecord<>(topic, d.id().getBytes(StandardCharsets.UTF_8), null));
+            }
+        }
     }
 
     private void save(Delivery d) {
@@ -231,6 +258,7 @@ public final class Webhooks extends TopicFollower {
         }
         for (ConsumerRecord<byte[], byte[]> r : records) {
             if (r.value() == null) {
+                deliveries.remove(new String(r.key(), StandardCharsets.UTF_8)); // pruned
                 continue;
             }
             try {

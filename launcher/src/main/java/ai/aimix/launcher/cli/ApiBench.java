@@ -1,16 +1,10 @@
 package ai.aimix.launcher.cli;
 
 import ai.aimix.clients.audio.Wav;
-import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.gateway.Gateway;
-import ai.aimix.gateway.GatewaySettings;
-import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
-import ai.aimix.gateway.keys.KeyRing;
-import ai.aimix.gateway.keys.KeySeal;
-import ai.aimix.launcher.embedded.EmbeddedStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,7 +19,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -71,25 +64,11 @@ final class ApiBench {
     ObjectNode run() throws Exception {
         BenchCommand.HeapSampler heap = new BenchCommand.HeapSampler();
         heap.start();
-        KeySeal seal = KeySeal.of(KeySeal.randomSecret());
-        try (EmbeddedStack stack = EmbeddedStack.start(config, null, 0);
-                Gateway gateway = Gateway.start(
-                        GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), seal)
-                                .withPort(0)
-                                .withTopics(stack.topics()),
-                        Clock.systemUTC())) {
-            KeyLimits d = KeyLimits.defaults();
-            ApiKey.Issued key = ApiKey.issue(
-                    "bench", new KeyLimits(100_000, 1000, d.maxUploadBytes(), d.maxStems(), d.maxSeconds()), 0, seal);
-            KeyRing.publish(
-                    KafkaConnection.plain(stack.bootstrapServers()),
-                    GatewaySettings.DEFAULT_KEYS_TOPIC,
-                    key.key(),
-                    seal);
-            if (!gateway.awaitKey(key.key().id(), Duration.ofSeconds(30))) {
-                throw new IllegalStateException("the gateway did not see the bench's key");
-            }
-            Client c = new Client(gateway, key.token());
+        KeyLimits d = KeyLimits.defaults();
+        try (BenchGateway g = BenchGateway.start(
+                config, new KeyLimits(100_000, 1000, d.maxUploadBytes(), d.maxStems(), d.maxSeconds()))) {
+            Gateway gateway = g.gateway;
+            Client c = new Client(gateway, g.token);
             ObjectNode out = JSON.createObjectNode();
             out.put("date", LocalDate.now().toString());
             out.put("cores", Runtime.getRuntime().availableProcessors());

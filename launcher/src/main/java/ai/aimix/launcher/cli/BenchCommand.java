@@ -158,6 +158,21 @@ public final class BenchCommand implements Callable<Integer> {
             description = "--api: WebSocket subscribers of one mix. Default ${DEFAULT-VALUE}.")
     int subscribers;
 
+    @Option(
+            names = "--studio",
+            description =
+                    "Time the studio page in headless Chromium (Debian's chromium and chromium-driver): page weight"
+                            + " and time to interactive, the song mixed through the page, then --changes moves of the vocal's"
+                            + " gain, each re-rendered around the playhead (server time, and until the new audio plays) and"
+                            + " then whole.")
+    boolean studio;
+
+    @Option(
+            names = "--changes",
+            defaultValue = "10",
+            description = "--studio: parameter changes timed. Default ${DEFAULT-VALUE}.")
+    int changes;
+
     @Mixin
     CommonOptions common;
 
@@ -180,6 +195,18 @@ public final class BenchCommand implements Callable<Integer> {
                                         clients,
                                         requestsPerClient,
                                         subscribers)
+                                .run()));
+            }
+            return 0;
+        }
+        if (studio) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper()
+                        .writeValueAsString(new StudioBench(
+                                        common.config(Map.of("rest.port", String.valueOf(CommonOptions.freePort()))),
+                                        seconds,
+                                        stems,
+                                        changes)
                                 .run()));
             }
             return 0;

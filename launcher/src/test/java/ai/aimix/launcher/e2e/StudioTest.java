@@ -9,6 +9,7 @@ import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.gateway.audio.StemRender;
 import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.launcher.studio.HeadlessChromium;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

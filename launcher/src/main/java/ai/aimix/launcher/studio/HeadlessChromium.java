@@ -1,4 +1,4 @@
-package ai.aimix.launcher.e2e;
+package ai.aimix.launcher.studio;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,19 +16,19 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Debian's Chromium, headless, driven through Debian's chromedriver (both given by path, so Selenium Manager never
+ * Debian's Chromium, headless (for StudioTest and {@code ./aimix bench --studio}), driven through Debian's chromedriver (both given by path, so Selenium Manager never
  * downloads anything): a fresh profile, no background connections (this machine's network is closed), audio allowed
  * to start without a gesture, the browser's console kept for the test to read.
  */
-final class HeadlessChromium implements AutoCloseable {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+public final class HeadlessChromium implements AutoCloseable {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
     private final Path screenshots;
 
-    HeadlessChromium(Path screenshots, int width, int height) throws IOException {
+    public HeadlessChromium(Path screenshots, int width, int height) throws IOException {
         this.profile = Files.createTempDirectory("aimix-chromium");
         this.screenshots = screenshots;
         Files.createDirectories(screenshots);
@@ -63,22 +63,22 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Whether this machine has the browser and its driver (.ci/run installs them). */
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
     /** The browser console's entries since the last call. */
-    List<LogEntry> console() {
+    public List<LogEntry> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll();
     }
 
-    Path screenshot(String name) throws IOException {
+    public Path screenshot(String name) throws IOException {
         Path to = screenshots.resolve(name + ".png");
         Files.write(to, driver.getScreenshotAs(OutputType.BYTES));
         return to;
     }
 
-    Object js(String script, Object... args) {
+    public Object js(String script, Object... args) {
         return driver.executeScript(script, args);
     }
 

@@ -1,0 +1,64 @@
+package ai.aimix.launcher.cli;
+
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyRing;
+import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.launcher.embedded.EmbeddedStack;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+
+/** A bench's embedded stack with a gateway on a free port and a key of its own (a fresh secret each run). */
+final class BenchGateway implements AutoCloseable {
+    /** How long the gateway may take to read the bench's key. */
+    static final Duration KEY_WAIT = Duration.ofSeconds(30);
+
+    final EmbeddedStack stack;
+    final Gateway gateway;
+    final String token;
+
+    private BenchGateway(EmbeddedStack stack, Gateway gateway, String token) {
+        this.stack = stack;
+        this.gateway = gateway;
+        this.token = token;
+    }
+
+    static BenchGateway start(Configuration config, KeyLimits limits) throws Exception {
+        KeySeal seal = KeySeal.of(KeySeal.randomSecret());
+        EmbeddedStack stack = EmbeddedStack.start(config, null, 0);
+        Gateway gateway = null;
+        try {
+            gateway = Gateway.start(
+                    GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), seal)
+                            .withPort(0)
+                            .withTopics(stack.topics()),
+                    Clock.systemUTC());
+            ApiKey.Issued key = ApiKey.issue("bench", limits, 0, seal);
+            KeyRing.publish(
+                    KafkaConnection.plain(stack.bootstrapServers()),
+                    GatewaySettings.DEFAULT_KEYS_TOPIC,
+                    key.key(),
+                    seal);
+            if (!gateway.awaitKey(key.key().id(), KEY_WAIT)) {
+                throw new IllegalStateException("the gateway did not see the bench's key");
+            }
+            return new BenchGateway(stack, gateway, key.token());
+        } catch (Exception | Error e) {
+            if (gateway != null) {
+                gateway.close();
+            }
+            stack.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        stack.close();
+    }
+}
