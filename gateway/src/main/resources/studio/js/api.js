@@ -77,14 +77,20 @@ export class Api {
     return r.blob();
   }
 
-  /** PUTs a file as the body; onProgress(bytesSent, total) as it goes. Resolves with the parsed answer. */
-  upload(path, file, onProgress) {
+  /**
+   * PUTs a file, or a piece of one (a Blob slice with its Content-Range), as the body; onProgress(bytesSent) as it
+   * goes. Resolves with the parsed answer.
+   */
+  upload(path, blob, onProgress, range) {
     return new Promise((resolve, reject) => {
       const x = new XMLHttpRequest();
       x.open('PUT', API + path);
       x.setRequestHeader('Authorization', 'Bearer ' + this.key);
       x.setRequestHeader('Content-Type', 'audio/wav');
-      x.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+      if (range) {
+        x.setRequestHeader('Content-Range', range);
+      }
+      x.upload.onprogress = (e) => onProgress(e.loaded);
       x.onload = () => {
         let body = null;
         try {
@@ -93,14 +99,14 @@ export class Api {
           body = null;
         }
         if (x.status >= 200 && x.status < 300) {
-          onProgress(file.size, file.size);
+          onProgress(blob.size);
           resolve(body);
         } else {
           reject(new ApiProblem(body || { status: x.status, title: 'upload failed (HTTP ' + x.status + ')' }));
         }
       };
       x.onerror = () => reject(new ApiProblem({ status: 0, title: 'the upload was cut off', code: 'NETWORK' }));
-      x.send(file);
+      x.send(blob);
     });
   }
 

@@ -5,6 +5,7 @@ import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.api.AvroJson;
 import ai.aimix.gateway.api.ByteRange;
+import ai.aimix.gateway.api.ContentRange;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.api.RendererInfo;
@@ -31,6 +32,7 @@ import ai.aimix.gateway.mix.RenderSpec;
 import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.mix.UserPreset;
 import ai.aimix.gateway.mix.UserPresets;
+import ai.aimix.gateway.upload.PieceUpload;
 import ai.aimix.gateway.upload.StemUpload;
 import ai.aimix.gateway.wav.WavStream;
 import ai.aimix.gateway.webhooks.Delivery;
@@ -76,6 +78,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -262,6 +265,7 @@ public final class Gateway implements AutoCloseable {
         g.standings.start();
         g.listener.start();
         g.housekeeping.scheduleWithFixedDelay(g.mixes::expire, 1, 1, TimeUnit.MINUTES);
+        g.housekeeping.scheduleWithFixedDelay(g::expirePieces, 1, 1, TimeUnit.MINUTES);
         g.housekeeping.scheduleWithFixedDelay(
                 g::pingSubscribers, EVENTS_PING.toMillis(), EVENTS_PING.toMillis(), TimeUnit.MILLISECONDS);
         g.app.start();
@@ -361,12 +365,148 @@ public final class Gateway implements AutoCloseable {
         MixState m = mix(ctx);
         int stem = stemIndex(ctx, m);
         KeyLimits limits = key(ctx).limits();
+        String range = ctx.header("Content-Range");
+        if (range != null) {
+            uploadPiece(ctx, m, stem, ContentRange.parse(range), limits);
+            return;
+        }
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limits.maxUploadBytes()) {
+        checkSize(declared, limits);
+        StemUpload up = startUpload(m, stem, limits);
+        WavStream wav = new WavStream(up, settings.chunkFrames());
+        long total;
+        metrics.uploadsInFlight.inc();
+        try (InputStream in = ctx.bodyInputStream()) {
+            total = feed(in, wav, 0, limits, n -> {});
+            wav.end();
+            up.finish();
+        } catch (ApiException | IOException e) {
+            throw uploadFailed(m, stem, up, wav, e);
+        } finally {
+            metrics.uploadsInFlight.dec();
+        }
+        ok(ctx, uploaded(m, stem, up, total));
+    }
+
+    /** Stems being uploaded in pieces, by mix id and stem index. */
+    private final Map<String, PieceUpload> pieces = new ConcurrentHashMap<>();
+
+    /** How long a stem uploaded in pieces may wait for its next piece before its upload fails. */
+    static final Duration PIECE_IDLE = Duration.ofMinutes(10);
+
+    /**
+     * One piece of a stem's WAV ({@code Content-Range: bytes first-last/total}): the first (from byte 0) claims the
+     * stem, each next one must start where the upload stands ({@code 409 UPLOAD_OFFSET_MISMATCH} with the offset in
+     * {@code Upload-Offset} otherwise); {@code 202} with the offset until the last piece, which answers as a whole
+     * upload does.
+     */
+    private void uploadPiece(Context ctx, MixState m, int stem, ContentRange range, KeyLimits limits)
+            throws IOException {
+        checkSize(range.total(), limits);
+        String k = m.id + "/" + stem;
+        PieceUpload p;
+        if (range.first() == 0) {
+            StemUpload up = startUpload(m, stem, limits);
+            p = new PieceUpload(up, new WavStream(up, settings.chunkFrames()), range.total(), clock.millis());
+            pieces.put(k, p);
+        } else {
+            p = pieces.get(k);
+            if (p == null) {
+                ctx.header("Upload-Offset", "0");
+                throw new ApiException(
+                        ApiError.UPLOAD_OFFSET_MISMATCH,
+                        "stem " + stem + " of mix " + m.id + " has no upload in pieces under way (" + m.upload(stem)
+                                + "): its first piece starts at byte 0");
+            }
+        }
+        long total;
+        metrics.uploadsInFlight.inc();
+        synchronized (p) {
+            if (range.first() != p.received() || range.total() != p.total) {
+                // a repeat, a gap or another file: refused, the upload unharmed
+                metrics.uploadsInFlight.dec();
+                ctx.header("Upload-Offset", String.valueOf(p.received()));
+                throw new ApiException(
+                        ApiError.UPLOAD_OFFSET_MISMATCH,
+                        "the piece is bytes " + range.first() + "-" + range.last() + "/" + range.total()
+                                + "; the upload stands at byte " + p.received() + " of " + p.total);
+            }
+            try {
+                long from = p.received();
+                String broke = null;
+                try (InputStream in = ctx.bodyInputStream()) {
+                    feed(in, p.wav, from, limits, n -> p.received(n, clock.millis()));
+                } catch (WavFormatException e) {
+                    throw e;
+                } catch (IOException e) {
+                    broke = e.getMessage(); // the connection broke off: what came is kept, the upload goes on
+                }
+                long got = p.received() - from;
+                if (got != range.length()) {
+                    ctx.header("Upload-Offset", String.valueOf(p.received()));
+                    problem(
+                            ctx,
+                            ApiError.UPLOAD_INCOMPLETE,
+                            "the piece ended after " + got + " of its " + range.length() + " bytes"
+                                    + (broke == null ? "" : " (" + broke + ")") + "; go on from byte "
+                                    + p.received());
+                    return;
+                }
+                total = p.received();
+                if (!range.ends()) {
+                    ctx.status(202);
+                    ctx.header("Upload-Offset", String.valueOf(total));
+                    ok(
+                            ctx,
+                            json.createObjectNode()
+                                    .put("mix", m.id)
+                                    .put("stem", stem)
+                                    .put("bytesReceived", total)
+                                    .put("bytesTotal", p.total));
+                    return;
+                }
+                p.wav.end();
+                p.upload.finish();
+                pieces.remove(k);
+            } catch (ApiException | IOException e) {
+                pieces.remove(k);
+                throw uploadFailed(m, stem, p.upload, p.wav, e);
+            } finally {
+                metrics.uploadsInFlight.dec();
+            }
+        }
+        ok(ctx, uploaded(m, stem, p.upload, total));
+    }
+
+    /** Uploads in pieces whose next piece has not come for {@link #PIECE_IDLE}: failed, and their mix with them. */
+    private void expirePieces() {
+        long before = clock.millis() - PIECE_IDLE.toMillis();
+        for (Map.Entry<String, PieceUpload> e : pieces.entrySet()) {
+            if (e.getValue().touchedMillis() < before && pieces.remove(e.getKey(), e.getValue())) {
+                String[] at = e.getKey().split("/");
+                MixState m = mixes.get(at[0]);
+                if (m != null) {
+                    m.uploadFailed(
+                            Integer.parseInt(at[1]),
+                            ApiError.UPLOAD_INCOMPLETE.name(),
+                            "no piece came for " + PIECE_IDLE.toMinutes() + " minutes after byte "
+                                    + e.getValue().received() + " of " + e.getValue().total,
+                            clock.millis());
+                }
+            }
+        }
+    }
+
+    private static void checkSize(long bytes, KeyLimits limits) {
+        if (bytes > limits.maxUploadBytes()) {
             throw new ApiException(
                     ApiError.UPLOAD_TOO_LARGE,
-                    "Content-Length " + declared + "; at most " + limits.maxUploadBytes() + " bytes per stem");
+                    bytes + " bytes; at most " + limits.maxUploadBytes() + " bytes per stem");
         }
+    }
+
+    /** The stem claimed for an upload and its sender made; refused when the mix has ended or the stem is taken. */
+    private StemUpload startUpload(MixState m, int stem, KeyLimits limits) {
         MixState.Status status = m.status();
         if (status == MixState.Status.FAILED || status == MixState.Status.COMPLETED) {
             throw new ApiException(
@@ -377,36 +517,31 @@ public final class Gateway implements AutoCloseable {
                     ApiError.STEM_ALREADY_UPLOADED, "stem " + stem + " of mix " + m.id + " is " + m.upload(stem));
         }
         long maxFrames = (long) limits.maxSeconds() * m.spec.sampleRate;
-        StemUpload up = new StemUpload(
-                m, stem, producer, settings.chunkFrames(), maxFrames, clock, metrics.bytesForwarded::inc);
-        WavStream wav = new WavStream(up, settings.chunkFrames());
-        long total = 0;
-        metrics.uploadsInFlight.inc();
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] buf = new byte[READ_BYTES];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                metrics.bytesReceived.inc(n);
-                if (total > limits.maxUploadBytes()) {
-                    throw new ApiException(
-                            ApiError.UPLOAD_TOO_LARGE, "more than " + limits.maxUploadBytes() + " bytes");
-                }
-                wav.feed(buf, 0, n);
+        return new StemUpload(m, stem, producer, settings.chunkFrames(), maxFrames, clock, metrics.bytesForwarded::inc);
+    }
+
+    /**
+     * Reads {@code in} into the parser, telling {@code fed} the bytes of each read once parsed; returns the stem's
+     * bytes so far ({@code before} and what was read).
+     */
+    private long feed(InputStream in, WavStream wav, long before, KeyLimits limits, LongConsumer fed)
+            throws IOException {
+        long total = before;
+        byte[] buf = new byte[READ_BYTES];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            metrics.bytesReceived.inc(n);
+            if (total > limits.maxUploadBytes()) {
+                throw new ApiException(ApiError.UPLOAD_TOO_LARGE, "more than " + limits.maxUploadBytes() + " bytes");
             }
-            wav.end();
-            up.finish();
-        } catch (WavFormatException e) {
-            throw uploadFailed(
-                    m, stem, up, wav.header() == null ? ApiError.NOT_WAV : ApiError.UPLOAD_INCOMPLETE, e.getMessage());
-        } catch (ApiException e) {
-            throw uploadFailed(m, stem, up, e.error, e.getMessage());
-        } catch (IOException e) {
-            throw uploadFailed(
-                    m, stem, up, ApiError.UPLOAD_INCOMPLETE, "the body could not be read: " + e.getMessage());
-        } finally {
-            metrics.uploadsInFlight.dec();
+            wav.feed(buf, 0, n);
+            fed.accept(n);
         }
+        return total;
+    }
+
+    private ObjectNode uploaded(MixState m, int stem, StemUpload up, long total) {
         ObjectNode body = json.createObjectNode();
         body.put("mix", m.id);
         body.put("stem", stem);
@@ -415,13 +550,21 @@ public final class Gateway implements AutoCloseable {
         body.put("chunks", up.chunks());
         body.put("bytesReceived", total);
         body.put("status", m.status().name());
-        ok(ctx, body);
+        return body;
     }
 
-    /**
-     * An upload refused: when nothing of it reached Kafka the stem may be uploaded again (a wrong file, say);
-     * otherwise the mix cannot complete correctly and fails with the reason.
-     */
+    /** The upload failed: the API's error for why (the stem given back when nothing of it was sent). */
+    private ApiException uploadFailed(MixState m, int stem, StemUpload up, WavStream wav, Exception e) {
+        if (e instanceof WavFormatException) {
+            return uploadFailed(
+                    m, stem, up, wav.header() == null ? ApiError.NOT_WAV : ApiError.UPLOAD_INCOMPLETE, e.getMessage());
+        }
+        if (e instanceof ApiException a) {
+            return uploadFailed(m, stem, up, a.error, a.getMessage());
+        }
+        return uploadFailed(m, stem, up, ApiError.UPLOAD_INCOMPLETE, "the body could not be read: " + e.getMessage());
+    }
+
     private ApiException uploadFailed(MixState m, int stem, StemUpload up, ApiError error, String detail) {
         if (up.chunks() == 0) {
             m.release(stem);

@@ -27,6 +27,8 @@ public enum ApiError {
     STEM_FORMAT_MISMATCH(422, "The WAV does not match the stem the mix request declared"),
     UPLOAD_INCOMPLETE(400, "The upload ended before its audio did"),
     UPLOAD_TOO_LARGE(413, "The upload is larger than allowed"),
+    INVALID_CONTENT_RANGE(400, "The Content-Range of a piece is not valid"),
+    UPLOAD_OFFSET_MISMATCH(409, "The piece does not start where the upload stands"),
     KAFKA_UNAVAILABLE(503, "The service cannot reach its message broker"),
     NOT_FOUND(404, "No such resource"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),

@@ -489,6 +489,84 @@ class GatewayTest {
     }
 
     /**
+     * Stems uploaded in pieces (Content-Range), as the studio sends them: the pieces of different stems interleaved,
+     * the WAV parsed across them; a piece out of place refused with the offset to go on from, a malformed range
+     * refused; the mix completes with every frame.
+     */
+    @Test
+    void stemsUploadedInPiecesMixAsWholeOnes() throws Exception {
+        List<StemInput> stems = new SongGenerator(29, RATE).generate(8, 5);
+        JsonNode m = json(post("/mixes", createBody(stems, RATE)));
+        String id = m.path("id").asText();
+        List<byte[]> files = new ArrayList<>();
+        for (StemInput s : stems) {
+            files.add(wav(s.audio, Wav.Encoding.PCM_24));
+        }
+        String path0 = m.path("stems").get(0).path("uploadUrl").asText();
+        assertProblem(ApiError.INVALID_CONTENT_RANGE, piece(path0, files.get(0), 0, 10, "bytes 0-9/*"));
+        HttpResponse<String> early = piece(path0, files.get(0), 5000, 6000, null);
+        assertProblem(ApiError.UPLOAD_OFFSET_MISMATCH, early);
+        assertEquals("0", early.headers().firstValue("Upload-Offset").orElse(""));
+        int piece = 100_000; // the first piece holds the header and the start of the audio
+        int pieces = 0;
+        for (int from = 0; ; from += piece) {
+            boolean any = false;
+            for (int i = 0; i < stems.size(); i++) {
+                byte[] f = files.get(i);
+                if (from >= f.length) {
+                    continue;
+                }
+                any = true;
+                int to = Math.min(f.length, from + piece);
+                HttpResponse<String> r =
+                        piece(m.path("stems").get(i).path("uploadUrl").asText(), f, from, to, null);
+                pieces++;
+                if (to < f.length) {
+                    assertEquals(
+                            202,
+                            r.statusCode(),
+                            r.body() + " " + get("/mixes/" + id).body());
+                    assertEquals(
+                            String.valueOf(to),
+                            r.headers().firstValue("Upload-Offset").orElse(""));
+                } else {
+                    assertEquals(200, r.statusCode(), r.body());
+                    assertEquals(stems.get(i).frames(), json(r).path("frames").asLong(), "every frame, across pieces");
+                }
+                if (i == 1 && from == piece) {
+                    // the same piece again: refused, with where the upload stands
+                    HttpResponse<String> again =
+                            piece(m.path("stems").get(1).path("uploadUrl").asText(), f, from, to, null);
+                    assertProblem(ApiError.UPLOAD_OFFSET_MISMATCH, again);
+                    assertEquals(
+                            String.valueOf(to),
+                            again.headers().firstValue("Upload-Offset").orElse(""));
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        assertTrue(pieces > stems.size() * 5, "pieces: " + pieces);
+        JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
+        assertEquals("COMPLETED", done.path("status").asText(), done.toString());
+        assertEquals(stems.get(0).frames(), done.path("result").path("frames").asLong());
+    }
+
+    /** Bytes [from, to) of a file as a piece of the stem's upload (the Content-Range given, or made from them). */
+    static HttpResponse<String> piece(String path, byte[] file, int from, int to, String range) throws Exception {
+        return HTTP.send(
+                request(path)
+                        .header("Content-Type", "audio/wav")
+                        .header(
+                                "Content-Range",
+                                range != null ? range : "bytes " + from + "-" + (to - 1) + "/" + file.length)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(file, from, to - from))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * Processed stems: each stem as the model processed it, rendered by the gateway from its stem store with the
      * result's parameters and master gains. Quiet target, so the mix's limiter stays idle: then the stems, downloaded
      * as 24-bit WAV, sum to the mix (24-bit rounding of six files apart).
