@@ -28,7 +28,8 @@ const EXCERPT_SECONDS = 20;
 const EXCERPT_LEAD_SECONDS = 2;
 /** Quiet time after the last change before the whole mix is rendered with it. */
 const FULL_RENDER_DELAY_MS = 1200;
-const CHANGE_DEBOUNCE_MS = 30;
+/** A change is rendered at once; changes that come while a render runs make one render after it. */
+const CHANGE_DEBOUNCE_MS = 0;
 const WAVE_COLUMNS = 1200;
 /** Seconds either side of the playhead over which A and B are measured to match their loudness. */
 const MATCH_WINDOW_SECONDS = 10;
@@ -597,9 +598,14 @@ function matchLoudness() {
     return;
   }
   const pos = S.player.position();
-  const from = Math.max(0, pos - MATCH_WINDOW_SECONDS * S.rate);
-  const to = Math.min(S.model.available, pos + MATCH_WINDOW_SECONDS * S.rate);
-  const a = loudnessOf(S.model.left, S.model.right, S.rate, from, to);
+  // measured over whole windows (A's loudness of a window is kept: the model's mix does not change)
+  const windowFrames = 2 * MATCH_WINDOW_SECONDS * S.rate;
+  const from = Math.max(0, Math.min(Math.floor(pos / windowFrames) * windowFrames, S.model.available - windowFrames));
+  const to = Math.min(S.model.available, from + windowFrames);
+  const key = from + ':' + to;
+  S.loudnessA = S.loudnessA || new Map();
+  if (!S.loudnessA.has(key)) S.loudnessA.set(key, loudnessOf(S.model.left, S.model.right, S.rate, from, to));
+  const a = S.loudnessA.get(key);
   const b = loudnessOf(S.shaped.left, S.shaped.right, S.rate, from, to);
   if (!isFinite(a) || !isFinite(b)) {
     S.player.setMatch(0, 0);
@@ -790,7 +796,7 @@ async function renderExcerpt() {
   S.rendering = true;
   try {
     const r = await S.api.post('/mixes/' + S.mix.id + '/renders', renderBody([startSeconds, EXCERPT_SECONDS]));
-    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav'));
+    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav-float'));
     S.shaped.writeFloat(r.startFrame, audio.left, audio.right);
     S.excerpt = [r.startFrame, r.startFrame + r.frames];
     S.render = r;
@@ -829,7 +835,7 @@ async function renderFull() {
   $('render-status').textContent = 'Rendering the whole mix…';
   try {
     const r = await S.api.post('/mixes/' + S.mix.id + '/renders', renderBody(null));
-    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav'));
+    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav-float'));
     if (stamp !== S.changedAt) return; // changed meanwhile: its excerpt comes first
     S.shaped.writeFloat(0, audio.left, audio.right);
     S.fullRender = r;

@@ -87,16 +87,27 @@ function reader(buffer, info) {
 /** The whole file as stereo floats (mono copied to both): { left, right, sampleRate, frames }. */
 export function decodeWav(buffer) {
   const info = parseWav(buffer);
-  const read = reader(buffer, info);
   const left = new Float32Array(info.frames);
   const right = new Float32Array(info.frames);
   const ch = info.channels;
-  for (let f = 0; f < info.frames; f++) {
-    left[f] = read(f * ch);
-    right[f] = ch === 2 ? read(f * ch + 1) : left[f];
+  if (info.float && info.dataOffset % 4 === 0 && LITTLE_ENDIAN) {
+    // the gateway's float WAV (format=wav-float): the samples as they are, no conversion
+    const x = new Float32Array(buffer, info.dataOffset, info.frames * ch);
+    for (let f = 0, i = 0; f < info.frames; f++, i += ch) {
+      left[f] = x[i];
+      right[f] = x[i + ch - 1];
+    }
+  } else {
+    const read = reader(buffer, info);
+    for (let f = 0; f < info.frames; f++) {
+      left[f] = read(f * ch);
+      right[f] = ch === 2 ? read(f * ch + 1) : left[f];
+    }
   }
   return { left, right, sampleRate: info.sampleRate, frames: info.frames };
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * One pass over a stem: `columns` min/max pairs to draw, the RMS level in dBFS of each block of `blockFrames`

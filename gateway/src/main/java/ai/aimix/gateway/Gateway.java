@@ -774,15 +774,15 @@ public final class Gateway implements AutoCloseable {
     /** {@code ?format=}: wav (the default) or opus. */
     private static String format(Context ctx) {
         String format = ctx.queryParam("format");
-        if (format != null && !format.equals("wav") && !format.equals("opus")) {
-            throw new ApiException(ApiError.INVALID_PARAMETER, "format: '" + format + "'; wav or opus");
+        if (format != null && !format.equals("wav") && !format.equals("wav-float") && !format.equals("opus")) {
+            throw new ApiException(ApiError.INVALID_PARAMETER, "format: '" + format + "'; wav, wav-float or opus");
         }
         return format == null ? "wav" : format;
     }
 
     /** Serves complete audio as a WAV or Opus file, whole or by one byte range. */
     private void serve(Context ctx, VariantAudio a, String format, String name) throws IOException {
-        Download file = format.equals("opus") ? a.opus() : a.wav();
+        Download file = format.equals("opus") ? a.opus() : format.equals("wav-float") ? a.wavFloat() : a.wav();
         long length = file.length();
         long from = 0;
         long to = length - 1;

@@ -4,7 +4,10 @@ import ai.aimix.dsp.mix.MixRenderer;
 import ai.aimix.dsp.mix.ParallelRunner;
 import ai.aimix.dsp.mix.RenderSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -56,6 +59,7 @@ public final class MixRender {
         MixRenderer renderer = new MixRenderer(settings, channels);
         long from = (long) firstSegment * segment;
         long[] frames = {0};
+        ByteBuffer[] scratch = new ByteBuffer[stems.size()];
         StoreFile.write(target, out -> {
             for (float[][] params : schedule) {
                 long at = from + frames[0];
@@ -63,12 +67,26 @@ public final class MixRender {
                 if (n <= 0) {
                     break;
                 }
+                // the stems' blocks read (and decoded) in parallel too, each through a buffer of its own
+                List<Runnable> reads = new ArrayList<>();
                 for (int i = 0; i < channels.length; i++) {
-                    if (muted[i]) {
-                        Arrays.fill(audio[i], 0f);
-                    } else {
-                        stems.get(i).read(startFrame + at, audio[i], n);
-                    }
+                    int stem = i;
+                    reads.add(() -> {
+                        if (muted[stem]) {
+                            Arrays.fill(audio[stem], 0f);
+                            return;
+                        }
+                        try {
+                            scratch[stem] = stems.get(stem).read(startFrame + at, audio[stem], n, scratch[stem]);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                }
+                try {
+                    STEMS_IN_PARALLEL.run(reads);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
                 }
                 StoreFile.floats(out, renderer.renderSegment(audio, 0, n, params, STEMS_IN_PARALLEL));
                 frames[0] += n;

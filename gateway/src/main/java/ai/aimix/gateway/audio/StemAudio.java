@@ -61,9 +61,20 @@ public final class StemAudio implements AutoCloseable {
      * Reads {@code n} frames from frame {@code from} into {@code out} (interleaved floats), silence past the end.
      */
     public void read(long from, float[] out, int n) throws IOException {
+        read(from, out, n, null);
+    }
+
+    /**
+     * As {@link #read(long, float[], int)}, reading through {@code scratch} when it is large enough (a render reads
+     * a stem a segment at a time: one buffer for all of them); returns the buffer used, for the next call.
+     */
+    public ByteBuffer read(long from, float[] out, int n, ByteBuffer scratch) throws IOException {
         int bytesPerSample = Pcm.bytesPerSample(encoding);
         long have = Math.max(0, Math.min(n, frames() - from));
-        ByteBuffer b = ByteBuffer.allocate((int) (have * channels * bytesPerSample));
+        int bytes = (int) (have * channels * bytesPerSample);
+        ByteBuffer b = scratch != null && scratch.capacity() >= bytes
+                ? scratch.clear().limit(bytes)
+                : ByteBuffer.allocate(bytes);
         long at = from * channels * bytesPerSample;
         while (b.hasRemaining()) {
             int r = channel.read(b, at + b.position());
@@ -75,6 +86,7 @@ public final class StemAudio implements AutoCloseable {
         int samples = (int) (have * channels);
         Pcm.decode(b, encoding, 0, out, 0, samples);
         Arrays.fill(out, samples, n * channels, 0f);
+        return b;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ai.aimix.gateway.audio;
 
+import ai.aimix.clients.audio.Wav;
 import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.codec.Pcm;
@@ -130,7 +131,12 @@ public final class VariantAudio implements AutoCloseable {
 
     /** The complete audio as a 24-bit WAV file. */
     public Download wav() {
-        return new WavDownload(this);
+        return new WavDownload(this, Wav.Encoding.PCM_24);
+    }
+
+    /** The complete audio as a 32-bit float WAV file: the stored samples exactly. */
+    public Download wavFloat() {
+        return new WavDownload(this, Wav.Encoding.FLOAT_32);
     }
 
     /**

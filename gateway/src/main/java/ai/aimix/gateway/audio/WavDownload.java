@@ -7,24 +7,26 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * A variant's mixed audio as a 24-bit stereo WAV file, produced on the fly from the stored float samples, whole or
+ * A variant's mixed audio as a stereo WAV file (24-bit, or 32-bit float: the stored samples exactly), produced on the fly from the stored float samples, whole or
  * as any byte range of it (so a browser can seek): {@link #length()} bytes, of which {@link #write} writes
  * [{@code from}, {@code to}].
  */
 public final class WavDownload implements Download {
-    static final Wav.Encoding ENCODING = Wav.Encoding.PCM_24;
     /** Samples converted at a time. */
     static final int BLOCK_SAMPLES = 32 * 1024;
 
     private final VariantAudio audio;
     private final byte[] header;
     private final long frames;
-    private final int sampleBytes = Wav.bytesPerSample(ENCODING);
+    private final Wav.Encoding encoding;
+    private final int sampleBytes;
 
-    public WavDownload(VariantAudio audio) {
+    public WavDownload(VariantAudio audio, Wav.Encoding encoding) {
         this.audio = audio;
+        this.encoding = encoding;
+        this.sampleBytes = Wav.bytesPerSample(encoding);
         this.frames = audio.frames();
-        ByteBuffer h = Wav.header(audio.sampleRate(), VariantAudio.CHANNELS, 0, ENCODING, dataLength());
+        ByteBuffer h = Wav.header(audio.sampleRate(), VariantAudio.CHANNELS, 0, encoding, dataLength());
         this.header = new byte[h.remaining()];
         h.get(header);
     }
@@ -58,7 +60,7 @@ public final class WavDownload implements Download {
                 throw new IOException("the stored audio ended at sample " + (sample + got));
             }
             encoded.reset();
-            Wav.encode(block, 0, n, ENCODING, encoded);
+            Wav.encode(block, 0, n, encoding, encoded);
             byte[] bytes = encoded.toByteArray();
             int skip = (int) (dataPos - sample * sampleBytes);
             int len = (int) Math.min(bytes.length - skip, to - pos + 1);
