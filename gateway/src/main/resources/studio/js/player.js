@@ -5,7 +5,7 @@
 const SLICE_FRAMES = 4096;
 const LOOKAHEAD_SECONDS = 0.25;
 const TICK_MS = 25;
-const START_DELAY_SECONDS = 0.03;
+const START_DELAY_SECONDS = 0.015;
 const FLIP_SECONDS = 0.01;
 
 /** Stereo audio that grows as it arrives; `available` counts the frames from the start with no gap. */

@@ -780,7 +780,7 @@ function changed() {
   clearTimeout(changeTimer);
   clearTimeout(fullTimer);
   changeTimer = setTimeout(renderExcerpt, CHANGE_DEBOUNCE_MS);
-  updateSheets();
+  requestAnimationFrame(updateSheets); // after the render's request is on its way
 }
 
 async function renderExcerpt() {
@@ -800,10 +800,15 @@ async function renderExcerpt() {
     S.shaped.writeFloat(r.startFrame, audio.left, audio.right);
     S.excerpt = [r.startFrame, r.startFrame + r.frames];
     S.render = r;
-    if (S.player.which !== 'B') flip('B');
-    matchLoudness();
+    if (S.player.which !== 'B') {
+      S.player.select('B');
+      $('ab-a').classList.remove('on');
+      $('ab-b').classList.add('on');
+    }
     const delay = S.player.refresh();
     const done = performance.now();
+    // the loudness match follows at once (the previous match holds for the first milliseconds)
+    setTimeout(matchLoudness, 0);
     // from the input event to the moment the first slice of the new audio is due at the output
     const m = { kind: 'excerpt', id: r.id, serverMillis: r.renderMillis, roundTripMillis: done - t0,
       changeToAudibleMillis: done - changedAt + delay * 1000, startFrame: r.startFrame, frames: r.frames };

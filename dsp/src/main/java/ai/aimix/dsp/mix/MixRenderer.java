@@ -68,6 +68,24 @@ public final class MixRenderer {
      * does not depend on the runner.
      */
     public float[] renderSegment(float[][] audio, int offset, int frames, float[][] params, ParallelRunner runner) {
+        ensureCapacity(frames);
+        sumStems(audio, offset, frames, params, runner, busL, busR);
+        return master(busL, busR, frames);
+    }
+
+    /**
+     * The first stage of the next segment: the stems' channel strips, summed into {@code outL} / {@code outR} (at
+     * least {@code frames} long). With buses of its own, a segment's first stage may run while the previous
+     * segment's {@link #master} runs on another thread (they share no state); each stage in segment order.
+     */
+    public void sumStems(
+            float[][] audio,
+            int offset,
+            int frames,
+            float[][] params,
+            ParallelRunner runner,
+            float[] outL,
+            float[] outR) {
         if (finished) {
             throw new IllegalStateException("renderer already finished");
         }
@@ -91,18 +109,25 @@ public final class MixRenderer {
             });
         }
         runner.run(tasks);
-        Arrays.fill(busL, 0, frames, 0f);
-        Arrays.fill(busR, 0, frames, 0f);
+        Arrays.fill(outL, 0, frames, 0f);
+        Arrays.fill(outR, 0, frames, 0f);
         for (float[][] w : work) {
             float[] l = w[0];
             float[] r = w[1];
             for (int k = 0; k < frames; k++) {
-                busL[k] += l[k];
-                busR[k] += r[k];
+                outL[k] += l[k];
+                outR[k] += r[k];
             }
         }
         segments++;
-        return master.process(busL, busR, frames);
+    }
+
+    /**
+     * The second stage of a segment: the master bus (loudness normalisation, limiter) on the stems' sum from
+     * {@link #sumStems}; returns the output frames now available, valid until the next call.
+     */
+    public float[] master(float[] sumL, float[] sumR, int frames) {
+        return master.process(sumL, sumR, frames);
     }
 
     /** Ends the stream: returns the last output frames (the limiter's delay line). */

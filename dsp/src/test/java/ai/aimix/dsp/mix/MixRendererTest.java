@@ -1,5 +1,6 @@
 package ai.aimix.dsp.mix;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,10 @@ import ai.aimix.dsp.Signals;
 import ai.aimix.dsp.loudness.LoudnessMeter;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -157,5 +162,70 @@ class MixRendererTest {
             double step = Math.abs(out[i] - out[i - 2]);
             assertTrue(step < naturalStep, "left step " + step + " at frame " + i / 2);
         }
+    }
+
+    /**
+     * The two stages run as a pipeline — a segment's stems summed on this thread while the previous segment's master
+     * runs on another, two buses taking turns — give exactly the output of renderSegment.
+     */
+    @Test
+    void theStagesPipelinedOnTwoThreadsEqualRenderSegment() throws Exception {
+        double sr = 44100;
+        int segment = 8192;
+        int frames = 5 * segment + 1234;
+        float[][] audio = stems(frames, sr);
+        int[] channels = {2, 1, 2};
+        int segments = (frames + segment - 1) / segment;
+        float[][][] schedule = randomSchedule(segments, 3, 7);
+        RenderSettings s = settings(sr, segment);
+
+        MixRenderer one = new MixRenderer(s, channels);
+        float[] whole = new float[0];
+        for (int k = 0; k < segments; k++) {
+            int n = Math.min(segment, frames - k * segment);
+            whole = concat(whole, one.renderSegment(offsetAudio(audio, channels, k * segment, n), 0, n, schedule[k]));
+        }
+        whole = concat(whole, one.finish());
+
+        MixRenderer two = new MixRenderer(s, channels);
+        float[][][] buses = {{new float[segment], new float[segment]}, {new float[segment], new float[segment]}};
+        ExecutorService master = Executors.newSingleThreadExecutor();
+        float[][] out = {new float[0]};
+        try {
+            Future<?> previous = CompletableFuture.completedFuture(null);
+            for (int k = 0; k < segments; k++) {
+                int n = Math.min(segment, frames - k * segment);
+                float[][] bus = buses[k % 2];
+                two.sumStems(
+                        offsetAudio(audio, channels, k * segment, n),
+                        0,
+                        n,
+                        schedule[k],
+                        ParallelRunner.SEQUENTIAL,
+                        bus[0],
+                        bus[1]);
+                previous.get();
+                previous = master.submit(() -> out[0] = concat(out[0], two.master(bus[0], bus[1], n)));
+            }
+            previous.get();
+        } finally {
+            master.shutdown();
+        }
+        float[] piped = concat(out[0], two.finish());
+        assertArrayEquals(whole, piped);
+    }
+
+    private static float[][] offsetAudio(float[][] audio, int[] channels, int from, int n) {
+        float[][] out = new float[audio.length][];
+        for (int i = 0; i < audio.length; i++) {
+            out[i] = Arrays.copyOfRange(audio[i], from * channels[i], (from + n) * channels[i]);
+        }
+        return out;
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 }

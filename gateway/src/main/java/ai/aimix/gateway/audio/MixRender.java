@@ -4,12 +4,18 @@ import ai.aimix.dsp.mix.MixRenderer;
 import ai.aimix.dsp.mix.ParallelRunner;
 import ai.aimix.dsp.mix.RenderSettings;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A mix rendered again from the stem store with the dsp module's {@link MixRenderer} — the job's renderer, so the
@@ -38,6 +44,46 @@ public final class MixRender {
      * @param schedule     [segment - firstSegment][stem] parameter vectors
      * @param muted        stems rendered as silence
      */
+    /** The stems' blocks read (and decoded) in parallel, each through a buffer of its own. */
+    private static void readStems(
+            List<StemAudio> stems, boolean[] muted, long at, int n, float[][] audio, ByteBuffer[] scratch)
+            throws IOException {
+        List<Runnable> reads = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            int stem = i;
+            reads.add(() -> {
+                if (muted[stem]) {
+                    Arrays.fill(audio[stem], 0f);
+                    return;
+                }
+                try {
+                    scratch[stem] = stems.get(stem).read(at, audio[stem], n, scratch[stem]);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        try {
+            STEMS_IN_PARALLEL.run(reads);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the render was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("the render's master bus failed", e.getCause());
+        }
+    }
+
     public static Figures render(
             List<StemAudio> stems,
             long startFrame,
@@ -60,39 +106,38 @@ public final class MixRender {
         long from = (long) firstSegment * segment;
         long[] frames = {0};
         ByteBuffer[] scratch = new ByteBuffer[stems.size()];
-        StoreFile.write(target, out -> {
-            for (float[][] params : schedule) {
-                long at = from + frames[0];
-                int n = (int) Math.min(segment, songFrames - at);
-                if (n <= 0) {
-                    break;
-                }
-                // the stems' blocks read (and decoded) in parallel too, each through a buffer of its own
-                List<Runnable> reads = new ArrayList<>();
-                for (int i = 0; i < channels.length; i++) {
-                    int stem = i;
-                    reads.add(() -> {
-                        if (muted[stem]) {
-                            Arrays.fill(audio[stem], 0f);
-                            return;
-                        }
-                        try {
-                            scratch[stem] = stems.get(stem).read(startFrame + at, audio[stem], n, scratch[stem]);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-                }
-                try {
-                    STEMS_IN_PARALLEL.run(reads);
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                }
-                StoreFile.floats(out, renderer.renderSegment(audio, 0, n, params, STEMS_IN_PARALLEL));
-                frames[0] += n;
-            }
-            StoreFile.floats(out, renderer.finish());
+        // two buses: a segment's stems are summed into one while the master bus works on the other's
+        float[][][] buses = {{new float[segment], new float[segment]}, {new float[segment], new float[segment]}};
+        ExecutorService masterThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "aimix-gateway-render-master");
+            t.setDaemon(true);
+            return t;
         });
+        try {
+            StoreFile.write(target, out -> {
+                Future<?> mastering = CompletableFuture.completedFuture(null);
+                for (int k = 0; k < schedule.length; k++) {
+                    long at = from + frames[0];
+                    int n = (int) Math.min(segment, songFrames - at);
+                    if (n <= 0) {
+                        break;
+                    }
+                    readStems(stems, muted, startFrame + at, n, audio, scratch);
+                    float[][] bus = buses[k % 2];
+                    renderer.sumStems(audio, 0, n, schedule[k], STEMS_IN_PARALLEL, bus[0], bus[1]);
+                    await(mastering); // the previous segment's master: in order, and its bus free again after
+                    mastering = masterThread.submit(() -> {
+                        StoreFile.floats(out, renderer.master(bus[0], bus[1], n));
+                        return null;
+                    });
+                    frames[0] += n;
+                }
+                await(mastering);
+                StoreFile.floats(out, renderer.finish());
+            });
+        } finally {
+            masterThread.shutdownNow();
+        }
         return new Figures(
                 from, frames[0], renderer.outputLufs(), renderer.truePeakDbtp(), (System.nanoTime() - t0) / 1e6);
     }
