@@ -663,8 +663,13 @@ function drawWave(all) {
     S.wavePeaks[2 * c + 1] = hi;
   }
   if (S.model.complete && c < WAVE_COLUMNS && S.model.available >= total) c = WAVE_COLUMNS;
-  S.waveFilled = c;
   const canvas = $('wave');
+  // drawn again only when something on it moved: new audio, the playhead by a pixel, the excerpt, the size
+  const look = [c, S.player ? Math.round((S.player.position() / total) * canvas.clientWidth) : -1,
+    S.excerpt ? S.excerpt.join('-') : '', canvas.clientWidth].join(':');
+  if (!all && look === S.waveLook) return;
+  S.waveLook = look;
+  S.waveFilled = c;
   const g = drawPeaks(canvas, S.wavePeaks, S.waveFilled);
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
