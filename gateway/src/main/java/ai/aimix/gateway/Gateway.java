@@ -1092,7 +1092,10 @@ public final class Gateway implements AutoCloseable {
 
     private void pingSubscribers() {
         for (Subscription s : subscribers.values()) {
-            s.subscriber.ping();
+            // under the mix's lock, like every other send to its sockets: a socket is written by one thread at a time
+            synchronized (s.mix) {
+                s.subscriber.ping();
+            }
         }
     }
 

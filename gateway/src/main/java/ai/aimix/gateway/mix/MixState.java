@@ -28,7 +28,9 @@ import java.util.function.Consumer;
 
 /**
  * One mix created through this gateway: its spec, the upload state of each stem, and what the job has said about it
- * (progress, result, fatal error). Thread-safe: uploads, the contract listener and readers meet here.
+ * (progress, result, fatal error). Thread-safe: uploads, the contract listener and readers meet here. Every send to
+ * the mix's subscribers happens under this object's lock, so a subscriber's socket is written by one thread at a time
+ * (the gateway's pings take the same lock).
  */
 public final class MixState {
     /** Where a mix is, as the API reports it. */
