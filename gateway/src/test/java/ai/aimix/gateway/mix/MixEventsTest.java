@@ -142,6 +142,18 @@ class MixEventsTest {
                 .build();
     }
 
+    /** A new mix of one mono stem at 44.1 kHz, up to {@code maxSeconds} long. */
+    static MixState oneStemMix(AudioStore store, int maxSeconds) throws Exception {
+        return new MixBook(Clock.systemUTC(), Duration.ofHours(1), store, ended -> {})
+                .create(
+                        MixSpec.parse(
+                                JSON.readTree(
+                                        "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
+                                4,
+                                maxSeconds),
+                        "owner");
+    }
+
     @Test
     void lateSubscribersGetTheStateSoFarThenTheSameEventsAsEveryone(@TempDir Path tmp) throws Exception {
         try (AudioStore store = new AudioStore(tmp)) {
@@ -207,14 +219,7 @@ class MixEventsTest {
     @Test
     void aResultThatOvertakesItsAudioWaitsForIt(@TempDir Path tmp) throws Exception {
         try (AudioStore store = new AudioStore(tmp)) {
-            MixState m = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store, ended -> {})
-                    .create(
-                            MixSpec.parse(
-                                    JSON.readTree(
-                                            "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
-                                    4,
-                                    60),
-                            "owner");
+            MixState m = oneStemMix(store, 60);
             Recorder r = new Recorder();
             m.subscribe(r, "/m");
             float[] x = new float[2000];
@@ -298,14 +303,7 @@ class MixEventsTest {
     @Test
     void aSlowLateSubscriberIsReplayedAtItsOwnPace(@TempDir Path tmp) throws Exception {
         try (AudioStore store = new AudioStore(tmp)) {
-            MixState m = new MixBook(Clock.systemUTC(), Duration.ofHours(1), store, ended -> {})
-                    .create(
-                            MixSpec.parse(
-                                    JSON.readTree(
-                                            "{\"sampleRate\": 44100, \"stems\": [{\"name\": \"a\", \"channels\": 1}]}"),
-                                    4,
-                                    600),
-                            "owner");
+            MixState m = oneStemMix(store, 600);
             Recorder early = new Recorder();
             m.subscribe(early, "/m");
             int chunkFrames = 44100;
