@@ -1,11 +1,9 @@
 package ai.aimix.gateway;
 
-import ai.aimix.clients.audio.WavFormatException;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.api.AvroJson;
 import ai.aimix.gateway.api.ByteRange;
-import ai.aimix.gateway.api.ContentRange;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.api.RendererInfo;
@@ -21,7 +19,6 @@ import ai.aimix.gateway.kafka.CompactedView;
 import ai.aimix.gateway.kafka.ContractListener;
 import ai.aimix.gateway.kafka.ContractProducer;
 import ai.aimix.gateway.keys.ApiKey;
-import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyQuotas;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.mix.MixBook;
@@ -32,9 +29,7 @@ import ai.aimix.gateway.mix.RenderSpec;
 import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.mix.UserPreset;
 import ai.aimix.gateway.mix.UserPresets;
-import ai.aimix.gateway.upload.PieceUpload;
-import ai.aimix.gateway.upload.StemUpload;
-import ai.aimix.gateway.wav.WavStream;
+import ai.aimix.gateway.upload.Uploads;
 import ai.aimix.gateway.webhooks.Delivery;
 import ai.aimix.gateway.webhooks.UrlGuard;
 import ai.aimix.gateway.webhooks.Webhooks;
@@ -78,7 +73,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,6 +107,9 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, Subscription> subscribers = new ConcurrentHashMap<>();
 
     private final ContractProducer producer;
+    /** The stems' uploads, whole or in pieces. */
+    private final Uploads uploads;
+
     private final ContractListener listener;
     private final KeyRing keys;
     private final Webhooks webhooks;
@@ -148,6 +145,7 @@ public final class Gateway implements AutoCloseable {
         this.standings = CompactedView.of(settings.kafka(), settings.standingsTopic(), Contract.STANDINGS);
         this.quotas = new KeyQuotas(clock);
         this.metrics = new GatewayMetrics(subscribers::size, mixes::size);
+        this.uploads = new Uploads(producer, settings.chunkFrames(), clock, metrics);
         try (InputStream in = Gateway.class.getResourceAsStream("/openapi.json")) {
             if (in == null) {
                 throw new IllegalStateException("openapi.json is missing from the gateway's jar");
@@ -241,7 +239,12 @@ public final class Gateway implements AutoCloseable {
                 ws.onClose(ctx -> unsubscribe(ctx.sessionId()));
                 ws.onError(ctx -> unsubscribe(ctx.sessionId()));
             });
-            config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.error, e.getMessage()));
+            config.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.uploadOffset != null) {
+                    ctx.header(UPLOAD_OFFSET, String.valueOf(e.uploadOffset));
+                }
+                problem(ctx, e.error, e.getMessage());
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 problem(ctx, ApiError.INTERNAL, "the gateway failed on this request; it is logged");
@@ -265,7 +268,7 @@ public final class Gateway implements AutoCloseable {
         g.standings.start();
         g.listener.start();
         g.housekeeping.scheduleWithFixedDelay(g.mixes::expire, 1, 1, TimeUnit.MINUTES);
-        g.housekeeping.scheduleWithFixedDelay(g::expirePieces, 1, 1, TimeUnit.MINUTES);
+        g.housekeeping.scheduleWithFixedDelay(() -> g.uploads.expire(g.mixes::get), 1, 1, TimeUnit.MINUTES);
         g.housekeeping.scheduleWithFixedDelay(
                 g::pingSubscribers, EVENTS_PING.toMillis(), EVENTS_PING.toMillis(), TimeUnit.MILLISECONDS);
         g.app.start();
@@ -364,215 +367,22 @@ public final class Gateway implements AutoCloseable {
     private void upload(Context ctx) throws IOException {
         MixState m = mix(ctx);
         int stem = stemIndex(ctx, m);
-        KeyLimits limits = key(ctx).limits();
-        String range = ctx.header("Content-Range");
-        if (range != null) {
-            uploadPiece(ctx, m, stem, ContentRange.parse(range), limits);
-            return;
+        Uploads.Answer a = uploads.receive(
+                m,
+                stem,
+                key(ctx).limits(),
+                ctx.header("Content-Range"),
+                ctx.req().getContentLengthLong(),
+                ctx.bodyInputStream());
+        ctx.status(a.status());
+        if (a.uploadOffset() != null) {
+            ctx.header(UPLOAD_OFFSET, String.valueOf(a.uploadOffset()));
         }
-        long declared = ctx.req().getContentLengthLong();
-        checkSize(declared, limits);
-        StemUpload up = startUpload(m, stem, limits);
-        WavStream wav = new WavStream(up, settings.chunkFrames());
-        long total;
-        metrics.uploadsInFlight.inc();
-        try (InputStream in = ctx.bodyInputStream()) {
-            total = feed(in, wav, 0, limits, n -> {});
-            wav.end();
-            up.finish();
-        } catch (ApiException | IOException e) {
-            throw uploadFailed(m, stem, up, wav, e);
-        } finally {
-            metrics.uploadsInFlight.dec();
-        }
-        ok(ctx, uploaded(m, stem, up, total));
+        ok(ctx, a.body());
     }
 
-    /** Stems being uploaded in pieces, by mix id and stem index. */
-    private final Map<String, PieceUpload> pieces = new ConcurrentHashMap<>();
-
-    /** How long a stem uploaded in pieces may wait for its next piece before its upload fails. */
-    static final Duration PIECE_IDLE = Duration.ofMinutes(10);
-
-    /**
-     * One piece of a stem's WAV ({@code Content-Range: bytes first-last/total}): the first (from byte 0) claims the
-     * stem, each next one must start where the upload stands ({@code 409 UPLOAD_OFFSET_MISMATCH} with the offset in
-     * {@code Upload-Offset} otherwise); {@code 202} with the offset until the last piece, which answers as a whole
-     * upload does.
-     */
-    private void uploadPiece(Context ctx, MixState m, int stem, ContentRange range, KeyLimits limits)
-            throws IOException {
-        checkSize(range.total(), limits);
-        String k = m.id + "/" + stem;
-        PieceUpload p;
-        if (range.first() == 0) {
-            StemUpload up = startUpload(m, stem, limits);
-            p = new PieceUpload(up, new WavStream(up, settings.chunkFrames()), range.total(), clock.millis());
-            pieces.put(k, p);
-        } else {
-            p = pieces.get(k);
-            if (p == null) {
-                ctx.header("Upload-Offset", "0");
-                throw new ApiException(
-                        ApiError.UPLOAD_OFFSET_MISMATCH,
-                        "stem " + stem + " of mix " + m.id + " has no upload in pieces under way (" + m.upload(stem)
-                                + "): its first piece starts at byte 0");
-            }
-        }
-        long total;
-        metrics.uploadsInFlight.inc();
-        synchronized (p) {
-            if (range.first() != p.received() || range.total() != p.total) {
-                // a repeat, a gap or another file: refused, the upload unharmed
-                metrics.uploadsInFlight.dec();
-                ctx.header("Upload-Offset", String.valueOf(p.received()));
-                throw new ApiException(
-                        ApiError.UPLOAD_OFFSET_MISMATCH,
-                        "the piece is bytes " + range.first() + "-" + range.last() + "/" + range.total()
-                                + "; the upload stands at byte " + p.received() + " of " + p.total);
-            }
-            try {
-                long from = p.received();
-                String broke = null;
-                try (InputStream in = ctx.bodyInputStream()) {
-                    feed(in, p.wav, from, limits, n -> p.received(n, clock.millis()));
-                } catch (WavFormatException e) {
-                    throw e;
-                } catch (IOException e) {
-                    broke = e.getMessage(); // the connection broke off: what came is kept, the upload goes on
-                }
-                long got = p.received() - from;
-                if (got != range.length()) {
-                    ctx.header("Upload-Offset", String.valueOf(p.received()));
-                    problem(
-                            ctx,
-                            ApiError.UPLOAD_INCOMPLETE,
-                            "the piece ended after " + got + " of its " + range.length() + " bytes"
-                                    + (broke == null ? "" : " (" + broke + ")") + "; go on from byte "
-                                    + p.received());
-                    return;
-                }
-                total = p.received();
-                if (!range.ends()) {
-                    ctx.status(202);
-                    ctx.header("Upload-Offset", String.valueOf(total));
-                    ok(
-                            ctx,
-                            json.createObjectNode()
-                                    .put("mix", m.id)
-                                    .put("stem", stem)
-                                    .put("bytesReceived", total)
-                                    .put("bytesTotal", p.total));
-                    return;
-                }
-                p.wav.end();
-                p.upload.finish();
-                pieces.remove(k);
-            } catch (ApiException | IOException e) {
-                pieces.remove(k);
-                throw uploadFailed(m, stem, p.upload, p.wav, e);
-            } finally {
-                metrics.uploadsInFlight.dec();
-            }
-        }
-        ok(ctx, uploaded(m, stem, p.upload, total));
-    }
-
-    /** Uploads in pieces whose next piece has not come for {@link #PIECE_IDLE}: failed, and their mix with them. */
-    private void expirePieces() {
-        long before = clock.millis() - PIECE_IDLE.toMillis();
-        for (Map.Entry<String, PieceUpload> e : pieces.entrySet()) {
-            if (e.getValue().touchedMillis() < before && pieces.remove(e.getKey(), e.getValue())) {
-                String[] at = e.getKey().split("/");
-                MixState m = mixes.get(at[0]);
-                if (m != null) {
-                    m.uploadFailed(
-                            Integer.parseInt(at[1]),
-                            ApiError.UPLOAD_INCOMPLETE.name(),
-                            "no piece came for " + PIECE_IDLE.toMinutes() + " minutes after byte "
-                                    + e.getValue().received() + " of " + e.getValue().total,
-                            clock.millis());
-                }
-            }
-        }
-    }
-
-    private static void checkSize(long bytes, KeyLimits limits) {
-        if (bytes > limits.maxUploadBytes()) {
-            throw new ApiException(
-                    ApiError.UPLOAD_TOO_LARGE,
-                    bytes + " bytes; at most " + limits.maxUploadBytes() + " bytes per stem");
-        }
-    }
-
-    /** The stem claimed for an upload and its sender made; refused when the mix has ended or the stem is taken. */
-    private StemUpload startUpload(MixState m, int stem, KeyLimits limits) {
-        MixState.Status status = m.status();
-        if (status == MixState.Status.FAILED || status == MixState.Status.COMPLETED) {
-            throw new ApiException(
-                    ApiError.MIX_ENDED, "mix " + m.id + " has " + status.name().toLowerCase(Locale.ROOT));
-        }
-        if (!m.claim(stem)) {
-            throw new ApiException(
-                    ApiError.STEM_ALREADY_UPLOADED, "stem " + stem + " of mix " + m.id + " is " + m.upload(stem));
-        }
-        long maxFrames = (long) limits.maxSeconds() * m.spec.sampleRate;
-        return new StemUpload(m, stem, producer, settings.chunkFrames(), maxFrames, clock, metrics.bytesForwarded::inc);
-    }
-
-    /**
-     * Reads {@code in} into the parser, telling {@code fed} the bytes of each read once parsed; returns the stem's
-     * bytes so far ({@code before} and what was read).
-     */
-    private long feed(InputStream in, WavStream wav, long before, KeyLimits limits, LongConsumer fed)
-            throws IOException {
-        long total = before;
-        byte[] buf = new byte[READ_BYTES];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            metrics.bytesReceived.inc(n);
-            if (total > limits.maxUploadBytes()) {
-                throw new ApiException(ApiError.UPLOAD_TOO_LARGE, "more than " + limits.maxUploadBytes() + " bytes");
-            }
-            wav.feed(buf, 0, n);
-            fed.accept(n);
-        }
-        return total;
-    }
-
-    private ObjectNode uploaded(MixState m, int stem, StemUpload up, long total) {
-        ObjectNode body = json.createObjectNode();
-        body.put("mix", m.id);
-        body.put("stem", stem);
-        body.put("frames", up.frames());
-        body.put("seconds", up.frames() / (double) m.spec.sampleRate);
-        body.put("chunks", up.chunks());
-        body.put("bytesReceived", total);
-        body.put("status", m.status().name());
-        return body;
-    }
-
-    /** The upload failed: the API's error for why (the stem given back when nothing of it was sent). */
-    private ApiException uploadFailed(MixState m, int stem, StemUpload up, WavStream wav, Exception e) {
-        if (e instanceof WavFormatException) {
-            return uploadFailed(
-                    m, stem, up, wav.header() == null ? ApiError.NOT_WAV : ApiError.UPLOAD_INCOMPLETE, e.getMessage());
-        }
-        if (e instanceof ApiException a) {
-            return uploadFailed(m, stem, up, a.error, a.getMessage());
-        }
-        return uploadFailed(m, stem, up, ApiError.UPLOAD_INCOMPLETE, "the body could not be read: " + e.getMessage());
-    }
-
-    private ApiException uploadFailed(MixState m, int stem, StemUpload up, ApiError error, String detail) {
-        if (up.chunks() == 0) {
-            m.release(stem);
-        } else {
-            m.uploadFailed(stem, error.name(), detail, clock.millis());
-        }
-        return new ApiException(error, detail);
-    }
+    /** The header that says where an upload in pieces stands. */
+    static final String UPLOAD_OFFSET = "Upload-Offset";
 
     /** A mix has ended: its webhook, if it asked for one. */
     private void mixEnded(MixState m) {

@@ -5,15 +5,24 @@ public final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public final ApiError error;
+    /** Where the upload stands, for an answer about a piece of one ({@code Upload-Offset}); null otherwise. */
+    public final Long uploadOffset;
 
     /** @param detail one line for the client: what was wrong with this request, naming the field */
     public ApiException(ApiError error, String detail) {
+        this(error, detail, (Long) null);
+    }
+
+    /** A refusal about a piece of an upload, saying where the upload stands. */
+    public ApiException(ApiError error, String detail, Long uploadOffset) {
         super(detail);
         this.error = error;
+        this.uploadOffset = uploadOffset;
     }
 
     public ApiException(ApiError error, String detail, Throwable cause) {
         super(detail, cause);
         this.error = error;
+        this.uploadOffset = null;
     }
 }
