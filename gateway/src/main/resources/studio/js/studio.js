@@ -939,8 +939,9 @@ function buildSheets() {
     PARAMS.forEach((p) => laneParam.append(el('option', { value: p.name }, p.label)));
     const card = el('article', { class: 'sheet', 'data-stem': i },
       el('header', {}, el('h3', {}, stem.name), el('span', { class: 'role' }, stem.role.toLowerCase().replace('_', ' ')),
-        el('span', { class: 'muted' }, local && isFinite(local.view.lufs) ? 'in ' + local.view.lufs.toFixed(1) + ' LUFS'
-          : ''), mute, solo),
+        el('span', { class: 'muted', title: 'the stem as uploaded, and as the model processed it (alone)' },
+          local && isFinite(local.view.lufs) ? 'in ' + local.view.lufs.toFixed(1) + ' LUFS' : ''),
+        el('span', { class: 'muted out' }), mute, solo),
       el('div', { class: 'param' }, el('span', { class: 'label' }, 'Intensity'), stemIntensity, intensityOut),
       ...rows,
       el('div', { class: 'views' },
@@ -953,6 +954,21 @@ function buildSheets() {
     box.append(card);
   });
   requestAnimationFrame(updateSheets);
+  processedLoudness(v.stems.length);
+}
+
+/** Each processed stem's loudness, alone (the gateway renders it once, on the first request), one stem at a time. */
+async function processedLoudness(stems) {
+  for (let i = 0; i < stems; i++) {
+    try {
+      const w = await S.api.get(S.mixPath + '/stems/' + i + '/waveform?points=16');
+      const out = document.querySelector('#sheets .sheet[data-stem="' + i + '"] .out');
+      if (out) out.textContent = 'out ' + (w.integratedLufs !== undefined ? w.integratedLufs.toFixed(1) + ' LUFS' : 'silent');
+    } catch (e) {
+      S.errors.push('processed stem ' + i + ': ' + problemText(e));
+      return;
+    }
+  }
 }
 
 function fmt(v, p) {

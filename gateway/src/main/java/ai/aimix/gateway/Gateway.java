@@ -650,9 +650,14 @@ public final class Gateway implements AutoCloseable {
         MixState m = mix(ctx);
         int stem = stemIndex(ctx, m);
         int points = points(ctx);
-        ObjectNode body = waveformJson(m, processedStem(m, stem, ctx), points, ctx);
+        VariantAudio processed = processedStem(m, stem, ctx);
+        ObjectNode body = waveformJson(m, processed, points, ctx);
         body.put("mix", m.id);
         body.put("stem", stem);
+        double lufs = processed.integratedLufs();
+        if (Double.isFinite(lufs)) {
+            body.put("integratedLufs", Math.round(lufs * 100) / 100.0); // the processed stem's, alone
+        }
         ok(ctx, body);
     }
 

@@ -1,6 +1,7 @@
 package ai.aimix.gateway.audio;
 
 import ai.aimix.clients.audio.Wav;
+import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.codec.Pcm;
@@ -128,6 +129,34 @@ public final class VariantAudio implements AutoCloseable {
             return w;
         }
     }
+
+    /** The integrated loudness (BS.1770, LUFS; -Infinity for silence), measured once the audio is complete. */
+    public double integratedLufs() throws IOException {
+        synchronized (waveforms) {
+            if (Double.isNaN(lufs)) {
+                boolean done = complete();
+                LoudnessMeter meter = new LoudnessMeter(sampleRate(), CHANNELS);
+                float[] block = new float[LOUDNESS_BLOCK_FRAMES * CHANNELS];
+                long total = frames();
+                for (long f = 0; f < total; f += LOUDNESS_BLOCK_FRAMES) {
+                    int n = (int) Math.min(LOUDNESS_BLOCK_FRAMES, total - f);
+                    read(f * CHANNELS, block, n * CHANNELS);
+                    meter.pushInterleaved(block, 0, n);
+                }
+                double measured = meter.integratedLufs();
+                if (!done) {
+                    return measured;
+                }
+                lufs = measured;
+            }
+            return lufs;
+        }
+    }
+
+    /** Frames measured at a time by {@link #integratedLufs()}. */
+    static final int LOUDNESS_BLOCK_FRAMES = 65536;
+
+    private double lufs = Double.NaN;
 
     /** The complete audio as a 24-bit WAV file. */
     public Download wav() {

@@ -11,6 +11,7 @@ import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
+import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.resample.Resampler;
@@ -617,6 +618,11 @@ class GatewayTest {
         JsonNode w = json(get("/mixes/" + id + "/stems/2/waveform?points=40"));
         assertEquals(40, w.path("max").size());
         assertEquals(2, w.path("stem").asInt());
+        // the processed stem's own loudness, as the dsp module's meter measures the downloaded stem
+        float[] stem2 = download("/mixes/" + id + "/stems/2/audio");
+        LoudnessMeter meter = new LoudnessMeter(RATE, 2);
+        meter.pushInterleaved(stem2, 0, stem2.length / 2);
+        assertEquals(meter.integratedLufs(), w.path("integratedLufs").asDouble(), 0.02, w.toString());
         HttpResponse<byte[]> opus = HTTP.send(
                 request("/mixes/" + id + "/stems/1/audio?format=opus").build(),
                 HttpResponse.BodyHandlers.ofByteArray());

@@ -147,6 +147,10 @@ class StudioTest {
             assertTrue(drawn > 0.05, "the waveform is drawn: " + drawn + " of its pixels");
             assertEquals(
                     5, b.driver.findElements(By.cssSelector("#sheets .sheet")).size());
+            // each stem's loudness in (measured in the browser) and out (the processed stem, from the gateway)
+            wait.withMessage(() -> state(b))
+                    .until(d -> d.findElements(By.cssSelector("#sheets .sheet .out")).stream()
+                            .allMatch(e -> e.getText().startsWith("out ")));
             String id = (String) b.js("return window.studio.mix.id");
             JsonNode mix = GatewayTest.json(GatewayTest.get("/mixes/" + id));
             tall(b, () -> b.screenshot("2-mixed"));
