@@ -939,9 +939,10 @@ function buildSheets() {
     PARAMS.forEach((p) => laneParam.append(el('option', { value: p.name }, p.label)));
     const card = el('article', { class: 'sheet', 'data-stem': i },
       el('header', {}, el('h3', {}, stem.name), el('span', { class: 'role' }, stem.role.toLowerCase().replace('_', ' ')),
-        el('span', { class: 'muted', title: 'the stem as uploaded, and as the model processed it (alone)' },
-          local && isFinite(local.view.lufs) ? 'in ' + local.view.lufs.toFixed(1) + ' LUFS' : ''),
-        el('span', { class: 'muted out' }), mute, solo),
+        mute, solo,
+        el('span', { class: 'muted levels', title: 'the stem as uploaded, and as the model processed it (alone)' },
+          local && isFinite(local.view.lufs) ? 'in ' + local.view.lufs.toFixed(1) + ' LUFS · ' : '',
+          el('span', { class: 'out' }))),
       el('div', { class: 'param' }, el('span', { class: 'label' }, 'Intensity'), stemIntensity, intensityOut),
       ...rows,
       el('div', { class: 'views' },
