@@ -2,12 +2,14 @@ package ai.aimix.launcher.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.Topics;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
@@ -19,12 +21,20 @@ import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewayMain;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.api.GatewayMetrics;
+import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.OggOpusFile;
 import ai.aimix.gateway.audio.StemRender;
+import ai.aimix.gateway.kafka.ContractProducer;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.gateway.mix.MixBook;
+import ai.aimix.gateway.mix.MixSpec;
+import ai.aimix.gateway.mix.MixState;
+import ai.aimix.gateway.upload.Uploads;
 import ai.aimix.gateway.webhooks.RetrySchedule;
 import ai.aimix.gateway.webhooks.Signatures;
 import ai.aimix.launcher.embedded.EmbeddedStack;
@@ -41,9 +51,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -58,6 +71,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,7 +89,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -552,6 +572,112 @@ class GatewayTest {
         JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
         assertEquals("COMPLETED", done.path("status").asText(), done.toString());
         assertEquals(stems.get(0).frames(), done.path("result").path("frames").asLong());
+    }
+
+    /**
+     * The upload code on its own (to the broker, on topics no job reads): a piece whose connection breaks off keeps
+     * what came and says where to go on, and the upload completes from there; an upload in pieces whose next piece
+     * does not come within the idle time fails its mix.
+     */
+    @Test
+    void aPieceThatBreaksOffKeepsWhatCameAndAnIdleUploadFailsItsMix(@TempDir Path tmp) throws Exception {
+        String unread = "uploads-test-" + System.nanoTime();
+        Topics topics = new Topics(
+                unread + ".requests",
+                unread + ".chunks",
+                unread + ".output",
+                unread + ".progress",
+                unread + ".results",
+                unread + ".errors");
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (Admin a = Admin.create(admin)) {
+            a.createTopics(Stream.of(topics.requests, topics.chunks)
+                            .map(t -> new NewTopic(t, 1, (short) 1))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        MutableClock clock = new MutableClock(1_000_000);
+        List<StemInput> song = new SongGenerator(41, RATE).generate(3, 5).subList(0, 1);
+        byte[] file = wav(song.get(0).audio, Wav.Encoding.PCM_16);
+        try (ContractProducer producer = new ContractProducer(KafkaConnection.plain(stack.bootstrapServers()), topics);
+                AudioStore store = new AudioStore(tmp)) {
+            Uploads uploads = new Uploads(producer, 4096, clock, new GatewayMetrics(() -> 0, () -> 0));
+            MixBook book = new MixBook(clock, Duration.ofHours(1), store, ended -> {});
+            MixState m = book.create(MixSpec.parse(JSON.readTree(createBody(song, RATE)), 8, 60), "owner");
+            String range = "bytes 0-99999/" + file.length;
+            ApiException broke = assertThrows(
+                    ApiException.class,
+                    () -> uploads.receive(m, 0, KeyLimits.defaults(), range, -1, breakingOff(file, 0, 60_000)));
+            assertEquals(ApiError.UPLOAD_INCOMPLETE, broke.error);
+            assertEquals(60_000L, broke.uploadOffset, broke.getMessage());
+            assertEquals(MixState.Upload.RECEIVING, m.upload(0), "the upload goes on");
+            Uploads.Answer done = uploads.receive(
+                    m,
+                    0,
+                    KeyLimits.defaults(),
+                    "bytes 60000-" + (file.length - 1) + "/" + file.length,
+                    -1,
+                    new ByteArrayInputStream(file, 60_000, file.length - 60_000));
+            assertEquals(200, done.status());
+            assertEquals(song.get(0).frames(), done.body().path("frames").asLong(), "every frame, across the break");
+
+            MixState idle = book.create(MixSpec.parse(JSON.readTree(createBody(song, RATE)), 8, 60), "owner");
+            Uploads.Answer first = uploads.receive(
+                    idle, 0, KeyLimits.defaults(), range, -1, new ByteArrayInputStream(file, 0, 100_000));
+            assertEquals(202, first.status());
+            clock.advance(Uploads.PIECE_IDLE.minusSeconds(1));
+            uploads.expire(id -> idle);
+            assertEquals(MixState.Status.UPLOADING, idle.status(), "not idle for long enough yet");
+            clock.advance(Duration.ofSeconds(2));
+            uploads.expire(id -> idle);
+            assertEquals(MixState.Status.FAILED, idle.status());
+            assertTrue(idle.toJson("/m").path("error").path("message").asText().contains("no piece came"));
+        }
+    }
+
+    /** Bytes [from, from + n) of the file, then the connection breaking off. */
+    static InputStream breakingOff(byte[] file, int from, int n) {
+        return new SequenceInputStream(new ByteArrayInputStream(file, from, n), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("the connection broke off");
+            }
+        });
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        private long millis;
+
+        MutableClock(long millis) {
+            this.millis = millis;
+        }
+
+        void advance(Duration d) {
+            millis += d.toMillis();
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 
     /** Bytes [from, to) of a file as a piece of the stem's upload (the Content-Range given, or made from them). */
