@@ -221,12 +221,12 @@ public final class Webhooks extends TopicFollower {
     }
 
     /** How long a delivered or given-up delivery stays listed (and on the compacted topic) after it was queued. */
-    static final Duration RETENTION = Duration.ofDays(7);
+    public static final Duration RETENTION = Duration.ofDays(7);
     /** How often ended deliveries older than {@link #RETENTION} are dropped. */
     static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     /** Drops ended deliveries older than {@link #RETENTION}: from memory, and from the topic by a tombstone. */
-    void prune() {
+    public void prune() {
         long before = clock.millis() - RETENTION.toMillis();
         for (Delivery d : deliveries.values()) {
             if (!d.status().equals(Delivery.PENDING) && d.firstAtMillis() < before) {

@@ -37,6 +37,8 @@ import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.upload.Uploads;
 import ai.aimix.gateway.webhooks.RetrySchedule;
 import ai.aimix.gateway.webhooks.Signatures;
+import ai.aimix.gateway.webhooks.UrlGuard;
+import ai.aimix.gateway.webhooks.Webhooks;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.model.store.ModelStore;
@@ -634,6 +636,40 @@ class GatewayTest {
             uploads.expire(id -> idle);
             assertEquals(MixState.Status.FAILED, idle.status());
             assertTrue(idle.toJson("/m").path("error").path("message").asText().contains("no piece came"));
+        }
+    }
+
+    /**
+     * Ended deliveries are listed for {@link Webhooks#RETENTION} after they were queued, then dropped; a pending one
+     * stays whatever its age.
+     */
+    @Test
+    void endedWebhookDeliveriesAreDroppedAfterTheirRetention() throws Exception {
+        String topic = "deliveries-test-" + System.nanoTime();
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (Admin a = Admin.create(admin)) {
+            a.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        MutableClock clock = new MutableClock(1_000_000);
+        CompletableFuture<Integer> outcome = new CompletableFuture<>();
+        try (Webhooks w = new Webhooks(
+                KafkaConnection.plain(stack.bootstrapServers()),
+                topic,
+                UrlGuard.system(List.of()),
+                new RetrySchedule(Duration.ofMinutes(1), Duration.ofMinutes(1), 0, Duration.ofHours(1)),
+                clock,
+                keyId -> null, // no webhook secret: given up at once
+                outcome::complete)) {
+            w.enqueue("key", "mix_a", "mix.completed", "https://example.com/hook", "{}");
+            assertEquals(-1, (int) outcome.get(30, TimeUnit.SECONDS), "given up");
+            assertEquals(1, w.of("key").size());
+            clock.advance(Webhooks.RETENTION.minusSeconds(1));
+            w.prune();
+            assertEquals(1, w.of("key").size(), "kept until its retention has passed");
+            clock.advance(Duration.ofSeconds(2));
+            w.prune();
+            assertEquals(List.of(), w.of("key"), "dropped after it");
         }
     }
 
