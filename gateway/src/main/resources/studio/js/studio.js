@@ -63,7 +63,6 @@ const S = {
   wavePeaks: new Float32Array(WAVE_COLUMNS * 2),
   waveFilled: 0,
   shaping: null,
-  render: null,
   fullRender: null,
   excerpt: null,
   events: [],
@@ -492,7 +491,6 @@ function onAudio(variant, startFrame, frames, pcm) {
 
 function onResult(result) {
   S.metrics.result = performance.now();
-  S.metrics.resultBeforePlayback = S.player.firstPlayedAt === null;
   if (result.status !== 'COMPLETED') {
     status('The mix failed: ' + result.errorMessage, 'bad');
     return;
@@ -804,7 +802,6 @@ async function renderExcerpt() {
     const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav-float'));
     S.shaped.writeFloat(r.startFrame, audio.left, audio.right);
     S.excerpt = [r.startFrame, r.startFrame + r.frames];
-    S.render = r;
     if (S.player.which !== 'B') {
       S.player.select('B');
       $('ab-a').classList.remove('on');

@@ -92,7 +92,7 @@ public final class Gateway implements AutoCloseable {
     /** The events route: a WebSocket upgrade (a GET), registered on the WebSocket router. */
     static final String EVENTS = API + "/mixes/{id}/events";
     /** Bytes read from an upload's body at a time. */
-    static final int READ_BYTES = 64 * 1024;
+    static final int READ_BYTES = Uploads.READ_BYTES;
 
     private final GatewaySettings settings;
     private final Clock clock;
@@ -907,10 +907,7 @@ public final class Gateway implements AutoCloseable {
 
     private void pingSubscribers() {
         for (Subscription s : subscribers.values()) {
-            // under the mix's lock, like every other send to its sockets: a socket is written by one thread at a time
-            synchronized (s.mix) {
-                s.subscriber.ping();
-            }
+            s.mix.ping(s.subscriber);
         }
     }
 
@@ -961,7 +958,8 @@ public final class Gateway implements AutoCloseable {
             }
         }
 
-        void ping() {
+        @Override
+        public void ping() {
             if (!dropped && ws.session.isOpen()) {
                 ws.session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
             }

@@ -31,6 +31,16 @@ public final class MixRender {
     static final ParallelRunner STEMS_IN_PARALLEL =
             tasks -> tasks.parallelStream().forEach(Runnable::run);
 
+    /**
+     * Where the renders' master buses run, beside their stems: threads kept for reuse (a render submits its next
+     * segment's master only after the previous one's has finished, so each render's stay in order).
+     */
+    private static final ExecutorService MASTER_BUSES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "aimix-gateway-render-master");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** The figures of a render: where it starts in the song, how long it is, how loud it came out. */
     public record Figures(long startFrame, long frames, double integratedLufs, double truePeakDbtp, double millis) {}
 
@@ -108,14 +118,9 @@ public final class MixRender {
         ByteBuffer[] scratch = new ByteBuffer[stems.size()];
         // two buses: a segment's stems are summed into one while the master bus works on the other's
         float[][][] buses = {{new float[segment], new float[segment]}, {new float[segment], new float[segment]}};
-        ExecutorService masterThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "aimix-gateway-render-master");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            StoreFile.write(target, out -> {
-                Future<?> mastering = CompletableFuture.completedFuture(null);
+        StoreFile.write(target, out -> {
+            Future<?> mastering = CompletableFuture.completedFuture(null);
+            try {
                 for (int k = 0; k < schedule.length; k++) {
                     long at = from + frames[0];
                     int n = (int) Math.min(segment, songFrames - at);
@@ -126,18 +131,25 @@ public final class MixRender {
                     float[][] bus = buses[k % 2];
                     renderer.sumStems(audio, 0, n, schedule[k], STEMS_IN_PARALLEL, bus[0], bus[1]);
                     await(mastering); // the previous segment's master: in order, and its bus free again after
-                    mastering = masterThread.submit(() -> {
+                    mastering = MASTER_BUSES.submit(() -> {
                         StoreFile.floats(out, renderer.master(bus[0], bus[1], n));
                         return null;
                     });
                     frames[0] += n;
                 }
                 await(mastering);
-                StoreFile.floats(out, renderer.finish());
-            });
-        } finally {
-            masterThread.shutdownNow();
-        }
+            } finally {
+                // after a failure while a master runs: it ends before the file is closed and removed
+                try {
+                    mastering.get();
+                } catch (ExecutionException e) {
+                    // the loop's own failure is the one reported
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            StoreFile.floats(out, renderer.finish());
+        });
         return new Figures(
                 from, frames[0], renderer.outputLufs(), renderer.truePeakDbtp(), (System.nanoTime() - t0) / 1e6);
     }

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 /**
  * One mix created through this gateway: its spec, the upload state of each stem, and what the job has said about it
  * (progress, result, fatal error). Thread-safe: uploads, the contract listener and readers meet here. Every send to
- * the mix's subscribers happens under this object's lock, so a subscriber's socket is written by one thread at a time
- * (the gateway's pings take the same lock).
+ * the mix's subscribers happens under this object's lock (pings too: {@link #ping}), so a subscriber's socket is
+ * written by one thread at a time.
  */
 public final class MixState {
     /** Where a mix is, as the API reports it. */
@@ -413,6 +413,11 @@ public final class MixState {
         } else {
             subscribers.add(r.subscriber);
         }
+    }
+
+    /** Pings a subscriber, under this lock like every other send to it: its socket is written by one thread at a time. */
+    public synchronized void ping(Subscriber s) {
+        s.ping();
     }
 
     public synchronized void unsubscribe(Subscriber s) {

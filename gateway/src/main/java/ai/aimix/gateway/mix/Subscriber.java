@@ -22,4 +22,7 @@ public interface Subscriber {
 
     /** Runs {@code written} after each of this subscriber's writes completes (on any thread); null stops it. */
     default void onWritten(Runnable written) {}
+
+    /** A keep-alive that carries no event (a WebSocket ping); nothing for a subscriber without a connection. */
+    default void ping() {}
 }

@@ -30,7 +30,7 @@ public final class Uploads {
     /** How long a stem uploaded in pieces may wait for its next piece before its upload fails. */
     public static final Duration PIECE_IDLE = Duration.ofMinutes(10);
     /** Bytes read from a body at a time. */
-    static final int READ_BYTES = 64 * 1024;
+    public static final int READ_BYTES = 64 * 1024;
 
     private final ContractProducer producer;
     private final int chunkFrames;
@@ -93,6 +93,13 @@ public final class Uploads {
             pieces.put(k, p);
         } else {
             p = pieces.get(k);
+            MixState.Status status = m.status();
+            if (p != null && (status == MixState.Status.FAILED || status == MixState.Status.COMPLETED)) {
+                pieces.remove(k, p); // the mix failed meanwhile (another stem's upload): nothing more to send
+                throw new ApiException(
+                        ApiError.MIX_ENDED,
+                        "mix " + m.id + " has " + status.name().toLowerCase(Locale.ROOT));
+            }
             if (p == null) {
                 throw new ApiException(
                         ApiError.UPLOAD_OFFSET_MISMATCH,

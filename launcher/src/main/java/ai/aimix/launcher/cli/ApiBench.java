@@ -7,7 +7,6 @@ import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.keys.KeyLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -129,12 +128,7 @@ final class ApiBench {
          * subscribers, whether every one got every frame and the result.
          */
         ObjectNode mix(List<StemInput> song, int extra) throws Exception {
-            ObjectNode body = JSON.createObjectNode();
-            body.put("sampleRate", song.get(0).sampleRate());
-            ArrayNode a = body.putArray("stems");
-            for (StemInput s : song) {
-                a.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
-            }
+            ObjectNode body = StudioMix.createBody(song);
             HttpResponse<String> created = http.send(
                     request(Gateway.API + "/mixes")
                             .header("Content-Type", "application/json")

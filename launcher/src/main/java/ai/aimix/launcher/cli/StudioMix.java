@@ -35,12 +35,7 @@ final class StudioMix {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String base = "http://127.0.0.1:" + port;
-        ObjectNode body = JSON.createObjectNode();
-        body.put("sampleRate", song.get(0).sampleRate());
-        ArrayNode stems = body.putArray("stems");
-        for (StemInput s : song) {
-            stems.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
-        }
+        ObjectNode body = createBody(song);
         HttpResponse<String> created = http.send(
                 HttpRequest.newBuilder(URI.create(base + Gateway.API + "/mixes"))
                         .header("Authorization", "Bearer " + token)
@@ -87,6 +82,17 @@ final class StudioMix {
             }
             Thread.sleep(POLL.toMillis());
         }
+    }
+
+    /** The {@code POST /mixes} body for a song's stems: its rate, each stem's name, role and channels. */
+    static ObjectNode createBody(List<StemInput> song) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("sampleRate", song.get(0).sampleRate());
+        ArrayNode stems = body.putArray("stems");
+        for (StemInput s : song) {
+            stems.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
+        }
+        return body;
     }
 
     private static byte[] wav(StemInput s) throws IOException {

@@ -89,6 +89,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -591,15 +592,7 @@ class GatewayTest {
                 unread + ".progress",
                 unread + ".results",
                 unread + ".errors");
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        try (Admin a = Admin.create(admin)) {
-            a.createTopics(Stream.of(topics.requests, topics.chunks)
-                            .map(t -> new NewTopic(t, 1, (short) 1))
-                            .toList())
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        createTopics(topics.requests, topics.chunks);
         MutableClock clock = new MutableClock(1_000_000);
         List<StemInput> song = new SongGenerator(41, RATE).generate(3, 5).subList(0, 1);
         byte[] file = wav(song.get(0).audio, Wav.Encoding.PCM_16);
@@ -646,11 +639,7 @@ class GatewayTest {
     @Test
     void endedWebhookDeliveriesAreDroppedAfterTheirRetention() throws Exception {
         String topic = "deliveries-test-" + System.nanoTime();
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        try (Admin a = Admin.create(admin)) {
-            a.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        createTopics(topic);
         MutableClock clock = new MutableClock(1_000_000);
         CompletableFuture<Integer> outcome = new CompletableFuture<>();
         try (Webhooks w = new Webhooks(
@@ -670,6 +659,32 @@ class GatewayTest {
             clock.advance(Duration.ofSeconds(2));
             w.prune();
             assertEquals(List.of(), w.of("key"), "dropped after it");
+        }
+    }
+
+    /** Every stem uploaded to the created mix {@code m} in parallel, each in its encoding; each answered 200. */
+    static void uploadAll(JsonNode m, List<StemInput> stems, IntFunction<Wav.Encoding> encoding) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            uploads.add(
+                    put(m.path("stems").get(i).path("uploadUrl").asText(), wav(stems.get(i).audio, encoding.apply(i))));
+        }
+        for (CompletableFuture<HttpResponse<String>> u : uploads) {
+            HttpResponse<String> r = u.get();
+            assertEquals(200, r.statusCode(), r.body());
+        }
+    }
+
+    /** Topics of the tests' own on the stack's broker (one partition each), for parts tested apart from the jobs. */
+    static void createTopics(String... names) throws Exception {
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (Admin a = Admin.create(admin)) {
+            a.createTopics(Stream.of(names)
+                            .map(t -> new NewTopic(t, 1, (short) 1))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -743,15 +758,7 @@ class GatewayTest {
         assertEquals(201, created.statusCode(), created.body());
         JsonNode m = json(created);
         String id = m.path("id").asText();
-        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
-        for (int i = 0; i < stems.size(); i++) {
-            uploads.add(put(
-                    m.path("stems").get(i).path("uploadUrl").asText(),
-                    wav(stems.get(i).audio, i % 2 == 0 ? Wav.Encoding.PCM_16 : Wav.Encoding.FLOAT_32)));
-        }
-        for (CompletableFuture<HttpResponse<String>> u : uploads) {
-            assertEquals(200, u.get().statusCode());
-        }
+        uploadAll(m, stems, i -> i % 2 == 0 ? Wav.Encoding.PCM_16 : Wav.Encoding.FLOAT_32);
         JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
         assertEquals("COMPLETED", done.path("status").asText(), done.toString());
         assertEquals(
@@ -807,14 +814,7 @@ class GatewayTest {
         HttpResponse<String> created = post("/mixes", createBody(stems, RATE));
         JsonNode m = json(created);
         String id = m.path("id").asText();
-        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
-        for (int i = 0; i < stems.size(); i++) {
-            uploads.add(put(
-                    m.path("stems").get(i).path("uploadUrl").asText(), wav(stems.get(i).audio, Wav.Encoding.FLOAT_32)));
-        }
-        for (CompletableFuture<HttpResponse<String>> u : uploads) {
-            assertEquals(200, u.get().statusCode());
-        }
+        uploadAll(m, stems, i -> Wav.Encoding.FLOAT_32);
         JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
         assertEquals("COMPLETED", done.path("status").asText(), done.toString());
         float[] mix = download("/mixes/" + id + "/audio");
@@ -1024,14 +1024,7 @@ class GatewayTest {
                         events)
                 .get();
         assertProblem(ApiError.AUDIO_NOT_READY, get("/mixes/" + id + "/audio"));
-        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
-        for (int i = 0; i < stems.size(); i++) {
-            uploads.add(put(
-                    m.path("stems").get(i).path("uploadUrl").asText(), wav(stems.get(i).audio, Wav.Encoding.PCM_16)));
-        }
-        for (CompletableFuture<HttpResponse<String>> u : uploads) {
-            assertEquals(200, u.get().statusCode());
-        }
+        uploadAll(m, stems, i -> Wav.Encoding.PCM_16);
         assertEquals(1000, (int) events.closed.get(120, TimeUnit.SECONDS), "a normal close after the result");
         JsonNode done = awaitEnd(id, Duration.ofSeconds(30));
         assertEquals("COMPLETED", done.path("status").asText(), done.toString());
