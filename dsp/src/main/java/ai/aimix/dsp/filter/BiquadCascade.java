@@ -13,6 +13,8 @@ import java.util.Arrays;
 public final class BiquadCascade {
     private static final double DENORMAL = 1e-30;
 
+    private static final Biquad IDENTITY = Biquad.identity();
+
     private final int sections;
     private final int channels;
     private final Biquad[] coefficients;
@@ -48,14 +50,19 @@ public final class BiquadCascade {
         return coefficients[section];
     }
 
-    /** Filters {@code frames} frames in place; for 2 channels {@code left} and {@code right}, else only left. */
+    /**
+     * Filters {@code frames} frames in place; for 2 channels {@code left} and {@code right}, else only left. A
+     * section that is exactly the identity (as an RBJ filter at 0 dB is, to the bit) and whose state already follows
+     * its input is skipped: its output is its input, computed exactly rather than with rounding.
+     */
     public void process(float[] left, float[] right, int offset, int frames) {
         if (frames <= 0) {
             return;
         }
-        if (passThrough()) {
-            // every section is exactly the identity and has been for two samples: output = input; keep the state
-            // consistent (x[n-1], x[n-2] = y[n-1], y[n-2] = the last inputs) so a later change starts cleanly
+        int[] active = activeSections();
+        if (active.length == 0) {
+            // every section passes its input on: keep the state consistent (x[n-1], x[n-2] = y[n-1], y[n-2] = the
+            // last inputs) so a later change starts cleanly
             followInput(left, 0, offset, frames);
             if (channels == 2) {
                 followInput(right, 12, offset, frames);
@@ -63,9 +70,9 @@ public final class BiquadCascade {
             return;
         }
         if (channels == 2) {
-            runStereo(left, right, offset, frames);
+            runStereo(active, left, right, offset, frames);
         } else {
-            run(left, 0, offset, frames);
+            run(active, left, 0, offset, frames);
         }
         for (int i = 0; i < state.length; i++) {
             if (Math.abs(state[i]) < DENORMAL) {
@@ -74,23 +81,54 @@ public final class BiquadCascade {
         }
     }
 
+    /** The sections that filter: all but the identities whose state follows their input (in order). */
+    private int[] activeSections() {
+        int[] active = new int[sections];
+        int n = 0;
+        for (int s = 0; s < sections; s++) {
+            if (!passesThrough(s)) {
+                active[n++] = s;
+            }
+        }
+        return n == sections ? active : Arrays.copyOf(active, n);
+    }
+
+    private boolean passesThrough(int section) {
+        Biquad c = coefficients[section];
+        if (c.b0 != 1.0 || c.b1 != c.a1 || c.b2 != c.a2) {
+            return false;
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            int o = ch * 12 + 4 * section;
+            if (state[o] != state[o + 2] || state[o + 1] != state[o + 3]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
-     * Both channels through all sections in one loop: six independent recursions overlap. The terms that do not
-     * depend on this sample are summed first so that each new value enters last.
+     * Both channels through the active sections in one loop: up to six independent recursions overlap. The terms
+     * that do not depend on this sample are summed first so that each new value enters last.
      */
-    private void runStereo(float[] left, float[] right, int offset, int frames) {
-        Biquad c0 = coefficients[0];
-        Biquad c1 = coefficients[1];
-        Biquad c2 = coefficients[2];
+    private void runStereo(int[] active, float[] left, float[] right, int offset, int frames) {
+        Biquad c0 = coefficients[active[0]];
+        Biquad c1 = active.length > 1 ? coefficients[active[1]] : IDENTITY;
+        Biquad c2 = active.length > 2 ? coefficients[active[2]] : IDENTITY;
         final double p0 = c0.b0, p1 = c0.b1, p2 = c0.b2, p3 = c0.a1, p4 = c0.a2;
         final double q0 = c1.b0, q1 = c1.b1, q2 = c1.b2, q3 = c1.a1, q4 = c1.a2;
         final double r0 = c2.b0, r1 = c2.b1, r2 = c2.b2, r3 = c2.a1, r4 = c2.a2;
-        double lx1 = state[0], lx2 = state[1], ly1 = state[2], ly2 = state[3];
-        double lu1 = state[6], lu2 = state[7], lv1 = state[10], lv2 = state[11];
-        double rx1 = state[12], rx2 = state[13], ry1 = state[14], ry2 = state[15];
-        double ru1 = state[18], ru2 = state[19], rv1 = state[22], rv2 = state[23];
+        // input history, then each active section's output history
+        double lx1 = state[4 * active[0]], lx2 = state[4 * active[0] + 1];
+        double ly1 = outputHistory(0, active, 0, 1), ly2 = outputHistory(0, active, 0, 2);
+        double lu1 = outputHistory(0, active, 1, 1), lu2 = outputHistory(0, active, 1, 2);
+        double lv1 = outputHistory(0, active, 2, 1), lv2 = outputHistory(0, active, 2, 2);
+        double rx1 = state[12 + 4 * active[0]], rx2 = state[12 + 4 * active[0] + 1];
+        double ry1 = outputHistory(12, active, 0, 1), ry2 = outputHistory(12, active, 0, 2);
+        double ru1 = outputHistory(12, active, 1, 1), ru2 = outputHistory(12, active, 1, 2);
+        double rv1 = outputHistory(12, active, 2, 1), rv2 = outputHistory(12, active, 2, 2);
         int end = offset + frames;
-        if (sections == 3) {
+        if (active.length == 3) {
             for (int i = offset; i < end; i++) {
                 double il = left[i];
                 double ir = right[i];
@@ -119,7 +157,7 @@ public final class BiquadCascade {
                 left[i] = (float) vl;
                 right[i] = (float) vr;
             }
-        } else if (sections == 2) {
+        } else if (active.length == 2) {
             for (int i = offset; i < end; i++) {
                 double il = left[i];
                 double ir = right[i];
@@ -160,40 +198,62 @@ public final class BiquadCascade {
                 right[i] = (float) yr;
             }
         }
-        store(0, lx1, lx2, ly1, ly2, lu1, lu2, lv1, lv2);
-        store(12, rx1, rx2, ry1, ry2, ru1, ru2, rv1, rv2);
+        store(0, active, lx1, lx2, ly1, ly2, lu1, lu2, lv1, lv2);
+        store(12, active, rx1, rx2, ry1, ry2, ru1, ru2, rv1, rv2);
     }
 
+    /** The {@code k}-th active section's output history ({@code lag} 1 or 2); 0 past the active ones. */
+    private double outputHistory(int base, int[] active, int k, int lag) {
+        return k < active.length ? state[base + 4 * active[k] + 1 + lag] : 0.0;
+    }
+
+    /**
+     * Stores a channel's state after a run over the active sections: per section s, at base + 4s, its input history
+     * (x1, x2) and its output history (y1, y2); a skipped section's output is its input.
+     */
     private void store(
-            int base, double x1, double x2, double y1, double y2, double u1, double u2, double v1, double v2) {
-        // per channel, section s holds (its input x1, x2, its output y1, y2) at base + 4s
-        state[base] = x1;
-        state[base + 1] = x2;
-        state[base + 2] = y1;
-        state[base + 3] = y2;
-        state[base + 4] = y1;
-        state[base + 5] = y2;
-        state[base + 6] = u1;
-        state[base + 7] = u2;
-        state[base + 8] = u1;
-        state[base + 9] = u2;
-        state[base + 10] = v1;
-        state[base + 11] = v2;
+            int base,
+            int[] active,
+            double x1,
+            double x2,
+            double y1,
+            double y2,
+            double u1,
+            double u2,
+            double v1,
+            double v2) {
+        double[] out = {y1, y2, u1, u2, v1, v2};
+        double s1 = x1;
+        double s2 = x2;
+        int k = 0;
+        for (int s = 0; s < 3; s++) {
+            int o = base + 4 * s;
+            state[o] = s1;
+            state[o + 1] = s2;
+            if (k < active.length && active[k] == s) {
+                s1 = out[2 * k];
+                s2 = out[2 * k + 1];
+                k++;
+            }
+            state[o + 2] = s1;
+            state[o + 3] = s2;
+        }
     }
 
-    /** One channel through all sections (unused sections are identity and cost a few multiplies). */
-    private void run(float[] x, int base, int offset, int frames) {
-        Biquad c0 = coefficients[0];
-        Biquad c1 = coefficients[1];
-        Biquad c2 = coefficients[2];
+    /** One channel through the active sections. */
+    private void run(int[] active, float[] x, int base, int offset, int frames) {
+        Biquad c0 = coefficients[active[0]];
+        Biquad c1 = active.length > 1 ? coefficients[active[1]] : IDENTITY;
+        Biquad c2 = active.length > 2 ? coefficients[active[2]] : IDENTITY;
         final double p0 = c0.b0, p1 = c0.b1, p2 = c0.b2, p3 = c0.a1, p4 = c0.a2;
         final double q0 = c1.b0, q1 = c1.b1, q2 = c1.b2, q3 = c1.a1, q4 = c1.a2;
         final double r0 = c2.b0, r1 = c2.b1, r2 = c2.b2, r3 = c2.a1, r4 = c2.a2;
-        double x1 = state[base], x2 = state[base + 1], y1 = state[base + 2], y2 = state[base + 3];
-        double u1 = state[base + 6], u2 = state[base + 7];
-        double v1 = state[base + 10], v2 = state[base + 11];
+        double x1 = state[base + 4 * active[0]], x2 = state[base + 4 * active[0] + 1];
+        double y1 = outputHistory(base, active, 0, 1), y2 = outputHistory(base, active, 0, 2);
+        double u1 = outputHistory(base, active, 1, 1), u2 = outputHistory(base, active, 1, 2);
+        double v1 = outputHistory(base, active, 2, 1), v2 = outputHistory(base, active, 2, 2);
         int end = offset + frames;
-        if (sections == 1) {
+        if (active.length == 1) {
             for (int i = offset; i < end; i++) {
                 double in = x[i];
                 double y = (p1 * x1 + p2 * x2 - p4 * y2) + p0 * in - p3 * y1;
@@ -203,7 +263,7 @@ public final class BiquadCascade {
                 y1 = y;
                 x[i] = (float) y;
             }
-        } else if (sections == 2) {
+        } else if (active.length == 2) {
             for (int i = offset; i < end; i++) {
                 double in = x[i];
                 double y = (p1 * x1 + p2 * x2 - p4 * y2) + p0 * in - p3 * y1;
@@ -233,32 +293,7 @@ public final class BiquadCascade {
                 x[i] = (float) v;
             }
         }
-        store(base, x1, x2, y1, y2, u1, u2, v1, v2);
-    }
-
-    /**
-     * True when the cascade is exactly the identity: every used section has b = a with b0 = 1 (as an RBJ filter
-     * at 0 dB is, to the bit) and a state in which outputs equal inputs.
-     */
-    private boolean passThrough() {
-        for (int s = 0; s < sections; s++) {
-            Biquad c = coefficients[s];
-            if (c.b0 != 1.0 || c.b1 != c.a1 || c.b2 != c.a2) {
-                return false;
-            }
-        }
-        for (int ch = 0; ch < channels; ch++) {
-            int base = ch * 12;
-            double x1 = state[base];
-            double x2 = state[base + 1];
-            for (int s = 0; s < sections; s++) {
-                int o = base + 4 * s;
-                if (state[o] != x1 || state[o + 1] != x2 || state[o + 2] != x1 || state[o + 3] != x2) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        store(base, active, x1, x2, y1, y2, u1, u2, v1, v2);
     }
 
     private void followInput(float[] x, int base, int offset, int frames) {
