@@ -1,6 +1,8 @@
 // The gateway's HTTP API as the studio uses it: JSON calls with the key, uploads with progress, the events socket.
 // Errors are the API's RFC 9457 problems, thrown as ApiProblem with their code and detail.
 
+import { streamHead } from './wav.js';
+
 export const API = '/api/v1';
 
 export class ApiProblem extends Error {
@@ -67,6 +69,69 @@ export class Api {
       throw await problemOf(r);
     }
     return r.arrayBuffer();
+  }
+
+  /**
+   * POSTs a render asking for its audio as the answer (Accept: audio/wav), read as it arrives: onStart(head) once
+   * the WAV header is in ({ id, location, startFrame, frames, sampleRate }), then onAudio(frame, left, right) for each
+   * run of whole frames (frame counted from the render's start). Resolves with the head when all has come; `signal`
+   * aborts it (the gateway then stops rendering).
+   */
+  async renderAudio(path, body, onStart, onAudio, signal) {
+    const r = await fetch(API + path, {
+      method: 'POST',
+      signal,
+      headers: this.headers({ 'Content-Type': 'application/json', Accept: 'audio/wav' }),
+      body: JSON.stringify(body),
+    });
+    if (!r.ok) {
+      throw await problemOf(r);
+    }
+    const reader = r.body.getReader();
+    let pending = new Uint8Array(0);
+    let head = null;
+    let frame = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (value) {
+        const joined = new Uint8Array(pending.length + value.length);
+        joined.set(pending);
+        joined.set(value, pending.length);
+        pending = joined;
+      }
+      if (!head) {
+        const wav = streamHead(pending);
+        if (wav) {
+          head = { id: r.headers.get('Aimix-Render-Id'), location: r.headers.get('Location'),
+            startFrame: Number(r.headers.get('Aimix-Render-Start-Frame')), frames: wav.frames,
+            sampleRate: wav.sampleRate };
+          pending = pending.slice(wav.dataOffset);
+          onStart(head);
+        }
+      }
+      if (head && pending.length >= 8) {
+        const n = Math.floor(pending.length / 8);
+        // a copy of whole frames, aligned for the float view (the wire's little-endian floats, as this host's)
+        const x = new Float32Array(pending.slice(0, n * 8).buffer);
+        const left = new Float32Array(n);
+        const right = new Float32Array(n);
+        for (let i = 0; i < n; i++) {
+          left[i] = x[2 * i];
+          right[i] = x[2 * i + 1];
+        }
+        pending = pending.slice(n * 8);
+        onAudio(frame, left, right);
+        frame += n;
+      }
+      if (done) {
+        break;
+      }
+    }
+    if (!head || frame !== head.frames) {
+      throw new ApiProblem({ status: 0, code: 'NETWORK',
+        title: 'the render was cut off after ' + frame + ' of ' + (head ? head.frames : '?') + ' frames' });
+    }
+    return head;
   }
 
   async blob(path) {

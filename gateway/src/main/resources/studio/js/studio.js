@@ -26,6 +26,8 @@ const KEY_STORAGE = 'aimix.key';
 /** Seconds of the mix re-rendered around the playhead after a change (heard at once; the whole follows). */
 const EXCERPT_SECONDS = 20;
 const EXCERPT_LEAD_SECONDS = 2;
+/** A render is heard once its audio reaches this far past the playhead (the player schedules 0.25 s ahead). */
+const HEAR_MARGIN_SECONDS = 0.5;
 /** Quiet time after the last change before the whole mix is rendered with it. */
 const FULL_RENDER_DELAY_MS = 1200;
 /** A change is rendered at once; changes that come while a render runs make one render after it. */
@@ -776,14 +778,52 @@ let changeTimer = null;
 let fullTimer = null;
 let inFlight = false;
 let again = false;
+/** Aborts the whole mix's render in flight: a change makes it stale, and its excerpt goes first. */
+let fullAbort = null;
 
 /** The shaping changed: the excerpt around the playhead is rendered at once and played as B; the whole follows. */
 function changed() {
   S.changedAt = performance.now();
   clearTimeout(changeTimer);
   clearTimeout(fullTimer);
+  if (fullAbort) {
+    fullAbort.abort();
+  }
   changeTimer = setTimeout(renderExcerpt, CHANGE_DEBOUNCE_MS);
   requestAnimationFrame(updateSheets); // after the render's request is on its way
+}
+
+/**
+ * The render's audio as the gateway sends it, written into the shaped track as it comes; B is heard from the
+ * moment the audio reaches a little past the playhead (the player schedules LOOKAHEAD ahead; the rest arrives far
+ * faster than it plays); `selectB` switches to B then. Returns { head, heardAt } (heardAt: when the new audio is due at the output).
+ */
+async function streamRender(body, signal, selectB) {
+  let heardAt = null;
+  let head = null;
+  const margin = Math.round(HEAR_MARGIN_SECONDS * S.rate);
+  const hear = () => {
+    if (selectB && S.player.which !== 'B') {
+      S.player.select('B');
+      $('ab-a').classList.remove('on');
+      $('ab-b').classList.add('on');
+    }
+    heardAt = performance.now() + S.player.refresh() * 1000;
+  };
+  await S.api.renderAudio('/mixes/' + S.mix.id + '/renders', body, (h) => {
+    head = h;
+  }, (frame, left, right) => {
+    const at = head.startFrame + frame;
+    S.shaped.writeFloat(at, left, right);
+    const through = at + left.length;
+    if (heardAt === null && (through >= S.player.position() + margin || frame + left.length >= head.frames)) {
+      hear();
+    }
+  }, signal);
+  if (heardAt === null) {
+    hear();
+  }
+  return { head, heardAt };
 }
 
 async function renderExcerpt() {
@@ -798,25 +838,18 @@ async function renderExcerpt() {
   $('render-status').textContent = 'Rendering…';
   S.rendering = true;
   try {
-    const r = await S.api.post('/mixes/' + S.mix.id + '/renders', renderBody([startSeconds, EXCERPT_SECONDS]));
-    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav-float'));
-    S.shaped.writeFloat(r.startFrame, audio.left, audio.right);
-    S.excerpt = [r.startFrame, r.startFrame + r.frames];
-    if (S.player.which !== 'B') {
-      S.player.select('B');
-      $('ab-a').classList.remove('on');
-      $('ab-b').classList.add('on');
-    }
-    const delay = S.player.refresh();
+    const { head, heardAt } = await streamRender(renderBody([startSeconds, EXCERPT_SECONDS]), undefined, true);
+    S.excerpt = [head.startFrame, head.startFrame + head.frames];
     const done = performance.now();
     // the loudness match follows at once (the previous match holds for the first milliseconds)
     setTimeout(matchLoudness, 0);
+    const r = await S.api.get(head.location.replace(/^\/api\/v1/, ''));
     // from the input event to the moment the first slice of the new audio is due at the output
     const m = { kind: 'excerpt', id: r.id, serverMillis: r.renderMillis, roundTripMillis: done - t0,
-      changeToAudibleMillis: done - changedAt + delay * 1000, startFrame: r.startFrame, frames: r.frames };
+      changeToAudibleMillis: heardAt - changedAt, startFrame: r.startFrame, frames: r.frames };
     S.metrics.renders.push(m);
-    $('render-status').textContent = 'Excerpt re-rendered: ' + r.renderMillis.toFixed(0) + ' ms on the server, heard '
-      + m.changeToAudibleMillis.toFixed(0) + ' ms after the change';
+    $('render-status').textContent = 'Excerpt re-rendered: heard ' + m.changeToAudibleMillis.toFixed(0)
+      + ' ms after the change, all of it ' + r.renderMillis.toFixed(0) + ' ms on the server';
     fullTimer = setTimeout(renderFull, FULL_RENDER_DELAY_MS);
   } catch (e) {
     $('render-status').textContent = 'Render failed: ' + problemText(e);
@@ -837,17 +870,16 @@ async function renderFull() {
     return;
   }
   inFlight = true;
-  const stamp = S.changedAt;
   const t0 = performance.now();
+  const abort = new AbortController();
+  fullAbort = abort;
   $('render-status').textContent = 'Rendering the whole mix…';
   try {
-    const r = await S.api.post('/mixes/' + S.mix.id + '/renders', renderBody(null));
-    const audio = decodeWav(await S.api.bytes(r.links.audio.replace(/^\/api\/v1/, '') + '?format=wav-float'));
-    if (stamp !== S.changedAt) return; // changed meanwhile: its excerpt comes first
-    S.shaped.writeFloat(0, audio.left, audio.right);
+    const { head } = await streamRender(renderBody(null), abort.signal, false);
+    const r = await S.api.get(head.location.replace(/^\/api\/v1/, ''));
+    if (abort.signal.aborted) return; // changed meanwhile: its excerpt comes first
     S.fullRender = r;
     S.excerpt = null;
-    S.player.refresh();
     matchLoudness();
     showLoudness();
     updateSheets();
@@ -855,9 +887,14 @@ async function renderFull() {
       roundTripMillis: performance.now() - t0 });
     $('render-status').textContent = 'Whole mix re-rendered in ' + r.renderMillis.toFixed(0) + ' ms on the server';
   } catch (e) {
-    $('render-status').textContent = 'Render failed: ' + problemText(e);
-    S.errors.push(problemText(e));
+    if (!abort.signal.aborted) {
+      $('render-status').textContent = 'Render failed: ' + problemText(e);
+      S.errors.push(problemText(e));
+    }
   } finally {
+    if (fullAbort === abort) {
+      fullAbort = null;
+    }
     inFlight = false;
     if (again) {
       again = false;

@@ -65,6 +65,47 @@ export function parseWav(buffer) {
   throw new Error(fmt ? 'the WAV file has no data chunk' : 'the WAV file has no fmt chunk');
 }
 
+/**
+ * The header of a stream of the gateway's float WAV (a render sent while it is made), from its first bytes (a
+ * Uint8Array): null until the data chunk begins; then { sampleRate, channels, frames, dataOffset }.
+ */
+export function streamHead(bytes) {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = (at) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+  if (bytes.length < 12) {
+    return null;
+  }
+  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') {
+    throw new Error('the render did not come as a WAV stream');
+  }
+  let fmt = null;
+  for (let at = 12; at + 8 <= bytes.length;) {
+    const id = tag(at);
+    const size = v.getUint32(at + 4, true);
+    if (id === 'fmt ') {
+      if (at + 8 + 16 > bytes.length) {
+        return null;
+      }
+      let format = v.getUint16(at + 8, true);
+      if (format === EXTENSIBLE && size >= 40) {
+        if (at + 8 + 26 > bytes.length) {
+          return null;
+        }
+        format = v.getUint16(at + 8 + 24, true);
+      }
+      fmt = { format, channels: v.getUint16(at + 10, true), sampleRate: v.getUint32(at + 12, true),
+        bits: v.getUint16(at + 22, true) };
+    } else if (id === 'data') {
+      if (!fmt || fmt.format !== FLOAT || fmt.bits !== 32 || fmt.channels !== 2) {
+        throw new Error('the render did not come as stereo 32-bit float');
+      }
+      return { sampleRate: fmt.sampleRate, channels: 2, frames: size / 8, dataOffset: at + 8 };
+    }
+    at += 8 + size + (size & 1);
+  }
+  return null;
+}
+
 /** A function reading sample i (interleaved index) of the data as a float in [-1, 1]. */
 function reader(buffer, info) {
   const v = new DataView(buffer, info.dataOffset);

@@ -11,6 +11,7 @@ import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.audio.MixAudio;
 import ai.aimix.gateway.audio.MixRender;
+import ai.aimix.gateway.audio.RenderStream;
 import ai.aimix.gateway.audio.StemAudio;
 import ai.aimix.gateway.audio.StemRender;
 import ai.aimix.gateway.audio.VariantAudio;
@@ -193,6 +194,7 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(API + "/mixes/{id}/stems/{index}/audio", this::stemAudio);
             config.routes.get(API + "/mixes/{id}/stems/{index}/waveform", this::stemWaveform);
             config.routes.post(API + "/mixes/{id}/renders", this::createRender);
+            config.routes.get(API + "/mixes/{id}/renders/{render}", this::getRender);
             config.routes.get(API + "/mixes/{id}/renders/{render}/audio", this::renderAudio);
             config.routes.get(API + "/mixes/{id}/renders/{render}/waveform", this::renderWaveform);
             config.routes.post(API + "/mixes/{id}/shares", this::share);
@@ -715,6 +717,21 @@ public final class Gateway implements AutoCloseable {
         quotas.admitRender(key(ctx));
         String id = "rnd_" + randomHex();
         float[][][] schedule = spec.schedule(v, first, count);
+        long startFrame = (long) first * segment;
+        long renderFrames = Math.min((long) count * segment, frames - startFrame);
+        String self = API + "/mixes/" + m.id + "/renders/" + id;
+        RenderStream stream = null;
+        if (wantsAudio(ctx)) {
+            // the audio is the answer, sent while it is rendered; the figures follow at GET {self}
+            ctx.status(201);
+            ctx.header("Location", self);
+            ctx.header(RENDER_ID_HEADER, id);
+            ctx.header(RENDER_START_HEADER, Long.toString(startFrame));
+            ctx.contentType("audio/wav");
+            // a render that fails half-way ends the connection short of this length: the client sees it broken
+            ctx.res().setContentLengthLong(RenderStream.length(renderFrames));
+            stream = new RenderStream(ctx.outputStream(), result.getSampleRate(), renderFrames);
+        }
         MixRender.Figures f = MixRender.render(
                 stems,
                 m.spec.excerpt == null ? 0 : m.spec.excerpt.getStartFrame(),
@@ -727,9 +744,8 @@ public final class Gateway implements AutoCloseable {
                         segment,
                         spec.targetLufs != null ? spec.targetLufs : m.spec.targetLufs,
                         spec.ceilingDbfs != null ? spec.ceilingDbfs : m.spec.ceilingDbfs),
-                m.audio.renderFile(id));
-        m.audio.addRender(id, result.getSampleRate());
-        String self = API + "/mixes/" + m.id + "/renders/" + id;
+                m.audio.renderFile(id),
+                stream == null ? block -> {} : stream);
         ObjectNode out = json.createObjectNode();
         out.put("id", id);
         out.put("mix", m.id);
@@ -758,12 +774,32 @@ public final class Gateway implements AutoCloseable {
             }
         }
         out.putObject("links")
+                .put("self", self)
                 .put("audio", self + "/audio")
                 .put("waveform", self + "/waveform")
                 .put("mix", API + "/mixes/" + m.id);
+        m.audio.addRender(id, result.getSampleRate(), out);
+        if (stream != null) {
+            stream.finish();
+            return;
+        }
         ctx.status(201);
         ctx.header("Location", self);
         ok(ctx, out);
+    }
+
+    /** The render's answer is its audio when the request accepts {@code audio/wav} (and not JSON first). */
+    private static boolean wantsAudio(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.trim().toLowerCase(Locale.ROOT).startsWith("audio/wav");
+    }
+
+    /** {@code GET /mixes/{id}/renders/{render}}: a kept render's description, as its POST answered it. */
+    private void getRender(Context ctx) {
+        MixState m = mix(ctx);
+        String id = ctx.pathParam("render");
+        render(m, id);
+        ok(ctx, m.audio.renderDescription(id));
     }
 
     /** {@code PUT /presets/{name}}: the key's preset saved (201 when new, 200 when it replaced one of its name). */
@@ -795,6 +831,12 @@ public final class Gateway implements AutoCloseable {
         }
         return p;
     }
+
+    /** The render's id, when its audio is the answer (its description follows at the {@code Location}). */
+    static final String RENDER_ID_HEADER = "Aimix-Render-Id";
+
+    /** The render's first frame in the mix, when its audio is the answer. */
+    static final String RENDER_START_HEADER = "Aimix-Render-Start-Frame";
 
     private static String randomHex() {
         byte[] b = new byte[12];

@@ -5,6 +5,7 @@ import ai.aimix.schema.MixResult;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,6 +36,8 @@ public final class MixAudio implements AutoCloseable {
 
     /** Re-renders of the mix ({@code POST /mixes/{id}/renders}), by id, oldest first. */
     private final Map<String, VariantAudio> renders = new LinkedHashMap<>();
+
+    private final Map<String, JsonNode> descriptions = new HashMap<>();
 
     MixAudio(Path dir) {
         this.dir = dir;
@@ -130,15 +133,25 @@ public final class MixAudio implements AutoCloseable {
         return dir.resolve("render-" + id + ".f32");
     }
 
-    /** Keeps a finished render; forgets the oldest past {@link #MAX_RENDERS}. */
-    public synchronized VariantAudio addRender(String id, int sampleRate) throws IOException {
+    /**
+     * Keeps a finished render with its description (what {@code POST /renders} answered); forgets the oldest past
+     * {@link #MAX_RENDERS}.
+     */
+    public synchronized VariantAudio addRender(String id, int sampleRate, JsonNode description) throws IOException {
         VariantAudio a = VariantAudio.rendered(renderFile(id), sampleRate);
         renders.put(id, a);
+        descriptions.put(id, description);
         while (renders.size() > MAX_RENDERS) {
             String oldest = renders.keySet().iterator().next();
             renders.remove(oldest).close();
+            descriptions.remove(oldest);
         }
         return a;
+    }
+
+    /** A kept render's description, or null. */
+    public synchronized JsonNode renderDescription(String id) {
+        return descriptions.get(id);
     }
 
     /** A kept render, or null. */

@@ -41,19 +41,15 @@ public final class MixRender {
         return t;
     });
 
+    /** Takes each block of a render's audio as it is written (interleaved stereo), in order, on the render's threads. */
+    @FunctionalInterface
+    public interface Listener {
+        void audio(float[] interleaved) throws IOException;
+    }
+
     /** The figures of a render: where it starts in the song, how long it is, how loud it came out. */
     public record Figures(long startFrame, long frames, double integratedLufs, double truePeakDbtp, double millis) {}
 
-    /**
-     * Renders segments {@code firstSegment ..} of the stems into {@code target} (interleaved stereo float32).
-     *
-     * @param stems        the stems as uploaded, in index order
-     * @param startFrame   where the mix began in the stems (its excerpt's start; 0 for the whole song)
-     * @param songFrames   the mix's length (frames from {@code startFrame})
-     * @param firstSegment the first segment to render
-     * @param schedule     [segment - firstSegment][stem] parameter vectors
-     * @param muted        stems rendered as silence
-     */
     /** The stems' blocks read (and decoded) in parallel, each through a buffer of its own. */
     private static void readStems(
             List<StemAudio> stems, boolean[] muted, long at, int n, float[][] audio, ByteBuffer[] scratch)
@@ -94,6 +90,17 @@ public final class MixRender {
         }
     }
 
+    /**
+     * Renders segments {@code firstSegment ..} of the stems into {@code target} (interleaved stereo float32).
+     *
+     * @param stems        the stems as uploaded, in index order
+     * @param startFrame   where the mix began in the stems (its excerpt's start; 0 for the whole song)
+     * @param songFrames   the mix's length (frames from {@code startFrame})
+     * @param firstSegment the first segment to render
+     * @param schedule     [segment - firstSegment][stem] parameter vectors
+     * @param muted        stems rendered as silence
+     * @param listener     given each block of the audio once it is in the file (a failure ends the render)
+     */
     public static Figures render(
             List<StemAudio> stems,
             long startFrame,
@@ -102,7 +109,8 @@ public final class MixRender {
             float[][][] schedule,
             boolean[] muted,
             RenderSettings settings,
-            Path target)
+            Path target,
+            Listener listener)
             throws IOException {
         long t0 = System.nanoTime();
         int segment = settings.segmentFrames;
@@ -132,7 +140,9 @@ public final class MixRender {
                     renderer.sumStems(audio, 0, n, schedule[k], STEMS_IN_PARALLEL, bus[0], bus[1]);
                     await(mastering); // the previous segment's master: in order, and its bus free again after
                     mastering = MASTER_BUSES.submit(() -> {
-                        StoreFile.floats(out, renderer.master(bus[0], bus[1], n));
+                        float[] mixed = renderer.master(bus[0], bus[1], n);
+                        StoreFile.floats(out, mixed);
+                        listener.audio(mixed);
                         return null;
                     });
                     frames[0] += n;
@@ -148,7 +158,9 @@ public final class MixRender {
                     Thread.currentThread().interrupt();
                 }
             }
-            StoreFile.floats(out, renderer.finish());
+            float[] tail = renderer.finish();
+            StoreFile.floats(out, tail);
+            listener.audio(tail);
         });
         return new Figures(
                 from, frames[0], renderer.outputLufs(), renderer.truePeakDbtp(), (System.nanoTime() - t0) / 1e6);

@@ -874,6 +874,47 @@ class GatewayTest {
                 excerpt.path("startFrame").asLong());
         assertTrue(excerpt.path("frames").asLong() <= segment * 2L, excerpt.toString());
 
+        // the audio as the answer, sent while it is rendered: a float WAV of the announced length, the samples the
+        // same render gives as JSON then download; its description at its Location once the audio has all come
+        String body = "{\"intensity\": 0.6, \"excerpt\": {\"startSeconds\": 1.5, \"seconds\": 3}}";
+        HttpResponse<byte[]> streamed = HTTP.send(
+                request("/mixes/" + id + "/renders")
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "audio/wav")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(201, streamed.statusCode());
+        assertEquals("audio/wav", streamed.headers().firstValue("Content-Type").orElse(""));
+        String location = streamed.headers().firstValue("Location").orElseThrow();
+        JsonNode described = json(get(location.substring(Gateway.API.length())));
+        assertEquals(
+                streamed.headers().firstValue("Aimix-Render-Id").orElseThrow(),
+                described.path("id").asText());
+        assertEquals(
+                described.path("startFrame").asLong(),
+                Long.parseLong(streamed.headers()
+                        .firstValue("Aimix-Render-Start-Frame")
+                        .orElseThrow()));
+        Path streamedFile = Files.createTempFile("gateway-test", ".wav");
+        float[] streamedAudio;
+        try {
+            Files.write(streamedFile, streamed.body());
+            streamedAudio = Wav.read(streamedFile).samples();
+        } finally {
+            Files.deleteIfExists(streamedFile);
+        }
+        assertEquals(2 * described.path("frames").asLong(), streamedAudio.length);
+        JsonNode asJson = json(post("/mixes/" + id + "/renders", body));
+        assertArrayEquals(
+                download(asJson.path("links").path("audio").asText() + "?format=wav-float"),
+                streamedAudio,
+                "the streamed render's samples");
+        assertArrayEquals(
+                download(described.path("links").path("audio").asText() + "?format=wav-float"),
+                streamedAudio,
+                "the kept render's samples");
+
         // a preset: vocals (stem 3) and lead (stem 4) 3 dB up, the others 1 dB down, from the model's values
         JsonNode vocal = json(post("/mixes/" + id + "/renders", "{\"preset\": \"vocal-forward\"}"));
         assertEquals("vocal-forward", vocal.path("preset").asText(), vocal.toString());
