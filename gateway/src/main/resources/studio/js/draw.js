@@ -153,27 +153,7 @@ export function drawLane(canvas, model, shaped, min, max, playFraction) {
   }
 }
 
-/**
- * The compressor's gain reduction over time, estimated from the stem's level per block (before the EQ) and the
- * static curve of each segment's threshold and ratio with the renderer's knee: dB of reduction, drawn downward.
- */
-export function gainReduction(levels, blockFrames, segmentFrames, automation, kneeDb) {
-  const out = new Float32Array(levels.length);
-  for (let b = 0; b < levels.length; b++) {
-    const seg = automation[Math.min(automation.length - 1, Math.floor((b * blockFrames) / segmentFrames))];
-    const over = levels[b] - seg.COMP_THRESHOLD_DB;
-    const slope = 1 - 1 / seg.COMP_RATIO;
-    let gr = 0;
-    if (2 * over > kneeDb) {
-      gr = over * slope;
-    } else if (2 * Math.abs(over) <= kneeDb) {
-      gr = (slope * (over + kneeDb / 2) * (over + kneeDb / 2)) / (2 * kneeDb);
-    }
-    out[b] = gr;
-  }
-  return out;
-}
-
+/** A compressor's gain reduction over time (dB of reduction, positive), drawn downward, full height at maxDb. */
 export function drawReduction(canvas, reduction, maxDb) {
   const { g, w, h } = fit(canvas);
   g.fillStyle = COLORS.shaped;

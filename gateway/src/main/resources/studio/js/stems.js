@@ -3,8 +3,6 @@
 
 import { parseWav, overview } from './wav.js';
 
-/** Frames per level block (the compressor view's resolution). */
-export const LEVEL_BLOCK_FRAMES = 2048;
 const MINI_COLUMNS = 160;
 
 const ROLE_WORDS = [
@@ -44,7 +42,7 @@ export async function readStem(file) {
   try {
     const buffer = await file.arrayBuffer();
     const info = parseWav(buffer);
-    const view = overview(buffer, info, MINI_COLUMNS, LEVEL_BLOCK_FRAMES);
+    const view = overview(buffer, info, MINI_COLUMNS);
     return { file, name, role: guessRole(name), info, view, error: null };
   } catch (e) {
     return { file, name, error: e.message || String(e) };

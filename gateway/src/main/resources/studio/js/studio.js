@@ -3,10 +3,10 @@
 
 import { Api, ApiProblem } from './api.js';
 import { Player, Track } from './player.js';
-import { readStem, droppedFiles, formatTime, LEVEL_BLOCK_FRAMES } from './stems.js';
+import { readStem, droppedFiles, formatTime } from './stems.js';
 import { decodeWav } from './wav.js';
 import { loudnessOf } from './loudness.js';
-import { drawPeaks, drawEq, drawLane, gainReduction, drawReduction } from './draw.js';
+import { drawPeaks, drawEq, drawLane, drawReduction } from './draw.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs, ...children) => {
@@ -33,6 +33,8 @@ const FULL_RENDER_DELAY_MS = 1200;
 /** A change is rendered at once; changes that come while a render runs make one render after it. */
 const CHANGE_DEBOUNCE_MS = 0;
 const WAVE_COLUMNS = 1200;
+/** Columns of a stem's gain reduction over time, as the gateway gives it. */
+const REDUCTION_POINTS = 400;
 /** Seconds either side of the playhead over which A and B are measured to match their loudness. */
 const MATCH_WINDOW_SECONDS = 10;
 
@@ -66,6 +68,8 @@ const S = {
   waveFilled: 0,
   shaping: null,
   fullRender: null,
+  /** Per stem, the model's compressor gain reduction over time (dB), from the gateway's render of the stem. */
+  reduction: [],
   excerpt: null,
   events: [],
   errors: [],
@@ -984,7 +988,7 @@ function buildSheets() {
         el('figure', {}, el('canvas', { class: 'lane', height: 70 }),
           el('figcaption', {}, laneParam, ' per segment')),
         el('figure', {}, el('canvas', { class: 'gr', height: 70 }),
-          el('figcaption', {}, 'compressor gain reduction (estimated from the stem\'s level)'))));
+          el('figcaption', {}, 'compressor gain reduction (the model\'s, as rendered)'))));
     laneParam.addEventListener('change', () => drawSheet(card, i));
     box.append(card);
   });
@@ -992,11 +996,16 @@ function buildSheets() {
   processedLoudness(v.stems.length);
 }
 
-/** Each processed stem's loudness, alone (the gateway renders it once, on the first request), one stem at a time. */
+/**
+ * Each processed stem's loudness alone and its compressor's gain reduction over time (the gateway renders the stem
+ * once, on the first request), one stem at a time.
+ */
 async function processedLoudness(stems) {
   for (let i = 0; i < stems; i++) {
     try {
-      const w = await S.api.get(S.mixPath + '/stems/' + i + '/waveform?points=16');
+      const w = await S.api.get(S.mixPath + '/stems/' + i + '/waveform?points=' + REDUCTION_POINTS);
+      S.reduction[i] = w.gainReductionDb;
+      requestAnimationFrame(updateSheets);
       const out = document.querySelector('#sheets .sheet[data-stem="' + i + '"] .out');
       if (out) out.textContent = 'out ' + (w.integratedLufs !== undefined ? w.integratedLufs.toFixed(1) + ' LUFS' : 'silent');
     } catch (e) {
@@ -1041,15 +1050,10 @@ function drawSheet(card, i) {
   drawLane(card.querySelector('canvas.lane'), stem.automation.map((a) => a[p.field]),
     shaped ? shaped.map((a) => a[lane]) : null, rg.min, rg.max,
     S.player ? S.player.position() / totalFrames() : undefined);
-  const local = S.stems[i];
-  if (local && local.view) {
-    const auto = (shaped || stem.automation.map(asParams));
-    const gr = gainReduction(local.view.levels, LEVEL_BLOCK_FRAMES, S.result.segmentFrames, auto,
-      S.renderer.compressor.kneeDb);
-    drawReduction(card.querySelector('canvas.gr'), gr, 12);
-  } else {
-    // a shared mix's view has no stem audio to estimate it from
-    card.querySelector('canvas.gr').closest('figure').hidden = true;
+  const reduction = S.reduction[i];
+  if (reduction) {
+    // the model's compressor as the gateway's render of the stem applied it (dB, zero or negative)
+    drawReduction(card.querySelector('canvas.gr'), reduction.map((db) => -db), 12);
   }
 }
 

@@ -1,5 +1,5 @@
 // WAV files in the browser: the header read (with a clear reason when it is not one the gateway takes), the samples
-// decoded to floats, and a stem's overview computed in one pass (peaks to draw, levels over time, loudness).
+// decoded to floats, and a stem's overview computed in one pass (peaks to draw, loudness).
 
 import { LoudnessMeter } from './loudness.js';
 
@@ -150,22 +150,15 @@ export function decodeWav(buffer) {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/**
- * One pass over a stem: `columns` min/max pairs to draw, the RMS level in dBFS of each block of `blockFrames`
- * (for the compressor's gain reduction over time), and its integrated loudness (BS.1770, LUFS).
- */
-export function overview(buffer, info, columns, blockFrames) {
+/** One pass over a stem: `columns` min/max pairs to draw, and its integrated loudness (BS.1770, LUFS). */
+export function overview(buffer, info, columns) {
   const read = reader(buffer, info);
   const ch = info.channels;
   const peaks = new Float32Array(columns * 2);
   const perColumn = info.frames / columns;
-  const blocks = Math.ceil(info.frames / blockFrames);
-  const levels = new Float32Array(blocks);
   const meter = new LoudnessMeter(info.sampleRate);
   const l = new Float32Array(4096);
   const r = new Float32Array(4096);
-  let sum = 0;
-  let n = 0;
   let fill = 0;
   for (let f = 0; f < info.frames; f++) {
     const a = read(f * ch);
@@ -175,13 +168,6 @@ export function overview(buffer, info, columns, blockFrames) {
     const hi = Math.max(a, b);
     if (lo < peaks[2 * c]) peaks[2 * c] = lo;
     if (hi > peaks[2 * c + 1]) peaks[2 * c + 1] = hi;
-    sum += (a * a + b * b) / 2;
-    n++;
-    if (n === blockFrames || f === info.frames - 1) {
-      levels[Math.floor(f / blockFrames)] = 10 * Math.log10(sum / n + 1e-12);
-      sum = 0;
-      n = 0;
-    }
     l[fill] = a;
     r[fill] = b;
     if (++fill === l.length) {
@@ -190,5 +176,5 @@ export function overview(buffer, info, columns, blockFrames) {
     }
   }
   meter.push(l, r, fill);
-  return { peaks, levels, lufs: meter.integrated() };
+  return { peaks, lufs: meter.integrated() };
 }

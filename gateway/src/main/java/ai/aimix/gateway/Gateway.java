@@ -660,6 +660,10 @@ public final class Gateway implements AutoCloseable {
         if (Double.isFinite(lufs)) {
             body.put("integratedLufs", Math.round(lufs * 100) / 100.0); // the processed stem's, alone
         }
+        ArrayNode reduction = body.putArray("gainReductionDb"); // the compressor's, as it applied it
+        for (float db : processed.gainReduction().columns(points)) {
+            reduction.add(db);
+        }
         ok(ctx, body);
     }
 

@@ -105,7 +105,7 @@ public final class MixRenderer {
             final int stem = i;
             tasks.add(() -> {
                 float[][] w = work[stem];
-                stems[stem].render(audio[stem], offset, frames, params[stem], w[0], w[1], w[2], w[3]);
+                stems[stem].render(audio[stem], offset, frames, params[stem], w[0], w[1], w[2], w[3], null);
             });
         }
         runner.run(tasks);

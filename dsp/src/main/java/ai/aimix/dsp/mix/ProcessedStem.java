@@ -36,6 +36,16 @@ public final class ProcessedStem {
      * @return the segment's interleaved stereo frames
      */
     public float[] renderSegment(float[] in, int offset, int frames, float[] params, double masterGainDb) {
+        return renderSegment(in, offset, frames, params, masterGainDb, null);
+    }
+
+    /**
+     * As {@link #renderSegment(float[], int, int, float[], double)}, with the compressor's gain reduction (dB, zero or
+     * negative) at the end of each of its blocks written to {@code reductionDb} (at least {@link #blocks} entries),
+     * when not null: what the compressor did to the stem, not an estimate.
+     */
+    public float[] renderSegment(
+            float[] in, int offset, int frames, float[] params, double masterGainDb, float[] reductionDb) {
         if (shortSegmentSeen) {
             throw new IllegalStateException("a segment shorter than " + s.segmentFrames + " frames must be the last");
         }
@@ -49,7 +59,7 @@ public final class ProcessedStem {
             scratchL = new float[frames];
             scratchR = new float[frames];
         }
-        chain.render(in, offset, frames, params, left, right, scratchL, scratchR);
+        chain.render(in, offset, frames, params, left, right, scratchL, scratchR, reductionDb);
         MasterBus.applyGain(left, right, frames, started ? gainDb : masterGainDb, masterGainDb, s.rampFrames);
         started = true;
         gainDb = masterGainDb;
@@ -59,5 +69,15 @@ public final class ProcessedStem {
             out[2 * i + 1] = right[i];
         }
         return out;
+    }
+
+    /** The compressor blocks in a segment of {@code frames} frames (its last one may be short). */
+    public int blocks(int frames) {
+        return (frames + s.blockFrames - 1) / s.blockFrames;
+    }
+
+    /** Frames per compressor block. */
+    public int blockFrames() {
+        return s.blockFrames;
     }
 }

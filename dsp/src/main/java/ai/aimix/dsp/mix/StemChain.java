@@ -35,7 +35,9 @@ final class StemChain {
     /**
      * Processes {@code frames} frames of interleaved input from frame {@code offset} of {@code in} with target
      * parameters {@code target} and writes the stem's stereo contribution to {@code outL} / {@code outR}.
-     * {@code left} and {@code right} are scratch buffers of at least {@code frames}.
+     * {@code left} and {@code right} are scratch buffers of at least {@code frames}. When {@code reductionDb} is not
+     * null it receives, per compressor block, the compressor's gain reduction at the block's end (dB, zero or
+     * negative): the gain change it applied, for display.
      */
     void render(
             float[] in,
@@ -45,7 +47,8 @@ final class StemChain {
             float[] outL,
             float[] outR,
             float[] left,
-            float[] right) {
+            float[] right,
+            float[] reductionDb) {
         float[] from = previous == null ? target : previous;
         // de-interleave
         if (channels == 2) {
@@ -91,6 +94,9 @@ final class StemChain {
                 ratio = target[MixParams.COMP_RATIO];
             }
             compressor.processBlock(left, r, b, n, threshold, ratio);
+            if (reductionDb != null) {
+                reductionDb[b / s.blockFrames] = (float) compressor.reductionDb();
+            }
         }
 
         // gain and pan, per sample while ramping

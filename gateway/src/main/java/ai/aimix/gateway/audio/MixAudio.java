@@ -105,8 +105,9 @@ public final class MixAudio implements AutoCloseable {
             }
             Path file = dir.resolve(variant.name() + "-stem-" + index + ".f32");
             Files.deleteIfExists(file);
-            StemRender.render(stem, startFrame, result, vr, index, file);
+            GainReduction reduction = StemRender.render(stem, startFrame, result, vr, index, file);
             VariantAudio a = VariantAudio.rendered(file, result.getSampleRate());
+            a.gainReduction = reduction;
             synchronized (this) {
                 processed.put(key, a);
             }

@@ -19,8 +19,12 @@ import java.util.List;
 public final class StemRender {
     private StemRender() {}
 
-    /** Renders stem {@code index} of {@code variant} into {@code target}: interleaved stereo float32, the mix's length. */
-    static void render(StemAudio stem, long startFrame, MixResult result, VariantResult variant, int index, Path target)
+    /**
+     * Renders stem {@code index} of {@code variant} into {@code target}: interleaved stereo float32, the mix's length;
+     * returns the compressor's gain reduction over time as it applied it.
+     */
+    static GainReduction render(
+            StemAudio stem, long startFrame, MixResult result, VariantResult variant, int index, Path target)
             throws IOException {
         int segment = result.getSegmentFrames();
         RenderSettings settings = settings(result.getSampleRate(), segment, null, null);
@@ -34,13 +38,18 @@ public final class StemRender {
                     + " master gains for " + segments + " segments");
         }
         float[] in = new float[segment * stem.channels()];
+        float[] reduction = new float[chain.blocks(segment)];
+        GainReduction.Builder trace = new GainReduction.Builder(frames, chain.blockFrames());
         StoreFile.write(target, out -> {
             for (int k = 0; k < segments; k++) {
                 int n = (int) Math.min(segment, frames - (long) k * segment);
                 stem.read(startFrame + (long) k * segment, in, n);
-                StoreFile.floats(out, chain.renderSegment(in, 0, n, vector(automation.get(k)), gains.get(k)));
+                StoreFile.floats(
+                        out, chain.renderSegment(in, 0, n, vector(automation.get(k)), gains.get(k), reduction));
+                trace.add(reduction, chain.blocks(n));
             }
         });
+        return trace.build();
     }
 
     /**

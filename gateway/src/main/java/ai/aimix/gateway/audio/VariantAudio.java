@@ -37,6 +37,13 @@ public final class VariantAudio implements AutoCloseable {
     private long nextSequence;
     private boolean complete;
     private String problem;
+    /** A processed stem's compressor gain reduction over time; null for a mix or a render. */
+    volatile GainReduction gainReduction;
+
+    /** A processed stem's compressor gain reduction over time, as rendered; null for other audio. */
+    public GainReduction gainReduction() {
+        return gainReduction;
+    }
 
     /** Audio rendered whole into {@code file} (a processed stem): complete from the start. */
     static VariantAudio rendered(Path file, int sampleRate) throws IOException {

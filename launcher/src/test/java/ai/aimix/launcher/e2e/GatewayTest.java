@@ -16,6 +16,7 @@ import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.OfflineRenderer;
+import ai.aimix.dsp.mix.ProcessedStem;
 import ai.aimix.dsp.resample.Resampler;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewayMain;
@@ -24,6 +25,7 @@ import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.audio.AudioStore;
+import ai.aimix.gateway.audio.GainReduction;
 import ai.aimix.gateway.audio.OggOpusFile;
 import ai.aimix.gateway.audio.StemRender;
 import ai.aimix.gateway.kafka.ContractProducer;
@@ -792,6 +794,52 @@ class GatewayTest {
         LoudnessMeter meter = new LoudnessMeter(RATE, 2);
         meter.pushInterleaved(stem2, 0, stem2.length / 2);
         assertEquals(meter.integratedLufs(), w.path("integratedLufs").asDouble(), 0.02, w.toString());
+        // each stem's compressor gain reduction over time, as the render applied it: the dsp module's processed stem
+        // run here on the stem as sent, with the result's parameters, gives the same most-reduction per column
+        JsonNode v0 = done.path("result").path("variants").get(0);
+        int segment = done.path("result").path("segmentFrames").asInt();
+        int frames = mix.length / 2;
+        double most = 0;
+        for (int i = 0; i < stems.size(); i++) {
+            int ch = stems.get(i).channels();
+            ProcessedStem chain = new ProcessedStem(StemRender.settings(RATE, segment, null, null), ch);
+            float[] in = Arrays.copyOf(stems.get(i).audio.samples(), (frames + segment) * ch);
+            float[] expected = new float[40];
+            for (int k = 0; k * segment < frames; k++) {
+                int n = Math.min(segment, frames - k * segment);
+                JsonNode p = v0.path("stems").get(i).path("automation").get(k);
+                float[] params = {
+                    (float) p.path("gainDb").asDouble(), (float) p.path("pan").asDouble(),
+                    (float) p.path("lowShelfDb").asDouble(),
+                            (float) p.path("midPeakDb").asDouble(),
+                    (float) p.path("highShelfDb").asDouble(),
+                            (float) p.path("compThresholdDb").asDouble(),
+                    (float) p.path("compRatio").asDouble()
+                };
+                float[] reduction = new float[chain.blocks(segment)];
+                chain.renderSegment(
+                        in,
+                        k * segment,
+                        n,
+                        params,
+                        v0.path("masterGainDb").get(k).asDouble(),
+                        reduction);
+                for (int b = 0; b < chain.blocks(n); b++) {
+                    long run = ((long) k * segment + (long) b * chain.blockFrames()) / GainReduction.FRAMES;
+                    int col = (int) Math.min(39, run * GainReduction.FRAMES * 40 / frames);
+                    expected[col] = Math.min(expected[col], reduction[b]);
+                }
+            }
+            JsonNode got = json(get("/mixes/" + id + "/stems/" + i + "/waveform?points=40"))
+                    .path("gainReductionDb");
+            assertEquals(40, got.size(), got.toString());
+            for (int c = 0; c < 40; c++) {
+                assertEquals(expected[c], got.get(c).asDouble(), 0.006, "stem " + i + ", column " + c + ": " + got);
+                most = Math.min(most, expected[c]);
+            }
+        }
+        System.out.printf("processed stems: most gain reduction %.2f dB%n", most);
+        assertTrue(most < -0.5, "some stem is compressed: " + most + " dB");
         HttpResponse<byte[]> opus = HTTP.send(
                 request("/mixes/" + id + "/stems/1/audio?format=opus").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
