@@ -736,20 +736,19 @@ public final class Gateway implements AutoCloseable {
             ctx.res().setContentLengthLong(RenderStream.length(renderFrames));
             stream = new RenderStream(ctx.outputStream(), result.getSampleRate(), renderFrames);
         }
-        MixRender.Figures f = MixRender.render(
-                stems,
-                m.spec.excerpt == null ? 0 : m.spec.excerpt.getStartFrame(),
-                frames,
-                first,
-                schedule,
-                spec.muted,
-                StemRender.settings(
-                        result.getSampleRate(),
-                        segment,
-                        spec.targetLufs != null ? spec.targetLufs : m.spec.targetLufs,
-                        spec.ceilingDbfs != null ? spec.ceilingDbfs : m.spec.ceilingDbfs),
-                m.audio.renderFile(id),
-                stream == null ? block -> {} : stream);
+        MixRender.Figures f;
+        try {
+            f = renderInto(m, spec, result, stems, frames, first, segment, schedule, id, stream);
+        } catch (IOException | RuntimeException e) {
+            if (stream == null) {
+                throw e;
+            }
+            // the audio has begun: no problem can follow it; the answer ends short of its length, which the client
+            // sees as a broken connection, and nothing is kept
+            LOG.info("render {} of mix {} stopped after its audio began: {}", id, m.id, e.toString());
+            return;
+        }
+
         ObjectNode out = json.createObjectNode();
         out.put("id", id);
         out.put("mix", m.id);
@@ -784,12 +783,45 @@ public final class Gateway implements AutoCloseable {
                 .put("mix", API + "/mixes/" + m.id);
         m.audio.addRender(id, result.getSampleRate(), out);
         if (stream != null) {
-            stream.finish();
+            try {
+                stream.finish();
+            } catch (IOException e) {
+                LOG.info("render {} of mix {} is kept; its client left before the last of its audio", id, m.id);
+            }
             return;
         }
         ctx.status(201);
         ctx.header("Location", self);
         ok(ctx, out);
+    }
+
+    /** The render itself: the mix's stems through the job's renderer into the store (and the stream, when given). */
+    private static MixRender.Figures renderInto(
+            MixState m,
+            RenderSpec spec,
+            MixResult result,
+            List<StemAudio> stems,
+            long frames,
+            int first,
+            int segment,
+            float[][][] schedule,
+            String id,
+            RenderStream stream)
+            throws IOException {
+        return MixRender.render(
+                stems,
+                m.spec.excerpt == null ? 0 : m.spec.excerpt.getStartFrame(),
+                frames,
+                first,
+                schedule,
+                spec.muted,
+                StemRender.settings(
+                        result.getSampleRate(),
+                        segment,
+                        spec.targetLufs != null ? spec.targetLufs : m.spec.targetLufs,
+                        spec.ceilingDbfs != null ? spec.ceilingDbfs : m.spec.ceilingDbfs),
+                m.audio.renderFile(id),
+                stream == null ? block -> {} : stream);
     }
 
     /** The render's answer is its audio when the request accepts {@code audio/wav} (and not JSON first). */
