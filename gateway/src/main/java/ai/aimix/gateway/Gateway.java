@@ -23,6 +23,7 @@ import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyQuotas;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.mix.MixBook;
+import ai.aimix.gateway.mix.MixRecord;
 import ai.aimix.gateway.mix.MixSpec;
 import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.mix.Preset;
@@ -70,9 +71,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
@@ -96,6 +99,9 @@ public final class Gateway implements AutoCloseable {
     static final int READ_BYTES = Uploads.READ_BYTES;
 
     private final GatewaySettings settings;
+    /** This process among the gateway's replicas (random at each start): its mix records say it made them. */
+    private final String replica = "gw_" + randomHex();
+
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final MixBook mixes;
@@ -129,7 +135,8 @@ public final class Gateway implements AutoCloseable {
         this.presets = new UserPresets(store.directory(PRESETS_DIRECTORY));
         this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
-        this.listener = new ContractListener(settings.kafka(), settings.topics(), mixes, clock);
+        this.listener =
+                new ContractListener(settings.kafka(), settings.topics(), settings.mixesTopic(), replica, mixes, clock);
         this.keys = new KeyRing(settings.kafka(), settings.keysTopic(), settings.seal());
         this.webhooks = new Webhooks(
                 settings.kafka(),
@@ -353,6 +360,20 @@ public final class Gateway implements AutoCloseable {
         }
         quotas.admit(key, mixes::running);
         MixState m = mixes.create(spec, key.id());
+        try {
+            // the other replicas learn of it before its id is given out: any of them answers for it
+            producer.send(settings.mixesTopic(), MixRecord.of(m, body, replica))
+                    .get(MIX_RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            mixes.discard(m.id);
+            throw new ApiException(
+                    ApiError.KAFKA_UNAVAILABLE,
+                    "the mix could not be recorded on " + settings.mixesTopic() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            mixes.discard(m.id);
+            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while recording the mix");
+        }
         metrics.mixesCreated.inc();
         String self = API + "/mixes/" + m.id;
         ctx.status(201);
@@ -388,7 +409,8 @@ public final class Gateway implements AutoCloseable {
 
     /** A mix has ended: its webhook, if it asked for one. */
     private void mixEnded(MixState m) {
-        if (m.spec.callbackUrl != null) {
+        // a mix another replica created is that replica's to tell its callback of
+        if (m.spec.callbackUrl != null && !mixes.adopted(m.id)) {
             String self = API + "/mixes/" + m.id;
             ObjectNode notice = m.endNotice(self);
             webhooks.enqueue(m.owner, m.id, notice.path("event").asText(), m.spec.callbackUrl, notice.toString());
@@ -816,8 +838,7 @@ public final class Gateway implements AutoCloseable {
                 schedule,
                 spec.muted,
                 StemRender.settings(
-                        result.getSampleRate(),
-                        segment,
+                        result,
                         spec.targetLufs != null ? spec.targetLufs : m.spec.targetLufs,
                         spec.ceilingDbfs != null ? spec.ceilingDbfs : m.spec.ceilingDbfs),
                 m.audio.renderFile(id),
@@ -867,6 +888,9 @@ public final class Gateway implements AutoCloseable {
         }
         return p;
     }
+
+    /** How long a new mix's record may take to reach Kafka before its creation fails. */
+    static final Duration MIX_RECORD_TIMEOUT = Duration.ofSeconds(10);
 
     /** The render's id, when its audio is the answer (its description follows at the {@code Location}). */
     static final String RENDER_ID_HEADER = "Aimix-Render-Id";

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * @param kafka       the broker and client settings (the same pass-through settings as every client)
  * @param topics      the contract's topics
  * @param keysTopic   the compacted topic of the API keys
+ * @param mixesTopic  the mixes every replica created, so that each answers for all ({@code kafka.ContractListener})
  * @param registryTopic  the model registry (compacted), for {@code GET /models}
  * @param standingsTopic the tournament's standings (compacted, keyed by league), for {@code GET /leagues/.../standings}
  * @param chunkFrames frames per chunk sent to audio.chunks
@@ -36,6 +37,7 @@ public record GatewaySettings(
         KafkaConnection kafka,
         Topics topics,
         String keysTopic,
+        String mixesTopic,
         String registryTopic,
         String standingsTopic,
         int chunkFrames,
@@ -50,6 +52,12 @@ public record GatewaySettings(
     /** The API keys' topic: one partition, compacted. */
     public static final String DEFAULT_KEYS_TOPIC = "gateway.keys";
 
+    /**
+     * The mixes every replica created (each replica follows it to answer for all of them): one partition, kept a
+     * day (read from its end: a replica knows the mixes created while it runs).
+     */
+    public static final String DEFAULT_MIXES_TOPIC = "gateway.mixes";
+
     public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
     /** The webhook deliveries' topic: one partition, compacted. */
     public static final String DEFAULT_DELIVERIES_TOPIC = "webhooks.deliveries";
@@ -62,6 +70,7 @@ public record GatewaySettings(
                 kafka,
                 Topics.defaults(),
                 DEFAULT_KEYS_TOPIC,
+                DEFAULT_MIXES_TOPIC,
                 Contract.MODELS_REGISTRY,
                 Contract.TOURNAMENT_STANDINGS,
                 StemProducer.DEFAULT_CHUNK_FRAMES,
@@ -130,6 +139,7 @@ public record GatewaySettings(
                     from.kafka,
                     topics,
                     from.keysTopic,
+                    from.mixesTopic,
                     from.registryTopic,
                     from.standingsTopic,
                     from.chunkFrames,

@@ -145,7 +145,7 @@ class HelmChartTest {
         }
         Map<String, Integer> expected = new HashMap<>(Map.of(
                 "FlinkDeployment", 2,
-                "KafkaTopic", 14,
+                "KafkaTopic", 15,
                 "PodMonitor", 2,
                 "PrometheusRule", 1,
                 "ConfigMap", 4,
@@ -327,6 +327,7 @@ class HelmChartTest {
         }
         code.add(GatewaySettings.DEFAULT_KEYS_TOPIC);
         code.add(GatewaySettings.DEFAULT_DELIVERIES_TOPIC);
+        code.add(GatewaySettings.DEFAULT_MIXES_TOPIC);
         assertTrue(code.size() >= 14, "the contract's topics and the gateway's: " + code);
         Map<String, JsonNode> topics = new HashMap<>();
         for (JsonNode t : ofKind(render(null), "KafkaTopic")) {

@@ -4,6 +4,7 @@ import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.ProcessedStem;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.schema.MixResult;
+import ai.aimix.schema.RenderSetup;
 import ai.aimix.schema.StemParameters;
 import ai.aimix.schema.VariantResult;
 import java.io.IOException;
@@ -13,8 +14,7 @@ import java.util.List;
 /**
  * A processed stem rendered from the stem store with the dsp module's {@link ProcessedStem}: the stem's channel strip
  * with the parameters the result lists for each segment, and each segment's master gain, on the result's segment grid
- * (the render settings are the renderer's defaults at the result's rate and segment length, as the job's are unless
- * its {@code aimix.render.*} options were changed).
+ * (the render settings the result records: the job's).
  */
 public final class StemRender {
     private StemRender() {}
@@ -27,7 +27,7 @@ public final class StemRender {
             StemAudio stem, long startFrame, MixResult result, VariantResult variant, int index, Path target)
             throws IOException {
         int segment = result.getSegmentFrames();
-        RenderSettings settings = settings(result.getSampleRate(), segment, null, null);
+        RenderSettings settings = settings(result, null, null);
         ProcessedStem chain = new ProcessedStem(settings, stem.channels());
         List<StemParameters> automation = variant.getStems().get(index).getAutomation();
         List<Float> gains = variant.getMasterGainDb();
@@ -53,8 +53,37 @@ public final class StemRender {
     }
 
     /**
-     * The job's render settings for a mix (its defaults, which the job uses unless its {@code aimix.render.*} options
-     * were changed): the mix's rate and segment length, its loudness target and ceiling (null: the defaults).
+     * The job's render settings for a mix: those its result records (the job's {@code aimix.render.*} options, the
+     * request's loudness target and ceiling applied), with this render's target and ceiling where it sets them (null:
+     * the mix's). A result from a job before contract v5 records none: the renderer's defaults at the result's rate.
+     */
+    public static RenderSettings settings(MixResult result, Float targetLufs, Float ceilingDbfs) {
+        if (result.getRender() == null) {
+            return settings(result.getSampleRate(), result.getSegmentFrames(), targetLufs, ceilingDbfs);
+        }
+        RenderSetup r = result.getRender();
+        RenderSettings.Builder b = RenderSettings.builder(result.getSampleRate())
+                .segmentFrames(result.getSegmentFrames())
+                .rampFrames(r.getRampFrames())
+                .blockFrames(r.getBlockFrames())
+                .eq(r.getLowShelfHz(), r.getMidPeakHz(), r.getMidPeakQ(), r.getHighShelfHz(), r.getShelfSlope())
+                .compressor(r.getCompAttackMs(), r.getCompReleaseMs(), r.getCompKneeDb())
+                .targetLufs(r.getTargetLufs())
+                .ceilingDbfs(r.getCeilingDbfs())
+                .masterGainRange(r.getMinMasterGainDb(), r.getMaxMasterGainDb())
+                .limiter(r.getLimiterLookaheadMs(), r.getLimiterReleaseMs());
+        if (targetLufs != null) {
+            b.targetLufs(targetLufs);
+        }
+        if (ceilingDbfs != null) {
+            b.ceilingDbfs(ceilingDbfs);
+        }
+        return b.build();
+    }
+
+    /**
+     * The renderer's default settings at a rate and segment length, with a loudness target and ceiling (null: the
+     * defaults): a job's settings when its {@code aimix.render.*} options are not set.
      */
     public static RenderSettings settings(int rate, int segmentFrames, Float targetLufs, Float ceilingDbfs) {
         return RenderSettings.builder(RenderSettings.DEFAULT_SAMPLE_RATE)

@@ -3,12 +3,14 @@ package ai.aimix.gateway.kafka;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.gateway.mix.MixBook;
+import ai.aimix.gateway.mix.MixRecord;
 import ai.aimix.gateway.mix.MixState;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.schema.codec.DecodeException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -19,26 +21,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One read_committed consumer per gateway process on mix.output, mix.progress, mix.results and mix.errors, from their ends at
- * start (the mixes this process creates come later): each record about a mix this gateway knows updates it; the
- * rest are skipped. It assigns partitions itself (no consumer group: every replica reads everything).
+ * One read_committed consumer per gateway process on mix.output, mix.progress, mix.results and mix.errors, from their
+ * ends at start (the mixes this process creates come later): each record about a mix this gateway knows updates it;
+ * the rest are skipped. It also follows the gateway's mixes topic, adopting each mix another replica creates (before
+ * the same poll's records about it), and mix.requests, so a replica taking a stem of such a mix knows whether its
+ * request was sent. It assigns partitions itself (no consumer group: every replica reads everything).
  */
 public final class ContractListener extends TopicFollower {
     private static final Logger LOG = LoggerFactory.getLogger(ContractListener.class);
 
     private final Topics topics;
+    private final String mixesTopic;
+    /** This process's replica id: the mixes it created itself are in its book already. */
+    private final String replica;
+
     private final MixBook mixes;
     private final Clock clock;
     private volatile boolean assigned;
     private volatile long lastPollMillis;
 
-    public ContractListener(KafkaConnection kafka, Topics topics, MixBook mixes, Clock clock) {
+    public ContractListener(
+            KafkaConnection kafka, Topics topics, String mixesTopic, String replica, MixBook mixes, Clock clock) {
         super(
                 kafka,
-                List.of(topics.output, topics.progress, topics.results, topics.errors),
+                List.of(topics.output, topics.progress, topics.results, topics.errors, topics.requests, mixesTopic),
                 "aimix-gateway-listener",
                 true);
         this.topics = topics;
+        this.mixesTopic = mixesTopic;
+        this.replica = replica;
         this.mixes = mixes;
         this.clock = clock;
     }
@@ -58,8 +69,12 @@ public final class ContractListener extends TopicFollower {
     @Override
     protected void polled(ConsumerRecords<byte[], byte[]> records) {
         lastPollMillis = clock.millis();
+        // mixes other replicas created first: this poll's records may be about them
+        for (ConsumerRecord<byte[], byte[]> r : records.records(mixesTopic)) {
+            adopt(r);
+        }
         // a transaction's records on the four topics come in no order: audio first, the result last
-        for (String topic : List.of(topics.output, topics.progress, topics.errors, topics.results)) {
+        for (String topic : List.of(topics.requests, topics.output, topics.progress, topics.errors, topics.results)) {
             for (ConsumerRecord<byte[], byte[]> r : records.records(topic)) {
                 apply(r);
             }
@@ -81,7 +96,9 @@ public final class ContractListener extends TopicFollower {
         }
         long now = clock.millis();
         try {
-            if (r.topic().equals(topics.output)) {
+            if (r.topic().equals(topics.requests)) {
+                m.requestSeen(Contract.REQUEST.decode(r.value()));
+            } else if (r.topic().equals(topics.output)) {
                 m.output(Contract.OUTPUT.decode(r.value()));
             } else if (r.topic().equals(topics.progress)) {
                 MixProgress p = Contract.PROGRESS.decode(r.value());
@@ -95,6 +112,20 @@ public final class ContractListener extends TopicFollower {
             }
         } catch (DecodeException e) {
             LOG.warn("A record on {} for mix {} does not decode: {}", r.topic(), m.id, e.getMessage());
+        }
+    }
+
+    private void adopt(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            return;
+        }
+        try {
+            MixRecord record = MixRecord.parse(r.value());
+            if (!record.origin().equals(replica)) {
+                mixes.adopt(record);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("A record on {} at offset {} is not a mix: {}", r.topic(), r.offset(), e.toString());
         }
     }
 }

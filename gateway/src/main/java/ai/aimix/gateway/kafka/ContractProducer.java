@@ -3,6 +3,7 @@ package ai.aimix.gateway.kafka;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.gateway.mix.MixRecord;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.codec.Contract;
@@ -16,14 +17,17 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The gateway's one producer (thread-safe, shared by every upload): requests and chunks keyed by mix id, idempotent,
- * acks=all. Each send returns its future, so an upload learns of its own records' failures and no other's.
+ * The gateway's producer (thread-safe, shared by every upload): requests and chunks keyed by mix id, idempotent,
+ * acks=all; and the mixes topic's records, on a producer of their own. Each send returns its future, so an upload learns of its own records' failures and no other's.
  */
 public final class ContractProducer implements AutoCloseable {
     /** Record bytes waiting for the broker before sends block: uploads then wait for Kafka (back-pressure). */
     static final long BUFFER_BYTES = 32L << 20;
 
     private final KafkaProducer<byte[], byte[]> producer;
+    /** The gateway's own small records (the mixes topic): not queued behind audio, sent at once. */
+    private final KafkaProducer<byte[], byte[]> records;
+
     private final Topics topics;
 
     public ContractProducer(KafkaConnection kafka, Topics topics) {
@@ -31,7 +35,21 @@ public final class ContractProducer implements AutoCloseable {
         // an upload waits at most this long for room in the buffer before it fails (KAFKA_UNAVAILABLE)
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        Properties r = kafka.properties();
+        r.put(ProducerConfig.ACKS_CONFIG, "all");
+        r.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        r.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        r.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        r.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+        r.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        r.put(ProducerConfig.CLIENT_ID_CONFIG, "aimix-gateway-records");
+        this.records = new KafkaProducer<>(r, new ByteArraySerializer(), new ByteArraySerializer());
         this.topics = topics;
+    }
+
+    /** A mix's record for the other replicas (the mixes topic, keyed by mix id). */
+    public Future<RecordMetadata> send(String mixesTopic, MixRecord record) {
+        return records.send(new ProducerRecord<>(mixesTopic, key(record.id()), record.toBytes()));
     }
 
     public Future<RecordMetadata> send(MixRequest request) {
@@ -50,5 +68,6 @@ public final class ContractProducer implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        records.close();
     }
 }

@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The mixes created through this gateway process, by id: created with a server-chosen id and upload token, kept while
+ * The mixes this gateway process knows, by id: those created here, and those other replicas created (adopted from
+ * the mixes topic, {@link #adopt}), so any replica answers for any of them. Created with a server-chosen id and upload token, kept while
  * they run and for a retention time after they end (or after their creation, when no upload ever started), then
  * forgotten (the job's results stay on mix.results).
  */
@@ -20,6 +22,9 @@ public final class MixBook {
     static final int ID_BYTES = 16;
 
     private final Map<String, MixState> mixes = new ConcurrentHashMap<>();
+    /** The ids of the mixes other replicas created. */
+    private final Set<String> adopted = ConcurrentHashMap.newKeySet();
+
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration retention;
@@ -44,9 +49,37 @@ public final class MixBook {
         return m;
     }
 
+    /**
+     * A mix another replica created, from its record: known here from now on as if made here (its events, audio and
+     * state from the job's topics, uploads taken here too), except that its webhook is the creating replica's to
+     * send. A mix this book knows already is left as it is.
+     */
+    public MixState adopt(MixRecord r) {
+        // the creating replica checked the body against the key's limits
+        MixSpec spec = MixSpec.parse(r.body(), Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return mixes.computeIfAbsent(r.id(), id -> {
+            adopted.add(id);
+            return new MixState(id, r.owner(), spec, r.uploadToken(), r.createdAtMillis(), audio.create(id), onEnd);
+        });
+    }
+
+    /** Whether another replica created the mix (this one adopted it). */
+    public boolean adopted(String id) {
+        return adopted.contains(id);
+    }
+
     /** The mix, or null when this gateway does not know it (never created here, or forgotten). */
     public MixState get(String id) {
         return mixes.get(id);
+    }
+
+    /** Forgets a mix at once (one whose creation could not be completed). */
+    public void discard(String id) {
+        MixState m = mixes.remove(id);
+        if (m != null) {
+            m.forget();
+        }
+        adopted.remove(id);
     }
 
     /** How many of {@code owner}'s mixes run (neither completed nor failed). */
@@ -77,6 +110,7 @@ public final class MixBook {
             if (old) {
                 n[0]++;
                 m.forget();
+                adopted.remove(m.id);
             }
             return old;
         });

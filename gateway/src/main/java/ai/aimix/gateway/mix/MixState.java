@@ -141,6 +141,16 @@ public final class MixState {
         return sent;
     }
 
+    /**
+     * The mix's request is on mix.requests (seen by the listener): another replica may have sent it, taking a stem's
+     * upload; this one sends none then.
+     */
+    public synchronized void requestSeen(MixRequest request) {
+        if (sent == null) {
+            sent = request;
+        }
+    }
+
     public synchronized void received(int stem, long frames, long bytes) {
         uploadedFrames[stem] += frames;
         uploadedBytes[stem] += bytes;
@@ -287,7 +297,8 @@ public final class MixState {
                     ? Status.FAILED
                     : resultPending ? Status.MIXING : Status.COMPLETED;
         }
-        boolean any = false;
+        // a mix another replica takes the uploads of: uploading here once its request or progress is seen
+        boolean any = sent != null || progress != null;
         boolean all = true;
         for (Upload u : uploads) {
             any |= u != Upload.PENDING;

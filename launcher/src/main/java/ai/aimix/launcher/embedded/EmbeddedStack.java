@@ -107,6 +107,7 @@ public final class EmbeddedStack implements AutoCloseable {
             kafka.createTopics(TopicLayout.of(conf, conf.get(CoreOptions.DEFAULT_PARALLELISM)), TopicLayout.configs());
             kafka.createTopics(TopicLayout.registry(conf), TopicLayout.registryConfigs());
             kafka.createTopics(TopicLayout.gatewayTopics(), TopicLayout.registryConfigs());
+            kafka.createTopics(TopicLayout.gatewayMixes(), TopicLayout.configs());
             admin(conf).bootstrap();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             job = MixJob.onKafka(conf).executeAsync(env);

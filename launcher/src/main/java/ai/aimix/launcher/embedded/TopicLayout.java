@@ -52,6 +52,11 @@ public final class TopicLayout {
         return Map.of(GatewaySettings.DEFAULT_KEYS_TOPIC, 1, GatewaySettings.DEFAULT_DELIVERIES_TOPIC, 1);
     }
 
+    /** The mixes every gateway replica created: one partition, kept as the contract's topics are (not compacted). */
+    public static Map<String, Integer> gatewayMixes() {
+        return Map.of(GatewaySettings.DEFAULT_MIXES_TOPIC, 1);
+    }
+
     public static Map<String, String> registryConfigs() {
         return Map.of("cleanup.policy", "compact", "retention.ms", "-1");
     }

@@ -1525,6 +1525,96 @@ class GatewayTest {
         }
     }
 
+    /**
+     * Replicas: a mix created on one gateway is known at once to another on the same Kafka (the gateway.mixes topic):
+     * its state there, its stems taken by either, its audio from both the same, bit for bit.
+     */
+    @Test
+    void anyReplicaAnswersForAMixAndTakesItsStems() throws Exception {
+        GatewaySettings settings = GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), SEAL)
+                .withPort(0)
+                .withTopics(stack.topics());
+        try (Gateway other = Gateway.start(settings, Clock.systemUTC())) {
+            assertTrue(other.awaitKey(MAIN.key().id(), Duration.ofSeconds(30)));
+            URI base = URI.create("http://127.0.0.1:" + other.port());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (HTTP.send(
+                                    HttpRequest.newBuilder(base.resolve("/readyz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    != 200) {
+                assertTrue(System.nanoTime() < deadline, "the second replica never got ready");
+                Thread.sleep(100);
+            }
+            List<StemInput> stems = new SongGenerator(53, RATE).generate(4, 6);
+            JsonNode m = json(post("/mixes", createBody(stems, RATE)));
+            String id = m.path("id").asText();
+            // its record went to Kafka before its id was given out: the other replica has it within a poll
+            HttpResponse<String> there = null;
+            deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (there == null || there.statusCode() == 404) {
+                assertTrue(System.nanoTime() < deadline, "the other replica never knew " + id);
+                there = HTTP.send(
+                        HttpRequest.newBuilder(base.resolve(Gateway.API + "/mixes/" + id))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
+            assertEquals(200, there.statusCode(), there.body());
+            assertEquals("AWAITING_UPLOAD", json(there).path("status").asText());
+            // the stems through both: the even ones through this test's gateway, the odd ones through the other
+            for (int i = 0; i < stems.size(); i++) {
+                URI gw = i % 2 == 0 ? uri("/api") : base;
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(gw.resolve(
+                                        m.path("stems").get(i).path("uploadUrl").asText()))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(
+                                        wav(stems.get(i).audio, Wav.Encoding.PCM_16)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), "stem " + i + ": " + r.body());
+            }
+            JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
+            assertEquals("COMPLETED", done.path("status").asText(), done.toString());
+            JsonNode elsewhere = null;
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (elsewhere == null
+                    || !"COMPLETED".equals(elsewhere.path("status").asText())) {
+                assertTrue(System.nanoTime() < deadline, "the other replica never saw it complete: " + elsewhere);
+                Thread.sleep(100);
+                elsewhere = json(HTTP.send(
+                        HttpRequest.newBuilder(base.resolve(Gateway.API + "/mixes/" + id))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            assertEquals(
+                    done.path("result")
+                            .path("variants")
+                            .get(0)
+                            .path("integratedLufs")
+                            .asDouble(),
+                    elsewhere
+                            .path("result")
+                            .path("variants")
+                            .get(0)
+                            .path("integratedLufs")
+                            .asDouble());
+            HttpResponse<byte[]> fromOther = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve(Gateway.API + "/mixes/" + id + "/audio?format=wav-float"))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, fromOther.statusCode());
+            HttpResponse<byte[]> fromHere = HTTP.send(
+                    request("/mixes/" + id + "/audio?format=wav-float").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertArrayEquals(fromHere.body(), fromOther.body(), "the mix's audio from either replica");
+        }
+    }
+
     /** The OpenAPI document names exactly the routes the gateway serves, with their methods. */
     @Test
     void theOpenApiDocumentMatchesTheRoutes() throws Exception {

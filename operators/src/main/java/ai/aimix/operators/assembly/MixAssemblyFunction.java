@@ -397,6 +397,8 @@ public class MixAssemblyFunction extends KeyedProcessFunction<String, SegmentRec
                 .setVariants(variants)
                 .setTimings(timings(st, now))
                 .setCompletedAtMillis(now)
+                .setRender(RenderSetups.of(
+                        settings.forRequest(req.getSampleRate(), req.getTargetLufs(), req.getCeilingDbfs())))
                 .build()));
         mixesCompleted.inc();
         try (MDC.MDCCloseable ignored = MixLog.of(req.getMixId())) {

@@ -1,0 +1,58 @@
+package ai.aimix.launcher.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.gateway.audio.StemRender;
+import ai.aimix.operators.assembly.RenderSetups;
+import ai.aimix.schema.MixResult;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.StageTimings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job records its renderer's settings in a result (operators' {@link RenderSetups}) and the gateway renders with
+ * what it reads back ({@link StemRender#settings(MixResult, Float, Float)}): the two meet in the contract, so the
+ * settings come back whole. Every field is set away from its default, so one either side forgets shows.
+ */
+class RenderSetupRoundTripTest {
+
+    @Test
+    void theGatewayRendersWithTheSettingsTheJobRecorded() {
+        RenderSettings job = RenderSettings.builder(48000)
+                .segmentFrames(16384)
+                .rampFrames(1024)
+                .blockFrames(64)
+                .eq(120, 1500, 0.8, 9000, 0.9)
+                .compressor(15, 150, 4)
+                .targetLufs(-16)
+                .ceilingDbfs(-2)
+                .masterGainRange(-20, 9)
+                .limiter(3, 80)
+                .build();
+        MixResult result = MixResult.newBuilder()
+                .setMixId("m")
+                .setStatus(MixStatus.COMPLETED)
+                .setSampleRate(48000)
+                .setFrames(100_000L)
+                .setSegments(7)
+                .setSegmentFrames(16384)
+                .setVariants(List.of())
+                .setTimings(StageTimings.newBuilder()
+                        .setAlignMillis(0)
+                        .setMelMillis(0)
+                        .setInferenceMillis(0)
+                        .setAssemblyMillis(0)
+                        .setWallMillis(0)
+                        .setBatchSegments(List.of())
+                        .build())
+                .setCompletedAtMillis(1)
+                .setRender(RenderSetups.of(job))
+                .build();
+        RenderSettings back = StemRender.settings(result, null, null);
+        assertEquals(RenderSetups.of(job), RenderSetups.of(back));
+        assertEquals(job.sampleRate, back.sampleRate);
+        assertEquals(job.segmentFrames, back.segmentFrames);
+    }
+}
