@@ -26,6 +26,8 @@ const KEY_STORAGE = 'aimix.key';
 /** Seconds of the mix re-rendered around the playhead after a change (heard at once; the whole follows). */
 const EXCERPT_SECONDS = 20;
 const EXCERPT_LEAD_SECONDS = 2;
+/** Longest an excerpt's render may take before it is given up (its error shown; the next change renders again). */
+const EXCERPT_TIMEOUT_MS = 30000;
 /** A render is heard once its audio reaches this far past the playhead (the player schedules 0.25 s ahead). */
 const HEAR_MARGIN_SECONDS = 0.5;
 /** Quiet time after the last change before the whole mix is rendered with it. */
@@ -842,7 +844,16 @@ async function renderExcerpt() {
   $('render-status').textContent = 'Rendering…';
   S.rendering = true;
   try {
-    const { head, heardAt } = await streamRender(renderBody([startSeconds, EXCERPT_SECONDS]), undefined, true);
+    // a stalled answer must not hold the next change back for ever
+    const stall = new AbortController();
+    const stallTimer = setTimeout(() => stall.abort(), EXCERPT_TIMEOUT_MS);
+    let streamed;
+    try {
+      streamed = await streamRender(renderBody([startSeconds, EXCERPT_SECONDS]), stall.signal, true);
+    } finally {
+      clearTimeout(stallTimer);
+    }
+    const { head, heardAt } = streamed;
     S.excerpt = [head.startFrame, head.startFrame + head.frames];
     const done = performance.now();
     // the loudness match follows at once (the previous match holds for the first milliseconds)
@@ -854,7 +865,11 @@ async function renderExcerpt() {
     S.metrics.renders.push(m);
     $('render-status').textContent = 'Excerpt re-rendered: heard ' + m.changeToAudibleMillis.toFixed(0)
       + ' ms after the change, all of it ' + r.renderMillis.toFixed(0) + ' ms on the server';
-    fullTimer = setTimeout(renderFull, FULL_RENDER_DELAY_MS);
+    clearTimeout(fullTimer);
+    if (!again) {
+      // the whole mix follows the last change (a change meanwhile renders its excerpt first, then schedules it)
+      fullTimer = setTimeout(renderFull, FULL_RENDER_DELAY_MS);
+    }
   } catch (e) {
     $('render-status').textContent = 'Render failed: ' + problemText(e);
     S.errors.push(problemText(e));

@@ -28,6 +28,7 @@ import ai.aimix.gateway.mix.MixSpec;
 import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.mix.Preset;
 import ai.aimix.gateway.mix.RenderSpec;
+import ai.aimix.gateway.mix.StemRecord;
 import ai.aimix.gateway.mix.Subscriber;
 import ai.aimix.gateway.mix.UserPreset;
 import ai.aimix.gateway.mix.UserPresets;
@@ -133,10 +134,10 @@ public final class Gateway implements AutoCloseable {
         this.clock = clock;
         this.store = new AudioStore(settings.storeDir());
         this.presets = new UserPresets(store.directory(PRESETS_DIRECTORY));
-        this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded);
+        this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded, this::stemMoved);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
-        this.listener =
-                new ContractListener(settings.kafka(), settings.topics(), settings.mixesTopic(), replica, mixes, clock);
+        this.listener = new ContractListener(
+                settings.kafka(), settings.topics(), settings.mixesTopic(), replica, settings.seal(), mixes, clock);
         this.keys = new KeyRing(settings.kafka(), settings.keysTopic(), settings.seal());
         this.webhooks = new Webhooks(
                 settings.kafka(),
@@ -362,9 +363,9 @@ public final class Gateway implements AutoCloseable {
         MixState m = mixes.create(spec, key.id());
         try {
             // the other replicas learn of it before its id is given out: any of them answers for it
-            producer.send(settings.mixesTopic(), MixRecord.of(m, body, replica))
+            producer.send(settings.mixesTopic(), MixRecord.of(m, body, replica), settings.seal()::recordTag)
                     .get(MIX_RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             mixes.discard(m.id);
             throw new ApiException(
                     ApiError.KAFKA_UNAVAILABLE,
@@ -384,7 +385,15 @@ public final class Gateway implements AutoCloseable {
     private void getMix(Context ctx) {
         MixState m = mix(ctx);
         ctx.contentType("application/json");
-        ctx.result(m.toJsonText(API + "/mixes/" + m.id));
+        ctx.header("Vary", "Accept-Encoding");
+        byte[] gzip = acceptsGzip(ctx.header("Accept-Encoding")) ? m.toJsonGzip(API + "/mixes/" + m.id) : null;
+        if (gzip != null) {
+            // a completed mix's document, compressed once (every stem's parameters per segment: tens of kB)
+            ctx.header("Content-Encoding", "gzip");
+            ctx.result(gzip);
+        } else {
+            ctx.result(m.toJsonBytes(API + "/mixes/" + m.id));
+        }
     }
 
     private void upload(Context ctx) throws IOException {
@@ -408,6 +417,19 @@ public final class Gateway implements AutoCloseable {
     static final String UPLOAD_OFFSET = "Upload-Offset";
 
     /** A mix has ended: its webhook, if it asked for one. */
+    /** A stem's upload moved on here: the other replicas are told (they refuse the stem, and see the mix's state). */
+    private void stemMoved(
+            MixState m, int stem, MixState.Upload state, long frames, long bytes, String code, String message) {
+        try {
+            producer.send(
+                    settings.mixesTopic(),
+                    new StemRecord(m.id, stem, state, frames, bytes, code, message, replica),
+                    settings.seal()::recordTag);
+        } catch (RuntimeException e) {
+            LOG.warn("The other replicas were not told that stem {} of {} is {}: {}", stem, m.id, state, e.toString());
+        }
+    }
+
     private void mixEnded(MixState m) {
         // a mix another replica created is that replica's to tell its callback of
         if (m.spec.callbackUrl != null && !mixes.adopted(m.id)) {
@@ -758,19 +780,46 @@ public final class Gateway implements AutoCloseable {
             ctx.res().setContentLengthLong(RenderStream.length(renderFrames));
             stream = new RenderStream(ctx.outputStream(), result.getSampleRate(), renderFrames);
         }
-        MixRender.Figures f;
+        ObjectNode out;
         try {
-            f = renderInto(m, spec, result, stems, frames, first, segment, schedule, id, stream);
+            MixRender.Figures f = renderInto(m, spec, result, stems, frames, first, segment, schedule, id, stream);
+            out = describe(m, spec, result, schedule, id, self, f);
+            m.audio.addRender(id, result.getSampleRate(), out);
+            if (stream != null) {
+                stream.finish(); // the last of the audio, once the render is kept
+                return;
+            }
         } catch (IOException | RuntimeException e) {
             if (stream == null) {
                 throw e;
             }
+            if (!ctx.res().isCommitted()) {
+                ctx.res().reset(); // nothing of the audio sent yet: the failure is answered as a problem
+                throw e;
+            }
             // the audio has begun: no problem can follow it; the answer ends short of its length, which the client
-            // sees as a broken connection, and nothing is kept
-            LOG.info("render {} of mix {} stopped after its audio began: {}", id, m.id, e.toString());
+            // sees as a broken connection
+            if (e instanceof IOException) {
+                LOG.info("render {} of mix {} stopped after its audio began: {}", id, m.id, e.toString());
+            } else {
+                LOG.warn("render {} of mix {} failed after its audio began", id, m.id, e);
+            }
             return;
         }
+        ctx.status(201);
+        ctx.header("Location", self);
+        ok(ctx, out);
+    }
 
+    /** A render's description: what {@code POST /renders} answers (and {@code GET} gives again). */
+    private ObjectNode describe(
+            MixState m,
+            RenderSpec spec,
+            MixResult result,
+            float[][][] schedule,
+            String id,
+            String self,
+            MixRender.Figures f) {
         ObjectNode out = json.createObjectNode();
         out.put("id", id);
         out.put("mix", m.id);
@@ -803,18 +852,7 @@ public final class Gateway implements AutoCloseable {
                 .put("audio", self + "/audio")
                 .put("waveform", self + "/waveform")
                 .put("mix", API + "/mixes/" + m.id);
-        m.audio.addRender(id, result.getSampleRate(), out);
-        if (stream != null) {
-            try {
-                stream.finish();
-            } catch (IOException e) {
-                LOG.info("render {} of mix {} is kept; its client left before the last of its audio", id, m.id);
-            }
-            return;
-        }
-        ctx.status(201);
-        ctx.header("Location", self);
-        ok(ctx, out);
+        return out;
     }
 
     /** The render itself: the mix's stems through the job's renderer into the store (and the stream, when given). */
@@ -845,6 +883,39 @@ public final class Gateway implements AutoCloseable {
                 stream == null ? block -> {} : stream);
     }
 
+    /**
+     * Whether an Accept-Encoding header takes gzip: named with a weight above 0, or, when not named, {@code *} with
+     * one (RFC 9110 12.5.3).
+     */
+    static boolean acceptsGzip(String header) {
+        if (header == null) {
+            return false;
+        }
+        Double gzip = null;
+        Double any = null;
+        for (String part : header.toLowerCase(Locale.ROOT).split(",")) {
+            String[] p = part.trim().split(";");
+            double q = 1;
+            for (int i = 1; i < p.length; i++) {
+                String w = p[i].trim();
+                if (w.startsWith("q=")) {
+                    try {
+                        q = Double.parseDouble(w.substring(2));
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (p[0].trim().equals("gzip")) {
+                gzip = q;
+            } else if (p[0].trim().equals("*")) {
+                any = q;
+            }
+        }
+        Double weight = gzip != null ? gzip : any;
+        return weight != null && weight > 0;
+    }
+
     /** The render's answer is its audio when the request accepts {@code audio/wav} (and not JSON first). */
     private static boolean wantsAudio(Context ctx) {
         String accept = ctx.header("Accept");
@@ -855,8 +926,11 @@ public final class Gateway implements AutoCloseable {
     private void getRender(Context ctx) {
         MixState m = mix(ctx);
         String id = ctx.pathParam("render");
-        render(m, id);
-        ok(ctx, m.audio.renderDescription(id));
+        JsonNode description = m.audio.renderDescription(id);
+        if (description == null) {
+            render(m, id); // gone (or never made): its problem
+        }
+        ok(ctx, description);
     }
 
     /** {@code PUT /presets/{name}}: the key's preset saved (201 when new, 200 when it replaced one of its name). */

@@ -83,14 +83,29 @@ public final class BiquadCascade {
 
     /** The sections that filter: all but the identities whose state follows their input (in order). */
     private int[] activeSections() {
-        int[] active = new int[sections];
-        int n = 0;
+        int mask = 0;
         for (int s = 0; s < sections; s++) {
             if (!passesThrough(s)) {
-                active[n++] = s;
+                mask |= 1 << s;
             }
         }
-        return n == sections ? active : Arrays.copyOf(active, n);
+        return BY_MASK[mask];
+    }
+
+    /** For each set of sections (bit s: section s), their indices in order: made once, nothing allocated per call. */
+    private static final int[][] BY_MASK = new int[8][];
+
+    static {
+        for (int mask = 0; mask < 8; mask++) {
+            int[] a = new int[Integer.bitCount(mask)];
+            int k = 0;
+            for (int s = 0; s < 3; s++) {
+                if ((mask >> s & 1) != 0) {
+                    a[k++] = s;
+                }
+            }
+            BY_MASK[mask] = a;
+        }
     }
 
     private boolean passesThrough(int section) {
@@ -222,7 +237,6 @@ public final class BiquadCascade {
             double u2,
             double v1,
             double v2) {
-        double[] out = {y1, y2, u1, u2, v1, v2};
         double s1 = x1;
         double s2 = x2;
         int k = 0;
@@ -231,8 +245,9 @@ public final class BiquadCascade {
             state[o] = s1;
             state[o + 1] = s2;
             if (k < active.length && active[k] == s) {
-                s1 = out[2 * k];
-                s2 = out[2 * k + 1];
+                // the k-th active section's output history
+                s1 = k == 0 ? y1 : k == 1 ? u1 : v1;
+                s2 = k == 0 ? y2 : k == 1 ? u2 : v2;
                 k++;
             }
             state[o + 2] = s1;

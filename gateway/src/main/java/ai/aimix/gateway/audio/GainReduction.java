@@ -2,7 +2,8 @@ package ai.aimix.gateway.audio;
 
 /**
  * A processed stem's compressor gain reduction over time, as its render applied it: the most reduction (dB, zero or
- * negative) in each run of {@link #FRAMES} frames, from the compressor's value at the end of each of its blocks.
+ * negative) in each run of {@link #FRAMES} frames, from the compressor's value at the end of each of its blocks (a
+ * block counts in the run where it starts).
  */
 public final class GainReduction {
     /** Frames per kept value: 1024 (23 ms at 44.1 kHz), fine enough to draw, 31 KB for a 3-minute stem. */
@@ -24,10 +25,6 @@ public final class GainReduction {
         private long at;
 
         Builder(long frames, int blockFrames) {
-            if (FRAMES % blockFrames != 0) {
-                throw new IllegalArgumentException(
-                        "compressor blocks of " + blockFrames + " frames do not divide " + FRAMES);
-            }
             this.blockFrames = blockFrames;
             this.frames = frames;
             this.db = new float[(int) ((frames + FRAMES - 1) / FRAMES)];

@@ -9,23 +9,28 @@ import java.nio.ByteBuffer;
 
 /**
  * A render's audio sent while it is made: a stereo 32-bit float WAV whose length is known before the first sample
- * (the render's frames), then each block as the master bus hands it over, flushed at once. The last block is held
+ * (the render's frames), its header written with the first block, then each block as the master bus hands it over,
+ * flushed at once. The last block is held
  * back until {@link #finish}, so a client that has every sample can rely on the render being kept (its figures
  * readable) by then.
  */
 public final class RenderStream implements MixRender.Listener {
     private final OutputStream out;
     private final long frames;
+    /** The WAV header, until it is written (then null). */
+    private ByteBuffer header;
+
     private long sent;
     private float[] held;
 
-    /** Writes the WAV header: {@code frames} stereo frames at {@code sampleRate} follow. */
-    public RenderStream(OutputStream out, int sampleRate, long frames) throws IOException {
+    /**
+     * A stream of {@code frames} stereo frames at {@code sampleRate}; nothing is written before the first block, so
+     * a render that fails before it can still be answered otherwise.
+     */
+    public RenderStream(OutputStream out, int sampleRate, long frames) {
         this.out = out;
         this.frames = frames;
-        ByteBuffer h = Wav.header(sampleRate, VariantAudio.CHANNELS, 0, Wav.Encoding.FLOAT_32, dataBytes(frames));
-        out.write(h.array(), h.arrayOffset() + h.position(), h.remaining());
-        out.flush();
+        this.header = Wav.header(sampleRate, VariantAudio.CHANNELS, 0, Wav.Encoding.FLOAT_32, dataBytes(frames));
     }
 
     /** The whole response's length: header and samples. */
@@ -45,19 +50,31 @@ public final class RenderStream implements MixRender.Listener {
         held = interleaved;
     }
 
-    /** Sends the block held back: the stream is complete. */
+    /**
+     * Sends the block held back: the stream is complete. {@link IllegalStateException} when the render made other
+     * than the frames announced (a bug: the answer is then cut short).
+     */
     public void finish() throws IOException {
         if (held != null) {
             send(held);
             held = null;
         }
         if (sent != frames) {
-            throw new IOException("the render made " + sent + " frames, its stream announced " + frames);
+            throw new IllegalStateException("the render made " + sent + " frames, its stream announced " + frames);
         }
+        writeHeader();
         out.flush();
     }
 
+    private void writeHeader() throws IOException {
+        if (header != null) {
+            out.write(header.array(), header.arrayOffset() + header.position(), header.remaining());
+            header = null;
+        }
+    }
+
     private void send(float[] block) throws IOException {
+        writeHeader();
         ByteBuffer b = Pcm.encode(block, 0, block.length, SampleEncoding.PCM_F32LE);
         out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
         out.flush();

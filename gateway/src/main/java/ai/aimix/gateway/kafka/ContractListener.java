@@ -2,9 +2,12 @@ package ai.aimix.gateway.kafka;
 
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.gateway.mix.GatewayRecord;
 import ai.aimix.gateway.mix.MixBook;
 import ai.aimix.gateway.mix.MixRecord;
 import ai.aimix.gateway.mix.MixState;
+import ai.aimix.gateway.mix.StemRecord;
 import ai.aimix.schema.MixError;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixResult;
@@ -17,6 +20,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,8 @@ public final class ContractListener extends TopicFollower {
     private final String mixesTopic;
     /** This process's replica id: the mixes it created itself are in its book already. */
     private final String replica;
+    /** Checks that a record on the mixes topic was written by a replica with this gateway's secret. */
+    private final KeySeal seal;
 
     private final MixBook mixes;
     private final Clock clock;
@@ -41,7 +47,13 @@ public final class ContractListener extends TopicFollower {
     private volatile long lastPollMillis;
 
     public ContractListener(
-            KafkaConnection kafka, Topics topics, String mixesTopic, String replica, MixBook mixes, Clock clock) {
+            KafkaConnection kafka,
+            Topics topics,
+            String mixesTopic,
+            String replica,
+            KeySeal seal,
+            MixBook mixes,
+            Clock clock) {
         super(
                 kafka,
                 List.of(topics.output, topics.progress, topics.results, topics.errors, topics.requests, mixesTopic),
@@ -50,6 +62,7 @@ public final class ContractListener extends TopicFollower {
         this.topics = topics;
         this.mixesTopic = mixesTopic;
         this.replica = replica;
+        this.seal = seal;
         this.mixes = mixes;
         this.clock = clock;
     }
@@ -119,13 +132,29 @@ public final class ContractListener extends TopicFollower {
         if (r.value() == null) {
             return;
         }
+        Header tag = r.headers().lastHeader(ContractProducer.TAG_HEADER);
+        if (tag == null || !seal.recordTagged(r.value(), new String(tag.value(), StandardCharsets.US_ASCII))) {
+            LOG.warn(
+                    "A record on {} at offset {} is not signed with this gateway's secret: ignored",
+                    r.topic(),
+                    r.offset());
+            return;
+        }
         try {
-            MixRecord record = MixRecord.parse(r.value());
-            if (!record.origin().equals(replica)) {
-                mixes.adopt(record);
+            GatewayRecord record = GatewayRecord.parse(r.value());
+            if (record.origin().equals(replica)) {
+                return; // this replica's own: applied when it was made
+            }
+            if (record instanceof MixRecord mix) {
+                mixes.adopt(mix);
+            } else if (record instanceof StemRecord stem) {
+                MixState m = mixes.get(stem.id());
+                if (m != null) {
+                    m.remote(stem, clock.millis());
+                }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("A record on {} at offset {} is not a mix: {}", r.topic(), r.offset(), e.toString());
+            LOG.warn("A record on {} at offset {} is not a mix's: {}", r.topic(), r.offset(), e.toString());
         }
     }
 }

@@ -3,13 +3,14 @@ package ai.aimix.gateway.kafka;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
-import ai.aimix.gateway.mix.MixRecord;
+import ai.aimix.gateway.mix.GatewayRecord;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.codec.Contract;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,9 +48,18 @@ public final class ContractProducer implements AutoCloseable {
         this.topics = topics;
     }
 
-    /** A mix's record for the other replicas (the mixes topic, keyed by mix id). */
-    public Future<RecordMetadata> send(String mixesTopic, MixRecord record) {
-        return records.send(new ProducerRecord<>(mixesTopic, key(record.id()), record.toBytes()));
+    /** The header that carries a gateway record's keyed hash ({@code KeySeal.recordTag}). */
+    public static final String TAG_HEADER = "aimix-tag";
+
+    /**
+     * A record for the other replicas (the mixes topic, keyed by mix id), with its keyed hash {@code tag} of the value
+     * in the {@link #TAG_HEADER} header.
+     */
+    public Future<RecordMetadata> send(String mixesTopic, GatewayRecord record, Function<byte[], String> tag) {
+        byte[] value = record.toBytes();
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(mixesTopic, key(record.id()), value);
+        r.headers().add(TAG_HEADER, tag.apply(value).getBytes(StandardCharsets.US_ASCII));
+        return records.send(r);
     }
 
     public Future<RecordMetadata> send(MixRequest request) {

@@ -41,12 +41,16 @@ public final class KeySeal {
 
     private final ThreadLocal<Mac> shareMac;
 
+    private final ThreadLocal<Mac> recordMac;
+
     private KeySeal(String secret) {
         byte[] master = secret.getBytes(StandardCharsets.UTF_8);
         byte[] hashKey = hmac(master, "aimix api-key hash");
         byte[] shareKey = hmac(master, "aimix share link");
         this.hashMac = ThreadLocal.withInitial(() -> mac(hashKey));
         this.shareMac = ThreadLocal.withInitial(() -> mac(shareKey));
+        byte[] recordKey = hmac(master, "aimix gateway record");
+        this.recordMac = ThreadLocal.withInitial(() -> mac(recordKey));
         this.sealKey = new SecretKeySpec(hmac(master, "aimix webhook-secret seal"), "AES");
     }
 
@@ -132,6 +136,23 @@ public final class KeySeal {
     }
 
     private static final String SHARE_PREFIX = "shr_";
+
+    /**
+     * The keyed hash (base64url) of a record one replica writes for the others (the mixes topic): a replica with the
+     * same secret takes only records that carry it, so nobody who can merely write to the topic can plant a mix.
+     */
+    public String recordTag(byte[] value) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(recordMac.get().doFinal(value));
+    }
+
+    /** Whether {@code tag} is {@link #recordTag} of {@code value} (compared in constant time). */
+    public boolean recordTagged(byte[] value, String tag) {
+        return tag != null
+                && MessageDigest.isEqual(
+                        recordTag(value).getBytes(StandardCharsets.US_ASCII), tag.getBytes(StandardCharsets.US_ASCII));
+    }
 
     /** {@code plain} sealed: {@code v1.} and base64url of a random IV, the ciphertext and the tag. */
     String seal(String plain) {

@@ -30,13 +30,21 @@ public final class MixBook {
     private final Duration retention;
     private final AudioStore audio;
     private final Consumer<MixState> onEnd;
+    private final MixState.StemWatcher stems;
 
     /** @param onEnd told once of each mix that ends (completed with its audio in, or failed) */
     public MixBook(Clock clock, Duration retention, AudioStore audio, Consumer<MixState> onEnd) {
+        this(clock, retention, audio, onEnd, MixState.StemWatcher.NONE);
+    }
+
+    /** @param stems told of each move of a stem's upload made here (for the other replicas) */
+    public MixBook(
+            Clock clock, Duration retention, AudioStore audio, Consumer<MixState> onEnd, MixState.StemWatcher stems) {
         this.clock = clock;
         this.retention = retention;
         this.audio = audio;
         this.onEnd = onEnd;
+        this.stems = stems;
     }
 
     /** A new mix of {@code owner} (an API key's id). */
@@ -44,7 +52,8 @@ public final class MixBook {
         byte[] b = new byte[ID_BYTES];
         random.nextBytes(b);
         String id = "mix_" + HexFormat.of().formatHex(b);
-        MixState m = new MixState(id, owner, spec, UploadTokens.random(), clock.millis(), audio.create(id), onEnd);
+        MixState m =
+                new MixState(id, owner, spec, UploadTokens.random(), clock.millis(), audio.create(id), onEnd, stems);
         mixes.put(id, m);
         return m;
     }
@@ -59,7 +68,8 @@ public final class MixBook {
         MixSpec spec = MixSpec.parse(r.body(), Integer.MAX_VALUE, Integer.MAX_VALUE);
         return mixes.computeIfAbsent(r.id(), id -> {
             adopted.add(id);
-            return new MixState(id, r.owner(), spec, r.uploadToken(), r.createdAtMillis(), audio.create(id), onEnd);
+            return new MixState(
+                    id, r.owner(), spec, r.uploadToken(), r.createdAtMillis(), audio.create(id), onEnd, stems);
         });
     }
 

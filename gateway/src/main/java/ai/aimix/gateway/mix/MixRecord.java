@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
  *
  * @param origin the creating replica's id (random per gateway process): its own records a replica skips
  */
-public record MixRecord(
-        String id, String owner, JsonNode body, String uploadToken, long createdAtMillis, String origin) {
+public record MixRecord(String id, String owner, JsonNode body, String uploadToken, long createdAtMillis, String origin)
+        implements GatewayRecord {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The record of a mix this replica made from {@code body} (the callback it will use written into it). */
@@ -26,8 +26,12 @@ public record MixRecord(
         return new MixRecord(m.id, m.owner, b, m.uploadToken, m.createdAtMillis, origin);
     }
 
+    /** The value of the {@code type} field that marks a mix's own record. */
+    public static final String TYPE = "mix";
+
     public byte[] toBytes() {
         ObjectNode o = JSON.createObjectNode();
+        o.put("type", TYPE);
         o.put("id", id);
         o.put("owner", owner);
         o.set("body", body);
@@ -37,11 +41,10 @@ public record MixRecord(
         return o.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A record read back; {@link IOException} when it is not one. */
-    public static MixRecord parse(byte[] value) throws IOException {
-        JsonNode o = JSON.readTree(value);
+    /** A mix's record read back; {@link IOException} when it is not one. */
+    static MixRecord of(JsonNode o) throws IOException {
         for (String field : new String[] {"id", "owner", "body", "uploadToken", "createdAtMillis", "origin"}) {
-            if (o == null || !o.hasNonNull(field)) {
+            if (!o.hasNonNull(field)) {
                 throw new IOException("a mix record without " + field);
             }
         }

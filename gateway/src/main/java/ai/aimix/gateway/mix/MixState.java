@@ -17,14 +17,17 @@ import ai.aimix.schema.codec.Pcm;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * One mix created through this gateway: its spec, the upload state of each stem, and what the job has said about it
@@ -63,6 +66,8 @@ public final class MixState {
     /** The mixed audio as it arrives from mix.output. */
     public final MixAudio audio;
 
+    private final StemWatcher watcher;
+
     private final Upload[] uploads;
     private final long[] uploadedFrames;
     private final long[] uploadedBytes;
@@ -91,8 +96,10 @@ public final class MixState {
             String uploadToken,
             long createdAtMillis,
             MixAudio audio,
-            Consumer<MixState> onEnd) {
+            Consumer<MixState> onEnd,
+            StemWatcher watcher) {
         this.onEnd = onEnd;
+        this.watcher = watcher;
         this.id = id;
         this.owner = owner;
         this.audio = audio;
@@ -106,12 +113,24 @@ public final class MixState {
         Arrays.fill(uploads, Upload.PENDING);
     }
 
-    /** Claims a stem's upload: false when it has been claimed before (uploading, done or failed). */
+    /** Told of each move of a stem's upload made here (not of those another replica reports). */
+    @FunctionalInterface
+    public interface StemWatcher {
+        void moved(MixState mix, int stem, Upload state, long frames, long bytes, String code, String message);
+
+        StemWatcher NONE = (mix, stem, state, frames, bytes, code, message) -> {};
+    }
+
+    /**
+     * Claims a stem's upload: false when it has been claimed before (uploading, done or failed), here or on another
+     * replica that said so.
+     */
     public synchronized boolean claim(int stem) {
         if (uploads[stem] != Upload.PENDING) {
             return false;
         }
         uploads[stem] = Upload.RECEIVING;
+        watcher.moved(this, stem, Upload.RECEIVING, 0, 0, null, null);
         return true;
     }
 
@@ -119,6 +138,27 @@ public final class MixState {
     public synchronized void release(int stem) {
         if (uploads[stem] == Upload.RECEIVING) {
             uploads[stem] = Upload.PENDING;
+            watcher.moved(this, stem, Upload.PENDING, 0, 0, null, null);
+        }
+    }
+
+    /**
+     * A stem's upload as another replica reports it (it took the stem): its state here too, its counts when done,
+     * and the mix failed here too when the upload failed there.
+     */
+    public synchronized void remote(StemRecord r, long nowMillis) {
+        if (r.stem() < 0 || r.stem() >= uploads.length) {
+            return;
+        }
+        uploads[r.stem()] = r.state();
+        if (r.state() == Upload.DONE) {
+            uploadedFrames[r.stem()] = r.frames();
+            uploadedBytes[r.stem()] = r.bytes();
+        } else if (r.state() == Upload.FAILED) {
+            fail(
+                    r.code() == null ? "INTERNAL" : r.code(),
+                    "stem " + r.stem() + " (" + spec.stems.get(r.stem()).getName() + "): " + r.message(),
+                    nowMillis);
         }
     }
 
@@ -158,12 +198,14 @@ public final class MixState {
 
     public synchronized void uploaded(int stem) {
         uploads[stem] = Upload.DONE;
+        watcher.moved(this, stem, Upload.DONE, uploadedFrames[stem], uploadedBytes[stem], null, null);
     }
 
     /** An upload failed half-way: the mix cannot complete correctly, so it fails here with the upload's reason. */
     public synchronized void uploadFailed(int stem, String code, String message, long nowMillis) {
         uploads[stem] = Upload.FAILED;
         fail(code, "stem " + stem + " (" + spec.stems.get(stem).getName() + "): " + message, nowMillis);
+        watcher.moved(this, stem, Upload.FAILED, uploadedFrames[stem], uploadedBytes[stem], code, message);
     }
 
     public synchronized void progress(MixProgress p) {
@@ -517,21 +559,45 @@ public final class MixState {
         return endedAtMillis;
     }
 
-    /** The JSON text of an ended mix (it no longer changes), made once: a finished mix's result is large. */
-    private String endedText;
+    /** The JSON of an ended mix (it no longer changes), encoded once: a finished mix's result is large. */
+    private byte[] endedJson;
 
-    /** {@link #toJson} as text, cached once the mix has ended and its audio is in. */
-    public synchronized String toJsonText(String self) {
-        if (endedText != null) {
-            return endedText;
+    /** {@link #endedJson} gzipped, made on the first request that accepts it. */
+    private byte[] endedGzip;
+
+    /**
+     * {@link #toJsonBytes} gzipped, for a client that accepts it, once the mix has completed (null before: a running
+     * mix's document changes with every event, and is small).
+     */
+    public synchronized byte[] toJsonGzip(String self) {
+        if (endedGzip == null) {
+            byte[] json = toJsonBytes(self);
+            if (endedJson == null) {
+                return null;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 4);
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            endedGzip = out.toByteArray();
         }
-        String text = toJson(self).toString();
+        return endedGzip;
+    }
+
+    /** {@link #toJson} as UTF-8 JSON, kept once the mix has completed and its audio is in. */
+    public synchronized byte[] toJsonBytes(String self) {
+        if (endedJson != null) {
+            return endedJson;
+        }
+        byte[] json = toJson(self).toString().getBytes(StandardCharsets.UTF_8);
         // only a completed mix whose result is out stops changing (a failed one may still hear of its uploads, or
         // get the job's result after the gateway's own failure)
         if (status() == Status.COMPLETED && !resultPending) {
-            endedText = text;
+            endedJson = json;
         }
-        return text;
+        return json;
     }
 
     /** The API's view of the mix ({@code GET /api/v1/mixes/{id}}). */

@@ -8,6 +8,7 @@ import ai.aimix.gateway.keys.KeyLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -30,9 +31,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -50,14 +53,23 @@ final class ApiBench {
     private final int clients;
     private final int requestsPerClient;
     private final int subscribers;
+    private final int readIntervalMillis;
 
-    ApiBench(Configuration config, double seconds, int stems, int clients, int requestsPerClient, int subscribers) {
+    ApiBench(
+            Configuration config,
+            double seconds,
+            int stems,
+            int clients,
+            int requestsPerClient,
+            int subscribers,
+            int readIntervalMillis) {
         this.config = config;
         this.seconds = seconds;
         this.stems = stems;
         this.clients = clients;
         this.requestsPerClient = requestsPerClient;
         this.subscribers = subscribers;
+        this.readIntervalMillis = readIntervalMillis;
     }
 
     ObjectNode run() throws Exception {
@@ -86,6 +98,17 @@ final class ApiBench {
                     c.latency(
                             Gateway.API + "/mixes/" + mixId, Gateway.API + "/mixes/{id}", clients, requestsPerClient));
             reads.set("healthz", c.latency("/healthz", "/healthz", clients, requestsPerClient));
+            // the same clients at a pace (each a request every readIntervalMillis): latency below saturation
+            reads.set(
+                    "get_mix_paced",
+                    c.latency(
+                            Gateway.API + "/mixes/" + mixId,
+                            Gateway.API + "/mixes/{id}",
+                            clients,
+                            requestsPerClient,
+                            readIntervalMillis));
+            reads.set(
+                    "healthz_paced", c.latency("/healthz", "/healthz", clients, requestsPerClient, readIntervalMillis));
             out.set("reads", reads);
 
             heap.reset();
@@ -280,7 +303,18 @@ final class ApiBench {
          * spent waiting for a thread or a core).
          */
         ObjectNode latency(String path, String route, int n, int each) throws Exception {
-            HttpRequest req = request(path).build();
+            return latency(path, route, n, each, 0);
+        }
+
+        /**
+         * As {@link #latency(String, String, int, int)}, with each client sending at a pace when {@code intervalMillis}
+         * is above 0 (open loop: request k at its start + k intervals, its phase random, the latency counted from
+         * when it was due, so a request held up by an earlier one's delay counts its wait): the latency at an offered
+         * rate of {@code n * 1000 / intervalMillis} per second, rather than at saturation.
+         */
+        ObjectNode latency(String path, String route, int n, int each, int intervalMillis) throws Exception {
+            // as browsers and most HTTP libraries do: compressed answers taken, and unpacked here
+            HttpRequest req = request(path).header("Accept-Encoding", "gzip").build();
             for (int i = 0; i < 200; i++) {
                 http.send(req, HttpResponse.BodyHandlers.ofString()); // warm-up
             }
@@ -293,12 +327,22 @@ final class ApiBench {
             try {
                 List<Future<?>> all = new ArrayList<>();
                 for (int c = 0; c < n; c++) {
+                    long phase =
+                            intervalMillis > 0 ? ThreadLocalRandom.current().nextLong(intervalMillis * 1_000_000L) : 0;
                     all.add(pool.submit(() -> {
                         for (int k = 0; k < each; k++) {
                             long t = System.nanoTime();
+                            if (intervalMillis > 0) {
+                                long due = start + phase + k * intervalMillis * 1_000_000L;
+                                long wait = due - t;
+                                if (wait > 0) {
+                                    Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                                }
+                                t = due;
+                            }
                             try {
-                                HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                                if (r.statusCode() != 200) {
+                                HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                                if (r.statusCode() != 200 || text(r).isEmpty()) {
                                     failures.incrementAndGet();
                                 }
                             } catch (IOException | InterruptedException e) {
@@ -319,6 +363,9 @@ final class ApiBench {
             Arrays.sort(nanos);
             ObjectNode o = JSON.createObjectNode();
             o.put("clients", n);
+            if (intervalMillis > 0) {
+                o.put("offered_per_second", n * 1000 / intervalMillis);
+            }
             o.put("requests", nanos.length);
             o.put("failures", failures.get());
             o.put("per_second", Math.round(nanos.length / wall));
@@ -339,6 +386,17 @@ final class ApiBench {
             }
             return o;
         }
+    }
+
+    /** An answer's body as text, unpacked when it came gzipped. */
+    static String text(HttpResponse<byte[]> r) throws IOException {
+        byte[] body = r.body();
+        if ("gzip".equals(r.headers().firstValue("Content-Encoding").orElse(""))) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                body = in.readAllBytes();
+            }
+        }
+        return new String(body, StandardCharsets.UTF_8);
     }
 
     /** The cumulative bucket counts of a route's GET latency histogram in the gateway's /metrics, by upper bound. */

@@ -153,6 +153,13 @@ public final class BenchCommand implements Callable<Integer> {
     int requestsPerClient;
 
     @Option(
+            names = "--read-interval-ms",
+            defaultValue = "100",
+            description = "--api: in the paced reads, each client sends a request this often (100 clients every 100 ms:"
+                    + " 1,000 requests a second). Default ${DEFAULT-VALUE}.")
+    int readIntervalMillis;
+
+    @Option(
             names = "--subscribers",
             defaultValue = "500",
             description = "--api: WebSocket subscribers of one mix. Default ${DEFAULT-VALUE}.")
@@ -194,7 +201,8 @@ public final class BenchCommand implements Callable<Integer> {
                                         stems,
                                         clients,
                                         requestsPerClient,
-                                        subscribers)
+                                        subscribers,
+                                        readIntervalMillis)
                                 .run()));
             }
             return 0;

@@ -34,6 +34,7 @@ import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.gateway.mix.MixBook;
+import ai.aimix.gateway.mix.MixRecord;
 import ai.aimix.gateway.mix.MixSpec;
 import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.upload.Uploads;
@@ -95,6 +96,7 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -866,6 +868,14 @@ class GatewayTest {
         JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
         assertEquals("COMPLETED", done.path("status").asText(), done.toString());
         float[] mix = download("/mixes/" + id + "/audio");
+        // a completed mix's document, gzipped once for the clients that accept it: the same JSON
+        HttpResponse<byte[]> zipped = HTTP.send(
+                request("/mixes/" + id).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+            assertEquals(get("/mixes/" + id).body(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
 
         HttpResponse<String> same = post("/mixes/" + id + "/renders", "{}");
         assertEquals(201, same.statusCode(), same.body());
@@ -1527,7 +1537,8 @@ class GatewayTest {
 
     /**
      * Replicas: a mix created on one gateway is known at once to another on the same Kafka (the gateway.mixes topic):
-     * its state there, its stems taken by either, its audio from both the same, bit for bit.
+     * its state there, its stems taken by either (and a stem one took refused by the other), its audio from both the
+     * same, bit for bit. A record on the topic without the gateway secret's tag is ignored.
      */
     @Test
     void anyReplicaAnswersForAMixAndTakesItsStems() throws Exception {
@@ -1548,6 +1559,31 @@ class GatewayTest {
                 Thread.sleep(100);
             }
             List<StemInput> stems = new SongGenerator(53, RATE).generate(4, 6);
+            // a mix planted on the topic by someone without the gateway secret: no tag, then a wrong one
+            String planted = "mix_" + "ab".repeat(16);
+            byte[] plantedRecord = new MixRecord(
+                            planted,
+                            MAIN.key().id(),
+                            JSON.readTree(createBody(stems, RATE)),
+                            "tok",
+                            System.currentTimeMillis(),
+                            "gw_elsewhere")
+                    .toBytes();
+            Properties pp = KafkaConnection.plain(stack.bootstrapServers()).properties();
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                p.send(new ProducerRecord<>(GatewaySettings.DEFAULT_MIXES_TOPIC, plantedRecord))
+                        .get();
+                ProducerRecord<byte[], byte[]> forged =
+                        new ProducerRecord<>(GatewaySettings.DEFAULT_MIXES_TOPIC, plantedRecord);
+                forged.headers()
+                        .add(
+                                ContractProducer.TAG_HEADER,
+                                KeySeal.of("another gateway's secret, 32 chars at least")
+                                        .recordTag(plantedRecord)
+                                        .getBytes(StandardCharsets.US_ASCII));
+                p.send(forged).get();
+            }
             JsonNode m = json(post("/mixes", createBody(stems, RATE)));
             String id = m.path("id").asText();
             // its record went to Kafka before its id was given out: the other replica has it within a poll
@@ -1563,7 +1599,16 @@ class GatewayTest {
             }
             assertEquals(200, there.statusCode(), there.body());
             assertEquals("AWAITING_UPLOAD", json(there).path("status").asText());
-            // the stems through both: the even ones through this test's gateway, the odd ones through the other
+            // the planted records came before on the topic's one partition: read, and ignored
+            assertProblem(
+                    ApiError.MIX_NOT_FOUND,
+                    HTTP.send(
+                            HttpRequest.newBuilder(base.resolve(Gateway.API + "/mixes/" + planted))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+            // the stems through both: the even ones through this test's gateway, the odd ones through the other; a
+            // stem one replica took, the other refuses once it has heard of it
             for (int i = 0; i < stems.size(); i++) {
                 URI gw = i % 2 == 0 ? uri("/api") : base;
                 HttpResponse<String> r = HTTP.send(
@@ -1575,8 +1620,43 @@ class GatewayTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), "stem " + i + ": " + r.body());
+                if (i == 0) {
+                    URI mixThere = base.resolve(Gateway.API + "/mixes/" + id);
+                    JsonNode seen = null;
+                    deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    while (seen == null
+                            || !"DONE"
+                                    .equals(seen.path("stems")
+                                            .get(0)
+                                            .path("upload")
+                                            .asText())) {
+                        assertTrue(System.nanoTime() < deadline, "the other replica never heard of stem 0: " + seen);
+                        seen = json(HTTP.send(
+                                HttpRequest.newBuilder(mixThere)
+                                        .header("Authorization", "Bearer " + TOKEN)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()));
+                    }
+                    assertEquals("UPLOADING", seen.path("status").asText(), seen.toString());
+                    assertProblem(
+                            ApiError.STEM_ALREADY_UPLOADED,
+                            HTTP.send(
+                                    HttpRequest.newBuilder(base.resolve(m.path("stems")
+                                                    .get(0)
+                                                    .path("uploadUrl")
+                                                    .asText()))
+                                            .header("Authorization", "Bearer " + TOKEN)
+                                            .PUT(HttpRequest.BodyPublishers.ofByteArray(
+                                                    wav(stems.get(0).audio, Wav.Encoding.PCM_16)))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString()));
+                }
             }
             JsonNode done = awaitEnd(id, Duration.ofSeconds(120));
+            for (int i = 0; i < stems.size(); i++) {
+                assertEquals("DONE", done.path("stems").get(i).path("upload").asText(), done.toString());
+                assertTrue(done.path("stems").get(i).path("uploadedBytes").asLong() > 0, done.toString());
+            }
             assertEquals("COMPLETED", done.path("status").asText(), done.toString());
             JsonNode elsewhere = null;
             deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
