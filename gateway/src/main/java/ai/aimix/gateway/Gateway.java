@@ -137,7 +137,13 @@ public final class Gateway implements AutoCloseable {
         this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded, this::stemMoved);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
         this.listener = new ContractListener(
-                settings.kafka(), settings.topics(), settings.mixesTopic(), replica, settings.seal(), mixes, clock);
+                settings.kafka(),
+                settings.topics(),
+                settings.mixesTopic(),
+                replica,
+                settings.seal()::recordTagged,
+                mixes,
+                clock);
         this.keys = new KeyRing(settings.kafka(), settings.keysTopic(), settings.seal());
         this.webhooks = new Webhooks(
                 settings.kafka(),

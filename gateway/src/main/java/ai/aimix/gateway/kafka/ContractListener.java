@@ -2,7 +2,6 @@ package ai.aimix.gateway.kafka;
 
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.Topics;
-import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.gateway.mix.GatewayRecord;
 import ai.aimix.gateway.mix.MixBook;
 import ai.aimix.gateway.mix.MixRecord;
@@ -17,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.BiPredicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -38,8 +38,11 @@ public final class ContractListener extends TopicFollower {
     private final String mixesTopic;
     /** This process's replica id: the mixes it created itself are in its book already. */
     private final String replica;
-    /** Checks that a record on the mixes topic was written by a replica with this gateway's secret. */
-    private final KeySeal seal;
+    /**
+     * Whether a record on the mixes topic (its value, its tag header) was written by a replica with this gateway's
+     * secret ({@code KeySeal.recordTagged}).
+     */
+    private final BiPredicate<byte[], String> signed;
 
     private final MixBook mixes;
     private final Clock clock;
@@ -51,7 +54,7 @@ public final class ContractListener extends TopicFollower {
             Topics topics,
             String mixesTopic,
             String replica,
-            KeySeal seal,
+            BiPredicate<byte[], String> signed,
             MixBook mixes,
             Clock clock) {
         super(
@@ -62,7 +65,7 @@ public final class ContractListener extends TopicFollower {
         this.topics = topics;
         this.mixesTopic = mixesTopic;
         this.replica = replica;
-        this.seal = seal;
+        this.signed = signed;
         this.mixes = mixes;
         this.clock = clock;
     }
@@ -133,7 +136,7 @@ public final class ContractListener extends TopicFollower {
             return;
         }
         Header tag = r.headers().lastHeader(ContractProducer.TAG_HEADER);
-        if (tag == null || !seal.recordTagged(r.value(), new String(tag.value(), StandardCharsets.US_ASCII))) {
+        if (tag == null || !signed.test(r.value(), new String(tag.value(), StandardCharsets.US_ASCII))) {
             LOG.warn(
                     "A record on {} at offset {} is not signed with this gateway's secret: ignored",
                     r.topic(),
