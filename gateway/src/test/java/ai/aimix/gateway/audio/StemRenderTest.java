@@ -3,35 +3,15 @@ package ai.aimix.gateway.audio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.gateway.Results;
 import ai.aimix.schema.MixResult;
-import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.RenderSetup;
-import ai.aimix.schema.StageTimings;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StemRenderTest {
 
     private static MixResult result(RenderSetup render) {
-        return MixResult.newBuilder()
-                .setMixId("m")
-                .setStatus(MixStatus.COMPLETED)
-                .setSampleRate(44100)
-                .setFrames(30000L)
-                .setSegments(4)
-                .setSegmentFrames(8192)
-                .setVariants(List.of())
-                .setTimings(StageTimings.newBuilder()
-                        .setAlignMillis(0)
-                        .setMelMillis(0)
-                        .setInferenceMillis(0)
-                        .setAssemblyMillis(0)
-                        .setWallMillis(0)
-                        .setBatchSegments(List.of())
-                        .build())
-                .setCompletedAtMillis(1)
-                .setRender(render)
-                .build();
+        return Results.completed(44100, 30000L, 4, 8192).setRender(render).build();
     }
 
     /** Every field away from the renderer's default, so one the gateway forgets to read shows. */

@@ -3,13 +3,12 @@ package ai.aimix.gateway.mix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.gateway.Results;
 import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.MixProgress;
 import ai.aimix.schema.MixResult;
-import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.SampleEncoding;
-import ai.aimix.schema.StageTimings;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.Checksums;
@@ -122,22 +121,8 @@ class MixEventsTest {
     }
 
     static MixResult completed(List<VariantResult> variants) {
-        return MixResult.newBuilder()
-                .setMixId("m")
-                .setStatus(MixStatus.COMPLETED)
-                .setSampleRate(44100)
-                .setFrames(3000L)
-                .setSegments(3)
-                .setSegmentFrames(1000)
+        return Results.completed(44100, 3000L, 3, 1000)
                 .setVariants(variants)
-                .setTimings(StageTimings.newBuilder()
-                        .setAlignMillis(0)
-                        .setMelMillis(0)
-                        .setInferenceMillis(0)
-                        .setAssemblyMillis(0)
-                        .setWallMillis(0)
-                        .setBatchSegments(List.of())
-                        .build())
                 .setCompletedAtMillis(2)
                 .build();
     }

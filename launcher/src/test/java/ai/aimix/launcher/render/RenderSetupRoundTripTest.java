@@ -3,12 +3,10 @@ package ai.aimix.launcher.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.gateway.Results;
 import ai.aimix.gateway.audio.StemRender;
 import ai.aimix.operators.assembly.RenderSetups;
 import ai.aimix.schema.MixResult;
-import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.StageTimings;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,23 +29,7 @@ class RenderSetupRoundTripTest {
                 .masterGainRange(-20, 9)
                 .limiter(3, 80)
                 .build();
-        MixResult result = MixResult.newBuilder()
-                .setMixId("m")
-                .setStatus(MixStatus.COMPLETED)
-                .setSampleRate(48000)
-                .setFrames(100_000L)
-                .setSegments(7)
-                .setSegmentFrames(16384)
-                .setVariants(List.of())
-                .setTimings(StageTimings.newBuilder()
-                        .setAlignMillis(0)
-                        .setMelMillis(0)
-                        .setInferenceMillis(0)
-                        .setAssemblyMillis(0)
-                        .setWallMillis(0)
-                        .setBatchSegments(List.of())
-                        .build())
-                .setCompletedAtMillis(1)
+        MixResult result = Results.completed(48000, 100_000L, 7, 16384)
                 .setRender(RenderSetups.of(job))
                 .build();
         RenderSettings back = StemRender.settings(result, null, null);
