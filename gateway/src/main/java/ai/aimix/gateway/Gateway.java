@@ -78,6 +78,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -586,6 +587,15 @@ public final class Gateway implements AutoCloseable {
         }
         String id = ctx.pathParam("id");
         MixState m = mixes.get(id);
+        if (m == null && MIX_ID.matcher(id).matches()) {
+            // perhaps made a moment ago on another replica: its record is on the way to this one's listener
+            try {
+                listener.awaitPolls(3, MIX_LOOKUP_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            m = mixes.get(id);
+        }
         if (m != null && !m.owner.equals(key(ctx).id())) {
             m = null; // another key's mix: not there, for this one
         }
@@ -968,6 +978,12 @@ public final class Gateway implements AutoCloseable {
         }
         return p;
     }
+
+    /** What a mix id looks like (only such an unknown id is waited for: it may be another replica's new mix). */
+    static final Pattern MIX_ID = Pattern.compile("mix_[0-9a-f]{32}");
+
+    /** Longest a request for an unknown mix id waits for this replica's listener to read the newest mixes. */
+    static final Duration MIX_LOOKUP_WAIT = Duration.ofSeconds(2);
 
     /** How long a new mix's record may take to reach Kafka before its creation fails. */
     static final Duration MIX_RECORD_TIMEOUT = Duration.ofSeconds(10);

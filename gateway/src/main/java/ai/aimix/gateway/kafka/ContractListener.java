@@ -15,6 +15,7 @@ import ai.aimix.schema.codec.DecodeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiPredicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,6 +49,8 @@ public final class ContractListener extends TopicFollower {
     private final Clock clock;
     private volatile boolean assigned;
     private volatile long lastPollMillis;
+    /** Polls done so far (guarded by this; waited on by {@link #awaitPolls}). */
+    private long polls;
 
     public ContractListener(
             KafkaConnection kafka,
@@ -71,6 +74,26 @@ public final class ContractListener extends TopicFollower {
     }
 
     /** The partitions are assigned and the consumer polled within the last few seconds. */
+    /**
+     * Waits until the consumer has finished {@code n} more polls (so it has read what was on its topics when this was
+     * called, give or take a fetch), or {@code timeout} has passed; false then. A mix created a moment ago on another
+     * replica is known here after it.
+     */
+    public boolean awaitPolls(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            long target = polls + n;
+            while (polls < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !assigned) {
+                    return false;
+                }
+                wait(Math.max(1, left / 1_000_000L));
+            }
+            return true;
+        }
+    }
+
     public boolean ready() {
         return assigned && clock.millis() - lastPollMillis < 10_000;
     }
@@ -94,6 +117,10 @@ public final class ContractListener extends TopicFollower {
             for (ConsumerRecord<byte[], byte[]> r : records.records(topic)) {
                 apply(r);
             }
+        }
+        synchronized (this) {
+            polls++;
+            notifyAll();
         }
     }
 
