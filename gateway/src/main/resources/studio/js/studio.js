@@ -1013,10 +1013,14 @@ function buildSheets() {
 
 /**
  * Each processed stem's loudness alone and its compressor's gain reduction over time (the gateway renders the stem
- * once, on the first request), one stem at a time.
+ * once, on the first request), one stem at a time, none while a render of the shaping is on its way.
  */
 async function processedLoudness(stems) {
   for (let i = 0; i < stems; i++) {
+    // the shaping's renders go first: a stem's is not asked for while one of them is on its way
+    while (inFlight) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     try {
       const w = await S.api.get(S.mixPath + '/stems/' + i + '/waveform?points=' + REDUCTION_POINTS);
       S.reduction[i] = w.gainReductionDb;
