@@ -133,7 +133,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewaySettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.store = new AudioStore(settings.storeDir());
+        this.store = new AudioStore(settings.storeDir(), settings.sharedStoreDir());
         this.presets = new UserPresets(store.directory(PRESETS_DIRECTORY));
         this.mixes = new MixBook(clock, settings.retention(), store, this::mixEnded, this::stemMoved);
         this.producer = new ContractProducer(settings.kafka(), settings.topics());
@@ -430,7 +430,16 @@ public final class Gateway implements AutoCloseable {
         try {
             producer.send(
                     settings.mixesTopic(),
-                    new StemRecord(m.id, stem, state, frames, bytes, code, message, replica),
+                    new StemRecord(
+                            m.id,
+                            stem,
+                            state,
+                            frames,
+                            bytes,
+                            state == MixState.Upload.DONE ? m.audio.encoding(stem) : null,
+                            code,
+                            message,
+                            replica),
                     settings.seal()::recordTag);
         } catch (RuntimeException e) {
             LOG.warn("The other replicas were not told that stem {} of {} is {}: {}", stem, m.id, state, e.toString());

@@ -46,6 +46,12 @@ public final class GatewayMain implements Callable<Integer> {
     Path store;
 
     @Option(
+            names = "--shared-store",
+            description = "A directory every replica shares (a ReadWriteMany volume): the stems as uploaded, so any"
+                    + " replica renders any mix, and the saved presets; default the --store directory.")
+    Path sharedStore;
+
+    @Option(
             names = "--secret-file",
             description = "A file holding the gateway secret, when " + KeySeal.ENV + " is not set (a mounted Secret);"
                     + " it hashes API keys and seals their webhook secrets.")
@@ -65,7 +71,8 @@ public final class GatewayMain implements Callable<Integer> {
         GatewaySettings settings = GatewaySettings.defaults(kafka, seal)
                 .withHost(host)
                 .withPort(port)
-                .withStoreDir(store);
+                .withStoreDir(store)
+                .withSharedStoreDir(sharedStore);
         Gateway gateway = Gateway.start(settings, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  * @param chunkFrames frames per chunk sent to audio.chunks
  * @param retention   how long a mix stays visible after it ended
  * @param storeDir    where mixed audio is kept while its mix is; null for a private temporary directory
+ * @param sharedStoreDir what the replicas share: the stems as uploaded (renders read them on any replica) and saved
+ *                    presets; a shared volume on a cluster; null for {@code storeDir}
  * @param deliveriesTopic the compacted topic of the webhook deliveries' state
  * @param webhookAllowList IP addresses callbacks may reach although private or loopback (SSRF guard)
  * @param webhookRetries when failed deliveries are tried again
@@ -43,6 +45,7 @@ public record GatewaySettings(
         int chunkFrames,
         Duration retention,
         Path storeDir,
+        Path sharedStoreDir,
         String deliveriesTopic,
         List<String> webhookAllowList,
         RetrySchedule webhookRetries,
@@ -76,6 +79,7 @@ public record GatewaySettings(
                 StemProducer.DEFAULT_CHUNK_FRAMES,
                 DEFAULT_RETENTION,
                 null,
+                null,
                 DEFAULT_DELIVERIES_TOPIC,
                 List.of(),
                 RetrySchedule.DEFAULT,
@@ -92,6 +96,11 @@ public record GatewaySettings(
 
     public GatewaySettings withStoreDir(Path dir) {
         return with(b -> b.storeDir = dir);
+    }
+
+    /** The replicas' shared store (stems as uploaded, saved presets); null: the store directory itself. */
+    public GatewaySettings withSharedStoreDir(Path dir) {
+        return with(b -> b.sharedStoreDir = dir);
     }
 
     public GatewaySettings withHost(String h) {
@@ -118,6 +127,7 @@ public record GatewaySettings(
         int port;
         Topics topics;
         Path storeDir;
+        Path sharedStoreDir;
         List<String> webhookAllowList;
         RetrySchedule webhookRetries;
         private final GatewaySettings from;
@@ -128,6 +138,7 @@ public record GatewaySettings(
             port = s.port;
             topics = s.topics;
             storeDir = s.storeDir;
+            sharedStoreDir = s.sharedStoreDir;
             webhookAllowList = s.webhookAllowList;
             webhookRetries = s.webhookRetries;
         }
@@ -145,6 +156,7 @@ public record GatewaySettings(
                     from.chunkFrames,
                     from.retention,
                     storeDir,
+                    sharedStoreDir,
                     from.deliveriesTopic,
                     webhookAllowList,
                     webhookRetries,

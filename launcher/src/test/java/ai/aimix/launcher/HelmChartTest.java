@@ -178,6 +178,14 @@ class HelmChartTest {
                         .errors()
                         .size(),
                 "the chart's arguments parse: " + args);
+        // production shares the stem store between the replicas (a claim), the default keeps it per replica
+        JsonNode podSpec = gateway.path("spec").path("template").path("spec");
+        boolean shared = false;
+        for (JsonNode v : podSpec.path("volumes")) {
+            shared |= v.path("persistentVolumeClaim").path("claimName").asText().equals("aimix-gateway-shared");
+        }
+        assertEquals(values.equals("values-production.yaml"), shared, "the shared stem store's claim");
+        assertEquals(shared, args.contains("--shared-store"), "the gateway is told of it: " + args);
         assertEquals(
                 container.path("ports").get(0).path("containerPort").asInt(),
                 Integer.parseInt(args.get(args.indexOf("--port") + 1)));

@@ -39,8 +39,38 @@ public final class MixAudio implements AutoCloseable {
 
     private final Map<String, JsonNode> descriptions = new HashMap<>();
 
-    MixAudio(Path dir) {
+    /** Where the stems as uploaded are kept: the stem store, shared by the replicas on a cluster. */
+    private final Path stemDir;
+
+    /** Stems other replicas took, by index: read from the shared stem store once their files are complete there. */
+    private final Map<Integer, long[]> elsewhere = new HashMap<>();
+
+    private final Map<Integer, SampleEncoding> elsewhereEncoding = new HashMap<>();
+
+    MixAudio(Path dir, Path stemDir) {
         this.dir = dir;
+        this.stemDir = stemDir;
+    }
+
+    /**
+     * Stem {@code index} was taken by another replica, which wrote {@code frames} frames of it to the shared stem store
+     * (in this encoding and channels): read from there when a render needs it.
+     */
+    public synchronized void storedElsewhere(int index, int channels, SampleEncoding encoding, long frames) {
+        if (!stems.containsKey(index)) {
+            elsewhere.put(index, new long[] {channels, frames});
+            elsewhereEncoding.put(index, encoding);
+        }
+    }
+
+    /** How stem {@code index} is stored here (taken by this replica), or null. */
+    public synchronized SampleEncoding encoding(int index) {
+        StemAudio s = stems.get(index);
+        return s == null || !s.writtenHere() ? null : s.encoding();
+    }
+
+    private Path stemFile(int index, SampleEncoding encoding) {
+        return stemDir.resolve("stem-" + index + "." + encoding.name().toLowerCase(Locale.ROOT));
     }
 
     public void append(MixOutputChunk c) {
@@ -57,11 +87,8 @@ public final class MixAudio implements AutoCloseable {
         StemAudio s = stems.get(index);
         if (s == null) {
             try {
-                Files.createDirectories(dir);
-                s = new StemAudio(
-                        dir.resolve("stem-" + index + "." + encoding.name().toLowerCase(Locale.ROOT)),
-                        channels,
-                        encoding);
+                Files.createDirectories(stemDir);
+                s = new StemAudio(stemFile(index, encoding), channels, encoding);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store stem " + index + " of " + dir, e);
             }
@@ -120,6 +147,19 @@ public final class MixAudio implements AutoCloseable {
         List<StemAudio> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             StemAudio s = stems.get(i);
+            if (s == null && elsewhere.containsKey(i)) {
+                long[] cf = elsewhere.get(i);
+                try {
+                    s = StemAudio.written(
+                            stemFile(i, elsewhereEncoding.get(i)), (int) cf[0], elsewhereEncoding.get(i), cf[1]);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read stem " + i + " from " + stemDir, e);
+                }
+                if (s != null) {
+                    stems.put(i, s);
+                    elsewhere.remove(i);
+                }
+            }
             if (s == null) {
                 return null;
             }
@@ -188,6 +228,14 @@ public final class MixAudio implements AutoCloseable {
         stems.values().forEach(StemAudio::close);
         stems.clear();
         try {
+            // the mix's stem directory goes once it is empty (another replica may still hold its stems there)
+            if (Files.isDirectory(stemDir)) {
+                try (Stream<Path> left = Files.list(stemDir)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.deleteIfExists(stemDir);
+                    }
+                }
+            }
             if (Files.isDirectory(dir)) {
                 // what a render that failed half-way left behind (its ".part" file), then the directory
                 try (Stream<Path> left = Files.list(dir)) {

@@ -22,10 +22,14 @@ public final class StemAudio implements AutoCloseable {
     private final SampleEncoding encoding;
     private long frames;
 
+    /** Whether this process writes the file (and removes it when closed), or only reads one another replica wrote. */
+    private final boolean writer;
+
     StemAudio(Path file, int channels, SampleEncoding encoding) throws IOException {
         this.file = file;
         this.channels = channels;
         this.encoding = encoding;
+        this.writer = true;
         this.channel = FileChannel.open(
                 file,
                 StandardOpenOption.CREATE,
@@ -34,8 +38,32 @@ public final class StemAudio implements AutoCloseable {
                 StandardOpenOption.WRITE);
     }
 
+    private StemAudio(Path file, int channels, SampleEncoding encoding, long frames) throws IOException {
+        this.file = file;
+        this.channels = channels;
+        this.encoding = encoding;
+        this.writer = false;
+        this.frames = frames;
+        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    /**
+     * A stem another replica took and wrote to the shared stem store: read here, never written or removed; null while
+     * the file does not hold its {@code frames} yet (not there, or not all of it visible yet).
+     */
+    static StemAudio written(Path file, int channels, SampleEncoding encoding, long frames) throws IOException {
+        long bytes = frames * channels * Pcm.bytesPerSample(encoding);
+        if (!Files.isRegularFile(file) || Files.size(file) < bytes) {
+            return null;
+        }
+        return new StemAudio(file, channels, encoding, frames);
+    }
+
     /** Appends a chunk's PCM bytes (in this stem's encoding). */
     public synchronized void append(ByteBuffer pcm) {
+        if (!writer) {
+            throw new IllegalStateException(file + " is another replica's stem: read only");
+        }
         ByteBuffer b = pcm.duplicate();
         int samples = b.remaining() / Pcm.bytesPerSample(encoding);
         long at = frames * channels * Pcm.bytesPerSample(encoding);
@@ -51,6 +79,15 @@ public final class StemAudio implements AutoCloseable {
 
     public synchronized long frames() {
         return frames;
+    }
+
+    /** Whether this process wrote the stem (took its upload). */
+    boolean writtenHere() {
+        return writer;
+    }
+
+    public SampleEncoding encoding() {
+        return encoding;
     }
 
     public int channels() {
@@ -93,7 +130,9 @@ public final class StemAudio implements AutoCloseable {
     public synchronized void close() {
         try {
             channel.close();
-            Files.deleteIfExists(file);
+            if (writer) {
+                Files.deleteIfExists(file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("removing " + file, e);
         }

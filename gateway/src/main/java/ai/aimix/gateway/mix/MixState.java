@@ -154,6 +154,10 @@ public final class MixState {
         if (r.state() == Upload.DONE) {
             uploadedFrames[r.stem()] = r.frames();
             uploadedBytes[r.stem()] = r.bytes();
+            if (r.encoding() != null) {
+                // on a cluster the stem store is shared: this replica renders from the stem the other wrote
+                audio.storedElsewhere(r.stem(), spec.stems.get(r.stem()).getChannels(), r.encoding(), r.frames());
+            }
         } else if (r.state() == Upload.FAILED) {
             fail(
                     r.code() == null ? "INTERNAL" : r.code(),

@@ -1,5 +1,6 @@
 package ai.aimix.gateway.mix;
 
+import ai.aimix.schema.SampleEncoding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,11 +12,20 @@ import java.nio.charset.StandardCharsets;
  * the mix's own record, so every replica knows which stems are taken and how far the mix has come.
  *
  * @param frames,bytes what the stem's upload has delivered (when done)
+ * @param encoding how its samples are stored in the shared stem store (when done), else null
  * @param code,message why it failed (when failed), else null
  * @param origin the replica that took the stem: its own records a replica skips
  */
 public record StemRecord(
-        String id, int stem, MixState.Upload state, long frames, long bytes, String code, String message, String origin)
+        String id,
+        int stem,
+        MixState.Upload state,
+        long frames,
+        long bytes,
+        SampleEncoding encoding,
+        String code,
+        String message,
+        String origin)
         implements GatewayRecord {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,6 +37,9 @@ public record StemRecord(
         o.put("state", state.name());
         o.put("frames", frames);
         o.put("bytes", bytes);
+        if (encoding != null) {
+            o.put("encoding", encoding.name());
+        }
         if (code != null) {
             o.put("code", code);
             o.put("message", message);
@@ -51,12 +64,22 @@ public record StemRecord(
         } catch (IllegalArgumentException e) {
             throw new IOException("a stem record in state " + o.path("state").asText());
         }
+        SampleEncoding encoding = null;
+        if (o.hasNonNull("encoding")) {
+            try {
+                encoding = SampleEncoding.valueOf(o.path("encoding").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(
+                        "a stem record with encoding " + o.path("encoding").asText());
+            }
+        }
         return new StemRecord(
                 o.path("id").asText(),
                 o.path("stem").asInt(),
                 state,
                 o.path("frames").asLong(),
                 o.path("bytes").asLong(),
+                encoding,
                 o.hasNonNull("code") ? o.path("code").asText() : null,
                 o.hasNonNull("message") ? o.path("message").asText() : null,
                 o.path("origin").asText());

@@ -81,6 +81,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,6 +131,9 @@ class GatewayTest {
     static String TOKEN;
 
     static Gateway gateway;
+    /** The stem store this test's gateways share, as replicas on a cluster share a volume. */
+    static Path SHARED_STORE;
+
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -147,10 +151,12 @@ class GatewayTest {
                         Map.of(RestOptions.PORT.key(), String.valueOf(ui))),
                 null,
                 0);
+        SHARED_STORE = Files.createTempDirectory("gateway-test-shared");
         gateway = Gateway.start(
                 GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), SEAL)
                         .withPort(0)
                         .withTopics(stack.topics())
+                        .withSharedStoreDir(SHARED_STORE)
                         // callbacks to this machine's receiver, retried fast
                         .withWebhooks(
                                 List.of("127.0.0.1"),
@@ -167,12 +173,17 @@ class GatewayTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (gateway != null) {
             gateway.close();
         }
         if (stack != null) {
             stack.close();
+        }
+        if (SHARED_STORE != null) {
+            try (Stream<Path> paths = Files.walk(SHARED_STORE)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -1544,7 +1555,8 @@ class GatewayTest {
     void anyReplicaAnswersForAMixAndTakesItsStems() throws Exception {
         GatewaySettings settings = GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), SEAL)
                 .withPort(0)
-                .withTopics(stack.topics());
+                .withTopics(stack.topics())
+                .withSharedStoreDir(SHARED_STORE);
         try (Gateway other = Gateway.start(settings, Clock.systemUTC())) {
             assertTrue(other.awaitKey(MAIN.key().id(), Duration.ofSeconds(30)));
             URI base = URI.create("http://127.0.0.1:" + other.port());
@@ -1687,6 +1699,37 @@ class GatewayTest {
                     request("/mixes/" + id + "/audio?format=wav-float").build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertArrayEquals(fromHere.body(), fromOther.body(), "the mix's audio from either replica");
+            // the stems in the shared store: either replica renders the mix again, from stems both took, the same
+            String shaped = "{\"intensity\": 0.5}";
+            JsonNode renderHere = json(post("/mixes/" + id + "/renders", shaped));
+            HttpResponse<String> renderedThere = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve(Gateway.API + "/mixes/" + id + "/renders"))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(shaped))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, renderedThere.statusCode(), renderedThere.body());
+            HttpResponse<byte[]> renderThere = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve(json(renderedThere)
+                                            .path("links")
+                                            .path("audio")
+                                            .asText() + "?format=wav-float"))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, renderThere.statusCode());
+            assertArrayEquals(
+                    HTTP.send(
+                                    request(renderHere
+                                                            .path("links")
+                                                            .path("audio")
+                                                            .asText() + "?format=wav-float")
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofByteArray())
+                            .body(),
+                    renderThere.body(),
+                    "a render from either replica");
         }
     }
 

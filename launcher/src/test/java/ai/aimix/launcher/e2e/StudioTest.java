@@ -67,7 +67,7 @@ class StudioTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         GatewayTest.stop();
     }
 
