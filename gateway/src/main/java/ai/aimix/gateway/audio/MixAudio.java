@@ -63,6 +63,29 @@ public final class MixAudio implements AutoCloseable {
         }
     }
 
+    /**
+     * Stem {@code index} as uploaded: taken here, or by another replica into the shared stem store (opened there once
+     * its file holds all of it); null when neither.
+     */
+    private synchronized StemAudio stored(int index) {
+        StemAudio s = stems.get(index);
+        if (s == null && elsewhere.containsKey(index)) {
+            long[] cf = elsewhere.get(index);
+            SampleEncoding encoding = elsewhereEncoding.get(index);
+            try {
+                s = StemAudio.written(stemFile(index, encoding), (int) cf[0], encoding, cf[1]);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read stem " + index + " from " + stemDir, e);
+            }
+            if (s != null) {
+                stems.put(index, s);
+                elsewhere.remove(index);
+                elsewhereEncoding.remove(index);
+            }
+        }
+        return s;
+    }
+
     /** How stem {@code index} is stored here (taken by this replica), or null. */
     public synchronized SampleEncoding encoding(int index) {
         StemAudio s = stems.get(index);
@@ -112,7 +135,7 @@ public final class MixAudio implements AutoCloseable {
             if (done != null) {
                 return done;
             }
-            stem = stems.get(index);
+            stem = stored(index);
         }
         if (stem == null) {
             return null;
@@ -146,20 +169,7 @@ public final class MixAudio implements AutoCloseable {
     public synchronized List<StemAudio> storedStems(int n) {
         List<StemAudio> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            StemAudio s = stems.get(i);
-            if (s == null && elsewhere.containsKey(i)) {
-                long[] cf = elsewhere.get(i);
-                try {
-                    s = StemAudio.written(
-                            stemFile(i, elsewhereEncoding.get(i)), (int) cf[0], elsewhereEncoding.get(i), cf[1]);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read stem " + i + " from " + stemDir, e);
-                }
-                if (s != null) {
-                    stems.put(i, s);
-                    elsewhere.remove(i);
-                }
-            }
+            StemAudio s = stored(i);
             if (s == null) {
                 return null;
             }

@@ -1730,6 +1730,22 @@ class GatewayTest {
                             .body(),
                     renderThere.body(),
                     "a render from either replica");
+            // and a stem the other replica did not take, processed there from the shared store
+            HttpResponse<byte[]> stemThere = HTTP.send(
+                    HttpRequest.newBuilder(
+                                    base.resolve(Gateway.API + "/mixes/" + id + "/stems/0/audio?format=wav-float"))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, stemThere.statusCode());
+            assertArrayEquals(
+                    HTTP.send(
+                                    request("/mixes/" + id + "/stems/0/audio?format=wav-float")
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofByteArray())
+                            .body(),
+                    stemThere.body(),
+                    "stem 0 (taken here) processed on the other replica");
         }
     }
 
