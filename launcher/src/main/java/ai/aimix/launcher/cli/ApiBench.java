@@ -7,6 +7,7 @@ import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.keys.KeyLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -198,8 +200,22 @@ final class ApiBench {
                 }
             }
             double uploadS = (System.nanoTime() - t0) / 1e9;
+            // a socket that fails is counted (and its reason kept), not the end of the benchmark
+            List<String> failures = new ArrayList<>();
             for (Listener l : listeners) {
-                l.closed.get(10, TimeUnit.MINUTES);
+                try {
+                    l.closed.get(10, TimeUnit.MINUTES);
+                } catch (ExecutionException e) {
+                    Throwable why = e.getCause();
+                    while (why.getCause() != null) {
+                        why = why.getCause();
+                    }
+                    failures.add(why.getClass().getSimpleName() + ": " + why.getMessage() + " (after " + l.frames.get()
+                            + " frames)");
+                }
+            }
+            if (listeners.get(0).result.get() == 0) {
+                throw new IllegalStateException("the first subscriber got no result: " + failures);
             }
             Listener first = listeners.get(0);
             long frames = Math.round(
@@ -284,6 +300,9 @@ final class ApiBench {
                     codes.put(k, codes.path(k).asInt() + 1);
                 }
                 o.put("subscribers_with_every_frame_and_the_result", complete);
+                o.put("subscribers_failed", failures.size());
+                ArrayNode why = o.putArray("subscriber_failures");
+                failures.stream().limit(5).forEach(why::add);
                 o.put(
                         "last_result_s",
                         round((listeners.stream()
