@@ -43,9 +43,10 @@ public final class MixAudio implements AutoCloseable {
     private final Path stemDir;
 
     /** Stems other replicas took, by index: read from the shared stem store once their files are complete there. */
-    private final Map<Integer, long[]> elsewhere = new HashMap<>();
+    private final Map<Integer, Elsewhere> elsewhere = new HashMap<>();
 
-    private final Map<Integer, SampleEncoding> elsewhereEncoding = new HashMap<>();
+    /** A stem another replica took: how it is stored in the shared stem store, and how many frames it has. */
+    private record Elsewhere(int channels, SampleEncoding encoding, long frames) {}
 
     MixAudio(Path dir, Path stemDir) {
         this.dir = dir;
@@ -58,8 +59,7 @@ public final class MixAudio implements AutoCloseable {
      */
     public synchronized void storedElsewhere(int index, int channels, SampleEncoding encoding, long frames) {
         if (!stems.containsKey(index)) {
-            elsewhere.put(index, new long[] {channels, frames});
-            elsewhereEncoding.put(index, encoding);
+            elsewhere.put(index, new Elsewhere(channels, encoding, frames));
         }
     }
 
@@ -69,18 +69,16 @@ public final class MixAudio implements AutoCloseable {
      */
     private synchronized StemAudio stored(int index) {
         StemAudio s = stems.get(index);
-        if (s == null && elsewhere.containsKey(index)) {
-            long[] cf = elsewhere.get(index);
-            SampleEncoding encoding = elsewhereEncoding.get(index);
+        Elsewhere e = s == null ? elsewhere.get(index) : null;
+        if (e != null) {
             try {
-                s = StemAudio.written(stemFile(index, encoding), (int) cf[0], encoding, cf[1]);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read stem " + index + " from " + stemDir, e);
+                s = StemAudio.written(stemFile(index, e.encoding()), e.channels(), e.encoding(), e.frames());
+            } catch (IOException x) {
+                throw new UncheckedIOException("cannot read stem " + index + " from " + stemDir, x);
             }
             if (s != null) {
                 stems.put(index, s);
                 elsewhere.remove(index);
-                elsewhereEncoding.remove(index);
             }
         }
         return s;

@@ -17,9 +17,16 @@ public sealed interface GatewayRecord permits MixRecord, StemRecord {
 
     byte[] toBytes();
 
+    /** One mapper for every record read (thread-safe once configured; made once, not per record). */
+    final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+
+        private Json() {}
+    }
+
     /** A record read back; {@link IOException} when it is none of them. */
     static GatewayRecord parse(byte[] value) throws IOException {
-        JsonNode o = new ObjectMapper().readTree(value);
+        JsonNode o = Json.MAPPER.readTree(value);
         if (o == null || !o.isObject()) {
             throw new IOException("not a JSON object");
         }

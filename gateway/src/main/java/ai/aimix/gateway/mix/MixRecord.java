@@ -1,7 +1,6 @@
 package ai.aimix.gateway.mix;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
  */
 public record MixRecord(String id, String owner, JsonNode body, String uploadToken, long createdAtMillis, String origin)
         implements GatewayRecord {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The record of a mix this replica made from {@code body} (the callback it will use written into it). */
     public static MixRecord of(MixState m, JsonNode body, String origin) {
@@ -30,7 +28,7 @@ public record MixRecord(String id, String owner, JsonNode body, String uploadTok
     public static final String TYPE = "mix";
 
     public byte[] toBytes() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = GatewayRecord.Json.MAPPER.createObjectNode();
         o.put("type", TYPE);
         o.put("id", id);
         o.put("owner", owner);

@@ -2,7 +2,6 @@ package ai.aimix.gateway.mix;
 
 import ai.aimix.schema.SampleEncoding;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +26,9 @@ public record StemRecord(
         String message,
         String origin)
         implements GatewayRecord {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public byte[] toBytes() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = GatewayRecord.Json.MAPPER.createObjectNode();
         o.put("type", TYPE);
         o.put("id", id);
         o.put("stem", stem);
