@@ -74,6 +74,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -427,22 +428,35 @@ public final class Gateway implements AutoCloseable {
     /** A stem's upload moved on here: the other replicas are told (they refuse the stem, and see the mix's state). */
     private void stemMoved(
             MixState m, int stem, MixState.Upload state, long frames, long bytes, String code, String message) {
+        StemRecord record = new StemRecord(
+                m.id,
+                stem,
+                state,
+                frames,
+                bytes,
+                state == MixState.Upload.DONE ? m.audio.encoding(stem) : null,
+                code,
+                message,
+                replica);
+        // told under the mix's lock: sent from the housekeeping thread (one thread, so in order), as a send waits
+        // while Kafka's metadata is missing and the mix's events must not wait with it
         try {
-            producer.send(
-                    settings.mixesTopic(),
-                    new StemRecord(
-                            m.id,
-                            stem,
-                            state,
-                            frames,
-                            bytes,
-                            state == MixState.Upload.DONE ? m.audio.encoding(stem) : null,
-                            code,
-                            message,
-                            replica),
-                    settings.seal()::recordTag);
+            housekeeping.execute(() -> tell(record));
+        } catch (RejectedExecutionException e) {
+            LOG.info("Stopping: the other replicas are not told that stem {} of {} is {}", stem, m.id, state);
+        }
+    }
+
+    private void tell(StemRecord record) {
+        try {
+            producer.send(settings.mixesTopic(), record, settings.seal()::recordTag);
         } catch (RuntimeException e) {
-            LOG.warn("The other replicas were not told that stem {} of {} is {}: {}", stem, m.id, state, e.toString());
+            LOG.warn(
+                    "The other replicas were not told that stem {} of {} is {}: {}",
+                    record.stem(),
+                    record.id(),
+                    record.state(),
+                    e.toString());
         }
     }
 
