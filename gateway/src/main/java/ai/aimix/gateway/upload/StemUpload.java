@@ -16,6 +16,7 @@ import ai.aimix.schema.codec.Pcm;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -27,7 +28,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * One stem's upload: checks the WAV's header against the stem the mix declared, then turns the audio into the
  * contract's chunks of {@code chunkFrames} frames as it arrives (16-bit and 8-bit PCM travel as 16-bit, anything
- * finer as float) and sends them; {@link #finish()} sends the last one and waits until Kafka has every record.
+ * finer as float; a 16-bit body's bytes are sent as they are, not converted) and sends them; {@link #finish()} sends the last one and waits until Kafka has every record.
  */
 public final class StemUpload implements WavStream.Sink {
     /** Most unacknowledged sends an upload keeps track of before it waits for the oldest. */
@@ -48,7 +49,11 @@ public final class StemUpload implements WavStream.Sink {
     private final Deque<Future<RecordMetadata>> inFlight = new ArrayDeque<>();
 
     private SampleEncoding encoding;
+    /** The chunk being gathered as floats: float, 8, 24 and 32-bit bodies (null for a 16-bit one). */
     private float[] buffer;
+    /** The chunk being gathered as a 16-bit PCM body's own bytes, sent as they are (null for other bodies). */
+    private byte[] pcm16;
+
     private int buffered;
     private long sequence;
     private long frames;
@@ -100,7 +105,11 @@ public final class StemUpload implements WavStream.Sink {
                             + maxFrames / mix.spec.sampleRate + " s) are accepted");
         }
         encoding = h.floatingPoint() || h.bits() > 16 ? SampleEncoding.PCM_F32LE : SampleEncoding.PCM_S16LE;
-        buffer = new float[chunkFrames * h.channels()];
+        if (!h.floatingPoint() && h.bits() == 16) {
+            pcm16 = new byte[chunkFrames * h.channels() * 2];
+        } else {
+            buffer = new float[chunkFrames * h.channels()];
+        }
         MixRequest request = mix.requestToSend(h.frames(), clock.millis());
         if (request != null) {
             track(producer.send(request));
@@ -109,6 +118,21 @@ public final class StemUpload implements WavStream.Sink {
 
     @Override
     public void frames(float[] interleaved, int n) {
+        take(interleaved, null, 0, n);
+    }
+
+    @Override
+    public boolean takesPcm16() {
+        return true;
+    }
+
+    @Override
+    public void pcm16(byte[] b, int off, int n) {
+        take(null, b, off, n);
+    }
+
+    /** {@code n} frames, as floats or (null floats) as 16-bit PCM bytes from {@code bytes[off]}. */
+    private void take(float[] interleaved, byte[] bytes, int off, int n) {
         frames += n;
         if (frames > maxFrames) {
             throw new ApiException(
@@ -123,7 +147,11 @@ public final class StemUpload implements WavStream.Sink {
         int keep = (int) Math.min(n, sendFrames - (frames - n)); // nothing past the excerpt's end
         while (pos < keep) {
             int take = Math.min(keep - pos, chunkFrames - buffered);
-            System.arraycopy(interleaved, pos * ch, buffer, buffered * ch, take * ch);
+            if (interleaved != null) {
+                System.arraycopy(interleaved, pos * ch, buffer, buffered * ch, take * ch);
+            } else {
+                System.arraycopy(bytes, off + pos * ch * 2, pcm16, buffered * ch * 2, take * ch * 2);
+            }
             buffered += take;
             pos += take;
             if (buffered == chunkFrames) {
@@ -159,7 +187,9 @@ public final class StemUpload implements WavStream.Sink {
     private void send(boolean last) {
         int ch = spec.getChannels();
         SampleEncoding enc = encoding == null ? SampleEncoding.PCM_S16LE : encoding;
-        ByteBuffer data = Pcm.encode(buffer == null ? new float[0] : buffer, 0, buffered * ch, enc);
+        ByteBuffer data = pcm16 != null
+                ? ByteBuffer.wrap(Arrays.copyOf(pcm16, buffered * ch * 2))
+                : Pcm.encode(buffer == null ? new float[0] : buffer, 0, buffered * ch, enc);
         int size = data.remaining();
         AudioChunk chunk = new AudioChunk(
                 mix.id,

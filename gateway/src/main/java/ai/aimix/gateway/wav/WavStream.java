@@ -37,6 +37,23 @@ public final class WavStream {
 
         /** {@code frames} frames of interleaved samples in [-1, 1] (float formats as they are). */
         void frames(float[] interleaved, int frames) throws IOException;
+
+        /**
+         * Whether this sink takes 16-bit PCM as the WAV holds it ({@link #pcm16}) instead of as floats: a sink that
+         * forwards 16-bit audio saves converting every sample to a float and back.
+         */
+        default boolean takesPcm16() {
+            return false;
+        }
+
+        /**
+         * {@code frames} frames of interleaved 16-bit little-endian PCM starting at {@code b[off]}, as the body holds
+         * them; called instead of {@link #frames} for a 16-bit PCM WAV when {@link #takesPcm16()}. The bytes are the
+         * caller's: copy what is kept.
+         */
+        default void pcm16(byte[] b, int off, int frames) throws IOException {
+            throw new UnsupportedOperationException("this sink takes floats");
+        }
     }
 
     private final Sink sink;
@@ -45,6 +62,8 @@ public final class WavStream {
     private ByteBuffer head = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
 
     private WavHeader header;
+    /** The audio goes to the sink as 16-bit PCM bytes (a 16-bit PCM body, and a sink that takes them). */
+    private boolean pcm16;
     /** Bytes of a frame split across buffers. */
     private byte[] partial;
 
@@ -167,6 +186,7 @@ public final class WavStream {
                 }
                 header = toHeader(fmt, size);
                 sink.header(header);
+                pcm16 = !header.floatingPoint() && header.bits() == 16 && sink.takesPcm16();
                 head = h.position(body);
                 return;
             }
@@ -267,6 +287,10 @@ public final class WavStream {
     }
 
     private void convert(byte[] b, int off, int frames) throws IOException {
+        if (pcm16) {
+            sink.pcm16(b, off, frames);
+            return;
+        }
         int samples = frames * header.channels();
         if (out == null || out.length < samples) {
             out = new float[Math.max(samples, maxFramesPerCall * header.channels())];

@@ -102,6 +102,58 @@ class WavStreamTest {
         assertTrue(c.maxFrames <= 512, "frames per call " + c.maxFrames);
     }
 
+    /** Takes a 16-bit body's PCM as its bytes. */
+    static final class CollectPcm16 implements WavStream.Sink {
+        WavHeader header;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int floatCalls;
+
+        @Override
+        public void header(WavHeader h) {
+            header = h;
+        }
+
+        @Override
+        public void frames(float[] interleaved, int frames) {
+            floatCalls++;
+        }
+
+        @Override
+        public boolean takesPcm16() {
+            return true;
+        }
+
+        @Override
+        public void pcm16(byte[] b, int off, int frames) {
+            bytes.write(b, off, frames * header.blockAlign());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} channel(s), pieces up to {1} bytes")
+    @CsvSource({"1, 1", "2, 3", "2, 5", "6, 4096", "2, 100000"})
+    void aSixteenBitBodyIsHandedOnAsTheBytesOfItsDataChunkWhateverTheSplit(int channels, int maxPiece)
+            throws IOException {
+        byte[] body = wav(audio(channels, 3001, channels * 17L + maxPiece), Wav.Encoding.PCM_16);
+        int data = indexOf(body, "data") + 8;
+        CollectPcm16 c = new CollectPcm16();
+        WavStream s = new WavStream(c, 512);
+        SplittableRandom r = new SplittableRandom(maxPiece);
+        for (int pos = 0; pos < body.length; ) {
+            int n = Math.min(body.length - pos, 1 + r.nextInt(maxPiece));
+            s.feed(body, pos, n);
+            pos += n;
+        }
+        s.end();
+        assertArrayEquals(Arrays.copyOfRange(body, data, data + 3001 * channels * 2), c.bytes.toByteArray());
+        assertEquals(0, c.floatCalls);
+        // the same body to a sink of floats: each sample is the 16-bit value over 32768, so nothing is lost either way
+        ByteBuffer pcm = ByteBuffer.wrap(body, data, 3001 * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
+        float[] samples = parse(body, maxPiece, maxPiece, 512).samples;
+        for (float x : samples) {
+            assertEquals(pcm.getShort() / 32768f, x, 0f);
+        }
+    }
+
     @Test
     void aDataChunkOfUnknownLengthRunsToTheEnd() throws IOException {
         Audio a = audio(2, 1000, 3);
