@@ -125,9 +125,16 @@ public final class LoudnessMeter {
             long stepLength = boundary(step + 1) - boundary(step);
             int n = (int) Math.min(stepLength - stepSamples, frames - done);
             double energy = 0;
-            for (int c = 0; c < weights.length; c++) {
-                if (weights[c] != 0) {
-                    energy += weights[c] * filterSumOfSquares(c, planar[c], offset + done, n);
+            if (weights.length == 2 && weights[0] != 0 && weights[1] != 0) {
+                // both channels in one loop: the same operations, so the same sums, in half the time
+                filterSumOfSquares(planar[0], planar[1], offset + done, n);
+                energy += weights[0] * pairSums[0];
+                energy += weights[1] * pairSums[1];
+            } else {
+                for (int c = 0; c < weights.length; c++) {
+                    if (weights[c] != 0) {
+                        energy += weights[c] * filterSumOfSquares(c, planar[c], offset + done, n);
+                    }
                 }
             }
             stepEnergy += energy;
@@ -192,6 +199,54 @@ public final class LoudnessMeter {
         filterState[s + 2] = t1;
         filterState[s + 3] = t2;
         return sum;
+    }
+
+    /** The two sums of {@link #filterSumOfSquares(float[], float[], int, int)}. */
+    private final double[] pairSums = new double[2];
+
+    /**
+     * {@link #filterSumOfSquares(int, float[], int, int)} of channels 0 and 1 in one loop, into {@link #pairSums}: each
+     * channel's filter is a chain of dependent operations, and two independent chains interleaved keep the core busy
+     * where one leaves it waiting on each result. Each channel's operations and their order are those of the one-channel
+     * loop, so the results are identical.
+     */
+    private void filterSumOfSquares(float[] x, float[] y, int from, int n) {
+        double[] k1 = shelf;
+        double[] k2 = highPass;
+        double b0 = k1[0], b1 = k1[1], b2 = k1[2], a1 = k1[3], a2 = k1[4];
+        double c0 = k2[0], c1 = k2[1], c2 = k2[2], d1 = k2[3], d2 = k2[4];
+        double s1 = filterState[0], s2 = filterState[1], t1 = filterState[2], t2 = filterState[3];
+        double u1 = filterState[4], u2 = filterState[5], v1 = filterState[6], v2 = filterState[7];
+        double sum = 0;
+        double sumY = 0;
+        for (int i = from, end = from + n; i < end; i++) {
+            double in = x[i];
+            double inY = y[i];
+            double p = b0 * in + s1;
+            double q = b0 * inY + u1;
+            s1 = b1 * in - a1 * p + s2;
+            u1 = b1 * inY - a1 * q + u2;
+            s2 = b2 * in - a2 * p;
+            u2 = b2 * inY - a2 * q;
+            double z = c0 * p + t1;
+            double w = c0 * q + v1;
+            t1 = c1 * p - d1 * z + t2;
+            v1 = c1 * q - d1 * w + v2;
+            t2 = c2 * p - d2 * z;
+            v2 = c2 * q - d2 * w;
+            sum += z * z;
+            sumY += w * w;
+        }
+        filterState[0] = s1;
+        filterState[1] = s2;
+        filterState[2] = t1;
+        filterState[3] = t2;
+        filterState[4] = u1;
+        filterState[5] = u2;
+        filterState[6] = v1;
+        filterState[7] = v2;
+        pairSums[0] = sum;
+        pairSums[1] = sumY;
     }
 
     private void completeStep() {
@@ -274,6 +329,21 @@ public final class LoudnessMeter {
         return toLufs(shortTermMax);
     }
 
+    /**
+     * The loudest 400 ms gating block from block {@code fromBlock} on, LUFS: the momentary maximum of a stretch of the
+     * stream at the blocks' 100 ms spacing; NaN when the stretch has no complete block yet.
+     */
+    public double momentaryMaxLufs(int fromBlock) {
+        if (fromBlock < 0) {
+            throw new IllegalArgumentException("fromBlock " + fromBlock);
+        }
+        double max = Double.NaN;
+        for (int b = fromBlock; b < blockCount; b++) {
+            max = Double.isNaN(max) ? blocks[b] : Math.max(max, blocks[b]);
+        }
+        return toLufs(max);
+    }
+
     /** Number of complete 400 ms gating blocks so far. */
     public int blocks() {
         return blockCount;
@@ -284,13 +354,25 @@ public final class LoudnessMeter {
      * (silence, or nothing louder than -70 LUFS), NaN before the first 400 ms block.
      */
     public double integratedLufs() {
-        if (blockCount == 0) {
+        return integratedLufs(0);
+    }
+
+    /**
+     * Integrated (gated) loudness of the gating blocks from block {@code fromBlock} on (see {@link #blocks()}): the
+     * loudness of a stretch of the stream, gated as {@link #integratedLufs()} gates all of it; {@code -Infinity} when
+     * no block of the stretch passes the absolute gate, NaN when it has no complete block yet.
+     */
+    public double integratedLufs(int fromBlock) {
+        if (fromBlock < 0) {
+            throw new IllegalArgumentException("fromBlock " + fromBlock);
+        }
+        if (blockCount <= fromBlock) {
             return Double.NaN;
         }
         double absolute = fromLufs(ABSOLUTE_GATE_LUFS);
         double sum = 0;
         int count = 0;
-        for (int b = 0; b < blockCount; b++) {
+        for (int b = fromBlock; b < blockCount; b++) {
             if (blocks[b] > absolute) {
                 sum += blocks[b];
                 count++;
@@ -302,7 +384,7 @@ public final class LoudnessMeter {
         double relative = sum / count * Math.pow(10, RELATIVE_GATE_LU / 10);
         double gated = 0;
         int kept = 0;
-        for (int b = 0; b < blockCount; b++) {
+        for (int b = fromBlock; b < blockCount; b++) {
             if (blocks[b] > absolute && blocks[b] > relative) {
                 gated += blocks[b];
                 kept++;

@@ -23,6 +23,14 @@ public final class StreamingLogMel {
     private int pendingLength;
     private long framesEmitted;
     private boolean finished;
+    /** Told each frame's power spectrum as it is computed; null for none. */
+    private PowerTap tap;
+
+    /** Receives each frame's power spectrum (bins 0 .. nFft / 2), to be read during the call only. */
+    @FunctionalInterface
+    public interface PowerTap {
+        void frame(float[] power);
+    }
 
     public StreamingLogMel(MelFilterbank bank, int nFft, int hop) {
         if (hop <= 0 || hop > nFft) {
@@ -40,6 +48,14 @@ public final class StreamingLogMel {
 
     public int bands() {
         return bank.bands();
+    }
+
+    /**
+     * Sends every frame's power spectrum, from the next one computed, to {@code tap} (null: none): what else is
+     * measured on the spectrum (a stem's spectral balance) costs no second transform. Not part of the saved state.
+     */
+    public void tap(PowerTap tap) {
+        this.tap = tap;
     }
 
     public long framesEmitted() {
@@ -88,6 +104,9 @@ public final class StreamingLogMel {
         int n = 0;
         while (pendingLength - start >= nFft) {
             spectrum.compute(pending, start, power);
+            if (tap != null) {
+                tap.frame(power);
+            }
             bank.apply(power, column, 0);
             for (int m = 0; m < column.length; m++) {
                 out[m * stride + outFrame + n] = Decibels.powerToDb(column[m]);

@@ -7,11 +7,64 @@ import ai.aimix.dsp.Signals;
 import ai.aimix.dsp.filter.Biquad;
 import ai.aimix.dsp.state.StateReader;
 import ai.aimix.dsp.state.StateWriter;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LoudnessMeterTest {
+
+    /**
+     * The loudness of a stretch: 4 s of a 1 kHz sine at -26 dBFS, then 4 s at -6 dBFS, in one channel. From the
+     * first block wholly in the loud part on, the stretch reads the loud part's -9.01 LUFS (0 dBFS reads -3.01); all
+     * of it is gated as the whole; the stretch's loudest block is the loud level.
+     */
+    @Test
+    void aStretchFromAGatingBlockOnIsMeasuredAlone() {
+        int sr = 48000;
+        float[] x = new float[8 * sr];
+        for (int i = 0; i < x.length; i++) {
+            double a = i < 4 * sr ? Math.pow(10, -26 / 20.0) : Math.pow(10, -6 / 20.0);
+            x[i] = (float) (a * Math.sin(2 * Math.PI * 1000 * i / sr));
+        }
+        LoudnessMeter m = new LoudnessMeter(sr, 1);
+        m.push(new float[][] {x}, 0, 4 * sr);
+        int loudFrom = m.blocks() + 3; // blocks are 400 ms every 100 ms: the fourth from here is all loud
+        m.push(new float[][] {x}, 4 * sr, 4 * sr);
+        assertEquals(-9.01, m.integratedLufs(loudFrom), 0.02);
+        assertEquals(-9.01, m.momentaryMaxLufs(loudFrom), 0.02);
+        assertEquals(m.integratedLufs(), m.integratedLufs(0), 0.0);
+        assertEquals(Double.NaN, m.integratedLufs(m.blocks()));
+        assertThrows(IllegalArgumentException.class, () -> m.integratedLufs(-1));
+    }
+
+    /**
+     * A stereo meter filters both channels in one loop; a meter of three channels whose third weighs nothing filters
+     * them one at a time: the readings are identical, bit for bit.
+     */
+    @Test
+    void stereoInOneLoopReadsExactlyAsChannelByChannel() {
+        int sr = 44100;
+        SplittableRandom r = new SplittableRandom(5);
+        float[] l = new float[7 * sr + 123];
+        float[] rr = new float[l.length];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (float) ((r.nextDouble() - 0.5) * (i < sr ? 0.01 : 0.7));
+            rr[i] = (float) (0.5 * Math.sin(2 * Math.PI * 3000 * i / sr));
+        }
+        LoudnessMeter pair = new LoudnessMeter(sr, 2);
+        LoudnessMeter single = new LoudnessMeter(sr, ChannelWeights.of(1, 1, 0));
+        float[] none = new float[l.length];
+        for (int from = 0; from < l.length; from += 1000) {
+            int n = Math.min(1000, l.length - from);
+            pair.push(l, rr, from, n);
+            single.push(new float[][] {l, rr, none}, from, n);
+        }
+        assertEquals(single.integratedLufs(), pair.integratedLufs(), 0.0);
+        assertEquals(single.shortTermLufs(), pair.shortTermLufs(), 0.0);
+        assertEquals(single.momentaryMaxLufs(), pair.momentaryMaxLufs(), 0.0);
+        assertEquals(single.loudnessRangeLu(), pair.loudnessRangeLu(), 0.0);
+    }
 
     /** ITU-R BS.1770-4 Tables 1 and 2: the K-weighting coefficients at 48 kHz. */
     @Test
