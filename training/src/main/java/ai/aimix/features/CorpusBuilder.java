@@ -4,6 +4,7 @@ import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Split;
+import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.StemMel;
 import java.io.IOException;
@@ -118,6 +119,7 @@ public final class CorpusBuilder {
         index.dtype = "float16";
         index.sounds = synth.sounds();
         index.bars = settings.bars;
+        index.descriptors = StemDescriptors.NAMES;
         index.songs = records;
         store.writeIndex(index);
         return index;

@@ -9,7 +9,8 @@ import java.util.List;
  * for JSON.
  */
 public final class FeatureIndex {
-    public static final int VERSION = 1;
+    /** 2: each song has its stems' descriptors beside its log-mel ({@code descriptorsFile}, {@code descriptors}). */
+    public static final int VERSION = 2;
 
     public int version = VERSION;
     public int sampleRate;
@@ -22,6 +23,9 @@ public final class FeatureIndex {
     public String sounds;
 
     public int bars;
+    /** The names of the stem descriptors in each song's descriptors file, in order ({@code StemDescriptors.NAMES}). */
+    public List<String> descriptors = new ArrayList<>();
+
     public List<SongRecord> songs = new ArrayList<>();
 
     /** One song. */
@@ -46,6 +50,9 @@ public final class FeatureIndex {
         public long pcmBytes;
 
         public long featureBytes;
+        /** Relative to the index's folder: an .npy of shape [stems, segments, descriptors], float32. */
+        public String descriptorsFile;
+
         public List<StemRecord> stems = new ArrayList<>();
     }
 

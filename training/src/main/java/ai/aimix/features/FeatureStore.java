@@ -1,6 +1,7 @@
 package ai.aimix.features;
 
 import ai.aimix.corpus.CorpusSong;
+import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.io.Npy;
 import ai.aimix.dsp.io.NpyArray;
 import ai.aimix.dsp.spectral.Decibels;
@@ -18,11 +19,15 @@ import java.util.Arrays;
 /**
  * Log-mel features of the corpus on disk, for training: per song one {@code .npy} of shape
  * [stems, segments, bands, maxFrames] holding every unmixed stem's log-mel (dB) per segment as the mix job computes
- * it, in float16 (11 significant bits: 0.03 dB resolution at the loudest values, far below anything audible), and
+ * it, in float16 (11 significant bits: 0.03 dB resolution at the loudest values, far below anything audible), beside
+ * it the stems' {@link StemDescriptors} per segment (loudness, peak, crest, octave balance) in float32, and
  * {@code index.json} ({@link FeatureIndex}) with the songs' splits, roles, perturbations and ideal corrections.
  */
 public final class FeatureStore {
     public static final String INDEX = "index.json";
+    /** Beside each song's log-mel file: its stems' descriptors per segment, [stems, segments, descriptors], float32. */
+    public static final String DESCRIPTORS_SUFFIX = ".descriptors.npy";
+
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -39,8 +44,20 @@ public final class FeatureStore {
     public FeatureIndex.SongRecord write(CorpusSong song, StemMel mel, int segmentFrames) throws IOException {
         int stems = song.stems.size();
         float[][][] mels = new float[stems][][];
+        int segmentCount = (song.frames + segmentFrames - 1) / segmentFrames;
+        float[] descriptors = new float[stems * segmentCount * StemDescriptors.COUNT];
         for (int i = 0; i < stems; i++) {
-            mels[i] = SegmentMels.of(mel, song.stems.get(i).unmixed, 2, song.frames, segmentFrames, 1);
+            StemDescriptors d = new StemDescriptors(song.sampleRate, 2, mel.nFft());
+            int base = i * segmentCount * StemDescriptors.COUNT;
+            mels[i] = SegmentMels.of(
+                    mel,
+                    song.stems.get(i).unmixed,
+                    2,
+                    song.frames,
+                    segmentFrames,
+                    1,
+                    d.powerTap(),
+                    (k, part, n) -> d.segment(part, 0, n, descriptors, base + k * StemDescriptors.COUNT));
         }
         int segments = mels[0].length;
         int bands = mel.bands();
@@ -62,6 +79,8 @@ public final class FeatureStore {
                 .resolve("song-" + song.seed() + (song.variant == 0 ? "" : "-v" + song.variant) + ".npy");
         Files.createDirectories(file.getParent());
         Npy.write(file, NpyArray.ofFloats(all, stems, segments, bands, max), Npy.Dtype.FLOAT16);
+        Path described = file.resolveSibling(file.getFileName().toString().replace(".npy", DESCRIPTORS_SUFFIX));
+        Npy.write(described, NpyArray.ofFloats(descriptors, stems, segments, StemDescriptors.COUNT), Npy.Dtype.FLOAT32);
 
         FeatureIndex.SongRecord r = new FeatureIndex.SongRecord();
         r.seed = song.seed();
@@ -77,6 +96,7 @@ public final class FeatureStore {
         r.maxFrames = max;
         r.pcmBytes = (long) stems * song.frames * 2 * 2;
         r.featureBytes = Files.size(file);
+        r.descriptorsFile = dir.relativize(described).toString();
         for (CorpusSong.Stem s : song.stems) {
             FeatureIndex.StemRecord st = new FeatureIndex.StemRecord();
             st.name = s.name;
@@ -110,6 +130,28 @@ public final class FeatureStore {
                     f + ": index version " + index.version + ", this build reads " + FeatureIndex.VERSION);
         }
         return index;
+    }
+
+    /** A song's stem descriptors ({@link StemDescriptors}), [stems][segments][descriptor]. */
+    public float[][][] readDescriptors(FeatureIndex.SongRecord song) throws IOException {
+        NpyArray a = Npy.read(dir.resolve(song.descriptorsFile));
+        int[] shape = a.shape();
+        if (shape.length != 3
+                || shape[0] != song.stems.size()
+                || shape[1] != song.segmentMelFrames.length
+                || shape[2] != StemDescriptors.COUNT) {
+            throw new IOException(
+                    song.descriptorsFile + ": shape " + Arrays.toString(shape) + " does not match the index");
+        }
+        float[] all = a.floats();
+        float[][][] out = new float[shape[0]][shape[1]][];
+        for (int i = 0; i < shape[0]; i++) {
+            for (int k = 0; k < shape[1]; k++) {
+                int at = (i * shape[1] + k) * shape[2];
+                out[i][k] = Arrays.copyOfRange(all, at, at + shape[2]);
+            }
+        }
+        return out;
     }
 
     /** A song's features as floats, [stems][segments][bands x maxFrames]. */

@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
+import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.SegmentMels;
 import ai.aimix.dsp.spectral.StemMel;
+import ai.aimix.dsp.spectral.StreamingLogMel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +66,28 @@ class FeatureStoreTest {
         }
         // float16 keeps 11 significant bits: half a step of 0.0625 between 64 and 128 dB
         assertTrue(maxError <= 0.03125, "float16 error " + maxError + " dB");
+
+        // beside the log-mel, each stem's descriptors per segment: those the stem measures segment by segment
+        assertEquals(StemDescriptors.NAMES, back.descriptors);
+        float[][][] described = store.readDescriptors(rec);
+        for (int i = 0; i < song.stems.size(); i++) {
+            StemDescriptors d = new StemDescriptors(44100, 2, 2048);
+            float[] stem = song.stems.get(i).unmixed;
+            StreamingLogMel stream = mel.restore(mel.initialState());
+            stream.tap(d.powerTap());
+            for (int k = 0; k < rec.segmentMelFrames.length; k++) {
+                int n = Math.min(65536, song.frames - k * 65536);
+                float[] part = Arrays.copyOf(
+                        Arrays.copyOfRange(stem, Math.min(stem.length, 2 * k * 65536), stem.length), 2 * n);
+                boolean last = k == rec.segmentMelFrames.length - 1;
+                int t = stream.framesFor(n, last);
+                StemMel.compute(stream, part, 2, n, last, new float[128 * t], t);
+                float[] expected = new float[StemDescriptors.COUNT];
+                d.segment(part, 0, n, expected, 0);
+                assertArrayEquals(expected, described[i][k], 0f, "stem " + i + " segment " + k);
+            }
+        }
+        assertTrue(described[0][1][StemDescriptors.INTEGRATED_LUFS] > -60, "a playing stem is measured");
 
         long pcm = 0;
         long stored = 0;

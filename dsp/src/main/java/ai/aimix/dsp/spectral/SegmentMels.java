@@ -20,7 +20,31 @@ public final class SegmentMels {
      */
     public static float[][] of(
             StemMel mel, float[] audio, int channels, int trackFrames, int segmentFrames, int minFrames) {
+        return of(mel, audio, channels, trackFrames, segmentFrames, minFrames, null, null);
+    }
+
+    /** Told each segment's samples (interleaved, silence past the stem's end) once its log-mel is computed. */
+    @FunctionalInterface
+    public interface SegmentAudio {
+        void segment(int index, float[] interleaved, int frames);
+    }
+
+    /**
+     * As {@link #of(StemMel, float[], int, int, int, int)}, with the stream's power spectra sent to {@code tap} and
+     * each segment's samples to {@code after} (either may be null): what is measured beside the log-mel, as the job
+     * measures it.
+     */
+    public static float[][] of(
+            StemMel mel,
+            float[] audio,
+            int channels,
+            int trackFrames,
+            int segmentFrames,
+            int minFrames,
+            StreamingLogMel.PowerTap tap,
+            SegmentAudio after) {
         StreamingLogMel stream = mel.restore(mel.initialState());
+        stream.tap(tap);
         int count = (trackFrames + segmentFrames - 1) / segmentFrames;
         float[][] out = new float[count][];
         for (int k = 0; k < count; k++) {
@@ -36,6 +60,9 @@ public final class SegmentMels {
             }
             float[] m = new float[mel.bands() * melFrames];
             StemMel.compute(stream, part, channels, n, last, m, melFrames);
+            if (after != null) {
+                after.segment(k, part, n);
+            }
             out[k] = pad(m, mel.bands(), melFrames, Math.max(minFrames, melFrames));
         }
         return out;

@@ -25,6 +25,11 @@ public final class StemMel {
         return bank.bands();
     }
 
+    /** The transform length: what a tap of the stream's spectra ({@link StreamingLogMel#tap}) is sized for. */
+    public int nFft() {
+        return nFft;
+    }
+
     /** State of a stem that has not started. */
     public byte[] initialState() {
         return new StreamingLogMel(bank, nFft, hop).saveState();
