@@ -1,7 +1,5 @@
 package ai.aimix.dsp.loudness;
 
-import java.util.Arrays;
-
 /**
  * The 4x interpolator of the true-peak measurement (ITU-R BS.1770-4 Annex 2 method): a 49-tap Kaiser-windowed sinc
  * (beta 7, cut-off at the original Nyquist frequency) split into four polyphase branches. Branch 0 is a pure delay
@@ -16,6 +14,17 @@ public final class Oversampler {
     public static final int DELAY = (TAPS - 1) / 2 / FACTOR;
 
     static final float[][] PHASES = design();
+
+    static {
+        // what peaks() relies on: branch 0 passes the input on, DELAY samples late (its other taps are sin(pi k) / pi k
+        // for whole k: zero but for rounding, below 1e-16)
+        float[] zero = PHASES[0];
+        for (int k = 0; k < zero.length; k++) {
+            if (k == DELAY ? zero[k] != 1f : Math.abs(zero[k]) > 1e-15f) {
+                throw new AssertionError("branch 0 of the interpolator is not a pure delay of " + DELAY);
+            }
+        }
+    }
 
     private Oversampler() {}
 
@@ -66,8 +75,11 @@ public final class Oversampler {
         // shifted index into another array (which might alias).
         for (int from = 0; from < frames; from += BLOCK) {
             int n = Math.min(BLOCK, frames - from);
-            Arrays.fill(local, 0, n, 0f);
-            for (int p = 0; p < FACTOR; p++) {
+            // branch 0 is the input itself, DELAY samples back (its other taps are zeros of the sinc): no filter
+            for (int i = 0; i < n; i++) {
+                local[i] = Math.abs(work[h + from - DELAY + i]);
+            }
+            for (int p = 1; p < FACTOR; p++) {
                 float[] c = PHASES[p];
                 System.arraycopy(work, h + from, tap, 0, n);
                 float c0 = c[0];

@@ -28,6 +28,8 @@ final class MasterBus {
     private int discard;
 
     private long framesOut;
+    /** The output meters are fed by the caller ({@link #meter}), not by {@link #emit}. */
+    private boolean deferMeters;
 
     MasterBus(RenderSettings settings) {
         this.s = settings;
@@ -94,19 +96,32 @@ final class MasterBus {
         discard -= skip;
         int n = frames - skip;
         float[] out = skip == 0 ? limited : Arrays.copyOfRange(limited, 2 * skip, 2 * frames);
-        if (n > 0) {
-            float[] l = new float[n];
-            float[] r = new float[n];
-            for (int i = 0; i < n; i++) {
-                l[i] = out[2 * i];
-                r[i] = out[2 * i + 1];
-            }
-            output.push(l, r, 0, n);
-            peaks.push(0, l, 0, n);
-            peaks.push(1, r, 0, n);
+        if (!deferMeters) {
+            meter(out, n);
         }
         framesOut += n;
         return out;
+    }
+
+    /** The output meters from now on are the caller's: see {@link MixRenderer#deferOutputMeters()}. */
+    void deferOutputMeters() {
+        deferMeters = true;
+    }
+
+    /** Measures {@code frames} frames of output (interleaved stereo) on the output meters. */
+    void meter(float[] out, int frames) {
+        if (frames <= 0) {
+            return;
+        }
+        float[] l = new float[frames];
+        float[] r = new float[frames];
+        for (int i = 0; i < frames; i++) {
+            l[i] = out[2 * i];
+            r[i] = out[2 * i + 1];
+        }
+        output.push(l, r, 0, frames);
+        peaks.push(0, l, 0, frames);
+        peaks.push(1, r, 0, frames);
     }
 
     long framesOut() {

@@ -124,10 +124,26 @@ public final class MixRenderer {
 
     /**
      * The second stage of a segment: the master bus (loudness normalisation, limiter) on the stems' sum from
-     * {@link #sumStems}; returns the output frames now available, valid until the next call.
+     * {@link #sumStems}; returns the output frames now available, in an array of their own (the next call does not
+     * reuse it, so it may be metered or written while the next segment is mastered).
      */
     public float[] master(float[] sumL, float[] sumR, int frames) {
         return master.process(sumL, sumR, frames);
+    }
+
+    /**
+     * From now on {@link #master} and {@link #finish} leave the output meters (the mix's loudness and true peak) to the
+     * caller, who gives every block they return to {@link #meterOutput}, in order, before reading the figures — on
+     * another thread if it likes, so that a segment's metering runs beside the next segment's master bus. The output
+     * itself is unchanged; the figures are the same as when the bus meters its own output.
+     */
+    public void deferOutputMeters() {
+        master.deferOutputMeters();
+    }
+
+    /** Measures a block of output (interleaved stereo, as {@link #master} or {@link #finish} returned it). */
+    public void meterOutput(float[] interleaved) {
+        master.meter(interleaved, interleaved.length / 2);
     }
 
     /** Ends the stream: returns the last output frames (the limiter's delay line). */

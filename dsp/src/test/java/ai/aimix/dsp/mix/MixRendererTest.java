@@ -215,6 +215,60 @@ class MixRendererTest {
         assertArrayEquals(whole, piped);
     }
 
+    /**
+     * With the output meters left to the caller, who meters each block on a third thread after its master, the audio
+     * and every figure of the output are exactly those of a renderer that meters its own output.
+     */
+    @Test
+    void outputMeteredByTheCallerReadsAsMeteredByTheBus() throws Exception {
+        double sr = 48000;
+        int segment = 8192;
+        int frames = 7 * segment + 99;
+        float[][] audio = stems(frames, sr);
+        int[] channels = {2, 1, 2};
+        int segments = (frames + segment - 1) / segment;
+        float[][][] schedule = randomSchedule(segments, 3, 11);
+        RenderSettings s = settings(sr, segment);
+
+        MixRenderer own = new MixRenderer(s, channels);
+        float[] whole = new float[0];
+        for (int k = 0; k < segments; k++) {
+            int n = Math.min(segment, frames - k * segment);
+            whole = concat(whole, own.renderSegment(offsetAudio(audio, channels, k * segment, n), 0, n, schedule[k]));
+        }
+        whole = concat(whole, own.finish());
+
+        MixRenderer deferred = new MixRenderer(s, channels);
+        deferred.deferOutputMeters();
+        ExecutorService meters = Executors.newSingleThreadExecutor();
+        float[][] out = {new float[0]};
+        try {
+            for (int k = 0; k < segments; k++) {
+                int n = Math.min(segment, frames - k * segment);
+                float[] block = deferred.renderSegment(offsetAudio(audio, channels, k * segment, n), 0, n, schedule[k]);
+                meters.submit(() -> {
+                    deferred.meterOutput(block);
+                    out[0] = concat(out[0], block);
+                });
+            }
+            float[] tail = deferred.finish();
+            meters.submit(() -> {
+                        deferred.meterOutput(tail);
+                        out[0] = concat(out[0], tail);
+                    })
+                    .get();
+        } finally {
+            meters.shutdown();
+        }
+        assertArrayEquals(whole, out[0]);
+        assertEquals(own.outputLufs(), deferred.outputLufs(), 0.0);
+        assertEquals(own.outputLoudnessRangeLu(), deferred.outputLoudnessRangeLu(), 0.0);
+        assertEquals(own.outputMomentaryMaxLufs(), deferred.outputMomentaryMaxLufs(), 0.0);
+        assertEquals(own.truePeakDbtp(), deferred.truePeakDbtp(), 0.0);
+        assertEquals(own.samplePeakDbfs(), deferred.samplePeakDbfs(), 0.0);
+        assertEquals(own.framesOut(), deferred.framesOut());
+    }
+
     private static float[][] offsetAudio(float[][] audio, int[] channels, int from, int n) {
         float[][] out = new float[audio.length][];
         for (int i = 0; i < audio.length; i++) {

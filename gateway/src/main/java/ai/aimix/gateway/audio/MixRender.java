@@ -5,11 +5,14 @@ import ai.aimix.dsp.mix.ParallelRunner;
 import ai.aimix.dsp.mix.RenderSettings;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -76,17 +79,40 @@ public final class MixRender {
         }
     }
 
-    private static void await(Future<?> f) throws IOException {
+    /** The last stage of a block of output: its meters, the render's file, the listener. */
+    private static Void deliver(MixRenderer renderer, OutputStream out, Listener listener, float[] mixed) {
+        renderer.meterOutput(mixed);
+        try {
+            StoreFile.floats(out, mixed);
+            listener.audio(mixed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return null;
+    }
+
+    private static void quietly(Future<?> f) {
         try {
             f.get();
+        } catch (ExecutionException e) {
+            // the loop's own failure is the one reported
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws IOException {
+        try {
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("the render was interrupted");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            if (cause instanceof IOException io) {
                 throw io;
             }
-            throw new IllegalStateException("the render's master bus failed", e.getCause());
+            throw new IllegalStateException("the render's master bus or output failed", cause);
         }
     }
 
@@ -121,13 +147,19 @@ public final class MixRender {
             audio[i] = new float[segment * channels[i]];
         }
         MixRenderer renderer = new MixRenderer(settings, channels);
+        // the output's meters, its file and its listener run as a third stage, after the master bus
+        renderer.deferOutputMeters();
         long from = (long) firstSegment * segment;
         long[] frames = {0};
         ByteBuffer[] scratch = new ByteBuffer[stems.size()];
         // two buses: a segment's stems are summed into one while the master bus works on the other's
         float[][][] buses = {{new float[segment], new float[segment]}, {new float[segment], new float[segment]}};
         StoreFile.write(target, out -> {
-            Future<?> mastering = CompletableFuture.completedFuture(null);
+            CompletableFuture<float[]> mastering = CompletableFuture.completedFuture(null);
+            // each segment's output is metered, stored and sent as soon as its master is done and the segment
+            // before it has been delivered, while the next segment's master runs; at most two wait
+            CompletableFuture<Void> delivering = CompletableFuture.completedFuture(null);
+            Deque<CompletableFuture<Void>> deliveries = new ArrayDeque<>();
             try {
                 for (int k = 0; k < schedule.length; k++) {
                     long at = from + frames[0];
@@ -139,28 +171,22 @@ public final class MixRender {
                     float[][] bus = buses[k % 2];
                     renderer.sumStems(audio, 0, n, schedule[k], STEMS_IN_PARALLEL, bus[0], bus[1]);
                     await(mastering); // the previous segment's master: in order, and its bus free again after
-                    mastering = MASTER_BUSES.submit(() -> {
-                        float[] mixed = renderer.master(bus[0], bus[1], n);
-                        StoreFile.floats(out, mixed);
-                        listener.audio(mixed);
-                        return null;
-                    });
+                    while (deliveries.size() >= 2) {
+                        await(deliveries.removeFirst()); // a slow reader holds the render back, not its memory
+                    }
+                    mastering = CompletableFuture.supplyAsync(() -> renderer.master(bus[0], bus[1], n), MASTER_BUSES);
+                    delivering = delivering.thenCombineAsync(
+                            mastering, (before, mixed) -> deliver(renderer, out, listener, mixed), MASTER_BUSES);
+                    deliveries.addLast(delivering);
                     frames[0] += n;
                 }
-                await(mastering);
+                await(delivering);
             } finally {
-                // after a failure while a master runs: it ends before the file is closed and removed
-                try {
-                    mastering.get();
-                } catch (ExecutionException e) {
-                    // the loop's own failure is the one reported
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                // after a failure while a stage runs: it ends before the file is closed and removed
+                quietly(mastering);
+                quietly(delivering);
             }
-            float[] tail = renderer.finish();
-            StoreFile.floats(out, tail);
-            listener.audio(tail);
+            deliver(renderer, out, listener, renderer.finish());
         });
         return new Figures(
                 from, frames[0], renderer.outputLufs(), renderer.truePeakDbtp(), (System.nanoTime() - t0) / 1e6);
