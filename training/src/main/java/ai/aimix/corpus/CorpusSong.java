@@ -46,6 +46,8 @@ public final class CorpusSong {
         public final float tiltDb;
         public final float[] reference;
         public final float[] ideal;
+        /** The sound bank that played it ({@link MidiSynth#bankNames()}). */
+        public final String sounds;
 
         Stem(
                 String name,
@@ -57,7 +59,8 @@ public final class CorpusSong {
                 float perturbGainDb,
                 float tiltDb,
                 float[] reference,
-                float[] ideal) {
+                float[] ideal,
+                String sounds) {
             this.name = name;
             this.role = role;
             this.program = program;
@@ -68,6 +71,7 @@ public final class CorpusSong {
             this.tiltDb = tiltDb;
             this.reference = reference;
             this.ideal = ideal;
+            this.sounds = sounds;
         }
     }
 
@@ -81,10 +85,11 @@ public final class CorpusSong {
     /** Which perturbation of the song this is (0: the song's own). */
     public final int variant;
 
-    private CorpusSong(Composer.Song song, int sampleRate, int frames, List<Stem> stems, String sounds, int variant) {
+    private CorpusSong(
+            Composer.Song song, Split split, int sampleRate, int frames, List<Stem> stems, String sounds, int variant) {
         this.variant = variant;
         this.song = song;
-        this.split = Split.of(song.seed());
+        this.split = split;
         this.sampleRate = sampleRate;
         this.frames = frames;
         this.stems = stems;
@@ -113,6 +118,16 @@ public final class CorpusSong {
      */
     public static List<CorpusSong> generate(
             long seed, Composer composer, MidiSynth synth, RenderSettings render, int variants) throws IOException {
+        return generate(seed, composer, synth, Voicing.of(synth), render, variants);
+    }
+
+    /**
+     * As {@link #generate(long, Composer, MidiSynth, RenderSettings, int)}, each stem played by the bank
+     * {@code voicing} gives it, and the song in the split it says (the unseen split for its unseen genre).
+     */
+    public static List<CorpusSong> generate(
+            long seed, Composer composer, MidiSynth synth, Voicing voicing, RenderSettings render, int variants)
+            throws IOException {
         if (variants < 1) {
             throw new IllegalArgumentException("at least one variant");
         }
@@ -122,9 +137,11 @@ public final class CorpusSong {
         List<float[]> clean = new ArrayList<>();
         List<StemRole> roles = new ArrayList<>();
         double[] lufs = new double[song.parts().size()];
+        String[] banks = new String[song.parts().size()];
         for (int i = 0; i < song.parts().size(); i++) {
             Part p = song.parts().get(i);
-            float[] audio = synth.render(p, song.seconds());
+            banks[i] = voicing.bank(song, i);
+            float[] audio = synth.render(p, song.seconds(), banks[i]);
             clean.add(audio);
             roles.add(p.role());
             double l = LoudnessAnalysis.ofInterleaved(audio, 2, sr, ChannelWeights.forChannels(2)).integratedLufs;
@@ -135,6 +152,7 @@ public final class CorpusSong {
         for (int v = 0; v < variants; v++) {
             out.add(new CorpusSong(
                     song,
+                    voicing.split(song),
                     sr,
                     frames,
                     perturbAll(
@@ -143,7 +161,8 @@ public final class CorpusSong {
                             lufs,
                             reference,
                             render,
-                            new SplittableRandom((seed ^ 0x7F4A7C159E3779B9L) + v * 0x9E3779B97F4A7C15L)),
+                            new SplittableRandom((seed ^ 0x7F4A7C159E3779B9L) + v * 0x9E3779B97F4A7C15L),
+                            banks),
                     synth.sounds(),
                     v));
         }
@@ -156,7 +175,8 @@ public final class CorpusSong {
             double[] lufs,
             float[][] reference,
             RenderSettings render,
-            SplittableRandom r) {
+            SplittableRandom r,
+            String[] banks) {
         List<Stem> stems = new ArrayList<>();
         for (int i = 0; i < clean.size(); i++) {
             float g = (float) (MIN_GAIN_DB + (MAX_GAIN_DB - MIN_GAIN_DB) * r.nextDouble());
@@ -171,7 +191,8 @@ public final class CorpusSong {
                 ideal[MixParams.COMP_THRESHOLD_DB] = ref[MixParams.COMP_THRESHOLD_DB] + g;
             }
             Part p = song.parts().get(i);
-            stems.add(new Stem(p.name(), p.role(), p.program(), clean.get(i), unmixed, lufs[i], g, t, ref, ideal));
+            stems.add(new Stem(
+                    p.name(), p.role(), p.program(), clean.get(i), unmixed, lufs[i], g, t, ref, ideal, banks[i]));
         }
         return stems;
     }

@@ -6,13 +6,18 @@ import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import javax.sound.midi.Instrument;
 import javax.sound.midi.InvalidMidiDataException;
 import javax.sound.midi.MidiSystem;
@@ -38,13 +43,65 @@ public final class MidiSynth {
     public static final String DEBIAN_SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
     private static final int DRUM_CHANNEL = 9;
 
+    /** Where Debian's General MIDI sound font packages put their .sf2 files. */
+    public static final Path SOUND_FONT_DIR = Path.of("/usr/share/sounds/sf2");
+
     private final int sampleRate;
-    private final Path soundFont;
+    /** The banks by name, in order; a null file is Gervill's built-in set. The first is the default. */
+    private final Map<String, Path> banks;
 
     /** @param soundFont a .sf2 file, or null for Gervill's built-in instruments */
     public MidiSynth(int sampleRate, Path soundFont) {
+        this(Collections.singletonList(soundFont), sampleRate);
+    }
+
+    /**
+     * A synthesizer of several banks, each stem played by one of them ({@link #render(Part, double, String)}).
+     *
+     * @param soundFonts .sf2 files, or null for Gervill's built-in instruments; named by file name, which must differ
+     */
+    public static MidiSynth ofBanks(int sampleRate, List<Path> soundFonts) {
+        return new MidiSynth(soundFonts, sampleRate);
+    }
+
+    private MidiSynth(List<Path> soundFonts, int sampleRate) {
+        if (soundFonts.isEmpty()) {
+            throw new IllegalArgumentException("no sound bank");
+        }
         this.sampleRate = sampleRate;
-        this.soundFont = soundFont;
+        Map<String, Path> b = new LinkedHashMap<>();
+        for (Path f : soundFonts) {
+            String name = f == null ? BUILTIN : f.getFileName().toString();
+            if (b.containsKey(name)) {
+                throw new IllegalArgumentException("two sound banks named " + name);
+            }
+            b.put(name, f);
+        }
+        this.banks = Collections.unmodifiableMap(b);
+    }
+
+    /**
+     * Gervill's built-in set and every General MIDI sound font installed in {@link #SOUND_FONT_DIR} (regular .sf2
+     * files: Debian's alternatives links such as default-GM.sf2 are left out), built-in first, the others by name.
+     * On Debian: {@code fluid-soundfont-gm} (FluidR3_GM.sf2), {@code timgm6mb-soundfont} (TimGM6mb.sf2),
+     * {@code csound-soundfont} (sf_GMbank.sf2), {@code musescore-general-soundfont-lossless}, {@code opl3-soundfont};
+     * the .sf3 banks (compressed samples) are not readable by the JDK's synthesizer.
+     */
+    public static List<Path> installedSoundFonts() throws IOException {
+        List<Path> out = new ArrayList<>();
+        out.add(null);
+        if (Files.isDirectory(SOUND_FONT_DIR)) {
+            try (Stream<Path> files = Files.list(SOUND_FONT_DIR)) {
+                files.filter(f -> f.getFileName()
+                                .toString()
+                                .toLowerCase(Locale.ROOT)
+                                .endsWith(".sf2"))
+                        .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                        .sorted(Comparator.comparing(f -> f.getFileName().toString()))
+                        .forEach(out::add);
+            }
+        }
+        return out;
     }
 
     /** The Debian GM sound font when it is installed, else the built-in instruments. */
@@ -63,28 +120,50 @@ public final class MidiSynth {
      * @throws IllegalArgumentException when that sound font is not installed here
      */
     public static MidiSynth matching(String sounds, int sampleRate) {
-        if (BUILTIN.equals(sounds)) {
-            return new MidiSynth(sampleRate, null);
+        List<Path> files = new ArrayList<>();
+        for (String name : sounds.split(",")) {
+            if (BUILTIN.equals(name)) {
+                files.add(null);
+                continue;
+            }
+            Path f = SOUND_FONT_DIR.resolve(name);
+            if (!Files.isReadable(f)) {
+                throw new IllegalArgumentException("the corpus was rendered with the sound font " + name + ", which is "
+                        + "not installed here (" + SOUND_FONT_DIR + ")");
+            }
+            files.add(f);
         }
-        Path debian = Path.of(DEBIAN_SOUNDFONT);
-        if (debian.getFileName().toString().equals(sounds) && Files.isReadable(debian)) {
-            return new MidiSynth(sampleRate, debian);
-        }
-        throw new IllegalArgumentException("the corpus was rendered with the sound font " + sounds + ", which is not "
-                + "installed here (" + DEBIAN_SOUNDFONT + ")");
+        return new MidiSynth(files, sampleRate);
     }
 
     public int sampleRate() {
         return sampleRate;
     }
 
-    /** Which instruments render: a sound font's file name, or "gervill-builtin". */
+    /**
+     * Which instruments render: the banks' names, comma-separated — a sound font's file name, or "gervill-builtin"
+     * (one name for a synthesizer of one bank).
+     */
     public String sounds() {
-        return soundFont == null ? BUILTIN : soundFont.getFileName().toString();
+        return String.join(",", banks.keySet());
     }
 
-    /** Interleaved stereo float samples of {@code seconds} seconds. */
+    /** The banks' names, the default first. */
+    public List<String> bankNames() {
+        return List.copyOf(banks.keySet());
+    }
+
+    /** Interleaved stereo float samples of {@code seconds} seconds, played by the first bank. */
     public float[] render(Part part, double seconds) throws IOException {
+        return render(part, seconds, banks.keySet().iterator().next());
+    }
+
+    /** Interleaved stereo float samples of {@code seconds} seconds, played by the bank of that name. */
+    public float[] render(Part part, double seconds, String bank) throws IOException {
+        if (!banks.containsKey(bank)) {
+            throw new IllegalArgumentException("no sound bank " + bank + " (" + sounds() + ")");
+        }
+        Path soundFont = banks.get(bank);
         int frames = (int) Math.round(seconds * sampleRate);
         Synthesizer synth;
         try {
@@ -101,7 +180,7 @@ public final class MidiSynth {
         AudioInputStream stream = openStream(synth, format, info);
         try {
             if (soundFont != null) {
-                loadSoundFont(synth);
+                loadSoundFont(synth, soundFont);
             }
             Receiver rx;
             try {
@@ -142,7 +221,7 @@ public final class MidiSynth {
         }
     }
 
-    private void loadSoundFont(Synthesizer synth) throws IOException {
+    private static void loadSoundFont(Synthesizer synth, Path soundFont) throws IOException {
         try {
             Soundbank sb = bank(soundFont);
             Soundbank builtin = synth.getDefaultSoundbank();

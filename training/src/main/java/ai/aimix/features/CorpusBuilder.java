@@ -4,6 +4,7 @@ import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Split;
+import ai.aimix.corpus.Voicing;
 import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.StemMel;
@@ -55,12 +56,19 @@ public final class CorpusBuilder {
     private final Settings settings;
     private final RenderSettings render;
     private final MidiSynth synth;
+    private final Voicing voicing;
     private final int threads;
 
     public CorpusBuilder(Settings settings, RenderSettings render, MidiSynth synth, int threads) {
+        this(settings, render, synth, Voicing.of(synth), threads);
+    }
+
+    /** @param voicing which bank plays each stem, and the unseen split */
+    public CorpusBuilder(Settings settings, RenderSettings render, MidiSynth synth, Voicing voicing, int threads) {
         this.settings = settings;
         this.render = render;
         this.synth = synth;
+        this.voicing = voicing;
         this.threads = Math.max(1, threads);
     }
 
@@ -80,9 +88,9 @@ public final class CorpusBuilder {
             for (int i = 0; i < songs; i++) {
                 long seed = firstSeed + i;
                 futures.add(pool.submit(() -> {
-                    int n = Split.of(seed) == Split.TRAIN ? variants : 1;
+                    int n = voicing.split(composer.compose(seed)) == Split.TRAIN ? variants : 1;
                     List<FeatureIndex.SongRecord> written = new ArrayList<>();
-                    for (CorpusSong song : CorpusSong.generate(seed, composer, synth, render, n)) {
+                    for (CorpusSong song : CorpusSong.generate(seed, composer, synth, voicing, render, n)) {
                         written.add(store.write(song, mel, settings.segmentFrames));
                     }
                     synchronized (progress) {
@@ -118,6 +126,9 @@ public final class CorpusBuilder {
         index.bands = settings.bands;
         index.dtype = "float16";
         index.sounds = synth.sounds();
+        index.unseenGenre =
+                voicing.unseenGenre() == null ? null : voicing.unseenGenre().name();
+        index.unseenBank = voicing.unseenBank();
         index.bars = settings.bars;
         index.descriptors = StemDescriptors.NAMES;
         index.songs = records;

@@ -19,8 +19,12 @@ public final class FeatureIndex {
     public int hop;
     public int bands;
     public String dtype;
-    /** The instruments the stems were rendered with (a sound font's name, or gervill-builtin). */
+    /** The instruments the stems were rendered with: the banks' names, comma-separated (a sound font's, or gervill-builtin). */
     public String sounds;
+    /** The genre of the unseen split ({@code Voicing}), or null for none. */
+    public String unseenGenre;
+    /** The sound bank only the unseen split plays, or null. */
+    public String unseenBank;
 
     public int bars;
     /** The names of the stem descriptors in each song's descriptors file, in order ({@code StemDescriptors.NAMES}). */
@@ -68,6 +72,8 @@ public final class FeatureIndex {
         public float[] reference;
 
         public float[] ideal;
+        /** The sound bank that played it. */
+        public String sounds;
     }
 
     /** The split's songs with their own perturbation only (variant 0): what validation and the benchmark use. */

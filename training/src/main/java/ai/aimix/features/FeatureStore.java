@@ -107,6 +107,7 @@ public final class FeatureStore {
             st.tiltDb = s.tiltDb;
             st.reference = s.reference;
             st.ideal = s.ideal;
+            st.sounds = s.sounds;
             r.stems.add(st);
         }
         return r;

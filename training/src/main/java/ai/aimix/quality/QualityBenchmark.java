@@ -2,7 +2,9 @@ package ai.aimix.quality;
 
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
+import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
+import ai.aimix.corpus.Voicing;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.dsp.metrics.MixComparison;
@@ -52,6 +54,9 @@ public final class QualityBenchmark {
 
     private final FeatureIndex index;
     private final MidiSynth synth;
+    /** Which bank played each stem, as when the features were made. */
+    private final Voicing voicing;
+
     private final RenderSettings render;
     private final StemMel mel;
     private final float activeDb;
@@ -77,9 +82,18 @@ public final class QualityBenchmark {
         }
         this.index = index;
         this.synth = synth;
+        this.voicing = voicing(index, synth);
         this.render = render;
         this.mel = new StemMel(index.sampleRate, index.nFft, index.hop, index.bands);
         this.activeDb = activeDb;
+    }
+
+    /** The voicing a feature store's songs were made with: its banks, unseen genre and unseen bank. */
+    public static Voicing voicing(FeatureIndex index, MidiSynth synth) {
+        return new Voicing(
+                synth.bankNames(),
+                index.unseenGenre == null ? null : Genre.valueOf(index.unseenGenre),
+                index.unseenBank);
     }
 
     /** Runs the songs of {@code split} through {@code model}; {@code limit} songs at most (0: all). */
@@ -104,7 +118,8 @@ public final class QualityBenchmark {
         double[] se = new double[columns];
         int stemsTotal = 0;
         for (FeatureIndex.SongRecord rec : songs) {
-            CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, render);
+            CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, voicing, render, 1)
+                    .get(0);
             SongScore s = score(song, models);
             out.add(s);
             progress.accept(s);

@@ -1,12 +1,18 @@
 package ai.aimix.launcher.cli.training;
 
+import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
+import ai.aimix.corpus.Voicing;
 import ai.aimix.features.CorpusBuilder;
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
 import ai.aimix.jobs.mix.MixJobOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -65,6 +71,26 @@ public final class CorpusCommand implements Runnable {
                         + MidiSynth.DEBIAN_SOUNDFONT + " when installed, else the built-in ones).")
         String soundFont;
 
+        @Option(
+                names = "--soundfonts",
+                description = "Several banks, each stem played by one drawn from the song's seed: 'installed' (the "
+                        + "built-in set and every .sf2 in " + "/usr/share/sounds/sf2; Debian packages "
+                        + "fluid-soundfont-gm, timgm6mb-soundfont, csound-soundfont, "
+                        + "musescore-general-soundfont-lossless, opl3-soundfont), or a comma-separated list of "
+                        + ".sf2 files and 'builtin'.")
+        String soundFonts;
+
+        @Option(
+                names = "--unseen-genre",
+                description = "Keep this genre's songs out of training and validation as the UNSEEN split ("
+                        + "POP, ROCK, ELECTRONIC, FUNK, BALLAD, HIP_HOP).")
+        String unseenGenre;
+
+        @Option(
+                names = "--unseen-bank",
+                description = "A bank of --soundfonts (its file name) that only the UNSEEN split plays.")
+        String unseenBank;
+
         @Override
         public Integer call() throws Exception {
             if (songs < 1 || bars < 6 || variants < 1) {
@@ -82,11 +108,48 @@ public final class CorpusCommand implements Runnable {
                         + "another --out or delete it");
                 return 2;
             }
+            if (soundFont != null && soundFonts != null) {
+                System.err.println("aimix corpus build: error: --soundfont and --soundfonts: choose one");
+                return 2;
+            }
             Configuration conf = new Configuration();
             int rate = 44100;
-            MidiSynth synth = builtin
-                    ? new MidiSynth(rate, null)
-                    : soundFont != null ? new MidiSynth(rate, Path.of(soundFont)) : MidiSynth.withDefaultSounds(rate);
+            MidiSynth synth;
+            if (soundFonts != null) {
+                List<Path> files = new ArrayList<>();
+                if ("installed".equals(soundFonts)) {
+                    files.addAll(MidiSynth.installedSoundFonts());
+                } else {
+                    for (String f : soundFonts.split(",")) {
+                        if ("builtin".equals(f.trim())) {
+                            files.add(null);
+                        } else if (Files.isReadable(Path.of(f.trim()))) {
+                            files.add(Path.of(f.trim()));
+                        } else {
+                            System.err.println("aimix corpus build: error: no such sound font: " + f.trim());
+                            return 2;
+                        }
+                    }
+                }
+                synth = MidiSynth.ofBanks(rate, files);
+            } else {
+                synth = builtin
+                        ? new MidiSynth(rate, null)
+                        : soundFont != null
+                                ? new MidiSynth(rate, Path.of(soundFont))
+                                : MidiSynth.withDefaultSounds(rate);
+            }
+            Voicing voicing;
+            try {
+                Genre genre = unseenGenre == null ? null : Genre.valueOf(unseenGenre.toUpperCase(Locale.ROOT));
+                voicing = new Voicing(synth.bankNames(), genre, unseenBank);
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage().startsWith("No enum constant")
+                        ? "no genre " + unseenGenre + " (" + Arrays.toString(Genre.values()) + ")"
+                        : e.getMessage();
+                System.err.println("aimix corpus build: error: " + m);
+                return 2;
+            }
             int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             CorpusBuilder builder = new CorpusBuilder(
                     new CorpusBuilder.Settings(
@@ -99,6 +162,7 @@ public final class CorpusCommand implements Runnable {
                             .variants(variants),
                     MixJobOptions.assembly(conf).forRequest(rate, null, null),
                     synth,
+                    voicing,
                     cores);
             long t0 = System.nanoTime();
             int[] done = {0};
@@ -124,12 +188,13 @@ public final class CorpusCommand implements Runnable {
                 }
             }
             System.out.printf(
-                    "corpus: %d songs (train %d, validation %d, test %d), %d stems, %.1f min of music, "
+                    "corpus: %d songs (train %d, validation %d, test %d, unseen %d), %d stems, %.1f min of music, "
                             + "instruments: %s%s%n",
                     originals,
                     index.originals("TRAIN").size(),
                     index.originals("VALIDATION").size(),
                     index.originals("TEST").size(),
+                    index.originals("UNSEEN").size(),
                     stems,
                     audio / 60,
                     index.sounds,

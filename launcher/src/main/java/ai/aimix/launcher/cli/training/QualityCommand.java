@@ -63,7 +63,8 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(
             names = "--split",
             defaultValue = "TEST",
-            description = "TEST, VALIDATION or TRAIN. Default ${DEFAULT-VALUE}.")
+            description =
+                    "TEST, VALIDATION, TRAIN or UNSEEN (a corpus built with --unseen-genre). Default ${DEFAULT-VALUE}.")
     String split;
 
     @Option(names = "--songs", defaultValue = "0", description = "At most this many songs (0: all).")

@@ -29,7 +29,7 @@ class TrainingCommandsTest {
                 "--out",
                 corpus.toString());
         assertEquals(0, build.code, build.toString());
-        assertTrue(build.out.contains("corpus: 12 songs (train 7, validation 3, test 2)"), build.out);
+        assertTrue(build.out.contains("corpus: 12 songs (train 7, validation 3, test 2, unseen 0)"), build.out);
         assertTrue(build.out.contains("instruments: gervill-builtin"), build.out);
         assertTrue(build.out.matches("(?s).*features: .* smaller.*"), build.out);
 
@@ -92,5 +92,36 @@ class TrainingCommandsTest {
         assertEquals(1, quality.err.strip().lines().count(), quality.err);
         CliRun songs = CliRun.run("corpus", "build", "--songs", "0", "--out", dir.toString());
         assertEquals(2, songs.code, songs.toString());
+        CliRun genre = CliRun.run(
+                "corpus",
+                "build",
+                "--unseen-genre",
+                "polka",
+                "--out",
+                dir.resolve("g").toString());
+        assertEquals(2, genre.code, genre.toString());
+        assertTrue(genre.err.startsWith("aimix corpus build: error: no genre polka"), genre.err);
+        CliRun bank = CliRun.run(
+                "corpus",
+                "build",
+                "--soundfonts",
+                "builtin",
+                "--unseen-genre",
+                "funk",
+                "--unseen-bank",
+                "gervill-builtin",
+                "--out",
+                dir.resolve("b").toString());
+        assertEquals(2, bank.code, bank.toString());
+        assertTrue(bank.err.contains("is the only one"), bank.err);
+        CliRun file = CliRun.run(
+                "corpus",
+                "build",
+                "--soundfonts",
+                "builtin,/no/such.sf2",
+                "--out",
+                dir.resolve("f").toString());
+        assertEquals(2, file.code, file.toString());
+        assertEquals("aimix corpus build: error: no such sound font: /no/such.sf2", file.err.strip());
     }
 }
