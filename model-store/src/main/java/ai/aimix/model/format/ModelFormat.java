@@ -13,24 +13,35 @@ import java.util.List;
  *   <li><b>1</b>: inputs {@code mel [batch, 1, 128, frames]} (log-mel dB), {@code role [batch, 14]},
  *       {@code group [batch, batch]}; output {@code params [batch, 5]}: gain, pan, low shelf, mid peak, high shelf.
  *       Read as format 2 with a neutral compressor (0 dBFS threshold, ratio 1).</li>
- *   <li><b>2</b> (current): the same inputs; output {@code params [batch, 7]}: format 1's five and the
- *       compressor's threshold and ratio, in {@link ModelOutput} order.</li>
+ *   <li><b>2</b>: the same inputs; output {@code params [batch, 7]}: format 1's five and the
+ *       compressor's threshold and ratio, in {@link ModelOutput} order (mixnet-1).</li>
+ *   <li><b>3</b> (current): format 2's inputs and a fourth, {@code descriptors [batch, 16]}: each stem segment's
+ *       measured loudness, peak, crest and octave-band balance (dsp {@code StemDescriptors}); format 2's output
+ *       (mixnet-2). A caller serves it only if it fills the descriptors ({@code SessionSettings#descriptors}).</li>
  * </ul>
  */
 public enum ModelFormat {
-    V1(1, 5),
-    V2(2, 7);
+    V1(1, 5, false),
+    V2(2, 7, false),
+    V3(3, 7, true);
 
-    public static final ModelFormat CURRENT = V2;
+    public static final ModelFormat CURRENT = V3;
     /** Models without a declared format (files written before formats were declared) are format 2. */
     public static final ModelFormat UNDECLARED = V2;
 
     private final int number;
     private final int outputs;
+    private final boolean descriptors;
 
-    ModelFormat(int number, int outputs) {
+    ModelFormat(int number, int outputs, boolean descriptors) {
         this.number = number;
         this.outputs = outputs;
+        this.descriptors = descriptors;
+    }
+
+    /** Whether the model takes the stems' descriptors as an input. */
+    public boolean descriptors() {
+        return descriptors;
     }
 
     public int number() {
@@ -65,10 +76,10 @@ public enum ModelFormat {
 
     /**
      * Rows of this format's outputs as rows of the current parameter set: missing parameters take their neutral
-     * values. Returns {@code out} itself for the current format.
+     * values. Returns {@code out} itself for a format with every parameter.
      */
     public float[] toCurrent(float[] out, int rows) {
-        if (this == CURRENT) {
+        if (outputs == ModelOutput.COUNT) {
             return out;
         }
         int n = ModelOutput.COUNT;

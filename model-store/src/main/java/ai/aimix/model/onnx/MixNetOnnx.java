@@ -48,9 +48,9 @@ public final class MixNetOnnx {
 
     private MixNetOnnx() {}
 
-    /** Serialized ONNX model bytes (current format) for these weights; {@code version} is recorded in the metadata. */
+    /** Serialized ONNX model bytes (format 2, mixnet-1's newest) for these weights; {@code version} is recorded in the metadata. */
     public static byte[] build(MixNetWeights weights, String version) {
-        return build(weights, version, ModelFormat.CURRENT);
+        return build(weights, version, ModelFormat.V2);
     }
 
     /**
@@ -197,7 +197,7 @@ public final class MixNetOnnx {
         return null;
     }
 
-    private static float[] toFloats(TensorProto t) {
+    static float[] toFloats(TensorProto t) {
         if (t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
             throw new IllegalArgumentException(t.getName() + " is not a float tensor");
         }
@@ -214,7 +214,7 @@ public final class MixNetOnnx {
         return out;
     }
 
-    private static TensorProto floatTensor(String name, long[] shape, float[] values) {
+    static TensorProto floatTensor(String name, long[] shape, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         TensorProto.Builder t = TensorProto.newBuilder()
@@ -227,7 +227,7 @@ public final class MixNetOnnx {
         return t.build();
     }
 
-    private static ValueInfoProto tensorInput(String name, Object... dims) {
+    static ValueInfoProto tensorInput(String name, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             if (d instanceof String) {
@@ -245,7 +245,7 @@ public final class MixNetOnnx {
                 .build();
     }
 
-    private static NodeProto node(String op, List<String> inputs, String output) {
+    static NodeProto node(String op, List<String> inputs, String output) {
         return NodeProto.newBuilder()
                 .setOpType(op)
                 .setName(output + "_" + op)
@@ -254,7 +254,7 @@ public final class MixNetOnnx {
                 .build();
     }
 
-    private static NodeProto conv(String input, String layer, int stride, String output) {
+    static NodeProto conv(String input, String layer, int stride, String output) {
         return node("Conv", List.of(input, layer + ".weight", layer + ".bias"), output).toBuilder()
                 .addAttribute(intsAttr("kernel_shape", 3, 3))
                 .addAttribute(intsAttr("strides", stride, stride))
@@ -269,13 +269,13 @@ public final class MixNetOnnx {
                 .build();
     }
 
-    private static NodeProto gemm(String input, String layer, String output) {
+    static NodeProto gemm(String input, String layer, String output) {
         return node("Gemm", List.of(input, layer + ".weight", layer + ".bias"), output).toBuilder()
                 .addAttribute(intAttr("transB", 1))
                 .build();
     }
 
-    private static AttributeProto intAttr(String name, long value) {
+    static AttributeProto intAttr(String name, long value) {
         return AttributeProto.newBuilder()
                 .setName(name)
                 .setType(AttributeProto.AttributeType.INT)
@@ -283,7 +283,7 @@ public final class MixNetOnnx {
                 .build();
     }
 
-    private static AttributeProto intsAttr(String name, long... values) {
+    static AttributeProto intsAttr(String name, long... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
             a.addInts(v);

@@ -120,8 +120,8 @@ public final class OnnxModelInfo {
 
     /**
      * The model's format, when this version can serve the model: a known format, the mixnet inputs (mel
-     * [batch, 1, 128, frames], role [batch, 14], group [batch, batch], float) and one float output with the format's
-     * number of columns.
+     * [batch, 1, 128, frames], role [batch, 14], group [batch, batch], float; from format 3 also descriptors
+     * [batch, 16]) and one float output with the format's number of columns.
      */
     public ModelFormat check() throws UnsupportedModelFormatException {
         ModelFormat f = ModelFormat.of(format);
@@ -129,6 +129,9 @@ public final class OnnxModelInfo {
         expect(problems, "mel", List.of("?", "1", "128", "?"));
         expect(problems, "role", List.of("?", "14"));
         expect(problems, "group", List.of("?", "?"));
+        if (f.descriptors()) {
+            expect(problems, "descriptors", List.of("?", "16"));
+        }
         if (outputs.size() != 1) {
             problems.add("expected one output, found " + outputs.size());
         } else {

@@ -1,6 +1,7 @@
 package ai.aimix.model.runtime;
 
 import ai.aimix.model.MixNetArchitecture;
+import ai.aimix.model.mixnet2.MixNet2Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -15,7 +16,9 @@ public final class MixNetBatch {
     private final FloatBuffer mel;
     private final int[] roles;
     private final int[] groups;
+    private final FloatBuffer descriptors;
     private int rows;
+    private int described;
 
     public MixNetBatch(int capacity, int frames) {
         if (frames < MixNetArchitecture.MIN_FRAMES) {
@@ -28,6 +31,40 @@ public final class MixNetBatch {
                 .asFloatBuffer();
         this.roles = new int[capacity];
         this.groups = new int[capacity];
+        this.descriptors = ByteBuffer.allocateDirect(capacity * MixNet2Shape.DESCRIPTORS * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+    }
+
+    /**
+     * Adds a stem with its segment's descriptors ({@link MixNet2Shape#DESCRIPTORS} values, dsp StemDescriptors'
+     * order), for models that take them.
+     */
+    public void add(float[] bandMajorMel, float[] stemDescriptors, int role, int group) {
+        add(FloatBuffer.wrap(bandMajorMel), stemDescriptors, role, group);
+    }
+
+    public void add(FloatBuffer bandMajorMel, float[] stemDescriptors, int role, int group) {
+        if (stemDescriptors.length != MixNet2Shape.DESCRIPTORS) {
+            throw new IllegalArgumentException(
+                    "expected " + MixNet2Shape.DESCRIPTORS + " descriptors, got " + stemDescriptors.length);
+        }
+        add(bandMajorMel, role, group);
+        descriptors.position((rows - 1) * MixNet2Shape.DESCRIPTORS);
+        descriptors.put(stemDescriptors);
+        described++;
+    }
+
+    /** Whether every row came with its descriptors. */
+    public boolean hasDescriptors() {
+        return rows > 0 && described == rows;
+    }
+
+    FloatBuffer descriptorBuffer() {
+        FloatBuffer b = descriptors.duplicate();
+        b.position(0);
+        b.limit(rows * MixNet2Shape.DESCRIPTORS);
+        return b.slice();
     }
 
     /** Adds a stem: {@code bandMajorMel} holds MEL_BANDS x frames floats, row-major by band. */

@@ -4,6 +4,7 @@ import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.MixNetReference;
 import ai.aimix.model.format.ModelFormat;
 import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.mixnet2.MixNet2Shape;
 import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -55,6 +56,10 @@ public final class MixNetSession implements AutoCloseable {
             throw new UnsupportedModelFormatException("model " + version + ": " + e.getMessage());
         } catch (UnsupportedModelFormatException e) {
             throw new UnsupportedModelFormatException("model " + version + ": " + e.getMessage());
+        }
+        if (format.descriptors() && !settings.descriptors()) {
+            throw new UnsupportedModelFormatException("model " + version + " is format " + format.number()
+                    + ": it takes the stems' measured descriptors, which this caller does not compute");
         }
         return onNativeThread(() -> openHere(version, onnx, settings, format));
     }
@@ -117,7 +122,11 @@ public final class MixNetSession implements AutoCloseable {
         if (rows == 0) {
             return new float[0];
         }
-        Map<String, OnnxTensor> in = inputs(env, batch);
+        if (format.descriptors() && !batch.hasDescriptors()) {
+            throw new IllegalArgumentException(
+                    "model " + version + " takes the stems' descriptors; the batch has none");
+        }
+        Map<String, OnnxTensor> in = inputs(env, batch, format.descriptors());
         try (OrtSession.Result result = session.run(in)) {
             OnnxTensor out = (OnnxTensor) result.get(0);
             FloatBuffer fb = out.getFloatBuffer();
@@ -134,6 +143,12 @@ public final class MixNetSession implements AutoCloseable {
      * them. Call on a native-call thread.
      */
     static Map<String, OnnxTensor> inputs(OrtEnvironment env, MixNetBatch batch) throws OrtException {
+        return inputs(env, batch, false);
+    }
+
+    /** The input tensors, with the descriptors ([batch, 16]) when the model takes them. */
+    static Map<String, OnnxTensor> inputs(OrtEnvironment env, MixNetBatch batch, boolean descriptors)
+            throws OrtException {
         int rows = batch.rows();
         FloatBuffer role = direct(rows * MixNetArchitecture.ROLES);
         for (int r = 0; r < rows; r++) {
@@ -162,6 +177,11 @@ public final class MixNetSession implements AutoCloseable {
                 MixNetArchitecture.INPUT_ROLE,
                 OnnxTensor.createTensor(env, role, new long[] {rows, MixNetArchitecture.ROLES}));
         in.put(MixNetArchitecture.INPUT_GROUP, OnnxTensor.createTensor(env, group, new long[] {rows, rows}));
+        if (descriptors) {
+            in.put(MixNet2Shape.INPUT_DESCRIPTORS, OnnxTensor.createTensor(env, batch.descriptorBuffer(), new long[] {
+                rows, MixNet2Shape.DESCRIPTORS
+            }));
+        }
         return in;
     }
 

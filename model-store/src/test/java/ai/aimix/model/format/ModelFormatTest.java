@@ -83,9 +83,9 @@ class ModelFormatTest {
     @Test
     void unknownFormatsAndLayoutsAreRefusedWithAReason() {
         UnsupportedModelFormatException newer =
-                assertThrows(UnsupportedModelFormatException.class, () -> ModelFormat.of(3));
+                assertThrows(UnsupportedModelFormatException.class, () -> ModelFormat.of(4));
         assertTrue(
-                newer.getMessage().contains("reads formats 1 to 2")
+                newer.getMessage().contains("reads formats 1 to 3")
                         && newer.getMessage().contains("newer"),
                 newer.getMessage());
         byte[] good = MixNetOnnx.build(MixNetWeights.random(1, 0.1f), "x");

@@ -20,7 +20,7 @@ public final class TestRegistry {
     private TestRegistry() {}
 
     public static ModelDescriptor model(String id) {
-        return model(id, ModelStatus.CANDIDATE, ModelFormat.CURRENT.number());
+        return model(id, ModelStatus.CANDIDATE, ModelFormat.V2.number());
     }
 
     public static ModelDescriptor model(String id, ModelStatus status, int format) {
