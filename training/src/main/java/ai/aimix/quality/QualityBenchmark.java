@@ -5,6 +5,7 @@ import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Voicing;
+import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.dsp.metrics.MixComparison;
@@ -17,6 +18,7 @@ import ai.aimix.learn.Activity;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
+import ai.aimix.schema.StemRole;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +27,8 @@ import java.util.function.Consumer;
 /**
  * The quality benchmark: the test split's songs mixed the way the service mixes them (the job's streaming log-mel
  * per segment, one model run per segment with the segment's stems as one group, the job's renderer with its master
- * loudness normalisation and limiter), compared with the songs' reference mixes, next to two baselines: the plain
+ * loudness normalisation and limiter; the stems' descriptors measured beside the log-mel for models that take them),
+ * compared with the songs' reference mixes, next to two baselines: the plain
  * sum of the unmixed inputs, and every input normalised to the same loudness.
  * <ul>
  *   <li>mix distance: the MR-STFT distance to the reference after loudness matching ({@link MixComparison});</li>
@@ -34,18 +37,41 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class QualityBenchmark {
-    /** One song's figures: {each model..., plain sum, equal loudness}. */
-    public record SongScore(long seed, String genre, int stems, double[] distance, double[] levelErrorDb) {}
+    /**
+     * One song's figures: {each model..., plain sum, equal loudness}; {@code eqSquares}: per column and EQ band
+     * ({@link #EQ_BANDS}), the sum over stems of the squared EQ error (dB²); {@code roleAverageEqSquares} the same
+     * for the role-average baseline.
+     */
+    public record SongScore(
+            long seed,
+            String genre,
+            int stems,
+            double[] distance,
+            double[] levelErrorDb,
+            double[][] eqSquares,
+            double[] roleAverageEqSquares) {}
 
     /**
-     * All songs and the overall figures (mean distance, RMS level error over every stem), in the order of
-     * {@link #names}: the models, then the two baselines.
+     * All songs and the overall figures (mean distance, RMS level error over every stem, RMS EQ error per band over
+     * every stem), in the order of {@link #names}: the models, then the two baselines; and the EQ error of the
+     * role-average baseline (every stem given its role's mean ideal EQ over the training songs).
      */
-    public record Report(List<SongScore> songs, double[] meanDistance, double[] levelErrorDb, List<String> names) {
+    public record Report(
+            List<SongScore> songs,
+            double[] meanDistance,
+            double[] levelErrorDb,
+            List<String> names,
+            double[][] eqErrorDb,
+            double[] roleAverageEqErrorDb) {
         public String model() {
             return names.get(0);
         }
     }
+
+    /** The EQ parameters the EQ error is measured on: low shelf, mid peak, high shelf. */
+    public static final int[] EQ_BANDS = {MixParams.LOW_SHELF_DB, MixParams.MID_PEAK_DB, MixParams.HIGH_SHELF_DB};
+
+    public static final List<String> EQ_BAND_NAMES = List.of("low", "mid", "high");
 
     public static final String PLAIN_SUM = "plain sum";
     public static final String EQUAL_LOUDNESS = "equal loudness";
@@ -60,6 +86,8 @@ public final class QualityBenchmark {
     private final RenderSettings render;
     private final StemMel mel;
     private final float activeDb;
+    /** Per role and EQ band, the mean ideal setting over the training songs (the role-average baseline). */
+    private final double[][] roleAverage;
 
     /**
      * The benchmark as the service measures it: a feature store's songs, rendered with the store's instruments and
@@ -86,6 +114,29 @@ public final class QualityBenchmark {
         this.render = render;
         this.mel = new StemMel(index.sampleRate, index.nFft, index.hop, index.bands);
         this.activeDb = activeDb;
+        this.roleAverage = roleAverages(index);
+    }
+
+    /** Per role and EQ band, the mean ideal EQ of the training songs' stems (0 for a role they do not have). */
+    static double[][] roleAverages(FeatureIndex index) {
+        int roles = StemRole.values().length;
+        double[][] sum = new double[roles][EQ_BANDS.length];
+        int[] count = new int[roles];
+        for (FeatureIndex.SongRecord song : index.split("TRAIN")) {
+            for (FeatureIndex.StemRecord st : song.stems) {
+                int r = StemRole.valueOf(st.role).ordinal();
+                for (int b = 0; b < EQ_BANDS.length; b++) {
+                    sum[r][b] += st.ideal[EQ_BANDS[b]];
+                }
+                count[r]++;
+            }
+        }
+        for (int r = 0; r < roles; r++) {
+            for (int b = 0; b < EQ_BANDS.length; b++) {
+                sum[r][b] = count[r] == 0 ? 0 : sum[r][b] / count[r];
+            }
+        }
+        return sum;
     }
 
     /** The voicing a feature store's songs were made with: its banks, unseen genre and unseen bank. */
@@ -116,6 +167,8 @@ public final class QualityBenchmark {
         int columns = models.size() + 2;
         double[] dist = new double[columns];
         double[] se = new double[columns];
+        double[][] eq = new double[columns][EQ_BANDS.length];
+        double[] roleEq = new double[EQ_BANDS.length];
         int stemsTotal = 0;
         for (FeatureIndex.SongRecord rec : songs) {
             CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, voicing, render, 1)
@@ -126,26 +179,49 @@ public final class QualityBenchmark {
             for (int i = 0; i < columns; i++) {
                 dist[i] += s.distance()[i] / songs.size();
                 se[i] += s.levelErrorDb()[i] * s.levelErrorDb()[i] * s.stems();
+                for (int b = 0; b < EQ_BANDS.length; b++) {
+                    eq[i][b] += s.eqSquares()[i][b];
+                }
+            }
+            for (int b = 0; b < EQ_BANDS.length; b++) {
+                roleEq[b] += s.roleAverageEqSquares()[b];
             }
             stemsTotal += s.stems();
         }
         double[] level = new double[columns];
         for (int i = 0; i < columns; i++) {
             level[i] = Math.sqrt(se[i] / stemsTotal);
+            for (int b = 0; b < EQ_BANDS.length; b++) {
+                eq[i][b] = Math.sqrt(eq[i][b] / stemsTotal);
+            }
+        }
+        for (int b = 0; b < EQ_BANDS.length; b++) {
+            roleEq[b] = Math.sqrt(roleEq[b] / stemsTotal);
         }
         List<String> names = new ArrayList<>();
         models.forEach(m -> names.add(m.version()));
         names.add(PLAIN_SUM);
         names.add(EQUAL_LOUDNESS);
-        return new Report(out, dist, level, names);
+        return new Report(out, dist, level, names, eq, roleEq);
     }
 
     SongScore score(CorpusSong song, List<MixNetSession> models) throws Exception {
         int n = song.stems.size();
         float[][][] mels = new float[n][][];
+        int segmentCount = (song.frames + index.segmentFrames - 1) / index.segmentFrames;
+        float[][][] descriptors = new float[n][segmentCount][StemDescriptors.COUNT];
         for (int i = 0; i < n; i++) {
+            StemDescriptors d = new StemDescriptors(song.sampleRate, 2, mel.nFft());
+            float[][] own = descriptors[i];
             mels[i] = SegmentMels.of(
-                    mel, song.stems.get(i).unmixed, 2, song.frames, index.segmentFrames, MixNetArchitecture.MIN_FRAMES);
+                    mel,
+                    song.stems.get(i).unmixed,
+                    2,
+                    song.frames,
+                    index.segmentFrames,
+                    MixNetArchitecture.MIN_FRAMES,
+                    d.powerTap(),
+                    (k, part, frames) -> d.segment(part, 0, frames, own[k], 0));
         }
         int segments = mels[0].length;
         int m = models.size();
@@ -155,7 +231,7 @@ public final class QualityBenchmark {
             int frames = mels[0][k].length / index.bands;
             MixNetBatch batch = new MixNetBatch(n, frames);
             for (int i = 0; i < n; i++) {
-                batch.add(mels[i][k], song.stems.get(i).role.ordinal(), 0);
+                batch.add(mels[i][k], descriptors[i][k], song.stems.get(i).role.ordinal(), 0);
                 active[k][i] = Activity.active(mels[i][k], index.bands, frames, activeDb);
             }
             for (int j = 0; j < m; j++) {
@@ -208,7 +284,33 @@ public final class QualityBenchmark {
         for (int c = 0; c < columns; c++) {
             level[c] = relativeRms(gains[c], ideal);
         }
-        return new SongScore(song.seed(), song.song.genre().name(), n, distance, level);
+        // EQ: a model's mean setting over the segments where the stem plays against the ideal; the baselines are flat
+        double[][] eq = new double[columns][EQ_BANDS.length];
+        double[] roleEq = new double[EQ_BANDS.length];
+        for (int i = 0; i < n; i++) {
+            CorpusSong.Stem stem = song.stems.get(i);
+            for (int b = 0; b < EQ_BANDS.length; b++) {
+                int p = EQ_BANDS[b];
+                for (int c = 0; c < columns; c++) {
+                    double setting = 0;
+                    if (c < m) {
+                        int count = 0;
+                        for (int k = 0; k < segments; k++) {
+                            if (active[k][i]) {
+                                setting += schedules[c][k][i][p];
+                                count++;
+                            }
+                        }
+                        setting = count > 0 ? setting / count : schedules[c][0][i][p];
+                    }
+                    double e = setting - stem.ideal[p];
+                    eq[c][b] += e * e;
+                }
+                double e = roleAverage[stem.role.ordinal()][b] - stem.ideal[p];
+                roleEq[b] += e * e;
+            }
+        }
+        return new SongScore(song.seed(), song.song.genre().name(), n, distance, level, eq, roleEq);
     }
 
     /** RMS of (gain - ideal) after removing its mean. */

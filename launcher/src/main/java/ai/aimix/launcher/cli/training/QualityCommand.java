@@ -123,7 +123,8 @@ public final class QualityCommand implements Callable<Integer> {
                 : Files.isRegularFile(Path.of(model))
                         ? Path.of(model).getFileName().toString()
                         : model;
-        try (MixNetSession session = MixNetSession.open(name, onnx, SessionSettings.cpu(1))) {
+        try (MixNetSession session =
+                MixNetSession.open(name, onnx, SessionSettings.cpu(1).withDescriptors())) {
             r = bench.run(session, split.toUpperCase(Locale.ROOT), songs, s -> {
                 if (!json) {
                     System.out.printf(
@@ -156,6 +157,14 @@ public final class QualityCommand implements Callable<Integer> {
                         root.putObject(i == 0 ? "model" : r.names().get(i).replace(' ', '_'));
                 o.put("mix_distance", r.meanDistance()[i]);
                 o.put("level_error_db", r.levelErrorDb()[i]);
+                ObjectNode eq = o.putObject("eq_error_db");
+                for (int b = 0; b < QualityBenchmark.EQ_BANDS.length; b++) {
+                    eq.put(QualityBenchmark.EQ_BAND_NAMES.get(b), r.eqErrorDb()[i][b]);
+                }
+            }
+            ObjectNode roleEq = root.putObject("role_average").putObject("eq_error_db");
+            for (int b = 0; b < QualityBenchmark.EQ_BANDS.length; b++) {
+                roleEq.put(QualityBenchmark.EQ_BAND_NAMES.get(b), r.roleAverageEqErrorDb()[b]);
             }
             root.put("distance_reduction_vs_plain_sum", vsSum);
             root.put("distance_reduction_vs_equal_loudness", vsEqual);
@@ -174,12 +183,26 @@ public final class QualityCommand implements Callable<Integer> {
             }
             System.out.println(m.writeValueAsString(root));
         } else {
-            System.out.printf("%-16s %14s %16s%n", "", "mix distance", "level error dB");
+            System.out.printf(
+                    "%-16s %14s %16s %24s%n", "", "mix distance", "level error dB", "EQ error dB low/mid/high");
             for (int i = 0; i < 3; i++) {
                 System.out.printf(
-                        "%-16s %14.3f %16.2f%n",
-                        i == 0 ? "model" : r.names().get(i), r.meanDistance()[i], r.levelErrorDb()[i]);
+                        "%-16s %14.3f %16.2f %14.2f/%.2f/%.2f%n",
+                        i == 0 ? "model" : r.names().get(i),
+                        r.meanDistance()[i],
+                        r.levelErrorDb()[i],
+                        r.eqErrorDb()[i][0],
+                        r.eqErrorDb()[i][1],
+                        r.eqErrorDb()[i][2]);
             }
+            System.out.printf(
+                    "%-16s %14s %16s %14.2f/%.2f/%.2f%n",
+                    "role average",
+                    "",
+                    "",
+                    r.roleAverageEqErrorDb()[0],
+                    r.roleAverageEqErrorDb()[1],
+                    r.roleAverageEqErrorDb()[2]);
             System.out.printf(
                     "model %s on %d %s songs: mix distance %.0f%% below the plain sum (target 50%%), %.0f%% "
                             + "below equal loudness (target 25%%); level error %.2f dB RMS (target under 2)%n",

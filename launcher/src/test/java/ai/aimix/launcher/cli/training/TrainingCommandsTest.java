@@ -72,6 +72,46 @@ class TrainingCommandsTest {
                 q.toString());
         assertEquals(2, q.path("per_song").size());
 
+        // mixnet-2: the whole network, trained in this process; the quality benchmark measures its descriptors
+        Path m2 = dir.resolve("m2.onnx");
+        CliRun train2 = CliRun.run(
+                "train",
+                "--architecture",
+                "mixnet-2",
+                "--width",
+                "4,8,16,32",
+                "--features",
+                corpus.toString(),
+                "--out",
+                m2.toString(),
+                "--epochs",
+                "3",
+                "--id",
+                "small2");
+        assertEquals(0, train2.code, train2.toString());
+        assertTrue(train2.out.contains("epoch   3  train loss"), train2.out);
+        assertEquals("mixnet-2", OnnxModelInfo.of(Files.readAllBytes(m2)).architecture);
+        CliRun quality2 = CliRun.run("quality", "--features", corpus.toString(), "--model", m2.toString(), "--json");
+        assertEquals(0, quality2.code, quality2.toString());
+        JsonNode q2 = quality2.json();
+        assertTrue(
+                q2.path("plain_sum").path("mix_distance").asDouble()
+                        > q2.path("model").path("mix_distance").asDouble(),
+                q2.toString());
+        assertTrue(q2.path("role_average").path("eq_error_db").path("low").asDouble() > 0, q2.toString());
+        CliRun width = CliRun.run(
+                "train",
+                "--architecture",
+                "mixnet-2",
+                "--width",
+                "4,8",
+                "--features",
+                corpus.toString(),
+                "--out",
+                dir.resolve("w.onnx").toString());
+        assertEquals(2, width.code, width.toString());
+        assertTrue(width.err.contains("--width takes four numbers"), width.err);
+
         CliRun v1 = CliRun.run("quality", "--features", corpus.toString(), "--model", "mixnet-v1", "--songs", "1");
         assertEquals(0, v1.code, v1.toString());
         assertTrue(v1.out.contains("mix distance 0% below the plain sum"), v1.out);
