@@ -318,8 +318,9 @@ public final class MixJobOptions {
                 c.get(BATCH_SEGMENTS), c.get(BATCH_MAX_DELAY).toMillis());
     }
 
+    /** The mix job's sessions: its log-mel stage measures the stems' descriptors, so models that take them run. */
     public static SessionSettings sessions(ReadableConfig c) {
-        return new SessionSettings(c.get(DEVICE), c.get(CUDA_DEVICE), c.get(ORT_THREADS));
+        return new SessionSettings(c.get(DEVICE), c.get(CUDA_DEVICE), c.get(ORT_THREADS)).withDescriptors();
     }
 
     public static AssemblySettings assembly(ReadableConfig c) {

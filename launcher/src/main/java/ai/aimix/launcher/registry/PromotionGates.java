@@ -88,7 +88,7 @@ public final class PromotionGates {
         ModelDescriptor current = view.model(champion.get().getModelId())
                 .orElseThrow(() -> new RegistryException(
                         "the champion '" + champion.get().getModelId() + "' has no descriptor to compare with"));
-        SessionSettings cpu = SessionSettings.cpu(1);
+        SessionSettings cpu = SessionSettings.cpu(1).withDescriptors(); // the benchmark measures them, as the job does
         try (MixNetSession cand = MixNetSession.open(candidate.getModelId(), admin.bytes(candidate), cpu);
                 MixNetSession champ = MixNetSession.open(current.getModelId(), admin.bytes(current), cpu)) {
             QualityGate.Verdict v = QualityGate.judge(bench, cand, champ, "TEST", 0);

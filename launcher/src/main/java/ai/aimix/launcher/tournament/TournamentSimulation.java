@@ -524,7 +524,8 @@ public final class TournamentSimulation {
             return known;
         }
         ModelDescriptor d = admin.view().model(id).orElseThrow(() -> new IllegalStateException("no model " + id));
-        try (MixNetSession session = MixNetSession.open(id, admin.bytes(d), SessionSettings.cpu(1))) {
+        try (MixNetSession session =
+                MixNetSession.open(id, admin.bytes(d), SessionSettings.cpu(1).withDescriptors())) {
             QualityBenchmark.Report report = bench.run(session, "test", 0, x -> {});
             double distance = report.meanDistance()[0];
             plainSumDistance = report.meanDistance()[report.names().indexOf(QualityBenchmark.PLAIN_SUM)];

@@ -12,19 +12,28 @@ import ai.aimix.clients.kafka.CollectedMix;
 import ai.aimix.clients.kafka.MixCollector;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.loudness.ChannelWeights;
 import ai.aimix.dsp.loudness.LoudnessAnalysis;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
+import ai.aimix.dsp.spectral.SegmentMels;
+import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.jobs.mix.MixJob;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.launcher.embedded.EmbeddedKafka;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.registry.ModelAdmin;
 import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.ModelOutput;
+import ai.aimix.model.mixnet2.MixNet2Reference;
+import ai.aimix.model.mixnet2.MixNet2Shape;
+import ai.aimix.model.mixnet2.MixNet2Weights;
+import ai.aimix.model.onnx.MixNet2Onnx;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.model.store.ModelStore;
+import ai.aimix.operators.mel.MelSettings;
 import ai.aimix.schema.AudioChunk;
 import ai.aimix.schema.ErrorCode;
 import ai.aimix.schema.MixError;
@@ -475,6 +484,112 @@ class MixJobTest {
                     .get("names-retired");
             assertEquals(MixStatus.FAILED, refused.result.getStatus());
             assertEquals(ErrorCode.RETIRED_MODEL_VERSION, refused.result.getErrorCode());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /**
+     * A mixnet-2 model (format 3: it takes the stems' descriptors) is served by the job: every segment's parameters
+     * are the plain-Java reference pass's on the log-mel and descriptors the training corpus measures for the same
+     * stems ({@link SegmentMels#of} with the descriptors' tap), within ONNX Runtime's float tolerance.
+     */
+    @Test
+    void aMixNet2ModelIsServedWithTheDescriptorsTheCorpusMeasures() throws Exception {
+        Configuration conf = JobTestSupport.jobConfig(kafka, store, "mixnet-2");
+        JobTestSupport.createTopics(kafka, conf);
+        ModelAdmin admin = EmbeddedStack.admin(conf);
+        String id = "mixnet-2-e2e";
+        MixNet2Weights weights = MixNet2Weights.random(MixNet2Shape.DEFAULT, 23, 0.3f);
+        float[] mean = weights.get("desc.mean");
+        float[] scale = weights.get("desc.scale");
+        for (int d = 0; d < mean.length; d++) {
+            mean[d] = -30f;
+            scale[d] = 10f;
+        }
+        if (admin.view().model(id).isEmpty()) {
+            admin.publish(
+                    id,
+                    MixNet2Onnx.build(weights, id),
+                    new ModelLineage("seed", List.of(), 23L, "mixnet-2 end to end"),
+                    Map.of());
+        }
+        List<StemInput> song = JobTestSupport.stems(3, 8.0, 4242);
+        JobClient job = start(conf, MixJob.onKafka(conf));
+        try (MixCollector collector = new MixCollector(kafka.bootstrapServers(), JobTestSupport.topics(), false);
+                StemProducer producer = new StemProducer(kafka.bootstrapServers(), JobTestSupport.topics())) {
+            producer.push(
+                    StemProducer.request("m2", song, ModelSelections.version(id)),
+                    song,
+                    3000,
+                    SampleEncoding.PCM_F32LE,
+                    null);
+            CollectedMix m = collector
+                    .await(List.of("m2"), Duration.ofSeconds(120), new MixCollector.Listener() {})
+                    .get("m2");
+            assertEquals(MixStatus.COMPLETED, m.result.getStatus(), m.result.getErrorMessage());
+            VariantResult v = m.result.getVariants().get(0);
+            assertEquals(id, v.getModelVersion());
+
+            int n = song.size();
+            int track = song.stream().mapToInt(x -> x.audio.frames()).max().orElseThrow();
+            int segmentFrames = conf.get(MixJobOptions.SEGMENT_FRAMES);
+            MelSettings ms = new MelSettings(
+                    conf.get(MixJobOptions.MEL_N_FFT),
+                    conf.get(MixJobOptions.MEL_HOP),
+                    conf.get(MixJobOptions.MEL_BANDS),
+                    1);
+            StemMel mel = new StemMel(JobTestSupport.SAMPLE_RATE, ms.nFft, ms.hop, ms.bands);
+            float[][][] mels = new float[n][][];
+            int segments = (track + segmentFrames - 1) / segmentFrames;
+            float[][][] described = new float[n][segments][StemDescriptors.COUNT];
+            for (int i = 0; i < n; i++) {
+                Audio a = song.get(i).audio;
+                StemDescriptors d = new StemDescriptors(a.sampleRate(), a.channels(), mel.nFft());
+                float[][] own = described[i];
+                mels[i] = SegmentMels.of(
+                        mel,
+                        a.samples(),
+                        a.channels(),
+                        track,
+                        segmentFrames,
+                        MixNet2Shape.MIN_FRAMES,
+                        d.powerTap(),
+                        (k, part, frames) -> d.segment(part, 0, frames, own[k], 0));
+            }
+            assertEquals(segments, m.result.getSegments());
+            MixNet2Reference reference = new MixNet2Reference(weights);
+            int[] roles = new int[n];
+            for (int i = 0; i < n; i++) {
+                roles[i] = song.get(i).role.ordinal();
+            }
+            int moved = 0;
+            for (int k = 0; k < segments; k++) {
+                float[][] segMel = new float[n][];
+                float[][] segDesc = new float[n][];
+                for (int i = 0; i < n; i++) {
+                    segMel[i] = mels[i][k];
+                    segDesc[i] = described[i][k];
+                }
+                float[][] expected = reference.predict(segMel, segMel[0].length / ms.bands, segDesc, roles, new int[n]);
+                for (int i = 0; i < n; i++) {
+                    StemParameters p = v.getStems().get(i).getAutomation().get(k);
+                    float[] got = {
+                        p.getGainDb(),
+                        p.getPan(),
+                        p.getLowShelfDb(),
+                        p.getMidPeakDb(),
+                        p.getHighShelfDb(),
+                        p.getCompThresholdDb(),
+                        p.getCompRatio()
+                    };
+                    for (int o = 0; o < got.length; o++) {
+                        assertEquals(expected[i][o], got[o], 1e-3, "segment " + k + " stem " + i + " output " + o);
+                        moved += got[o] != ModelOutput.values()[o].neutral() ? 1 : 0;
+                    }
+                }
+            }
+            assertTrue(moved > segments * n * 3, "the model's parameters are not neutral: " + moved);
         } finally {
             job.cancel().get();
         }

@@ -338,8 +338,17 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
             MixNetBatch batch = new MixNetBatch(rows, frames);
             for (int g = 0; g < group.size(); g++) {
                 SegmentRecord r = group.get(g).record;
+                boolean described = r.getDescriptors().size() == r.getMel().size();
                 for (int stem = 0; stem < r.getMel().size(); stem++) {
-                    batch.add(melRows(r, stem, frames), r.getRoles().get(stem), g);
+                    if (described) {
+                        batch.add(
+                                melRows(r, stem, frames),
+                                FloatBytes.toArray(r.getDescriptors().get(stem)),
+                                r.getRoles().get(stem),
+                                g);
+                    } else {
+                        batch.add(melRows(r, stem, frames), r.getRoles().get(stem), g);
+                    }
                 }
             }
             float[] out = predictor.predict(model, batch);

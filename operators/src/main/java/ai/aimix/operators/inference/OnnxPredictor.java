@@ -140,7 +140,8 @@ public final class OnnxPredictor implements ParameterPredictor {
             cache.limit(maxSessions, maxBytes);
             return new OnnxPredictor(
                     cache,
-                    new SessionSettings(InferenceDevice.valueOf(device), cudaDeviceId, threads),
+                    // the log-mel stage measures each stem's descriptors: models that take them are served
+                    new SessionSettings(InferenceDevice.valueOf(device), cudaDeviceId, threads).withDescriptors(),
                     new ModelStore(storeRoot, Clock.systemUTC(), maxModelBytes));
         }
     }

@@ -1,7 +1,10 @@
 package ai.aimix.operators.mel;
 
+import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.dsp.spectral.StreamingLogMel;
+import ai.aimix.dsp.state.StateReader;
+import ai.aimix.dsp.state.StateWriter;
 import ai.aimix.operators.StemParallelism;
 import ai.aimix.operators.records.FloatBytes;
 import ai.aimix.schema.MixRequest;
@@ -25,8 +28,11 @@ import org.apache.flink.util.Collector;
 
 /**
  * STFT / log-mel of every stem of each audio segment (Hann, n_fft 2048, hop 512, 128 Slaney mel bands, power,
- * dB), keyed by mix id. Each stem's streaming-STFT state is kept between segments so frames continue across
- * segment boundaries exactly as over one array. State is created on START and cleared on END or FAIL.
+ * dB), keyed by mix id, and beside it the segment's {@link StemDescriptors} (BS.1770 loudness statistics, peak, RMS,
+ * crest, octave-band balance from the same stream's spectra) for models that take them. Each stem's streaming-STFT
+ * and loudness-meter state is kept between segments so frames and gating blocks continue across segment boundaries
+ * exactly as over one array (the training corpus measures them the same way: {@code SegmentMels}). State is created
+ * on START and cleared on END or FAIL.
  */
 public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, SegmentRecord> {
     private static final long serialVersionUID = 1L;
@@ -35,7 +41,10 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private transient ValueState<MelState> state;
     private transient Counter dropped;
     private transient Map<Integer, StemMel> mels;
-    private transient Map<String, StreamingLogMel[]> open;
+    private transient Map<String, Streams> open;
+
+    /** One mix's open per-stem streams: log-mel and descriptors, the descriptors tapping the log-mel's spectra. */
+    private record Streams(StreamingLogMel[] mel, StemDescriptors[] descriptors) {}
 
     public LogMelFunction(MelSettings settings) {
         this.settings = settings;
@@ -82,13 +91,17 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
                 req.getSampleRate(), sr -> new StemMel(sr, settings.nFft, settings.hop, settings.bands));
         List<Integer> channels = new ArrayList<>();
         List<ByteBuffer> stft = new ArrayList<>();
+        List<ByteBuffer> descriptors = new ArrayList<>();
         byte[] initial = mel.initialState();
         for (StemSpec s : req.getStems()) {
             channels.add(s.getChannels());
             stft.add(ByteBuffer.wrap(initial));
+            StateWriter w = new StateWriter();
+            new StemDescriptors(req.getSampleRate(), s.getChannels(), mel.nFft()).save(w);
+            descriptors.add(ByteBuffer.wrap(w.toByteArray()));
         }
         try {
-            state.update(new MelState(req.getSampleRate(), channels, stft, 0L));
+            state.update(new MelState(req.getSampleRate(), channels, stft, 0L, descriptors));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,56 +110,81 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private SegmentRecord audio(SegmentRecord rec, MelState st) throws Exception {
         long t0 = System.nanoTime();
         int stems = rec.getAudio().size();
-        StreamingLogMel[] streams = streams(rec.getMixId(), st);
-        int melFrames = streams[0].framesFor(rec.getFrames(), rec.getLast());
-        List<Callable<ByteBuffer>> tasks = new ArrayList<>(stems);
+        Streams streams = streams(rec.getMixId(), st);
+        int melFrames = streams.mel()[0].framesFor(rec.getFrames(), rec.getLast());
+        List<Callable<ByteBuffer[]>> tasks = new ArrayList<>(stems);
         for (int i = 0; i < stems; i++) {
             final int stem = i;
             tasks.add(() -> {
                 float[] audio = FloatBytes.toArray(rec.getAudio().get(stem));
                 float[] values = new float[settings.bands * melFrames];
                 StemMel.compute(
-                        streams[stem],
+                        streams.mel()[stem],
                         audio,
                         st.getChannels().get(stem),
                         rec.getFrames(),
                         rec.getLast(),
                         values,
                         melFrames);
-                return FloatBytes.wrap(values);
+                float[] described = new float[StemDescriptors.COUNT];
+                streams.descriptors()[stem].segment(audio, 0, rec.getFrames(), described, 0);
+                return new ByteBuffer[] {FloatBytes.wrap(values), FloatBytes.wrap(described)};
             });
         }
-        List<ByteBuffer> mels = StemParallelism.run(tasks, settings.threads);
+        List<ByteBuffer[]> results = StemParallelism.run(tasks, settings.threads);
+        List<ByteBuffer> mels = new ArrayList<>(stems);
+        List<ByteBuffer> described = new ArrayList<>(stems);
+        for (ByteBuffer[] r : results) {
+            mels.add(r[0]);
+            described.add(r[1]);
+        }
         List<ByteBuffer> states = new ArrayList<>(stems);
-        for (StreamingLogMel s : streams) {
-            states.add(ByteBuffer.wrap(s.saveState()));
+        List<ByteBuffer> descriptorStates = new ArrayList<>(stems);
+        for (int i = 0; i < stems; i++) {
+            states.add(ByteBuffer.wrap(streams.mel()[i].saveState()));
+            StateWriter w = new StateWriter();
+            streams.descriptors()[i].save(w);
+            descriptorStates.add(ByteBuffer.wrap(w.toByteArray()));
         }
         st.setStft(states);
-        st.setFramesEmitted(streams[0].framesEmitted());
+        st.setDescriptors(descriptorStates);
+        st.setFramesEmitted(streams.mel()[0].framesEmitted());
         state.update(st);
         rec.setMelBands(settings.bands);
         rec.setMelFrames(melFrames);
         rec.setMel(mels);
+        rec.setDescriptors(described);
         rec.setMelNanos(System.nanoTime() - t0);
         return rec;
     }
 
     /**
      * The mix's open streams: kept between segments on this instance while they match the state (always, but for
-     * a restore from a checkpoint, which builds a new instance), else restored from the state.
+     * a restore from a checkpoint, which builds a new instance), else restored from the state (descriptors of a
+     * state written before they existed start afresh).
      */
-    private StreamingLogMel[] streams(String mixId, MelState st) {
-        StreamingLogMel[] cached = open.get(mixId);
-        if (cached != null && cached[0].framesEmitted() == st.getFramesEmitted()) {
+    private Streams streams(String mixId, MelState st) {
+        Streams cached = open.get(mixId);
+        if (cached != null && cached.mel()[0].framesEmitted() == st.getFramesEmitted()) {
             return cached;
         }
         StemMel mel = melFor(st);
-        StreamingLogMel[] restored = new StreamingLogMel[st.getStft().size()];
-        for (int i = 0; i < restored.length; i++) {
+        int stems = st.getStft().size();
+        StreamingLogMel[] restored = new StreamingLogMel[stems];
+        StemDescriptors[] descriptors = new StemDescriptors[stems];
+        for (int i = 0; i < stems; i++) {
             restored[i] = mel.restore(FloatBytes.bytes(st.getStft().get(i)));
+            descriptors[i] =
+                    new StemDescriptors(st.getSampleRate(), st.getChannels().get(i), mel.nFft());
+            if (i < st.getDescriptors().size()) {
+                descriptors[i].load(
+                        new StateReader(FloatBytes.bytes(st.getDescriptors().get(i))));
+            }
+            restored[i].tap(descriptors[i].powerTap());
         }
-        open.put(mixId, restored);
-        return restored;
+        Streams s = new Streams(restored, descriptors);
+        open.put(mixId, s);
+        return s;
     }
 
     private StemMel melFor(MelState st) {

@@ -14,6 +14,7 @@ import ai.aimix.learn.Trainer;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.mixnet2.MixNet2Shape;
 import ai.aimix.model.onnx.MixNet2Onnx;
+import ai.aimix.schema.ModelLineage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -208,11 +210,20 @@ public final class TrainCommand implements Callable<Integer> {
     /** mixnet-2: the whole network, trained here by {@link MixNet2Trainer}. */
     private int trainMixNet2(FeatureIndex index) throws Exception {
         MixNet2Trainer.Settings s = new MixNet2Trainer.Settings();
-        try {
-            if (register) {
-                throw new IllegalArgumentException(
-                        "--register: the mix job cannot serve mixnet-2 yet (it does not compute the descriptors)");
+        ModelAdmin admin = null;
+        if (register) {
+            try {
+                admin = ModelsTarget.admin(bootstrap, store, null, Duration.ofSeconds(30), kafkaConfig);
+            } catch (ModelsTarget.Unreachable e) {
+                System.err.println("aimix train: error: --register: " + e.getMessage());
+                return 3;
             }
+            if (admin.store() == null) {
+                System.err.println("aimix train: error: --register needs a model store: pass --store");
+                return 2;
+            }
+        }
+        try {
             if (width != null) {
                 String[] w = width.split(",");
                 if (w.length != 4) {
@@ -277,18 +288,33 @@ public final class TrainCommand implements Callable<Integer> {
         byte[] onnx = MixNet2Onnx.build(r.weights(), id);
         Files.write(out, onnx);
         Trainer.EpochReport end = r.history().get(r.history().size() - 1);
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("architecture", MixNet2Shape.NAME);
-        metrics.put("shape", s.shape.toString());
-        metrics.put("inputs", inputs);
+        Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("train_loss", end.trainLoss());
         metrics.put("validation_loss", end.validationLoss());
         metrics.put("validation_level_error_db", end.validationLevelErrorDb());
         metrics.put("training_seconds", (System.nanoTime() - t0) / 1e9);
+        Map<String, Object> described = new LinkedHashMap<>();
+        described.put("architecture", MixNet2Shape.NAME);
+        described.put("shape", s.shape.toString());
+        described.put("inputs", inputs);
+        described.putAll(metrics);
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.resolveSibling(out.getFileName() + ".json").toFile(), metrics);
-        System.out.printf("wrote %s (%d bytes) in %.1f s%n", out, onnx.length, (System.nanoTime() - t0) / 1e9);
+                .writeValue(out.resolveSibling(out.getFileName() + ".json").toFile(), described);
+        if (admin != null) {
+            admin.publish(
+                    id,
+                    onnx,
+                    new ModelLineage(
+                            "train", List.of(), seed, MixNet2Shape.NAME + " " + s.shape + ", inputs " + inputs),
+                    metrics);
+        }
+        System.out.printf(
+                "wrote %s (%d bytes)%s in %.1f s%n",
+                out,
+                onnx.length,
+                admin != null ? " and registered " + id + " as a candidate" : "",
+                (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 
