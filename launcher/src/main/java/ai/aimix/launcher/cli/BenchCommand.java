@@ -29,6 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -105,6 +107,12 @@ public final class BenchCommand implements Callable<Integer> {
                     "Time the model at each precision (fp32, fp16, static int8 QDQ) "
                             + "on ONNX Runtime's CPU provider: file size, batch latency and deviation from fp32, one JSON line each.")
     boolean quantization;
+
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description = "--quantization: an fp32 model file to time (default: the shipped champion).")
+    Path quantizationModel;
 
     @Option(
             names = "--batch-rows",
@@ -238,11 +246,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (quantization) {
             for (int i = 0; i < runs; i++) {
-                for (ObjectNode n : new QuantizationBench(
+                List<Integer> threads = List.of(1, Runtime.getRuntime().availableProcessors());
+                QuantizationBench bench = quantizationModel == null
+                        ? new QuantizationBench(batchRows, iterations, threads)
+                        : new QuantizationBench(
                                 batchRows,
                                 iterations,
-                                List.of(1, Runtime.getRuntime().availableProcessors()))
-                        .run()) {
+                                threads,
+                                quantizationModel.getFileName().toString(),
+                                Files.readAllBytes(quantizationModel));
+                for (ObjectNode n : bench.run()) {
                     System.out.println(new ObjectMapper().writeValueAsString(n));
                 }
             }

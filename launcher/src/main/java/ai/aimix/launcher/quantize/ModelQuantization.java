@@ -118,7 +118,7 @@ public final class ModelQuantization {
         List<ProbeSong> songs = evaluationSongs();
         QuantizationCheck.Deviation deviation = QuantizationCheck.maxDeviation(parent, candidate, batches(songs));
         double distance = 0;
-        SessionSettings cpu = SessionSettings.cpu(1);
+        SessionSettings cpu = SessionSettings.cpu(1).withDescriptors(); // the probe songs carry them
         try (MixNetSession a = MixNetSession.open("parent", parent, cpu);
                 MixNetSession b = MixNetSession.open("candidate", candidate, cpu)) {
             for (ProbeSong s : songs) {

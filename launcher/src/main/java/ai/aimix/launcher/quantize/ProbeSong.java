@@ -2,6 +2,7 @@ package ai.aimix.launcher.quantize;
 
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
+import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.SegmentMels;
@@ -53,16 +54,26 @@ public final class ProbeSong {
         }
         StemMel stemMel = new StemMel(sampleRate, mel.nFft, mel.hop, mel.bands);
         float[][][] mels = new float[stems][][];
+        int count = (frames + segmentFrames - 1) / segmentFrames;
+        float[][][] descriptors = new float[stems][count][StemDescriptors.COUNT];
         for (int i = 0; i < stems; i++) {
+            StemDescriptors d = new StemDescriptors(sampleRate, channels[i], stemMel.nFft());
+            float[][] own = descriptors[i];
             mels[i] = SegmentMels.of(
-                    stemMel, audio[i], channels[i], frames, segmentFrames, MixNetArchitecture.MIN_FRAMES);
+                    stemMel,
+                    audio[i],
+                    channels[i],
+                    frames,
+                    segmentFrames,
+                    MixNetArchitecture.MIN_FRAMES,
+                    d.powerTap(),
+                    (k, part, n) -> d.segment(part, 0, n, own[k], 0));
         }
-        int count = mels[0].length;
         List<MixNetBatch> segments = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
             MixNetBatch batch = new MixNetBatch(stems, mels[0][k].length / mel.bands);
             for (int i = 0; i < stems; i++) {
-                batch.add(mels[i][k], song.get(i).role.ordinal(), 0);
+                batch.add(mels[i][k], descriptors[i][k], song.get(i).role.ordinal(), 0);
             }
             segments.add(batch);
         }

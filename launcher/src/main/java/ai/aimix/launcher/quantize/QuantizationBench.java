@@ -1,7 +1,7 @@
 package ai.aimix.launcher.quantize;
 
-import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
+import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
@@ -9,6 +9,7 @@ import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelPrecision;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,14 +26,30 @@ public final class QuantizationBench {
     private final int iterations;
     private final List<Integer> threads;
 
-    public QuantizationBench(int rows, int iterations, List<Integer> threads) {
+    private final String name;
+    private final byte[] model;
+
+    /** The shipped champion. */
+    public QuantizationBench(int rows, int iterations, List<Integer> threads) throws IOException {
+        this(
+                rows,
+                iterations,
+                threads,
+                ModelStore.SHIPPED_CHAMPION,
+                ModelStore.shippedOnnx(ModelStore.SHIPPED_CHAMPION));
+    }
+
+    /** A given fp32 model file, of either architecture. */
+    public QuantizationBench(int rows, int iterations, List<Integer> threads, String name, byte[] model) {
+        this.name = name;
+        this.model = model;
         this.rows = rows;
         this.iterations = iterations;
         this.threads = threads;
     }
 
     public List<ObjectNode> run() throws Exception {
-        byte[] fp32 = ModelStore.shippedOnnx(ModelStore.SHIPPED_CHAMPION);
+        byte[] fp32 = model;
         ModelQuantization q = new ModelQuantization(new Configuration(), ModelQuantization.Settings.defaults());
         // a batch as the job builds it: full segments of generated songs, rows x 128 mel frames
         List<MixNetBatch> batches = rebatch(q.evaluationBatches(), rows);
@@ -46,8 +63,8 @@ public final class QuantizationBench {
                 ObjectNode n = new ObjectMapper().createObjectNode();
                 n.put("mode", "quantization");
                 n.put("precision", p.name());
-                n.put("architecture", MixNetArchitecture.NAME);
-                n.put("model", ModelStore.SHIPPED_CHAMPION);
+                n.put("architecture", OnnxModelInfo.of(fp32).architecture);
+                n.put("model", name);
                 n.put("size_bytes", o.onnx.length);
                 n.put("batch_rows", rows);
                 n.put("mel_frames", batches.get(0).frames());
@@ -69,7 +86,8 @@ public final class QuantizationBench {
 
     /** Sorted per-batch latencies in milliseconds, after a warm-up. */
     private double[] latencies(byte[] onnx, List<MixNetBatch> batches, int threads) throws Exception {
-        try (MixNetSession s = MixNetSession.open("bench", onnx, SessionSettings.cpu(threads))) {
+        try (MixNetSession s =
+                MixNetSession.open("bench", onnx, SessionSettings.cpu(threads).withDescriptors())) {
             for (int i = 0; i < Math.max(10, iterations / 10); i++) {
                 s.predict(batches.get(i % batches.size()));
             }
@@ -102,7 +120,7 @@ public final class QuantizationBench {
                     cur = new MixNetBatch(rows, frames);
                     out.add(cur);
                 }
-                cur.add(b.melRow(r), b.role(r), group);
+                cur.add(b.melRow(r), b.descriptorRow(r), b.role(r), group);
             }
             group++;
         }

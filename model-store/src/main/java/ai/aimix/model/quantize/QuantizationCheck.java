@@ -24,7 +24,8 @@ public final class QuantizationCheck {
 
     public static Deviation maxDeviation(byte[] reference, byte[] candidate, List<MixNetBatch> batches)
             throws Exception {
-        SessionSettings settings = SessionSettings.cpu(1);
+        SessionSettings settings =
+                SessionSettings.cpu(1).withDescriptors(); // batches of models that take them carry them
         double[] per = new double[ModelOutput.COUNT];
         long rows = 0;
         try (MixNetSession ref = MixNetSession.open("reference", reference, settings);

@@ -1,6 +1,8 @@
 package ai.aimix.model.runtime;
 
+import ai.aimix.model.format.ModelFormat;
 import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -22,6 +24,7 @@ public final class Calibration {
     public static Map<String, float[]> ranges(byte[] onnx, List<String> tensors, List<MixNetBatch> batches)
             throws Exception {
         byte[] exposed = MixNetOnnx.withOutputs(onnx, tensors, false);
+        boolean descriptors = ModelFormat.of(OnnxModelInfo.of(onnx).format).descriptors();
         return NativeCalls.run(() -> {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             Map<String, float[]> out = new LinkedHashMap<>();
@@ -32,7 +35,7 @@ public final class Calibration {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
                 try (OrtSession session = env.createSession(exposed, options)) {
                     for (MixNetBatch b : batches) {
-                        Map<String, OnnxTensor> in = MixNetSession.inputs(env, b);
+                        Map<String, OnnxTensor> in = MixNetSession.inputs(env, b, descriptors);
                         try (OrtSession.Result r = session.run(in, new HashSet<>(tensors))) {
                             for (String t : tensors) {
                                 FloatBuffer fb = ((OnnxTensor) r.get(t).orElseThrow()).getFloatBuffer();

@@ -55,6 +55,19 @@ public final class MixNetBatch {
         described++;
     }
 
+    /** A row's descriptors (a copy), or null when the batch has none. */
+    public float[] descriptorRow(int row) {
+        if (!hasDescriptors()) {
+            return null;
+        }
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + rows);
+        }
+        float[] d = new float[MixNet2Shape.DESCRIPTORS];
+        descriptors.duplicate().position(row * MixNet2Shape.DESCRIPTORS).get(d);
+        return d;
+    }
+
     /** Whether every row came with its descriptors. */
     public boolean hasDescriptors() {
         return rows > 0 && described == rows;
