@@ -23,12 +23,15 @@ import java.util.SplittableRandom;
  * reference - g, pan as the reference, low shelf reference - t, high shelf reference + t, compressor threshold
  * reference + g (the compressor sees the stem after the perturbation's gain), ratio as the reference. (The shelves
  * of the perturbation and of the correction have the same corner and slope; two shelves compose to the shelf of
- * the summed gain up to a fraction of a dB near the corner.) Everything is a function of the seed.
+ * the summed gain up to a fraction of a dB near the corner.) {@link Perturbation#WIDE} adds a resonance at the
+ * renderer's mid peak, undone exactly by the opposite peak. Everything is a function of the seed.
  */
 public final class CorpusSong {
     public static final float MIN_GAIN_DB = -15f;
     public static final float MAX_GAIN_DB = 9f;
     public static final float MAX_TILT_DB = 6f;
+    /** The largest resonance ({@link Perturbation#WIDE}): a mid peak of up to this many dB, up or down. */
+    public static final float MAX_RESONANCE_DB = 6f;
     /** Loudness assumed for a stem with no measurable loudness (silent). */
     public static final double SILENT_LUFS = -70;
 
@@ -44,6 +47,9 @@ public final class CorpusSong {
         public final double cleanLufs;
         public final float perturbGainDb;
         public final float tiltDb;
+        /** The resonance at the mid peak, dB (0 but for {@link Perturbation#WIDE}). */
+        public final float resonanceDb;
+
         public final float[] reference;
         public final float[] ideal;
         /** The sound bank that played it ({@link MidiSynth#bankNames()}). */
@@ -58,6 +64,7 @@ public final class CorpusSong {
                 double cleanLufs,
                 float perturbGainDb,
                 float tiltDb,
+                float resonanceDb,
                 float[] reference,
                 float[] ideal,
                 String sounds) {
@@ -69,6 +76,7 @@ public final class CorpusSong {
             this.cleanLufs = cleanLufs;
             this.perturbGainDb = perturbGainDb;
             this.tiltDb = tiltDb;
+            this.resonanceDb = resonanceDb;
             this.reference = reference;
             this.ideal = ideal;
             this.sounds = sounds;
@@ -128,6 +136,19 @@ public final class CorpusSong {
     public static List<CorpusSong> generate(
             long seed, Composer composer, MidiSynth synth, Voicing voicing, RenderSettings render, int variants)
             throws IOException {
+        return generate(seed, composer, synth, voicing, Perturbation.LEVEL_TILT, render, variants);
+    }
+
+    /** As {@link #generate(long, Composer, MidiSynth, Voicing, RenderSettings, int)}, perturbed as {@code kind} says. */
+    public static List<CorpusSong> generate(
+            long seed,
+            Composer composer,
+            MidiSynth synth,
+            Voicing voicing,
+            Perturbation kind,
+            RenderSettings render,
+            int variants)
+            throws IOException {
         if (variants < 1) {
             throw new IllegalArgumentException("at least one variant");
         }
@@ -162,7 +183,8 @@ public final class CorpusSong {
                             reference,
                             render,
                             new SplittableRandom((seed ^ 0x7F4A7C159E3779B9L) + v * 0x9E3779B97F4A7C15L),
-                            banks),
+                            banks,
+                            kind),
                     synth.sounds(),
                     v));
         }
@@ -176,29 +198,49 @@ public final class CorpusSong {
             float[][] reference,
             RenderSettings render,
             SplittableRandom r,
-            String[] banks) {
+            String[] banks,
+            Perturbation kind) {
         List<Stem> stems = new ArrayList<>();
-        for (int i = 0; i < clean.size(); i++) {
-            float g = (float) (MIN_GAIN_DB + (MAX_GAIN_DB - MIN_GAIN_DB) * r.nextDouble());
-            float t = (float) (MAX_TILT_DB * (2 * r.nextDouble() - 1));
-            float[] unmixed = perturb(clean.get(i), g, t, render);
+        int n = clean.size();
+        float[] gains = new float[n];
+        float[] tilts = new float[n];
+        for (int i = 0; i < n; i++) {
+            gains[i] = (float) (MIN_GAIN_DB + (MAX_GAIN_DB - MIN_GAIN_DB) * r.nextDouble());
+            tilts[i] = (float) (MAX_TILT_DB * (2 * r.nextDouble() - 1));
+        }
+        // drawn after every level and tilt: a WIDE corpus has the LEVEL_TILT corpus's levels and tilts
+        float[] resonances = new float[n];
+        for (int i = 0; kind == Perturbation.WIDE && i < n; i++) {
+            resonances[i] = (float) (MAX_RESONANCE_DB * (2 * r.nextDouble() - 1));
+        }
+        for (int i = 0; i < n; i++) {
+            float g = gains[i];
+            float t = tilts[i];
+            float m = resonances[i];
+            float[] unmixed = perturb(clean.get(i), g, t, m, render);
             float[] ref = reference[i];
             float[] ideal = ref.clone();
             ideal[MixParams.GAIN_DB] = ref[MixParams.GAIN_DB] - g;
             ideal[MixParams.LOW_SHELF_DB] = ref[MixParams.LOW_SHELF_DB] - t;
             ideal[MixParams.HIGH_SHELF_DB] = ref[MixParams.HIGH_SHELF_DB] + t;
+            ideal[MixParams.MID_PEAK_DB] = ref[MixParams.MID_PEAK_DB] - m;
             if (ref[MixParams.COMP_RATIO] > 1) {
                 ideal[MixParams.COMP_THRESHOLD_DB] = ref[MixParams.COMP_THRESHOLD_DB] + g;
             }
             Part p = song.parts().get(i);
             stems.add(new Stem(
-                    p.name(), p.role(), p.program(), clean.get(i), unmixed, lufs[i], g, t, ref, ideal, banks[i]));
+                    p.name(), p.role(), p.program(), clean.get(i), unmixed, lufs[i], g, t, m, ref, ideal, banks[i]));
         }
         return stems;
     }
 
     /** The stem with gain {@code g} dB and a tilt: low shelf +t, high shelf -t at the renderer's corners. */
     static float[] perturb(float[] clean, float g, float t, RenderSettings render) {
+        return perturb(clean, g, t, 0f, render);
+    }
+
+    /** ... and a resonance of {@code m} dB at the renderer's mid peak (none when 0). */
+    static float[] perturb(float[] clean, float g, float t, float m, RenderSettings render) {
         int frames = clean.length / 2;
         float[] left = new float[frames];
         float[] right = new float[frames];
@@ -206,9 +248,12 @@ public final class CorpusSong {
             left[i] = clean[2 * i];
             right[i] = clean[2 * i + 1];
         }
-        BiquadCascade eq = new BiquadCascade(2, 2);
+        BiquadCascade eq = new BiquadCascade(m == 0f ? 2 : 3, 2);
         eq.set(0, Biquad.lowShelf(render.sampleRate, render.lowShelfHz, render.shelfSlope, t));
         eq.set(1, Biquad.highShelf(render.sampleRate, render.highShelfHz, render.shelfSlope, -t));
+        if (m != 0f) {
+            eq.set(2, Biquad.peaking(render.sampleRate, render.midPeakHz, render.midPeakQ, m));
+        }
         eq.process(left, right, 0, frames);
         float gain = (float) Math.pow(10, g / 20.0);
         float[] out = new float[clean.length];

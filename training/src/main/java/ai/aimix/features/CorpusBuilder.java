@@ -3,6 +3,7 @@ package ai.aimix.features;
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
+import ai.aimix.corpus.Perturbation;
 import ai.aimix.corpus.Split;
 import ai.aimix.corpus.Voicing;
 import ai.aimix.dsp.descriptors.StemDescriptors;
@@ -33,6 +34,13 @@ public final class CorpusBuilder {
         final int hop;
         final int bands;
         int variants = 1;
+        Perturbation perturbation = Perturbation.LEVEL_TILT;
+
+        /** How the unmixed inputs are perturbed. */
+        public Settings perturbation(Perturbation p) {
+            this.perturbation = p;
+            return this;
+        }
 
         /** Perturbations per song (1: none extra); the extra ones are written for training songs only. */
         public Settings variants(int n) {
@@ -90,7 +98,8 @@ public final class CorpusBuilder {
                 futures.add(pool.submit(() -> {
                     int n = voicing.split(composer.compose(seed)) == Split.TRAIN ? variants : 1;
                     List<FeatureIndex.SongRecord> written = new ArrayList<>();
-                    for (CorpusSong song : CorpusSong.generate(seed, composer, synth, voicing, render, n)) {
+                    for (CorpusSong song :
+                            CorpusSong.generate(seed, composer, synth, voicing, settings.perturbation, render, n)) {
                         written.add(store.write(song, mel, settings.segmentFrames));
                     }
                     synchronized (progress) {
@@ -129,6 +138,7 @@ public final class CorpusBuilder {
         index.unseenGenre =
                 voicing.unseenGenre() == null ? null : voicing.unseenGenre().name();
         index.unseenBank = voicing.unseenBank();
+        index.perturbation = settings.perturbation.name();
         index.bars = settings.bars;
         index.descriptors = StemDescriptors.NAMES;
         index.songs = records;

@@ -21,6 +21,9 @@ public final class FeatureIndex {
     public String dtype;
     /** The instruments the stems were rendered with: the banks' names, comma-separated (a sound font's, or gervill-builtin). */
     public String sounds;
+    /** How the unmixed inputs were perturbed ({@code Perturbation}; null in older indexes: LEVEL_TILT). */
+    public String perturbation;
+
     /** The genre of the unseen split ({@code Voicing}), or null for none. */
     public String unseenGenre;
     /** The sound bank only the unseen split plays, or null. */
@@ -68,6 +71,8 @@ public final class FeatureIndex {
         public double cleanLufs;
         public float perturbGainDb;
         public float tiltDb;
+        /** The resonance at the mid peak, dB ({@code Perturbation.WIDE}; 0 otherwise). */
+        public float resonanceDb;
         /** Reference and ideal parameters, in MixParams order. */
         public float[] reference;
 

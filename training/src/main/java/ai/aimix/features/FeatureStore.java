@@ -105,6 +105,7 @@ public final class FeatureStore {
             st.cleanLufs = s.cleanLufs;
             st.perturbGainDb = s.perturbGainDb;
             st.tiltDb = s.tiltDb;
+            st.resonanceDb = s.resonanceDb;
             st.reference = s.reference;
             st.ideal = s.ideal;
             st.sounds = s.sounds;

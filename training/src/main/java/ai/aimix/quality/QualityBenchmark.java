@@ -4,6 +4,7 @@ import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
+import ai.aimix.corpus.Perturbation;
 import ai.aimix.corpus.Voicing;
 import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.loudness.ChannelWeights;
@@ -171,7 +172,8 @@ public final class QualityBenchmark {
         double[] roleEq = new double[EQ_BANDS.length];
         int stemsTotal = 0;
         for (FeatureIndex.SongRecord rec : songs) {
-            CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, voicing, render, 1)
+            CorpusSong song = CorpusSong.generate(
+                            rec.seed, composer, synth, voicing, Perturbation.of(index.perturbation), render, 1)
                     .get(0);
             SongScore s = score(song, models);
             out.add(s);

@@ -134,4 +134,60 @@ class CorpusSongTest {
         assertTrue(corrected < 0.01, "ideal correction vs reference: " + corrected);
         assertTrue(sum > 0.5, "plain sum vs reference: " + sum);
     }
+
+    /**
+     * A WIDE corpus adds a resonance to each stem and the opposite mid peak to its ideal correction: the level and
+     * tilt are the LEVEL_TILT corpus's own (drawn first), the resonance is undone exactly (RBJ peaks of opposite
+     * gains), and the ideal corrections still rebuild the reference mix.
+     */
+    @Test
+    void aWideCorpusAddsResonancesItsIdealCorrectionsUndo() throws Exception {
+        CorpusSong wide = CorpusSong.generate(
+                        3,
+                        new Composer(8),
+                        new MidiSynth(44100, null),
+                        Voicing.of(new MidiSynth(44100, null)),
+                        Perturbation.WIDE,
+                        RENDER,
+                        1)
+                .get(0);
+        float[][] ideal = new float[wide.stems.size()][];
+        boolean resonant = false;
+        for (int i = 0; i < ideal.length; i++) {
+            CorpusSong.Stem w = wide.stems.get(i);
+            CorpusSong.Stem plain = song.stems.get(i);
+            assertEquals(plain.perturbGainDb, w.perturbGainDb, 0f);
+            assertEquals(plain.tiltDb, w.tiltDb, 0f);
+            assertEquals(0f, plain.resonanceDb, 0f);
+            assertTrue(Math.abs(w.resonanceDb) <= CorpusSong.MAX_RESONANCE_DB);
+            resonant |= Math.abs(w.resonanceDb) > 1;
+            assertEquals(w.reference[MixParams.MID_PEAK_DB] - w.resonanceDb, w.ideal[MixParams.MID_PEAK_DB], 0f);
+            ideal[i] = w.ideal;
+        }
+        assertTrue(resonant, "no stem got a resonance worth the name");
+        double corrected = MixComparison.compare(
+                        wide.referenceMix(RENDER), 44100, wide.mix(RENDER, wide.constant(RENDER, ideal)), 44100, false)
+                .mrStft
+                .distance;
+        assertTrue(corrected < 0.01, "ideal correction vs reference: " + corrected);
+
+        float[] x = new float[2 * 44100];
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < x.length; i += 2) {
+            x[i] = x[i + 1] = (float) (r.nextDouble() - 0.5);
+        }
+        float[] resonated = CorpusSong.perturb(x, 0f, 0f, -4.7f, RENDER);
+        float[] left = new float[x.length / 2];
+        float[] right = new float[x.length / 2];
+        for (int i = 0; i < left.length; i++) {
+            left[i] = resonated[2 * i];
+            right[i] = resonated[2 * i + 1];
+        }
+        BiquadCascade undo = new BiquadCascade(1, 2);
+        undo.set(0, Biquad.peaking(44100, RENDER.midPeakHz, RENDER.midPeakQ, 4.7));
+        undo.process(left, right, 0, left.length);
+        for (int i = 0; i < left.length; i++) {
+            assertEquals(x[2 * i], left[i], 1e-4);
+        }
+    }
 }

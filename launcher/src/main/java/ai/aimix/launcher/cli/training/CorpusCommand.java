@@ -2,6 +2,7 @@ package ai.aimix.launcher.cli.training;
 
 import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
+import ai.aimix.corpus.Perturbation;
 import ai.aimix.corpus.Voicing;
 import ai.aimix.features.CorpusBuilder;
 import ai.aimix.features.FeatureIndex;
@@ -81,6 +82,14 @@ public final class CorpusCommand implements Runnable {
         String soundFonts;
 
         @Option(
+                names = "--perturbation",
+                defaultValue = "level-tilt",
+                description =
+                        "How the unmixed inputs are perturbed: level-tilt (a gain and a shelf tilt, the corpus "
+                                + "mixnet-v2 was trained on) or wide (and a resonance at the mid peak). Default ${DEFAULT-VALUE}.")
+        String perturbation;
+
+        @Option(
                 names = "--unseen-genre",
                 description = "Keep this genre's songs out of training and validation as the UNSEEN split ("
                         + "POP, ROCK, ELECTRONIC, FUNK, BALLAD, HIP_HOP).")
@@ -139,6 +148,15 @@ public final class CorpusCommand implements Runnable {
                                 ? new MidiSynth(rate, Path.of(soundFont))
                                 : MidiSynth.withDefaultSounds(rate);
             }
+            Perturbation kind;
+            try {
+                kind = Perturbation.valueOf(
+                        perturbation.toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                System.err.println(
+                        "aimix corpus build: error: --perturbation is level-tilt or wide, not " + perturbation);
+                return 2;
+            }
             Voicing voicing;
             try {
                 Genre genre = unseenGenre == null ? null : Genre.valueOf(unseenGenre.toUpperCase(Locale.ROOT));
@@ -159,7 +177,8 @@ public final class CorpusCommand implements Runnable {
                                     conf.get(MixJobOptions.MEL_N_FFT),
                                     conf.get(MixJobOptions.MEL_HOP),
                                     conf.get(MixJobOptions.MEL_BANDS))
-                            .variants(variants),
+                            .variants(variants)
+                            .perturbation(kind),
                     MixJobOptions.assembly(conf).forRequest(rate, null, null),
                     synth,
                     voicing,

@@ -154,6 +154,16 @@ class TrainingCommandsTest {
                 dir.resolve("b").toString());
         assertEquals(2, bank.code, bank.toString());
         assertTrue(bank.err.contains("is the only one"), bank.err);
+        CliRun perturbation = CliRun.run(
+                "corpus",
+                "build",
+                "--perturbation",
+                "loud",
+                "--out",
+                dir.resolve("p").toString());
+        assertEquals(2, perturbation.code, perturbation.toString());
+        assertEquals(
+                "aimix corpus build: error: --perturbation is level-tilt or wide, not loud", perturbation.err.strip());
         CliRun file = CliRun.run(
                 "corpus",
                 "build",
