@@ -161,7 +161,8 @@ public final class MixNetReference {
         }
     }
 
-    static float[] dense(float[] in, float[] weight, float[] bias, int out, boolean relu) {
+    /** A dense layer, weight [out][in] row-major, double accumulation; Relu when asked. */
+    public static float[] dense(float[] in, float[] weight, float[] bias, int out, boolean relu) {
         float[] y = new float[out];
         for (int o = 0; o < out; o++) {
             double acc = bias[o];

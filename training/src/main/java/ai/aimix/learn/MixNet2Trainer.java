@@ -8,14 +8,9 @@ import ai.aimix.model.ModelOutput;
 import ai.aimix.model.mixnet2.MixNet2Shape;
 import ai.aimix.model.mixnet2.MixNet2Weights;
 import ai.aimix.schema.StemRole;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -259,84 +254,17 @@ public final class MixNet2Trainer {
 
     private static final int CHECKPOINT_MAGIC = 0x414D5832; // "AMX2"
 
+    /** What besides the seed a checkpoint must match: the widths and the inputs. */
+    private String setup() {
+        return s.shape + " mel=" + s.mel + " descriptors=" + s.descriptors;
+    }
+
     private void save(Path file, int nextEpoch, MixNet2Pass pass, Adam adam, List<Trainer.EpochReport> history)
             throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            out.writeInt(CHECKPOINT_MAGIC);
-            out.writeLong(s.seed);
-            out.writeUTF(s.shape.toString() + " mel=" + s.mel + " descriptors=" + s.descriptors);
-            out.writeInt(nextEpoch);
-            out.writeLong(adam.steps());
-            write(out, pass.parameters());
-            float[][][] st = adam.state();
-            write(out, st[0]);
-            write(out, st[1]);
-            out.writeInt(history.size());
-            for (Trainer.EpochReport r : history) {
-                out.writeInt(r.epoch());
-                out.writeDouble(r.trainLoss());
-                out.writeDouble(r.validationLoss());
-                out.writeDouble(r.validationLevelErrorDb());
-                out.writeLong(r.steps());
-                out.writeDouble(r.seconds());
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        TrainingCheckpoint.save(file, CHECKPOINT_MAGIC, s.seed, setup(), nextEpoch, pass.parameters(), adam, history);
     }
 
     private int restore(Path file, MixNet2Pass pass, Adam adam, List<Trainer.EpochReport> history) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readInt() != CHECKPOINT_MAGIC) {
-                throw new IOException(file + " is not a mixnet-2 training checkpoint");
-            }
-            long seed = in.readLong();
-            String setup = in.readUTF();
-            String mine = s.shape.toString() + " mel=" + s.mel + " descriptors=" + s.descriptors;
-            if (seed != s.seed || !setup.equals(mine)) {
-                throw new IOException(file + " was written by a run with seed " + seed + " and " + setup + ", not "
-                        + s.seed + " and " + mine);
-            }
-            int next = in.readInt();
-            long steps = in.readLong();
-            read(in, pass.parameters());
-            float[][] m = pass.zeroGradient();
-            float[][] v = pass.zeroGradient();
-            read(in, m);
-            read(in, v);
-            adam.restore(new float[][][] {m, v}, steps);
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                history.add(new Trainer.EpochReport(
-                        in.readInt(),
-                        in.readDouble(),
-                        in.readDouble(),
-                        in.readDouble(),
-                        in.readLong(),
-                        in.readDouble()));
-            }
-            return next;
-        }
-    }
-
-    private static void write(DataOutputStream out, float[][] arrays) throws IOException {
-        for (float[] a : arrays) {
-            out.writeInt(a.length);
-            for (float v : a) {
-                out.writeFloat(v);
-            }
-        }
-    }
-
-    private static void read(DataInputStream in, float[][] arrays) throws IOException {
-        for (float[] a : arrays) {
-            int n = in.readInt();
-            if (n != a.length) {
-                throw new IOException("checkpoint tensor of " + n + " values, expected " + a.length);
-            }
-            for (int i = 0; i < n; i++) {
-                a[i] = in.readFloat();
-            }
-        }
+        return TrainingCheckpoint.restore(file, CHECKPOINT_MAGIC, s.seed, setup(), pass.parameters(), adam, history);
     }
 }

@@ -11,15 +11,10 @@ import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.runtime.EncoderSession;
 import ai.aimix.model.runtime.MixNetBatch;
 import ai.aimix.schema.StemRole;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -428,78 +423,10 @@ public final class Trainer {
     private static final int CHECKPOINT_MAGIC = 0x41494D58; // "AIMX"
 
     private void save(Path file, int nextEpoch, Head head, Adam adam, List<EpochReport> history) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            out.writeInt(CHECKPOINT_MAGIC);
-            out.writeLong(s.seed);
-            out.writeInt(nextEpoch);
-            out.writeLong(adam.steps());
-            writeArrays(out, head.parameters());
-            float[][][] st = adam.state();
-            writeArrays(out, st[0]);
-            writeArrays(out, st[1]);
-            out.writeInt(history.size());
-            for (EpochReport r : history) {
-                out.writeInt(r.epoch());
-                out.writeDouble(r.trainLoss());
-                out.writeDouble(r.validationLoss());
-                out.writeDouble(r.validationLevelErrorDb());
-                out.writeLong(r.steps());
-                out.writeDouble(r.seconds());
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        TrainingCheckpoint.save(file, CHECKPOINT_MAGIC, s.seed, null, nextEpoch, head.parameters(), adam, history);
     }
 
     private int restore(Path file, Head head, Adam adam, List<EpochReport> history) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readInt() != CHECKPOINT_MAGIC) {
-                throw new IOException(file + " is not a training checkpoint");
-            }
-            long seed = in.readLong();
-            if (seed != s.seed) {
-                throw new IOException(file + " was written by a run with seed " + seed + ", not " + s.seed);
-            }
-            int next = in.readInt();
-            long steps = in.readLong();
-            readArrays(in, head.parameters());
-            float[][] m = head.zeroGradient();
-            float[][] v = head.zeroGradient();
-            readArrays(in, m);
-            readArrays(in, v);
-            adam.restore(new float[][][] {m, v}, steps);
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                history.add(new EpochReport(
-                        in.readInt(),
-                        in.readDouble(),
-                        in.readDouble(),
-                        in.readDouble(),
-                        in.readLong(),
-                        in.readDouble()));
-            }
-            return next;
-        }
-    }
-
-    private static void writeArrays(DataOutputStream out, float[][] arrays) throws IOException {
-        for (float[] a : arrays) {
-            out.writeInt(a.length);
-            for (float v : a) {
-                out.writeFloat(v);
-            }
-        }
-    }
-
-    private static void readArrays(DataInputStream in, float[][] arrays) throws IOException {
-        for (float[] a : arrays) {
-            int n = in.readInt();
-            if (n != a.length) {
-                throw new IOException("checkpoint tensor of " + n + " values, expected " + a.length);
-            }
-            for (int i = 0; i < n; i++) {
-                a[i] = in.readFloat();
-            }
-        }
+        return TrainingCheckpoint.restore(file, CHECKPOINT_MAGIC, s.seed, null, head.parameters(), adam, history);
     }
 }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.aimix.corpus.MidiSynth;
-import ai.aimix.dsp.mix.RenderSettings;
-import ai.aimix.features.CorpusBuilder;
 import ai.aimix.features.FeatureIndex;
 import ai.aimix.features.FeatureStore;
 import ai.aimix.model.mixnet2.MixNet2Reference;
@@ -33,12 +30,7 @@ class MixNet2TrainerTest {
     @BeforeAll
     static void corpus() throws Exception {
         store = new FeatureStore(dir.resolve("features"));
-        index = new CorpusBuilder(
-                        new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
-                        RenderSettings.builder(44100).build(),
-                        new MidiSynth(44100, null),
-                        2)
-                .build(store, 1, 12, r -> {});
+        index = TrainerTest.smallCorpus(store);
     }
 
     static MixNet2Trainer.Settings settings(int epochs, int threads) {

@@ -33,8 +33,12 @@ class TrainerTest {
     @BeforeAll
     static void corpus() throws Exception {
         store = new FeatureStore(dir.resolve("features"));
-        // seeds 1..12: 8 train, 3 validation, ... (splits are a function of the seed)
-        index = new CorpusBuilder(
+        index = smallCorpus(store);
+    }
+
+    /** Seeds 1..12, 6 bars, the built-in instruments: 8 train, 3 validation, ... (splits are a function of the seed). */
+    static FeatureIndex smallCorpus(FeatureStore store) throws Exception {
+        return new CorpusBuilder(
                         new CorpusBuilder.Settings(6, 44100, 65536, 2048, 512, 128),
                         RenderSettings.builder(44100).build(),
                         new MidiSynth(44100, null),

@@ -100,6 +100,19 @@ class MixJobTest {
         return job.executeAsync(env);
     }
 
+    /** One segment's parameters in ModelOutput (MixParams) order. */
+    static float[] values(StemParameters p) {
+        return new float[] {
+            p.getGainDb(),
+            p.getPan(),
+            p.getLowShelfDb(),
+            p.getMidPeakDb(),
+            p.getHighShelfDb(),
+            p.getCompThresholdDb(),
+            p.getCompRatio()
+        };
+    }
+
     /** Re-renders a variant offline from the stems and the automation the result reports. */
     static float[] offline(Configuration conf, List<StemInput> stems, MixResult result, VariantResult variant) {
         RenderSettings rs = MixJobOptions.assembly(conf).forRequest(result.getSampleRate(), null, null);
@@ -114,16 +127,7 @@ class MixJobTest {
         for (int i = 0; i < n; i++) {
             List<StemParameters> auto = variant.getStems().get(i).getAutomation();
             for (int k = 0; k < result.getSegments(); k++) {
-                StemParameters p = auto.get(k);
-                schedule[k][i] = new float[] {
-                    p.getGainDb(),
-                    p.getPan(),
-                    p.getLowShelfDb(),
-                    p.getMidPeakDb(),
-                    p.getHighShelfDb(),
-                    p.getCompThresholdDb(),
-                    p.getCompRatio()
-                };
+                schedule[k][i] = values(auto.get(k));
             }
         }
         return OfflineRenderer.render(rs, audio, channels, (int) result.getFrames(), schedule);
@@ -501,12 +505,6 @@ class MixJobTest {
         ModelAdmin admin = EmbeddedStack.admin(conf);
         String id = "mixnet-2-e2e";
         MixNet2Weights weights = MixNet2Weights.random(MixNet2Shape.DEFAULT, 23, 0.3f);
-        float[] mean = weights.get("desc.mean");
-        float[] scale = weights.get("desc.scale");
-        for (int d = 0; d < mean.length; d++) {
-            mean[d] = -30f;
-            scale[d] = 10f;
-        }
         if (admin.view().model(id).isEmpty()) {
             admin.publish(
                     id,
@@ -573,16 +571,7 @@ class MixJobTest {
                 }
                 float[][] expected = reference.predict(segMel, segMel[0].length / ms.bands, segDesc, roles, new int[n]);
                 for (int i = 0; i < n; i++) {
-                    StemParameters p = v.getStems().get(i).getAutomation().get(k);
-                    float[] got = {
-                        p.getGainDb(),
-                        p.getPan(),
-                        p.getLowShelfDb(),
-                        p.getMidPeakDb(),
-                        p.getHighShelfDb(),
-                        p.getCompThresholdDb(),
-                        p.getCompRatio()
-                    };
+                    float[] got = values(v.getStems().get(i).getAutomation().get(k));
                     for (int o = 0; o < got.length; o++) {
                         assertEquals(expected[i][o], got[o], 1e-3, "segment " + k + " stem " + i + " output " + o);
                         moved += got[o] != ModelOutput.values()[o].neutral() ? 1 : 0;

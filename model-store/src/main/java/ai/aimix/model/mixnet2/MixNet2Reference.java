@@ -1,5 +1,6 @@
 package ai.aimix.model.mixnet2;
 
+import static ai.aimix.model.MixNetReference.dense;
 import static ai.aimix.model.mixnet2.MixNet2Shape.BANDS;
 import static ai.aimix.model.mixnet2.MixNet2Shape.DESCRIPTORS;
 import static ai.aimix.model.mixnet2.MixNet2Shape.KERNEL;
@@ -128,17 +129,5 @@ public final class MixNet2Reference {
             }
         }
         return out;
-    }
-
-    static float[] dense(float[] in, float[] weight, float[] bias, int out, boolean relu) {
-        float[] y = new float[out];
-        for (int o = 0; o < out; o++) {
-            double acc = bias[o];
-            for (int i = 0; i < in.length; i++) {
-                acc += weight[o * in.length + i] * in[i];
-            }
-            y[o] = relu ? Math.max(0f, (float) acc) : (float) acc;
-        }
-        return y;
     }
 }

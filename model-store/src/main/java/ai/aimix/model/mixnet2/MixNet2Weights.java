@@ -62,9 +62,14 @@ public final class MixNet2Weights {
         return new MixNet2Weights(shape, t);
     }
 
-    /** Every weight He-normal, the output layer scaled by {@code outputScale}: a model with opinions, for tests. */
+    /**
+     * Every weight He-normal, the output layer scaled by {@code outputScale}, the descriptors standardised as levels
+     * around -30 dB with a 10 dB spread: a model with opinions on realistic inputs, for tests.
+     */
     public static MixNet2Weights random(MixNet2Shape shape, long seed, float outputScale) {
         MixNet2Weights w = init(shape, seed);
+        Arrays.fill(w.tensors.get("desc.mean"), -30f);
+        Arrays.fill(w.tensors.get("desc.scale"), 10f);
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         float[] fc2 = w.tensors.get("fc2.weight");
         double std = Math.sqrt(2.0 / shape.fanIn("fc2.weight"));

@@ -53,20 +53,6 @@ public final class MixNet2Onnx {
         }
         g.addInitializer(floatTensor("mel_offset", new long[0], new float[] {MixNet2Shape.MEL_DB_OFFSET}));
         g.addInitializer(floatTensor("mel_scale", new long[0], new float[] {MixNet2Shape.MEL_DB_SCALE}));
-        float[] neutral = new float[OUTPUTS];
-        float[] step = new float[OUTPUTS];
-        float[] lo = new float[OUTPUTS];
-        float[] hi = new float[OUTPUTS];
-        for (ModelOutput o : ModelOutput.values()) {
-            neutral[o.ordinal()] = o.neutral();
-            step[o.ordinal()] = o.step();
-            lo[o.ordinal()] = o.min();
-            hi[o.ordinal()] = o.max();
-        }
-        g.addInitializer(floatTensor("out_neutral", new long[] {OUTPUTS}, neutral));
-        g.addInitializer(floatTensor("out_step", new long[] {OUTPUTS}, step));
-        g.addInitializer(floatTensor("out_lo", new long[] {OUTPUTS}, lo));
-        g.addInitializer(floatTensor("out_hi", new long[] {OUTPUTS}, hi));
 
         g.addNode(node("Sub", List.of(INPUT_MEL, "mel_offset"), "x0"));
         g.addNode(node("Div", List.of("x0", "mel_scale"), "x1"));
@@ -95,10 +81,7 @@ public final class MixNet2Onnx {
         g.addNode(gemm("h0", "fc1", "h1"));
         g.addNode(node("Relu", List.of("h1"), "h1r"));
         g.addNode(gemm("h1r", "fc2", "raw"));
-        g.addNode(node("Mul", List.of("raw", "out_step"), "scaled"));
-        g.addNode(node("Add", List.of("scaled", "out_neutral"), "shifted"));
-        g.addNode(node("Max", List.of("shifted", "out_lo"), "above"));
-        g.addNode(node("Min", List.of("above", "out_hi"), OUTPUT_PARAMS));
+        MixNetOnnx.addOutputStage(g, List.of(ModelOutput.values()), "raw", OUTPUT_PARAMS);
 
         ModelProto model = ModelProto.newBuilder()
                 .setIrVersion(MixNetOnnx.IR_VERSION)

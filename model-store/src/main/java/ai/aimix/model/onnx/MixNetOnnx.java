@@ -77,20 +77,6 @@ public final class MixNetOnnx {
         }
         g.addInitializer(floatTensor("mel_offset", new long[0], new float[] {MixNetArchitecture.MEL_DB_OFFSET}));
         g.addInitializer(floatTensor("mel_scale", new long[0], new float[] {MixNetArchitecture.MEL_DB_SCALE}));
-        float[] neutral = new float[outputs];
-        float[] step = new float[outputs];
-        float[] lo = new float[outputs];
-        float[] hi = new float[outputs];
-        for (ModelOutput o : format.parameters()) {
-            neutral[o.ordinal()] = o.neutral();
-            step[o.ordinal()] = o.step();
-            lo[o.ordinal()] = o.min();
-            hi[o.ordinal()] = o.max();
-        }
-        g.addInitializer(floatTensor("out_neutral", new long[] {outputs}, neutral));
-        g.addInitializer(floatTensor("out_step", new long[] {outputs}, step));
-        g.addInitializer(floatTensor("out_lo", new long[] {outputs}, lo));
-        g.addInitializer(floatTensor("out_hi", new long[] {outputs}, hi));
 
         g.addNode(node("Sub", List.of(INPUT_MEL, "mel_offset"), "x0"));
         g.addNode(node("Div", List.of("x0", "mel_scale"), "x1"));
@@ -113,10 +99,7 @@ public final class MixNetOnnx {
         g.addNode(gemm("h0", "fc1", "h1"));
         g.addNode(node("Relu", List.of("h1"), "h1r"));
         g.addNode(gemm("h1r", "fc2", "raw"));
-        g.addNode(node("Mul", List.of("raw", "out_step"), "scaled"));
-        g.addNode(node("Add", List.of("scaled", "out_neutral"), "shifted"));
-        g.addNode(node("Max", List.of("shifted", "out_lo"), "above"));
-        g.addNode(node("Min", List.of("above", "out_hi"), OUTPUT_PARAMS));
+        addOutputStage(g, format.parameters(), "raw", OUTPUT_PARAMS);
 
         ModelProto model = ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -243,6 +226,33 @@ public final class MixNetOnnx {
                                 .setElemType(TensorProto.DataType.FLOAT.getNumber())
                                 .setShape(shape)))
                 .build();
+    }
+
+    /**
+     * The parameters from the last layer's raw output: {@code clamp(neutral + step * raw, lo, hi)} per column, the
+     * constants of {@code parameters} (in column order) as initializers.
+     */
+    static void addOutputStage(GraphProto.Builder g, List<ModelOutput> parameters, String raw, String output) {
+        int n = parameters.size();
+        float[] neutral = new float[n];
+        float[] step = new float[n];
+        float[] lo = new float[n];
+        float[] hi = new float[n];
+        for (int i = 0; i < n; i++) {
+            ModelOutput o = parameters.get(i);
+            neutral[i] = o.neutral();
+            step[i] = o.step();
+            lo[i] = o.min();
+            hi[i] = o.max();
+        }
+        g.addInitializer(floatTensor("out_neutral", new long[] {n}, neutral));
+        g.addInitializer(floatTensor("out_step", new long[] {n}, step));
+        g.addInitializer(floatTensor("out_lo", new long[] {n}, lo));
+        g.addInitializer(floatTensor("out_hi", new long[] {n}, hi));
+        g.addNode(node("Mul", List.of(raw, "out_step"), "scaled"));
+        g.addNode(node("Add", List.of("scaled", "out_neutral"), "shifted"));
+        g.addNode(node("Max", List.of("shifted", "out_lo"), "above"));
+        g.addNode(node("Min", List.of("above", "out_hi"), output));
     }
 
     static NodeProto node(String op, List<String> inputs, String output) {

@@ -23,12 +23,6 @@ class MixNet2QuantizationTest {
     @Test
     void fp16AndInt8KeepTheParameters() throws Exception {
         MixNet2Weights w = MixNet2Weights.random(MixNet2Shape.DEFAULT, 5, 0.5f);
-        float[] mean = w.get("desc.mean");
-        float[] scale = w.get("desc.scale");
-        for (int d = 0; d < mean.length; d++) {
-            mean[d] = -30f;
-            scale[d] = 10f;
-        }
         byte[] fp32 = MixNet2Onnx.build(w, "m2");
         List<MixNetBatch> calibration = batches(4, 16, 128, 1);
         List<MixNetBatch> evaluation = batches(2, 32, 128, 2);

@@ -131,6 +131,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "mixnet-2: Adam's rate. Default ${DEFAULT-VALUE}.")
     double learningRate;
 
+    /** Where --register publishes (set by {@link #openRegistry}). */
+    private ModelAdmin admin;
+
     @Override
     public Integer call() throws Exception {
         FeatureIndex index;
@@ -164,16 +167,9 @@ public final class TrainCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         conf.set(TrainingJobOptions.ENCODER_THREADS, Math.max(1, cores / 2));
         if (register) {
-            ModelAdmin admin;
-            try {
-                admin = ModelsTarget.admin(bootstrap, store, null, Duration.ofSeconds(30), kafkaConfig);
-            } catch (ModelsTarget.Unreachable e) {
-                System.err.println("aimix train: error: --register: " + e.getMessage());
-                return 3;
-            }
-            if (admin.store() == null) {
-                System.err.println("aimix train: error: --register needs a model store: pass --store");
-                return 2;
+            Integer refused = openRegistry();
+            if (refused != null) {
+                return refused;
             }
             conf.set(TrainingJobOptions.REGISTER, true);
             conf.set(KafkaOptions.BOOTSTRAP_SERVERS, admin.registry().bootstrap());
@@ -207,20 +203,28 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The registry and store --register publishes to (in {@link #admin}); null, or the exit code of a refusal. */
+    private Integer openRegistry() {
+        try {
+            admin = ModelsTarget.admin(bootstrap, store, null, Duration.ofSeconds(30), kafkaConfig);
+        } catch (ModelsTarget.Unreachable e) {
+            System.err.println("aimix train: error: --register: " + e.getMessage());
+            return 3;
+        }
+        if (admin.store() == null) {
+            System.err.println("aimix train: error: --register needs a model store: pass --store");
+            return 2;
+        }
+        return null;
+    }
+
     /** mixnet-2: the whole network, trained here by {@link MixNet2Trainer}. */
     private int trainMixNet2(FeatureIndex index) throws Exception {
         MixNet2Trainer.Settings s = new MixNet2Trainer.Settings();
-        ModelAdmin admin = null;
         if (register) {
-            try {
-                admin = ModelsTarget.admin(bootstrap, store, null, Duration.ofSeconds(30), kafkaConfig);
-            } catch (ModelsTarget.Unreachable e) {
-                System.err.println("aimix train: error: --register: " + e.getMessage());
-                return 3;
-            }
-            if (admin.store() == null) {
-                System.err.println("aimix train: error: --register needs a model store: pass --store");
-                return 2;
+            Integer refused = openRegistry();
+            if (refused != null) {
+                return refused;
             }
         }
         try {
