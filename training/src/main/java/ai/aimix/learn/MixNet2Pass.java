@@ -7,6 +7,7 @@ import static ai.aimix.model.mixnet2.MixNet2Shape.OUTPUTS;
 import static ai.aimix.model.mixnet2.MixNet2Shape.ROLES;
 import static ai.aimix.model.mixnet2.MixNet2Shape.convOut;
 
+import ai.aimix.dsp.io.Half;
 import ai.aimix.model.mixnet2.MixNet2Shape;
 import ai.aimix.model.mixnet2.MixNet2Weights;
 import java.util.ArrayList;
@@ -33,16 +34,53 @@ import java.util.stream.IntStream;
  * descriptors-only model); {@code descriptors} off, the descriptors (a spectrogram-only model).
  */
 final class MixNet2Pass {
-    /** One stem in one segment: a training example. */
+    /**
+     * One stem in one segment: a training example. The log-mel is kept as float16 bits, as the feature store holds it
+     * (so nothing is lost, and a corpus takes half the memory).
+     */
     record Example(
-            float[] mel,
+            short[] mel,
             int frames,
             float[] descriptors,
             int role,
             long group,
             int stem,
             float[] target,
-            float weight) {}
+            float weight) {
+        static Example of(
+                float[] mel,
+                int frames,
+                float[] descriptors,
+                int role,
+                long group,
+                int stem,
+                float[] target,
+                float weight) {
+            short[] half = new short[mel.length];
+            for (int i = 0; i < mel.length; i++) {
+                half[i] = Half.fromFloat(mel[i]);
+            }
+            return new Example(half, frames, descriptors, role, group, stem, target, weight);
+        }
+
+        /** The log-mel as floats (band-major). */
+        float[] melFloats() {
+            float[] f = new float[mel.length];
+            for (int i = 0; i < mel.length; i++) {
+                f[i] = HALF[mel[i] & 0xFFFF];
+            }
+            return f;
+        }
+    }
+
+    /** Every float16 value as a float: the log-mel is widened row by row through this table. */
+    private static final float[] HALF = new float[1 << 16];
+
+    static {
+        for (int i = 0; i < HALF.length; i++) {
+            HALF[i] = Half.toFloat((short) i);
+        }
+    }
 
     private static final int K = MixNet2Shape.KERNEL * MixNet2Shape.KERNEL;
 
@@ -64,6 +102,7 @@ final class MixNet2Pass {
     /** Per-row buffers, reused from batch to batch. */
     private final class Work {
         int frames = -1;
+        float[] mel;
         float[] col1;
         float[] out1;
         float[] col2;
@@ -84,6 +123,7 @@ final class MixNet2Pass {
                 return;
             }
             frames = t;
+            mel = new float[MEL_BANDS * t];
             int p1 = convOut(MEL_BANDS) * convOut(t);
             int p2 = BANDS * convOut(convOut(t));
             col1 = new float[K * p1];
@@ -306,7 +346,11 @@ final class MixNet2Pass {
             int h1 = convOut(MEL_BANDS);
             int t1 = convOut(t);
             int t2 = convOut(t1);
-            im2col(x.mel(), 1, MEL_BANDS, t, wk.col1, true);
+            short[] half = x.mel();
+            for (int i = 0; i < half.length; i++) {
+                wk.mel[i] = HALF[half[i] & 0xFFFF];
+            }
+            im2col(wk.mel, 1, MEL_BANDS, t, wk.col1, true);
             conv(wk.col1, K, h1 * t1, w.get("conv1.weight"), w.get("conv1.bias"), s.c1(), wk.out1);
             im2col(wk.out1, s.c1(), h1, t1, wk.col2, false);
             conv(wk.col2, s.c1() * K, BANDS * t2, w.get("conv2.weight"), w.get("conv2.bias"), s.c2(), wk.out2);

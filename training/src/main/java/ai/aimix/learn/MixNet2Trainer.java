@@ -81,6 +81,7 @@ public final class MixNet2Trainer {
             throw new IllegalArgumentException("the feature store needs training and validation songs (has "
                     + trainSongs.size() + " and " + valSongs.size() + "); build more songs");
         }
+        requireHeap(trainSongs, valSongs);
         List<List<MixNet2Pass.Example>> train = segments(trainSongs, 0);
         List<List<MixNet2Pass.Example>> validation = segments(valSongs, 1_000_000);
         MixNet2Weights w = MixNet2Weights.init(s.shape, s.seed);
@@ -152,8 +153,8 @@ public final class MixNet2Trainer {
     }
 
     private MixNet2Pass.Example masked(MixNet2Pass.Example x, SplittableRandom r) {
-        float[] mel = s.augment.apply(x.mel(), MixNet2Shape.MEL_BANDS, x.frames(), r);
-        return new MixNet2Pass.Example(
+        float[] mel = s.augment.apply(x.melFloats(), MixNet2Shape.MEL_BANDS, x.frames(), r);
+        return MixNet2Pass.Example.of(
                 mel, x.frames(), x.descriptors(), x.role(), x.group(), x.stem(), x.target(), x.weight());
     }
 
@@ -189,6 +190,32 @@ public final class MixNet2Trainer {
         return new double[] {loss / Math.max(1e-9, weights), Trainer.relativeLevelError(perStem)};
     }
 
+    /**
+     * Refuses, before reading them, songs whose spectrograms would not fit this JVM's heap (float16, all of them are
+     * held for the shuffles), naming the heap to ask for.
+     */
+    private void requireHeap(List<FeatureIndex.SongRecord> train, List<FeatureIndex.SongRecord> validation) {
+        long bytes = 0;
+        for (List<FeatureIndex.SongRecord> songs : List.of(train, validation)) {
+            for (FeatureIndex.SongRecord song : songs) {
+                long frames = 0;
+                for (int f : song.segmentMelFrames) {
+                    frames += Math.max(MixNet2Shape.MIN_FRAMES, f);
+                }
+                bytes += (long) song.stems.size() * frames * index.bands * 2;
+            }
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        // the spectrograms, plus room for the convolutions' work space, the descriptors and the JVM's own
+        long needed = bytes + (512L << 20);
+        if (needed > heap * 0.9) {
+            throw new IllegalArgumentException(String.format(
+                    "the training and validation spectrograms take %.1f GB, more than this JVM's %.1f GB heap holds "
+                            + "with the rest: raise it (./aimix reads AIMIX_JAVA_OPTS, e.g. \"-Xmx%dg\")",
+                    bytes / 1e9, heap / 1e9, (long) Math.ceil(needed / 0.9 / (1L << 30)) + 1));
+        }
+    }
+
     /** Every segment of the songs as one list of stems; group ids are {@code (offset + song) * 10000 + segment}. */
     List<List<MixNet2Pass.Example>> segments(List<FeatureIndex.SongRecord> songs, int offset) throws IOException {
         int bands = index.bands;
@@ -211,7 +238,7 @@ public final class MixNet2Trainer {
                         target[o.ordinal()] = (st.ideal[o.ordinal()] - o.neutral()) / o.step();
                     }
                     float weight = Activity.active(mel, bands, frames, s.activeDb) ? 1f : s.inactiveWeight;
-                    MixNet2Pass.Example x = new MixNet2Pass.Example(
+                    MixNet2Pass.Example x = MixNet2Pass.Example.of(
                             mel,
                             frames,
                             d[i][k],

@@ -31,7 +31,7 @@ class MixNet2PassTest {
         int[] roles = new int[batch.size()];
         int[] groups = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            mel[i] = batch.get(i).mel();
+            mel[i] = batch.get(i).melFloats();
             desc[i] = batch.get(i).descriptors();
             roles[i] = batch.get(i).role();
             groups[i] = (int) batch.get(i).group();
@@ -190,7 +190,7 @@ class MixNet2PassTest {
             for (int k = 0; k < target.length; k++) {
                 target[k] = (float) r.nextGaussian();
             }
-            out.add(new MixNet2Pass.Example(
+            out.add(MixNet2Pass.Example.of(
                     mel, frames, d, r.nextInt(14), i < rows / 2 ? 0 : 1, i, target, i == 0 ? 0.05f : 1f));
         }
         return out;
