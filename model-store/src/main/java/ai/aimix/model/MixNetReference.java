@@ -102,7 +102,7 @@ public final class MixNetReference {
     }
 
     /** 3x3 convolution, padding 1, NCHW for one image. */
-    static float[] conv(float[] in, int cin, int h, int t, float[] weight, float[] bias, int cout, int stride) {
+    public static float[] conv(float[] in, int cin, int h, int t, float[] weight, float[] bias, int cout, int stride) {
         int ho = MixNetArchitecture.convOut(h, stride);
         int to = MixNetArchitecture.convOut(t, stride);
         float[] out = new float[cout * ho * to];

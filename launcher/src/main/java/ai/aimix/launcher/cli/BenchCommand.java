@@ -406,34 +406,12 @@ public final class BenchCommand implements Callable<Integer> {
         double bestDescribed = Double.MAX_VALUE;
         for (int rep = 0; rep < 3; rep++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < stems; i++) {
-                StreamingLogMel stream = mel.restore(mel.initialState());
-                for (int k = 0; k < segments; k++) {
-                    int n = Math.min(segment, frames - k * segment);
-                    float[] part = Arrays.copyOfRange(audio[i], 2 * k * segment, 2 * (k * segment + n));
-                    boolean last = k == segments - 1;
-                    int t = stream.framesFor(n, last);
-                    StemMel.compute(stream, part, 2, n, last, new float[128 * t], t);
-                }
-            }
+            melPass(mel, audio, segment, frames, false);
             long t1 = System.nanoTime();
             OfflineRenderer.render(rs, audio, channels, frames, schedule);
             long t2 = System.nanoTime();
-            // the log-mel again, with each segment's descriptors measured beside it (issue 19's model inputs)
-            float[] described = new float[StemDescriptors.COUNT];
-            for (int i = 0; i < stems; i++) {
-                StreamingLogMel stream = mel.restore(mel.initialState());
-                StemDescriptors d = new StemDescriptors(44100, 2, 2048);
-                stream.tap(d.powerTap());
-                for (int k = 0; k < segments; k++) {
-                    int n = Math.min(segment, frames - k * segment);
-                    float[] part = Arrays.copyOfRange(audio[i], 2 * k * segment, 2 * (k * segment + n));
-                    boolean last = k == segments - 1;
-                    int t = stream.framesFor(n, last);
-                    StemMel.compute(stream, part, 2, n, last, new float[128 * t], t);
-                    d.segment(part, 0, n, described, 0);
-                }
-            }
+            // the log-mel again, with each segment's descriptors measured beside it (the mix job's work since mixnet-2)
+            melPass(mel, audio, segment, frames, true);
             long t3 = System.nanoTime();
             bestMel = Math.min(bestMel, (t1 - t0) / 1e9);
             bestRender = Math.min(bestRender, (t2 - t1) / 1e9);
@@ -451,6 +429,27 @@ public final class BenchCommand implements Callable<Integer> {
         n.put("date", Instant.now().toString());
         System.out.println(new ObjectMapper().writeValueAsString(n));
         return 0;
+    }
+
+    /** Every stem's log-mel, segment by segment as the job computes it, with its descriptors when asked. */
+    private static void melPass(StemMel mel, float[][] audio, int segment, int frames, boolean describe) {
+        int segments = (frames + segment - 1) / segment;
+        float[] described = new float[StemDescriptors.COUNT];
+        for (float[] stem : audio) {
+            StreamingLogMel stream = mel.restore(mel.initialState());
+            StemDescriptors d = describe ? new StemDescriptors(44100, 2, mel.nFft()) : null;
+            stream.tap(d == null ? null : d.powerTap());
+            for (int k = 0; k < segments; k++) {
+                int n = Math.min(segment, frames - k * segment);
+                float[] part = Arrays.copyOfRange(stem, 2 * k * segment, 2 * (k * segment + n));
+                boolean last = k == segments - 1;
+                int t = stream.framesFor(n, last);
+                StemMel.compute(stream, part, 2, n, last, new float[mel.bands() * t], t);
+                if (d != null) {
+                    d.segment(part, 0, n, described, 0);
+                }
+            }
+        }
     }
 
     /** CPU time of the whole process (all threads: broker, Flink, clients), nanoseconds. */

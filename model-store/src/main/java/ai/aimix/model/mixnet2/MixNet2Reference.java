@@ -3,12 +3,12 @@ package ai.aimix.model.mixnet2;
 import static ai.aimix.model.MixNetReference.dense;
 import static ai.aimix.model.mixnet2.MixNet2Shape.BANDS;
 import static ai.aimix.model.mixnet2.MixNet2Shape.DESCRIPTORS;
-import static ai.aimix.model.mixnet2.MixNet2Shape.KERNEL;
 import static ai.aimix.model.mixnet2.MixNet2Shape.MEL_BANDS;
 import static ai.aimix.model.mixnet2.MixNet2Shape.OUTPUTS;
 import static ai.aimix.model.mixnet2.MixNet2Shape.ROLES;
 import static ai.aimix.model.mixnet2.MixNet2Shape.convOut;
 
+import ai.aimix.model.MixNetReference;
 import ai.aimix.model.ModelOutput;
 
 /**
@@ -100,33 +100,11 @@ public final class MixNet2Reference {
         return f;
     }
 
-    /** 3x3 stride-2 pad-1 convolution of one NCHW image, then Relu. */
+    /** 3x3 stride-2 pad-1 convolution of one NCHW image (mixnet-1's, at stride 2), then Relu. */
     static float[] conv(float[] in, int cin, int h, int t, float[] weight, float[] bias, int cout) {
-        int ho = convOut(h);
-        int to = convOut(t);
-        float[] out = new float[cout * ho * to];
-        for (int co = 0; co < cout; co++) {
-            for (int y = 0; y < ho; y++) {
-                for (int x = 0; x < to; x++) {
-                    double acc = bias[co];
-                    for (int ci = 0; ci < cin; ci++) {
-                        for (int ky = 0; ky < KERNEL; ky++) {
-                            int iy = 2 * y + ky - 1;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            for (int kx = 0; kx < KERNEL; kx++) {
-                                int ix = 2 * x + kx - 1;
-                                if (ix >= 0 && ix < t) {
-                                    acc += weight[((co * cin + ci) * KERNEL + ky) * KERNEL + kx]
-                                            * in[(ci * h + iy) * t + ix];
-                                }
-                            }
-                        }
-                    }
-                    out[(co * ho + y) * to + x] = (float) Math.max(0, acc);
-                }
-            }
+        float[] out = MixNetReference.conv(in, cin, h, t, weight, bias, cout, 2);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(0f, out[i]);
         }
         return out;
     }
