@@ -66,6 +66,10 @@ public final class MixNet2Trainer {
             throw new IllegalStateException("the model takes " + MixNet2Shape.DESCRIPTORS
                     + " descriptors, dsp measures " + StemDescriptors.COUNT);
         }
+        if (index.bands != MixNet2Shape.MEL_BANDS) {
+            throw new IllegalArgumentException("the feature store's log-mel has " + index.bands
+                    + " bands; mixnet-2 takes " + MixNet2Shape.MEL_BANDS);
+        }
         if (!settings.mel && !settings.descriptors) {
             throw new IllegalArgumentException("a model needs the spectrum, the descriptors or both");
         }
@@ -83,7 +87,11 @@ public final class MixNet2Trainer {
         }
         requireHeap(trainSongs, valSongs);
         List<List<MixNet2Pass.Example>> train = segments(trainSongs, 0);
-        List<List<MixNet2Pass.Example>> validation = segments(valSongs, 1_000_000);
+        List<List<MixNet2Pass.Example>> validation = segments(valSongs, trainSongs.size());
+        if (train.size() < s.batchSegments) {
+            throw new IllegalArgumentException("the training songs have " + train.size() + " segments, fewer than one "
+                    + "batch of " + s.batchSegments + ": build more songs or lower --batch-segments");
+        }
         MixNet2Weights w = MixNet2Weights.init(s.shape, s.seed);
         standardise(train, w);
         ForkJoinPool pool = s.threads > 1 ? new ForkJoinPool(s.threads) : null;
@@ -178,7 +186,7 @@ public final class MixNet2Trainer {
                 weights += x.weight();
                 if (x.weight() >= 1f) {
                     ModelOutput g = ModelOutput.GAIN_DB;
-                    long song = x.group() / 10_000;
+                    long song = x.group() >>> 32;
                     int stem = x.stem();
                     double[] acc = perStem.computeIfAbsent((song << 16) | stem, k -> new double[3]);
                     acc[0] += g.clamp(g.neutral() + g.step() * raw[i][g.ordinal()]);
@@ -216,7 +224,7 @@ public final class MixNet2Trainer {
         }
     }
 
-    /** Every segment of the songs as one list of stems; group ids are {@code (offset + song) * 10000 + segment}. */
+    /** Every segment of the songs as one list of stems; group ids are {@code (offset + song) << 32 | segment}. */
     List<List<MixNet2Pass.Example>> segments(List<FeatureIndex.SongRecord> songs, int offset) throws IOException {
         int bands = index.bands;
         List<List<MixNet2Pass.Example>> out = new ArrayList<>();
@@ -243,7 +251,7 @@ public final class MixNet2Trainer {
                             frames,
                             d[i][k],
                             StemRole.valueOf(st.role).ordinal(),
-                            (long) (offset + si) * 10_000 + k,
+                            ((long) (offset + si) << 32) | k,
                             i,
                             target,
                             weight);

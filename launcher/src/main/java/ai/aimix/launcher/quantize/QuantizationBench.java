@@ -120,7 +120,12 @@ public final class QuantizationBench {
                     cur = new MixNetBatch(rows, frames);
                     out.add(cur);
                 }
-                cur.add(b.melRow(r), b.descriptorRow(r), b.role(r), group);
+                float[] described = b.descriptorRow(r);
+                if (described == null) {
+                    cur.add(b.melRow(r), b.role(r), group);
+                } else {
+                    cur.add(b.melRow(r), described, b.role(r), group);
+                }
             }
             group++;
         }

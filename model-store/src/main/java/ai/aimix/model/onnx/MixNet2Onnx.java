@@ -18,6 +18,7 @@ import static ai.aimix.model.onnx.MixNetOnnx.node;
 import static ai.aimix.model.onnx.MixNetOnnx.tensorInput;
 
 import ai.aimix.model.ModelOutput;
+import ai.aimix.model.format.ModelFormat;
 import ai.aimix.model.mixnet2.MixNet2Shape;
 import ai.aimix.model.mixnet2.MixNet2Weights;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -36,7 +37,7 @@ import java.util.Map;
  */
 public final class MixNet2Onnx {
     /** The model format of a mixnet-2 file: format 2's outputs, with a descriptors input. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = ModelFormat.V3.number();
 
     private MixNet2Onnx() {}
 

@@ -2,6 +2,7 @@ package ai.aimix.model.onnx;
 
 import ai.aimix.model.format.ModelFormat;
 import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.mixnet2.MixNet2Shape;
 import ai.aimix.schema.ModelPrecision;
 import ai.aimix.schema.TensorSpec;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -130,7 +131,7 @@ public final class OnnxModelInfo {
         expect(problems, "role", List.of("?", "14"));
         expect(problems, "group", List.of("?", "?"));
         if (f.descriptors()) {
-            expect(problems, "descriptors", List.of("?", "16"));
+            expect(problems, "descriptors", List.of("?", Integer.toString(MixNet2Shape.DESCRIPTORS)));
         }
         if (outputs.size() != 1) {
             problems.add("expected one output, found " + outputs.size());

@@ -68,6 +68,11 @@ public final class MixNetBatch {
         return d;
     }
 
+    /** Rows that came with their descriptors. */
+    public int describedRows() {
+        return described;
+    }
+
     /** Whether every row came with its descriptors. */
     public boolean hasDescriptors() {
         return rows > 0 && described == rows;

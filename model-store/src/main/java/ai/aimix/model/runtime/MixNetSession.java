@@ -123,8 +123,8 @@ public final class MixNetSession implements AutoCloseable {
             return new float[0];
         }
         if (format.descriptors() && !batch.hasDescriptors()) {
-            throw new IllegalArgumentException(
-                    "model " + version + " takes the stems' descriptors; the batch has none");
+            throw new IllegalArgumentException("model " + version + " takes the stems' descriptors; "
+                    + (batch.rows() - batch.describedRows()) + " of the batch's " + batch.rows() + " rows have none");
         }
         Map<String, OnnxTensor> in = inputs(env, batch, format.descriptors());
         try (OrtSession.Result result = session.run(in)) {

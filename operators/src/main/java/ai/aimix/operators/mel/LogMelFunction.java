@@ -43,7 +43,11 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private transient Map<Integer, StemMel> mels;
     private transient Map<String, Streams> open;
 
-    /** One mix's open per-stem streams: log-mel and descriptors, the descriptors tapping the log-mel's spectra. */
+    /**
+     * One mix's open per-stem streams: log-mel and descriptors, the descriptors tapping the log-mel's spectra;
+     * {@code descriptors} null for a mix restored mid-way from a state written before descriptors existed (its
+     * loudness history is lost, so none are measured for it: a model that takes them refuses its segments visibly).
+     */
     private record Streams(StreamingLogMel[] mel, StemDescriptors[] descriptors) {}
 
     public LogMelFunction(MelSettings settings) {
@@ -126,6 +130,9 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
                         rec.getLast(),
                         values,
                         melFrames);
+                if (streams.descriptors() == null) {
+                    return new ByteBuffer[] {FloatBytes.wrap(values), null};
+                }
                 float[] described = new float[StemDescriptors.COUNT];
                 streams.descriptors()[stem].segment(audio, 0, rec.getFrames(), described, 0);
                 return new ByteBuffer[] {FloatBytes.wrap(values), FloatBytes.wrap(described)};
@@ -136,15 +143,19 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         List<ByteBuffer> described = new ArrayList<>(stems);
         for (ByteBuffer[] r : results) {
             mels.add(r[0]);
-            described.add(r[1]);
+            if (r[1] != null) {
+                described.add(r[1]);
+            }
         }
         List<ByteBuffer> states = new ArrayList<>(stems);
         List<ByteBuffer> descriptorStates = new ArrayList<>(stems);
         for (int i = 0; i < stems; i++) {
             states.add(ByteBuffer.wrap(streams.mel()[i].saveState()));
-            StateWriter w = new StateWriter();
-            streams.descriptors()[i].save(w);
-            descriptorStates.add(ByteBuffer.wrap(w.toByteArray()));
+            if (streams.descriptors() != null) {
+                StateWriter w = new StateWriter();
+                streams.descriptors()[i].save(w);
+                descriptorStates.add(ByteBuffer.wrap(w.toByteArray()));
+            }
         }
         st.setStft(states);
         st.setDescriptors(descriptorStates);
@@ -171,16 +182,17 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         StemMel mel = melFor(st);
         int stems = st.getStft().size();
         StreamingLogMel[] restored = new StreamingLogMel[stems];
-        StemDescriptors[] descriptors = new StemDescriptors[stems];
+        boolean described = st.getDescriptors().size() == stems;
+        StemDescriptors[] descriptors = described ? new StemDescriptors[stems] : null;
         for (int i = 0; i < stems; i++) {
             restored[i] = mel.restore(FloatBytes.bytes(st.getStft().get(i)));
-            descriptors[i] =
-                    new StemDescriptors(st.getSampleRate(), st.getChannels().get(i), mel.nFft());
-            if (i < st.getDescriptors().size()) {
+            if (described) {
+                descriptors[i] =
+                        new StemDescriptors(st.getSampleRate(), st.getChannels().get(i), mel.nFft());
                 descriptors[i].load(
                         new StateReader(FloatBytes.bytes(st.getDescriptors().get(i))));
+                restored[i].tap(descriptors[i].powerTap());
             }
-            restored[i].tap(descriptors[i].powerTap());
         }
         Streams s = new Streams(restored, descriptors);
         open.put(mixId, s);

@@ -156,7 +156,9 @@ public final class TrainCommand implements Callable<Integer> {
         conf.set(TrainingJobOptions.EPOCHS, epochs);
         conf.set(TrainingJobOptions.SEED, seed);
         conf.set(TrainingJobOptions.TIME_MASKS, timeMasks);
-        conf.set(TrainingJobOptions.FREQUENCY_MASKS, frequencyMasks == null ? 2 : frequencyMasks);
+        conf.set(
+                TrainingJobOptions.FREQUENCY_MASKS,
+                frequencyMasks == null ? TrainingJobOptions.FREQUENCY_MASKS.defaultValue() : frequencyMasks);
         conf.set(TrainingJobOptions.OUTPUT, out.toAbsolutePath().toString());
         conf.set(
                 TrainingJobOptions.CHECKPOINT,
@@ -228,6 +230,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         try {
+            if (!extra.isEmpty()) {
+                throw new IllegalArgumentException("-D options are the training job's (mixnet-1); mixnet-2 takes "
+                        + "--width, --inputs, --batch-segments and --learning-rate");
+            }
             if (width != null) {
                 String[] w = width.split(",");
                 if (w.length != 4) {
