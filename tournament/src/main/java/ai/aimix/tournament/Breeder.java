@@ -1,13 +1,9 @@
 package ai.aimix.tournament;
 
-import ai.aimix.model.MixNetArchitecture;
-import ai.aimix.model.MixNetReference;
-import ai.aimix.model.MixNetWeights;
-import ai.aimix.model.ModelOutput;
 import ai.aimix.model.StandardNormal;
+import ai.aimix.model.genome.Genome;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +11,15 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Breeds a generation of mixnet versions from rated parents, in plain Java on the weights:
+ * Breeds a generation of model versions from rated parents, in plain Java on the weights ({@link Genome}: mixnet-1
+ * and mixnet-2 alike):
  * <ul>
  *   <li><b>selection</b>: truncation, the best {@link Settings#parents} by rating;</li>
- *   <li><b>crossover</b>: two parents that share an ancestor are merged by averaging every tensor ("model soup":
- *       models fine-tuned from one base average well); unrelated parents swap whole layers instead (each tensor
- *       from one parent, chosen at random) — averaging unrelated networks mixes incompatible features;</li>
+ *   <li><b>crossover</b>: two parents of the same architecture and shape that share an ancestor are merged by
+ *       averaging every tensor ("model soup": models fine-tuned from one base average well); unrelated parents swap
+ *       whole layers instead where the architecture allows it ({@link Genome#exchangeable}: mixnet-1's head, whose
+ *       encoder every version shares; nothing of a mixnet-2, trained end to end) — averaging unrelated networks
+ *       mixes incompatible features; parents of different shapes are not crossed (the first is mutated);</li>
  *   <li><b>mutation</b>: Gaussian noise of standard deviation {@code sigma} times the tensor's own RMS (at least
  *       {@link Settings#minScale}: a neutral model's output layer is zero) on the output layer ({@code fc2}) only —
  *       the hidden layer's weights of a trained model are large (RMS 72 in mixnet-v2) and balance each other, so
@@ -31,13 +30,9 @@ import java.util.SplittableRandom;
  * </ul>
  * A generation's children are a function of the parents, the generation number and the seed only, so a replay
  * after a failure makes the same versions (same ids, same bytes), not new ones. Children must pass
- * {@link #sane(MixNetWeights)} before they are stored.
+ * {@link Genome#sane()} before they are stored.
  */
 public final class Breeder {
-    /** Tensors crossover exchanges: the dense head (the encoder is shared by every version). */
-    static final Set<String> TRAINED = Set.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
-    /** Tensors mutation changes: the output layer. */
-    static final Set<String> MUTATED = Set.of("fc2.weight", "fc2.bias");
 
     /** How many children and parents, and the mutation step. */
     public static final class Settings implements Serializable {
@@ -66,11 +61,10 @@ public final class Breeder {
     }
 
     /** A rated parent with its lineage (every ancestor's id, itself included). */
-    public record Parent(String id, MixNetWeights weights, double rating, Set<String> ancestry) {}
+    public record Parent(String id, Genome weights, double rating, Set<String> ancestry) {}
 
     /** A bred child. */
-    public record Child(
-            String id, MixNetWeights weights, String operation, List<String> parents, long seed, double sigma) {}
+    public record Child(String id, Genome weights, String operation, List<String> parents, long seed, double sigma) {}
 
     private Breeder() {}
 
@@ -104,19 +98,22 @@ public final class Breeder {
             SplittableRandom cr = new SplittableRandom(childSeed);
             Parent a = pool.get(cr.nextInt(pool.size()));
             Parent b = pool.size() > 1 ? pool.get(cr.nextInt(pool.size())) : a;
+            Genome g = a.weights();
             Map<String, float[]> t = new LinkedHashMap<>();
             String operation;
             List<String> parents;
-            if (a == b) {
+            if (a == b
+                    || !g.sameShape(b.weights())
+                    || !shareAncestor(a, b) && g.exchangeable().isEmpty()) {
                 operation = "mutation";
                 parents = List.of(a.id());
-                for (String name : MixNetWeights.NAMES) {
-                    t.put(name, a.weights().get(name).clone());
+                for (String name : g.names()) {
+                    t.put(name, g.get(name).clone());
                 }
             } else if (shareAncestor(a, b)) {
                 operation = "merge+mutation";
                 parents = List.of(a.id(), b.id());
-                for (String name : MixNetWeights.NAMES) {
+                for (String name : g.names()) {
                     float[] x = a.weights().get(name);
                     float[] y = b.weights().get(name);
                     float[] m = new float[x.length];
@@ -128,12 +125,12 @@ public final class Breeder {
             } else {
                 operation = "crossover+mutation";
                 parents = List.of(a.id(), b.id());
-                for (String name : MixNetWeights.NAMES) {
-                    Parent from = TRAINED.contains(name) && cr.nextBoolean() ? b : a;
+                for (String name : g.names()) {
+                    Parent from = g.exchangeable().contains(name) && cr.nextBoolean() ? b : a;
                     t.put(name, from.weights().get(name).clone());
                 }
             }
-            for (String name : MUTATED) {
+            for (String name : g.mutated()) {
                 float[] w = t.get(name);
                 double rms = 0;
                 for (float v : w) {
@@ -146,12 +143,7 @@ public final class Breeder {
                 }
             }
             out.add(new Child(
-                    prefix + "-g" + generation + "-c" + k,
-                    MixNetWeights.of(t),
-                    operation,
-                    parents,
-                    childSeed,
-                    s.sigma));
+                    prefix + "-g" + generation + "-c" + k, g.with(t), operation, parents, childSeed, s.sigma));
         }
         return out;
     }
@@ -163,38 +155,5 @@ public final class Breeder {
             }
         }
         return false;
-    }
-
-    /**
-     * The sanity check before a child is served: every weight finite, and on a probe batch (two stems of noise at
-     * typical levels, one silent stem) every predicted parameter finite and inside its range.
-     */
-    public static boolean sane(MixNetWeights w) {
-        for (String name : MixNetWeights.NAMES) {
-            for (float v : w.get(name)) {
-                if (!Float.isFinite(v)) {
-                    return false;
-                }
-            }
-        }
-        int frames = 32;
-        SplittableRandom r = new SplittableRandom(1);
-        float[][] mel = new float[3][MixNetArchitecture.MEL_BANDS * frames];
-        for (int s = 0; s < 2; s++) {
-            for (int i = 0; i < mel[s].length; i++) {
-                mel[s][i] = (float) (-60 + 40 * r.nextDouble());
-            }
-        }
-        Arrays.fill(mel[2], -100f);
-        float[][] p = new MixNetReference(w).predict(mel, frames, new int[] {0, 10, 2}, new int[] {0, 0, 0});
-        for (float[] row : p) {
-            for (ModelOutput o : ModelOutput.values()) {
-                float v = row[o.ordinal()];
-                if (!Float.isFinite(v) || v < o.min() || v > o.max()) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

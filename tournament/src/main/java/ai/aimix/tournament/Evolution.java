@@ -1,6 +1,6 @@
 package ai.aimix.tournament;
 
-import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.genome.Genome;
 import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.model.registry.RegistryException;
 import ai.aimix.model.registry.RegistryView;
@@ -40,7 +40,7 @@ import java.util.Set;
  *       on the share of the ended generation's children rated above their best parent.</li>
  * </ul>
  * Children are stored (bytes, then descriptor) and published as candidates with lineage; a child failing
- * {@link Breeder#sane} is neither. A generation's children are a function of their parents, the generation number
+ * {@link Genome#sane()} is neither. A generation's children are a function of their parents, the generation number
  * and the seed ({@link Breeder#breed}), and their ids of league, generation and index only, so a replay after a
  * failure finds its children already stored and publishes those, never new versions.
  */
@@ -92,7 +92,7 @@ public final class Evolution {
     /** The model store, as evolution needs it (the real store in the job, a map in tests). */
     public interface Store {
         /** The weights of a registered model. */
-        MixNetWeights weights(ModelDescriptor d) throws IOException;
+        Genome weights(ModelDescriptor d) throws IOException;
 
         /**
          * Stores a child and returns its descriptor; if a version with that id is already stored (a replay), that
@@ -277,7 +277,7 @@ public final class Evolution {
         Map<String, List<String>> childParents = new LinkedHashMap<>();
         for (Breeder.Child c : Breeder.breed(
                 parents, generation, settings.seed, settings.breeder.withSigma(sigma), childPrefix(league))) {
-            if (!Breeder.sane(c.weights())) {
+            if (!c.weights().sane()) {
                 rejected.add(c.id());
                 continue;
             }

@@ -1,8 +1,7 @@
 package ai.aimix.tournament;
 
-import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.format.UnsupportedModelFormatException;
-import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.model.genome.Genome;
 import ai.aimix.model.store.ModelExistsException;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
@@ -20,13 +19,13 @@ public final class StoredChildren implements Evolution.Store {
     }
 
     @Override
-    public MixNetWeights weights(ModelDescriptor d) throws IOException {
-        return MixNetOnnx.readWeights(store.load(d));
+    public Genome weights(ModelDescriptor d) throws IOException {
+        return Genome.fromOnnx(store.load(d));
     }
 
     @Override
     public ModelDescriptor store(Breeder.Child child, String league, int generation) throws IOException {
-        byte[] onnx = MixNetOnnx.build(child.weights(), child.id());
+        byte[] onnx = child.weights().onnx(child.id());
         ModelLineage lineage = new ModelLineage(
                 child.operation(),
                 child.parents(),

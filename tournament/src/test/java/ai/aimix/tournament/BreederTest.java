@@ -3,10 +3,14 @@ package ai.aimix.tournament;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.genome.Genome;
+import ai.aimix.model.genome.MixNet1Genome;
+import ai.aimix.model.genome.MixNet2Genome;
+import ai.aimix.model.mixnet2.MixNet2Shape;
+import ai.aimix.model.mixnet2.MixNet2Weights;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,7 +23,14 @@ class BreederTest {
     static Breeder.Parent parent(String id, long seed, double rating, String... ancestors) {
         Set<String> a = new HashSet<>(List.of(ancestors));
         a.add(id);
-        return new Breeder.Parent(id, MixNetWeights.random(seed, 0.3f), rating, a);
+        return new Breeder.Parent(id, new MixNet1Genome(MixNetWeights.random(seed, 0.3f)), rating, a);
+    }
+
+    static Breeder.Parent parent2(String id, long seed, double rating, String... ancestors) {
+        Set<String> a = new HashSet<>(List.of(ancestors));
+        a.add(id);
+        return new Breeder.Parent(
+                id, new MixNet2Genome(MixNet2Weights.random(MixNet2Shape.DEFAULT, seed, 0.3f)), rating, a);
     }
 
     @Test
@@ -122,7 +133,7 @@ class BreederTest {
         assertArrayEquals(a.weights().get("conv3.weight"), child.weights().get("conv3.weight"), "encoder untouched");
         assertArrayEquals(a.weights().get("fc1.weight"), child.weights().get("fc1.weight"), "hidden layer untouched");
         // a zero tensor (a neutral model's output layer) is mutated relative to minScale
-        Breeder.Parent neutral = new Breeder.Parent("n", MixNetWeights.neutral(1), 0, Set.of("n"));
+        Breeder.Parent neutral = new Breeder.Parent("n", new MixNet1Genome(MixNetWeights.neutral(1)), 0, Set.of("n"));
         s.minScale = 0.05;
         float[] w =
                 Breeder.breed(List.of(neutral), 1, 3, s, "m").get(0).weights().get("fc2.weight");
@@ -138,14 +149,91 @@ class BreederTest {
 
     @Test
     void sanityCheckRefusesBrokenWeights() {
-        assertTrue(Breeder.sane(MixNetWeights.random(1, 0.3f)));
+        Genome w = new MixNet1Genome(MixNetWeights.random(1, 0.3f));
+        assertTrue(w.sane());
         Map<String, float[]> t = new LinkedHashMap<>();
-        MixNetWeights w = MixNetWeights.random(1, 0.3f);
-        for (String name : MixNetWeights.NAMES) {
+        for (String name : w.names()) {
             t.put(name, w.get(name).clone());
         }
         t.get("fc2.bias")[3] = Float.NaN;
-        assertFalse(Breeder.sane(MixNetWeights.of(t)));
-        assertNotEquals(Set.of(), Breeder.TRAINED);
+        assertFalse(w.with(t).sane());
+
+        Genome m = parent2("m", 1, 0, "m").weights();
+        assertTrue(m.sane());
+        Map<String, float[]> u = new LinkedHashMap<>();
+        for (String name : m.names()) {
+            u.put(name, m.get(name).clone());
+        }
+        Arrays.fill(u.get("fc2.bias"), 1e6f); // every parameter at its clamp: still in range, still sane
+        assertTrue(m.with(u).sane());
+        u.get("desc.scale")[0] = Float.POSITIVE_INFINITY;
+        assertFalse(m.with(u).sane());
+    }
+
+    /**
+     * A mixnet-2 is trained end to end: related parents are averaged in every tensor, unrelated ones are not crossed
+     * (the child is its first parent mutated), mutation moves the output layer only, and a child's ONNX file reads
+     * back as the same mixnet-2.
+     */
+    @Test
+    void mixnet2ParentsBreedMixnet2ChildrenWithoutExchangingLayers() {
+        Breeder.Parent a = parent2("a", 1, 1.0, "base");
+        Breeder.Parent b = parent2("b", 2, 0.9, "base");
+        Breeder.Parent c = parent2("c", 3, 0.8);
+        Breeder.Settings s = new Breeder.Settings();
+        s.parents = 3;
+        s.children = 30;
+        int merges = 0;
+        int mutations = 0;
+        for (Breeder.Child child : Breeder.breed(List.of(a, b, c), 1, 7, s, "x")) {
+            Genome g = child.weights();
+            assertTrue(g instanceof MixNet2Genome && g.sameShape(a.weights()), g.describe());
+            assertFalse(child.operation().startsWith("crossover"), child.operation());
+            assertTrue(g.sane(), child.id());
+            Breeder.Parent p = byId(child.parents().get(0), a, b, c);
+            if (child.operation().startsWith("merge")) {
+                merges++;
+                Breeder.Parent q = byId(child.parents().get(1), a, b, c);
+                assertTrue(Breeder.shareAncestor(p, q));
+                for (String name : List.of("conv1.weight", "enc.weight", "fc1.weight", "desc.mean")) {
+                    assertArrayEquals(mean(p, q, name), g.get(name), 1e-6f, name + " is the mean");
+                }
+            } else {
+                mutations++;
+                assertEquals(List.of(p.id()), child.parents());
+                for (String name : List.of("conv1.weight", "conv2.weight", "enc.weight", "fc1.weight", "desc.scale")) {
+                    assertArrayEquals(p.weights().get(name), g.get(name), name + " untouched");
+                }
+                assertFalse(Arrays.equals(p.weights().get("fc2.weight"), g.get("fc2.weight")), "output mutated");
+            }
+            Genome back = Genome.fromOnnx(g.onnx(child.id()));
+            for (String name : g.names()) {
+                assertArrayEquals(g.get(name), back.get(name), name + " through ONNX");
+            }
+        }
+        assertTrue(merges > 0 && mutations > 0, merges + " merges, " + mutations + " mutations");
+    }
+
+    /** Parents of different architectures are never averaged or crossed: the first is mutated. */
+    @Test
+    void parentsOfDifferentArchitecturesAreNotCrossed() {
+        Breeder.Parent one = parent("one", 1, 1.0, "base");
+        Breeder.Parent two = parent2("two", 2, 0.9, "base");
+        Breeder.Settings s = new Breeder.Settings();
+        s.children = 20;
+        for (Breeder.Child child : Breeder.breed(List.of(one, two), 1, 5, s, "x")) {
+            assertEquals("mutation", child.operation());
+            Breeder.Parent p = byId(child.parents().get(0), one, two);
+            assertTrue(child.weights().sameShape(p.weights()));
+        }
+    }
+
+    private static Breeder.Parent byId(String id, Breeder.Parent... parents) {
+        for (Breeder.Parent p : parents) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no parent " + id);
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.model.format.ModelFormat;
+import ai.aimix.model.genome.Genome;
+import ai.aimix.model.genome.MixNet2Genome;
 import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
@@ -82,6 +85,27 @@ class EvolutionTest {
         assertEquals("founded", e.getTrigger());
         assertEquals("mixnet-v1", e.getChampion());
         assertEquals(4, e.getChildren().size());
+    }
+
+    /** A league whose champion is the shipped mixnet-2 breeds mixnet-2 children of the same shape, all sane. */
+    @Test
+    void theShippedMixnet2ChampionFoundsALeagueOfItsOwnArchitecture(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString());
+        RegistryView view = new RegistryView();
+        view.applyAll(RegistryChanges.bootstrap(view, store.bootstrapShipped(), ModelStore.SHIPPED_CHAMPION, 1L));
+        view.applyAll(RegistryChanges.promote(view, ModelStore.SHIPPED_CHAMPION, LEAGUE, 2L, "test"));
+        StoredChildren stored = new StoredChildren(store);
+        Genome champion = stored.weights(view.model(ModelStore.SHIPPED_CHAMPION).orElseThrow());
+        assertTrue(champion instanceof MixNet2Genome, champion.describe());
+        Evolution.Step step = evolution(store).found(LEAGUE, ModelStore.SHIPPED_CHAMPION, 2L, 0, 10L, view);
+        assertEquals(4, step.registry().size());
+        for (RegistryEntry e : step.registry()) {
+            ModelDescriptor d = (ModelDescriptor) e.getPayload();
+            assertEquals(List.of(ModelStore.SHIPPED_CHAMPION), d.getLineage().getParents());
+            assertEquals(ModelFormat.V3.number(), d.getFormatVersion());
+            Genome child = stored.weights(store.stored(d.getModelId()).orElseThrow());
+            assertTrue(child.sameShape(champion) && child.sane(), d.getModelId());
+        }
     }
 
     @Test

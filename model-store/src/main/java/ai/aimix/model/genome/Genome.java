@@ -1,0 +1,79 @@
+package ai.aimix.model.genome;
+
+import ai.aimix.model.ModelOutput;
+import ai.aimix.model.onnx.MixNet2Onnx;
+import ai.aimix.model.onnx.MixNetOnnx;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model's weights as evolution sees them, whatever its architecture: named float tensors of one architecture and
+ * shape, which tensors unrelated parents may exchange and which mutation moves, the ONNX file of a child, and a
+ * probe batch to check a child before it is stored. Read from an fp32 ONNX file by {@link #fromOnnx}.
+ */
+public sealed interface Genome permits MixNet1Genome, MixNet2Genome {
+
+    /** The weights of an fp32 ONNX model of any architecture this service trains. */
+    static Genome fromOnnx(byte[] onnx) {
+        return MixNet2Onnx.isMixNet2(onnx)
+                ? new MixNet2Genome(MixNet2Onnx.readWeights(onnx))
+                : new MixNet1Genome(MixNetOnnx.readWeights(onnx));
+    }
+
+    /** The architecture and its shape, e.g. {@code mixnet-2 c1=8 c2=16 embedding=32 hidden=64}. */
+    String describe();
+
+    /** Every tensor's name, in the architecture's order. */
+    List<String> names();
+
+    /** The tensor itself (not a copy). */
+    float[] get(String name);
+
+    /** A genome of the same architecture and shape with these tensors (copied; every name must be given). */
+    Genome with(Map<String, float[]> tensors);
+
+    /** Whether both have the same architecture and shape, so that their tensors can be averaged or exchanged. */
+    boolean sameShape(Genome other);
+
+    /**
+     * Tensors that unrelated parents of the same shape may exchange whole: only those whose inputs mean the same
+     * in both (mixnet-1's dense head, whose encoder every version shares); none for a network trained end to end.
+     */
+    Set<String> exchangeable();
+
+    /** Tensors that mutation moves: the output layer. */
+    Set<String> mutated();
+
+    /** The model as an fp32 ONNX file with this version id. */
+    byte[] onnx(String version);
+
+    /**
+     * The predicted parameters on a fixed probe batch: two stems of noise at typical levels and a silent one, with
+     * the inputs the architecture takes.
+     */
+    float[][] probe();
+
+    /**
+     * Every weight finite, and on the probe batch every predicted parameter finite and inside its range: what a
+     * bred child must pass before it is stored.
+     */
+    default boolean sane() {
+        for (String name : names()) {
+            for (float v : get(name)) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        for (float[] row : probe()) {
+            for (ModelOutput o : ModelOutput.values()) {
+                float v = row[o.ordinal()];
+                if (!Float.isFinite(v) || v < o.min() || v > o.max()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,81 @@
+package ai.aimix.model.genome;
+
+import ai.aimix.model.mixnet2.MixNet2Reference;
+import ai.aimix.model.mixnet2.MixNet2Shape;
+import ai.aimix.model.mixnet2.MixNet2Weights;
+import ai.aimix.model.onnx.MixNet2Onnx;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A mixnet-2: trained end to end, so the features one version's head reads are its own; unrelated parents exchange
+ * nothing (a child of two unrelated mixnet-2 is its first parent mutated).
+ */
+public record MixNet2Genome(MixNet2Weights weights) implements Genome {
+    private static final List<String> NAMES = List.of(MixNet2Shape.NAMES);
+    private static final Set<String> OUTPUT = Set.of("fc2.weight", "fc2.bias");
+
+    @Override
+    public String describe() {
+        return MixNet2Shape.NAME + " " + weights.shape();
+    }
+
+    @Override
+    public List<String> names() {
+        return NAMES;
+    }
+
+    @Override
+    public float[] get(String name) {
+        return weights.get(name);
+    }
+
+    @Override
+    public Genome with(Map<String, float[]> tensors) {
+        return new MixNet2Genome(MixNet2Weights.of(weights.shape(), tensors));
+    }
+
+    @Override
+    public boolean sameShape(Genome other) {
+        return other instanceof MixNet2Genome g && g.weights.shape().equals(weights.shape());
+    }
+
+    @Override
+    public Set<String> exchangeable() {
+        return Set.of();
+    }
+
+    @Override
+    public Set<String> mutated() {
+        return OUTPUT;
+    }
+
+    @Override
+    public byte[] onnx(String version) {
+        return MixNet2Onnx.build(weights, version);
+    }
+
+    /**
+     * The probe's descriptors are the standardisation's own mean for the noise stems (what the model saw most in
+     * training) and the meters' floor for the silent one.
+     */
+    @Override
+    public float[][] probe() {
+        float[][] descriptors = new float[ProbeBatch.STEMS][];
+        float[] mean = weights.get("desc.mean");
+        for (int s = 0; s < ProbeBatch.STEMS - 1; s++) {
+            descriptors[s] = mean.clone();
+        }
+        descriptors[ProbeBatch.STEMS - 1] = new float[MixNet2Shape.DESCRIPTORS];
+        Arrays.fill(descriptors[ProbeBatch.STEMS - 1], ProbeBatch.SILENT_DB);
+        return new MixNet2Reference(weights)
+                .predict(
+                        ProbeBatch.mel(MixNet2Shape.MEL_BANDS),
+                        ProbeBatch.FRAMES,
+                        descriptors,
+                        ProbeBatch.ROLES,
+                        ProbeBatch.GROUPS);
+    }
+}
