@@ -82,6 +82,16 @@ public final class CorpusBuilder {
 
     public FeatureIndex build(FeatureStore store, long firstSeed, int songs, Consumer<FeatureIndex.SongRecord> progress)
             throws IOException, InterruptedException {
+        List<Long> seeds = new ArrayList<>();
+        for (int i = 0; i < songs; i++) {
+            seeds.add(firstSeed + i);
+        }
+        return build(store, seeds, progress);
+    }
+
+    /** The songs of these seeds (e.g. only a split's: the split is a function of the seed). */
+    public FeatureIndex build(FeatureStore store, List<Long> seeds, Consumer<FeatureIndex.SongRecord> progress)
+            throws IOException, InterruptedException {
         StemMel mel = new StemMel(settings.sampleRate, settings.nFft, settings.hop, settings.bands);
         Composer composer = new Composer(settings.bars);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -93,8 +103,7 @@ public final class CorpusBuilder {
         int variants = settings.variants;
         try {
             List<Future<List<FeatureIndex.SongRecord>>> futures = new ArrayList<>();
-            for (int i = 0; i < songs; i++) {
-                long seed = firstSeed + i;
+            for (long seed : seeds) {
                 futures.add(pool.submit(() -> {
                     int n = voicing.split(composer.compose(seed)) == Split.TRAIN ? variants : 1;
                     List<FeatureIndex.SongRecord> written = new ArrayList<>();

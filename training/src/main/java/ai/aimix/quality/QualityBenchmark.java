@@ -23,6 +23,10 @@ import ai.aimix.schema.StemRole;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -89,6 +93,8 @@ public final class QualityBenchmark {
     private final float activeDb;
     /** Per role and EQ band, the mean ideal setting over the training songs (the role-average baseline). */
     private final double[][] roleAverage;
+    /** Songs scored at once (the figures do not depend on it: songs are summed in their order). */
+    private final int threads;
 
     /**
      * The benchmark as the service measures it: a feature store's songs, rendered with the store's instruments and
@@ -101,10 +107,16 @@ public final class QualityBenchmark {
                 index,
                 MidiSynth.matching(index.sounds, index.sampleRate),
                 RenderSettings.defaults().forRequest(index.sampleRate, null, null),
-                Activity.DEFAULT_DB);
+                Activity.DEFAULT_DB,
+                Runtime.getRuntime().availableProcessors());
     }
 
     public QualityBenchmark(FeatureIndex index, MidiSynth synth, RenderSettings render, float activeDb) {
+        this(index, synth, render, activeDb, 1);
+    }
+
+    /** {@code threads}: songs scored at once (the sessions are shared; ONNX Runtime sessions run concurrently). */
+    public QualityBenchmark(FeatureIndex index, MidiSynth synth, RenderSettings render, float activeDb, int threads) {
         if (!synth.sounds().equals(index.sounds)) {
             throw new IllegalArgumentException("the features were rendered with " + index.sounds + " but this "
                     + "machine renders with " + synth.sounds() + ": the songs would differ");
@@ -116,6 +128,7 @@ public final class QualityBenchmark {
         this.mel = new StemMel(index.sampleRate, index.nFft, index.hop, index.bands);
         this.activeDb = activeDb;
         this.roleAverage = roleAverages(index);
+        this.threads = Math.max(1, threads);
     }
 
     /** Per role and EQ band, the mean ideal EQ of the training songs' stems (0 for a role they do not have). */
@@ -163,7 +176,6 @@ public final class QualityBenchmark {
         if (songs.isEmpty()) {
             throw new IllegalArgumentException("the feature store has no " + split + " songs");
         }
-        Composer composer = new Composer(index.bars);
         List<SongScore> out = new ArrayList<>();
         int columns = models.size() + 2;
         double[] dist = new double[columns];
@@ -171,13 +183,8 @@ public final class QualityBenchmark {
         double[][] eq = new double[columns][EQ_BANDS.length];
         double[] roleEq = new double[EQ_BANDS.length];
         int stemsTotal = 0;
-        for (FeatureIndex.SongRecord rec : songs) {
-            CorpusSong song = CorpusSong.generate(
-                            rec.seed, composer, synth, voicing, Perturbation.of(index.perturbation), render, 1)
-                    .get(0);
-            SongScore s = score(song, models);
+        for (SongScore s : scores(songs, models, progress)) {
             out.add(s);
-            progress.accept(s);
             for (int i = 0; i < columns; i++) {
                 dist[i] += s.distance()[i] / songs.size();
                 se[i] += s.levelErrorDb()[i] * s.levelErrorDb()[i] * s.stems();
@@ -205,6 +212,50 @@ public final class QualityBenchmark {
         names.add(PLAIN_SUM);
         names.add(EQUAL_LOUDNESS);
         return new Report(out, dist, level, names, eq, roleEq);
+    }
+
+    /**
+     * Every song's score, in the songs' order; {@link #threads} songs are generated and scored at once, and
+     * {@code progress} hears of each as it is done.
+     */
+    private List<SongScore> scores(
+            List<FeatureIndex.SongRecord> songs, List<MixNetSession> models, Consumer<SongScore> progress)
+            throws Exception {
+        Composer composer = new Composer(index.bars);
+        Perturbation perturbation = Perturbation.of(index.perturbation);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, songs.size()), r -> {
+            Thread t = new Thread(r, "quality-benchmark");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<SongScore>> futures = new ArrayList<>();
+            for (FeatureIndex.SongRecord rec : songs) {
+                futures.add(pool.submit(() -> {
+                    CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, voicing, perturbation, render, 1)
+                            .get(0);
+                    SongScore s = score(song, models);
+                    synchronized (progress) {
+                        progress.accept(s);
+                    }
+                    return s;
+                }));
+            }
+            List<SongScore> out = new ArrayList<>();
+            for (Future<SongScore> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     SongScore score(CorpusSong song, List<MixNetSession> models) throws Exception {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,8 +47,16 @@ public final class ModelStore implements Serializable {
 
     /** The version every fresh store starts with: the neutral mixnet of {@link #FIRST_SEED}. */
     public static final String FIRST_VERSION = "mixnet-v1";
-    /** The trained model every fresh registry starts with as champion of the main league. */
-    public static final String SHIPPED_CHAMPION = "mixnet-v2";
+    /**
+     * The trained model every fresh registry starts with as champion of the main league: a mixnet-2 that passed the
+     * quality gate against the champion before it, {@link #SHIPPED_PREVIOUS} (its resource's JSON records the
+     * verdict; ShippedChampionGateTest runs the gate again).
+     */
+    public static final String SHIPPED_CHAMPION = "mixnet-v3";
+    /** The champion shipped before {@link #SHIPPED_CHAMPION} (a mixnet-1), still shipped: a candidate, and rollback. */
+    public static final String SHIPPED_PREVIOUS = "mixnet-v2";
+    /** The trained models shipped with the code, oldest first. */
+    public static final List<String> SHIPPED_TRAINED = List.of(SHIPPED_PREVIOUS, SHIPPED_CHAMPION);
     /** Seed of the first version's initialisation (see {@link MixNetWeights#neutral(long)}). */
     public static final long FIRST_SEED = 20261124L;
     /** Largest model file a store accepts by default (the mixnet files are about 80 KB). */
@@ -159,23 +168,31 @@ public final class ModelStore implements Serializable {
     }
 
     /**
-     * The versions every deployment starts with: the neutral first version and the trained champion shipped with the
-     * code ({@value #SHIPPED_CHAMPION}: a resource of this module, made by the commands in its JSON note and
-     * docs/TRAINING.md). Writes those that are missing; returns both, the champion last.
+     * The versions every deployment starts with: the neutral first version and the trained models shipped with the
+     * code ({@link #SHIPPED_TRAINED}: resources of this module, made by the commands in their JSON notes and
+     * docs/TRAINING.md). Writes those that are missing; returns them all, the champion last.
      */
     public List<ModelDescriptor> bootstrapShipped() throws IOException {
-        ModelDescriptor first = bootstrap();
-        Optional<ModelDescriptor> existing = stored(SHIPPED_CHAMPION);
-        if (existing.isPresent()) {
-            return List.of(first, existing.get());
+        List<ModelDescriptor> out = new ArrayList<>();
+        out.add(bootstrap());
+        for (String id : SHIPPED_TRAINED) {
+            out.add(bootstrapShipped(id));
         }
-        ShippedModel shipped = ShippedModel.load(SHIPPED_CHAMPION);
+        return out;
+    }
+
+    private ModelDescriptor bootstrapShipped(String id) throws IOException {
+        Optional<ModelDescriptor> existing = stored(id);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        ShippedModel shipped = ShippedModel.load(id);
         try {
-            return List.of(first, publish(SHIPPED_CHAMPION, shipped.onnx, shipped.lineage, shipped.metrics));
+            return publish(id, shipped.onnx, shipped.lineage, shipped.metrics);
         } catch (ModelExistsException raced) {
-            return List.of(first, stored(SHIPPED_CHAMPION).orElseThrow(() -> raced));
+            return stored(id).orElseThrow(() -> raced);
         } catch (UnsupportedModelFormatException e) {
-            throw new IllegalStateException("the shipped model does not fit its own format", e);
+            throw new IllegalStateException("the shipped model " + id + " does not fit its own format", e);
         }
     }
 
@@ -183,23 +200,31 @@ public final class ModelStore implements Serializable {
     private static volatile Map<String, String> shippedHashes;
 
     /**
-     * Whether a descriptor is one of the models shipped with the code ({@value #FIRST_VERSION},
-     * {@value #SHIPPED_CHAMPION}): its id and its SHA-256 both those of the shipped bytes.
+     * Whether a descriptor is one of the models shipped with the code ({@value #FIRST_VERSION} and
+     * {@link #SHIPPED_TRAINED}): its id and its SHA-256 both those of the shipped bytes.
      */
     public static boolean isShipped(ModelDescriptor d) throws IOException {
         Map<String, String> hashes = shippedHashes;
         if (hashes == null) {
-            hashes = Map.of(
+            Map<String, String> h = new HashMap<>();
+            h.put(
                     FIRST_VERSION,
-                    Descriptors.sha256(MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED), FIRST_VERSION)),
-                    SHIPPED_CHAMPION,
-                    Descriptors.sha256(ShippedModel.load(SHIPPED_CHAMPION).onnx));
+                    Descriptors.sha256(MixNetOnnx.build(MixNetWeights.neutral(FIRST_SEED), FIRST_VERSION)));
+            for (String id : SHIPPED_TRAINED) {
+                h.put(id, Descriptors.sha256(ShippedModel.load(id).onnx));
+            }
+            hashes = Map.copyOf(h);
             shippedHashes = hashes;
         }
         return d.getSha256().equals(hashes.get(d.getModelId()));
     }
 
-    /** The ONNX file of a model shipped with the code (today {@value #SHIPPED_CHAMPION}). */
+    /** Whether {@code id} names a trained model shipped with the code ({@link #SHIPPED_TRAINED}). */
+    public static boolean isShippedTrained(String id) {
+        return SHIPPED_TRAINED.contains(id);
+    }
+
+    /** The ONNX file of a trained model shipped with the code ({@link #SHIPPED_TRAINED}). */
     public static byte[] shippedOnnx(String id) throws IOException {
         return ShippedModel.load(id).onnx;
     }

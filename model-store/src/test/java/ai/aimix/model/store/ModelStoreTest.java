@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.format.ModelFormat;
 import ai.aimix.model.format.UnsupportedModelFormatException;
+import ai.aimix.model.genome.Genome;
+import ai.aimix.model.onnx.MixNet2Onnx;
 import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.model.onnx.OnnxModelInfo;
 import ai.aimix.schema.ModelDescriptor;
@@ -209,28 +212,45 @@ class ModelStoreTest {
         }
     }
 
-    /** The trained champion ships with the code: stored once, with its lineage and benchmark figures, servable. */
+    /**
+     * The trained models ship with the code: stored once, with their lineage and benchmark figures, servable; the
+     * champion is a mixnet-2 whose JSON records the quality gate it passed against the champion before it.
+     */
     @Test
     void theShippedModelsAreBootstrappedOnce(@TempDir Path dir) throws Exception {
         ModelStore store = new ModelStore(dir.toString(), CLOCK);
         List<ModelDescriptor> shipped = store.bootstrapShipped();
         assertEquals(
-                List.of(ModelStore.FIRST_VERSION, ModelStore.SHIPPED_CHAMPION),
+                List.of(ModelStore.FIRST_VERSION, ModelStore.SHIPPED_PREVIOUS, ModelStore.SHIPPED_CHAMPION),
                 shipped.stream().map(ModelDescriptor::getModelId).toList());
-        ModelDescriptor trained = shipped.get(1);
-        assertEquals("train", trained.getLineage().getOperation());
-        assertTrue(
-                trained.getMetrics().containsKey("quality_mix_distance"),
-                trained.getMetrics().toString());
-        assertEquals(shipped, store.bootstrapShipped(), "idempotent");
-        byte[] onnx = store.load(trained);
-        assertEquals(ModelStore.SHIPPED_CHAMPION, OnnxModelInfo.of(onnx).declaredId);
-        // it has opinions: its output layer is not the neutral zero of the first version
-        float[] fc2 = MixNetOnnx.readWeights(onnx).get("fc2.weight");
-        double norm = 0;
-        for (float v : fc2) {
-            norm += v * v;
+        for (ModelDescriptor trained : shipped.subList(1, shipped.size())) {
+            assertEquals("train", trained.getLineage().getOperation());
+            assertTrue(
+                    trained.getMetrics().containsKey("quality_mix_distance"),
+                    trained.getMetrics().toString());
+            assertTrue(ModelStore.isShipped(trained));
+            byte[] onnx = store.load(trained);
+            assertEquals(trained.getModelId(), OnnxModelInfo.of(onnx).declaredId);
+            // it has opinions: its output layer is not the neutral zero of the first version
+            float[] fc2 = Genome.fromOnnx(onnx).get("fc2.weight");
+            double norm = 0;
+            for (float v : fc2) {
+                norm += v * v;
+            }
+            assertTrue(norm > 0.1, "fc2 norm " + norm);
         }
-        assertTrue(norm > 0.1, "fc2 norm " + norm);
+        assertEquals(shipped, store.bootstrapShipped(), "idempotent");
+        ModelDescriptor champion = shipped.get(2);
+        assertTrue(MixNet2Onnx.isMixNet2(store.load(champion)));
+        assertEquals(ModelFormat.V3.number(), champion.getFormatVersion());
+        assertEquals(1.0, champion.getMetrics().get("quality_gate_passed"));
+        assertTrue(
+                champion.getMetrics().get("quality_gate_candidate_distance")
+                        <= champion.getMetrics().get("quality_gate_champion_distance")
+                                * (1 + QUALITY_GATE_DISTANCE_TOLERANCE),
+                champion.getMetrics().toString());
     }
+
+    /** The quality gate's relative distance tolerance (training's QualityGate, not a dependency of this module). */
+    private static final double QUALITY_GATE_DISTANCE_TOLERANCE = 0.02;
 }

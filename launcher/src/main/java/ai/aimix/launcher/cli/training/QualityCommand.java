@@ -42,7 +42,7 @@ public final class QualityCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
-            description = "A model: an ONNX file, a shipped version (mixnet-v1, mixnet-v2) or the id "
+            description = "A model: an ONNX file, a shipped version (mixnet-v1, mixnet-v2, mixnet-v3) or the id "
                     + "of a version in the registry of the running ./aimix serve (or --bootstrap / --store). Default: the "
                     + "shipped champion, " + ModelStore.SHIPPED_CHAMPION + ".")
     String model;
@@ -81,7 +81,7 @@ public final class QualityCommand implements Callable<Integer> {
         if (m.equals(ModelStore.FIRST_VERSION)) {
             return MixNetOnnx.build(MixNetWeights.neutral(ModelStore.FIRST_SEED), ModelStore.FIRST_VERSION);
         }
-        if (m.equals(ModelStore.SHIPPED_CHAMPION)) {
+        if (ModelStore.isShippedTrained(m)) {
             return ModelStore.shippedOnnx(m);
         }
         ModelAdmin admin;
