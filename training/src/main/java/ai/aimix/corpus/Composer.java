@@ -14,11 +14,20 @@ import java.util.SplittableRandom;
  * their own intensity and line-up, and 4 to 8 parts with roles: always drums, bass, a harmony part (keys or
  * guitar) and a lead line (vocals or a lead instrument), plus a seeded choice of pad, percussion, a second harmony
  * part, strings, brass, backing vocals and a synth arpeggio. Melodies are built from two-bar motifs on chord tones
- * and scale steps, repeated and varied; drums get fills before section changes.
+ * and scale steps, repeated and varied; drums get fills before section changes. {@link Arrangement#WIDE} adds
+ * up to 12 parts: fx, doubled parts and line-ups that change between sections.
  */
 public final class Composer {
-    public static final int MIN_STEMS = 4;
-    public static final int MAX_STEMS = 8;
+    public static final int MIN_STEMS = Arrangement.STANDARD.minStems;
+    public static final int MAX_STEMS = Arrangement.STANDARD.maxStems;
+    /** GM effects programs an fx part is played on: FX 1 (rain), 4 (atmosphere), 6 (goblins), 7 (echoes), reverse cymbal, seashore. */
+    private static final int[] FX_PROGRAMS = {96, 99, 101, 102, 119, 122};
+    /** A doubled part's delay behind the part it doubles, seconds (double tracking: 10..30 ms). */
+    private static final double DOUBLE_MIN_DELAY_S = 0.010;
+
+    private static final double DOUBLE_DELAY_SPAN_S = 0.020;
+    /** Chance that an optional part of a wide arrangement rests through the verse or the chorus. */
+    private static final double DROP_OUT = 0.35;
 
     private static final int[] MAJOR = {0, 2, 4, 5, 7, 9, 11};
     private static final int[] MINOR = {0, 2, 3, 5, 7, 8, 10};
@@ -49,13 +58,19 @@ public final class Composer {
     }
 
     private final int bars;
+    private final Arrangement arrangement;
 
     /** @param bars the song's length in bars (at least 6) */
     public Composer(int bars) {
+        this(bars, Arrangement.STANDARD);
+    }
+
+    public Composer(int bars, Arrangement arrangement) {
         if (bars < 6) {
             throw new IllegalArgumentException("a song needs at least 6 bars");
         }
         this.bars = bars;
+        this.arrangement = arrangement;
     }
 
     public Song compose(long seed) {
@@ -67,8 +82,11 @@ public final class Composer {
         int[][] pool = minor ? MINOR_PROGRESSIONS : MAJOR_PROGRESSIONS;
         int[] progression = pool[r.nextInt(pool.length)];
         List<Section> sections = sections();
-        int stems = MIN_STEMS + r.nextInt(MAX_STEMS - MIN_STEMS + 1);
+        int stems = arrangement.minStems + r.nextInt(arrangement.maxStems - arrangement.minStems + 1);
         Ctx c = new Ctx(r, genre, 60.0 / bpm, minor ? MINOR : MAJOR, tonic, progression, sections);
+        if (arrangement == Arrangement.WIDE) {
+            return wide(seed, genre, bpm, tonic, minor, progression, sections, stems, c);
+        }
 
         List<StemRole> roles = new ArrayList<>(List.of(StemRole.DRUMS, StemRole.BASS));
         StemRole harmony = r.nextBoolean() ? StemRole.KEYS : StemRole.GUITAR;
@@ -87,9 +105,26 @@ public final class Composer {
         roles.addAll(extras.subList(0, stems - 4));
 
         List<Part> parts = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         for (StemRole role : roles) {
-            Part p = part(role, c);
+            parts.add(part(role, c));
+        }
+        return song(seed, genre, bpm, tonic, minor, progression, sections, parts, c);
+    }
+
+    /** The song with unique stem names (a second part of a name gets "-2", ...). */
+    private Song song(
+            long seed,
+            Genre genre,
+            double bpm,
+            int tonic,
+            boolean minor,
+            int[] progression,
+            List<Section> sections,
+            List<Part> composed,
+            Ctx c) {
+        List<Part> parts = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Part p : composed) {
             String name = p.name();
             for (int k = 2; !names.add(name); k++) {
                 name = p.name() + "-" + k;
@@ -98,6 +133,137 @@ public final class Composer {
         }
         double seconds = bars * 4 * c.beat + 1.5; // a release tail after the last bar
         return new Song(seed, genre, bpm, tonic, minor, progression, sections, seconds, parts);
+    }
+
+    /** What an optional part of a wide arrangement is. */
+    private enum Extra {
+        PAD,
+        PERCUSSION,
+        SECOND_HARMONY,
+        STRINGS,
+        BRASS,
+        SECOND_VOICE,
+        SYNTH,
+        FX,
+        DOUBLED_HARMONY,
+        DOUBLED_TOP,
+        SECOND_PERCUSSION
+    }
+
+    /**
+     * A wide arrangement: the four core parts, then {@code stems - 4} optional ones drawn from {@link Extra}, each
+     * resting through the verse or the chorus with chance {@link #DROP_OUT}.
+     */
+    private Song wide(
+            long seed,
+            Genre genre,
+            double bpm,
+            int tonic,
+            boolean minor,
+            int[] progression,
+            List<Section> sections,
+            int stems,
+            Ctx c) {
+        SplittableRandom r = c.r;
+        StemRole harmony = r.nextBoolean() ? StemRole.KEYS : StemRole.GUITAR;
+        StemRole top = r.nextDouble() < 0.7 ? StemRole.VOCALS : StemRole.LEAD;
+        List<Part> parts = new ArrayList<>();
+        for (StemRole role : List.of(StemRole.DRUMS, StemRole.BASS, harmony, top)) {
+            parts.add(part(role, c));
+        }
+        Part harmonyPart = parts.get(2);
+        Part topPart = parts.get(3);
+        List<Extra> extras = new ArrayList<>(List.of(Extra.values()));
+        shuffle(extras, r);
+        for (Extra e : extras.subList(0, stems - 4)) {
+            Part p;
+            switch (e) {
+                case PAD:
+                    p = part(StemRole.PAD, c);
+                    break;
+                case PERCUSSION:
+                case SECOND_PERCUSSION:
+                    p = part(StemRole.PERCUSSION, c);
+                    break;
+                case SECOND_HARMONY:
+                    p = part(harmony == StemRole.KEYS ? StemRole.GUITAR : StemRole.KEYS, c);
+                    break;
+                case STRINGS:
+                    p = part(StemRole.STRINGS, c);
+                    break;
+                case BRASS:
+                    p = part(StemRole.BRASS, c);
+                    break;
+                case SECOND_VOICE:
+                    p = part(top == StemRole.VOCALS ? StemRole.BACKING_VOCALS : StemRole.VOCALS, c);
+                    break;
+                case SYNTH:
+                    p = part(StemRole.SYNTH, c);
+                    break;
+                case FX:
+                    p = new Part("fx", StemRole.FX, c.pick(FX_PROGRAMS), false, fx(c));
+                    break;
+                case DOUBLED_HARMONY:
+                    p = doubled(harmonyPart, harmony == StemRole.KEYS ? c.genre.keys : c.genre.guitar, c);
+                    break;
+                default: // DOUBLED_TOP
+                    p = doubled(topPart, top == StemRole.VOCALS ? new int[] {52, 53, 54} : c.genre.lead, c);
+            }
+            parts.add(dropOut(p, c));
+        }
+        return song(seed, genre, bpm, tonic, minor, progression, sections, parts, c);
+    }
+
+    /** The same notes on a program of {@code programs} (another than the original's where there is one), late. */
+    private static Part doubled(Part original, int[] programs, Ctx c) {
+        List<Integer> others = new ArrayList<>();
+        for (int candidate : programs) {
+            if (candidate != original.program()) {
+                others.add(candidate);
+            }
+        }
+        int program = others.isEmpty() ? original.program() : others.get(c.r.nextInt(others.size()));
+        double delay = DOUBLE_MIN_DELAY_S + DOUBLE_DELAY_SPAN_S * c.r.nextDouble();
+        List<Note> notes = new ArrayList<>();
+        for (Note n : original.notes()) {
+            int v = Math.max(1, Math.min(127, n.velocity() + c.r.nextInt(-8, 9)));
+            notes.add(new Note(n.start() + delay, n.length(), n.key(), v));
+        }
+        return new Part(original.name(), original.role(), program, original.drums(), notes);
+    }
+
+    /** With chance {@link #DROP_OUT}, the part without its notes in the verse or the chorus (if it keeps enough). */
+    private static Part dropOut(Part p, Ctx c) {
+        if (c.r.nextDouble() >= DROP_OUT) {
+            return p;
+        }
+        Section rest = c.sections.get(c.r.nextBoolean() ? 1 : 2);
+        double from = c.time(rest.startBar(), 0);
+        double to = c.time(rest.startBar() + rest.bars(), 0);
+        List<Note> kept = new ArrayList<>();
+        for (Note n : p.notes()) {
+            if (n.start() < from || n.start() >= to) {
+                kept.add(n);
+            }
+        }
+        return kept.size() >= MIN_NOTES ? new Part(p.name(), p.role(), p.program(), p.drums(), kept) : p;
+    }
+
+    /** Fewest notes a part keeps after a drop-out. */
+    private static final int MIN_NOTES = 8;
+
+    /** A riser through the last bar before each new section and a hit on its first beat. */
+    private static List<Note> fx(Ctx c) {
+        List<Note> out = new ArrayList<>();
+        for (Section s : c.sections.subList(1, c.sections.size())) {
+            int[] ch = c.chord(s.startBar());
+            int before = s.startBar() - 1;
+            out.add(new Note(c.time(before, 0), 4 * c.beat * 0.98, c.near(ch[0], 72), c.velocity(90, before)));
+            out.add(new Note(c.time(before, 8), 2 * c.beat * 0.95, c.near(ch[2], 79), c.velocity(100, before)));
+            out.add(new Note(c.time(s.startBar(), 0), 2 * c.beat, c.near(ch[0], 48), c.velocity(115, s.startBar())));
+            out.add(new Note(c.time(s.startBar(), 8), c.beat, c.near(ch[1], 60), c.velocity(80, s.startBar())));
+        }
+        return out;
     }
 
     private List<Section> sections() {

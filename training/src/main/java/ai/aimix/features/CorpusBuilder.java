@@ -1,5 +1,6 @@
 package ai.aimix.features;
 
+import ai.aimix.corpus.Arrangement;
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
@@ -35,6 +36,13 @@ public final class CorpusBuilder {
         final int bands;
         int variants = 1;
         Perturbation perturbation = Perturbation.LEVEL_TILT;
+        Arrangement arrangement = Arrangement.STANDARD;
+
+        /** How many parts the songs have and how they enter and leave. */
+        public Settings arrangement(Arrangement a) {
+            this.arrangement = a;
+            return this;
+        }
 
         /** How the unmixed inputs are perturbed. */
         public Settings perturbation(Perturbation p) {
@@ -93,7 +101,7 @@ public final class CorpusBuilder {
     public FeatureIndex build(FeatureStore store, List<Long> seeds, Consumer<FeatureIndex.SongRecord> progress)
             throws IOException, InterruptedException {
         StemMel mel = new StemMel(settings.sampleRate, settings.nFft, settings.hop, settings.bands);
-        Composer composer = new Composer(settings.bars);
+        Composer composer = new Composer(settings.bars, settings.arrangement);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "corpus-builder");
             t.setDaemon(true);
@@ -148,6 +156,7 @@ public final class CorpusBuilder {
                 voicing.unseenGenre() == null ? null : voicing.unseenGenre().name();
         index.unseenBank = voicing.unseenBank();
         index.perturbation = settings.perturbation.name();
+        index.arrangement = settings.arrangement == Arrangement.STANDARD ? null : settings.arrangement.name();
         index.bars = settings.bars;
         index.descriptors = StemDescriptors.NAMES;
         index.songs = records;

@@ -23,6 +23,8 @@ public final class FeatureIndex {
     public String sounds;
     /** How the unmixed inputs were perturbed ({@code Perturbation}; null in older indexes: LEVEL_TILT). */
     public String perturbation;
+    /** How many parts the songs have ({@code Arrangement}; null for STANDARD, as in older indexes). */
+    public String arrangement;
 
     /** The genre of the unseen split ({@code Voicing}), or null for none. */
     public String unseenGenre;

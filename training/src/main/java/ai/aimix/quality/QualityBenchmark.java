@@ -1,5 +1,6 @@
 package ai.aimix.quality;
 
+import ai.aimix.corpus.Arrangement;
 import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.Genre;
@@ -221,7 +222,7 @@ public final class QualityBenchmark {
     private List<SongScore> scores(
             List<FeatureIndex.SongRecord> songs, List<MixNetSession> models, Consumer<SongScore> progress)
             throws Exception {
-        Composer composer = new Composer(index.bars);
+        Composer composer = new Composer(index.bars, Arrangement.of(index.arrangement));
         Perturbation perturbation = Perturbation.of(index.perturbation);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, songs.size()), r -> {
             Thread t = new Thread(r, "quality-benchmark");

@@ -60,6 +60,78 @@ class ComposerTest {
                 roles.toString());
     }
 
+    /**
+     * The wide arrangement: 4 to 12 parts, fx among them, doubled parts (a second part of the same role playing the
+     * first's notes on another program, a few milliseconds late), and line-ups that change between verse and chorus;
+     * still a function of the seed, every part audible and within the song.
+     */
+    @Test
+    void wideArrangementsHaveUpToTwelvePartsDoublesFxAndChangingLineUps() {
+        Composer composer = new Composer(12, Arrangement.WIDE);
+        Set<Integer> stemCounts = new HashSet<>();
+        Set<StemRole> roles = EnumSet.noneOf(StemRole.class);
+        int doubled = 0;
+        int restingParts = 0;
+        int otherProgram = 0;
+        for (long seed = 1; seed <= 120; seed++) {
+            Composer.Song s = composer.compose(seed);
+            assertEquals(s, composer.compose(seed), "seed " + seed);
+            stemCounts.add(s.parts().size());
+            roles.addAll(Composer.roles(s));
+            Set<String> names = new HashSet<>();
+            Composer.Section verse = s.sections().get(1);
+            Composer.Section chorus = s.sections().get(2);
+            for (Part p : s.parts()) {
+                assertTrue(names.add(p.name()), "duplicate stem name " + p.name());
+                assertTrue(p.notes().size() >= 8, p.name() + " has " + p.notes().size() + " notes");
+                for (Note n : p.notes()) {
+                    assertTrue(n.start() >= 0 && n.start() + n.length() <= s.seconds(), p.name() + " " + n);
+                }
+                boolean inVerse = plays(p, verse, s);
+                boolean inChorus = plays(p, chorus, s);
+                if (inVerse != inChorus && p.role() != StemRole.BRASS && p.role() != StemRole.BACKING_VOCALS) {
+                    restingParts++; // brass and backing vocals rest in quiet sections in every arrangement
+                }
+                for (Part q : s.parts()) {
+                    if (q != p && q.role() == p.role() && sameNotesLater(q, p)) {
+                        doubled++;
+                        otherProgram += q.program() != p.program() ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of(4, 5, 6, 7, 8, 9, 10, 11, 12), stemCounts);
+        assertTrue(roles.contains(StemRole.FX), roles.toString());
+        assertTrue(doubled >= 20, doubled + " doubled parts");
+        // on another program wherever the genre has another for the role
+        assertTrue(otherProgram >= doubled / 2, otherProgram + " of " + doubled + " doubles on another program");
+        assertTrue(restingParts >= 20, restingParts + " parts resting through a verse or a chorus only");
+        // the standard arrangement is untouched by the wide one's existence
+        assertEquals(new Composer(12).compose(7), new Composer(12, Arrangement.STANDARD).compose(7));
+    }
+
+    private static boolean plays(Part p, Composer.Section section, Composer.Song s) {
+        double from = section.startBar() * 4 * s.beat();
+        double to = (section.startBar() + section.bars()) * 4 * s.beat();
+        return p.notes().stream().anyMatch(n -> n.start() >= from && n.start() < to);
+    }
+
+    /** Whether {@code b} plays {@code a}'s keys, each 10 to 30 ms later. */
+    private static boolean sameNotesLater(Part a, Part b) {
+        if (a.notes().size() != b.notes().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.notes().size(); i++) {
+            Note x = a.notes().get(i);
+            Note y = b.notes().get(i);
+            double delay = y.start() - x.start();
+            if (x.key() != y.key() || delay < 0.010 - 1e-9 || delay > 0.030 + 1e-9) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Test
     void splitsAreEightyTenTenBySeed() {
         int[] counts = new int[3];

@@ -1,5 +1,6 @@
 package ai.aimix.launcher.cli.training;
 
+import ai.aimix.corpus.Arrangement;
 import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Perturbation;
@@ -90,6 +91,14 @@ public final class CorpusCommand implements Runnable {
         String perturbation;
 
         @Option(
+                names = "--arrangement",
+                defaultValue = "standard",
+                description = "How many parts the songs have: standard (4 to 8 parts of distinct roles, the corpus "
+                        + "the shipped models were trained on) or wide (4 to 12: also fx, doubled parts, a second "
+                        + "percussion, and parts that rest through a verse or chorus). Default ${DEFAULT-VALUE}.")
+        String arrangement;
+
+        @Option(
                 names = "--unseen-genre",
                 description = "Keep this genre's songs out of training and validation as the UNSEEN split ("
                         + "POP, ROCK, ELECTRONIC, FUNK, BALLAD, HIP_HOP).")
@@ -157,6 +166,13 @@ public final class CorpusCommand implements Runnable {
                         "aimix corpus build: error: --perturbation is level-tilt or wide, not " + perturbation);
                 return 2;
             }
+            Arrangement parts;
+            try {
+                parts = Arrangement.valueOf(arrangement.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                System.err.println("aimix corpus build: error: --arrangement is standard or wide, not " + arrangement);
+                return 2;
+            }
             Voicing voicing;
             try {
                 Genre genre = unseenGenre == null ? null : Genre.valueOf(unseenGenre.toUpperCase(Locale.ROOT));
@@ -178,7 +194,8 @@ public final class CorpusCommand implements Runnable {
                                     conf.get(MixJobOptions.MEL_HOP),
                                     conf.get(MixJobOptions.MEL_BANDS))
                             .variants(variants)
-                            .perturbation(kind),
+                            .perturbation(kind)
+                            .arrangement(parts),
                     MixJobOptions.assembly(conf).forRequest(rate, null, null),
                     synth,
                     voicing,
