@@ -32,6 +32,8 @@ public final class CorpusSong {
     public static final float MAX_TILT_DB = 6f;
     /** The largest resonance ({@link Perturbation#WIDE}): a mid peak of up to this many dB, up or down. */
     public static final float MAX_RESONANCE_DB = 6f;
+    /** Seeds of a song's rooms: song seed times this plus the stem's index. */
+    private static final long ROOM_SEED_STRIDE = 0x9E3779B97F4A7C15L;
     /** Loudness assumed for a stem with no measurable loudness (silent). */
     public static final double SILENT_LUFS = -70;
 
@@ -149,6 +151,24 @@ public final class CorpusSong {
             RenderSettings render,
             int variants)
             throws IOException {
+        return generate(seed, composer, synth, voicing, Recording.DRY, kind, render, variants);
+    }
+
+    /**
+     * As {@link #generate(long, Composer, MidiSynth, Voicing, Perturbation, RenderSettings, int)}, each clean stem
+     * recorded as {@code recording} says (in a room of its own, seeded by the song and the stem) before anything is
+     * measured or perturbed.
+     */
+    public static List<CorpusSong> generate(
+            long seed,
+            Composer composer,
+            MidiSynth synth,
+            Voicing voicing,
+            Recording recording,
+            Perturbation kind,
+            RenderSettings render,
+            int variants)
+            throws IOException {
         if (variants < 1) {
             throw new IllegalArgumentException("at least one variant");
         }
@@ -162,7 +182,8 @@ public final class CorpusSong {
         for (int i = 0; i < song.parts().size(); i++) {
             Part p = song.parts().get(i);
             banks[i] = voicing.bank(song, i);
-            float[] audio = synth.render(p, song.seconds(), banks[i]);
+            float[] audio =
+                    recording.record(synth.render(p, song.seconds(), banks[i]), sr, seed * ROOM_SEED_STRIDE + i);
             clean.add(audio);
             roles.add(p.role());
             double l = LoudnessAnalysis.ofInterleaved(audio, 2, sr, ChannelWeights.forChannels(2)).integratedLufs;

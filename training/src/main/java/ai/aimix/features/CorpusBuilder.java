@@ -5,6 +5,7 @@ import ai.aimix.corpus.Composer;
 import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Perturbation;
+import ai.aimix.corpus.Recording;
 import ai.aimix.corpus.Split;
 import ai.aimix.corpus.Voicing;
 import ai.aimix.dsp.descriptors.StemDescriptors;
@@ -37,6 +38,13 @@ public final class CorpusBuilder {
         int variants = 1;
         Perturbation perturbation = Perturbation.LEVEL_TILT;
         Arrangement arrangement = Arrangement.STANDARD;
+        Recording recording = Recording.DRY;
+
+        /** How the clean stems sound as recorded (dry, or each in a room). */
+        public Settings recording(Recording r) {
+            this.recording = r;
+            return this;
+        }
 
         /** How many parts the songs have and how they enter and leave. */
         public Settings arrangement(Arrangement a) {
@@ -115,8 +123,8 @@ public final class CorpusBuilder {
                 futures.add(pool.submit(() -> {
                     int n = voicing.split(composer.compose(seed)) == Split.TRAIN ? variants : 1;
                     List<FeatureIndex.SongRecord> written = new ArrayList<>();
-                    for (CorpusSong song :
-                            CorpusSong.generate(seed, composer, synth, voicing, settings.perturbation, render, n)) {
+                    for (CorpusSong song : CorpusSong.generate(
+                            seed, composer, synth, voicing, settings.recording, settings.perturbation, render, n)) {
                         written.add(store.write(song, mel, settings.segmentFrames));
                     }
                     synchronized (progress) {
@@ -157,6 +165,7 @@ public final class CorpusBuilder {
         index.unseenBank = voicing.unseenBank();
         index.perturbation = settings.perturbation.name();
         index.arrangement = settings.arrangement == Arrangement.STANDARD ? null : settings.arrangement.name();
+        index.recording = settings.recording == Recording.DRY ? null : settings.recording.name();
         index.bars = settings.bars;
         index.descriptors = StemDescriptors.NAMES;
         index.songs = records;

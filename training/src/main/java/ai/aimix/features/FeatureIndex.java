@@ -25,6 +25,8 @@ public final class FeatureIndex {
     public String perturbation;
     /** How many parts the songs have ({@code Arrangement}; null for STANDARD, as in older indexes). */
     public String arrangement;
+    /** How the clean stems were recorded ({@code Recording}; null for DRY, as in older indexes). */
+    public String recording;
 
     /** The genre of the unseen split ({@code Voicing}), or null for none. */
     public String unseenGenre;

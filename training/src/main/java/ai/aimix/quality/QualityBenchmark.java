@@ -6,6 +6,7 @@ import ai.aimix.corpus.CorpusSong;
 import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Perturbation;
+import ai.aimix.corpus.Recording;
 import ai.aimix.corpus.Voicing;
 import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.loudness.ChannelWeights;
@@ -224,6 +225,7 @@ public final class QualityBenchmark {
             throws Exception {
         Composer composer = new Composer(index.bars, Arrangement.of(index.arrangement));
         Perturbation perturbation = Perturbation.of(index.perturbation);
+        Recording recording = Recording.of(index.recording);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, songs.size()), r -> {
             Thread t = new Thread(r, "quality-benchmark");
             t.setDaemon(true);
@@ -233,7 +235,8 @@ public final class QualityBenchmark {
             List<Future<SongScore>> futures = new ArrayList<>();
             for (FeatureIndex.SongRecord rec : songs) {
                 futures.add(pool.submit(() -> {
-                    CorpusSong song = CorpusSong.generate(rec.seed, composer, synth, voicing, perturbation, render, 1)
+                    CorpusSong song = CorpusSong.generate(
+                                    rec.seed, composer, synth, voicing, recording, perturbation, render, 1)
                             .get(0);
                     SongScore s = score(song, models);
                     synchronized (progress) {

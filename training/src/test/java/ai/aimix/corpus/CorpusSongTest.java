@@ -2,6 +2,7 @@ package ai.aimix.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.dsp.filter.Biquad;
@@ -12,6 +13,7 @@ import ai.aimix.dsp.metrics.MixComparison;
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.schema.StemRole;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,5 +191,43 @@ class CorpusSongTest {
         for (int i = 0; i < left.length; i++) {
             assertEquals(x[2 * i], left[i], 1e-4);
         }
+    }
+
+    /**
+     * A ROOM recording puts each clean stem in a room of its own before anything is measured: the stems sound
+     * different (each is the dry stem convolved with its response), the levels and tilts are the dry corpus's own, and
+     * the ideal corrections still rebuild the reference mix.
+     */
+    @Test
+    void aRoomRecordingChangesTheTimbresNotTheIdealCorrections() throws Exception {
+        CorpusSong room = CorpusSong.generate(
+                        3,
+                        new Composer(8),
+                        new MidiSynth(44100, null),
+                        Voicing.of(new MidiSynth(44100, null)),
+                        Recording.ROOM,
+                        Perturbation.LEVEL_TILT,
+                        RENDER,
+                        1)
+                .get(0);
+        float[][] ideal = new float[room.stems.size()][];
+        for (int i = 0; i < ideal.length; i++) {
+            CorpusSong.Stem wet = room.stems.get(i);
+            CorpusSong.Stem dry = song.stems.get(i);
+            assertEquals(dry.perturbGainDb, wet.perturbGainDb, 0f);
+            assertEquals(dry.tiltDb, wet.tiltDb, 0f);
+            assertFalse(Arrays.equals(dry.clean, wet.clean), wet.name + " sounds as dry");
+            ideal[i] = wet.ideal;
+        }
+        double corrected = MixComparison.compare(
+                        room.referenceMix(RENDER), 44100, room.mix(RENDER, room.constant(RENDER, ideal)), 44100, false)
+                .mrStft
+                .distance;
+        assertTrue(corrected < 0.01, "ideal correction vs reference: " + corrected);
+        double dryVsRoom = MixComparison.compare(
+                        song.referenceMix(RENDER), 44100, room.referenceMix(RENDER), 44100, false)
+                .mrStft
+                .distance;
+        assertTrue(dryVsRoom > 0.05, "the room is audible in the reference mix: " + dryVsRoom);
     }
 }

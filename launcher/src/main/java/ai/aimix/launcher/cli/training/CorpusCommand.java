@@ -4,6 +4,7 @@ import ai.aimix.corpus.Arrangement;
 import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Perturbation;
+import ai.aimix.corpus.Recording;
 import ai.aimix.corpus.Voicing;
 import ai.aimix.features.CorpusBuilder;
 import ai.aimix.features.FeatureIndex;
@@ -97,6 +98,13 @@ public final class CorpusCommand implements Runnable {
                         + "the shipped models were trained on) or wide (4 to 12: also fx, doubled parts, a second "
                         + "percussion, and parts that rest through a verse or chorus). Default ${DEFAULT-VALUE}.")
         String arrangement;
+
+        @Option(
+                names = "--room",
+                description = "Record every clean stem in a room of its own (a synthetic stereo room response: "
+                        + "early reflections and a diffuse tail of 0.2 to 0.7 s) before the reference mix and the "
+                        + "perturbation: other timbres, the same exact ideal corrections.")
+        boolean room;
 
         @Option(
                 names = "--unseen-genre",
@@ -195,7 +203,8 @@ public final class CorpusCommand implements Runnable {
                                     conf.get(MixJobOptions.MEL_BANDS))
                             .variants(variants)
                             .perturbation(kind)
-                            .arrangement(parts),
+                            .arrangement(parts)
+                            .recording(room ? Recording.ROOM : Recording.DRY),
                     MixJobOptions.assembly(conf).forRequest(rate, null, null),
                     synth,
                     voicing,
