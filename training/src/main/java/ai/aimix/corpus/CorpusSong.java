@@ -32,8 +32,11 @@ public final class CorpusSong {
     public static final float MAX_TILT_DB = 6f;
     /** The largest resonance ({@link Perturbation#WIDE}): a mid peak of up to this many dB, up or down. */
     public static final float MAX_RESONANCE_DB = 6f;
-    /** Seeds of a song's rooms: song seed times this plus the stem's index. */
-    private static final long ROOM_SEED_STRIDE = 0x9E3779B97F4A7C15L;
+    /**
+     * Salt of a song's rooms: stem i's room is the i-th value of a generator seeded with the song's seed xor this (not
+     * seed * gamma + i: SplittableRandom steps by gamma, so consecutive songs would get one room stream shifted).
+     */
+    private static final long ROOM_SALT = 0x2545F4914F6CDD1DL;
     /** Loudness assumed for a stem with no measurable loudness (silent). */
     public static final double SILENT_LUFS = -70;
 
@@ -179,11 +182,11 @@ public final class CorpusSong {
         List<StemRole> roles = new ArrayList<>();
         double[] lufs = new double[song.parts().size()];
         String[] banks = new String[song.parts().size()];
+        long[] rooms = roomSeeds(seed, song.parts().size());
         for (int i = 0; i < song.parts().size(); i++) {
             Part p = song.parts().get(i);
             banks[i] = voicing.bank(song, i);
-            float[] audio =
-                    recording.record(synth.render(p, song.seconds(), banks[i]), sr, seed * ROOM_SEED_STRIDE + i);
+            float[] audio = recording.record(synth.render(p, song.seconds(), banks[i]), sr, rooms[i]);
             clean.add(audio);
             roles.add(p.role());
             double l = LoudnessAnalysis.ofInterleaved(audio, 2, sr, ChannelWeights.forChannels(2)).integratedLufs;
@@ -208,6 +211,16 @@ public final class CorpusSong {
                             kind),
                     synth.sounds(),
                     v));
+        }
+        return out;
+    }
+
+    /** The seeds of the rooms of a song's stems ({@link Recording#ROOM}). */
+    static long[] roomSeeds(long seed, int stems) {
+        SplittableRandom r = new SplittableRandom(seed ^ ROOM_SALT);
+        long[] out = new long[stems];
+        for (int i = 0; i < stems; i++) {
+            out[i] = r.nextLong();
         }
         return out;
     }
