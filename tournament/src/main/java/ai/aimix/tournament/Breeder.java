@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  *       {@link Settings#minScale}: a neutral model's output layer is zero) on the output layer ({@code fc2}) only —
  *       the hidden layer's weights of a trained model are large (RMS 72 in mixnet-v2) and balance each other, so
  *       even 1 % noise there ruined it (benchmark mix distance 0.67 to 2.6-3.9 on six songs), while 5 % on the
- *       output layer moved it by 0.03-0.08; sigma adapts by Rechenberg's 1/5 success rule: more than a fifth of the
+ *       output layer moved it by 0.03-0.08 (measured on mixnet-1; a mixnet-2 is mutated the same way, not yet
+ *       measured whether its hidden layers would take noise better); sigma adapts by Rechenberg's 1/5 success rule: more than a fifth of the
  *       last generation's children beating their parents widens it (x1.22), fewer narrows it (/1.22);</li>
  *   <li><b>elitism</b>: the champion is not bred away — it stays in the population as it is (no new version).</li>
  * </ul>

@@ -157,6 +157,11 @@ class BreederTest {
         }
         t.get("fc2.bias")[3] = Float.NaN;
         assertFalse(w.with(t).sane());
+        t.get("fc2.bias")[3] = 0f;
+        for (int i = 0; i < t.get("fc2.weight").length; i++) {
+            t.get("fc2.weight")[i] *= 1e4f; // the output layer blown up by four orders of magnitude
+        }
+        assertFalse(w.with(t).sane());
 
         Genome m = parent2("m", 1, 0, "m").weights();
         assertTrue(m.sane());
@@ -164,7 +169,9 @@ class BreederTest {
         for (String name : m.names()) {
             u.put(name, m.get(name).clone());
         }
-        Arrays.fill(u.get("fc2.bias"), 1e6f); // every parameter at its clamp: still in range, still sane
+        Arrays.fill(u.get("fc2.bias"), 1e6f); // blown up: every parameter clamped to its limit
+        assertFalse(m.with(u).sane());
+        Arrays.fill(u.get("fc2.bias"), 0f);
         assertTrue(m.with(u).sane());
         u.get("desc.scale")[0] = Float.POSITIVE_INFINITY;
         assertFalse(m.with(u).sane());

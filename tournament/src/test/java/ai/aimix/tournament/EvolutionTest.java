@@ -97,6 +97,9 @@ class EvolutionTest {
         StoredChildren stored = new StoredChildren(store);
         Genome champion = stored.weights(view.model(ModelStore.SHIPPED_CHAMPION).orElseThrow());
         assertTrue(champion instanceof MixNet2Genome, champion.describe());
+        for (String shipped : ModelStore.SHIPPED_TRAINED) {
+            assertTrue(stored.weights(view.model(shipped).orElseThrow()).sane(), shipped + " is sane");
+        }
         Evolution.Step step = evolution(store).found(LEAGUE, ModelStore.SHIPPED_CHAMPION, 2L, 0, 10L, view);
         assertEquals(4, step.registry().size());
         for (RegistryEntry e : step.registry()) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -26,6 +27,16 @@ public final class Composer {
     private static final double DOUBLE_MIN_DELAY_S = 0.010;
 
     private static final double DOUBLE_DELAY_SPAN_S = 0.020;
+    /** GM programs a vocal line is played on (choir aahs, voice oohs, synth voice): an instrument stands for a singer. */
+    private static final int[] VOCAL_PROGRAMS = {52, 53, 54};
+    /** GM programs backing vocals are played on (choir aahs, voice oohs). */
+    private static final int[] BACKING_PROGRAMS = {52, 53};
+    /** Chance that a song's top line is sung (vocals) rather than played (lead). */
+    private static final double SUNG_TOP = 0.7;
+    /** The sections a part of a wide arrangement may rest through: verse and chorus ({@link #sections()}). */
+    private static final int VERSE = 1;
+
+    private static final int CHORUS = 2;
     /** Chance that an optional part of a wide arrangement rests through the verse or the chorus. */
     private static final double DROP_OUT = 0.35;
 
@@ -70,7 +81,7 @@ public final class Composer {
             throw new IllegalArgumentException("a song needs at least 6 bars");
         }
         this.bars = bars;
-        this.arrangement = arrangement;
+        this.arrangement = Objects.requireNonNull(arrangement, "arrangement");
     }
 
     public Song compose(long seed) {
@@ -90,7 +101,7 @@ public final class Composer {
 
         List<StemRole> roles = new ArrayList<>(List.of(StemRole.DRUMS, StemRole.BASS));
         StemRole harmony = r.nextBoolean() ? StemRole.KEYS : StemRole.GUITAR;
-        StemRole top = r.nextDouble() < 0.7 ? StemRole.VOCALS : StemRole.LEAD;
+        StemRole top = r.nextDouble() < SUNG_TOP ? StemRole.VOCALS : StemRole.LEAD;
         roles.add(harmony);
         roles.add(top);
         List<StemRole> extras = new ArrayList<>(List.of(
@@ -166,7 +177,7 @@ public final class Composer {
             Ctx c) {
         SplittableRandom r = c.r;
         StemRole harmony = r.nextBoolean() ? StemRole.KEYS : StemRole.GUITAR;
-        StemRole top = r.nextDouble() < 0.7 ? StemRole.VOCALS : StemRole.LEAD;
+        StemRole top = r.nextDouble() < SUNG_TOP ? StemRole.VOCALS : StemRole.LEAD;
         List<Part> parts = new ArrayList<>();
         for (StemRole role : List.of(StemRole.DRUMS, StemRole.BASS, harmony, top)) {
             parts.add(part(role, c));
@@ -207,7 +218,7 @@ public final class Composer {
                     p = doubled(harmonyPart, harmony == StemRole.KEYS ? c.genre.keys : c.genre.guitar, c);
                     break;
                 default: // DOUBLED_TOP
-                    p = doubled(topPart, top == StemRole.VOCALS ? new int[] {52, 53, 54} : c.genre.lead, c);
+                    p = doubled(topPart, top == StemRole.VOCALS ? VOCAL_PROGRAMS : c.genre.lead, c);
             }
             parts.add(dropOut(p, c));
         }
@@ -237,7 +248,7 @@ public final class Composer {
         if (c.r.nextDouble() >= DROP_OUT) {
             return p;
         }
-        Section rest = c.sections.get(c.r.nextBoolean() ? 1 : 2);
+        Section rest = c.sections.get(c.r.nextBoolean() ? VERSE : CHORUS);
         double from = c.time(rest.startBar(), 0);
         double to = c.time(rest.startBar() + rest.bars(), 0);
         List<Note> kept = new ArrayList<>();
@@ -394,9 +405,19 @@ public final class Composer {
             case BRASS:
                 return new Part("brass", role, c.pick(c.genre.brass), false, stabs(c));
             case VOCALS:
-                return new Part("vocals", role, 52 + c.r.nextInt(3), false, melody(c, 60, 76, 100));
+                return new Part(
+                        "vocals",
+                        role,
+                        VOCAL_PROGRAMS[c.r.nextInt(VOCAL_PROGRAMS.length)],
+                        false,
+                        melody(c, 60, 76, 100));
             case BACKING_VOCALS:
-                return new Part("backing-vocals", role, 52 + c.r.nextInt(2), false, backing(c));
+                return new Part(
+                        "backing-vocals",
+                        role,
+                        BACKING_PROGRAMS[c.r.nextInt(BACKING_PROGRAMS.length)],
+                        false,
+                        backing(c));
             case LEAD:
                 return new Part("lead", role, c.pick(c.genre.lead), false, melody(c, 67, 84, 95));
             case SYNTH:

@@ -14,6 +14,7 @@ import ai.aimix.dsp.spectral.StemMel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -108,6 +109,10 @@ public final class CorpusBuilder {
     /** The songs of these seeds (e.g. only a split's: the split is a function of the seed). */
     public FeatureIndex build(FeatureStore store, List<Long> seeds, Consumer<FeatureIndex.SongRecord> progress)
             throws IOException, InterruptedException {
+        if (new HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException(
+                    "a seed twice in " + seeds + ": its song's files would be written twice");
+        }
         StemMel mel = new StemMel(settings.sampleRate, settings.nFft, settings.hop, settings.bands);
         Composer composer = new Composer(settings.bars, settings.arrangement);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {

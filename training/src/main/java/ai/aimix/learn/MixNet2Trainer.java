@@ -62,9 +62,11 @@ public final class MixNet2Trainer {
     private final Settings s;
 
     public MixNet2Trainer(FeatureStore store, FeatureIndex index, Settings settings) {
-        if (StemDescriptors.COUNT != MixNet2Shape.DESCRIPTORS) {
+        if (StemDescriptors.COUNT != MixNet2Shape.DESCRIPTORS
+                || StemDescriptors.CREST_DB != MixNet2Shape.DESCRIPTOR_CREST) {
             throw new IllegalStateException("the model takes " + MixNet2Shape.DESCRIPTORS
-                    + " descriptors, dsp measures " + StemDescriptors.COUNT);
+                    + " descriptors with the crest at " + MixNet2Shape.DESCRIPTOR_CREST + ", dsp measures "
+                    + StemDescriptors.COUNT + " with the crest at " + StemDescriptors.CREST_DB);
         }
         if (index.bands != MixNet2Shape.MEL_BANDS) {
             throw new IllegalArgumentException("the feature store's log-mel has " + index.bands

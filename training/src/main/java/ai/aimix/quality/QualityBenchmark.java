@@ -218,7 +218,7 @@ public final class QualityBenchmark {
 
     /**
      * Every song's score, in the songs' order; {@link #threads} songs are generated and scored at once, and
-     * {@code progress} hears of each as it is done.
+     * {@code progress} hears of each in the songs' order.
      */
     private List<SongScore> scores(
             List<FeatureIndex.SongRecord> songs, List<MixNetSession> models, Consumer<SongScore> progress)
@@ -238,17 +238,15 @@ public final class QualityBenchmark {
                     CorpusSong song = CorpusSong.generate(
                                     rec.seed, composer, synth, voicing, recording, perturbation, render, 1)
                             .get(0);
-                    SongScore s = score(song, models);
-                    synchronized (progress) {
-                        progress.accept(s);
-                    }
-                    return s;
+                    return score(song, models);
                 }));
             }
             List<SongScore> out = new ArrayList<>();
             for (Future<SongScore> f : futures) {
                 try {
-                    out.add(f.get());
+                    SongScore s = f.get();
+                    progress.accept(s); // in the songs' order, whichever finished first
+                    out.add(s);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof Exception cause) {
                         throw cause;

@@ -51,6 +51,11 @@ class ShippedChampionGateTest {
                     + ModelStore.SHIPPED_PREVIOUS + ": " + v.describe());
             assertEquals(TEST_SONGS, v.songs());
             assertTrue(v.passed(), v.describe());
+            // the figures of the gate as it was run (models promote, recorded in mixnet-v3's descriptor)
+            assertEquals(0.447, v.candidateDistance(), 0.0005, v.describe());
+            assertEquals(0.561, v.championDistance(), 0.0005, v.describe());
+            assertEquals(1.08, v.candidateLevelDb(), 0.005, v.describe());
+            assertEquals(1.27, v.championLevelDb(), 0.005, v.describe());
         }
     }
 

@@ -19,6 +19,10 @@ public final class FftConvolver {
      * @return the convolved audio, as long as {@code audio}
      */
     public static float[] convolve(float[] audio, int channels, float[][] ir) {
+        if (channels < 1 || audio.length % channels != 0) {
+            throw new IllegalArgumentException(
+                    audio.length + " samples are not whole frames of " + channels + " channels");
+        }
         if (ir.length != channels) {
             throw new IllegalArgumentException(ir.length + " impulse responses for " + channels + " channels");
         }

@@ -48,5 +48,8 @@ class FftConvolverTest {
         assertThrows(IllegalArgumentException.class, () -> FftConvolver.convolve(new float[4], 2, new float[1][1]));
         assertThrows(
                 IllegalArgumentException.class, () -> FftConvolver.convolve(new float[4], 2, new float[][] {{1}, {}}));
+        assertThrows(
+                IllegalArgumentException.class, () -> FftConvolver.convolve(new float[5], 2, new float[][] {{1}, {1}}));
+        assertThrows(IllegalArgumentException.class, () -> FftConvolver.convolve(new float[4], 0, new float[0][]));
     }
 }

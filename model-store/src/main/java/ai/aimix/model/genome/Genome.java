@@ -42,8 +42,11 @@ public sealed interface Genome permits MixNet1Genome, MixNet2Genome {
      */
     Set<String> exchangeable();
 
-    /** Tensors that mutation moves: the output layer. */
-    Set<String> mutated();
+    /**
+     * Tensors that mutation moves (the output layer), in a fixed order: the noise is drawn tensor by tensor, and a
+     * replay must draw it the same way (a Set.of's order changes from one JVM to the next).
+     */
+    List<String> mutated();
 
     /** The model as an fp32 ONNX file with this version id. */
     byte[] onnx(String version);
@@ -55,8 +58,10 @@ public sealed interface Genome permits MixNet1Genome, MixNet2Genome {
     float[][] probe();
 
     /**
-     * Every weight finite, and on the probe batch every predicted parameter finite and inside its range: what a
-     * bred child must pass before it is stored.
+     * What a bred child must pass before it is stored: every weight finite, and on the probe batch every predicted
+     * parameter finite, and none of an audible stem's pinned at a limit of its range other than its neutral value (the
+     * outputs are clamped into their ranges, so a child whose weights blew up shows as parameters at their limits:
+     * gain at -24 or +12 dB, an EQ band at ±12 dB, a pan hard left or right on noise).
      */
     default boolean sane() {
         for (String name : names()) {
@@ -66,10 +71,16 @@ public sealed interface Genome permits MixNet1Genome, MixNet2Genome {
                 }
             }
         }
-        for (float[] row : probe()) {
+        float[][] p = probe();
+        for (int row = 0; row < p.length; row++) {
+            boolean audible = row < ProbeBatch.STEMS - 1;
             for (ModelOutput o : ModelOutput.values()) {
-                float v = row[o.ordinal()];
-                if (!Float.isFinite(v) || v < o.min() || v > o.max()) {
+                float v = p[row][o.ordinal()];
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+                boolean atLimit = v <= o.min() || v >= o.max();
+                if (audible && atLimit && v != o.neutral()) {
                     return false;
                 }
             }

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public record MixNet2Genome(MixNet2Weights weights) implements Genome {
     private static final List<String> NAMES = List.of(MixNet2Shape.NAMES);
-    private static final Set<String> OUTPUT = Set.of("fc2.weight", "fc2.bias");
+    private static final List<String> OUTPUT = List.of("fc2.weight", "fc2.bias");
 
     @Override
     public String describe() {
@@ -48,7 +48,7 @@ public record MixNet2Genome(MixNet2Weights weights) implements Genome {
     }
 
     @Override
-    public Set<String> mutated() {
+    public List<String> mutated() {
         return OUTPUT;
     }
 
@@ -59,7 +59,7 @@ public record MixNet2Genome(MixNet2Weights weights) implements Genome {
 
     /**
      * The probe's descriptors are the standardisation's own mean for the noise stems (what the model saw most in
-     * training) and the meters' floor for the silent one.
+     * training) and what the meters give silence for the silent one (every level at the floor, crest 0).
      */
     @Override
     public float[][] probe() {
@@ -68,8 +68,10 @@ public record MixNet2Genome(MixNet2Weights weights) implements Genome {
         for (int s = 0; s < ProbeBatch.STEMS - 1; s++) {
             descriptors[s] = mean.clone();
         }
-        descriptors[ProbeBatch.STEMS - 1] = new float[MixNet2Shape.DESCRIPTORS];
-        Arrays.fill(descriptors[ProbeBatch.STEMS - 1], ProbeBatch.SILENT_DB);
+        float[] silent = new float[MixNet2Shape.DESCRIPTORS];
+        Arrays.fill(silent, ProbeBatch.SILENT_DB);
+        silent[MixNet2Shape.DESCRIPTOR_CREST] = 0f; // peak and RMS both at the floor
+        descriptors[ProbeBatch.STEMS - 1] = silent;
         return new MixNet2Reference(weights)
                 .predict(
                         ProbeBatch.mel(MixNet2Shape.MEL_BANDS),

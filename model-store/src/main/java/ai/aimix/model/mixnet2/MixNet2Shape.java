@@ -39,6 +39,9 @@ public record MixNet2Shape(int c1, int c2, int embedding, int hidden) {
     public static final int BANDS = convOut(convOut(MEL_BANDS));
 
     public static final int DESCRIPTORS = 16;
+    /** The crest factor's index among the descriptors (dsp's StemDescriptors.CREST_DB; checked by the trainer). */
+    public static final int DESCRIPTOR_CREST = 5;
+
     public static final int ROLES = 14;
     public static final int MIN_FRAMES = 16;
     public static final int KERNEL = 3;

@@ -53,7 +53,11 @@ public final class ModelStore implements Serializable {
      * verdict; ShippedChampionGateTest runs the gate again).
      */
     public static final String SHIPPED_CHAMPION = "mixnet-v3";
-    /** The champion shipped before {@link #SHIPPED_CHAMPION} (a mixnet-1), still shipped: a candidate, and rollback. */
+    /**
+     * The champion shipped before {@link #SHIPPED_CHAMPION} (a mixnet-1), still shipped: a candidate on a fresh
+     * deployment (promote it to go back to it), and the champion an existing deployment keeps until it promotes the new
+     * one (then {@code models rollback} returns to it).
+     */
     public static final String SHIPPED_PREVIOUS = "mixnet-v2";
     /** The trained models shipped with the code, oldest first. */
     public static final List<String> SHIPPED_TRAINED = List.of(SHIPPED_PREVIOUS, SHIPPED_CHAMPION);
