@@ -47,7 +47,7 @@ public final class QualityBenchmark {
     /**
      * One song's figures: {each model..., plain sum, equal loudness}; {@code eqSquares}: per column and EQ band
      * ({@link #EQ_BANDS}), the sum over stems of the squared EQ error (dB²); {@code roleAverageEqSquares} the same
-     * for the role-average baseline.
+     * for the role-average baseline; {@code panSquares} per column the sum over stems of the squared pan error.
      */
     public record SongScore(
             long seed,
@@ -56,12 +56,14 @@ public final class QualityBenchmark {
             double[] distance,
             double[] levelErrorDb,
             double[][] eqSquares,
-            double[] roleAverageEqSquares) {}
+            double[] roleAverageEqSquares,
+            double[] panSquares) {}
 
     /**
      * All songs and the overall figures (mean distance, RMS level error over every stem, RMS EQ error per band over
-     * every stem), in the order of {@link #names}: the models, then the two baselines; and the EQ error of the
-     * role-average baseline (every stem given its role's mean ideal EQ over the training songs).
+     * every stem), in the order of {@link #names}: the models, then the two baselines; the EQ error of the
+     * role-average baseline (every stem given its role's mean ideal EQ over the training songs); and the RMS pan
+     * error over every stem (pan units, -1 left to 1 right; the baselines are centred).
      */
     public record Report(
             List<SongScore> songs,
@@ -69,7 +71,8 @@ public final class QualityBenchmark {
             double[] levelErrorDb,
             List<String> names,
             double[][] eqErrorDb,
-            double[] roleAverageEqErrorDb) {
+            double[] roleAverageEqErrorDb,
+            double[] panError) {
         public String model() {
             return names.get(0);
         }
@@ -184,6 +187,7 @@ public final class QualityBenchmark {
         double[] se = new double[columns];
         double[][] eq = new double[columns][EQ_BANDS.length];
         double[] roleEq = new double[EQ_BANDS.length];
+        double[] pan = new double[columns];
         int stemsTotal = 0;
         for (SongScore s : scores(songs, models, progress)) {
             out.add(s);
@@ -193,6 +197,7 @@ public final class QualityBenchmark {
                 for (int b = 0; b < EQ_BANDS.length; b++) {
                     eq[i][b] += s.eqSquares()[i][b];
                 }
+                pan[i] += s.panSquares()[i];
             }
             for (int b = 0; b < EQ_BANDS.length; b++) {
                 roleEq[b] += s.roleAverageEqSquares()[b];
@@ -205,6 +210,7 @@ public final class QualityBenchmark {
             for (int b = 0; b < EQ_BANDS.length; b++) {
                 eq[i][b] = Math.sqrt(eq[i][b] / stemsTotal);
             }
+            pan[i] = Math.sqrt(pan[i] / stemsTotal);
         }
         for (int b = 0; b < EQ_BANDS.length; b++) {
             roleEq[b] = Math.sqrt(roleEq[b] / stemsTotal);
@@ -213,7 +219,7 @@ public final class QualityBenchmark {
         models.forEach(m -> names.add(m.version()));
         names.add(PLAIN_SUM);
         names.add(EQUAL_LOUDNESS);
-        return new Report(out, dist, level, names, eq, roleEq);
+        return new Report(out, dist, level, names, eq, roleEq, pan);
     }
 
     /**
@@ -322,15 +328,7 @@ public final class QualityBenchmark {
         for (int i = 0; i < n; i++) {
             ideal[i] = song.stems.get(i).ideal[MixParams.GAIN_DB];
             for (int c = 0; c < m; c++) {
-                double sum = 0;
-                int count = 0;
-                for (int k = 0; k < segments; k++) {
-                    if (active[k][i]) {
-                        sum += schedules[c][k][i][MixParams.GAIN_DB];
-                        count++;
-                    }
-                }
-                gains[c][i] = count > 0 ? sum / count : schedules[c][0][i][MixParams.GAIN_DB];
+                gains[c][i] = meanWhereActive(schedules[c], active, i, MixParams.GAIN_DB);
             }
             gains[m][i] = 0;
             gains[m + 1][i] = equal[i][MixParams.GAIN_DB];
@@ -347,17 +345,7 @@ public final class QualityBenchmark {
             for (int b = 0; b < EQ_BANDS.length; b++) {
                 int p = EQ_BANDS[b];
                 for (int c = 0; c < columns; c++) {
-                    double setting = 0;
-                    if (c < m) {
-                        int count = 0;
-                        for (int k = 0; k < segments; k++) {
-                            if (active[k][i]) {
-                                setting += schedules[c][k][i][p];
-                                count++;
-                            }
-                        }
-                        setting = count > 0 ? setting / count : schedules[c][0][i][p];
-                    }
+                    double setting = c < m ? meanWhereActive(schedules[c], active, i, p) : 0;
                     double e = setting - stem.ideal[p];
                     eq[c][b] += e * e;
                 }
@@ -365,7 +353,29 @@ public final class QualityBenchmark {
                 roleEq[b] += e * e;
             }
         }
-        return new SongScore(song.seed(), song.song.genre().name(), n, distance, level, eq, roleEq);
+        // pan: a model's mean setting where the stem plays against the ideal; the baselines are centred
+        double[] pan = new double[columns];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < columns; c++) {
+                double e = (c < m ? meanWhereActive(schedules[c], active, i, MixParams.PAN) : 0)
+                        - song.stems.get(i).ideal[MixParams.PAN];
+                pan[c] += e * e;
+            }
+        }
+        return new SongScore(song.seed(), song.song.genre().name(), n, distance, level, eq, roleEq, pan);
+    }
+
+    /** A stem's mean setting of parameter {@code p} over the segments where it plays (the first, if none). */
+    private static double meanWhereActive(float[][][] schedule, boolean[][] active, int stem, int p) {
+        double sum = 0;
+        int count = 0;
+        for (int k = 0; k < schedule.length; k++) {
+            if (active[k][stem]) {
+                sum += schedule[k][stem][p];
+                count++;
+            }
+        }
+        return count > 0 ? sum / count : schedule[0][stem][p];
     }
 
     /** RMS of (gain - ideal) after removing its mean. */

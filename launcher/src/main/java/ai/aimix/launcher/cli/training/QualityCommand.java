@@ -157,6 +157,7 @@ public final class QualityCommand implements Callable<Integer> {
                         root.putObject(i == 0 ? "model" : r.names().get(i).replace(' ', '_'));
                 o.put("mix_distance", r.meanDistance()[i]);
                 o.put("level_error_db", r.levelErrorDb()[i]);
+                o.put("pan_error", r.panError()[i]);
                 ObjectNode eq = o.putObject("eq_error_db");
                 for (int b = 0; b < QualityBenchmark.EQ_BANDS.length; b++) {
                     eq.put(QualityBenchmark.EQ_BAND_NAMES.get(b), r.eqErrorDb()[i][b]);
@@ -184,16 +185,18 @@ public final class QualityCommand implements Callable<Integer> {
             System.out.println(m.writeValueAsString(root));
         } else {
             System.out.printf(
-                    "%-16s %14s %16s %24s%n", "", "mix distance", "level error dB", "EQ error dB low/mid/high");
+                    "%-16s %14s %16s %24s %10s%n",
+                    "", "mix distance", "level error dB", "EQ error dB low/mid/high", "pan error");
             for (int i = 0; i < 3; i++) {
                 System.out.printf(
-                        "%-16s %14.3f %16.2f %14.2f/%.2f/%.2f%n",
+                        "%-16s %14.3f %16.2f %14.2f/%.2f/%.2f %10.3f%n",
                         i == 0 ? "model" : r.names().get(i),
                         r.meanDistance()[i],
                         r.levelErrorDb()[i],
                         r.eqErrorDb()[i][0],
                         r.eqErrorDb()[i][1],
-                        r.eqErrorDb()[i][2]);
+                        r.eqErrorDb()[i][2],
+                        r.panError()[i]);
             }
             System.out.printf(
                     "%-16s %14s %16s %14.2f/%.2f/%.2f%n",
