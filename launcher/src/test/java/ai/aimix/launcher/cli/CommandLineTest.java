@@ -31,11 +31,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -205,7 +206,9 @@ class CommandLineTest {
             assertTrue(client.waitFor(300, TimeUnit.SECONDS), "the client did not finish");
             // on failure, what serve was doing too: the client alone cannot say why a result did not come
             assertEquals(
-                    0, client.exitValue(), () -> clientOutput + "\n--- serve.log (warnings) ---\n" + warnings(tmp));
+                    0,
+                    client.exitValue(),
+                    () -> clientOutput + "\n--- serve's output (warnings and errors) ---\n" + warnings(serve));
             WavFile longOut = WavFile.open(longMix);
             assertEquals(180L * 44100, longOut.frames());
             assertEquals(2, longOut.channels());
@@ -309,7 +312,7 @@ class CommandLineTest {
                     .statusCode();
             assertEquals(202, cancel);
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop after its job ended");
-            String after = new String(serve.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String after = outputAfterExit(serve);
             assertEquals(1, serve.exitValue(), after);
             assertTrue(after.contains("aimix serve: error: the mix job ended ("), after);
             assertTrue(!Files.exists(tmp.resolve("home").resolve("serve.json")), "serve.json left behind");
@@ -322,15 +325,16 @@ class CommandLineTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** The WARN and ERROR lines of serve's log, for a failure message. */
-    private static String warnings(Path tmp) {
-        try (Stream<String> lines = Files.lines(tmp.resolve("serve.log"))) {
-            return lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
-                    .limit(200)
-                    .collect(Collectors.joining("\n"));
-        } catch (IOException e) {
-            return "(no serve.log: " + e.getMessage() + ")";
-        }
+    /**
+     * The WARN and ERROR lines of serve's output so far, for a failure message (a serve started from the tests logs
+     * to its console with the tests' log configuration).
+     */
+    private static String warnings(Process serve) {
+        return output(serve)
+                .lines()
+                .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                .limit(200)
+                .collect(Collectors.joining("\n"));
     }
 
     /**
@@ -378,12 +382,56 @@ class CommandLineTest {
             }
             String text = line.toString(StandardCharsets.UTF_8);
             if (text.startsWith("ready ")) {
+                drain(serve, in);
                 return text;
             }
             seen.add(text);
             line.reset();
         }
         throw new AssertionError("no ready line; output: " + seen);
+    }
+
+    /** What each serve process wrote after its ready line, read as it comes (see {@link #drain}). */
+    private static final Map<Process, Drain> OUTPUT = new ConcurrentHashMap<>();
+
+    private record Drain(ByteArrayOutputStream out, Thread reader) {}
+
+    /**
+     * Reads the rest of serve's output as it comes, on a thread of its own: a child whose pipe nobody reads blocks in
+     * its next write once the pipe's buffer (64 KiB on Linux) is full — a serve logging a failover's warnings and
+     * stack traces would stop mixing in the middle of a test, inside a log call.
+     */
+    private static void drain(Process serve, InputStream in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        in.transferTo(out);
+                    } catch (IOException e) {
+                        // the stream was closed: what came is kept
+                    }
+                },
+                "serve-output");
+        reader.setDaemon(true);
+        OUTPUT.put(serve, new Drain(out, reader));
+        reader.start();
+    }
+
+    /** Serve's output after its ready line, so far. */
+    static String output(Process serve) {
+        Drain d = OUTPUT.get(serve);
+        return d == null ? "" : d.out().toString(StandardCharsets.UTF_8);
+    }
+
+    /** All of serve's output after its ready line, once it has ended and its stream has been read to the end. */
+    static String outputAfterExit(Process serve) throws InterruptedException {
+        serve.waitFor();
+        Drain d = OUTPUT.remove(serve);
+        if (d == null) {
+            return "";
+        }
+        d.reader().join(TimeUnit.SECONDS.toMillis(10));
+        return d.out().toString(StandardCharsets.UTF_8);
     }
 
     static List<InetAddress> nonLoopbackAddresses() throws SocketException {
