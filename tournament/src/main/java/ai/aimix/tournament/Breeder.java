@@ -103,15 +103,16 @@ public final class Breeder {
             Map<String, float[]> t = new LinkedHashMap<>();
             String operation;
             List<String> parents;
-            if (a == b
-                    || !g.sameShape(b.weights())
-                    || !shareAncestor(a, b) && g.exchangeable().isEmpty()) {
+            boolean related = a != b && g.sameShape(b.weights()) && shareAncestor(a, b);
+            boolean swappable =
+                    a != b && g.sameShape(b.weights()) && !g.exchangeable().isEmpty();
+            if (!related && !swappable) {
                 operation = "mutation";
                 parents = List.of(a.id());
                 for (String name : g.names()) {
                     t.put(name, g.get(name).clone());
                 }
-            } else if (shareAncestor(a, b)) {
+            } else if (related) {
                 operation = "merge+mutation";
                 parents = List.of(a.id(), b.id());
                 for (String name : g.names()) {

@@ -94,9 +94,9 @@ public final class Composer {
         int[] progression = pool[r.nextInt(pool.length)];
         List<Section> sections = sections();
         int stems = arrangement.minStems + r.nextInt(arrangement.maxStems - arrangement.minStems + 1);
-        Ctx c = new Ctx(r, genre, 60.0 / bpm, minor ? MINOR : MAJOR, tonic, progression, sections);
+        Ctx c = new Ctx(seed, r, genre, bpm, minor, tonic, progression, sections);
         if (arrangement == Arrangement.WIDE) {
-            return wide(seed, genre, bpm, tonic, minor, progression, sections, stems, c);
+            return wide(stems, c);
         }
 
         List<StemRole> roles = new ArrayList<>(List.of(StemRole.DRUMS, StemRole.BASS));
@@ -119,20 +119,11 @@ public final class Composer {
         for (StemRole role : roles) {
             parts.add(part(role, c));
         }
-        return song(seed, genre, bpm, tonic, minor, progression, sections, parts, c);
+        return song(parts, c);
     }
 
     /** The song with unique stem names (a second part of a name gets "-2", ...). */
-    private Song song(
-            long seed,
-            Genre genre,
-            double bpm,
-            int tonic,
-            boolean minor,
-            int[] progression,
-            List<Section> sections,
-            List<Part> composed,
-            Ctx c) {
+    private Song song(List<Part> composed, Ctx c) {
         List<Part> parts = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Part p : composed) {
@@ -143,7 +134,7 @@ public final class Composer {
             parts.add(new Part(name, p.role(), p.program(), p.drums(), p.notes()));
         }
         double seconds = bars * 4 * c.beat + 1.5; // a release tail after the last bar
-        return new Song(seed, genre, bpm, tonic, minor, progression, sections, seconds, parts);
+        return new Song(c.seed, c.genre, c.bpm, c.tonic, c.minor, c.progression, c.sections, seconds, parts);
     }
 
     /** What an optional part of a wide arrangement is. */
@@ -165,16 +156,7 @@ public final class Composer {
      * A wide arrangement: the four core parts, then {@code stems - 4} optional ones drawn from {@link Extra}, each
      * resting through the verse or the chorus with chance {@link #DROP_OUT}.
      */
-    private Song wide(
-            long seed,
-            Genre genre,
-            double bpm,
-            int tonic,
-            boolean minor,
-            int[] progression,
-            List<Section> sections,
-            int stems,
-            Ctx c) {
+    private Song wide(int stems, Ctx c) {
         SplittableRandom r = c.r;
         StemRole harmony = r.nextBoolean() ? StemRole.KEYS : StemRole.GUITAR;
         StemRole top = r.nextDouble() < SUNG_TOP ? StemRole.VOCALS : StemRole.LEAD;
@@ -222,7 +204,7 @@ public final class Composer {
             }
             parts.add(dropOut(p, c));
         }
-        return song(seed, genre, bpm, tonic, minor, progression, sections, parts, c);
+        return song(parts, c);
     }
 
     /** The same notes on a program of {@code programs} (another than the original's where there is one), late. */
@@ -291,8 +273,11 @@ public final class Composer {
 
     /** Shared state while composing one song. */
     private static final class Ctx {
+        final long seed;
         final SplittableRandom r;
         final Genre genre;
+        final double bpm;
+        final boolean minor;
         final double beat;
         final int[] scale;
         final int tonic;
@@ -300,17 +285,21 @@ public final class Composer {
         final List<Section> sections;
 
         Ctx(
+                long seed,
                 SplittableRandom r,
                 Genre genre,
-                double beat,
-                int[] scale,
+                double bpm,
+                boolean minor,
                 int tonic,
                 int[] progression,
                 List<Section> sections) {
+            this.seed = seed;
             this.r = r;
             this.genre = genre;
-            this.beat = beat;
-            this.scale = scale;
+            this.bpm = bpm;
+            this.minor = minor;
+            this.beat = 60.0 / bpm;
+            this.scale = minor ? MINOR : MAJOR;
             this.tonic = tonic;
             this.progression = progression;
             this.sections = sections;

@@ -16,10 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -115,46 +111,30 @@ public final class CorpusBuilder {
         }
         StemMel mel = new StemMel(settings.sampleRate, settings.nFft, settings.hop, settings.bands);
         Composer composer = new Composer(settings.bars, settings.arrangement);
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "corpus-builder");
-            t.setDaemon(true);
-            return t;
-        });
-        List<FeatureIndex.SongRecord> records = new ArrayList<>();
         int variants = settings.variants;
-        try {
-            List<Future<List<FeatureIndex.SongRecord>>> futures = new ArrayList<>();
-            for (long seed : seeds) {
-                futures.add(pool.submit(() -> {
-                    int n = voicing.split(composer.compose(seed)) == Split.TRAIN ? variants : 1;
-                    List<FeatureIndex.SongRecord> written = new ArrayList<>();
-                    for (CorpusSong song : CorpusSong.generate(
-                            seed, composer, synth, voicing, settings.recording, settings.perturbation, render, n)) {
-                        written.add(store.write(song, mel, settings.segmentFrames));
-                    }
-                    synchronized (progress) {
-                        progress.accept(written.get(0));
-                    }
-                    return written;
-                }));
-            }
-            for (Future<List<FeatureIndex.SongRecord>> f : futures) {
-                try {
-                    records.addAll(f.get());
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof IOException) {
-                        throw (IOException) c;
-                    }
-                    if (c instanceof RuntimeException) {
-                        throw (RuntimeException) c;
-                    }
-                    throw new IOException(c);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<FeatureIndex.SongRecord> records = new ArrayList<>();
+        InOrder.<Long, List<FeatureIndex.SongRecord>, IOException>map(
+                        seeds,
+                        threads,
+                        "corpus-builder",
+                        seed -> {
+                            int n = voicing.split(composer.compose(seed)) == Split.TRAIN ? variants : 1;
+                            List<FeatureIndex.SongRecord> written = new ArrayList<>();
+                            for (CorpusSong song : CorpusSong.generate(
+                                    seed,
+                                    composer,
+                                    synth,
+                                    voicing,
+                                    settings.recording,
+                                    settings.perturbation,
+                                    render,
+                                    n)) {
+                                written.add(store.write(song, mel, settings.segmentFrames));
+                            }
+                            return written;
+                        },
+                        written -> progress.accept(written.get(0)))
+                .forEach(records::addAll);
         records.sort(
                 Comparator.<FeatureIndex.SongRecord>comparingLong(r -> r.seed).thenComparingInt(r -> r.variant));
         FeatureIndex index = new FeatureIndex();

@@ -36,10 +36,12 @@ import java.util.stream.IntStream;
 final class MixNet2Pass {
     /**
      * One stem in one segment: a training example. The log-mel is kept as float16 bits, as the feature store holds it
-     * (so nothing is lost, and a corpus takes half the memory).
+     * (so nothing is lost, and a corpus takes half the memory); {@code masked}, when not null, is a SpecAugment-masked
+     * copy in floats made for one epoch, used instead of it.
      */
     record Example(
             short[] mel,
+            float[] masked,
             int frames,
             float[] descriptors,
             int role,
@@ -60,25 +62,28 @@ final class MixNet2Pass {
             for (int i = 0; i < mel.length; i++) {
                 half[i] = Half.fromFloat(mel[i]);
             }
-            return new Example(half, frames, descriptors, role, group, stem, target, weight);
+            return new Example(half, null, frames, descriptors, role, group, stem, target, weight);
         }
 
-        /** The log-mel as floats (band-major). */
-        float[] melFloats() {
-            float[] f = new float[mel.length];
-            for (int i = 0; i < mel.length; i++) {
-                f[i] = HALF[mel[i] & 0xFFFF];
+        /** This example with its log-mel replaced, for one epoch, by a masked copy. */
+        Example withMasked(float[] copy) {
+            return new Example(mel, copy, frames, descriptors, role, group, stem, target, weight);
+        }
+
+        /** The log-mel as floats (band-major): the masked copy, or the float16 bits widened into {@code into}. */
+        float[] melFloats(float[] into) {
+            if (masked != null) {
+                return masked;
             }
-            return f;
+            for (int i = 0; i < mel.length; i++) {
+                into[i] = Half.toFloat(mel[i]);
+            }
+            return into;
         }
-    }
 
-    /** Every float16 value as a float: the log-mel is widened row by row through this table. */
-    private static final float[] HALF = new float[1 << 16];
-
-    static {
-        for (int i = 0; i < HALF.length; i++) {
-            HALF[i] = Half.toFloat((short) i);
+        /** The log-mel as floats, in a new array unless masked. */
+        float[] melFloats() {
+            return melFloats(new float[mel.length]);
         }
     }
 
@@ -346,11 +351,7 @@ final class MixNet2Pass {
             int h1 = convOut(MEL_BANDS);
             int t1 = convOut(t);
             int t2 = convOut(t1);
-            short[] half = x.mel();
-            for (int i = 0; i < half.length; i++) {
-                wk.mel[i] = HALF[half[i] & 0xFFFF];
-            }
-            im2col(wk.mel, 1, MEL_BANDS, t, wk.col1, true);
+            im2col(x.melFloats(wk.mel), 1, MEL_BANDS, t, wk.col1, true);
             conv(wk.col1, K, h1 * t1, w.get("conv1.weight"), w.get("conv1.bias"), s.c1(), wk.out1);
             im2col(wk.out1, s.c1(), h1, t1, wk.col2, false);
             conv(wk.col2, s.c1() * K, BANDS * t2, w.get("conv2.weight"), w.get("conv2.bias"), s.c2(), wk.out2);

@@ -163,9 +163,7 @@ public final class MixNet2Trainer {
     }
 
     private MixNet2Pass.Example masked(MixNet2Pass.Example x, SplittableRandom r) {
-        float[] mel = s.augment.apply(x.melFloats(), MixNet2Shape.MEL_BANDS, x.frames(), r);
-        return MixNet2Pass.Example.of(
-                mel, x.frames(), x.descriptors(), x.role(), x.group(), x.stem(), x.target(), x.weight());
+        return x.withMasked(s.augment.apply(x.melFloats(), MixNet2Shape.MEL_BANDS, x.frames(), r));
     }
 
     /** Validation loss and per-stem relative level error (dB RMS), as {@link Trainer} reports them. */

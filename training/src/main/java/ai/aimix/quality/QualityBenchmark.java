@@ -17,6 +17,7 @@ import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.SegmentMels;
 import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.features.FeatureIndex;
+import ai.aimix.features.InOrder;
 import ai.aimix.learn.Activity;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.runtime.MixNetBatch;
@@ -25,10 +26,6 @@ import ai.aimix.schema.StemRole;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -232,38 +229,15 @@ public final class QualityBenchmark {
         Composer composer = new Composer(index.bars, Arrangement.of(index.arrangement));
         Perturbation perturbation = Perturbation.of(index.perturbation);
         Recording recording = Recording.of(index.recording);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, songs.size()), r -> {
-            Thread t = new Thread(r, "quality-benchmark");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<SongScore>> futures = new ArrayList<>();
-            for (FeatureIndex.SongRecord rec : songs) {
-                futures.add(pool.submit(() -> {
-                    CorpusSong song = CorpusSong.generate(
-                                    rec.seed, composer, synth, voicing, recording, perturbation, render, 1)
-                            .get(0);
-                    return score(song, models);
-                }));
-            }
-            List<SongScore> out = new ArrayList<>();
-            for (Future<SongScore> f : futures) {
-                try {
-                    SongScore s = f.get();
-                    progress.accept(s); // in the songs' order, whichever finished first
-                    out.add(s);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Exception cause) {
-                        throw cause;
-                    }
-                    throw e;
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+        return InOrder.<FeatureIndex.SongRecord, SongScore, Exception>map(
+                songs,
+                threads,
+                "quality-benchmark",
+                rec -> score(
+                        CorpusSong.generate(rec.seed, composer, synth, voicing, recording, perturbation, render, 1)
+                                .get(0),
+                        models),
+                progress);
     }
 
     SongScore score(CorpusSong song, List<MixNetSession> models) throws Exception {

@@ -42,11 +42,16 @@ public sealed interface Genome permits MixNet1Genome, MixNet2Genome {
      */
     Set<String> exchangeable();
 
+    /** The output layer: both architectures name it so. */
+    List<String> OUTPUT_LAYER = List.of("fc2.weight", "fc2.bias");
+
     /**
-     * Tensors that mutation moves (the output layer), in a fixed order: the noise is drawn tensor by tensor, and a
-     * replay must draw it the same way (a Set.of's order changes from one JVM to the next).
+     * Tensors that mutation moves ({@link #OUTPUT_LAYER}), in a fixed order: the noise is drawn tensor by tensor, and
+     * a replay must draw it the same way (a Set.of's order changes from one JVM to the next).
      */
-    List<String> mutated();
+    default List<String> mutated() {
+        return OUTPUT_LAYER;
+    }
 
     /** The model as an fp32 ONNX file with this version id. */
     byte[] onnx(String version);

@@ -15,7 +15,6 @@ import java.util.Set;
 public record MixNet1Genome(MixNetWeights weights) implements Genome {
     private static final List<String> NAMES = List.of(MixNetWeights.NAMES);
     private static final Set<String> HEAD = Set.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
-    private static final List<String> OUTPUT = List.of("fc2.weight", "fc2.bias");
 
     @Override
     public String describe() {
@@ -45,11 +44,6 @@ public record MixNet1Genome(MixNetWeights weights) implements Genome {
     @Override
     public Set<String> exchangeable() {
         return HEAD;
-    }
-
-    @Override
-    public List<String> mutated() {
-        return OUTPUT;
     }
 
     @Override

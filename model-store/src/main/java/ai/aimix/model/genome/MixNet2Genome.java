@@ -15,7 +15,6 @@ import java.util.Set;
  */
 public record MixNet2Genome(MixNet2Weights weights) implements Genome {
     private static final List<String> NAMES = List.of(MixNet2Shape.NAMES);
-    private static final List<String> OUTPUT = List.of("fc2.weight", "fc2.bias");
 
     @Override
     public String describe() {
@@ -45,11 +44,6 @@ public record MixNet2Genome(MixNet2Weights weights) implements Genome {
     @Override
     public Set<String> exchangeable() {
         return Set.of();
-    }
-
-    @Override
-    public List<String> mutated() {
-        return OUTPUT;
     }
 
     @Override
