@@ -5,6 +5,8 @@ import ai.aimix.dsp.metrics.MixComparison;
 import ai.aimix.dsp.metrics.MixFeatures;
 import ai.aimix.dsp.metrics.MultiResolutionStft;
 import ai.aimix.dsp.metrics.peaq.PeaqResult;
+import ai.aimix.dsp.metrics.pesq.PesqMode;
+import ai.aimix.dsp.metrics.pesq.PesqResult;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Parameters;
                 + "multi-resolution STFT distance on mid and side after loudness matching, mix features (MAPE of "
                 + "running means), and PEAQ basic (ODG, distortion index, MOVs) at 48 kHz. A candidate at another "
                 + "rate is resampled to the reference's; different lengths are compared over the shorter; "
-                + "different channel counts are refused.")
+                + "different channel counts are refused. With --pesq, also PESQ for speech: ITU-T P.862 with the "
+                + "P.862.1 mapping (nb) or P.862.2 (wb).")
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REFERENCE.wav", description = "The reference mix.")
     Path reference;
@@ -36,6 +39,16 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--no-peaq", description = "Skip PEAQ (the slowest part).")
     boolean noPeaq;
+
+    @Option(
+            names = "--pesq",
+            arity = "0..1",
+            fallbackValue = "auto",
+            paramLabel = "nb|wb",
+            description = "Also score speech quality with PESQ: nb is ITU-T P.862 mapped by P.862.1, wb is P.862.2 "
+                    + "(the default when the reference is sampled at 16 kHz or more, nb below). PESQ takes mono "
+                    + "speech at 8 or 16 kHz: stereo is averaged, other rates are resampled (each said in a note).")
+    String pesq;
 
     /** Longest file taken by default: what the default heap was measured to handle (docs/MEASUREMENT.md). */
     static final int DEFAULT_MAX_SECONDS = 600;
@@ -53,7 +66,9 @@ public final class CompareCommand implements Callable<Integer> {
         AudioFile ref;
         AudioFile cand;
         MixComparison m;
+        SpeechQuality.Measured speech = null;
         try {
+            PesqMode pesqMode = pesqMode();
             ref = AudioFile.read(reference, 2, maxSeconds);
             cand = AudioFile.read(candidate, 2, maxSeconds);
             if (ref.audio.channels() != cand.audio.channels()) {
@@ -62,19 +77,35 @@ public final class CompareCommand implements Callable<Integer> {
             }
             m = MixComparison.compare(
                     ref.planar(), ref.audio.sampleRate(), cand.planar(), cand.audio.sampleRate(), !noPeaq);
+            if (pesq != null) {
+                speech = SpeechQuality.measure(
+                        ref.planar(), ref.audio.sampleRate(), cand.planar(), cand.audio.sampleRate(), pesqMode);
+            }
         } catch (AudioFile.BadInput | IllegalArgumentException e) {
             System.err.println("aimix compare: error: " + e.getMessage());
             return AnalyzeCommand.EXIT_BAD_INPUT;
         }
         if (json) {
-            System.out.println(Json.write(toJson(m)));
+            System.out.println(Json.write(toJson(m, speech)));
         } else {
-            print(m);
+            print(m, speech);
         }
         return 0;
     }
 
-    ObjectNode toJson(MixComparison m) {
+    /** The mode --pesq asked for: null for the default (or when PESQ was not asked). */
+    private PesqMode pesqMode() {
+        if (pesq == null || pesq.equals("auto")) {
+            return null;
+        }
+        return switch (pesq) {
+            case "nb" -> PesqMode.NARROWBAND;
+            case "wb" -> PesqMode.WIDEBAND;
+            default -> throw new IllegalArgumentException("--pesq takes nb or wb, got '" + pesq + "'");
+        };
+    }
+
+    ObjectNode toJson(MixComparison m, SpeechQuality.Measured speech) {
         ObjectNode o = Json.object();
         o.set("reference", loudness(reference, m.reference));
         o.set("candidate", loudness(candidate, m.candidate));
@@ -122,8 +153,31 @@ public final class CompareCommand implements Callable<Integer> {
         } else {
             o.putNull("peaq");
         }
+        if (speech != null) {
+            PesqResult r = speech.result();
+            ObjectNode p = o.putObject("pesq");
+            p.put("mode", r.mode().shortName());
+            p.put("recommendation", r.mode() == PesqMode.WIDEBAND ? "P.862.2" : "P.862 + P.862.1");
+            p.put("sample_rate", r.sampleRate());
+            Json.put(p, "mos_lqo", r.mosLqo(), 3);
+            if (r.mode() == PesqMode.NARROWBAND) {
+                Json.put(p, "raw", r.raw(), 3);
+            }
+            ArrayNode utterances = p.putArray("utterances");
+            for (PesqResult.Utterance u : r.utterances()) {
+                ObjectNode one = utterances.addObject();
+                Json.put(one, "start_seconds", u.startSeconds(), 3);
+                Json.put(one, "end_seconds", u.endSeconds(), 3);
+                Json.put(one, "delay_ms", u.delayMs(), 3);
+            }
+        } else {
+            o.putNull("pesq");
+        }
         ArrayNode notes = o.putArray("notes");
         m.notes.forEach(notes::add);
+        if (speech != null) {
+            speech.notes().forEach(notes::add);
+        }
         return o;
     }
 
@@ -139,7 +193,7 @@ public final class CompareCommand implements Callable<Integer> {
         return o;
     }
 
-    private void print(MixComparison m) {
+    private void print(MixComparison m, SpeechQuality.Measured speech) {
         System.out.printf(
                 "%s vs %s: %.2f s compared at %d Hz, %d channel%s%n",
                 candidate, reference, m.seconds, m.sampleRate, m.channels, m.channels == 1 ? "" : "s");
@@ -164,8 +218,27 @@ public final class CompareCommand implements Callable<Integer> {
         if (p != null) {
             System.out.printf("  PEAQ       ODG %.2f, DI %.2f (%d frames)%n", p.odg(), p.distortionIndex(), p.frames());
         }
+        if (speech != null) {
+            PesqResult r = speech.result();
+            StringBuilder delays = new StringBuilder();
+            for (PesqResult.Utterance u : r.utterances()) {
+                delays.append(delays.length() == 0 ? "" : ", ").append(String.format("%.1f", u.delayMs()));
+            }
+            System.out.printf(
+                    "  PESQ       MOS-LQO %.2f (%s, %d Hz%s; %d utterance%s, delay %s ms)%n",
+                    r.mosLqo(),
+                    r.mode() == PesqMode.WIDEBAND ? "P.862.2 wideband" : "P.862 narrowband, P.862.1 mapping",
+                    r.sampleRate(),
+                    r.mode() == PesqMode.NARROWBAND ? String.format(", raw %.2f", r.raw()) : "",
+                    r.utterances().size(),
+                    r.utterances().size() == 1 ? "" : "s",
+                    delays);
+        }
         for (String n : m.notes) {
             System.out.println("  note: " + n);
+        }
+        if (speech != null) {
+            speech.notes().forEach(n -> System.out.println("  note: " + n));
         }
     }
 }

@@ -10,6 +10,7 @@ import ai.aimix.dsp.io.Npy;
 import ai.aimix.dsp.io.NpyArray;
 import ai.aimix.dsp.metrics.Degradations;
 import ai.aimix.dsp.metrics.TestMusic;
+import ai.aimix.dsp.resample.Resampler;
 import ai.aimix.launcher.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -297,6 +298,70 @@ class AnalysisCommandsTest {
         CliRun r = run("compare", ref.toString(), mono.toString());
         assertEquals(2, r.code);
         assertTrue(r.err.startsWith("aimix compare: error: channel counts differ"), r.err);
+    }
+
+    /**
+     * PESQ on python-pesq's documented speech pair (dsp's test resources): its published scores, the same numbers
+     * in JSON and text, what was done to a 48 kHz stereo file said in notes, and one-line refusals.
+     */
+    @Test
+    void compareScoresSpeechWithPesq(@TempDir Path dir) throws Exception {
+        Path ref = copyResource(dir, "speech.wav");
+        Path deg = copyResource(dir, "speech_bab_0dB.wav");
+        JsonNode wb = run("compare", ref.toString(), deg.toString(), "--pesq", "--no-peaq", "--json")
+                .json()
+                .path("pesq");
+        assertEquals("wb", wb.path("mode").asText());
+        assertEquals(16000, wb.path("sample_rate").asInt());
+        assertEquals(1.083, wb.path("mos_lqo").asDouble(), 5e-4, wb.toString());
+        assertEquals(1, wb.path("utterances").size());
+        JsonNode nb = run("compare", ref.toString(), deg.toString(), "--pesq=nb", "--no-peaq", "--json")
+                .json()
+                .path("pesq");
+        assertEquals(1.607, nb.path("mos_lqo").asDouble(), 5e-4, nb.toString());
+        assertEquals(1.969, nb.path("raw").asDouble(), 5e-4, nb.toString());
+        CliRun text = run("compare", ref.toString(), deg.toString(), "--pesq", "--no-peaq");
+        assertEquals(0, text.code, text.err);
+        assertTrue(text.out.contains("PESQ       MOS-LQO 1.08 (P.862.2 wideband, 16000 Hz; 1 utterance"), text.out);
+
+        float[] speech = Wav.read(ref).planar()[0];
+        float[] up = new Resampler(16000, 48000).process(speech);
+        Path stereo = write(dir, "stereo48.wav", interleave(new float[][] {up, up}, 48000), Wav.Encoding.PCM_24);
+        JsonNode wide = run("compare", stereo.toString(), stereo.toString(), "--pesq", "--no-peaq", "--json")
+                .json();
+        assertEquals(4.644, wide.path("pesq").path("mos_lqo").asDouble(), 5e-4, wide.toString());
+        String notes = wide.path("notes").toString();
+        assertTrue(notes.contains("channels were averaged to mono"), notes);
+        assertTrue(notes.contains("resampled from 48000 to 16000 Hz"), notes);
+
+        Path narrow = write(
+                dir, "narrow.wav", new Audio(8000, 1, new Resampler(16000, 8000).process(speech)), Wav.Encoding.PCM_16);
+        CliRun refused = run("compare", narrow.toString(), narrow.toString(), "--pesq=wb", "--no-peaq");
+        assertEquals(2, refused.code);
+        assertTrue(
+                refused.err.startsWith("aimix compare: error: wideband PESQ (P.862.2) needs audio sampled at 16"),
+                refused.err);
+        assertEquals(1, refused.err.strip().lines().count(), refused.err);
+        CliRun silent = run(
+                "compare",
+                write(dir, "silent.wav", new Audio(16000, 1, new float[32000]), Wav.Encoding.PCM_16)
+                        .toString(),
+                deg.toString(),
+                "--pesq",
+                "--no-peaq");
+        assertEquals(2, silent.code);
+        assertTrue(silent.err.contains("the reference is silent"), silent.err);
+        CliRun badMode = run("compare", ref.toString(), deg.toString(), "--pesq=xb", "--no-peaq");
+        assertEquals(2, badMode.code);
+        assertTrue(badMode.err.contains("--pesq takes nb or wb"), badMode.err);
+    }
+
+    private static Path copyResource(Path dir, String name) throws Exception {
+        Path f = dir.resolve(name);
+        try (InputStream in = AnalysisCommandsTest.class.getResourceAsStream("/pesq/" + name)) {
+            Files.copy(in, f);
+        }
+        return f;
     }
 
     private static Audio interleave(float[][] planar, int rate) {
