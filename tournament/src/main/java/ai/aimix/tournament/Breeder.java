@@ -20,13 +20,15 @@ import java.util.SplittableRandom;
  *       whole layers instead where the architecture allows it ({@link Genome#exchangeable}: mixnet-1's head, whose
  *       encoder every version shares; nothing of a mixnet-2, trained end to end) — averaging unrelated networks
  *       mixes incompatible features; parents of different shapes are not crossed (the first is mutated);</li>
- *   <li><b>mutation</b>: Gaussian noise of standard deviation {@code sigma} times the tensor's own RMS (at least
- *       {@link Settings#minScale}: a neutral model's output layer is zero) on the output layer ({@code fc2}) only —
- *       the hidden layer's weights of a trained model are large (RMS 72 in mixnet-v2) and balance each other, so
- *       even 1 % noise there ruined it (benchmark mix distance 0.67 to 2.6-3.9 on six songs), while 5 % on the
- *       output layer moved it by 0.03-0.08 (measured on mixnet-1; a mixnet-2 is mutated the same way, not yet
- *       measured whether its hidden layers would take noise better); sigma adapts by Rechenberg's 1/5 success rule: more than a fifth of the
- *       last generation's children beating their parents widens it (x1.22), fewer narrows it (/1.22);</li>
+ *   <li><b>mutation</b>: Gaussian noise of standard deviation {@code sigma} times each tensor's own RMS on the
+ *       output layer ({@code fc2}; at least {@link Settings#minScale}: a neutral model's output layer is zero), and
+ *       {@link Settings#hiddenScale} times that on every other learned tensor ({@link Genome#mutable}: a mixnet-2's
+ *       whole network; a mixnet-1's output layer only). Measured on the shipped mixnet-2 (mean mix distance 0.395 on six built-in
+ *       test songs, three seeds each): 1 % noise on the hidden layers gave 0.395-0.430, 3 % 0.447-0.499, 10 %
+ *       0.553-0.733; on the output layer 3 % gave 0.393-0.489, 10 % 0.512-0.694, 30 % 0.802-1.159. Hence the
+ *       defaults, 5 % on the output layer and 1.5 % on the others. (A mixnet-1's trained hidden layer takes none:
+ *       1 % ruined mixnet-v2.) Sigma adapts by Rechenberg's 1/5 success rule: more than a fifth of the last
+ *       generation's children beating their parents widens it (x1.22), fewer narrows it (/1.22);</li>
  *   <li><b>elitism</b>: the champion is not bred away — it stays in the population as it is (no new version).</li>
  * </ul>
  * A generation's children are a function of the parents, the generation number and the seed only, so a replay
@@ -40,8 +42,9 @@ public final class Breeder {
         private static final long serialVersionUID = 1L;
         public static final int DEFAULT_CHILDREN = 4;
         public static final int DEFAULT_PARENTS = 2;
-        public static final double DEFAULT_SIGMA = 0.3;
+        public static final double DEFAULT_SIGMA = 0.05;
         public static final double DEFAULT_MIN_SCALE = 0.1;
+        public static final double DEFAULT_HIDDEN_SCALE = 0.3;
 
         public int children = DEFAULT_CHILDREN;
         public int parents = DEFAULT_PARENTS;
@@ -49,6 +52,11 @@ public final class Breeder {
         public double sigma = DEFAULT_SIGMA;
         /** The smallest scale a tensor's noise is relative to (a zero tensor, e.g. a neutral model's last layer). */
         public double minScale = DEFAULT_MIN_SCALE;
+        /**
+         * The mutation step of every layer but the output layer, relative to the output layer's: hidden weights of a
+         * trained model balance each other and take less noise (0: the output layer only).
+         */
+        public double hiddenScale = DEFAULT_HIDDEN_SCALE;
 
         /** These settings with another mutation step. */
         public Settings withSigma(double step) {
@@ -57,6 +65,7 @@ public final class Breeder {
             s.parents = parents;
             s.sigma = step;
             s.minScale = minScale;
+            s.hiddenScale = hiddenScale;
             return s;
         }
     }
@@ -132,22 +141,36 @@ public final class Breeder {
                     t.put(name, from.weights().get(name).clone());
                 }
             }
-            for (String name : g.mutated()) {
-                float[] w = t.get(name);
-                double rms = 0;
-                for (float v : w) {
-                    rms += v * v;
+            for (String name : g.mutable()) {
+                boolean output = Genome.OUTPUT_LAYER.contains(name);
+                if (!output && s.hiddenScale <= 0) {
+                    continue;
                 }
-                rms = Math.sqrt(rms / w.length);
-                double step = s.sigma * Math.max(rms, s.minScale);
-                for (int i = 0; i < w.length; i++) {
-                    w[i] += (float) (step * StandardNormal.draw(cr));
-                }
+                mutate(t.get(name), output ? s.sigma : s.sigma * s.hiddenScale, output ? s.minScale : 0, cr);
             }
             out.add(new Child(
                     prefix + "-g" + generation + "-c" + k, g.with(t), operation, parents, childSeed, s.sigma));
         }
         return out;
+    }
+
+    /**
+     * Adds Gaussian noise of {@code sigma} times the tensor's RMS (at least {@code minScale}) to every weight; a
+     * tensor with nothing to scale by (all zero, no floor) is left as it is.
+     */
+    static void mutate(float[] w, double sigma, double minScale, SplittableRandom r) {
+        double rms = 0;
+        for (float v : w) {
+            rms += v * v;
+        }
+        rms = Math.sqrt(rms / w.length);
+        double step = sigma * Math.max(rms, minScale);
+        if (step == 0) {
+            return;
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] += (float) (step * StandardNormal.draw(r));
+        }
     }
 
     static boolean shareAncestor(Parent a, Parent b) {

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,7 +33,9 @@ import java.util.Set;
  *   <li><b>founding</b>: when a league that evolves gets its first champion, the champion's children are bred:
  *       generation 1 is the champion and those children;</li>
  *   <li><b>promotion</b>: a member whose 95 % interval lies entirely above the champion's becomes champion (the
- *       best such member by rating), once both have {@link Settings#promotionMinVotes} votes;</li>
+ *       best such member by rating), once both have {@link Settings#promotionMinVotes} votes, and if it passes the
+ *       {@link PromotionGate} (in the job: the offline quality benchmark); refused, it leaves the generation (it is
+ *       neither proposed again nor bred from) and a REFUSED event says why;</li>
  *   <li><b>trigger</b>: when every member of the generation has an interval narrower than
  *       {@link Settings#intervalWidth}, or the generation has used {@link Settings#voteBudget} votes, the members are
  *       ranked by rating, the best {@code breeder.parents} bred ({@link Breeder}), and the champion plus the children
@@ -103,10 +106,12 @@ public final class Evolution {
 
     private final Settings settings;
     private final Store store;
+    private final PromotionGate gate;
 
-    public Evolution(Settings settings, Store store) {
+    public Evolution(Settings settings, Store store, PromotionGate gate) {
         this.settings = settings;
         this.store = store;
+        this.gate = gate;
     }
 
     /** Model ids are letters, digits, '.', '_' and '-': a league name is folded into that. */
@@ -168,48 +173,91 @@ public final class Evolution {
                 }
             }
             final ModelStanding winner = best;
-            if (winner != null && view.model(winner.getModelId()).isPresent()) {
-                String reason = String.format(
-                        Locale.ROOT,
-                        "tournament: %s's interval [%.0f, %.0f] lies above " + "%s's [%.0f, %.0f] after %d votes",
-                        winner.getModelId(),
-                        winner.getLower(),
-                        winner.getUpper(),
-                        champ.getModelId(),
-                        champ.getLower(),
-                        champ.getUpper(),
-                        standings.getVotes());
+            Optional<ModelDescriptor> challenger = winner == null ? Optional.empty() : view.model(winner.getModelId());
+            Optional<ModelDescriptor> current = view.model(s.champion());
+            if (challenger.isPresent() && current.isPresent()) {
+                PromotionGate.Verdict verdict;
                 try {
-                    registry.addAll(RegistryChanges.promote(view, winner.getModelId(), league, now, reason));
-                    String previous = s.champion();
-                    List<String> members = new ArrayList<>();
-                    members.add(winner.getModelId());
-                    s.members().stream()
-                            .filter(m -> !m.equals(winner.getModelId()))
-                            .forEach(members::add);
+                    verdict = gate.judge(challenger.get(), current.get());
+                } catch (Exception e) {
+                    // the gate cannot judge now: the next standings decide again
+                    verdict = null;
+                }
+                if (verdict != null && !verdict.passed()) {
+                    List<String> members = new ArrayList<>(s.members());
+                    members.remove(winner.getModelId());
                     s = new State(
                             s.generation(),
                             members,
                             s.votesAtStart(),
                             s.sigma(),
                             s.childParents(),
-                            winner.getModelId(),
-                            now);
-                    events.add(event(
+                            s.champion(),
+                            s.championSince());
+                    EvolutionEvent refused = event(
                             league,
-                            EvolutionKind.PROMOTION,
+                            EvolutionKind.REFUSED,
                             s,
-                            "interval-above",
+                            "quality-gate",
                             now,
                             standings.getVotes() - s.votesAtStart(),
                             standings.getVotes(),
-                            previous,
+                            null,
                             ranked(s, by),
                             List.of(),
                             List.of(),
-                            null));
-                } catch (RegistryException e) {
-                    // not registered as this view knows it yet (or retired meanwhile): next standings decide again
+                            null);
+                    refused.setChallenger(winner.getModelId());
+                    refused.setReason(verdict.description());
+                    events.add(refused);
+                } else if (verdict != null) {
+                    String reason = String.format(
+                            Locale.ROOT,
+                            "tournament: %s's interval [%.0f, %.0f] lies above %s's [%.0f, %.0f] after %d votes; "
+                                    + "quality gate: %s",
+                            winner.getModelId(),
+                            winner.getLower(),
+                            winner.getUpper(),
+                            champ.getModelId(),
+                            champ.getLower(),
+                            champ.getUpper(),
+                            standings.getVotes(),
+                            verdict.description());
+                    try {
+                        registry.addAll(RegistryChanges.promote(view, winner.getModelId(), league, now, reason));
+                        String previous = s.champion();
+                        List<String> members = new ArrayList<>();
+                        members.add(winner.getModelId());
+                        s.members().stream()
+                                .filter(m -> !m.equals(winner.getModelId()))
+                                .forEach(members::add);
+                        s = new State(
+                                s.generation(),
+                                members,
+                                s.votesAtStart(),
+                                s.sigma(),
+                                s.childParents(),
+                                winner.getModelId(),
+                                now);
+                        EvolutionEvent promoted = event(
+                                league,
+                                EvolutionKind.PROMOTION,
+                                s,
+                                "interval-above",
+                                now,
+                                standings.getVotes() - s.votesAtStart(),
+                                standings.getVotes(),
+                                previous,
+                                ranked(s, by),
+                                List.of(),
+                                List.of(),
+                                null);
+                        promoted.setChallenger(winner.getModelId());
+                        promoted.setReason(verdict.description());
+                        events.add(promoted);
+                    } catch (RegistryException e) {
+                        // not registered as this view knows it yet (or retired meanwhile): next standings decide again
+                    }
                 }
             }
         }
@@ -391,6 +439,8 @@ public final class Evolution {
                 children,
                 rejected,
                 s.sigma(),
-                success);
+                success,
+                null,
+                null);
     }
 }

@@ -179,8 +179,9 @@ class BreederTest {
 
     /**
      * A mixnet-2 is trained end to end: related parents are averaged in every tensor, unrelated ones are not crossed
-     * (the child is its first parent mutated), mutation moves the output layer only, and a child's ONNX file reads
-     * back as the same mixnet-2.
+     * (the child is its first parent mutated), mutation reaches the whole network — the output layer by sigma, every
+     * other learned tensor by sigma x hiddenScale, each relative to its own RMS, the measured descriptor
+     * standardisation not at all — and a child's ONNX file reads back as the same mixnet-2.
      */
     @Test
     void mixnet2ParentsBreedMixnet2ChildrenWithoutExchangingLayers() {
@@ -190,6 +191,7 @@ class BreederTest {
         Breeder.Settings s = new Breeder.Settings();
         s.parents = 3;
         s.children = 30;
+        s.minScale = 0; // every step relative to the tensor's own RMS
         int merges = 0;
         int mutations = 0;
         for (Breeder.Child child : Breeder.breed(List.of(a, b, c), 1, 7, s, "x")) {
@@ -202,16 +204,34 @@ class BreederTest {
                 merges++;
                 Breeder.Parent q = byId(child.parents().get(1), a, b, c);
                 assertTrue(Breeder.shareAncestor(p, q));
-                for (String name : List.of("conv1.weight", "enc.weight", "fc1.weight", "desc.mean")) {
+                for (String name : List.of("desc.mean", "desc.scale")) {
                     assertArrayEquals(mean(p, q, name), g.get(name), 1e-6f, name + " is the mean");
+                }
+                for (String name : List.of("conv1.weight", "enc.weight", "fc1.weight")) {
+                    assertEquals(
+                            s.sigma * s.hiddenScale,
+                            relativeStep(mean(p, q, name), g.get(name)),
+                            0.3 * s.sigma * s.hiddenScale,
+                            name + " is the mean, mutated");
                 }
             } else {
                 mutations++;
                 assertEquals(List.of(p.id()), child.parents());
-                for (String name : List.of("conv1.weight", "conv2.weight", "enc.weight", "fc1.weight", "desc.scale")) {
+                for (String name : List.of("desc.mean", "desc.scale")) {
                     assertArrayEquals(p.weights().get(name), g.get(name), name + " untouched");
                 }
-                assertFalse(Arrays.equals(p.weights().get("fc2.weight"), g.get("fc2.weight")), "output mutated");
+                for (String name : List.of("conv2.weight", "enc.weight", "fc1.weight")) {
+                    assertEquals(
+                            s.sigma * s.hiddenScale,
+                            relativeStep(p.weights().get(name), g.get(name)),
+                            0.3 * s.sigma * s.hiddenScale,
+                            name + " mutated by sigma x hiddenScale");
+                }
+                assertEquals(
+                        s.sigma,
+                        relativeStep(p.weights().get("fc2.weight"), g.get("fc2.weight")),
+                        0.3 * s.sigma,
+                        "output mutated by sigma");
             }
             Genome back = Genome.fromOnnx(g.onnx(child.id()));
             for (String name : g.names()) {
@@ -219,6 +239,37 @@ class BreederTest {
             }
         }
         assertTrue(merges > 0 && mutations > 0, merges + " merges, " + mutations + " mutations");
+    }
+
+    /** With hiddenScale 0 only the output layer moves; a mixnet-1 never takes noise beyond its output layer. */
+    @Test
+    void hiddenScaleZeroMutatesTheOutputLayerOnly() {
+        Breeder.Parent two = parent2("a", 1, 1.0);
+        Breeder.Settings s = new Breeder.Settings();
+        s.parents = 1;
+        s.hiddenScale = 0;
+        Genome g = Breeder.breed(List.of(two), 1, 3, s, "m").get(0).weights();
+        for (String name : g.names()) {
+            boolean same = Arrays.equals(two.weights().get(name), g.get(name));
+            assertEquals(!Genome.OUTPUT_LAYER.contains(name), same, name);
+        }
+        Breeder.Parent one = parent("b", 1, 1.0);
+        s.hiddenScale = 1;
+        Genome h = Breeder.breed(List.of(one), 1, 3, s, "m").get(0).weights();
+        for (String name : h.names()) {
+            boolean same = Arrays.equals(one.weights().get(name), h.get(name));
+            assertEquals(!Genome.OUTPUT_LAYER.contains(name), same, name);
+        }
+    }
+
+    private static double relativeStep(float[] before, float[] after) {
+        double rms = 0;
+        double diff = 0;
+        for (int i = 0; i < before.length; i++) {
+            rms += before[i] * before[i];
+            diff += (after[i] - before[i]) * (after[i] - before[i]);
+        }
+        return Math.sqrt(diff / rms);
     }
 
     /** Parents of different architectures are never averaged or crossed: the first is mutated. */

@@ -1,6 +1,7 @@
 package ai.aimix.tournament;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import ai.aimix.schema.ModelStanding;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +52,10 @@ class EvolutionTest {
     }
 
     static Evolution evolution(ModelStore store) {
-        return new Evolution(new Evolution.Settings(), new StoredChildren(store));
+        return new Evolution(
+                new Evolution.Settings(),
+                new StoredChildren(store),
+                (challenger, champion) -> new PromotionGate.Verdict(true, "no gate in this test"));
     }
 
     static ModelStanding standing(String id, double rating, double halfWidth, long votes) {
@@ -190,6 +195,86 @@ class EvolutionTest {
         EvolutionEvent e = above.events().get(0);
         assertEquals(EvolutionKind.PROMOTION, e.getKind());
         assertEquals("mixnet-v1", e.getPreviousChampion());
+    }
+
+    /**
+     * Votes put a challenger above the champion, but the quality gate finds it worse: no promotion, a REFUSED event
+     * with the gate's words, and the challenger leaves the generation (not proposed again, not bred from). A gate that
+     * cannot judge (it throws) changes nothing: the next standings try again.
+     */
+    @Test
+    void aChallengerTheQualityGateRefusesIsNotPromotedAndLeavesTheGeneration(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString());
+        RegistryView view = registry(store);
+        List<String> judged = new ArrayList<>();
+        boolean[] broken = {true};
+        Evolution evo = new Evolution(new Evolution.Settings(), new StoredChildren(store), (challenger, champion) -> {
+            judged.add(challenger.getModelId() + " vs " + champion.getModelId());
+            if (broken[0]) {
+                throw new IOException("benchmark songs not rendered yet");
+            }
+            return new PromotionGate.Verdict(false, "mix distance 0.9 vs the champion's 0.4");
+        });
+        Evolution.Step founded = evo.found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view);
+        view.applyAll(founded.registry());
+        Standings votes =
+                standings(200, standing("mixnet-v1", 900, 150, 100), standing("evo-sim-g1-c2", 1200, 140, 100));
+        Evolution.Step unjudged = evo.onStandings(LEAGUE, founded.state(), votes, 30L, view);
+        assertEquals(List.of("evo-sim-g1-c2 vs mixnet-v1"), judged);
+        assertEquals(founded.state(), unjudged.state(), "a gate that cannot judge changes nothing");
+        assertTrue(unjudged.registry().isEmpty());
+        assertTrue(unjudged.events().isEmpty());
+
+        broken[0] = false;
+        Evolution.Step refused = evo.onStandings(LEAGUE, founded.state(), votes, 31L, view);
+        assertEquals("mixnet-v1", refused.state().champion());
+        assertTrue(refused.registry().isEmpty(), "no alias change");
+        assertFalse(
+                refused.state().members().contains("evo-sim-g1-c2"),
+                String.valueOf(refused.state().members()));
+        assertEquals(4, refused.state().members().size());
+        EvolutionEvent e = refused.events().get(0);
+        assertEquals(EvolutionKind.REFUSED, e.getKind());
+        assertEquals("evo-sim-g1-c2", e.getChallenger());
+        assertEquals("mix distance 0.9 vs the champion's 0.4", e.getReason());
+        assertEquals("quality-gate", e.getTrigger());
+        assertEquals("mixnet-v1", e.getChampion());
+
+        judged.clear();
+        Evolution.Step after = evo.onStandings(LEAGUE, refused.state(), votes, 32L, view);
+        assertTrue(judged.isEmpty(), "the refused challenger is not proposed again: " + judged);
+        assertTrue(after.events().isEmpty());
+    }
+
+    /** A challenger that passes the gate is promoted, and the promotion says what the gate measured. */
+    @Test
+    void aPromotionCarriesTheQualityGatesVerdict(@TempDir Path dir) throws Exception {
+        ModelStore store = new ModelStore(dir.toString());
+        RegistryView view = registry(store);
+        Evolution evo = new Evolution(
+                new Evolution.Settings(),
+                new StoredChildren(store),
+                (challenger, champion) -> new PromotionGate.Verdict(true, "mix distance 0.38 vs 0.40"));
+        Evolution.Step founded = evo.found(LEAGUE, ModelStore.FIRST_VERSION, 2L, 0, 10L, view);
+        view.applyAll(founded.registry());
+        Evolution.Step above = evo.onStandings(
+                LEAGUE,
+                founded.state(),
+                standings(200, standing("mixnet-v1", 900, 150, 100), standing("evo-sim-g1-c1", 1200, 140, 100)),
+                30L,
+                view);
+        assertEquals("evo-sim-g1-c1", above.state().champion());
+        EvolutionEvent e = above.events().get(0);
+        assertEquals(EvolutionKind.PROMOTION, e.getKind());
+        assertEquals("evo-sim-g1-c1", e.getChallenger());
+        assertEquals("mix distance 0.38 vs 0.40", e.getReason());
+        ChampionAlias alias = above.registry().stream()
+                .map(RegistryEntry::getPayload)
+                .filter(p -> p instanceof ChampionAlias)
+                .map(p -> (ChampionAlias) p)
+                .findFirst()
+                .orElseThrow();
+        assertTrue(alias.getReason().contains("quality gate: mix distance 0.38 vs 0.40"), alias.getReason());
     }
 
     @Test

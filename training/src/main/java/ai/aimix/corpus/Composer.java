@@ -68,17 +68,20 @@ public final class Composer {
         }
     }
 
+    /** The shortest song, in bars: an intro, a verse, a chorus and an outro. */
+    public static final int MIN_BARS = 6;
+
     private final int bars;
     private final Arrangement arrangement;
 
-    /** @param bars the song's length in bars (at least 6) */
+    /** @param bars the song's length in bars (at least {@link #MIN_BARS}) */
     public Composer(int bars) {
         this(bars, Arrangement.STANDARD);
     }
 
     public Composer(int bars, Arrangement arrangement) {
-        if (bars < 6) {
-            throw new IllegalArgumentException("a song needs at least 6 bars");
+        if (bars < MIN_BARS) {
+            throw new IllegalArgumentException("a song needs at least " + MIN_BARS + " bars");
         }
         this.bars = bars;
         this.arrangement = Objects.requireNonNull(arrangement, "arrangement");

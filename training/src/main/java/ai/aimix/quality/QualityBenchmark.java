@@ -7,6 +7,7 @@ import ai.aimix.corpus.Genre;
 import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Perturbation;
 import ai.aimix.corpus.Recording;
+import ai.aimix.corpus.Split;
 import ai.aimix.corpus.Voicing;
 import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.loudness.ChannelWeights;
@@ -111,6 +112,38 @@ public final class QualityBenchmark {
                 RenderSettings.defaults().forRequest(index.sampleRate, null, null),
                 Activity.DEFAULT_DB,
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A benchmark that needs only the code: the first {@code songs} test-split songs (seeds 1, 2, ... whose split is
+     * TEST, never a training or battle song) of {@code bars} bars, played by the JDK's built-in instruments and
+     * analysed with the given mel settings (the mix job's).
+     */
+    public static QualityBenchmark builtIn(
+            int songs, int bars, int sampleRate, int segmentFrames, int nFft, int hop, int bands, int threads) {
+        MidiSynth synth = new MidiSynth(sampleRate, null);
+        FeatureIndex index = new FeatureIndex();
+        index.sampleRate = sampleRate;
+        index.segmentFrames = segmentFrames;
+        index.nFft = nFft;
+        index.hop = hop;
+        index.bands = bands;
+        index.sounds = synth.sounds();
+        index.bars = bars;
+        for (long seed = 1; index.songs.size() < songs; seed++) {
+            if (Split.of(seed) == Split.TEST) {
+                FeatureIndex.SongRecord r = new FeatureIndex.SongRecord();
+                r.seed = seed;
+                r.split = Split.TEST.name();
+                index.songs.add(r);
+            }
+        }
+        return new QualityBenchmark(
+                index,
+                synth,
+                RenderSettings.defaults().forRequest(sampleRate, null, null),
+                Activity.DEFAULT_DB,
+                threads);
     }
 
     public QualityBenchmark(FeatureIndex index, MidiSynth synth, RenderSettings render, float activeDb) {

@@ -18,17 +18,19 @@ public final class QualityGate {
             double championDistance,
             double candidateLevelDb,
             double championLevelDb,
-            int songs) {
+            int songs,
+            double distanceTolerance,
+            double levelToleranceDb) {
         public String describe() {
             return String.format(
                     "mix distance %.3f vs the champion's %.3f (allowed up to %.3f), level error %.2f dB "
                             + "vs %.2f dB (allowed up to %.2f) on %d songs",
                     candidateDistance,
                     championDistance,
-                    championDistance * (1 + DISTANCE_TOLERANCE),
+                    championDistance * (1 + distanceTolerance),
                     candidateLevelDb,
                     championLevelDb,
-                    championLevelDb + LEVEL_TOLERANCE_DB,
+                    championLevelDb + levelToleranceDb,
                     songs);
         }
     }
@@ -38,12 +40,28 @@ public final class QualityGate {
     public static Verdict judge(
             QualityBenchmark bench, MixNetSession candidate, MixNetSession champion, String split, int limit)
             throws Exception {
+        return judge(bench, candidate, champion, split, limit, DISTANCE_TOLERANCE, LEVEL_TOLERANCE_DB);
+    }
+
+    /**
+     * The gate with other tolerances: the candidate passes when its mean mix distance is at most {@code
+     * distanceTolerance} (relative) above the champion's and its level error at most {@code levelToleranceDb} above.
+     */
+    public static Verdict judge(
+            QualityBenchmark bench,
+            MixNetSession candidate,
+            MixNetSession champion,
+            String split,
+            int limit,
+            double distanceTolerance,
+            double levelToleranceDb)
+            throws Exception {
         QualityBenchmark.Report r = bench.run(List.of(candidate, champion), split, limit, s -> {});
         double cd = r.meanDistance()[0];
         double hd = r.meanDistance()[1];
         double cl = r.levelErrorDb()[0];
         double hl = r.levelErrorDb()[1];
-        boolean passed = cd <= hd * (1 + DISTANCE_TOLERANCE) && cl <= hl + LEVEL_TOLERANCE_DB;
-        return new Verdict(passed, cd, hd, cl, hl, r.songs().size());
+        boolean passed = cd <= hd * (1 + distanceTolerance) && cl <= hl + levelToleranceDb;
+        return new Verdict(passed, cd, hd, cl, hl, r.songs().size(), distanceTolerance, levelToleranceDb);
     }
 }

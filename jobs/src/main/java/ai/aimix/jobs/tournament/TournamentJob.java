@@ -157,6 +157,7 @@ public final class TournamentJob {
                 .connect(registry.broadcast(EvolutionFunction.REGISTRY))
                 .process(new EvolutionFunction(
                         TournamentJobOptions.evolution(config),
+                        TournamentJobOptions.gate(config),
                         config.get(ModelStoreOptions.MODEL_STORE),
                         new HashSet<>(config.get(TournamentJobOptions.EVOLUTION_LEAGUES)),
                         config.get(TournamentJobOptions.EVOLUTION_RETRY).toMillis()))

@@ -2,7 +2,10 @@ package ai.aimix.jobs.tournament;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import ai.aimix.corpus.Composer;
 import ai.aimix.jobs.JobOptions;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.operators.tournament.BenchmarkGate;
 import ai.aimix.schema.auth.TournamentKeys;
 import ai.aimix.schema.codec.Contract;
 import ai.aimix.tournament.Breeder;
@@ -130,12 +133,18 @@ public final class TournamentJobOptions {
             .doubleType()
             .defaultValue(Breeder.Settings.DEFAULT_SIGMA)
             .withDescription("First mutation step: Gaussian noise of this times each mutated tensor's "
-                    + "RMS (at least min-scale) on the output layer; adapted by the 1/5 success rule.");
+                    + "RMS (at least min-scale) on the output layer, hidden-scale times that on the others; adapted by "
+                    + "the 1/5 success rule.");
     public static final ConfigOption<Double> EVOLUTION_MIN_SCALE = key("aimix.tournament.evolution.min-scale")
             .doubleType()
             .defaultValue(Breeder.Settings.DEFAULT_MIN_SCALE)
             .withDescription(
                     "The smallest RMS a mutation is relative to (a neutral " + "model's output layer is zero).");
+    public static final ConfigOption<Double> EVOLUTION_HIDDEN_SCALE = key("aimix.tournament.evolution.hidden-scale")
+            .doubleType()
+            .defaultValue(Breeder.Settings.DEFAULT_HIDDEN_SCALE)
+            .withDescription("Mutation of every layer but the output layer: noise of this times the output layer's "
+                    + "step (relative to each tensor's own RMS). 0 mutates the output layer only.");
     public static final ConfigOption<Long> EVOLUTION_SEED = key("aimix.tournament.evolution.seed")
             .longType()
             .defaultValue(Evolution.Settings.DEFAULT_SEED)
@@ -145,6 +154,29 @@ public final class TournamentJobOptions {
             .stringType()
             .defaultValue(Evolution.Settings.DEFAULT_ID_PREFIX)
             .withDescription("Children are named PREFIX-LEAGUE-gGENERATION-cINDEX.");
+    public static final ConfigOption<Integer> EVOLUTION_GATE_SONGS = key("aimix.tournament.evolution.gate.songs")
+            .intType()
+            .defaultValue(BenchmarkGate.Settings.DEFAULT_SONGS)
+            .withDescription("The quality gate a challenger passes before listeners' votes make it champion: it is "
+                    + "benchmarked against the champion on this many built-in test-split songs (generated in code, "
+                    + "never battle songs), each rendered with both.");
+    public static final ConfigOption<Integer> EVOLUTION_GATE_BARS = key("aimix.tournament.evolution.gate.bars")
+            .intType()
+            .defaultValue(BenchmarkGate.Settings.DEFAULT_BARS)
+            .withDescription("Length of the quality gate's songs, in bars (at least 6).");
+    public static final ConfigOption<Double> EVOLUTION_GATE_DISTANCE_TOLERANCE =
+            key("aimix.tournament.evolution.gate.distance-tolerance")
+                    .doubleType()
+                    .defaultValue(BenchmarkGate.Settings.DEFAULT_DISTANCE_TOLERANCE)
+                    .withDescription(
+                            "How much worse (relative) than the champion's the challenger's mean mix distance may "
+                                    + "be: 0, not worse at all, so that a line of promotions can never drift away from the benchmark.");
+    public static final ConfigOption<Double> EVOLUTION_GATE_LEVEL_TOLERANCE =
+            key("aimix.tournament.evolution.gate.level-tolerance-db")
+                    .doubleType()
+                    .defaultValue(BenchmarkGate.Settings.DEFAULT_LEVEL_TOLERANCE_DB)
+                    .withDescription(
+                            "How much higher (dB) than the champion's the challenger's per-stem level error may be.");
     public static final ConfigOption<Duration> EVOLUTION_RETRY = key("aimix.tournament.evolution.retry")
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
@@ -200,6 +232,20 @@ public final class TournamentJobOptions {
 
     /** Checks the options fit together; throws IllegalArgumentException naming the option otherwise. */
     public static void validate(ReadableConfig c) {
+        if (c.get(EVOLUTION_GATE_SONGS) < 1) {
+            throw new IllegalArgumentException(
+                    EVOLUTION_GATE_SONGS.key() + " must be at least 1, got " + c.get(EVOLUTION_GATE_SONGS));
+        }
+        if (c.get(EVOLUTION_GATE_BARS) < Composer.MIN_BARS) {
+            throw new IllegalArgumentException(EVOLUTION_GATE_BARS.key() + " must be at least " + Composer.MIN_BARS
+                    + " (a song's shortest form), got " + c.get(EVOLUTION_GATE_BARS));
+        }
+        for (ConfigOption<Double> o :
+                List.of(EVOLUTION_GATE_DISTANCE_TOLERANCE, EVOLUTION_GATE_LEVEL_TOLERANCE, EVOLUTION_HIDDEN_SCALE)) {
+            if (!(c.get(o) >= 0) || Double.isInfinite(c.get(o))) {
+                throw new IllegalArgumentException(o.key() + " must be a finite number >= 0, got " + c.get(o));
+            }
+        }
         if (c.get(AUTHENTICATE) && keys(c) == null) {
             throw new IllegalArgumentException(SECRET_KEYS.key() + " (or " + SECRET_KEYS_FILE.key()
                     + ") is required while " + AUTHENTICATE.key()
@@ -217,9 +263,24 @@ public final class TournamentJobOptions {
         s.breeder.parents = c.get(EVOLUTION_PARENTS);
         s.breeder.sigma = c.get(EVOLUTION_SIGMA);
         s.breeder.minScale = c.get(EVOLUTION_MIN_SCALE);
+        s.breeder.hiddenScale = c.get(EVOLUTION_HIDDEN_SCALE);
         s.seed = c.get(EVOLUTION_SEED);
         s.idPrefix = c.get(EVOLUTION_ID_PREFIX);
         return s;
+    }
+
+    /** The quality gate's settings these options give, with the mix job's mel settings (what the models read). */
+    public static BenchmarkGate.Settings gate(ReadableConfig c) {
+        BenchmarkGate.Settings g = new BenchmarkGate.Settings();
+        g.songs = c.get(EVOLUTION_GATE_SONGS);
+        g.bars = c.get(EVOLUTION_GATE_BARS);
+        g.distanceTolerance = c.get(EVOLUTION_GATE_DISTANCE_TOLERANCE);
+        g.levelToleranceDb = c.get(EVOLUTION_GATE_LEVEL_TOLERANCE);
+        g.segmentFrames = c.get(MixJobOptions.SEGMENT_FRAMES);
+        g.nFft = c.get(MixJobOptions.MEL_N_FFT);
+        g.hop = c.get(MixJobOptions.MEL_HOP);
+        g.bands = c.get(MixJobOptions.MEL_BANDS);
+        return g;
     }
 
     private TournamentJobOptions() {}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.operators.tournament.BenchmarkGate;
 import ai.aimix.schema.auth.TournamentKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,5 +50,26 @@ class TournamentJobOptionsTest {
         assertTrue(
                 e.getMessage().contains("aimix.tournament.secret-keys (or aimix.tournament.secret-keys-file)"),
                 e.getMessage());
+    }
+
+    @Test
+    void theQualityGateOptionsAreCheckedByName() {
+        for (String[] bad : new String[][] {
+            {"aimix.tournament.evolution.gate.songs", "0", "must be at least 1"},
+            {"aimix.tournament.evolution.gate.bars", "4", "must be at least 6"},
+            {"aimix.tournament.evolution.gate.distance-tolerance", "-0.1", "must be a finite number >= 0"},
+            {"aimix.tournament.evolution.hidden-scale", "NaN", "must be a finite number >= 0"}
+        }) {
+            Configuration c = new Configuration();
+            c.setString("aimix.tournament.authenticate", "false");
+            c.setString(bad[0], bad[1]);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> TournamentJobOptions.validate(c));
+            assertTrue(e.getMessage().startsWith(bad[0] + " " + bad[2]), e.getMessage());
+        }
+        BenchmarkGate.Settings g = TournamentJobOptions.gate(new Configuration());
+        assertEquals(6, g.songs);
+        assertEquals(0.0, g.distanceTolerance);
+        assertEquals(65536, g.segmentFrames);
     }
 }

@@ -2,6 +2,7 @@ package ai.aimix.launcher.cli;
 
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.tournament.TournamentSimulation;
+import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelPrecision;
 import ai.aimix.tournament.VoterPanel;
@@ -56,9 +57,9 @@ public final class TournamentCommand implements Runnable {
 
         @Option(
                 names = "--start",
-                defaultValue = "mixnet-v1",
+                defaultValue = ModelStore.SHIPPED_CHAMPION,
                 description = "The league's founding champion (a registered model). Default ${DEFAULT-VALUE}: the "
-                        + "neutral first version, so there is something to learn.")
+                        + "shipped champion, the best model there is; mixnet-v1 is the neutral first version.")
         String start;
 
         @Option(names = "--league", defaultValue = "sim", description = "League to evolve. Default ${DEFAULT-VALUE}.")
@@ -185,7 +186,7 @@ public final class TournamentCommand implements Runnable {
                                 g -> human.printf(
                                         Locale.ROOT,
                                         "generation %2d: champion %-18s benchmark mix distance %.3f  votes %4d (%d battles, "
-                                                + "%s)  abuse precision %.2f recall %.2f%s%n",
+                                                + "%s)  abuse precision %.2f recall %.2f%s%s%n",
                                         g.generation(),
                                         g.champion(),
                                         g.benchmarkDistance(),
@@ -196,7 +197,10 @@ public final class TournamentCommand implements Runnable {
                                         g.screening().recall(),
                                         g.promotions().isEmpty()
                                                 ? ""
-                                                : "  promoted " + String.join(", ", g.promotions())),
+                                                : "  promoted " + String.join(", ", g.promotions()),
+                                        g.refusals().isEmpty()
+                                                ? ""
+                                                : "  refused by the quality gate " + String.join(", ", g.refusals())),
                                 human::println);
                 TournamentSimulation.Generation last =
                         summary.generations().get(summary.generations().size() - 1);

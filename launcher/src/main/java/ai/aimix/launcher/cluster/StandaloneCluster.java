@@ -39,6 +39,12 @@ public final class StandaloneCluster implements AutoCloseable {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
+    /**
+     * What our jobs add (as the Helm chart's env.java.opts.taskmanager does): the tournament job's quality gate
+     * synthesises its benchmark songs with the JDK's MIDI synthesizer.
+     */
+    static final List<String> AIMIX_OPTS = List.of("--add-exports=java.desktop/com.sun.media.sound=ALL-UNNAMED");
+
     /** The TaskManagers' memory, set component by component so the JVM flags below match what Flink computes. */
     private static final Map<String, String> TASK_MANAGER_MEMORY = Map.of(
             "taskmanager.memory.framework.heap.size", "128m",
@@ -240,6 +246,7 @@ public final class StandaloneCluster implements AutoCloseable {
         cmd.addAll(jvm);
         cmd.add("-XX:+UseParallelGC");
         cmd.addAll(JAVA17_OPTS);
+        cmd.addAll(AIMIX_OPTS);
         cmd.add("-Dlog.file=" + home.resolve("log/" + name + ".log"));
         cmd.add("-Dlog4j.configurationFile="
                 + home.resolve("conf/log4j.properties").toUri());

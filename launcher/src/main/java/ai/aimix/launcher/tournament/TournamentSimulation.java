@@ -10,7 +10,6 @@ import ai.aimix.corpus.MidiSynth;
 import ai.aimix.corpus.Split;
 import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.dsp.mix.RenderSettings;
-import ai.aimix.features.FeatureIndex;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
@@ -94,7 +93,7 @@ public final class TournamentSimulation {
         public int voters = 60;
         public double badShare = 0.15;
         public String league = "sim";
-        public String start = ModelStore.FIRST_VERSION;
+        public String start = ModelStore.SHIPPED_CHAMPION;
         public int songs = 32;
         /**
          * Battle songs kept rendered at once: a 6-bar song is roughly 100 MB (stems, clean stems, up to seven taste
@@ -121,6 +120,9 @@ public final class TournamentSimulation {
             o.put(TournamentJobOptions.EVOLUTION_VOTE_BUDGET.key(), String.valueOf(voteBudget));
             o.put(TournamentJobOptions.EVOLUTION_INTERVAL_WIDTH.key(), String.valueOf(intervalWidth));
             o.put(TournamentJobOptions.EVOLUTION_SEED.key(), String.valueOf(seed));
+            // the job's quality gate scores challengers on the songs the simulation scores champions on
+            o.put(TournamentJobOptions.EVOLUTION_GATE_SONGS.key(), String.valueOf(benchSongs));
+            o.put(TournamentJobOptions.EVOLUTION_GATE_BARS.key(), String.valueOf(bars));
             // simulated voters listen faster than the clock: a voter's real minute holds many of their votes
             o.put(TournamentJobOptions.RATE_BURST.key(), "1000000");
             o.put(TournamentJobOptions.RATE_PER_MINUTE.key(), "1000000");
@@ -141,6 +143,7 @@ public final class TournamentSimulation {
             double sigma,
             Double successRate,
             List<String> promotions,
+            List<String> refusals,
             VoterPanel.Screening screening) {}
 
     /** The whole run. */
@@ -243,7 +246,15 @@ public final class TournamentSimulation {
                 return song;
             }
         };
-        QualityBenchmark bench = QualityBenchmark.forCorpus(benchmarkIndex(synth));
+        QualityBenchmark bench = QualityBenchmark.builtIn(
+                s.benchSongs,
+                s.bars,
+                44100,
+                conf.get(MixJobOptions.SEGMENT_FRAMES),
+                conf.get(MixJobOptions.MEL_N_FFT),
+                conf.get(MixJobOptions.MEL_HOP),
+                conf.get(MixJobOptions.MEL_BANDS),
+                Runtime.getRuntime().availableProcessors());
         ModelAdmin admin = EmbeddedStack.admin(conf);
         double startDistance = benchmark(bench, admin, s.start);
         log.accept(String.format("generation 0: champion %s, benchmark mix distance %.3f", s.start, startDistance));
@@ -268,6 +279,7 @@ public final class TournamentSimulation {
             int generationBattles = 0;
             int generationChecks = 0;
             List<String> promotions = new ArrayList<>();
+            List<String> refusals = new ArrayList<>();
             List<String> members = current.getMembers();
             while (out.size() < s.generations) {
                 if (System.currentTimeMillis() > deadline) {
@@ -296,7 +308,15 @@ public final class TournamentSimulation {
                     members = e.getMembers();
                     if (e.getKind() == EvolutionKind.PROMOTION) {
                         promotions.add(e.getChampion());
-                        log.accept(String.format("  promoted %s over %s", e.getChampion(), e.getPreviousChampion()));
+                        log.accept(String.format(
+                                "  promoted %s over %s (%s)", e.getChampion(), e.getPreviousChampion(), e.getReason()));
+                        continue;
+                    }
+                    if (e.getKind() == EvolutionKind.REFUSED) {
+                        refusals.add(e.getChallenger());
+                        log.accept(String.format(
+                                "  quality gate refused %s against %s: %s",
+                                e.getChallenger(), e.getChampion(), e.getReason()));
                         continue;
                     }
                     Generation g = new Generation(
@@ -311,12 +331,14 @@ public final class TournamentSimulation {
                             e.getSigma(),
                             e.getSuccessRate(),
                             List.copyOf(promotions),
+                            List.copyOf(refusals),
                             screening(standings.get()));
                     out.add(g);
                     progress.accept(g);
                     generationBattles = 0;
                     generationChecks = 0;
                     promotions.clear();
+                    refusals.clear();
                     if (out.size() == s.generations) {
                         break;
                     }
@@ -526,33 +548,12 @@ public final class TournamentSimulation {
         ModelDescriptor d = admin.view().model(id).orElseThrow(() -> new IllegalStateException("no model " + id));
         try (MixNetSession session =
                 MixNetSession.open(id, admin.bytes(d), SessionSettings.cpu(1).withDescriptors())) {
-            QualityBenchmark.Report report = bench.run(session, "test", 0, x -> {});
+            QualityBenchmark.Report report = bench.run(session, "TEST", 0, x -> {});
             double distance = report.meanDistance()[0];
             plainSumDistance = report.meanDistance()[report.names().indexOf(QualityBenchmark.PLAIN_SUM)];
             benchmarks.put(id, distance);
             return distance;
         }
-    }
-
-    /** The benchmark's songs: the first test-split songs (never battle songs, which are training-split ones). */
-    private FeatureIndex benchmarkIndex(MidiSynth synth) {
-        FeatureIndex index = new FeatureIndex();
-        index.sampleRate = 44100;
-        index.segmentFrames = conf.get(MixJobOptions.SEGMENT_FRAMES);
-        index.nFft = conf.get(MixJobOptions.MEL_N_FFT);
-        index.hop = conf.get(MixJobOptions.MEL_HOP);
-        index.bands = conf.get(MixJobOptions.MEL_BANDS);
-        index.sounds = synth.sounds();
-        index.bars = s.bars;
-        for (long seed = 1; index.songs.size() < s.benchSongs; seed++) {
-            if (Split.of(seed) == Split.TEST) {
-                FeatureIndex.SongRecord r = new FeatureIndex.SongRecord();
-                r.seed = seed;
-                r.split = "test";
-                index.songs.add(r);
-            }
-        }
-        return index;
     }
 
     private KafkaProducer<byte[], byte[]> producer() {

@@ -64,7 +64,7 @@ class TournamentSimulationTest {
                 assertTrue(g.votesUsed() >= 48 && g.battles() > 0, g.toString());
                 assertTrue(Double.isFinite(g.benchmarkDistance()), g.toString());
             }
-            assertEquals(ModelStore.FIRST_VERSION, summary.start());
+            assertEquals(ModelStore.SHIPPED_CHAMPION, summary.start());
             RegistryView view = EmbeddedStack.admin(stack.config()).view();
             ModelStore store = new ModelStore(stack.config().get(ModelStoreOptions.MODEL_STORE));
             for (int generation = 1; generation <= 3; generation++) {
@@ -76,12 +76,12 @@ class TournamentSimulationTest {
                             d.getSha256(), store.stored(id).orElseThrow().getSha256(), id + " stored as published");
                     if (generation == 1) {
                         assertEquals(
-                                List.of(ModelStore.FIRST_VERSION),
+                                List.of(ModelStore.SHIPPED_CHAMPION),
                                 d.getLineage().getParents());
                     } else {
                         assertTrue(
                                 d.getLineage().getParents().stream()
-                                        .allMatch(p -> p.startsWith("evo-sim-g") || p.equals(ModelStore.FIRST_VERSION)),
+                                        .allMatch(p -> p.startsWith("evo-sim-g") || p.equals(ModelStore.SHIPPED_CHAMPION)),
                                 d.getLineage().toString());
                     }
                 }

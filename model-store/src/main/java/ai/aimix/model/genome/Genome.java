@@ -46,12 +46,11 @@ public sealed interface Genome permits MixNet1Genome, MixNet2Genome {
     List<String> OUTPUT_LAYER = List.of("fc2.weight", "fc2.bias");
 
     /**
-     * Tensors that mutation moves ({@link #OUTPUT_LAYER}), in a fixed order: the noise is drawn tensor by tensor, and
-     * a replay must draw it the same way (a Set.of's order changes from one JVM to the next).
+     * The learned tensors mutation may move, in a fixed order (the noise is drawn tensor by tensor, and a replay must
+     * draw it the same way): a mixnet-1's output layer (its encoder is the fixed random one every mixnet-1 shares,
+     * its trained hidden layer takes no noise), a mixnet-2's every layer (not its descriptor standardisation, which is measured, not learned).
      */
-    default List<String> mutated() {
-        return OUTPUT_LAYER;
-    }
+    List<String> mutable();
 
     /** The model as an fp32 ONNX file with this version id. */
     byte[] onnx(String version);

@@ -15,6 +15,8 @@ import java.util.Set;
  */
 public record MixNet2Genome(MixNet2Weights weights) implements Genome {
     private static final List<String> NAMES = List.of(MixNet2Shape.NAMES);
+    private static final List<String> MUTABLE =
+            NAMES.stream().filter(n -> !n.startsWith("desc.")).toList();
 
     @Override
     public String describe() {
@@ -44,6 +46,11 @@ public record MixNet2Genome(MixNet2Weights weights) implements Genome {
     @Override
     public Set<String> exchangeable() {
         return Set.of();
+    }
+
+    @Override
+    public List<String> mutable() {
+        return MUTABLE;
     }
 
     @Override

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * A league's evolution in the tournament job (keyed by league): its champion changes and fresh standings in, the
  * registry broadcast alongside (every descriptor and alias, as the job has read them back from the registry topic).
  * The decisions are {@link Evolution}'s; this function keeps its state, stores children through {@link StoredChildren}
- * and emits the registry entries (bred children, promotions) and evolution events. Only leagues in
+ * and emits the registry entries (bred children, promotions) and evolution events; promotions pass the
+ * {@link BenchmarkGate} first. Only leagues in
  * {@code leagues} evolve ("*": all). A founding waits for the champion's descriptor, retrying on a timer.
  */
 public class EvolutionFunction
@@ -54,6 +55,7 @@ public class EvolutionFunction
     }
 
     private final Evolution.Settings settings;
+    private final BenchmarkGate.Settings gate;
     private final String storeRoot;
     private final Set<String> leagues;
     private final long retryMillis;
@@ -62,8 +64,14 @@ public class EvolutionFunction
     /** Before founding: the league's counted votes in its latest standings (where its first generation starts). */
     private transient ValueState<Long> votesBefore;
 
-    public EvolutionFunction(Evolution.Settings settings, String storeRoot, Set<String> leagues, long retryMillis) {
+    public EvolutionFunction(
+            Evolution.Settings settings,
+            BenchmarkGate.Settings gate,
+            String storeRoot,
+            Set<String> leagues,
+            long retryMillis) {
         this.settings = settings;
+        this.gate = gate;
         this.storeRoot = storeRoot;
         this.leagues = leagues;
         this.retryMillis = retryMillis;
@@ -71,7 +79,10 @@ public class EvolutionFunction
 
     @Override
     public void open(OpenContext ctx) {
-        evolution = leagues.isEmpty() ? null : new Evolution(settings, new StoredChildren(new ModelStore(storeRoot)));
+        ModelStore store = new ModelStore(storeRoot);
+        evolution = leagues.isEmpty()
+                ? null
+                : new Evolution(settings, new StoredChildren(store), new BenchmarkGate(gate, store));
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("evolution", EvolutionState.class));
         votesBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("votes-before", Types.LONG));
         getRuntimeContext().getMetricGroup().gauge("generation", (Gauge<Integer>) () -> generation);

@@ -34,7 +34,8 @@ class EvolutionFunctionTest {
 
     static KeyedBroadcastOperatorTestHarness<String, EvolutionInput, RegistryEntry, TournamentOutbound> harness(
             Path store, Set<String> leagues) throws Exception {
-        EvolutionFunction f = new EvolutionFunction(new Evolution.Settings(), store.toString(), leagues, 1_000);
+        EvolutionFunction f = new EvolutionFunction(
+                new Evolution.Settings(), new BenchmarkGate.Settings(), store.toString(), leagues, 1_000);
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(f, List.of(EvolutionFunction.REGISTRY)),
                 LEAGUE,
