@@ -273,7 +273,14 @@ public final class QualityBenchmark {
                 progress);
     }
 
-    SongScore score(CorpusSong song, List<MixNetSession> models) throws Exception {
+    /**
+     * What models decide for a song, as the mix job would: per model, segment and stem the parameters, and per
+     * segment and stem whether the stem plays (its log-mel above the activity threshold).
+     */
+    public record Decisions(float[][][][] schedules, boolean[][] active) {}
+
+    /** The models' parameters for {@code song}, from its stems' log-mels and descriptors as the job computes them. */
+    public Decisions decide(CorpusSong song, List<MixNetSession> models) throws Exception {
         int n = song.stems.size();
         float[][][] mels = new float[n][][];
         int segmentCount = (song.frames + index.segmentFrames - 1) / index.segmentFrames;
@@ -309,6 +316,20 @@ public final class QualityBenchmark {
                 }
             }
         }
+        return new Decisions(schedules, active);
+    }
+
+    /** The render settings songs are mixed with here. */
+    public RenderSettings render() {
+        return render;
+    }
+
+    SongScore score(CorpusSong song, List<MixNetSession> models) throws Exception {
+        int n = song.stems.size();
+        int m = models.size();
+        Decisions decisions = decide(song, models);
+        float[][][][] schedules = decisions.schedules();
+        boolean[][] active = decisions.active();
         float[][] neutral = new float[n][];
         float[][] equal = new float[n][];
         for (int i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 package ai.aimix.launcher.cli;
 
 import ai.aimix.launcher.embedded.EmbeddedStack;
+import ai.aimix.launcher.tournament.TasteExperiment;
 import ai.aimix.launcher.tournament.TournamentSimulation;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
@@ -9,6 +10,7 @@ import ai.aimix.tournament.VoterPanel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
         name = "tournament",
         mixinStandardHelpOptions = true,
         description = "Listener tournaments.",
-        subcommands = TournamentCommand.Simulate.class)
+        subcommands = {TournamentCommand.Simulate.class, TournamentCommand.Taste.class})
 public final class TournamentCommand implements Runnable {
     @Override
     public void run() {
@@ -244,6 +246,75 @@ public final class TournamentCommand implements Runnable {
                 System.err.println("aimix tournament simulate: error: " + e.getMessage());
                 return 2;
             }
+        }
+    }
+
+    /** {@code ./aimix tournament taste}: does learning a listener's taste make mixes they prefer? */
+    @Command(
+            name = "taste",
+            mixinStandardHelpOptions = true,
+            description = "Learn simulated listeners' tastes (vocals, drums or bass 3 dB louder or softer, or none) "
+                    + "from their votes on taste probes (the champion's mix against versions with role levels moved), "
+                    + "then let each judge, blind, the champion's mix 'mixed for them' against the champion's own on "
+                    + "songs they never voted on. Prints per taste and number of votes the share the personalised mix "
+                    + "wins and the learnt profile's error.")
+    public static final class Taste implements Callable<Integer> {
+        @Option(
+                names = "--listeners-per-taste",
+                defaultValue = "6",
+                description = "Listeners per taste (7 tastes). Default ${DEFAULT-VALUE}.")
+        int listenersPerTaste;
+
+        @Option(
+                names = "--votes",
+                split = ",",
+                defaultValue = "5,10,20,30,50",
+                description = "Numbers of votes to learn from (the curve). Default ${DEFAULT-VALUE}.")
+        List<Integer> votes;
+
+        @Option(
+                names = "--train-songs",
+                defaultValue = "8",
+                description = "Songs the probes are made of. Default ${DEFAULT-VALUE}.")
+        int trainSongs;
+
+        @Option(
+                names = "--test-songs",
+                defaultValue = "6",
+                description = "Other songs the personalised mixes are judged on. Default ${DEFAULT-VALUE}.")
+        int testSongs;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed. Default ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--json", description = "Also print the points as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (listenersPerTaste < 1
+                    || trainSongs < 1
+                    || testSongs < 1
+                    || votes.isEmpty()
+                    || votes.stream().anyMatch(v -> v < 1)) {
+                System.err.println("aimix tournament taste: error: listeners, songs and votes must be positive");
+                return 2;
+            }
+            TasteExperiment.Settings s = new TasteExperiment.Settings();
+            s.listenersPerTaste = listenersPerTaste;
+            s.votes = votes;
+            s.trainSongs = trainSongs;
+            s.testSongs = testSongs;
+            s.seed = seed;
+            long t0 = System.nanoTime();
+            List<TasteExperiment.Point> points = new TasteExperiment(s).run(System.out::println);
+            System.out.printf(Locale.ROOT, "%.0f s%n", (System.nanoTime() - t0) / 1e9);
+            if (json) {
+                System.out.println(new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(points));
+            }
+            return 0;
         }
     }
 }

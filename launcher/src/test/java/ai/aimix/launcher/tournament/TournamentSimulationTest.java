@@ -81,7 +81,8 @@ class TournamentSimulationTest {
                     } else {
                         assertTrue(
                                 d.getLineage().getParents().stream()
-                                        .allMatch(p -> p.startsWith("evo-sim-g") || p.equals(ModelStore.SHIPPED_CHAMPION)),
+                                        .allMatch(p ->
+                                                p.startsWith("evo-sim-g") || p.equals(ModelStore.SHIPPED_CHAMPION)),
                                 d.getLineage().toString());
                     }
                 }
