@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 /**
  * Does learning a listener's taste from their votes make mixes they prefer? Simulated listeners with the panel's
  * tastes (vocals, drums or bass 3 dB louder or softer than the reference mix, or none) vote on battles between the
- * champion's mix of a song and versions with each role's level moved at random (up to ±{@link Settings#probeDb} dB):
- * the taste probes an arena would mix in. After n votes each listener's {@link TasteProfile} is estimated (shrunk
+ * champion's mix of a song and the same mix with one role's level moved ({@link Settings#probeSteps}: ±1.5 to ±6
+ * dB): the taste probes an arena would mix in, one question each (is this role better louder or softer?). After n votes each listener's {@link TasteProfile} is estimated (shrunk
  * toward the population's), the champion's mix is "mixed for them" ({@link RoleLevels#shifted}), and the listener
  * judges it blind against the champion's own mix on songs they never voted on. Reported per taste group and n: the
  * share of those battles the personalised mix wins (ties count half) and the profile's error against the true taste.
@@ -44,8 +44,9 @@ public final class TasteExperiment {
         public List<Integer> votes = List.of(5, 10, 20, 30, 50);
         public int trainSongs = 8;
         public int testSongs = 6;
-        public int variantsPerSong = 16;
-        public double probeDb = 4;
+        /** The offsets a probe moves one role by, each way. */
+        public List<Double> probeSteps = List.of(1.5, 3.0, 4.5, 6.0);
+
         public int testRepeats = 5;
         public int bars = 6;
         public double sensitivity = 0.1;
@@ -123,15 +124,17 @@ public final class TasteExperiment {
         List<Long> trainSeeds = seeds(Split.TRAIN, s.trainSongs, 1000);
         List<Long> testSeeds = seeds(Split.TEST, s.testSongs, 1);
         SplittableRandom random = new SplittableRandom(s.seed);
+        // variant 0 is the champion's mix; then every role moved by every step, each way
         List<double[]> probes = new ArrayList<>();
-        for (int v = 0; v < s.variantsPerSong; v++) {
-            double[] o = new double[TasteProfile.ROLES.size()];
-            if (v > 0) {
-                for (int r = 0; r < o.length; r++) {
-                    o[r] = (random.nextDouble() * 2 - 1) * s.probeDb;
+        probes.add(new double[TasteProfile.ROLES.size()]);
+        for (int r = 0; r < TasteProfile.ROLES.size(); r++) {
+            for (double step : s.probeSteps) {
+                for (double sign : new double[] {-1, 1}) {
+                    double[] o = new double[TasteProfile.ROLES.size()];
+                    o[r] = sign * step;
+                    probes.add(o);
                 }
             }
-            probes.add(o);
         }
         long t0 = System.nanoTime();
         List<Song> train;
@@ -153,7 +156,7 @@ public final class TasteExperiment {
         }
         log.accept(String.format(
                 "%d training songs x %d probe mixes and %d test songs rendered and measured in %.0f s",
-                train.size(), s.variantsPerSong, test.size(), (System.nanoTime() - t0) / 1e9));
+                train.size(), probes.size(), test.size(), (System.nanoTime() - t0) / 1e9));
 
         // every listener votes the most votes asked for; profiles use the first n
         int maxVotes = s.votes.stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -170,9 +173,11 @@ public final class TasteExperiment {
                 List<PreferenceModel.Observation> mine = new ArrayList<>();
                 while (mine.size() < maxVotes) {
                     Song song = train.get(random.nextInt(train.size()));
-                    int a = random.nextInt(s.variantsPerSong);
-                    int b = random.nextInt(s.variantsPerSong - 1);
-                    b = b >= a ? b + 1 : b;
+                    // the champion's mix against a probe, sides at random
+                    int probe = 1 + random.nextInt(probes.size() - 1);
+                    boolean probeFirst = random.nextBoolean();
+                    int a = probeFirst ? probe : 0;
+                    int b = probeFirst ? 0 : probe;
                     double[] d = song.distances.get(t);
                     SimulatedListener.Judgement j = l.judge(d[a], d[b], song.audioMillis);
                     if (j.outcome() == PairCounts.Outcome.BOTH_BAD) {
