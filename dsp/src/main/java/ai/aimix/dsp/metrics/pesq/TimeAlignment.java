@@ -1,6 +1,8 @@
 package ai.aimix.dsp.metrics.pesq;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * P.862's time alignment (10.4): a crude delay from the cross-correlation of the two signals' activity envelopes,
@@ -108,54 +110,51 @@ final class TimeAlignment {
         return best - nr + 1;
     }
 
-    /** Search windows: each run of reference activity, widened by the search buffer (P.862 10.4.2). */
-    private void findSearchWindows(Utterances u) {
+    /**
+     * The runs of reference activity that make utterances: at least {@link #MIN_UTTERANCE_WINDOWS} long, and placed
+     * so that the degraded signal, shifted by the crude delay, covers them; each as {first window, window it ended}.
+     */
+    private List<int[]> speechRuns(int crudeDelay) {
         int windows = ref.windows();
-        int degStartLimit = MIN_UTTERANCE_WINDOWS - u.crudeDelay / downsample;
-        int degEndLimit = (deg.samples - u.crudeDelay) / downsample - MIN_UTTERANCE_WINDOWS;
+        int degStartLimit = MIN_UTTERANCE_WINDOWS - crudeDelay / downsample;
+        int degEndLimit = (deg.samples - crudeDelay) / downsample - MIN_UTTERANCE_WINDOWS;
+        List<int[]> runs = new ArrayList<>();
         boolean speech = false;
         int thisStart = 0;
-        int n = 0;
-        for (int w = 0; w < windows && n < Utterances.MAX; w++) {
+        for (int w = 0; w < windows && runs.size() < Utterances.MAX; w++) {
             float v = ref.vad[w];
             if (v > 0.0f && !speech) {
                 speech = true;
                 thisStart = w;
-                u.searchStart[n] = Math.max(0, w - PesqSignal.SEARCH_BUFFER);
             }
             if ((v == 0.0f || w == windows - 1) && speech) {
                 speech = false;
-                u.searchEnd[n] = Math.min(windows - 1, w + PesqSignal.SEARCH_BUFFER);
                 if (w - thisStart >= MIN_UTTERANCE_WINDOWS && thisStart < degEndLimit && w > degStartLimit) {
-                    n++;
+                    runs.add(new int[] {thisStart, w});
                 }
             }
         }
-        u.count = n;
+        return runs;
+    }
+
+    /** Search windows: each run of reference activity, widened by the search buffer (P.862 10.4.2). */
+    private void findSearchWindows(Utterances u) {
+        int windows = ref.windows();
+        List<int[]> runs = speechRuns(u.crudeDelay);
+        for (int n = 0; n < runs.size(); n++) {
+            u.searchStart[n] = Math.max(0, runs.get(n)[0] - PesqSignal.SEARCH_BUFFER);
+            u.searchEnd[n] = Math.min(windows - 1, runs.get(n)[1] + PesqSignal.SEARCH_BUFFER);
+        }
+        u.count = runs.size();
     }
 
     /** Utterance bounds from the reference's activity, split halfway between neighbours (P.862 10.4.3). */
     private void findUtterances(Utterances u) {
         int windows = ref.windows();
-        int degStartLimit = MIN_UTTERANCE_WINDOWS - u.crudeDelay / downsample;
-        int degEndLimit = (deg.samples - u.crudeDelay) / downsample - MIN_UTTERANCE_WINDOWS;
-        boolean speech = false;
-        int thisStart = 0;
-        int n = 0;
-        for (int w = 0; w < windows && n < u.count; w++) {
-            float v = ref.vad[w];
-            if (v > 0.0f && !speech) {
-                speech = true;
-                thisStart = w;
-                u.start[n] = w;
-            }
-            if ((v == 0.0f || w == windows - 1) && speech) {
-                speech = false;
-                u.end[n] = w;
-                if (w - thisStart >= MIN_UTTERANCE_WINDOWS && thisStart < degEndLimit && w > degStartLimit) {
-                    n++;
-                }
-            }
+        List<int[]> runs = speechRuns(u.crudeDelay);
+        for (int n = 0; n < u.count; n++) {
+            u.start[n] = runs.get(n)[0];
+            u.end[n] = runs.get(n)[1];
         }
         int last = u.count - 1;
         u.start[0] = PesqSignal.SEARCH_BUFFER;
