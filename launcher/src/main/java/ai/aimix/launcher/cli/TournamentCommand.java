@@ -290,6 +290,9 @@ public final class TournamentCommand implements Runnable {
         @Option(names = "--json", description = "Also print the points as JSON.")
         boolean json;
 
+        @Option(names = "--profiles", description = "Print every listener's learnt profile at each number of votes.")
+        boolean profiles;
+
         @Override
         public Integer call() throws Exception {
             if (listenersPerTaste < 1
@@ -306,6 +309,7 @@ public final class TournamentCommand implements Runnable {
             s.trainSongs = trainSongs;
             s.testSongs = testSongs;
             s.seed = seed;
+            s.printProfiles = profiles;
             long t0 = System.nanoTime();
             List<TasteExperiment.Point> points = new TasteExperiment(s).run(System.out::println);
             System.out.printf(Locale.ROOT, "%.0f s%n", (System.nanoTime() - t0) / 1e9);

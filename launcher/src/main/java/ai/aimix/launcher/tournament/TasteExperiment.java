@@ -29,8 +29,9 @@ import java.util.function.Consumer;
 /**
  * Does learning a listener's taste from their votes make mixes they prefer? Simulated listeners with the panel's
  * tastes (vocals, drums or bass 3 dB louder or softer than the reference mix, or none) vote on battles between the
- * champion's mix of a song and the same mix with one role's level moved ({@link Settings#probeSteps}: ±1.5 to ±6
- * dB): the taste probes an arena would mix in, one question each (is this role better louder or softer?). After n votes each listener's {@link TasteProfile} is estimated (shrunk
+ * champion's mix of a song at two levels of one role (the champion's own, or moved by ±1.5 to ±6 dB:
+ * {@link Settings#probeSteps}): the taste probes an arena would mix in, one question each (which level of this role
+ * is better?). After n votes each listener's {@link TasteProfile} is estimated (shrunk
  * toward the population's), the champion's mix is "mixed for them" ({@link RoleLevels#shifted}), and the listener
  * judges it blind against the champion's own mix on songs they never voted on. Reported per taste group and n: the
  * share of those battles the personalised mix wins (ties count half) and the profile's error against the true taste.
@@ -54,6 +55,8 @@ public final class TasteExperiment {
         public String model = ModelStore.SHIPPED_CHAMPION;
         public int threads = Runtime.getRuntime().availableProcessors();
         public long seed = 1;
+        /** Print every listener's profile and the population's curvatures at each number of votes. */
+        public boolean printProfiles;
     }
 
     /** A taste group's result at one number of votes. */
@@ -173,11 +176,15 @@ public final class TasteExperiment {
                 List<PreferenceModel.Observation> mine = new ArrayList<>();
                 while (mine.size() < maxVotes) {
                     Song song = train.get(random.nextInt(train.size()));
-                    // the champion's mix against a probe, sides at random
-                    int probe = 1 + random.nextInt(probes.size() - 1);
-                    boolean probeFirst = random.nextBoolean();
-                    int a = probeFirst ? probe : 0;
-                    int b = probeFirst ? 0 : probe;
+                    // two levels of one role (the champion's own among them), sides at random: pairs on either
+                    // side of the listener's preference say where it lies, pairs on one side how much it matters
+                    int perRole = 2 * s.probeSteps.size();
+                    int role = random.nextInt(TasteProfile.ROLES.size());
+                    int first = random.nextInt(perRole + 1);
+                    int second = random.nextInt(perRole);
+                    second = second >= first ? second + 1 : second;
+                    int a = first == perRole ? 0 : 1 + role * perRole + first;
+                    int b = second == perRole ? 0 : 1 + role * perRole + second;
                     double[] d = song.distances.get(t);
                     SimulatedListener.Judgement j = l.judge(d[a], d[b], song.audioMillis);
                     if (j.outcome() == PairCounts.Outcome.BOTH_BAD) {
@@ -201,6 +208,12 @@ public final class TasteExperiment {
             Map<String, TasteProfile> profiles = new LinkedHashMap<>();
             for (String id : listeners.keySet()) {
                 profiles.put(id, TasteProfile.estimate(id, votes.get(id).subList(0, n), population, s.priorPrecision));
+                if (s.printProfiles) {
+                    log.accept("    " + id + ": " + profiles.get(id).describe());
+                }
+            }
+            if (s.printProfiles) {
+                log.accept("    population curvature " + population.curvatureDescription());
             }
             // the personalised mixes: rendered once per distinct offset (rounded to 0.1 dB), song and taste, in
             // parallel; a profile that leaves every role alone is the champion's mix itself

@@ -60,6 +60,16 @@ public record TasteProfile(String listener, int votes, double[] preferredDb, dou
             return Math.max(MIN_CURVATURE, -beta[2 * r + 1]);
         }
 
+        /** Each role's curvature and preferred offset, for reports. */
+        public String curvatureDescription() {
+            StringBuilder b = new StringBuilder();
+            for (int r = 0; r < ROLES.size(); r++) {
+                b.append(String.format(
+                        Locale.ROOT, "%s k=%.2f pref=%+.2f dB; ", ROLES.get(r), curvature(r), SCALE_DB * preferred(r)));
+            }
+            return b.toString();
+        }
+
         /** The population's preferred offset of role r, over {@link #SCALE_DB}. */
         double preferred(int r) {
             return beta[2 * r] / (2 * curvature(r));
