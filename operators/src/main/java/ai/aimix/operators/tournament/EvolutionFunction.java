@@ -79,10 +79,12 @@ public class EvolutionFunction
 
     @Override
     public void open(OpenContext ctx) {
-        ModelStore store = new ModelStore(storeRoot);
-        evolution = leagues.isEmpty()
-                ? null
-                : new Evolution(settings, new StoredChildren(store), new BenchmarkGate(gate, store));
+        if (leagues.isEmpty()) {
+            evolution = null; // ratings only: no model store is needed (nor configured)
+        } else {
+            ModelStore store = new ModelStore(storeRoot);
+            evolution = new Evolution(settings, new StoredChildren(store), new BenchmarkGate(gate, store));
+        }
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("evolution", EvolutionState.class));
         votesBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("votes-before", Types.LONG));
         getRuntimeContext().getMetricGroup().gauge("generation", (Gauge<Integer>) () -> generation);
