@@ -215,7 +215,7 @@ public final class BradleyTerry {
     }
 
     /** Solves h x = g (h symmetric positive definite) by Gaussian elimination with partial pivoting. */
-    static double[] solve(double[][] h, double[] g) {
+    public static double[] solve(double[][] h, double[] g) {
         int n = g.length;
         double[][] a = new double[n][n + 1];
         for (int i = 0; i < n; i++) {
@@ -230,7 +230,8 @@ public final class BradleyTerry {
         return x;
     }
 
-    static double[][] inverse(double[][] h) {
+    /** The inverse of {@code h} (symmetric positive definite), by Gauss-Jordan elimination. */
+    public static double[][] inverse(double[][] h) {
         int n = h.length;
         double[][] a = new double[n][2 * n];
         for (int i = 0; i < n; i++) {

@@ -83,7 +83,22 @@ public final class Evolution {
             double sigma,
             Map<String, List<String>> childParents,
             String champion,
-            long championSince) {}
+            long championSince) {
+        /** This state with {@code champion} (since {@code since}) first among the members, the others in order. */
+        State withChampion(String champion, long since) {
+            List<String> first = new ArrayList<>();
+            first.add(champion);
+            members.stream().filter(m -> !m.equals(champion)).forEach(first::add);
+            return new State(generation, first, votesAtStart, sigma, childParents, champion, since);
+        }
+
+        /** This state without {@code member} in the generation. */
+        State without(String member) {
+            List<String> rest = new ArrayList<>(members);
+            rest.remove(member);
+            return new State(generation, rest, votesAtStart, sigma, childParents, champion, championSince);
+        }
+    }
 
     /** What a step did: the new state, registry entries to publish, events to report. */
     public record Step(State state, List<RegistryEntry> registry, List<EvolutionEvent> events) {
@@ -140,14 +155,7 @@ public final class Evolution {
         if (changedAt <= s.championSince() || champion.equals(s.champion())) {
             return s;
         }
-        List<String> members = new ArrayList<>();
-        members.add(champion);
-        for (String m : s.members()) {
-            if (!m.equals(champion)) {
-                members.add(m);
-            }
-        }
-        return new State(s.generation(), members, s.votesAtStart(), s.sigma(), s.childParents(), champion, changedAt);
+        return s.withChampion(champion, changedAt);
     }
 
     /** Promotion and the generation trigger on a league's fresh standings. */
@@ -184,16 +192,7 @@ public final class Evolution {
                     verdict = null;
                 }
                 if (verdict != null && !verdict.passed()) {
-                    List<String> members = new ArrayList<>(s.members());
-                    members.remove(winner.getModelId());
-                    s = new State(
-                            s.generation(),
-                            members,
-                            s.votesAtStart(),
-                            s.sigma(),
-                            s.childParents(),
-                            s.champion(),
-                            s.championSince());
+                    s = s.without(winner.getModelId());
                     EvolutionEvent refused = event(
                             league,
                             EvolutionKind.REFUSED,
@@ -226,19 +225,7 @@ public final class Evolution {
                     try {
                         registry.addAll(RegistryChanges.promote(view, winner.getModelId(), league, now, reason));
                         String previous = s.champion();
-                        List<String> members = new ArrayList<>();
-                        members.add(winner.getModelId());
-                        s.members().stream()
-                                .filter(m -> !m.equals(winner.getModelId()))
-                                .forEach(members::add);
-                        s = new State(
-                                s.generation(),
-                                members,
-                                s.votesAtStart(),
-                                s.sigma(),
-                                s.childParents(),
-                                winner.getModelId(),
-                                now);
+                        s = s.withChampion(winner.getModelId(), now);
                         EvolutionEvent promoted = event(
                                 league,
                                 EvolutionKind.PROMOTION,

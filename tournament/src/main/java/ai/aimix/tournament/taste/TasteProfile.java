@@ -117,7 +117,7 @@ public record TasteProfile(String listener, int votes, double[] preferredDb, dou
         // each listener's own linear coefficients, nearly free: shrinking them toward the mean would bring back the
         // flattening this fit is for (a weak prior only keeps a listener whose few votes separate perfectly finite)
         Arrays.fill(lambda, 2 * n, d, LISTENER_PRECISION_IN_POPULATION_FIT);
-        double[] beta = PreferenceModel.fit(rows, new double[d], lambda);
+        double[] beta = PreferenceModel.fit(rows, new double[d], lambda).beta();
         return new Population(Arrays.copyOf(beta, 2 * n));
     }
 
@@ -146,13 +146,13 @@ public record TasteProfile(String listener, int votes, double[] preferredDb, dou
         }
         double[] lambda = new double[n];
         Arrays.fill(lambda, precision);
-        double[][] fit = PreferenceModel.fitWithErrors(mine, prior, lambda);
+        PreferenceModel.Fit fit = PreferenceModel.fit(mine, prior, lambda);
         double[] preferred = new double[n];
         double[] error = new double[n];
         double[] apply = new double[n];
         for (int r = 0; r < n; r++) {
-            preferred[r] = Math.max(-MAX_OFFSET_DB, Math.min(MAX_OFFSET_DB, SCALE_DB * fit[0][r]));
-            error[r] = SCALE_DB * fit[1][r];
+            preferred[r] = Math.max(-MAX_OFFSET_DB, Math.min(MAX_OFFSET_DB, SCALE_DB * fit.beta()[r]));
+            error[r] = SCALE_DB * fit.sd()[r];
             apply[r] = Math.abs(preferred[r]) >= CREDIBLE_SD * error[r] ? preferred[r] : 0;
         }
         return new TasteProfile(listener, votes.size(), preferred, error, apply);

@@ -118,7 +118,7 @@ final class PerceptualModel {
         float oldScale = 1;
         for (int frame = 0; frame <= stopFrame; frame++) {
             totalPowerRef[frame] = totalAudible(frame, ppdRef, 1);
-            oldScale = scaleDegraded(frame, ppdRef, ppdDeg, oldScale);
+            oldScale = scaleDegraded(frame, totalPowerRef[frame], ppdDeg, oldScale);
             float[] d = disturbances(frame, ppdRef, ppdDeg);
             disturbance[frame] = d[0];
             asymmetric[frame] = d[1];
@@ -231,8 +231,7 @@ final class PerceptualModel {
     }
 
     /** Scales the degraded frame toward the reference's audible power, smoothed over frames; returns the scale. */
-    private float scaleDegraded(int frame, float[] ppdRef, float[] ppdDeg, float oldScale) {
-        float audibleRef = totalAudible(frame, ppdRef, 1);
+    private float scaleDegraded(int frame, float audibleRef, float[] ppdDeg, float oldScale) {
         float audibleDeg = totalAudible(frame, ppdDeg, 1);
         float scale = (audibleRef + (float) 5e3) / (audibleDeg + (float) 5e3);
         if (frame > 0) {
@@ -435,7 +434,7 @@ final class PerceptualModel {
             }
             float oldScale = 1;
             for (frame = first; frame < stop; frame++) {
-                oldScale = scaleDegraded(frame, ppdRef, ppdDeg, oldScale);
+                oldScale = scaleDegraded(frame, totalAudible(frame, ppdRef, 1), ppdDeg, oldScale);
                 float[] dist = disturbances(frame, ppdRef, ppdDeg);
                 disturbance[frame] = Math.min(disturbance[frame], dist[0]);
                 asymmetric[frame] = Math.min(asymmetric[frame], dist[1]);

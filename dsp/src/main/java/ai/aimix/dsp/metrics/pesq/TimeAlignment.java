@@ -52,7 +52,8 @@ final class TimeAlignment {
     Utterances align() {
         Utterances u = new Utterances();
         u.crudeDelay = crudeLag(0, 0, ref.windows(), deg.windows()) * downsample;
-        findSearchWindows(u);
+        List<int[]> runs = speechRuns(u.crudeDelay);
+        findSearchWindows(u, runs);
         for (int id = 0; id < u.count; id++) {
             int startr = u.searchStart[id];
             int startd = startr + u.crudeDelay / downsample;
@@ -68,7 +69,7 @@ final class TimeAlignment {
         if (u.count == 0) {
             return u;
         }
-        findUtterances(u);
+        findUtterances(u, runs);
         split(u);
         return u;
     }
@@ -138,9 +139,8 @@ final class TimeAlignment {
     }
 
     /** Search windows: each run of reference activity, widened by the search buffer (P.862 10.4.2). */
-    private void findSearchWindows(Utterances u) {
+    private void findSearchWindows(Utterances u, List<int[]> runs) {
         int windows = ref.windows();
-        List<int[]> runs = speechRuns(u.crudeDelay);
         for (int n = 0; n < runs.size(); n++) {
             u.searchStart[n] = Math.max(0, runs.get(n)[0] - PesqSignal.SEARCH_BUFFER);
             u.searchEnd[n] = Math.min(windows - 1, runs.get(n)[1] + PesqSignal.SEARCH_BUFFER);
@@ -149,9 +149,8 @@ final class TimeAlignment {
     }
 
     /** Utterance bounds from the reference's activity, split halfway between neighbours (P.862 10.4.3). */
-    private void findUtterances(Utterances u) {
+    private void findUtterances(Utterances u, List<int[]> runs) {
         int windows = ref.windows();
-        List<int[]> runs = speechRuns(u.crudeDelay);
         for (int n = 0; n < u.count; n++) {
             u.start[n] = runs.get(n)[0];
             u.end[n] = runs.get(n)[1];

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** A 16-bit mono PCM WAV from the test resources, as samples in 16-bit units, and its rate. */
+/**
+ * A 16-bit mono PCM WAV from the test resources, as samples in 16-bit units, and its rate. (The project's WAV reader
+ * is in clients, which dsp does not depend on; these two files need no more than this.)
+ */
 record PcmWav(int sampleRate, short[] samples) {
     static PcmWav resource(String name) {
         try (InputStream in = PcmWav.class.getResourceAsStream("/pesq/" + name)) {
