@@ -28,7 +28,17 @@ class ArchitectureTest {
                 .importPackages("ai.aimix");
         // every module is on the launcher's class path: a rule checked on a part of the tree would pass vacuously
         for (String module : new String[] {
-            "schema", "dsp", "model", "corpus", "tournament", "operators", "clients", "gateway", "jobs", "launcher"
+            "schema",
+            "dsp",
+            "model",
+            "corpus",
+            "tournament",
+            "evolution",
+            "operators",
+            "clients",
+            "gateway",
+            "jobs",
+            "launcher"
         }) {
             if (production.stream().noneMatch(c -> c.getPackageName().startsWith("ai.aimix." + module))) {
                 throw new AssertionError("no production class of ai.aimix." + module + " was imported");
@@ -46,6 +56,7 @@ class ArchitectureTest {
         "ai.aimix.learn..",
         "ai.aimix.quality..",
         "ai.aimix.tournament..",
+        "ai.aimix.evolution..",
         "ai.aimix.clients.."
     };
 
@@ -115,8 +126,18 @@ class ArchitectureTest {
                     "ai.aimix.operators..",
                     "ai.aimix.jobs..",
                     "ai.aimix.model..",
+                    "ai.aimix.evolution..",
                     "ai.aimix.launcher..")
             .because("the gateway runs as its own process beside the jobs and reaches them only through the contract");
+
+    private static final ArchRule theTournamentMathematicsNeedNoModelStore = noClasses()
+            .that()
+            .resideInAPackage("ai.aimix.tournament..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("ai.aimix.model..", "ai.aimix.evolution..", "ai.aimix.corpus..", "ai.aimix.learn..")
+            .because("the gateway's arena schedules pairs, checks votes and learns tastes with them, without the model "
+                    + "store (ONNX Runtime, Flink's file systems): breeding is in ai.aimix.evolution");
 
     private static final ArchRule noPackageCycles =
             slices().matching("ai.aimix.(**)").should().beFreeOfCycles();
@@ -124,6 +145,11 @@ class ArchitectureTest {
     @Test
     void theGatewayIsFlinkFreeAndTalksToTheJobsOnlyThroughKafka() {
         theGatewayIsFlinkFreeAndTalksToTheJobsOnlyThroughKafka.check(production);
+    }
+
+    @Test
+    void theTournamentMathematicsNeedNoModelStore() {
+        theTournamentMathematicsNeedNoModelStore.check(production);
     }
 
     @Test

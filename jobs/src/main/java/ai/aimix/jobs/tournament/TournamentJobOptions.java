@@ -3,13 +3,13 @@ package ai.aimix.jobs.tournament;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import ai.aimix.corpus.Composer;
+import ai.aimix.evolution.Breeder;
+import ai.aimix.evolution.Evolution;
 import ai.aimix.jobs.JobOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.operators.tournament.BenchmarkGate;
 import ai.aimix.schema.auth.TournamentKeys;
 import ai.aimix.schema.codec.Contract;
-import ai.aimix.tournament.Breeder;
-import ai.aimix.tournament.Evolution;
 import ai.aimix.tournament.VoteChecks;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package ai.aimix.operators.tournament;
 
+import ai.aimix.evolution.PromotionGate;
 import ai.aimix.model.runtime.MixNetSession;
 import ai.aimix.model.runtime.SessionSettings;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.quality.QualityBenchmark;
 import ai.aimix.quality.QualityGate;
 import ai.aimix.schema.ModelDescriptor;
-import ai.aimix.tournament.PromotionGate;
 import java.io.Serializable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package ai.aimix.operators.tournament;
 
+import ai.aimix.evolution.Evolution;
+import ai.aimix.evolution.StoredChildren;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ChampionAlias;
@@ -9,8 +11,6 @@ import ai.aimix.schema.internal.ChildParents;
 import ai.aimix.schema.internal.EvolutionInput;
 import ai.aimix.schema.internal.EvolutionState;
 import ai.aimix.schema.internal.TournamentOutbound;
-import ai.aimix.tournament.Evolution;
-import ai.aimix.tournament.StoredChildren;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.evolution.PromotionGate;
 import ai.aimix.model.genome.Genome;
 import ai.aimix.model.store.ModelStore;
 import ai.aimix.schema.ModelDescriptor;
 import ai.aimix.schema.ModelLineage;
-import ai.aimix.tournament.PromotionGate;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

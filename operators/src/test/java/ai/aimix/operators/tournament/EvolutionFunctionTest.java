@@ -3,6 +3,7 @@ package ai.aimix.operators.tournament;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.evolution.Evolution;
 import ai.aimix.model.registry.RegistryChanges;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.model.store.ModelStore;
@@ -14,7 +15,6 @@ import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.internal.EvolutionInput;
 import ai.aimix.schema.internal.TournamentOutbound;
-import ai.aimix.tournament.Evolution;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

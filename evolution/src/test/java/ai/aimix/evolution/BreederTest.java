@@ -1,4 +1,4 @@
-package ai.aimix.tournament;
+package ai.aimix.evolution;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

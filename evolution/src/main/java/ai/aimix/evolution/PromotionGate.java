@@ -1,4 +1,4 @@
-package ai.aimix.tournament;
+package ai.aimix.evolution;
 
 import ai.aimix.schema.ModelDescriptor;
 

@@ -1,4 +1,4 @@
-package ai.aimix.tournament;
+package ai.aimix.evolution;
 
 import ai.aimix.model.format.UnsupportedModelFormatException;
 import ai.aimix.model.genome.Genome;
