@@ -7,6 +7,8 @@ import ai.aimix.gateway.api.ByteRange;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.api.RendererInfo;
+import ai.aimix.gateway.arena.Arena;
+import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.audio.MixAudio;
@@ -20,6 +22,7 @@ import ai.aimix.gateway.kafka.CompactedView;
 import ai.aimix.gateway.kafka.ContractListener;
 import ai.aimix.gateway.kafka.ContractProducer;
 import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyQuotas;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.mix.MixBook;
@@ -37,6 +40,7 @@ import ai.aimix.gateway.webhooks.Delivery;
 import ai.aimix.gateway.webhooks.UrlGuard;
 import ai.aimix.gateway.webhooks.Webhooks;
 import ai.aimix.schema.ChampionAlias;
+import ai.aimix.schema.EvolutionEvent;
 import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.ModelDescriptor;
@@ -58,6 +62,7 @@ import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -129,6 +134,15 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final String openApi;
     private final ScheduledExecutorService housekeeping;
+    /** The listening arena, or null when this gateway runs none. */
+    private final Arena arena;
+    /** The evolution events (an evolving league's current generation), followed for the arena only. */
+    private final CompactedView<EvolutionEvent> evolution;
+    /** The arena's scheduler: battles mixed, published and retired (its own thread: matching takes a moment). */
+    private final ScheduledExecutorService arenaScheduler;
+
+    private final ArenaRoutes arenaRoutes;
+
     private final Javalin app;
 
     private Gateway(GatewaySettings settings, Clock clock) {
@@ -176,6 +190,48 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ArenaSettings a = settings.arena();
+        if (a == null) {
+            this.arena = null;
+            this.evolution = null;
+            this.arenaScheduler = null;
+            this.arenaRoutes = null;
+        } else {
+            this.evolution = CompactedView.of(settings.kafka(), a.evolutionTopic(), Contract.EVOLUTION);
+            try {
+                this.arena = new Arena(
+                        a,
+                        clock,
+                        store.directory(ARENA_DIRECTORY),
+                        new ArenaMixer(),
+                        (topic, key, value) -> producer.sendRecord(topic, key, value)
+                                .get(MIX_RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                        new Arena.Views() {
+                            @Override
+                            public Map<String, RegistryEntry> registry() {
+                                return registry.snapshot();
+                            }
+
+                            @Override
+                            public Standings standings(String league) {
+                                return standings.get(league);
+                            }
+
+                            @Override
+                            public EvolutionEvent evolution(String league) {
+                                return evolution.get(league);
+                            }
+                        });
+            } catch (IOException e) {
+                throw new UncheckedIOException("the arena's directory", e);
+            }
+            this.arenaScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "aimix-arena");
+                t.setDaemon(true);
+                return t;
+            });
+            this.arenaRoutes = new ArenaRoutes(arena, settings.seal(), registry, standings);
+        }
         this.app = Javalin.create(config -> {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
@@ -239,6 +295,21 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(API + RENDERER, ctx -> ok(ctx, RendererInfo.json()));
             config.routes.get(API + "/webhooks/deliveries", this::deliveries);
             config.routes.get(API + "/leagues/{league}/standings", this::leagueStandings);
+            // the arena: listeners are people on its page, known by a signed cookie (no API key)
+            config.routes.get(API + ARENA, ctx -> ok(ctx, arenaRoutes().home(ctx)));
+            config.routes.get(
+                    API + ARENA + "/next", ctx -> ok(ctx, arenaRoutes().next(ctx)));
+            config.routes.get(
+                    API + ARENA + "/battles/{id}/audio/{side}",
+                    ctx -> serve(ctx, arenaRoutes().audio(ctx), ctx.pathParam("id") + "-" + ctx.pathParam("side")));
+            config.routes.post(API + ARENA + "/battles/{id}/votes", ctx -> {
+                ObjectNode out = arenaRoutes().vote(ctx, readJson(ctx));
+                ctx.status(201);
+                ok(ctx, out);
+            });
+            config.routes.get(
+                    API + ARENA + "/leagues/{league}",
+                    ctx -> ok(ctx, arenaRoutes().league(ctx)));
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
                 authenticate(ctx);
                 mix(ctx);
@@ -285,6 +356,20 @@ public final class Gateway implements AutoCloseable {
         g.registry.start();
         g.standings.start();
         g.listener.start();
+        if (g.arena != null) {
+            g.evolution.start();
+            g.arenaScheduler.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            g.arena.tick();
+                        } catch (RuntimeException e) {
+                            LOG.error("The arena's scheduler failed a round", e);
+                        }
+                    },
+                    ARENA_TICK.toMillis(),
+                    ARENA_TICK.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         g.housekeeping.scheduleWithFixedDelay(g.mixes::expire, 1, 1, TimeUnit.MINUTES);
         g.housekeeping.scheduleWithFixedDelay(() -> g.uploads.expire(g.mixes::get), 1, 1, TimeUnit.MINUTES);
         g.housekeeping.scheduleWithFixedDelay(
@@ -368,7 +453,17 @@ public final class Gateway implements AutoCloseable {
             }
         }
         quotas.admit(key, mixes::running);
-        MixState m = mixes.create(spec, key.id());
+        MixState m = record(spec, body, key.id());
+        metrics.mixesCreated.inc();
+        String self = API + "/mixes/" + m.id;
+        ctx.status(201);
+        ctx.header("Location", self);
+        ok(ctx, m.toJson(self));
+    }
+
+    /** A new mix of {@code owner}, recorded on the mixes topic before its id is given out. */
+    private MixState record(MixSpec spec, JsonNode body, String owner) {
+        MixState m = mixes.create(spec, owner);
         try {
             // the other replicas learn of it before its id is given out: any of them answers for it
             producer.send(settings.mixesTopic(), MixRecord.of(m, body, replica), settings.seal()::recordTag)
@@ -383,11 +478,54 @@ public final class Gateway implements AutoCloseable {
             mixes.discard(m.id);
             throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while recording the mix");
         }
-        metrics.mixesCreated.inc();
-        String self = API + "/mixes/" + m.id;
-        ctx.status(201);
-        ctx.header("Location", self);
-        ok(ctx, m.toJson(self));
+        return m;
+    }
+
+    /** The arena's battles are mixed as a client's mixes are: recorded, then each stem uploaded as a WAV. */
+    private final class ArenaMixer implements Arena.Mixer {
+        @Override
+        public MixState create(JsonNode body) {
+            return record(MixSpec.parse(body, ARENA_LIMITS.maxStems(), ARENA_LIMITS.maxSeconds()), body, ARENA_OWNER);
+        }
+
+        @Override
+        public void upload(MixState m, int stem, byte[] wav) throws IOException {
+            Uploads.Answer a = uploads.receive(m, stem, ARENA_LIMITS, null, wav.length, new ByteArrayInputStream(wav));
+            if (a.status() >= 300) {
+                throw new IOException("stem " + stem + " of " + m.id + " was refused: " + a.body());
+            }
+        }
+    }
+
+    /** The owner of the arena's battle mixes (no API key makes them). */
+    static final String ARENA_OWNER = "arena";
+    /** The arena's mixes are the service's own: the default limits of a key. */
+    static final KeyLimits ARENA_LIMITS = KeyLimits.defaults();
+    /** The store's directory of the arena's loudness-matched battle audio. */
+    static final String ARENA_DIRECTORY = "arena";
+    /** How often the arena's scheduler looks at its battles. */
+    static final Duration ARENA_TICK = Duration.ofMillis(250);
+    /** The arena's routes (after {@link #API}): public, listeners carry a signed cookie. */
+    static final String ARENA = "/arena";
+
+    private ArenaRoutes arenaRoutes() {
+        if (arena == null) {
+            throw new ApiException(
+                    ApiError.ARENA_UNAVAILABLE,
+                    "this gateway runs no arena (it is given the tournament's key to run one: ./aimix serve does)");
+        }
+        return arenaRoutes;
+    }
+
+    private JsonNode readJson(Context ctx) {
+        try {
+            return json.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            throw new ApiException(
+                    ApiError.INVALID_JSON,
+                    "line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        }
     }
 
     private void getMix(Context ctx) {
@@ -539,6 +677,9 @@ public final class Gateway implements AutoCloseable {
         if (ctx.path().equals(API + RENDERER)) {
             return; // how the gateway renders is public (a share link's view draws its EQ curves from it)
         }
+        if (ctx.path().equals(API + ARENA) || ctx.path().startsWith(API + ARENA + "/")) {
+            return; // the arena's listeners are people on its page, known by a signed cookie
+        }
         String header = ctx.header("Authorization");
         String token = null;
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -677,7 +818,11 @@ public final class Gateway implements AutoCloseable {
 
     /** Serves complete audio as a WAV or Opus file, whole or by one byte range. */
     private void serve(Context ctx, VariantAudio a, String format, String name) throws IOException {
-        Download file = format.equals("opus") ? a.opus() : format.equals("wav-float") ? a.wavFloat() : a.wav();
+        serve(ctx, format.equals("opus") ? a.opus() : format.equals("wav-float") ? a.wavFloat() : a.wav(), name);
+    }
+
+    /** A file whole, or the byte range asked for. */
+    private static void serve(Context ctx, Download file, String name) throws IOException {
         long length = file.length();
         long from = 0;
         long to = length - 1;
@@ -1267,6 +1412,16 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         app.stop();
         housekeeping.shutdownNow();
+        if (arena != null) {
+            arenaScheduler.shutdownNow();
+            try {
+                arenaScheduler.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            evolution.close();
+            arena.close();
+        }
         listener.close();
         keys.close();
         webhooks.close();

@@ -3,6 +3,7 @@ package ai.aimix.gateway;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.clients.kafka.Topics;
+import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.gateway.webhooks.RetrySchedule;
 import ai.aimix.schema.codec.Contract;
@@ -32,6 +33,8 @@ import java.util.function.Consumer;
  * @param webhookAllowList IP addresses callbacks may reach although private or loopback (SSRF guard)
  * @param webhookRetries when failed deliveries are tried again
  * @param seal        the gateway's secret: hashes API-key secrets, seals webhook secrets on the keys topic
+ * @param arena       the listening arena's settings; null: this gateway runs no arena (its routes answer
+ *                    {@code ARENA_UNAVAILABLE})
  */
 public record GatewaySettings(
         String host,
@@ -49,7 +52,8 @@ public record GatewaySettings(
         String deliveriesTopic,
         List<String> webhookAllowList,
         RetrySchedule webhookRetries,
-        KeySeal seal) {
+        KeySeal seal,
+        ArenaSettings arena) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8090;
     /** The API keys' topic: one partition, compacted. */
@@ -83,7 +87,8 @@ public record GatewaySettings(
                 DEFAULT_DELIVERIES_TOPIC,
                 List.of(),
                 RetrySchedule.DEFAULT,
-                seal);
+                seal,
+                null);
     }
 
     public GatewaySettings withPort(int p) {
@@ -115,6 +120,11 @@ public record GatewaySettings(
         });
     }
 
+    /** Runs the listening arena with {@code a}; null: none. */
+    public GatewaySettings withArena(ArenaSettings a) {
+        return with(b -> b.arena = a);
+    }
+
     private GatewaySettings with(Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
@@ -130,6 +140,7 @@ public record GatewaySettings(
         Path sharedStoreDir;
         List<String> webhookAllowList;
         RetrySchedule webhookRetries;
+        ArenaSettings arena;
         private final GatewaySettings from;
 
         Copy(GatewaySettings s) {
@@ -141,6 +152,7 @@ public record GatewaySettings(
             sharedStoreDir = s.sharedStoreDir;
             webhookAllowList = s.webhookAllowList;
             webhookRetries = s.webhookRetries;
+            arena = s.arena;
         }
 
         GatewaySettings build() {
@@ -160,7 +172,8 @@ public record GatewaySettings(
                     from.deliveriesTopic,
                     webhookAllowList,
                     webhookRetries,
-                    from.seal);
+                    from.seal,
+                    arena);
         }
     }
 }

@@ -71,6 +71,14 @@ public final class ContractProducer implements AutoCloseable {
         return producer.send(new ProducerRecord<>(topics.chunks, key(chunk.getMixId()), Contract.CHUNK.encode(chunk)));
     }
 
+    /**
+     * A tournament record (a battle, a vote) keyed by battle id, sent at once on the small records' producer (acks
+     * from every replica, idempotent): the arena waits for it before it answers.
+     */
+    public Future<RecordMetadata> sendRecord(String topic, String key, byte[] value) {
+        return records.send(new ProducerRecord<>(topic, key(key), value));
+    }
+
     private static byte[] key(String mixId) {
         return mixId.getBytes(StandardCharsets.UTF_8);
     }

@@ -43,6 +43,8 @@ public final class KeySeal {
 
     private final ThreadLocal<Mac> recordMac;
 
+    private final ThreadLocal<Mac> listenerMac;
+
     private KeySeal(String secret) {
         byte[] master = secret.getBytes(StandardCharsets.UTF_8);
         byte[] hashKey = hmac(master, "aimix api-key hash");
@@ -51,6 +53,8 @@ public final class KeySeal {
         this.shareMac = ThreadLocal.withInitial(() -> mac(shareKey));
         byte[] recordKey = hmac(master, "aimix gateway record");
         this.recordMac = ThreadLocal.withInitial(() -> mac(recordKey));
+        byte[] listenerKey = hmac(master, "aimix arena listener");
+        this.listenerMac = ThreadLocal.withInitial(() -> mac(listenerKey));
         this.sealKey = new SecretKeySpec(hmac(master, "aimix webhook-secret seal"), "AES");
     }
 
@@ -136,6 +140,35 @@ public final class KeySeal {
     }
 
     private static final String SHARE_PREFIX = "shr_";
+
+    /**
+     * The arena's session cookie for listener {@code voterId}: the id and its keyed hash, so every replica knows the
+     * listener without a session store, and nobody can vote under an id the gateway did not give them.
+     */
+    public String listenerToken(String voterId) {
+        return voterId + "." + tag(listenerMac, voterId);
+    }
+
+    /** The listener a {@link #listenerToken} names, or null when this secret did not make it. */
+    public String listener(String token) {
+        if (token == null) {
+            return null;
+        }
+        int dot = token.lastIndexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        String id = token.substring(0, dot);
+        byte[] expected = tag(listenerMac, id).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, given) ? id : null;
+    }
+
+    private static String tag(ThreadLocal<Mac> mac, String text) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(mac.get().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    }
 
     /**
      * The keyed hash (base64url) of a record one replica writes for the others (the mixes topic): a replica with the

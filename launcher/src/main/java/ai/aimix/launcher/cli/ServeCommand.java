@@ -4,6 +4,7 @@ import ai.aimix.clients.cli.ServeInfo;
 import ai.aimix.clients.kafka.Topics;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +66,20 @@ public final class ServeCommand implements Callable<Integer> {
     /** How often serve checks that its job still runs. */
     static final Duration JOB_CHECK = Duration.ofSeconds(1);
 
+    /** The arena of serve's gateway: the tournament job's key, topics and minimum listening (none without a key). */
+    static ArenaSettings arena(EmbeddedStack stack) {
+        Configuration c = stack.config();
+        if (stack.tournamentKeys() == null) {
+            return null;
+        }
+        return ArenaSettings.defaults(stack.tournamentKeys())
+                .withTopics(
+                        c.get(TournamentJobOptions.TOPIC_BATTLES),
+                        c.get(TournamentJobOptions.TOPIC_VOTES),
+                        c.get(TournamentJobOptions.TOPIC_EVOLUTION))
+                .withMinListenShare(c.get(TournamentJobOptions.MIN_LISTEN_SHARE));
+    }
+
     @Override
     public Integer call() throws Exception {
         for (int p : new int[] {port, uiPort, apiPort}) {
@@ -87,7 +103,8 @@ public final class ServeCommand implements Callable<Integer> {
                     GatewaySettings.defaults(KafkaOptions.connection(stack.config()), seal)
                             .withPort(apiPort)
                             .withTopics(stack.topics())
-                            .withStoreDir(data == null ? null : data.resolve("gateway")),
+                            .withStoreDir(data == null ? null : data.resolve("gateway"))
+                            .withArena(arena(stack)),
                     Clock.systemUTC());
             // a key of this run for whoever runs serve (others: ./aimix keys create)
             key = ApiKey.issue("serve " + Instant.now(), KeyLimits.defaults(), System.currentTimeMillis(), seal);
@@ -151,7 +168,8 @@ public final class ServeCommand implements Callable<Integer> {
                         + key.key().webhookSecret() + " models="
                         + stack.config().get(ModelStoreOptions.MODEL_STORE)
                         + (AimixCli.logFile() == null ? "" : " log=" + AimixCli.logFile())
-                        + " studio=" + StudioMix.address(gateway.url(), key.token(), null));
+                        + " studio=" + StudioMix.address(gateway.url(), key.token(), null)
+                        + " arena=" + gateway.url().replace(Gateway.API, "") + "/arena.html");
         System.out.flush();
         // a serve whose job has ended must not go on advertising itself: stop, and say why
         Map<String, JobWatch> watches = new LinkedHashMap<>();

@@ -1,0 +1,245 @@
+package ai.aimix.gateway;
+
+import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.arena.Arena;
+import ai.aimix.gateway.arena.ArenaBattle;
+import ai.aimix.gateway.audio.Download;
+import ai.aimix.gateway.kafka.CompactedView;
+import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.schema.ChampionAlias;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.ModelStanding;
+import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.Standings;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.VoteOutcome;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The arena's routes (docs/API.md, "The arena"): who the listener is (a signed cookie, set on their first request),
+ * the battle to judge and the next, its audio, the vote and what it reveals, and a league's standings with the lineage
+ * of its models and the champion's history.
+ */
+final class ArenaRoutes {
+    /** The listener's cookie: their id and its keyed hash. */
+    static final String COOKIE = "aimix_listener";
+    /** A listener stays known this long on one browser. */
+    static final long COOKIE_MAX_AGE_SECONDS = 365L * 24 * 3600;
+
+    private static final Set<String> VOTE_FIELDS = Set.of("outcome", "listenedMillis");
+    /** An evolved child's id ends in -g(generation)-c(index). */
+    private static final Pattern GENERATION = Pattern.compile("-g(\\d+)-c\\d+$");
+
+    private final Arena arena;
+    private final KeySeal seal;
+    private final CompactedView<RegistryEntry> registry;
+    private final CompactedView<Standings> standings;
+    private final ObjectMapper json = new ObjectMapper();
+
+    ArenaRoutes(Arena arena, KeySeal seal, CompactedView<RegistryEntry> registry, CompactedView<Standings> standings) {
+        this.arena = arena;
+        this.seal = seal;
+        this.registry = registry;
+        this.standings = standings;
+    }
+
+    /** The listener of this request: from their cookie, or a new one (the cookie set on the response). */
+    String listener(Context ctx) {
+        String id = seal.listener(ctx.cookie(COOKIE));
+        if (id == null) {
+            id = Arena.newListenerId();
+            ctx.header(
+                    "Set-Cookie",
+                    COOKIE + "=" + seal.listenerToken(id) + "; Path=" + Gateway.API + Gateway.ARENA + "; Max-Age="
+                            + COOKIE_MAX_AGE_SECONDS + "; HttpOnly; SameSite=Strict");
+        }
+        return id;
+    }
+
+    /** {@code GET /arena}: the listener, their votes, the leagues and how much listening a vote needs. */
+    ObjectNode home(Context ctx) {
+        String me = listener(ctx);
+        ObjectNode out = json.createObjectNode();
+        out.put("listener", me);
+        out.put("votes", arena.votes(me));
+        ArrayNode leagues = out.putArray("leagues");
+        arena.leagues().forEach(leagues::add);
+        out.put("minListenShare", arena.settings().minListenShare());
+        out.set("battles", arena.status());
+        return out;
+    }
+
+    /** {@code GET /arena/next?league=}: the battle to judge, and the next one to preload. */
+    ObjectNode next(Context ctx) {
+        String me = listener(ctx);
+        String league = ctx.queryParam("league");
+        Arena.Offer o = arena.next(me, league == null ? arena.leagues().get(0) : league);
+        ObjectNode out = json.createObjectNode();
+        out.put("listener", me);
+        out.put("votes", arena.votes(me));
+        out.set(
+                "battle",
+                battle(o.current()).put("offeredAtMillis", o.sinceMillis()).put("neededMillis", o.neededMillis()));
+        if (o.upcoming() != null) {
+            out.set("next", battle(o.upcoming()));
+        } else {
+            out.putNull("next");
+        }
+        return out;
+    }
+
+    /** What a listener may know of a battle before voting: no models, nothing that tells a check apart. */
+    private ObjectNode battle(ArenaBattle b) {
+        String base = Gateway.API + Gateway.ARENA + "/battles/" + b.id();
+        ObjectNode o = json.createObjectNode();
+        o.put("id", b.id());
+        o.put("league", b.league());
+        o.put("audioMillis", b.audioMillis());
+        o.put("a", base + "/audio/A");
+        o.put("b", base + "/audio/B");
+        o.put("vote", base + "/votes");
+        return o;
+    }
+
+    /** {@code GET /arena/battles/{id}/audio/{A|B}}: one side, loudness-matched, as 16-bit WAV. */
+    Download audio(Context ctx) throws IOException {
+        Variant side = side(ctx.pathParam("side"));
+        return Download.file(arena.audio(ctx.pathParam("id"), side), "audio/wav", "wav");
+    }
+
+    private static Variant side(String s) {
+        return switch (s.toUpperCase(Locale.ROOT)) {
+            case "A" -> Variant.A;
+            case "B" -> Variant.B;
+            default -> throw new ApiException(ApiError.INVALID_PARAMETER, "side '" + s + "': A or B");
+        };
+    }
+
+    /**
+     * {@code POST /arena/battles/{id}/votes} {@code {outcome, listenedMillis: {a, b}}}: the listener's verdict, and the
+     * reveal.
+     */
+    ObjectNode vote(Context ctx, JsonNode body) {
+        String me = listener(ctx);
+        if (body == null || !body.isObject()) {
+            throw new ApiException(ApiError.INVALID_VOTE, "the body must be a JSON object {outcome, listenedMillis}");
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!VOTE_FIELDS.contains(f)) {
+                throw new ApiException(ApiError.INVALID_VOTE, "/" + f + ": unknown field; expected " + VOTE_FIELDS);
+            }
+        });
+        VoteOutcome outcome;
+        try {
+            outcome = VoteOutcome.valueOf(body.path("outcome").asText("").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ApiError.INVALID_VOTE, "/outcome: one of A, B, TIE, BOTH_BAD");
+        }
+        JsonNode heard = body.path("listenedMillis");
+        if (!heard.path("a").canConvertToLong() || !heard.path("b").canConvertToLong()) {
+            throw new ApiException(
+                    ApiError.INVALID_VOTE, "/listenedMillis: {a, b}, the milliseconds each mix was heard");
+        }
+        Arena.Reveal r = arena.vote(
+                me,
+                ctx.pathParam("id"),
+                outcome,
+                heard.path("a").asLong(),
+                heard.path("b").asLong());
+        ObjectNode out = json.createObjectNode();
+        out.put("battle", r.battle().id());
+        out.put("outcome", r.outcome().name());
+        out.put("modelA", r.battle().modelA());
+        out.put("modelB", r.battle().modelB());
+        out.put("song", r.battle().song());
+        out.put("listenedMillis", r.listenedMillis());
+        out.put("votes", r.votes());
+        return out;
+    }
+
+    /**
+     * {@code GET /arena/leagues/{league}}: its standings (ratings with 95 % intervals, votes), each model's lineage
+     * (operation, parents, generation) and status, the champion and its predecessors. Which voters are flagged is not
+     * said (a flagged voter is not told); how many is.
+     */
+    ObjectNode league(Context ctx) {
+        String league = ctx.pathParam("league");
+        Standings s = standings.get(league);
+        Map<String, ModelDescriptor> descriptors = new HashMap<>();
+        ChampionAlias champion = null;
+        for (RegistryEntry e : registry.snapshot().values()) {
+            if (e.getPayload() instanceof ModelDescriptor d) {
+                descriptors.put(d.getModelId(), d);
+            } else if (e.getPayload() instanceof ChampionAlias c
+                    && c.getLeague().equals(league)) {
+                champion = c;
+            }
+        }
+        if (s == null && champion == null) {
+            throw new ApiException(
+                    ApiError.LEAGUE_NOT_FOUND, "league '" + league + "' has neither standings nor a champion yet");
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("league", league);
+        out.put("votes", s == null ? 0 : s.getVotes());
+        if (s != null) {
+            out.put("computedAtMillis", s.getComputedAtMillis());
+        }
+        out.put("flaggedVoters", s == null ? 0 : s.getFlaggedVoters().size());
+        ArrayNode models = out.putArray("models");
+        if (s != null) {
+            for (ModelStanding m : s.getModels()) {
+                ObjectNode o = models.addObject();
+                o.put("modelId", m.getModelId());
+                o.put("rating", Math.round(m.getRating() * 10) / 10.0);
+                o.put("lower", Math.round(m.getLower() * 10) / 10.0);
+                o.put("upper", Math.round(m.getUpper() * 10) / 10.0);
+                o.put("votes", m.getVotes());
+                o.put("rank", m.getRank());
+            }
+        }
+        ArrayNode lineage = out.putArray("lineage");
+        for (ModelDescriptor d : descriptors.values()) {
+            ObjectNode o = lineage.addObject();
+            o.put("modelId", d.getModelId());
+            o.put("operation", d.getLineage().getOperation());
+            ArrayNode parents = o.putArray("parents");
+            d.getLineage().getParents().forEach(parents::add);
+            Matcher g = GENERATION.matcher(d.getModelId());
+            if (g.find()) {
+                o.put("generation", Integer.parseInt(g.group(1)));
+            } else {
+                o.putNull("generation");
+            }
+            o.put("status", d.getStatus().name());
+            o.put("precision", d.getPrecision().name());
+            o.put("createdAtMillis", d.getCreatedAtMillis());
+        }
+        if (champion != null) {
+            ObjectNode c = out.putObject("champion");
+            c.put("modelId", champion.getModelId());
+            c.put("changedAtMillis", champion.getChangedAtMillis());
+            if (champion.getReason() != null) {
+                c.put("reason", champion.getReason());
+            }
+            ArrayNode history = c.putArray("history"); // oldest first, the current last
+            champion.getPrevious().forEach(history::add);
+            history.add(champion.getModelId());
+        } else {
+            out.putNull("champion");
+        }
+        return out;
+    }
+}

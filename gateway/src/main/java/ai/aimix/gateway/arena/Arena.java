@@ -1,0 +1,688 @@
+package ai.aimix.gateway.arena;
+
+import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.dsp.filter.Biquad;
+import ai.aimix.dsp.filter.BiquadCascade;
+import ai.aimix.dsp.loudness.LoudnessMeter;
+import ai.aimix.gateway.api.ApiError;
+import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.audio.VariantAudio;
+import ai.aimix.gateway.mix.MixState;
+import ai.aimix.schema.Battle;
+import ai.aimix.schema.EvolutionEvent;
+import ai.aimix.schema.ModelDescriptor;
+import ai.aimix.schema.ModelStanding;
+import ai.aimix.schema.ModelStatus;
+import ai.aimix.schema.RegistryEntry;
+import ai.aimix.schema.Standings;
+import ai.aimix.schema.TournamentErrorCode;
+import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.Vote;
+import ai.aimix.schema.VoteOutcome;
+import ai.aimix.schema.auth.BattleSeals;
+import ai.aimix.schema.auth.VoterTokens;
+import ai.aimix.schema.codec.Contract;
+import ai.aimix.tournament.BradleyTerry;
+import ai.aimix.tournament.PairScheduler;
+import ai.aimix.tournament.VoteChecks;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listening arena: battles mixed ahead of demand, offered to listeners, and their votes sent signed to
+ * tournament.votes.
+ *
+ * <p><b>Battles.</b> Per league the arena keeps {@link ArenaSettings#buffer()} battles on offer (not yet full), plus one
+ * more for each listener who has heard every battle on offer: such a listener is asked for while they still judge
+ * their current battle (the page preloads the next), so the next is mixed before they need it. Which two versions a
+ * battle pits comes from the tournament's {@link PairScheduler} on the league's published standings (close ratings,
+ * wide intervals first); the song from the {@link SongPool}. A battle is an ordinary BATTLE mix request through this
+ * gateway's own mixes (stems uploaded as a client's are), so the mix job mixes it with both versions from one mel
+ * pass. Once mixed, both variants are matched to the same integrated loudness (the louder turned down to the quieter:
+ * nothing is raised into the limiter), written as 16-bit WAV files of the same length, and the battle is published
+ * with its sealed check. A share of battles ({@link ArenaSettings#checkShare()}) is followed by an attention check: one
+ * battle's variant A against a copy of it muffled by 24 dB above 1.5 kHz, loudness-matched too, sides at random; the
+ * seal says which side every attentive listener picks, and only the tournament job opens it.
+ *
+ * <p><b>Listeners</b> are ids the gateway gave (a signed cookie), never ones a client chooses. Each has a current
+ * battle and a next one (preloaded). A vote counts only on the listener's current battle, once, and only after both
+ * mixes were heard for at least half the needed listening each ({@link ArenaSettings#neededMillis}) and the listening
+ * claimed fits in the time since the battle was offered to them: the arena measures the bound, the page reports the
+ * split. The vote goes to tournament.votes with the listener's id and a token signed with the tournament's key, where
+ * the job's own checks (rate limit, voter screen) apply as to any vote. A flagged voter is not told.
+ */
+public final class Arena implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Arena.class);
+    /** A full battle's files stay this long for listeners who were offered it before it filled. */
+    static final long FULL_GRACE_MILLIS = 10 * 60_000L;
+    /** Listeners idle this long are forgotten (their votes are on the topic; they get a new current battle). */
+    static final long LISTENER_IDLE_MILLIS = 24 * 3_600_000L;
+    /** Extra battles asked for by listeners who had heard every one on offer, at most, per league. */
+    static final int MAX_WANTED = 8;
+    /** Muffling of an attention check's damaged copy: a high shelf at this frequency... */
+    static final double CHECK_SHELF_HZ = 1500;
+    /** ... of this gain. */
+    static final double CHECK_SHELF_DB = -24;
+    /** The label of an attention check's sides (they are not models). */
+    static final String INTACT = "intact";
+
+    static final String DAMAGED = "damaged";
+
+    private static final SecureRandom RANDOM_IDS = new SecureRandom();
+
+    /** Makes a battle's mix the way a client's is made: created, then its stems uploaded as WAV. */
+    public interface Mixer {
+        /** A new mix from a create-mix body (docs/API.md). */
+        MixState create(JsonNode body);
+
+        /** Stem {@code stem} of {@code m} as a WAV file. */
+        void upload(MixState m, int stem, byte[] wav) throws IOException;
+    }
+
+    /** Sends a record keyed by battle id and waits until the broker has it. */
+    public interface Sender {
+        void send(String topic, String key, byte[] value) throws Exception;
+    }
+
+    /** What the arena reads of the service: the registry, the standings and evolution, as the gateway follows them. */
+    public interface Views {
+        Map<String, RegistryEntry> registry();
+
+        Standings standings(String league);
+
+        EvolutionEvent evolution(String league);
+    }
+
+    private final ArenaSettings settings;
+    private final Clock clock;
+    private final Path dir;
+    private final Mixer mixer;
+    private final Sender sender;
+    private final Views views;
+    private final SongPool pool;
+    private final SplittableRandom random;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, League> leagues = new ConcurrentHashMap<>();
+    private final Map<String, ArenaBattle> battles = new ConcurrentHashMap<>();
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private final AtomicInteger made = new AtomicInteger();
+    private final String prefix;
+
+    /** One league's battles: on offer, and being mixed. */
+    private static final class League {
+        final List<ArenaBattle> offered = new CopyOnWriteArrayList<>();
+        final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+        final AtomicInteger wanted = new AtomicInteger();
+        volatile String why = "the first battles are being mixed";
+    }
+
+    /** A battle being mixed. */
+    private record Pending(
+            String id,
+            String league,
+            SongPool.Song song,
+            String modelA,
+            String modelB,
+            MixState mix,
+            long startedAtMillis) {}
+
+    /** A listener's place in the arena. */
+    private static final class Listener {
+        ArenaBattle current;
+        long currentSince;
+        ArenaBattle upcoming;
+        long lastSeen;
+        int votes;
+    }
+
+    /** What a listener is offered: the battle to judge, since when, and the next one to preload (or null). */
+    public record Offer(ArenaBattle current, long sinceMillis, ArenaBattle upcoming, long neededMillis) {}
+
+    public Arena(ArenaSettings settings, Clock clock, Path dir, Mixer mixer, Sender sender, Views views)
+            throws IOException {
+        this.settings = settings;
+        this.clock = clock;
+        this.dir = Files.createDirectories(dir);
+        this.mixer = mixer;
+        this.sender = sender;
+        this.views = views;
+        this.pool =
+                SongPool.builtIn(settings.poolSongs(), settings.songSeconds(), settings.sampleRate(), settings.seed());
+        this.random = new SplittableRandom(settings.seed() ^ System.nanoTime());
+        // battle ids of one arena run: its own prefix, so two replicas or two runs never reuse an id
+        byte[] b = new byte[4];
+        RANDOM_IDS.nextBytes(b);
+        this.prefix = "arena-" + HexFormat.of().formatHex(b) + "-";
+        for (String l : settings.leagues()) {
+            leagues.put(l, new League());
+        }
+    }
+
+    public ArenaSettings settings() {
+        return settings;
+    }
+
+    public SongPool pool() {
+        return pool;
+    }
+
+    // ------------------------------------------------------------------------------------------- the battles
+
+    /** One round of the scheduler: battles closed or full are dropped, mixed ones published, the buffer topped up. */
+    public synchronized void tick() {
+        long now = clock.millis();
+        for (Map.Entry<String, League> e : leagues.entrySet()) {
+            League l = e.getValue();
+            retire(l, now);
+            collect(l, now);
+            int target = settings.buffer() + Math.min(MAX_WANTED, l.wanted.get());
+            while (l.offered.stream().filter(x -> !x.full()).count() + l.pending.size() < target) {
+                if (!start(e.getKey(), l, now)) {
+                    break;
+                }
+            }
+        }
+        listeners.values().removeIf(x -> now - x.lastSeen > LISTENER_IDLE_MILLIS);
+    }
+
+    private void retire(League l, long now) {
+        for (ArenaBattle b : l.offered) {
+            boolean gone = b.closed(now) || (b.full() && now - b.fullAtMillis() > FULL_GRACE_MILLIS);
+            if (gone) {
+                l.offered.remove(b);
+                battles.remove(b.id());
+                try {
+                    b.delete();
+                } catch (IOException ex) {
+                    LOG.warn("Could not delete the audio of battle {}: {}", b.id(), ex.toString());
+                }
+            }
+        }
+    }
+
+    private void collect(League l, long now) {
+        for (Iterator<Pending> it = l.pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            MixState.Status s = p.mix.status();
+            if (s == MixState.Status.COMPLETED) {
+                it.remove();
+                try {
+                    publish(l, p, now);
+                    l.wanted.updateAndGet(w -> Math.max(0, w - 1));
+                } catch (Exception ex) {
+                    LOG.warn(
+                            "Battle {} ({} vs {}) was mixed but not offered: {}",
+                            p.id,
+                            p.modelA,
+                            p.modelB,
+                            ex.toString());
+                    l.why = "a battle could not be published: " + ex.getMessage();
+                }
+            } else if (s == MixState.Status.FAILED
+                    || now - p.startedAtMillis > settings.mixTimeout().toMillis()) {
+                it.remove();
+                String why = s == MixState.Status.FAILED ? "failed" : "timed out";
+                LOG.warn("Battle {} ({} vs {}): its mix {} {}", p.id, p.modelA, p.modelB, p.mix.id, why);
+                l.why = "the last battle's mix " + why;
+            }
+        }
+    }
+
+    /** Starts mixing one battle of {@code league}; false when it cannot (too few models, or the mix was refused). */
+    private boolean start(String league, League l, long now) {
+        List<String> models = contenders(league);
+        if (models.size() < 2) {
+            l.why = "league " + league + " has " + models.size() + " model version(s); a battle needs two";
+            return false;
+        }
+        String[] pair = PairScheduler.next(models, fit(league), random);
+        SongPool.Song song = pool.draw(random);
+        String id = prefix + made.incrementAndGet();
+        List<StemInput> stems = song.generate();
+        ObjectNode body = json.createObjectNode();
+        body.put("sampleRate", song.sampleRate());
+        ArrayNode specs = body.putArray("stems");
+        for (StemInput s : stems) {
+            specs.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
+        }
+        body.putObject("model")
+                .put("mode", "BATTLE")
+                .put("version", pair[0])
+                .put("opponent", pair[1])
+                .put("league", league);
+        body.put("seconds", song.seconds());
+        body.put("client", "arena " + id);
+        try {
+            MixState m = mixer.create(body);
+            for (int i = 0; i < stems.size(); i++) {
+                ByteArrayOutputStream wav = new ByteArrayOutputStream();
+                Wav.write(wav, stems.get(i).audio, Wav.Encoding.FLOAT_32);
+                mixer.upload(m, i, wav.toByteArray());
+            }
+            l.pending.add(new Pending(id, league, song, pair[0], pair[1], m, now));
+            return true;
+        } catch (ApiException | IOException ex) {
+            LOG.warn("Battle {} ({} vs {}) could not be started: {}", id, pair[0], pair[1], ex.getMessage());
+            l.why = "a battle's mix could not be started: " + ex.getMessage();
+            return false;
+        }
+    }
+
+    /** The versions battles of {@code league} are between (see {@link ArenaSettings#models()}). */
+    List<String> contenders(String league) {
+        if (!settings.models().isEmpty()) {
+            return settings.models();
+        }
+        EvolutionEvent e = views.evolution(league);
+        if (e != null && e.getMembers().size() >= 2) {
+            return List.copyOf(e.getMembers());
+        }
+        List<String> out = new ArrayList<>();
+        for (RegistryEntry r : views.registry().values()) {
+            if (r.getPayload() instanceof ModelDescriptor d && d.getStatus() != ModelStatus.RETIRED) {
+                out.add(d.getModelId());
+            }
+        }
+        return out;
+    }
+
+    /** The league's published ratings as the scheduler weighs them (none yet: every pair as uncertain). */
+    private BradleyTerry.Fit fit(String league) {
+        Standings s = views.standings(league);
+        if (s == null) {
+            return null;
+        }
+        List<BradleyTerry.Rating> ratings = new ArrayList<>();
+        for (ModelStanding m : s.getModels()) {
+            ratings.add(BradleyTerry.Rating.fromElo(
+                    m.getModelId(), m.getRating(), m.getLower(), m.getUpper(), m.getVotes(), m.getRank()));
+        }
+        return new BradleyTerry.Fit(ratings, 0, true);
+    }
+
+    /** A mixed battle: both variants checked, matched, written, published; sometimes an attention check after it. */
+    private void publish(League l, Pending p, long now) throws Exception {
+        MixState m = p.mix;
+        for (VariantResult v : m.result().getVariants()) {
+            String expected = v.getVariant() == Variant.A ? p.modelA : p.modelB;
+            if (!expected.equals(v.getModelVersion())) {
+                throw new IllegalStateException(
+                        "variant " + v.getVariant() + " was mixed by " + v.getModelVersion() + ", not " + expected);
+            }
+        }
+        int rate = m.audio.variant(Variant.A).sampleRate();
+        float[] a = read(m.audio.variant(Variant.A));
+        float[] b = read(m.audio.variant(Variant.B));
+        double la = lufs(a, rate);
+        double lb = lufs(b, rate);
+        double target = Math.min(la, lb);
+        ArenaBattle battle = write(
+                p.id,
+                p.league,
+                p.song.id(),
+                m.id,
+                p.modelA,
+                p.modelB,
+                a,
+                b,
+                rate,
+                target,
+                target - la,
+                target - lb,
+                null,
+                now);
+        offer(l, battle);
+        LOG.info(
+                "Battle {} of league {}: {} vs {} on {}, matched to {} LUFS ({} / {} dB)",
+                p.id,
+                p.league,
+                p.modelA,
+                p.modelB,
+                p.song.id(),
+                round(target),
+                round(target - la),
+                round(target - lb));
+        if (random.nextDouble() < settings.checkShare()) {
+            float[] intact = scaled(a, target - la);
+            float[] damaged = muffled(intact, rate);
+            double gain = target - lufs(damaged, rate);
+            boolean intactFirst = random.nextBoolean();
+            String id = p.id + "-check";
+            VoteOutcome expected = intactFirst ? VoteOutcome.A : VoteOutcome.B;
+            ArenaBattle check = write(
+                    id,
+                    p.league,
+                    p.song.id(),
+                    m.id,
+                    intactFirst ? INTACT : DAMAGED,
+                    intactFirst ? DAMAGED : INTACT,
+                    intactFirst ? intact : damaged,
+                    intactFirst ? damaged : intact,
+                    rate,
+                    target,
+                    intactFirst ? 0 : gain,
+                    intactFirst ? gain : 0,
+                    expected,
+                    now);
+            offer(l, check);
+        }
+    }
+
+    private ArenaBattle write(
+            String id,
+            String league,
+            String song,
+            String mixId,
+            String modelA,
+            String modelB,
+            float[] a,
+            float[] b,
+            int rate,
+            double lufs,
+            double gainA,
+            double gainB,
+            VoteOutcome expected,
+            long now)
+            throws Exception {
+        Path fa = dir.resolve(id + "-a.wav");
+        Path fb = dir.resolve(id + "-b.wav");
+        Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, gainA)), Wav.Encoding.PCM_16);
+        Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, gainB)), Wav.Encoding.PCM_16);
+        long audioMillis = Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate);
+        Battle battle = BattleSeals.sealed(
+                settings.keys(),
+                new Battle(
+                        id,
+                        league,
+                        song,
+                        mixId,
+                        modelA,
+                        modelB,
+                        audioMillis,
+                        now,
+                        now + settings.lifetime().toMillis(),
+                        List.of(),
+                        null,
+                        null),
+                expected);
+        sender.send(settings.battlesTopic(), id, Contract.BATTLE.encode(battle));
+        return new ArenaBattle(battle, expected != null, fa, fb, lufs, gainA, gainB);
+    }
+
+    private void offer(League l, ArenaBattle b) {
+        battles.put(b.id(), b);
+        l.offered.add(b);
+    }
+
+    private static float[] read(VariantAudio v) throws IOException {
+        long samples = v.frames() * VariantAudio.CHANNELS;
+        if (samples > Integer.MAX_VALUE) {
+            throw new IOException("a battle's mix of " + v.frames() + " frames is too long to match in memory");
+        }
+        float[] out = new float[(int) samples];
+        int got = v.read(0, out, out.length);
+        if (got != out.length) {
+            throw new IOException("read " + got + " of " + out.length + " samples of a battle's mix");
+        }
+        return out;
+    }
+
+    static double lufs(float[] interleaved, int rate) {
+        LoudnessMeter meter = new LoudnessMeter(rate, VariantAudio.CHANNELS);
+        meter.pushInterleaved(interleaved, 0, interleaved.length / VariantAudio.CHANNELS);
+        double l = meter.integratedLufs();
+        if (!Double.isFinite(l)) {
+            throw new IllegalStateException("a battle's mix is silent");
+        }
+        return l;
+    }
+
+    static float[] scaled(float[] x, double db) {
+        float g = (float) Math.pow(10, db / 20);
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * g;
+        }
+        return out;
+    }
+
+    /** An attention check's damaged copy: muffled by a high shelf (every attentive listener hears the difference). */
+    static float[] muffled(float[] interleaved, int rate) {
+        int frames = interleaved.length / VariantAudio.CHANNELS;
+        float[] left = new float[frames];
+        float[] right = new float[frames];
+        for (int i = 0; i < frames; i++) {
+            left[i] = interleaved[2 * i];
+            right[i] = interleaved[2 * i + 1];
+        }
+        BiquadCascade shelf = new BiquadCascade(1, VariantAudio.CHANNELS);
+        shelf.set(0, Biquad.highShelf(rate, CHECK_SHELF_HZ, 1, CHECK_SHELF_DB));
+        shelf.process(left, right, 0, frames);
+        float[] out = new float[interleaved.length];
+        for (int i = 0; i < frames; i++) {
+            out[2 * i] = left[i];
+            out[2 * i + 1] = right[i];
+        }
+        return out;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 10) / 10.0;
+    }
+
+    // ------------------------------------------------------------------------------------------- the listeners
+
+    /** A new listener id (the cookie carries it, signed). */
+    public static String newListenerId() {
+        byte[] b = new byte[12];
+        RANDOM_IDS.nextBytes(b);
+        return "l_" + HexFormat.of().formatHex(b);
+    }
+
+    /** The battle {@code voter} is to judge in {@code league}, and the next to preload. */
+    public Offer next(String voter, String league) {
+        League l = league(league);
+        long now = clock.millis();
+        Listener me = listeners.computeIfAbsent(voter, v -> new Listener());
+        synchronized (me) {
+            me.lastSeen = now;
+            if (me.current == null
+                    || me.current.hasVoted(voter)
+                    || !battles.containsKey(me.current.id())
+                    || me.current.closed(now)
+                    || !me.current.league().equals(league)) {
+                ArenaBattle next = usable(me.upcoming, voter, league, now) ? me.upcoming : pick(l, voter, null, now);
+                me.current = next;
+                me.currentSince = now;
+                me.upcoming = null;
+            }
+            if (me.current == null) {
+                l.wanted.updateAndGet(w -> Math.min(MAX_WANTED, w + 1));
+                throw new ApiException(
+                        ApiError.NO_BATTLE_READY,
+                        "no battle of league " + league + " is ready for you yet (" + l.why + "); try again shortly");
+            }
+            if (!usable(me.upcoming, voter, league, now) || me.upcoming == me.current) {
+                me.upcoming = pick(l, voter, me.current, now);
+                if (me.upcoming == null) {
+                    // they will have heard everything on offer: one more is mixed while they judge this one
+                    l.wanted.updateAndGet(w -> Math.min(MAX_WANTED, w + 1));
+                }
+            }
+            return new Offer(
+                    me.current,
+                    me.currentSince,
+                    me.upcoming,
+                    settings.neededMillis(me.current.battle.getAudioMillis()));
+        }
+    }
+
+    private boolean usable(ArenaBattle b, String voter, String league, long now) {
+        return b != null
+                && battles.containsKey(b.id())
+                && !b.hasVoted(voter)
+                && !b.closed(now)
+                && b.league().equals(league);
+    }
+
+    /** The battle on offer with the fewest votes that {@code voter} has not voted on, other than {@code not}. */
+    private ArenaBattle pick(League l, String voter, ArenaBattle not, long now) {
+        return l.offered.stream()
+                .filter(b -> b != not && !b.full() && !b.closed(now) && !b.hasVoted(voter))
+                .min(Comparator.comparingInt(ArenaBattle::votes).thenComparingLong(b -> b.battle.getCreatedAtMillis()))
+                .orElse(null);
+    }
+
+    private League league(String league) {
+        League l = leagues.get(league);
+        if (l == null) {
+            throw new ApiException(
+                    ApiError.LEAGUE_NOT_FOUND, "the arena has no league '" + league + "'; it has " + leagues.keySet());
+        }
+        return l;
+    }
+
+    /** What a vote reveals: the two sides, and whether it was counted here (the job has the last word). */
+    public record Reveal(ArenaBattle battle, VoteOutcome outcome, long listenedMillis, int votes) {}
+
+    /**
+     * Counts {@code voter}'s verdict on their current battle {@code battleId}, heard for {@code heardA} and {@code heardB}
+     * ms (as the page measured), and sends it signed to tournament.votes.
+     */
+    public Reveal vote(String voter, String battleId, VoteOutcome outcome, long heardA, long heardB) {
+        long now = clock.millis();
+        ArenaBattle b = battles.get(battleId);
+        if (b == null) {
+            throw new ApiException(ApiError.BATTLE_NOT_FOUND, "no battle " + battleId + " is on offer");
+        }
+        if (heardA < 0 || heardB < 0) {
+            throw new ApiException(ApiError.INVALID_VOTE, "/listenedMillis: times are >= 0");
+        }
+        Listener me = listeners.get(voter);
+        if (me == null) {
+            throw new ApiException(ApiError.NOT_YOUR_BATTLE, "battle " + battleId + " was not offered to you");
+        }
+        synchronized (me) {
+            me.lastSeen = now;
+            if (b.hasVoted(voter)) {
+                throw new ApiException(ApiError.ALREADY_VOTED, "you have voted on battle " + battleId);
+            }
+            if (me.current != b) {
+                throw new ApiException(
+                        ApiError.NOT_YOUR_BATTLE, "battle " + battleId + " is not the one you are listening to");
+            }
+            long needed = settings.neededMillis(b.battle.getAudioMillis());
+            long elapsed = now - me.currentSince;
+            long listened = Math.min(heardA + heardB, elapsed);
+            if (Math.min(heardA, heardB) < (needed + 1) / 2) {
+                throw new ApiException(
+                        ApiError.VOTE_TOO_FAST,
+                        "listen to both mixes, at least " + (needed + 1) / 2 + " ms each (heard A " + heardA + " ms, B "
+                                + heardB + " ms)");
+            }
+            Vote vote = new Vote(battleId, voter, outcome, listened, now, null);
+            VoteChecks.Settings checks = new VoteChecks.Settings();
+            checks.minListenShare = settings.minListenShare();
+            VoteChecks.Problem problem = VoteChecks.check(b.battle, vote, now, checks);
+            if (problem != null) {
+                throw new ApiException(
+                        switch (problem.code()) {
+                            case TOO_FAST -> ApiError.VOTE_TOO_FAST;
+                            case CLOSED_BATTLE, UNKNOWN_BATTLE -> ApiError.BATTLE_NOT_FOUND;
+                            case NOT_ALLOWED -> ApiError.NOT_YOUR_BATTLE;
+                            default -> ApiError.INVALID_VOTE;
+                        },
+                        problem.message()
+                                + (problem.code() == TournamentErrorCode.TOO_FAST
+                                        ? " (" + elapsed + " ms since it was offered to you)"
+                                        : ""));
+            }
+            try {
+                sender.send(
+                        settings.votesTopic(),
+                        battleId,
+                        Contract.VOTE.encode(VoterTokens.signed(settings.keys(), vote)));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while sending the vote");
+            } catch (Exception ex) {
+                throw new ApiException(
+                        ApiError.KAFKA_UNAVAILABLE,
+                        "the vote could not be sent to " + settings.votesTopic() + ": " + ex.getMessage());
+            }
+            b.voted(voter, settings.votesPerBattle(), now);
+            me.votes++;
+            return new Reveal(b, outcome, listened, me.votes);
+        }
+    }
+
+    /** The file of side {@code side} (A or B) of an offered battle. */
+    public Path audio(String battleId, Variant side) {
+        ArenaBattle b = battles.get(battleId);
+        if (b == null) {
+            throw new ApiException(ApiError.BATTLE_NOT_FOUND, "no battle " + battleId + " is on offer");
+        }
+        return side == Variant.A ? b.a : b.b;
+    }
+
+    /** Votes {@code voter} has cast here. */
+    public int votes(String voter) {
+        Listener me = listeners.get(voter);
+        return me == null ? 0 : me.votes;
+    }
+
+    /** Battles on offer and being mixed, per league. */
+    public ObjectNode status() {
+        ObjectNode out = json.createObjectNode();
+        for (Map.Entry<String, League> e : leagues.entrySet()) {
+            League l = e.getValue();
+            ObjectNode o = out.putObject(e.getKey());
+            o.put("offered", l.offered.stream().filter(b -> !b.full()).count());
+            o.put("mixing", l.pending.size());
+            o.put("wanted", l.wanted.get());
+            o.put("contenders", contenders(e.getKey()).size());
+        }
+        return out;
+    }
+
+    /** The leagues listeners vote in, the default first. */
+    public List<String> leagues() {
+        return settings.leagues();
+    }
+
+    @Override
+    public void close() {
+        for (ArenaBattle b : battles.values()) {
+            try {
+                b.delete();
+            } catch (IOException e) {
+                LOG.warn("Could not delete the audio of battle {}: {}", b.id(), e.toString());
+            }
+        }
+        battles.clear();
+    }
+}

@@ -1,0 +1,101 @@
+package ai.aimix.gateway.arena;
+
+import ai.aimix.schema.Battle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A battle on offer: as published on tournament.battles (its check sealed), and its two mixes loudness-matched in WAV
+ * files of the same length, so a page can switch between them at the same position. Whether it is an attention check
+ * is known here (the arena made it) and never told to a listener before they vote.
+ */
+public final class ArenaBattle {
+    final Battle battle;
+    final boolean check;
+    final Path a;
+    final Path b;
+    /** The loudness both mixes were matched to, LUFS. */
+    final double lufs;
+    /** The gains applied to A and B to match them, dB. */
+    final double gainA;
+
+    final double gainB;
+    private final Set<String> voters = new HashSet<>();
+    private long fullAtMillis = -1;
+
+    ArenaBattle(Battle battle, boolean check, Path a, Path b, double lufs, double gainA, double gainB) {
+        this.battle = battle;
+        this.check = check;
+        this.a = a;
+        this.b = b;
+        this.lufs = lufs;
+        this.gainA = gainA;
+        this.gainB = gainB;
+    }
+
+    public String id() {
+        return battle.getBattleId();
+    }
+
+    public String league() {
+        return battle.getLeague();
+    }
+
+    /** Each mix's length. */
+    public long audioMillis() {
+        return battle.getAudioMillis();
+    }
+
+    /** What side A was: a model version (an attention check's sides are "intact" and "damaged"). */
+    public String modelA() {
+        return battle.getModelA();
+    }
+
+    public String modelB() {
+        return battle.getModelB();
+    }
+
+    public String song() {
+        return battle.getSongId();
+    }
+
+    /** Counts {@code voter}'s vote; false when they voted on it before. */
+    synchronized boolean voted(String voter, int votesPerBattle, long nowMillis) {
+        if (!voters.add(voter)) {
+            return false;
+        }
+        if (voters.size() >= votesPerBattle && fullAtMillis < 0) {
+            fullAtMillis = nowMillis;
+        }
+        return true;
+    }
+
+    synchronized boolean hasVoted(String voter) {
+        return voters.contains(voter);
+    }
+
+    synchronized int votes() {
+        return voters.size();
+    }
+
+    /** It has its votes: offered to nobody new. */
+    synchronized boolean full() {
+        return fullAtMillis >= 0;
+    }
+
+    synchronized long fullAtMillis() {
+        return fullAtMillis;
+    }
+
+    boolean closed(long nowMillis) {
+        return battle.getClosesAtMillis() != null && nowMillis > battle.getClosesAtMillis();
+    }
+
+    void delete() throws IOException {
+        Files.deleteIfExists(a);
+        Files.deleteIfExists(b);
+    }
+}

@@ -1,0 +1,259 @@
+package ai.aimix.launcher.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.aimix.clients.audio.Audio;
+import ai.aimix.clients.audio.Wav;
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.dsp.loudness.LoudnessMeter;
+import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.arena.ArenaSettings;
+import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.jobs.tournament.TournamentJobOptions;
+import ai.aimix.launcher.embedded.EmbeddedStack;
+import ai.aimix.launcher.embedded.FlinkConfigs;
+import ai.aimix.launcher.studio.HeadlessChromium;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The arena with people: the embedded stack (broker, mix job, tournament job), a gateway running the arena, and
+ * headless Chromium. Two listeners play A and B and vote ten times each through the page; the standings page counts
+ * their votes exactly once; a third, who votes without listening, is refused by the minimum listening time.
+ */
+class ArenaTest {
+    static final Path SCREENSHOTS = Path.of("target", "arena-screenshots");
+    /** Short songs: a vote needs half of one (2 s), a second of each side. */
+    static final double SONG_SECONDS = 4;
+
+    static final int VOTES_EACH = 10;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static EmbeddedStack stack;
+    static Gateway gateway;
+
+    @TempDir
+    static Path store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertTrue(
+                HeadlessChromium.installed(),
+                "ArenaTest needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        int ui;
+        try (ServerSocket s = new ServerSocket(0)) {
+            ui = s.getLocalPort();
+        }
+        stack = EmbeddedStack.start(
+                FlinkConfigs.load(
+                        Path.of("..", "flink-conf", "embedded"),
+                        "embedded",
+                        Map.of(RestOptions.PORT.key(), String.valueOf(ui))),
+                null,
+                0);
+        stack.startTournament(Map.of(TournamentJobOptions.REFRESH.key(), "200 ms"));
+        Configuration c = stack.config();
+        ArenaSettings arena = ArenaSettings.defaults(stack.tournamentKeys())
+                .withTopics(
+                        c.get(TournamentJobOptions.TOPIC_BATTLES),
+                        c.get(TournamentJobOptions.TOPIC_VOTES),
+                        c.get(TournamentJobOptions.TOPIC_EVOLUTION))
+                .withSongSeconds(SONG_SECONDS)
+                // each battle heard by both listeners, then replaced; no attention checks: every vote counts
+                .withBattles(ArenaSettings.DEFAULT_BUFFER, 2, 0);
+        gateway = Gateway.start(
+                GatewaySettings.defaults(
+                                KafkaConnection.plain(stack.bootstrapServers()), KeySeal.of(KeySeal.randomSecret()))
+                        .withPort(0)
+                        .withTopics(stack.topics())
+                        .withStoreDir(store)
+                        .withArena(arena),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static String base() {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    @Test
+    void twoListenersVoteAndTheStandingsCountEachVoteOnceWhileAListenerWhoDoesNotListenIsRefused() throws Exception {
+        try (HeadlessChromium one = new HeadlessChromium(SCREENSHOTS, 1000, 800);
+                HeadlessChromium two = new HeadlessChromium(SCREENSHOTS, 1000, 800)) {
+            one.driver.get(base() + "/arena.html");
+            two.driver.get(base() + "/arena.html");
+            String[] last = {"", ""};
+            HeadlessChromium[] listeners = {one, two};
+            for (int v = 0; v < VOTES_EACH; v++) {
+                for (int l = 0; l < 2; l++) {
+                    last[l] = listenAndVote(listeners[l], last[l], (v + l) % 2 == 0 ? "vote-a" : "vote-b", v);
+                }
+            }
+            one.screenshot("1-revealed");
+            assertEquals(
+                    String.valueOf(VOTES_EACH),
+                    one.driver.findElement(By.id("my-votes")).getText());
+
+            // a third listener votes A at once, without listening: refused, however much listening it claims
+            try (HeadlessChromium cheat = new HeadlessChromium(SCREENSHOTS, 1000, 800)) {
+                cheat.driver.get(base() + "/arena.html");
+                new WebDriverWait(cheat.driver, Duration.ofSeconds(60))
+                        .until(d -> d.findElement(By.id("play")).isEnabled());
+                assertFalse(cheat.driver.findElement(By.id("vote-a")).isEnabled(), "voting waits for listening");
+                cheat.driver.findElement(By.id("vote-a")).click(); // disabled: nothing happens
+                for (int i = 0; i < 3; i++) {
+                    Object answer = cheat.driver.executeAsyncScript("""
+                                    const done = arguments[arguments.length - 1];
+                                    (async () => {
+                                    const offer = await (await fetch('/api/v1/arena/next')).json();
+                                    const res = await fetch(offer.battle.vote, {method: 'POST',
+                                        headers: {'Content-Type': 'application/json'},
+                                        body: JSON.stringify({outcome: 'A', listenedMillis: {a: 60000, b: 60000}})});
+                                    done(res.status + ' ' + (await res.json()).code);
+                                    })();
+                                    """);
+                    assertEquals("422 VOTE_TOO_FAST", answer);
+                }
+                // nor can a listener name who they are
+                Object named = cheat.driver.executeAsyncScript("""
+                        const done = arguments[arguments.length - 1];
+                        (async () => {
+                        const offer = await (await fetch('/api/v1/arena/next')).json();
+                        const res = await fetch(offer.battle.vote, {method: 'POST',
+                            headers: {'Content-Type': 'application/json'},
+                            body: JSON.stringify({outcome: 'A', voterId: 'someone-else',
+                                listenedMillis: {a: 60000, b: 60000}})});
+                        done(res.status + ' ' + (await res.json()).code);
+                        })();
+                        """);
+                assertEquals("422 INVALID_VOTE", named);
+            }
+
+            // the standings page: every vote counted once (and only the two listeners' votes)
+            one.driver.get(base() + "/standings.html");
+            new WebDriverWait(one.driver, Duration.ofSeconds(60))
+                    .withMessage(() -> "standings page: "
+                            + one.driver.findElement(By.id("status")).getText())
+                    .until(d -> String.valueOf(2 * VOTES_EACH)
+                            .equals(d.findElement(By.tagName("body")).getDomAttribute("data-votes")));
+            Thread.sleep(1500); // a few refreshes more: a count above what was cast would show now
+            JsonNode league = get("/api/v1/arena/leagues/main");
+            assertEquals(2 * VOTES_EACH, league.path("votes").asInt(), league.toString());
+            long modelVotes = 0;
+            for (JsonNode m : league.path("models")) {
+                modelVotes += m.path("votes").asLong();
+                assertTrue(m.path("lower").asDouble() < m.path("rating").asDouble(), m.toString());
+            }
+            assertEquals(2L * 2 * VOTES_EACH, modelVotes, "each vote counts once for each of its two models");
+            assertTrue(
+                    one.driver
+                                    .findElements(By.cssSelector("#chart g[data-model]"))
+                                    .size()
+                            >= 2,
+                    "the chart");
+            assertFalse(league.path("lineage").isEmpty(), league.toString());
+            assertTrue(
+                    one.driver.findElement(By.id("lineage")).getText().contains("mixnet-v1"),
+                    one.driver.findElement(By.id("lineage")).getText());
+            one.screenshot("2-standings");
+        }
+    }
+
+    /**
+     * One listener's battle: wait for a new one, play A then B until voting opens, vote, read the reveal, go on. Returns
+     * the battle's id.
+     */
+    static String listenAndVote(HeadlessChromium b, String previous, String vote, int round) throws Exception {
+        WebDriverWait wait = new WebDriverWait(b.driver, Duration.ofSeconds(90));
+        wait.withMessage(() -> "round " + round + ": "
+                        + b.driver.findElement(By.id("status")).getText())
+                .until(d -> {
+                    String id = d.findElement(By.tagName("body")).getDomAttribute("data-battle");
+                    return id != null
+                            && !id.equals(previous)
+                            && d.findElement(By.id("play")).isEnabled();
+                });
+        String battle = b.driver.findElement(By.tagName("body")).getDomAttribute("data-battle");
+        assertFalse(b.driver.findElement(By.id("vote-a")).isEnabled(), "no vote before listening");
+        b.driver.findElement(By.id("play")).click();
+        wait.until(d -> seconds(d.findElement(By.id("heard-a")).getText()) >= SONG_SECONDS / 4);
+        assertFalse(b.driver.findElement(By.id("vote-a")).isEnabled(), "no vote before B was heard");
+        b.driver.findElement(By.id("side-b")).click();
+        wait.until(d -> d.findElement(By.id(vote)).isEnabled());
+        b.driver.findElement(By.id(vote)).click();
+        wait.until(d -> d.findElement(By.id("reveal")).isDisplayed());
+        String reveal = b.driver.findElement(By.id("reveal-text")).getText();
+        assertTrue(reveal.contains("A was ") && reveal.contains("B was mixnet"), reveal);
+        if (round == 0) {
+            loudnessMatched(battle);
+        }
+        b.driver.findElement(By.id("next")).click();
+        return battle;
+    }
+
+    static double seconds(String text) {
+        return Double.parseDouble(text.replace(" s", ""));
+    }
+
+    /** Both sides of a battle have the same length and the same integrated loudness. */
+    static void loudnessMatched(String battle) throws Exception {
+        double[] lufs = new double[2];
+        int[] frames = new int[2];
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> r = HTTP.send(
+                    HttpRequest.newBuilder(
+                                    URI.create(base() + "/api/v1/arena/battles/" + battle + "/audio/" + "AB".charAt(i)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode());
+            Path f = Files.createTempFile(store, "side", ".wav");
+            Files.write(f, r.body());
+            Audio a = Wav.read(f);
+            LoudnessMeter m = new LoudnessMeter(a.sampleRate(), a.channels());
+            m.pushInterleaved(a.samples(), 0, a.frames());
+            lufs[i] = m.integratedLufs();
+            frames[i] = a.frames();
+        }
+        assertEquals(frames[0], frames[1], "sample-synchronised: the same length");
+        // matched in float, written in 16 bits: the rounding moves loudness by far less than 0.05 LU
+        assertEquals(lufs[0], lufs[1], 0.05, "loudness-matched");
+    }
+
+    static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+}
