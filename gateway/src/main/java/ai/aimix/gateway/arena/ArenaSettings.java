@@ -171,6 +171,27 @@ public record ArenaSettings(
                 seed);
     }
 
+    /** Listeners vote in these leagues, the first the default. */
+    public ArenaSettings withLeagues(List<String> names) {
+        return new ArenaSettings(
+                keys,
+                battlesTopic,
+                votesTopic,
+                evolutionTopic,
+                names,
+                models,
+                buffer,
+                votesPerBattle,
+                songSeconds,
+                poolSongs,
+                sampleRate,
+                checkShare,
+                minListenShare,
+                lifetime,
+                mixTimeout,
+                seed);
+    }
+
     /** Battles between these versions only. */
     public ArenaSettings withModels(List<String> versions) {
         return new ArenaSettings(

@@ -1,5 +1,6 @@
 package ai.aimix.launcher.e2e;
 
+import static java.net.http.HttpResponse.BodyHandlers.ofString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
+import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
@@ -18,6 +20,7 @@ import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.launcher.studio.HeadlessChromium;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -188,6 +192,155 @@ class ArenaTest {
                     one.driver.findElement(By.id("lineage")).getText());
             one.screenshot("2-standings");
         }
+    }
+
+    /**
+     * The arena's API without a page, on a second gateway whose league "checks" follows every battle with an attention
+     * check: the cookie, each refusal with its code, the reveal, and an attention check's damaged side.
+     */
+    @Test
+    void theArenaApiKnowsListenersByTheirCookieAndRefusesEveryBadVote() throws Exception {
+        Configuration c = stack.config();
+        ArenaSettings arena = ArenaSettings.defaults(stack.tournamentKeys())
+                .withTopics(
+                        c.get(TournamentJobOptions.TOPIC_BATTLES),
+                        c.get(TournamentJobOptions.TOPIC_VOTES),
+                        c.get(TournamentJobOptions.TOPIC_EVOLUTION))
+                .withLeagues(List.of("checks"))
+                .withSongSeconds(SONG_SECONDS)
+                .withBattles(2, 5, 1.0);
+        try (Gateway g = Gateway.start(
+                GatewaySettings.defaults(
+                                KafkaConnection.plain(stack.bootstrapServers()), KeySeal.of(KeySeal.randomSecret()))
+                        .withPort(0)
+                        .withTopics(stack.topics())
+                        .withStoreDir(Files.createTempDirectory(store, "checks"))
+                        .withArena(arena),
+                Clock.systemUTC())) {
+            String api = "http://127.0.0.1:" + g.port() + "/api/v1/arena";
+            HttpClient me =
+                    HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            JsonNode home = JSON.readTree(
+                    me.send(HttpRequest.newBuilder(URI.create(api)).build(), ofString())
+                            .body());
+            String listener = home.path("listener").asText();
+            assertTrue(listener.startsWith("l_"), home.toString());
+            // the cookie keeps the listener; a forged one gets a new id, not the one it names
+            assertEquals(listener, get(me, api).path("listener").asText());
+            HttpResponse<String> forged = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(api))
+                            .header("Cookie", "aimix_listener=" + listener + ".AAAA")
+                            .build(),
+                    ofString());
+            assertFalse(JSON.readTree(forged.body()).path("listener").asText().equals(listener));
+            assertTrue(forged.headers().firstValue("Set-Cookie").orElse("").contains("HttpOnly"));
+
+            JsonNode offer = waitForOffer(me, api + "/next");
+            String battle = offer.path("battle").path("id").asText();
+            String vote = "http://127.0.0.1:" + g.port()
+                    + offer.path("battle").path("vote").asText();
+            String heard = "{\"outcome\": \"A\", \"listenedMillis\": {\"a\": 60000, \"b\": 60000}}";
+            GatewayTest.assertProblem(ApiError.INVALID_VOTE, post(me, vote, "{\"outcome\": \"MAYBE\"}"));
+            GatewayTest.assertProblem(ApiError.INVALID_JSON, post(me, vote, "{"));
+            GatewayTest.assertProblem(ApiError.VOTE_TOO_FAST, post(me, vote, heard));
+            GatewayTest.assertProblem(
+                    ApiError.VOTE_TOO_FAST,
+                    post(me, vote, "{\"outcome\": \"A\", \"listenedMillis\": {\"a\": 60000, \"b\": 0}}"));
+            GatewayTest.assertProblem(ApiError.NOT_YOUR_BATTLE, post(HTTP, vote, heard)); // no cookie: a new listener
+            GatewayTest.assertProblem(ApiError.BATTLE_NOT_FOUND, post(me, api + "/battles/arena-nothing/votes", heard));
+            Thread.sleep(offer.path("battle").path("neededMillis").asLong());
+            HttpResponse<String> counted = post(me, vote, heard);
+            assertEquals(201, counted.statusCode(), counted.body());
+            JsonNode reveal = JSON.readTree(counted.body());
+            assertEquals(battle, reveal.path("battle").asText());
+            assertTrue(reveal.path("modelA").asText().length() > 0
+                    && reveal.path("modelB").asText().length() > 0);
+            GatewayTest.assertProblem(ApiError.ALREADY_VOTED, post(me, vote, heard));
+
+            // every battle here is followed by an attention check: its damaged side is muffled, and matched in loudness
+            JsonNode check = null;
+            for (int i = 0; i < 4 && check == null; i++) {
+                JsonNode o = waitForOffer(me, api + "/next");
+                Thread.sleep(o.path("battle").path("neededMillis").asLong());
+                JsonNode r = JSON.readTree(post(
+                                me,
+                                "http://127.0.0.1:" + g.port()
+                                        + o.path("battle").path("vote").asText(),
+                                heard)
+                        .body());
+                if (r.path("modelA").asText().equals("intact")
+                        || r.path("modelB").asText().equals("intact")) {
+                    check = o.path("battle");
+                    Audio intact = audio(me, g, check, r.path("modelA").asText().equals("intact") ? "A" : "B");
+                    Audio damaged =
+                            audio(me, g, check, r.path("modelA").asText().equals("intact") ? "B" : "A");
+                    assertEquals(lufs(intact), lufs(damaged), 0.05, "a check's sides are loudness-matched too");
+                    assertTrue(
+                            highBand(damaged) < highBand(intact) / 2,
+                            "the damaged side is muffled: " + highBand(damaged) + " vs " + highBand(intact));
+                }
+            }
+            assertTrue(check != null, "no attention check among four battles, though every battle is followed by one");
+        }
+    }
+
+    static JsonNode waitForOffer(HttpClient me, String next) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        for (; ; ) {
+            HttpResponse<String> r =
+                    me.send(HttpRequest.newBuilder(URI.create(next)).build(), ofString());
+            if (r.statusCode() == 200) {
+                return JSON.readTree(r.body());
+            }
+            GatewayTest.assertProblem(ApiError.NO_BATTLE_READY, r);
+            assertTrue(System.nanoTime() < deadline, "no battle within 90 s: " + r.body());
+            Thread.sleep(250);
+        }
+    }
+
+    static JsonNode get(HttpClient client, String url) throws Exception {
+        return JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(url)).build(), ofString())
+                .body());
+    }
+
+    static HttpResponse<String> post(HttpClient client, String url, String body) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                ofString());
+    }
+
+    static Audio audio(HttpClient client, Gateway g, JsonNode battle, String side) throws Exception {
+        HttpResponse<byte[]> r = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port()
+                                + battle.path(side.toLowerCase()).asText()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        Path f = Files.createTempFile(store, "side", ".wav");
+        Files.write(f, r.body());
+        return Wav.read(f);
+    }
+
+    static double lufs(Audio a) {
+        LoudnessMeter m = new LoudnessMeter(a.sampleRate(), a.channels());
+        m.pushInterleaved(a.samples(), 0, a.frames());
+        return m.integratedLufs();
+    }
+
+    /** How much of the left channel's energy is in its first difference, which weighs highs (a monotone gauge of them). */
+    static double highBand(Audio a) {
+        float[] x = a.channel(0);
+        double e = 0;
+        double total = 0;
+        for (int i = 1; i < x.length; i++) {
+            double d = x[i] - x[i - 1];
+            e += d * d;
+            total += (double) x[i] * x[i];
+        }
+        return e / Math.max(total, 1e-20);
     }
 
     /**

@@ -335,6 +335,8 @@ class GatewayTest {
         // meanwhile, bad input of every kind, each answered with its problem
         assertProblem(ApiError.INVALID_JSON, post("/mixes", "{\"sampleRate\": 44100, \"stems\": ["));
         assertProblem(ApiError.INVALID_MIX_REQUEST, post("/mixes", "{\"sampleRate\": 5, \"stems\": []}"));
+        // a gateway without the tournament's key runs no arena, and says so
+        assertProblem(ApiError.ARENA_UNAVAILABLE, get("/arena/next"));
         HttpResponse<String> unknownField = post("/mixes", "{\"sampleRate\": 44100, \"stemz\": []}");
         assertProblem(ApiError.INVALID_MIX_REQUEST, unknownField);
         assertTrue(json(unknownField).path("detail").asText().startsWith("/stemz"), unknownField.body());
@@ -1776,8 +1778,12 @@ class GatewayTest {
                         assertEquals(
                                 open,
                                 p.getKey().startsWith(Gateway.API + "/shared/")
-                                        || p.getKey().equals(Gateway.API + "/renderer"),
-                                p.getKey() + " " + op.getKey() + ": only share links and the renderer are public");
+                                        || p.getKey().equals(Gateway.API + "/renderer")
+                                        || p.getKey().equals(Gateway.API + "/arena")
+                                        || p.getKey().startsWith(Gateway.API + "/arena/"),
+                                p.getKey() + " " + op.getKey()
+                                        + ": only share links, the renderer and the arena (a listener's cookie) are"
+                                        + " public");
                     }
                 }));
     }
