@@ -1,9 +1,15 @@
 package ai.aimix.gateway;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.gateway.keys.KeySeal;
+import ai.aimix.schema.auth.TournamentKeys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +63,17 @@ public final class GatewayMain implements Callable<Integer> {
                     + " it hashes API keys and seals their webhook secrets.")
     Path secretFile;
 
+    /** The environment variable of the tournament's keys (as the tournament job's secret-keys), for the arena. */
+    public static final String TOURNAMENT_KEYS_ENV = "AIMIX_TOURNAMENT_KEYS";
+
+    @Option(
+            names = "--tournament-keys-file",
+            description = "A file of the tournament's keys, ID:BASE64 one per line, the signing one first (the"
+                    + " tournament job's aimix.tournament.secret-keys), when " + TOURNAMENT_KEYS_ENV + " (comma"
+                    + " separated) is not set. With them the gateway runs the listening arena; without, its routes"
+                    + " answer ARENA_UNAVAILABLE.")
+    Path tournamentKeysFile;
+
     @Override
     public Integer call() throws Exception {
         KafkaConnection kafka =
@@ -68,11 +85,20 @@ public final class GatewayMain implements Callable<Integer> {
             System.err.println("aimix-gateway: error: " + e.getMessage());
             return 2;
         }
+        ArenaSettings arena;
+        try {
+            TournamentKeys keys = tournamentKeys();
+            arena = keys == null ? null : ArenaSettings.defaults(keys);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("aimix-gateway: error: the tournament's keys: " + e.getMessage());
+            return 2;
+        }
         GatewaySettings settings = GatewaySettings.defaults(kafka, seal)
                 .withHost(host)
                 .withPort(port)
                 .withStoreDir(store)
-                .withSharedStoreDir(sharedStore);
+                .withSharedStoreDir(sharedStore)
+                .withArena(arena);
         Gateway gateway = Gateway.start(settings, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -85,6 +111,20 @@ public final class GatewayMain implements Callable<Integer> {
         System.out.println("ready api=" + gateway.url());
         stopped.await();
         return 0;
+    }
+
+    /** The tournament's keys from the environment, else from the file; null when neither is given. */
+    private TournamentKeys tournamentKeys() throws IOException {
+        String env = System.getenv(TOURNAMENT_KEYS_ENV);
+        if (env != null && !env.isBlank()) {
+            return TournamentKeys.parse(List.of(env.split(",")));
+        }
+        if (tournamentKeysFile == null) {
+            return null;
+        }
+        return TournamentKeys.parse(Files.readAllLines(tournamentKeysFile, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList());
     }
 
     public static void main(String[] args) {

@@ -9,6 +9,7 @@ import ai.aimix.dsp.mix.OfflineRenderer;
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.dsp.spectral.StreamingLogMel;
+import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.launcher.cli.analysis.AnalysisBench;
 import ai.aimix.launcher.embedded.EmbeddedStack;
@@ -175,6 +176,31 @@ public final class BenchCommand implements Callable<Integer> {
     int subscribers;
 
     @Option(
+            names = "--arena",
+            description = "Time the arena's API on the embedded stack: --clients listeners (each its own cookie and"
+                    + " connection) fetch their next battle, listen as long as a vote needs, and vote, for"
+                    + " --duration seconds after --warm-up; battles are mixed by the mix job meanwhile.")
+    boolean arena;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "60",
+            description = "--arena: seconds measured. Default ${DEFAULT-VALUE}.")
+    int durationSeconds;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "15",
+            description = "--arena: seconds of load before the measurement. Default ${DEFAULT-VALUE}.")
+    int warmUpSeconds;
+
+    @Option(
+            names = "--votes-per-battle",
+            defaultValue = "" + ArenaSettings.DEFAULT_VOTES_PER_BATTLE,
+            description = "--arena: a battle is offered until it has this many votes. Default ${DEFAULT-VALUE}.")
+    int votesPerBattle;
+
+    @Option(
             names = "--studio",
             description =
                     "Time the studio page in headless Chromium (Debian's chromium and chromium-driver): page weight"
@@ -212,6 +238,19 @@ public final class BenchCommand implements Callable<Integer> {
                                         requestsPerClient,
                                         subscribers,
                                         readIntervalMillis)
+                                .run()));
+            }
+            return 0;
+        }
+        if (arena) {
+            for (int i = 0; i < runs; i++) {
+                System.out.println(new ObjectMapper()
+                        .writeValueAsString(new ArenaBench(
+                                        common.config(Map.of("rest.port", String.valueOf(CommonOptions.freePort()))),
+                                        clients,
+                                        Duration.ofSeconds(durationSeconds),
+                                        Duration.ofSeconds(warmUpSeconds),
+                                        votesPerBattle)
                                 .run()));
             }
             return 0;
