@@ -108,6 +108,10 @@ async function start() {
     connect();
   });
   wireStems();
+  loadTaste();
+  $('for-you').addEventListener('change', () => {
+    if (S.shaping) changed();
+  });
   wirePlayer();
   wireShaping();
   connect();
@@ -524,6 +528,7 @@ function onResult(result) {
   $('shape-panel').hidden = false;
   $('ab-b').disabled = false;
   status('Mixed: ' + fmtLufs(v.integratedLufs) + ', shape it below.', 'ok');
+  if (S.taste && $('for-you').checked) changed(); // B: the mix for this listener, at once
 }
 
 function fmtLufs(x) {
@@ -776,8 +781,29 @@ function renderBody(excerpt) {
     if (Object.keys(s.locks).length) o.overrides = Object.assign({}, s.locks);
     if (Object.keys(o).length > 1) body.stems.push(o);
   });
+  if (S.taste && $('for-you').checked) body.roleGainsDb = S.taste;
   if (excerpt) body.excerpt = { startSeconds: excerpt[0], seconds: excerpt[1] };
   return body;
+}
+
+/**
+ * "Mixed for you": the role levels this listener's arena votes asked for (their taste, learnt from taste probes), as
+ * offsets every render applies while the box is ticked. Nothing when the arena has no clear taste for them yet.
+ */
+async function loadTaste() {
+  try {
+    const res = await fetch('/api/v1/arena/taste');
+    if (!res.ok) return;
+    const t = await res.json();
+    const gains = t.roleGainsDb || {};
+    if (!Object.keys(gains).length) return;
+    S.taste = gains;
+    $('for-you-text').textContent = '(' + Object.entries(gains)
+      .map(([role, db]) => role.toLowerCase() + ' ' + (db > 0 ? '+' : '') + db.toFixed(1) + ' dB').join(', ') + ')';
+    $('for-you-label').hidden = false;
+  } catch {
+    /* no arena here: the studio works without it */
+  }
 }
 
 let changeTimer = null;

@@ -14,6 +14,7 @@ import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VoteOutcome;
+import ai.aimix.tournament.taste.TasteProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -164,8 +165,43 @@ final class ArenaRoutes {
         out.put("modelA", r.battle().modelA());
         out.put("modelB", r.battle().modelB());
         out.put("song", r.battle().song());
+        out.put("kind", r.battle().probe() ? "taste" : "battle");
         out.put("listenedMillis", r.listenedMillis());
         out.put("votes", r.votes());
+        return out;
+    }
+
+    /**
+     * {@code GET /arena/taste}: what the listener's answers to taste probes say of their taste — per role the preferred
+     * level against the model's mix with its error — and {@code roleGainsDb}, the offsets "mixed for you" applies
+     * (only those at least two errors from no change; empty while the taste is unclear).
+     */
+    ObjectNode taste(Context ctx) {
+        String me = listener(ctx);
+        ObjectNode out = json.createObjectNode();
+        out.put("listener", me);
+        out.put("answers", arena.tasteAnswers(me));
+        ObjectNode gains = json.createObjectNode();
+        TasteProfile p = arena.taste(me);
+        if (p == null) {
+            out.putNull("profile");
+        } else {
+            ObjectNode o = out.putObject("profile");
+            o.put("description", p.describe());
+            ArrayNode roles = o.putArray("roles");
+            for (int r = 0; r < TasteProfile.ROLES.size(); r++) {
+                String role = TasteProfile.ROLES.get(r).name();
+                roles.addObject()
+                        .put("role", role)
+                        .put("preferredDb", Math.round(p.preferredDb()[r] * 10) / 10.0)
+                        .put("errorDb", Math.round(p.errorDb()[r] * 10) / 10.0)
+                        .put("applyDb", Math.round(p.applyDb()[r] * 10) / 10.0);
+                if (p.applyDb()[r] != 0) {
+                    gains.put(role, Math.round(p.applyDb()[r] * 10) / 10.0);
+                }
+            }
+        }
+        out.set("roleGainsDb", gains);
         return out;
     }
 

@@ -9,6 +9,7 @@ import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.api.RendererInfo;
 import ai.aimix.gateway.arena.Arena;
 import ai.aimix.gateway.arena.ArenaSettings;
+import ai.aimix.gateway.arena.TasteBook;
 import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.audio.MixAudio;
@@ -67,7 +68,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,6 +207,7 @@ public final class Gateway implements AutoCloseable {
                         a,
                         clock,
                         store.directory(ARENA_DIRECTORY),
+                        new TasteBook(store.directory(TASTES_DIRECTORY)),
                         new ArenaMixer(),
                         (topic, key, value) -> producer.sendRecord(topic, key, value)
                                 .get(MIX_RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
@@ -310,6 +315,8 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(
                     API + ARENA + "/leagues/{league}",
                     ctx -> ok(ctx, arenaRoutes().league(ctx)));
+            config.routes.get(
+                    API + ARENA + "/taste", ctx -> ok(ctx, arenaRoutes().taste(ctx)));
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
                 authenticate(ctx);
                 mix(ctx);
@@ -489,6 +496,38 @@ public final class Gateway implements AutoCloseable {
         }
 
         @Override
+        public float[] render(MixState m, JsonNode body) throws IOException {
+            MixResult result = m.result();
+            if (m.status() != MixState.Status.COMPLETED || result == null) {
+                throw new IOException("mix " + m.id + " is " + m.status() + ": renders start from a completed mix");
+            }
+            RenderSpec spec = RenderSpec.parse(
+                    body, m.spec.stems.stream().map(StemSpec::getRole).toList(), name -> null);
+            VariantResult v = result.getVariants().stream()
+                    .filter(x -> x.getVariant() == spec.variant)
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("mix " + m.id + " has no variant " + spec.variant));
+            List<StemAudio> stems = m.audio.storedStems(m.spec.stems.size());
+            if (stems == null) {
+                throw new IOException("mix " + m.id + ": its stems are not all in the store");
+            }
+            int segment = result.getSegmentFrames();
+            long frames = result.getFrames();
+            int segments = (int) ((frames + segment - 1) / segment);
+            String id = "rnd_" + randomHex();
+            renderInto(m, spec, result, stems, frames, 0, segment, spec.schedule(v, 0, segments), id, null);
+            Path file = m.audio.renderFile(id);
+            try {
+                ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+                float[] out = new float[b.remaining() / Float.BYTES];
+                b.asFloatBuffer().get(out);
+                return out;
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+
+        @Override
         public void upload(MixState m, int stem, byte[] wav) throws IOException {
             Uploads.Answer a = uploads.receive(m, stem, ARENA_LIMITS, null, wav.length, new ByteArrayInputStream(wav));
             if (a.status() >= 300) {
@@ -501,6 +540,8 @@ public final class Gateway implements AutoCloseable {
     static final String ARENA_OWNER = "arena";
     /** The arena's mixes are the service's own: the default limits of a key. */
     static final KeyLimits ARENA_LIMITS = KeyLimits.defaults();
+    /** The shared store's directory of the listeners' taste answers (a file each). */
+    static final String TASTES_DIRECTORY = "tastes";
     /** The store's directory of the arena's loudness-matched battle audio. */
     static final String ARENA_DIRECTORY = "arena";
     /** How often the arena's scheduler looks at its battles. */

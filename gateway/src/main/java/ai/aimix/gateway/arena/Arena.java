@@ -28,6 +28,7 @@ import ai.aimix.schema.codec.Contract;
 import ai.aimix.tournament.BradleyTerry;
 import ai.aimix.tournament.PairScheduler;
 import ai.aimix.tournament.VoteChecks;
+import ai.aimix.tournament.taste.TasteProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -43,6 +44,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,6 +89,10 @@ public final class Arena implements AutoCloseable {
     static final double CHECK_SHELF_HZ = 1500;
     /** ... of this gain. */
     static final double CHECK_SHELF_DB = -24;
+    /** How often the population's taste is refitted (and other replicas' answers read). */
+    static final long TASTE_REFRESH_MILLIS = 30_000;
+    /** A taste probe moves one role by two of these (0: the model's own level), so a vote says which is nearer. */
+    static final double[] PROBE_LEVELS_DB = {-6, -4.5, -3, -1.5, 0, 1.5, 3, 4.5, 6};
     /** The label of an attention check's sides (they are not models). */
     static final String INTACT = "intact";
 
@@ -101,6 +107,9 @@ public final class Arena implements AutoCloseable {
 
         /** Stem {@code stem} of {@code m} as a WAV file. */
         void upload(MixState m, int stem, byte[] wav) throws IOException;
+
+        /** A completed mix rendered again as a render body says (docs/API.md): interleaved stereo samples. */
+        float[] render(MixState m, JsonNode body) throws IOException;
     }
 
     /** Sends a record keyed by battle id and waits until the broker has it. */
@@ -123,6 +132,8 @@ public final class Arena implements AutoCloseable {
     private final Mixer mixer;
     private final Sender sender;
     private final Views views;
+    private final TasteBook tastes;
+    private long tastesRefreshedAt;
     private final SongPool pool;
     private final SplittableRandom random;
     private final ObjectMapper json = new ObjectMapper();
@@ -162,8 +173,10 @@ public final class Arena implements AutoCloseable {
     /** What a listener is offered: the battle to judge, since when, and the next one to preload (or null). */
     public record Offer(ArenaBattle current, long sinceMillis, ArenaBattle upcoming, long neededMillis) {}
 
-    public Arena(ArenaSettings settings, Clock clock, Path dir, Mixer mixer, Sender sender, Views views)
+    public Arena(
+            ArenaSettings settings, Clock clock, Path dir, TasteBook tastes, Mixer mixer, Sender sender, Views views)
             throws IOException {
+        this.tastes = tastes;
         this.settings = settings;
         this.clock = clock;
         this.dir = Files.createDirectories(dir);
@@ -207,6 +220,14 @@ public final class Arena implements AutoCloseable {
             }
         }
         listeners.values().removeIf(x -> now - x.lastSeen > LISTENER_IDLE_MILLIS);
+        if (now - tastesRefreshedAt > TASTE_REFRESH_MILLIS) {
+            tastesRefreshedAt = now;
+            try {
+                tastes.refresh();
+            } catch (RuntimeException ex) {
+                LOG.warn("The listeners' tastes were not refitted: {}", ex.toString());
+            }
+        }
     }
 
     private void retire(League l, long now) {
@@ -390,6 +411,65 @@ public final class Arena implements AutoCloseable {
                     now);
             offer(l, check);
         }
+        if (random.nextDouble() < settings.tasteShare()) {
+            offer(l, probe(p, rate, now));
+        }
+    }
+
+    /**
+     * A taste probe of a battle's song: variant A's mix rendered again with one role (vocals, drums or bass) at two
+     * levels, loudness-matched as a battle's sides are, so only the role's balance differs. Two levels, the model's own
+     * often among them: pairs on both sides of a listener's preference say where it lies, pairs on one side how much
+     * it matters (as the simulated experiment measured, docs/TOURNAMENT.md).
+     */
+    private ArenaBattle probe(Pending p, int rate, long now) throws Exception {
+        int role = random.nextInt(TasteProfile.ROLES.size());
+        int i = random.nextInt(PROBE_LEVELS_DB.length);
+        int j = random.nextInt(PROBE_LEVELS_DB.length - 1);
+        j = j >= i ? j + 1 : j;
+        double[] oa = new double[TasteProfile.ROLES.size()];
+        double[] ob = new double[TasteProfile.ROLES.size()];
+        oa[role] = PROBE_LEVELS_DB[i];
+        ob[role] = PROBE_LEVELS_DB[j];
+        String name = TasteProfile.ROLES.get(role).name();
+        float[] a = mixer.render(
+                p.mix,
+                json.createObjectNode()
+                        .put("variant", "A")
+                        .set("roleGainsDb", json.createObjectNode().put(name, oa[role])));
+        float[] b = mixer.render(
+                p.mix,
+                json.createObjectNode()
+                        .put("variant", "A")
+                        .set("roleGainsDb", json.createObjectNode().put(name, ob[role])));
+        double la = lufs(a, rate);
+        double lb = lufs(b, rate);
+        double target = Math.min(la, lb);
+        String id = p.id + "-taste";
+        Path fa = dir.resolve(id + "-a.wav");
+        Path fb = dir.resolve(id + "-b.wav");
+        Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, target - la)), Wav.Encoding.PCM_16);
+        Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, target - lb)), Wav.Encoding.PCM_16);
+        String what = name.toLowerCase(Locale.ROOT);
+        Battle battle = new Battle(
+                id,
+                p.league,
+                p.song.id(),
+                p.mix.id,
+                label(what, oa[role], p.modelA),
+                label(what, ob[role], p.modelA),
+                Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate),
+                now,
+                now + settings.lifetime().toMillis(),
+                List.of(),
+                null,
+                null);
+        LOG.info("Taste probe {} of {}: {} vs {}", id, p.song.id(), battle.getModelA(), battle.getModelB());
+        return new ArenaBattle(battle, false, fa, fb, target, target - la, target - lb, oa, ob);
+    }
+
+    private static String label(String role, double db, String model) {
+        return db == 0 ? model + "'s mix" : String.format(Locale.ROOT, "%s's mix, %s %+.1f dB", model, role, db);
     }
 
     private ArenaBattle write(
@@ -604,6 +684,15 @@ public final class Arena implements AutoCloseable {
                         "listen to both mixes, at least " + (needed + 1) / 2 + " ms each (heard A " + heardA + " ms, B "
                                 + heardB + " ms)");
             }
+            if (b.probe()) {
+                if (outcome != VoteOutcome.BOTH_BAD) { // says nothing about where the level should be
+                    double y = outcome == VoteOutcome.A ? 1 : outcome == VoteOutcome.B ? 0 : 0.5;
+                    tastes.answer(voter, b.probeA, b.probeB, y);
+                }
+                b.voted(voter, settings.votesPerBattle(), now);
+                me.votes++;
+                return new Reveal(b, outcome, listened, me.votes);
+            }
             Vote vote = new Vote(battleId, voter, outcome, listened, now, null);
             VoteChecks.Settings checks = new VoteChecks.Settings();
             checks.minListenShare = settings.minListenShare();
@@ -647,6 +736,16 @@ public final class Arena implements AutoCloseable {
             throw new ApiException(ApiError.BATTLE_NOT_FOUND, "no battle " + battleId + " is on offer");
         }
         return side == Variant.A ? b.a : b.b;
+    }
+
+    /** {@code voter}'s taste, learnt from their answers to taste probes; null before the first. */
+    public TasteProfile taste(String voter) {
+        return tastes.profile(voter);
+    }
+
+    /** Taste probes {@code voter} has answered. */
+    public int tasteAnswers(String voter) {
+        return tastes.answers(voter);
     }
 
     /** Votes {@code voter} has cast here. */

@@ -23,10 +23,32 @@ public final class ArenaBattle {
     final double gainA;
 
     final double gainB;
+    /**
+     * A taste probe's role offsets of A and B from the model's mix (dB, in the taste profile's role order); null for a
+     * battle between models. A probe is not published: its votes are the listener's taste answers.
+     */
+    final double[] probeA;
+
+    final double[] probeB;
     private final Set<String> voters = new HashSet<>();
     private long fullAtMillis = -1;
 
     ArenaBattle(Battle battle, boolean check, Path a, Path b, double lufs, double gainA, double gainB) {
+        this(battle, check, a, b, lufs, gainA, gainB, null, null);
+    }
+
+    ArenaBattle(
+            Battle battle,
+            boolean check,
+            Path a,
+            Path b,
+            double lufs,
+            double gainA,
+            double gainB,
+            double[] probeA,
+            double[] probeB) {
+        this.probeA = probeA;
+        this.probeB = probeB;
         this.battle = battle;
         this.check = check;
         this.a = a;
@@ -56,6 +78,11 @@ public final class ArenaBattle {
 
     public String modelB() {
         return battle.getModelB();
+    }
+
+    /** Whether it is a taste probe (the same mix at two levels of one role). */
+    public boolean probe() {
+        return probeA != null;
     }
 
     public String song() {

@@ -24,6 +24,7 @@ import java.util.List;
  * @param poolSongs       songs in the built-in pool
  * @param sampleRate      the built-in pool's sample rate
  * @param checkShare      share of battles followed by an attention check
+ * @param tasteShare      share of battles followed by a taste probe (the same mix at two levels of one role)
  * @param minListenShare  a vote needs this share of a mix's length of listening (the job's
  *                        {@code aimix.tournament.min-listen-share})
  * @param lifetime        a battle takes votes this long after it was published
@@ -43,6 +44,7 @@ public record ArenaSettings(
         int poolSongs,
         int sampleRate,
         double checkShare,
+        double tasteShare,
         double minListenShare,
         Duration lifetime,
         Duration mixTimeout,
@@ -64,6 +66,12 @@ public record ArenaSettings(
     /** One battle in ten is followed by an attention check, as in the simulation. */
     public static final double DEFAULT_CHECK_SHARE = 0.1;
 
+    /**
+     * One battle in four is followed by a taste probe: enough that a listener who votes thirty times has given seven or
+     * so answers about their own taste, few enough that the models' ratings get most of the votes.
+     */
+    public static final double DEFAULT_TASTE_SHARE = 0.25;
+
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(6);
     public static final Duration DEFAULT_MIX_TIMEOUT = Duration.ofMinutes(2);
 
@@ -80,8 +88,10 @@ public record ArenaSettings(
         if (!(songSeconds >= 2 && songSeconds <= 600)) {
             throw new IllegalArgumentException("arena songs must be 2 to 600 s long, not " + songSeconds);
         }
-        if (!(checkShare >= 0 && checkShare <= 1) || !(minListenShare >= 0 && minListenShare <= 2)) {
-            throw new IllegalArgumentException("check share in [0, 1], minimum listening share in [0, 2]");
+        if (!(checkShare >= 0 && checkShare <= 1)
+                || !(tasteShare >= 0 && tasteShare <= 1)
+                || !(minListenShare >= 0 && minListenShare <= 2)) {
+            throw new IllegalArgumentException("check and taste shares in [0, 1], minimum listening share in [0, 2]");
         }
         leagues = List.copyOf(leagues);
         models = List.copyOf(models);
@@ -102,6 +112,7 @@ public record ArenaSettings(
                 DEFAULT_POOL_SONGS,
                 DEFAULT_SAMPLE_RATE,
                 DEFAULT_CHECK_SHARE,
+                DEFAULT_TASTE_SHARE,
                 VoteChecks.Settings.DEFAULT_MIN_LISTEN_SHARE,
                 DEFAULT_LIFETIME,
                 DEFAULT_MIX_TIMEOUT,
@@ -123,6 +134,29 @@ public record ArenaSettings(
                 poolSongs,
                 sampleRate,
                 checkShare,
+                tasteShare,
+                minListenShare,
+                lifetime,
+                mixTimeout,
+                seed);
+    }
+
+    /** Taste probes after this share of battles. */
+    public ArenaSettings withTasteShare(double share) {
+        return new ArenaSettings(
+                keys,
+                battlesTopic,
+                votesTopic,
+                evolutionTopic,
+                leagues,
+                models,
+                buffer,
+                votesPerBattle,
+                songSeconds,
+                poolSongs,
+                sampleRate,
+                checkShare,
+                share,
                 minListenShare,
                 lifetime,
                 mixTimeout,
@@ -144,6 +178,7 @@ public record ArenaSettings(
                 poolSongs,
                 sampleRate,
                 checkShare,
+                tasteShare,
                 minListenShare,
                 lifetime,
                 mixTimeout,
@@ -165,6 +200,7 @@ public record ArenaSettings(
                 poolSongs,
                 sampleRate,
                 checkShare,
+                tasteShare,
                 share,
                 lifetime,
                 mixTimeout,
@@ -186,6 +222,7 @@ public record ArenaSettings(
                 poolSongs,
                 sampleRate,
                 checkShare,
+                tasteShare,
                 minListenShare,
                 lifetime,
                 mixTimeout,
@@ -207,6 +244,7 @@ public record ArenaSettings(
                 poolSongs,
                 sampleRate,
                 checkShare,
+                tasteShare,
                 minListenShare,
                 lifetime,
                 mixTimeout,
@@ -228,6 +266,7 @@ public record ArenaSettings(
                 poolSongs,
                 sampleRate,
                 checkShare,
+                tasteShare,
                 minListenShare,
                 lifetime,
                 mixTimeout,

@@ -4,13 +4,16 @@ import ai.aimix.dsp.mix.MixParams;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.audio.StemRender;
+import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.StemParameters;
 import ai.aimix.schema.StemRole;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
+import ai.aimix.schema.codec.ParameterRanges;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -21,7 +24,10 @@ import java.util.function.Function;
  */
 public final class RenderSpec {
     private static final Set<String> FIELDS =
-            Set.of("variant", "intensity", "preset", "stems", "targetLufs", "ceilingDbfs", "excerpt");
+            Set.of("variant", "intensity", "preset", "stems", "targetLufs", "ceilingDbfs", "excerpt", "roleGainsDb");
+    /** Largest role gain offset accepted, dB either way. */
+    static final double MAX_ROLE_GAIN_DB = 12;
+
     private static final Set<String> STEM_FIELDS = Set.of("index", "intensity", "mute", "overrides");
     private static final Set<String> EXCERPT_FIELDS = Set.of("startSeconds", "seconds");
 
@@ -42,6 +48,8 @@ public final class RenderSpec {
     public final Float ceilingDbfs;
     /** The excerpt in seconds, or null for the whole mix. */
     public final double[] excerpt;
+    /** Gain offsets by role (dB, by {@link StemRole} ordinal; 0: none): a listener's taste, "mixed for you". */
+    private final float[] roleGainsDb;
 
     private RenderSpec(
             Variant variant,
@@ -54,7 +62,9 @@ public final class RenderSpec {
             float[][] locked,
             Float targetLufs,
             Float ceilingDbfs,
-            double[] excerpt) {
+            double[] excerpt,
+            float[] roleGainsDb) {
+        this.roleGainsDb = roleGainsDb;
         this.variant = variant;
         this.intensity = intensity;
         this.presetName = presetName;
@@ -161,6 +171,24 @@ public final class RenderSpec {
                 CHECK.number(x, "seconds", "/excerpt/seconds", 0.01, Double.MAX_VALUE, Double.NaN)
             };
         }
+        float[] roleGains = new float[StemRole.values().length];
+        JsonNode g = body.get("roleGainsDb");
+        if (g != null && !g.isNull()) {
+            if (!g.isObject()) {
+                throw invalid("/roleGainsDb", "must be an object of role: dB, e.g. {\"VOCALS\": 1.5}");
+            }
+            for (var it = g.fields(); it.hasNext(); ) {
+                var e = it.next();
+                StemRole role;
+                try {
+                    role = StemRole.valueOf(e.getKey().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException ex) {
+                    throw invalid("/roleGainsDb/" + e.getKey(), "is not a stem role");
+                }
+                roleGains[role.ordinal()] = (float) CHECK.number(
+                        g, e.getKey(), "/roleGainsDb/" + e.getKey(), -MAX_ROLE_GAIN_DB, MAX_ROLE_GAIN_DB, 0);
+            }
+        }
         return new RenderSpec(
                 variant,
                 intensity,
@@ -172,7 +200,8 @@ public final class RenderSpec {
                 locked,
                 target,
                 ceiling,
-                excerpt);
+                excerpt,
+                roleGains);
     }
 
     private static void apply(StemShaping s, int stem, float[] stemIntensity, boolean[] muted, float[][] locked) {
@@ -189,7 +218,7 @@ public final class RenderSpec {
 
     /**
      * The parameters of stem {@code stem} in a segment: the model's {@code p} moved toward neutral by the intensity,
-     * then the preset's moves, then the locked values.
+     * then the preset's moves, then its role's gain offset, then the locked values.
      */
     public float[] parameters(int stem, StemParameters model) {
         float[] m = StemRender.vector(model);
@@ -201,6 +230,11 @@ public final class RenderSpec {
         }
         if (preset != null) {
             preset.apply(roles.get(stem), out);
+        }
+        float offset = roleGainsDb[roles.get(stem).ordinal()];
+        if (offset != 0) {
+            int gain = MixParameter.GAIN_DB.ordinal();
+            out[gain] = ParameterRanges.clamp(MixParameter.GAIN_DB, out[gain] + offset);
         }
         for (int j = 0; j < out.length; j++) {
             if (!Float.isNaN(locked[stem][j])) {

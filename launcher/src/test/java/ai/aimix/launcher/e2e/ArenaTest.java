@@ -85,8 +85,10 @@ class ArenaTest {
                         c.get(TournamentJobOptions.TOPIC_VOTES),
                         c.get(TournamentJobOptions.TOPIC_EVOLUTION))
                 .withSongSeconds(SONG_SECONDS)
-                // each battle heard by both listeners, then replaced; no attention checks: every vote counts
-                .withBattles(ArenaSettings.DEFAULT_BUFFER, 2, 0);
+                // each battle heard by both listeners, then replaced; no attention checks or taste probes: every vote
+                // counts for the ratings
+                .withBattles(ArenaSettings.DEFAULT_BUFFER, 2, 0)
+                .withTasteShare(0);
         gateway = Gateway.start(
                 GatewaySettings.defaults(
                                 KafkaConnection.plain(stack.bootstrapServers()), KeySeal.of(KeySeal.randomSecret()))
@@ -208,7 +210,8 @@ class ArenaTest {
                         c.get(TournamentJobOptions.TOPIC_EVOLUTION))
                 .withLeagues(List.of("checks"))
                 .withSongSeconds(SONG_SECONDS)
-                .withBattles(2, 5, 1.0);
+                .withBattles(2, 5, 1.0)
+                .withTasteShare(1.0);
         try (Gateway g = Gateway.start(
                 GatewaySettings.defaults(
                                 KafkaConnection.plain(stack.bootstrapServers()), KeySeal.of(KeySeal.randomSecret()))
@@ -257,18 +260,33 @@ class ArenaTest {
                     && reveal.path("modelB").asText().length() > 0);
             GatewayTest.assertProblem(ApiError.ALREADY_VOTED, post(me, vote, heard));
 
-            // every battle here is followed by an attention check: its damaged side is muffled, and matched in loudness
+            // every battle here is followed by an attention check (its damaged side is muffled, and matched in
+            // loudness) and by a taste probe (the same mix at two levels of one role: the vote is a taste answer)
             JsonNode check = null;
-            for (int i = 0; i < 4 && check == null; i++) {
+            JsonNode probe = null;
+            for (int i = 0; i < 8 && (check == null || probe == null); i++) {
                 JsonNode o = waitForOffer(me, api + "/next");
                 Thread.sleep(o.path("battle").path("neededMillis").asLong());
-                JsonNode r = JSON.readTree(post(
-                                me,
-                                "http://127.0.0.1:" + g.port()
-                                        + o.path("battle").path("vote").asText(),
-                                heard)
-                        .body());
-                if (r.path("modelA").asText().equals("intact")
+                HttpResponse<String> voted = post(
+                        me,
+                        "http://127.0.0.1:" + g.port()
+                                + o.path("battle").path("vote").asText(),
+                        heard);
+                assertEquals(201, voted.statusCode(), voted.body());
+                JsonNode r = JSON.readTree(voted.body());
+                if (r.path("kind").asText().equals("taste")) {
+                    probe = r;
+                    assertTrue(
+                            r.path("modelA").asText().contains("'s mix")
+                                    && r.path("modelB").asText().contains("'s mix"),
+                            r.toString());
+                    Audio a = audio(me, g, o.path("battle"), "A");
+                    Audio b = audio(me, g, o.path("battle"), "B");
+                    assertEquals(lufs(a), lufs(b), 0.05, "a taste probe's sides are loudness-matched");
+                    JsonNode taste = get(me, api + "/taste");
+                    assertEquals(1, taste.path("answers").asInt(), taste.toString());
+                    assertTrue(taste.path("roleGainsDb").isObject(), taste.toString());
+                } else if (r.path("modelA").asText().equals("intact")
                         || r.path("modelB").asText().equals("intact")) {
                     check = o.path("battle");
                     Audio intact = audio(me, g, check, r.path("modelA").asText().equals("intact") ? "A" : "B");
@@ -280,7 +298,8 @@ class ArenaTest {
                             "the damaged side is muffled: " + highBand(damaged) + " vs " + highBand(intact));
                 }
             }
-            assertTrue(check != null, "no attention check among four battles, though every battle is followed by one");
+            assertTrue(check != null, "no attention check among eight offers, though every battle is followed by one");
+            assertTrue(probe != null, "no taste probe among eight offers, though every battle is followed by one");
         }
     }
 

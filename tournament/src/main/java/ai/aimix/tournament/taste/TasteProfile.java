@@ -153,9 +153,40 @@ public record TasteProfile(String listener, int votes, double[] preferredDb, dou
         for (int r = 0; r < n; r++) {
             preferred[r] = Math.max(-MAX_OFFSET_DB, Math.min(MAX_OFFSET_DB, SCALE_DB * fit.beta()[r]));
             error[r] = SCALE_DB * fit.sd()[r];
-            apply[r] = Math.abs(preferred[r]) >= CREDIBLE_SD * error[r] ? preferred[r] : 0;
+            boolean credible = Math.abs(preferred[r]) >= CREDIBLE_SD * error[r];
+            apply[r] = credible && explains(mine, votes, fit.beta(), r) ? preferred[r] : 0;
         }
         return new TasteProfile(listener, votes.size(), preferred, error, apply);
+    }
+
+    /**
+     * The likelihood-ratio statistic above which a listener's votes on a role are taken to follow their profile rather
+     * than chance: the 95 % point of χ² with one degree of freedom.
+     */
+    static final double CONSISTENT_LR = 3.841;
+
+    /**
+     * Whether the listener's fitted utility explains their votes on battles where role {@code r} differed better than
+     * coin flips would (a likelihood-ratio test at 5 %). The posterior error alone does not catch a listener who votes
+     * at random: with the population's curvature fixed, random verdicts read as a strong, precise preference for
+     * whatever level the noise favoured; this asks whether their votes agree with it.
+     */
+    private static boolean explains(
+            List<PreferenceModel.Observation> fitted, List<PreferenceModel.Observation> votes, double[] beta, int r) {
+        double lr = 0;
+        for (int i = 0; i < fitted.size(); i++) {
+            if (votes.get(i).x()[2 * r] == 0) {
+                continue; // the role was the same in both mixes
+            }
+            PreferenceModel.Observation o = fitted.get(i);
+            double u = o.offset();
+            for (int k = 0; k < beta.length; k++) {
+                u += o.x()[k] * beta[k];
+            }
+            double p = Math.min(1 - 1e-9, Math.max(1e-9, 1 / (1 + Math.exp(-u))));
+            lr += 2 * (o.y() * Math.log(p / 0.5) + (1 - o.y()) * Math.log((1 - p) / 0.5));
+        }
+        return lr >= CONSISTENT_LR;
     }
 
     /** What the profile asks for, in words: "vocals +2.8 ± 0.9 dB, drums -0.3 ± 1.1 dB (left), ...". */
