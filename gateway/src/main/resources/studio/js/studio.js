@@ -383,6 +383,7 @@ async function createMix() {
     stems: good.map((s) => ({ name: s.name, role: s.role, channels: s.info.channels })),
   };
   if ($('create-preset').value) body.preset = $('create-preset').value;
+  if ($('offer-arena').checked) body.arena = true;
   S.metrics.created = performance.now();
   try {
     S.mix = await S.api.post('/mixes', body);

@@ -640,6 +640,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void mixEnded(MixState m) {
+        if (arena != null && m.spec.arena && m.status() == MixState.Status.COMPLETED && !mixes.adopted(m.id)) {
+            // its owner offered the song to the arena: kept off the consumer's thread (it copies the stems)
+            try {
+                arenaScheduler.execute(() -> arena.offer(m));
+            } catch (RejectedExecutionException e) {
+                LOG.info("Stopping: mix {} is not offered to the arena", m.id);
+            }
+        }
         // a mix another replica created is that replica's to tell its callback of
         if (m.spec.callbackUrl != null && !mixes.adopted(m.id)) {
             String self = API + "/mixes/" + m.id;

@@ -8,6 +8,7 @@ import ai.aimix.dsp.filter.BiquadCascade;
 import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.audio.StemAudio;
 import ai.aimix.gateway.audio.VariantAudio;
 import ai.aimix.gateway.mix.MixState;
 import ai.aimix.schema.Battle;
@@ -17,6 +18,7 @@ import ai.aimix.schema.ModelStanding;
 import ai.aimix.schema.ModelStatus;
 import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
+import ai.aimix.schema.StemSpec;
 import ai.aimix.schema.TournamentErrorCode;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VariantResult;
@@ -89,7 +91,11 @@ public final class Arena implements AutoCloseable {
     static final double CHECK_SHELF_HZ = 1500;
     /** ... of this gain. */
     static final double CHECK_SHELF_DB = -24;
-    /** How often the population's taste is refitted (and other replicas' answers read). */
+    /** The offered songs' directory, under the arena's. */
+    static final String SONGS_DIRECTORY = "songs";
+    /** An offered song shorter than this is not kept: too short to judge a mix by. */
+    static final double MIN_OFFER_SECONDS = 4;
+    /** How often the population's taste is refitted (and other replicas' answers and offered songs read). */
     static final long TASTE_REFRESH_MILLIS = 30_000;
     /** A taste probe moves one role by two of these (0: the model's own level), so a vote says which is nearer. */
     static final double[] PROBE_LEVELS_DB = {-6, -4.5, -3, -1.5, 0, 1.5, 3, 4.5, 6};
@@ -183,8 +189,12 @@ public final class Arena implements AutoCloseable {
         this.mixer = mixer;
         this.sender = sender;
         this.views = views;
-        this.pool =
-                SongPool.builtIn(settings.poolSongs(), settings.songSeconds(), settings.sampleRate(), settings.seed());
+        this.pool = SongPool.of(
+                settings.poolSongs(),
+                settings.songSeconds(),
+                settings.sampleRate(),
+                settings.seed(),
+                dir.resolve(SONGS_DIRECTORY));
         this.random = new SplittableRandom(settings.seed() ^ System.nanoTime());
         // battle ids of one arena run: its own prefix, so two replicas or two runs never reuse an id
         byte[] b = new byte[4];
@@ -224,8 +234,9 @@ public final class Arena implements AutoCloseable {
             tastesRefreshedAt = now;
             try {
                 tastes.refresh();
-            } catch (RuntimeException ex) {
-                LOG.warn("The listeners' tastes were not refitted: {}", ex.toString());
+                pool.reload();
+            } catch (RuntimeException | IOException ex) {
+                LOG.warn("The listeners' tastes or the offered songs were not read again: {}", ex.toString());
             }
         }
     }
@@ -283,7 +294,14 @@ public final class Arena implements AutoCloseable {
         String[] pair = PairScheduler.next(models, fit(league), random);
         SongPool.Song song = pool.draw(random);
         String id = prefix + made.incrementAndGet();
-        List<StemInput> stems = song.generate();
+        List<StemInput> stems;
+        try {
+            stems = song.generate();
+        } catch (IOException ex) {
+            LOG.warn("Song {} could not be read for battle {}: {}", song.id(), id, ex.toString());
+            l.why = "a song could not be read: " + ex.getMessage();
+            return false;
+        }
         ObjectNode body = json.createObjectNode();
         body.put("sampleRate", song.sampleRate());
         ArrayNode specs = body.putArray("stems");
@@ -574,6 +592,45 @@ public final class Arena implements AutoCloseable {
         return Math.round(x * 10) / 10.0;
     }
 
+    /**
+     * A completed mix whose owner offered the song to the arena: an excerpt of its stems as long as the arena's songs
+     * (from a third of the way in, past the intro) joins the pool. Its mix's stems must still be in the stem store.
+     */
+    public void offer(MixState m) {
+        try {
+            List<StemAudio> stored = m.audio.storedStems(m.spec.stems.size());
+            if (stored == null) {
+                LOG.warn("Mix {} was offered to the arena but its stems are not all in the store", m.id);
+                return;
+            }
+            int rate = m.spec.sampleRate;
+            long frames = stored.stream().mapToLong(StemAudio::frames).max().orElse(0);
+            if (frames < MIN_OFFER_SECONDS * rate) {
+                LOG.info("Mix {} was offered to the arena but is {} s long: too short to battle", m.id, frames / rate);
+                return;
+            }
+            long length = Math.min(frames, Math.round(settings.songSeconds() * rate));
+            long start = (frames - length) / 3;
+            List<StemInput> excerpt = new ArrayList<>();
+            for (int i = 0; i < stored.size(); i++) {
+                StemAudio s = stored.get(i);
+                float[] samples = new float[(int) length * s.channels()];
+                s.read(start, samples, (int) length);
+                StemSpec spec = m.spec.stems.get(i);
+                excerpt.add(new StemInput(spec.getName(), spec.getRole(), new Audio(rate, s.channels(), samples)));
+            }
+            pool.offer(m.id, excerpt, rate);
+            LOG.info(
+                    "Mix {} offered to the arena: {} s of its {} stems from {} s",
+                    m.id,
+                    length / rate,
+                    stored.size(),
+                    start / rate);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Mix {} was offered to the arena but could not be kept: {}", m.id, e.toString());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- the listeners
 
     /** A new listener id (the cookie carries it, signed). */
@@ -764,6 +821,8 @@ public final class Arena implements AutoCloseable {
             o.put("mixing", l.pending.size());
             o.put("wanted", l.wanted.get());
             o.put("contenders", contenders(e.getKey()).size());
+            o.put("songs", pool.builtIn().size() + pool.offered().size());
+            o.put("offeredSongs", pool.offered().size());
         }
         return out;
     }

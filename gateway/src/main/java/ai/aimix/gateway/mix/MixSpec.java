@@ -33,7 +33,8 @@ public final class MixSpec {
             "client",
             "callbackUrl",
             "preview",
-            "preset");
+            "preset",
+            "arena");
     /** Longest callback URL accepted. */
     static final int MAX_URL_LENGTH = 2048;
 
@@ -66,6 +67,8 @@ public final class MixSpec {
     public final String callbackUrl;
     /** The part of the song to mix ({@code preview}), in frames, or null for all of it. */
     public final Excerpt excerpt;
+    /** The owner offers the song to the arena: once mixed, an excerpt of its stems may be battled for listeners. */
+    public final boolean arena;
 
     private MixSpec(
             int sampleRate,
@@ -77,7 +80,9 @@ public final class MixSpec {
             Double seconds,
             String client,
             String callbackUrl,
-            Excerpt excerpt) {
+            Excerpt excerpt,
+            boolean arena) {
+        this.arena = arena;
         this.sampleRate = sampleRate;
         this.stems = stems;
         this.model = model;
@@ -155,6 +160,10 @@ public final class MixSpec {
             throw invalid("/callbackUrl", "has " + callback.length() + " characters; at most " + MAX_URL_LENGTH);
         }
         Excerpt excerpt = preview(body.get("preview"), rate, maxSeconds, seconds);
+        JsonNode arena = body.get("arena");
+        if (arena != null && !arena.isNull() && !arena.isBoolean()) {
+            throw invalid("/arena", "must be true or false");
+        }
         return new MixSpec(
                 rate,
                 stems,
@@ -165,7 +174,8 @@ public final class MixSpec {
                 seconds == null ? null : seconds.doubleValue(),
                 client,
                 callback,
-                excerpt);
+                excerpt,
+                arena != null && arena.asBoolean());
     }
 
     /** {@code preview: {startSeconds, seconds}} as frames; it must start within the song when its length is given. */
@@ -187,7 +197,8 @@ public final class MixSpec {
 
     /** This spec with {@code url} as its callback (the API key's default when the body names none). */
     public MixSpec withCallbackUrl(String url) {
-        return new MixSpec(sampleRate, stems, model, overrides, targetLufs, ceilingDbfs, seconds, client, url, excerpt);
+        return new MixSpec(
+                sampleRate, stems, model, overrides, targetLufs, ceilingDbfs, seconds, client, url, excerpt, arena);
     }
 
     /** The contract's request for this mix. */

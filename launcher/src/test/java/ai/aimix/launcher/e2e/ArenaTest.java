@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.aimix.clients.audio.Audio;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.dsp.loudness.LoudnessMeter;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.arena.ArenaSettings;
+import ai.aimix.gateway.keys.ApiKey;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
 import ai.aimix.launcher.embedded.EmbeddedStack;
@@ -20,6 +25,9 @@ import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.launcher.studio.HeadlessChromium;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -300,6 +308,108 @@ class ArenaTest {
             }
             assertTrue(check != null, "no attention check among eight offers, though every battle is followed by one");
             assertTrue(probe != null, "no taste probe among eight offers, though every battle is followed by one");
+        }
+    }
+
+    /**
+     * A song offered to the arena by its owner (a mix created with {@code arena: true}) joins the pool and is battled;
+     * it outlives its mix (kept in the shared store: a second gateway on the same store finds it).
+     */
+    @Test
+    void aSongItsOwnerOffersIsBattledForListeners() throws Exception {
+        Configuration c = stack.config();
+        ArenaSettings arena = ArenaSettings.defaults(stack.tournamentKeys())
+                .withTopics(
+                        c.get(TournamentJobOptions.TOPIC_BATTLES),
+                        c.get(TournamentJobOptions.TOPIC_VOTES),
+                        c.get(TournamentJobOptions.TOPIC_EVOLUTION))
+                .withLeagues(List.of("owners"))
+                .withSongSeconds(SONG_SECONDS)
+                .withBattles(2, 5, 0)
+                .withTasteShare(0);
+        KeySeal seal = KeySeal.of(KeySeal.randomSecret());
+        Path shared = Files.createTempDirectory(store, "offered");
+        GatewaySettings settings = GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), seal)
+                .withPort(0)
+                .withTopics(stack.topics())
+                .withStoreDir(Files.createTempDirectory(store, "offered-own"))
+                .withSharedStoreDir(shared)
+                .withArena(arena);
+        String mixId;
+        try (Gateway g = Gateway.start(settings, Clock.systemUTC())) {
+            ApiKey.Issued key = ApiKey.issue("arena test", KeyLimits.defaults(), System.currentTimeMillis(), seal);
+            KeyRing.publish(
+                    KafkaConnection.plain(stack.bootstrapServers()),
+                    GatewaySettings.DEFAULT_KEYS_TOPIC,
+                    key.key(),
+                    seal);
+            assertTrue(g.awaitKey(key.key().id(), Duration.ofSeconds(30)));
+            String base = "http://127.0.0.1:" + g.port();
+            List<StemInput> stems = new SongGenerator(99, 44_100).generate(8, 5);
+            ObjectNode body = JSON.createObjectNode().put("sampleRate", 44_100).put("arena", true);
+            ArrayNode list = body.putArray("stems");
+            stems.forEach(st -> list.addObject()
+                    .put("name", st.name)
+                    .put("role", st.role.name())
+                    .put("channels", st.channels()));
+            HttpResponse<String> created = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + Gateway.API + "/mixes"))
+                            .header("Authorization", "Bearer " + key.token())
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build(),
+                    ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            JsonNode mix = JSON.readTree(created.body());
+            mixId = mix.path("id").asText();
+            for (int i = 0; i < stems.size(); i++) {
+                ByteArrayOutputStream wav = new ByteArrayOutputStream();
+                Wav.write(wav, stems.get(i).audio, Wav.Encoding.PCM_16);
+                HttpResponse<String> up = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base
+                                        + mix.path("stems")
+                                                .get(i)
+                                                .path("uploadUrl")
+                                                .asText()))
+                                .header("Authorization", "Bearer " + key.token())
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(wav.toByteArray()))
+                                .build(),
+                        ofString());
+                assertEquals(200, up.statusCode(), up.body());
+            }
+            // the pool has it once the mix is done; then battles of it are offered
+            HttpClient me =
+                    HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            String api = base + Gateway.API + "/arena";
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (get(me, api)
+                            .path("battles")
+                            .path("owners")
+                            .path("offeredSongs")
+                            .asInt()
+                    < 1) {
+                assertTrue(System.nanoTime() < deadline, "the offered song never joined the pool: " + get(me, api));
+                Thread.sleep(250);
+            }
+            boolean battled = false;
+            for (int i = 0; i < 12 && !battled; i++) {
+                JsonNode o = waitForOffer(me, api + "/next?league=owners");
+                Thread.sleep(o.path("battle").path("neededMillis").asLong());
+                HttpResponse<String> voted = post(
+                        me,
+                        base + o.path("battle").path("vote").asText(),
+                        "{\"outcome\": \"TIE\", \"listenedMillis\": {\"a\": 60000, \"b\": 60000}}");
+                assertEquals(201, voted.statusCode(), voted.body());
+                battled = JSON.readTree(voted.body()).path("song").asText().equals(mixId);
+            }
+            assertTrue(battled, "no battle of the offered song among twelve (half the battles should be)");
+        }
+        // the song outlives its mix and this gateway: another on the same shared store has it in its pool
+        try (Gateway again = Gateway.start(settings, Clock.systemUTC())) {
+            JsonNode home =
+                    get(HttpClient.newHttpClient(), "http://127.0.0.1:" + again.port() + Gateway.API + "/arena");
+            assertEquals(
+                    1, home.path("battles").path("owners").path("offeredSongs").asInt(), home.toString());
         }
     }
 
