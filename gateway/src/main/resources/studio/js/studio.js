@@ -529,7 +529,12 @@ function onResult(result) {
   $('shape-panel').hidden = false;
   $('ab-b').disabled = false;
   status('Mixed: ' + fmtLufs(v.integratedLufs) + ', shape it below.', 'ok');
-  if (S.taste && $('for-you').checked) changed(); // B: the mix for this listener, at once
+  if (S.taste) {
+    S.offered = JSON.stringify(renderBody(null)); // what the studio offers, before the listener changes anything
+    S.reported = false;
+    experimentEvent('exposed');
+    if ($('for-you').checked) changed(); // B: the mix for this listener, at once
+  }
 }
 
 function fmtLufs(x) {
@@ -581,8 +586,16 @@ function wirePlayer() {
     }
   });
   window.addEventListener('resize', () => drawWave(true));
-  $('dl-wav').addEventListener('click', () => download(S.mixPath + '/audio?format=wav', S.mix.id + '.wav'));
-  $('dl-opus').addEventListener('click', () => download(S.mixPath + '/audio?format=opus', S.mix.id + '.opus'));
+  // the WAV is the mix as shaped (the last whole render: "Mixed for you" included) when there is one
+  $('dl-wav').addEventListener('click', () => {
+    kept();
+    if (S.fullRender) download(S.mixPath + '/renders/' + S.fullRender.id + '/audio?format=wav', S.mix.id + '.wav');
+    else download(S.mixPath + '/audio?format=wav', S.mix.id + '.wav');
+  });
+  $('dl-opus').addEventListener('click', () => {
+    kept();
+    download(S.mixPath + '/audio?format=opus', S.mix.id + '.opus');
+  });
   $('dl-sheet').addEventListener('click', () => saveBlob(new Blob([JSON.stringify(sheet(), null, 2)],
     { type: 'application/json' }), S.mix.id + '-parameters.json'));
   $('dl-stems').addEventListener('click', async () => {
@@ -787,6 +800,22 @@ function renderBody(excerpt) {
   return body;
 }
 
+/** Reports an event of the "Mixed for you" experiment (the gateway knows the listener's arm). */
+function experimentEvent(event) {
+  fetch('/api/v1/arena/experiments/mixed-for-you/events', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ event }),
+  }).catch(() => {});
+}
+
+/** A download: "kept" when the mix is as the studio offered it, "reshaped" after the listener changed it. */
+function kept() {
+  if (!S.taste || S.offered === undefined || S.reported) return;
+  S.reported = true;
+  experimentEvent(JSON.stringify(renderBody(null)) === S.offered ? 'kept' : 'reshaped');
+}
+
 /**
  * "Mixed for you": the role levels this listener's arena votes asked for (their taste, learnt from taste probes), as
  * offsets every render applies while the box is ticked. Nothing when the arena has no clear taste for them yet.
@@ -799,6 +828,8 @@ async function loadTaste() {
     const gains = t.roleGainsDb || {};
     if (!Object.keys(gains).length) return;
     S.taste = gains;
+    // the A/B experiment: ticked by default in arm "on" only (the control's listeners tick it themselves)
+    $('for-you').checked = !t.experiments || t.experiments['mixed-for-you'] !== 'off';
     $('for-you-text').textContent = '(' + Object.entries(gains)
       .map(([role, db]) => role.toLowerCase() + ' ' + (db > 0 ? '+' : '') + db.toFixed(1) + ' dB').join(', ') + ')';
     $('for-you-label').hidden = false;

@@ -4,6 +4,7 @@ import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.arena.Arena;
 import ai.aimix.gateway.arena.ArenaBattle;
+import ai.aimix.gateway.arena.Experiments;
 import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.kafka.CompactedView;
 import ai.aimix.gateway.keys.KeySeal;
@@ -14,6 +15,8 @@ import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.Standings;
 import ai.aimix.schema.Variant;
 import ai.aimix.schema.VoteOutcome;
+import ai.aimix.tournament.experiment.Experiment;
+import ai.aimix.tournament.experiment.ExperimentReport;
 import ai.aimix.tournament.taste.TasteProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,13 +48,23 @@ final class ArenaRoutes {
     private static final Pattern GENERATION = Pattern.compile("-g(\\d+)-c\\d+$");
 
     private final Arena arena;
+    private final Experiments experiments;
+    private final Clock clock;
     private final KeySeal seal;
     private final CompactedView<RegistryEntry> registry;
     private final CompactedView<Standings> standings;
     private final ObjectMapper json = new ObjectMapper();
 
-    ArenaRoutes(Arena arena, KeySeal seal, CompactedView<RegistryEntry> registry, CompactedView<Standings> standings) {
+    ArenaRoutes(
+            Arena arena,
+            Experiments experiments,
+            Clock clock,
+            KeySeal seal,
+            CompactedView<RegistryEntry> registry,
+            CompactedView<Standings> standings) {
         this.arena = arena;
+        this.experiments = experiments;
+        this.clock = clock;
         this.seal = seal;
         this.registry = registry;
         this.standings = standings;
@@ -202,7 +216,86 @@ final class ArenaRoutes {
             }
         }
         out.set("roleGainsDb", gains);
+        ObjectNode arms = out.putObject("experiments");
+        for (Experiment e : experiments.running()) {
+            arms.put(e.name(), e.arm(me));
+        }
         return out;
+    }
+
+    private static final Set<String> EVENT_FIELDS = Set.of("event");
+
+    /** {@code POST /arena/experiments/{name}/events} {@code {event}}: what the listener saw or did, in their arm. */
+    ObjectNode experimentEvent(Context ctx, JsonNode body) {
+        String me = listener(ctx);
+        Experiment e = experiment(ctx);
+        if (body == null || !body.isObject()) {
+            throw new ApiException(ApiError.INVALID_EXPERIMENT_EVENT, "the body must be a JSON object {event}");
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!EVENT_FIELDS.contains(f)) {
+                throw new ApiException(ApiError.INVALID_EXPERIMENT_EVENT, "/" + f + ": unknown field");
+            }
+        });
+        Experiments.Event event;
+        try {
+            event = Experiments.Event.valueOf(body.path("event").asText("").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException ex) {
+            throw new ApiException(ApiError.INVALID_EXPERIMENT_EVENT, "/event: one of exposed, kept, reshaped");
+        }
+        String arm = experiments.record(e, me, event, clock.millis());
+        ObjectNode out = json.createObjectNode();
+        out.put("experiment", e.name());
+        out.put("arm", arm);
+        out.put("event", event.name().toLowerCase(Locale.ROOT));
+        return out;
+    }
+
+    /** {@code GET /arena/experiments/{name}}: the report so far. */
+    ObjectNode experimentReport(Context ctx) throws IOException {
+        Experiment e = experiment(ctx);
+        ExperimentReport r = experiments.report(e);
+        ObjectNode out = json.createObjectNode();
+        out.put("experiment", e.name());
+        out.put("control", e.arms().get(0));
+        ObjectNode arms = out.putObject("arms");
+        r.arms().forEach((name, a) -> {
+            ObjectNode o = arms.putObject(name);
+            o.put("exposed", a.exposed());
+            o.put("kept", a.outcomes());
+            if (a.exposed() > 0) {
+                o.put("rate", Math.round(a.rate() * 1e4) / 1e4);
+            }
+        });
+        ObjectNode effects = out.putObject("effects");
+        r.effects().forEach((name, f) -> {
+            if (!Double.isNaN(f.difference())) {
+                effects.putObject(name)
+                        .put("difference", Math.round(f.difference() * 1e4) / 1e4)
+                        .put("lower", Math.round(f.lower() * 1e4) / 1e4)
+                        .put("upper", Math.round(f.upper() * 1e4) / 1e4)
+                        .put("p", f.p());
+            }
+        });
+        out.put("decision", r.decision());
+        out.put("look", r.look());
+        out.put("minPerArm", Experiments.MIN_PER_ARM);
+        out.put("maxPerArm", Experiments.MAX_PER_ARM);
+        out.put("alpha", Experiments.ALPHA);
+        return out;
+    }
+
+    private Experiment experiment(Context ctx) {
+        Experiment e = experiments.get(ctx.pathParam("name"));
+        if (e == null) {
+            throw new ApiException(
+                    ApiError.EXPERIMENT_NOT_FOUND,
+                    "no experiment '" + ctx.pathParam("name") + "' is running; "
+                            + experiments.running().stream()
+                                    .map(Experiment::name)
+                                    .toList());
+        }
+        return e;
     }
 
     /**

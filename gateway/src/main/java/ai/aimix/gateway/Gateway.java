@@ -9,6 +9,7 @@ import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.api.RendererInfo;
 import ai.aimix.gateway.arena.Arena;
 import ai.aimix.gateway.arena.ArenaSettings;
+import ai.aimix.gateway.arena.Experiments;
 import ai.aimix.gateway.arena.TasteBook;
 import ai.aimix.gateway.audio.AudioStore;
 import ai.aimix.gateway.audio.Download;
@@ -235,7 +236,17 @@ public final class Gateway implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.arenaRoutes = new ArenaRoutes(arena, settings.seal(), registry, standings);
+            try {
+                this.arenaRoutes = new ArenaRoutes(
+                        arena,
+                        new Experiments(store.directory(EXPERIMENTS_DIRECTORY)),
+                        clock,
+                        settings.seal(),
+                        registry,
+                        standings);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the experiments' directory", e);
+            }
         }
         this.app = Javalin.create(config -> {
             config.jetty.host = settings.host();
@@ -317,6 +328,14 @@ public final class Gateway implements AutoCloseable {
                     ctx -> ok(ctx, arenaRoutes().league(ctx)));
             config.routes.get(
                     API + ARENA + "/taste", ctx -> ok(ctx, arenaRoutes().taste(ctx)));
+            config.routes.post(API + ARENA + "/experiments/{name}/events", ctx -> {
+                ObjectNode out = arenaRoutes().experimentEvent(ctx, readJson(ctx));
+                ctx.status(201);
+                ok(ctx, out);
+            });
+            config.routes.get(
+                    API + ARENA + "/experiments/{name}",
+                    ctx -> ok(ctx, arenaRoutes().experimentReport(ctx)));
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
                 authenticate(ctx);
                 mix(ctx);
@@ -540,6 +559,8 @@ public final class Gateway implements AutoCloseable {
     static final String ARENA_OWNER = "arena";
     /** The arena's mixes are the service's own: the default limits of a key. */
     static final KeyLimits ARENA_LIMITS = KeyLimits.defaults();
+    /** The shared store's directory of the experiments' event logs (a file each). */
+    static final String EXPERIMENTS_DIRECTORY = "experiments";
     /** The shared store's directory of the listeners' taste answers (a file each). */
     static final String TASTES_DIRECTORY = "tastes";
     /** The store's directory of the arena's loudness-matched battle audio. */

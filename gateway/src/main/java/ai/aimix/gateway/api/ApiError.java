@@ -36,6 +36,8 @@ public enum ApiError {
     ALREADY_VOTED(409, "This listener has voted on this battle"),
     VOTE_TOO_FAST(422, "Both mixes must be heard before a vote"),
     INVALID_VOTE(422, "The vote is not valid"),
+    EXPERIMENT_NOT_FOUND(404, "No such experiment"),
+    INVALID_EXPERIMENT_EVENT(422, "The experiment event is not valid"),
     KAFKA_UNAVAILABLE(503, "The service cannot reach its message broker"),
     NOT_FOUND(404, "No such resource"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),

@@ -15,6 +15,7 @@ import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.arena.ArenaSettings;
+import ai.aimix.gateway.arena.Experiments;
 import ai.aimix.gateway.keys.ApiKey;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
@@ -267,6 +268,30 @@ class ArenaTest {
             assertTrue(reveal.path("modelA").asText().length() > 0
                     && reveal.path("modelB").asText().length() > 0);
             GatewayTest.assertProblem(ApiError.ALREADY_VOTED, post(me, vote, heard));
+
+            // the A/B experiment: the arm is the gateway's (the listener's id hashed), events are counted per arm
+            String events = api + "/experiments/mixed-for-you/events";
+            HttpResponse<String> exposed = post(me, events, "{\"event\": \"exposed\"}");
+            assertEquals(201, exposed.statusCode(), exposed.body());
+            String arm = JSON.readTree(exposed.body()).path("arm").asText();
+            assertEquals(Experiments.MIXED_FOR_YOU.arm(listener), arm);
+            assertEquals(
+                    arm,
+                    get(me, api + "/taste")
+                            .path("experiments")
+                            .path("mixed-for-you")
+                            .asText());
+            assertEquals(201, post(me, events, "{\"event\": \"kept\"}").statusCode());
+            GatewayTest.assertProblem(ApiError.INVALID_EXPERIMENT_EVENT, post(me, events, "{\"event\": \"liked\"}"));
+            GatewayTest.assertProblem(
+                    ApiError.INVALID_EXPERIMENT_EVENT, post(me, events, "{\"event\": \"kept\", \"arm\": \"on\"}"));
+            GatewayTest.assertProblem(
+                    ApiError.EXPERIMENT_NOT_FOUND,
+                    post(me, api + "/experiments/nothing/events", "{\"event\": \"kept\"}"));
+            JsonNode report = get(me, api + "/experiments/mixed-for-you");
+            assertEquals(1, report.path("arms").path(arm).path("exposed").asInt(), report.toString());
+            assertEquals(1, report.path("arms").path(arm).path("kept").asInt(), report.toString());
+            assertEquals("continue", report.path("decision").asText(), report.toString());
 
             // every battle here is followed by an attention check (its damaged side is muffled, and matched in
             // loudness) and by a taste probe (the same mix at two levels of one role: the vote is a taste answer)
