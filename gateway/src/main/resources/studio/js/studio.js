@@ -800,6 +800,22 @@ function renderBody(excerpt) {
   return body;
 }
 
+/** Presets the listener's taste suggests, each a button that selects it, with the reason. */
+function suggest(list) {
+  if (!list.length) return;
+  const p = $('suggestions');
+  p.replaceChildren('Suggested for you: ');
+  for (const r of list) {
+    const b = el('button', { type: 'button', title: r.because }, r.preset);
+    b.addEventListener('click', () => {
+      $('preset').value = r.preset;
+      $('preset').dispatchEvent(new Event('change'));
+    });
+    p.append(b, ' ', el('span', {}, '(' + r.because + ') '));
+  }
+  p.hidden = false;
+}
+
 /** Reports an event of the "Mixed for you" experiment (the gateway knows the listener's arm). */
 function experimentEvent(event) {
   fetch('/api/v1/arena/experiments/mixed-for-you/events', {
@@ -825,6 +841,7 @@ async function loadTaste() {
     const res = await fetch('/api/v1/arena/taste');
     if (!res.ok) return;
     const t = await res.json();
+    suggest(t.recommendations || []);
     const gains = t.roleGainsDb || {};
     if (!Object.keys(gains).length) return;
     S.taste = gains;

@@ -5,6 +5,7 @@ import ai.aimix.gateway.api.ApiException;
 import ai.aimix.gateway.arena.Arena;
 import ai.aimix.gateway.arena.ArenaBattle;
 import ai.aimix.gateway.arena.Experiments;
+import ai.aimix.gateway.arena.TasteRecommendations;
 import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.kafka.CompactedView;
 import ai.aimix.gateway.keys.KeySeal;
@@ -216,6 +217,10 @@ final class ArenaRoutes {
             }
         }
         out.set("roleGainsDb", gains);
+        ArrayNode suggestions = out.putArray("recommendations");
+        for (TasteRecommendations.Suggestion x : TasteRecommendations.of(p)) {
+            suggestions.addObject().put("preset", x.preset()).put("because", x.because());
+        }
         ObjectNode arms = out.putObject("experiments");
         for (Experiment e : experiments.running()) {
             arms.put(e.name(), e.arm(me));
