@@ -258,7 +258,7 @@ async function vote(outcome) {
 }
 
 function keys(e) {
-  if (e.target instanceof HTMLInputElement) return;
+  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLButtonElement && e.key === 'Enter') return;
   const k = e.key;
   if (k === ' ') {
     e.preventDefault();
@@ -280,7 +280,30 @@ function keys(e) {
   }
 }
 
+/** Creates an account or signs in (the cookie becomes the account's listener), or signs out. */
+async function account(path) {
+  const body = path === '/sign-out' ? '{}'
+    : JSON.stringify({ name: $('account-name').value.trim(), password: $('account-password').value });
+  const res = await fetch(API + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  if (!res.ok) {
+    status(await problemText(res), 'bad');
+    return;
+  }
+  const r = await res.json();
+  $('account-password').value = '';
+  status(path === '/sign-out' ? 'Signed out: you are a new anonymous listener.'
+    : (path === '/account' ? 'Account ' + r.name + ' created.' : 'Signed in as ' + r.name + '.'), 'ok');
+  if (r.votes !== undefined) $('my-votes').textContent = r.votes;
+  if (path !== '/account') nextBattle();
+}
+
 async function init() {
+  $('account-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    account('/account');
+  });
+  $('account-sign-in').addEventListener('click', () => account('/sign-in'));
+  $('account-sign-out').addEventListener('click', () => account('/sign-out'));
   $('side-a').addEventListener('click', () => choose('A'));
   $('side-b').addEventListener('click', () => choose('B'));
   $('play').addEventListener('click', play);

@@ -2,6 +2,7 @@ package ai.aimix.gateway;
 
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.arena.Accounts;
 import ai.aimix.gateway.arena.Arena;
 import ai.aimix.gateway.arena.ArenaBattle;
 import ai.aimix.gateway.arena.Experiments;
@@ -49,6 +50,7 @@ final class ArenaRoutes {
     private static final Pattern GENERATION = Pattern.compile("-g(\\d+)-c\\d+$");
 
     private final Arena arena;
+    private final Accounts accounts;
     private final Experiments experiments;
     private final Clock clock;
     private final KeySeal seal;
@@ -58,12 +60,14 @@ final class ArenaRoutes {
 
     ArenaRoutes(
             Arena arena,
+            Accounts accounts,
             Experiments experiments,
             Clock clock,
             KeySeal seal,
             CompactedView<RegistryEntry> registry,
             CompactedView<Standings> standings) {
         this.arena = arena;
+        this.accounts = accounts;
         this.experiments = experiments;
         this.clock = clock;
         this.seal = seal;
@@ -76,12 +80,62 @@ final class ArenaRoutes {
         String id = seal.listener(ctx.cookie(COOKIE));
         if (id == null) {
             id = Arena.newListenerId();
-            ctx.header(
-                    "Set-Cookie",
-                    COOKIE + "=" + seal.listenerToken(id) + "; Path=" + Gateway.API + Gateway.ARENA + "; Max-Age="
-                            + COOKIE_MAX_AGE_SECONDS + "; HttpOnly; SameSite=Strict");
+            setCookie(ctx, id);
         }
         return id;
+    }
+
+    private void setCookie(Context ctx, String id) {
+        ctx.header(
+                "Set-Cookie",
+                COOKIE + "=" + seal.listenerToken(id) + "; Path=" + Gateway.API + Gateway.ARENA + "; Max-Age="
+                        + COOKIE_MAX_AGE_SECONDS + "; HttpOnly; SameSite=Strict");
+    }
+
+    private static final Set<String> ACCOUNT_FIELDS = Set.of("name", "password");
+
+    /**
+     * {@code POST /arena/account} {@code {name, password}}: a named account for this listener (their votes and taste
+     * so far go with it); {@code POST /arena/sign-in} with the same body: this browser becomes the account's listener;
+     * {@code POST /arena/sign-out}: a new anonymous listener.
+     */
+    ObjectNode account(Context ctx, JsonNode body, boolean create) throws IOException {
+        if (body == null || !body.isObject()) {
+            throw new ApiException(ApiError.INVALID_ACCOUNT, "the body must be a JSON object {name, password}");
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!ACCOUNT_FIELDS.contains(f)) {
+                throw new ApiException(ApiError.INVALID_ACCOUNT, "/" + f + ": unknown field");
+            }
+        });
+        String name = body.path("name").asText(null);
+        String password = body.path("password").asText(null);
+        String id;
+        try {
+            if (create) {
+                id = listener(ctx);
+                accounts.create(name, password, id);
+            } else {
+                id = accounts.signIn(name, password);
+                setCookie(ctx, id);
+            }
+        } catch (Accounts.Refused e) {
+            throw new ApiException(
+                    create ? (e.taken ? ApiError.ACCOUNT_TAKEN : ApiError.INVALID_ACCOUNT) : ApiError.SIGN_IN_FAILED,
+                    e.getMessage());
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("name", name);
+        out.put("listener", id);
+        out.put("votes", arena.votes(id));
+        return out;
+    }
+
+    /** {@code POST /arena/sign-out}: this browser becomes a new anonymous listener. */
+    ObjectNode signOut(Context ctx) {
+        String id = Arena.newListenerId();
+        setCookie(ctx, id);
+        return json.createObjectNode().put("listener", id);
     }
 
     /** {@code GET /arena}: the listener, their votes, the leagues and how much listening a vote needs. */

@@ -7,6 +7,7 @@ import ai.aimix.gateway.api.ByteRange;
 import ai.aimix.gateway.api.GatewayMetrics;
 import ai.aimix.gateway.api.Problem;
 import ai.aimix.gateway.api.RendererInfo;
+import ai.aimix.gateway.arena.Accounts;
 import ai.aimix.gateway.arena.Arena;
 import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.gateway.arena.Experiments;
@@ -239,6 +240,7 @@ public final class Gateway implements AutoCloseable {
             try {
                 this.arenaRoutes = new ArenaRoutes(
                         arena,
+                        new Accounts(store.directory(ACCOUNTS_DIRECTORY)),
                         new Experiments(store.directory(EXPERIMENTS_DIRECTORY)),
                         clock,
                         settings.seal(),
@@ -336,6 +338,15 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(
                     API + ARENA + "/experiments/{name}",
                     ctx -> ok(ctx, arenaRoutes().experimentReport(ctx)));
+            config.routes.post(API + ARENA + "/account", ctx -> {
+                ObjectNode out = arenaRoutes().account(ctx, readJson(ctx), true);
+                ctx.status(201);
+                ok(ctx, out);
+            });
+            config.routes.post(
+                    API + ARENA + "/sign-in", ctx -> ok(ctx, arenaRoutes().account(ctx, readJson(ctx), false)));
+            config.routes.post(
+                    API + ARENA + "/sign-out", ctx -> ok(ctx, arenaRoutes().signOut(ctx)));
             config.routes.wsBeforeUpgrade(EVENTS, ctx -> {
                 authenticate(ctx);
                 mix(ctx);
@@ -559,6 +570,8 @@ public final class Gateway implements AutoCloseable {
     static final String ARENA_OWNER = "arena";
     /** The arena's mixes are the service's own: the default limits of a key. */
     static final KeyLimits ARENA_LIMITS = KeyLimits.defaults();
+    /** The shared store's directory of the arena's named accounts (a file each). */
+    static final String ACCOUNTS_DIRECTORY = "accounts";
     /** The shared store's directory of the experiments' event logs (a file each). */
     static final String EXPERIMENTS_DIRECTORY = "experiments";
     /** The shared store's directory of the listeners' taste answers (a file each). */

@@ -293,6 +293,32 @@ class ArenaTest {
             assertEquals(1, report.path("arms").path(arm).path("kept").asInt(), report.toString());
             assertEquals("continue", report.path("decision").asText(), report.toString());
 
+            // a named account takes this listener along: another browser that signs in is the same listener
+            String account = "{\"name\": \"ann-1\", \"password\": \"correct horse\"}";
+            HttpResponse<String> made = post(me, api + "/account", account);
+            assertEquals(201, made.statusCode(), made.body());
+            assertEquals(listener, JSON.readTree(made.body()).path("listener").asText());
+            HttpClient other =
+                    HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            GatewayTest.assertProblem(ApiError.ACCOUNT_TAKEN, post(other, api + "/account", account));
+            GatewayTest.assertProblem(
+                    ApiError.INVALID_ACCOUNT,
+                    post(other, api + "/account", "{\"name\": \"Ann\", \"password\": \"x\"}"));
+            GatewayTest.assertProblem(
+                    ApiError.SIGN_IN_FAILED,
+                    post(other, api + "/sign-in", "{\"name\": \"ann-1\", \"password\": \"wrong horse\"}"));
+            HttpResponse<String> in = post(other, api + "/sign-in", account);
+            assertEquals(200, in.statusCode(), in.body());
+            JsonNode there = get(other, api);
+            assertEquals(listener, there.path("listener").asText(), "the same listener on another browser");
+            assertEquals(1, there.path("votes").asInt(), there.toString());
+            String anonymous = JSON.readTree(
+                            post(other, api + "/sign-out", "{}").body())
+                    .path("listener")
+                    .asText();
+            assertFalse(anonymous.equals(listener));
+            assertEquals(anonymous, get(other, api).path("listener").asText());
+
             // every battle here is followed by an attention check (its damaged side is muffled, and matched in
             // loudness) and by a taste probe (the same mix at two levels of one role: the vote is a taste answer)
             JsonNode check = null;
