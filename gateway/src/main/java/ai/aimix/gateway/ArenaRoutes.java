@@ -248,6 +248,7 @@ final class ArenaRoutes {
     ObjectNode taste(Context ctx) {
         String me = listener(ctx);
         ObjectNode out = json.createObjectNode();
+        out.put("arena", true);
         out.put("listener", me);
         out.put("answers", arena.tasteAnswers(me));
         ObjectNode gains = json.createObjectNode();
@@ -279,6 +280,19 @@ final class ArenaRoutes {
         for (Experiment e : experiments.running()) {
             arms.put(e.name(), e.arm(me));
         }
+        return out;
+    }
+
+    /** What {@code GET /arena/taste} answers on a gateway without an arena: no profile, nothing to apply. */
+    static ObjectNode noTaste(ObjectMapper json) {
+        ObjectNode out = json.createObjectNode();
+        out.put("arena", false);
+        out.putNull("listener");
+        out.put("answers", 0);
+        out.putNull("profile");
+        out.putObject("roleGainsDb");
+        out.putArray("recommendations");
+        out.putObject("experiments");
         return out;
     }
 

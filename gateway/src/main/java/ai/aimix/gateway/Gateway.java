@@ -328,8 +328,14 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(
                     API + ARENA + "/leagues/{league}",
                     ctx -> ok(ctx, arenaRoutes().league(ctx)));
+            // the studio asks every gateway: one without an arena has no taste to give, which is not an error
             config.routes.get(
-                    API + ARENA + "/taste", ctx -> ok(ctx, arenaRoutes().taste(ctx)));
+                    API + ARENA + "/taste",
+                    ctx -> ok(
+                            ctx,
+                            arena == null
+                                    ? ArenaRoutes.noTaste(json)
+                                    : arenaRoutes().taste(ctx)));
             config.routes.post(API + ARENA + "/experiments/{name}/events", ctx -> {
                 ObjectNode out = arenaRoutes().experimentEvent(ctx, readJson(ctx));
                 ctx.status(201);
