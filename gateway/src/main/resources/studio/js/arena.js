@@ -220,6 +220,10 @@ async function nextBattle() {
   }
   status('Battle ready: ' + (state.battle.audioMillis / 1000).toFixed(1) + ' s of music.', 'ok');
   document.body.dataset.battle = state.battle.id;
+  // only this battle and the next stay decoded (each is megabytes of samples)
+  for (const id of [...decoded.keys()]) {
+    if (id !== state.battle.id && (!state.next || id !== state.next.id)) decoded.delete(id);
+  }
   if (state.next) load(state.next).catch(() => {}); // preloaded while this one is judged
   render();
 }
@@ -228,17 +232,31 @@ async function vote(outcome) {
   if (!canVote()) return;
   state.busy = true;
   render();
-  const res = await fetch(state.battle.vote, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      outcome,
-      listenedMillis: { a: Math.round(state.heard.A), b: Math.round(state.heard.B) },
-    }),
-  });
-  state.busy = false;
+  let res;
+  try {
+    res = await fetch(state.battle.vote, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        outcome,
+        listenedMillis: { a: Math.round(state.heard.A), b: Math.round(state.heard.B) },
+      }),
+    });
+  } catch (e) {
+    status('The vote was not sent: ' + e.message, 'bad');
+    return;
+  } finally {
+    state.busy = false;
+  }
   if (!res.ok) {
-    status('The vote was not taken: ' + (await problemText(res)), 'bad');
+    const text = await problemText(res);
+    if (res.status === 404 || res.status === 409) {
+      // the battle has gone (closed, or filled) or is no longer this listener's: on to the next
+      status('That battle has moved on (' + text + '); here is the next.', 'bad');
+      nextBattle();
+      return;
+    }
+    status('The vote was not taken: ' + text, 'bad');
     render();
     return;
   }
@@ -265,10 +283,7 @@ function keys(e) {
     play();
   } else if (k === 'a' || k === 'A') choose('A');
   else if (k === 'b' || k === 'B') choose('B');
-  else if (k === 'Tab' && state.buffers && !state.voted) {
-    e.preventDefault();
-    choose(state.side === 'A' ? 'B' : 'A');
-  } else if (k === 'ArrowLeft') seek(position() - 5);
+  else if (k === 'ArrowLeft') seek(position() - 5);
   else if (k === 'ArrowRight') seek(position() + 5);
   else if (k === '1') vote('A');
   else if (k === '2') vote('B');

@@ -386,6 +386,7 @@ async function createMix() {
   if ($('offer-arena').checked) body.arena = true;
   S.metrics.created = performance.now();
   try {
+    S.fullRender = null; // a render of the previous mix is not this one's
     S.mix = await S.api.post('/mixes', body);
   } catch (e) {
     status('The mix was refused: ' + problemText(e), 'bad');
@@ -521,6 +522,7 @@ function onResult(result) {
     preset: '',
     stems: v.stems.map(() => ({ intensity: 1, mute: false, solo: false, locks: {} })),
   };
+  S.fullRender = null;
   S.shaped = S.model.copy();
   S.player.setTrack('B', S.shaped);
   showLoudness();
@@ -592,10 +594,8 @@ function wirePlayer() {
     if (S.fullRender) download(S.mixPath + '/renders/' + S.fullRender.id + '/audio?format=wav', S.mix.id + '.wav');
     else download(S.mixPath + '/audio?format=wav', S.mix.id + '.wav');
   });
-  $('dl-opus').addEventListener('click', () => {
-    kept();
-    download(S.mixPath + '/audio?format=opus', S.mix.id + '.opus');
-  });
+  // the Opus preview is the model's mix: not what "kept the mix" measures
+  $('dl-opus').addEventListener('click', () => download(S.mixPath + '/audio?format=opus', S.mix.id + '.opus'));
   $('dl-sheet').addEventListener('click', () => saveBlob(new Blob([JSON.stringify(sheet(), null, 2)],
     { type: 'application/json' }), S.mix.id + '-parameters.json'));
   $('dl-stems').addEventListener('click', async () => {

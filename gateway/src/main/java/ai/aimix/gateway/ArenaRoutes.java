@@ -75,6 +75,19 @@ final class ArenaRoutes {
         this.standings = standings;
     }
 
+    /**
+     * An arena POST changes what a listener's cookie stands for or casts something under it: only with a JSON body,
+     * which a page of another site cannot send without the gateway's consent (CORS), so it cannot vote for a listener,
+     * or sign them in or out (login CSRF).
+     */
+    static void requireJson(Context ctx) {
+        String type = ctx.header("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+            throw new ApiException(
+                    ApiError.JSON_REQUIRED, "send the body as Content-Type: application/json (not " + type + ")");
+        }
+    }
+
     /** The listener of this request: from their cookie, or a new one (the cookie set on the response). */
     String listener(Context ctx) {
         String id = seal.listener(ctx.cookie(COOKIE));
@@ -100,6 +113,7 @@ final class ArenaRoutes {
      * {@code POST /arena/sign-out}: a new anonymous listener.
      */
     ObjectNode account(Context ctx, JsonNode body, boolean create) throws IOException {
+        requireJson(ctx);
         if (body == null || !body.isObject()) {
             throw new ApiException(ApiError.INVALID_ACCOUNT, "the body must be a JSON object {name, password}");
         }
@@ -133,6 +147,7 @@ final class ArenaRoutes {
 
     /** {@code POST /arena/sign-out}: this browser becomes a new anonymous listener. */
     ObjectNode signOut(Context ctx) {
+        requireJson(ctx);
         String id = Arena.newListenerId();
         setCookie(ctx, id);
         return json.createObjectNode().put("listener", id);
@@ -202,6 +217,7 @@ final class ArenaRoutes {
      * reveal.
      */
     ObjectNode vote(Context ctx, JsonNode body) {
+        requireJson(ctx);
         String me = listener(ctx);
         if (body == null || !body.isObject()) {
             throw new ApiException(ApiError.INVALID_VOTE, "the body must be a JSON object {outcome, listenedMillis}");
@@ -300,6 +316,7 @@ final class ArenaRoutes {
 
     /** {@code POST /arena/experiments/{name}/events} {@code {event}}: what the listener saw or did, in their arm. */
     ObjectNode experimentEvent(Context ctx, JsonNode body) {
+        requireJson(ctx);
         String me = listener(ctx);
         Experiment e = experiment(ctx);
         if (body == null || !body.isObject()) {
@@ -327,7 +344,8 @@ final class ArenaRoutes {
     /** {@code GET /arena/experiments/{name}}: the report so far. */
     ObjectNode experimentReport(Context ctx) throws IOException {
         Experiment e = experiment(ctx);
-        ExperimentReport r = experiments.report(e);
+        Experiments.Report full = experiments.report(e, clock.millis());
+        ExperimentReport r = full.report();
         ObjectNode out = json.createObjectNode();
         out.put("experiment", e.name());
         out.put("control", e.arms().get(0));
@@ -350,6 +368,8 @@ final class ArenaRoutes {
                         .put("p", f.p());
             }
         });
+        out.put("pending", full.pending());
+        out.put("outcomeWindowMinutes", Experiments.OUTCOME_WINDOW.toMinutes());
         out.put("decision", r.decision());
         out.put("look", r.look());
         out.put("minPerArm", Experiments.MIN_PER_ARM);

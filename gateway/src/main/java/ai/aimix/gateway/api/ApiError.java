@@ -36,6 +36,7 @@ public enum ApiError {
     ALREADY_VOTED(409, "This listener has voted on this battle"),
     VOTE_TOO_FAST(422, "Both mixes must be heard before a vote"),
     INVALID_VOTE(422, "The vote is not valid"),
+    JSON_REQUIRED(415, "The body must be sent as application/json"),
     INVALID_ACCOUNT(422, "The account's name or password is not valid"),
     ACCOUNT_TAKEN(409, "The account name is taken"),
     SIGN_IN_FAILED(401, "No such name and password"),

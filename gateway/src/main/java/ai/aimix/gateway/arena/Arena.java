@@ -43,16 +43,19 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,8 +238,31 @@ public final class Arena implements AutoCloseable {
             try {
                 tastes.refresh();
                 pool.reload();
+                sweep(now);
             } catch (RuntimeException | IOException ex) {
                 LOG.warn("The listeners' tastes or the offered songs were not read again: {}", ex.toString());
+            }
+        }
+    }
+
+    /**
+     * Deletes battle audio no battle on offer here owns and older than any battle lives: what a replica that stopped
+     * (or crashed) left in the shared directory, whatever its prefix.
+     */
+    private void sweep(long now) throws IOException {
+        long oldest = now - settings.lifetime().toMillis() - FULL_GRACE_MILLIS;
+        Set<Path> mine = new HashSet<>();
+        for (ArenaBattle b : battles.values()) {
+            mine.add(b.a);
+            mine.add(b.b);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().endsWith(".wav")
+                        && !mine.contains(f)
+                        && Files.getLastModifiedTime(f).toMillis() < oldest) {
+                    Files.deleteIfExists(f);
+                }
             }
         }
     }
@@ -410,7 +436,7 @@ public final class Arena implements AutoCloseable {
             float[] damaged = muffled(intact, rate);
             double gain = target - lufs(damaged, rate);
             boolean intactFirst = random.nextBoolean();
-            String id = p.id + "-check";
+            String id = prefix + made.incrementAndGet(); // numbered like any battle: nothing tells it apart
             VoteOutcome expected = intactFirst ? VoteOutcome.A : VoteOutcome.B;
             ArenaBattle check = write(
                     id,
@@ -463,11 +489,17 @@ public final class Arena implements AutoCloseable {
         double la = lufs(a, rate);
         double lb = lufs(b, rate);
         double target = Math.min(la, lb);
-        String id = p.id + "-taste";
+        String id = prefix + made.incrementAndGet();
         Path fa = dir.resolve(id + "-a.wav");
         Path fb = dir.resolve(id + "-b.wav");
-        Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, target - la)), Wav.Encoding.PCM_16);
-        Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, target - lb)), Wav.Encoding.PCM_16);
+        try {
+            Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, target - la)), Wav.Encoding.PCM_16);
+            Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, target - lb)), Wav.Encoding.PCM_16);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(fa);
+            Files.deleteIfExists(fb);
+            throw e;
+        }
         String what = name.toLowerCase(Locale.ROOT);
         Battle battle = new Battle(
                 id,
@@ -508,8 +540,14 @@ public final class Arena implements AutoCloseable {
             throws Exception {
         Path fa = dir.resolve(id + "-a.wav");
         Path fb = dir.resolve(id + "-b.wav");
-        Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, gainA)), Wav.Encoding.PCM_16);
-        Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, gainB)), Wav.Encoding.PCM_16);
+        try {
+            Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, gainA)), Wav.Encoding.PCM_16);
+            Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, gainB)), Wav.Encoding.PCM_16);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(fa);
+            Files.deleteIfExists(fb);
+            throw e;
+        }
         long audioMillis = Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate);
         Battle battle = BattleSeals.sealed(
                 settings.keys(),
@@ -527,7 +565,13 @@ public final class Arena implements AutoCloseable {
                         null,
                         null),
                 expected);
-        sender.send(settings.battlesTopic(), id, Contract.BATTLE.encode(battle));
+        try {
+            sender.send(settings.battlesTopic(), id, Contract.BATTLE.encode(battle));
+        } catch (Exception e) {
+            Files.deleteIfExists(fa);
+            Files.deleteIfExists(fb);
+            throw e;
+        }
         return new ArenaBattle(battle, expected != null, fa, fb, lufs, gainA, gainB);
     }
 
@@ -742,6 +786,12 @@ public final class Arena implements AutoCloseable {
                                 + heardB + " ms)");
             }
             if (b.probe()) {
+                if (listened < needed) { // the same bound as a model battle's (VoteChecks): time since it was offered
+                    throw new ApiException(
+                            ApiError.VOTE_TOO_FAST,
+                            "listened " + listened + " ms, at least " + needed + " ms needed (" + elapsed
+                                    + " ms since it was offered to you)");
+                }
                 if (outcome != VoteOutcome.BOTH_BAD) { // says nothing about where the level should be
                     double y = outcome == VoteOutcome.A ? 1 : outcome == VoteOutcome.B ? 0 : 0.5;
                     tastes.answer(voter, b.probeA, b.probeB, y);

@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The A/B experiments the service runs on its listeners, and their event logs. An experiment assigns each listener an
@@ -21,8 +21,8 @@ import java.util.Set;
  * listener saw and did — {@code exposed} (the feature was shown, in the listener's arm), then {@code kept} (the mix
  * downloaded as it was offered) or {@code reshaped} (downloaded after changing it) — and each event is a line in the
  * experiment's log in the replicas' shared store ({@code experiments/<name>.txt}: time, listener, event). The report
- * replays the log: listeners in the order of their first exposure, the outcome whether they ever kept a mix, and the
- * stop rule of {@link ExperimentReport}.
+ * replays the log: listeners in the order of their first exposure, once {@link #OUTCOME_WINDOW} has passed since it,
+ * the outcome whether they kept a mix within it, and the stop rule of {@link ExperimentReport}.
  *
  * <p>The experiment running now is {@link #MIXED_FOR_YOU}: whether "Mixed for you" is ticked by default ("on") or not
  * ("off", the control) changes how often a listener with a taste keeps the mix the studio offers. A new feature adds
@@ -37,6 +37,11 @@ public final class Experiments {
     public static final long MAX_PER_ARM = 1600;
     /** The false-winner rate it spends over all its looks (at most 4/3 of it). */
     public static final double ALPHA = 0.05;
+    /**
+     * A listener's outcome is what they did within this long of their first exposure, and they count once it has
+     * passed: so an outcome never changes after a look has used it, and each look is taken once (a studio session).
+     */
+    public static final Duration OUTCOME_WINDOW = Duration.ofHours(1);
 
     /** What a page may report. */
     public enum Event {
@@ -78,29 +83,49 @@ public final class Experiments {
         return arm;
     }
 
-    /** The experiment's report, replaying its log. */
-    public ExperimentReport report(Experiment e) throws IOException {
+    /** A report and the listeners exposed whose outcome window has not passed yet (not in it). */
+    public record Report(ExperimentReport report, int pending) {}
+
+    /**
+     * The experiment's report at {@code nowMillis}, replaying its log: the listeners whose outcome window has passed,
+     * in the order of their first exposure, each with whether they kept a mix within it.
+     */
+    public Report report(Experiment e, long nowMillis) throws IOException {
         Path log = dir.resolve(e.name() + ".txt");
-        List<String> order = new ArrayList<>();
-        Set<String> exposed = new HashSet<>();
-        Set<String> kept = new HashSet<>();
+        Map<String, Long> exposedAt = new LinkedHashMap<>();
+        Map<String, List<Long>> kept = new HashMap<>();
         if (Files.exists(log)) {
             for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
                 String[] f = line.split(" ");
                 if (f.length != 3) {
                     continue; // a line cut short by a crash
                 }
-                if (f[2].equals(Event.EXPOSED.name()) && exposed.add(f[1])) {
-                    order.add(f[1]);
+                long t;
+                try {
+                    t = Long.parseLong(f[0]);
+                } catch (NumberFormatException ex) {
+                    continue;
+                }
+                if (f[2].equals(Event.EXPOSED.name())) {
+                    exposedAt.putIfAbsent(f[1], t);
                 } else if (f[2].equals(Event.KEPT.name())) {
-                    kept.add(f[1]);
+                    kept.computeIfAbsent(f[1], k -> new ArrayList<>()).add(t);
                 }
             }
         }
+        long window = OUTCOME_WINDOW.toMillis();
         List<ExperimentReport.Unit> units = new ArrayList<>();
-        for (String listener : order) {
-            units.add(new ExperimentReport.Unit(e.arm(listener), kept.contains(listener)));
+        int pending = 0;
+        for (Map.Entry<String, Long> x : exposedAt.entrySet()) {
+            long from = x.getValue();
+            if (from + window > nowMillis) {
+                pending++;
+                continue;
+            }
+            boolean outcome =
+                    kept.getOrDefault(x.getKey(), List.of()).stream().anyMatch(t -> t >= from && t <= from + window);
+            units.add(new ExperimentReport.Unit(e.arm(x.getKey()), outcome));
         }
-        return ExperimentReport.of(e, units, MIN_PER_ARM, MAX_PER_ARM, ALPHA);
+        return new Report(ExperimentReport.of(e, units, MIN_PER_ARM, MAX_PER_ARM, ALPHA), pending);
     }
 }

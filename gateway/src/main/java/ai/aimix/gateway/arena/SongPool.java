@@ -105,10 +105,14 @@ public final class SongPool {
         if (offeredDir == null) {
             return;
         }
+        offered.removeIf(o -> !Files.exists(o.dir())); // removed from the store (by its owner, or an operator)
         try (Stream<Path> dirs = Files.list(offeredDir)) {
             for (Path d : dirs.toList()) {
                 Path meta = d.resolve(META);
                 String id = d.getFileName().toString();
+                if (id.startsWith(".")) {
+                    continue; // a song being written (by this replica or another)
+                }
                 if (Files.exists(meta) && offered.stream().noneMatch(o -> o.id().equals(id))) {
                     JsonNode m = JSON.readTree(meta.toFile());
                     offered.add(new Offered(
@@ -129,7 +133,29 @@ public final class SongPool {
         if (offeredDir == null) {
             throw new IOException("this pool keeps no offered songs");
         }
+        Path dir = offeredDir.resolve(id);
+        if (Files.exists(dir)) {
+            throw new IOException("song " + id + " is in the pool already");
+        }
         Path tmp = Files.createTempDirectory(offeredDir, ".offer-");
+        try {
+            write(tmp, stems, sampleRate);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Offered o = new Offered(id, dir, sampleRate, stems.get(0).seconds());
+        offered.add(o);
+        return o;
+    }
+
+    private static void write(Path tmp, List<StemInput> stems, int sampleRate) throws IOException {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("sampleRate", sampleRate);
         meta.put("seconds", stems.get(0).seconds());
@@ -144,11 +170,6 @@ public final class SongPool {
                     .put("channels", s.channels());
         }
         JSON.writeValue(tmp.resolve(META).toFile(), meta);
-        Path dir = offeredDir.resolve(id);
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        Offered o = new Offered(id, dir, sampleRate, stems.get(0).seconds());
-        offered.add(o);
-        return o;
     }
 
     public List<Generated> builtIn() {

@@ -29,6 +29,13 @@ public final class TasteBook {
     /** Listener ids as the gateway makes them (the file name is the id). */
     private static final Pattern ID = Pattern.compile("l_[0-9a-f]{24}");
 
+    /**
+     * Listeners in the population's fit (those with the most answers): it has three coefficients per listener and a
+     * dense Hessian, so 200 listeners are a 603 × 603 solve, about a tenth of a second every refresh; more would add
+     * little to three shared curvatures and a mean preference.
+     */
+    static final int MAX_POPULATION_LISTENERS = 200;
+
     private final Path dir;
     private final Map<String, List<PreferenceModel.Observation>> answers = new ConcurrentHashMap<>();
     private volatile TasteProfile.Population population;
@@ -40,7 +47,7 @@ public final class TasteBook {
     }
 
     /** Reads every listener's answers from the store (another replica's included). */
-    public void reload() throws IOException {
+    public synchronized void reload() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
@@ -75,7 +82,7 @@ public final class TasteBook {
      * Records {@code listener}'s answer: mixes whose role levels were {@code offsetsA} and {@code offsetsB} dB from the
      * model's (in {@link TasteProfile#ROLES} order), and {@code y}: 1 for A, 0 for B, 0.5 for a tie.
      */
-    public void answer(String listener, double[] offsetsA, double[] offsetsB, double y) {
+    public synchronized void answer(String listener, double[] offsetsA, double[] offsetsB, double y) {
         if (!ID.matcher(listener).matches()) {
             throw new IllegalArgumentException("not a listener id: " + listener);
         }
@@ -114,12 +121,17 @@ public final class TasteBook {
         if (total == populationAnswers || total == 0) {
             return;
         }
+        // the listeners with the most answers, at most MAX_POPULATION_LISTENERS: the fit is dense in their number
         Map<String, List<PreferenceModel.Observation>> snapshot = new LinkedHashMap<>();
-        answers.forEach((k, v) -> {
-            synchronized (v) {
-                snapshot.put(k, List.copyOf(v));
-            }
-        });
+        answers.entrySet().stream()
+                .sorted((a, b) ->
+                        Integer.compare(b.getValue().size(), a.getValue().size()))
+                .limit(MAX_POPULATION_LISTENERS)
+                .forEach(x -> {
+                    synchronized (x.getValue()) {
+                        snapshot.put(x.getKey(), List.copyOf(x.getValue()));
+                    }
+                });
         population = TasteProfile.population(snapshot);
         populationAnswers = total;
     }
