@@ -6,6 +6,7 @@ import ai.aimix.gateway.arena.Accounts;
 import ai.aimix.gateway.arena.Arena;
 import ai.aimix.gateway.arena.ArenaBattle;
 import ai.aimix.gateway.arena.Experiments;
+import ai.aimix.gateway.arena.ForYouLog;
 import ai.aimix.gateway.arena.TasteRecommendations;
 import ai.aimix.gateway.audio.Download;
 import ai.aimix.gateway.kafka.CompactedView;
@@ -250,7 +251,7 @@ final class ArenaRoutes {
         out.put("modelA", r.battle().modelA());
         out.put("modelB", r.battle().modelB());
         out.put("song", r.battle().song());
-        out.put("kind", r.battle().probe() ? "taste" : "battle");
+        out.put("kind", r.battle().probe() ? "taste" : r.battle().forYou() ? "for-you" : "battle");
         out.put("listenedMillis", r.listenedMillis());
         out.put("votes", r.votes());
         return out;
@@ -295,6 +296,23 @@ final class ArenaRoutes {
         ObjectNode arms = out.putObject("experiments");
         for (Experiment e : experiments.running()) {
             arms.put(e.name(), e.arm(me));
+        }
+        return out;
+    }
+
+    /**
+     * {@code GET /arena/for-you}: how listeners judged their personalised mixes against the model's in for-you battles
+     * (the share the personalised mix won, ties half, with its 95 % interval).
+     */
+    ObjectNode forYou() throws IOException {
+        ForYouLog.Summary f = arena.forYouLog().summary();
+        ObjectNode out = json.createObjectNode();
+        out.put("battles", f.battles());
+        out.put("listeners", f.listeners());
+        if (f.battles() > 0) {
+            out.put("personalisedWon", Math.round(f.share() * 1e4) / 1e4);
+            out.put("lower", Math.round(f.lower() * 1e4) / 1e4);
+            out.put("upper", Math.round(f.upper() * 1e4) / 1e4);
         }
         return out;
     }

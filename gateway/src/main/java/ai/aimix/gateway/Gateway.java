@@ -344,6 +344,8 @@ public final class Gateway implements AutoCloseable {
             config.routes.get(
                     API + ARENA + "/experiments/{name}",
                     ctx -> ok(ctx, arenaRoutes().experimentReport(ctx)));
+            config.routes.get(
+                    API + ARENA + "/for-you", ctx -> ok(ctx, arenaRoutes().forYou()));
             config.routes.post(API + ARENA + "/account", ctx -> {
                 ObjectNode out = arenaRoutes().account(ctx, readJson(ctx), true);
                 ctx.status(201);

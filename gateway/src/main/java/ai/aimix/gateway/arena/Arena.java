@@ -42,6 +42,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -94,6 +95,14 @@ public final class Arena implements AutoCloseable {
     static final double CHECK_SHELF_HZ = 1500;
     /** ... of this gain. */
     static final double CHECK_SHELF_DB = -24;
+    /**
+     * A listener whose taste "Mixed for you" acts on gets a for-you battle every this many votes: their personalised
+     * mix of a recent battle's song against the model's own, sides at random — the preference between the two,
+     * measured on real traffic (`GET /arena/for-you`).
+     */
+    static final int FOR_YOU_EVERY = 5;
+    /** Listeners seen within this long are the ones for-you battles are made for. */
+    static final long FOR_YOU_ACTIVE_MILLIS = 10 * 60_000L;
     /** The offered songs' directory, under the arena's. */
     static final String SONGS_DIRECTORY = "songs";
     /** An offered song shorter than this is not kept: too short to judge a mix by. */
@@ -142,6 +151,7 @@ public final class Arena implements AutoCloseable {
     private final Sender sender;
     private final Views views;
     private final TasteBook tastes;
+    private final ForYouLog forYouLog;
     private long tastesRefreshedAt;
     private final SongPool pool;
     private final SplittableRandom random;
@@ -150,6 +160,11 @@ public final class Arena implements AutoCloseable {
     private final Map<String, ArenaBattle> battles = new ConcurrentHashMap<>();
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final AtomicInteger made = new AtomicInteger();
+    /** Each listener's for-you battle waiting for their vote (offered to them alone). */
+    private final Map<String, ArenaBattle> personal = new ConcurrentHashMap<>();
+    /** The last battle published: its mix is what for-you battles are rendered from (while the mix is kept). */
+    private volatile Pending lastPublished;
+
     private final String prefix;
 
     /** One league's battles: on offer, and being mixed. */
@@ -177,6 +192,8 @@ public final class Arena implements AutoCloseable {
         ArenaBattle upcoming;
         long lastSeen;
         int votes;
+        /** Their votes when their next for-you battle is due. */
+        int forYouAt = FOR_YOU_EVERY;
     }
 
     /** What a listener is offered: the battle to judge, since when, and the next one to preload (or null). */
@@ -186,6 +203,7 @@ public final class Arena implements AutoCloseable {
             ArenaSettings settings, Clock clock, Path dir, TasteBook tastes, Mixer mixer, Sender sender, Views views)
             throws IOException {
         this.tastes = tastes;
+        this.forYouLog = new ForYouLog(tastes.directory());
         this.settings = settings;
         this.clock = clock;
         this.dir = Files.createDirectories(dir);
@@ -233,6 +251,19 @@ public final class Arena implements AutoCloseable {
             }
         }
         listeners.values().removeIf(x -> now - x.lastSeen > LISTENER_IDLE_MILLIS);
+        personal.values().removeIf(b -> {
+            boolean gone = b.closed(now) || b.hasVoted(b.only);
+            if (gone) {
+                battles.remove(b.id());
+                try {
+                    b.delete();
+                } catch (IOException ex) {
+                    LOG.warn("Could not delete the audio of battle {}: {}", b.id(), ex.toString());
+                }
+            }
+            return gone;
+        });
+        makeForYou(now);
         if (now - tastesRefreshedAt > TASTE_REFRESH_MILLIS) {
             tastesRefreshedAt = now;
             try {
@@ -421,6 +452,7 @@ public final class Arena implements AutoCloseable {
                 null,
                 now);
         offer(l, battle);
+        lastPublished = p;
         LOG.info(
                 "Battle {} of league {}: {} vs {} on {}, matched to {} LUFS ({} / {} dB)",
                 p.id,
@@ -516,6 +548,89 @@ public final class Arena implements AutoCloseable {
                 null);
         LOG.info("Taste probe {} of {}: {} vs {}", id, p.song.id(), battle.getModelA(), battle.getModelB());
         return new ArenaBattle(battle, false, fa, fb, target, target - la, target - lb, oa, ob);
+    }
+
+    /** One for-you battle, for the first active listener due one (one a round: rendering takes a moment). */
+    private void makeForYou(long now) {
+        Pending p = lastPublished;
+        if (p == null || p.mix.status() != MixState.Status.COMPLETED) {
+            return;
+        }
+        for (Map.Entry<String, Listener> e : listeners.entrySet()) {
+            String voter = e.getKey();
+            Listener me = e.getValue();
+            if (personal.containsKey(voter) || now - me.lastSeen > FOR_YOU_ACTIVE_MILLIS || me.votes < me.forYouAt) {
+                continue;
+            }
+            TasteProfile t = tastes.profile(voter);
+            if (t == null || Arrays.stream(t.applyDb()).allMatch(x -> x == 0)) {
+                continue;
+            }
+            me.forYouAt = me.votes + FOR_YOU_EVERY;
+            try {
+                personal.put(voter, forYou(p, voter, t, now));
+            } catch (Exception ex) {
+                LOG.warn("No for-you battle for {}: {}", voter, ex.toString());
+            }
+            return;
+        }
+    }
+
+    /** The listener's personalised mix of {@code p}'s song (variant A with their offsets) against the model's. */
+    private ArenaBattle forYou(Pending p, String voter, TasteProfile t, long now) throws Exception {
+        ObjectNode gains = json.createObjectNode();
+        List<String> what = new ArrayList<>();
+        for (int r = 0; r < TasteProfile.ROLES.size(); r++) {
+            if (t.applyDb()[r] != 0) {
+                gains.put(TasteProfile.ROLES.get(r).name(), t.applyDb()[r]);
+                what.add(String.format(
+                        Locale.ROOT,
+                        "%s %+.1f dB",
+                        TasteProfile.ROLES.get(r).name().toLowerCase(Locale.ROOT),
+                        t.applyDb()[r]));
+            }
+        }
+        int rate = p.mix.audio.variant(Variant.A).sampleRate();
+        float[] mine =
+                mixer.render(p.mix, json.createObjectNode().put("variant", "A").set("roleGainsDb", gains));
+        float[] model = mixer.render(p.mix, json.createObjectNode().put("variant", "A"));
+        double lm = lufs(mine, rate);
+        double lo = lufs(model, rate);
+        double target = Math.min(lm, lo);
+        boolean mineFirst = random.nextBoolean();
+        String id = prefix + made.incrementAndGet();
+        Path fa = dir.resolve(id + "-a.wav");
+        Path fb = dir.resolve(id + "-b.wav");
+        float[] a = scaled(mineFirst ? mine : model, target - (mineFirst ? lm : lo));
+        float[] b = scaled(mineFirst ? model : mine, target - (mineFirst ? lo : lm));
+        try {
+            Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, a), Wav.Encoding.PCM_16);
+            Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, b), Wav.Encoding.PCM_16);
+        } catch (IOException | RuntimeException ex) {
+            Files.deleteIfExists(fa);
+            Files.deleteIfExists(fb);
+            throw ex;
+        }
+        String yours = "mixed for you (" + String.join(", ", what) + ")";
+        String theirs = p.modelA + "'s mix";
+        Battle battle = new Battle(
+                id,
+                p.league,
+                p.song.id(),
+                p.mix.id,
+                mineFirst ? yours : theirs,
+                mineFirst ? theirs : yours,
+                Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate),
+                now,
+                now + settings.lifetime().toMillis(),
+                List.of(voter),
+                null,
+                null);
+        ArenaBattle out = new ArenaBattle(
+                battle, false, fa, fb, target, 0, 0, null, null, voter, mineFirst ? Variant.A : Variant.B);
+        battles.put(id, out);
+        LOG.info("For-you battle {} for {}: {}", id, voter, yours);
+        return out;
     }
 
     private static String label(String role, double db, String model) {
@@ -707,7 +822,13 @@ public final class Arena implements AutoCloseable {
                         ApiError.NO_BATTLE_READY,
                         "no battle of league " + league + " is ready for you yet (" + l.why + "); try again shortly");
             }
-            if (!usable(me.upcoming, voter, league, now) || me.upcoming == me.current) {
+            ArenaBattle mine = personal.get(voter);
+            if (mine != null
+                    && mine != me.current
+                    && !mine.hasVoted(voter)
+                    && mine.league().equals(league)) {
+                me.upcoming = mine; // their own battle goes next
+            } else if (!usable(me.upcoming, voter, league, now) || me.upcoming == me.current) {
                 me.upcoming = pick(l, voter, me.current, now);
                 if (me.upcoming == null) {
                     // they will have heard everything on offer: one more is mixed while they judge this one
@@ -724,6 +845,7 @@ public final class Arena implements AutoCloseable {
 
     private boolean usable(ArenaBattle b, String voter, String league, long now) {
         return b != null
+                && (b.only == null || b.only.equals(voter))
                 && battles.containsKey(b.id())
                 && !b.hasVoted(voter)
                 && !b.closed(now)
@@ -785,14 +907,19 @@ public final class Arena implements AutoCloseable {
                         "listen to both mixes, at least " + (needed + 1) / 2 + " ms each (heard A " + heardA + " ms, B "
                                 + heardB + " ms)");
             }
-            if (b.probe()) {
+            if (b.probe() || b.forYou()) {
                 if (listened < needed) { // the same bound as a model battle's (VoteChecks): time since it was offered
                     throw new ApiException(
                             ApiError.VOTE_TOO_FAST,
                             "listened " + listened + " ms, at least " + needed + " ms needed (" + elapsed
                                     + " ms since it was offered to you)");
                 }
-                if (outcome != VoteOutcome.BOTH_BAD) { // says nothing about where the level should be
+                if (b.forYou()) {
+                    if (outcome != VoteOutcome.BOTH_BAD) {
+                        Variant won = outcome == VoteOutcome.A ? Variant.A : Variant.B;
+                        forYouLog.record(voter, outcome == VoteOutcome.TIE ? 0.5 : won == b.forYou ? 1 : 0, now);
+                    }
+                } else if (outcome != VoteOutcome.BOTH_BAD) { // says nothing about where the level should be
                     double y = outcome == VoteOutcome.A ? 1 : outcome == VoteOutcome.B ? 0 : 0.5;
                     tastes.answer(voter, b.probeA, b.probeB, y);
                 }
@@ -848,6 +975,11 @@ public final class Arena implements AutoCloseable {
     /** {@code voter}'s taste, learnt from their answers to taste probes; null before the first. */
     public TasteProfile taste(String voter) {
         return tastes.profile(voter);
+    }
+
+    /** How listeners judged their personalised mixes against the model's, in for-you battles. */
+    public ForYouLog forYouLog() {
+        return forYouLog;
     }
 
     /** Taste probes {@code voter} has answered. */

@@ -1,6 +1,7 @@
 package ai.aimix.gateway.arena;
 
 import ai.aimix.schema.Battle;
+import ai.aimix.schema.Variant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,13 @@ public final class ArenaBattle {
     final double[] probeA;
 
     final double[] probeB;
+    /**
+     * A for-you battle's listener (it is offered to them alone), and the side that is their personalised mix; null and
+     * null for every other battle.
+     */
+    final String only;
+
+    final Variant forYou;
     private final Set<String> voters = new HashSet<>();
     private long fullAtMillis = -1;
 
@@ -47,6 +55,23 @@ public final class ArenaBattle {
             double gainB,
             double[] probeA,
             double[] probeB) {
+        this(battle, check, a, b, lufs, gainA, gainB, probeA, probeB, null, null);
+    }
+
+    ArenaBattle(
+            Battle battle,
+            boolean check,
+            Path a,
+            Path b,
+            double lufs,
+            double gainA,
+            double gainB,
+            double[] probeA,
+            double[] probeB,
+            String only,
+            Variant forYou) {
+        this.only = only;
+        this.forYou = forYou;
         this.probeA = probeA;
         this.probeB = probeB;
         this.battle = battle;
@@ -83,6 +108,11 @@ public final class ArenaBattle {
     /** Whether it is a taste probe (the same mix at two levels of one role). */
     public boolean probe() {
         return probeA != null;
+    }
+
+    /** Whether it is a for-you battle: the listener's personalised mix against the model's. */
+    public boolean forYou() {
+        return only != null;
     }
 
     public String song() {

@@ -46,6 +46,11 @@ public final class TasteBook {
         reload();
     }
 
+    /** Where the answers are. */
+    public Path directory() {
+        return dir;
+    }
+
     /** Reads every listener's answers from the store (another replica's included). */
     public synchronized void reload() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {

@@ -35,12 +35,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -221,12 +225,13 @@ class ArenaTest {
                 .withSongSeconds(SONG_SECONDS)
                 .withBattles(2, 5, 1.0)
                 .withTasteShare(1.0);
+        Path checksStore = Files.createTempDirectory(store, "checks");
         try (Gateway g = Gateway.start(
                 GatewaySettings.defaults(
                                 KafkaConnection.plain(stack.bootstrapServers()), KeySeal.of(KeySeal.randomSecret()))
                         .withPort(0)
                         .withTopics(stack.topics())
-                        .withStoreDir(Files.createTempDirectory(store, "checks"))
+                        .withStoreDir(checksStore)
                         .withArena(arena),
                 Clock.systemUTC())) {
             String api = "http://127.0.0.1:" + g.port() + "/api/v1/arena";
@@ -369,6 +374,43 @@ class ArenaTest {
             }
             assertTrue(check != null, "no attention check among eight offers, though every battle is followed by one");
             assertTrue(probe != null, "no taste probe among eight offers, though every battle is followed by one");
+
+            // a clear taste (answers written to the shared store as probes would have left them: a crowd that likes
+            // the model's levels, this listener the vocals 4.5 dB louder) gets for-you battles: theirs against the
+            // model's mix, offered to them alone
+            writeTastes(checksStore.resolve("tastes"), listener);
+            long tasteDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (get(me, api + "/taste").path("roleGainsDb").path("VOCALS").asDouble() <= 0) {
+                assertTrue(System.nanoTime() < tasteDeadline, "no taste learnt: " + get(me, api + "/taste"));
+                Thread.sleep(500);
+            }
+            JsonNode forYou = null;
+            for (int i = 0; i < 12 && forYou == null; i++) {
+                JsonNode o = waitForOffer(me, api + "/next");
+                Thread.sleep(o.path("battle").path("neededMillis").asLong());
+                HttpResponse<String> voted = post(
+                        me,
+                        "http://127.0.0.1:" + g.port()
+                                + o.path("battle").path("vote").asText(),
+                        heard);
+                assertEquals(201, voted.statusCode(), voted.body());
+                JsonNode r = JSON.readTree(voted.body());
+                if (r.path("kind").asText().equals("for-you")) {
+                    forYou = r;
+                }
+            }
+            assertTrue(forYou != null, "no for-you battle within twelve votes");
+            String sides = forYou.path("modelA").asText() + " | "
+                    + forYou.path("modelB").asText();
+            assertTrue(sides.contains("mixed for you (vocals +") && sides.contains("'s mix"), sides);
+            JsonNode summary = get(me, api + "/for-you");
+            assertEquals(1, summary.path("battles").asInt(), summary.toString());
+            // the vote was A: personalised won if it was side A
+            assertEquals(
+                    forYou.path("modelA").asText().startsWith("mixed for you") ? 1.0 : 0.0,
+                    summary.path("personalisedWon").asDouble(),
+                    1e-9,
+                    summary.toString());
         }
     }
 
@@ -471,6 +513,39 @@ class ArenaTest {
                     get(HttpClient.newHttpClient(), "http://127.0.0.1:" + again.port() + Gateway.API + "/arena");
             assertEquals(
                     1, home.path("battles").path("owners").path("offeredSongs").asInt(), home.toString());
+        }
+    }
+
+    /** Taste answers in the store's format: twenty listeners who like the model's levels, and {@code me} louder vocals. */
+    static void writeTastes(Path dir, String me) throws Exception {
+        Files.createDirectories(dir);
+        double[] levels = {-6, -4.5, -3, -1.5, 0, 1.5, 3, 4.5, 6};
+        SplittableRandom r = new SplittableRandom(11);
+        for (int c = 0; c <= 20; c++) {
+            String id = c == 20 ? me : String.format("l_%024x", c + 1);
+            StringBuilder lines = new StringBuilder();
+            for (int k = 0; k < 40; k++) {
+                int role = r.nextInt(3);
+                int i = r.nextInt(levels.length);
+                int j = r.nextInt(levels.length - 1);
+                j = j >= i ? j + 1 : j;
+                double[] a = new double[3];
+                double[] b = new double[3];
+                a[role] = levels[i];
+                b[role] = levels[j];
+                double want = c == 20 && role == 0 ? 4.5 : 0;
+                double ua = -Math.pow((a[role] - want) / 4, 2);
+                double ub = -Math.pow((b[role] - want) / 4, 2);
+                double y = c == 20 ? (ua > ub ? 1 : 0) : (r.nextDouble() < 1 / (1 + Math.exp(-(ua - ub) * 4)) ? 1 : 0);
+                lines.append(String.format(
+                        Locale.ROOT, "%.3f %.3f %.3f %.3f %.3f %.3f %.1f%n", a[0], a[1], a[2], b[0], b[1], b[2], y));
+            }
+            Files.writeString(
+                    dir.resolve(id + ".txt"),
+                    lines,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
     }
 

@@ -115,7 +115,7 @@ public record ExperimentReport(Map<String, Arm> arms, Map<String, Effect> effect
     }
 
     /** Wilson's 95 % score interval of k successes in n. */
-    static double[] wilson(long k, long n) {
+    public static double[] wilson(long k, long n) {
         double p = (double) k / n;
         double z2 = Z95 * Z95;
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
