@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -68,10 +69,11 @@ public final class GatewayMain implements Callable<Integer> {
 
     @Option(
             names = "--tournament-keys-file",
-            description = "A file of the tournament's keys, ID:BASE64 one per line, the signing one first (the"
-                    + " tournament job's aimix.tournament.secret-keys), when " + TOURNAMENT_KEYS_ENV + " (comma"
-                    + " separated) is not set. With them the gateway runs the listening arena; without, its routes"
-                    + " answer ARENA_UNAVAILABLE.")
+            description =
+                    "A file of the tournament's keys, ID:BASE64 separated by ';' or new lines, the signing one first (the"
+                            + " tournament job's aimix.tournament.secret-keys), when " + TOURNAMENT_KEYS_ENV + " (comma"
+                            + " separated) is not set. With them the gateway runs the listening arena; without, its routes"
+                            + " answer ARENA_UNAVAILABLE.")
     Path tournamentKeysFile;
 
     @Override
@@ -117,14 +119,20 @@ public final class GatewayMain implements Callable<Integer> {
     private TournamentKeys tournamentKeys() throws IOException {
         String env = System.getenv(TOURNAMENT_KEYS_ENV);
         if (env != null && !env.isBlank()) {
-            return TournamentKeys.parse(List.of(env.split(",")));
+            return TournamentKeys.parse(specs(env));
         }
         if (tournamentKeysFile == null) {
             return null;
         }
-        return TournamentKeys.parse(Files.readAllLines(tournamentKeysFile, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.isBlank())
-                .toList());
+        return TournamentKeys.parse(specs(Files.readString(tournamentKeysFile, StandardCharsets.UTF_8)));
+    }
+
+    /** Key specs separated by ';', ',' or new lines (as the tournament job reads its keys file). */
+    static List<String> specs(String text) {
+        return Arrays.stream(text.split("[;,\\r\\n]+"))
+                .map(String::strip)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     public static void main(String[] args) {

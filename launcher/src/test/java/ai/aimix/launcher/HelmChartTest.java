@@ -186,6 +186,13 @@ class HelmChartTest {
         }
         assertEquals(values.equals("values-production.yaml"), shared, "the shared stem store's claim");
         assertEquals(shared, args.contains("--shared-store"), "the gateway is told of it: " + args);
+        // the tournament's keys (the job's Secret) reach the gateway: it runs the arena with them
+        String keysFile = args.get(args.indexOf("--tournament-keys-file") + 1);
+        boolean keysMounted = false;
+        for (JsonNode m : container.path("volumeMounts")) {
+            keysMounted |= keysFile.startsWith(m.path("mountPath").asText() + "/");
+        }
+        assertTrue(keysMounted, "the tournament's keys are mounted where the gateway reads them: " + keysFile);
         assertEquals(
                 container.path("ports").get(0).path("containerPort").asInt(),
                 Integer.parseInt(args.get(args.indexOf("--port") + 1)));
