@@ -5,6 +5,7 @@ import ai.aimix.schema.codec.Contract;
 import ai.aimix.tournament.VoteChecks;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What the arena needs: the tournament's key (it signs votes for the listeners it authenticated and seals battles'
@@ -121,156 +122,103 @@ public record ArenaSettings(
 
     /** Shorter songs (tests, benches). */
     public ArenaSettings withSongSeconds(double seconds) {
-        return new ArenaSettings(
-                keys,
-                battlesTopic,
-                votesTopic,
-                evolutionTopic,
-                leagues,
-                models,
-                buffer,
-                votesPerBattle,
-                seconds,
-                poolSongs,
-                sampleRate,
-                checkShare,
-                tasteShare,
-                minListenShare,
-                lifetime,
-                mixTimeout,
-                seed);
+        return with(c -> c.songSeconds = seconds);
     }
 
     /** Taste probes after this share of battles. */
     public ArenaSettings withTasteShare(double share) {
-        return new ArenaSettings(
-                keys,
-                battlesTopic,
-                votesTopic,
-                evolutionTopic,
-                leagues,
-                models,
-                buffer,
-                votesPerBattle,
-                songSeconds,
-                poolSongs,
-                sampleRate,
-                checkShare,
-                share,
-                minListenShare,
-                lifetime,
-                mixTimeout,
-                seed);
+        return with(c -> c.tasteShare = share);
     }
 
     /** Another buffer, votes per battle and attention-check share. */
     public ArenaSettings withBattles(int buffer, int votesPerBattle, double checkShare) {
-        return new ArenaSettings(
-                keys,
-                battlesTopic,
-                votesTopic,
-                evolutionTopic,
-                leagues,
-                models,
-                buffer,
-                votesPerBattle,
-                songSeconds,
-                poolSongs,
-                sampleRate,
-                checkShare,
-                tasteShare,
-                minListenShare,
-                lifetime,
-                mixTimeout,
-                seed);
+        return with(c -> {
+            c.buffer = buffer;
+            c.votesPerBattle = votesPerBattle;
+            c.checkShare = checkShare;
+        });
     }
 
     /** Votes need this share of a mix's length of listening (the tournament job's setting). */
     public ArenaSettings withMinListenShare(double share) {
-        return new ArenaSettings(
-                keys,
-                battlesTopic,
-                votesTopic,
-                evolutionTopic,
-                leagues,
-                models,
-                buffer,
-                votesPerBattle,
-                songSeconds,
-                poolSongs,
-                sampleRate,
-                checkShare,
-                tasteShare,
-                share,
-                lifetime,
-                mixTimeout,
-                seed);
+        return with(c -> c.minListenShare = share);
     }
 
     /** Listeners vote in these leagues, the first the default. */
     public ArenaSettings withLeagues(List<String> names) {
-        return new ArenaSettings(
-                keys,
-                battlesTopic,
-                votesTopic,
-                evolutionTopic,
-                names,
-                models,
-                buffer,
-                votesPerBattle,
-                songSeconds,
-                poolSongs,
-                sampleRate,
-                checkShare,
-                tasteShare,
-                minListenShare,
-                lifetime,
-                mixTimeout,
-                seed);
+        return with(c -> c.leagues = names);
     }
 
     /** Battles between these versions only. */
     public ArenaSettings withModels(List<String> versions) {
-        return new ArenaSettings(
-                keys,
-                battlesTopic,
-                votesTopic,
-                evolutionTopic,
-                leagues,
-                versions,
-                buffer,
-                votesPerBattle,
-                songSeconds,
-                poolSongs,
-                sampleRate,
-                checkShare,
-                tasteShare,
-                minListenShare,
-                lifetime,
-                mixTimeout,
-                seed);
+        return with(c -> c.models = versions);
     }
 
     /** The tournament's topics as an embedded stack or a test names them. */
     public ArenaSettings withTopics(String battles, String votes, String evolution) {
-        return new ArenaSettings(
-                keys,
-                battles,
-                votes,
-                evolution,
-                leagues,
-                models,
-                buffer,
-                votesPerBattle,
-                songSeconds,
-                poolSongs,
-                sampleRate,
-                checkShare,
-                tasteShare,
-                minListenShare,
-                lifetime,
-                mixTimeout,
-                seed);
+        return with(c -> {
+            c.battlesTopic = battles;
+            c.votesTopic = votes;
+            c.evolutionTopic = evolution;
+        });
+    }
+
+    private ArenaSettings with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The settings being changed (records have no withers). */
+    private static final class Copy {
+        private final ArenaSettings from;
+        String battlesTopic;
+        String votesTopic;
+        String evolutionTopic;
+        List<String> leagues;
+        List<String> models;
+        int buffer;
+        int votesPerBattle;
+        double songSeconds;
+        double checkShare;
+        double tasteShare;
+        double minListenShare;
+
+        Copy(ArenaSettings s) {
+            from = s;
+            battlesTopic = s.battlesTopic;
+            votesTopic = s.votesTopic;
+            evolutionTopic = s.evolutionTopic;
+            leagues = s.leagues;
+            models = s.models;
+            buffer = s.buffer;
+            votesPerBattle = s.votesPerBattle;
+            songSeconds = s.songSeconds;
+            checkShare = s.checkShare;
+            tasteShare = s.tasteShare;
+            minListenShare = s.minListenShare;
+        }
+
+        ArenaSettings build() {
+            return new ArenaSettings(
+                    from.keys,
+                    battlesTopic,
+                    votesTopic,
+                    evolutionTopic,
+                    leagues,
+                    models,
+                    buffer,
+                    votesPerBattle,
+                    songSeconds,
+                    from.poolSongs,
+                    from.sampleRate,
+                    checkShare,
+                    tasteShare,
+                    minListenShare,
+                    from.lifetime,
+                    from.mixTimeout,
+                    from.seed);
+        }
     }
 
     /** Listening needed before a vote on a battle of {@code audioMillis} counts (both mixes together). */

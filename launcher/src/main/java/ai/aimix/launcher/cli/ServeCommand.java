@@ -67,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
     static final Duration JOB_CHECK = Duration.ofSeconds(1);
 
     /** The arena of serve's gateway: the tournament job's key, topics and minimum listening (none without a key). */
-    static ArenaSettings arena(EmbeddedStack stack) {
+    public static ArenaSettings arena(EmbeddedStack stack) {
         Configuration c = stack.config();
         if (stack.tournamentKeys() == null) {
             return null;

@@ -21,6 +21,7 @@ import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.jobs.tournament.TournamentJobOptions;
+import ai.aimix.launcher.cli.ServeCommand;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.launcher.studio.HeadlessChromium;
@@ -45,7 +46,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,12 +91,7 @@ class ArenaTest {
                 null,
                 0);
         stack.startTournament(Map.of(TournamentJobOptions.REFRESH.key(), "200 ms"));
-        Configuration c = stack.config();
-        ArenaSettings arena = ArenaSettings.defaults(stack.tournamentKeys())
-                .withTopics(
-                        c.get(TournamentJobOptions.TOPIC_BATTLES),
-                        c.get(TournamentJobOptions.TOPIC_VOTES),
-                        c.get(TournamentJobOptions.TOPIC_EVOLUTION))
+        ArenaSettings arena = ServeCommand.arena(stack)
                 .withSongSeconds(SONG_SECONDS)
                 // each battle heard by both listeners, then replaced; no attention checks or taste probes: every vote
                 // counts for the ratings
@@ -215,12 +210,7 @@ class ArenaTest {
      */
     @Test
     void theArenaApiKnowsListenersByTheirCookieAndRefusesEveryBadVote() throws Exception {
-        Configuration c = stack.config();
-        ArenaSettings arena = ArenaSettings.defaults(stack.tournamentKeys())
-                .withTopics(
-                        c.get(TournamentJobOptions.TOPIC_BATTLES),
-                        c.get(TournamentJobOptions.TOPIC_VOTES),
-                        c.get(TournamentJobOptions.TOPIC_EVOLUTION))
+        ArenaSettings arena = ServeCommand.arena(stack)
                 .withLeagues(List.of("checks"))
                 .withSongSeconds(SONG_SECONDS)
                 .withBattles(2, 5, 1.0)
@@ -339,30 +329,24 @@ class ArenaTest {
             JsonNode check = null;
             JsonNode probe = null;
             for (int i = 0; i < 8 && (check == null || probe == null); i++) {
-                JsonNode o = waitForOffer(me, api + "/next");
-                Thread.sleep(o.path("battle").path("neededMillis").asLong());
-                HttpResponse<String> voted = post(
-                        me,
-                        "http://127.0.0.1:" + g.port()
-                                + o.path("battle").path("vote").asText(),
-                        heard);
-                assertEquals(201, voted.statusCode(), voted.body());
-                JsonNode r = JSON.readTree(voted.body());
+                JsonNode[] voted = listenAndVote(me, api + "/next", heard);
+                JsonNode o = voted[0];
+                JsonNode r = voted[1];
                 if (r.path("kind").asText().equals("taste")) {
                     probe = r;
                     assertTrue(
                             r.path("modelA").asText().contains("'s mix")
                                     && r.path("modelB").asText().contains("'s mix"),
                             r.toString());
-                    Audio a = audio(me, g, o.path("battle"), "A");
-                    Audio b = audio(me, g, o.path("battle"), "B");
+                    Audio a = audio(me, g, o, "A");
+                    Audio b = audio(me, g, o, "B");
                     assertEquals(lufs(a), lufs(b), 0.05, "a taste probe's sides are loudness-matched");
                     JsonNode taste = get(me, api + "/taste");
                     assertEquals(1, taste.path("answers").asInt(), taste.toString());
                     assertTrue(taste.path("roleGainsDb").isObject(), taste.toString());
                 } else if (r.path("modelA").asText().equals("intact")
                         || r.path("modelB").asText().equals("intact")) {
-                    check = o.path("battle");
+                    check = o;
                     Audio intact = audio(me, g, check, r.path("modelA").asText().equals("intact") ? "A" : "B");
                     Audio damaged =
                             audio(me, g, check, r.path("modelA").asText().equals("intact") ? "B" : "A");
@@ -386,15 +370,9 @@ class ArenaTest {
             }
             JsonNode forYou = null;
             for (int i = 0; i < 12 && forYou == null; i++) {
-                JsonNode o = waitForOffer(me, api + "/next");
-                Thread.sleep(o.path("battle").path("neededMillis").asLong());
-                HttpResponse<String> voted = post(
-                        me,
-                        "http://127.0.0.1:" + g.port()
-                                + o.path("battle").path("vote").asText(),
-                        heard);
-                assertEquals(201, voted.statusCode(), voted.body());
-                JsonNode r = JSON.readTree(voted.body());
+                JsonNode[] voted = listenAndVote(me, api + "/next", heard);
+                JsonNode o = voted[0];
+                JsonNode r = voted[1];
                 if (r.path("kind").asText().equals("for-you")) {
                     forYou = r;
                 }
@@ -420,12 +398,7 @@ class ArenaTest {
      */
     @Test
     void aSongItsOwnerOffersIsBattledForListeners() throws Exception {
-        Configuration c = stack.config();
-        ArenaSettings arena = ArenaSettings.defaults(stack.tournamentKeys())
-                .withTopics(
-                        c.get(TournamentJobOptions.TOPIC_BATTLES),
-                        c.get(TournamentJobOptions.TOPIC_VOTES),
-                        c.get(TournamentJobOptions.TOPIC_EVOLUTION))
+        ArenaSettings arena = ServeCommand.arena(stack)
                 .withLeagues(List.of("owners"))
                 .withSongSeconds(SONG_SECONDS)
                 .withBattles(2, 5, 0)
@@ -496,14 +469,12 @@ class ArenaTest {
             }
             boolean battled = false;
             for (int i = 0; i < 12 && !battled; i++) {
-                JsonNode o = waitForOffer(me, api + "/next?league=owners");
-                Thread.sleep(o.path("battle").path("neededMillis").asLong());
-                HttpResponse<String> voted = post(
+                JsonNode[] voted = listenAndVote(
                         me,
-                        base + o.path("battle").path("vote").asText(),
+                        api + "/next?league=owners",
                         "{\"outcome\": \"TIE\", \"listenedMillis\": {\"a\": 60000, \"b\": 60000}}");
-                assertEquals(201, voted.statusCode(), voted.body());
-                battled = JSON.readTree(voted.body()).path("song").asText().equals(mixId);
+                JsonNode o = voted[0];
+                battled = voted[1].path("song").asText().equals(mixId);
             }
             assertTrue(battled, "no battle of the offered song among twelve (half the battles should be)");
         }
@@ -547,6 +518,19 @@ class ArenaTest {
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         }
+    }
+
+    /**
+     * Waits for the listener's next battle, listens as long as a vote needs, and votes {@code body} on it: returns the
+     * battle as offered and the reveal.
+     */
+    static JsonNode[] listenAndVote(HttpClient me, String next, String body) throws Exception {
+        JsonNode o = waitForOffer(me, next).path("battle");
+        Thread.sleep(o.path("neededMillis").asLong());
+        String origin = next.substring(0, next.indexOf(Gateway.API));
+        HttpResponse<String> voted = post(me, origin + o.path("vote").asText(), body);
+        assertEquals(201, voted.statusCode(), voted.body());
+        return new JsonNode[] {o, JSON.readTree(voted.body())};
     }
 
     static JsonNode waitForOffer(HttpClient me, String next) throws Exception {
