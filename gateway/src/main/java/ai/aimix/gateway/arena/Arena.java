@@ -30,6 +30,7 @@ import ai.aimix.schema.codec.Contract;
 import ai.aimix.tournament.BradleyTerry;
 import ai.aimix.tournament.PairScheduler;
 import ai.aimix.tournament.VoteChecks;
+import ai.aimix.tournament.taste.TasteProbe;
 import ai.aimix.tournament.taste.TasteProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +48,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,8 +111,6 @@ public final class Arena implements AutoCloseable {
     static final double MIN_OFFER_SECONDS = 4;
     /** How often the population's taste is refitted (and other replicas' answers and offered songs read). */
     static final long TASTE_REFRESH_MILLIS = 30_000;
-    /** A taste probe moves one role by two of these (0: the model's own level), so a vote says which is nearer. */
-    static final double[] PROBE_LEVELS_DB = {-6, -4.5, -3, -1.5, 0, 1.5, 3, 4.5, 6};
     /** The label of an attention check's sides (they are not models). */
     static final String INTACT = "intact";
 
@@ -420,7 +420,7 @@ public final class Arena implements AutoCloseable {
         return new BradleyTerry.Fit(ratings, 0, true);
     }
 
-    /** A mixed battle: both variants checked, matched, written, published; sometimes an attention check after it. */
+    /** A mixed battle: both variants checked, matched, written, published; sometimes a check and a probe after it. */
     private void publish(League l, Pending p, long now) throws Exception {
         MixState m = p.mix;
         for (VariantResult v : m.result().getVariants()) {
@@ -432,26 +432,8 @@ public final class Arena implements AutoCloseable {
         }
         int rate = m.audio.variant(Variant.A).sampleRate();
         float[] a = read(m.audio.variant(Variant.A));
-        float[] b = read(m.audio.variant(Variant.B));
-        double la = lufs(a, rate);
-        double lb = lufs(b, rate);
-        double target = Math.min(la, lb);
-        ArenaBattle battle = write(
-                p.id,
-                p.league,
-                p.song.id(),
-                m.id,
-                p.modelA,
-                p.modelB,
-                a,
-                b,
-                rate,
-                target,
-                target - la,
-                target - lb,
-                null,
-                now);
-        offer(l, battle);
+        Sides s = matched(p.id, a, read(m.audio.variant(Variant.B)), rate);
+        offer(l, publish(battle(p.id, p, p.modelA, p.modelB, s, List.of(), now), null, s));
         lastPublished = p;
         LOG.info(
                 "Battle {} of league {}: {} vs {} on {}, matched to {} LUFS ({} / {} dB)",
@@ -460,32 +442,17 @@ public final class Arena implements AutoCloseable {
                 p.modelA,
                 p.modelB,
                 p.song.id(),
-                round(target),
-                round(target - la),
-                round(target - lb));
+                round(s.lufs),
+                round(s.gainA),
+                round(s.gainB));
         if (random.nextDouble() < settings.checkShare()) {
-            float[] intact = scaled(a, target - la);
-            float[] damaged = muffled(intact, rate);
-            double gain = target - lufs(damaged, rate);
             boolean intactFirst = random.nextBoolean();
+            float[] damaged = muffled(a, rate);
             String id = prefix + made.incrementAndGet(); // numbered like any battle: nothing tells it apart
-            VoteOutcome expected = intactFirst ? VoteOutcome.A : VoteOutcome.B;
-            ArenaBattle check = write(
-                    id,
-                    p.league,
-                    p.song.id(),
-                    m.id,
-                    intactFirst ? INTACT : DAMAGED,
-                    intactFirst ? DAMAGED : INTACT,
-                    intactFirst ? intact : damaged,
-                    intactFirst ? damaged : intact,
-                    rate,
-                    target,
-                    intactFirst ? 0 : gain,
-                    intactFirst ? gain : 0,
-                    expected,
-                    now);
-            offer(l, check);
+            Sides c = matched(id, intactFirst ? a : damaged, intactFirst ? damaged : a, rate);
+            Battle check =
+                    battle(id, p, intactFirst ? INTACT : DAMAGED, intactFirst ? DAMAGED : INTACT, c, List.of(), now);
+            offer(l, publish(check, intactFirst ? VoteOutcome.A : VoteOutcome.B, c));
         }
         if (random.nextDouble() < settings.tasteShare()) {
             offer(l, probe(p, rate, now));
@@ -493,61 +460,20 @@ public final class Arena implements AutoCloseable {
     }
 
     /**
-     * A taste probe of a battle's song: variant A's mix rendered again with one role (vocals, drums or bass) at two
-     * levels, loudness-matched as a battle's sides are, so only the role's balance differs. Two levels, the model's own
-     * often among them: pairs on both sides of a listener's preference say where it lies, pairs on one side how much
-     * it matters (as the simulated experiment measured, docs/TOURNAMENT.md).
+     * A taste probe of a battle's song ({@link TasteProbe}): variant A's mix rendered again with one role (vocals,
+     * drums or bass) at two levels, loudness-matched as a battle's sides are, so only the role's balance differs.
      */
     private ArenaBattle probe(Pending p, int rate, long now) throws Exception {
-        int role = random.nextInt(TasteProfile.ROLES.size());
-        int i = random.nextInt(PROBE_LEVELS_DB.length);
-        int j = random.nextInt(PROBE_LEVELS_DB.length - 1);
-        j = j >= i ? j + 1 : j;
-        double[] oa = new double[TasteProfile.ROLES.size()];
-        double[] ob = new double[TasteProfile.ROLES.size()];
-        oa[role] = PROBE_LEVELS_DB[i];
-        ob[role] = PROBE_LEVELS_DB[j];
-        String name = TasteProfile.ROLES.get(role).name();
-        float[] a = mixer.render(
-                p.mix,
-                json.createObjectNode()
-                        .put("variant", "A")
-                        .set("roleGainsDb", json.createObjectNode().put(name, oa[role])));
-        float[] b = mixer.render(
-                p.mix,
-                json.createObjectNode()
-                        .put("variant", "A")
-                        .set("roleGainsDb", json.createObjectNode().put(name, ob[role])));
-        double la = lufs(a, rate);
-        double lb = lufs(b, rate);
-        double target = Math.min(la, lb);
+        TasteProbe probe = TasteProbe.draw(random);
+        String name = TasteProfile.ROLES.get(probe.role()).name();
+        double da = probe.offsetsA()[probe.role()];
+        double db = probe.offsetsB()[probe.role()];
         String id = prefix + made.incrementAndGet();
-        Path fa = dir.resolve(id + "-a.wav");
-        Path fb = dir.resolve(id + "-b.wav");
-        try {
-            Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, target - la)), Wav.Encoding.PCM_16);
-            Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, target - lb)), Wav.Encoding.PCM_16);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(fa);
-            Files.deleteIfExists(fb);
-            throw e;
-        }
+        Sides s = matched(id, render(p, Map.of(name, da)), render(p, Map.of(name, db)), rate);
         String what = name.toLowerCase(Locale.ROOT);
-        Battle battle = new Battle(
-                id,
-                p.league,
-                p.song.id(),
-                p.mix.id,
-                label(what, oa[role], p.modelA),
-                label(what, ob[role], p.modelA),
-                Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate),
-                now,
-                now + settings.lifetime().toMillis(),
-                List.of(),
-                null,
-                null);
+        Battle battle = battle(id, p, label(what, da, p.modelA), label(what, db, p.modelA), s, List.of(), now);
         LOG.info("Taste probe {} of {}: {} vs {}", id, p.song.id(), battle.getModelA(), battle.getModelB());
-        return new ArenaBattle(battle, false, fa, fb, target, target - la, target - lb, oa, ob);
+        return ArenaBattle.probe(battle, s.a, s.b, probe.offsetsA(), probe.offsetsB());
     }
 
     /** One for-you battle, for the first active listener due one (one a round: rendering takes a moment). */
@@ -562,11 +488,12 @@ public final class Arena implements AutoCloseable {
             if (personal.containsKey(voter) || now - me.lastSeen > FOR_YOU_ACTIVE_MILLIS || me.votes < me.forYouAt) {
                 continue;
             }
+            // due or not, looked at again only after another FOR_YOU_EVERY votes (not every round)
+            me.forYouAt = me.votes + FOR_YOU_EVERY;
             TasteProfile t = tastes.profile(voter);
             if (t == null || Arrays.stream(t.applyDb()).allMatch(x -> x == 0)) {
                 continue;
             }
-            me.forYouAt = me.votes + FOR_YOU_EVERY;
             try {
                 personal.put(voter, forYou(p, voter, t, now));
             } catch (Exception ex) {
@@ -578,56 +505,25 @@ public final class Arena implements AutoCloseable {
 
     /** The listener's personalised mix of {@code p}'s song (variant A with their offsets) against the model's. */
     private ArenaBattle forYou(Pending p, String voter, TasteProfile t, long now) throws Exception {
-        ObjectNode gains = json.createObjectNode();
+        Map<String, Double> gains = new LinkedHashMap<>();
         List<String> what = new ArrayList<>();
         for (int r = 0; r < TasteProfile.ROLES.size(); r++) {
             if (t.applyDb()[r] != 0) {
-                gains.put(TasteProfile.ROLES.get(r).name(), t.applyDb()[r]);
-                what.add(String.format(
-                        Locale.ROOT,
-                        "%s %+.1f dB",
-                        TasteProfile.ROLES.get(r).name().toLowerCase(Locale.ROOT),
-                        t.applyDb()[r]));
+                String role = TasteProfile.ROLES.get(r).name();
+                gains.put(role, t.applyDb()[r]);
+                what.add(String.format(Locale.ROOT, "%s %+.1f dB", role.toLowerCase(Locale.ROOT), t.applyDb()[r]));
             }
         }
         int rate = p.mix.audio.variant(Variant.A).sampleRate();
-        float[] mine =
-                mixer.render(p.mix, json.createObjectNode().put("variant", "A").set("roleGainsDb", gains));
-        float[] model = mixer.render(p.mix, json.createObjectNode().put("variant", "A"));
-        double lm = lufs(mine, rate);
-        double lo = lufs(model, rate);
-        double target = Math.min(lm, lo);
+        float[] mine = render(p, gains);
+        float[] model = render(p, Map.of());
         boolean mineFirst = random.nextBoolean();
         String id = prefix + made.incrementAndGet();
-        Path fa = dir.resolve(id + "-a.wav");
-        Path fb = dir.resolve(id + "-b.wav");
-        float[] a = scaled(mineFirst ? mine : model, target - (mineFirst ? lm : lo));
-        float[] b = scaled(mineFirst ? model : mine, target - (mineFirst ? lo : lm));
-        try {
-            Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, a), Wav.Encoding.PCM_16);
-            Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, b), Wav.Encoding.PCM_16);
-        } catch (IOException | RuntimeException ex) {
-            Files.deleteIfExists(fa);
-            Files.deleteIfExists(fb);
-            throw ex;
-        }
+        Sides s = matched(id, mineFirst ? mine : model, mineFirst ? model : mine, rate);
         String yours = "mixed for you (" + String.join(", ", what) + ")";
         String theirs = p.modelA + "'s mix";
-        Battle battle = new Battle(
-                id,
-                p.league,
-                p.song.id(),
-                p.mix.id,
-                mineFirst ? yours : theirs,
-                mineFirst ? theirs : yours,
-                Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate),
-                now,
-                now + settings.lifetime().toMillis(),
-                List.of(voter),
-                null,
-                null);
-        ArenaBattle out = new ArenaBattle(
-                battle, false, fa, fb, target, 0, 0, null, null, voter, mineFirst ? Variant.A : Variant.B);
+        Battle battle = battle(id, p, mineFirst ? yours : theirs, mineFirst ? theirs : yours, s, List.of(voter), now);
+        ArenaBattle out = ArenaBattle.forYou(battle, s.a, s.b, voter, mineFirst ? Variant.A : Variant.B);
         battles.put(id, out);
         LOG.info("For-you battle {} for {}: {}", id, voter, yours);
         return out;
@@ -637,57 +533,78 @@ public final class Arena implements AutoCloseable {
         return db == 0 ? model + "'s mix" : String.format(Locale.ROOT, "%s's mix, %s %+.1f dB", model, role, db);
     }
 
-    private ArenaBattle write(
-            String id,
-            String league,
-            String song,
-            String mixId,
-            String modelA,
-            String modelB,
-            float[] a,
-            float[] b,
-            int rate,
-            double lufs,
-            double gainA,
-            double gainB,
-            VoteOutcome expected,
-            long now)
-            throws Exception {
-        Path fa = dir.resolve(id + "-a.wav");
-        Path fb = dir.resolve(id + "-b.wav");
+    /** Variant A of {@code p}'s mix rendered again by the gateway with these role gain offsets (dB). */
+    private float[] render(Pending p, Map<String, Double> roleGainsDb) throws IOException {
+        ObjectNode body = json.createObjectNode().put("variant", "A");
+        ObjectNode gains = body.putObject("roleGainsDb");
+        roleGainsDb.forEach(gains::put);
+        return mixer.render(p.mix, body);
+    }
+
+    /** A battle's two sides as written: the files, each mix's length, the loudness matched to and each side's gain. */
+    private record Sides(Path a, Path b, long audioMillis, double lufs, double gainA, double gainB) {}
+
+    /**
+     * Sides {@code a} and {@code b} (interleaved stereo) matched to the quieter one's integrated loudness (the louder
+     * turned down: nothing is pushed into the limiter) and written as 16-bit WAVs of battle {@code id}; neither file is
+     * left behind when the writing fails.
+     */
+    private Sides matched(String id, float[] a, float[] b, int rate) throws IOException {
+        double la = lufs(a, rate);
+        double lb = lufs(b, rate);
+        double target = Math.min(la, lb);
+        Sides s = new Sides(
+                dir.resolve(id + "-a.wav"),
+                dir.resolve(id + "-b.wav"),
+                Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate),
+                target,
+                target - la,
+                target - lb);
         try {
-            Wav.write(fa, new Audio(rate, VariantAudio.CHANNELS, scaled(a, gainA)), Wav.Encoding.PCM_16);
-            Wav.write(fb, new Audio(rate, VariantAudio.CHANNELS, scaled(b, gainB)), Wav.Encoding.PCM_16);
+            Wav.write(s.a, new Audio(rate, VariantAudio.CHANNELS, scaled(a, s.gainA)), Wav.Encoding.PCM_16);
+            Wav.write(s.b, new Audio(rate, VariantAudio.CHANNELS, scaled(b, s.gainB)), Wav.Encoding.PCM_16);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(fa);
-            Files.deleteIfExists(fb);
+            discard(s);
             throw e;
         }
-        long audioMillis = Math.round(1000.0 * (a.length / VariantAudio.CHANNELS) / rate);
-        Battle battle = BattleSeals.sealed(
-                settings.keys(),
-                new Battle(
-                        id,
-                        league,
-                        song,
-                        mixId,
-                        modelA,
-                        modelB,
-                        audioMillis,
-                        now,
-                        now + settings.lifetime().toMillis(),
-                        List.of(),
-                        null,
-                        null),
-                expected);
+        return s;
+    }
+
+    private static void discard(Sides s) throws IOException {
+        Files.deleteIfExists(s.a);
+        Files.deleteIfExists(s.b);
+    }
+
+    /** The battle record of {@code id} on {@code p}'s song and mix, taking votes for the arena's lifetime. */
+    private Battle battle(String id, Pending p, String modelA, String modelB, Sides s, List<String> voters, long now) {
+        return new Battle(
+                id,
+                p.league,
+                p.song.id(),
+                p.mix.id,
+                modelA,
+                modelB,
+                s.audioMillis,
+                now,
+                now + settings.lifetime().toMillis(),
+                voters,
+                null,
+                null);
+    }
+
+    /**
+     * {@code battle} sealed ({@code expected}: an attention check's answer, null for an ordinary battle) and published
+     * on tournament.battles; its files removed when the broker does not take it.
+     */
+    private ArenaBattle publish(Battle battle, VoteOutcome expected, Sides s) throws Exception {
+        Battle sealed = BattleSeals.sealed(settings.keys(), battle, expected);
         try {
-            sender.send(settings.battlesTopic(), id, Contract.BATTLE.encode(battle));
+            sender.send(settings.battlesTopic(), sealed.getBattleId(), Contract.BATTLE.encode(sealed));
         } catch (Exception e) {
-            Files.deleteIfExists(fa);
-            Files.deleteIfExists(fb);
+            discard(s);
             throw e;
         }
-        return new ArenaBattle(battle, expected != null, fa, fb, lufs, gainA, gainB);
+        return ArenaBattle.published(sealed, s.a, s.b);
     }
 
     private void offer(League l, ArenaBattle b) {
@@ -907,26 +824,7 @@ public final class Arena implements AutoCloseable {
                         "listen to both mixes, at least " + (needed + 1) / 2 + " ms each (heard A " + heardA + " ms, B "
                                 + heardB + " ms)");
             }
-            if (b.probe() || b.forYou()) {
-                if (listened < needed) { // the same bound as a model battle's (VoteChecks): time since it was offered
-                    throw new ApiException(
-                            ApiError.VOTE_TOO_FAST,
-                            "listened " + listened + " ms, at least " + needed + " ms needed (" + elapsed
-                                    + " ms since it was offered to you)");
-                }
-                if (b.forYou()) {
-                    if (outcome != VoteOutcome.BOTH_BAD) {
-                        Variant won = outcome == VoteOutcome.A ? Variant.A : Variant.B;
-                        forYouLog.record(voter, outcome == VoteOutcome.TIE ? 0.5 : won == b.forYou ? 1 : 0, now);
-                    }
-                } else if (outcome != VoteOutcome.BOTH_BAD) { // says nothing about where the level should be
-                    double y = outcome == VoteOutcome.A ? 1 : outcome == VoteOutcome.B ? 0 : 0.5;
-                    tastes.answer(voter, b.probeA, b.probeB, y);
-                }
-                b.voted(voter, settings.votesPerBattle(), now);
-                me.votes++;
-                return new Reveal(b, outcome, listened, me.votes);
-            }
+            // every kind of battle takes the job's own checks, here first: listening, lifetime, who may vote
             Vote vote = new Vote(battleId, voter, outcome, listened, now, null);
             VoteChecks.Settings checks = new VoteChecks.Settings();
             checks.minListenShare = settings.minListenShare();
@@ -944,22 +842,39 @@ public final class Arena implements AutoCloseable {
                                         ? " (" + elapsed + " ms since it was offered to you)"
                                         : ""));
             }
-            try {
-                sender.send(
-                        settings.votesTopic(),
-                        battleId,
-                        Contract.VOTE.encode(VoterTokens.signed(settings.keys(), vote)));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while sending the vote");
-            } catch (Exception ex) {
-                throw new ApiException(
-                        ApiError.KAFKA_UNAVAILABLE,
-                        "the vote could not be sent to " + settings.votesTopic() + ": " + ex.getMessage());
+            if (b.forYou()) {
+                if (outcome != VoteOutcome.BOTH_BAD) {
+                    Variant won = outcome == VoteOutcome.A ? Variant.A : Variant.B;
+                    forYouLog.record(voter, outcome == VoteOutcome.TIE ? 0.5 : won == b.forYou ? 1 : 0, now);
+                }
+            } else if (b.probe()) {
+                if (outcome != VoteOutcome.BOTH_BAD) { // says nothing about where the level should be
+                    double y = outcome == VoteOutcome.A ? 1 : outcome == VoteOutcome.B ? 0 : 0.5;
+                    tastes.answer(voter, b.probeA, b.probeB, y);
+                }
+            } else {
+                send(vote);
             }
             b.voted(voter, settings.votesPerBattle(), now);
             me.votes++;
             return new Reveal(b, outcome, listened, me.votes);
+        }
+    }
+
+    /** A model battle's vote, signed, on tournament.votes: answered once the broker has it. */
+    private void send(Vote vote) {
+        try {
+            sender.send(
+                    settings.votesTopic(),
+                    vote.getBattleId(),
+                    Contract.VOTE.encode(VoterTokens.signed(settings.keys(), vote)));
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while sending the vote");
+        } catch (Exception ex) {
+            throw new ApiException(
+                    ApiError.KAFKA_UNAVAILABLE,
+                    "the vote could not be sent to " + settings.votesTopic() + ": " + ex.getMessage());
         }
     }
 

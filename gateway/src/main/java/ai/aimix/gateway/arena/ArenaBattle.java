@@ -10,20 +10,13 @@ import java.util.Set;
 
 /**
  * A battle on offer: as published on tournament.battles (its check sealed), and its two mixes loudness-matched in WAV
- * files of the same length, so a page can switch between them at the same position. Whether it is an attention check
- * is known here (the arena made it) and never told to a listener before they vote.
+ * files of the same length, so a page can switch between them at the same position. What it is (a battle between
+ * models, an attention check, a taste probe, a for-you battle) is never told to a listener before they vote.
  */
 public final class ArenaBattle {
     final Battle battle;
-    final boolean check;
     final Path a;
     final Path b;
-    /** The loudness both mixes were matched to, LUFS. */
-    final double lufs;
-    /** The gains applied to A and B to match them, dB. */
-    final double gainA;
-
-    final double gainB;
     /**
      * A taste probe's role offsets of A and B from the model's mix (dB, in the taste profile's role order); null for a
      * battle between models. A probe is not published: its votes are the listener's taste answers.
@@ -41,46 +34,29 @@ public final class ArenaBattle {
     private final Set<String> voters = new HashSet<>();
     private long fullAtMillis = -1;
 
-    ArenaBattle(Battle battle, boolean check, Path a, Path b, double lufs, double gainA, double gainB) {
-        this(battle, check, a, b, lufs, gainA, gainB, null, null);
-    }
-
-    ArenaBattle(
-            Battle battle,
-            boolean check,
-            Path a,
-            Path b,
-            double lufs,
-            double gainA,
-            double gainB,
-            double[] probeA,
-            double[] probeB) {
-        this(battle, check, a, b, lufs, gainA, gainB, probeA, probeB, null, null);
-    }
-
-    ArenaBattle(
-            Battle battle,
-            boolean check,
-            Path a,
-            Path b,
-            double lufs,
-            double gainA,
-            double gainB,
-            double[] probeA,
-            double[] probeB,
-            String only,
-            Variant forYou) {
-        this.only = only;
-        this.forYou = forYou;
-        this.probeA = probeA;
-        this.probeB = probeB;
+    private ArenaBattle(Battle battle, Path a, Path b, double[] probeA, double[] probeB, String only, Variant forYou) {
         this.battle = battle;
-        this.check = check;
         this.a = a;
         this.b = b;
-        this.lufs = lufs;
-        this.gainA = gainA;
-        this.gainB = gainB;
+        this.probeA = probeA;
+        this.probeB = probeB;
+        this.only = only;
+        this.forYou = forYou;
+    }
+
+    /** A battle between models, or an attention check: published, offered to everyone. */
+    static ArenaBattle published(Battle battle, Path a, Path b) {
+        return new ArenaBattle(battle, a, b, null, null, null, null);
+    }
+
+    /** A taste probe: sides {@code probeA} and {@code probeB} dB from the model's mix. */
+    static ArenaBattle probe(Battle battle, Path a, Path b, double[] probeA, double[] probeB) {
+        return new ArenaBattle(battle, a, b, probeA, probeB, null, null);
+    }
+
+    /** {@code listener}'s for-you battle, their personalised mix on side {@code mine}. */
+    static ArenaBattle forYou(Battle battle, Path a, Path b, String listener, Variant mine) {
+        return new ArenaBattle(battle, a, b, null, null, listener, mine);
     }
 
     public String id() {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,9 @@ public final class TasteBook {
 
     private final Path dir;
     private final Map<String, List<PreferenceModel.Observation>> answers = new ConcurrentHashMap<>();
+    /** Each file's size and time when it was last read. */
+    private final Map<String, long[]> stamps = new HashMap<>();
+
     private volatile TasteProfile.Population population;
     private volatile int populationAnswers = -1;
 
@@ -51,14 +55,23 @@ public final class TasteBook {
         return dir;
     }
 
-    /** Reads every listener's answers from the store (another replica's included). */
+    /**
+     * Reads the listeners' answers that changed in the store since the last read (another replica's included): a file
+     * is read again only when its size or time has moved.
+     */
     public synchronized void reload() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(".txt")
-                        && ID.matcher(name.substring(0, name.length() - 4)).matches()) {
+                if (!name.endsWith(".txt")
+                        || !ID.matcher(name.substring(0, name.length() - 4)).matches()) {
+                    continue;
+                }
+                long[] stamp = {Files.size(f), Files.getLastModifiedTime(f).toMillis()};
+                long[] seen = stamps.get(name);
+                if (seen == null || seen[0] != stamp[0] || seen[1] != stamp[1]) {
                     answers.put(name.substring(0, name.length() - 4), read(f));
+                    stamps.put(name, stamp);
                 }
             }
         }

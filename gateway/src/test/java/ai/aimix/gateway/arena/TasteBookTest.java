@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.tournament.taste.TasteProbe;
 import ai.aimix.tournament.taste.TasteProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,6 @@ class TasteBookTest {
 
     static final String LOUD = "l_" + "a".repeat(24);
     static final String RANDOM = "l_" + "b".repeat(24);
-
-    static final double[] LEVELS = Arena.PROBE_LEVELS_DB;
 
     @Test
     void answersPersistAndAClearTasteIsLearntWhileNoiseIsNot() throws Exception {
@@ -72,14 +71,7 @@ class TasteBookTest {
 
     /** Two levels of one role, as the arena's probes are: {A's offsets, B's offsets, {role}}. */
     static double[][] probe(SplittableRandom r) {
-        int role = r.nextInt(3);
-        int i = r.nextInt(LEVELS.length);
-        int j = r.nextInt(LEVELS.length - 1);
-        j = j >= i ? j + 1 : j;
-        double[] a = new double[3];
-        double[] b = new double[3];
-        a[role] = LEVELS[i];
-        b[role] = LEVELS[j];
-        return new double[][] {a, b, {role}};
+        TasteProbe p = TasteProbe.draw(r);
+        return new double[][] {p.offsetsA(), p.offsetsB(), {p.role()}};
     }
 }

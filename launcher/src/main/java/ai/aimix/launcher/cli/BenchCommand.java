@@ -243,6 +243,12 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (arena) {
+            if (clients < 1 || durationSeconds < 1 || warmUpSeconds < 0 || votesPerBattle < 1) {
+                System.err.println(
+                        "aimix bench: error: --arena needs --clients, --duration and --votes-per-battle of at"
+                                + " least 1 and a --warm-up of 0 or more");
+                return 2;
+            }
             for (int i = 0; i < runs; i++) {
                 System.out.println(new ObjectMapper()
                         .writeValueAsString(new ArenaBench(

@@ -25,6 +25,7 @@ import ai.aimix.launcher.cli.ServeCommand;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.embedded.FlinkConfigs;
 import ai.aimix.launcher.studio.HeadlessChromium;
+import ai.aimix.tournament.taste.TasteProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -490,20 +491,15 @@ class ArenaTest {
     /** Taste answers in the store's format: twenty listeners who like the model's levels, and {@code me} louder vocals. */
     static void writeTastes(Path dir, String me) throws Exception {
         Files.createDirectories(dir);
-        double[] levels = {-6, -4.5, -3, -1.5, 0, 1.5, 3, 4.5, 6};
         SplittableRandom r = new SplittableRandom(11);
         for (int c = 0; c <= 20; c++) {
             String id = c == 20 ? me : String.format("l_%024x", c + 1);
             StringBuilder lines = new StringBuilder();
             for (int k = 0; k < 40; k++) {
-                int role = r.nextInt(3);
-                int i = r.nextInt(levels.length);
-                int j = r.nextInt(levels.length - 1);
-                j = j >= i ? j + 1 : j;
-                double[] a = new double[3];
-                double[] b = new double[3];
-                a[role] = levels[i];
-                b[role] = levels[j];
+                TasteProbe probe = TasteProbe.draw(r);
+                int role = probe.role();
+                double[] a = probe.offsetsA();
+                double[] b = probe.offsetsB();
                 double want = c == 20 && role == 0 ? 4.5 : 0;
                 double ua = -Math.pow((a[role] - want) / 4, 2);
                 double ub = -Math.pow((b[role] - want) / 4, 2);
