@@ -64,12 +64,25 @@ public final class CacheSettings implements Serializable {
         return new CacheSettings(false, null, d.memoryBytes, d.ttl, d.timeout, d.capacity, d.prefix);
     }
 
+    /** These settings under another key prefix (in-process caches of different prefixes are separate too). */
+    public CacheSettings withPrefix(String keyPrefix) {
+        return new CacheSettings(enabled, redisUri, memoryBytes, ttl, timeout, capacity, keyPrefix);
+    }
+
     public CacheSettings withRedis(String uri) {
         return new CacheSettings(enabled, uri, memoryBytes, ttl, timeout, capacity, prefix);
     }
 
+    /**
+     * Flink's own timeout for a lookup, a safety net behind the cache's ({@link #timeout}, which makes a slow
+     * lookup a miss first): twice it.
+     */
+    public Duration operatorTimeout() {
+        return timeout.multipliedBy(2);
+    }
+
     /** What identifies one shared cache in a JVM: operators with equal identities share it. */
     String identity() {
-        return redisUri != null ? "redis " + redisUri + " " + prefix + " " + ttl : "memory " + memoryBytes + " " + ttl;
+        return (redisUri != null ? "redis " + redisUri : "memory " + memoryBytes) + " " + prefix + " " + ttl;
     }
 }

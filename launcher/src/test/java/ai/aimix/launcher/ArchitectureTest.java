@@ -34,6 +34,7 @@ class ArchitectureTest {
             "corpus",
             "tournament",
             "evolution",
+            "cache",
             "operators",
             "clients",
             "gateway",
@@ -57,6 +58,7 @@ class ArchitectureTest {
         "ai.aimix.quality..",
         "ai.aimix.tournament..",
         "ai.aimix.evolution..",
+        "ai.aimix.cache..",
         "ai.aimix.clients.."
     };
 

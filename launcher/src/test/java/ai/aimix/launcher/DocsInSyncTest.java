@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aimix.gateway.api.ApiError;
+import ai.aimix.jobs.cache.CacheOptions;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
@@ -102,6 +103,7 @@ class DocsInSyncTest {
         List<ConfigOption<?>> options = new ArrayList<>(MixJobOptions.all());
         options.addAll(KafkaOptions.all());
         options.addAll(ModelStoreOptions.all());
+        options.addAll(CacheOptions.all());
         options.addAll(TrainingJobOptions.all());
         options.addAll(TournamentJobOptions.all());
         options.add(ReadOnlyRest.READ_ONLY);

@@ -1,6 +1,8 @@
 package ai.aimix.jobs.mix;
 
+import ai.aimix.cache.CacheSettings;
 import ai.aimix.jobs.JobArguments;
+import ai.aimix.jobs.cache.CacheOptions;
 import ai.aimix.jobs.kafka.InboundDeserializer;
 import ai.aimix.jobs.kafka.KafkaConnectors;
 import ai.aimix.jobs.kafka.KafkaOptions;
@@ -9,6 +11,7 @@ import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.jobs.registry.RegistryDeserializer;
 import ai.aimix.operators.align.SegmentAligner;
 import ai.aimix.operators.assembly.MixAssemblyFunction;
+import ai.aimix.operators.cache.CacheLookup;
 import ai.aimix.operators.inference.BatchInferenceOperator;
 import ai.aimix.operators.inference.OnnxPredictor;
 import ai.aimix.operators.inference.PredictorFactory;
@@ -20,6 +23,7 @@ import ai.aimix.schema.RegistryEntry;
 import ai.aimix.schema.internal.InboundRecord;
 import ai.aimix.schema.internal.OutboundRecord;
 import ai.aimix.schema.internal.SegmentRecord;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -32,6 +36,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -164,22 +169,36 @@ public final class MixJob {
                 .setParallelism(1)
                 .broadcast(RegistryState.DESCRIPTOR);
 
+        CacheSettings cache = CacheOptions.settings(config);
         SingleOutputStreamOperator<SegmentRecord> aligned = decoded.keyBy(new Keys.Inbound(), Types.STRING)
                 .connect(models)
-                .process(new SegmentAligner(MixJobOptions.align(config)))
+                .process(new SegmentAligner(MixJobOptions.align(config).withFingerprints(cache.enabled)))
                 .name("Segment alignment")
                 .uid("segment-aligner");
 
+        DataStream<SegmentRecord> looked = aligned;
+        if (cache.enabled) {
+            // ordered: a mix's records leave in the order they came; every record keeps its key and subtask
+            looked = AsyncDataStream.orderedWait(
+                            aligned,
+                            new CacheLookup(cache, MixJobOptions.mel(config)),
+                            cache.operatorTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS,
+                            cache.capacity)
+                    .name("Feature cache lookup")
+                    .uid("cache-lookup");
+        }
+
         SingleOutputStreamOperator<SegmentRecord> mel = DataStreamUtils.reinterpretAsKeyedStream(
-                        aligned, new Keys.Segment(), Types.STRING)
-                .process(new LogMelFunction(MixJobOptions.mel(config)))
+                        looked, new Keys.Segment(), Types.STRING)
+                .process(new LogMelFunction(MixJobOptions.mel(config), cache))
                 .name("STFT / log-mel")
                 .uid("log-mel");
 
         SingleOutputStreamOperator<SegmentRecord> inferred = mel.transform(
                         "Batched ONNX inference",
                         TypeInformation.of(SegmentRecord.class),
-                        new BatchInferenceOperator(MixJobOptions.inference(config), predictors))
+                        new BatchInferenceOperator(MixJobOptions.inference(config), predictors, cache))
                 .uid("batch-inference");
 
         SingleOutputStreamOperator<OutboundRecord> mixed = DataStreamUtils.reinterpretAsKeyedStream(

@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.jobs.JobOptions;
+import ai.aimix.jobs.cache.CacheOptions;
 import ai.aimix.jobs.kafka.KafkaOptions;
 import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.model.runtime.InferenceDevice;
@@ -346,6 +347,7 @@ public final class MixJobOptions {
     /** Checks that the options fit together; throws IllegalArgumentException naming the option otherwise. */
     public static void validate(ReadableConfig c) {
         KafkaOptions.connection(c);
+        CacheOptions.settings(c);
         int segment = c.get(SEGMENT_FRAMES);
         if (segment % c.get(MEL_HOP) != 0) {
             throw new IllegalArgumentException(SEGMENT_FRAMES.key() + " (" + segment + ") must be a multiple of "

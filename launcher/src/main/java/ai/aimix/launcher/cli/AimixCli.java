@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ClusterCommand.class,
             KeysCommand.class,
+            CacheCommand.class,
             MixCommand.class,
             BenchCommand.class,
             AnalyzeCommand.class,

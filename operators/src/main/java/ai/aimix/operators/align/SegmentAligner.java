@@ -1,5 +1,6 @@
 package ai.aimix.operators.align;
 
+import ai.aimix.cache.Fingerprints;
 import ai.aimix.model.registry.RegistryView;
 import ai.aimix.operators.records.Errors;
 import ai.aimix.operators.records.FloatBytes;
@@ -742,6 +743,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                     last = false;
                 }
             }
+            List<ByteBuffer> fingerprints = settings.fingerprints ? fingerprint(st, audio, frames, last) : List.of();
             int k = st.getSegmentsEmitted();
             long startFrame = st.getFramesEmitted();
             // time of earlier calls for this mix; this call's time goes to the next segment (or the END)
@@ -756,6 +758,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                     .setModels(st.getModels())
                     .setRoles(roles)
                     .setAudio(audio)
+                    .setFingerprints(fingerprints)
                     .setAlignNanos(alignNanos)
                     .setAlignedAtMillis(now)
                     .setFirstChunkAtMillis(takeArrival(st, now))
@@ -767,6 +770,23 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                 return complete(st, ctx, out, now);
             }
         }
+    }
+
+    /**
+     * Each stem's fingerprint after this segment (chained from the one before, kept in the state), for the feature
+     * cache: it names the stem's audio so far, however it was chunked.
+     */
+    private static List<ByteBuffer> fingerprint(AlignState st, List<ByteBuffer> audio, int frames, boolean last) {
+        MixRequest req = st.getRequest();
+        List<ByteBuffer> previous = st.getStemFingerprints();
+        List<ByteBuffer> next = new ArrayList<>(audio.size());
+        for (int i = 0; i < audio.size(); i++) {
+            byte[] before = previous.size() == audio.size() ? FloatBytes.bytes(previous.get(i)) : Fingerprints.START;
+            next.add(ByteBuffer.wrap(Fingerprints.next(
+                    before, req.getSampleRate(), req.getStems().get(i).getChannels(), frames, last, audio.get(i))));
+        }
+        st.setStemFingerprints(next);
+        return next;
     }
 
     /** Removes {@code frames} frames (or what the stem has, padding with silence) from a stem's held chunks. */

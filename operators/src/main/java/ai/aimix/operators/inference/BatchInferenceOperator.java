@@ -1,5 +1,8 @@
 package ai.aimix.operators.inference;
 
+import ai.aimix.cache.CacheSettings;
+import ai.aimix.cache.Caches;
+import ai.aimix.cache.FeatureCache;
 import ai.aimix.dsp.spectral.Decibels;
 import ai.aimix.model.MixNetArchitecture;
 import ai.aimix.model.ModelOutput;
@@ -20,6 +23,7 @@ import ai.aimix.schema.internal.SegmentKind;
 import ai.aimix.schema.internal.SegmentRecord;
 import ai.aimix.schema.internal.VariantModel;
 import ai.aimix.schema.internal.VariantParams;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,6 +74,11 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
 
     private final InferenceSettings settings;
     private final PredictorFactory predictors;
+    private final CacheSettings cacheSettings;
+    /** The feature cache this stage stores into (null when it is off). */
+    private transient FeatureCache cache;
+
+    private transient Counter cachedParams;
 
     private transient ArrayDeque<StreamRecord<SegmentRecord>> queue;
     private transient int waitingSegments;
@@ -88,8 +97,18 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
     private transient Map<String, String> serving;
 
     public BatchInferenceOperator(InferenceSettings settings, PredictorFactory predictors) {
+        this(settings, predictors, CacheSettings.disabled());
+    }
+
+    /**
+     * With the feature cache on, a variant whose parameters the cache lookup found for this segment is not run,
+     * where the entry was made by the model this batch would run (version, format, file digest) on the same
+     * execution provider; parameters computed here are stored.
+     */
+    public BatchInferenceOperator(InferenceSettings settings, PredictorFactory predictors, CacheSettings cache) {
         this.settings = settings;
         this.predictors = predictors;
+        this.cacheSettings = cache;
     }
 
     @Override
@@ -110,6 +129,8 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
         batches = getMetricGroup().counter("batches");
         rowsRun = getMetricGroup().counter("stemRows");
         championSwitches = getMetricGroup().counter("championSwitches");
+        cachedParams = getMetricGroup().counter("segmentParamsFromCache");
+        cache = cacheSettings.enabled ? Caches.acquire(cacheSettings) : null;
         SessionCache sessions = SessionCache.shared();
         getMetricGroup().gauge("modelCacheHits", (Gauge<Long>) sessions::hits);
         getMetricGroup().gauge("modelCacheMisses", (Gauge<Long>) sessions::misses);
@@ -237,6 +258,10 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
         if (predictor != null) {
             predictor.close();
         }
+        if (cache != null) {
+            Caches.release(cacheSettings);
+            cache = null;
+        }
         super.close();
     }
 
@@ -302,6 +327,13 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                 String which = vm.getFollowsChampion() ? "champion/" + vm.getLeague() : "model/" + vm.getModelVersion();
                 ModelDescriptor model = resolved.containsKey(which) ? resolved.get(which) : modelFor(vm);
                 resolved.put(which, model);
+                VariantParams fromCache = cached(r, v, model);
+                if (fromCache != null) {
+                    o.params.set(v, fromCache);
+                    o.batchSegments = 1;
+                    cachedParams.inc();
+                    continue;
+                }
                 String key = (model == null ? "missing:" + which : model.getModelId()) + "/" + frames;
                 groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Slot(r, v, model, which));
             }
@@ -380,6 +412,7 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                     continue;
                 }
                 o.params.set(s.variant, new VariantParams(vm.getVariant(), version, FloatBytes.wrap(values), provider));
+                store(s.record, model, provider, values);
                 o.nanos += nanos * stems / rows;
                 o.batchSegments = batchSegments;
             }
@@ -393,6 +426,51 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                     format ? ErrorCode.UNSUPPORTED_MODEL_FORMAT : ErrorCode.MODEL_FAILURE,
                     "model " + version + " failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * The variant's parameters from the cache, when the lookup found an entry made by exactly this model on this
+     * provider, and the segment has the descriptors the model would be given; else null (run it).
+     */
+    private VariantParams cached(SegmentRecord r, int variant, ModelDescriptor model) {
+        if (cache == null
+                || model == null
+                || r.getCachedParams().size() != r.getModels().size()) {
+            return null;
+        }
+        ParamsEntry e = ParamsEntry.decode(FloatBytes.bytes(r.getCachedParams().get(variant)));
+        String provider = predictor.provider(model.getModelId());
+        if (e == null
+                || !described(r)
+                || !e.modelId().equals(model.getModelId())
+                || e.formatVersion() != model.getFormatVersion()
+                || !e.modelSha256().equals(model.getSha256())
+                || !e.provider().equals(provider)
+                || e.values().length != 4 * r.getMel().size() * ModelOutput.COUNT) {
+            return null;
+        }
+        return new VariantParams(
+                r.getModels().get(variant).getVariant(), model.getModelId(), ByteBuffer.wrap(e.values()), provider);
+    }
+
+    /** Stores a segment's computed parameters (fire and forget). */
+    private void store(SegmentRecord r, ModelDescriptor model, String provider, float[] values) {
+        if (cache == null
+                || !described(r)
+                || r.getFingerprints().size() != r.getMel().size()) {
+            return;
+        }
+        ParamsEntry e = new ParamsEntry(
+                model.getModelId(),
+                model.getFormatVersion(),
+                model.getSha256(),
+                provider,
+                FloatBytes.bytes(FloatBytes.wrap(values)));
+        cache.put(ParamsEntry.key(model.getModelId(), r.getFingerprints(), r.getRoles()), e.encode());
+    }
+
+    private static boolean described(SegmentRecord r) {
+        return r.getDescriptors().size() == r.getMel().size();
     }
 
     private void fail(List<Slot> group, Map<SegmentRecord, Outcome> outcomes, ErrorCode code, String message) {

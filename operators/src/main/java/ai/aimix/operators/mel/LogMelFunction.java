@@ -1,5 +1,8 @@
 package ai.aimix.operators.mel;
 
+import ai.aimix.cache.CacheSettings;
+import ai.aimix.cache.Caches;
+import ai.aimix.cache.FeatureCache;
 import ai.aimix.dsp.descriptors.StemDescriptors;
 import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.dsp.spectral.StreamingLogMel;
@@ -38,8 +41,14 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private static final long serialVersionUID = 1L;
 
     private final MelSettings settings;
+    private final CacheSettings cacheSettings;
     private transient ValueState<MelState> state;
     private transient Counter dropped;
+    private transient Counter reused;
+    private transient Counter computed;
+    /** The feature cache this stage stores into (null when it is off). */
+    private transient FeatureCache cache;
+
     private transient Map<Integer, StemMel> mels;
     private transient Map<String, Streams> open;
 
@@ -51,17 +60,39 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
     private record Streams(StreamingLogMel[] mel, StemDescriptors[] descriptors) {}
 
     public LogMelFunction(MelSettings settings) {
+        this(settings, CacheSettings.disabled());
+    }
+
+    /**
+     * With the feature cache on, a stem segment whose log-mel the cache lookup found (an intact entry of the same
+     * shape) is not computed: its spectrogram and descriptors are taken, and its stream continues from the state
+     * stored with them. A computed one is stored.
+     */
+    public LogMelFunction(MelSettings settings, CacheSettings cache) {
         this.settings = settings;
+        this.cacheSettings = cache;
     }
 
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("mel", MelState.class));
         dropped = getRuntimeContext().getMetricGroup().counter("segmentsOfEndedMixes");
+        reused = getRuntimeContext().getMetricGroup().counter("stemSegmentsFromCache");
+        computed = getRuntimeContext().getMetricGroup().counter("stemSegmentsComputed");
+        cache = cacheSettings.enabled ? Caches.acquire(cacheSettings) : null;
         mels = new HashMap<>();
         open = new HashMap<>();
         getRuntimeContext()
                 .registerUserCodeClassLoaderReleaseHookIfAbsent("aimix-stem-workers", StemParallelism::shutdown);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (cache != null) {
+            Caches.release(cacheSettings);
+            cache = null;
+        }
+        super.close();
     }
 
     @Override
@@ -116,10 +147,28 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         int stems = rec.getAudio().size();
         Streams streams = streams(rec.getMixId(), st);
         int melFrames = streams.mel()[0].framesFor(rec.getFrames(), rec.getLast());
+        StemMel mel = melFor(st);
+        MelEntry[] found = new MelEntry[stems];
+        for (int i = 0; i < stems; i++) {
+            found[i] = usable(rec, i, melFrames, streams.descriptors() != null);
+        }
         List<Callable<ByteBuffer[]>> tasks = new ArrayList<>(stems);
         for (int i = 0; i < stems; i++) {
             final int stem = i;
             tasks.add(() -> {
+                MelEntry hit = found[stem];
+                if (hit != null) {
+                    // the stream continues from the state stored with the entry, exactly as if computed
+                    streams.mel()[stem] = mel.restore(hit.stftState());
+                    if (streams.descriptors() != null) {
+                        streams.descriptors()[stem] = new StemDescriptors(
+                                st.getSampleRate(), st.getChannels().get(stem), mel.nFft());
+                        streams.descriptors()[stem].load(new StateReader(hit.descriptorState()));
+                        streams.mel()[stem].tap(streams.descriptors()[stem].powerTap());
+                        return new ByteBuffer[] {ByteBuffer.wrap(hit.mel()), ByteBuffer.wrap(hit.descriptors())};
+                    }
+                    return new ByteBuffer[] {ByteBuffer.wrap(hit.mel()), null};
+                }
                 float[] audio = FloatBytes.toArray(rec.getAudio().get(stem));
                 float[] values = new float[settings.bands * melFrames];
                 StemMel.compute(
@@ -157,6 +206,21 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
                 descriptorStates.add(ByteBuffer.wrap(w.toByteArray()));
             }
         }
+        for (int i = 0; i < stems; i++) {
+            if (found[i] != null) {
+                reused.inc();
+            } else {
+                computed.inc();
+                store(
+                        rec,
+                        i,
+                        melFrames,
+                        mels.get(i),
+                        streams.descriptors() != null ? described.get(i) : null,
+                        states.get(i),
+                        streams.descriptors() != null ? descriptorStates.get(i) : null);
+            }
+        }
         st.setStft(states);
         st.setDescriptors(descriptorStates);
         st.setFramesEmitted(streams.mel()[0].framesEmitted());
@@ -167,6 +231,42 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         rec.setDescriptors(described);
         rec.setMelNanos(System.nanoTime() - t0);
         return rec;
+    }
+
+    /** The cached entry for a stem of this segment, when there is one of the shape this stage would compute. */
+    private MelEntry usable(SegmentRecord rec, int stem, int melFrames, boolean described) {
+        if (cache == null || rec.getCachedMel().size() != rec.getAudio().size()) {
+            return null;
+        }
+        MelEntry e = MelEntry.decode(FloatBytes.bytes(rec.getCachedMel().get(stem)));
+        if (e == null || e.bands() != settings.bands || e.melFrames() != melFrames) {
+            return null;
+        }
+        boolean entryDescribed = e.descriptorState().length > 0;
+        return entryDescribed == described ? e : null;
+    }
+
+    /** Stores a computed stem segment (fire and forget), keyed by the stem's fingerprint. */
+    private void store(
+            SegmentRecord rec,
+            int stem,
+            int melFrames,
+            ByteBuffer mel,
+            ByteBuffer descriptors,
+            ByteBuffer stftState,
+            ByteBuffer descriptorState) {
+        if (cache == null || rec.getFingerprints().size() != rec.getAudio().size()) {
+            return;
+        }
+        byte[] none = new byte[0];
+        MelEntry e = new MelEntry(
+                settings.bands,
+                melFrames,
+                FloatBytes.bytes(mel),
+                descriptors == null ? none : FloatBytes.bytes(descriptors),
+                FloatBytes.bytes(stftState),
+                descriptorState == null ? none : FloatBytes.bytes(descriptorState));
+        cache.put(MelEntry.key(settings, rec.getFingerprints().get(stem)), e.encode());
     }
 
     /**
