@@ -1,5 +1,9 @@
 package ai.aimix.launcher.cli;
 
+import ai.aimix.cache.CacheSettings;
+import ai.aimix.cache.CacheStats;
+import ai.aimix.cache.Caches;
+import ai.aimix.cache.FeatureCache;
 import ai.aimix.clients.cli.MixClient;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
@@ -10,6 +14,7 @@ import ai.aimix.dsp.mix.RenderSettings;
 import ai.aimix.dsp.spectral.StemMel;
 import ai.aimix.dsp.spectral.StreamingLogMel;
 import ai.aimix.gateway.arena.ArenaSettings;
+import ai.aimix.jobs.cache.CacheOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.launcher.cli.analysis.AnalysisBench;
 import ai.aimix.launcher.embedded.EmbeddedStack;
@@ -17,14 +22,16 @@ import ai.aimix.launcher.quantize.QuantizationBench;
 import ai.aimix.launcher.tournament.TournamentBench;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.MixStatus;
 import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.ParameterOverride;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.StageTimings;
-import ai.aimix.schema.Variant;
+import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.ModelSelections;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -215,6 +222,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "--studio: parameter changes timed. Default ${DEFAULT-VALUE}.")
     int changes;
 
+    @Option(
+            names = "--remix",
+            description = "After each run, mix the same song again with another preset (-16 LUFS, the second stem"
+                    + " +2 dB) and as a battle of the champion against a second model: the feature cache's warm"
+                    + " cases. Every first mix of a run starts with the cache flushed.")
+    boolean remix;
+
     @Mixin
     CommonOptions common;
 
@@ -320,15 +334,18 @@ public final class BenchCommand implements Callable<Integer> {
                 EmbeddedStack.start(common.config(Map.of("rest.port", String.valueOf(uiPort))), null, 0)) {
             MixClient client = new MixClient(stack.bootstrapServers(), stack.topics());
             ModelSelection model = champion();
-            if (opinionated) {
-                String version = "mixnet-bench-opinionated";
+            String opponent = null;
+            if (opinionated || remix) {
+                opponent = "mixnet-bench-opinionated";
                 EmbeddedStack.admin(stack.config())
                         .publish(
-                                version,
-                                MixNetOnnx.build(MixNetWeights.random(4242, 0.05f), version),
+                                opponent,
+                                MixNetOnnx.build(MixNetWeights.random(4242, 0.05f), opponent),
                                 new ModelLineage("seed", List.of(), 4242L, "bench: seeded random"),
                                 Map.of());
-                model = ModelSelections.version(version);
+                if (opinionated) {
+                    model = ModelSelections.version(opponent);
+                }
             }
             if (warmupSeconds > 0) {
                 List<StemInput> warm = new SongGenerator(1, 44100).generate(warmupSeconds, stems);
@@ -341,34 +358,99 @@ public final class BenchCommand implements Callable<Integer> {
                         null);
                 System.err.printf("warm-up: %.0f s song in %.2f s%n", warmupSeconds, w.lastOutputSeconds);
             }
-            List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
-            for (int run = 0; run < runs; run++) {
-                System.gc();
-                heap.reset();
-                String id = "bench-" + run + "-" + System.currentTimeMillis();
-                MixRequest request = StemProducer.request(id, song, model);
-                long cpu0 = processCpuNanos();
-                MixClient.Outcome o = client.run(
-                        request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(30), null);
-                MixResult r = o.mix.result;
-                if (r.getStatus() != MixStatus.COMPLETED) {
-                    System.err.println(
-                            "aimix bench: error: the mix failed: " + r.getErrorCode() + ": " + r.getErrorMessage());
-                    return 1;
+            CacheSettings cacheSettings = CacheOptions.settings(stack.config());
+            FeatureCache cache = cacheSettings.enabled ? Caches.acquire(cacheSettings) : null;
+            try {
+                List<StemInput> song = new SongGenerator(7, 44100).generate(seconds, stems);
+                for (int run = 0; run < runs; run++) {
+                    if (cache != null) {
+                        cache.flush(); // every run's first mix is of a song never seen
+                    }
+                    String id = "bench-" + run + "-" + System.currentTimeMillis();
+                    if (!measure(
+                            stack, client, heap, wire, cache, StemProducer.request(id, song, model), song, "cold")) {
+                        return 1;
+                    }
+                    if (remix) {
+                        MixRequest again = StemProducer.request(id + "-remix", song, model);
+                        again.setTargetLufs(REMIX_TARGET_LUFS);
+                        again.setOverrides(List.of(new ParameterOverride(1, MixParameter.GAIN_DB, REMIX_GAIN_DB)));
+                        if (!measure(stack, client, heap, wire, cache, again, song, "remix")) {
+                            return 1;
+                        }
+                        MixRequest battle =
+                                StemProducer.request(id + "-battle", song, ModelSelections.battle(null, opponent));
+                        if (!measure(stack, client, heap, wire, cache, battle, song, "battle")) {
+                            return 1;
+                        }
+                    }
                 }
-                List<String> problems = o.mix.streamProblems(Variant.MAIN);
-                if (!problems.isEmpty()) {
-                    System.err.println("aimix bench: error: output stream broken: " + problems);
-                    return 1;
+            } finally {
+                if (cache != null) {
+                    Caches.release(cacheSettings);
                 }
-                ObjectNode json = report(stack, o, r, heap, wire);
-                json.put("process_cpu_s", round((processCpuNanos() - cpu0) / 1e9));
-                System.out.println(new ObjectMapper().writeValueAsString(json));
             }
         } finally {
             heap.stop();
         }
         return 0;
+    }
+
+    /** --remix: the re-mix's loudness target and its gain change on the second stem. */
+    static final float REMIX_TARGET_LUFS = -16f;
+
+    static final float REMIX_GAIN_DB = 2f;
+
+    /** Thread groups named in a report's CPU breakdown (the rest summed). */
+    static final int CPU_GROUPS_SHOWN = 14;
+
+    /** Runs one mix and prints its report; false (with one line on stderr) when it failed. */
+    private boolean measure(
+            EmbeddedStack stack,
+            MixClient client,
+            HeapSampler heap,
+            SampleEncoding wire,
+            FeatureCache cache,
+            MixRequest request,
+            List<StemInput> song,
+            String kind)
+            throws Exception {
+        System.gc();
+        heap.reset();
+        CacheStats before = cache == null ? null : cache.stats();
+        ThreadCpu threads = ThreadCpu.snapshot();
+        long cpu0 = processCpuNanos();
+        MixClient.Outcome o =
+                client.run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(30), null);
+        long cpu = processCpuNanos() - cpu0;
+        MixResult r = o.mix.result;
+        if (r.getStatus() != MixStatus.COMPLETED) {
+            System.err.println("aimix bench: error: the mix failed: " + r.getErrorCode() + ": " + r.getErrorMessage());
+            return false;
+        }
+        for (VariantResult v : r.getVariants()) {
+            List<String> problems = o.mix.streamProblems(v.getVariant());
+            if (!problems.isEmpty()) {
+                System.err.println("aimix bench: error: output stream broken: " + problems);
+                return false;
+            }
+        }
+        ObjectNode json = report(stack, o, r, heap, wire);
+        json.put("kind", kind);
+        json.put("variants", r.getVariants().size());
+        json.put("process_cpu_s", round(cpu / 1e9));
+        ObjectNode byThread = json.putObject("cpu_by_thread_s");
+        threads.since(CPU_GROUPS_SHOWN).forEach(byThread::put);
+        if (cache != null) {
+            CacheStats after = cache.stats();
+            json.put("cache_hits", after.hits() - before.hits());
+            json.put("cache_misses", after.misses() - before.misses());
+            json.put("cache_bytes", after.bytes());
+        } else {
+            json.put("cache", "off");
+        }
+        System.out.println(new ObjectMapper().writeValueAsString(json));
+        return true;
     }
 
     private ObjectNode report(
