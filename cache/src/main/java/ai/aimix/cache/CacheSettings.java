@@ -12,8 +12,11 @@ public final class CacheSettings implements Serializable {
 
     /** Whether the mix job fingerprints stems and uses the cache at all. */
     public static final boolean DEFAULT_ENABLED = true;
-    /** The in-process cache's bound: about seven three-minute 8-stem songs' spectrograms. */
-    public static final long DEFAULT_MEMORY_BYTES = 512L << 20;
+    /**
+     * The in-process cache's bound: three to four three-minute 8-stem songs' spectrograms, within the embedded
+     * stack's 2 GB heap.
+     */
+    public static final long DEFAULT_MEMORY_BYTES = 256L << 20;
     /** How long an entry lives: a day covers re-mixes in a session and a pool song's battles. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     /** How long a lookup may take before its keys count as misses (Redis on the same network answers in well under). */

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             CacheCommand.class,
             MixCommand.class,
             BenchCommand.class,
+            LoadCommand.class,
             AnalyzeCommand.class,
             MelCommand.class,
             CompareCommand.class,

@@ -5,6 +5,8 @@ import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.launcher.bench.BenchGateway;
+import ai.aimix.launcher.bench.HeapSampler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -75,7 +77,7 @@ final class ApiBench {
     }
 
     ObjectNode run() throws Exception {
-        BenchCommand.HeapSampler heap = new BenchCommand.HeapSampler();
+        HeapSampler heap = new HeapSampler();
         heap.start();
         KeyLimits d = KeyLimits.defaults();
         try (BenchGateway g = BenchGateway.start(

@@ -16,6 +16,9 @@ import ai.aimix.dsp.spectral.StreamingLogMel;
 import ai.aimix.gateway.arena.ArenaSettings;
 import ai.aimix.jobs.cache.CacheOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.launcher.bench.HeapSampler;
+import ai.aimix.launcher.bench.ProcessCpu;
+import ai.aimix.launcher.bench.ThreadCpu;
 import ai.aimix.launcher.cli.analysis.AnalysisBench;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.quantize.QuantizationBench;
@@ -35,8 +38,6 @@ import ai.aimix.schema.VariantResult;
 import ai.aimix.schema.codec.ModelSelections;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -419,10 +419,10 @@ public final class BenchCommand implements Callable<Integer> {
         heap.reset();
         CacheStats before = cache == null ? null : cache.stats();
         ThreadCpu threads = ThreadCpu.snapshot();
-        long cpu0 = processCpuNanos();
+        long cpu0 = ProcessCpu.nanos();
         MixClient.Outcome o =
                 client.run(request, song, StemProducer.DEFAULT_CHUNK_FRAMES, wire, Duration.ofMinutes(30), null);
-        long cpu = processCpuNanos() - cpu0;
+        long cpu = ProcessCpu.nanos() - cpu0;
         MixResult r = o.mix.result;
         if (r.getStatus() != MixStatus.COMPLETED) {
             System.err.println("aimix bench: error: the mix failed: " + r.getErrorCode() + ": " + r.getErrorMessage());
@@ -579,59 +579,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** CPU time of the whole process (all threads: broker, Flink, clients), nanoseconds. */
-    static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean) {
-            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-        }
-        return 0;
-    }
-
     private static ModelSelection champion() {
         return ModelSelections.champion();
     }
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    /** Samples the heap in use every 20 ms and keeps the maximum. */
-    static final class HeapSampler {
-        private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        private Thread thread;
-
-        void start() {
-            thread = new Thread(
-                    () -> {
-                        while (running) {
-                            long used = memory.getHeapMemoryUsage().getUsed();
-                            peak.accumulateAndGet(used, Math::max);
-                            try {
-                                Thread.sleep(20);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
-                    },
-                    "aimix-heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void reset() {
-            peak.set(memory.getHeapMemoryUsage().getUsed());
-        }
-
-        long peak() {
-            return peak.get();
-        }
-
-        void stop() {
-            running = false;
-            thread.interrupt();
-        }
     }
 }

@@ -4,6 +4,7 @@ import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.song.SongGenerator;
 import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.launcher.bench.BenchGateway;
 import ai.aimix.launcher.studio.HeadlessChromium;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package ai.aimix.launcher.cli;
+package ai.aimix.launcher.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -13,7 +13,7 @@ import java.util.Map;
  * mix's CPU goes. What no live thread accounts for (garbage collection, the JIT compiler, threads that ended) is
  * reported as one remainder.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Map<Long, Long> start = new HashMap<>();
@@ -23,8 +23,8 @@ final class ThreadCpu {
         this.processStart = processStart;
     }
 
-    static ThreadCpu snapshot() {
-        ThreadCpu s = new ThreadCpu(BenchCommand.processCpuNanos());
+    public static ThreadCpu snapshot() {
+        ThreadCpu s = new ThreadCpu(ProcessCpu.nanos());
         for (long id : THREADS.getAllThreadIds()) {
             long cpu = THREADS.getThreadCpuTime(id);
             if (cpu >= 0) {
@@ -35,7 +35,7 @@ final class ThreadCpu {
     }
 
     /** Seconds per thread group since the snapshot, largest first, the top {@code top} and the rest summed. */
-    Map<String, Double> since(int top) {
+    public Map<String, Double> since(int top) {
         Map<String, Long> byName = new HashMap<>();
         long attributed = 0;
         for (long id : THREADS.getAllThreadIds()) {
@@ -50,7 +50,7 @@ final class ThreadCpu {
                 attributed += used;
             }
         }
-        long process = BenchCommand.processCpuNanos() - processStart;
+        long process = ProcessCpu.nanos() - processStart;
         Map<String, Double> out = new LinkedHashMap<>();
         long[] rest = {0};
         byName.entrySet().stream()

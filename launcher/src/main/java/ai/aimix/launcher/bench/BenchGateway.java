@@ -1,4 +1,4 @@
-package ai.aimix.launcher.cli;
+package ai.aimix.launcher.bench;
 
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.gateway.Gateway;
@@ -13,13 +13,13 @@ import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 
 /** A bench's embedded stack with a gateway on a free port and a key of its own (a fresh secret each run). */
-final class BenchGateway implements AutoCloseable {
+public final class BenchGateway implements AutoCloseable {
     /** How long the gateway may take to read the bench's key. */
-    static final Duration KEY_WAIT = Duration.ofSeconds(30);
+    public static final Duration KEY_WAIT = Duration.ofSeconds(30);
 
-    final EmbeddedStack stack;
-    final Gateway gateway;
-    final String token;
+    public final EmbeddedStack stack;
+    public final Gateway gateway;
+    public final String token;
 
     private BenchGateway(EmbeddedStack stack, Gateway gateway, String token) {
         this.stack = stack;
@@ -27,7 +27,7 @@ final class BenchGateway implements AutoCloseable {
         this.token = token;
     }
 
-    static BenchGateway start(Configuration config, KeyLimits limits) throws Exception {
+    public static BenchGateway start(Configuration config, KeyLimits limits) throws Exception {
         KeySeal seal = KeySeal.of(KeySeal.randomSecret());
         EmbeddedStack stack = EmbeddedStack.start(config, null, 0);
         Gateway gateway = null;

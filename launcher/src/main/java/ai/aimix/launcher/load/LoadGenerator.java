@@ -1,0 +1,655 @@
+package ai.aimix.launcher.load;
+
+import ai.aimix.clients.audio.FrameSource;
+import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.clients.kafka.StemInput;
+import ai.aimix.clients.kafka.StemProducer;
+import ai.aimix.gateway.Gateway;
+import ai.aimix.gateway.keys.KeyLimits;
+import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.launcher.bench.BenchGateway;
+import ai.aimix.launcher.bench.HeapSampler;
+import ai.aimix.launcher.bench.ProcessCpu;
+import ai.aimix.launcher.bench.ThreadCpu;
+import ai.aimix.launcher.embedded.EmbeddedStack;
+import ai.aimix.model.MixNetWeights;
+import ai.aimix.model.onnx.MixNetOnnx;
+import ai.aimix.schema.Excerpt;
+import ai.aimix.schema.MixParameter;
+import ai.aimix.schema.MixRequest;
+import ai.aimix.schema.MixStatus;
+import ai.aimix.schema.ModelLineage;
+import ai.aimix.schema.ModelSelection;
+import ai.aimix.schema.ParameterOverride;
+import ai.aimix.schema.SampleEncoding;
+import ai.aimix.schema.codec.ModelSelections;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code ./aimix load}: the embedded stack loaded as a population of users would load it. Mixes arrive as a
+ * Poisson process; each is a new song, a preview (a 30-second excerpt of one), a re-mix of a song seen before with
+ * another preset, or a battle of a pool song; its stems go up as parallel streams through the gateway (or straight
+ * to Kafka). Reports what completed and failed, sustained throughput, latencies, CPU per mix and where it went, heap,
+ * RocksDB, consumer lag over time, and the cost per mix at the given prices.
+ */
+public final class LoadGenerator {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Opponent of battles: a seeded model published for the run. */
+    static final String OPPONENT = "mixnet-load-opponent";
+    /** How often lag, heap, RocksDB and CPU are sampled. */
+    static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(5);
+    /** Re-mixes' preset: another loudness target and one stem louder. */
+    static final float REMIX_TARGET_LUFS = -16f;
+
+    static final float REMIX_GAIN_DB = 2f;
+    /** Songs remembered for re-mixes. */
+    static final int REMEMBERED = 64;
+
+    enum Kind {
+        NEW,
+        PREVIEW,
+        REMIX,
+        BATTLE
+    }
+
+    /** One mix as offered. */
+    record Offer(String id, Kind kind, int sampleRate, double seconds, int stems, long songSeed) {}
+
+    /** One mix as it went. */
+    static final class Outcome {
+        final Offer offer;
+        volatile long sentNanos;
+        volatile long firstChunkNanos;
+        volatile long lastChunkNanos;
+        volatile String sendError;
+        volatile LoadCollector.Seen seen;
+
+        Outcome(Offer offer) {
+            this.offer = offer;
+        }
+    }
+
+    private final Configuration config;
+    private final LoadSettings s;
+
+    public LoadGenerator(Configuration config, LoadSettings settings) {
+        this.config = config;
+        this.s = settings;
+    }
+
+    public ObjectNode run() throws Exception {
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        KeyLimits d = KeyLimits.defaults();
+        BenchGateway g = s.kafka()
+                ? null
+                : BenchGateway.start(config, new KeyLimits(1_000_000, 10_000, d.maxUploadBytes(), 16, d.maxSeconds()));
+        EmbeddedStack stack = g != null ? g.stack : EmbeddedStack.start(config, null, 0);
+        try {
+            EmbeddedStack.admin(stack.config())
+                    .publish(
+                            OPPONENT,
+                            MixNetOnnx.build(MixNetWeights.random(4242, 0.05f), OPPONENT),
+                            new ModelLineage("seed", List.of(), 4242L, "load: battle opponent"),
+                            Map.of());
+            LoadSongs songs = new LoadSongs(List.of(44_100, 48_000), s.seed());
+            KafkaConnection kafka = KafkaConnection.plain(stack.bootstrapServers());
+            try (LoadCollector collector = new LoadCollector(kafka, stack.topics());
+                    Admin admin = Admin.create(kafka.properties())) {
+                return offer(stack, g, songs, collector, admin, heap);
+            }
+        } finally {
+            heap.stop();
+            if (g != null) {
+                g.close();
+            } else {
+                stack.close();
+            }
+        }
+    }
+
+    private ObjectNode offer(
+            EmbeddedStack stack,
+            BenchGateway g,
+            LoadSongs songs,
+            LoadCollector collector,
+            Admin admin,
+            HeapSampler heap)
+            throws Exception {
+        SplittableRandom random = new SplittableRandom(s.seed());
+        List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+        List<Offer> seenSongs = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService senders = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "aimix-load-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(senders)
+                .build();
+        ArrayNode samples = JSON.createArrayNode();
+        Path rocksdb = Path.of(stack.config().getString("state.backend.rocksdb.localdir", "."));
+        AtomicInteger inFlight = new AtomicInteger();
+        long warmUpEnd = System.nanoTime() + s.warmUp().toNanos();
+        long t0 = warmUpEnd;
+        long end = t0 + s.duration().toNanos();
+        long nextSample = t0;
+        long next = System.nanoTime();
+        int offered = 0;
+        AtomicLong maxLag = new AtomicLong();
+        boolean measuring = s.warmUp().isZero();
+        long rocksAtStart = sizeOf(rocksdb);
+        ThreadCpu threads = ThreadCpu.snapshot();
+        long cpu0 = ProcessCpu.nanos();
+        while (System.nanoTime() < end && offered < s.maxMixes()) {
+            long now = System.nanoTime();
+            if (!measuring && now >= warmUpEnd) {
+                // the warm-up's mixes (JIT, sessions, caches filled) are left out of every figure
+                measuring = true;
+                outcomes.clear();
+                rocksAtStart = sizeOf(rocksdb);
+                heap.reset();
+                threads = ThreadCpu.snapshot();
+                cpu0 = ProcessCpu.nanos();
+            }
+            if (measuring && now >= nextSample) {
+                samples.add(sample(stack, admin, rocksdb, inFlight, maxLag, (now - t0) / 1e9));
+                nextSample += SAMPLE_INTERVAL.toNanos();
+            }
+            if (now < next) {
+                long wake = Math.min(next, measuring ? nextSample : warmUpEnd);
+                TimeUnit.NANOSECONDS.sleep(Math.max(1, Math.min(next - now, wake - now)));
+                continue;
+            }
+            Offer o = draw(random, offered++, seenSongs);
+            Outcome out = new Outcome(o);
+            outcomes.add(out);
+            inFlight.incrementAndGet();
+            senders.submit(() -> {
+                try {
+                    send(stack, g, http, songs, collector, out);
+                } catch (Exception | Error e) {
+                    out.sendError = e.toString();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+            // Poisson arrivals: exponential gaps of mean 60 / rate seconds
+            next += (long) (-Math.log(1 - random.nextDouble()) * 60e9 / s.ratePerMinute());
+        }
+        long offeredUntil = System.nanoTime();
+        // drain: wait for every result (or the drain limit), sampling on
+        long drainEnd = offeredUntil + s.drain().toNanos();
+        while (System.nanoTime() < drainEnd && !allDone(outcomes)) {
+            long now = System.nanoTime();
+            if (now >= nextSample) {
+                samples.add(sample(stack, admin, rocksdb, inFlight, maxLag, (now - t0) / 1e9));
+                nextSample += SAMPLE_INTERVAL.toNanos();
+            }
+            Thread.sleep(100);
+        }
+        long finished = System.nanoTime();
+        samples.add(sample(stack, admin, rocksdb, inFlight, maxLag, (finished - t0) / 1e9));
+        double cpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
+        Map<String, Double> cpuByThread = threads.since(12);
+        senders.shutdownNow();
+        return report(
+                outcomes,
+                samples,
+                t0,
+                offeredUntil,
+                finished,
+                cpuSeconds,
+                cpuByThread,
+                heap,
+                rocksAtStart,
+                rocksdb,
+                maxLag.get(),
+                stack);
+    }
+
+    private Offer draw(SplittableRandom random, int n, List<Offer> seenSongs) {
+        double u = random.nextDouble();
+        String id = "load-" + s.seed() + "-" + n;
+        if (u < s.battleShare()) {
+            int pool = random.nextInt(LoadSettings.POOL_SONGS);
+            return new Offer(id, Kind.BATTLE, 44_100, LoadSettings.POOL_SECONDS, LoadSettings.POOL_STEMS, -1 - pool);
+        }
+        u -= s.battleShare();
+        if (u < s.remixShare() && !seenSongs.isEmpty()) {
+            Offer before = seenSongs.get(random.nextInt(seenSongs.size()));
+            return new Offer(id, Kind.REMIX, before.sampleRate(), before.seconds(), before.stems(), before.songSeed());
+        }
+        int rate = random.nextBoolean() ? 44_100 : 48_000;
+        int stems = s.minStems() + random.nextInt(s.maxStems() - s.minStems() + 1);
+        long seed = random.nextLong();
+        boolean preview = u - s.remixShare() >= 0 && u - s.remixShare() < s.previewShare();
+        double seconds = s.minSeconds() + random.nextDouble() * (s.maxSeconds() - s.minSeconds());
+        Offer o = new Offer(id, preview ? Kind.PREVIEW : Kind.NEW, rate, seconds, stems, seed);
+        if (!preview) {
+            synchronized (seenSongs) {
+                if (seenSongs.size() >= REMEMBERED) {
+                    seenSongs.remove(0);
+                }
+                seenSongs.add(o);
+            }
+        }
+        return o;
+    }
+
+    /** The stems of an offer (previews: the first 30 seconds of the song, sent up to the excerpt's end). */
+    private static List<StemInput> stems(LoadSongs songs, Offer o) {
+        double seconds = o.kind() == Kind.PREVIEW ? Math.min(o.seconds(), LoadSettings.PREVIEW_SECONDS) : o.seconds();
+        return songs.song(o.sampleRate(), seconds, o.stems(), o.songSeed());
+    }
+
+    private static ModelSelection model(Offer o) {
+        return o.kind() == Kind.BATTLE ? ModelSelections.battle(null, OPPONENT) : ModelSelections.champion();
+    }
+
+    private void send(
+            EmbeddedStack stack, BenchGateway g, HttpClient http, LoadSongs songs, LoadCollector collector, Outcome out)
+            throws Exception {
+        Offer o = out.offer;
+        List<StemInput> stems = stems(songs, o);
+        out.sentNanos = System.nanoTime();
+        if (g == null) {
+            MixRequest request = StemProducer.request(o.id(), stems, model(o));
+            preset(request, o, stems);
+            out.seen = collector.expect(o.id());
+            try (StemProducer producer = new StemProducer(stack.bootstrapServers(), stack.topics())) {
+                out.firstChunkNanos = System.nanoTime();
+                producer.push(request, stems, StemProducer.DEFAULT_CHUNK_FRAMES, SampleEncoding.PCM_S16LE, null);
+                out.lastChunkNanos = System.nanoTime();
+            }
+            return;
+        }
+        sendThroughGateway(g, http, collector, o, stems, out);
+    }
+
+    /** A re-mix's preset and a preview's excerpt on the request. */
+    private static void preset(MixRequest request, Offer o, List<StemInput> stems) {
+        if (o.kind() == Kind.REMIX) {
+            request.setTargetLufs(REMIX_TARGET_LUFS);
+            request.setOverrides(List.of(new ParameterOverride(0, MixParameter.GAIN_DB, REMIX_GAIN_DB)));
+        }
+        if (o.kind() == Kind.PREVIEW) {
+            request.setExcerpt(new Excerpt(0L, stems.get(0).frames()));
+        }
+    }
+
+    /** Creates the mix over HTTP and uploads its stems as parallel streamed PUTs of 16-bit WAV. */
+    private static void sendThroughGateway(
+            BenchGateway g, HttpClient http, LoadCollector collector, Offer o, List<StemInput> stems, Outcome out)
+            throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("sampleRate", o.sampleRate());
+        ArrayNode specs = body.putArray("stems");
+        for (StemInput st : stems) {
+            specs.addObject().put("name", st.name).put("role", st.role.name()).put("channels", st.channels());
+        }
+        ObjectNode model = body.putObject("model");
+        if (o.kind() == Kind.BATTLE) {
+            model.put("mode", "BATTLE").put("opponent", OPPONENT);
+        } else {
+            model.put("mode", "CHAMPION");
+        }
+        if (o.kind() == Kind.REMIX) {
+            body.put("targetLufs", REMIX_TARGET_LUFS);
+            body.putArray("overrides")
+                    .addObject()
+                    .put("stem", 0)
+                    .put("parameter", MixParameter.GAIN_DB.name())
+                    .put("value", REMIX_GAIN_DB);
+        }
+        if (o.kind() == Kind.PREVIEW) {
+            body.putObject("preview")
+                    .put("startSeconds", 0)
+                    .put("seconds", stems.get(0).seconds());
+        }
+        String base = "http://127.0.0.1:" + g.gateway.port();
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create(base + Gateway.API + "/mixes"))
+                        .header("Authorization", "Bearer " + g.token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("create: HTTP " + created.statusCode() + " " + created.body());
+        }
+        JsonNode m = JSON.readTree(created.body());
+        out.seen = collector.expect(m.path("id").asText());
+        out.firstChunkNanos = System.nanoTime();
+        List<CompletableFuture<HttpResponse<String>>> puts = new ArrayList<>();
+        for (int i = 0; i < stems.size(); i++) {
+            StemInput st = stems.get(i);
+            puts.add(http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base
+                                    + m.path("stems").get(i).path("uploadUrl").asText()))
+                            .header("Authorization", "Bearer " + g.token)
+                            .PUT(HttpRequest.BodyPublishers.fromPublisher(
+                                    HttpRequest.BodyPublishers.ofInputStream(() -> wav(st.source())),
+                                    44 + st.frames() * st.channels() * 2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> p : puts) {
+            HttpResponse<String> r = p.get(30, TimeUnit.MINUTES);
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("upload: HTTP " + r.statusCode() + " " + r.body());
+            }
+        }
+        out.lastChunkNanos = System.nanoTime();
+    }
+
+    /** A source as a 16-bit PCM WAV stream, made as it is read. */
+    static InputStream wav(FrameSource source) {
+        return new InputStream() {
+            private final FrameSource.Reader reader = open(source);
+            private final int channels = source.channels();
+            private final float[] frames = new float[4096 * source.channels()];
+            private ByteBuffer buffer = header(source);
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (!buffer.hasRemaining()) {
+                    int n = reader.read(frames, 4096);
+                    if (n <= 0) {
+                        return -1;
+                    }
+                    buffer = ByteBuffer.allocate(n * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
+                    for (int i = 0; i < n * channels; i++) {
+                        float v = Math.max(-1f, Math.min(1f, frames[i]));
+                        buffer.putShort((short) Math.round(v * 32767f));
+                    }
+                    buffer.flip();
+                }
+                int k = Math.min(len, buffer.remaining());
+                buffer.get(b, off, k);
+                return k;
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    private static FrameSource.Reader open(FrameSource source) {
+        try {
+            return source.open();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ByteBuffer header(FrameSource source) {
+        int channels = source.channels();
+        long data = source.frames() * channels * 2;
+        ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+        h.put("RIFF".getBytes()).putInt((int) (36 + data)).put("WAVE".getBytes());
+        h.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels);
+        h.putInt(source.sampleRate()).putInt(source.sampleRate() * channels * 2);
+        h.putShort((short) (channels * 2)).putShort((short) 16);
+        h.put("data".getBytes()).putInt((int) data);
+        return h.flip();
+    }
+
+    private static boolean allDone(List<Outcome> outcomes) {
+        for (Outcome o : outcomes) {
+            if (o.sendError == null && (o.seen == null || o.seen.resultNanos == 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One sample of the run: consumer lag of the job's group on audio.chunks, heap, RocksDB, mixes being sent. */
+    private ObjectNode sample(
+            EmbeddedStack stack, Admin admin, Path rocksdb, AtomicInteger sending, AtomicLong maxLag, double at) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("t_s", Math.round(at));
+        long lag = lag(stack, admin);
+        maxLag.accumulateAndGet(lag, Math::max);
+        n.put("chunk_lag", lag);
+        n.put(
+                "heap_mb",
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+        n.put("rocksdb_mb", sizeOf(rocksdb) >> 20);
+        n.put("sending", sending.get());
+        return n;
+    }
+
+    /** Records of audio.chunks not yet committed by the mix job's group (committed on checkpoints). */
+    private static long lag(EmbeddedStack stack, Admin admin) {
+        try {
+            String group = stack.config().get(MixJobOptions.GROUP_ID);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new ConcurrentHashMap<>();
+            for (TopicPartition tp : committed.keySet()) {
+                if (tp.topic().equals(stack.topics().chunks)) {
+                    latest.put(tp, OffsetSpec.latest());
+                }
+            }
+            if (latest.isEmpty()) {
+                return 0;
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+            long lag = 0;
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static long sizeOf(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0; // removed meanwhile (a compaction)
+                        }
+                    })
+                    .sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private ObjectNode report(
+            List<Outcome> outcomes,
+            ArrayNode samples,
+            long t0,
+            long offeredUntil,
+            long finished,
+            double cpuSeconds,
+            Map<String, Double> cpuByThread,
+            HeapSampler heap,
+            long rocksAtStart,
+            Path rocksdb,
+            long maxLag,
+            EmbeddedStack stack) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("date", Instant.now().toString());
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("java", System.getProperty("java.version"));
+        r.put("path", s.kafka() ? "kafka" : "gateway");
+        r.put("offered_rate_per_min", s.ratePerMinute());
+        double offeredSeconds = (offeredUntil - t0) / 1e9;
+        r.put("offered_s", round(offeredSeconds));
+        r.put("drain_s", round((finished - offeredUntil) / 1e9));
+        Map<Kind, int[]> byKind = new TreeMap<>();
+        List<Double> latency = new ArrayList<>();
+        List<Double> latency3 = new ArrayList<>();
+        List<Double> firstAudio = new ArrayList<>();
+        int completed = 0;
+        int failed = 0;
+        int lost = 0;
+        int sendFailed = 0;
+        double audioSeconds = 0;
+        double stemSeconds = 0;
+        long lastResult = t0;
+        ArrayNode failures = JSON.createArrayNode();
+        for (Outcome o : outcomes) {
+            int[] k = byKind.computeIfAbsent(o.offer.kind(), x -> new int[3]);
+            k[0]++;
+            LoadCollector.Seen seen = o.seen;
+            if (o.sendError != null) {
+                sendFailed++;
+                if (failures.size() < 5) {
+                    failures.add(o.offer.id() + ": " + o.sendError);
+                }
+                continue;
+            }
+            if (seen == null || seen.resultNanos == 0) {
+                lost++;
+                continue;
+            }
+            lastResult = Math.max(lastResult, seen.resultNanos);
+            if (seen.status == MixStatus.COMPLETED) {
+                completed++;
+                k[1]++;
+                double secs = o.offer.kind() == Kind.PREVIEW
+                        ? Math.min(o.offer.seconds(), LoadSettings.PREVIEW_SECONDS)
+                        : o.offer.seconds();
+                audioSeconds += secs;
+                stemSeconds += secs * o.offer.stems();
+                double l = (seen.resultNanos - o.lastChunkNanos) / 1e9;
+                latency.add(l);
+                if (o.offer.kind() != Kind.PREVIEW && Math.abs(o.offer.seconds() - 180) <= 60) {
+                    latency3.add(l);
+                }
+                if (seen.firstAudioNanos > 0) {
+                    firstAudio.add((seen.firstAudioNanos - o.firstChunkNanos) / 1e9);
+                }
+            } else {
+                failed++;
+                k[2]++;
+                if (failures.size() < 5) {
+                    failures.add(o.offer.id() + ": " + seen.error);
+                }
+            }
+        }
+        r.put("mixes_offered", outcomes.size());
+        r.put("mixes_completed", completed);
+        r.put("mixes_failed", failed);
+        r.put("mixes_not_sent", sendFailed);
+        r.put("mixes_without_result", lost);
+        r.set("failures", failures);
+        ObjectNode kinds = r.putObject("by_kind");
+        byKind.forEach((kind, c) -> kinds.putObject(kind.name().toLowerCase())
+                .put("offered", c[0])
+                .put("completed", c[1])
+                .put("failed", c[2]));
+        double span = Math.max(1e-9, (lastResult - t0) / 1e9);
+        r.put("throughput_mixes_per_day", Math.round(completed / span * 86_400));
+        // a three-minute 8-stem mix's worth of stem audio: 24 stem-minutes
+        double equivalents = stemSeconds / (180.0 * 8);
+        r.put("throughput_3min_8stem_equivalents_per_day", Math.round(equivalents / span * 86_400));
+        r.put("audio_hours_mixed", round(audioSeconds / 3600));
+        r.set("latency_last_chunk_to_result_s", quantiles(latency));
+        r.set("latency_last_chunk_to_result_s_2to4min_songs", quantiles(latency3));
+        r.set("first_chunk_to_first_audio_s", quantiles(firstAudio));
+        r.put("process_cpu_s", round(cpuSeconds));
+        r.put("cpu_s_per_mix", completed == 0 ? 0 : round(cpuSeconds / completed));
+        r.put("cpu_s_per_3min_8stem_equivalent", equivalents == 0 ? 0 : round(cpuSeconds / equivalents));
+        ObjectNode byThread = r.putObject("cpu_by_thread_s");
+        cpuByThread.forEach(byThread::put);
+        r.put("peak_heap_mb", heap.peak() >> 20);
+        r.put("rocksdb_mb_at_start", rocksAtStart >> 20);
+        r.put("rocksdb_mb_at_end", sizeOf(rocksdb) >> 20);
+        r.put("max_chunk_lag", maxLag);
+        r.set("samples", samples);
+        // cost: CPU at the price of a vCPU-hour, plus the audio kept in Kafka for the retention at a GB-month price
+        double cpuDollars = cpuSeconds / 3600 * s.pricePerVcpuHour();
+        double gb = stemSeconds * 44_100 * 2 * 2 / 1e9 + audioSeconds * 44_100 * 2 * 4 / 1e9;
+        double months = s.retention().toSeconds() / (30.0 * 86_400);
+        double storageDollars = gb * months * s.pricePerGbMonth();
+        ObjectNode cost = r.putObject("cost");
+        cost.put("price_per_vcpu_hour", s.pricePerVcpuHour());
+        cost.put("price_per_gb_month", s.pricePerGbMonth());
+        cost.put("retention_days", s.retention().toDays());
+        cost.put("cpu_dollars_per_mix", completed == 0 ? 0 : cpuDollars / completed);
+        cost.put("storage_dollars_per_mix", completed == 0 ? 0 : storageDollars / completed);
+        cost.put("dollars_per_mix", completed == 0 ? 0 : (cpuDollars + storageDollars) / completed);
+        r.put("checkpoint_interval_ms", stack.config().getString("execution.checkpointing.interval", ""));
+        return r;
+    }
+
+    private static ObjectNode quantiles(List<Double> values) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("n", values.size());
+        if (values.isEmpty()) {
+            return n;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        for (double q : new double[] {0.5, 0.95, 0.99}) {
+            int i = (int) Math.ceil(q * sorted.size()) - 1;
+            n.put("p" + Math.round(q * 100), round(sorted.get(Math.max(0, i))));
+        }
+        n.put("max", round(sorted.get(sorted.size() - 1)));
+        return n;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
