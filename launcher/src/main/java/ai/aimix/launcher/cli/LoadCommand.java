@@ -1,5 +1,6 @@
 package ai.aimix.launcher.cli;
 
+import ai.aimix.launcher.load.Fault;
 import ai.aimix.launcher.load.LoadGenerator;
 import ai.aimix.launcher.load.LoadSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -103,11 +104,25 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Days Kafka keeps a mix's audio (in and out). Default ${DEFAULT-VALUE}.")
     long retentionDays;
 
+    @Option(
+            names = "--fault",
+            description =
+                    "Inject a fault into the measurement: broker:AT:SECONDS (the Kafka broker stopped at AT s for"
+                            + " SECONDS, then started again) or flood:AT:RECORDS (garbage records on audio.chunks at full speed).")
+    String fault;
+
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
+        Fault injected;
+        try {
+            injected = fault == null ? null : Fault.parse(fault);
+        } catch (IllegalArgumentException e) {
+            System.err.println("aimix load: error: " + e.getMessage());
+            return 2;
+        }
         LoadSettings settings = new LoadSettings(
                 rate,
                 Duration.ofSeconds(warmUpSeconds),
@@ -125,7 +140,8 @@ public final class LoadCommand implements Callable<Integer> {
                 seed,
                 priceVcpuHour,
                 priceGbMonth,
-                Duration.ofDays(Math.max(0, retentionDays)));
+                Duration.ofDays(Math.max(0, retentionDays)),
+                injected);
         String problem = settings.problem();
         if (problem != null) {
             System.err.println("aimix load: error: " + problem);

@@ -272,6 +272,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the broker, waits {@code down}, and starts it again on the same port with the same data (a broker outage,
+     * for fault tests and {@code ./aimix load --fault}); the returned broker replaces this one.
+     */
+    public EmbeddedKafka restart(Duration down) throws Exception {
+        server.shutdown();
+        server.awaitShutdown();
+        Thread.sleep(down.toMillis());
+        return start(dataDir, ownsDir, brokerPort, users);
+    }
+
     @Override
     public void close() {
         try {

@@ -41,7 +41,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private static final Path SHORT_TMP = Path.of("/tmp");
 
     private final Configuration config;
-    private final EmbeddedKafka kafka;
+    private volatile EmbeddedKafka kafka;
     private final JobClient job;
     private final Path dataDir;
     private final boolean ownsDataDir;
@@ -193,6 +193,11 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** Creates topics on the stack's broker (partitions by name), with the contract's topic settings. */
+    /** A broker outage: stops the broker, waits {@code down}, starts it again on the same port with the same data. */
+    public synchronized void restartKafka(Duration down) throws Exception {
+        kafka = kafka.restart(down);
+    }
+
     public void createTopics(Map<String, Integer> topics) throws Exception {
         kafka.createTopics(topics, TopicLayout.configs());
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,7 +29,12 @@ final class LoadCollector implements AutoCloseable {
         volatile long resultNanos;
         volatile MixStatus status;
         volatile String error;
+        /** Results seen for the mix beyond the first (exactly once: always 0). */
+        volatile int duplicateResults;
     }
+
+    /** Records seen on mix.errors (refused requests and chunks, failed mixes). */
+    private final AtomicLong errorRecords = new AtomicLong();
 
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -45,7 +51,7 @@ final class LoadCollector implements AutoCloseable {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "aimix-load-" + System.nanoTime());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topics.output, topics.results));
+        consumer.subscribe(List.of(topics.output, topics.results, topics.errors));
         // join the group and take the end offsets before the first mix is sent
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
@@ -56,6 +62,10 @@ final class LoadCollector implements AutoCloseable {
         thread.start();
     }
 
+    long errorRecords() {
+        return errorRecords.get();
+    }
+
     Seen expect(String mixId) {
         return seen.computeIfAbsent(mixId, k -> new Seen());
     }
@@ -63,6 +73,10 @@ final class LoadCollector implements AutoCloseable {
     private void loop() {
         while (running) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                if (r.topic().equals(topics.errors)) {
+                    errorRecords.incrementAndGet();
+                    continue;
+                }
                 if (r.key() == null) {
                     continue;
                 }
@@ -75,7 +89,9 @@ final class LoadCollector implements AutoCloseable {
                     if (s.firstAudioNanos == 0) {
                         s.firstAudioNanos = now;
                     }
-                } else if (s.resultNanos == 0) {
+                } else if (s.resultNanos != 0) {
+                    s.duplicateResults++;
+                } else {
                     try {
                         MixResult result = Contract.RESULT.decode(r.value());
                         s.status = result.getStatus();

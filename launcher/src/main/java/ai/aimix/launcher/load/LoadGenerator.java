@@ -53,6 +53,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
@@ -174,6 +175,7 @@ public final class LoadGenerator {
         long next = System.nanoTime();
         int offered = 0;
         AtomicLong maxLag = new AtomicLong();
+        AtomicReference<long[]> injected = new AtomicReference<>();
         boolean measuring = s.warmUp().isZero();
         long rocksAtStart = sizeOf(rocksdb);
         ThreadCpu threads = ThreadCpu.snapshot();
@@ -188,6 +190,13 @@ public final class LoadGenerator {
                 heap.reset();
                 threads = ThreadCpu.snapshot();
                 cpu0 = ProcessCpu.nanos();
+            }
+            if (measuring
+                    && s.fault() != null
+                    && injected.get() == null
+                    && now - t0 >= s.fault().at().toNanos()) {
+                injected.set(new long[] {now, 0});
+                senders.submit(() -> inject(stack, injected));
             }
             if (measuring && now >= nextSample) {
                 samples.add(sample(stack, admin, rocksdb, inFlight, maxLag, (now - t0) / 1e9));
@@ -230,7 +239,7 @@ public final class LoadGenerator {
         double cpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
         Map<String, Double> cpuByThread = threads.since(12);
         senders.shutdownNow();
-        return report(
+        ObjectNode r = report(
                 outcomes,
                 samples,
                 t0,
@@ -243,6 +252,74 @@ public final class LoadGenerator {
                 rocksdb,
                 maxLag.get(),
                 stack);
+        r.put("error_records", collector.errorRecords());
+        if (s.fault() != null) {
+            r.set("fault", faultReport(injected.get(), outcomes, t0));
+        }
+        return r;
+    }
+
+    /** Injects the run's fault; {@code times} gets its start and end (nanoTime). */
+    private void inject(EmbeddedStack stack, AtomicReference<long[]> times) {
+        Fault f = s.fault();
+        try {
+            if (f.kind() == Fault.Kind.BROKER) {
+                stack.restartKafka(f.length());
+            } else {
+                try (StemProducer raw = new StemProducer(stack.bootstrapServers(), stack.topics())) {
+                    SplittableRandom r = new SplittableRandom(s.seed() ^ f.records());
+                    for (int i = 0; i < f.records(); i++) {
+                        byte[] garbage = new byte[64 + r.nextInt(960)];
+                        r.nextBytes(garbage);
+                        raw.sendRaw(stack.topics().chunks, "garbage-" + i, garbage);
+                    }
+                    raw.flush();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("injecting " + f + " failed", e);
+        } finally {
+            times.get()[1] = System.nanoTime();
+        }
+    }
+
+    /**
+     * What the fault did: when it began and ended, the mixes whose upload or result fell in it, how long after its
+     * end the next mix completed, and results duplicated (exactly once: none).
+     */
+    private ObjectNode faultReport(long[] times, List<Outcome> outcomes, long t0) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("kind", s.fault().kind().name().toLowerCase());
+        if (times == null) {
+            n.put("injected", false);
+            return n;
+        }
+        n.put("injected", true);
+        n.put("began_s", round((times[0] - t0) / 1e9));
+        n.put("ended_s", round((times[1] - t0) / 1e9));
+        if (s.fault().kind() == Fault.Kind.FLOOD) {
+            n.put("garbage_records", s.fault().records());
+        }
+        long nextResult = Long.MAX_VALUE;
+        int affected = 0;
+        int duplicates = 0;
+        for (Outcome o : outcomes) {
+            LoadCollector.Seen seen = o.seen;
+            if (seen == null) {
+                continue;
+            }
+            duplicates += seen.duplicateResults;
+            if (o.sentNanos < times[1] && (seen.resultNanos == 0 || seen.resultNanos > times[0])) {
+                affected++;
+            }
+            if (seen.status == MixStatus.COMPLETED && seen.resultNanos > times[1]) {
+                nextResult = Math.min(nextResult, seen.resultNanos);
+            }
+        }
+        n.put("mixes_in_flight_during_it", affected);
+        n.put("first_completion_after_it_s", nextResult == Long.MAX_VALUE ? -1 : round((nextResult - times[1]) / 1e9));
+        n.put("duplicate_results", duplicates);
+        return n;
     }
 
     private Offer draw(SplittableRandom random, int n, List<Offer> seenSongs) {

@@ -7,7 +7,8 @@ import java.time.Duration;
  * of every figure) and then {@code duration} (at most
  * {@code maxMixes}), songs of {@code minSeconds}..{@code maxSeconds} with {@code minStems}..{@code maxStems} stems at
  * 44.1 or 48 kHz, shares of battles (of pool songs), previews (30-second excerpts) and re-mixes (of songs seen
- * before, another preset); sent through the gateway's HTTP API or, with {@code kafka}, straight to Kafka.
+ * before, another preset); sent through the gateway's HTTP API or, with {@code kafka}, straight to Kafka; a
+ * {@code fault} (or null) injected into the measurement.
  */
 public record LoadSettings(
         double ratePerMinute,
@@ -26,7 +27,8 @@ public record LoadSettings(
         long seed,
         double pricePerVcpuHour,
         double pricePerGbMonth,
-        Duration retention) {
+        Duration retention,
+        Fault fault) {
 
     /** Seconds of a preview excerpt. */
     public static final double PREVIEW_SECONDS = 30;

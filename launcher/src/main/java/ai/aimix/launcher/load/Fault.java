@@ -1,0 +1,43 @@
+package ai.aimix.launcher.load;
+
+import java.time.Duration;
+
+/**
+ * A fault a load run injects at {@code at} into its measurement: the Kafka broker stopped for {@code length} and
+ * started again ({@code broker}), or {@code records} garbage records sent to audio.chunks at full speed
+ * ({@code flood}). Written {@code broker:AT:LENGTH} or {@code flood:AT:RECORDS}, times in seconds.
+ */
+public record Fault(Kind kind, Duration at, Duration length, int records) {
+    public enum Kind {
+        BROKER,
+        FLOOD
+    }
+
+    /** The fault a {@code --fault} value names; IllegalArgumentException (one line) when it names none. */
+    public static Fault parse(String spec) {
+        String[] p = spec.split(":");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("--fault must be broker:AT:SECONDS or flood:AT:RECORDS, not " + spec);
+        }
+        long at;
+        long n;
+        try {
+            at = Long.parseLong(p[1]);
+            n = Long.parseLong(p[2]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--fault " + spec + ": AT and the last part must be whole numbers");
+        }
+        if (at < 0 || n < 1 || n > 10_000_000) {
+            throw new IllegalArgumentException(
+                    "--fault " + spec + ": AT must be 0 or more and the last part 1 or more");
+        }
+        switch (p[0]) {
+            case "broker":
+                return new Fault(Kind.BROKER, Duration.ofSeconds(at), Duration.ofSeconds(n), 0);
+            case "flood":
+                return new Fault(Kind.FLOOD, Duration.ofSeconds(at), Duration.ZERO, (int) n);
+            default:
+                throw new IllegalArgumentException("--fault " + spec + ": the kind is broker or flood");
+        }
+    }
+}
