@@ -13,8 +13,8 @@ public final class CacheSettings implements Serializable {
     /** Whether the mix job fingerprints stems and uses the cache at all. */
     public static final boolean DEFAULT_ENABLED = true;
     /**
-     * The in-process cache's bound: three to four three-minute 8-stem songs' spectrograms, within the embedded
-     * stack's 2 GB heap.
+     * The in-process cache's bound: about three three-minute 8-stem songs' spectrograms (86 MB each, measured), within
+     * the embedded stack's 2 GB heap.
      */
     public static final long DEFAULT_MEMORY_BYTES = 256L << 20;
     /** How long an entry lives: a day covers re-mixes in a session and a pool song's battles. */
@@ -33,6 +33,11 @@ public final class CacheSettings implements Serializable {
     public final Duration timeout;
     public final int capacity;
     public final String prefix;
+    /**
+     * What else the values depend on, besides their own key's parts: the job's feature settings (spectrogram size,
+     * hop, bands). Part of every parameter key, so jobs of different settings sharing a Redis never share entries.
+     */
+    public final String context;
 
     public CacheSettings(
             boolean enabled,
@@ -42,6 +47,19 @@ public final class CacheSettings implements Serializable {
             Duration timeout,
             int capacity,
             String prefix) {
+        this(enabled, redisUri, memoryBytes, ttl, timeout, capacity, prefix, "");
+    }
+
+    private CacheSettings(
+            boolean enabled,
+            String redisUri,
+            long memoryBytes,
+            Duration ttl,
+            Duration timeout,
+            int capacity,
+            String prefix,
+            String context) {
+        this.context = context;
         this.enabled = enabled;
         this.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri;
         this.memoryBytes = memoryBytes;
@@ -64,16 +82,21 @@ public final class CacheSettings implements Serializable {
 
     public static CacheSettings disabled() {
         CacheSettings d = defaults();
-        return new CacheSettings(false, null, d.memoryBytes, d.ttl, d.timeout, d.capacity, d.prefix);
+        return new CacheSettings(false, null, d.memoryBytes, d.ttl, d.timeout, d.capacity, d.prefix, d.context);
     }
 
     /** These settings under another key prefix (in-process caches of different prefixes are separate too). */
     public CacheSettings withPrefix(String keyPrefix) {
-        return new CacheSettings(enabled, redisUri, memoryBytes, ttl, timeout, capacity, keyPrefix);
+        return new CacheSettings(enabled, redisUri, memoryBytes, ttl, timeout, capacity, keyPrefix, context);
     }
 
     public CacheSettings withRedis(String uri) {
-        return new CacheSettings(enabled, uri, memoryBytes, ttl, timeout, capacity, prefix);
+        return new CacheSettings(enabled, uri, memoryBytes, ttl, timeout, capacity, prefix, context);
+    }
+
+    /** These settings for values that also depend on {@code valuesContext} (see {@link #context}). */
+    public CacheSettings withContext(String valuesContext) {
+        return new CacheSettings(enabled, redisUri, memoryBytes, ttl, timeout, capacity, prefix, valuesContext);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 
 /**
  * Fingerprints of stem audio: SHA-256, chained segment by segment. A stem's fingerprint after segment k is
- * {@code SHA-256(fingerprint after k-1, sample rate, channels, frames, last, the segment's float32 PCM)}, so it names
+ * {@code SHA-256(fingerprint after k-1, start frame, sample rate, channels, frames, last, the segment's float32
+ * PCM)} (the start frame: a chain begun mid-stem never names what one begun at the start names), so it names
  * the stem's whole audio up to the end of the segment, whoever sends it and however it was cut into chunks (the
  * job's segments are cut at fixed frame counts, not at chunk boundaries). That is what a streamed log-mel segment
  * depends on: its STFT frames and loudness blocks reach back into earlier segments.
@@ -28,12 +29,20 @@ public final class Fingerprints {
 
     private Fingerprints() {}
 
-    /** The stem's fingerprint after one more segment of {@code frames} frames (float32 samples in {@code pcm}). */
-    public static byte[] next(byte[] previous, int sampleRate, int channels, int frames, boolean last, ByteBuffer pcm) {
+    /**
+     * The stem's fingerprint after one more segment: {@code frames} frames from {@code startFrame} (float32 samples
+     * in {@code pcm}).
+     */
+    public static byte[] next(
+            byte[] previous, long startFrame, int sampleRate, int channels, int frames, boolean last, ByteBuffer pcm) {
         MessageDigest md = SHA256.get();
         md.update(previous);
-        ByteBuffer head = ByteBuffer.allocate(13);
-        head.putInt(sampleRate).putInt(channels).putInt(frames).put((byte) (last ? 1 : 0));
+        ByteBuffer head = ByteBuffer.allocate(21);
+        head.putLong(startFrame)
+                .putInt(sampleRate)
+                .putInt(channels)
+                .putInt(frames)
+                .put((byte) (last ? 1 : 0));
         md.update(head.array());
         md.update(pcm.duplicate());
         return md.digest();

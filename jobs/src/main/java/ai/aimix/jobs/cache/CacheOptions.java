@@ -36,7 +36,7 @@ public final class CacheOptions {
             .memoryType()
             .defaultValue(new MemorySize(CacheSettings.DEFAULT_MEMORY_BYTES))
             .withDescription("Bound of the in-process cache (when aimix.cache.redis is unset), least recently used "
-                    + "entries dropped first; a three-minute 8-stem song's spectrograms take about 72 MB. Counts "
+                    + "entries dropped first; a three-minute 8-stem song's spectrograms take about 86 MB. Counts "
                     + "against the TaskManager's heap.");
 
     public static final ConfigOption<Duration> TTL = key("aimix.cache.ttl")
@@ -59,7 +59,8 @@ public final class CacheOptions {
     public static final ConfigOption<String> KEY_PREFIX = key("aimix.cache.key-prefix")
             .stringType()
             .defaultValue(CacheSettings.DEFAULT_PREFIX)
-            .withDescription("Prefix of every key in Redis; aimix cache flush removes only keys under it.");
+            .withDescription("Prefix of every key in Redis (letters, digits and : _ . -); aimix cache flush removes only"
+                    + " keys under it.");
 
     /** The settings, checked: names the offending key. */
     public static CacheSettings settings(ReadableConfig c) {
@@ -80,8 +81,11 @@ public final class CacheOptions {
         positive(TTL.key(), c.get(TTL).toMillis());
         positive(TIMEOUT.key(), c.get(TIMEOUT).toMillis());
         positive(CAPACITY.key(), c.get(CAPACITY));
-        if (c.get(KEY_PREFIX).isEmpty()) {
-            throw new IllegalArgumentException(KEY_PREFIX.key() + " must not be empty (flush would remove every key)");
+        if (!c.get(KEY_PREFIX).matches("[A-Za-z0-9:_.-]+")) {
+            // SCAN MATCH reads * ? [ \\ as a pattern: flush would remove other programs' keys
+            throw new IllegalArgumentException(KEY_PREFIX.key()
+                    + " must be letters, digits and : _ . - only (flush matches keys by it), not '" + c.get(KEY_PREFIX)
+                    + "'");
         }
         return new CacheSettings(
                 c.get(ENABLED),

@@ -16,6 +16,7 @@ import ai.aimix.operators.inference.BatchInferenceOperator;
 import ai.aimix.operators.inference.OnnxPredictor;
 import ai.aimix.operators.inference.PredictorFactory;
 import ai.aimix.operators.mel.LogMelFunction;
+import ai.aimix.operators.mel.MelEntry;
 import ai.aimix.operators.records.Keys;
 import ai.aimix.operators.registry.RegistryState;
 import ai.aimix.schema.MixError;
@@ -169,25 +170,23 @@ public final class MixJob {
                 .setParallelism(1)
                 .broadcast(RegistryState.DESCRIPTOR);
 
-        CacheSettings cache = CacheOptions.settings(config);
+        CacheSettings cache = CacheOptions.settings(config).withContext(MelEntry.context(MixJobOptions.mel(config)));
         SingleOutputStreamOperator<SegmentRecord> aligned = decoded.keyBy(new Keys.Inbound(), Types.STRING)
                 .connect(models)
                 .process(new SegmentAligner(MixJobOptions.align(config).withFingerprints(cache.enabled)))
                 .name("Segment alignment")
                 .uid("segment-aligner");
 
-        DataStream<SegmentRecord> looked = aligned;
-        if (cache.enabled) {
-            // ordered: a mix's records leave in the order they came; every record keeps its key and subtask
-            looked = AsyncDataStream.orderedWait(
-                            aligned,
-                            new CacheLookup(cache, MixJobOptions.mel(config)),
-                            cache.operatorTimeout().toMillis(),
-                            TimeUnit.MILLISECONDS,
-                            cache.capacity)
-                    .name("Feature cache lookup")
-                    .uid("cache-lookup");
-        }
+        // ordered: a mix's records leave in the order they came, each keeping its key and subtask; in the job
+        // whether the cache is on or not (off, it passes every record through), so the graph stays the same
+        SingleOutputStreamOperator<SegmentRecord> looked = AsyncDataStream.orderedWait(
+                        aligned,
+                        new CacheLookup(cache, MixJobOptions.mel(config)),
+                        cache.operatorTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        cache.capacity)
+                .name("Feature cache lookup")
+                .uid("cache-lookup");
 
         SingleOutputStreamOperator<SegmentRecord> mel = DataStreamUtils.reinterpretAsKeyedStream(
                         looked, new Keys.Segment(), Types.STRING)

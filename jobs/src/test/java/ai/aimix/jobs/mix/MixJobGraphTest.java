@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The mix job's graph: the chain from alignment to assembly is one task (a segment's audio is handed on by
- * reference, never serialised), with the feature cache's lookup inside it when the cache is on.
+ * reference, never serialised), with the feature cache's lookup inside it.
  */
 class MixJobGraphTest {
     @TempDir
@@ -59,10 +59,9 @@ class MixJobGraphTest {
     }
 
     @Test
-    void withoutTheCacheThereIsNoLookup() {
-        List<String> vertices = vertices(false);
-        assertTrue(vertices.stream().noneMatch(n -> n.contains("Feature cache lookup")), vertices.toString());
-        assertTrue(chainOf(vertices).contains("Mix assembly"));
+    void theGraphIsTheSameWithTheCacheOff() {
+        // turning the cache off or on keeps every operator (a savepoint restores either way)
+        assertEquals(vertices(true), vertices(false));
     }
 
     @Test

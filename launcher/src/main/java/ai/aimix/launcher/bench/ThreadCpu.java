@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * CPU time of this process's threads between two snapshots, summed by thread name with numbers and subtask
@@ -36,8 +37,12 @@ public final class ThreadCpu {
 
     /** Seconds per thread group since the snapshot, largest first, the top {@code top} and the rest summed. */
     public Map<String, Double> since(int top) {
+        return usage().top(top);
+    }
+
+    /** CPU since the snapshot: nanoseconds per thread group, and the whole process's. */
+    public Usage usage() {
         Map<String, Long> byName = new HashMap<>();
-        long attributed = 0;
         for (long id : THREADS.getAllThreadIds()) {
             long cpu = THREADS.getThreadCpuTime(id);
             ThreadInfo info = THREADS.getThreadInfo(id);
@@ -47,24 +52,43 @@ public final class ThreadCpu {
             long used = cpu - start.getOrDefault(id, 0L);
             if (used > 0) {
                 byName.merge(group(info.getThreadName()), used, Long::sum);
-                attributed += used;
             }
         }
-        long process = ProcessCpu.nanos() - processStart;
-        Map<String, Double> out = new LinkedHashMap<>();
-        long[] rest = {0};
-        byName.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEachOrdered(e -> {
-                    if (out.size() < top) {
-                        out.put(e.getKey(), round(e.getValue()));
-                    } else {
-                        rest[0] += e.getValue();
-                    }
-                });
-        out.put("other threads", round(rest[0]));
-        out.put("GC, JIT and ended threads", round(Math.max(0, process - attributed)));
-        return out;
+        return new Usage(byName, ProcessCpu.nanos() - processStart);
+    }
+
+    /** CPU used between a snapshot and now. */
+    public record Usage(Map<String, Long> byGroup, long processNanos) {
+        /** Seconds per group, largest first, the top {@code top}, the rest summed, and what no thread accounts for. */
+        public Map<String, Double> top(int top) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            long[] rest = {0};
+            long attributed =
+                    byGroup.values().stream().mapToLong(Long::longValue).sum();
+            byGroup.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEachOrdered(e -> {
+                        if (out.size() < top) {
+                            out.put(e.getKey(), round(e.getValue()));
+                        } else {
+                            rest[0] += e.getValue();
+                        }
+                    });
+            out.put("other threads", round(rest[0]));
+            out.put("GC, JIT and ended threads", round(Math.max(0, processNanos - attributed)));
+            return out;
+        }
+
+        /** Seconds of the groups whose name {@code matches}. */
+        public double seconds(Predicate<String> matches) {
+            long n = 0;
+            for (Map.Entry<String, Long> e : byGroup.entrySet()) {
+                if (matches.test(e.getKey())) {
+                    n += e.getValue();
+                }
+            }
+            return n / 1e9;
+        }
     }
 
     /** A thread's name without what differs between instances of one kind: subtask indices, counters, ids. */

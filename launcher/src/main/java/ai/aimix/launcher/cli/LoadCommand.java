@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 + " previews, re-mixes, battles of pool songs), uploaded through the gateway (or --kafka), and report"
                 + " throughput, latency, CPU, heap, RocksDB, consumer lag and cost per mix.")
 public final class LoadCommand implements Callable<Integer> {
-    @Option(names = "--rate", defaultValue = "6", description = "Mixes a minute offered. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--rate", defaultValue = "2", description = "Mixes a minute offered. Default ${DEFAULT-VALUE}.")
     double rate;
 
     @Option(
@@ -81,6 +81,13 @@ public final class LoadCommand implements Callable<Integer> {
     long drainSeconds;
 
     @Option(
+            names = "--settle",
+            defaultValue = "30",
+            description = "Seconds to wait after the last result before the footprint (heap after GC, RocksDB, open"
+                    + " files) is taken again. Default ${DEFAULT-VALUE}.")
+    long settleSeconds;
+
+    @Option(
             names = "--seed",
             defaultValue = "1",
             description = "Seed of the arrivals and songs. Default ${DEFAULT-VALUE}.")
@@ -99,10 +106,18 @@ public final class LoadCommand implements Callable<Integer> {
     double priceGbMonth;
 
     @Option(
-            names = "--retention-days",
+            names = "--retention-hours",
             defaultValue = "1",
-            description = "Days Kafka keeps a mix's audio (in and out). Default ${DEFAULT-VALUE}.")
-    long retentionDays;
+            description = "Hours Kafka keeps a mix's audio, stems in and mix out (the embedded topics' retention)."
+                    + " Default ${DEFAULT-VALUE}.")
+    long retentionHours;
+
+    @Option(
+            names = "--replicas",
+            defaultValue = "1",
+            description = "Copies Kafka keeps of each record (1 embedded; a cluster's replication factor, e.g. 3)."
+                    + " Default ${DEFAULT-VALUE}.")
+    int replicas;
 
     @Option(
             names = "--fault",
@@ -137,10 +152,12 @@ public final class LoadCommand implements Callable<Integer> {
                 remixes,
                 kafka,
                 Duration.ofSeconds(Math.max(0, drainSeconds)),
+                Duration.ofSeconds(Math.max(0, settleSeconds)),
                 seed,
                 priceVcpuHour,
                 priceGbMonth,
-                Duration.ofDays(Math.max(0, retentionDays)),
+                Duration.ofHours(Math.max(0, retentionHours)),
+                Math.max(1, replicas),
                 injected);
         String problem = settings.problem();
         if (problem != null) {

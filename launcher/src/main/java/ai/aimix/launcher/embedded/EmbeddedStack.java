@@ -192,12 +192,12 @@ public final class EmbeddedStack implements AutoCloseable {
         return tournament;
     }
 
-    /** Creates topics on the stack's broker (partitions by name), with the contract's topic settings. */
     /** A broker outage: stops the broker, waits {@code down}, starts it again on the same port with the same data. */
     public synchronized void restartKafka(Duration down) throws Exception {
         kafka = kafka.restart(down);
     }
 
+    /** Creates topics on the stack's broker (partitions by name), with the contract's topic settings. */
     public void createTopics(Map<String, Integer> topics) throws Exception {
         kafka.createTopics(topics, TopicLayout.configs());
     }

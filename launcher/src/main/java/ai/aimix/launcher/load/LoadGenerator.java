@@ -48,12 +48,13 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
@@ -79,6 +80,8 @@ public final class LoadGenerator {
     static final float REMIX_TARGET_LUFS = -16f;
 
     static final float REMIX_GAIN_DB = 2f;
+    /** Thread groups named in the report's CPU breakdown. */
+    static final int CPU_GROUPS_SHOWN = 14;
     /** Songs remembered for re-mixes. */
     static final int REMEMBERED = 64;
 
@@ -99,6 +102,9 @@ public final class LoadGenerator {
         volatile long firstChunkNanos;
         volatile long lastChunkNanos;
         volatile String sendError;
+        /** Bytes of PCM sent (16-bit). */
+        volatile long bytesSent;
+
         volatile LoadCollector.Seen seen;
 
         Outcome(Offer offer) {
@@ -168,60 +174,44 @@ public final class LoadGenerator {
         ArrayNode samples = JSON.createArrayNode();
         Path rocksdb = Path.of(stack.config().getString("state.backend.rocksdb.localdir", "."));
         AtomicInteger inFlight = new AtomicInteger();
-        long warmUpEnd = System.nanoTime() + s.warmUp().toNanos();
-        long t0 = warmUpEnd;
-        long end = t0 + s.duration().toNanos();
-        long nextSample = t0;
-        long next = System.nanoTime();
-        int offered = 0;
+        Arrivals arrivals = new Arrivals(random, seenSongs, senders, stack, g, http, songs, collector, inFlight);
+        if (!s.warmUp().isZero()) {
+            // the warm-up (JIT, sessions, caches filled): offered, then drained, and left out of every figure
+            List<Outcome> warm = new ArrayList<>();
+            long until = System.nanoTime() + s.warmUp().toNanos();
+            while (System.nanoTime() < until) {
+                arrivals.offerDue(warm, Integer.MAX_VALUE);
+                arrivals.sleepUntilNext(until);
+            }
+            long drainEnd = System.nanoTime() + s.drain().toNanos();
+            while (System.nanoTime() < drainEnd && !allDone(warm)) {
+                Thread.sleep(100);
+            }
+            arrivals.restartClock();
+        }
         AtomicLong maxLag = new AtomicLong();
-        AtomicReference<long[]> injected = new AtomicReference<>();
-        boolean measuring = s.warmUp().isZero();
+        ObjectNode before = footprint(rocksdb);
         long rocksAtStart = sizeOf(rocksdb);
+        heap.reset();
         ThreadCpu threads = ThreadCpu.snapshot();
         long cpu0 = ProcessCpu.nanos();
-        while (System.nanoTime() < end && offered < s.maxMixes()) {
+        long t0 = System.nanoTime();
+        long end = t0 + s.duration().toNanos();
+        long nextSample = t0;
+        long[] faultTimes = new long[2];
+        Future<?> fault = null;
+        while (System.nanoTime() < end && outcomes.size() < s.maxMixes()) {
             long now = System.nanoTime();
-            if (!measuring && now >= warmUpEnd) {
-                // the warm-up's mixes (JIT, sessions, caches filled) are left out of every figure
-                measuring = true;
-                outcomes.clear();
-                rocksAtStart = sizeOf(rocksdb);
-                heap.reset();
-                threads = ThreadCpu.snapshot();
-                cpu0 = ProcessCpu.nanos();
+            if (s.fault() != null && fault == null && now - t0 >= s.fault().at().toNanos()) {
+                faultTimes[0] = now;
+                fault = senders.submit(() -> inject(stack, faultTimes));
             }
-            if (measuring
-                    && s.fault() != null
-                    && injected.get() == null
-                    && now - t0 >= s.fault().at().toNanos()) {
-                injected.set(new long[] {now, 0});
-                senders.submit(() -> inject(stack, injected));
-            }
-            if (measuring && now >= nextSample) {
+            if (now >= nextSample) {
                 samples.add(sample(stack, admin, rocksdb, inFlight, maxLag, (now - t0) / 1e9));
                 nextSample += SAMPLE_INTERVAL.toNanos();
             }
-            if (now < next) {
-                long wake = Math.min(next, measuring ? nextSample : warmUpEnd);
-                TimeUnit.NANOSECONDS.sleep(Math.max(1, Math.min(next - now, wake - now)));
-                continue;
-            }
-            Offer o = draw(random, offered++, seenSongs);
-            Outcome out = new Outcome(o);
-            outcomes.add(out);
-            inFlight.incrementAndGet();
-            senders.submit(() -> {
-                try {
-                    send(stack, g, http, songs, collector, out);
-                } catch (Exception | Error e) {
-                    out.sendError = e.toString();
-                } finally {
-                    inFlight.decrementAndGet();
-                }
-            });
-            // Poisson arrivals: exponential gaps of mean 60 / rate seconds
-            next += (long) (-Math.log(1 - random.nextDouble()) * 60e9 / s.ratePerMinute());
+            arrivals.offerDue(outcomes, s.maxMixes());
+            arrivals.sleepUntilNext(Math.min(end, nextSample));
         }
         long offeredUntil = System.nanoTime();
         // drain: wait for every result (or the drain limit), sampling on
@@ -236,8 +226,19 @@ public final class LoadGenerator {
         }
         long finished = System.nanoTime();
         samples.add(sample(stack, admin, rocksdb, inFlight, maxLag, (finished - t0) / 1e9));
+        String faultError = null;
+        if (fault != null) {
+            try {
+                fault.get(); // the broker is back (or the flood sent) before anything is stopped
+            } catch (ExecutionException e) {
+                faultError = e.getCause().toString();
+            }
+        }
         double cpuSeconds = (ProcessCpu.nanos() - cpu0) / 1e9;
-        Map<String, Double> cpuByThread = threads.since(12);
+        ThreadCpu.Usage usage = threads.usage();
+        // after the load: let checkpoints, compactions and timers (ended mixes' tombstones) run, then look again
+        Thread.sleep(s.settle().toMillis());
+        ObjectNode after = footprint(rocksdb);
         senders.shutdownNow();
         ObjectNode r = report(
                 outcomes,
@@ -246,21 +247,102 @@ public final class LoadGenerator {
                 offeredUntil,
                 finished,
                 cpuSeconds,
-                cpuByThread,
+                usage,
                 heap,
                 rocksAtStart,
                 rocksdb,
                 maxLag.get(),
                 stack);
         r.put("error_records", collector.errorRecords());
+        r.set("footprint_before", before);
+        r.set("footprint_after_settle", after);
+        r.put("settle_s", s.settle().toSeconds());
         if (s.fault() != null) {
-            r.set("fault", faultReport(injected.get(), outcomes, t0));
+            r.set("fault", faultReport(fault == null ? null : faultTimes, faultError, outcomes, t0));
         }
         return r;
     }
 
-    /** Injects the run's fault; {@code times} gets its start and end (nanoTime). */
-    private void inject(EmbeddedStack stack, AtomicReference<long[]> times) {
+    /** The generator's own threads (sending, encoding WAV, HTTP, its producers and consumer, sampling). */
+    static boolean generatorThread(String group) {
+        return group.startsWith("aimix-load")
+                || group.startsWith("HttpClient")
+                || group.contains("aimix-stem-producer")
+                || group.contains("aimix-load")
+                || group.startsWith("kafka-admin-client-thread")
+                || group.equals("main");
+    }
+
+    /** The arrival process: Poisson, each arrival drawn and sent on a sender thread. */
+    private final class Arrivals {
+        private final SplittableRandom random;
+        private final List<Offer> seenSongs;
+        private final ExecutorService senders;
+        private final EmbeddedStack stack;
+        private final BenchGateway g;
+        private final HttpClient http;
+        private final LoadSongs songs;
+        private final LoadCollector collector;
+        private final AtomicInteger inFlight;
+        private long next = System.nanoTime();
+        private int drawn;
+
+        Arrivals(
+                SplittableRandom random,
+                List<Offer> seenSongs,
+                ExecutorService senders,
+                EmbeddedStack stack,
+                BenchGateway g,
+                HttpClient http,
+                LoadSongs songs,
+                LoadCollector collector,
+                AtomicInteger inFlight) {
+            this.random = random;
+            this.seenSongs = seenSongs;
+            this.senders = senders;
+            this.stack = stack;
+            this.g = g;
+            this.http = http;
+            this.songs = songs;
+            this.collector = collector;
+            this.inFlight = inFlight;
+        }
+
+        /** Offers every arrival that is due (into {@code into}, up to {@code max} there). */
+        void offerDue(List<Outcome> into, int max) {
+            while (System.nanoTime() >= next && into.size() < max) {
+                Outcome out = new Outcome(draw(random, drawn++, seenSongs));
+                into.add(out);
+                inFlight.incrementAndGet();
+                senders.submit(() -> {
+                    try {
+                        send(stack, g, http, songs, collector, out);
+                    } catch (Exception | Error e) {
+                        out.sendError = e.toString();
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+                // exponential gaps of mean 60 / rate seconds
+                next += (long) (-Math.log(1 - random.nextDouble()) * 60e9 / s.ratePerMinute());
+            }
+        }
+
+        void sleepUntilNext(long notAfter) throws InterruptedException {
+            long wait = Math.min(next, notAfter) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
+
+        /** The next arrival from now (after the warm-up's drain). */
+        void restartClock() {
+            next = System.nanoTime();
+        }
+    }
+
+    /** Injects the run's fault; {@code times[1]} gets its end (nanoTime; read after the task's future). */
+    private void inject(EmbeddedStack stack, long[] times) {
         Fault f = s.fault();
         try {
             if (f.kind() == Fault.Kind.BROKER) {
@@ -279,7 +361,7 @@ public final class LoadGenerator {
         } catch (Exception e) {
             throw new IllegalStateException("injecting " + f + " failed", e);
         } finally {
-            times.get()[1] = System.nanoTime();
+            times[1] = System.nanoTime();
         }
     }
 
@@ -287,11 +369,12 @@ public final class LoadGenerator {
      * What the fault did: when it began and ended, the mixes whose upload or result fell in it, how long after its
      * end the next mix completed, and results duplicated (exactly once: none).
      */
-    private ObjectNode faultReport(long[] times, List<Outcome> outcomes, long t0) {
+    private ObjectNode faultReport(long[] times, String error, List<Outcome> outcomes, long t0) {
         ObjectNode n = JSON.createObjectNode();
         n.put("kind", s.fault().kind().name().toLowerCase());
-        if (times == null) {
+        if (times == null || error != null) {
             n.put("injected", false);
+            n.put("error", error == null ? "the run ended before the fault was due" : error);
             return n;
         }
         n.put("injected", true);
@@ -373,7 +456,8 @@ public final class LoadGenerator {
             out.seen = collector.expect(o.id());
             try (StemProducer producer = new StemProducer(stack.bootstrapServers(), stack.topics())) {
                 out.firstChunkNanos = System.nanoTime();
-                producer.push(request, stems, StemProducer.DEFAULT_CHUNK_FRAMES, SampleEncoding.PCM_S16LE, null);
+                out.bytesSent = producer.push(
+                        request, stems, StemProducer.DEFAULT_CHUNK_FRAMES, SampleEncoding.PCM_S16LE, null);
                 out.lastChunkNanos = System.nanoTime();
             }
             return;
@@ -455,6 +539,8 @@ public final class LoadGenerator {
             }
         }
         out.lastChunkNanos = System.nanoTime();
+        out.bytesSent =
+                stems.stream().mapToLong(st -> st.frames() * st.channels() * 2).sum();
     }
 
     /** A source as a 16-bit PCM WAV stream, made as it is read. */
@@ -538,7 +624,29 @@ public final class LoadGenerator {
                 "heap_mb",
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
         n.put("rocksdb_mb", sizeOf(rocksdb) >> 20);
+        n.put("open_files", openFiles());
         n.put("sending", sending.get());
+        return n;
+    }
+
+    /** File descriptors this process holds (Linux), -1 where that cannot be read. */
+    static long openFiles() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The heap after a full collection, RocksDB's files and the open files: what a leak would make grow. */
+    private static ObjectNode footprint(Path rocksdb) {
+        System.gc();
+        ObjectNode n = JSON.createObjectNode();
+        n.put(
+                "heap_after_gc_mb",
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+        n.put("rocksdb_mb", sizeOf(rocksdb) >> 20);
+        n.put("open_files", openFiles());
         return n;
     }
 
@@ -597,7 +705,7 @@ public final class LoadGenerator {
             long offeredUntil,
             long finished,
             double cpuSeconds,
-            Map<String, Double> cpuByThread,
+            ThreadCpu.Usage usage,
             HeapSampler heap,
             long rocksAtStart,
             Path rocksdb,
@@ -622,6 +730,7 @@ public final class LoadGenerator {
         int sendFailed = 0;
         double audioSeconds = 0;
         double stemSeconds = 0;
+        long bytesKept = 0;
         long lastResult = t0;
         ArrayNode failures = JSON.createArrayNode();
         for (Outcome o : outcomes) {
@@ -648,10 +757,14 @@ public final class LoadGenerator {
                         : o.offer.seconds();
                 audioSeconds += secs;
                 stemSeconds += secs * o.offer.stems();
-                double l = (seen.resultNanos - o.lastChunkNanos) / 1e9;
-                latency.add(l);
-                if (o.offer.kind() != Kind.PREVIEW && Math.abs(o.offer.seconds() - 180) <= 60) {
-                    latency3.add(l);
+                // kept by Kafka: the stems as sent (16-bit) and the mix as written (32-bit float, stereo)
+                bytesKept += o.bytesSent + (long) (secs * o.offer.sampleRate()) * 2 * 4;
+                if (o.lastChunkNanos > 0) {
+                    double l = (seen.resultNanos - o.lastChunkNanos) / 1e9;
+                    latency.add(l);
+                    if (o.offer.kind() != Kind.PREVIEW && Math.abs(o.offer.seconds() - 180) <= 60) {
+                        latency3.add(l);
+                    }
                 }
                 if (seen.firstAudioNanos > 0) {
                     firstAudio.add((seen.firstAudioNanos - o.firstChunkNanos) / 1e9);
@@ -684,25 +797,31 @@ public final class LoadGenerator {
         r.set("latency_last_chunk_to_result_s", quantiles(latency));
         r.set("latency_last_chunk_to_result_s_2to4min_songs", quantiles(latency3));
         r.set("first_chunk_to_first_audio_s", quantiles(firstAudio));
+        // the service's CPU: the process's, less the generator's own threads (sending, WAV encoding, reading results)
+        double generator = usage.seconds(LoadGenerator::generatorThread);
+        double service = Math.max(0, cpuSeconds - generator);
         r.put("process_cpu_s", round(cpuSeconds));
-        r.put("cpu_s_per_mix", completed == 0 ? 0 : round(cpuSeconds / completed));
-        r.put("cpu_s_per_3min_8stem_equivalent", equivalents == 0 ? 0 : round(cpuSeconds / equivalents));
+        r.put("generator_cpu_s", round(generator));
+        r.put("service_cpu_s", round(service));
+        r.put("service_cpu_s_per_mix", completed == 0 ? 0 : round(service / completed));
+        r.put("service_cpu_s_per_3min_8stem_equivalent", equivalents == 0 ? 0 : round(service / equivalents));
         ObjectNode byThread = r.putObject("cpu_by_thread_s");
-        cpuByThread.forEach(byThread::put);
+        usage.top(CPU_GROUPS_SHOWN).forEach(byThread::put);
         r.put("peak_heap_mb", heap.peak() >> 20);
         r.put("rocksdb_mb_at_start", rocksAtStart >> 20);
         r.put("rocksdb_mb_at_end", sizeOf(rocksdb) >> 20);
         r.put("max_chunk_lag", maxLag);
         r.set("samples", samples);
         // cost: CPU at the price of a vCPU-hour, plus the audio kept in Kafka for the retention at a GB-month price
-        double cpuDollars = cpuSeconds / 3600 * s.pricePerVcpuHour();
-        double gb = stemSeconds * 44_100 * 2 * 2 / 1e9 + audioSeconds * 44_100 * 2 * 4 / 1e9;
+        double cpuDollars = service / 3600 * s.pricePerVcpuHour();
+        double gb = bytesKept * (double) s.replicas() / 1e9;
         double months = s.retention().toSeconds() / (30.0 * 86_400);
         double storageDollars = gb * months * s.pricePerGbMonth();
         ObjectNode cost = r.putObject("cost");
         cost.put("price_per_vcpu_hour", s.pricePerVcpuHour());
         cost.put("price_per_gb_month", s.pricePerGbMonth());
-        cost.put("retention_days", s.retention().toDays());
+        cost.put("retention_hours", s.retention().toHours());
+        cost.put("replicas", s.replicas());
         cost.put("cpu_dollars_per_mix", completed == 0 ? 0 : cpuDollars / completed);
         cost.put("storage_dollars_per_mix", completed == 0 ? 0 : storageDollars / completed);
         cost.put("dollars_per_mix", completed == 0 ? 0 : (cpuDollars + storageDollars) / completed);

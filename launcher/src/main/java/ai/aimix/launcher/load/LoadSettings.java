@@ -24,10 +24,12 @@ public record LoadSettings(
         double remixShare,
         boolean kafka,
         Duration drain,
+        Duration settle,
         long seed,
         double pricePerVcpuHour,
         double pricePerGbMonth,
         Duration retention,
+        int replicas,
         Fault fault) {
 
     /** Seconds of a preview excerpt. */

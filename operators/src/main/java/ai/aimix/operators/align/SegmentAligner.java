@@ -779,11 +779,22 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     private static List<ByteBuffer> fingerprint(AlignState st, List<ByteBuffer> audio, int frames, boolean last) {
         MixRequest req = st.getRequest();
         List<ByteBuffer> previous = st.getStemFingerprints();
+        if (previous.size() != audio.size() && st.getSegmentsEmitted() > 0) {
+            // a mix restored mid-way from a state without its chain (the cache was off, or an older job): its
+            // fingerprints cannot name the audio from the stem's start, so the rest of it goes uncached
+            return List.of();
+        }
         List<ByteBuffer> next = new ArrayList<>(audio.size());
         for (int i = 0; i < audio.size(); i++) {
             byte[] before = previous.size() == audio.size() ? FloatBytes.bytes(previous.get(i)) : Fingerprints.START;
             next.add(ByteBuffer.wrap(Fingerprints.next(
-                    before, req.getSampleRate(), req.getStems().get(i).getChannels(), frames, last, audio.get(i))));
+                    before,
+                    st.getFramesEmitted(),
+                    req.getSampleRate(),
+                    req.getStems().get(i).getChannels(),
+                    frames,
+                    last,
+                    audio.get(i))));
         }
         st.setStemFingerprints(next);
         return next;

@@ -2,7 +2,6 @@ package ai.aimix.operators.cache;
 
 import ai.aimix.cache.CacheKey;
 import ai.aimix.cache.CacheSettings;
-import ai.aimix.cache.CacheStats;
 import ai.aimix.cache.Caches;
 import ai.aimix.cache.FeatureCache;
 import ai.aimix.operators.inference.ParamsEntry;
@@ -22,15 +21,18 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
  * Looks an audio segment up in the feature cache (Flink Async I/O, ordered): each stem's log-mel by its
  * fingerprint, and each variant's parameters by the model the aligner resolved and the segment's fingerprints. What
- * is found rides on the record ({@code cachedMel}, {@code cachedParams}) to the log-mel and inference stages, which
- * use it only where it is what they would compute themselves. Other records, and every segment when the lookup
- * fails or times out, pass as they came: the cache can make a mix cheaper, never fail or change it.
+ * is found rides on a copy of the record ({@code cachedMel}, {@code cachedParams}) to the log-mel and inference
+ * stages, which use it only where it is what they would compute themselves. Other records, every segment when the
+ * lookup fails or times out, and everything when the cache is off pass as they came: the cache can make a mix
+ * cheaper, never fail or change it. The operator is in the job whether the cache is on or not, so turning it on or
+ * off keeps the job graph (and a savepoint's operators) the same.
  */
 public class CacheLookup extends RichAsyncFunction<SegmentRecord, SegmentRecord> {
     private static final long serialVersionUID = 1L;
@@ -55,36 +57,40 @@ public class CacheLookup extends RichAsyncFunction<SegmentRecord, SegmentRecord>
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        cache = Caches.acquire(settings);
         inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
         MetricGroup m = getRuntimeContext().getMetricGroup();
-        melHits = m.counter("cacheMelHits");
-        melMisses = m.counter("cacheMelMisses");
-        paramsHits = m.counter("cacheParamsHits");
-        paramsMisses = m.counter("cacheParamsMisses");
-        timeouts = m.counter("cacheTimeouts");
-        m.gauge("cacheCorrupt", (Gauge<Long>) () -> stats().corrupt());
-        m.gauge("cacheErrors", (Gauge<Long>) () -> stats().errors());
-        m.gauge("cacheEvictions", (Gauge<Long>) () -> stats().evictions());
-        m.gauge("cacheBytes", (Gauge<Long>) () -> stats().bytes());
-    }
-
-    private CacheStats stats() {
-        return cache.stats();
+        // counted on the cache client's threads as well as the task's
+        melHits = m.counter("cacheMelHits", new ThreadSafeSimpleCounter());
+        melMisses = m.counter("cacheMelMisses", new ThreadSafeSimpleCounter());
+        paramsHits = m.counter("cacheParamsHits", new ThreadSafeSimpleCounter());
+        paramsMisses = m.counter("cacheParamsMisses", new ThreadSafeSimpleCounter());
+        timeouts = m.counter("cacheTimeouts", new ThreadSafeSimpleCounter());
+        if (!settings.enabled) {
+            return;
+        }
+        FeatureCache shared = Caches.acquire(settings);
+        cache = shared;
+        m.gauge("cacheCorrupt", (Gauge<Long>) () -> shared.stats().corrupt());
+        m.gauge("cacheErrors", (Gauge<Long>) () -> shared.stats().errors());
+        m.gauge("cacheEvictions", (Gauge<Long>) () -> shared.stats().evictions());
+        m.gauge("cacheBytes", (Gauge<Long>) () -> shared.stats().bytes());
     }
 
     @Override
     public void close() throws Exception {
         if (cache != null) {
-            Caches.release(settings);
             cache = null;
+            Caches.release(settings);
         }
         super.close();
     }
 
     @Override
     public void asyncInvoke(SegmentRecord rec, ResultFuture<SegmentRecord> result) {
-        if (rec.getKind() != SegmentKind.AUDIO || rec.getFingerprints().isEmpty()) {
+        FeatureCache c = cache;
+        if (c == null
+                || rec.getKind() != SegmentKind.AUDIO
+                || rec.getFingerprints().isEmpty()) {
             result.complete(List.of(rec));
             return;
         }
@@ -97,7 +103,8 @@ public class CacheLookup extends RichAsyncFunction<SegmentRecord, SegmentRecord>
             paramKeys.add(
                     vm.getModelVersion() == null
                             ? null
-                            : ParamsEntry.key(vm.getModelVersion(), rec.getFingerprints(), rec.getRoles()));
+                            : ParamsEntry.key(
+                                    settings.context, vm.getModelVersion(), rec.getFingerprints(), rec.getRoles()));
         }
         List<CacheKey> all = new ArrayList<>(melKeys);
         for (CacheKey k : paramKeys) {
@@ -107,16 +114,27 @@ public class CacheLookup extends RichAsyncFunction<SegmentRecord, SegmentRecord>
         }
         AtomicBoolean done = new AtomicBoolean();
         inFlight.put(result, done);
-        cache.getAll(all).whenComplete((found, error) -> {
+        c.getAll(all).whenComplete((found, error) -> {
             if (!done.compareAndSet(false, true)) {
                 return; // timed out meanwhile: the record has gone on without
             }
             inFlight.remove(result);
             Map<CacheKey, byte[]> hits = error == null ? found : Map.of();
-            rec.setCachedMel(answers(melKeys, hits, melHits, melMisses));
-            rec.setCachedParams(answers(paramKeys, hits, paramsHits, paramsMisses));
-            result.complete(List.of(rec));
+            // a copy: the record itself stays as it came (the operator may be writing it into a checkpoint)
+            SegmentRecord answered = shallowCopy(rec);
+            answered.setCachedMel(answers(melKeys, hits, melHits, melMisses));
+            answered.setCachedParams(answers(paramKeys, hits, paramsHits, paramsMisses));
+            result.complete(List.of(answered));
         });
+    }
+
+    /** A new record with the same field values (the audio is shared, not copied). */
+    static SegmentRecord shallowCopy(SegmentRecord rec) {
+        SegmentRecord copy = new SegmentRecord();
+        for (int i = 0; i < SegmentRecord.getClassSchema().getFields().size(); i++) {
+            copy.put(i, rec.get(i));
+        }
+        return copy;
     }
 
     private static List<ByteBuffer> answers(

@@ -255,14 +255,17 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
 
     @Override
     public void close() throws Exception {
-        if (predictor != null) {
-            predictor.close();
+        try {
+            if (predictor != null) {
+                predictor.close();
+            }
+        } finally {
+            if (cache != null) {
+                cache = null;
+                Caches.release(cacheSettings);
+            }
+            super.close();
         }
-        if (cache != null) {
-            Caches.release(cacheSettings);
-            cache = null;
-        }
-        super.close();
     }
 
     private void pass(SegmentRecord r, StreamRecord<SegmentRecord> element) {
@@ -438,19 +441,24 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                 || r.getCachedParams().size() != r.getModels().size()) {
             return null;
         }
+        if (!predictor.isReady(model)) {
+            return null; // until the session is loaded, the provider it runs on is not known
+        }
         ParamsEntry e = ParamsEntry.decode(FloatBytes.bytes(r.getCachedParams().get(variant)));
-        String provider = predictor.provider(model.getModelId());
         if (e == null
                 || !described(r)
                 || !e.modelId().equals(model.getModelId())
                 || e.formatVersion() != model.getFormatVersion()
                 || !e.modelSha256().equals(model.getSha256())
-                || !e.provider().equals(provider)
+                || !e.provider().equals(runtime(model.getModelId()))
                 || e.values().length != 4 * r.getMel().size() * ModelOutput.COUNT) {
             return null;
         }
         return new VariantParams(
-                r.getModels().get(variant).getVariant(), model.getModelId(), ByteBuffer.wrap(e.values()), provider);
+                r.getModels().get(variant).getVariant(),
+                model.getModelId(),
+                ByteBuffer.wrap(e.values()),
+                predictor.provider(model.getModelId()));
     }
 
     /** Stores a segment's computed parameters (fire and forget). */
@@ -464,9 +472,19 @@ public class BatchInferenceOperator extends AbstractStreamOperator<SegmentRecord
                 model.getModelId(),
                 model.getFormatVersion(),
                 model.getSha256(),
-                provider,
+                runtime(model.getModelId()),
                 FloatBytes.bytes(FloatBytes.wrap(values)));
-        cache.put(ParamsEntry.key(model.getModelId(), r.getFingerprints(), r.getRoles()), e.encode());
+        cache.put(
+                ParamsEntry.key(cacheSettings.context, model.getModelId(), r.getFingerprints(), r.getRoles()),
+                e.encode());
+    }
+
+    /**
+     * What ran a model, as far as its results' last bits go: the execution provider and the CPU architecture (a Redis
+     * shared by TaskManagers of other kinds never hands one's parameters to another).
+     */
+    private String runtime(String modelId) {
+        return predictor.provider(modelId) + "/" + System.getProperty("os.arch");
     }
 
     private static boolean described(SegmentRecord r) {

@@ -22,22 +22,24 @@ public record ParamsEntry(String modelId, int formatVersion, String modelSha256,
     /** Kind of the cache keys. */
     public static final String KIND = "params";
     /** Bump when the parameters' layout or meaning changes: old entries are then never read. */
-    private static final String KEY_DOMAIN = "aimix/params/v1";
+    private static final String KEY_DOMAIN = "aimix/params/v2";
 
     /**
-     * The key of a segment's parameters from a model: the model version, and the fingerprints and roles of all the
-     * segment's stems in order (the model sees them together).
+     * The key of a segment's parameters from a model: the job's feature settings ({@code context}: the model's
+     * inputs depend on the spectrogram's size, hop and bands), the model version, and the fingerprints and roles of
+     * all the segment's stems in order (the model sees them together).
      */
-    public static CacheKey key(String modelId, List<ByteBuffer> fingerprints, List<Integer> roles) {
-        byte[][] parts = new byte[fingerprints.size() + 2][];
-        parts[0] = Fingerprints.bytes(modelId);
+    public static CacheKey key(String context, String modelId, List<ByteBuffer> fingerprints, List<Integer> roles) {
+        byte[][] parts = new byte[fingerprints.size() + 3][];
+        parts[0] = Fingerprints.bytes(context);
+        parts[1] = Fingerprints.bytes(modelId);
         int[] r = new int[roles.size()];
         for (int i = 0; i < r.length; i++) {
             r[i] = roles.get(i);
         }
-        parts[1] = Fingerprints.bytes(r);
+        parts[2] = Fingerprints.bytes(r);
         for (int i = 0; i < fingerprints.size(); i++) {
-            parts[i + 2] = FloatBytes.bytes(fingerprints.get(i));
+            parts[i + 3] = FloatBytes.bytes(fingerprints.get(i));
         }
         return new CacheKey(KIND, Fingerprints.derive(KEY_DOMAIN, parts));
     }

@@ -229,6 +229,7 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         rec.setMelFrames(melFrames);
         rec.setMel(mels);
         rec.setDescriptors(described);
+        rec.setCachedMel(List.of()); // used: the stages after this one need not carry ~75 KB per stem
         rec.setMelNanos(System.nanoTime() - t0);
         return rec;
     }

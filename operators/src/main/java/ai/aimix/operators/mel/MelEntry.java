@@ -26,6 +26,11 @@ public record MelEntry(
     /** Bump when the log-mel or descriptors computed from the same audio change: old entries are then never read. */
     private static final String KEY_DOMAIN = "aimix/mel/v1";
 
+    /** The job's feature settings as a cache context ({@code CacheSettings.withContext}). */
+    public static String context(MelSettings s) {
+        return "mel/" + s.nFft + "/" + s.hop + "/" + s.bands + "/" + StemDescriptors.COUNT;
+    }
+
     /** The key of a stem segment: its stem's fingerprint (the audio so far) and the spectrogram's settings. */
     public static CacheKey key(MelSettings s, ByteBuffer fingerprint) {
         return new CacheKey(

@@ -99,7 +99,8 @@ class LogMelCacheTest {
                         List.of(FloatBytes.wrap(a, 2 * k * SEGMENT, 2 * n), FloatBytes.wrap(b, k * SEGMENT, n));
                 List<ByteBuffer> fingerprints = new ArrayList<>();
                 for (int stem = 0; stem < 2; stem++) {
-                    chain[stem] = Fingerprints.next(chain[stem], SR, 2 - stem, n, last, audio.get(stem));
+                    chain[stem] =
+                            Fingerprints.next(chain[stem], (long) k * SEGMENT, SR, 2 - stem, n, last, audio.get(stem));
                     fingerprints.add(ByteBuffer.wrap(chain[stem]));
                 }
                 // what the cache lookup would attach

@@ -32,7 +32,9 @@ public final class SchemaHistory {
             "ai.aimix.schema.TournamentError",
             "ai.aimix.schema.internal.AlignState",
             "ai.aimix.schema.internal.MelState",
-            "ai.aimix.schema.internal.AssemblyState");
+            "ai.aimix.schema.internal.AssemblyState",
+            // in the Async I/O operator's state while a feature cache lookup is in flight
+            "ai.aimix.schema.internal.SegmentRecord");
 
     private static final Map<String, List<Schema>> CACHE = new ConcurrentHashMap<>();
 
