@@ -51,11 +51,13 @@ class ShippedChampionGateTest {
                     + ModelStore.SHIPPED_PREVIOUS + ": " + v.describe());
             assertEquals(TEST_SONGS, v.songs());
             assertTrue(v.passed(), v.describe());
-            // the figures of the gate as it was run (models promote, recorded in mixnet-v3's descriptor)
-            assertEquals(0.447, v.candidateDistance(), 0.0005, v.describe());
-            assertEquals(0.561, v.championDistance(), 0.0005, v.describe());
-            assertEquals(1.08, v.candidateLevelDb(), 0.005, v.describe());
-            assertEquals(1.27, v.championLevelDb(), 0.005, v.describe());
+            // better on both counts, not merely within the gate's allowance. Not the exact figures recorded in
+            // mixnet-v3's descriptor (0.447 vs 0.561, 1.08 vs 1.27 dB): the JDK's built-in sound bank is generated
+            // with random noise the first time a machine uses it (and cached in ~/.gervill), so the corpus's audio,
+            // and the figures, differ from machine to machine (0.452 vs 0.566 and 0.474 vs 0.571 measured on two
+            // banks of one machine on 2026-12-08)
+            assertTrue(v.candidateDistance() < v.championDistance(), v.describe());
+            assertTrue(v.candidateLevelDb() < v.championLevelDb(), v.describe());
         }
     }
 
