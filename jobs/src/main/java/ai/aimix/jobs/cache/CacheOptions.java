@@ -59,8 +59,9 @@ public final class CacheOptions {
     public static final ConfigOption<String> KEY_PREFIX = key("aimix.cache.key-prefix")
             .stringType()
             .defaultValue(CacheSettings.DEFAULT_PREFIX)
-            .withDescription("Prefix of every key in Redis (letters, digits and : _ . -); aimix cache flush removes only"
-                    + " keys under it.");
+            .withDescription(
+                    "Prefix of every key in Redis (letters, digits and : _ . -); aimix cache flush removes only"
+                            + " keys under it.");
 
     /** The settings, checked: names the offending key. */
     public static CacheSettings settings(ReadableConfig c) {
