@@ -148,6 +148,9 @@ class ArenaTest {
                 assertFalse(cheat.driver.findElement(By.id("vote-a")).isEnabled(), "voting waits for listening");
                 cheat.driver.findElement(By.id("vote-a")).click(); // disabled: nothing happens
                 for (int i = 0; i < 3; i++) {
+                    // a new listener each time, so the battle is offered the moment before the vote (the page's
+                    // own offer may be older than the listening bound on a slow machine)
+                    cheat.driver.manage().deleteAllCookies();
                     Object answer = cheat.driver.executeAsyncScript("""
                                     const done = arguments[arguments.length - 1];
                                     (async () => {
