@@ -46,17 +46,6 @@ public final class CacheSettings implements Serializable {
             Duration ttl,
             Duration timeout,
             int capacity,
-            String prefix) {
-        this(enabled, redisUri, memoryBytes, ttl, timeout, capacity, prefix, "");
-    }
-
-    private CacheSettings(
-            boolean enabled,
-            String redisUri,
-            long memoryBytes,
-            Duration ttl,
-            Duration timeout,
-            int capacity,
             String prefix,
             String context) {
         this.context = context;
@@ -77,7 +66,8 @@ public final class CacheSettings implements Serializable {
                 DEFAULT_TTL,
                 DEFAULT_TIMEOUT,
                 DEFAULT_CAPACITY,
-                DEFAULT_PREFIX);
+                DEFAULT_PREFIX,
+                "");
     }
 
     public static CacheSettings disabled() {

@@ -95,7 +95,8 @@ public final class CacheOptions {
                 c.get(TTL),
                 c.get(TIMEOUT),
                 c.get(CAPACITY),
-                c.get(KEY_PREFIX));
+                c.get(KEY_PREFIX),
+                "");
     }
 
     private static void positive(String key, long value) {

@@ -173,7 +173,7 @@ public final class MixJob {
         CacheSettings cache = CacheOptions.settings(config).withContext(MelEntry.context(MixJobOptions.mel(config)));
         SingleOutputStreamOperator<SegmentRecord> aligned = decoded.keyBy(new Keys.Inbound(), Types.STRING)
                 .connect(models)
-                .process(new SegmentAligner(MixJobOptions.align(config).withFingerprints(cache.enabled)))
+                .process(new SegmentAligner(MixJobOptions.align(config), cache.enabled))
                 .name("Segment alignment")
                 .uid("segment-aligner");
 

@@ -1,6 +1,7 @@
 package ai.aimix.launcher.bench;
 
 import ai.aimix.clients.kafka.KafkaConnection;
+import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.gateway.keys.ApiKey;
@@ -8,12 +9,18 @@ import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.gateway.keys.KeyRing;
 import ai.aimix.gateway.keys.KeySeal;
 import ai.aimix.launcher.embedded.EmbeddedStack;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 
 /** A bench's embedded stack with a gateway on a free port and a key of its own (a fresh secret each run). */
 public final class BenchGateway implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** How long the gateway may take to read the bench's key. */
     public static final Duration KEY_WAIT = Duration.ofSeconds(30);
 
@@ -54,6 +61,17 @@ public final class BenchGateway implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /** The body of {@code POST /mixes} for these stems: the sample rate and each stem's name, role and channels. */
+    public static ObjectNode mixBody(List<StemInput> song) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("sampleRate", song.get(0).sampleRate());
+        ArrayNode stems = body.putArray("stems");
+        for (StemInput s : song) {
+            stems.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
+        }
+        return body;
     }
 
     @Override

@@ -155,7 +155,7 @@ final class ApiBench {
          * subscribers, whether every one got every frame and the result.
          */
         ObjectNode mix(List<StemInput> song, int extra) throws Exception {
-            ObjectNode body = StudioMix.createBody(song);
+            ObjectNode body = BenchGateway.mixBody(song);
             HttpResponse<String> created = http.send(
                     request(Gateway.API + "/mixes")
                             .header("Content-Type", "application/json")

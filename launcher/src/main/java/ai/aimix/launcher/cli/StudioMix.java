@@ -3,9 +3,9 @@ package ai.aimix.launcher.cli;
 import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.gateway.Gateway;
+import ai.aimix.launcher.bench.BenchGateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ final class StudioMix {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String base = "http://127.0.0.1:" + port;
-        ObjectNode body = createBody(song);
+        ObjectNode body = BenchGateway.mixBody(song);
         HttpResponse<String> created = http.send(
                 HttpRequest.newBuilder(URI.create(base + Gateway.API + "/mixes"))
                         .header("Authorization", "Bearer " + token)
@@ -85,16 +85,6 @@ final class StudioMix {
     }
 
     /** The {@code POST /mixes} body for a song's stems: its rate, each stem's name, role and channels. */
-    static ObjectNode createBody(List<StemInput> song) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("sampleRate", song.get(0).sampleRate());
-        ArrayNode stems = body.putArray("stems");
-        for (StemInput s : song) {
-            stems.addObject().put("name", s.name).put("role", s.role.name()).put("channels", s.channels());
-        }
-        return body;
-    }
-
     private static byte[] wav(StemInput s) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Wav.write(out, s.audio, Wav.Encoding.PCM_24);

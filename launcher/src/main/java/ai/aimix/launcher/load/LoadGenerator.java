@@ -1,6 +1,7 @@
 package ai.aimix.launcher.load;
 
 import ai.aimix.clients.audio.FrameSource;
+import ai.aimix.clients.audio.Wav;
 import ai.aimix.clients.kafka.KafkaConnection;
 import ai.aimix.clients.kafka.StemInput;
 import ai.aimix.clients.kafka.StemProducer;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -34,7 +36,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,8 @@ public final class LoadGenerator {
     static final float REMIX_GAIN_DB = 2f;
     /** Thread groups named in the report's CPU breakdown. */
     static final int CPU_GROUPS_SHOWN = 14;
+    /** Frames encoded at a time for an uploaded stem. */
+    static final int WAV_BLOCK_FRAMES = 4096;
     /** Songs remembered for re-mixes. */
     static final int REMEMBERED = 64;
 
@@ -480,12 +483,7 @@ public final class LoadGenerator {
     private static void sendThroughGateway(
             BenchGateway g, HttpClient http, LoadCollector collector, Offer o, List<StemInput> stems, Outcome out)
             throws Exception {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("sampleRate", o.sampleRate());
-        ArrayNode specs = body.putArray("stems");
-        for (StemInput st : stems) {
-            specs.addObject().put("name", st.name).put("role", st.role.name()).put("channels", st.channels());
-        }
+        ObjectNode body = BenchGateway.mixBody(stems);
         ObjectNode model = body.putObject("model");
         if (o.kind() == Kind.BATTLE) {
             model.put("mode", "BATTLE").put("opponent", OPPONENT);
@@ -528,7 +526,7 @@ public final class LoadGenerator {
                             .header("Authorization", "Bearer " + g.token)
                             .PUT(HttpRequest.BodyPublishers.fromPublisher(
                                     HttpRequest.BodyPublishers.ofInputStream(() -> wav(st.source())),
-                                    44 + st.frames() * st.channels() * 2))
+                                    header(st.source()).remaining() + st.frames() * st.channels() * 2))
                             .build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
@@ -543,12 +541,12 @@ public final class LoadGenerator {
                 stems.stream().mapToLong(st -> st.frames() * st.channels() * 2).sum();
     }
 
-    /** A source as a 16-bit PCM WAV stream, made as it is read. */
+    /** A source as a 16-bit PCM WAV stream, made as it is read (the header and samples are {@link Wav}'s). */
     static InputStream wav(FrameSource source) {
         return new InputStream() {
             private final FrameSource.Reader reader = open(source);
-            private final int channels = source.channels();
-            private final float[] frames = new float[4096 * source.channels()];
+            private final float[] frames = new float[WAV_BLOCK_FRAMES * source.channels()];
+            private final ByteArrayOutputStream block = new ByteArrayOutputStream();
             private ByteBuffer buffer = header(source);
 
             @Override
@@ -560,16 +558,13 @@ public final class LoadGenerator {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (!buffer.hasRemaining()) {
-                    int n = reader.read(frames, 4096);
+                    int n = reader.read(frames, WAV_BLOCK_FRAMES);
                     if (n <= 0) {
                         return -1;
                     }
-                    buffer = ByteBuffer.allocate(n * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
-                    for (int i = 0; i < n * channels; i++) {
-                        float v = Math.max(-1f, Math.min(1f, frames[i]));
-                        buffer.putShort((short) Math.round(v * 32767f));
-                    }
-                    buffer.flip();
+                    block.reset();
+                    Wav.encode(frames, 0, n * source.channels(), Wav.Encoding.PCM_16, block);
+                    buffer = ByteBuffer.wrap(block.toByteArray());
                 }
                 int k = Math.min(len, buffer.remaining());
                 buffer.get(b, off, k);
@@ -583,24 +578,21 @@ public final class LoadGenerator {
         };
     }
 
+    private static ByteBuffer header(FrameSource source) {
+        return Wav.header(
+                source.sampleRate(),
+                source.channels(),
+                0,
+                Wav.Encoding.PCM_16,
+                source.frames() * source.channels() * 2);
+    }
+
     private static FrameSource.Reader open(FrameSource source) {
         try {
             return source.open();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ByteBuffer header(FrameSource source) {
-        int channels = source.channels();
-        long data = source.frames() * channels * 2;
-        ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-        h.put("RIFF".getBytes()).putInt((int) (36 + data)).put("WAVE".getBytes());
-        h.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels);
-        h.putInt(source.sampleRate()).putInt(source.sampleRate() * channels * 2);
-        h.putShort((short) (channels * 2)).putShort((short) 16);
-        h.put("data".getBytes()).putInt((int) data);
-        return h.flip();
     }
 
     private static boolean allDone(List<Outcome> outcomes) {

@@ -44,8 +44,6 @@ public final class AlignSettings implements Serializable {
     public final long modelRecheckMillis;
     /** Whether a request must carry an upload token (its chunks always must carry the request's token, or none). */
     public final boolean requireUploadToken;
-    /** Whether each segment carries its stems' fingerprints (the feature cache is on). */
-    public final boolean fingerprints;
 
     public AlignSettings(
             int segmentFrames,
@@ -62,41 +60,6 @@ public final class AlignSettings implements Serializable {
             long modelWaitMillis,
             long modelRecheckMillis,
             boolean requireUploadToken) {
-        this(
-                segmentFrames,
-                maxStems,
-                maxTrackSeconds,
-                maxChunkBytes,
-                reorderWindow,
-                chunkTimeoutMillis,
-                unknownMixTimeoutMillis,
-                maxBufferedBytes,
-                retentionMillis,
-                minSampleRate,
-                maxSampleRate,
-                modelWaitMillis,
-                modelRecheckMillis,
-                requireUploadToken,
-                false);
-    }
-
-    private AlignSettings(
-            int segmentFrames,
-            int maxStems,
-            double maxTrackSeconds,
-            int maxChunkBytes,
-            int reorderWindow,
-            long chunkTimeoutMillis,
-            long unknownMixTimeoutMillis,
-            long maxBufferedBytes,
-            long retentionMillis,
-            int minSampleRate,
-            int maxSampleRate,
-            long modelWaitMillis,
-            long modelRecheckMillis,
-            boolean requireUploadToken,
-            boolean fingerprints) {
-        this.fingerprints = fingerprints;
         this.segmentFrames = segmentFrames;
         this.maxStems = maxStems;
         this.maxTrackSeconds = maxTrackSeconds;
@@ -130,26 +93,6 @@ public final class AlignSettings implements Serializable {
                 DEFAULT_MODEL_WAIT.toMillis(),
                 DEFAULT_MODEL_RECHECK.toMillis(),
                 DEFAULT_REQUIRE_UPLOAD_TOKEN);
-    }
-
-    /** These settings, with segments fingerprinted (or not). */
-    public AlignSettings withFingerprints(boolean on) {
-        return new AlignSettings(
-                segmentFrames,
-                maxStems,
-                maxTrackSeconds,
-                maxChunkBytes,
-                reorderWindow,
-                chunkTimeoutMillis,
-                unknownMixTimeoutMillis,
-                maxBufferedBytes,
-                retentionMillis,
-                minSampleRate,
-                maxSampleRate,
-                modelWaitMillis,
-                modelRecheckMillis,
-                requireUploadToken,
-                on);
     }
 
     public long maxFrames(int sampleRate) {

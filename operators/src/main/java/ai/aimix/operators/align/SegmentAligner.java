@@ -68,6 +68,8 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
             new OutputTag<>("aligner-errors", TypeInformation.of(MixError.class));
 
     private final AlignSettings settings;
+    /** Whether each segment carries its stems' fingerprints (the feature cache is on). */
+    private final boolean fingerprints;
 
     private transient ValueState<AlignState> state;
     private transient MapState<Long, AudioChunk> chunks;
@@ -89,7 +91,13 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
     private transient RegistryView registry;
 
     public SegmentAligner(AlignSettings settings) {
+        this(settings, false);
+    }
+
+    /** With {@code fingerprints}, every segment carries its stems' fingerprints for the feature cache. */
+    public SegmentAligner(AlignSettings settings, boolean fingerprints) {
         this.settings = settings;
+        this.fingerprints = fingerprints;
     }
 
     @Override
@@ -743,7 +751,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                     last = false;
                 }
             }
-            List<ByteBuffer> fingerprints = settings.fingerprints ? fingerprint(st, audio, frames, last) : List.of();
+            List<ByteBuffer> stemFingerprints = fingerprints ? fingerprint(st, audio, frames, last) : List.of();
             int k = st.getSegmentsEmitted();
             long startFrame = st.getFramesEmitted();
             // time of earlier calls for this mix; this call's time goes to the next segment (or the END)
@@ -758,7 +766,7 @@ public class SegmentAligner extends KeyedBroadcastProcessFunction<String, Inboun
                     .setModels(st.getModels())
                     .setRoles(roles)
                     .setAudio(audio)
-                    .setFingerprints(fingerprints)
+                    .setFingerprints(stemFingerprints)
                     .setAlignNanos(alignNanos)
                     .setAlignedAtMillis(now)
                     .setFirstChunkAtMillis(takeArrival(st, now))

@@ -2,7 +2,6 @@ package ai.aimix.operators.inference;
 
 import ai.aimix.cache.CacheKey;
 import ai.aimix.cache.Fingerprints;
-import ai.aimix.operators.mel.MelEntry;
 import ai.aimix.operators.records.FloatBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +51,8 @@ public record ParamsEntry(String modelId, int formatVersion, String modelSha256,
             out.writeInt(formatVersion);
             out.writeUTF(modelSha256);
             out.writeUTF(provider);
-            MelEntry.write(out, values);
+            out.writeInt(values.length);
+            out.write(values);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -67,10 +67,20 @@ public record ParamsEntry(String modelId, int formatVersion, String modelSha256,
             if (in.readInt() != VERSION) {
                 return null;
             }
-            ParamsEntry e = new ParamsEntry(in.readUTF(), in.readInt(), in.readUTF(), in.readUTF(), MelEntry.read(in));
+            ParamsEntry e = new ParamsEntry(in.readUTF(), in.readInt(), in.readUTF(), in.readUTF(), values(in));
             return in.available() == 0 ? e : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static byte[] values(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("bad length " + n);
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
     }
 }

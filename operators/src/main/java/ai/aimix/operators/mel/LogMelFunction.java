@@ -159,15 +159,15 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
                 MelEntry hit = found[stem];
                 if (hit != null) {
                     // the stream continues from the state stored with the entry, exactly as if computed
-                    streams.mel()[stem] = mel.restore(hit.stftState());
+                    streams.mel()[stem] = mel.restore(FloatBytes.bytes(hit.stftState()));
                     if (streams.descriptors() != null) {
                         streams.descriptors()[stem] = new StemDescriptors(
                                 st.getSampleRate(), st.getChannels().get(stem), mel.nFft());
-                        streams.descriptors()[stem].load(new StateReader(hit.descriptorState()));
+                        streams.descriptors()[stem].load(new StateReader(FloatBytes.bytes(hit.descriptorState())));
                         streams.mel()[stem].tap(streams.descriptors()[stem].powerTap());
-                        return new ByteBuffer[] {ByteBuffer.wrap(hit.mel()), ByteBuffer.wrap(hit.descriptors())};
+                        return new ByteBuffer[] {hit.mel(), hit.descriptors()};
                     }
-                    return new ByteBuffer[] {ByteBuffer.wrap(hit.mel()), null};
+                    return new ByteBuffer[] {hit.mel(), null};
                 }
                 float[] audio = FloatBytes.toArray(rec.getAudio().get(stem));
                 float[] values = new float[settings.bands * melFrames];
@@ -239,11 +239,11 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         if (cache == null || rec.getCachedMel().size() != rec.getAudio().size()) {
             return null;
         }
-        MelEntry e = MelEntry.decode(FloatBytes.bytes(rec.getCachedMel().get(stem)));
+        MelEntry e = MelEntry.decode(rec.getCachedMel().get(stem));
         if (e == null || e.bands() != settings.bands || e.melFrames() != melFrames) {
             return null;
         }
-        boolean entryDescribed = e.descriptorState().length > 0;
+        boolean entryDescribed = e.descriptorState().hasRemaining();
         return entryDescribed == described ? e : null;
     }
 
@@ -259,14 +259,14 @@ public class LogMelFunction extends KeyedProcessFunction<String, SegmentRecord, 
         if (cache == null || rec.getFingerprints().size() != rec.getAudio().size()) {
             return;
         }
-        byte[] none = new byte[0];
+        ByteBuffer none = ByteBuffer.allocate(0);
         MelEntry e = new MelEntry(
                 settings.bands,
                 melFrames,
-                FloatBytes.bytes(mel),
-                descriptors == null ? none : FloatBytes.bytes(descriptors),
-                FloatBytes.bytes(stftState),
-                descriptorState == null ? none : FloatBytes.bytes(descriptorState));
+                mel,
+                descriptors == null ? none : descriptors,
+                stftState,
+                descriptorState == null ? none : descriptorState);
         cache.put(MelEntry.key(settings, rec.getFingerprints().get(stem)), e.encode());
     }
 

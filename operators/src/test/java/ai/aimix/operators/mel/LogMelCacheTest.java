@@ -113,11 +113,11 @@ class LogMelCacheTest {
                         if (k == 4) {
                             entry = new byte[] {1, 2, 3};
                         } else if (k == 3) {
-                            MelEntry e = MelEntry.decode(entry);
+                            MelEntry e = MelEntry.decode(ByteBuffer.wrap(entry));
                             entry = new MelEntry(
                                             32,
                                             e.melFrames(),
-                                            new byte[4 * 32 * e.melFrames()],
+                                            ByteBuffer.allocate(4 * 32 * e.melFrames()),
                                             e.descriptors(),
                                             e.stftState(),
                                             e.descriptorState())
