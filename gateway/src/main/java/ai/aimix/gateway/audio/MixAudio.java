@@ -225,6 +225,33 @@ public final class MixAudio implements AutoCloseable {
         return a;
     }
 
+    /**
+     * The mix has ended: its files stay for downloads, but open only while one reads them (an upload or output still
+     * arriving for a failed mix reopens its file for each write).
+     */
+    public synchronized void settle() {
+        variants.values().forEach(VariantAudio::settle);
+        stems.values().forEach(StemAudio::uploaded);
+    }
+
+    /** How many of the mix's files are open now. */
+    public synchronized int openFiles() {
+        int n = 0;
+        for (VariantAudio a : variants.values()) {
+            n += a.isOpen() ? 1 : 0;
+        }
+        for (StemAudio s : stems.values()) {
+            n += s.isOpen() ? 1 : 0;
+        }
+        for (VariantAudio a : processed.values()) {
+            n += a.isOpen() ? 1 : 0;
+        }
+        for (VariantAudio a : renders.values()) {
+            n += a.isOpen() ? 1 : 0;
+        }
+        return n;
+    }
+
     @Override
     public synchronized void close() {
         variants.values().forEach(VariantAudio::close);

@@ -5,7 +5,6 @@ import ai.aimix.schema.codec.Pcm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,7 +16,7 @@ import java.util.Arrays;
  */
 public final class StemAudio implements AutoCloseable {
     private final Path file;
-    private final FileChannel channel;
+    private final StoreChannel channel;
     private final int channels;
     private final SampleEncoding encoding;
     private long frames;
@@ -30,12 +29,13 @@ public final class StemAudio implements AutoCloseable {
         this.channels = channels;
         this.encoding = encoding;
         this.writer = true;
-        this.channel = FileChannel.open(
+        this.channel = new StoreChannel(
                 file,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        channel.open();
     }
 
     private StemAudio(Path file, int channels, SampleEncoding encoding, long frames) throws IOException {
@@ -44,7 +44,7 @@ public final class StemAudio implements AutoCloseable {
         this.encoding = encoding;
         this.writer = false;
         this.frames = frames;
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        this.channel = StoreChannel.readOnly(file, StandardOpenOption.READ);
     }
 
     /**
@@ -68,13 +68,21 @@ public final class StemAudio implements AutoCloseable {
         int samples = b.remaining() / Pcm.bytesPerSample(encoding);
         long at = frames * channels * Pcm.bytesPerSample(encoding);
         try {
-            while (b.hasRemaining()) {
-                at += channel.write(b, at);
-            }
+            channel.writeFully(b, at);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
         frames += samples / channels;
+    }
+
+    /** The upload has ended: nothing more is appended, and the file is open only while it is read. */
+    public void uploaded() {
+        channel.settle();
+    }
+
+    /** Whether the file is open now. */
+    boolean isOpen() {
+        return channel.isOpen();
     }
 
     public synchronized long frames() {
@@ -113,11 +121,8 @@ public final class StemAudio implements AutoCloseable {
                 ? scratch.clear().limit(bytes)
                 : ByteBuffer.allocate(bytes);
         long at = from * channels * bytesPerSample;
-        while (b.hasRemaining()) {
-            int r = channel.read(b, at + b.position());
-            if (r <= 0) {
-                throw new IOException(file + " ended at byte " + (at + b.position()));
-            }
+        if (channel.read(b, at) < bytes) {
+            throw new IOException(file + " ended at byte " + (at + b.position()));
         }
         b.flip();
         int samples = (int) (have * channels);

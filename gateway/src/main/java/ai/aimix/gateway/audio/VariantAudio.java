@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +26,7 @@ public final class VariantAudio implements AutoCloseable {
 
     private final Path file;
     private final Path opusFile;
-    private final FileChannel channel;
+    private final StoreChannel channel;
     /** Guards the Opus preview, made once (apart from this object's lock: encoding takes seconds). */
     private final Object opusLock = new Object();
 
@@ -47,18 +46,25 @@ public final class VariantAudio implements AutoCloseable {
 
     /** Audio rendered whole into {@code file} (a processed stem): complete from the start. */
     static VariantAudio rendered(Path file, int sampleRate) throws IOException {
-        VariantAudio a = new VariantAudio(file);
+        VariantAudio a = new VariantAudio(file, StoreChannel.readOnly(file, StandardOpenOption.READ));
         a.sampleRate = sampleRate;
         a.frames = Files.size(file) / FRAME_BYTES;
         a.complete = true;
         return a;
     }
 
+    /** Audio that arrives chunk by chunk into {@code file}: open until its last chunk, then only while read. */
     VariantAudio(Path file) throws IOException {
+        this(
+                file,
+                new StoreChannel(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        channel.open();
+    }
+
+    private VariantAudio(Path file, StoreChannel channel) {
         this.file = file;
         this.opusFile = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.f32$", "") + ".opus");
-        this.channel =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.channel = channel;
     }
 
     /** Takes in the next chunk; a chunk out of sequence marks the audio as broken (never silently patched). */
@@ -79,17 +85,27 @@ public final class VariantAudio implements AutoCloseable {
             bytes = ByteBuffer.allocate(samples * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             bytes.asFloatBuffer().put(Pcm.decode(c.getData(), c.getEncoding()));
         }
-        long at = c.getStartFrame() * FRAME_BYTES;
         try {
-            while (bytes.hasRemaining()) {
-                at += channel.write(bytes, at);
-            }
+            channel.writeFully(bytes, c.getStartFrame() * FRAME_BYTES);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
         frames = Math.max(frames, c.getStartFrame() + samples / CHANNELS);
         nextSequence = c.getSequence() + 1;
         complete = c.getLast();
+        if (complete) {
+            channel.settle();
+        }
+    }
+
+    /** Nothing more will be written (the mix ended): the file is open only while it is read. */
+    void settle() {
+        channel.settle();
+    }
+
+    /** Whether the file is open now. */
+    boolean isOpen() {
+        return channel.isOpen();
     }
 
     public synchronized long frames() {
@@ -192,13 +208,7 @@ public final class VariantAudio implements AutoCloseable {
     /** Reads {@code n} interleaved samples from sample {@code from} into {@code out}; returns how many were read. */
     public int read(long from, float[] out, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        long at = from * Float.BYTES;
-        while (b.hasRemaining()) {
-            int r = channel.read(b, at + b.position());
-            if (r <= 0) {
-                break;
-            }
-        }
+        channel.read(b, from * Float.BYTES);
         b.flip();
         int got = b.remaining() / Float.BYTES;
         b.asFloatBuffer().get(out, 0, got);

@@ -260,6 +260,7 @@ public final class MixState {
     private void tellEnd() {
         if (!endTold) {
             endTold = true;
+            audio.settle();
             onEnd.accept(this);
         }
     }

@@ -2,6 +2,7 @@ package ai.aimix.gateway.upload;
 
 import ai.aimix.gateway.api.ApiError;
 import ai.aimix.gateway.api.ApiException;
+import ai.aimix.gateway.audio.StemAudio;
 import ai.aimix.gateway.kafka.ContractProducer;
 import ai.aimix.gateway.mix.MixState;
 import ai.aimix.gateway.wav.WavHeader;
@@ -203,7 +204,11 @@ public final class StemUpload implements WavStream.Sink {
                 Checksums.crc32c(data),
                 mix.uploadToken);
         track(producer.send(chunk));
-        mix.audio.stem(stem, ch, enc).append(data);
+        StemAudio stored = mix.audio.stem(stem, ch, enc);
+        stored.append(data);
+        if (last) {
+            stored.uploaded();
+        }
         mix.received(stem, buffered, size);
         forwarded.accept(size);
         buffered = 0;
