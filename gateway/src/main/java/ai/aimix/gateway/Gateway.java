@@ -377,6 +377,9 @@ public final class Gateway implements AutoCloseable {
                 if (e.uploadOffset != null) {
                     ctx.header(UPLOAD_OFFSET, String.valueOf(e.uploadOffset));
                 }
+                if (e.retryAfterSeconds() > 0) {
+                    ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                }
                 problem(ctx, e.error, e.getMessage());
             });
             config.routes.exception(Exception.class, (e, ctx) -> {

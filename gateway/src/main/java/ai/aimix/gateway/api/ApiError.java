@@ -42,7 +42,8 @@ public enum ApiError {
     SIGN_IN_FAILED(401, "No such name and password"),
     EXPERIMENT_NOT_FOUND(404, "No such experiment"),
     INVALID_EXPERIMENT_EVENT(422, "The experiment event is not valid"),
-    KAFKA_UNAVAILABLE(503, "The service cannot reach its message broker"),
+    /** Told to try again after {@link #BROKER_RETRY_AFTER_SECONDS}: a broker outage is usually a restart. */
+    KAFKA_UNAVAILABLE(503, "The service cannot reach its message broker", ApiError.BROKER_RETRY_AFTER_SECONDS),
     NOT_FOUND(404, "No such resource"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     INTERNAL(500, "Internal error");
@@ -50,12 +51,22 @@ public enum ApiError {
     /** The base of every problem type URI; the code follows. */
     public static final String TYPE_BASE = "https://aimix.ai/problems/";
 
+    /** Seconds a client is told to wait ({@code Retry-After}) when the broker cannot be reached. */
+    public static final long BROKER_RETRY_AFTER_SECONDS = 5;
+
     public final int status;
     public final String title;
+    /** {@code Retry-After} of every such answer, in seconds; 0 when the error does not say (or says per answer). */
+    public final long retryAfterSeconds;
 
     ApiError(int status, String title) {
+        this(status, title, 0);
+    }
+
+    ApiError(int status, String title, long retryAfterSeconds) {
         this.status = status;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** The problem type URI: {@link #TYPE_BASE} and the code in lower case with dashes. */

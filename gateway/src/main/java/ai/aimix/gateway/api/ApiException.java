@@ -7,6 +7,8 @@ public final class ApiException extends RuntimeException {
     public final ApiError error;
     /** Where the upload stands, for an answer about a piece of one ({@code Upload-Offset}); null otherwise. */
     public final Long uploadOffset;
+    /** When the client may try again, in seconds ({@code Retry-After}); 0 when the answer does not say. */
+    private long retryAfterSeconds;
 
     /** @param detail one line for the client: what was wrong with this request, naming the field */
     public ApiException(ApiError error, String detail) {
@@ -24,5 +26,16 @@ public final class ApiException extends RuntimeException {
         super(detail, cause);
         this.error = error;
         this.uploadOffset = null;
+    }
+
+    /** The same refusal, telling the client to try again after {@code seconds} ({@code Retry-After}). */
+    public ApiException retryAfter(long seconds) {
+        this.retryAfterSeconds = Math.max(1, seconds);
+        return this;
+    }
+
+    /** When the client may try again, in seconds (this answer's, else its error's); 0 when the answer does not say. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds > 0 ? retryAfterSeconds : error.retryAfterSeconds;
     }
 }

@@ -58,9 +58,11 @@ public final class KeyQuotas {
             if (times.size() >= limit) {
                 long retry = (times.peekFirst() + WINDOW.toMillis() - t + 999) / 1000;
                 throw new ApiException(
-                        ApiError.QUOTA_EXCEEDED,
-                        "key " + key.id() + " " + verb + " " + times.size() + " " + what
-                                + " in the last hour; its limit is " + limit + " (room again in " + retry + " s)");
+                                ApiError.QUOTA_EXCEEDED,
+                                "key " + key.id() + " " + verb + " " + times.size() + " " + what
+                                        + " in the last hour; its limit is " + limit + " (room again in " + retry
+                                        + " s)")
+                        .retryAfter(retry);
             }
             times.addLast(t);
         }

@@ -112,6 +112,8 @@ class ApiKeyTest {
         q.admit(k, id -> 0);
         ApiException hourly = assertThrows(ApiException.class, () -> q.admit(k, id -> 0));
         assertTrue(hourly.getMessage().contains("room again in 3599 s"), hourly.getMessage());
+        assertEquals(3599, hourly.retryAfterSeconds(), "answered with Retry-After");
+        assertEquals(0, busy.retryAfterSeconds(), "mixes running at once: no time to say");
         clock.millis = 3_600_000; // the first creation leaves the window
         q.admit(k, id -> 0);
     }
