@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,9 +122,13 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(
             names = "--fault",
-            description =
-                    "Inject a fault into the measurement: broker:AT:SECONDS (the Kafka broker stopped at AT s for"
-                            + " SECONDS, then started again) or flood:AT:RECORDS (garbage records on audio.chunks at full speed).")
+            description = "Inject a fault into the measurement: broker:AT:SECONDS (the Kafka broker stopped at AT s for"
+                    + " SECONDS, then started again), flood:AT:RECORDS (garbage records on audio.chunks at full"
+                    + " speed), reader:AT:SECONDS (the run's reader of mix.output and mix.results stopped for"
+                    + " SECONDS: a slow consumer), store:AT:SECONDS (a new battle opponent published, then"
+                    + " the model store unreadable for SECONDS) or disk:AT:SECONDS (the filesystem of"
+                    + " execution.checkpointing.dir filled for SECONDS; it must not be the one Kafka's data is"
+                    + " on, e.g. a tmpfs of its own).")
     String fault;
 
     @Mixin
@@ -164,10 +169,15 @@ public final class LoadCommand implements Callable<Integer> {
             System.err.println("aimix load: error: " + problem);
             return 2;
         }
-        System.out.println(new ObjectMapper()
-                .writeValueAsString(new LoadGenerator(
-                                common.config(Map.of("rest.port", String.valueOf(CommonOptions.freePort()))), settings)
-                        .run()));
+        Configuration config = common.config(Map.of("rest.port", String.valueOf(CommonOptions.freePort())));
+        if (injected != null && injected.kind() == Fault.Kind.DISK) {
+            String disk = LoadGenerator.diskFaultProblem(config);
+            if (disk != null) {
+                System.err.println("aimix load: error: " + disk);
+                return 2;
+            }
+        }
+        System.out.println(new ObjectMapper().writeValueAsString(new LoadGenerator(config, settings).run()));
         return 0;
     }
 }

@@ -113,6 +113,14 @@ public final class FlinkRest {
         return call(get("/jobs/" + jobId)).path("timestamps").path("RESTARTING").asLong() > 0;
     }
 
+    /**
+     * When the job last entered {@code state} ({@code timestamps} of {@code GET /jobs/{id}}, epoch millis), 0 when it
+     * never did.
+     */
+    public long lastEntered(String jobId, String state) throws IOException, InterruptedException {
+        return call(get("/jobs/" + jobId)).path("timestamps").path(state).asLong();
+    }
+
     /** The failures the job recovered from, newest first ({@code GET /jobs/{id}/exceptions}): their messages. */
     public List<String> exceptions(String jobId) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
@@ -121,6 +129,20 @@ public final class FlinkRest {
                 .path("entries")) {
             out.add(e.path("exceptionName").asText() + ": "
                     + e.path("stacktrace").asText().lines().findFirst().orElse(""));
+        }
+        return out;
+    }
+
+    /**
+     * The job's checkpoint counts ({@code GET /jobs/{id}/checkpoints}: completed, failed, in_progress, ...) and, when
+     * one failed, the latest failure's message as {@code latest_failure}.
+     */
+    public JsonNode checkpointCounts(String jobId) throws IOException, InterruptedException {
+        JsonNode all = call(get("/jobs/" + jobId + "/checkpoints"));
+        ObjectNode out = all.path("counts").deepCopy();
+        JsonNode failed = all.path("latest").path("failed");
+        if (failed.isObject()) {
+            out.put("latest_failure", failed.path("failure_message").asText());
         }
         return out;
     }

@@ -27,6 +27,9 @@ final class LoadCollector implements AutoCloseable {
     static final class Seen {
         volatile long firstAudioNanos;
         volatile long resultNanos;
+        /** When the job wrote the result (its record's timestamp, set by the job's producer; epoch millis). */
+        volatile long resultWrittenMillis;
+
         volatile MixStatus status;
         volatile String error;
         /** Results seen for the mix beyond the first (exactly once: always 0). */
@@ -41,6 +44,8 @@ final class LoadCollector implements AutoCloseable {
     private final Topics topics;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Until when (nanoTime) the reader is stopped: a slow consumer, not polling at all. */
+    private volatile long stoppedUntil;
 
     LoadCollector(KafkaConnection kafka, Topics topics) {
         this.topics = topics;
@@ -66,12 +71,30 @@ final class LoadCollector implements AutoCloseable {
         return errorRecords.get();
     }
 
+    /**
+     * Stops reading for {@code length} (a slow consumer: no poll at all, shorter than the consumer's poll interval
+     * so it keeps its partitions), then reads on from where it was.
+     */
+    void stopReading(Duration length) {
+        stoppedUntil = System.nanoTime() + length.toNanos();
+    }
+
     Seen expect(String mixId) {
         return seen.computeIfAbsent(mixId, k -> new Seen());
     }
 
     private void loop() {
         while (running) {
+            long stopped = stoppedUntil - System.nanoTime();
+            if (stopped > 0) {
+                try {
+                    Thread.sleep(Math.min(stopped / 1_000_000 + 1, 100));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                continue;
+            }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 if (r.topic().equals(topics.errors)) {
                     errorRecords.incrementAndGet();
@@ -101,6 +124,7 @@ final class LoadCollector implements AutoCloseable {
                     } catch (DecodeException e) {
                         s.error = "undecodable result: " + e.getMessage();
                     }
+                    s.resultWrittenMillis = r.timestamp();
                     s.resultNanos = now;
                 }
             }

@@ -8,10 +8,12 @@ import ai.aimix.clients.kafka.StemProducer;
 import ai.aimix.gateway.Gateway;
 import ai.aimix.gateway.keys.KeyLimits;
 import ai.aimix.jobs.mix.MixJobOptions;
+import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.launcher.bench.BenchGateway;
 import ai.aimix.launcher.bench.HeapSampler;
 import ai.aimix.launcher.bench.ProcessCpu;
 import ai.aimix.launcher.bench.ThreadCpu;
+import ai.aimix.launcher.cluster.FlinkRest;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.model.MixNetWeights;
 import ai.aimix.model.onnx.MixNetOnnx;
@@ -31,6 +33,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +60,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -77,6 +82,10 @@ public final class LoadGenerator {
     static final String OPPONENT = "mixnet-load-opponent";
     /** How often lag, heap, RocksDB and CPU are sampled. */
     static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(5);
+    /** How long the gateway path tries again to create a mix answered 503 (broker unreachable). */
+    static final Duration CREATE_RETRIES_FOR = Duration.ofMinutes(2);
+    /** How long a store fault waits after publishing its model before battles name it. */
+    static final Duration ANNOUNCE = Duration.ofSeconds(2);
     /** Re-mixes' preset: another loudness target and one stem louder. */
     static final float REMIX_TARGET_LUFS = -16f;
 
@@ -104,11 +113,18 @@ public final class LoadGenerator {
         volatile long sentNanos;
         volatile long firstChunkNanos;
         volatile long lastChunkNanos;
+        /** The same instant on the wall clock (epoch millis), to compare with the result record's timestamp. */
+        volatile long lastChunkMillis;
+
         volatile String sendError;
         /** Bytes of PCM sent (16-bit). */
         volatile long bytesSent;
 
         volatile LoadCollector.Seen seen;
+        /** Creations answered 503 and tried again (the gateway path). */
+        volatile int createRetries;
+        /** The opponent a battle named; null for other mixes. */
+        volatile String opponent;
 
         Outcome(Offer offer) {
             this.offer = offer;
@@ -117,6 +133,10 @@ public final class LoadGenerator {
 
     private final Configuration config;
     private final LoadSettings s;
+    /** What a fault's task observed, for the report (filled while it runs). */
+    private final ObjectNode faultDetails = JSON.createObjectNode();
+    /** The model battles are fought against: {@link #OPPONENT}, or the one a {@code store} fault publishes. */
+    private volatile String opponent = OPPONENT;
 
     public LoadGenerator(Configuration config, LoadSettings settings) {
         this.config = config;
@@ -199,6 +219,7 @@ public final class LoadGenerator {
         ThreadCpu threads = ThreadCpu.snapshot();
         long cpu0 = ProcessCpu.nanos();
         long t0 = System.nanoTime();
+        long t0Millis = System.currentTimeMillis();
         long end = t0 + s.duration().toNanos();
         long nextSample = t0;
         long[] faultTimes = new long[2];
@@ -207,7 +228,7 @@ public final class LoadGenerator {
             long now = System.nanoTime();
             if (s.fault() != null && fault == null && now - t0 >= s.fault().at().toNanos()) {
                 faultTimes[0] = now;
-                fault = senders.submit(() -> inject(stack, faultTimes));
+                fault = senders.submit(() -> inject(stack, collector, faultTimes));
             }
             if (now >= nextSample) {
                 samples.add(sample(stack, admin, rocksdb, inFlight, maxLag, (now - t0) / 1e9));
@@ -261,7 +282,7 @@ public final class LoadGenerator {
         r.set("footprint_after_settle", after);
         r.put("settle_s", s.settle().toSeconds());
         if (s.fault() != null) {
-            r.set("fault", faultReport(fault == null ? null : faultTimes, faultError, outcomes, t0));
+            r.set("fault", faultReport(fault == null ? null : faultTimes, faultError, outcomes, t0, t0Millis));
         }
         return r;
     }
@@ -345,11 +366,18 @@ public final class LoadGenerator {
     }
 
     /** Injects the run's fault; {@code times[1]} gets its end (nanoTime; read after the task's future). */
-    private void inject(EmbeddedStack stack, long[] times) {
+    private void inject(EmbeddedStack stack, LoadCollector collector, long[] times) {
         Fault f = s.fault();
         try {
             if (f.kind() == Fault.Kind.BROKER) {
                 stack.restartKafka(f.length());
+            } else if (f.kind() == Fault.Kind.READER) {
+                collector.stopReading(f.length());
+                Thread.sleep(f.length().toMillis());
+            } else if (f.kind() == Fault.Kind.STORE) {
+                storeOutage(stack, f.length());
+            } else if (f.kind() == Fault.Kind.DISK) {
+                diskFull(stack, f.length(), times);
             } else {
                 try (StemProducer raw = new StemProducer(stack.bootstrapServers(), stack.topics())) {
                     SplittableRandom r = new SplittableRandom(s.seed() ^ f.records());
@@ -364,7 +392,151 @@ public final class LoadGenerator {
         } catch (Exception e) {
             throw new IllegalStateException("injecting " + f + " failed", e);
         } finally {
-            times[1] = System.nanoTime();
+            if (times[1] == 0) { // a disk fault notes when the space returned, before waiting for recovery
+                times[1] = System.nanoTime();
+            }
+        }
+    }
+
+    /**
+     * The problem with a {@code disk} fault in this configuration, or null: it fills the filesystem of the checkpoint
+     * directory, which must be named ({@code execution.checkpointing.dir}, a {@code file:} URI) and on a filesystem
+     * of its own: not the one of the temporary directory, where the embedded broker keeps its data.
+     */
+    public static String diskFaultProblem(Configuration config) {
+        String dir = config.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        if (dir == null) {
+            return "--fault disk needs -Dexecution.checkpointing.dir=file:///... on a filesystem of its own"
+                    + " (e.g. mount -t tmpfs -o size=512m tmpfs /mnt/aimix-checkpoints)";
+        }
+        try {
+            Path p = checkpointDir(dir);
+            Files.createDirectories(p);
+            if (Files.getFileStore(p).equals(Files.getFileStore(Path.of(System.getProperty("java.io.tmpdir"))))) {
+                return "--fault disk would fill " + Files.getFileStore(p) + ", where the broker keeps its data too:"
+                        + " put execution.checkpointing.dir on a filesystem of its own";
+            }
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return "--fault disk: execution.checkpointing.dir " + dir + ": " + e.getMessage();
+        }
+    }
+
+    private static Path checkpointDir(String dir) {
+        URI uri = URI.create(dir);
+        if (uri.getScheme() == null) {
+            return Path.of(dir);
+        }
+        if (!"file".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("not a local directory (file:)");
+        }
+        return Path.of(uri);
+    }
+
+    /**
+     * Fills the checkpoint directory's filesystem (a file written until the filesystem refuses more), keeps it full
+     * for {@code length}, frees it, and notes the checkpoints that failed meanwhile, the job's restarts and how long
+     * after the space returned the next checkpoint completed.
+     */
+    private void diskFull(EmbeddedStack stack, Duration length, long[] times) throws Exception {
+        FlinkRest rest = new FlinkRest(URI.create(stack.uiUrl()));
+        String job = stack.job().getJobID().toString();
+        Path dir = checkpointDir(stack.config().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        Path filler = dir.resolve("aimix-disk-fault.fill");
+        faultDetails.set("checkpoints_before", checkpoints(rest, job));
+        long written = 0;
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            for (int size = block.length; size > 0; ) {
+                try {
+                    out.write(block, 0, size);
+                    out.flush();
+                    written += size;
+                } catch (IOException full) {
+                    size /= 2; // and again, smaller, until not even a byte fits
+                }
+            }
+        } catch (IOException closing) {
+            // the last buffered bytes did not fit either: the filesystem is full
+        }
+        faultDetails.put("filled_bytes", written);
+        faultDetails.put("usable_bytes_left", Files.getFileStore(dir).getUsableSpace());
+        try {
+            Thread.sleep(length.toMillis());
+        } finally {
+            Files.deleteIfExists(filler); // first: nothing may keep the space from returning
+        }
+        long freed = System.nanoTime();
+        times[1] = freed;
+        JsonNode whileFull = checkpoints(rest, job);
+        faultDetails.set("checkpoints_while_full", whileFull);
+        long completed = whileFull.path("completed").asLong();
+        long deadline = freed + RECOVERY_WAIT.toNanos();
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            boolean ended = false;
+            try {
+                state = rest.state(job);
+                if (rest.checkpointCounts(job).path("completed").asLong() > completed && "RUNNING".equals(state)) {
+                    faultDetails.put(
+                            "first_checkpoint_after_space_returned_s", round((System.nanoTime() - freed) / 1e9));
+                    break;
+                }
+                ended = JobStatus.valueOf(state).isGloballyTerminalState();
+            } catch (IOException e) {
+                state = "REST: " + e.getMessage();
+            }
+            if (ended) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        faultDetails.put("job_state", state);
+        faultDetails.set("checkpoints_after", checkpoints(rest, job));
+        try {
+            faultDetails.put("job_restarted", rest.hasRestarted(job));
+            ArrayNode failures = faultDetails.putArray("job_failures");
+            rest.exceptions(job).stream().limit(5).forEach(failures::add);
+        } catch (IOException e) {
+            faultDetails.put("job_failures_error", e.getMessage());
+        }
+    }
+
+    /** The job's checkpoint counts, or what kept the REST API from answering. */
+    private static JsonNode checkpoints(FlinkRest rest, String job) throws InterruptedException {
+        try {
+            return rest.checkpointCounts(job);
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("error", e.getMessage());
+        }
+    }
+
+    /** How long a disk fault waits, after freeing the space, for the next completed checkpoint. */
+    static final Duration RECOVERY_WAIT = Duration.ofMinutes(5);
+
+    /**
+     * A new battle opponent published and announced, then the model store's directory moved away for {@code length}
+     * (unreadable: as root, permissions would not stop the job's reads) and back: battles sent meanwhile name a model
+     * no TaskManager has loaded.
+     */
+    private void storeOutage(EmbeddedStack stack, Duration length) throws Exception {
+        String fresh = OPPONENT + "-" + System.currentTimeMillis();
+        EmbeddedStack.admin(stack.config())
+                .publish(
+                        fresh,
+                        MixNetOnnx.build(MixNetWeights.random(4243, 0.05f), fresh),
+                        new ModelLineage("seed", List.of(), 4243L, "load: opponent published before a store outage"),
+                        Map.of());
+        Path store = Path.of(stack.config().get(ModelStoreOptions.MODEL_STORE));
+        Path away = store.resolveSibling(store.getFileName() + ".unreadable");
+        Files.move(store, away);
+        try {
+            // the registry's record reaches the gateway's and the job's views over Kafka within a poll or two
+            Thread.sleep(Math.min(ANNOUNCE.toMillis(), length.toMillis()));
+            opponent = fresh;
+            Thread.sleep(Math.max(0, length.minus(ANNOUNCE).toMillis()));
+        } finally {
+            Files.move(away, store);
         }
     }
 
@@ -372,7 +544,7 @@ public final class LoadGenerator {
      * What the fault did: when it began and ended, the mixes whose upload or result fell in it, how long after its
      * end the next mix completed, and results duplicated (exactly once: none).
      */
-    private ObjectNode faultReport(long[] times, String error, List<Outcome> outcomes, long t0) {
+    private ObjectNode faultReport(long[] times, String error, List<Outcome> outcomes, long t0, long t0Millis) {
         ObjectNode n = JSON.createObjectNode();
         n.put("kind", s.fault().kind().name().toLowerCase());
         if (times == null || error != null) {
@@ -403,9 +575,82 @@ public final class LoadGenerator {
             }
         }
         n.put("mixes_in_flight_during_it", affected);
+        n.put(
+                "creations_tried_again_after_503",
+                outcomes.stream().mapToInt(o -> o.createRetries).sum());
         n.put("first_completion_after_it_s", nextResult == Long.MAX_VALUE ? -1 : round((nextResult - times[1]) / 1e9));
         n.put("duplicate_results", duplicates);
+        if (s.fault().kind() == Fault.Kind.STORE) {
+            storeReport(n, outcomes);
+        }
+        n.setAll(faultDetails);
+        if (s.fault().kind() == Fault.Kind.READER) {
+            readerReport(
+                    n, times, outcomes, t0Millis + (times[0] - t0) / 1_000_000, t0Millis + (times[1] - t0) / 1_000_000);
+        }
         return n;
+    }
+
+    /** A store outage: the battles against the model published before it, how they ended, and the other mixes. */
+    private static void storeReport(ObjectNode n, List<Outcome> outcomes) {
+        int[] fresh = new int[3];
+        int[] others = new int[3];
+        Map<String, Integer> errors = new TreeMap<>();
+        for (Outcome o : outcomes) {
+            boolean isFresh = o.opponent != null && !o.opponent.equals(OPPONENT);
+            int[] c = isFresh ? fresh : others;
+            c[0]++;
+            LoadCollector.Seen seen = o.seen;
+            if (seen == null || seen.resultNanos == 0) {
+                continue;
+            }
+            if (seen.status == MixStatus.COMPLETED) {
+                c[1]++;
+            } else {
+                c[2]++;
+                String code = seen.error == null ? "?" : seen.error.replaceFirst(":.*", "");
+                errors.merge((isFresh ? "new opponent's battles: " : "others: ") + code, 1, Integer::sum);
+            }
+        }
+        n.putObject("battles_against_the_new_model")
+                .put("offered", fresh[0])
+                .put("completed", fresh[1])
+                .put("failed", fresh[2]);
+        n.putObject("other_mixes")
+                .put("offered", others[0])
+                .put("completed", others[1])
+                .put("failed", others[2]);
+        ObjectNode codes = n.putObject("failures_by_code");
+        errors.forEach(codes::put);
+    }
+
+    /**
+     * A stopped reader: what the job wrote while nobody read (results by their records' timestamps, which the job's
+     * producer sets as it writes them), the job's latency then (last chunk sent to result written) against the rest
+     * of the run, and how long the reader took after it resumed to have read everything written before.
+     */
+    private static void readerReport(
+            ObjectNode n, long[] times, List<Outcome> outcomes, long beganMillis, long endedMillis) {
+        List<Double> during = new ArrayList<>();
+        List<Double> otherwise = new ArrayList<>();
+        long caughtUp = times[1];
+        for (Outcome o : outcomes) {
+            LoadCollector.Seen seen = o.seen;
+            if (seen == null || seen.resultNanos == 0 || o.lastChunkMillis == 0 || seen.resultWrittenMillis == 0) {
+                continue;
+            }
+            double jobLatency = (seen.resultWrittenMillis - o.lastChunkMillis) / 1e3;
+            if (seen.resultWrittenMillis >= beganMillis && seen.resultWrittenMillis <= endedMillis) {
+                during.add(jobLatency);
+                caughtUp = Math.max(caughtUp, seen.resultNanos);
+            } else {
+                otherwise.add(jobLatency);
+            }
+        }
+        n.put("results_written_while_stopped", during.size());
+        n.set("job_latency_last_chunk_to_result_written_s_while_stopped", quantiles(during));
+        n.set("job_latency_last_chunk_to_result_written_s_otherwise", quantiles(otherwise));
+        n.put("reader_caught_up_after_resuming_s", round((caughtUp - times[1]) / 1e9));
     }
 
     private Offer draw(SplittableRandom random, int n, List<Offer> seenSongs) {
@@ -443,8 +688,8 @@ public final class LoadGenerator {
         return songs.song(o.sampleRate(), seconds, o.stems(), o.songSeed());
     }
 
-    private static ModelSelection model(Offer o) {
-        return o.kind() == Kind.BATTLE ? ModelSelections.battle(null, OPPONENT) : ModelSelections.champion();
+    private static ModelSelection model(Outcome o) {
+        return o.opponent != null ? ModelSelections.battle(null, o.opponent) : ModelSelections.champion();
     }
 
     private void send(
@@ -453,8 +698,9 @@ public final class LoadGenerator {
         Offer o = out.offer;
         List<StemInput> stems = stems(songs, o);
         out.sentNanos = System.nanoTime();
+        out.opponent = o.kind() == Kind.BATTLE ? opponent : null;
         if (g == null) {
-            MixRequest request = StemProducer.request(o.id(), stems, model(o));
+            MixRequest request = StemProducer.request(o.id(), stems, model(out));
             preset(request, o, stems);
             out.seen = collector.expect(o.id());
             try (StemProducer producer = new StemProducer(stack.bootstrapServers(), stack.topics())) {
@@ -462,6 +708,7 @@ public final class LoadGenerator {
                 out.bytesSent = producer.push(
                         request, stems, StemProducer.DEFAULT_CHUNK_FRAMES, SampleEncoding.PCM_S16LE, null);
                 out.lastChunkNanos = System.nanoTime();
+                out.lastChunkMillis = System.currentTimeMillis();
             }
             return;
         }
@@ -486,7 +733,7 @@ public final class LoadGenerator {
         ObjectNode body = BenchGateway.mixBody(stems);
         ObjectNode model = body.putObject("model");
         if (o.kind() == Kind.BATTLE) {
-            model.put("mode", "BATTLE").put("opponent", OPPONENT);
+            model.put("mode", "BATTLE").put("opponent", out.opponent);
         } else {
             model.put("mode", "CHAMPION");
         }
@@ -504,13 +751,20 @@ public final class LoadGenerator {
                     .put("seconds", stems.get(0).seconds());
         }
         String base = "http://127.0.0.1:" + g.gateway.port();
-        HttpResponse<String> created = http.send(
-                HttpRequest.newBuilder(URI.create(base + Gateway.API + "/mixes"))
-                        .header("Authorization", "Bearer " + g.token)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest create = HttpRequest.newBuilder(URI.create(base + Gateway.API + "/mixes"))
+                .header("Authorization", "Bearer " + g.token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        HttpResponse<String> created = http.send(create, HttpResponse.BodyHandlers.ofString());
+        long giveUp = System.nanoTime() + CREATE_RETRIES_FOR.toNanos();
+        // as a client should: a 503 with Retry-After (the broker unreachable) is tried again after it says
+        while (created.statusCode() == 503 && System.nanoTime() < giveUp) {
+            long wait = created.headers().firstValueAsLong("Retry-After").orElse(1);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(wait));
+            out.createRetries++;
+            created = http.send(create, HttpResponse.BodyHandlers.ofString());
+        }
         if (created.statusCode() != 201) {
             throw new IllegalStateException("create: HTTP " + created.statusCode() + " " + created.body());
         }
@@ -537,6 +791,7 @@ public final class LoadGenerator {
             }
         }
         out.lastChunkNanos = System.nanoTime();
+        out.lastChunkMillis = System.currentTimeMillis();
         out.bytesSent =
                 stems.stream().mapToLong(st -> st.frames() * st.channels() * 2).sum();
     }
@@ -616,6 +871,7 @@ public final class LoadGenerator {
                 "heap_mb",
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
         n.put("rocksdb_mb", sizeOf(rocksdb) >> 20);
+        n.put("rocksdb_log_mb", sizeOf(rocksdb, true) >> 20);
         n.put("open_files", openFiles());
         n.put("sending", sending.get());
         return n;
@@ -638,6 +894,7 @@ public final class LoadGenerator {
                 "heap_after_gc_mb",
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
         n.put("rocksdb_mb", sizeOf(rocksdb) >> 20);
+        n.put("rocksdb_log_mb", sizeOf(rocksdb, true) >> 20);
         n.put("open_files", openFiles());
         return n;
     }
@@ -672,11 +929,20 @@ public final class LoadGenerator {
     }
 
     static long sizeOf(Path dir) {
+        return sizeOf(dir, false);
+    }
+
+    /**
+     * The bytes of the regular files under {@code dir}: with {@code logs}, only RocksDB's information logs ({@code LOG}
+     * and its rolled {@code LOG.old.*}); without, everything else (the state: tables, manifests, options).
+     */
+    static long sizeOf(Path dir, boolean logs) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().startsWith("LOG") == logs)
                     .mapToLong(p -> {
                         try {
                             return Files.size(p);
@@ -802,6 +1068,7 @@ public final class LoadGenerator {
         r.put("peak_heap_mb", heap.peak() >> 20);
         r.put("rocksdb_mb_at_start", rocksAtStart >> 20);
         r.put("rocksdb_mb_at_end", sizeOf(rocksdb) >> 20);
+        r.put("rocksdb_log_mb_at_end", sizeOf(rocksdb, true) >> 20);
         r.put("max_chunk_lag", maxLag);
         r.set("samples", samples);
         // cost: CPU at the price of a vCPU-hour, plus the audio kept in Kafka for the retention at a GB-month price
