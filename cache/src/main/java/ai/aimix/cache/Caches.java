@@ -37,6 +37,20 @@ public final class Caches {
         }
     }
 
+    /**
+     * The bytes the JVM's open caches hold in this process's memory (the in-process caches' entries; a Redis cache
+     * holds none here): what a heap measurement should set apart, since the cache fills towards its bound by design.
+     */
+    public static synchronized long bytesInProcess() {
+        long n = 0;
+        for (Shared s : OPEN.values()) {
+            if (s.cache instanceof InProcessCache) {
+                n += s.cache.stats().bytes();
+            }
+        }
+        return n;
+    }
+
     /** A new cache for the settings, not shared (the CLI's {@code cache flush}, tests). */
     public static FeatureCache open(CacheSettings settings) {
         if (settings.redisUri != null) {
