@@ -120,6 +120,11 @@ public record GatewaySettings(
         });
     }
 
+    /** How long a mix stays visible (and its audio kept) after it ended. */
+    public GatewaySettings withRetention(Duration r) {
+        return with(b -> b.retention = r);
+    }
+
     /** Runs the listening arena with {@code a}; null: none. */
     public GatewaySettings withArena(ArenaSettings a) {
         return with(b -> b.arena = a);
@@ -141,6 +146,7 @@ public record GatewaySettings(
         List<String> webhookAllowList;
         RetrySchedule webhookRetries;
         ArenaSettings arena;
+        Duration retention;
         private final GatewaySettings from;
 
         Copy(GatewaySettings s) {
@@ -153,6 +159,7 @@ public record GatewaySettings(
             webhookAllowList = s.webhookAllowList;
             webhookRetries = s.webhookRetries;
             arena = s.arena;
+            retention = s.retention;
         }
 
         GatewaySettings build() {
@@ -166,7 +173,7 @@ public record GatewaySettings(
                     from.registryTopic,
                     from.standingsTopic,
                     from.chunkFrames,
-                    from.retention,
+                    retention,
                     storeDir,
                     sharedStoreDir,
                     from.deliveriesTopic,

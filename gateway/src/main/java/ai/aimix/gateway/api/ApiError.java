@@ -30,7 +30,7 @@ public enum ApiError {
     INVALID_CONTENT_RANGE(400, "The Content-Range of a piece is not valid"),
     UPLOAD_OFFSET_MISMATCH(409, "The piece does not start where the upload stands"),
     ARENA_UNAVAILABLE(503, "This gateway runs no arena"),
-    NO_BATTLE_READY(503, "No battle is ready for this listener yet"),
+    NO_BATTLE_READY(503, "No battle is ready for this listener yet", 1),
     BATTLE_NOT_FOUND(404, "No such battle on offer"),
     NOT_YOUR_BATTLE(409, "The battle is not the one offered to this listener"),
     ALREADY_VOTED(409, "This listener has voted on this battle"),

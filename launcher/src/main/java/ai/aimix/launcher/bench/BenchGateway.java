@@ -35,6 +35,11 @@ public final class BenchGateway implements AutoCloseable {
     }
 
     public static BenchGateway start(Configuration config, KeyLimits limits) throws Exception {
+        return start(config, limits, GatewaySettings.DEFAULT_RETENTION);
+    }
+
+    /** @param retention how long the gateway keeps an ended mix (and its audio) */
+    public static BenchGateway start(Configuration config, KeyLimits limits, Duration retention) throws Exception {
         KeySeal seal = KeySeal.of(KeySeal.randomSecret());
         EmbeddedStack stack = EmbeddedStack.start(config, null, 0);
         Gateway gateway = null;
@@ -42,7 +47,8 @@ public final class BenchGateway implements AutoCloseable {
             gateway = Gateway.start(
                     GatewaySettings.defaults(KafkaConnection.plain(stack.bootstrapServers()), seal)
                             .withPort(0)
-                            .withTopics(stack.topics()),
+                            .withTopics(stack.topics())
+                            .withRetention(retention),
                     Clock.systemUTC());
             ApiKey.Issued key = ApiKey.issue("bench", limits, 0, seal);
             KeyRing.publish(

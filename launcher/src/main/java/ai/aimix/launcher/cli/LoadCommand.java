@@ -1,5 +1,6 @@
 package ai.aimix.launcher.cli;
 
+import ai.aimix.gateway.GatewaySettings;
 import ai.aimix.launcher.load.Fault;
 import ai.aimix.launcher.load.LoadGenerator;
 import ai.aimix.launcher.load.LoadSettings;
@@ -121,6 +122,14 @@ public final class LoadCommand implements Callable<Integer> {
     int replicas;
 
     @Option(
+            names = "--gateway-retention",
+            paramLabel = "MINUTES",
+            description = "How long the gateway keeps an ended mix and its audio (the gateway's default: 60). A soak"
+                    + " shorter than this ends with every mix still kept; set it shorter to see the footprint after"
+                    + " they are forgotten.")
+    long gatewayRetentionMinutes = GatewaySettings.DEFAULT_RETENTION.toMinutes();
+
+    @Option(
             names = "--fault",
             description = "Inject a fault into the measurement: broker:AT:SECONDS (the Kafka broker stopped at AT s for"
                     + " SECONDS, then started again), flood:AT:RECORDS (garbage records on audio.chunks at full"
@@ -163,6 +172,7 @@ public final class LoadCommand implements Callable<Integer> {
                 priceGbMonth,
                 Duration.ofHours(Math.max(0, retentionHours)),
                 Math.max(1, replicas),
+                Duration.ofMinutes(Math.max(1, gatewayRetentionMinutes)),
                 injected);
         String problem = settings.problem();
         if (problem != null) {

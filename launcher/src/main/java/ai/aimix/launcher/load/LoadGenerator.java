@@ -150,7 +150,10 @@ public final class LoadGenerator {
         KeyLimits d = KeyLimits.defaults();
         BenchGateway g = s.kafka()
                 ? null
-                : BenchGateway.start(config, new KeyLimits(1_000_000, 10_000, d.maxUploadBytes(), 16, d.maxSeconds()));
+                : BenchGateway.start(
+                        config,
+                        new KeyLimits(1_000_000, 10_000, d.maxUploadBytes(), 16, d.maxSeconds()),
+                        s.gatewayRetention());
         EmbeddedStack stack = g != null ? g.stack : EmbeddedStack.start(config, null, 0);
         try {
             EmbeddedStack.admin(stack.config())

@@ -30,6 +30,7 @@ public record LoadSettings(
         double pricePerGbMonth,
         Duration retention,
         int replicas,
+        Duration gatewayRetention,
         Fault fault) {
 
     /** Seconds of a preview excerpt. */

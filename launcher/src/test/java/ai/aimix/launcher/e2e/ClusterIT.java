@@ -163,13 +163,20 @@ class ClusterIT {
             while (rest.completedCheckpoints(job) < checkpointsBefore + 2 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
+            long killedAt = System.currentTimeMillis();
             cluster.kill(cluster.taskManagers().get(0));
             cluster.startTaskManager(); // a replacement, as a Kubernetes deployment would start one
             MixJobTest.sendChunks(producer, crash, song, sent * chunkFrames, Integer.MAX_VALUE, chunkFrames, sent);
             producer.flush();
             watcher.join(TimeUnit.SECONDS.toMillis(250));
+            long resultAt = System.currentTimeMillis();
             assertNull(watchFailure.get(), () -> "the crashed mix: " + watchFailure.get());
             rest.awaitRunning(job, Duration.ofSeconds(120));
+            // the recovery time, for docs/RELIABILITY.md (measured, not asserted: a benchmark's figure)
+            System.out.printf(
+                    "ClusterIT: TaskManager killed; the job RUNNING again %.1f s later, the interrupted mix's result"
+                            + " %.1f s after the kill%n",
+                    (rest.lastEntered(job, "RUNNING") - killedAt) / 1e3, (resultAt - killedAt) / 1e3);
             assertTrue(rest.hasRestarted(job), "the job restarted after the TaskManager died");
             List<String> failures = rest.exceptions(job);
             assertTrue(
