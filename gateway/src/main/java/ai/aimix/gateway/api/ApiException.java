@@ -34,8 +34,17 @@ public final class ApiException extends RuntimeException {
         return this;
     }
 
+    /**
+     * The same refusal without {@code Retry-After}, whatever its error's default: trying the same request again cannot
+     * succeed (an upload whose chunks were partly sent has failed its mix).
+     */
+    public ApiException noRetry() {
+        this.retryAfterSeconds = -1;
+        return this;
+    }
+
     /** When the client may try again, in seconds (this answer's, else its error's); 0 when the answer does not say. */
     public long retryAfterSeconds() {
-        return retryAfterSeconds > 0 ? retryAfterSeconds : error.retryAfterSeconds;
+        return retryAfterSeconds < 0 ? 0 : retryAfterSeconds > 0 ? retryAfterSeconds : error.retryAfterSeconds;
     }
 }

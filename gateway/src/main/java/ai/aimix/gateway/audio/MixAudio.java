@@ -110,6 +110,9 @@ public final class MixAudio implements AutoCloseable {
             try {
                 Files.createDirectories(stemDir);
                 s = new StemAudio(stemFile(index, encoding), channels, encoding);
+                if (settled) {
+                    s.uploaded();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store stem " + index + " of " + dir, e);
             }
@@ -217,6 +220,9 @@ public final class MixAudio implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
                 a = new VariantAudio(dir.resolve(v.name() + ".f32"));
+                if (settled) {
+                    a.settle();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store the audio of " + dir, e);
             }
@@ -230,9 +236,13 @@ public final class MixAudio implements AutoCloseable {
      * arriving for a failed mix reopens its file for each write).
      */
     public synchronized void settle() {
+        settled = true;
         variants.values().forEach(VariantAudio::settle);
         stems.values().forEach(StemAudio::uploaded);
     }
+
+    /** The mix has ended: files made from now on (output read after a failed result, a late stem) are settled too. */
+    private boolean settled;
 
     /** How many of the mix's files are open now. */
     public synchronized int openFiles() {

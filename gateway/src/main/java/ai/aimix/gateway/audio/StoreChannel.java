@@ -107,9 +107,10 @@ final class StoreChannel {
         }
         if (channel == null) {
             channel = FileChannel.open(file, options);
-            // what created and truncated the file once must not do it again when it is opened for a read
+            // what created and truncated the file once must not do it again when it is opened later: a file removed
+            // from outside is then an error, not a new empty file read as silence
             for (int i = 0; i < options.length; i++) {
-                if (options[i] == StandardOpenOption.TRUNCATE_EXISTING) {
+                if (options[i] == StandardOpenOption.TRUNCATE_EXISTING || options[i] == StandardOpenOption.CREATE) {
                     options[i] = StandardOpenOption.READ;
                 }
             }

@@ -222,18 +222,26 @@ public final class StemUpload implements WavStream.Sink {
         }
     }
 
+    /**
+     * Waits for a chunk's acknowledgement. A refusal here comes after chunks were sent, which fails the mix: the answer
+     * says no {@code Retry-After} (the same upload cannot succeed later; a new mix can).
+     */
     private static void await(Future<RecordMetadata> f) {
         try {
             f.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "Kafka refused the stem's audio: " + cause, cause);
+            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "Kafka refused the stem's audio: " + cause, cause)
+                    .noRetry();
         } catch (TimeoutException e) {
             throw new ApiException(
-                    ApiError.KAFKA_UNAVAILABLE, "Kafka did not acknowledge within " + ACK_TIMEOUT_SECONDS + " s", e);
+                            ApiError.KAFKA_UNAVAILABLE,
+                            "Kafka did not acknowledge within " + ACK_TIMEOUT_SECONDS + " s",
+                            e)
+                    .noRetry();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while waiting for Kafka", e);
+            throw new ApiException(ApiError.KAFKA_UNAVAILABLE, "interrupted while waiting for Kafka", e).noRetry();
         }
     }
 }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aimix.schema.MixOutputChunk;
 import ai.aimix.schema.SampleEncoding;
 import ai.aimix.schema.Variant;
+import ai.aimix.schema.codec.Checksums;
 import ai.aimix.schema.codec.Pcm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -70,6 +72,33 @@ class OpenFilesTest {
             float[] back = new float[x.length];
             stem.read(0, back, 8000);
             assertArrayEquals(x, back, "the reopened file was not truncated");
+        }
+    }
+
+    @Test
+    void filesMadeAfterTheMixEndedAreSettledFromTheStart(@TempDir Path tmp) throws Exception {
+        float[] x = WavDownloadTest.music(4096, 5);
+        try (AudioStore store = new AudioStore(tmp.resolve("store"))) {
+            MixAudio m = store.create("mix_t");
+            m.settle(); // a failed result read before the mix's output and before a late stem's first chunk
+            ByteBuffer data = Pcm.encode(x, 0, 2 * 4096, SampleEncoding.PCM_F32LE);
+            m.append(new MixOutputChunk(
+                    "mix_t",
+                    Variant.MAIN,
+                    "m1",
+                    0L,
+                    0L,
+                    WavDownloadTest.RATE,
+                    2,
+                    SampleEncoding.PCM_F32LE,
+                    data,
+                    false,
+                    Checksums.crc32c(data)));
+            m.stem(2, 2, SampleEncoding.PCM_F32LE).append(Pcm.encode(x, 0, 2 * 4096, SampleEncoding.PCM_F32LE));
+            assertEquals(0, m.openFiles(), "nothing stays open for the retention hour");
+            float[] back = new float[x.length];
+            assertEquals(x.length, m.variant(Variant.MAIN).read(0, back, x.length));
+            assertArrayEquals(x, back);
         }
     }
 

@@ -180,12 +180,14 @@ public final class LoadCommand implements Callable<Integer> {
             return 2;
         }
         Configuration config = common.config(Map.of("rest.port", String.valueOf(CommonOptions.freePort())));
-        if (injected != null && injected.kind() == Fault.Kind.DISK) {
-            String disk = LoadGenerator.diskFaultProblem(config);
-            if (disk != null) {
-                System.err.println("aimix load: error: " + disk);
-                return 2;
-            }
+        String faultProblem = injected == null
+                ? null
+                : injected.kind() == Fault.Kind.DISK
+                        ? LoadGenerator.diskFaultProblem(config)
+                        : injected.kind() == Fault.Kind.STORE ? LoadGenerator.storeFaultProblem(config) : null;
+        if (faultProblem != null) {
+            System.err.println("aimix load: error: " + faultProblem);
+            return 2;
         }
         System.out.println(new ObjectMapper().writeValueAsString(new LoadGenerator(config, settings).run()));
         return 0;

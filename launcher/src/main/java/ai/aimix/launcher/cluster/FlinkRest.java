@@ -139,7 +139,8 @@ public final class FlinkRest {
      */
     public JsonNode checkpointCounts(String jobId) throws IOException, InterruptedException {
         JsonNode all = call(get("/jobs/" + jobId + "/checkpoints"));
-        ObjectNode out = all.path("counts").deepCopy();
+        JsonNode counts = all.path("counts");
+        ObjectNode out = counts.isObject() ? counts.deepCopy() : JSON.createObjectNode();
         JsonNode failed = all.path("latest").path("failed");
         if (failed.isObject()) {
             out.put("latest_failure", failed.path("failure_message").asText());

@@ -20,6 +20,9 @@ public record Fault(Kind kind, Duration at, Duration length, int records) {
         DISK
     }
 
+    /** A reader stops for less than its consumer's poll interval (Kafka's default, 300 s). */
+    static final long READER_MAX_SECONDS = 300;
+
     /** The fault a {@code --fault} value names; IllegalArgumentException (one line) when it names none. */
     public static Fault parse(String spec) {
         String[] p = spec.split(":");
@@ -46,6 +49,11 @@ public record Fault(Kind kind, Duration at, Duration length, int records) {
             case "flood":
                 return new Fault(Kind.FLOOD, Duration.ofSeconds(at), Duration.ZERO, (int) n);
             case "reader":
+                if (n >= READER_MAX_SECONDS) {
+                    throw new IllegalArgumentException("--fault " + spec + ": a reader stops for less than "
+                            + READER_MAX_SECONDS + " s (its consumer's max.poll.interval.ms: longer, it would leave"
+                            + " its group and skip what was written meanwhile)");
+                }
                 return new Fault(Kind.READER, Duration.ofSeconds(at), Duration.ofSeconds(n), 0);
             case "store":
                 return new Fault(Kind.STORE, Duration.ofSeconds(at), Duration.ofSeconds(n), 0);

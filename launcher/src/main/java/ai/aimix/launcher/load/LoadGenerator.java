@@ -40,6 +40,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -414,11 +415,19 @@ public final class LoadGenerator {
                     + " (e.g. mount -t tmpfs -o size=512m tmpfs /mnt/aimix-checkpoints)";
         }
         try {
-            Path p = checkpointDir(dir);
-            Files.createDirectories(p);
-            if (Files.getFileStore(p).equals(Files.getFileStore(Path.of(System.getProperty("java.io.tmpdir"))))) {
-                return "--fault disk would fill " + Files.getFileStore(p) + ", where the broker keeps its data too:"
-                        + " put execution.checkpointing.dir on a filesystem of its own";
+            Path p = localDir(dir).toAbsolutePath();
+            while (!Files.exists(p) && p.getParent() != null) {
+                p = p.getParent(); // the filesystem it would be made on
+            }
+            FileStore fs = Files.getFileStore(p);
+            // the embedded stack's data (the broker's log, the model store), RocksDB's working files, and the system's
+            for (String other :
+                    List.of(System.getProperty("java.io.tmpdir"), "/tmp", "/", System.getProperty("user.home"))) {
+                Path o = Path.of(other);
+                if (Files.isDirectory(o) && fs.equals(Files.getFileStore(o))) {
+                    return "--fault disk would fill " + fs + ", which " + other + " is on too: put"
+                            + " execution.checkpointing.dir on a filesystem of its own";
+                }
             }
             return null;
         } catch (IOException | IllegalArgumentException e) {
@@ -426,7 +435,25 @@ public final class LoadGenerator {
         }
     }
 
-    private static Path checkpointDir(String dir) {
+    /**
+     * The problem with a {@code store} fault in this configuration, or null: it moves the model store's directory away
+     * and back, so the store must be a local directory.
+     */
+    public static String storeFaultProblem(Configuration config) {
+        String store = config.getOptional(ModelStoreOptions.MODEL_STORE).orElse(null);
+        if (store == null) {
+            return null; // the embedded stack's own, under its data directory
+        }
+        try {
+            localDir(store);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "--fault store: " + ModelStoreOptions.MODEL_STORE.key() + " " + store + ": " + e.getMessage();
+        }
+    }
+
+    /** A local directory named by a path or a {@code file:} URI; IllegalArgumentException for any other URI. */
+    private static Path localDir(String dir) {
         URI uri = URI.create(dir);
         if (uri.getScheme() == null) {
             return Path.of(dir);
@@ -445,27 +472,13 @@ public final class LoadGenerator {
     private void diskFull(EmbeddedStack stack, Duration length, long[] times) throws Exception {
         FlinkRest rest = new FlinkRest(URI.create(stack.uiUrl()));
         String job = stack.job().getJobID().toString();
-        Path dir = checkpointDir(stack.config().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        Path dir = localDir(stack.config().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
         Path filler = dir.resolve("aimix-disk-fault.fill");
         faultDetails.set("checkpoints_before", checkpoints(rest, job));
-        long written = 0;
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            for (int size = block.length; size > 0; ) {
-                try {
-                    out.write(block, 0, size);
-                    out.flush();
-                    written += size;
-                } catch (IOException full) {
-                    size /= 2; // and again, smaller, until not even a byte fits
-                }
-            }
-        } catch (IOException closing) {
-            // the last buffered bytes did not fit either: the filesystem is full
-        }
-        faultDetails.put("filled_bytes", written);
-        faultDetails.put("usable_bytes_left", Files.getFileStore(dir).getUsableSpace());
+        filler.toFile().deleteOnExit(); // and if this process dies meanwhile, the space still comes back
         try {
+            faultDetails.put("filled_bytes", fill(filler));
+            faultDetails.put("usable_bytes_left", Files.getFileStore(dir).getUsableSpace());
             Thread.sleep(length.toMillis());
         } finally {
             Files.deleteIfExists(filler); // first: nothing may keep the space from returning
@@ -515,6 +528,33 @@ public final class LoadGenerator {
         }
     }
 
+    /**
+     * Writes {@code file} until its filesystem refuses even a byte; returns the bytes written. A file that cannot be
+     * made at all is an error, not a full disk.
+     */
+    static long fill(Path file) throws IOException {
+        long written = 0;
+        byte[] block = new byte[1 << 20];
+        OutputStream out = Files.newOutputStream(file); // fails here (not full: no such directory, not allowed)
+        try {
+            for (int size = block.length; size > 0; ) {
+                try {
+                    out.write(block, 0, size);
+                    written += size;
+                } catch (IOException full) {
+                    size /= 2; // and again, smaller, until not even a byte fits
+                }
+            }
+        } finally {
+            try {
+                out.close();
+            } catch (IOException full) {
+                // nothing is buffered (an unbuffered stream): a close refused on a full disk loses nothing
+            }
+        }
+        return written;
+    }
+
     /** How long a disk fault waits, after freeing the space, for the next completed checkpoint. */
     static final Duration RECOVERY_WAIT = Duration.ofMinutes(5);
 
@@ -531,7 +571,7 @@ public final class LoadGenerator {
                         MixNetOnnx.build(MixNetWeights.random(4243, 0.05f), fresh),
                         new ModelLineage("seed", List.of(), 4243L, "load: opponent published before a store outage"),
                         Map.of());
-        Path store = Path.of(stack.config().get(ModelStoreOptions.MODEL_STORE));
+        Path store = localDir(stack.config().get(ModelStoreOptions.MODEL_STORE));
         Path away = store.resolveSibling(store.getFileName() + ".unreadable");
         Files.move(store, away);
         try {
@@ -540,6 +580,10 @@ public final class LoadGenerator {
             opponent = fresh;
             Thread.sleep(Math.max(0, length.minus(ANNOUNCE).toMillis()));
         } finally {
+            if (Files.exists(store)) {
+                throw new IllegalStateException(
+                        store + " was made again during the outage; the store itself is at " + away + ": move it back");
+            }
             Files.move(away, store);
         }
     }

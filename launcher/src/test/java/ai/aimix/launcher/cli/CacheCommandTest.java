@@ -49,7 +49,12 @@ class CacheCommandTest {
             {"load", "--min-stems", "9", "--max-stems", "4"},
             {"load", "--battles", "0.6", "--previews", "0.6"},
             {"load", "--fault", "meteor:1:2"},
-            {"load", "--fault", "broker:x:30"}
+            {"load", "--fault", "broker:x:30"},
+            {"load", "--fault", "reader:10:300"},
+            // a full-disk fault needs a checkpoint directory on a filesystem of its own: /tmp is not
+            {"load", "--fault", "disk:10:10"},
+            {"load", "--fault", "disk:10:10", "-D", "execution.checkpointing.dir=file:///tmp/aimix-no-own-disk"},
+            {"load", "--fault", "store:10:10", "-D", "aimix.model-store.path=s3://bucket/models"}
         }) {
             CliRun r = CliRun.run(args);
             assertEquals(2, r.code, String.join(" ", args) + ": " + r);
