@@ -18,18 +18,16 @@ import ai.aimix.jobs.cache.CacheOptions;
 import ai.aimix.jobs.mix.MixJobOptions;
 import ai.aimix.launcher.bench.HeapSampler;
 import ai.aimix.launcher.bench.ProcessCpu;
+import ai.aimix.launcher.bench.SeededModel;
 import ai.aimix.launcher.bench.ThreadCpu;
 import ai.aimix.launcher.cli.analysis.AnalysisBench;
 import ai.aimix.launcher.embedded.EmbeddedStack;
 import ai.aimix.launcher.quantize.QuantizationBench;
 import ai.aimix.launcher.tournament.TournamentBench;
-import ai.aimix.model.MixNetWeights;
-import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixResult;
 import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.ParameterOverride;
 import ai.aimix.schema.SampleEncoding;
@@ -337,12 +335,7 @@ public final class BenchCommand implements Callable<Integer> {
             String opponent = null;
             if (opinionated || remix) {
                 opponent = "mixnet-bench-opinionated";
-                EmbeddedStack.admin(stack.config())
-                        .publish(
-                                opponent,
-                                MixNetOnnx.build(MixNetWeights.random(4242, 0.05f), opponent),
-                                new ModelLineage("seed", List.of(), 4242L, "bench: seeded random"),
-                                Map.of());
+                SeededModel.publish(stack, opponent, 4242, "bench: seeded random");
                 if (opinionated) {
                     model = ModelSelections.version(opponent);
                 }

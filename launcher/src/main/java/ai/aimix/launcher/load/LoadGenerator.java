@@ -13,16 +13,14 @@ import ai.aimix.jobs.registry.ModelStoreOptions;
 import ai.aimix.launcher.bench.BenchGateway;
 import ai.aimix.launcher.bench.HeapSampler;
 import ai.aimix.launcher.bench.ProcessCpu;
+import ai.aimix.launcher.bench.SeededModel;
 import ai.aimix.launcher.bench.ThreadCpu;
 import ai.aimix.launcher.cluster.FlinkRest;
 import ai.aimix.launcher.embedded.EmbeddedStack;
-import ai.aimix.model.MixNetWeights;
-import ai.aimix.model.onnx.MixNetOnnx;
 import ai.aimix.schema.Excerpt;
 import ai.aimix.schema.MixParameter;
 import ai.aimix.schema.MixRequest;
 import ai.aimix.schema.MixStatus;
-import ai.aimix.schema.ModelLineage;
 import ai.aimix.schema.ModelSelection;
 import ai.aimix.schema.ParameterOverride;
 import ai.aimix.schema.SampleEncoding;
@@ -157,12 +155,7 @@ public final class LoadGenerator {
                         s.gatewayRetention());
         EmbeddedStack stack = g != null ? g.stack : EmbeddedStack.start(config, null, 0);
         try {
-            EmbeddedStack.admin(stack.config())
-                    .publish(
-                            OPPONENT,
-                            MixNetOnnx.build(MixNetWeights.random(4242, 0.05f), OPPONENT),
-                            new ModelLineage("seed", List.of(), 4242L, "load: battle opponent"),
-                            Map.of());
+            SeededModel.publish(stack, OPPONENT, 4242, "load: battle opponent");
             LoadSongs songs = new LoadSongs(List.of(44_100, 48_000), s.seed());
             KafkaConnection kafka = KafkaConnection.plain(stack.bootstrapServers());
             try (LoadCollector collector = new LoadCollector(kafka, stack.topics());
@@ -565,12 +558,7 @@ public final class LoadGenerator {
      */
     private void storeOutage(EmbeddedStack stack, Duration length) throws Exception {
         String fresh = OPPONENT + "-" + System.currentTimeMillis();
-        EmbeddedStack.admin(stack.config())
-                .publish(
-                        fresh,
-                        MixNetOnnx.build(MixNetWeights.random(4243, 0.05f), fresh),
-                        new ModelLineage("seed", List.of(), 4243L, "load: opponent published before a store outage"),
-                        Map.of());
+        SeededModel.publish(stack, fresh, 4243, "load: opponent published before a store outage");
         Path store = localDir(stack.config().get(ModelStoreOptions.MODEL_STORE));
         Path away = store.resolveSibling(store.getFileName() + ".unreadable");
         Files.move(store, away);
